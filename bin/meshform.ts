@@ -1,0 +1,13 @@
+#!/usr/bin/env node
+import { runCli } from '../controller/cli';
+import { processContext } from '../controller/cli/context';
+
+runCli(process.argv.slice(2), processContext()).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (err) => {
+    process.stderr.write(`Error: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.exitCode = 1;
+  },
+);

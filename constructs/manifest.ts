@@ -1,0 +1,219 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { Construct, type IConstruct } from 'constructs';
+import { canonicalJson } from '../core/canonical-json';
+import { validateDesiredState } from '../core/desired-state-rules';
+import { type Finding, InvalidFileError, ValidationError, formatFinding, messages } from '../core/errors';
+import { DESIRED_STATE_SCHEMA } from '../core/manifest-file';
+import { validateAgainst } from '../core/json-schema';
+import type { DesiredState, Workspace as WorkspaceJson } from '../schemas/desired-state.generated';
+import { Annotations, Aspects, type ISynthesisSession, TerraformStack, addCustomSynthesis } from './cdktf';
+import { AnchorKind } from './private/anchor';
+import { type Locate, renderSorted } from './private/rendering';
+import type { RolePolicy } from './role-policy';
+import type { TagDefinition } from './tag-definition';
+
+export { AnchorKind } from './private/anchor';
+
+/** File name of the desired state, next to the stack's cdk.tf.json. */
+export const MANIFEST_FILE = 'meshform.json';
+/** Context key that pins "now" for expiry checks (ISO date-time), e.g. for reproducible tests. */
+export const NOW_CONTEXT_KEY = 'meshform:now';
+
+export interface ManifestProps {
+  /**
+   * The Terraform resource that anchors each workspace.
+   * @default AnchorKind.TERRAFORM_DATA
+   */
+  readonly anchor?: AnchorKind;
+  /**
+   * The command the anchors' local-exec provisioner uses to run meshform.
+   * @default 'npx --no-install meshform'
+   */
+  readonly command?: string;
+}
+
+/** What a workspace construct contributes to the manifest. */
+export interface IWorkspaceRenderer extends IConstruct {
+  readonly workspaceName: string;
+  /** @internal */
+  _render(jsonPath: string, locate: Locate): WorkspaceJson;
+}
+
+interface Rendered {
+  readonly state: DesiredState;
+  readonly locations: Map<string, IConstruct>;
+}
+
+/**
+ * Collects every meshform construct of one TerraformStack and writes `meshform.json` next to the
+ * stack's `cdk.tf.json`. Created on demand by the first meshform construct in a stack (or by
+ * MeshStack); create it yourself first to pass props when you use a plain TerraformStack.
+ */
+export class Manifest extends Construct {
+  public static readonly ID = 'Meshform';
+
+  /** The manifest of the stack that contains `scope`, created with default props if there is none. */
+  public static of(scope: IConstruct): Manifest {
+    const stack = TerraformStack.of(scope);
+    return (stack.node.tryFindChild(Manifest.ID) as Manifest | undefined) ?? new Manifest(stack, Manifest.ID);
+  }
+
+  public readonly anchorKind: AnchorKind;
+  public readonly command: string;
+  private readonly stack: TerraformStack;
+  private readonly workspaces: IWorkspaceRenderer[] = [];
+  private readonly tagDefinitions: TagDefinition[] = [];
+  private readonly rolePolicies: RolePolicy[] = [];
+  private cache?: { rendered: Rendered; findings: Finding[] };
+
+  constructor(scope: Construct, id: string, props: ManifestProps = {}) {
+    const stack = TerraformStack.of(scope);
+    if (stack.node.tryFindChild(Manifest.ID)) throw new Error(messages.manifestExists(`${stack.node.path}/${Manifest.ID}`));
+    // Always a direct child of its stack under a fixed id, so Manifest.of() finds it.
+    super(stack, id === Manifest.ID ? id : Manifest.ID);
+    this.stack = stack;
+    this.anchorKind = props.anchor ?? AnchorKind.TERRAFORM_DATA;
+    this.command = props.command ?? 'npx --no-install meshform';
+    // Aspects run first in every synth: drop results computed from the previous state of the tree.
+    Aspects.of(stack).add({ visit: (node) => (node === stack ? (this.cache = undefined) : undefined) });
+    addCustomSynthesis(this, { onSynthesize: (session) => this.onSynthesize(session) });
+    this.node.addValidation({ validate: () => this.findingsAt(this, 'error') });
+  }
+
+  /** @internal */
+  public _registerWorkspace(ws: IWorkspaceRenderer): void {
+    this.workspaces.push(ws);
+  }
+  /** @internal */
+  public _registerTagDefinition(def: TagDefinition): void {
+    this.tagDefinitions.push(def);
+  }
+  /** @internal */
+  public _registerRolePolicy(policy: RolePolicy): void {
+    this.rolePolicies.push(policy);
+  }
+
+  /** The moment expiry checks compare against: the `meshform:now` context, or the clock. */
+  public now(): Date {
+    const pinned = this.node.tryGetContext(NOW_CONTEXT_KEY);
+    const now = pinned === undefined ? new Date() : new Date(String(pinned));
+    if (Number.isNaN(now.getTime())) throw new Error(`context ${NOW_CONTEXT_KEY} must be an ISO date-time, got "${pinned}"`);
+    return now;
+  }
+
+  /** The desired state of this stack, as written to meshform.json. */
+  public toDesiredState(): DesiredState {
+    return this.compute().rendered.state;
+  }
+
+  /** Findings (errors and warnings) located at `construct`, formatted for cdktf's validation report. */
+  public findingsAt(construct: IConstruct, severity: Finding['severity']): string[] {
+    const { rendered, findings } = this.compute();
+    return findings
+      .filter((f) => f.severity === severity && (locate(rendered.locations, f.path) ?? this) === construct)
+      .map((f) => `${f.message} (rule: ${f.rule}; ${f.path})`);
+  }
+
+  private compute(): { rendered: Rendered; findings: Finding[] } {
+    if (!this.cache) {
+      const rendered = this.render();
+      this.cache = { rendered, findings: validateDesiredState(rendered.state, this.now()) };
+    }
+    return this.cache;
+  }
+
+  private render(): Rendered {
+    const locations = new Map<string, IConstruct>();
+    const at: Locate = (p, source) => locations.set(p, source);
+    const recertification: Record<string, number> = {};
+    for (const policy of this.rolePolicies) Object.assign(recertification, policy.maxDurationDays);
+    const state: DesiredState = {
+      apiVersion: 'meshform.io/v1',
+      kind: 'DesiredState',
+      metadata: { name: this.stack.node.id },
+      rolePolicy: {
+        recertification: Object.keys(recertification)
+          .sort()
+          .map((role) => ({ role, maxDurationDays: recertification[role] })),
+      },
+      tagDefinitions: renderSorted(
+        this.tagDefinitions,
+        (d) => d.definitionName,
+        (d, i) => {
+          at(`$.tagDefinitions[${i}]`, d);
+          return d._render();
+        },
+      ),
+      workspaces: renderSorted(
+        this.workspaces,
+        (w) => w.workspaceName,
+        (w, i) => {
+          at(`$.workspaces[${i}]`, w);
+          return w._render(`$.workspaces[${i}]`, at);
+        },
+      ),
+    };
+    this.rolePolicies.forEach((p) => at('$.rolePolicy', p));
+    return { state, locations };
+  }
+
+  private onSynthesize(session: ISynthesisSession): void {
+    const { rendered, findings } = this.compute();
+    if (session.skipValidation) this.validateExplicitly();
+    for (const f of findings.filter((x) => x.severity === 'warning')) {
+      Annotations.of(locate(rendered.locations, f.path) ?? this).addWarning(formatFinding(f));
+    }
+    // A rule-checked manifest must also match the schema; a mismatch here is a meshform bug.
+    const problems = validateAgainst(DESIRED_STATE_SCHEMA, rendered.state);
+    if (problems.length) throw new InvalidFileError(`${MANIFEST_FILE} (synthesized)`, 'meshform manifest', problems);
+    const dir = path.join(session.outdir, session.manifest.forStack(this.stack).workingDirectory);
+    fs.mkdirSync(dir, { recursive: true });
+    fs.writeFileSync(path.join(dir, MANIFEST_FILE), canonicalJson(rendered.state));
+  }
+
+  /**
+   * Apps built with `new App({ skipValidation: true })` (which avoids cdktf's per-resource
+   * `terraform version` calls) skip every `node.addValidation`; meshform's rules still run here.
+   */
+  private validateExplicitly(): void {
+    const errors = this.stack.node
+      .findAll()
+      .filter((c) => isMeshformConstruct(c))
+      .flatMap((c) => c.node.validate().map((message) => ({ location: c.node.path, message })));
+    if (errors.length) {
+      throw new ValidationError(errors);
+    }
+  }
+}
+
+const MESHFORM_CONSTRUCT = Symbol.for('meshform.construct');
+
+/** Marks a construct as meshform's, so explicit validation can find it. */
+function markMeshformConstruct(c: IConstruct): void {
+  Object.defineProperty(c, MESHFORM_CONSTRUCT, { value: true, enumerable: false });
+}
+
+/** Marks `c` as meshform's and reports the manifest findings located at it as its validation errors. */
+export function addManifestValidation(c: IConstruct): void {
+  markMeshformConstruct(c);
+  c.node.addValidation({ validate: () => Manifest.of(c).findingsAt(c, 'error') });
+}
+
+function isMeshformConstruct(c: IConstruct): boolean {
+  return (c as unknown as Record<symbol, unknown>)[MESHFORM_CONSTRUCT] === true || c instanceof Manifest;
+}
+
+/** The construct at the longest location that is a prefix of `jsonPath`. */
+function locate(locations: Map<string, IConstruct>, jsonPath: string): IConstruct | undefined {
+  for (let p = jsonPath; p.length > 0; p = parentPath(p)) {
+    const c = locations.get(p);
+    if (c) return c;
+  }
+  return undefined;
+}
+
+function parentPath(p: string): string {
+  const m = /^(.*)(\.[^.[\]]+|\[\d+\])$/.exec(p);
+  return m ? m[1] : '';
+}

@@ -1,0 +1,71 @@
+/**
+ * The Terraform resource that ties a workspace to `terraform apply`: its trigger is the hash of the
+ * workspace's desired state, so Terraform replaces it (and runs `meshform apply` for that workspace)
+ * exactly when that workspace changes in code.
+ */
+import { Construct } from 'constructs';
+import { type LocalExecProvisioner, NullProvider, NullResource, TerraformResource, TerraformStack, TerraformVariable } from '../cdktf';
+
+/** Which Terraform resource anchors a workspace. */
+export enum AnchorKind {
+  /** Built into Terraform >= 1.4 and OpenTofu: works offline, no provider to install. */
+  TERRAFORM_DATA = 'terraform_data',
+  /** hashicorp/null's null_resource, for configurations that standardise on it (needs the null provider). */
+  NULL_RESOURCE = 'null_resource',
+}
+
+/** terraform_data, written directly: cdktf's DataResource spawns `terraform version` once per resource. */
+class TerraformData extends TerraformResource {
+  constructor(scope: Construct, id: string, private readonly triggersReplace: string, provisioner: LocalExecProvisioner) {
+    super(scope, id, { terraformResourceType: 'terraform_data', provisioners: [provisioner] });
+  }
+
+  protected override synthesizeAttributes(): Record<string, unknown> {
+    return { triggers_replace: this.triggersReplace };
+  }
+}
+
+const CONNECTION_VARIABLES = [
+  { name: 'meshstack_endpoint', env: 'MESHSTACK_ENDPOINT', sensitive: false, description: 'meshStack URL, e.g. https://federation.example.com' },
+  { name: 'meshstack_api_key', env: 'MESHSTACK_API_KEY', sensitive: true, description: 'meshStack API key id' },
+  { name: 'meshstack_api_secret', env: 'MESHSTACK_API_SECRET', sensitive: true, description: 'meshStack API key secret' },
+  { name: 'meshstack_api_token', env: 'MESHSTACK_API_TOKEN', sensitive: true, description: 'meshStack API token (instead of key and secret)' },
+] as const;
+
+/**
+ * Connection settings reach the provisioner through sensitive variables (TF_VAR_meshstack_api_key …),
+ * never as literals, so no secret is ever in a synthesized file. Created once per stack.
+ */
+function connectionEnvironment(stack: TerraformStack): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const v of CONNECTION_VARIABLES) {
+    const variable =
+      (stack.node.tryFindChild(v.name) as TerraformVariable | undefined) ??
+      new TerraformVariable(stack, v.name, { type: 'string', default: '', sensitive: v.sensitive, description: v.description });
+    env[v.env] = variable.stringValue;
+  }
+  return env;
+}
+
+export interface AnchorOptions {
+  readonly kind: AnchorKind;
+  /** Command that runs meshform, e.g. `npx --no-install meshform`. */
+  readonly command: string;
+  readonly workspaceName: string;
+  /** A token that resolves to the hash of the workspace's desired state. */
+  readonly trigger: string;
+}
+
+export function createAnchor(scope: Construct, id: string, options: AnchorOptions): TerraformResource {
+  const stack = TerraformStack.of(scope);
+  const provisioner: LocalExecProvisioner = {
+    type: 'local-exec',
+    command: `${options.command} apply --manifest "\${path.module}/meshform.json" --workspace ${options.workspaceName} --auto-approve`,
+    environment: connectionEnvironment(stack),
+  };
+  if (options.kind === AnchorKind.NULL_RESOURCE) {
+    if (!stack.node.tryFindChild('null')) new NullProvider(stack, 'null');
+    return new NullResource(scope, id, { triggers: { desired_state: options.trigger }, provisioners: [provisioner] });
+  }
+  return new TerraformData(scope, id, options.trigger, provisioner);
+}

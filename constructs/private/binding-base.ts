@@ -1,0 +1,49 @@
+import { Construct } from 'constructs';
+import type { ProjectBinding as ProjectBindingJson } from '../../schemas/desired-state.generated';
+import { addManifestValidation } from '../manifest';
+import type { ISubject } from '../subject';
+import { renderExpiry, renderSubject } from './rendering';
+
+/** Options every binding shares. */
+export interface BindingOptions {
+  /**
+   * When the binding ends: a Date, a day (`YYYY-MM-DD`, valid through that day UTC, as meshStack's
+   * expiryDate) or an RFC 3339 date-time. Required for roles with a recertification maximum.
+   * @default - the binding does not expire
+   */
+  readonly expiryDate?: string | Date;
+  /**
+   * Why the access is granted; shown in plans and recorded with the change.
+   * @default - no reason
+   */
+  readonly reason?: string;
+}
+
+/** Role, subject, expiry and reason: the part of workspace and project bindings that is the same. */
+export abstract class BindingBase extends Construct {
+  constructor(
+    scope: Construct,
+    id: string,
+    public readonly role: string,
+    public readonly subject: ISubject,
+    private readonly options: BindingOptions,
+  ) {
+    super(scope, id);
+    addManifestValidation(this);
+  }
+
+  /** Orders bindings in the manifest. */
+  public get sortKey(): string {
+    return `${this.role}\u0000${this.subject.kind}\u0000${this.subject.name}`;
+  }
+
+  protected renderBinding(): ProjectBindingJson {
+    const expiryDate = renderExpiry(this.options.expiryDate);
+    return {
+      roleRef: { name: this.role },
+      subject: renderSubject(this.subject),
+      ...(expiryDate !== undefined ? { expiryDate } : {}),
+      ...(this.options.reason !== undefined ? { reason: this.options.reason } : {}),
+    };
+  }
+}

@@ -1,0 +1,30 @@
+import { Construct } from 'constructs';
+import { addManifestValidation } from './manifest';
+import { type IWorkspace, workspaceInternals } from './workspace';
+
+export interface QuotaProps {
+  /** The workspace whose projects are limited. */
+  readonly workspace: IWorkspace;
+  /** Maximum number of projects; lowering it below current usage is refused by the plan. */
+  readonly maxProjects: number;
+}
+
+/** The project quota of a workspace (partner/admin right). Every change is recorded as CUSTOMER_QUOTA_EDITED. */
+export class Quota extends Construct {
+  public readonly workspace: IWorkspace;
+  public readonly maxProjects: number;
+
+  constructor(scope: Construct, id: string, props: QuotaProps) {
+    super(scope, id);
+    this.workspace = props.workspace;
+    this.maxProjects = props.maxProjects;
+    addManifestValidation(this);
+    this.node.addValidation({
+      validate: () =>
+        Number.isInteger(this.maxProjects) && this.maxProjects >= 0
+          ? []
+          : [`project quota must be a whole number >= 0, got ${this.maxProjects} (rule: quota-value)`],
+    });
+    workspaceInternals(props.workspace, this)._registerQuota(this);
+  }
+}

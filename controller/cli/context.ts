@@ -1,0 +1,28 @@
+/** What a command needs from its surroundings, injectable so commands run in-process in tests. */
+export interface CliContext {
+  readonly cwd: string;
+  readonly env: NodeJS.ProcessEnv;
+  readonly stdout: (text: string) => void;
+  readonly stderr: (text: string) => void;
+  /** Colour and progress only on a terminal, never in CI. */
+  readonly isTTY: boolean;
+}
+
+/** Exit codes, as documented in the README; scripts rely on them. */
+export const ExitCode = {
+  OK: 0,
+  ERROR: 1,
+  CHANGES: 2,
+  REFUSED: 3,
+  PENDING_APPROVAL: 4,
+} as const;
+
+export function processContext(): CliContext {
+  return {
+    cwd: process.cwd(),
+    env: process.env,
+    stdout: (t) => process.stdout.write(t),
+    stderr: (t) => process.stderr.write(t),
+    isTTY: Boolean(process.stdout.isTTY) && !process.env.CI,
+  };
+}

@@ -1,0 +1,42 @@
+/** The `meshform` command line: thin commands that parse flags and call the core. */
+import { Command, CommanderError } from 'commander';
+import { isMeshformError } from '../../core/errors';
+import { type CliContext, ExitCode } from './context';
+import { registerSynth } from './synth';
+
+export function buildProgram(ctx: CliContext, setExit: (code: number) => void): Command {
+  const program = new Command('meshform')
+    .description('workspaces-as-code for meshStack')
+    .exitOverride()
+    .configureOutput({ writeOut: ctx.stdout, writeErr: ctx.stderr })
+    .showHelpAfterError();
+  registerSynth(program, ctx, setExit);
+  return program;
+}
+
+/** Runs one invocation and returns its exit code; never calls process.exit. */
+export async function runCli(argv: string[], ctx: CliContext): Promise<number> {
+  let code: number = ExitCode.OK;
+  const program = buildProgram(ctx, (c) => (code = c));
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return code;
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      // --help and --version end with code 0; parse errors were already printed by commander.
+      return err.exitCode === 0 ? ExitCode.OK : ExitCode.ERROR;
+    }
+    return reportError(err, ctx);
+  }
+}
+
+export function reportError(err: unknown, ctx: CliContext): number {
+  if (isMeshformError(err)) {
+    ctx.stderr(`Error: ${err.message}\n`);
+    return err.errorClass === 'refused' ? ExitCode.REFUSED : ExitCode.ERROR;
+  }
+  // Unexpected: a bug. Say so plainly; the stack only with MESHFORM_DEBUG.
+  const e = err instanceof Error ? err : new Error(String(err));
+  ctx.stderr(`Error: ${e.message}\n${ctx.env.MESHFORM_DEBUG ? `${e.stack}\n` : ''}`);
+  return ExitCode.ERROR;
+}

@@ -1,0 +1,101 @@
+/**
+ * meshform's typed errors. Every error has a stable `code` that scripts and tests can rely on, and
+ * every message says what went wrong, the value received, and what to do. Messages are built here and
+ * nowhere else. Check types with the `isX()` functions: errors may cross module copies (jest, dist).
+ */
+
+/** Who has to act, which decides exit code and retry behaviour. */
+export type ErrorClass = 'usage' | 'terminal' | 'transient' | 'refused' | 'internal';
+
+const BRAND = Symbol.for('meshform.error');
+
+export class MeshformError extends Error {
+  public readonly [BRAND] = true;
+  constructor(
+    public readonly code: string,
+    message: string,
+    public readonly errorClass: ErrorClass,
+  ) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
+export function isMeshformError(x: unknown): x is MeshformError {
+  return typeof x === 'object' && x !== null && (x as Record<symbol, unknown>)[BRAND] === true;
+}
+
+/** A problem found in the desired state: where (JSON path and, at synth time, construct path) and which rule. */
+export interface Finding {
+  readonly severity: 'error' | 'warning';
+  /** Stable rule id, e.g. `owner-limit`. */
+  readonly rule: string;
+  /** JSON path into the manifest, e.g. `$.workspaces[0].bindings[2]`. */
+  readonly path: string;
+  readonly message: string;
+}
+
+export function formatFinding(f: Finding, location: string = f.path): string {
+  return `[${location}] ${f.message} (rule: ${f.rule})`;
+}
+
+/** Synth-time validation failed: all errors of the app at once, each with its construct path. */
+export class ValidationError extends MeshformError {
+  constructor(public readonly errors: ReadonlyArray<{ location: string; message: string }>) {
+    super(
+      'validation-failed',
+      `meshform validation failed with ${errors.length} error(s):\n` + errors.map(({ location, message }) => `  [${location}] ${message}`).join('\n'),
+      'usage',
+    );
+  }
+}
+
+export function isValidationError(x: unknown): x is ValidationError {
+  return isMeshformError(x) && x.code === 'validation-failed';
+}
+
+/** An input file (manifest, plan) is not valid: names the file, the JSON paths and the rules. */
+export class InvalidFileError extends MeshformError {
+  constructor(
+    public readonly file: string,
+    public readonly what: string,
+    public readonly problems: ReadonlyArray<{ path: string; rule: string; message: string }>,
+  ) {
+    super(
+      'invalid-file',
+      `${file} is not a valid ${what} (${problems.length} problem(s)):\n` +
+        problems.map((p) => `  ${p.path}: ${p.message} (rule: ${p.rule})`).join('\n'),
+      'usage',
+    );
+  }
+}
+
+export function isInvalidFileError(x: unknown): x is InvalidFileError {
+  return isMeshformError(x) && x.code === 'invalid-file';
+}
+
+/** Bad flags, missing files, missing configuration: nothing was called yet. */
+export class UsageError extends MeshformError {
+  constructor(message: string, code = 'usage') {
+    super(code, message, 'usage');
+  }
+}
+
+export function isUsageError(x: unknown): x is MeshformError {
+  return isMeshformError(x) && x.errorClass === 'usage';
+}
+
+export const messages = {
+  fileNotFound: (file: string, what: string, hint: string) => `${what} ${file} does not exist. ${hint}`,
+  fileNotJson: (file: string, detail: string) => `${file} is not valid JSON: ${detail}`,
+  appFailed: (cmd: string, code: number | null, stderrTail: string) =>
+    `the CDKTF app \`${cmd}\` exited with code ${code}.${stderrTail ? `\n${stderrTail}` : ''}`,
+  noApp: () => 'no app to synthesize: pass --app "<command>" or run in a directory whose cdktf.json has an "app" entry.',
+  noMeshformStack: (outdir: string) =>
+    `the app wrote no meshform.json under ${outdir}: add a MeshStack (or Workspace constructs in a TerraformStack) to the app.`,
+  manyStacks: (names: string[]) =>
+    `the app has ${names.length} stacks with meshform constructs (${names.join(', ')}): pass --stack <name> to pick one.`,
+  unknownStack: (name: string, names: string[]) => `no stack named "${name}" with meshform constructs; found: ${names.join(', ') || 'none'}.`,
+  manifestExists: (path: string) =>
+    `a meshform Manifest already exists at ${path}: create it (or the MeshStack) before the first Workspace, or drop the extra one.`,
+} as const;
