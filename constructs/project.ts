@@ -1,8 +1,8 @@
 import { Construct, type IConstruct } from 'constructs';
-import { sha256Hex } from '../core/canonical-json';
 import type { Project as ProjectJson } from '../schemas/desired-state.generated';
 import { TerraformStack } from './cdktf';
 import { addManifestValidation } from './manifest';
+import { bindingId } from './private/binding-base';
 import { type Locate, normalizeTagValues, renderSorted } from './private/rendering';
 import { type ITaggable, PROPS_TAG_PRIORITY, TagManager } from './private/tag-manager';
 import { ProjectBinding, type ProjectBindingOptions } from './project-binding';
@@ -69,7 +69,7 @@ export class Project extends Construct implements IProject, ITaggable {
   }
 
   public grant(role: string, subject: ISubject, options: ProjectBindingOptions = {}): ProjectBinding {
-    return new ProjectBinding(this, `Binding-${sha256Hex([role, subject.kind, subject.name]).slice(0, 12)}`, { ...options, project: this, role, subject });
+    return new ProjectBinding(this, bindingId(this, role, subject, `project "${this.projectName}"`), { ...options, project: this, role, subject });
   }
 
   /** @internal */

@@ -19,12 +19,6 @@ export class Quota extends Construct {
     this.workspace = props.workspace;
     this.maxProjects = props.maxProjects;
     addManifestValidation(this);
-    this.node.addValidation({
-      validate: () =>
-        Number.isInteger(this.maxProjects) && this.maxProjects >= 0
-          ? []
-          : [`project quota must be a whole number >= 0, got ${this.maxProjects} (rule: quota-value)`],
-    });
     workspaceInternals(props.workspace, this)._registerQuota(this);
   }
 }

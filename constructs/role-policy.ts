@@ -1,5 +1,5 @@
 import { Construct } from 'constructs';
-import { Manifest } from './manifest';
+import { Manifest, addManifestValidation } from './manifest';
 
 export interface RolePolicyProps {
   /**
@@ -27,5 +27,6 @@ export class RolePolicy extends Construct {
           .map(([role, days]) => `maximum duration of "${role}" must be a whole number of days >= 1, got ${days} (rule: recertification-days)`),
     });
     Manifest.of(this)._registerRolePolicy(this);
+    addManifestValidation(this);
   }
 }

@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
 import type { TagDefinition as TagDefinitionJson, TagValueType as TagValueTypeJson } from '../schemas/desired-state.generated';
-import { Manifest } from './manifest';
+import { Manifest, addManifestValidation } from './manifest';
 
 /** The value type of a tag, as meshTagDefinition's `valueType` one-of. */
 export class TagValueType {
@@ -74,6 +74,7 @@ export class TagDefinition extends Construct {
     super(scope, id);
     this.definitionName = `${props.targetKind}.${props.key}`;
     Manifest.of(this)._registerTagDefinition(this);
+    addManifestValidation(this);
   }
 
   /** @internal */

@@ -4,6 +4,7 @@ import type { Workspace as WorkspaceJson } from '../schemas/desired-state.genera
 import { Lazy, TerraformStack } from './cdktf';
 import { addManifestValidation, type IWorkspaceRenderer, Manifest } from './manifest';
 import { createAnchor } from './private/anchor';
+import { bindingId } from './private/binding-base';
 import { type Locate, normalizeTagValues, renderSorted } from './private/rendering';
 import { type ITaggable, PROPS_TAG_PRIORITY, TagManager } from './private/tag-manager';
 // Circular imports are safe here: these classes are only used inside methods, never at load time.
@@ -46,7 +47,7 @@ abstract class WorkspaceBase extends Construct implements IWorkspace, IWorkspace
   }
 
   public grant(role: WorkspaceRoleName, subject: ISubject, options: WorkspaceBindingOptions = {}): WorkspaceBinding {
-    return new WorkspaceBinding(this, `Binding-${sha256Hex([role, subject.kind, subject.name]).slice(0, 12)}`, { ...options, workspace: this, role, subject });
+    return new WorkspaceBinding(this, bindingId(this, role, subject, `workspace "${this.workspaceName}"`), { ...options, workspace: this, role, subject });
   }
 
   public addProject(id: string, options: ProjectOptions): Project {
@@ -183,6 +184,7 @@ export class Workspace extends WorkspaceBase implements ITaggable {
   public _render(jsonPath: string, locate: Locate): WorkspaceJson {
     const p = this.props;
     const quota = this.quotas[0];
+    if (quota) locate(`${jsonPath}.spec.projectQuota`, quota);
     return {
       metadata: { name: this.workspaceName, tags: this.tags.render() },
       spec: {

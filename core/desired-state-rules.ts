@@ -172,7 +172,9 @@ function checkProjects(
     });
   });
   const quota = ws.spec.projectQuota;
-  if (quota !== undefined && live.length > quota) {
+  if (quota !== undefined && (!Number.isInteger(quota) || quota < 0)) {
+    err('quota-value', `${wsPath}.spec.projectQuota`, `project quota must be a whole number >= 0, got ${quota}.`);
+  } else if (quota !== undefined && live.length > quota) {
     err(
       'quota-below-projects',
       `${wsPath}.spec.projectQuota`,

@@ -1,11 +1,12 @@
 /**
- * Generates the TypeScript types of the manifest (and later the plan file) from the JSON Schemas,
- * so the schema is the single source of truth. `npm run schemas` rewrites the committed files;
- * test/schemas/types.test.ts fails when they are stale.
+ * Generates the TypeScript types of meshform's files from their JSON Schemas, so each schema is the
+ * single source of truth. `npm run schemas` rewrites the committed files; `--check` exits 1 when one
+ * is stale (test/schemas/types.test.ts runs it).
  */
 import * as fs from 'fs';
 import * as path from 'path';
 import { compile } from 'json-schema-to-typescript';
+import { schemaPath } from '../core/json-schema';
 
 export const GENERATED_TYPES: ReadonlyArray<{ schema: string; output: string }> = [
   { schema: 'desired-state.schema.json', output: 'desired-state.generated.ts' },
@@ -23,24 +24,31 @@ export async function generateTypes(schemaFile: string): Promise<string> {
   });
 }
 
-export function schemasDir(): string {
-  // Works from the sources (ts) and from dist/schemas (js): the JSON files live next to the sources.
-  const here = __dirname;
-  return fs.existsSync(path.join(here, 'desired-state.schema.json')) ? here : path.resolve(here, '../../schemas');
-}
-
-async function main(): Promise<void> {
-  const dir = schemasDir();
+async function main(check: boolean): Promise<number> {
+  let stale = 0;
   for (const { schema, output } of GENERATED_TYPES) {
-    const ts = await generateTypes(path.join(dir, schema));
-    fs.writeFileSync(path.join(dir, output), ts);
-    process.stdout.write(`wrote schemas/${output}\n`);
+    const schemaFile = schemaPath(schema);
+    const target = path.join(path.dirname(schemaFile), output);
+    const ts = await generateTypes(schemaFile);
+    if (check) {
+      if (!fs.existsSync(target) || fs.readFileSync(target, 'utf8') !== ts) {
+        process.stderr.write(`schemas/${output} is stale: run \`npm run schemas\`\n`);
+        stale++;
+      }
+    } else {
+      fs.writeFileSync(target, ts);
+      process.stdout.write(`wrote schemas/${output}\n`);
+    }
   }
+  return stale ? 1 : 0;
 }
 
 if (require.main === module) {
-  main().catch((err) => {
-    process.stderr.write(`${err instanceof Error ? err.message : String(err)}\n`);
-    process.exitCode = 1;
-  });
+  main(process.argv.includes('--check')).then(
+    (code) => (process.exitCode = code),
+    (err) => {
+      process.stderr.write(`${err instanceof Error ? err.message : String(err)}\n`);
+      process.exitCode = 1;
+    },
+  );
 }

@@ -1,4 +1,6 @@
 import { Construct } from 'constructs';
+import { sha256Hex } from '../../core/canonical-json';
+import { describeSubject } from '../../core/desired-state-rules';
 import type { ProjectBinding as ProjectBindingJson } from '../../schemas/desired-state.generated';
 import { addManifestValidation } from '../manifest';
 import type { ISubject } from '../subject';
@@ -46,4 +48,14 @@ export abstract class BindingBase extends Construct {
       ...(this.options.reason !== undefined ? { reason: this.options.reason } : {}),
     };
   }
+}
+
+/**
+ * The child id of a binding made by `grant()`: derived from role and subject, so reordering grants
+ * never renames constructs. The same grant twice is refused here with a clear message.
+ */
+export function bindingId(parent: Construct, role: string, subject: ISubject, target: string): string {
+  const id = `Binding-${sha256Hex([role, subject.kind, subject.name]).slice(0, 12)}`;
+  if (parent.node.tryFindChild(id)) throw new Error(`${parent.node.path}: ${describeSubject(subject)} is already granted "${role}" on ${target}; grant each role once.`);
+  return id;
 }

@@ -27,8 +27,14 @@ export function registerSynth(program: Command, ctx: CliContext, setExit: (code:
       const bindings = state.workspaces.reduce((n, w) => n + w.bindings.length + w.projects.reduce((m, p) => m + p.bindings.length, 0), 0);
       ctx.stdout(
         `Synthesized stack "${result.stack}": ${state.workspaces.length} workspace(s), ${projects} project(s), ${bindings} binding(s)\n` +
-          `  ${path.relative(ctx.cwd, result.manifestFile) || result.manifestFile}\n  ${path.relative(ctx.cwd, result.terraformFile) || result.terraformFile}\n`,
+          `  ${display(ctx.cwd, result.manifestFile)}\n  ${display(ctx.cwd, result.terraformFile)}\n`,
       );
       setExit(ExitCode.OK);
     });
+}
+
+/** A path relative to the working directory when it is inside it, else absolute. */
+function display(cwd: string, file: string): string {
+  const rel = path.relative(cwd, file);
+  return rel.startsWith('..') || path.isAbsolute(rel) ? file : rel;
 }

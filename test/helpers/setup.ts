@@ -1,0 +1,3 @@
+import { Testing } from '../../constructs/cdktf';
+
+Testing.setupJest();
