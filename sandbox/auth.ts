@@ -1,0 +1,79 @@
+/**
+ * API-key login and bearer tokens, as meshStack: `POST /api/login` with clientId/clientSecret returns
+ * a short-lived JWT. Secrets and passwords are stored only as scrypt hashes.
+ */
+import { createHmac, randomBytes, scryptSync, timingSafeEqual } from 'crypto';
+import * as jwt from 'jsonwebtoken';
+import type { Tx } from './db';
+import { unauthorized } from './problem';
+
+export interface Principal {
+  readonly username: string;
+  readonly isPartner: boolean;
+  readonly clientId: string;
+}
+
+const SCRYPT_N = 4096;
+
+export function hashSecret(secret: string): string {
+  const salt = randomBytes(16);
+  const hash = scryptSync(secret, salt, 32, { N: SCRYPT_N });
+  return `scrypt$${SCRYPT_N}$${salt.toString('base64url')}$${hash.toString('base64url')}`;
+}
+
+export function verifySecret(secret: string, stored: string): boolean {
+  const [scheme, n, salt, hash] = stored.split('$');
+  if (scheme !== 'scrypt' || !salt || !hash) return false;
+  const expected = Buffer.from(hash, 'base64url');
+  const actual = scryptSync(secret, Buffer.from(salt, 'base64url'), expected.length, { N: Number(n) });
+  return timingSafeEqual(actual, expected);
+}
+
+/** Seeded keys without an explicit secret get one derived from the data dir's dev secret, stable across restarts. */
+export function deriveDevSecret(devSecret: string, name: string): string {
+  return createHmac('sha256', devSecret).update(`api-key:${name}`).digest('base64url').slice(0, 32);
+}
+
+export class TokenIssuer {
+  constructor(
+    private readonly signingKey: string,
+    public readonly ttlSeconds: number,
+  ) {}
+
+  public issue(p: Principal): { access_token: string; expires_in: number } {
+    const access_token = jwt.sign({ sub: p.username, cid: p.clientId }, this.signingKey, { algorithm: 'HS256', expiresIn: this.ttlSeconds, issuer: 'meshform-sandbox' });
+    return { access_token, expires_in: this.ttlSeconds };
+  }
+
+  /** The token's subject and client, or a 401 for a missing, malformed, forged or expired token. */
+  public verify(header: string | undefined): { username: string; clientId: string } {
+    const m = /^Bearer\s+(\S+)$/i.exec(header ?? '');
+    if (!m) throw unauthorized();
+    try {
+      const claims = jwt.verify(m[1], this.signingKey, { algorithms: ['HS256'], issuer: 'meshform-sandbox' }) as { sub: string; cid: string };
+      return { username: claims.sub, clientId: claims.cid };
+    } catch (e) {
+      throw unauthorized(e instanceof jwt.TokenExpiredError ? 'Access token expired' : 'Invalid access token');
+    }
+  }
+}
+
+export async function login(tx: Tx, clientId: unknown, clientSecret: unknown): Promise<Principal> {
+  if (typeof clientId !== 'string' || typeof clientSecret !== 'string') throw unauthorized('clientId and clientSecret are required');
+  const [row] = await tx.query<{ secret_hash: string; username: string; is_partner: boolean }>(
+    'select k.secret_hash, k.username, u.is_partner from api_keys k join users u using (username) where k.client_id = $1',
+    [clientId],
+  );
+  // Same message for unknown key and wrong secret: no key enumeration.
+  if (!row || !verifySecret(clientSecret, row.secret_hash)) throw unauthorized('Invalid client credentials');
+  return { username: row.username, isPartner: row.is_partner, clientId };
+}
+
+export async function principalOf(tx: Tx, claims: { username: string; clientId: string }): Promise<Principal> {
+  const [row] = await tx.query<{ is_partner: boolean }>(
+    'select u.is_partner from api_keys k join users u using (username) where k.client_id = $1 and k.username = $2',
+    [claims.clientId, claims.username],
+  );
+  if (!row) throw unauthorized('API key no longer exists');
+  return { username: claims.username, isPartner: row.is_partner, clientId: claims.clientId };
+}

@@ -1,0 +1,102 @@
+/** meshWorkspaceUserBinding / meshWorkspaceGroupBinding (v2): list, get, create (maybe as a 4-eyes request), delete. */
+import type { Principal } from '../auth';
+import type { Tx } from '../db';
+import { forbidden, notFound } from '../problem';
+import type { WorkspaceBindingRow } from '../representations';
+import { OWNER, type WorkspaceRow, accessTo, requireManager, requireWritable, visibleWorkspaces } from './access';
+import { emailOf, notify, recordEvent } from './events';
+import { type GrantOutcome, requestOrApply } from './grants';
+import { optDate, str } from './input';
+
+export type SubjectKind = 'user' | 'group';
+
+export interface BindingFilter {
+  readonly workspace?: string;
+  readonly role?: string;
+  readonly subject?: string;
+}
+
+export async function listWorkspaceBindings(tx: Tx, p: Principal, kind: SubjectKind, f: BindingFilter, limit: number, offset: number) {
+  const visible = await visibleWorkspaces(tx, p);
+  const where = ['subject_kind = $1'];
+  const params: unknown[] = [kind];
+  const add = (sql: string, v: unknown) => {
+    params.push(v);
+    where.push(sql.replace('?', `$${params.length}`));
+  };
+  if (f.workspace) add('workspace = ?', f.workspace);
+  if (f.role) add('role = ?', f.role);
+  if (f.subject) add('subject = ?', f.subject);
+  if (visible !== 'all') add('workspace = any(?)', visible);
+  const filter = where.join(' and ');
+  const rows = await tx.query<WorkspaceBindingRow & { display_name: string }>(
+    `select b.*, w.display_name from workspace_bindings b join workspaces w on w.name = b.workspace where ${filter} order by b.name limit ${limit} offset ${offset}`,
+    params,
+  );
+  const [{ n }] = await tx.query<{ n: number }>(`select count(*)::int as n from workspace_bindings where ${filter}`, params);
+  return { rows, total: n };
+}
+
+export async function getWorkspaceBinding(tx: Tx, p: Principal, kind: SubjectKind, name: string) {
+  const [row] = await tx.query<WorkspaceBindingRow>('select * from workspace_bindings where name = $1 and subject_kind = $2', [name, kind]);
+  if (!row) throw notFound(`binding '${name}' not found`);
+  const a = await accessTo(tx, p, row.workspace);
+  return { row, displayName: a.workspace.display_name };
+}
+
+export async function createWorkspaceBinding(tx: Tx, p: Principal, kind: SubjectKind, body: unknown, now: Date): Promise<GrantOutcome & { workspace: string; bindingName: string }> {
+  const bindingName = str(body, 'metadata.name');
+  const workspace = str(body, 'targetRef.name');
+  const a = await accessTo(tx, p, workspace, { lock: true });
+  requireManager(a, 'manage access');
+  requireWritable(a);
+  const subject = str(body, 'subject.name');
+  const inv = (body as { invitation?: { firstName?: unknown; lastName?: unknown } }).invitation;
+  const invitation = kind === 'user' && inv ? { firstName: str(body, 'invitation.firstName'), lastName: str(body, 'invitation.lastName') } : undefined;
+  const outcome = await requestOrApply(
+    tx,
+    a,
+    { workspace, bindingName, subjectKind: kind, subject, role: str(body, 'roleRef.name'), expiryDate: optDate(body, 'expiryDate'), invitation },
+    now,
+  );
+  return { ...outcome, workspace, bindingName };
+}
+
+export async function deleteWorkspaceBinding(tx: Tx, p: Principal, kind: SubjectKind, name: string, now: Date): Promise<void> {
+  const [row] = await tx.query<WorkspaceBindingRow>('select * from workspace_bindings where name = $1 and subject_kind = $2', [name, kind]);
+  if (!row) throw notFound(`binding '${name}' not found`);
+  const a = await accessTo(tx, p, row.workspace, { lock: true });
+  requireManager(a, 'remove access');
+  requireWritable(a);
+  if (row.role === OWNER && !p.isPartner && !a.roles.has(OWNER)) throw forbidden(`only a Workspace Owner or partner may remove a Workspace Owner from '${row.workspace}'`);
+  await removeWorkspaceBindingRows(tx, p, a.workspace, [name], now, 'removed');
+}
+
+/**
+ * Removes workspace bindings at once (removals never wait for approval). A subject left without any
+ * workspace role loses its project roles in the workspace too, and is told by e-mail.
+ */
+export async function removeWorkspaceBindingRows(tx: Tx, actor: Principal | string, ws: WorkspaceRow, names: string[], now: Date, reason: string): Promise<void> {
+  const by = typeof actor === 'string' ? actor : actor.username;
+  for (const name of names) {
+    const [row] = await tx.query<WorkspaceBindingRow>('delete from workspace_bindings where name = $1 returning *', [name]);
+    if (!row) continue;
+    const remaining = await tx.query('select 1 from workspace_bindings where workspace = $1 and subject_kind = $2 and subject = $3', [row.workspace, row.subject_kind, row.subject]);
+    const details = { subjectKind: row.subject_kind, subject: row.subject, role: row.role, reason };
+    if (remaining.length) {
+      await recordEvent(tx, { workspace: row.workspace, type: 'USER_ROLE_CHANGED', actor: by, at: now, details: { ...details, removed: true } });
+      continue;
+    }
+    const projectRows = await tx.query<{ project: string; role: string }>('delete from project_bindings where workspace = $1 and subject_kind = $2 and subject = $3 returning project, role', [
+      row.workspace,
+      row.subject_kind,
+      row.subject,
+    ]);
+    for (const pr of projectRows) {
+      await recordEvent(tx, { workspace: row.workspace, project: pr.project, type: 'PROJECT_USER_REMOVED', actor: by, at: now, details: { ...details, role: pr.role, reason: 'removed from workspace' } });
+    }
+    const [invitation] = await tx.query<{ status: string }>(`update invitations set status = 'CANCELLED' where email = $1 and workspace = $2 and status = 'PENDING' returning status`, [row.subject, row.workspace]);
+    await recordEvent(tx, { workspace: row.workspace, type: invitation ? 'USER_INVITATION_CANCELLED' : 'USER_REMOVED', actor: by, at: now, details });
+    await notify(tx, await emailOf(tx, row.subject), `Access to ${ws.display_name} revoked`, `Your access to workspace ${row.workspace} (${row.role}) was removed: ${reason}.`, now);
+  }
+}

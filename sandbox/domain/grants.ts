@@ -1,0 +1,178 @@
+/**
+ * A role grant, workspace or project, from request to binding: the checks (who may grant which role,
+ * owner limit, recertification, workspace membership) and the 4-eyes decision. Used by the binding
+ * endpoints and by the approval of pending requests, so both enforce the same rules.
+ */
+import { randomUUID } from 'crypto';
+import { defaultExpiryDate, exceedsRecertification, isExpired, parseExpiry } from '../../core/expiry';
+import type { Tx } from '../db';
+import { badRequest, conflict, forbidden, notFound } from '../problem';
+import { type Access, MANAGER, OWNER, WORKSPACE_ROLES, type WorkspaceRow, rolesOf } from './access';
+import { emailOf, notify, recordEvent } from './events';
+import { type PlatformSettings, getSettings } from './settings';
+
+export const MAX_OWNERS = 2;
+
+export interface Grant {
+  readonly workspace: string;
+  /** Set for project role grants. */
+  readonly project?: string;
+  readonly bindingName: string;
+  readonly subjectKind: 'user' | 'group';
+  readonly subject: string;
+  readonly role: string;
+  readonly expiryDate?: string;
+  /** First and last name for a user the platform does not know yet (subject is the e-mail). */
+  readonly invitation?: { firstName: string; lastName: string };
+}
+
+export interface GrantOutcome {
+  readonly status: 'created' | 'pending';
+  readonly requestId?: string;
+}
+
+async function ownerCount(tx: Tx, workspace: string): Promise<number> {
+  const [{ n }] = await tx.query<{ n: number }>(`select count(*)::int as n from workspace_bindings where workspace = $1 and role = $2`, [workspace, OWNER]);
+  return n;
+}
+
+function bindingTable(g: Grant): 'workspace_bindings' | 'project_bindings' {
+  return g.project === undefined ? 'workspace_bindings' : 'project_bindings';
+}
+
+/** Everything that makes a grant invalid for this caller, at this moment; throws the matching 4xx. */
+export async function checkGrant(tx: Tx, a: Access, g: Grant, settings: PlatformSettings, now: Date): Promise<Grant> {
+  const p = a.principal;
+  const table = bindingTable(g);
+  const [taken] = await tx.query(`select 1 from ${table} where name = $1 union select 1 from role_requests where binding_name = $1 and status = 'PENDING'`, [g.bindingName]);
+  if (taken) throw conflict(`a binding named '${g.bindingName}' already exists`);
+  const [same] = await tx.query(
+    `select 1 from ${table} where workspace = $1 and subject_kind = $2 and subject = $3 and role = $4${g.project === undefined ? '' : ' and project = $5'}`,
+    g.project === undefined ? [g.workspace, g.subjectKind, g.subject, g.role] : [g.workspace, g.subjectKind, g.subject, g.role, g.project],
+  );
+  if (same) throw conflict(`${g.subjectKind} '${g.subject}' already has role '${g.role}' on '${g.project ?? g.workspace}'`);
+
+  if (g.project === undefined) {
+    if (!WORKSPACE_ROLES.includes(g.role)) throw badRequest(`roleRef.name must be one of ${WORKSPACE_ROLES.join(', ')}, got '${g.role}'`);
+    if (g.role === OWNER) {
+      if (g.subjectKind === 'group') throw badRequest('the Workspace Owner role can only be assigned to users, not to groups');
+      const owners = await ownerCount(tx, g.workspace);
+      if (!p.isPartner && !a.roles.has(OWNER) && !(owners === 0 && a.roles.has(MANAGER))) {
+        throw forbidden(`only a Workspace Owner may assign the Workspace Owner role in '${g.workspace}' (a Manager only while it has no Owner)`);
+      }
+      if (owners >= MAX_OWNERS) throw conflict(`meshWorkspace '${g.workspace}' already has ${owners} Workspace Owners; at most ${MAX_OWNERS} are allowed`);
+    }
+    if (g.role === MANAGER && settings.restrictCustomerAdminRoleAssignment && !p.isPartner) {
+      throw forbidden('Workspace Manager role assignment is restricted to partners on this platform');
+    }
+  } else {
+    const [project] = await tx.query('select 1 from projects where workspace = $1 and name = $2 and deleted_on is null', [g.workspace, g.project]);
+    if (!project) throw notFound(`meshProject '${g.workspace}.${g.project}' not found`);
+    const member =
+      g.subjectKind === 'user'
+        ? (await rolesOf(tx, g.subject, g.workspace)).size > 0
+        : (await tx.query(`select 1 from workspace_bindings where workspace = $1 and subject_kind = 'group' and subject = $2`, [g.workspace, g.subject])).length > 0;
+    if (!member) throw badRequest(`${g.subjectKind} '${g.subject}' must be assigned to meshWorkspace '${g.workspace}' before getting a project role`);
+  }
+
+  if (g.subjectKind === 'group') {
+    const [group] = await tx.query('select 1 from user_groups where workspace = $1 and name = $2', [g.workspace, g.subject]);
+    if (!group) throw badRequest(`meshWorkspaceUserGroup '${g.workspace}.${g.subject}' does not exist`);
+  } else if (!g.invitation) {
+    const [user] = await tx.query('select 1 from users where username = $1', [g.subject]);
+    if (!user) throw badRequest(`meshUser '${g.subject}' does not exist; invite them with an e-mail address, first and last name`);
+  }
+  return { ...g, expiryDate: checkExpiry(g, settings, now) };
+}
+
+/** Recertification: a maximum duration makes an expiry mandatory (defaulted for API calls) and caps it. */
+function checkExpiry(g: Grant, settings: PlatformSettings, now: Date): string | undefined {
+  const max = settings.recertification[g.role];
+  if (g.expiryDate === undefined) return max === undefined ? undefined : defaultExpiryDate(now, max);
+  if (!parseExpiry(g.expiryDate)) throw badRequest(`expiryDate '${g.expiryDate}' is not a valid date`);
+  if (isExpired(g.expiryDate, now)) throw badRequest(`expiryDate ${g.expiryDate} is in the past`);
+  if (max !== undefined && exceedsRecertification(g.expiryDate, now, max)) {
+    throw badRequest(`expiryDate ${g.expiryDate} exceeds the maximum duration of ${max} days for role '${g.role}' (latest ${defaultExpiryDate(now, max)})`);
+  }
+  return g.expiryDate;
+}
+
+/** Users who can approve requests in a workspace: its Owners and Managers (directly bound users). */
+export async function approvers(tx: Tx, workspace: string): Promise<string[]> {
+  const rows = await tx.query<{ subject: string }>(
+    `select distinct subject from workspace_bindings where workspace = $1 and subject_kind = 'user' and role in ($2, $3) order by subject`,
+    [workspace, OWNER, MANAGER],
+  );
+  return rows.map((r) => r.subject);
+}
+
+/** Whether a request with these approvals is approved under the 4-eyes settings. */
+export function isApproved(approvals: string[], managers: string[], minApprovalCount: number): boolean {
+  if (approvals.length >= minApprovalCount) return true;
+  // Fewer managers than the minimum: approved once all of them approved.
+  return managers.length < minApprovalCount && managers.every((m) => approvals.includes(m));
+}
+
+/** Grants at once, or, under 4-eyes for a non-partner user grant, files a request counted as the requester's approval. */
+export async function requestOrApply(tx: Tx, a: Access, grant: Grant, now: Date): Promise<GrantOutcome> {
+  const settings = await getSettings(tx);
+  const g = await checkGrant(tx, a, grant, settings, now);
+  const p = a.principal;
+  // meshStack applies no 4-eyes to group bindings created through the API, and partners confirm directly.
+  if (settings.fourEyes.enabled && !p.isPartner && g.subjectKind === 'user') {
+    const managers = await approvers(tx, g.workspace);
+    if (!isApproved([p.username], managers, settings.fourEyes.minApprovalCount)) {
+      const id = randomUUID();
+      await tx.query(
+        `insert into role_requests (id, workspace, project, binding_name, subject_kind, subject, role, expiry_date, invitation, requested_by, requested_at, approvals, status)
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, 'PENDING')`,
+        [id, g.workspace, g.project ?? null, g.bindingName, g.subjectKind, g.subject, g.role, g.expiryDate ?? null, g.invitation ?? null, p.username, now.toISOString(), JSON.stringify([p.username])],
+      );
+      await recordEvent(tx, { workspace: g.workspace, project: g.project, type: 'ROLE_REQUEST_CREATED', actor: p.username, at: now, details: { requestId: id, subject: g.subject, role: g.role } });
+      for (const m of managers.filter((x) => x !== p.username)) {
+        await notify(tx, await emailOf(tx, m), `Role request in ${g.workspace}`, `${p.username} requests role ${g.role} for ${g.subject}; please approve or decline.`, now);
+      }
+      return { status: 'pending', requestId: id };
+    }
+  }
+  await applyGrant(tx, p.username, a.workspace, g, now);
+  return { status: 'created' };
+}
+
+/** Writes the binding and its event and e-mail. The caller has checked the grant. */
+export async function applyGrant(tx: Tx, actor: string, ws: WorkspaceRow, g: Grant, now: Date): Promise<void> {
+  if (g.project === undefined) {
+    const before = await tx.query(`select 1 from workspace_bindings where workspace = $1 and subject_kind = $2 and subject = $3`, [g.workspace, g.subjectKind, g.subject]);
+    await tx.query(`insert into workspace_bindings (name, subject_kind, workspace, role, subject, expiry_date, created_on) values ($1, $2, $3, $4, $5, $6, $7)`, [
+      g.bindingName,
+      g.subjectKind,
+      g.workspace,
+      g.role,
+      g.subject,
+      g.expiryDate ?? null,
+      now.toISOString(),
+    ]);
+    if (g.invitation) {
+      await tx.query(
+        `insert into invitations (email, workspace, first_name, last_name, status, invited_by, created_on) values ($1, $2, $3, $4, 'PENDING', $5, $6)
+         on conflict (email, workspace) do update set status = 'PENDING'`,
+        [g.subject, g.workspace, g.invitation.firstName, g.invitation.lastName, actor, now.toISOString()],
+      );
+    }
+    const type = before.length ? 'USER_ROLE_CHANGED' : 'USER_INVITED';
+    await recordEvent(tx, { workspace: g.workspace, type, actor, at: now, details: { subjectKind: g.subjectKind, subject: g.subject, role: g.role, added: true, expiryDate: g.expiryDate ?? null, ...(g.invitation ? { invitation: g.invitation } : {}) } });
+  } else {
+    await tx.query(`insert into project_bindings (name, subject_kind, workspace, project, role, subject, expiry_date, created_on) values ($1, $2, $3, $4, $5, $6, $7, $8)`, [
+      g.bindingName,
+      g.subjectKind,
+      g.workspace,
+      g.project,
+      g.role,
+      g.subject,
+      g.expiryDate ?? null,
+      now.toISOString(),
+    ]);
+    await recordEvent(tx, { workspace: g.workspace, project: g.project, type: 'PROJECT_USER_ASSIGNED', actor, at: now, details: { subjectKind: g.subjectKind, subject: g.subject, role: g.role, expiryDate: g.expiryDate ?? null } });
+  }
+  await notify(tx, await emailOf(tx, g.subject), `Access granted to ${ws.display_name}`, `You were granted ${g.role} on ${g.project ? `project ${g.project} in ` : ''}workspace ${g.workspace}.`, now);
+}

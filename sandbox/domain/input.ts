@@ -1,0 +1,59 @@
+/** Reading request bodies: each missing or mistyped field is a 400 that names the field. */
+import { badRequest } from '../problem';
+
+type Json = Record<string, unknown>;
+
+function at(body: unknown, path: string): unknown {
+  return path.split('.').reduce<unknown>((o, k) => (o !== null && typeof o === 'object' ? (o as Json)[k] : undefined), body);
+}
+
+export function requireObject(body: unknown): Json {
+  if (body === null || typeof body !== 'object' || Array.isArray(body)) throw badRequest('request body must be a JSON object');
+  return body as Json;
+}
+
+export function str(body: unknown, path: string): string {
+  const v = at(body, path);
+  if (typeof v !== 'string' || v.length === 0) throw badRequest(`${path} is required and must be a non-empty string`);
+  if (v.length > 255) throw badRequest(`${path} must be at most 255 characters`);
+  return v;
+}
+
+export function optStr(body: unknown, path: string): string | undefined {
+  const v = at(body, path);
+  if (v === undefined || v === null) return undefined;
+  return str(body, path);
+}
+
+export function optBool(body: unknown, path: string): boolean | undefined {
+  const v = at(body, path);
+  if (v === undefined || v === null) return undefined;
+  if (typeof v !== 'boolean') throw badRequest(`${path} must be a boolean`);
+  return v;
+}
+
+export function tags(body: unknown, path: string): Record<string, string[]> {
+  const v = at(body, path);
+  if (v === undefined || v === null) return {};
+  if (typeof v !== 'object' || Array.isArray(v)) throw badRequest(`${path} must be an object of key -> list of strings`);
+  for (const [k, vals] of Object.entries(v as Json)) {
+    if (!Array.isArray(vals) || vals.some((x) => typeof x !== 'string')) throw badRequest(`${path}.${k} must be a list of strings`);
+  }
+  return v as Record<string, string[]>;
+}
+
+export const IDENTIFIER = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/;
+
+export function identifier(body: unknown, path: string): string {
+  const v = str(body, path);
+  if (!IDENTIFIER.test(v) || v.length > 32) throw badRequest(`${path} "${v}" is not a valid identifier (lowercase letters, digits, dashes; at most 32 characters)`);
+  return v;
+}
+
+/** An expiry day (YYYY-MM-DD); meshStack rejects anything else. */
+export function optDate(body: unknown, path: string): string | undefined {
+  const v = optStr(body, path);
+  if (v === undefined) return undefined;
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(v) || new Date(`${v}T00:00:00Z`).toISOString().slice(0, 10) !== v) throw badRequest(`${path} must be a date YYYY-MM-DD, got "${v}"`);
+  return v;
+}

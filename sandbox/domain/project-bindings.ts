@@ -1,0 +1,56 @@
+/** meshProjectUserBinding / meshProjectGroupBinding (v3): list, get, create (4-eyes like workspace grants), delete. */
+import type { Principal } from '../auth';
+import type { Tx } from '../db';
+import { notFound } from '../problem';
+import type { ProjectBindingRow } from '../representations';
+import { accessTo, requireManager, requireWritable } from './access';
+import type { SubjectKind } from './bindings';
+import { recordEvent } from './events';
+import { type GrantOutcome, requestOrApply } from './grants';
+import { optStr, str } from './input';
+
+export async function listProjectBindings(tx: Tx, p: Principal, kind: SubjectKind, workspace: string, project: string, limit: number, offset: number) {
+  await accessTo(tx, p, workspace);
+  const rows = await tx.query<ProjectBindingRow & { display_name: string }>(
+    `select b.*, pr.display_name from project_bindings b join projects pr on pr.workspace = b.workspace and pr.name = b.project
+     where b.subject_kind = $1 and b.workspace = $2 and b.project = $3 order by b.name limit ${limit} offset ${offset}`,
+    [kind, workspace, project],
+  );
+  const [{ n }] = await tx.query<{ n: number }>('select count(*)::int as n from project_bindings where subject_kind = $1 and workspace = $2 and project = $3', [kind, workspace, project]);
+  return { rows, total: n };
+}
+
+export async function getProjectBinding(tx: Tx, p: Principal, kind: SubjectKind, name: string) {
+  const [row] = await tx.query<ProjectBindingRow & { display_name: string }>(
+    'select b.*, pr.display_name from project_bindings b join projects pr on pr.workspace = b.workspace and pr.name = b.project where b.name = $1 and b.subject_kind = $2',
+    [name, kind],
+  );
+  if (!row) throw notFound(`binding '${name}' not found`);
+  await accessTo(tx, p, row.workspace);
+  return row;
+}
+
+export async function createProjectBinding(tx: Tx, p: Principal, kind: SubjectKind, body: unknown, now: Date): Promise<GrantOutcome & { workspace: string; bindingName: string }> {
+  const bindingName = str(body, 'metadata.name');
+  const workspace = str(body, 'targetRef.ownedByWorkspace');
+  const a = await accessTo(tx, p, workspace, { lock: true });
+  requireManager(a, 'manage project access');
+  requireWritable(a);
+  const outcome = await requestOrApply(
+    tx,
+    a,
+    { workspace, project: str(body, 'targetRef.name'), bindingName, subjectKind: kind, subject: str(body, 'subject.name'), role: str(body, 'roleRef.name'), expiryDate: optStr(body, 'expiryDate') },
+    now,
+  );
+  return { ...outcome, workspace, bindingName };
+}
+
+export async function deleteProjectBinding(tx: Tx, p: Principal, kind: SubjectKind, name: string, now: Date, reason = 'removed'): Promise<void> {
+  const [row] = await tx.query<ProjectBindingRow>('select * from project_bindings where name = $1 and subject_kind = $2', [name, kind]);
+  if (!row) throw notFound(`binding '${name}' not found`);
+  const a = await accessTo(tx, p, row.workspace, { lock: true });
+  requireManager(a, 'remove project access');
+  requireWritable(a);
+  await tx.query('delete from project_bindings where name = $1', [name]);
+  await recordEvent(tx, { workspace: row.workspace, project: row.project, type: 'PROJECT_USER_REMOVED', actor: p.username, at: now, details: { subjectKind: row.subject_kind, subject: row.subject, role: row.role, reason } });
+}

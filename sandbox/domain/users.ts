@@ -1,0 +1,91 @@
+/** meshUser (v2), meshWorkspaceUserGroup (v1, read-only) and invitation acceptance at first login. */
+import { randomUUID } from 'crypto';
+import type { Principal } from '../auth';
+import type { Tx } from '../db';
+import { conflict, notFound } from '../problem';
+import type { GroupRow, UserRow } from '../representations';
+import { accessTo, requirePartner, visibleWorkspaces } from './access';
+import { recordEvent } from './events';
+import { optStr, str, tags } from './input';
+
+export async function listUsers(tx: Tx, p: Principal, f: { workspace?: string; role?: string; username?: string; email?: string }): Promise<UserRow[]> {
+  const visible = await visibleWorkspaces(tx, p);
+  const rows = await tx.query<UserRow & { workspaces: string[] | null; roles: string[] | null }>(
+    `select u.*, array_agg(b.workspace) filter (where b.workspace is not null) as workspaces, array_agg(b.role) filter (where b.role is not null) as roles
+     from users u left join workspace_bindings b on b.subject_kind = 'user' and b.subject = u.username group by u.username order by u.username`,
+  );
+  return rows.filter((u) => {
+    const ws = u.workspaces ?? [];
+    const inScope = visible === 'all' || u.username === p.username || ws.some((w) => visible.includes(w));
+    const pairs = ws.map((w, i) => [w, (u.roles ?? [])[i]]);
+    return (
+      inScope &&
+      (f.workspace === undefined || ws.includes(f.workspace)) &&
+      (f.role === undefined || pairs.some(([w, r]) => r === f.role && (f.workspace === undefined || w === f.workspace))) &&
+      (f.username === undefined || u.username === f.username) &&
+      (f.email === undefined || u.email === f.email)
+    );
+  });
+}
+
+export async function getUser(tx: Tx, p: Principal, username: string): Promise<UserRow> {
+  const [u] = (await listUsers(tx, p, { username })) as UserRow[];
+  if (!u) throw notFound(`meshUser '${username}' not found`);
+  return u;
+}
+
+export async function putUser(tx: Tx, p: Principal, username: string | undefined, body: unknown, now: Date): Promise<{ user: UserRow; created: boolean }> {
+  requirePartner(p, 'manage meshUsers');
+  const name = username ?? str(body, 'metadata.name');
+  const [before] = await tx.query<UserRow>('select * from users where username = $1', [name]);
+  if (before && username === undefined) throw conflict(`meshUser '${name}' already exists`);
+  const values = [name, str(body, 'spec.email'), str(body, 'spec.firstName'), str(body, 'spec.lastName'), optStr(body, 'spec.euid') ?? null, tags(body, 'spec.tags')];
+  const [user] = before
+    ? await tx.query<UserRow>('update users set email = $2, first_name = $3, last_name = $4, euid = $5, tags = $6 where username = $1 returning *', values)
+    : await tx.query<UserRow>('insert into users (username, email, first_name, last_name, euid, tags, uuid, created_on) values ($1, $2, $3, $4, $5, $6, $7, $8) returning *', [
+        ...values,
+        randomUUID(),
+        now.toISOString(),
+      ]);
+  return { user, created: !before };
+}
+
+export async function deleteUser(tx: Tx, p: Principal, username: string): Promise<void> {
+  requirePartner(p, 'manage meshUsers');
+  const [bound] = await tx.query(`select 1 from workspace_bindings where subject_kind = 'user' and subject = $1`, [username]);
+  if (bound) throw conflict(`meshUser '${username}' still has workspace roles; remove them first`);
+  const [row] = await tx.query('delete from users where username = $1 and not is_partner returning username', [username]);
+  if (!row) throw notFound(`meshUser '${username}' not found`);
+}
+
+/**
+ * First login of a user: pending invitations to their e-mail are accepted, and the bindings made
+ * for the e-mail now name the username.
+ */
+export async function acceptInvitations(tx: Tx, username: string, now: Date): Promise<string[]> {
+  const [user] = await tx.query<UserRow>('select * from users where username = $1', [username]);
+  if (!user) throw notFound(`meshUser '${username}' not found`);
+  if (!user.email) return [];
+  const invites = await tx.query<{ workspace: string }>(`update invitations set status = 'ACCEPTED' where email = $1 and status = 'PENDING' returning workspace`, [user.email]);
+  for (const { workspace } of invites) {
+    await tx.query(`update workspace_bindings set subject = $3 where workspace = $1 and subject_kind = 'user' and subject = $2`, [workspace, user.email, username]);
+    await tx.query(`update project_bindings set subject = $3 where workspace = $1 and subject_kind = 'user' and subject = $2`, [workspace, user.email, username]);
+    await recordEvent(tx, { workspace, type: 'USER_ACCEPTED_INVITATION', actor: username, at: now, details: { email: user.email } });
+  }
+  return invites.map((i) => i.workspace);
+}
+
+export async function listGroups(tx: Tx, p: Principal, workspace: string | undefined): Promise<GroupRow[]> {
+  const visible = await visibleWorkspaces(tx, p);
+  const rows = await tx.query<GroupRow>('select * from user_groups order by workspace, name');
+  return rows.filter((g) => (visible === 'all' || visible.includes(g.workspace)) && (workspace === undefined || g.workspace === workspace));
+}
+
+export async function getGroup(tx: Tx, p: Principal, full: string): Promise<GroupRow> {
+  const i = full.indexOf('.');
+  const [workspace, name] = i > 0 ? [full.slice(0, i), full.slice(i + 1)] : ['', full];
+  await accessTo(tx, p, workspace);
+  const [g] = await tx.query<GroupRow>('select * from user_groups where workspace = $1 and name = $2', [workspace, name]);
+  if (!g) throw notFound(`meshWorkspaceUserGroup '${full}' not found`);
+  return g;
+}

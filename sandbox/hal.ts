@@ -1,0 +1,49 @@
+/** HAL lists as meshStack returns them: `_embedded.<key>` (always, even empty), `page`, `_links`. */
+import { badRequest } from './problem';
+
+export const DEFAULT_PAGE_SIZE = 20;
+export const MAX_PAGE_SIZE = 1000;
+
+export interface PageRequest {
+  readonly page: number;
+  readonly size: number;
+}
+
+export function pageRequest(query: Record<string, string | undefined>): PageRequest {
+  const page = query.page === undefined ? 0 : Number(query.page);
+  const size = query.size === undefined ? DEFAULT_PAGE_SIZE : Number(query.size);
+  if (!Number.isInteger(page) || page < 0) throw badRequest(`page must be a whole number >= 0, got "${query.page}"`);
+  if (!Number.isInteger(size) || size < 1) throw badRequest(`size must be a whole number >= 1, got "${query.size}"`);
+  // Larger sizes are silently lowered, as documented for meshStack.
+  return { page, size: Math.min(size, MAX_PAGE_SIZE) };
+}
+
+function link(base: string, path: string, query: Record<string, string | undefined>, page: number, size: number): { href: string } {
+  const params = new URLSearchParams();
+  for (const [k, v] of Object.entries(query)) if (v !== undefined && k !== 'page' && k !== 'size') params.set(k, v);
+  params.set('page', String(page));
+  params.set('size', String(size));
+  return { href: `${base}${path}?${params.toString()}` };
+}
+
+/** One page of a list whose filtering and paging happened in SQL (`items` is already the page). */
+export function halList<T>(
+  key: string,
+  items: T[],
+  totalElements: number,
+  req: PageRequest,
+  base: string,
+  path: string,
+  query: Record<string, string | undefined>,
+): Record<string, unknown> {
+  const totalPages = Math.max(1, Math.ceil(totalElements / req.size));
+  const links: Record<string, { href: string }> = { self: link(base, path, query, req.page, req.size) };
+  // "Pagination links are only provided if there is more than one page."
+  if (totalPages > 1) {
+    links.first = link(base, path, query, 0, req.size);
+    if (req.page > 0) links.prev = link(base, path, query, req.page - 1, req.size);
+    if (req.page < totalPages - 1) links.next = link(base, path, query, req.page + 1, req.size);
+    links.last = link(base, path, query, totalPages - 1, req.size);
+  }
+  return { _embedded: { [key]: items }, _links: links, page: { size: req.size, totalElements, totalPages, number: req.page } };
+}

@@ -1,0 +1,142 @@
+/**
+ * Sandbox extensions under /sandbox/v1 — NOT part of meshStack's API. They expose what the seeds
+ * describe but the meshObject API has no endpoint for: pending 4-eyes requests, project quota,
+ * workspace status and approval, history, platform settings, the outbox, the clock and faults.
+ */
+import type { FastifyInstance } from 'fastify';
+import { accessTo, requirePartner, rolesOf, visibleWorkspaces } from '../domain/access';
+import { listEvents } from '../domain/events';
+import { sweepExpired } from '../domain/expiry';
+import { approveRequest, declineRequest, listRequests, requestJson } from '../domain/requests';
+import { getSettings, putMeta, putSettings } from '../domain/settings';
+import { acceptInvitations } from '../domain/users';
+import { addMyself, approveWorkspace, setQuota, setStatus } from '../domain/workspaces';
+import { parseDuration } from '../clock';
+import { type FaultInjector, parseFaults } from '../faults';
+import { badRequest, forbidden } from '../problem';
+import { type RouteContext, type RouteResult, type SandboxState, addRoute } from './route';
+
+export const EXTENSIONS = '/sandbox/v1';
+
+export const CAPABILITIES = [
+  'role-requests',
+  'workspace-quota',
+  'workspace-status',
+  'workspace-approval',
+  'events',
+  'settings',
+  'whoami',
+  'outbox',
+  'clock',
+  'faults',
+  'project-binding-expiry',
+  'invitations',
+] as const;
+
+const ok = (body: unknown): RouteResult => ({ status: 200, body });
+
+async function workspaceStatus(ctx: RouteContext, name: string) {
+  const a = await accessTo(ctx.tx, ctx.p, name, { includeDeleted: true });
+  const [{ n }] = await ctx.tx.query<{ n: number }>('select count(*)::int as n from projects where workspace = $1 and deleted_on is null', [name]);
+  const ws = a.workspace;
+  return {
+    name: ws.name,
+    status: ws.status,
+    approval: ws.approved ? 'approved' : 'pending',
+    projectQuota: ws.project_quota,
+    projectCount: n,
+    ...(ws.deleted_on ? { deletedOn: new Date(ws.deleted_on).toISOString(), deletionReason: ws.deletion_reason } : {}),
+  };
+}
+
+export function registerExtensionRoutes(app: FastifyInstance, state: SandboxState, faults: FaultInjector): void {
+  const route = (method: 'GET' | 'POST' | 'PUT', url: string, handler: (ctx: RouteContext) => Promise<RouteResult>) => addRoute(app, state, { method, url: `${EXTENSIONS}${url}`, handler });
+
+  // Unauthenticated, so clients can discover the extensions before logging in.
+  app.get(`${EXTENSIONS}/capabilities`, async () => ({ extensions: CAPABILITIES, note: 'meshform sandbox extensions; not part of the meshStack API' }));
+
+  route('GET', '/whoami', async (ctx) => {
+    const visible = await visibleWorkspaces(ctx.tx, ctx.p);
+    const names = visible === 'all' ? [] : visible;
+    const workspaces: Record<string, string[]> = {};
+    for (const ws of names) workspaces[ws] = [...(await rolesOf(ctx.tx, ctx.p.username, ws))].sort();
+    return ok({ username: ctx.p.username, clientId: ctx.p.clientId, partner: ctx.p.isPartner, workspaces });
+  });
+
+  route('GET', '/settings', async (ctx) => ok(await getSettings(ctx.tx)));
+  route('PUT', '/settings', async (ctx) => {
+    requirePartner(ctx.p, 'change platform settings');
+    return ok(await putSettings(ctx.tx, (ctx.body ?? {}) as Record<string, never>));
+  });
+
+  route('GET', '/workspaces/:name', async (ctx) => ok(await workspaceStatus(ctx, ctx.params.name)));
+  route('PUT', '/workspaces/:name/quota', async (ctx) => {
+    await setQuota(ctx.tx, ctx.p, ctx.params.name, ctx.body, ctx.now);
+    return ok(await workspaceStatus(ctx, ctx.params.name));
+  });
+  route('PUT', '/workspaces/:name/status', async (ctx) => {
+    await setStatus(ctx.tx, ctx.p, ctx.params.name, ctx.body, ctx.now);
+    return ok(await workspaceStatus(ctx, ctx.params.name));
+  });
+  route('POST', '/workspaces/:name/approve', async (ctx) => {
+    await approveWorkspace(ctx.tx, ctx.p, ctx.params.name, ctx.now);
+    return ok(await workspaceStatus(ctx, ctx.params.name));
+  });
+  route('POST', '/workspaces/:name/add-myself', async (ctx) => ok(await addMyself(ctx.tx, ctx.p, ctx.params.name, ctx.now)));
+  route('GET', '/workspaces/:name/events', async (ctx) => {
+    await accessTo(ctx.tx, ctx.p, ctx.params.name, { includeDeleted: true });
+    return ok({ events: await listEvents(ctx.tx, ctx.params.name) });
+  });
+  route('GET', '/workspaces/:name/projects/:project/events', async (ctx) => {
+    await accessTo(ctx.tx, ctx.p, ctx.params.name, { includeDeleted: true });
+    return ok({ events: await listEvents(ctx.tx, ctx.params.name, ctx.params.project) });
+  });
+
+  route('GET', '/role-requests', async (ctx) => {
+    const rows = await listRequests(ctx.tx, ctx.p, { workspace: ctx.query.workspaceIdentifier, status: ctx.query.status });
+    return ok({ roleRequests: rows.map((r) => requestJson(r, ctx.base)) });
+  });
+  for (const action of ['approve', 'decline', 'cancel'] as const) {
+    route('POST', `/role-requests/:id/${action}`, async (ctx) => {
+      const row = action === 'approve' ? await approveRequest(ctx.tx, ctx.p, ctx.params.id, ctx.now) : await declineRequest(ctx.tx, ctx.p, ctx.params.id, ctx.now, action === 'cancel');
+      return ok(requestJson(row, ctx.base));
+    });
+  }
+
+  route('POST', '/users/:username/first-login', async (ctx) => {
+    if (!ctx.p.isPartner && ctx.p.username !== ctx.params.username) throw forbidden('only the user or a partner may record a first login');
+    return ok({ acceptedInvitations: await acceptInvitations(ctx.tx, ctx.params.username, ctx.now) });
+  });
+
+  route('GET', '/outbox', async (ctx) => {
+    requirePartner(ctx.p, 'read the outbox');
+    return ok({ messages: await ctx.tx.query('select id::int as id, recipient, subject, body, at from outbox order by id') });
+  });
+
+  route('GET', '/clock', async () => ok({ now: state.clock.now().toISOString(), offsetMs: state.clock.offset }));
+  route('POST', '/clock', async (ctx) => {
+    requirePartner(ctx.p, 'move the sandbox clock');
+    const body = (ctx.body ?? {}) as { advance?: string | number; set?: string };
+    if (body.set !== undefined) {
+      const to = new Date(body.set);
+      if (Number.isNaN(to.getTime())) throw badRequest(`set must be an ISO date-time, got "${body.set}"`);
+      state.clock.set(to);
+    } else {
+      const ms = body.advance === undefined ? undefined : parseDuration(body.advance);
+      if (ms === undefined || ms < 0) throw badRequest('give {"advance": "90m"} (ms, s, m, h, d) or {"set": "<ISO date-time>"}');
+      state.clock.advance(ms);
+    }
+    await putMeta(ctx.tx, 'clockOffsetMs', state.clock.offset);
+    // Expiry is applied at once, so the next read already reflects the new time.
+    const removed = await sweepExpired(ctx.tx, state.clock.now());
+    return ok({ now: state.clock.now().toISOString(), offsetMs: state.clock.offset, expiredRemoved: removed });
+  });
+  route('POST', '/expiry/sweep', async (ctx) => ok({ expiredRemoved: await sweepExpired(ctx.tx, ctx.now) }));
+
+  route('GET', '/faults', async () => ok({ ...faults.current, injected: faults.injected }));
+  route('PUT', '/faults', async (ctx) => {
+    requirePartner(ctx.p, 'inject faults');
+    faults.configure(parseFaults(ctx.body));
+    return ok(faults.current);
+  });
+}

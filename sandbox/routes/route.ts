@@ -1,0 +1,82 @@
+/**
+ * How every sandbox endpoint runs: authenticate, check media types, then one database transaction
+ * (which first removes expired bindings, so reads never show them) around the handler.
+ */
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { type Principal, type TokenIssuer, principalOf } from '../auth';
+import type { SandboxClock } from '../clock';
+import type { Db, Tx } from '../db';
+import { sweepExpired } from '../domain/expiry';
+import { type PageRequest, pageRequest } from '../hal';
+import { checkAccept, checkContentType } from '../media-types';
+import { badRequest } from '../problem';
+
+export interface SandboxState {
+  readonly db: Db;
+  readonly clock: SandboxClock;
+  readonly tokens: TokenIssuer;
+  /** True when bound to a loopback address: only then are dev credentials published. */
+  readonly loopback: boolean;
+}
+
+export interface RouteContext {
+  readonly tx: Tx;
+  readonly p: Principal;
+  readonly now: Date;
+  readonly base: string;
+  readonly params: Record<string, string>;
+  readonly query: Record<string, string | undefined>;
+  readonly body: unknown;
+  readonly headers: FastifyRequest['headers'];
+  page(): PageRequest;
+}
+
+export interface RouteResult {
+  readonly status: number;
+  readonly body?: unknown;
+}
+
+export interface RouteSpec {
+  readonly method: 'GET' | 'POST' | 'PUT' | 'DELETE';
+  readonly url: string;
+  /** meshObject kind and version for the vendor media type; extension routes use plain JSON. */
+  readonly media?: { readonly kind: string; readonly version: string };
+  readonly handler: (ctx: RouteContext) => Promise<RouteResult>;
+}
+
+export function parseJsonBody(raw: unknown): unknown {
+  if (raw === undefined || raw === null || raw === '') return undefined;
+  if (typeof raw !== 'string') return raw;
+  try {
+    return JSON.parse(raw);
+  } catch (e) {
+    throw badRequest(`malformed JSON request body: ${(e as Error).message}`);
+  }
+}
+
+export function baseUrl(req: FastifyRequest): string {
+  return `${req.protocol}://${req.headers.host ?? 'localhost'}`;
+}
+
+export function addRoute(app: FastifyInstance, state: SandboxState, spec: RouteSpec): void {
+  app.route({
+    method: spec.method,
+    url: spec.url,
+    handler: async (req: FastifyRequest, reply: FastifyReply) => {
+      const claims = state.tokens.verify(req.headers.authorization);
+      const responseType = spec.media ? checkAccept(req.headers.accept, spec.media.kind, spec.media.version) : 'application/json';
+      if (spec.media && (spec.method === 'POST' || spec.method === 'PUT')) checkContentType(req.headers['content-type'], spec.media.kind, spec.media.version);
+      const body = parseJsonBody(req.body);
+      const query = req.query as Record<string, string | undefined>;
+      const now = state.clock.now();
+      const result = await state.db.transaction(async (tx) => {
+        await sweepExpired(tx, now);
+        const p = await principalOf(tx, claims);
+        return spec.handler({ tx, p, now, base: baseUrl(req), params: req.params as Record<string, string>, query, body, headers: req.headers, page: () => pageRequest(query) });
+      });
+      reply.status(result.status);
+      if (result.body === undefined) return reply.send();
+      return reply.type(responseType).send(JSON.stringify(result.body));
+    },
+  });
+}
