@@ -2,6 +2,7 @@
 import { Command, CommanderError } from 'commander';
 import { isMeshformError } from '../../core/errors';
 import { type CliContext, ExitCode } from './context';
+import { registerSandbox } from './sandbox';
 import { registerSynth } from './synth';
 
 export function buildProgram(ctx: CliContext, setExit: (code: number) => void): Command {
@@ -11,6 +12,7 @@ export function buildProgram(ctx: CliContext, setExit: (code: number) => void): 
     .configureOutput({ writeOut: ctx.stdout, writeErr: ctx.stderr })
     .showHelpAfterError();
   registerSynth(program, ctx, setExit);
+  registerSandbox(program, ctx, setExit);
   return program;
 }
 

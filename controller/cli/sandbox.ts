@@ -1,0 +1,68 @@
+import * as path from 'path';
+import type { Command } from 'commander';
+import { UsageError } from '../../core/errors';
+import { readSeedFile } from '../../sandbox/seed';
+import { startSandbox } from '../../sandbox/server';
+import { type CliContext, ExitCode } from './context';
+
+interface SandboxFlags {
+  port: string;
+  host: string;
+  dataDir: string;
+  ephemeral?: boolean;
+  seed?: string;
+  tokenTtl: string;
+}
+
+function positiveInt(value: string, flag: string, min = 0): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < min) throw new UsageError(`${flag} must be a whole number >= ${min}, got "${value}"`);
+  return n;
+}
+
+/** Resolves on SIGINT/SIGTERM: the server runs until the user stops it. */
+function untilStopped(): Promise<string> {
+  return new Promise((resolve) => {
+    const stop = (signal: string) => {
+      process.off('SIGINT', onInt);
+      process.off('SIGTERM', onTerm);
+      resolve(signal);
+    };
+    const onInt = () => stop('SIGINT');
+    const onTerm = () => stop('SIGTERM');
+    process.once('SIGINT', onInt);
+    process.once('SIGTERM', onTerm);
+  });
+}
+
+export function registerSandbox(program: Command, ctx: CliContext, setExit: (code: number) => void): void {
+  program
+    .command('sandbox')
+    .description('start a local meshStack-compatible platform server (meshObject API subset, seed rules, embedded database)')
+    .option('--port <port>', 'port to listen on (0: any free port)', '8080')
+    .option('--host <host>', 'address to bind; dev credentials are published only on loopback', '127.0.0.1')
+    .option('--data-dir <dir>', 'where the embedded database lives (kept across restarts)', '.meshform/sandbox')
+    .option('--ephemeral', 'keep the data in memory only')
+    .option('--seed <file.yaml>', 'principals, API keys, groups and settings for a new data dir')
+    .option('--token-ttl <seconds>', 'bearer token lifetime', '300')
+    .action(async (flags: SandboxFlags) => {
+      const sandbox = await startSandbox({
+        port: positiveInt(flags.port, '--port'),
+        host: flags.host,
+        dataDir: flags.ephemeral ? undefined : path.resolve(ctx.cwd, flags.dataDir),
+        seed: flags.seed ? readSeedFile(path.resolve(ctx.cwd, flags.seed)) : undefined,
+        tokenTtlSeconds: positiveInt(flags.tokenTtl, '--token-ttl', 1),
+      });
+      ctx.stdout(
+        `meshform sandbox listening on ${sandbox.url}\n` +
+          `  data: ${flags.ephemeral ? 'in memory' : path.resolve(ctx.cwd, flags.dataDir)}\n` +
+          `  API keys: ${sandbox.apiKeyNames.join(', ')}\n` +
+          `  connect: MESHSTACK_ENDPOINT=${sandbox.url} MESHSTACK_API_KEY=<key name> (the secret is read from ${sandbox.url}/mesh/info on loopback)\n` +
+          `  stop: Ctrl-C\n`,
+      );
+      const signal = await untilStopped();
+      await sandbox.close();
+      ctx.stderr(`sandbox stopped (${signal})\n`);
+      setExit(ExitCode.OK);
+    });
+}

@@ -1,0 +1,206 @@
+/** Starts a sandbox per test file from the seeded template, and talks to it as the seeded principals. */
+import axios, { type AxiosInstance } from 'axios';
+import { type ChildProcess, spawn } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+
+const BIN = path.resolve(__dirname, '..', '..', 'dist', 'bin', 'meshform.js');
+
+export interface SandboxProcess {
+  readonly url: string;
+  readonly dataDir: string;
+  readonly child: ChildProcess;
+  /** Stops it like Ctrl-C and waits for the exit. */
+  close(): Promise<void>;
+}
+
+/**
+ * Runs `meshform sandbox` as its own process on a free loopback port: tests talk to it over real
+ * HTTP only (PGlite also needs dynamic import, which jest's module VM does not offer).
+ */
+export async function spawnSandbox(dataDir: string, args: string[] = []): Promise<SandboxProcess> {
+  const child = spawn(process.execPath, [BIN, 'sandbox', '--port', '0', '--data-dir', dataDir, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  let err = '';
+  child.stderr!.on('data', (d) => (err += d));
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`sandbox did not start in 30 s: ${err}`)), 30_000);
+    child.stdout!.on('data', (d) => {
+      out += d;
+      const m = /listening on (http:\/\/\S+)/.exec(out);
+      if (m) {
+        clearTimeout(timer);
+        resolve(m[1]);
+      }
+    });
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`sandbox exited with ${code}: ${err}`));
+    });
+  });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  return {
+    url,
+    dataDir,
+    child,
+    close: async () => {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGINT');
+      await exited;
+    },
+  };
+}
+
+/** A fresh copy of the seeded template data dir (made once per run by globalSetup). */
+export function freshDataDir(): string {
+  const template = process.env.MESHFORM_TEST_SANDBOX_TEMPLATE;
+  if (!template) throw new Error('MESHFORM_TEST_SANDBOX_TEMPLATE is not set: run through jest (globalSetup)');
+  const dataDir = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'meshform-sandbox-')), 'data');
+  fs.cpSync(template, dataDir, { recursive: true });
+  return dataDir;
+}
+
+export const media = (kind: string, version: string) => `application/vnd.meshcloud.api.${kind.toLowerCase()}.${version}.hal+json`;
+
+export const KINDS = {
+  workspace: ['meshWorkspace', 'v2'],
+  project: ['meshProject', 'v2'],
+  wsUserBinding: ['meshWorkspaceUserBinding', 'v2'],
+  wsGroupBinding: ['meshWorkspaceGroupBinding', 'v2'],
+  projectUserBinding: ['meshProjectUserBinding', 'v3'],
+  projectGroupBinding: ['meshProjectGroupBinding', 'v3'],
+  tagDefinition: ['meshTagDefinition', 'v1'],
+  user: ['meshUser', 'v2'],
+  group: ['meshWorkspaceUserGroup', 'v1'],
+  paymentMethod: ['meshPaymentMethod', 'v2'],
+} as const;
+
+export type KindName = keyof typeof KINDS;
+
+export interface Res {
+  status: number;
+  data: any;
+  headers: Record<string, unknown>;
+}
+
+/** A raw HTTP client for one principal: meshObject calls with the right media types, extensions as JSON. */
+export class Caller {
+  private token?: string;
+
+  constructor(
+    private readonly http: AxiosInstance,
+    public readonly key: string,
+    private readonly secret: string,
+  ) {}
+
+  public async login(): Promise<string> {
+    const res = await this.http.post('/api/login', { clientId: this.key, clientSecret: this.secret });
+    if (res.status !== 200) throw new Error(`login as ${this.key} failed: ${res.status} ${JSON.stringify(res.data)}`);
+    this.token = res.data.access_token;
+    return this.token!;
+  }
+
+  private async auth(): Promise<Record<string, string>> {
+    return { Authorization: `Bearer ${this.token ?? (await this.login())}` };
+  }
+
+  public async mesh(kind: KindName, method: 'GET' | 'POST' | 'PUT' | 'DELETE', url: string, body?: unknown, headers: Record<string, string> = {}): Promise<Res> {
+    const [k, v] = KINDS[kind];
+    const type = media(k, v);
+    const res = await this.http.request({
+      method,
+      url: `/api/meshobjects${url}`,
+      data: body === undefined ? undefined : JSON.stringify(body),
+      headers: { ...(await this.auth()), Accept: type, ...(body === undefined ? {} : { 'Content-Type': type }), ...headers },
+    });
+    return { status: res.status, data: res.data, headers: res.headers as Record<string, unknown> };
+  }
+
+  public async ext(method: 'GET' | 'POST' | 'PUT', url: string, body?: unknown): Promise<Res> {
+    const res = await this.http.request({ method, url: `/sandbox/v1${url}`, data: body, headers: await this.auth() });
+    return { status: res.status, data: res.data, headers: res.headers as Record<string, unknown> };
+  }
+
+  // Shortcuts for the objects most tests need.
+  public createWorkspace(name: string, extra: { displayName?: string; tags?: Record<string, string[]> } = {}) {
+    return this.mesh('workspace', 'POST', '/meshworkspaces', { apiVersion: 'v2', kind: 'meshWorkspace', metadata: { name, tags: extra.tags ?? {} }, spec: { displayName: extra.displayName ?? name } });
+  }
+
+  public grant(workspace: string, subject: string, role: string, extra: { name?: string; expiryDate?: string; group?: boolean; invitation?: unknown } = {}) {
+    return this.mesh(extra.group ? 'wsGroupBinding' : 'wsUserBinding', 'POST', `/meshworkspacebindings/${extra.group ? 'group' : 'user'}bindings`, {
+      apiVersion: 'v2',
+      kind: extra.group ? 'meshWorkspaceGroupBinding' : 'meshWorkspaceUserBinding',
+      metadata: { name: extra.name ?? `${workspace}-${subject}-${role.split(' ')[1].toLowerCase()}`.replace(/[@.]/g, '-') },
+      targetRef: { name: workspace },
+      roleRef: { name: role },
+      subject: { name: subject },
+      ...(extra.expiryDate ? { expiryDate: extra.expiryDate } : {}),
+      ...(extra.invitation ? { invitation: extra.invitation } : {}),
+    });
+  }
+
+  public createProject(workspace: string, name: string, tags: Record<string, string[]> = {}) {
+    return this.mesh('project', 'POST', '/meshprojects', { apiVersion: 'v2', kind: 'meshProject', metadata: { name, ownedByWorkspace: workspace }, spec: { displayName: name, tags } });
+  }
+
+  public grantProject(workspace: string, project: string, subject: string, role: string, extra: { name?: string; expiryDate?: string; group?: boolean } = {}) {
+    return this.mesh(extra.group ? 'projectGroupBinding' : 'projectUserBinding', 'POST', `/meshprojectbindings/${extra.group ? 'group' : 'user'}bindings`, {
+      apiVersion: 'v3',
+      kind: extra.group ? 'meshProjectGroupBinding' : 'meshProjectUserBinding',
+      metadata: { name: extra.name ?? `${workspace}-${project}-${subject}-${role.replace(/\W/g, '').toLowerCase()}` },
+      targetRef: { name: project, ownedByWorkspace: workspace },
+      roleRef: { name: role },
+      subject: { name: subject },
+      ...(extra.expiryDate ? { expiryDate: extra.expiryDate } : {}),
+    });
+  }
+
+  public async workspaceBindings(workspace: string): Promise<Array<{ role: string; subject: string; name: string; expiryDate?: string }>> {
+    const res = await this.mesh('wsUserBinding', 'GET', `/meshworkspacebindings/userbindings?workspaceIdentifier=${workspace}&size=1000`);
+    return res.data._embedded.meshWorkspaceUserBindings.map((b: any) => ({ role: b.roleRef.name, subject: b.subject.name, name: b.metadata.name, expiryDate: b.expiryDate }));
+  }
+
+  public async events(workspace: string, project?: string): Promise<Array<{ type: string; actor: string; details: any }>> {
+    const res = await this.ext('GET', `/workspaces/${workspace}${project ? `/projects/${project}` : ''}/events`);
+    return res.data.events;
+  }
+}
+
+export interface SandboxFixture {
+  sandbox: SandboxProcess;
+  http: AxiosInstance;
+  as(key: string): Caller;
+}
+
+/** A raw axios instance that never throws on HTTP status, so tests assert statuses. */
+export function rawHttp(url: string): AxiosInstance {
+  return axios.create({ baseURL: url, validateStatus: () => true, transformResponse: [(d) => (typeof d === 'string' && d.length ? safeJson(d) : d)] });
+}
+
+function safeJson(d: string): unknown {
+  try {
+    return JSON.parse(d);
+  } catch {
+    return d;
+  }
+}
+
+export async function sandboxFixture(args: string[] = [], dataDir: string = freshDataDir()): Promise<SandboxFixture> {
+  const sandbox = await spawnSandbox(dataDir, args);
+  const http = rawHttp(sandbox.url);
+  const info = (await http.get('/mesh/info')).data;
+  const callers = new Map<string, Caller>();
+  return {
+    sandbox,
+    http,
+    as: (key: string) => {
+      if (!callers.has(key)) callers.set(key, new Caller(http, key, info.devLocalCredentials.apiKeys[key].clientSecret));
+      return callers.get(key)!;
+    },
+  };
+}
+
+export const PARTNER = 'partner-admin';
+export const OWNER = 'Workspace Owner';
+export const MANAGER = 'Workspace Manager';
+export const MEMBER = 'Workspace Member';
