@@ -80,6 +80,14 @@ export interface TagDefinition {
      * The value may only be set when the object is created.
      */
     immutable: boolean;
+    /**
+     * Position among the tags in meshPanel (meshTagDefinition.spec.sortOrder).
+     */
+    sortOrder?: number;
+    /**
+     * Key under which the tag is replicated to cloud platforms.
+     */
+    replicationKey?: string;
   };
 }
 /**

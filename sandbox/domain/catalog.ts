@@ -37,13 +37,13 @@ export async function getTagDefinition(tx: Tx, name: string): Promise<TagDefinit
   return row.doc;
 }
 
-export async function putTagDefinition(tx: Tx, p: Principal, name: string | undefined, body: unknown): Promise<{ doc: TagDefinition; created: boolean }> {
+export async function putTagDefinition(tx: Tx, p: Principal, name: string | undefined, body: unknown): Promise<TagDefinition> {
   requirePartner(p, 'manage tag definitions');
   const doc = tagDefinition(body, name);
   const [before] = await tx.query('select 1 from tag_definitions where name = $1', [doc.metadata.name]);
   if (before && name === undefined) throw conflict(`meshTagDefinition '${doc.metadata.name}' already exists`);
   await tx.query('insert into tag_definitions (name, doc) values ($1, $2) on conflict (name) do update set doc = excluded.doc', [doc.metadata.name, doc]);
-  return { doc, created: !before };
+  return doc;
 }
 
 /** Deleting a definition also strips its key from every object of its target kind, as meshStack does. */
@@ -68,7 +68,7 @@ export async function getPaymentMethod(tx: Tx, p: Principal, name: string): Prom
   return m;
 }
 
-export async function putPaymentMethod(tx: Tx, p: Principal, name: string | undefined, body: unknown, now: Date): Promise<{ row: PaymentMethodRow; created: boolean }> {
+export async function putPaymentMethod(tx: Tx, p: Principal, name: string | undefined, body: unknown, now: Date): Promise<PaymentMethodRow> {
   const id = name ?? str(body, 'metadata.name');
   const workspace = str(body, 'metadata.ownedByWorkspace');
   requireManager(await accessTo(tx, p, workspace), 'manage payment methods');
@@ -82,7 +82,7 @@ export async function putPaymentMethod(tx: Tx, p: Principal, name: string | unde
      returning *`,
     [id, workspace, str(body, 'spec.displayName'), amount ?? null, optStr(body, 'spec.expirationDate') ?? null, tags(body, 'spec.tags'), now.toISOString()],
   );
-  return { row, created: !before };
+  return row;
 }
 
 export async function deletePaymentMethod(tx: Tx, p: Principal, name: string, now: Date): Promise<void> {

@@ -73,13 +73,13 @@ export async function createProject(tx: Tx, p: Principal, body: unknown, now: Da
   return row;
 }
 
-export async function updateProject(tx: Tx, p: Principal, full: string, body: unknown, now: Date): Promise<{ row: ProjectRow; created: boolean }> {
+export async function updateProject(tx: Tx, p: Principal, full: string, body: unknown, now: Date): Promise<ProjectRow> {
   const [workspace, name] = splitProjectId(full);
   if (str(body, 'metadata.name') !== name || str(body, 'metadata.ownedByWorkspace') !== workspace) {
     throw badRequest(`metadata.name and metadata.ownedByWorkspace must match '${full}': identifiers are immutable`);
   }
   const [before] = await tx.query<ProjectRow>('select * from projects where workspace = $1 and name = $2 and deleted_on is null', [workspace, name]);
-  if (!before) return { row: await createProject(tx, p, body, now), created: true };
+  if (!before) return createProject(tx, p, body, now);
   const a = await accessTo(tx, p, workspace, { lock: true });
   requireManager(a, 'edit projects');
   requireWritable(a);
@@ -93,7 +93,7 @@ export async function updateProject(tx: Tx, p: Principal, full: string, body: un
   if (displayName !== before.display_name || JSON.stringify(projectTags) !== JSON.stringify(before.tags)) {
     await recordEvent(tx, { workspace, project: name, type: 'PROJECT_UPDATED', actor: p.username, at: now, details: { before: { displayName: before.display_name, tags: before.tags }, after: { displayName, tags: projectTags } } });
   }
-  return { row, created: false };
+  return row;
 }
 
 /** Soft delete: the sandbox has no tenants, so a project is deleted at once and its bindings go with it. */

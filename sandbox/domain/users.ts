@@ -34,7 +34,7 @@ export async function getUser(tx: Tx, p: Principal, username: string): Promise<U
   return u;
 }
 
-export async function putUser(tx: Tx, p: Principal, username: string | undefined, body: unknown, now: Date): Promise<{ user: UserRow; created: boolean }> {
+export async function putUser(tx: Tx, p: Principal, username: string | undefined, body: unknown, now: Date): Promise<UserRow> {
   requirePartner(p, 'manage meshUsers');
   const name = username ?? str(body, 'metadata.name');
   const [before] = await tx.query<UserRow>('select * from users where username = $1', [name]);
@@ -47,7 +47,7 @@ export async function putUser(tx: Tx, p: Principal, username: string | undefined
         randomUUID(),
         now.toISOString(),
       ]);
-  return { user, created: !before };
+  return user;
 }
 
 export async function deleteUser(tx: Tx, p: Principal, username: string): Promise<void> {

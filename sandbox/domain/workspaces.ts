@@ -45,11 +45,11 @@ export async function createWorkspace(tx: Tx, p: Principal, body: unknown, now: 
   return ws;
 }
 
-export async function updateWorkspace(tx: Tx, p: Principal, name: string, body: unknown, now: Date): Promise<{ ws: WorkspaceRow; created: boolean }> {
+export async function updateWorkspace(tx: Tx, p: Principal, name: string, body: unknown, now: Date): Promise<WorkspaceRow> {
   const bodyName = str(body, 'metadata.name');
   if (bodyName !== name) throw badRequest(`metadata.name '${bodyName}' does not match the identifier '${name}' in the path: identifiers are immutable`);
   const [exists] = await tx.query('select 1 from workspaces where name = $1', [name]);
-  if (!exists) return { ws: await createWorkspace(tx, p, body, now), created: true };
+  if (!exists) return createWorkspace(tx, p, body, now);
   const a = await accessTo(tx, p, name, { lock: true });
   requireManager(a, 'edit the workspace');
   requireWritable(a);
@@ -65,7 +65,7 @@ export async function updateWorkspace(tx: Tx, p: Principal, name: string, body: 
   if (displayName !== a.workspace.display_name || JSON.stringify(wsTags) !== JSON.stringify(a.workspace.tags)) {
     await recordEvent(tx, { workspace: name, type: 'CUSTOMER_UPDATED', actor: p.username, at: now, details: { before: { displayName: a.workspace.display_name, tags: a.workspace.tags }, after: { displayName, tags: wsTags } } });
   }
-  return { ws, created: false };
+  return ws;
 }
 
 /**

@@ -64,8 +64,7 @@ export function registerMeshObjectRoutes(app: FastifyInstance, state: SandboxSta
   route('GET', '/meshworkspaces/:name', 'meshWorkspace', 'v2', async (ctx) => ok(workspaceJson((await accessTo(ctx.tx, ctx.p, ctx.params.name, { includeDeleted: true })).workspace, ctx.base)));
   route('POST', '/meshworkspaces', 'meshWorkspace', 'v2', async (ctx) => ({ status: 201, body: workspaceJson(await createWorkspace(ctx.tx, ctx.p, ctx.body, ctx.now), ctx.base) }));
   route('PUT', '/meshworkspaces/:name', 'meshWorkspace', 'v2', async (ctx) => {
-    const { ws, created } = await updateWorkspace(ctx.tx, ctx.p, ctx.params.name, ctx.body, ctx.now);
-    return { status: created ? 201 : 200, body: workspaceJson(ws, ctx.base) };
+    return ok(workspaceJson(await updateWorkspace(ctx.tx, ctx.p, ctx.params.name, ctx.body, ctx.now), ctx.base));
   });
   route('DELETE', '/meshworkspaces/:name', 'meshWorkspace', 'v2', async (ctx) => {
     const reason = (ctx.headers['x-deletion-reason'] as string | undefined) ?? 'deleted through the API';
@@ -82,8 +81,7 @@ export function registerMeshObjectRoutes(app: FastifyInstance, state: SandboxSta
   route('GET', '/meshprojects/:id', 'meshProject', 'v2', async (ctx) => ok(projectJson(await getProject(ctx.tx, ctx.p, ctx.params.id), ctx.base)));
   route('POST', '/meshprojects', 'meshProject', 'v2', async (ctx) => ({ status: 201, body: projectJson(await createProject(ctx.tx, ctx.p, ctx.body, ctx.now), ctx.base) }));
   route('PUT', '/meshprojects/:id', 'meshProject', 'v2', async (ctx) => {
-    const { row, created } = await updateProject(ctx.tx, ctx.p, ctx.params.id, ctx.body, ctx.now);
-    return { status: created ? 201 : 200, body: projectJson(row, ctx.base) };
+    return ok(projectJson(await updateProject(ctx.tx, ctx.p, ctx.params.id, ctx.body, ctx.now), ctx.base));
   });
   route('DELETE', '/meshprojects/:id', 'meshProject', 'v2', async (ctx) => {
     await deleteProject(ctx.tx, ctx.p, ctx.params.id, ctx.now);
@@ -152,11 +150,8 @@ export function registerMeshObjectRoutes(app: FastifyInstance, state: SandboxSta
     pageOf(ctx, 'meshTagDefinitions', `${API}/meshtagdefinitions`, await listTagDefinitions(ctx.tx), (d) => tagDefinitionJson(d, ctx.base)),
   );
   route('GET', '/meshtagdefinitions/:name', 'meshTagDefinition', 'v1', async (ctx) => ok(tagDefinitionJson(await getTagDefinition(ctx.tx, ctx.params.name), ctx.base)));
-  route('POST', '/meshtagdefinitions', 'meshTagDefinition', 'v1', async (ctx) => ({ status: 201, body: tagDefinitionJson((await putTagDefinition(ctx.tx, ctx.p, undefined, ctx.body)).doc, ctx.base) }));
-  route('PUT', '/meshtagdefinitions/:name', 'meshTagDefinition', 'v1', async (ctx) => {
-    const { doc, created } = await putTagDefinition(ctx.tx, ctx.p, ctx.params.name, ctx.body);
-    return { status: created ? 201 : 200, body: tagDefinitionJson(doc, ctx.base) };
-  });
+  route('POST', '/meshtagdefinitions', 'meshTagDefinition', 'v1', async (ctx) => ({ status: 201, body: tagDefinitionJson(await putTagDefinition(ctx.tx, ctx.p, undefined, ctx.body), ctx.base) }));
+  route('PUT', '/meshtagdefinitions/:name', 'meshTagDefinition', 'v1', async (ctx) => ok(tagDefinitionJson(await putTagDefinition(ctx.tx, ctx.p, ctx.params.name, ctx.body), ctx.base)));
   route('DELETE', '/meshtagdefinitions/:name', 'meshTagDefinition', 'v1', async (ctx) => {
     await deleteTagDefinition(ctx.tx, ctx.p, ctx.params.name);
     return NO_CONTENT;
@@ -169,11 +164,8 @@ export function registerMeshObjectRoutes(app: FastifyInstance, state: SandboxSta
     return pageOf(ctx, 'meshUsers', `${API}/meshusers`, users, (u) => userJson(u, ctx.base));
   });
   route('GET', '/meshusers/:username', 'meshUser', 'v2', async (ctx) => ok(userJson(await getUser(ctx.tx, ctx.p, ctx.params.username), ctx.base)));
-  route('POST', '/meshusers', 'meshUser', 'v2', async (ctx) => ({ status: 201, body: userJson((await putUser(ctx.tx, ctx.p, undefined, ctx.body, ctx.now)).user, ctx.base) }));
-  route('PUT', '/meshusers/:username', 'meshUser', 'v2', async (ctx) => {
-    const { user, created } = await putUser(ctx.tx, ctx.p, ctx.params.username, ctx.body, ctx.now);
-    return { status: created ? 201 : 200, body: userJson(user, ctx.base) };
-  });
+  route('POST', '/meshusers', 'meshUser', 'v2', async (ctx) => ({ status: 201, body: userJson(await putUser(ctx.tx, ctx.p, undefined, ctx.body, ctx.now), ctx.base) }));
+  route('PUT', '/meshusers/:username', 'meshUser', 'v2', async (ctx) => ok(userJson(await putUser(ctx.tx, ctx.p, ctx.params.username, ctx.body, ctx.now), ctx.base)));
   route('DELETE', '/meshusers/:username', 'meshUser', 'v2', async (ctx) => {
     await deleteUser(ctx.tx, ctx.p, ctx.params.username);
     return NO_CONTENT;
@@ -190,11 +182,8 @@ export function registerMeshObjectRoutes(app: FastifyInstance, state: SandboxSta
     pageOf(ctx, 'meshPaymentMethods', `${API}/meshpaymentmethods`, await listPaymentMethods(ctx.tx, ctx.p, ctx.query.workspaceIdentifier), (m) => paymentMethodJson(m, ctx.base)),
   );
   route('GET', '/meshpaymentmethods/:name', 'meshPaymentMethod', 'v2', async (ctx) => ok(paymentMethodJson(await getPaymentMethod(ctx.tx, ctx.p, ctx.params.name), ctx.base)));
-  route('POST', '/meshpaymentmethods', 'meshPaymentMethod', 'v2', async (ctx) => ({ status: 201, body: paymentMethodJson((await putPaymentMethod(ctx.tx, ctx.p, undefined, ctx.body, ctx.now)).row, ctx.base) }));
-  route('PUT', '/meshpaymentmethods/:name', 'meshPaymentMethod', 'v2', async (ctx) => {
-    const { row, created } = await putPaymentMethod(ctx.tx, ctx.p, ctx.params.name, ctx.body, ctx.now);
-    return { status: created ? 201 : 200, body: paymentMethodJson(row, ctx.base) };
-  });
+  route('POST', '/meshpaymentmethods', 'meshPaymentMethod', 'v2', async (ctx) => ({ status: 201, body: paymentMethodJson(await putPaymentMethod(ctx.tx, ctx.p, undefined, ctx.body, ctx.now), ctx.base) }));
+  route('PUT', '/meshpaymentmethods/:name', 'meshPaymentMethod', 'v2', async (ctx) => ok(paymentMethodJson(await putPaymentMethod(ctx.tx, ctx.p, ctx.params.name, ctx.body, ctx.now), ctx.base)));
   route('DELETE', '/meshpaymentmethods/:name', 'meshPaymentMethod', 'v2', async (ctx) => {
     await deletePaymentMethod(ctx.tx, ctx.p, ctx.params.name, ctx.now);
     return NO_CONTENT;
