@@ -35,8 +35,9 @@ describe('sandbox workspaces', () => {
     expect((await partner.events('ws-edit')).map((e) => e.type)).toEqual(['CUSTOMER_CREATED', 'CUSTOMER_UPDATED']);
   });
 
-  test('PUT creates a missing workspace (create or update)', async () => {
-    expect((await put(PARTNER, 'ws-put', wsBody('ws-put', 'Put'))).status).toBe(201);
+  test('PUT creates a missing workspace (create or update) and answers 200, the only status meshStack documents for it', async () => {
+    expect((await put(PARTNER, 'ws-put', wsBody('ws-put', 'Put'))).status).toBe(200);
+    expect((await f.as(PARTNER).events('ws-put')).map((e) => e.type)).toEqual(['CUSTOMER_CREATED']);
   });
 
   test('project quota: creating a project above it fails; edits are events; lowering below usage is refused', async () => {
