@@ -99,3 +99,61 @@ export const messages = {
   manifestExists: (path: string) =>
     `a meshform Manifest already exists at ${path}: create it (or the MeshStack) before the first Workspace, or drop the extra one.`,
 } as const;
+
+/**
+ * A platform call failed. `transient` errors (network, timeouts, 429, 502/503/504) were retried
+ * within the budget; `terminal` ones (400/401/403/404/409 …) are the platform's answer. The message
+ * names the call and the platform's message, never headers, tokens or secrets.
+ */
+export class ApiError extends MeshformError {
+  constructor(
+    public readonly method: string,
+    public readonly path: string,
+    public readonly status: number | undefined,
+    public readonly platformMessage: string,
+    transient: boolean,
+  ) {
+    super(
+      status === undefined ? 'api-unreachable' : `api-${status}`,
+      `${method} ${path} failed: ${status === undefined ? platformMessage : `${status} ${platformMessage}`}`,
+      transient ? 'transient' : 'terminal',
+    );
+  }
+
+  public isNotFound(): boolean {
+    return this.status === 404;
+  }
+
+  public isConflict(): boolean {
+    return this.status === 409;
+  }
+}
+
+export function isApiError(x: unknown): x is ApiError {
+  return isMeshformError(x) && (x.code.startsWith('api-') || x.code === 'api-unreachable');
+}
+
+/** The platform answered with something that is not the documented shape: never guess a plan from it. */
+export class MalformedResponseError extends MeshformError {
+  constructor(method: string, path: string, problem: string) {
+    super('api-malformed-response', `${method} ${path} returned an unexpected response: ${problem}`, 'terminal');
+  }
+}
+
+/** The plan would break a platform invariant; nothing is applied (exit code 3). */
+export class PlanRefusedError extends MeshformError {
+  constructor(public readonly reasons: ReadonlyArray<{ workspace: string; rule: string; message: string }>) {
+    super('plan-refused', `the plan is refused:\n${reasons.map((r) => `  [${r.workspace}] ${r.message} (rule: ${r.rule})`).join('\n')}`, 'refused');
+  }
+}
+
+/** A saved plan no longer matches the platform: like Terraform, refuse it and ask for a new plan. */
+export class StalePlanError extends MeshformError {
+  constructor(public readonly workspaces: string[]) {
+    super(
+      'plan-stale',
+      `the saved plan is stale: the platform changed since it was made (workspaces: ${workspaces.join(', ')}). Run \`meshform plan\` again and review the new plan.`,
+      'usage',
+    );
+  }
+}

@@ -2,6 +2,10 @@
 import { Command, CommanderError } from 'commander';
 import { isMeshformError } from '../../core/errors';
 import { type CliContext, ExitCode } from './context';
+import { registerApply } from './apply';
+import { registerPlan } from './plan';
+import { registerReconcile } from './reconcile';
+import { registerRequests } from './requests';
 import { registerSandbox } from './sandbox';
 import { registerSynth } from './synth';
 
@@ -12,6 +16,10 @@ export function buildProgram(ctx: CliContext, setExit: (code: number) => void): 
     .configureOutput({ writeOut: ctx.stdout, writeErr: ctx.stderr })
     .showHelpAfterError();
   registerSynth(program, ctx, setExit);
+  registerPlan(program, ctx, setExit);
+  registerApply(program, ctx, setExit);
+  registerReconcile(program, ctx, setExit);
+  registerRequests(program, ctx, setExit);
   registerSandbox(program, ctx, setExit);
   return program;
 }

@@ -11,7 +11,7 @@ import { approveRequest, declineRequest, listRequests, requestJson } from '../do
 import { getSettings, putMeta, putSettings } from '../domain/settings';
 import { acceptInvitations } from '../domain/users';
 import { addMyself, approveWorkspace, setQuota, setStatus } from '../domain/workspaces';
-import { parseDuration } from '../clock';
+import { parseDuration } from '../../core/duration';
 import { type FaultInjector, parseFaults } from '../faults';
 import { badRequest, forbidden } from '../problem';
 import { type RouteContext, type RouteResult, type SandboxState, addRoute } from './route';
@@ -69,6 +69,14 @@ export function registerExtensionRoutes(app: FastifyInstance, state: SandboxStat
     return ok(await putSettings(ctx.tx, (ctx.body ?? {}) as Record<string, never>));
   });
 
+  route('GET', '/workspaces', async (ctx) => {
+    const visible = await visibleWorkspaces(ctx.tx, ctx.p);
+    const rows = await ctx.tx.query<{ name: string }>('select name from workspaces where deleted_on is null order by name');
+    const names = rows.map((r) => r.name).filter((n) => visible === 'all' || visible.includes(n));
+    const workspaces = [];
+    for (const name of names) workspaces.push(await workspaceStatus(ctx, name));
+    return ok({ workspaces });
+  });
   route('GET', '/workspaces/:name', async (ctx) => ok(await workspaceStatus(ctx, ctx.params.name)));
   route('PUT', '/workspaces/:name/quota', async (ctx) => {
     await setQuota(ctx.tx, ctx.p, ctx.params.name, ctx.body, ctx.now);

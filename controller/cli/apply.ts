@@ -1,0 +1,79 @@
+import * as path from 'path';
+import * as readline from 'readline';
+import type { Command } from 'commander';
+import { UsageError } from '../../core/errors';
+import type { ApplyReport, StepResult } from '../apply/apply';
+import { apply } from '../apply/apply';
+import { loadPlan } from '../plan/plan-file';
+import { renderApplyText, renderPlanText, resultLine } from '../render/text';
+import { applySavedPlan, hasChanges, planAgainst } from '../run';
+import { type CliContext, ExitCode } from './context';
+import { type CommonFlags, addCommonOptions, connectFrom, endpointOf, loadManifest, oneOf, planOptions } from './options';
+
+interface ApplyFlags extends CommonFlags {
+  autoApprove?: boolean;
+  format: string;
+  concurrency: string;
+}
+
+/** 1 when a step failed, 4 when grants wait for a second approval, else 0. */
+export function applyExitCode(report: ApplyReport): number {
+  if (report.counts.failed || report.counts.skipped) return ExitCode.ERROR;
+  return report.counts['pending-approval'] ? ExitCode.PENDING_APPROVAL : ExitCode.OK;
+}
+
+async function confirm(ctx: CliContext): Promise<boolean> {
+  const rl = readline.createInterface({ input: process.stdin, output: process.stdout });
+  const answer = await new Promise<string>((resolve) => rl.question('Apply these changes? Only "yes" is accepted: ', resolve));
+  rl.close();
+  ctx.stdout('\n');
+  return answer.trim() === 'yes';
+}
+
+export function progress(ctx: CliContext): ((r: StepResult) => void) | undefined {
+  return ctx.isTTY ? (r) => ctx.stderr(`  ${resultLine(r)}\n`) : undefined;
+}
+
+export function registerApply(program: Command, ctx: CliContext, setExit: (code: number) => void): void {
+  addCommonOptions(program.command('apply [plan]').description('apply a saved plan (refused when the platform changed since), or plan and apply'))
+    .option('--auto-approve', 'apply without asking (required without a terminal)')
+    .option('--format <format>', 'text or json (the apply report)', 'text')
+    .option('--concurrency <n>', 'workspaces applied at the same time', '4')
+    .action(async (planFile: string | undefined, flags: ApplyFlags) => {
+      const format = oneOf(flags.format, ['text', 'json'] as const, '--format');
+      const concurrency = Number(flags.concurrency);
+      if (!Number.isInteger(concurrency) || concurrency < 1) throw new UsageError(`--concurrency must be a whole number >= 1, got "${flags.concurrency}"`);
+      const now = new Date();
+      const options = { concurrency, onStep: format === 'text' ? progress(ctx) : undefined };
+      let report: ApplyReport;
+      if (planFile) {
+        const saved = loadPlan(path.resolve(ctx.cwd, planFile));
+        const api = await connectFrom(ctx, flags);
+        report = await applySavedPlan(api, saved, endpointOf(ctx, flags), now, options);
+      } else {
+        const { state } = loadManifest(ctx, flags, now);
+        const opts = planOptions(ctx, flags);
+        const api = await connectFrom(ctx, flags);
+        const { plan } = await planAgainst(api, state, opts, now);
+        if (format === 'text') ctx.stdout(renderPlanText(plan, { color: ctx.isTTY }));
+        if (plan.refusals.length) {
+          if (format === 'json') ctx.stdout(`${JSON.stringify({ plan, applied: false }, null, 2)}\n`);
+          return setExit(ExitCode.REFUSED);
+        }
+        if (!hasChanges(plan)) {
+          if (format === 'json') ctx.stdout(`${JSON.stringify({ results: [], counts: { applied: 0, 'pending-approval': 0, failed: 0, skipped: 0 } }, null, 2)}\n`);
+          return setExit(plan.summary.alreadyPending ? ExitCode.PENDING_APPROVAL : ExitCode.OK);
+        }
+        if (!flags.autoApprove) {
+          if (!ctx.isTTY) throw new UsageError('apply needs --auto-approve without a terminal, or a saved plan: `meshform apply plan.json`', 'needs-approval-flag');
+          if (!(await confirm(ctx))) {
+            ctx.stdout('Apply cancelled.\n');
+            return setExit(ExitCode.OK);
+          }
+        }
+        report = await apply(api, plan, options);
+      }
+      ctx.stdout(format === 'json' ? `${JSON.stringify(report, null, 2)}\n` : renderApplyText(report, { color: ctx.isTTY }));
+      setExit(applyExitCode(report));
+    });
+}

@@ -1,0 +1,45 @@
+import * as path from 'path';
+import type { Command } from 'commander';
+import type { Plan } from '../../schemas/plan.generated';
+import { savePlan } from '../plan/plan-file';
+import { renderPlanMarkdown } from '../render/markdown';
+import { renderPlanText } from '../render/text';
+import { hasChanges, planAgainst } from '../run';
+import { type CliContext, ExitCode } from './context';
+import { type CommonFlags, addCommonOptions, connectFrom, loadManifest, oneOf, planOptions } from './options';
+
+interface PlanFlags extends CommonFlags {
+  out?: string;
+  format: string;
+  detailedExitcode?: boolean;
+}
+
+export function renderPlan(plan: Plan, format: 'text' | 'markdown' | 'json', ctx: CliContext): string {
+  if (format === 'json') return `${JSON.stringify(plan, null, 2)}\n`;
+  return format === 'markdown' ? renderPlanMarkdown(plan) : renderPlanText(plan, { color: ctx.isTTY });
+}
+
+/** 3 when refused; with --detailed-exitcode 2 when there are changes; else 0. */
+export function planExitCode(plan: Plan, detailed: boolean): number {
+  if (plan.refusals.length) return ExitCode.REFUSED;
+  return detailed && hasChanges(plan) ? ExitCode.CHANGES : ExitCode.OK;
+}
+
+export function registerPlan(program: Command, ctx: CliContext, setExit: (code: number) => void): void {
+  addCommonOptions(program.command('plan').description('observe the platform and show what apply would change'))
+    .option('--out <file>', 'save the plan for `meshform apply <file>`')
+    .option('--format <format>', 'text, markdown (a PR comment) or json (the plan file)', 'text')
+    .option('--detailed-exitcode', 'exit 2 when there are changes, 0 when there are none')
+    .action(async (flags: PlanFlags) => {
+      const format = oneOf(flags.format, ['text', 'markdown', 'json'] as const, '--format');
+      const now = new Date();
+      const { state } = loadManifest(ctx, flags, now);
+      const options = planOptions(ctx, flags);
+      const api = await connectFrom(ctx, flags);
+      const { plan } = await planAgainst(api, state, options, now);
+      if (flags.out) savePlan(path.resolve(ctx.cwd, flags.out), plan);
+      ctx.stdout(renderPlan(plan, format, ctx));
+      if (flags.out && format !== 'json') ctx.stderr(`Saved the plan to ${flags.out}: apply it with \`meshform apply ${flags.out}\`.\n`);
+      setExit(planExitCode(plan, flags.detailedExitcode === true));
+    });
+}

@@ -1,0 +1,92 @@
+/**
+ * The platform as meshform sees it: one interface per kind, bundled in ApiClient. The HTTP client
+ * speaks meshStack's meshObject API; the fake keeps everything in memory. Reads of something
+ * missing return undefined; deleting something already gone succeeds.
+ */
+import type {
+  BindingRequest,
+  Capability,
+  CreateOutcome,
+  Identity,
+  LiveBinding,
+  LiveProject,
+  LiveUser,
+  LiveWorkspace,
+  PlatformInfo,
+  PlatformSettings,
+  RoleRequest,
+  WorkspaceEvent,
+  WorkspaceStatus,
+} from './types';
+import type { TagDefinition } from '../../schemas/desired-state.generated';
+
+export interface WorkspaceApi {
+  list(): Promise<LiveWorkspace[]>;
+  read(name: string): Promise<LiveWorkspace | undefined>;
+  create(ws: Omit<LiveWorkspace, 'deleted'>): Promise<void>;
+  update(ws: Omit<LiveWorkspace, 'deleted'>): Promise<void>;
+  delete(name: string, reason: string): Promise<void>;
+}
+
+export interface ProjectApi {
+  list(): Promise<LiveProject[]>;
+  create(p: LiveProject): Promise<void>;
+  update(p: LiveProject): Promise<void>;
+  delete(workspace: string, name: string): Promise<void>;
+}
+
+export interface BindingApi {
+  /** All workspace bindings (users and groups) the caller can see. */
+  listWorkspaceBindings(): Promise<LiveBinding[]>;
+  /** The bindings of one project (meshStack lists project bindings per project only). */
+  listProjectBindings(workspace: string, project: string): Promise<LiveBinding[]>;
+  create(b: BindingRequest): Promise<CreateOutcome>;
+  delete(b: Pick<LiveBinding, 'name' | 'project' | 'subjectKind'>): Promise<void>;
+}
+
+export interface TagDefinitionApi {
+  list(): Promise<TagDefinition[]>;
+  put(def: TagDefinition): Promise<void>;
+}
+
+/** What only some platforms offer; each method is called only when its capability is present. */
+export interface ExtensionApi {
+  capabilities(): Promise<Capability[]>;
+  whoami(): Promise<Identity>;
+  settings(): Promise<PlatformSettings>;
+  workspaceStatuses(): Promise<WorkspaceStatus[]>;
+  setQuota(workspace: string, maxProjects: number | null): Promise<void>;
+  setStatus(workspace: string, status: 'active' | 'disabled'): Promise<void>;
+  listRequests(filter?: { workspace?: string; status?: string }): Promise<RoleRequest[]>;
+  decideRequest(id: string, decision: 'approve' | 'decline' | 'cancel'): Promise<RoleRequest>;
+  events(workspace: string): Promise<WorkspaceEvent[]>;
+}
+
+export interface ApiClient {
+  readonly workspaces: WorkspaceApi;
+  readonly projects: ProjectApi;
+  readonly bindings: BindingApi;
+  readonly tagDefinitions: TagDefinitionApi;
+  readonly users: { list(): Promise<LiveUser[]> };
+  readonly extensions: ExtensionApi;
+  info(): Promise<PlatformInfo>;
+  /** Requests made so far by HTTP method (for benchmarks and the API-call lower bound). */
+  readonly stats: RequestStats;
+}
+
+export class RequestStats {
+  public readonly byMethod: Record<string, number> = {};
+  public retries = 0;
+
+  public count(method: string): void {
+    this.byMethod[method] = (this.byMethod[method] ?? 0) + 1;
+  }
+
+  public get total(): number {
+    return Object.values(this.byMethod).reduce((a, b) => a + b, 0);
+  }
+
+  public get writes(): number {
+    return this.total - (this.byMethod.GET ?? 0);
+  }
+}

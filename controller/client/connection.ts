@@ -1,0 +1,72 @@
+/**
+ * Connecting to a platform with the settings meshStack's Terraform provider and CLI read:
+ * MESHSTACK_ENDPOINT, MESHSTACK_API_KEY + MESHSTACK_API_SECRET, or MESHSTACK_API_TOKEN.
+ * On a loopback endpoint a key name alone is enough: the secret comes from the dev stack's /mesh/info.
+ */
+import { MeshformError, UsageError } from '../../core/errors';
+import type { ApiClient } from './api';
+import { type Credentials, HttpApiClient } from './http-client';
+
+/** The oldest meshStack release whose API meshform speaks (the Terraform provider's minimum). */
+export const MIN_PLATFORM_VERSION = '2026.34.0';
+
+export interface ConnectionFlags {
+  readonly endpoint?: string;
+  readonly apiKey?: string;
+}
+
+const nonEmpty = (v: string | undefined) => (v === undefined || v.trim() === '' ? undefined : v.trim());
+
+export function isLoopbackUrl(endpoint: string): boolean {
+  try {
+    const host = new URL(endpoint).hostname.replace(/^\[|\]$/g, '');
+    return host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);
+  } catch {
+    return false;
+  }
+}
+
+export function resolveConnection(env: NodeJS.ProcessEnv, flags: ConnectionFlags = {}): { endpoint: string; credentials: Credentials } {
+  const endpoint = nonEmpty(flags.endpoint) ?? nonEmpty(env.MESHSTACK_ENDPOINT);
+  if (!endpoint) throw new UsageError('no platform to talk to: set MESHSTACK_ENDPOINT (or --endpoint), e.g. http://127.0.0.1:8080 for `meshform sandbox`.', 'no-endpoint');
+  try {
+    new URL(endpoint);
+  } catch {
+    throw new UsageError(`MESHSTACK_ENDPOINT "${endpoint}" is not a URL.`, 'bad-endpoint');
+  }
+  const token = nonEmpty(env.MESHSTACK_API_TOKEN);
+  const key = nonEmpty(flags.apiKey) ?? nonEmpty(env.MESHSTACK_API_KEY);
+  const secret = nonEmpty(env.MESHSTACK_API_SECRET);
+  if (key) {
+    if (!secret && !isLoopbackUrl(endpoint)) throw new UsageError('MESHSTACK_API_KEY is set without MESHSTACK_API_SECRET; set both, or MESHSTACK_API_TOKEN.', 'no-credentials');
+    return { endpoint, credentials: { kind: 'key', key, secret } };
+  }
+  if (token) return { endpoint, credentials: { kind: 'token', token } };
+  throw new UsageError('no credentials: set MESHSTACK_API_KEY and MESHSTACK_API_SECRET, or MESHSTACK_API_TOKEN.', 'no-credentials');
+}
+
+export function compareVersions(a: string, b: string): number {
+  const pa = a.split(/[.-]/).map((x) => Number.parseInt(x, 10) || 0);
+  const pb = b.split(/[.-]/).map((x) => Number.parseInt(x, 10) || 0);
+  for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
+    const d = (pa[i] ?? 0) - (pb[i] ?? 0);
+    if (d !== 0) return Math.sign(d);
+  }
+  return 0;
+}
+
+/** Connects and checks the platform version, unless MESHSTACK_SKIP_VERSION_CHECK=true. */
+export async function connect(env: NodeJS.ProcessEnv, flags: ConnectionFlags = {}): Promise<ApiClient> {
+  const client = new HttpApiClient(resolveConnection(env, flags));
+  if (env.MESHSTACK_SKIP_VERSION_CHECK !== 'true') {
+    const { version } = await client.info();
+    if (compareVersions(version, MIN_PLATFORM_VERSION) < 0) {
+      throw new MeshformError(
+        'platform-too-old',
+        `the platform runs meshStack ${version}; meshform needs ${MIN_PLATFORM_VERSION} or newer. Set MESHSTACK_SKIP_VERSION_CHECK=true to try anyway.`,
+        'usage',
+      );
+    }
+  }
+  return client;
+}

@@ -1,0 +1,109 @@
+/**
+ * What meshform reads from and writes to a platform, normalized from the meshObject API's JSON:
+ * only the fields meshform owns or needs, so plans compare like with like.
+ */
+export type SubjectKind = 'User' | 'Group';
+
+export interface LiveWorkspace {
+  readonly name: string;
+  readonly displayName: string;
+  readonly tags: Record<string, string[]>;
+  readonly deleted: boolean;
+}
+
+export interface LiveProject {
+  readonly workspace: string;
+  readonly name: string;
+  readonly displayName: string;
+  readonly tags: Record<string, string[]>;
+}
+
+/** A workspace or project role binding. `project` is set for project bindings. */
+export interface LiveBinding {
+  readonly name: string;
+  readonly workspace: string;
+  readonly project?: string;
+  readonly subjectKind: SubjectKind;
+  readonly subject: string;
+  readonly role: string;
+  /** YYYY-MM-DD, or a date-time where the platform keeps one. */
+  readonly expiryDate?: string;
+}
+
+export interface BindingRequest {
+  readonly name: string;
+  readonly workspace: string;
+  readonly project?: string;
+  readonly subjectKind: SubjectKind;
+  readonly subject: string;
+  readonly role: string;
+  readonly expiryDate?: string;
+  readonly invitation?: { readonly firstName: string; readonly lastName: string };
+}
+
+export type CreateOutcome = { readonly status: 'created' } | { readonly status: 'pending'; readonly requestId: string };
+
+export interface RoleRequest {
+  readonly id: string;
+  readonly status: 'PENDING' | 'APPROVED' | 'DECLINED' | 'CANCELLED';
+  readonly workspace: string;
+  readonly project?: string;
+  readonly bindingName: string;
+  readonly subjectKind: SubjectKind;
+  readonly subject: string;
+  readonly role: string;
+  readonly requestedBy: string;
+  readonly requestedAt: string;
+  readonly approvals: string[];
+}
+
+/** Platform-side state the meshObject API has no endpoint for (sandbox extension). */
+export interface WorkspaceStatus {
+  readonly name: string;
+  readonly status: 'active' | 'disabled';
+  readonly approval: 'approved' | 'pending';
+  readonly projectQuota: number | null;
+  readonly projectCount: number;
+}
+
+export interface PlatformSettings {
+  readonly fourEyes: { readonly enabled: boolean; readonly minApprovalCount: number };
+  readonly recertification: Record<string, number>;
+}
+
+export interface PlatformInfo {
+  readonly version: string;
+  readonly fourEyesEnabled: boolean;
+}
+
+export interface Identity {
+  readonly username: string;
+  readonly partner: boolean;
+  /** Workspace → roles of the caller. */
+  readonly workspaces: Record<string, string[]>;
+}
+
+export interface LiveUser {
+  readonly username: string;
+  readonly email: string;
+}
+
+export interface WorkspaceEvent {
+  readonly type: string;
+  readonly actor: string;
+  readonly at: string;
+  readonly project?: string | null;
+  readonly details: Record<string, unknown>;
+}
+
+/** Optional platform features, discovered at run time; the real meshStack API has none of them. */
+export type Capability =
+  | 'role-requests'
+  | 'workspace-quota'
+  | 'workspace-status'
+  | 'events'
+  | 'settings'
+  | 'whoami'
+  | 'project-binding-expiry'
+  | 'invitations'
+  | 'clock';

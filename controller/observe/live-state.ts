@@ -1,0 +1,49 @@
+/** Everything a plan needs to know about the platform, read once by observe(). */
+import { sha256Hex } from '../../core/canonical-json';
+import type { TagDefinition } from '../../schemas/desired-state.generated';
+import type { Capability, Identity, LiveBinding, LiveProject, RoleRequest, WorkspaceStatus } from '../client/types';
+
+export interface LiveWorkspaceState {
+  readonly name: string;
+  readonly displayName: string;
+  readonly tags: Record<string, string[]>;
+  /** From the status extension; undefined where the platform does not tell. */
+  readonly status?: WorkspaceStatus;
+  readonly bindings: LiveBinding[];
+  readonly projects: Record<string, LiveProject & { readonly bindings: LiveBinding[] }>;
+  readonly pendingRequests: RoleRequest[];
+}
+
+export interface LiveState {
+  readonly observedAt: string;
+  readonly platform: {
+    readonly version: string;
+    readonly fourEyes: { readonly enabled: boolean; readonly minApprovalCount: number };
+    /** Role → max days; undefined when the platform does not expose its settings. */
+    readonly recertification?: Record<string, number>;
+    readonly capabilities: Capability[];
+  };
+  /** Who is calling; undefined where the platform cannot say (then lock-out checks are skipped, with a note). */
+  readonly caller?: Identity;
+  readonly tagDefinitions: TagDefinition[];
+  /** Live workspaces by identifier (only those the manifest names, unless observing all). */
+  readonly workspaces: Record<string, LiveWorkspaceState>;
+  /** E-mail → username, to recognise an accepted invitation. */
+  readonly usersByEmail: Record<string, string>;
+}
+
+/** A fingerprint of what meshform compares in one workspace: a saved plan is stale when it changes. */
+export function workspaceFingerprint(ws: LiveWorkspaceState | undefined): string {
+  if (!ws) return sha256Hex({ absent: true });
+  const sortBindings = (bs: LiveBinding[]) => [...bs].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  return sha256Hex({
+    displayName: ws.displayName,
+    tags: ws.tags,
+    status: ws.status ? { status: ws.status.status, approval: ws.status.approval, quota: ws.status.projectQuota } : null,
+    bindings: sortBindings(ws.bindings),
+    projects: Object.keys(ws.projects)
+      .sort()
+      .map((p) => ({ name: p, displayName: ws.projects[p].displayName, tags: ws.projects[p].tags, bindings: sortBindings(ws.projects[p].bindings) })),
+    pending: ws.pendingRequests.map((r) => r.id).sort(),
+  });
+}

@@ -1,0 +1,38 @@
+/** A pull-request comment: summary table, warnings for owner changes and removals, collapsible details. */
+import type { Plan } from '../../schemas/plan.generated';
+import { stepLine, summaryLine } from './text';
+
+export const COMMENT_MARKER = '<!-- meshform-plan -->';
+
+export function renderPlanMarkdown(plan: Plan): string {
+  const out: string[] = [COMMENT_MARKER, `### meshform plan: \`${plan.manifest.name}\``, ''];
+  const s = plan.summary;
+  out.push('| add | change | remove | expired | need 2nd approval | already waiting |', '|---:|---:|---:|---:|---:|---:|', `| ${s.add} | ${s.change} | ${s.remove} | ${s.expired} | ${s.needApproval} | ${s.alreadyPending} |`, '');
+  if (plan.refusals.length) {
+    out.push('> [!CAUTION]', '> **Refused**: this plan breaks platform rules and will not be applied.');
+    for (const r of plan.refusals) out.push(`> - \`${r.workspace}\`: ${r.message} (rule: \`${r.rule}\`)`);
+    out.push('');
+  }
+  const all = [...plan.globalSteps, ...plan.workspaces.flatMap((w) => w.steps)];
+  const owners = all.filter((st) => st.binding?.role === 'Workspace Owner');
+  const removals = all.filter((st) => st.action === 'delete' && st.reason !== 'expired');
+  if (owners.length || removals.length) {
+    out.push('> [!WARNING]');
+    if (owners.length) out.push(`> **Owner changes**: ${owners.map((st) => `${st.action === 'create' ? 'grant' : 'remove'} ${st.binding!.subject} in \`${st.workspace}\``).join('; ')}`);
+    if (removals.length) out.push(`> **Removals**: ${removals.length} (${removals.map((st) => st.summary).slice(0, 5).join('; ')}${removals.length > 5 ? '; …' : ''})`);
+    out.push('');
+  }
+  if (s.needApproval) out.push(`${s.needApproval} grant(s) will wait for a second approval in meshStack (4-eyes): another Workspace Manager approves with \`meshform requests approve\`.`, '');
+  for (const w of plan.workspaces.filter((x) => x.steps.length || x.notes.length)) {
+    out.push(`<details><summary><code>${w.name}</code>${w.state === 'ready' ? '' : ` (${w.state})`}: ${w.steps.length} step(s)</summary>`, '', '```diff');
+    for (const st of w.steps) out.push(stepLine(st));
+    out.push('```');
+    for (const n of w.notes) out.push(`- ${n}`);
+    out.push('', '</details>');
+  }
+  if (plan.globalSteps.length) {
+    out.push('<details><summary>tag definitions</summary>', '', '```diff', ...plan.globalSteps.map(stepLine), '```', '', '</details>');
+  }
+  out.push('', `**${summaryLine(plan)}**`, '', `<sub>meshStack ${plan.platform.version} at ${plan.platform.endpoint}, planned ${plan.createdAt}</sub>`);
+  return `${out.join('\n')}\n`;
+}
