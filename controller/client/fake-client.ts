@@ -1,0 +1,284 @@
+/**
+ * An in-memory platform behind the ApiClient interface, for fast controller tests. It keeps the
+ * rules a plan must respect (owner limit, 4-eyes requests, quota, expiry, workspace membership for
+ * project roles, cascade on leaving) so that the same test cases pass here and against the sandbox.
+ * Every read returns copies. `as(username)` gives a client acting as someone else on the same data.
+ */
+import { isExpired } from '../../core/expiry';
+import { ApiError } from '../../core/errors';
+import type { TagDefinition } from '../../schemas/desired-state.generated';
+import { type ApiClient, RequestStats } from './api';
+import type { BindingRequest, Capability, CreateOutcome, LiveBinding, LiveProject, LiveUser, LiveWorkspace, RoleRequest, WorkspaceEvent, WorkspaceStatus } from './types';
+
+const OWNER = 'Workspace Owner';
+const MANAGER = 'Workspace Manager';
+const copy = <T>(x: T): T => structuredClone(x);
+
+export class FakePlatform {
+  public readonly workspaces = new Map<string, { name: string; displayName: string; tags: Record<string, string[]>; deleted: boolean; status: 'active' | 'disabled'; quota: number | null }>();
+  public readonly projects = new Map<string, LiveProject>();
+  public readonly bindings = new Map<string, LiveBinding>();
+  public readonly requests = new Map<string, RoleRequest>();
+  public readonly tagDefinitions = new Map<string, TagDefinition>();
+  public readonly events: Array<WorkspaceEvent & { workspace: string }> = [];
+  public readonly partners = new Set<string>(['partner.admin']);
+  public readonly users: LiveUser[] = ['alice', 'bob', 'carol', 'dave', 'erin', 'partner.admin'].map((u) => ({ username: u, email: `${u}@example.com` }));
+  /** Workspace user groups (read-only in meshStack's API), as the sandbox seeds them. */
+  public readonly groups = new Set<string>(['payments.payments-devs', 'checkout.checkout-devs']);
+  public fourEyes = { enabled: false, minApprovalCount: 2 };
+  public recertification: Record<string, number> = {};
+  /** The highest number of Owners any workspace ever had (the owner-limit property test reads it). */
+  public maxOwnersSeen = 0;
+  public clock = new Date('2026-11-25T12:00:00Z');
+  private nextId = 1;
+
+  public client(username = 'partner.admin'): FakeApiClient {
+    return new FakeApiClient(this, username);
+  }
+
+  public owners(workspace: string): number {
+    return [...this.bindings.values()].filter((b) => b.workspace === workspace && !b.project && b.role === OWNER).length;
+  }
+
+  public rolesOf(username: string, workspace: string): string[] {
+    return [...this.bindings.values()].filter((b) => b.workspace === workspace && !b.project && b.subjectKind === 'User' && b.subject === username).map((b) => b.role);
+  }
+
+  /** Removes bindings past their expiry, as the platform's sweep does. */
+  public sweep(): void {
+    for (const [name, b] of this.bindings) if (b.expiryDate && isExpired(b.expiryDate, this.clock)) this.bindings.delete(name);
+  }
+
+  public event(workspace: string, type: string, actor: string, details: Record<string, unknown>): void {
+    this.events.push({ workspace, type, actor, at: this.clock.toISOString(), details });
+  }
+
+  public newId(): string {
+    return `req-${this.nextId++}`;
+  }
+}
+
+function refuse(status: number, method: string, path: string, message: string): never {
+  throw new ApiError(method, path, status, message, false);
+}
+
+export class FakeApiClient implements ApiClient {
+  public readonly stats = new RequestStats();
+
+  constructor(
+    public readonly platform: FakePlatform,
+    public readonly username: string,
+  ) {}
+
+  public as(username: string): FakeApiClient {
+    return new FakeApiClient(this.platform, username);
+  }
+
+  private get partner(): boolean {
+    return this.platform.partners.has(this.username);
+  }
+
+  private read<T>(value: T): T {
+    this.stats.count('GET');
+    this.platform.sweep();
+    return copy(value);
+  }
+
+  private write(method: string): void {
+    this.stats.count(method);
+    this.platform.sweep();
+  }
+
+  private requireManager(ws: string, path: string): void {
+    if (!this.platform.workspaces.has(ws)) refuse(404, 'POST', path, `meshWorkspace '${ws}' not found`);
+    const roles = this.platform.rolesOf(this.username, ws);
+    if (!this.partner && !roles.includes(OWNER) && !roles.includes(MANAGER)) refuse(403, 'POST', path, `not a manager of '${ws}'`);
+  }
+
+  private visible(ws: string): boolean {
+    return this.partner || this.platform.rolesOf(this.username, ws).length > 0;
+  }
+
+  public readonly workspaces = {
+    list: async () => this.read([...this.platform.workspaces.values()].filter((w) => !w.deleted && this.visible(w.name)).map(({ name, displayName, tags, deleted }) => ({ name, displayName, tags, deleted }))),
+    read: async (name: string) => {
+      const w = this.platform.workspaces.get(name);
+      return this.read(w && this.visible(name) ? { name: w.name, displayName: w.displayName, tags: w.tags, deleted: w.deleted } : undefined);
+    },
+    create: async (ws: Omit<LiveWorkspace, 'deleted'>) => {
+      this.write('POST');
+      if (this.platform.workspaces.has(ws.name)) {
+        if (!this.platform.workspaces.get(ws.name)!.deleted) return; // a retried create: already there
+        refuse(409, 'POST', 'meshworkspaces', `meshWorkspace '${ws.name}' already exists`);
+      }
+      this.platform.workspaces.set(ws.name, { ...copy(ws), deleted: false, status: 'active', quota: null });
+      this.platform.event(ws.name, 'CUSTOMER_CREATED', this.username, {});
+    },
+    update: async (ws: Omit<LiveWorkspace, 'deleted'>) => {
+      this.write('PUT');
+      this.requireManager(ws.name, 'meshworkspaces');
+      Object.assign(this.platform.workspaces.get(ws.name)!, { displayName: ws.displayName, tags: copy(ws.tags) });
+    },
+    delete: async (name: string, reason: string) => {
+      this.write('DELETE');
+      const w = this.platform.workspaces.get(name);
+      if (!w || w.deleted) return;
+      if (!this.partner && !this.platform.rolesOf(this.username, name).includes(OWNER)) refuse(403, 'DELETE', 'meshworkspaces', 'only an Owner or partner may delete');
+      if ([...this.platform.projects.values()].some((p) => p.workspace === name)) refuse(409, 'DELETE', 'meshworkspaces', 'projects exist');
+      for (const [k, b] of this.platform.bindings) if (b.workspace === name) this.platform.bindings.delete(k);
+      w.deleted = true;
+      this.platform.event(name, 'CUSTOMER_DELETED', this.username, { reason });
+    },
+  };
+
+  public readonly projects = {
+    list: async () => this.read([...this.platform.projects.values()].filter((p) => this.visible(p.workspace))),
+    create: async (p: LiveProject) => {
+      this.write('POST');
+      this.requireManager(p.workspace, 'meshprojects');
+      if (this.platform.projects.has(`${p.workspace}.${p.name}`)) return;
+      const w = this.platform.workspaces.get(p.workspace)!;
+      const used = [...this.platform.projects.values()].filter((x) => x.workspace === p.workspace).length;
+      if (w.quota !== null && used >= w.quota) refuse(400, 'POST', 'meshprojects', `project quota of ${w.quota} reached`);
+      this.platform.projects.set(`${p.workspace}.${p.name}`, copy(p));
+    },
+    update: async (p: LiveProject) => {
+      this.write('PUT');
+      this.requireManager(p.workspace, 'meshprojects');
+      this.platform.projects.set(`${p.workspace}.${p.name}`, copy(p));
+    },
+    delete: async (workspace: string, name: string) => {
+      this.write('DELETE');
+      this.requireManager(workspace, 'meshprojects');
+      this.platform.projects.delete(`${workspace}.${name}`);
+      for (const [k, b] of this.platform.bindings) if (b.workspace === workspace && b.project === name) this.platform.bindings.delete(k);
+    },
+  };
+
+  public readonly bindings = {
+    listWorkspaceBindings: async () => this.read([...this.platform.bindings.values()].filter((b) => !b.project && this.visible(b.workspace))),
+    listProjectBindings: async (workspace: string, project: string) => this.read([...this.platform.bindings.values()].filter((b) => b.workspace === workspace && b.project === project)),
+    create: async (b: BindingRequest): Promise<CreateOutcome> => {
+      this.write('POST');
+      const p = this.platform;
+      const path = b.project ? 'meshprojectbindings' : 'meshworkspacebindings';
+      this.requireManager(b.workspace, path);
+      const existing = p.bindings.get(b.name);
+      if (existing) {
+        if (existing.subject === b.subject && existing.role === b.role && existing.workspace === b.workspace && existing.project === b.project) return { status: 'created' };
+        refuse(409, 'POST', path, `binding name '${b.name}' is taken`);
+      }
+      if ([...p.requests.values()].some((r) => r.bindingName === b.name && r.status === 'PENDING')) refuse(409, 'POST', path, 'a request for this binding is pending');
+      if (b.project && !p.projects.has(`${b.workspace}.${b.project}`)) refuse(404, 'POST', path, 'project not found');
+      if (b.subjectKind === 'Group' && !p.groups.has(`${b.workspace}.${b.subject}`)) refuse(400, 'POST', path, `meshWorkspaceUserGroup '${b.workspace}.${b.subject}' does not exist`);
+      if (b.project && ![...p.bindings.values()].some((x) => !x.project && x.workspace === b.workspace && x.subjectKind === b.subjectKind && x.subject === b.subject)) {
+        refuse(400, 'POST', path, `${b.subject} must be in the workspace first`);
+      }
+      if (!b.project && b.role === OWNER) {
+        if (b.subjectKind === 'Group') refuse(400, 'POST', path, 'Owner only for users');
+        const roles = p.rolesOf(this.username, b.workspace);
+        if (!this.partner && !roles.includes(OWNER) && !(p.owners(b.workspace) === 0 && roles.includes(MANAGER))) refuse(403, 'POST', path, 'only an Owner may assign Owner');
+        if (p.owners(b.workspace) >= 2) refuse(409, 'POST', path, 'at most 2 Workspace Owners');
+      }
+      if (p.fourEyes.enabled && !this.partner && b.subjectKind === 'User') {
+        const managers = [...new Set([...p.bindings.values()].filter((x) => !x.project && x.workspace === b.workspace && x.subjectKind === 'User' && (x.role === OWNER || x.role === MANAGER)).map((x) => x.subject))];
+        const auto = p.fourEyes.minApprovalCount <= 1 || (managers.length < p.fourEyes.minApprovalCount && managers.every((m) => m === this.username));
+        if (!auto) {
+          const id = p.newId();
+          p.requests.set(id, { id, status: 'PENDING', workspace: b.workspace, ...(b.project ? { project: b.project } : {}), bindingName: b.name, subjectKind: b.subjectKind, subject: b.subject, role: b.role, requestedBy: this.username, requestedAt: p.clock.toISOString(), approvals: [this.username] });
+          return { status: 'pending', requestId: id };
+        }
+      }
+      this.insert(b);
+      return { status: 'created' };
+    },
+    delete: async (b: Pick<LiveBinding, 'name' | 'project' | 'subjectKind'>) => {
+      this.write('DELETE');
+      const p = this.platform;
+      const live = p.bindings.get(b.name);
+      if (!live) return;
+      this.requireManager(live.workspace, 'bindings');
+      p.bindings.delete(b.name);
+      if (!live.project && ![...p.bindings.values()].some((x) => !x.project && x.workspace === live.workspace && x.subjectKind === live.subjectKind && x.subject === live.subject)) {
+        for (const [k, x] of p.bindings) if (x.project && x.workspace === live.workspace && x.subject === live.subject && x.subjectKind === live.subjectKind) p.bindings.delete(k);
+      }
+      p.event(live.workspace, 'USER_REMOVED', this.username, { subject: live.subject, role: live.role });
+    },
+  };
+
+  private insert(b: BindingRequest): void {
+    const p = this.platform;
+    const expiryDate = b.expiryDate ?? (b.project ? undefined : p.recertification[b.role] !== undefined ? new Date(p.clock.getTime() + p.recertification[b.role] * 86_400_000).toISOString().slice(0, 10) : undefined);
+    p.bindings.set(b.name, { name: b.name, workspace: b.workspace, ...(b.project ? { project: b.project } : {}), subjectKind: b.subjectKind, subject: b.subject, role: b.role, ...(expiryDate ? { expiryDate } : {}) });
+    p.maxOwnersSeen = Math.max(p.maxOwnersSeen, p.owners(b.workspace));
+    p.event(b.workspace, b.project ? 'PROJECT_USER_ASSIGNED' : 'USER_INVITED', this.username, { subject: b.subject, role: b.role });
+  }
+
+  public readonly tagDefinitions = {
+    list: async () => this.read([...this.platform.tagDefinitions.values()]),
+    put: async (def: TagDefinition) => {
+      this.write('PUT');
+      if (!this.partner) refuse(403, 'PUT', 'meshtagdefinitions', 'partners only');
+      this.platform.tagDefinitions.set(def.metadata.name, copy(def));
+    },
+  };
+
+  public readonly users = { list: async () => this.read(this.platform.users) };
+
+  public async info() {
+    return this.read({ version: '2026.34.0', fourEyesEnabled: this.platform.fourEyes.enabled });
+  }
+
+  public readonly extensions = {
+    capabilities: async (): Promise<Capability[]> => ['role-requests', 'workspace-quota', 'workspace-status', 'events', 'settings', 'whoami', 'project-binding-expiry'],
+    whoami: async () => {
+      const workspaces: Record<string, string[]> = {};
+      for (const w of this.platform.workspaces.keys()) {
+        const roles = this.platform.rolesOf(this.username, w);
+        if (roles.length) workspaces[w] = roles.sort();
+      }
+      return this.read({ username: this.username, partner: this.partner, workspaces });
+    },
+    settings: async () => this.read({ fourEyes: this.platform.fourEyes, recertification: this.platform.recertification }),
+    workspaceStatuses: async (): Promise<WorkspaceStatus[]> =>
+      this.read(
+        [...this.platform.workspaces.values()]
+          .filter((w) => !w.deleted && this.visible(w.name))
+          .map((w) => ({ name: w.name, status: w.status, approval: 'approved' as const, projectQuota: w.quota, projectCount: [...this.platform.projects.values()].filter((p) => p.workspace === w.name).length })),
+      ),
+    setQuota: async (workspace: string, maxProjects: number | null) => {
+      this.write('PUT');
+      if (!this.partner) refuse(403, 'PUT', 'quota', 'partners only');
+      this.platform.workspaces.get(workspace)!.quota = maxProjects;
+    },
+    setStatus: async (workspace: string, status: 'active' | 'disabled') => {
+      this.write('PUT');
+      if (!this.partner) refuse(403, 'PUT', 'status', 'partners only');
+      this.platform.workspaces.get(workspace)!.status = status;
+    },
+    listRequests: async (filter: { workspace?: string; status?: string } = {}) =>
+      this.read([...this.platform.requests.values()].filter((r) => this.visible(r.workspace) && (!filter.workspace || r.workspace === filter.workspace) && (!filter.status || r.status === filter.status))),
+    decideRequest: async (id: string, decision: 'approve' | 'decline' | 'cancel') => {
+      this.write('POST');
+      const p = this.platform;
+      const r = p.requests.get(id);
+      if (!r) refuse(404, 'POST', 'role-requests', 'not found');
+      if (r.status !== 'PENDING') refuse(409, 'POST', 'role-requests', `already ${r.status}`);
+      if (decision !== 'approve') {
+        p.requests.set(id, { ...r, status: decision === 'decline' ? 'DECLINED' : 'CANCELLED' });
+        return copy(p.requests.get(id)!);
+      }
+      if (r.requestedBy === this.username) refuse(403, 'POST', 'role-requests', 'the requester cannot approve their own role request');
+      const approvals = [...r.approvals, this.username];
+      const managers = [...new Set([...p.bindings.values()].filter((x) => !x.project && x.workspace === r.workspace && x.subjectKind === 'User' && (x.role === OWNER || x.role === MANAGER)).map((x) => x.subject))];
+      const done = this.partner || approvals.length >= p.fourEyes.minApprovalCount || (managers.length < p.fourEyes.minApprovalCount && managers.every((m) => approvals.includes(m)));
+      if (done) {
+        if (!r.project && r.role === OWNER && p.owners(r.workspace) >= 2) refuse(409, 'POST', 'role-requests', 'at most 2 Workspace Owners');
+        this.insert({ name: r.bindingName, workspace: r.workspace, ...(r.project ? { project: r.project } : {}), subjectKind: r.subjectKind, subject: r.subject, role: r.role });
+      }
+      p.requests.set(id, { ...r, approvals, status: done ? 'APPROVED' : 'PENDING' });
+      return copy(p.requests.get(id)!);
+    },
+    events: async (workspace: string) => this.read(this.platform.events.filter((e) => e.workspace === workspace)),
+  };
+}

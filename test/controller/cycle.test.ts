@@ -1,0 +1,208 @@
+/**
+ * The full controller cycle (observe → plan → apply → plan) against the in-memory fake and against
+ * the sandbox over HTTP: the same cases, the same expectations.
+ */
+import { ApiError } from '../../core/errors';
+import { type ApplyReport, apply } from '../../controller/apply/apply';
+import type { ApiClient } from '../../controller/client/api';
+import { applySavedPlan, hasChanges, planAgainst } from '../../controller/run';
+import type { DesiredState } from '../../schemas/desired-state.generated';
+import type { Plan } from '../../schemas/plan.generated';
+import { MANAGER, MEMBER, OWNER, binding, desired, group, project, user, workspace } from '../helpers/desired';
+import { PLATFORMS, type TestPlatform } from '../helpers/platforms';
+import { PARTNER } from '../helpers/sandbox';
+
+describe.each(PLATFORMS)('controller cycle against the %s', (_name, make) => {
+  let platform: TestPlatform;
+  beforeAll(async () => {
+    platform = await make();
+  });
+  afterAll(() => platform.close());
+
+  async function planFor(state: DesiredState, key = PARTNER, extra: { allowLastOwnerRemoval?: boolean; allowSelfLockout?: boolean } = {}): Promise<Plan> {
+    return (await planAgainst(platform.client(key), state, { endpoint: platform.endpoint, ...extra }, await platform.now())).plan;
+  }
+
+  async function converge(state: DesiredState, key = PARTNER): Promise<ApplyReport> {
+    const plan = await planFor(state, key);
+    expect(plan.refusals).toEqual([]);
+    const report = await apply(platform.client(key), plan);
+    expect(report.results.filter((r) => r.status === 'failed')).toEqual([]);
+    return report;
+  }
+
+  const steps = (p: Plan) => p.workspaces.flatMap((w) => w.steps.map((s) => `${s.action} ${s.summary}`));
+
+  test('apply creates everything (a group binding needs the workspace\'s group), and the next plan is empty', async () => {
+    const state = desired([
+      workspace('payments', [binding(OWNER, user('alice')), binding(MANAGER, user('bob')), binding(MEMBER, group('payments-devs'))], {
+        projectQuota: 3,
+        tags: { team: ['payments'] },
+        projects: [project('payments', 'web', [binding('Project Admin', user('bob')), binding('Project Reader', group('payments-devs'))])],
+      }),
+    ]);
+    const report = await converge(state);
+    expect(report.counts).toEqual({ applied: 8, 'pending-approval': 0, failed: 0, skipped: 0 });
+    const again = await planFor(state);
+    expect(steps(again)).toEqual([]);
+    expect(hasChanges(again)).toBe(false);
+  });
+
+  test('authoritative: an out-of-band binding is drift and is removed; additive keeps it and says so', async () => {
+    const state = desired([workspace('cy-drift', [binding(OWNER, user('alice'))])]);
+    await converge(state);
+    const alice = platform.client('alice');
+    await alice.bindings.create({ name: 'out-of-band', workspace: 'cy-drift', subjectKind: 'User', subject: 'carol', role: MEMBER });
+    const plan = await planFor(state);
+    expect(steps(plan)).toEqual(['delete remove user carol: Workspace Member (not in code)']);
+    const additive = await planFor(desired([workspace('cy-drift', [binding(OWNER, user('alice'))], { additive: true })]));
+    expect(steps(additive)).toEqual([]);
+    expect(additive.workspaces[0].notes).toContain('user carol: Workspace Member is not in code (additive: kept)');
+    await converge(state);
+    expect(steps(await planFor(state))).toEqual([]);
+  });
+
+  test('a changed role is a removal and a grant, and converges', async () => {
+    await converge(desired([workspace('cy-role', [binding(OWNER, user('alice')), binding(MANAGER, user('bob'))])]));
+    const changed = desired([workspace('cy-role', [binding(OWNER, user('alice')), binding(MEMBER, user('bob'))])]);
+    expect(steps(await planFor(changed))).toEqual(['delete remove user bob: Workspace Manager (not in code)', 'create grant user bob: Workspace Member']);
+    await converge(changed);
+    expect(steps(await planFor(changed))).toEqual([]);
+  });
+
+  test('an Owner swap adds before it removes, so the workspace always has an Owner', async () => {
+    await converge(desired([workspace('cy-swap', [binding(OWNER, user('alice'))])]));
+    const swapped = desired([workspace('cy-swap', [binding(OWNER, user('dave'))])]);
+    expect(steps(await planFor(swapped))).toEqual(['create grant user dave: Workspace Owner', 'delete remove user alice: Workspace Owner (not in code)']);
+    await converge(swapped);
+    expect(steps(await planFor(swapped))).toEqual([]);
+  });
+
+  test('with two Owners, a swap removes first so there are never three', async () => {
+    await converge(desired([workspace('cy-swap2', [binding(OWNER, user('alice')), binding(OWNER, user('bob'))])]));
+    const swapped = desired([workspace('cy-swap2', [binding(OWNER, user('alice')), binding(OWNER, user('carol'))])]);
+    expect(steps(await planFor(swapped))).toEqual(['delete remove user bob: Workspace Owner (not in code)', 'create grant user carol: Workspace Owner']);
+    await converge(swapped);
+  });
+
+  test('a changed expiry replaces the binding', async () => {
+    const now = await platform.now();
+    const day = (n: number) => new Date(now.getTime() + n * 86_400_000).toISOString().slice(0, 10);
+    await converge(desired([workspace('cy-expiry', [binding(OWNER, user('alice')), binding(MEMBER, user('carol'), { expiryDate: day(30) })])]));
+    const extended = desired([workspace('cy-expiry', [binding(OWNER, user('alice')), binding(MEMBER, user('carol'), { expiryDate: day(60) })])]);
+    expect(steps(await planFor(extended))).toEqual([`delete remove user carol: Workspace Member until ${day(30)} (to replace it)`, `create grant user carol: Workspace Member until ${day(60)}`]);
+    await converge(extended);
+    expect(steps(await planFor(extended))).toEqual([]);
+  });
+
+  test('emergency access: a project binding with an expiry is granted, then labelled expired and removed', async () => {
+    const now = await platform.now();
+    const until = new Date(now.getTime() + 3_600_000).toISOString();
+    const state = desired([
+      workspace('cy-emergency', [binding(OWNER, user('alice')), binding(MEMBER, user('erin'), { expiryDate: until, reason: 'INC-1' })], {
+        projects: [project('cy-emergency', 'prod', [binding('Project Admin', user('erin'), { expiryDate: until, reason: 'INC-1' })])],
+      }),
+    ]);
+    await converge(state);
+    expect(steps(await planFor(state))).toEqual([]);
+    await platform.advanceClock(2 * 3_600_000);
+    // The platform may have removed it already (its own sweep); either way nothing is re-granted.
+    const after = await planFor(state);
+    expect(steps(after).every((s) => s.startsWith('delete') && s.endsWith('(expired)'))).toBe(true);
+    expect(after.workspaces[0].notes).toEqual(expect.arrayContaining([expect.stringMatching(/user erin: Project Admin on project prod: expired/)]));
+    await apply(platform.client(PARTNER), after);
+    const bindings = await platform.client(PARTNER).bindings.listProjectBindings('cy-emergency', 'prod');
+    expect(bindings).toEqual([]);
+    expect(steps(await planFor(state))).toEqual([]);
+  });
+
+  test('4-eyes: a manager’s grant waits for approval; the plan says so; another manager approves; then nothing is left', async () => {
+    await converge(desired([workspace('cy-4eyes', [binding(OWNER, user('alice')), binding(MANAGER, user('bob'))])]));
+    await platform.setFourEyes(true, 2);
+    try {
+      const state = desired([workspace('cy-4eyes', [binding(OWNER, user('alice')), binding(MANAGER, user('bob')), binding(MEMBER, user('carol'))])]);
+      const plan = await planFor(state, 'bob');
+      const grant = plan.workspaces[0].steps[0];
+      expect(grant).toMatchObject({ approval: 'needs-approval', approvers: ['alice', 'a partner'] });
+      expect(plan.summary.needApproval).toBe(1);
+      const report = await apply(platform.client('bob'), plan);
+      expect(report.counts['pending-approval']).toBe(1);
+      const again = await planFor(state, 'bob');
+      expect(again.workspaces[0].steps.map((s) => s.approval)).toEqual(['already-pending']);
+      expect(hasChanges(again)).toBe(false);
+      const requestId = report.results[0].requestId!;
+      await expect(platform.client('bob').extensions.decideRequest(requestId, 'approve')).rejects.toThrow(/cannot approve their own/);
+      expect((await platform.client('alice').extensions.decideRequest(requestId, 'approve')).status).toBe('APPROVED');
+      expect(steps(await planFor(state, 'bob'))).toEqual([]);
+    } finally {
+      await platform.setFourEyes(false);
+    }
+  });
+
+  test('refusals: a third Owner, removing the last Owner, quota below usage', async () => {
+    await converge(desired([workspace('cy-refuse', [binding(OWNER, user('alice')), binding(OWNER, user('bob'))], { projects: [project('cy-refuse', 'a'), project('cy-refuse', 'b')] })]));
+    const three = await planFor(desired([workspace('cy-refuse', [binding(OWNER, user('alice')), binding(OWNER, user('bob')), binding(OWNER, user('carol'))], { projects: [project('cy-refuse', 'a'), project('cy-refuse', 'b')] })]));
+    expect(three.refusals).toEqual([expect.objectContaining({ workspace: 'cy-refuse', rule: 'owner-limit' })]);
+    const none = await planFor(desired([workspace('cy-refuse', [binding(MANAGER, user('alice'))], { projects: [project('cy-refuse', 'a'), project('cy-refuse', 'b')] })]));
+    expect(none.refusals.map((r) => r.rule)).toEqual(['last-owner']);
+    const allowed = await planFor(desired([workspace('cy-refuse', [binding(MANAGER, user('alice'))], { projects: [project('cy-refuse', 'a'), project('cy-refuse', 'b')] })]), PARTNER, { allowLastOwnerRemoval: true });
+    expect(allowed.refusals).toEqual([]);
+    const quota = await planFor(desired([workspace('cy-refuse', [binding(OWNER, user('alice')), binding(OWNER, user('bob'))], { projectQuota: 1, projects: [project('cy-refuse', 'a'), project('cy-refuse', 'b')] })]));
+    expect(quota.refusals.map((r) => r.rule)).toEqual(['quota-below-usage']);
+  });
+
+  test('self-lockout: a manager cannot plan away their own rights without the flag', async () => {
+    await converge(desired([workspace('cy-lockout', [binding(OWNER, user('alice')), binding(MANAGER, user('bob'))])]));
+    const state = desired([workspace('cy-lockout', [binding(OWNER, user('alice'))])]);
+    const refused = await planFor(state, 'bob');
+    expect(refused.refusals).toEqual([expect.objectContaining({ rule: 'self-lockout', message: expect.stringMatching(/--allow-self-lockout/) })]);
+    expect((await planFor(state, 'bob', { allowSelfLockout: true })).refusals).toEqual([]);
+  });
+
+  test('a saved plan is refused once the platform changed; a fresh plan applies', async () => {
+    const state = desired([workspace('cy-stale', [binding(OWNER, user('alice')), binding(MEMBER, user('carol'))])]);
+    const saved = await planFor(state);
+    await platform.client(PARTNER).workspaces.create({ name: 'cy-stale', displayName: 'someone else', tags: {} });
+    await expect(applySavedPlan(platform.client(PARTNER), saved, platform.endpoint, await platform.now())).rejects.toThrow(/the saved plan is stale.*cy-stale/);
+    await converge(state);
+  });
+
+  test('a failure half-way reports what was done and skipped, other workspaces proceed, and a re-run converges', async () => {
+    const state = desired([
+      workspace('cy-fail-a', [binding(OWNER, user('alice')), binding(MEMBER, user('carol'))]),
+      workspace('cy-fail-b', [binding(OWNER, user('dave'))]),
+    ]);
+    const plan = await planFor(state);
+    const real = platform.client(PARTNER);
+    let calls = 0;
+    // The second binding write to workspace a fails, as a platform error would.
+    const flaky: ApiClient = {
+      ...real,
+      stats: real.stats,
+      info: () => real.info(),
+      bindings: {
+        ...real.bindings,
+        create: async (b) => {
+          if (b.workspace === 'cy-fail-a' && ++calls === 2) throw new ApiError('POST', '/bindings', 400, 'injected', false);
+          return real.bindings.create(b);
+        },
+      },
+    };
+    const report = await apply(flaky, plan);
+    expect(report.results.map((r) => `${r.workspace}:${r.status}`)).toEqual(['cy-fail-a:applied', 'cy-fail-a:applied', 'cy-fail-a:failed', 'cy-fail-b:applied', 'cy-fail-b:applied']);
+    expect(report.results[2].error?.message).toMatch(/^create failed: POST \/bindings failed: 400 injected/);
+    const rest = await planFor(state);
+    expect(steps(rest)).toEqual(['create grant user carol: Workspace Member']);
+    await converge(state);
+    expect(steps(await planFor(state))).toEqual([]);
+  });
+
+  test('declared deletion: projects first, then the workspace', async () => {
+    await converge(desired([workspace('cy-delete', [binding(OWNER, user('alice'))], { projects: [project('cy-delete', 'old')] })]));
+    const gone = desired([workspace('cy-delete', [binding(OWNER, user('alice'))], { deletion: 'team dissolved', projects: [project('cy-delete', 'old', [], { deletion: 'obsolete' })] })]);
+    expect(steps(await planFor(gone))).toEqual(['delete delete project old', 'delete delete workspace cy-delete (team dissolved)']);
+    await converge(gone);
+    const after = await planFor(gone);
+    expect(after.workspaces[0]).toMatchObject({ state: 'absent', steps: [], notes: ['declared for deletion and already gone'] });
+  });
+});
