@@ -1,0 +1,257 @@
+import type { LiveBinding } from '../../../controller/client/types';
+import type { LiveState, LiveWorkspaceState } from '../../../controller/observe/live-state';
+import { bindingName } from '../../../controller/plan/binding-steps';
+import { plan } from '../../../controller/plan/plan';
+import type { Plan } from '../../../schemas/plan.generated';
+import { MANAGER, MEMBER, OWNER, binding, desired, group, project, user, workspace } from '../../helpers/desired';
+
+const NOW = new Date('2026-11-25T12:00:00Z');
+const OPTIONS = { endpoint: 'http://platform' };
+
+function lb(ws: string, subject: string, role: string, extra: Partial<LiveBinding> = {}): LiveBinding {
+  return { name: `${ws}-${subject}-${role}`.replace(/\s/g, ''), workspace: ws, subjectKind: 'User', subject, role, ...extra };
+}
+
+function liveWs(name: string, bindings: LiveBinding[], extra: Partial<LiveWorkspaceState> = {}): LiveWorkspaceState {
+  return { name, displayName: name, tags: {}, bindings, projects: {}, pendingRequests: [], status: { name, status: 'active', approval: 'approved', projectQuota: null, projectCount: 0 }, ...extra };
+}
+
+function live(workspaces: LiveWorkspaceState[], extra: Partial<LiveState> = {}): LiveState {
+  return {
+    observedAt: NOW.toISOString(),
+    platform: { version: '2026.34.0', fourEyes: { enabled: false, minApprovalCount: 2 }, recertification: {}, capabilities: ['workspace-quota', 'workspace-status', 'role-requests', 'whoami', 'settings', 'project-binding-expiry'] },
+    caller: { username: 'partner.admin', partner: true, workspaces: {} },
+    tagDefinitions: [],
+    workspaces: Object.fromEntries(workspaces.map((w) => [w.name, w])),
+    usersByEmail: {},
+    ...extra,
+  };
+}
+
+const lines = (p: Plan) => p.workspaces.flatMap((w) => w.steps.map((s) => `${s.action}:${s.reason}:${s.summary}`));
+const rules = (p: Plan) => p.refusals.map((r) => r.rule);
+const asCaller = (username: string, workspaces: Record<string, string[]> = {}) => ({ username, partner: false, workspaces });
+
+describe('plan', () => {
+  test('is pure: the same inputs give the same plan', () => {
+    const d = desired([workspace('a', [binding(OWNER, user('alice'))])]);
+    const l = live([liveWs('a', [])]);
+    expect(plan(d, l, OPTIONS, NOW)).toEqual(plan(d, l, OPTIONS, NOW));
+  });
+
+  test.each([
+    ['a missing workspace is created with its bindings', desired([workspace('a', [binding(OWNER, user('alice'))])]), live([]), ['create:missing:create workspace a "a"', 'create:missing:grant user alice: Workspace Owner']],
+    ['matching state gives no steps', desired([workspace('a', [binding(OWNER, user('alice'))])]), live([liveWs('a', [lb('a', 'alice', OWNER)])]), []],
+    [
+      'authoritative: undeclared bindings are drift',
+      desired([workspace('a', [binding(OWNER, user('alice'))])]),
+      live([liveWs('a', [lb('a', 'alice', OWNER), lb('a', 'eve', MEMBER)])]),
+      ['delete:drift:remove user eve: Workspace Member (not in code)'],
+    ],
+    ['additive: undeclared bindings are kept', desired([workspace('a', [binding(OWNER, user('alice'))], { additive: true })]), live([liveWs('a', [lb('a', 'alice', OWNER), lb('a', 'eve', MEMBER)])]), []],
+    [
+      'an expired desired binding still on the platform is removed as expired, not drift',
+      desired([workspace('a', [binding(OWNER, user('alice')), binding(MEMBER, user('eve'), { expiryDate: '2026-11-24' })])]),
+      live([liveWs('a', [lb('a', 'alice', OWNER), lb('a', 'eve', MEMBER, { expiryDate: '2026-11-24' })])]),
+      ['delete:expired:remove user eve: Workspace Member until 2026-11-24 (expired)'],
+    ],
+    ['an expired desired binding that is gone is not granted again', desired([workspace('a', [binding(OWNER, user('alice')), binding(MEMBER, user('eve'), { expiryDate: '2026-11-24' })])]), live([liveWs('a', [lb('a', 'alice', OWNER)])]), []],
+    [
+      'an undeclared but expired live binding is labelled expired (additive too)',
+      desired([workspace('a', [binding(OWNER, user('alice'))], { additive: true })]),
+      live([liveWs('a', [lb('a', 'alice', OWNER), lb('a', 'eve', MEMBER, { expiryDate: '2026-11-20' })])]),
+      ['delete:expired:remove user eve: Workspace Member until 2026-11-20 (expired)'],
+    ],
+    [
+      'a date-time expiry is compared by the day the API keeps for workspace bindings',
+      desired([workspace('a', [binding(OWNER, user('alice')), binding(MEMBER, user('eve'), { expiryDate: '2026-12-01T10:00:00Z' })])]),
+      live([liveWs('a', [lb('a', 'alice', OWNER), lb('a', 'eve', MEMBER, { expiryDate: '2026-12-01' })])]),
+      [],
+    ],
+    [
+      'an expiry the platform assigned (recertification) is not a change',
+      desired([workspace('a', [binding(OWNER, user('alice')), binding(MEMBER, user('eve'))])]),
+      live([liveWs('a', [lb('a', 'alice', OWNER), lb('a', 'eve', MEMBER, { expiryDate: '2027-05-24' })])], {
+        platform: { version: 'x', fourEyes: { enabled: false, minApprovalCount: 2 }, recertification: { [MEMBER]: 180 }, capabilities: [] },
+      }),
+      [],
+    ],
+    [
+      'display name and tags are updated, with before and after',
+      desired([workspace('a', [binding(OWNER, user('alice'))], { displayName: 'New', tags: { cc: ['1'] } })]),
+      live([liveWs('a', [lb('a', 'alice', OWNER)], { displayName: 'Old' })]),
+      ['update:changed:update workspace a display name "Old" → "New" tags cc'],
+    ],
+    [
+      'quota is raised before projects are created',
+      desired([workspace('a', [binding(OWNER, user('alice'))], { projectQuota: 2, projects: [project('a', 'p1'), project('a', 'p2')] })]),
+      live([liveWs('a', [lb('a', 'alice', OWNER)], { status: { name: 'a', status: 'active', approval: 'approved', projectQuota: 1, projectCount: 0 } })]),
+      ['update:changed:set project quota of a: 1 → 2', 'create:missing:create project p1 "p1"', 'create:missing:create project p2 "p2"'],
+    ],
+    [
+      'a project grant whose subject has no workspace role yet comes after the workspace grant',
+      desired([workspace('a', [binding(OWNER, user('alice')), binding(MEMBER, user('eve'))], { projects: [project('a', 'p', [binding('Project User', user('eve'))])] })]),
+      live([liveWs('a', [lb('a', 'alice', OWNER)], { projects: { p: { workspace: 'a', name: 'p', displayName: 'p', tags: {}, bindings: [] } } })]),
+      ['create:missing:grant user eve: Workspace Member', 'create:missing:grant user eve: Project User on project p'],
+    ],
+    [
+      'project binding removals come before workspace binding removals',
+      desired([workspace('a', [binding(OWNER, user('alice'))], { projects: [project('a', 'p')] })]),
+      live([
+        liveWs('a', [lb('a', 'alice', OWNER), lb('a', 'eve', MEMBER)], {
+          projects: { p: { workspace: 'a', name: 'p', displayName: 'p', tags: {}, bindings: [lb('a', 'eve', 'Project User', { project: 'p' })] } },
+        }),
+      ]),
+      ['delete:drift:remove user eve: Project User on project p (not in code)', 'delete:drift:remove user eve: Workspace Member (not in code)'],
+    ],
+    [
+      'an invitation is satisfied by the user who accepted it',
+      desired([workspace('a', [binding(OWNER, user('alice')), binding(MEMBER, { kind: 'User', name: 'frank@x.io', invitation: { firstName: 'F', lastName: 'N', email: 'frank@x.io' } })])]),
+      live([liveWs('a', [lb('a', 'alice', OWNER), lb('a', 'frank', MEMBER)])], { usersByEmail: { 'frank@x.io': 'frank' } }),
+      [],
+    ],
+    ['undeclared live projects are never deleted', desired([workspace('a', [binding(OWNER, user('alice'))])]), live([liveWs('a', [lb('a', 'alice', OWNER)], { projects: { old: { workspace: 'a', name: 'old', displayName: 'Old', tags: {}, bindings: [] } } })]), []],
+  ])('%s', (_name, d, l, expected) => {
+    const p = plan(d, l, OPTIONS, NOW);
+    expect(p.refusals).toEqual([]);
+    expect(lines(p)).toEqual(expected);
+  });
+
+  describe('owner ordering', () => {
+    test.each([
+      ['one Owner replaced: add first, then remove', ['alice'], ['dave'], ['grant user dave', 'remove user alice'], [1, 2, 1]],
+      ['two Owners, one replaced: remove first', ['alice', 'bob'], ['alice', 'dave'], ['remove user bob', 'grant user dave'], [2, 1, 2]],
+      ['two Owners both replaced: alternate', ['alice', 'bob'], ['carol', 'dave'], ['remove user alice', 'grant user carol', 'remove user bob', 'grant user dave'], [2, 1, 2, 1, 2]],
+      ['from none to two', [], ['alice', 'bob'], ['grant user alice', 'grant user bob'], [0, 1, 2]],
+    ])('%s', (_name, before, after, order, counts) => {
+      const d = desired([workspace('a', after.map((u) => binding(OWNER, user(u))))]);
+      const l = live([liveWs('a', before.map((u) => lb('a', u, OWNER)))]);
+      const p = plan(d, l, OPTIONS, NOW);
+      expect(p.refusals).toEqual([]);
+      expect(p.workspaces[0].steps.map((s) => s.summary.replace(/: Workspace Owner.*/, ''))).toEqual(order);
+      let owners = before.length;
+      const seen = [owners];
+      for (const s of p.workspaces[0].steps) seen.push((owners += s.action === 'create' ? 1 : -1));
+      expect(seen).toEqual(counts);
+      expect(Math.max(...seen)).toBeLessThanOrEqual(2);
+    });
+  });
+
+  describe('4-eyes classification', () => {
+    const fourEyes = (min = 2) => ({ version: 'x', fourEyes: { enabled: true, minApprovalCount: min }, recertification: {}, capabilities: ['role-requests' as const, 'whoami' as const] });
+    const d = desired([workspace('a', [binding(OWNER, user('alice')), binding(MANAGER, user('bob')), binding(MEMBER, user('carol')), binding(MEMBER, group('devs'))])]);
+    const base = [lb('a', 'alice', OWNER), lb('a', 'bob', MANAGER)];
+    test.each([
+      ['partner: auto', { username: 'partner.admin', partner: true, workspaces: {} }, fourEyes(), [], ['auto', 'auto']],
+      ['manager with another manager: needs approval (users), auto (groups)', asCaller('bob', { a: [MANAGER] }), fourEyes(), [], ['needs-approval', 'auto']],
+      ['minimum of one: auto', asCaller('bob', { a: [MANAGER] }), fourEyes(1), [], ['auto', 'auto']],
+      [
+        'a pending request: already pending',
+        asCaller('bob', { a: [MANAGER] }),
+        fourEyes(),
+        [{ id: 'r1', status: 'PENDING' as const, workspace: 'a', bindingName: 'x', subjectKind: 'User' as const, subject: 'carol', role: MEMBER, requestedBy: 'bob', requestedAt: '', approvals: ['bob'] }],
+        ['already-pending', 'auto'],
+      ],
+    ])('%s', (_name, caller, platform, pendingRequests, expected) => {
+      const p = plan(d, live([liveWs('a', base, { pendingRequests })], { caller, platform }), OPTIONS, NOW);
+      expect(p.workspaces[0].steps.map((s) => s.approval)).toEqual(expected);
+    });
+
+    test('approvers are the other managers and a partner, never the caller', () => {
+      const p = plan(d, live([liveWs('a', base)], { caller: asCaller('bob', { a: [MANAGER] }), platform: fourEyes() }), OPTIONS, NOW);
+      expect(p.workspaces[0].steps[0].approvers).toEqual(['alice', 'a partner']);
+    });
+
+    test('a project grant waits while its subject’s workspace grant waits for approval', () => {
+      const dp = desired([workspace('a', [...d.workspaces[0].bindings], { projects: [project('a', 'p', [binding('Project User', user('carol'))])] })]);
+      const l = live([liveWs('a', base, { projects: { p: { workspace: 'a', name: 'p', displayName: 'p', tags: {}, bindings: [] } } })], { caller: asCaller('bob', { a: [MANAGER] }), platform: fourEyes() });
+      const p = plan(dp, l, OPTIONS, NOW);
+      expect(p.workspaces[0].steps.some((s) => s.project === 'p')).toBe(false);
+      expect(p.workspaces[0].notes).toContainEqual(expect.stringMatching(/Project User on project p: waits until the workspace role of carol is approved/));
+    });
+  });
+
+  describe('refusals', () => {
+    test.each([
+      ['three Owners', desired([workspace('a', ['x', 'y', 'z'].map((u) => binding(OWNER, user(u))))]), live([liveWs('a', [])]), ['owner-limit']],
+      ['the last Owner removed', desired([workspace('a', [binding(MANAGER, user('alice'))])]), live([liveWs('a', [lb('a', 'alice', OWNER), lb('a', 'alice', MANAGER)])]), ['last-owner']],
+      [
+        'quota below the projects it will have',
+        desired([workspace('a', [binding(OWNER, user('alice'))], { projectQuota: 1, projects: [project('a', 'p1'), project('a', 'p2')] })]),
+        live([liveWs('a', [lb('a', 'alice', OWNER)])]),
+        ['quota-below-usage'],
+      ],
+      [
+        'an apparent identifier change of a project',
+        desired([workspace('a', [binding(OWNER, user('alice'))], { projects: [project('a', 'web-new', [], { displayName: 'Web' })] })]),
+        live([liveWs('a', [lb('a', 'alice', OWNER)], { projects: { web: { workspace: 'a', name: 'web', displayName: 'Web', tags: {}, bindings: [] } } })]),
+        ['identifier-change'],
+      ],
+      ['a referenced workspace that does not exist', desired([workspace('a', [binding(MEMBER, user('x'))], { referenced: true })]), live([]), ['referenced-missing']],
+      [
+        'deleting a workspace that keeps projects',
+        desired([workspace('a', [binding(OWNER, user('alice'))], { deletion: 'gone' })]),
+        live([liveWs('a', [lb('a', 'alice', OWNER)], { projects: { p: { workspace: 'a', name: 'p', displayName: 'p', tags: {}, bindings: [] } } })]),
+        ['workspace-has-projects'],
+      ],
+      [
+        'an expiry beyond the platform’s recertification maximum',
+        desired([workspace('a', [binding(OWNER, user('alice')), binding(MEMBER, user('eve'), { expiryDate: '2027-11-25' })])]),
+        live([liveWs('a', [lb('a', 'alice', OWNER)])], { platform: { version: 'x', fourEyes: { enabled: false, minApprovalCount: 2 }, recertification: { [MEMBER]: 90 }, capabilities: [] } }),
+        ['expiry-beyond-recertification'],
+      ],
+    ])('%s', (_name, d, l, expected) => {
+      expect(rules(plan(d, l, OPTIONS, NOW))).toEqual(expected);
+    });
+
+    const manager = asCaller('bob', { a: [MANAGER] });
+    test.each([
+      [
+        'restricted tags without partner rights',
+        desired([workspace('a', [binding(OWNER, user('alice')), binding(MANAGER, user('bob'))], { tags: { secret: ['x'] } })]),
+        { tagDefinitions: [{ metadata: { name: 'meshWorkspace.secret' }, spec: { targetKind: 'meshWorkspace' as const, key: 'secret', displayName: 's', valueType: { string: {} }, restricted: true, mandatory: false, immutable: false } }] },
+        ['restricted-tag'],
+      ],
+      ['a quota change without partner rights', desired([workspace('a', [binding(OWNER, user('alice')), binding(MANAGER, user('bob'))], { projectQuota: 3 })]), {}, ['quota-needs-partner']],
+      ['an Owner grant by a Manager while there is an Owner', desired([workspace('a', [binding(OWNER, user('alice')), binding(OWNER, user('carol')), binding(MANAGER, user('bob'))])]), {}, ['owner-grant-rights']],
+      ['removing the caller’s own Manager role', desired([workspace('a', [binding(OWNER, user('alice'))])]), {}, ['self-lockout']],
+    ])('%s (caller is a Manager)', (_name, d, extra, expected) => {
+      const l = live([liveWs('a', [lb('a', 'alice', OWNER), lb('a', 'bob', MANAGER)])], { caller: manager, ...extra });
+      expect(rules(plan(d, l, OPTIONS, NOW))).toEqual(expected);
+    });
+  });
+
+  describe('workspace states', () => {
+    test('a workspace waiting for approval gets no steps when the caller is not a partner', () => {
+      const l = live([liveWs('a', [], { status: { name: 'a', status: 'active', approval: 'pending', projectQuota: null, projectCount: 0 } })], { caller: asCaller('alice', { a: [OWNER] }) });
+      const p = plan(desired([workspace('a', [binding(OWNER, user('alice')), binding(MEMBER, user('x'))])]), l, OPTIONS, NOW);
+      expect(p.workspaces[0]).toMatchObject({ state: 'pending-approval', steps: [], notes: [expect.stringMatching(/waiting for a partner's approval/)] });
+    });
+
+    test('a disabled workspace gets no steps for a non-partner', () => {
+      const l = live([liveWs('a', [], { status: { name: 'a', status: 'disabled', approval: 'approved', projectQuota: null, projectCount: 0 } })], { caller: asCaller('alice', { a: [OWNER] }) });
+      const p = plan(desired([workspace('a', [binding(OWNER, user('alice'))], { status: 'disabled' })]), l, OPTIONS, NOW);
+      expect(p.workspaces[0]).toMatchObject({ state: 'disabled', steps: [] });
+    });
+
+    test('without quota and status endpoints, the plan says what it cannot enforce', () => {
+      const l = live([liveWs('a', [lb('a', 'alice', OWNER)])], { platform: { version: 'x', fourEyes: { enabled: false, minApprovalCount: 2 }, capabilities: [] }, caller: undefined });
+      const p = plan(desired([workspace('a', [binding(OWNER, user('alice'))], { projectQuota: 3, status: 'disabled' })]), l, OPTIONS, NOW);
+      expect(p.workspaces[0].notes).toEqual(['cannot enforce status: the platform has no workspace status endpoint', 'cannot enforce the project quota: the platform has no workspace quota endpoint']);
+      expect(p.warnings).toEqual([expect.stringMatching(/does not tell who is calling/)]);
+    });
+  });
+
+  test('binding names are stable and distinct per workspace, project, subject and role', () => {
+    const a = bindingName('ws', undefined, user('bob'), MEMBER);
+    expect(bindingName('ws', undefined, user('bob'), MEMBER)).toBe(a);
+    expect(new Set([a, bindingName('ws', 'p', user('bob'), MEMBER), bindingName('ws', undefined, group('bob'), MEMBER), bindingName('ws', undefined, user('bob'), MANAGER), bindingName('ws2', undefined, user('bob'), MEMBER)]).size).toBe(5);
+    expect(a).toMatch(/^mf-[0-9a-f]{24}$/);
+  });
+
+  test('the summary counts adds, changes, removals, expired and approvals', () => {
+    const d = desired([workspace('a', [binding(OWNER, user('alice')), binding(MEMBER, user('new')), binding(MEMBER, user('old'), { expiryDate: '2026-11-01' })], { displayName: 'A2' })]);
+    const l = live([liveWs('a', [lb('a', 'alice', OWNER), lb('a', 'old', MEMBER, { expiryDate: '2026-11-01' }), lb('a', 'drift', MEMBER)])]);
+    expect(plan(d, l, OPTIONS, NOW).summary).toEqual({ add: 1, change: 1, remove: 1, expired: 1, needApproval: 0, alreadyPending: 0 });
+  });
+});
