@@ -102,7 +102,15 @@ interface ListDiff {
 }
 
 /** Diff of one binding list (a workspace's or a project's). */
-function diffList(wsName: string, project: string | undefined, desired: Desired[], live: LiveBinding[], ctx: BindingContext, authoritative: boolean): ListDiff {
+function diffList(
+  wsName: string,
+  project: string | undefined,
+  desired: Desired[],
+  live: LiveBinding[],
+  ctx: BindingContext,
+  authoritative: boolean,
+  mustReplace: (b: LiveBinding) => boolean = () => false,
+): ListDiff {
   const removals: Step[] = [];
   const grants: Step[] = [];
   const notes: string[] = [];
@@ -124,7 +132,7 @@ function diffList(wsName: string, project: string | undefined, desired: Desired[
     const platformAssigned = d.expiryDate === undefined && recert[d.roleRef.name] !== undefined;
     const want = expiryKey(d.expiryDate, project !== undefined, ctx.live);
     const have = expiryKey(existing.expiryDate, project !== undefined, ctx.live);
-    if (!platformAssigned && want !== have && !(project !== undefined && want === undefined && have === undefined)) {
+    if (mustReplace(existing) || (!platformAssigned && want !== have && !(project !== undefined && want === undefined && have === undefined))) {
       removals.push(removal(wsName, existing, 'replaced'));
       grants.push(grant(wsName, { ...d, project }, 'replaced', ctx));
     }
@@ -154,16 +162,23 @@ export function planBindings(ctx: BindingContext, skipProjects: ReadonlySet<stri
   const projectGrants: Step[] = [];
   const notes = [...ws.notes];
   const heldBack = new Set(ws.grants.filter((g) => g.approval === 'needs-approval' || g.approval === 'already-pending').map((g) => `${g.binding!.subjectKind}:${g.binding!.subject}`));
-  const members = new Set([...(ctx.ws?.bindings ?? []).map((b) => `${b.subjectKind}:${b.subject}`)]);
+  // A subject whose every workspace binding is removed (even to be re-granted) loses its project
+  // roles on the platform at that moment: its project bindings are replaced, so they come back.
+  const who = (b: { subjectKind: string; subject: string }) => `${b.subjectKind}:${b.subject}`;
+  const removedNames = new Set(ws.removals.map((r) => r.binding!.name));
+  const liveWsBindings = ctx.ws?.bindings ?? [];
+  const leaving = new Set(liveWsBindings.filter((b) => liveWsBindings.filter((x) => who(x) === who(b)).every((x) => removedNames.has(x.name))).map(who));
+  const members = new Set(liveWsBindings.map(who).filter((s) => !leaving.has(s)));
   for (const p of ctx.desired.projects) {
     if (skipProjects.has(p.metadata.name)) continue;
-    const diff = diffList(wsName, p.metadata.name, p.bindings, ctx.ws?.projects[p.metadata.name]?.bindings ?? [], ctx, authoritative);
+    const liveProject = ctx.ws?.projects[p.metadata.name]?.bindings ?? [];
+    const diff = diffList(wsName, p.metadata.name, p.bindings, liveProject, ctx, authoritative, (b) => leaving.has(who(b)));
     projectRemovals.push(...diff.removals);
     notes.push(...diff.notes.map((n) => `project ${p.metadata.name}: ${n}`));
     for (const g of diff.grants) {
-      const who = `${g.binding!.subjectKind}:${g.binding!.subject}`;
+      const subject = who(g.binding!);
       // meshStack needs the workspace role first: a project grant waits while that one waits for approval.
-      if (heldBack.has(who) && !members.has(who)) notes.push(`${g.summary.replace(/^grant /, '')}: waits until the workspace role of ${g.binding!.subject} is approved`);
+      if (heldBack.has(subject) && !members.has(subject)) notes.push(`${g.summary.replace(/^grant /, '')}: waits until the workspace role of ${g.binding!.subject} is approved`);
       else projectGrants.push(g);
     }
   }
