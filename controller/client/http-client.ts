@@ -4,7 +4,7 @@
  * transient failures within a time budget, and typed errors that never carry credentials.
  */
 import axios, { type AxiosInstance, type AxiosResponse } from 'axios';
-import { ApiError, MalformedResponseError, UsageError } from '../../core/errors';
+import { ApiError, MalformedResponseError, UsageError, isMeshformError } from '../../core/errors';
 import type { TagDefinition } from '../../schemas/desired-state.generated';
 import { type ApiClient, RequestStats } from './api';
 import { DEFAULT_RETRY, type RetryPolicy, parseRetryAfter, withRetry } from './retry';
@@ -98,7 +98,8 @@ export class HttpApiClient implements ApiClient {
             },
           });
         } catch (e) {
-          if (e instanceof ApiError || e instanceof UsageError) return { error: e, retryable: e instanceof ApiError && e.errorClass === 'transient' };
+          // Our own errors (from logging in) keep their class; anything else is the network.
+          if (isMeshformError(e)) return { error: e, retryable: e.errorClass === 'transient' };
           const code = (e as { code?: string }).code ?? 'network error';
           return { error: new ApiError(call.method, call.path, undefined, `${code} (${this.options.endpoint})`, true), retryable: true };
         }

@@ -104,21 +104,29 @@ export class Caller {
     return { Authorization: `Bearer ${this.token ?? (await this.login())}` };
   }
 
-  public async mesh(kind: KindName, method: 'GET' | 'POST' | 'PUT' | 'DELETE', url: string, body?: unknown, headers: Record<string, string> = {}): Promise<Res> {
-    const [k, v] = KINDS[kind];
-    const type = media(k, v);
-    const res = await this.http.request({
-      method,
-      url: `/api/meshobjects${url}`,
-      data: body === undefined ? undefined : JSON.stringify(body),
-      headers: { ...(await this.auth()), Accept: type, ...(body === undefined ? {} : { 'Content-Type': type }), ...headers },
-    });
+  /** Sends once, and again after a fresh login when the token has expired (short --token-ttl in some tests). */
+  private async send(config: import('axios').AxiosRequestConfig): Promise<Res> {
+    let res = await this.http.request({ ...config, headers: { ...config.headers, ...(await this.auth()) } });
+    if (res.status === 401) {
+      await this.login();
+      res = await this.http.request({ ...config, headers: { ...config.headers, ...(await this.auth()) } });
+    }
     return { status: res.status, data: res.data, headers: res.headers as Record<string, unknown> };
   }
 
+  public async mesh(kind: KindName, method: 'GET' | 'POST' | 'PUT' | 'DELETE', url: string, body?: unknown, headers: Record<string, string> = {}): Promise<Res> {
+    const [k, v] = KINDS[kind];
+    const type = media(k, v);
+    return this.send({
+      method,
+      url: `/api/meshobjects${url}`,
+      data: body === undefined ? undefined : JSON.stringify(body),
+      headers: { Accept: type, ...(body === undefined ? {} : { 'Content-Type': type }), ...headers },
+    });
+  }
+
   public async ext(method: 'GET' | 'POST' | 'PUT', url: string, body?: unknown): Promise<Res> {
-    const res = await this.http.request({ method, url: `/sandbox/v1${url}`, data: body, headers: await this.auth() });
-    return { status: res.status, data: res.data, headers: res.headers as Record<string, unknown> };
+    return this.send({ method, url: `/sandbox/v1${url}`, data: body });
   }
 
   // Shortcuts for the objects most tests need.

@@ -1,0 +1,137 @@
+import * as http from 'http';
+import type { AddressInfo } from 'net';
+import { HttpApiClient } from '../../../controller/client/http-client';
+import { isApiError, isMeshformError } from '../../../core/errors';
+import { PARTNER, type SandboxFixture, sandboxFixture } from '../../helpers/sandbox';
+import { operationFor, checkRequest } from '../../helpers/openapi';
+
+let f: SandboxFixture;
+beforeAll(async () => {
+  f = await sandboxFixture(['--token-ttl', '2']);
+});
+afterAll(() => f.sandbox.close());
+
+const FAST_RETRY = { budgetMs: 20_000, baseDelayMs: 10, maxDelayMs: 200 };
+const client = (key = PARTNER, pageSize?: number) => new HttpApiClient({ endpoint: f.sandbox.url, credentials: { kind: 'key', key }, retry: FAST_RETRY, ...(pageSize ? { pageSize } : {}) });
+
+describe('HttpApiClient against the sandbox', () => {
+  test('a key name alone works on loopback: the secret comes from /mesh/info', async () => {
+    expect((await client('bob').workspaces.list())).toEqual([]);
+  });
+
+  test('lists follow _links.next across pages', async () => {
+    const api = client();
+    for (const n of ['pg-a', 'pg-b', 'pg-c', 'pg-d', 'pg-e']) await api.workspaces.create({ name: n, displayName: n, tags: {} });
+    const paged = client(PARTNER, 2);
+    expect((await paged.workspaces.list()).map((w) => w.name).filter((n) => n.startsWith('pg-'))).toEqual(['pg-a', 'pg-b', 'pg-c', 'pg-d', 'pg-e']);
+    expect(paged.stats.byMethod.GET).toBeGreaterThanOrEqual(3);
+  });
+
+  test('a read of something missing is undefined; deleting something already gone succeeds', async () => {
+    const api = client();
+    expect(await api.workspaces.read('does-not-exist')).toBeUndefined();
+    await expect(api.bindings.delete({ name: 'nope', subjectKind: 'User' })).resolves.toBeUndefined();
+    await expect(api.projects.delete('pg-a', 'nope')).resolves.toBeUndefined();
+  });
+
+  test('409 on create reads back: the same binding is success, another one is a conflict', async () => {
+    const api = client();
+    const b = { name: 'rb-1', workspace: 'pg-a', subjectKind: 'User' as const, subject: 'bob', role: 'Workspace Member' };
+    expect(await api.bindings.create(b)).toEqual({ status: 'created' });
+    expect(await api.bindings.create(b)).toEqual({ status: 'created' });
+    await expect(api.bindings.create({ ...b, subject: 'carol' })).rejects.toThrow(/binding name "rb-1" is taken by another binding/);
+  });
+
+  test('terminal errors are typed and name the call and the platform message', async () => {
+    const err = await client('bob').workspaces.update({ name: 'pg-a', displayName: 'x', tags: {} }).catch((e) => e);
+    expect(isApiError(err)).toBe(true);
+    expect(err).toMatchObject({ status: 403, errorClass: 'terminal' });
+    expect(err.message).toMatch(/^PUT \/api\/meshobjects\/meshworkspaces\/pg-a failed: 403 only a Workspace Owner, Workspace Manager or partner may edit the workspace in 'pg-a'/);
+  });
+
+  test('retries 429/5xx and dropped connections with backoff, and counts the retries', async () => {
+    await f.as(PARTNER).ext('PUT', '/faults', { rate: 0.5, kinds: ['429', '500', '503', 'drop'], seed: 7, retryAfterSeconds: 0, routes: '^GET /api/meshobjects/meshworkspaces' });
+    try {
+      const api = client();
+      for (let i = 0; i < 5; i++) expect((await api.workspaces.list()).length).toBeGreaterThanOrEqual(5);
+      expect(api.stats.retries).toBeGreaterThan(0);
+    } finally {
+      await f.as(PARTNER).ext('PUT', '/faults', { rate: 0 });
+    }
+  });
+
+  test('gives up within the budget with a clear transient error when the platform stays down', async () => {
+    await f.as(PARTNER).ext('PUT', '/faults', { rate: 1, kinds: ['503'], retryAfterSeconds: 0, routes: '^GET /api/meshobjects/meshworkspaces' });
+    try {
+      const api = new HttpApiClient({ endpoint: f.sandbox.url, credentials: { kind: 'key', key: PARTNER }, retry: { budgetMs: 1500, baseDelayMs: 50, maxDelayMs: 200 } });
+      const started = Date.now();
+      const err = await api.workspaces.list().catch((e) => e);
+      expect(Date.now() - started).toBeLessThan(4000);
+      expect(err).toMatchObject({ status: 503, errorClass: 'transient' });
+      expect(api.stats.retries).toBeGreaterThan(1);
+    } finally {
+      await f.as(PARTNER).ext('PUT', '/faults', { rate: 0 });
+    }
+  });
+
+  test('the token is refreshed before it expires, across a long session', async () => {
+    const api = client();
+    await api.workspaces.list();
+    await new Promise((r) => setTimeout(r, 2500)); // token lifetime is 2 s in this sandbox
+    await expect(api.workspaces.list()).resolves.toEqual(expect.any(Array));
+    expect(api.stats.byMethod.POST).toBeGreaterThanOrEqual(2); // two logins
+  });
+
+  test('every body the client sends fits meshStack’s request schemas', async () => {
+    const sent: Array<{ method: string; url: string; body: unknown }> = [];
+    const api = client();
+    // Record what goes over the wire through axios' request interceptor.
+    (api as unknown as { http: import('axios').AxiosInstance }).http.interceptors.request.use((config) => {
+      if (config.data) sent.push({ method: config.method!.toUpperCase(), url: config.url!, body: JSON.parse(config.data) });
+      return config;
+    });
+    await api.workspaces.create({ name: 'ct-ws', displayName: 'Contract', tags: { a: ['1'] } });
+    await api.workspaces.update({ name: 'ct-ws', displayName: 'Contract 2', tags: {} });
+    await api.projects.create({ workspace: 'ct-ws', name: 'p', displayName: 'P', tags: {} });
+    await api.projects.update({ workspace: 'ct-ws', name: 'p', displayName: 'P2', tags: {} });
+    await api.bindings.create({ name: 'ct-1', workspace: 'ct-ws', subjectKind: 'User', subject: 'bob', role: 'Workspace Member', expiryDate: '2027-01-01' });
+    await api.bindings.create({ name: 'ct-2', workspace: 'ct-ws', project: 'p', subjectKind: 'User', subject: 'bob', role: 'Project User' });
+    await api.tagDefinitions.put({ metadata: { name: 'meshProject.env' }, spec: { targetKind: 'meshProject', key: 'env', displayName: 'Env', valueType: { string: {} }, restricted: false, mandatory: false, immutable: false } });
+    const checked = sent.filter((s) => s.url.startsWith('/api/meshobjects'));
+    expect(checked.length).toBe(7);
+    expect(checked.flatMap((s) => checkRequest(operationFor(s.method, s.url)!, s.body))).toEqual([]);
+  });
+});
+
+describe('HttpApiClient against a broken server', () => {
+  let server: http.Server;
+  let url: string;
+  let reply: (req: http.IncomingMessage, res: http.ServerResponse) => void;
+  beforeAll(async () => {
+    server = http.createServer((req, res) => (req.url === '/api/login' ? res.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify({ access_token: 't', expires_in: 300 })) : reply(req, res)));
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  afterAll(() => new Promise((r) => server.close(r)));
+  const api = () => new HttpApiClient({ endpoint: url, credentials: { kind: 'key', key: 'k', secret: 's' }, retry: FAST_RETRY });
+
+  test.each([
+    ['truncated JSON', (res: http.ServerResponse) => res.writeHead(200, { 'Content-Type': 'application/json' }).end('{"_embedded": {"meshWorkspaces": ['), /invalid JSON/],
+    ['a wrong media type', (res: http.ServerResponse) => res.writeHead(200, { 'Content-Type': 'text/html' }).end('<html>'), /content type "text\/html" is not JSON/],
+    ['a list without _embedded', (res: http.ServerResponse) => res.writeHead(200, { 'Content-Type': 'application/json' }).end('{"page": {}}'), /no _embedded.meshWorkspaces list/],
+    ['an item without required fields', (res: http.ServerResponse) => res.writeHead(200, { 'Content-Type': 'application/json' }).end('{"_embedded": {"meshWorkspaces": [{"metadata": {}}]}}'), /meshWorkspace.spec is not an object/],
+    ['a next link to another host', (res: http.ServerResponse) => res.writeHead(200, { 'Content-Type': 'application/json' }).end('{"_embedded": {"meshWorkspaces": [{"metadata": {"name": "a"}, "spec": {"displayName": "A"}}]}, "_links": {"next": {"href": "http://evil.example/x"}}}'), /next link points to another host/],
+  ])('%s is a typed error, not a wrong result', async (_name, respond, message) => {
+    reply = (_req, res) => respond(res);
+    const err = await api().workspaces.list().catch((e) => e);
+    expect(isMeshformError(err)).toBe(true);
+    expect(err.code).toBe('api-malformed-response');
+    expect(err.message).toMatch(message);
+  });
+
+  test('error messages never carry the secret or the token', async () => {
+    reply = (_req, res) => res.writeHead(400, { 'Content-Type': 'application/json' }).end('{"message": "bad"}');
+    const err = await new HttpApiClient({ endpoint: url, credentials: { kind: 'key', key: 'k', secret: 'super-secret-value' }, retry: FAST_RETRY }).workspaces.list().catch((e) => e);
+    expect(JSON.stringify({ message: err.message, ...err })).not.toMatch(/super-secret-value|Bearer t/);
+  });
+});
