@@ -1,0 +1,150 @@
+/**
+ * The CLI against a sandbox: every exit code (0 success, 1 error, 2 changes, 3 refused, 4 waiting
+ * for approval), saved plans, and the requests commands with a reviewer's own key.
+ */
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { canonicalJson } from '../../../core/canonical-json';
+import type { DesiredState } from '../../../schemas/desired-state.generated';
+import { MANAGER, MEMBER, OWNER, binding, desired, user, workspace } from '../../helpers/desired';
+import { meshform } from '../../helpers/cli';
+import { PARTNER, type SandboxFixture, sandboxFixture } from '../../helpers/sandbox';
+
+let f: SandboxFixture;
+let dir: string;
+beforeAll(async () => {
+  f = await sandboxFixture();
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'meshform-cli-'));
+});
+afterAll(() => f.sandbox.close());
+
+function write(name: string, state: DesiredState): string {
+  const file = path.join(dir, name);
+  fs.writeFileSync(file, canonicalJson(state));
+  return file;
+}
+
+const as = (key: string) => ({ MESHSTACK_ENDPOINT: f.sandbox.url, MESHSTACK_API_KEY: key, MESHSTACK_API_SECRET: '', MESHSTACK_API_TOKEN: '' });
+const run = (args: string[], key = PARTNER) => meshform(args, { cwd: dir, env: as(key) });
+
+const team = (extra: Parameters<typeof binding>[] = []) =>
+  desired([workspace('cli-team', [binding(OWNER, user('alice')), binding(MANAGER, user('bob')), binding(MANAGER, user('dave')), ...extra.map((a) => binding(...a))])]);
+
+describe('meshform plan / apply / requests', () => {
+  test('plan --detailed-exitcode exits 2 with changes; apply exits 0; then plan exits 0 with "No changes"', async () => {
+    const manifest = write('team.json', team());
+    const planned = await run(['plan', '--manifest', manifest, '--detailed-exitcode']);
+    expect(planned.code).toBe(2);
+    expect(planned.stdout).toMatch(/Plan: 4 to add, 0 to change, 0 to remove, 0 expired\./);
+    const applied = await run(['apply', '--manifest', manifest, '--auto-approve']);
+    expect(applied.stderr).toBe('');
+    expect(applied.code).toBe(0);
+    expect(applied.stdout).toMatch(/Apply: 4 applied, 0 waiting for a second approval, 0 failed, 0 skipped\./);
+    const again = await run(['plan', '--manifest', manifest, '--detailed-exitcode']);
+    expect(again.code).toBe(0);
+    expect(again.stdout).toMatch(/No changes\. The platform matches the code\./);
+  });
+
+  test('a plan that breaks the owner limit exits 3 with the reason; apply refuses too and changes nothing', async () => {
+    const manifest = write('three-owners.json', team([[OWNER, user('carol')], [OWNER, user('erin')]]));
+    // The manifest itself is refused before any call: three owners in code is invalid input.
+    const plan = await run(['plan', '--manifest', manifest]);
+    expect(plan.code).toBe(1);
+    expect(plan.stderr).toMatch(/declares 3 Workspace Owners.*\(rule: owner-limit\)/);
+    // Two more in code (within the limit) but the live workspace keeps its Owner: refused by the plan.
+    const live = write('swap.json', desired([workspace('cli-team', [binding(OWNER, user('carol')), binding(OWNER, user('erin')), binding(MANAGER, user('bob')), binding(MANAGER, user('dave'))])]));
+    const refused = await run(['plan', '--manifest', live], 'alice');
+    expect(refused.code).toBe(3);
+    expect(refused.stdout).toMatch(/Refused: the plan breaks platform rules/);
+    const applied = await run(['apply', '--manifest', live, '--auto-approve'], 'alice');
+    expect(applied.code).toBe(3);
+    expect(applied.stdout).not.toMatch(/Apply:/);
+  });
+
+  test('with 4-eyes, a manager’s grant waits: apply exits 4; the requester cannot approve; another manager can', async () => {
+    await f.as(PARTNER).ext('PUT', '/settings', { fourEyes: { enabled: true, minApprovalCount: 2 } });
+    try {
+      const manifest = write('grant.json', team([[MEMBER, user('carol')]]));
+      const applied = await run(['apply', '--manifest', manifest, '--auto-approve'], 'bob');
+      expect(applied.code).toBe(4);
+      expect(applied.stdout).toMatch(/grant user carol: Workspace Member {2}\[needs a second approval: alice, dave, a partner\]/);
+      expect(applied.stdout).toMatch(/… grant user carol: Workspace Member \(waiting for a second approval, request [\w-]+\)/);
+      const listed = await run(['requests', 'list', '--format', 'json'], 'dave');
+      const [request] = JSON.parse(listed.stdout);
+      expect(request).toMatchObject({ status: 'PENDING', subject: 'carol', role: MEMBER, requestedBy: 'bob' });
+      const own = await run(['requests', 'approve', request.id], 'bob');
+      expect(own.code).toBe(1);
+      expect(own.stderr).toMatch(/the requester cannot approve their own role request/);
+      const approved = await run(['requests', 'approve', request.id], 'dave');
+      expect(approved.code).toBe(0);
+      expect(approved.stdout).toMatch(/APPROVED +cli-team {2}user carol → Workspace Member/);
+      expect((await run(['plan', '--manifest', manifest, '--detailed-exitcode'], 'bob')).code).toBe(0);
+    } finally {
+      await f.as(PARTNER).ext('PUT', '/settings', { fourEyes: { enabled: false, minApprovalCount: 2 } });
+    }
+  });
+
+  test('a saved plan applies; the same plan again is refused as stale', async () => {
+    const manifest = write('saved.json', team([[MEMBER, user('carol')], [MEMBER, user('erin')]]));
+    const planFile = path.join(dir, 'plan.json');
+    expect((await run(['plan', '--manifest', manifest, '--out', planFile])).code).toBe(0);
+    const saved = JSON.parse(fs.readFileSync(planFile, 'utf8'));
+    expect(saved).toMatchObject({ apiVersion: 'meshform.io/v1', kind: 'Plan', platform: { endpoint: f.sandbox.url } });
+    expect((await run(['apply', planFile])).code).toBe(0);
+    const stale = await run(['apply', planFile]);
+    expect(stale.code).toBe(1);
+    expect(stale.stderr).toMatch(/the saved plan is stale.*cli-team.*Run `meshform plan` again/);
+  });
+
+  test('a damaged plan file names the path and rule', async () => {
+    const planFile = path.join(dir, 'bad-plan.json');
+    fs.writeFileSync(planFile, JSON.stringify({ apiVersion: 'meshform.io/v1', kind: 'Plan', workspaces: 'x' }));
+    const res = await run(['apply', planFile]);
+    expect(res.code).toBe(1);
+    expect(res.stderr).toMatch(/bad-plan.json is not a valid meshform plan.*\n.*\$\.workspaces: must be array \(rule: schema:type\)/s);
+  });
+
+  test.each([
+    ['no endpoint', { MESHSTACK_ENDPOINT: '' }, /no platform to talk to: set MESHSTACK_ENDPOINT/],
+    ['a key without secret on a remote endpoint', { MESHSTACK_ENDPOINT: 'https://meshstack.example.com', MESHSTACK_API_KEY: 'k' }, /MESHSTACK_API_KEY is set without MESHSTACK_API_SECRET/],
+    ['no credentials', { MESHSTACK_API_KEY: '' }, /no credentials: set MESHSTACK_API_KEY and MESHSTACK_API_SECRET, or MESHSTACK_API_TOKEN/],
+  ])('usage errors exit 1 before any call: %s', async (_name, env, message) => {
+    const manifest = write('usage.json', team());
+    const res = await meshform(['plan', '--manifest', manifest], { cwd: dir, env: { ...as(PARTNER), ...env } });
+    expect(res.code).toBe(1);
+    expect(res.stderr).toMatch(message);
+  });
+
+  test('apply without --auto-approve and without a terminal is a usage error', async () => {
+    const manifest = write('noauto.json', team([[MEMBER, user('erin')]]));
+    const res = await run(['apply', '--manifest', manifest]);
+    expect(res.code).toBe(1);
+    expect(res.stderr).toMatch(/apply needs --auto-approve without a terminal/);
+  });
+
+  test('plan --format markdown renders a PR comment; --format json is the plan file', async () => {
+    const manifest = write('md.json', team([[MEMBER, user('erin')]]));
+    const md = await run(['plan', '--manifest', manifest, '--format', 'markdown']);
+    expect(md.stdout).toMatch(/^<!-- meshform-plan -->\n### meshform plan: `test`/);
+    expect(md.stdout).toMatch(/\| add \| change \| remove \| expired \| need 2nd approval \| already waiting \|/);
+    const json = await run(['plan', '--manifest', manifest, '--format', 'json']);
+    expect(JSON.parse(json.stdout)).toMatchObject({ kind: 'Plan' });
+  });
+
+  test('reconcile --once converges and exits 0; a second pass finds no changes', async () => {
+    const manifest = write('reconcile.json', team([[MEMBER, user('erin')]]));
+    const first = await run(['reconcile', '--once', '--manifest', manifest]);
+    expect(first.code).toBe(0);
+    const second = await run(['reconcile', '--once', '--manifest', manifest]);
+    expect(second.code).toBe(0);
+    expect(second.stdout).toMatch(/no changes\./);
+  });
+
+  test('the version check refuses an old platform unless MESHSTACK_SKIP_VERSION_CHECK=true', async () => {
+    const { compareVersions } = await import('../../../controller/client/connection');
+    expect(compareVersions('2026.33.9', '2026.34.0')).toBe(-1);
+    expect(compareVersions('2026.34.0', '2026.34.0')).toBe(0);
+    expect(compareVersions('2027.1.0', '2026.34.0')).toBe(1);
+  });
+});
