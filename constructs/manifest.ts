@@ -1,19 +1,19 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { Construct, type IConstruct } from 'constructs';
-import { canonicalJson } from '../core/canonical-json';
+import { canonicalJson, sha256Hex } from '../core/canonical-json';
 import { validateDesiredState } from '../core/desired-state-rules';
 import { type Finding, InvalidFileError, ValidationError, formatFinding, messages } from '../core/errors';
 import { DESIRED_STATE_SCHEMA } from '../core/manifest-file';
 import { validateAgainst } from '../core/json-schema';
 import type { DesiredState, Workspace as WorkspaceJson } from '../schemas/desired-state.generated';
-import { Annotations, Aspects, type ISynthesisSession, TerraformStack, addCustomSynthesis } from './cdktf';
-import { AnchorKind } from './private/anchor';
+import { Annotations, Aspects, type ISynthesisSession, Lazy, TerraformStack, addCustomSynthesis } from './cdktf';
+import { AnchorKind, AnchorScope, createAnchor } from './private/anchor';
 import { type Locate, renderSorted } from './private/rendering';
 import type { RolePolicy } from './role-policy';
 import type { TagDefinition } from './tag-definition';
 
-export { AnchorKind } from './private/anchor';
+export { AnchorKind, AnchorScope } from './private/anchor';
 
 /** File name of the desired state, next to the stack's cdk.tf.json. */
 export const MANIFEST_FILE = 'meshform.json';
@@ -26,6 +26,11 @@ export interface ManifestProps {
    * @default AnchorKind.TERRAFORM_DATA
    */
   readonly anchor?: AnchorKind;
+  /**
+   * One anchor per workspace, or one for the whole stack.
+   * @default AnchorScope.WORKSPACE
+   */
+  readonly anchorScope?: AnchorScope;
   /**
    * The command the anchors' local-exec provisioner uses to run meshform.
    * @default 'npx --no-install meshform'
@@ -60,6 +65,7 @@ export class Manifest extends Construct {
   }
 
   public readonly anchorKind: AnchorKind;
+  public readonly anchorScope: AnchorScope;
   public readonly command: string;
   private readonly stack: TerraformStack;
   private readonly workspaces: IWorkspaceRenderer[] = [];
@@ -74,11 +80,15 @@ export class Manifest extends Construct {
     super(stack, id === Manifest.ID ? id : Manifest.ID);
     this.stack = stack;
     this.anchorKind = props.anchor ?? AnchorKind.TERRAFORM_DATA;
+    this.anchorScope = props.anchorScope ?? AnchorScope.WORKSPACE;
     this.command = props.command ?? 'npx --no-install meshform';
     // Aspects run first in every synth: drop results computed from the previous state of the tree.
     Aspects.of(stack).add({ visit: (node) => (node === stack ? (this.cache = undefined) : undefined) });
     addCustomSynthesis(this, { onSynthesize: (session) => this.onSynthesize(session) });
     this.node.addValidation({ validate: () => this.findingsAt(this, 'error') });
+    if (this.anchorScope === AnchorScope.STACK) {
+      createAnchor(this, 'Anchor', { kind: this.anchorKind, command: this.command, trigger: Lazy.stringValue({ produce: () => sha256Hex(this.toDesiredState()) }) });
+    }
   }
 
   /** @internal */

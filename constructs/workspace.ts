@@ -3,7 +3,7 @@ import { sha256Hex } from '../core/canonical-json';
 import type { Workspace as WorkspaceJson } from '../schemas/desired-state.generated';
 import { Lazy, TerraformStack } from './cdktf';
 import { addManifestValidation, type IWorkspaceRenderer, Manifest } from './manifest';
-import { createAnchor } from './private/anchor';
+import { AnchorScope, createAnchor } from './private/anchor';
 import { bindingId } from './private/binding-base';
 import { type Locate, normalizeTagValues, renderSorted } from './private/rendering';
 import { type ITaggable, PROPS_TAG_PRIORITY, TagManager } from './private/tag-manager';
@@ -94,6 +94,7 @@ abstract class WorkspaceBase extends Construct implements IWorkspace, IWorkspace
   /** One anchor per workspace, replaced by Terraform whenever this workspace's desired state changes. */
   protected addAnchor(): void {
     const manifest = Manifest.of(this);
+    if (manifest.anchorScope === AnchorScope.STACK) return;
     createAnchor(this, 'Resource', {
       kind: manifest.anchorKind,
       command: manifest.command,

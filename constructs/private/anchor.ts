@@ -7,6 +7,14 @@ import { Construct } from 'constructs';
 import { type LocalExecProvisioner, NullProvider, NullResource, TerraformResource, TerraformStack, TerraformVariable } from '../cdktf';
 
 /** Which Terraform resource anchors a workspace. */
+/** How many anchors a stack gets. */
+export enum AnchorScope {
+  /** One per workspace: Terraform re-applies exactly the workspaces that changed (the default). */
+  WORKSPACE = 'workspace',
+  /** One for the whole stack: one process per apply, for estates of thousands of workspaces. */
+  STACK = 'stack',
+}
+
 export enum AnchorKind {
   /** Built into Terraform >= 1.4 and OpenTofu: works offline, no provider to install. */
   TERRAFORM_DATA = 'terraform_data',
@@ -51,8 +59,9 @@ export interface AnchorOptions {
   readonly kind: AnchorKind;
   /** Command that runs meshform, e.g. `npx --no-install meshform`. */
   readonly command: string;
-  readonly workspaceName: string;
-  /** A token that resolves to the hash of the workspace's desired state. */
+  /** The workspace this anchor applies; undefined for one anchor per stack. */
+  readonly workspaceName?: string;
+  /** A token that resolves to the hash of the desired state the anchor stands for. */
   readonly trigger: string;
 }
 
@@ -60,7 +69,7 @@ export function createAnchor(scope: Construct, id: string, options: AnchorOption
   const stack = TerraformStack.of(scope);
   const provisioner: LocalExecProvisioner = {
     type: 'local-exec',
-    command: `${options.command} apply --manifest "\${path.module}/meshform.json" --workspace ${options.workspaceName} --auto-approve`,
+    command: `${options.command} apply --manifest "\${path.module}/meshform.json"${options.workspaceName ? ` --workspace ${options.workspaceName}` : ''} --auto-approve`,
     environment: connectionEnvironment(stack),
   };
   if (options.kind === AnchorKind.NULL_RESOURCE) {

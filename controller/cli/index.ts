@@ -1,6 +1,7 @@
 /** The `meshform` command line: thin commands that parse flags and call the core. */
 import { Command, CommanderError } from 'commander';
 import { isMeshformError } from '../../core/errors';
+import { packageVersion } from '../../core/package-info';
 import { type CliContext, ExitCode } from './context';
 import { registerApply } from './apply';
 import { registerPlan } from './plan';
@@ -12,6 +13,7 @@ import { registerSynth } from './synth';
 export function buildProgram(ctx: CliContext, setExit: (code: number) => void): Command {
   const program = new Command('meshform')
     .description('workspaces-as-code for meshStack')
+    .version(packageVersion(), '-V, --version')
     .exitOverride()
     .configureOutput({ writeOut: ctx.stdout, writeErr: ctx.stderr })
     .showHelpAfterError();

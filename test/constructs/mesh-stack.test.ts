@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { TerraformStack, Testing } from '../../constructs/cdktf';
-import { AnchorKind, Manifest, MeshStack, User, Workspace, WorkspaceRole } from '../../constructs';
+import { AnchorKind, AnchorScope, Manifest, MeshStack, User, Workspace, WorkspaceRole } from '../../constructs';
 import { appWithNow, synthOutputs, testStack } from '../helpers/stack';
 
 function twoWorkspaces(stack: TerraformStack, bDisplayName = 'B') {
@@ -132,5 +132,16 @@ describe('MeshStack', () => {
     const stack = testStack({}, 'not a date');
     new Workspace(stack, 'A', { identifier: 'a' });
     expect(() => Testing.synth(stack, true)).toThrow(/context meshform:now must be an ISO date-time, got "not a date"/);
+  });
+});
+
+describe('anchor scope', () => {
+  test('AnchorScope.STACK: one anchor for the whole stack, applying every workspace', () => {
+    const stack = testStack({ anchorScope: AnchorScope.STACK });
+    twoWorkspaces(stack);
+    const anchors = Object.values(synthOutputs(stack).terraform.resource.terraform_data) as any[];
+    expect(anchors).toHaveLength(1);
+    expect(anchors[0].provisioner[0]['local-exec'].command).toBe('npx --no-install meshform apply --manifest "${path.module}/meshform.json" --auto-approve');
+    expect(anchors[0].triggers_replace).toMatch(/^[0-9a-f]{64}$/);
   });
 });
