@@ -8,23 +8,29 @@ import { type LiveState, workspaceFingerprint } from './observe/live-state';
 import { observe } from './observe/observe';
 import { type PlanOptions, plan } from './plan/plan';
 
-export async function planAgainst(api: ApiClient, desired: DesiredState, options: PlanOptions, now: Date): Promise<{ plan: Plan; live: LiveState }> {
+/** "Now" as the platform sees it: its clock where it exposes one (the sandbox), else this machine's. */
+export async function platformNow(api: ApiClient): Promise<Date> {
+  return (await api.extensions.capabilities()).includes('clock') ? api.extensions.clock() : new Date();
+}
+
+export async function planAgainst(api: ApiClient, desired: DesiredState, options: PlanOptions, at?: Date): Promise<{ plan: Plan; live: LiveState }> {
+  const now = at ?? (await platformNow(api));
   const names = desired.workspaces.map((w) => w.metadata.name).filter((n) => !options.workspaces || options.workspaces.includes(n));
   const live = await observe(api, { workspaces: names, now });
   return { plan: plan(desired, live, options, now), live };
 }
 
 /** Workspaces whose observed state differs from what the plan was made on. */
-export async function staleWorkspaces(api: ApiClient, saved: Plan, now: Date): Promise<string[]> {
-  const live = await observe(api, { workspaces: saved.workspaces.map((w) => w.name), now });
+export async function staleWorkspaces(api: ApiClient, saved: Plan): Promise<string[]> {
+  const live = await observe(api, { workspaces: saved.workspaces.map((w) => w.name), now: new Date(saved.createdAt) });
   return saved.workspaces.filter((w) => workspaceFingerprint(live.workspaces[w.name]) !== w.fingerprint).map((w) => w.name);
 }
 
 /** Applies a saved plan, refusing it when it is stale or made for another platform (like Terraform's saved plans). */
-export async function applySavedPlan(api: ApiClient, saved: Plan, endpoint: string, now: Date, options: ApplyOptions = {}): Promise<ApplyReport> {
+export async function applySavedPlan(api: ApiClient, saved: Plan, endpoint: string, options: ApplyOptions = {}): Promise<ApplyReport> {
   if (saved.platform.endpoint !== endpoint) throw new UsageError(`the saved plan was made for ${saved.platform.endpoint}, not ${endpoint}`, 'plan-other-platform');
   if (saved.refusals.length) throw new UsageError('the saved plan was refused when it was made; fix the code and plan again', 'plan-refused');
-  const stale = await staleWorkspaces(api, saved, now);
+  const stale = await staleWorkspaces(api, saved);
   if (stale.length) throw new StalePlanError(stale);
   return apply(api, saved, options);
 }

@@ -49,12 +49,12 @@ export function registerApply(program: Command, ctx: CliContext, setExit: (code:
       if (planFile) {
         const saved = loadPlan(path.resolve(ctx.cwd, planFile));
         const api = await connectFrom(ctx, flags);
-        report = await applySavedPlan(api, saved, endpointOf(ctx, flags), now, options);
+        report = await applySavedPlan(api, saved, endpointOf(ctx, flags), options);
       } else {
         const { state } = loadManifest(ctx, flags, now);
         const opts = planOptions(ctx, flags);
         const api = await connectFrom(ctx, flags);
-        const { plan } = await planAgainst(api, state, opts, now);
+        const { plan } = await planAgainst(api, state, opts);
         if (format === 'text') ctx.stdout(renderPlanText(plan, { color: ctx.isTTY }));
         if (plan.refusals.length) {
           if (format === 'json') ctx.stdout(`${JSON.stringify({ plan, applied: false }, null, 2)}\n`);

@@ -36,7 +36,7 @@ export function registerPlan(program: Command, ctx: CliContext, setExit: (code: 
       const { state } = loadManifest(ctx, flags, now);
       const options = planOptions(ctx, flags);
       const api = await connectFrom(ctx, flags);
-      const { plan } = await planAgainst(api, state, options, now);
+      const { plan } = await planAgainst(api, state, options);
       if (flags.out) savePlan(path.resolve(ctx.cwd, flags.out), plan);
       ctx.stdout(renderPlan(plan, format, ctx));
       if (flags.out && format !== 'json') ctx.stderr(`Saved the plan to ${flags.out}: apply it with \`meshform apply ${flags.out}\`.\n`);

@@ -62,7 +62,7 @@ export function registerReconcile(program: Command, ctx: CliContext, setExit: (c
 async function pass(ctx: CliContext, flags: ReconcileFlags, api: Awaited<ReturnType<typeof connectFrom>>): Promise<number> {
   const now = new Date();
   const { state } = loadManifest(ctx, flags, now);
-  const { plan } = await planAgainst(api, state, planOptions(ctx, flags), now);
+  const { plan } = await planAgainst(api, state, planOptions(ctx, flags));
   const stamp = now.toISOString();
   if (plan.refusals.length) {
     ctx.stdout(`[${stamp}] plan refused:\n${renderPlanText(plan, { color: ctx.isTTY })}`);

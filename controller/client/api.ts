@@ -60,6 +60,8 @@ export interface ExtensionApi {
   listRequests(filter?: { workspace?: string; status?: string }): Promise<RoleRequest[]>;
   decideRequest(id: string, decision: 'approve' | 'decline' | 'cancel'): Promise<RoleRequest>;
   events(workspace: string): Promise<WorkspaceEvent[]>;
+  /** The platform's own time (a sandbox can move its clock); callers fall back to the local clock. */
+  clock(): Promise<Date>;
 }
 
 export interface ApiClient {

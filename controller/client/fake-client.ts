@@ -230,7 +230,7 @@ export class FakeApiClient implements ApiClient {
   }
 
   public readonly extensions = {
-    capabilities: async (): Promise<Capability[]> => ['role-requests', 'workspace-quota', 'workspace-status', 'events', 'settings', 'whoami', 'project-binding-expiry'],
+    capabilities: async (): Promise<Capability[]> => ['role-requests', 'workspace-quota', 'workspace-status', 'events', 'settings', 'whoami', 'project-binding-expiry', 'clock'],
     whoami: async () => {
       const workspaces: Record<string, string[]> = {};
       for (const w of this.platform.workspaces.keys()) {
@@ -280,5 +280,6 @@ export class FakeApiClient implements ApiClient {
       return copy(p.requests.get(id)!);
     },
     events: async (workspace: string) => this.read(this.platform.events.filter((e) => e.workspace === workspace)),
+    clock: async () => new Date(this.platform.clock),
   };
 }

@@ -334,6 +334,7 @@ export class HttpApiClient implements ApiClient {
     decideRequest: (id: string, decision: 'approve' | 'decline' | 'cancel') =>
       this.ext<WireRequest>('POST', `/role-requests/${encodeURIComponent(id)}/${decision}`).then(requestFromWire),
     events: (workspace: string) => this.ext<{ events: WorkspaceEvent[] }>('GET', `/workspaces/${workspace}/events`).then((r) => r.events),
+    clock: () => this.ext<{ now: string }>('GET', '/clock').then((r) => new Date(r.now)),
   };
 }
 

@@ -5,10 +5,11 @@
  */
 import type { Construct } from 'constructs';
 import { App } from '../../constructs/cdktf';
-import { Group, MeshStack, ProjectRole, RolePolicy, TagDefinition, TagValueType, Tags, User, Workspace, WorkspaceRole } from '../../constructs';
+import { Group, MeshStack, type Project, ProjectRole, RolePolicy, TagDefinition, TagValueType, Tags, User, Workspace, WorkspaceRole } from '../../constructs';
 
 export class BasicStack extends MeshStack {
   public readonly workspace: Workspace;
+  public readonly prod: Project;
 
   constructor(scope: Construct, id: string) {
     super(scope, id);
@@ -50,6 +51,7 @@ export class BasicStack extends MeshStack {
     dev.grant(ProjectRole.ADMIN, User.fromUsername('carol'));
 
     this.workspace = ws;
+    this.prod = prod;
   }
 }
 
