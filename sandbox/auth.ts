@@ -2,7 +2,7 @@
  * API-key login and bearer tokens, as meshStack: `POST /api/login` with clientId/clientSecret returns
  * a short-lived JWT. Secrets and passwords are stored only as scrypt hashes.
  */
-import { createHmac, randomBytes, scryptSync, timingSafeEqual } from 'crypto';
+import { type KeyObject, createHmac, createSecretKey, randomBytes, scryptSync, timingSafeEqual } from 'crypto';
 import * as jwt from 'jsonwebtoken';
 import type { Tx } from './db';
 import { unauthorized } from './problem';
@@ -35,10 +35,15 @@ export function deriveDevSecret(devSecret: string, name: string): string {
 }
 
 export class TokenIssuer {
+  // A KeyObject made once: given a string, jsonwebtoken tries to parse it as a public key on every verify.
+  private readonly signingKey: KeyObject;
+
   constructor(
-    private readonly signingKey: string,
+    signingKey: string,
     public readonly ttlSeconds: number,
-  ) {}
+  ) {
+    this.signingKey = createSecretKey(Buffer.from(signingKey));
+  }
 
   public issue(p: Principal): { access_token: string; expires_in: number } {
     const access_token = jwt.sign({ sub: p.username, cid: p.clientId }, this.signingKey, { algorithm: 'HS256', expiresIn: this.ttlSeconds, issuer: 'meshform-sandbox' });

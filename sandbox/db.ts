@@ -7,14 +7,18 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { PGlite, type Transaction } from '@electric-sql/pglite';
 import { UsageError } from '../core/errors';
+import { ExpiryWatch } from './domain/expiry';
 
 export interface Tx {
   query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]>;
+  /** The database's expiry watermark; grants that write an expiry lower it. */
+  readonly expiryWatch: ExpiryWatch;
 }
 
 export interface Db {
   transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T>;
   close(): Promise<void>;
+  readonly expiryWatch: ExpiryWatch;
 }
 
 export const SCHEMA_VERSION = 1;
@@ -67,11 +71,13 @@ create table if not exists outbox (id bigserial primary key, recipient text not 
 `;
 
 class PgliteDb implements Db {
+  public readonly expiryWatch = new ExpiryWatch();
+
   constructor(private readonly pg: PGlite) {}
 
   public transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
     return this.pg.transaction((t: Transaction) =>
-      fn({ query: async <R>(sql: string, params?: unknown[]) => (await t.query<R>(sql, params)).rows }),
+      fn({ query: async <R>(sql: string, params?: unknown[]) => (await t.query<R>(sql, params)).rows, expiryWatch: this.expiryWatch }),
     );
   }
 

@@ -8,7 +8,7 @@ import { TokenIssuer, login } from './auth';
 import { SandboxClock } from './clock';
 import { type Db, openDb } from './db';
 import { getMeta, getSettings } from './domain/settings';
-import { sweepExpired } from './domain/expiry';
+import { sweepIfDue } from './domain/expiry';
 import { FaultInjector } from './faults';
 import { HttpProblem, problemBody } from './problem';
 import { registerExtensionRoutes } from './routes/extensions';
@@ -126,7 +126,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : options.port ?? 0;
   const sweeper = setInterval(() => {
-    db.transaction((tx) => sweepExpired(tx, clock.now())).catch((e) => process.stderr.write(`sandbox: expiry sweep failed: ${(e as Error).message}\n`));
+    sweepIfDue(db, clock.now()).catch((e) => process.stderr.write(`sandbox: expiry sweep failed: ${(e as Error).message}\n`));
   }, options.sweepIntervalMs ?? 5000);
   sweeper.unref();
   let closed = false;

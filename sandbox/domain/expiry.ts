@@ -1,13 +1,55 @@
 /** Removes bindings whose expiry has passed, as meshStack does, with an event naming the expiry. */
-import { isExpired } from '../../core/expiry';
-import type { Tx } from '../db';
+import { isExpired, parseExpiry } from '../../core/expiry';
+import type { Db, Tx } from '../db';
 import type { WorkspaceRow } from './access';
 import { removeWorkspaceBindingRows } from './bindings';
 import { recordEvent } from './events';
 
 export const SYSTEM_ACTOR = 'meshStack (expiry)';
 
-export async function sweepExpired(tx: Tx, now: Date): Promise<number> {
+/**
+ * The earliest moment a stored binding expires, so that requests sweep only when something is due
+ * (a sweep costs queries on every request otherwise). Grants lower it as they write; a sweep sets it
+ * after its transaction committed, keeping any lower expiry noted meanwhile. Sweeps run one at a time.
+ */
+export class ExpiryWatch {
+  /** undefined: not known yet (sweep). */
+  private next?: number;
+  private notedSinceSweep = Infinity;
+  private running?: Promise<void>;
+
+  public due(now: Date): boolean {
+    return this.next === undefined || now.getTime() >= this.next;
+  }
+
+  /** A binding with this expiry is being written. */
+  public note(expiry: string): void {
+    const at = parseExpiry(expiry)?.endsAt.getTime() ?? -Infinity;
+    this.notedSinceSweep = Math.min(this.notedSinceSweep, at);
+    if (this.next !== undefined) this.next = Math.min(this.next, at);
+  }
+
+  /** Runs `sweep` (which returns the next expiry left) until nothing is due at `now`. */
+  public async sweepIfDue(now: Date, sweep: () => Promise<number>): Promise<void> {
+    while (this.due(now)) {
+      if (!this.running) {
+        this.notedSinceSweep = Infinity;
+        this.running = sweep()
+          .then((nextAt) => void (this.next = Math.min(nextAt, this.notedSinceSweep)))
+          .finally(() => (this.running = undefined));
+      }
+      await this.running;
+    }
+  }
+}
+
+/** Sweeps in a transaction of its own when an expiry is due, so a failing request never undoes it. */
+export function sweepIfDue(db: Db, now: Date): Promise<void> {
+  return db.expiryWatch.sweepIfDue(now, () => db.transaction(async (tx) => (await sweepExpired(tx, now)).nextAt));
+}
+
+/** Removes what has expired at `now`; returns how many, and when the next remaining binding expires. */
+export async function sweepExpired(tx: Tx, now: Date): Promise<{ removed: number; nextAt: number }> {
   const today = now.toISOString().slice(0, 10);
   const expired = await tx.query<{ name: string; workspace: string }>('select name, workspace from workspace_bindings where expiry_date is not null and expiry_date < $1::date', [today]);
   for (const b of expired) {
@@ -18,10 +60,14 @@ export async function sweepExpired(tx: Tx, now: Date): Promise<number> {
     'select name, workspace, project, subject_kind, subject, role, expiry_date from project_bindings where expiry_date is not null',
   );
   let removed = expired.length;
+  let nextAt = Infinity;
+  for (const c of candidates) if (!isExpired(c.expiry_date, now)) nextAt = Math.min(nextAt, parseExpiry(c.expiry_date)?.endsAt.getTime() ?? Infinity);
+  const [{ day }] = await tx.query<{ day: string | null }>(`select to_char(min(expiry_date), 'YYYY-MM-DD') as day from workspace_bindings where expiry_date is not null`);
+  if (day) nextAt = Math.min(nextAt, parseExpiry(day)!.endsAt.getTime());
   for (const b of candidates.filter((c) => isExpired(c.expiry_date, now))) {
     await tx.query('delete from project_bindings where name = $1', [b.name]);
     await recordEvent(tx, { workspace: b.workspace, project: b.project, type: 'PROJECT_USER_REMOVED', actor: SYSTEM_ACTOR, at: now, details: { subjectKind: b.subject_kind, subject: b.subject, role: b.role, reason: 'expired', expiryDate: b.expiry_date } });
     removed++;
   }
-  return removed;
+  return { removed, nextAt };
 }

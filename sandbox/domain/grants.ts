@@ -141,6 +141,7 @@ export async function requestOrApply(tx: Tx, a: Access, grant: Grant, now: Date)
 
 /** Writes the binding and its event and e-mail. The caller has checked the grant. */
 export async function applyGrant(tx: Tx, actor: string, ws: WorkspaceRow, g: Grant, now: Date): Promise<void> {
+  if (g.expiryDate) tx.expiryWatch.note(g.expiryDate);
   if (g.project === undefined) {
     const before = await tx.query(`select 1 from workspace_bindings where workspace = $1 and subject_kind = $2 and subject = $3`, [g.workspace, g.subjectKind, g.subject]);
     await tx.query(`insert into workspace_bindings (name, subject_kind, workspace, role, subject, expiry_date, created_on) values ($1, $2, $3, $4, $5, $6, $7)`, [

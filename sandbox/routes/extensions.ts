@@ -136,10 +136,10 @@ export function registerExtensionRoutes(app: FastifyInstance, state: SandboxStat
     }
     await putMeta(ctx.tx, 'clockOffsetMs', state.clock.offset);
     // Expiry is applied at once, so the next read already reflects the new time.
-    const removed = await sweepExpired(ctx.tx, state.clock.now());
+    const { removed } = await sweepExpired(ctx.tx, state.clock.now());
     return ok({ now: state.clock.now().toISOString(), offsetMs: state.clock.offset, expiredRemoved: removed });
   });
-  route('POST', '/expiry/sweep', async (ctx) => ok({ expiredRemoved: await sweepExpired(ctx.tx, ctx.now) }));
+  route('POST', '/expiry/sweep', async (ctx) => ok({ expiredRemoved: (await sweepExpired(ctx.tx, ctx.now)).removed }));
 
   route('GET', '/faults', async () => ok({ ...faults.current, injected: faults.injected }));
   route('PUT', '/faults', async (ctx) => {

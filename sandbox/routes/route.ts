@@ -1,12 +1,12 @@
 /**
- * How every sandbox endpoint runs: authenticate, check media types, then one database transaction
- * (which first removes expired bindings, so reads never show them) around the handler.
+ * How every sandbox endpoint runs: authenticate, check media types, remove expired bindings when one
+ * is due (so reads never show them), then one database transaction around the handler.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { type Principal, type TokenIssuer, principalOf } from '../auth';
 import type { SandboxClock } from '../clock';
 import type { Db, Tx } from '../db';
-import { sweepExpired } from '../domain/expiry';
+import { sweepIfDue } from '../domain/expiry';
 import { type PageRequest, pageRequest } from '../hal';
 import { checkAccept, checkContentType } from '../media-types';
 import { badRequest } from '../problem';
@@ -69,8 +69,8 @@ export function addRoute(app: FastifyInstance, state: SandboxState, spec: RouteS
       const body = parseJsonBody(req.body);
       const query = req.query as Record<string, string | undefined>;
       const now = state.clock.now();
+      await sweepIfDue(state.db, now);
       const result = await state.db.transaction(async (tx) => {
-        await sweepExpired(tx, now);
         const p = await principalOf(tx, claims);
         return spec.handler({ tx, p, now, base: baseUrl(req), params: req.params as Record<string, string>, query, body, headers: req.headers, page: () => pageRequest(query) });
       });
