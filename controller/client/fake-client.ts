@@ -4,7 +4,7 @@
  * project roles, cascade on leaving) so that the same test cases pass here and against the sandbox.
  * Every read returns copies. `as(username)` gives a client acting as someone else on the same data.
  */
-import { isExpired } from '../../core/expiry';
+import { isExpired, parseExpiry } from '../../core/expiry';
 import { ApiError } from '../../core/errors';
 import type { TagDefinition } from '../../schemas/desired-state.generated';
 import { type ApiClient, RequestStats } from './api';
@@ -14,13 +14,19 @@ const OWNER = 'Workspace Owner';
 const MANAGER = 'Workspace Manager';
 const copy = <T>(x: T): T => structuredClone(x);
 
+type FakeWorkspace = { name: string; displayName: string; tags: Record<string, string[]>; deleted: boolean; status: 'active' | 'disabled'; quota: number | null };
+
+/** Adds `value` under `key` in a map of maps. */
+function indexAdd<T>(index: Map<string, Map<string, T>>, key: string, name: string, value: T): void {
+  const inner = index.get(key) ?? new Map<string, T>();
+  inner.set(name, value);
+  index.set(key, inner);
+}
+
 export class FakePlatform {
-  public readonly workspaces = new Map<string, { name: string; displayName: string; tags: Record<string, string[]>; deleted: boolean; status: 'active' | 'disabled'; quota: number | null }>();
-  public readonly projects = new Map<string, LiveProject>();
-  public readonly bindings = new Map<string, LiveBinding>();
+  public readonly workspaces = new Map<string, FakeWorkspace>();
   public readonly requests = new Map<string, RoleRequest>();
   public readonly tagDefinitions = new Map<string, TagDefinition>();
-  public readonly events: Array<WorkspaceEvent & { workspace: string }> = [];
   public readonly partners = new Set<string>(['partner.admin']);
   public readonly users: LiveUser[] = ['alice', 'bob', 'carol', 'dave', 'erin', 'partner.admin'].map((u) => ({ username: u, email: `${u}@example.com` }));
   /** Workspace user groups (read-only in meshStack's API), as the sandbox seeds them. */
@@ -31,26 +37,117 @@ export class FakePlatform {
   public maxOwnersSeen = 0;
   public clock = new Date('2026-11-25T12:00:00Z');
   private nextId = 1;
+  // Indexes, so that the fake stays linear at benchmark sizes (10k workspaces, 100k bindings).
+  private readonly bindingsByName = new Map<string, LiveBinding>();
+  private readonly workspaceBindingsIndex = new Map<string, Map<string, LiveBinding>>();
+  private readonly projectBindingsIndex = new Map<string, Map<string, LiveBinding>>();
+  private readonly projectsIndex = new Map<string, Map<string, LiveProject>>();
+  private readonly pendingByBinding = new Map<string, string>();
+  private readonly eventsIndex = new Map<string, Array<WorkspaceEvent & { workspace: string }>>();
+  /** The earliest moment a stored binding expires: nothing to sweep before it. */
+  private nextExpiry = Infinity;
 
   public client(username = 'partner.admin'): FakeApiClient {
     return new FakeApiClient(this, username);
   }
 
+  public binding(name: string): LiveBinding | undefined {
+    return this.bindingsByName.get(name);
+  }
+
+  /** Workspace-level bindings of one workspace. */
+  public workspaceBindings(workspace: string): LiveBinding[] {
+    return [...(this.workspaceBindingsIndex.get(workspace)?.values() ?? [])];
+  }
+
+  public projectBindings(workspace: string, project: string): LiveBinding[] {
+    return [...(this.projectBindingsIndex.get(`${workspace}.${project}`)?.values() ?? [])];
+  }
+
+  public allWorkspaceBindings(): LiveBinding[] {
+    return [...this.workspaceBindingsIndex.values()].flatMap((m) => [...m.values()]);
+  }
+
+  public addBinding(b: LiveBinding): void {
+    this.bindingsByName.set(b.name, b);
+    if (b.project) indexAdd(this.projectBindingsIndex, `${b.workspace}.${b.project}`, b.name, b);
+    else indexAdd(this.workspaceBindingsIndex, b.workspace, b.name, b);
+    if (b.expiryDate) this.nextExpiry = Math.min(this.nextExpiry, parseExpiry(b.expiryDate)?.endsAt.getTime() ?? -Infinity);
+  }
+
+  public removeBinding(name: string): void {
+    const b = this.bindingsByName.get(name);
+    if (!b) return;
+    this.bindingsByName.delete(name);
+    if (b.project) this.projectBindingsIndex.get(`${b.workspace}.${b.project}`)?.delete(name);
+    else this.workspaceBindingsIndex.get(b.workspace)?.delete(name);
+  }
+
+  public project(workspace: string, name: string): LiveProject | undefined {
+    return this.projectsIndex.get(workspace)?.get(name);
+  }
+
+  public projectsOf(workspace: string): LiveProject[] {
+    return [...(this.projectsIndex.get(workspace)?.values() ?? [])];
+  }
+
+  public allProjects(): LiveProject[] {
+    return [...this.projectsIndex.values()].flatMap((m) => [...m.values()]);
+  }
+
+  public putProject(p: LiveProject): void {
+    indexAdd(this.projectsIndex, p.workspace, p.name, p);
+  }
+
+  public removeProject(workspace: string, name: string): void {
+    this.projectsIndex.get(workspace)?.delete(name);
+    for (const b of this.projectBindings(workspace, name)) this.removeBinding(b.name);
+  }
+
+  public setRequest(r: RoleRequest): void {
+    this.requests.set(r.id, r);
+    if (r.status === 'PENDING') this.pendingByBinding.set(r.bindingName, r.id);
+    else if (this.pendingByBinding.get(r.bindingName) === r.id) this.pendingByBinding.delete(r.bindingName);
+  }
+
+  public hasPendingRequest(bindingName: string): boolean {
+    return this.pendingByBinding.has(bindingName);
+  }
+
   public owners(workspace: string): number {
-    return [...this.bindings.values()].filter((b) => b.workspace === workspace && !b.project && b.role === OWNER).length;
+    return this.workspaceBindings(workspace).filter((b) => b.role === OWNER).length;
   }
 
   public rolesOf(username: string, workspace: string): string[] {
-    return [...this.bindings.values()].filter((b) => b.workspace === workspace && !b.project && b.subjectKind === 'User' && b.subject === username).map((b) => b.role);
+    return this.workspaceBindings(workspace)
+      .filter((b) => b.subjectKind === 'User' && b.subject === username)
+      .map((b) => b.role);
+  }
+
+  /** Users who may approve requests in a workspace: its Owners and Managers. */
+  public managers(workspace: string): string[] {
+    return [...new Set(this.workspaceBindings(workspace).filter((x) => x.subjectKind === 'User' && (x.role === OWNER || x.role === MANAGER)).map((x) => x.subject))];
   }
 
   /** Removes bindings past their expiry, as the platform's sweep does. */
   public sweep(): void {
-    for (const [name, b] of this.bindings) if (b.expiryDate && isExpired(b.expiryDate, this.clock)) this.bindings.delete(name);
+    if (this.clock.getTime() < this.nextExpiry) return;
+    this.nextExpiry = Infinity;
+    for (const [name, b] of this.bindingsByName) {
+      if (!b.expiryDate) continue;
+      if (isExpired(b.expiryDate, this.clock)) this.removeBinding(name);
+      else this.nextExpiry = Math.min(this.nextExpiry, parseExpiry(b.expiryDate)?.endsAt.getTime() ?? Infinity);
+    }
   }
 
   public event(workspace: string, type: string, actor: string, details: Record<string, unknown>): void {
-    this.events.push({ workspace, type, actor, at: this.clock.toISOString(), details });
+    const list = this.eventsIndex.get(workspace) ?? [];
+    list.push({ workspace, type, actor, at: this.clock.toISOString(), details });
+    this.eventsIndex.set(workspace, list);
+  }
+
+  public events(workspace: string): WorkspaceEvent[] {
+    return this.eventsIndex.get(workspace) ?? [];
   }
 
   public newId(): string {
@@ -124,54 +221,53 @@ export class FakeApiClient implements ApiClient {
       const w = this.platform.workspaces.get(name);
       if (!w || w.deleted) return;
       if (!this.partner && !this.platform.rolesOf(this.username, name).includes(OWNER)) refuse(403, 'DELETE', 'meshworkspaces', 'only an Owner or partner may delete');
-      if ([...this.platform.projects.values()].some((p) => p.workspace === name)) refuse(409, 'DELETE', 'meshworkspaces', 'projects exist');
-      for (const [k, b] of this.platform.bindings) if (b.workspace === name) this.platform.bindings.delete(k);
+      if (this.platform.projectsOf(name).length) refuse(409, 'DELETE', 'meshworkspaces', 'projects exist');
+      for (const b of this.platform.workspaceBindings(name)) this.platform.removeBinding(b.name);
       w.deleted = true;
       this.platform.event(name, 'CUSTOMER_DELETED', this.username, { reason });
     },
   };
 
   public readonly projects = {
-    list: async () => this.read([...this.platform.projects.values()].filter((p) => this.visible(p.workspace))),
+    list: async () => this.read(this.platform.allProjects().filter((p) => this.visible(p.workspace))),
     create: async (p: LiveProject) => {
       this.write('POST');
       this.requireManager(p.workspace, 'meshprojects');
-      if (this.platform.projects.has(`${p.workspace}.${p.name}`)) return;
+      if (this.platform.project(p.workspace, p.name)) return;
       const w = this.platform.workspaces.get(p.workspace)!;
-      const used = [...this.platform.projects.values()].filter((x) => x.workspace === p.workspace).length;
+      const used = this.platform.projectsOf(p.workspace).length;
       if (w.quota !== null && used >= w.quota) refuse(400, 'POST', 'meshprojects', `project quota of ${w.quota} reached`);
-      this.platform.projects.set(`${p.workspace}.${p.name}`, copy(p));
+      this.platform.putProject(copy(p));
     },
     update: async (p: LiveProject) => {
       this.write('PUT');
       this.requireManager(p.workspace, 'meshprojects');
-      this.platform.projects.set(`${p.workspace}.${p.name}`, copy(p));
+      this.platform.putProject(copy(p));
     },
     delete: async (workspace: string, name: string) => {
       this.write('DELETE');
       this.requireManager(workspace, 'meshprojects');
-      this.platform.projects.delete(`${workspace}.${name}`);
-      for (const [k, b] of this.platform.bindings) if (b.workspace === workspace && b.project === name) this.platform.bindings.delete(k);
+      this.platform.removeProject(workspace, name);
     },
   };
 
   public readonly bindings = {
-    listWorkspaceBindings: async () => this.read([...this.platform.bindings.values()].filter((b) => !b.project && this.visible(b.workspace))),
-    listProjectBindings: async (workspace: string, project: string) => this.read([...this.platform.bindings.values()].filter((b) => b.workspace === workspace && b.project === project)),
+    listWorkspaceBindings: async () => this.read(this.platform.allWorkspaceBindings().filter((b) => this.visible(b.workspace))),
+    listProjectBindings: async (workspace: string, project: string) => this.read(this.platform.projectBindings(workspace, project)),
     create: async (b: BindingRequest): Promise<CreateOutcome> => {
       this.write('POST');
       const p = this.platform;
       const path = b.project ? 'meshprojectbindings' : 'meshworkspacebindings';
       this.requireManager(b.workspace, path);
-      const existing = p.bindings.get(b.name);
+      const existing = p.binding(b.name);
       if (existing) {
         if (existing.subject === b.subject && existing.role === b.role && existing.workspace === b.workspace && existing.project === b.project) return { status: 'created' };
         refuse(409, 'POST', path, `binding name '${b.name}' is taken`);
       }
-      if ([...p.requests.values()].some((r) => r.bindingName === b.name && r.status === 'PENDING')) refuse(409, 'POST', path, 'a request for this binding is pending');
-      if (b.project && !p.projects.has(`${b.workspace}.${b.project}`)) refuse(404, 'POST', path, 'project not found');
+      if (p.hasPendingRequest(b.name)) refuse(409, 'POST', path, 'a request for this binding is pending');
+      if (b.project && !p.project(b.workspace, b.project)) refuse(404, 'POST', path, 'project not found');
       if (b.subjectKind === 'Group' && !p.groups.has(`${b.workspace}.${b.subject}`)) refuse(400, 'POST', path, `meshWorkspaceUserGroup '${b.workspace}.${b.subject}' does not exist`);
-      if (b.project && ![...p.bindings.values()].some((x) => !x.project && x.workspace === b.workspace && x.subjectKind === b.subjectKind && x.subject === b.subject)) {
+      if (b.project && !p.workspaceBindings(b.workspace).some((x) => x.subjectKind === b.subjectKind && x.subject === b.subject)) {
         refuse(400, 'POST', path, `${b.subject} must be in the workspace first`);
       }
       if (!b.project && b.role === OWNER) {
@@ -181,11 +277,11 @@ export class FakeApiClient implements ApiClient {
         if (p.owners(b.workspace) >= 2) refuse(409, 'POST', path, 'at most 2 Workspace Owners');
       }
       if (p.fourEyes.enabled && !this.partner && b.subjectKind === 'User') {
-        const managers = [...new Set([...p.bindings.values()].filter((x) => !x.project && x.workspace === b.workspace && x.subjectKind === 'User' && (x.role === OWNER || x.role === MANAGER)).map((x) => x.subject))];
+        const managers = p.managers(b.workspace);
         const auto = p.fourEyes.minApprovalCount <= 1 || (managers.length < p.fourEyes.minApprovalCount && managers.every((m) => m === this.username));
         if (!auto) {
           const id = p.newId();
-          p.requests.set(id, { id, status: 'PENDING', workspace: b.workspace, ...(b.project ? { project: b.project } : {}), bindingName: b.name, subjectKind: b.subjectKind, subject: b.subject, role: b.role, requestedBy: this.username, requestedAt: p.clock.toISOString(), approvals: [this.username] });
+          p.setRequest({ id, status: 'PENDING', workspace: b.workspace, ...(b.project ? { project: b.project } : {}), bindingName: b.name, subjectKind: b.subjectKind, subject: b.subject, role: b.role, requestedBy: this.username, requestedAt: p.clock.toISOString(), approvals: [this.username] });
           return { status: 'pending', requestId: id };
         }
       }
@@ -195,12 +291,15 @@ export class FakeApiClient implements ApiClient {
     delete: async (b: Pick<LiveBinding, 'name' | 'project' | 'subjectKind'>) => {
       this.write('DELETE');
       const p = this.platform;
-      const live = p.bindings.get(b.name);
+      const live = p.binding(b.name);
       if (!live) return;
       this.requireManager(live.workspace, 'bindings');
-      p.bindings.delete(b.name);
-      if (!live.project && ![...p.bindings.values()].some((x) => !x.project && x.workspace === live.workspace && x.subjectKind === live.subjectKind && x.subject === live.subject)) {
-        for (const [k, x] of p.bindings) if (x.project && x.workspace === live.workspace && x.subject === live.subject && x.subjectKind === live.subjectKind) p.bindings.delete(k);
+      p.removeBinding(b.name);
+      // Leaving the workspace removes the subject from all its projects.
+      if (!live.project && !p.workspaceBindings(live.workspace).some((x) => x.subjectKind === live.subjectKind && x.subject === live.subject)) {
+        for (const project of p.projectsOf(live.workspace)) {
+          for (const x of p.projectBindings(live.workspace, project.name)) if (x.subject === live.subject && x.subjectKind === live.subjectKind) p.removeBinding(x.name);
+        }
       }
       p.event(live.workspace, 'USER_REMOVED', this.username, { subject: live.subject, role: live.role });
     },
@@ -209,7 +308,7 @@ export class FakeApiClient implements ApiClient {
   private insert(b: BindingRequest): void {
     const p = this.platform;
     const expiryDate = b.expiryDate ?? (b.project ? undefined : p.recertification[b.role] !== undefined ? new Date(p.clock.getTime() + p.recertification[b.role] * 86_400_000).toISOString().slice(0, 10) : undefined);
-    p.bindings.set(b.name, { name: b.name, workspace: b.workspace, ...(b.project ? { project: b.project } : {}), subjectKind: b.subjectKind, subject: b.subject, role: b.role, ...(expiryDate ? { expiryDate } : {}) });
+    p.addBinding({ name: b.name, workspace: b.workspace, ...(b.project ? { project: b.project } : {}), subjectKind: b.subjectKind, subject: b.subject, role: b.role, ...(expiryDate ? { expiryDate } : {}) });
     p.maxOwnersSeen = Math.max(p.maxOwnersSeen, p.owners(b.workspace));
     p.event(b.workspace, b.project ? 'PROJECT_USER_ASSIGNED' : 'USER_INVITED', this.username, { subject: b.subject, role: b.role });
   }
@@ -244,7 +343,7 @@ export class FakeApiClient implements ApiClient {
       this.read(
         [...this.platform.workspaces.values()]
           .filter((w) => !w.deleted && this.visible(w.name))
-          .map((w) => ({ name: w.name, status: w.status, approval: 'approved' as const, projectQuota: w.quota, projectCount: [...this.platform.projects.values()].filter((p) => p.workspace === w.name).length })),
+          .map((w) => ({ name: w.name, status: w.status, approval: 'approved' as const, projectQuota: w.quota, projectCount: this.platform.projectsOf(w.name).length })),
       ),
     setQuota: async (workspace: string, maxProjects: number | null) => {
       this.write('PUT');
@@ -265,21 +364,21 @@ export class FakeApiClient implements ApiClient {
       if (!r) refuse(404, 'POST', 'role-requests', 'not found');
       if (r.status !== 'PENDING') refuse(409, 'POST', 'role-requests', `already ${r.status}`);
       if (decision !== 'approve') {
-        p.requests.set(id, { ...r, status: decision === 'decline' ? 'DECLINED' : 'CANCELLED' });
+        p.setRequest({ ...r, status: decision === 'decline' ? 'DECLINED' : 'CANCELLED' });
         return copy(p.requests.get(id)!);
       }
       if (r.requestedBy === this.username) refuse(403, 'POST', 'role-requests', 'the requester cannot approve their own role request');
       const approvals = [...r.approvals, this.username];
-      const managers = [...new Set([...p.bindings.values()].filter((x) => !x.project && x.workspace === r.workspace && x.subjectKind === 'User' && (x.role === OWNER || x.role === MANAGER)).map((x) => x.subject))];
+      const managers = p.managers(r.workspace);
       const done = this.partner || approvals.length >= p.fourEyes.minApprovalCount || (managers.length < p.fourEyes.minApprovalCount && managers.every((m) => approvals.includes(m)));
       if (done) {
         if (!r.project && r.role === OWNER && p.owners(r.workspace) >= 2) refuse(409, 'POST', 'role-requests', 'at most 2 Workspace Owners');
         this.insert({ name: r.bindingName, workspace: r.workspace, ...(r.project ? { project: r.project } : {}), subjectKind: r.subjectKind, subject: r.subject, role: r.role });
       }
-      p.requests.set(id, { ...r, approvals, status: done ? 'APPROVED' : 'PENDING' });
+      p.setRequest({ ...r, approvals, status: done ? 'APPROVED' : 'PENDING' });
       return copy(p.requests.get(id)!);
     },
-    events: async (workspace: string) => this.read(this.platform.events.filter((e) => e.workspace === workspace)),
+    events: async (workspace: string) => this.read(this.platform.events(workspace)),
     clock: async () => new Date(this.platform.clock),
   };
 }
