@@ -31,23 +31,26 @@ export interface Access {
   readonly roles: ReadonlySet<string>;
 }
 
-/** The workspace roles a user holds directly or through the workspace's user groups. */
+/** The roles of user $2 in workspace $1, held directly or through the workspace's user groups. */
+const ROLES_OF = `select role from workspace_bindings where workspace = $1 and subject_kind = 'user' and subject = $2
+  union
+  select b.role from workspace_bindings b join user_groups g on g.workspace = b.workspace and g.name = b.subject
+  where b.workspace = $1 and b.subject_kind = 'group' and g.members ? $2`;
+
 export async function rolesOf(tx: Tx, username: string, workspace: string): Promise<Set<string>> {
-  const rows = await tx.query<{ role: string }>(
-    `select role from workspace_bindings where workspace = $1 and subject_kind = 'user' and subject = $2
-     union
-     select b.role from workspace_bindings b join user_groups g on g.workspace = b.workspace and g.name = b.subject
-     where b.workspace = $1 and b.subject_kind = 'group' and g.members ? $2`,
-    [workspace, username],
-  );
+  const rows = await tx.query<{ role: string }>(ROLES_OF, [workspace, username]);
   return new Set(rows.map((r) => r.role));
 }
 
-/** Loads a live workspace and the caller's roles in it; 404 when missing, 403 for an outsider. */
+/** Loads a live workspace and the caller's roles in it (one query); 404 when missing, 403 for an outsider. */
 export async function accessTo(tx: Tx, p: Principal, workspace: string, options: { lock?: boolean; includeDeleted?: boolean } = {}): Promise<Access> {
-  const [ws] = await tx.query<WorkspaceRow>(`select * from workspaces where name = $1${options.lock ? ' for update' : ''}`, [workspace]);
-  if (!ws || (ws.deleted_on && !(options.includeDeleted && p.isPartner))) throw notFound(`meshWorkspace '${workspace}' not found`);
-  const roles = await rolesOf(tx, p.username, workspace);
+  const [row] = await tx.query<WorkspaceRow & { caller_roles: string[] }>(
+    `select w.*, array(${ROLES_OF}) as caller_roles from workspaces w where w.name = $1${options.lock ? ' for update of w' : ''}`,
+    [workspace, p.username],
+  );
+  if (!row || (row.deleted_on && !(options.includeDeleted && p.isPartner))) throw notFound(`meshWorkspace '${workspace}' not found`);
+  const { caller_roles, ...ws } = row;
+  const roles = new Set(caller_roles);
   if (!p.isPartner && roles.size === 0) throw forbidden(`access to meshWorkspace '${workspace}' denied`);
   return { principal: p, workspace: ws, roles };
 }

@@ -7,6 +7,7 @@ import { OWNER, type WorkspaceRow, accessTo, requireManager, requireWritable, vi
 import { emailOf, notify, recordEvent } from './events';
 import { type GrantOutcome, requestOrApply } from './grants';
 import { optDate, str } from './input';
+import { pagedQuery } from './paging';
 
 export type SubjectKind = 'user' | 'group';
 
@@ -28,20 +29,28 @@ export async function listWorkspaceBindings(tx: Tx, p: Principal, kind: SubjectK
   if (f.role) add('role = ?', f.role);
   if (f.subject) add('subject = ?', f.subject);
   if (visible !== 'all') add('workspace = any(?)', visible);
-  const filter = where.join(' and ');
-  const rows = await tx.query<WorkspaceBindingRow & { display_name: string }>(
-    `select b.*, w.display_name from workspace_bindings b join workspaces w on w.name = b.workspace where ${filter} order by b.name limit ${limit} offset ${offset}`,
-    params,
+  return pagedQuery<WorkspaceBindingRow & { display_name: string }>(
+    tx,
+    { select: 'b.*, w.display_name', from: `workspace_bindings b join workspaces w on w.name = b.workspace where ${where.join(' and ')}`, orderBy: 'b.name', params },
+    limit,
+    offset,
   );
-  const [{ n }] = await tx.query<{ n: number }>(`select count(*)::int as n from workspace_bindings where ${filter}`, params);
-  return { rows, total: n };
+}
+
+/** A binding with its workspace's display name, without an access check (callers check). */
+export async function loadWorkspaceBinding(tx: Tx, kind: SubjectKind, name: string): Promise<WorkspaceBindingRow & { display_name: string }> {
+  const [row] = await tx.query<WorkspaceBindingRow & { display_name: string }>(
+    'select b.*, w.display_name from workspace_bindings b join workspaces w on w.name = b.workspace where b.name = $1 and b.subject_kind = $2',
+    [name, kind],
+  );
+  if (!row) throw notFound(`binding '${name}' not found`);
+  return row;
 }
 
 export async function getWorkspaceBinding(tx: Tx, p: Principal, kind: SubjectKind, name: string) {
-  const [row] = await tx.query<WorkspaceBindingRow>('select * from workspace_bindings where name = $1 and subject_kind = $2', [name, kind]);
-  if (!row) throw notFound(`binding '${name}' not found`);
-  const a = await accessTo(tx, p, row.workspace);
-  return { row, displayName: a.workspace.display_name };
+  const row = await loadWorkspaceBinding(tx, kind, name);
+  await accessTo(tx, p, row.workspace);
+  return row;
 }
 
 export async function createWorkspaceBinding(tx: Tx, p: Principal, kind: SubjectKind, body: unknown, now: Date): Promise<GrantOutcome & { workspace: string; bindingName: string }> {

@@ -8,24 +8,35 @@ import type { SubjectKind } from './bindings';
 import { recordEvent } from './events';
 import { type GrantOutcome, requestOrApply } from './grants';
 import { optStr, str } from './input';
+import { pagedQuery } from './paging';
 
 export async function listProjectBindings(tx: Tx, p: Principal, kind: SubjectKind, workspace: string, project: string, limit: number, offset: number) {
   await accessTo(tx, p, workspace);
-  const rows = await tx.query<ProjectBindingRow & { display_name: string }>(
-    `select b.*, pr.display_name from project_bindings b join projects pr on pr.workspace = b.workspace and pr.name = b.project
-     where b.subject_kind = $1 and b.workspace = $2 and b.project = $3 order by b.name limit ${limit} offset ${offset}`,
-    [kind, workspace, project],
+  return pagedQuery<ProjectBindingRow & { display_name: string }>(
+    tx,
+    {
+      select: 'b.*, pr.display_name',
+      from: 'project_bindings b join projects pr on pr.workspace = b.workspace and pr.name = b.project where b.subject_kind = $1 and b.workspace = $2 and b.project = $3',
+      orderBy: 'b.name',
+      params: [kind, workspace, project],
+    },
+    limit,
+    offset,
   );
-  const [{ n }] = await tx.query<{ n: number }>('select count(*)::int as n from project_bindings where subject_kind = $1 and workspace = $2 and project = $3', [kind, workspace, project]);
-  return { rows, total: n };
 }
 
-export async function getProjectBinding(tx: Tx, p: Principal, kind: SubjectKind, name: string) {
+/** A binding with its project's display name, without an access check (callers check). */
+export async function loadProjectBinding(tx: Tx, kind: SubjectKind, name: string): Promise<ProjectBindingRow & { display_name: string }> {
   const [row] = await tx.query<ProjectBindingRow & { display_name: string }>(
     'select b.*, pr.display_name from project_bindings b join projects pr on pr.workspace = b.workspace and pr.name = b.project where b.name = $1 and b.subject_kind = $2',
     [name, kind],
   );
   if (!row) throw notFound(`binding '${name}' not found`);
+  return row;
+}
+
+export async function getProjectBinding(tx: Tx, p: Principal, kind: SubjectKind, name: string) {
+  const row = await loadProjectBinding(tx, kind, name);
   await accessTo(tx, p, row.workspace);
   return row;
 }

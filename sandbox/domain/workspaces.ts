@@ -6,16 +6,14 @@ import { type Access, MANAGER, MEMBER, OWNER, type WorkspaceRow, accessTo, requi
 import { removeWorkspaceBindingRows } from './bindings';
 import { emailOf, notify, recordEvent } from './events';
 import { identifier, optBool, str, tags } from './input';
+import { pagedQuery } from './paging';
 import { getSettings } from './settings';
 import { checkTagWrite } from './tags';
 
 export async function listWorkspaces(tx: Tx, p: Principal, limit: number, offset: number): Promise<{ rows: WorkspaceRow[]; total: number }> {
   const visible = await visibleWorkspaces(tx, p);
-  const filter = visible === 'all' ? 'deleted_on is null' : 'deleted_on is null and name = any($3)';
-  const params = visible === 'all' ? [limit, offset] : [limit, offset, visible];
-  const rows = await tx.query<WorkspaceRow>(`select * from workspaces where ${filter} order by name limit $1 offset $2`, params);
-  const [{ n }] = await tx.query<{ n: number }>(`select count(*)::int as n from workspaces where ${filter.replace('$3', '$1')}`, visible === 'all' ? [] : [visible]);
-  return { rows, total: n };
+  const from = visible === 'all' ? 'workspaces where deleted_on is null' : 'workspaces where deleted_on is null and name = any($1)';
+  return pagedQuery<WorkspaceRow>(tx, { select: '*', from, orderBy: 'name', params: visible === 'all' ? [] : [visible] }, limit, offset);
 }
 
 export async function createWorkspace(tx: Tx, p: Principal, body: unknown, now: Date): Promise<WorkspaceRow> {

@@ -2,9 +2,9 @@
 import type { FastifyInstance } from 'fastify';
 import type { Tx } from '../db';
 import { accessTo } from '../domain/access';
-import { createWorkspaceBinding, deleteWorkspaceBinding, getWorkspaceBinding, listWorkspaceBindings } from '../domain/bindings';
+import { createWorkspaceBinding, deleteWorkspaceBinding, getWorkspaceBinding, listWorkspaceBindings, loadWorkspaceBinding } from '../domain/bindings';
 import { deletePaymentMethod, deleteTagDefinition, getPaymentMethod, getTagDefinition, listPaymentMethods, listTagDefinitions, putPaymentMethod, putTagDefinition } from '../domain/catalog';
-import { createProjectBinding, deleteProjectBinding, getProjectBinding, listProjectBindings } from '../domain/project-bindings';
+import { createProjectBinding, deleteProjectBinding, getProjectBinding, listProjectBindings, loadProjectBinding } from '../domain/project-bindings';
 import { createProject, deleteProject, getProject, listProjects, updateProject } from '../domain/projects';
 import { deleteUser, getGroup, getUser, listGroups, listUsers, putUser } from '../domain/users';
 import { createWorkspace, deleteWorkspace, listWorkspaces, updateWorkspace } from '../domain/workspaces';
@@ -19,8 +19,6 @@ import {
   userJson,
   workspaceBindingJson,
   workspaceJson,
-  type ProjectBindingRow,
-  type WorkspaceBindingRow,
 } from '../representations';
 import { type RouteContext, type RouteResult, type SandboxState, addRoute } from './route';
 
@@ -100,14 +98,15 @@ export function registerMeshObjectRoutes(app: FastifyInstance, state: SandboxSta
       return ok(halList(`${kind}s`, rows.map((r) => workspaceBindingJson(r, r.display_name, ctx.base)), total, req, ctx.base, `${API}/meshworkspacebindings/${path}`, ctx.query));
     });
     route('GET', `/meshworkspacebindings/${path}/:name`, kind, 'v2', async (ctx) => {
-      const { row, displayName } = await getWorkspaceBinding(ctx.tx, ctx.p, subjectKind, ctx.params.name);
-      return ok(workspaceBindingJson(row, displayName, ctx.base));
+      const row = await getWorkspaceBinding(ctx.tx, ctx.p, subjectKind, ctx.params.name);
+      return ok(workspaceBindingJson(row, row.display_name, ctx.base));
     });
     route('POST', `/meshworkspacebindings/${path}`, kind, 'v2', async (ctx) => {
       const outcome = await createWorkspaceBinding(ctx.tx, ctx.p, subjectKind, ctx.body, ctx.now);
+      // The creator passed the manager check already: read the new binding without a second one.
       return grantResult(ctx, outcome, async () => {
-        const { row, displayName } = await getWorkspaceBinding(ctx.tx, ctx.p, subjectKind, outcome.bindingName);
-        return workspaceBindingJson(row as WorkspaceBindingRow, displayName, ctx.base);
+        const row = await loadWorkspaceBinding(ctx.tx, subjectKind, outcome.bindingName);
+        return workspaceBindingJson(row, row.display_name, ctx.base);
       });
     });
     route('DELETE', `/meshworkspacebindings/${path}/:name`, kind, 'v2', async (ctx) => {
@@ -135,8 +134,8 @@ export function registerMeshObjectRoutes(app: FastifyInstance, state: SandboxSta
     route('POST', `/meshprojectbindings/${path}`, kind, 'v3', async (ctx) => {
       const outcome = await createProjectBinding(ctx.tx, ctx.p, subjectKind, ctx.body, ctx.now);
       return grantResult(ctx, outcome, async () => {
-        const row = await getProjectBinding(ctx.tx, ctx.p, subjectKind, outcome.bindingName);
-        return projectBindingJson(row as ProjectBindingRow, row.display_name, ctx.base);
+        const row = await loadProjectBinding(ctx.tx, subjectKind, outcome.bindingName);
+        return projectBindingJson(row, row.display_name, ctx.base);
       });
     });
     route('DELETE', `/meshprojectbindings/${path}/:name`, kind, 'v3', async (ctx) => {
