@@ -79,6 +79,8 @@ export interface ApiClient {
 export class RequestStats {
   public readonly byMethod: Record<string, number> = {};
   public retries = 0;
+  /** Logins (POST /api/login): authentication, not a change to the platform, so not in byMethod. */
+  public logins = 0;
 
   public count(method: string): void {
     this.byMethod[method] = (this.byMethod[method] ?? 0) + 1;

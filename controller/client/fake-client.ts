@@ -13,6 +13,8 @@ import type { BindingRequest, Capability, CreateOutcome, LiveBinding, LiveProjec
 const OWNER = 'Workspace Owner';
 const MANAGER = 'Workspace Manager';
 const copy = <T>(x: T): T => structuredClone(x);
+/** meshStack's largest page, which the HTTP client asks for. */
+const HTTP_PAGE_SIZE = 1000;
 
 type FakeWorkspace = { name: string; displayName: string; tags: Record<string, string[]>; deleted: boolean; status: 'active' | 'disabled'; quota: number | null };
 
@@ -167,6 +169,13 @@ export class FakeApiClient implements ApiClient {
     public readonly username: string,
   ) {}
 
+  private readonly cached = new Map<string, unknown>();
+
+  private once<T>(key: string, compute: () => T): T {
+    if (!this.cached.has(key)) this.cached.set(key, this.read(compute()));
+    return this.cached.get(key) as T;
+  }
+
   public as(username: string): FakeApiClient {
     return new FakeApiClient(this.platform, username);
   }
@@ -179,6 +188,18 @@ export class FakeApiClient implements ApiClient {
     this.stats.count('GET');
     this.platform.sweep();
     return copy(value);
+  }
+
+  /**
+   * A list read, counted as the HTTP client would request it: user and group bindings are separate
+   * collections, and each collection costs one request per page of 1,000 (at least one).
+   */
+  private readList<T>(items: T[], subjectKind?: (item: T) => string): T[] {
+    const pages = (n: number) => Math.max(1, Math.ceil(n / HTTP_PAGE_SIZE));
+    const users = subjectKind ? items.filter((b) => subjectKind(b) === 'User').length : items.length;
+    const count = subjectKind ? pages(users) + pages(items.length - users) : pages(items.length);
+    for (let i = 1; i < count; i++) this.stats.count('GET');
+    return this.read(items);
   }
 
   private write(method: string): void {
@@ -197,7 +218,7 @@ export class FakeApiClient implements ApiClient {
   }
 
   public readonly workspaces = {
-    list: async () => this.read([...this.platform.workspaces.values()].filter((w) => !w.deleted && this.visible(w.name)).map(({ name, displayName, tags, deleted }) => ({ name, displayName, tags, deleted }))),
+    list: async () => this.readList([...this.platform.workspaces.values()].filter((w) => !w.deleted && this.visible(w.name)).map(({ name, displayName, tags, deleted }) => ({ name, displayName, tags, deleted }))),
     read: async (name: string) => {
       const w = this.platform.workspaces.get(name);
       return this.read(w && this.visible(name) ? { name: w.name, displayName: w.displayName, tags: w.tags, deleted: w.deleted } : undefined);
@@ -229,7 +250,7 @@ export class FakeApiClient implements ApiClient {
   };
 
   public readonly projects = {
-    list: async () => this.read(this.platform.allProjects().filter((p) => this.visible(p.workspace))),
+    list: async () => this.readList(this.platform.allProjects().filter((p) => this.visible(p.workspace))),
     create: async (p: LiveProject) => {
       this.write('POST');
       this.requireManager(p.workspace, 'meshprojects');
@@ -252,8 +273,8 @@ export class FakeApiClient implements ApiClient {
   };
 
   public readonly bindings = {
-    listWorkspaceBindings: async () => this.read(this.platform.allWorkspaceBindings().filter((b) => this.visible(b.workspace))),
-    listProjectBindings: async (workspace: string, project: string) => this.read(this.platform.projectBindings(workspace, project)),
+    listWorkspaceBindings: async () => this.readList(this.platform.allWorkspaceBindings().filter((b) => this.visible(b.workspace)), (b) => b.subjectKind),
+    listProjectBindings: async (workspace: string, project: string) => this.readList(this.platform.projectBindings(workspace, project), (b) => b.subjectKind),
     create: async (b: BindingRequest): Promise<CreateOutcome> => {
       this.write('POST');
       const p = this.platform;
@@ -314,7 +335,7 @@ export class FakeApiClient implements ApiClient {
   }
 
   public readonly tagDefinitions = {
-    list: async () => this.read([...this.platform.tagDefinitions.values()]),
+    list: async () => this.readList([...this.platform.tagDefinitions.values()]),
     put: async (def: TagDefinition) => {
       this.write('PUT');
       if (!this.partner) refuse(403, 'PUT', 'meshtagdefinitions', 'partners only');
@@ -322,14 +343,15 @@ export class FakeApiClient implements ApiClient {
     },
   };
 
-  public readonly users = { list: async () => this.read(this.platform.users) };
+  public readonly users = { list: async () => this.readList(this.platform.users) };
 
   public async info() {
     return this.read({ version: '2026.34.0', fourEyesEnabled: this.platform.fourEyes.enabled });
   }
 
   public readonly extensions = {
-    capabilities: async (): Promise<Capability[]> => ['role-requests', 'workspace-quota', 'workspace-status', 'events', 'settings', 'whoami', 'project-binding-expiry', 'clock'],
+    // Read once per client, as the HTTP client caches it.
+    capabilities: async (): Promise<Capability[]> => this.once('capabilities', () => ['role-requests', 'workspace-quota', 'workspace-status', 'events', 'settings', 'whoami', 'project-binding-expiry', 'clock']),
     whoami: async () => {
       const workspaces: Record<string, string[]> = {};
       for (const w of this.platform.workspaces.keys()) {
@@ -379,6 +401,6 @@ export class FakeApiClient implements ApiClient {
       return copy(p.requests.get(id)!);
     },
     events: async (workspace: string) => this.read(this.platform.events(workspace)),
-    clock: async () => new Date(this.platform.clock),
+    clock: async () => new Date(this.read(this.platform.clock)),
   };
 }

@@ -39,6 +39,7 @@ export interface HttpClientOptions {
 const MIN_TOKEN_LIFETIME_MS = 30_000;
 const TRANSIENT_STATUS = new Set([429, 500, 502, 503, 504]);
 const API = '/api/meshobjects';
+const LOGIN = '/api/login';
 const EXT = '/sandbox/v1';
 
 const media = (kind: string, version: string) => `application/vnd.meshcloud.api.${kind.toLowerCase()}.${version}.hal+json`;
@@ -82,7 +83,8 @@ export class HttpApiClient implements ApiClient {
     let relogged = false;
     return withRetry(
       async () => {
-        this.stats.count(call.method);
+        if (call.path === LOGIN) this.stats.logins++;
+        else this.stats.count(call.method);
         let response: AxiosResponse<string>;
         try {
           const auth = call.auth === false ? {} : { Authorization: `Bearer ${await this.accessToken()}` };
@@ -157,9 +159,9 @@ export class HttpApiClient implements ApiClient {
     // Refresh ahead of expiry (half the lifetime for very short-lived tokens).
     if (this.token && this.token.expiresAt - Date.now() > Math.min(MIN_TOKEN_LIFETIME_MS, this.token.lifetimeMs / 2)) return this.token.value;
     const secret = creds.secret ?? (await this.devLocalSecret(creds.key));
-    const { data } = await this.send({ method: 'POST', path: '/api/login', body: { clientId: creds.key, clientSecret: secret }, auth: false });
+    const { data } = await this.send({ method: 'POST', path: LOGIN, body: { clientId: creds.key, clientSecret: secret }, auth: false });
     const token = data as { access_token?: unknown; expires_in?: unknown };
-    if (typeof token.access_token !== 'string') throw new MalformedResponseError('POST', '/api/login', 'no access_token');
+    if (typeof token.access_token !== 'string') throw new MalformedResponseError('POST', LOGIN, 'no access_token');
     const lifetimeMs = typeof token.expires_in === 'number' ? token.expires_in * 1000 : 300_000;
     this.token = { value: token.access_token, expiresAt: Date.now() + lifetimeMs, lifetimeMs };
     return this.token.value;

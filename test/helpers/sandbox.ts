@@ -1,55 +1,11 @@
 /** Starts a sandbox per test file from the seeded template, and talks to it as the seeded principals. */
 import axios, { type AxiosInstance } from 'axios';
-import { type ChildProcess, spawn } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { type SandboxProcess, spawnSandbox } from '../../sandbox/spawn';
 
-const BIN = path.resolve(__dirname, '..', '..', 'dist', 'bin', 'meshform.js');
-
-export interface SandboxProcess {
-  readonly url: string;
-  readonly dataDir: string;
-  readonly child: ChildProcess;
-  /** Stops it like Ctrl-C and waits for the exit. */
-  close(): Promise<void>;
-}
-
-/**
- * Runs `meshform sandbox` as its own process on a free loopback port: tests talk to it over real
- * HTTP only (PGlite also needs dynamic import, which jest's module VM does not offer).
- */
-export async function spawnSandbox(dataDir: string, args: string[] = []): Promise<SandboxProcess> {
-  const child = spawn(process.execPath, [BIN, 'sandbox', '--port', '0', '--data-dir', dataDir, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  let err = '';
-  child.stderr!.on('data', (d) => (err += d));
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`sandbox did not start in 30 s: ${err}`)), 30_000);
-    child.stdout!.on('data', (d) => {
-      out += d;
-      const m = /listening on (http:\/\/\S+)/.exec(out);
-      if (m) {
-        clearTimeout(timer);
-        resolve(m[1]);
-      }
-    });
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`sandbox exited with ${code}: ${err}`));
-    });
-  });
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  return {
-    url,
-    dataDir,
-    child,
-    close: async () => {
-      if (child.exitCode === null && child.signalCode === null) child.kill('SIGINT');
-      await exited;
-    },
-  };
-}
+export { type SandboxProcess, spawnSandbox };
 
 /** A fresh copy of the seeded template data dir (made once per run by globalSetup). */
 export function freshDataDir(): string {

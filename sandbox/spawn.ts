@@ -1,0 +1,62 @@
+/**
+ * Runs `meshform sandbox` as a process of its own on a free loopback port, as users run it: the
+ * tests, the benchmarks and the reliability suites talk to it over real HTTP only (PGlite also needs
+ * dynamic import, which jest's module VM does not offer).
+ */
+import { type ChildProcess, spawn } from 'child_process';
+import * as fs from 'fs';
+import * as path from 'path';
+import { packageRoot } from '../core/package-info';
+
+/** The built CLI (from the sources under jest, and from dist/ alike). */
+const BIN = path.join(packageRoot(), 'dist', 'bin', 'meshform.js');
+
+export interface SandboxProcess {
+  readonly url: string;
+  readonly dataDir: string;
+  readonly child: ChildProcess;
+  /** Peak resident memory of the sandbox process so far, in MB (Linux; undefined elsewhere). */
+  peakRssMb(): number | undefined;
+  /** Stops it like Ctrl-C and waits for the exit. */
+  close(): Promise<void>;
+}
+
+export async function spawnSandbox(dataDir: string, args: string[] = [], startTimeoutMs = 30_000): Promise<SandboxProcess> {
+  const child = spawn(process.execPath, [BIN, 'sandbox', '--port', '0', '--data-dir', dataDir, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  let err = '';
+  child.stderr!.on('data', (d) => (err += d));
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`sandbox did not start in ${startTimeoutMs / 1000} s: ${err}`)), startTimeoutMs);
+    child.stdout!.on('data', (d) => {
+      out += d;
+      const m = /listening on (http:\/\/\S+)/.exec(out);
+      if (m) {
+        clearTimeout(timer);
+        resolve(m[1]);
+      }
+    });
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`sandbox exited with ${code}: ${err}`));
+    });
+  });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  return {
+    url,
+    dataDir,
+    child,
+    peakRssMb: () => {
+      try {
+        const m = /VmHWM:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${child.pid}/status`, 'utf8'));
+        return m ? Math.round(Number(m[1]) / 1024) : undefined;
+      } catch {
+        return undefined;
+      }
+    },
+    close: async () => {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGINT');
+      await exited;
+    },
+  };
+}
