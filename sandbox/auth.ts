@@ -74,6 +74,28 @@ export async function login(tx: Tx, clientId: unknown, clientSecret: unknown): P
   return { username: row.username, isPartner: row.is_partner, clientId };
 }
 
+/**
+ * Principals by token subject, valid only until the next write: any write may delete a user or key,
+ * so a write clears it (revocation stays immediate) while read-only traffic such as a plan's
+ * thousands of list calls skips the lookup.
+ */
+export class PrincipalCache {
+  private readonly byKey = new Map<string, Principal>();
+
+  public async get(tx: Tx, claims: { username: string; clientId: string }): Promise<Principal> {
+    const key = `${claims.clientId}\u0000${claims.username}`;
+    const cached = this.byKey.get(key);
+    if (cached) return cached;
+    const p = await principalOf(tx, claims);
+    this.byKey.set(key, p);
+    return p;
+  }
+
+  public clear(): void {
+    this.byKey.clear();
+  }
+}
+
 export async function principalOf(tx: Tx, claims: { username: string; clientId: string }): Promise<Principal> {
   const [row] = await tx.query<{ is_partner: boolean }>(
     'select u.is_partner from api_keys k join users u using (username) where k.client_id = $1 and k.username = $2',

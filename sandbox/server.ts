@@ -4,7 +4,7 @@
  */
 import { randomBytes } from 'crypto';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
-import { TokenIssuer, login } from './auth';
+import { PrincipalCache, TokenIssuer, login } from './auth';
 import { SandboxClock } from './clock';
 import { type Db, openDb } from './db';
 import { getMeta, getSettings } from './domain/settings';
@@ -84,7 +84,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
   const clock = new SandboxClock(offset);
   // Tokens are signed with a key of this process: a restart ends all sessions, as a re-deploy would.
   const tokens = new TokenIssuer(randomBytes(32).toString('base64url'), options.tokenTtlSeconds ?? 300);
-  const state: SandboxState = { db, clock, tokens, loopback: isLoopback(host) };
+  const state: SandboxState = { db, clock, tokens, principals: new PrincipalCache(), loopback: isLoopback(host) };
   const faults = new FaultInjector();
 
   const app = Fastify({ logger: false, bodyLimit: 4 * 1024 * 1024 });

@@ -1,9 +1,9 @@
 /**
  * How every sandbox endpoint runs: authenticate, check media types, remove expired bindings when one
- * is due (so reads never show them), then one database transaction around the handler.
+ * is due (so reads never show them), then the handler: in one database transaction when it writes.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { type Principal, type TokenIssuer, principalOf } from '../auth';
+import type { Principal, PrincipalCache, TokenIssuer } from '../auth';
 import type { SandboxClock } from '../clock';
 import type { Db, Tx } from '../db';
 import { sweepIfDue } from '../domain/expiry';
@@ -15,6 +15,7 @@ export interface SandboxState {
   readonly db: Db;
   readonly clock: SandboxClock;
   readonly tokens: TokenIssuer;
+  readonly principals: PrincipalCache;
   /** True when bound to a loopback address: only then are dev credentials published. */
   readonly loopback: boolean;
 }
@@ -70,10 +71,19 @@ export function addRoute(app: FastifyInstance, state: SandboxState, spec: RouteS
       const query = req.query as Record<string, string | undefined>;
       const now = state.clock.now();
       await sweepIfDue(state.db, now);
-      const result = await state.db.transaction(async (tx) => {
-        const p = await principalOf(tx, claims);
+      const write = spec.method !== 'GET';
+      if (write) state.principals.clear();
+      const handle = async (tx: Tx) => {
+        const p = await state.principals.get(tx, claims);
         return spec.handler({ tx, p, now, base: baseUrl(req), params: req.params as Record<string, string>, query, body, headers: req.headers, page: () => pageRequest(query) });
-      });
+      };
+      // Writes are one transaction each; reads run statement by statement (see Db.read).
+      const result = write
+        ? await state.db
+            .transaction(handle)
+            // Cleared after the write too: a read that ran meanwhile may have cached what it changed.
+            .finally(() => state.principals.clear())
+        : await state.db.read(handle);
       reply.status(result.status);
       if (result.body === undefined) return reply.send();
       return reply.type(responseType).send(JSON.stringify(result.body));
