@@ -3,9 +3,11 @@
  * MESHSTACK_ENDPOINT, MESHSTACK_API_KEY + MESHSTACK_API_SECRET, or MESHSTACK_API_TOKEN.
  * On a loopback endpoint a key name alone is enough: the secret comes from the dev stack's /mesh/info.
  */
+import { parseDuration } from '../../core/duration';
 import { MeshformError, UsageError } from '../../core/errors';
 import type { ApiClient } from './api';
-import { type Credentials, HttpApiClient } from './http-client';
+import { type Credentials, HttpApiClient, type HttpClientOptions } from './http-client';
+import { DEFAULT_RETRY } from './retry';
 
 /** The oldest meshStack release whose API meshform speaks (the Terraform provider's minimum). */
 export const MIN_PLATFORM_VERSION = '2026.34.0';
@@ -55,9 +57,28 @@ export function compareVersions(a: string, b: string): number {
   return 0;
 }
 
+function durationSetting(env: NodeJS.ProcessEnv, name: string): number | undefined {
+  const raw = nonEmpty(env[name]);
+  if (raw === undefined) return undefined;
+  const ms = parseDuration(raw);
+  if (ms === undefined || ms < 0) throw new UsageError(`${name} must be a duration like 500ms, 30s or 2m, got "${raw}"`, 'bad-setting');
+  return ms;
+}
+
+/**
+ * How long one request may take (MESHFORM_REQUEST_TIMEOUT, default 30s) and how long a call may keep
+ * retrying transient failures (MESHFORM_RETRY_BUDGET, default 60s): a CI job can bound its wait on a
+ * platform that is down.
+ */
+export function clientSettings(env: NodeJS.ProcessEnv): Pick<HttpClientOptions, 'timeoutMs' | 'retry'> {
+  const timeoutMs = durationSetting(env, 'MESHFORM_REQUEST_TIMEOUT');
+  const budgetMs = durationSetting(env, 'MESHFORM_RETRY_BUDGET');
+  return { ...(timeoutMs !== undefined ? { timeoutMs } : {}), ...(budgetMs !== undefined ? { retry: { ...DEFAULT_RETRY, budgetMs } } : {}) };
+}
+
 /** Connects and checks the platform version, unless MESHSTACK_SKIP_VERSION_CHECK=true. */
 export async function connect(env: NodeJS.ProcessEnv, flags: ConnectionFlags = {}): Promise<ApiClient> {
-  const client = new HttpApiClient(resolveConnection(env, flags));
+  const client = new HttpApiClient({ ...resolveConnection(env, flags), ...clientSettings(env) });
   if (env.MESHSTACK_SKIP_VERSION_CHECK !== 'true') {
     const { version } = await client.info();
     if (compareVersions(version, MIN_PLATFORM_VERSION) < 0) {

@@ -4,20 +4,27 @@
  * transient failures within a time budget, and typed errors that never carry credentials.
  */
 import axios, { type AxiosInstance, type AxiosResponse } from 'axios';
-import { ApiError, MalformedResponseError, UsageError, isMeshformError } from '../../core/errors';
+import { ApiError, MalformedResponseError, UsageError, isApiError, isMeshformError } from '../../core/errors';
 import type { TagDefinition } from '../../schemas/desired-state.generated';
 import { type ApiClient, RequestStats } from './api';
 import { DEFAULT_RETRY, type RetryPolicy, parseRetryAfter, withRetry } from './retry';
-import type { BindingRequest, Capability, CreateOutcome, Identity, LiveBinding, PlatformSettings, RoleRequest, WorkspaceEvent, WorkspaceStatus } from './types';
+import type { BindingRequest, Capability, CreateOutcome, LiveBinding } from './types';
 import {
   ShapeError,
   bindingBody,
   bindingKind,
   normalizeBinding,
+  normalizeClock,
+  normalizeEvents,
+  normalizeIdentity,
   normalizeProject,
+  normalizeRoleRequest,
+  normalizeRoleRequests,
+  normalizeSettings,
   normalizeTagDefinition,
   normalizeUser,
   normalizeWorkspace,
+  normalizeWorkspaceStatuses,
   projectBody,
   tagDefinitionBody,
   workspaceBody,
@@ -62,6 +69,8 @@ export class HttpApiClient implements ApiClient {
   private readonly pageSize: number;
   private token?: { value: string; expiresAt: number; lifetimeMs: number };
   private caps?: Promise<Capability[]>;
+  private devSecret?: string;
+  private loggingIn?: Promise<string>;
 
   constructor(private readonly options: HttpClientOptions) {
     this.http = axios.create({
@@ -100,8 +109,8 @@ export class HttpApiClient implements ApiClient {
             },
           });
         } catch (e) {
-          // Our own errors (from logging in) keep their class; anything else is the network.
-          if (isMeshformError(e)) return { error: e, retryable: e.errorClass === 'transient' };
+          // Our own errors come from logging in, which retried within its own budget already.
+          if (isMeshformError(e)) return { error: e, retryable: false };
           const code = (e as { code?: string }).code ?? 'network error';
           return { error: new ApiError(call.method, call.path, undefined, `${code} (${this.options.endpoint})`, true), retryable: true };
         }
@@ -117,7 +126,13 @@ export class HttpApiClient implements ApiClient {
         return { value: { status: response.status, data: this.parse(call, response), response } };
       },
       this.retry,
-      () => this.stats.retries++,
+      {
+        onRetry: () => this.stats.retries++,
+        onGiveUp: (e, attempts, elapsedMs) =>
+          isApiError(e) && attempts > 1
+            ? new ApiError(e.method, e.path, e.status, `${e.platformMessage} (gave up after ${attempts} attempts in ${(elapsedMs / 1000).toFixed(1)} s; the platform may be down or overloaded; MESHFORM_RETRY_BUDGET sets how long to retry)`, true)
+            : e,
+      },
     );
   }
 
@@ -158,7 +173,14 @@ export class HttpApiClient implements ApiClient {
     if (creds.kind === 'token') return creds.token;
     // Refresh ahead of expiry (half the lifetime for very short-lived tokens).
     if (this.token && this.token.expiresAt - Date.now() > Math.min(MIN_TOKEN_LIFETIME_MS, this.token.lifetimeMs / 2)) return this.token.value;
-    const secret = creds.secret ?? (await this.devLocalSecret(creds.key));
+    // One login at a time: concurrent requests that find the token expiring share it.
+    this.loggingIn ??= this.login(creds).finally(() => (this.loggingIn = undefined));
+    return this.loggingIn;
+  }
+
+  private async login(creds: { key: string; secret?: string }): Promise<string> {
+    // A dev stack's secret is looked up once per session, not at every re-login.
+    const secret = creds.secret ?? (this.devSecret ??= await this.devLocalSecret(creds.key));
     const { data } = await this.send({ method: 'POST', path: LOGIN, body: { clientId: creds.key, clientSecret: secret }, auth: false });
     const token = data as { access_token?: unknown; expires_in?: unknown };
     if (typeof token.access_token !== 'string') throw new MalformedResponseError('POST', LOGIN, 'no access_token');
@@ -180,8 +202,11 @@ export class HttpApiClient implements ApiClient {
     const params = new URLSearchParams({ ...query, page: '0', size: String(this.pageSize) });
     let next: string | undefined = `${path}?${params.toString()}`;
     const out: T[] = [];
-    for (let pages = 0; next; pages++) {
-      if (pages > 100_000) throw new MalformedResponseError('GET', path, 'more than 100,000 pages');
+    const seen = new Set<string>();
+    while (next) {
+      // A next link back to a page already read would never end.
+      if (seen.has(next)) throw new MalformedResponseError('GET', path, `next link loops back to ${next}`);
+      seen.add(next);
       const { data } = await this.send({ method: 'GET', path: next, media: media(kind, version) });
       const body = data as { _embedded?: Record<string, unknown>; _links?: { next?: { href?: unknown } } } | undefined;
       const items = body?._embedded?.[key];
@@ -260,7 +285,7 @@ export class HttpApiClient implements ApiClient {
         if (typeof id !== 'string') throw new MalformedResponseError('POST', this.bindingPath(b), '202 without pendingRequest.id');
         return { status: 'pending', requestId: id };
       }
-      if (status === 409) await this.compareExistingBinding(b, type);
+      if (status === 409) return this.compareExistingBinding(b, type, caps);
       return { status: 'created' };
     },
     delete: async (b: Pick<LiveBinding, 'name' | 'project' | 'subjectKind'>) => {
@@ -275,15 +300,20 @@ export class HttpApiClient implements ApiClient {
 
   /**
    * A 409 on create means the name exists: a create retried after a lost response, or someone
-   * else's binding. Read it back: the same binding is success, anything else a conflict.
+   * else's binding. Read it back: the same binding is success, the same grant waiting for a second
+   * approval (a lost 202) is pending, anything else a conflict.
    */
-  private async compareExistingBinding(b: BindingRequest, type: string): Promise<void> {
+  private async compareExistingBinding(b: BindingRequest, type: string, caps: Capability[]): Promise<CreateOutcome> {
     const path = `${this.bindingPath(b)}/${encodeURIComponent(b.name)}`;
     const { status, data } = await this.send({ method: 'GET', path, media: type, accept: [404] });
     const live = status === 404 ? undefined : this.shape({ method: 'GET', path }, data, normalizeBinding);
-    if (!live || live.workspace !== b.workspace || live.project !== b.project || live.subject !== b.subject || live.role !== b.role) {
-      throw new ApiError('POST', this.bindingPath(b), 409, `binding name "${b.name}" is taken by another binding`, false);
+    const same = (x: { workspace: string; project?: string; subject: string; role: string }) => x.workspace === b.workspace && x.project === b.project && x.subject === b.subject && x.role === b.role;
+    if (live && same(live)) return { status: 'created' };
+    if (!live && caps.includes('role-requests')) {
+      const pending = (await this.extensions.listRequests({ workspace: b.workspace, status: 'PENDING' })).find((r) => r.bindingName === b.name);
+      if (pending && same(pending)) return { status: 'pending', requestId: pending.id };
     }
+    throw new ApiError('POST', this.bindingPath(b), 409, `binding name "${b.name}" is taken by another binding`, false);
   }
 
   private async createOrCompare(path: string, type: string, body: unknown, exists: () => Promise<boolean>): Promise<void> {
@@ -316,45 +346,27 @@ export class HttpApiClient implements ApiClient {
     return this.caps;
   }
 
-  private async ext<T>(method: Call['method'], path: string, body?: unknown): Promise<T> {
-    return (await this.send({ method, path: `${EXT}${path}`, body })).data as T;
+  /** A sandbox extension call, its answer checked by `normalize`. */
+  private async ext<T>(method: Call['method'], path: string, normalize: (v: unknown) => T, body?: unknown): Promise<T> {
+    const call = { method, path: `${EXT}${path}`, body };
+    return this.shape(call, (await this.send(call)).data, normalize);
   }
 
   public readonly extensions = {
     capabilities: () => this.capabilities(),
-    whoami: () => this.ext<Identity>('GET', '/whoami').then((w) => ({ username: w.username, partner: w.partner, workspaces: w.workspaces ?? {} })),
-    settings: () => this.ext<PlatformSettings>('GET', '/settings'),
-    workspaceStatuses: () => this.ext<{ workspaces: WorkspaceStatus[] }>('GET', '/workspaces').then((r) => r.workspaces),
-    setQuota: async (workspace: string, maxProjects: number | null) => void (await this.ext('PUT', `/workspaces/${workspace}/quota`, { maxProjects })),
-    setStatus: async (workspace: string, status: 'active' | 'disabled') => void (await this.ext('PUT', `/workspaces/${workspace}/status`, { status })),
+    whoami: () => this.ext('GET', '/whoami', normalizeIdentity),
+    settings: () => this.ext('GET', '/settings', normalizeSettings),
+    workspaceStatuses: () => this.ext('GET', '/workspaces', normalizeWorkspaceStatuses),
+    setQuota: async (workspace: string, maxProjects: number | null) => void (await this.send({ method: 'PUT', path: `${EXT}/workspaces/${encodeURIComponent(workspace)}/quota`, body: { maxProjects } })),
+    setStatus: async (workspace: string, status: 'active' | 'disabled') => void (await this.send({ method: 'PUT', path: `${EXT}/workspaces/${encodeURIComponent(workspace)}/status`, body: { status } })),
     listRequests: (filter: { workspace?: string; status?: string } = {}) => {
       const q = new URLSearchParams();
       if (filter.workspace) q.set('workspaceIdentifier', filter.workspace);
       if (filter.status) q.set('status', filter.status);
-      return this.ext<{ roleRequests: WireRequest[] }>('GET', `/role-requests?${q.toString()}`).then((r) => r.roleRequests.map(requestFromWire));
+      return this.ext('GET', `/role-requests?${q.toString()}`, normalizeRoleRequests);
     },
-    decideRequest: (id: string, decision: 'approve' | 'decline' | 'cancel') =>
-      this.ext<WireRequest>('POST', `/role-requests/${encodeURIComponent(id)}/${decision}`).then(requestFromWire),
-    events: (workspace: string) => this.ext<{ events: WorkspaceEvent[] }>('GET', `/workspaces/${workspace}/events`).then((r) => r.events),
-    clock: () => this.ext<{ now: string }>('GET', '/clock').then((r) => new Date(r.now)),
-  };
-}
-
-type WireRequest = Omit<RoleRequest, 'subject' | 'subjectKind'> & { subject: { kind: 'User' | 'Group'; name: string } };
-
-function requestFromWire(r: WireRequest): RoleRequest {
-  const subject = r.subject;
-  return {
-    id: r.id,
-    status: r.status,
-    workspace: r.workspace,
-    ...(r.project ? { project: r.project } : {}),
-    bindingName: r.bindingName,
-    subjectKind: subject.kind,
-    subject: subject.name,
-    role: r.role,
-    requestedBy: r.requestedBy,
-    requestedAt: r.requestedAt,
-    approvals: r.approvals,
+    decideRequest: (id: string, decision: 'approve' | 'decline' | 'cancel') => this.ext('POST', `/role-requests/${encodeURIComponent(id)}/${decision}`, normalizeRoleRequest),
+    events: (workspace: string) => this.ext('GET', `/workspaces/${encodeURIComponent(workspace)}/events`, normalizeEvents),
+    clock: () => this.ext('GET', '/clock', normalizeClock),
   };
 }

@@ -28,19 +28,25 @@ export function parseRetryAfter(value: unknown, now: number = Date.now()): numbe
   return Number.isNaN(at) ? undefined : Math.max(0, at - now);
 }
 
-export async function withRetry<T>(
-  run: () => Promise<Attempt<T>>,
-  policy: RetryPolicy,
-  onRetry: () => void = () => undefined,
-  sleep: (ms: number) => Promise<void> = (ms) => new Promise((r) => setTimeout(r, ms)),
-): Promise<T> {
-  const deadline = Date.now() + policy.budgetMs;
+export interface RetryHooks {
+  /** Called before each retry. */
+  readonly onRetry?: () => void;
+  /** The error to throw when a retryable failure outlasts the budget, from the last one. */
+  readonly onGiveUp?: (error: unknown, attempts: number, elapsedMs: number) => unknown;
+  readonly sleep?: (ms: number) => Promise<void>;
+}
+
+export async function withRetry<T>(run: () => Promise<Attempt<T>>, policy: RetryPolicy, hooks: RetryHooks = {}): Promise<T> {
+  const started = Date.now();
+  const deadline = started + policy.budgetMs;
+  const sleep = hooks.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
   for (let attempt = 0; ; attempt++) {
     const result = await run();
     if (!('error' in result) || result.error === undefined) return result.value as T;
+    if (!result.retryable) throw result.error;
     const delay = result.retryAfterMs ?? backoffDelay(attempt, policy);
-    if (!result.retryable || Date.now() + delay > deadline) throw result.error;
-    onRetry();
+    if (Date.now() + delay > deadline) throw hooks.onGiveUp ? hooks.onGiveUp(result.error, attempt + 1, Date.now() - started) : result.error;
+    hooks.onRetry?.();
     await sleep(delay);
   }
 }

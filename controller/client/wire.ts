@@ -4,7 +4,7 @@
  * so a hostile or broken response never becomes a wrong plan.
  */
 import type { TagDefinition } from '../../schemas/desired-state.generated';
-import type { BindingRequest, LiveBinding, LiveProject, LiveUser, LiveWorkspace, SubjectKind } from './types';
+import type { BindingRequest, Identity, LiveBinding, LiveProject, LiveUser, LiveWorkspace, PlatformSettings, RoleRequest, SubjectKind, WorkspaceEvent, WorkspaceStatus } from './types';
 
 export class ShapeError extends Error {}
 
@@ -100,6 +100,102 @@ export function normalizeTagDefinition(v: unknown): TagDefinition {
       immutable: spec.immutable === true,
     },
   };
+}
+
+// The sandbox's extension endpoints (not meshStack's API), checked like everything else.
+
+function list(v: unknown, key: string, what: string): unknown[] {
+  const items = obj(v, what)[key];
+  if (!Array.isArray(items)) throw new ShapeError(`${what}.${key} is not a list`);
+  return items;
+}
+
+function oneOf<T extends string>(v: unknown, allowed: readonly T[], what: string): T {
+  if (!allowed.includes(v as T)) throw new ShapeError(`${what} is not one of ${allowed.join(', ')}`);
+  return v as T;
+}
+
+function stringList(v: unknown, what: string): string[] {
+  if (!Array.isArray(v) || v.some((x) => typeof x !== 'string')) throw new ShapeError(`${what} is not a list of strings`);
+  return [...(v as string[])];
+}
+
+export function normalizeIdentity(v: unknown): Identity {
+  const o = obj(v, 'whoami');
+  if (typeof o.partner !== 'boolean') throw new ShapeError('whoami.partner is not a boolean');
+  const workspaces: Record<string, string[]> = {};
+  for (const [ws, roles] of Object.entries(obj(o.workspaces ?? {}, 'whoami.workspaces'))) workspaces[ws] = stringList(roles, `whoami.workspaces.${ws}`);
+  return { username: str(o.username, 'whoami.username'), partner: o.partner, workspaces };
+}
+
+export function normalizeSettings(v: unknown): PlatformSettings {
+  const o = obj(v, 'settings');
+  const fourEyes = obj(o.fourEyes, 'settings.fourEyes');
+  if (typeof fourEyes.enabled !== 'boolean') throw new ShapeError('settings.fourEyes.enabled is not a boolean');
+  if (!Number.isInteger(fourEyes.minApprovalCount) || (fourEyes.minApprovalCount as number) < 1) throw new ShapeError('settings.fourEyes.minApprovalCount is not a whole number >= 1');
+  const recertification: Record<string, number> = {};
+  for (const [role, days] of Object.entries(obj(o.recertification ?? {}, 'settings.recertification'))) {
+    if (!Number.isInteger(days) || (days as number) < 1) throw new ShapeError(`settings.recertification.${role} is not a whole number of days`);
+    recertification[role] = days as number;
+  }
+  return { fourEyes: { enabled: fourEyes.enabled, minApprovalCount: fourEyes.minApprovalCount as number }, recertification };
+}
+
+export function normalizeWorkspaceStatuses(v: unknown): WorkspaceStatus[] {
+  return list(v, 'workspaces', 'workspace statuses').map((item) => {
+    const o = obj(item, 'workspace status');
+    const quota = o.projectQuota;
+    if (quota !== null && !(Number.isInteger(quota) && (quota as number) >= 0)) throw new ShapeError('workspace status.projectQuota is not a whole number or null');
+    if (!Number.isInteger(o.projectCount)) throw new ShapeError('workspace status.projectCount is not a whole number');
+    return {
+      name: str(o.name, 'workspace status.name'),
+      status: oneOf(o.status, ['active', 'disabled'] as const, 'workspace status.status'),
+      approval: oneOf(o.approval, ['approved', 'pending'] as const, 'workspace status.approval'),
+      projectQuota: quota as number | null,
+      projectCount: o.projectCount as number,
+    };
+  });
+}
+
+export function normalizeRoleRequest(v: unknown): RoleRequest {
+  const o = obj(v, 'role request');
+  const subject = obj(o.subject, 'role request.subject');
+  return {
+    id: str(o.id, 'role request.id'),
+    status: oneOf(o.status, ['PENDING', 'APPROVED', 'DECLINED', 'CANCELLED'] as const, 'role request.status'),
+    workspace: str(o.workspace, 'role request.workspace'),
+    ...(o.project ? { project: str(o.project, 'role request.project') } : {}),
+    bindingName: str(o.bindingName, 'role request.bindingName'),
+    subjectKind: oneOf(subject.kind, ['User', 'Group'] as const, 'role request.subject.kind'),
+    subject: str(subject.name, 'role request.subject.name'),
+    role: str(o.role, 'role request.role'),
+    requestedBy: str(o.requestedBy, 'role request.requestedBy'),
+    requestedAt: str(o.requestedAt, 'role request.requestedAt'),
+    approvals: stringList(o.approvals, 'role request.approvals'),
+  };
+}
+
+export function normalizeRoleRequests(v: unknown): RoleRequest[] {
+  return list(v, 'roleRequests', 'role requests').map(normalizeRoleRequest);
+}
+
+export function normalizeEvents(v: unknown): WorkspaceEvent[] {
+  return list(v, 'events', 'events').map((item) => {
+    const o = obj(item, 'event');
+    return {
+      type: str(o.type, 'event.type'),
+      actor: str(o.actor, 'event.actor'),
+      at: str(o.at, 'event.at'),
+      ...(typeof o.project === 'string' ? { project: o.project } : {}),
+      details: obj(o.details ?? {}, 'event.details'),
+    };
+  });
+}
+
+export function normalizeClock(v: unknown): Date {
+  const at = new Date(str(obj(v, 'clock').now, 'clock.now'));
+  if (Number.isNaN(at.getTime())) throw new ShapeError('clock.now is not a date-time');
+  return at;
 }
 
 // Request bodies, with apiVersion and kind as meshStack's own Terraform provider sends them.
