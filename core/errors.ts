@@ -87,7 +87,7 @@ export function isUsageError(x: unknown): x is MeshformError {
 
 export const messages = {
   fileNotFound: (file: string, what: string, hint: string) => `${what} ${file} does not exist. ${hint}`,
-  fileNotJson: (file: string, detail: string) => `${file} is not valid JSON: ${detail}`,
+  fileNotJson: (detail: string) => `not valid JSON: ${detail}`,
   appFailed: (cmd: string, code: number | null, stderrTail: string) =>
     `the CDKTF app \`${cmd}\` exited with code ${code}.${stderrTail ? `\n${stderrTail}` : ''}`,
   noApp: () => 'no app to synthesize: pass --app "<command>" or run in a directory whose cdktf.json has an "app" entry.',

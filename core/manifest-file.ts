@@ -22,7 +22,7 @@ export function parseJsonFile(file: string, what: string, hint: string): unknown
   try {
     return JSON.parse(text);
   } catch (e) {
-    throw new InvalidFileError(file, what, [{ path: '$', rule: 'json', message: messages.fileNotJson(file, (e as Error).message) }]);
+    throw new InvalidFileError(file, `meshform ${what}`, [{ path: '$', rule: 'json', message: messages.fileNotJson((e as Error).message) }]);
   }
 }
 

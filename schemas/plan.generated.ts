@@ -38,6 +38,10 @@ export interface Plan {
     message: string;
   }[];
   warnings: string[];
+  /**
+   * Written by `meshform plan --out`: the SHA-256 of the canonical plan without this field. apply refuses a saved plan whose content no longer matches it (changed or damaged after it was written).
+   */
+  checksum?: string;
   summary: {
     add: number;
     change: number;

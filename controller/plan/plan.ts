@@ -231,6 +231,10 @@ function checkBindings(
   }
   const caller = live.caller;
   const steps = bindings.steps;
+  const callerRoles = caller ? caller.workspaces[name] ?? [] : [];
+  if (caller && !caller.partner && ws && steps.length && !callerRoles.includes(OWNER) && !callerRoles.includes(MANAGER)) {
+    refuse('caller-rights', `${caller.username} holds ${callerRoles.length ? callerRoles.join(' and ') : 'no role'} in "${name}": only its Workspace Owners and Managers (or a partner) manage access; apply this workspace with such a key`);
+  }
   if (caller && !caller.partner && ws) {
     const ownerGrantsBlocked = steps.some((s) => s.action === 'create' && s.binding?.role === OWNER) && ownersBefore > 0 && !(caller.workspaces[name] ?? []).includes(OWNER);
     if (ownerGrantsBlocked) refuse('owner-grant-rights', `only a Workspace Owner may assign the Owner role in "${name}" while it has one, and ${caller.username} is not an Owner there`);

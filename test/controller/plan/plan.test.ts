@@ -219,6 +219,16 @@ describe('plan', () => {
       const l = live([liveWs('a', [lb('a', 'alice', OWNER), lb('a', 'bob', MANAGER)])], { caller: manager, ...extra });
       expect(rules(plan(d, l, OPTIONS, NOW))).toEqual(expected);
     });
+
+    test.each([
+      ['a Member whose plan grants a role', [binding(OWNER, user('alice')), binding(MEMBER, user('dave')), binding(MEMBER, user('erin'))], ['caller-rights']],
+      ['a Member whose plan has nothing to do', [binding(OWNER, user('alice')), binding(MEMBER, user('dave'))], []],
+    ])('%s (caller is only a Member)', (_name, bindings, expected) => {
+      const l = live([liveWs('a', [lb('a', 'alice', OWNER), lb('a', 'dave', MEMBER)])], { caller: asCaller('dave', { a: [MEMBER] }) });
+      const p = plan(desired([workspace('a', bindings)]), l, OPTIONS, NOW);
+      expect(rules(p)).toEqual(expected);
+      if (expected.length) expect(p.refusals[0].message).toBe('dave holds Workspace Member in "a": only its Workspace Owners and Managers (or a partner) manage access; apply this workspace with such a key');
+    });
   });
 
   describe('workspace states', () => {
