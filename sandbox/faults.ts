@@ -1,11 +1,13 @@
 /**
  * Fault injection for the meshObject API: latency, 429 with Retry-After, 500/503, dropped
- * connections and hung requests, at a rate, from a seeded generator so runs repeat.
+ * connections, hung requests, and lost responses (the request is processed, then the connection is
+ * dropped: the client cannot tell whether it took effect), at a rate, from a seeded generator so
+ * runs repeat.
  */
 import { badRequest } from './problem';
 
-export type FaultKind = '429' | '500' | '502' | '503' | '504' | 'drop' | 'timeout';
-const KINDS: FaultKind[] = ['429', '500', '502', '503', '504', 'drop', 'timeout'];
+export type FaultKind = '429' | '500' | '502' | '503' | '504' | 'drop' | 'timeout' | 'drop-response';
+const KINDS: FaultKind[] = ['429', '500', '502', '503', '504', 'drop', 'timeout', 'drop-response'];
 
 export interface FaultConfig {
   /** Probability in [0, 1] that a request gets a fault. */

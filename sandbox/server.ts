@@ -54,12 +54,17 @@ function sleep(ms: number): Promise<void> {
 
 /** Faults apply to the platform API (login and meshObjects), never to /mesh/info or the extensions. */
 function installFaults(app: FastifyInstance, faults: FaultInjector): void {
+  const loseResponse = new WeakSet<FastifyRequest>();
   app.addHook('onRequest', async (req: FastifyRequest, reply: FastifyReply) => {
     const path = req.url.split('?')[0];
     if (!path.startsWith('/api/')) return;
     const { latencyMs, fault } = faults.decide(req.method, path);
     if (latencyMs) await sleep(latencyMs);
     if (!fault) return;
+    if (fault === 'drop-response') {
+      loseResponse.add(req);
+      return;
+    }
     if (fault === 'drop' || fault === 'timeout') {
       if (fault === 'timeout') await sleep(faults.current.timeoutMs);
       reply.hijack();
@@ -69,6 +74,13 @@ function installFaults(app: FastifyInstance, faults: FaultInjector): void {
     const status = Number(fault);
     if (status === 429) reply.header('Retry-After', String(faults.current.retryAfterSeconds));
     return reply.status(status).type('application/json').send(problemBody(status, `injected fault ${fault}`, path, new Date()));
+  });
+  // The handler ran and committed; the client never hears of it.
+  app.addHook('onSend', async (req: FastifyRequest, reply: FastifyReply, payload: unknown) => {
+    if (!loseResponse.has(req)) return payload;
+    reply.hijack();
+    req.raw.socket.destroy();
+    return payload;
   });
 }
 

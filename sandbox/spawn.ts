@@ -17,6 +17,8 @@ export interface SandboxProcess {
   readonly child: ChildProcess;
   /** Peak resident memory of the sandbox process so far, in MB (Linux; undefined elsewhere). */
   peakRssMb(): number | undefined;
+  /** Everything the process wrote to stdout and stderr so far. */
+  output(): string;
   /** Stops it like Ctrl-C and waits for the exit. */
   close(): Promise<void>;
 }
@@ -46,6 +48,7 @@ export async function spawnSandbox(dataDir: string, args: string[] = [], startTi
     url,
     dataDir,
     child,
+    output: () => `${out}${err}`,
     peakRssMb: () => {
       try {
         const m = /VmHWM:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${child.pid}/status`, 'utf8'));

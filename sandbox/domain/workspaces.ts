@@ -29,9 +29,10 @@ export async function createWorkspace(tx: Tx, p: Principal, body: unknown, now: 
     `insert into workspaces (name, display_name, tags, platform_builder_access, approved, created_on) values ($1, $2, $3, $4, $5, $6) returning *`,
     [name, displayName, wsTags, optBool(body, 'spec.platformBuilderAccessEnabled') ?? false, approved, now.toISOString()],
   );
-  await recordEvent(tx, { workspace: name, type: p.isPartner ? 'CUSTOMER_CREATED' : 'CUSTOMER_REGISTERED', actor: p.username, at: now, details: { displayName, tags: wsTags } });
+  // Self-service registration: the registering user becomes the workspace's Owner (in the event too, so history replays to state).
+  const registrant = p.isPartner ? {} : { subjectKind: 'user', subject: p.username, role: OWNER, added: true };
+  await recordEvent(tx, { workspace: name, type: p.isPartner ? 'CUSTOMER_CREATED' : 'CUSTOMER_REGISTERED', actor: p.username, at: now, details: { displayName, tags: wsTags, ...registrant } });
   if (!p.isPartner) {
-    // Self-service registration: the registering user becomes the workspace's Owner.
     await tx.query(`insert into workspace_bindings (name, subject_kind, workspace, role, subject, created_on) values ($1, 'user', $2, $3, $4, $5)`, [
       `${name}-registrant`,
       name,
@@ -139,7 +140,7 @@ export async function addMyself(tx: Tx, p: Principal, name: string, now: Date): 
       p.username,
       now.toISOString(),
     ]);
-    await recordEvent(tx, { workspace: name, type: 'USER_ASSIGNED_HIMSELF', actor: p.username, at: now, details: { role } });
+    await recordEvent(tx, { workspace: name, type: 'USER_ASSIGNED_HIMSELF', actor: p.username, at: now, details: { subjectKind: 'user', subject: p.username, role, added: true } });
   }
   return { role };
 }

@@ -38,6 +38,16 @@ describe('sandbox fault injection', () => {
     expect(await statuses(2)).toEqual(['ECONNRESET', 'ECONNRESET']);
   });
 
+  test('a lost response: the request is carried out, but the client only sees the connection drop', async () => {
+    await f.as(PARTNER).login();
+    await f.as(PARTNER).ext('PUT', '/faults', { rate: 1, kinds: ['drop-response'], routes: '^POST /api/meshobjects/meshworkspaces$' });
+    const sent = await f.as(PARTNER).createWorkspace('lost-response').catch((e: { code?: string }) => e.code);
+    expect(sent).toBe('ECONNRESET');
+    await f.as(PARTNER).ext('PUT', '/faults', { rate: 0 });
+    expect((await f.as(PARTNER).mesh('workspace', 'GET', '/meshworkspaces/lost-response')).status).toBe(200);
+    expect((await f.as(PARTNER).createWorkspace('lost-response')).status).toBe(409);
+  });
+
   test('the same seed gives the same sequence of faults', async () => {
     const config = { rate: 0.5, kinds: ['500', '503'], seed: 42, routes: '^GET /api/meshobjects' };
     await f.as(PARTNER).ext('PUT', '/faults', config);
