@@ -54,3 +54,24 @@ export function desired(workspaces: Workspace[], extra: Partial<DesiredState> = 
 export const OWNER = 'Workspace Owner';
 export const MANAGER = 'Workspace Manager';
 export const MEMBER = 'Workspace Member';
+
+const TEAM_USERS = ['alice', 'bob', 'carol', 'dave', 'erin'];
+
+/**
+ * An estate of `count` team workspaces `<prefix>-<i>`: an Owner, two Managers, three Members, and a
+ * dev and a prod project with two project roles each (ten bindings per workspace), with tags.
+ */
+export function teamEstate(count: number, prefix = 'team', extra: { ownerShift?: number } = {}): DesiredState {
+  const list: Workspace[] = [];
+  for (let i = 0; i < count; i++) {
+    const name = `${prefix}-${i}`;
+    const u = (k: number) => user(TEAM_USERS[(i + k + (k === 0 ? extra.ownerShift ?? 0 : 0)) % TEAM_USERS.length]);
+    list.push(
+      workspace(name, [binding(OWNER, u(0)), binding(MANAGER, u(1)), binding(MANAGER, u(2)), binding(MEMBER, u(2)), binding(MEMBER, u(3)), binding(MEMBER, u(4))], {
+        tags: { costCenter: [String(4000 + i)] },
+        projects: ['dev', 'prod'].map((env) => project(name, `${name}-${env}`, [binding('Project Admin', u(1)), binding(env === 'dev' ? 'Project User' : 'Project Reader', u(2))], { tags: { environment: [env] } })),
+      }),
+    );
+  }
+  return desired(list);
+}

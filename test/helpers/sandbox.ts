@@ -3,6 +3,7 @@ import axios, { type AxiosInstance } from 'axios';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { isLoopbackUrl } from '../../controller/client/connection';
 import { type SandboxProcess, spawnSandbox } from '../../sandbox/spawn';
 
 export { type SandboxProcess, spawnSandbox };
@@ -149,8 +150,18 @@ function safeJson(d: string): unknown {
   }
 }
 
+/**
+ * Tests that write to a platform run only against loopback, as meshStack's own acceptance suites
+ * insist: a misconfigured endpoint must never reach a real platform.
+ */
+export function requireLoopback(url: string): string {
+  if (!isLoopbackUrl(url)) throw new Error(`refusing to run platform-writing tests against ${url}: only loopback endpoints (127.0.0.1, ::1, localhost) are allowed`);
+  return url;
+}
+
 export async function sandboxFixture(args: string[] = [], dataDir: string = freshDataDir()): Promise<SandboxFixture> {
   const sandbox = await spawnSandbox(dataDir, args);
+  requireLoopback(sandbox.url);
   const http = rawHttp(sandbox.url);
   const info = (await http.get('/mesh/info')).data;
   const callers = new Map<string, Caller>();

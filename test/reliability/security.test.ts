@@ -1,0 +1,193 @@
+/**
+ * Security: secrets never reach output, logs, plan files, synthesized files or error messages; the
+ * sandbox refuses missing, expired, forged and tampered tokens and cross-workspace access; a
+ * Workspace Member cannot grant; nobody approves their own 4-eyes request; tokens are refreshed
+ * across a long reconcile; platform-writing tests refuse non-loopback endpoints; lock-out refusals
+ * say how to override them.
+ */
+import { spawn } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { REPO_ROOT, meshform } from '../helpers/cli';
+import { MANAGER, OWNER, binding, desired, user, workspace } from '../helpers/desired';
+import { MEMBER, PARTNER, type SandboxFixture, media, requireLoopback, sandboxFixture } from '../helpers/sandbox';
+
+const BIN = path.join(REPO_ROOT, 'dist', 'bin', 'meshform.js');
+
+describe('security', () => {
+  let f: SandboxFixture;
+  let tmp: string;
+  beforeAll(async () => {
+    f = await sandboxFixture();
+    tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'meshform-sec-'));
+  });
+  afterAll(async () => {
+    await f.sandbox.close();
+    fs.rmSync(tmp, { recursive: true, force: true });
+  });
+
+  const write = (name: string, content: unknown) => {
+    const file = path.join(tmp, name);
+    fs.writeFileSync(file, JSON.stringify(content));
+    return file;
+  };
+
+  test('no secret or token in stdout, stderr, plan files, synthesized files, sandbox logs or error messages', async () => {
+    // GIVEN a platform of its own (its log is read at the end), explicit credentials as CI passes them, and a bearer token
+    const own = await sandboxFixture();
+    const ownSecrets = Object.values((await own.http.get('/mesh/info')).data.devLocalCredentials.apiKeys as Record<string, { clientSecret: string }>).map((v) => v.clientSecret);
+    const secret = (await own.http.get('/mesh/info')).data.devLocalCredentials.apiKeys[PARTNER].clientSecret as string;
+    const token = await own.as(PARTNER).login();
+    const wrongSecret = `${secret}-wrong`;
+    const key = { MESHSTACK_ENDPOINT: own.sandbox.url, MESHSTACK_API_KEY: PARTNER, MESHSTACK_API_SECRET: secret, MESHSTACK_API_TOKEN: '' };
+    const outputs: string[] = [];
+    const run = async (args: string[], env: Record<string, string>) => {
+      const r = await meshform(args, { cwd: REPO_ROOT, env });
+      outputs.push(r.stdout, r.stderr);
+      return r;
+    };
+    const out = path.join(tmp, 'out');
+    const planFile = path.join(tmp, 'plan.json');
+    const manifest = path.join(out, 'meshform.json');
+
+    // WHEN meshform runs every command, through success and every kind of failure
+    expect((await run(['synth', '--out', out], key)).code).toBe(0);
+    expect((await run(['plan', '--manifest', manifest, '--out', planFile], key)).code).toBe(0);
+    expect((await run(['plan', '--manifest', manifest, '--format', 'json'], key)).code).toBe(0);
+    expect((await run(['plan', '--manifest', manifest, '--format', 'markdown'], key)).code).toBe(0);
+    expect((await run(['apply', planFile], key)).code).toBe(0);
+    expect((await run(['apply', planFile], key)).code).toBe(1); // stale now
+    expect((await run(['requests', 'list', '--format', 'json'], key)).code).toBe(0);
+    expect((await run(['reconcile', '--once', '--manifest', manifest], { ...key, MESHSTACK_API_KEY: '', MESHSTACK_API_SECRET: '', MESHSTACK_API_TOKEN: token })).code).toBe(0);
+    const wrong = await run(['plan', '--manifest', manifest], { ...key, MESHSTACK_API_SECRET: wrongSecret });
+    expect(wrong.code).toBe(1);
+    expect(wrong.stderr).toMatch(/POST \/api\/login failed: 401 Invalid client credentials/);
+    const badToken = await run(['plan', '--manifest', manifest], { ...key, MESHSTACK_API_KEY: '', MESHSTACK_API_SECRET: '', MESHSTACK_API_TOKEN: `${token}x` });
+    expect(badToken.code).toBe(1);
+    const refused = write('three-owners.json', desired([workspace('payments', [binding(OWNER, user('alice')), binding(OWNER, user('bob')), binding(OWNER, user('carol'))])]));
+    expect((await run(['plan', '--manifest', refused], key)).code).toBe(1);
+    expect((await run(['plan', '--manifest', manifest], { ...key, MESHSTACK_ENDPOINT: 'http://127.0.0.1:1', MESHFORM_RETRY_BUDGET: '0s' })).code).toBe(1);
+
+    // THEN none of it carries the secret, the wrong secret, the token or an Authorization header
+    const files = [planFile, ...fs.readdirSync(out).map((x) => path.join(out, x)).filter((x) => fs.statSync(x).isFile())];
+    const haystack = [...outputs, ...files.map((x) => fs.readFileSync(x, 'utf8'))].join('\n');
+    expect(haystack.length).toBeGreaterThan(1000);
+    for (const needle of [secret, wrongSecret, token, token.split('.')[2], 'Bearer ']) expect(haystack).not.toContain(needle);
+    // The sandbox's own log says nothing of them either.
+    await own.sandbox.close();
+    const log = own.sandbox.output();
+    expect(log).toMatch(/listening on/);
+    for (const needle of [...ownSecrets, token]) expect(log).not.toContain(needle);
+  });
+
+  test.each([
+    ['alg "none"', (t: string) => `${Buffer.from(JSON.stringify({ alg: 'none', typ: 'JWT' })).toString('base64url')}.${t.split('.')[1]}.`],
+    ['a payload changed to the partner, signature kept', (t: string) => `${t.split('.')[0]}.${Buffer.from(JSON.stringify({ ...JSON.parse(Buffer.from(t.split('.')[1], 'base64url').toString()), sub: 'partner.admin', cid: PARTNER })).toString('base64url')}.${t.split('.')[2]}`],
+    ['a truncated signature', (t: string) => t.slice(0, -4)],
+  ])('a token with %s is 401', async (_name, forge) => {
+    const token = forge(await f.as('bob').login());
+    const res = await f.http.get('/api/meshobjects/meshworkspaces', { headers: { Accept: media('meshWorkspace', 'v2'), Authorization: `Bearer ${token}` } });
+    expect(res.status).toBe(401);
+  });
+
+  test("a token of another sandbox (another signing key) is 401, and a user never reaches another workspace", async () => {
+    const other = await sandboxFixture();
+    try {
+      const foreign = await other.as(PARTNER).login();
+      expect((await f.http.get('/api/meshobjects/meshworkspaces', { headers: { Accept: media('meshWorkspace', 'v2'), Authorization: `Bearer ${foreign}` } })).status).toBe(401);
+    } finally {
+      await other.sandbox.close();
+    }
+    const partner = f.as(PARTNER);
+    await partner.createWorkspace('sec-a');
+    await partner.createWorkspace('sec-b');
+    expect((await partner.grant('sec-a', 'carol', OWNER)).status).toBe(201);
+    const carol = f.as('carol');
+    expect((await carol.mesh('workspace', 'GET', '/meshworkspaces/sec-b')).status).toBe(403);
+    expect((await carol.grant('sec-b', 'carol', MANAGER)).status).toBe(403);
+    expect((await carol.mesh('wsUserBinding', 'GET', '/meshworkspacebindings/userbindings?workspaceIdentifier=sec-b')).data._embedded.meshWorkspaceUserBindings).toEqual([]);
+  });
+
+  test('a Workspace Member key cannot grant roles: the API says 403, and meshform refuses the plan before any write', async () => {
+    const partner = f.as(PARTNER);
+    await partner.createWorkspace('sec-member');
+    await partner.grant('sec-member', 'alice', OWNER);
+    await partner.grant('sec-member', 'dave', MEMBER);
+    expect((await f.as('dave').grant('sec-member', 'erin', MEMBER)).status).toBe(403);
+    const manifest = write('member.json', desired([workspace('sec-member', [binding(OWNER, user('alice')), binding(MEMBER, user('dave')), binding(MEMBER, user('erin'))])]));
+    const run = await meshform(['apply', '--manifest', manifest, '--auto-approve'], { cwd: tmp, env: { MESHSTACK_ENDPOINT: f.sandbox.url, MESHSTACK_API_KEY: 'dave', MESHSTACK_API_SECRET: '', MESHSTACK_API_TOKEN: '' } });
+    expect(run.code).toBe(3);
+    expect(run.stdout).toMatch(/dave holds Workspace Member in "sec-member": only its Workspace Owners and Managers \(or a partner\) manage access/);
+    expect(await partner.workspaceBindings('sec-member')).toHaveLength(2);
+  });
+
+  test('the requester never approves their own 4-eyes request: not through the API, not through meshform', async () => {
+    const partner = f.as(PARTNER);
+    await partner.ext('PUT', '/settings', { fourEyes: { enabled: true, minApprovalCount: 2 } });
+    try {
+      await partner.createWorkspace('sec-4eyes');
+      await partner.grant('sec-4eyes', 'alice', OWNER);
+      await partner.grant('sec-4eyes', 'bob', MANAGER);
+      const pending = await f.as('bob').grant('sec-4eyes', 'erin', MEMBER);
+      expect(pending.status).toBe(202);
+      const id = pending.data.pendingRequest.id as string;
+      expect((await f.as('bob').ext('POST', `/role-requests/${id}/approve`)).status).toBe(403);
+      const run = await meshform(['requests', 'approve', id], { cwd: tmp, env: { MESHSTACK_ENDPOINT: f.sandbox.url, MESHSTACK_API_KEY: 'bob', MESHSTACK_API_SECRET: '', MESHSTACK_API_TOKEN: '' } });
+      expect(run.code).toBe(1);
+      expect(run.stderr).toMatch(/403 .*own/);
+      expect((await partner.ext('GET', `/role-requests?workspaceIdentifier=sec-4eyes&status=PENDING`)).data.roleRequests).toHaveLength(1);
+    } finally {
+      await partner.ext('PUT', '/settings', { fourEyes: { enabled: false, minApprovalCount: 2 } });
+    }
+  });
+
+  test('a long reconcile keeps working across token expiries (tokens live 2 s here)', async () => {
+    const short = await sandboxFixture(['--token-ttl', '2']);
+    try {
+      const manifest = write('reconcile.json', desired([workspace('sec-loop', [binding(OWNER, user('alice'))])]));
+      const child = spawn(process.execPath, [BIN, 'reconcile', '--manifest', manifest, '--interval', '1s'], {
+        env: { ...process.env, MESHSTACK_ENDPOINT: short.sandbox.url, MESHSTACK_API_KEY: PARTNER, MESHSTACK_API_SECRET: '', MESHSTACK_API_TOKEN: '' },
+      });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (d) => (stdout += d));
+      child.stderr.on('data', (d) => (stderr += d));
+      const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
+      await new Promise((r) => setTimeout(r, 7000));
+      child.kill('SIGINT');
+      expect(await exited).toBe(0);
+      expect(stderr).toBe('');
+      const passes = stdout.split('\n').filter((l) => /^\[.+\] (no changes|changes found)/.test(l));
+      expect(passes.length).toBeGreaterThanOrEqual(4);
+      expect(passes.slice(1).every((l) => / no changes\.$/.test(l))).toBe(true);
+    } finally {
+      await short.sandbox.close();
+    }
+  }, 30_000);
+
+  test.each([['https://meshstack.example.com'], ['http://10.0.0.5:8080'], ['http://0.0.0.0:8080']])('platform-writing tests refuse %s', (url) => {
+    expect(() => requireLoopback(url)).toThrow(/refusing to run platform-writing tests against .+: only loopback endpoints/);
+  });
+
+  test('lock-out: removing your own rights or the last Owner is refused with the flag that allows it', async () => {
+    const partner = f.as(PARTNER);
+    await partner.createWorkspace('sec-lock');
+    await partner.grant('sec-lock', 'alice', OWNER);
+    await partner.grant('sec-lock', 'bob', MANAGER);
+    const env = { MESHSTACK_ENDPOINT: f.sandbox.url, MESHSTACK_API_KEY: 'bob', MESHSTACK_API_SECRET: '', MESHSTACK_API_TOKEN: '' };
+    // bob's manifest drops bob himself
+    const selfLockout = write('lock-self.json', desired([workspace('sec-lock', [binding(OWNER, user('alice'))])]));
+    const refused = await meshform(['plan', '--manifest', selfLockout], { cwd: tmp, env });
+    expect(refused.code).toBe(3);
+    expect(refused.stdout).toMatch(/removes the caller's own Workspace Manager role in "sec-lock" \(bob\).+pass --allow-self-lockout if that is intended/);
+    expect((await meshform(['plan', '--manifest', selfLockout, '--allow-self-lockout'], { cwd: tmp, env })).code).toBe(0);
+    // the partner's manifest drops the only Owner
+    const lastOwner = write('lock-owner.json', desired([workspace('sec-lock', [binding(MANAGER, user('bob'))])]));
+    const partnerEnv = { ...env, MESHSTACK_API_KEY: PARTNER };
+    const noOwner = await meshform(['plan', '--manifest', lastOwner], { cwd: tmp, env: partnerEnv });
+    expect(noOwner.code).toBe(3);
+    expect(noOwner.stdout).toMatch(/removes the last Workspace Owner of "sec-lock".+pass --allow-last-owner-removal if that is intended/);
+    expect((await meshform(['plan', '--manifest', lastOwner, '--allow-last-owner-removal'], { cwd: tmp, env: partnerEnv })).code).toBe(0);
+  });
+});
