@@ -46,7 +46,8 @@ export function liveCounts(live: LiveState): LiveCounts {
  * bindings as meshStack offers them, per project (user and group bindings, one page each).
  */
 export function observeLowerBound(c: LiveCounts): number {
-  const collections = pages(c.tagDefinitions) + pages(c.workspaces) + pages(c.projects) + pages(c.workspaceUserBindings) + pages(c.workspaceGroupBindings) + pages(c.users);
+  // Users are read only where the manifest invites someone by e-mail.
+  const collections = pages(c.tagDefinitions) + pages(c.workspaces) + pages(c.projects) + pages(c.workspaceUserBindings) + pages(c.workspaceGroupBindings) + (c.users ? pages(c.users) : 0);
   return SINGLETONS + collections + 2 * c.projects;
 }
 

@@ -1,8 +1,6 @@
 import * as path from 'path';
 import type { Command } from 'commander';
 import { UsageError } from '../../core/errors';
-import { readSeedFile } from '../../sandbox/seed';
-import { startSandbox } from '../../sandbox/server';
 import { type CliContext, ExitCode } from './context';
 
 interface SandboxFlags {
@@ -46,6 +44,8 @@ export function registerSandbox(program: Command, ctx: CliContext, setExit: (cod
     .option('--seed <file.yaml>', 'principals, API keys, groups and settings for a new data dir')
     .option('--token-ttl <seconds>', 'bearer token lifetime', '300')
     .action(async (flags: SandboxFlags) => {
+      // Loaded here, not at start-up: every other command (and each Terraform anchor) starts without fastify and PGlite.
+      const [{ startSandbox }, { readSeedFile }] = await Promise.all([import('../../sandbox/server'), import('../../sandbox/seed')]);
       const sandbox = await startSandbox({
         port: positiveInt(flags.port, '--port'),
         host: flags.host,

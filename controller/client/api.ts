@@ -28,16 +28,24 @@ export interface WorkspaceApi {
   delete(name: string, reason: string): Promise<void>;
 }
 
+/** Narrows a list to one workspace (the platform filters where its API can). */
+export interface WorkspaceFilter {
+  readonly workspace?: string;
+}
+
 export interface ProjectApi {
-  list(): Promise<LiveProject[]>;
+  list(filter?: WorkspaceFilter): Promise<LiveProject[]>;
   create(p: LiveProject): Promise<void>;
   update(p: LiveProject): Promise<void>;
   delete(workspace: string, name: string): Promise<void>;
 }
 
 export interface BindingApi {
-  /** All workspace bindings (users and groups) the caller can see. */
-  listWorkspaceBindings(): Promise<LiveBinding[]>;
+  /**
+   * Workspace bindings (users and groups) the caller can see, of one workspace with a filter. meshStack
+   * filters user bindings by workspace but not group bindings: those are listed whole and filtered here.
+   */
+  listWorkspaceBindings(filter?: WorkspaceFilter): Promise<LiveBinding[]>;
   /** The bindings of one project (meshStack lists project bindings per project only). */
   listProjectBindings(workspace: string, project: string): Promise<LiveBinding[]>;
   create(b: BindingRequest): Promise<CreateOutcome>;

@@ -7,7 +7,7 @@
 import { isExpired, parseExpiry } from '../../core/expiry';
 import { ApiError } from '../../core/errors';
 import type { TagDefinition } from '../../schemas/desired-state.generated';
-import { type ApiClient, RequestStats } from './api';
+import { type ApiClient, RequestStats, type WorkspaceFilter } from './api';
 import type { BindingRequest, Capability, CreateOutcome, LiveBinding, LiveProject, LiveUser, LiveWorkspace, RoleRequest, WorkspaceEvent, WorkspaceStatus } from './types';
 
 const OWNER = 'Workspace Owner';
@@ -250,7 +250,7 @@ export class FakeApiClient implements ApiClient {
   };
 
   public readonly projects = {
-    list: async () => this.readList(this.platform.allProjects().filter((p) => this.visible(p.workspace))),
+    list: async (filter: WorkspaceFilter = {}) => this.readList((filter.workspace ? this.platform.projectsOf(filter.workspace) : this.platform.allProjects()).filter((p) => this.visible(p.workspace))),
     create: async (p: LiveProject) => {
       this.write('POST');
       this.requireManager(p.workspace, 'meshprojects');
@@ -273,7 +273,14 @@ export class FakeApiClient implements ApiClient {
   };
 
   public readonly bindings = {
-    listWorkspaceBindings: async () => this.readList(this.platform.allWorkspaceBindings().filter((b) => this.visible(b.workspace)), (b) => b.subjectKind),
+    listWorkspaceBindings: async (filter: WorkspaceFilter = {}) => {
+      if (!filter.workspace) return this.readList(this.platform.allWorkspaceBindings().filter((b) => this.visible(b.workspace)), (b) => b.subjectKind);
+      // As over HTTP: user bindings filtered by the platform, group bindings listed whole.
+      const visible = this.platform.allWorkspaceBindings().filter((b) => this.visible(b.workspace));
+      const users = this.readList(visible.filter((b) => b.subjectKind === 'User' && b.workspace === filter.workspace));
+      const groups = this.readList(visible.filter((b) => b.subjectKind === 'Group'));
+      return [...users, ...groups.filter((b) => b.workspace === filter.workspace)];
+    },
     listProjectBindings: async (workspace: string, project: string) => this.readList(this.platform.projectBindings(workspace, project), (b) => b.subjectKind),
     create: async (b: BindingRequest): Promise<CreateOutcome> => {
       this.write('POST');

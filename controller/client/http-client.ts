@@ -6,7 +6,7 @@
 import axios, { type AxiosInstance, type AxiosResponse } from 'axios';
 import { ApiError, MalformedResponseError, UsageError, isApiError, isMeshformError } from '../../core/errors';
 import type { TagDefinition } from '../../schemas/desired-state.generated';
-import { type ApiClient, RequestStats } from './api';
+import { type ApiClient, RequestStats, type WorkspaceFilter } from './api';
 import { DEFAULT_RETRY, type RetryPolicy, parseRetryAfter, withRetry } from './retry';
 import type { BindingRequest, Capability, CreateOutcome, LiveBinding } from './types';
 import {
@@ -248,7 +248,7 @@ export class HttpApiClient implements ApiClient {
   };
 
   public readonly projects = {
-    list: () => this.list(`${API}/meshprojects`, 'meshProject', 'v2', 'meshProjects', normalizeProject),
+    list: (filter: WorkspaceFilter = {}) => this.list(`${API}/meshprojects`, 'meshProject', 'v2', 'meshProjects', normalizeProject, filter.workspace ? { workspaceIdentifier: filter.workspace } : {}),
     create: async (p: Parameters<ApiClient['projects']['create']>[0]) => {
       await this.createOrCompare(`${API}/meshprojects`, media('meshProject', 'v2'), projectBody(p), async () => {
         const { status } = await this.send({ method: 'GET', path: `${API}/meshprojects/${p.workspace}.${p.name}`, media: media('meshProject', 'v2'), accept: [404] });
@@ -264,9 +264,9 @@ export class HttpApiClient implements ApiClient {
   };
 
   public readonly bindings = {
-    listWorkspaceBindings: async (): Promise<LiveBinding[]> => [
-      ...(await this.list(`${API}/meshworkspacebindings/userbindings`, 'meshWorkspaceUserBinding', 'v2', 'meshWorkspaceUserBindings', normalizeBinding)),
-      ...(await this.list(`${API}/meshworkspacebindings/groupbindings`, 'meshWorkspaceGroupBinding', 'v2', 'meshWorkspaceGroupBindings', normalizeBinding)),
+    listWorkspaceBindings: async (filter: WorkspaceFilter = {}): Promise<LiveBinding[]> => [
+      ...(await this.list(`${API}/meshworkspacebindings/userbindings`, 'meshWorkspaceUserBinding', 'v2', 'meshWorkspaceUserBindings', normalizeBinding, filter.workspace ? { workspaceIdentifier: filter.workspace } : {})),
+      ...(await this.list(`${API}/meshworkspacebindings/groupbindings`, 'meshWorkspaceGroupBinding', 'v2', 'meshWorkspaceGroupBindings', normalizeBinding)).filter((b) => !filter.workspace || b.workspace === filter.workspace),
     ],
     listProjectBindings: async (workspace: string, project: string): Promise<LiveBinding[]> => {
       const q = { workspaceIdentifier: workspace, projectIdentifier: project };

@@ -1,10 +1,12 @@
 /**
  * observe(): reads everything a plan needs, with paged list calls per collection and never one GET
- * per object (project bindings are listed per project: meshStack has no other way). Read-only.
+ * per object (project bindings are listed per project: meshStack has no other way); a few named
+ * workspaces are read with workspace filters instead, so their cost does not grow with the estate.
+ * Read-only.
  */
 import pLimit from 'p-limit';
 import type { ApiClient } from '../client/api';
-import type { LiveBinding, LiveProject, RoleRequest, WorkspaceStatus } from '../client/types';
+import type { LiveBinding, LiveProject, LiveUser, LiveWorkspace, RoleRequest, WorkspaceStatus } from '../client/types';
 import type { LiveState, LiveWorkspaceState } from './live-state';
 
 export interface ObserveOptions {
@@ -12,8 +14,17 @@ export interface ObserveOptions {
   readonly workspaces: readonly string[] | 'all';
   /** Parallel project-binding lists. @default 4 */
   readonly concurrency?: number;
+  /** Read users (to match invitations by e-mail to the username that accepted them). @default true */
+  readonly users?: boolean;
   readonly now: Date;
 }
+
+/**
+ * Up to this many workspaces are read one by one (by name, and with workspace filters); more are
+ * read with paged lists of everything. A Terraform anchor applies one workspace: its cost must not
+ * grow with the estate.
+ */
+export const TARGETED_OBSERVE_MAX = 20;
 
 function groupBy<T>(items: T[], key: (t: T) => string): Map<string, T[]> {
   const out = new Map<string, T[]>();
@@ -29,14 +40,16 @@ function groupBy<T>(items: T[], key: (t: T) => string): Map<string, T[]> {
 export async function observe(api: ApiClient, options: ObserveOptions): Promise<LiveState> {
   const [info, capabilities] = await Promise.all([api.info(), api.extensions.capabilities()]);
   const has = (c: string) => capabilities.includes(c as never);
+  const targeted = options.workspaces !== 'all' && options.workspaces.length <= TARGETED_OBSERVE_MAX ? options.workspaces : undefined;
+  const perWorkspace = <T>(read: (ws: string) => Promise<T[]>) => Promise.all(targeted!.map(read)).then((lists) => lists.flat());
   const [settings, caller, tagDefinitions, workspaces, projects, workspaceBindings, users, statuses, requests] = await Promise.all([
     has('settings') ? api.extensions.settings() : undefined,
     has('whoami') ? api.extensions.whoami() : undefined,
     api.tagDefinitions.list(),
-    api.workspaces.list(),
-    api.projects.list(),
-    api.bindings.listWorkspaceBindings(),
-    api.users.list(),
+    targeted ? perWorkspace(async (ws) => [await api.workspaces.read(ws)].filter((w): w is LiveWorkspace => w !== undefined)) : api.workspaces.list(),
+    targeted ? perWorkspace((ws) => api.projects.list({ workspace: ws })) : api.projects.list(),
+    targeted ? perWorkspace((ws) => api.bindings.listWorkspaceBindings({ workspace: ws })) : api.bindings.listWorkspaceBindings(),
+    options.users === false ? Promise.resolve([] as LiveUser[]) : api.users.list(),
     has('workspace-status') ? api.extensions.workspaceStatuses() : Promise.resolve([] as WorkspaceStatus[]),
     has('role-requests') ? api.extensions.listRequests({ status: 'PENDING' }) : Promise.resolve([] as RoleRequest[]),
   ]);

@@ -5,6 +5,7 @@
 import { ApiError } from '../../core/errors';
 import { type ApplyReport, apply } from '../../controller/apply/apply';
 import type { ApiClient } from '../../controller/client/api';
+import { TARGETED_OBSERVE_MAX, observe } from '../../controller/observe/observe';
 import { applySavedPlan, hasChanges, planAgainst } from '../../controller/run';
 import type { DesiredState } from '../../schemas/desired-state.generated';
 import type { Plan } from '../../schemas/plan.generated';
@@ -204,5 +205,25 @@ describe.each(PLATFORMS)('controller cycle against the %s', (_name, make) => {
     await converge(gone);
     const after = await planFor(gone);
     expect(after.workspaces[0]).toMatchObject({ state: 'absent', steps: [], notes: ['declared for deletion and already gone'] });
+  });
+  test('observing a few workspaces reads them by name and filter: the same state, and a cost that does not grow with the estate', async () => {
+    // GIVEN one workspace with a group binding (groups live in their workspace), observed before and after 25 others appear
+    const one = desired([workspace('payments', [binding(OWNER, user('alice')), binding(MEMBER, group('payments-devs'))], { projects: [project('payments', 'web', [binding('Project User', user('alice'))])] })]);
+    await converge(one);
+    const cost = async () => {
+      const api = platform.client(PARTNER);
+      const before = api.stats.total;
+      const live = await observe(api, { workspaces: ['payments'], now: await platform.now() });
+      return { live, requests: api.stats.total - before };
+    };
+    const small = await cost();
+    await converge(desired(Array.from({ length: 25 }, (_, i) => workspace(`cy-other-${i}`, [binding(OWNER, user('bob'))], { projects: [project(`cy-other-${i}`, 'p')] }))));
+    const large = await cost();
+    // THEN the state is what a full observe sees, at the same number of requests
+    const full = await observe(platform.client(PARTNER), { workspaces: [...Array.from({ length: TARGETED_OBSERVE_MAX + 1 }, (_, i) => `cy-none-${i}`), 'payments'], now: await platform.now() });
+    expect(large.live.workspaces.payments).toEqual(full.workspaces.payments);
+    expect(large.live.workspaces.payments.bindings.map((b) => b.subject).sort()).toEqual(['alice', 'payments-devs']);
+    expect(Object.keys(large.live.workspaces.payments.projects)).toEqual(['web']);
+    expect(large.requests).toBe(small.requests);
   });
 });
