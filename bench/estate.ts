@@ -5,7 +5,7 @@
  */
 import type { Construct } from 'constructs';
 import { App } from '../constructs/cdktf';
-import { MeshStack, ProjectRole, TagDefinition, TagValueType, User, Workspace, WorkspaceRole } from '../constructs';
+import { MeshStack, type MeshStackProps, ProjectRole, TagDefinition, TagValueType, User, Workspace, WorkspaceRole } from '../constructs';
 import type { DesiredState } from '../schemas/desired-state.generated';
 
 /** The sandbox's and the fake's seeded users. */
@@ -15,8 +15,8 @@ const UNITS: [string, ...string[]] = ['retail', 'payments', 'logistics'];
 export const workspaceName = (i: number) => `team-${String(i).padStart(5, '0')}`;
 
 export class EstateStack extends MeshStack {
-  constructor(scope: Construct, id: string, workspaces: number) {
-    super(scope, id);
+  constructor(scope: Construct, id: string, workspaces: number, props: MeshStackProps = {}) {
+    super(scope, id, props);
     new TagDefinition(this, 'CostCenter', { targetKind: 'meshWorkspace', key: 'costCenter', valueType: TagValueType.string({ validationRegex: '^[0-9]{4}$' }), mandatory: true });
     new TagDefinition(this, 'BusinessUnit', { targetKind: 'meshWorkspace', key: 'businessUnit', valueType: TagValueType.singleSelect(UNITS), restricted: true });
     new TagDefinition(this, 'Environment', { targetKind: 'meshProject', key: 'environment', valueType: TagValueType.singleSelect(['dev', 'prod']), mandatory: true });

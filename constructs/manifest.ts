@@ -32,7 +32,8 @@ export interface ManifestProps {
    */
   readonly anchorScope?: AnchorScope;
   /**
-   * The command the anchors' local-exec provisioner uses to run meshform.
+   * The command the anchors' local-exec provisioner uses to run meshform: the default of the
+   * Terraform variable `meshform_command`, which `TF_VAR_meshform_command` overrides per machine.
    * @default 'npx --no-install meshform'
    */
   readonly command?: string;

@@ -65,11 +65,30 @@ export interface AnchorOptions {
   readonly trigger: string;
 }
 
+/**
+ * The command as a variable whose default is the construct's `command`: CI can point it at a faster
+ * entry point (TF_VAR_meshform_command="node /path/to/meshform.js") without a machine-specific path
+ * in the synthesized file. Created once per stack.
+ */
+function commandVariable(stack: TerraformStack, command: string): string {
+  const existing = stack.node.tryFindChild(COMMAND_VARIABLE) as TerraformVariable | undefined;
+  const variable =
+    existing ??
+    new TerraformVariable(stack, COMMAND_VARIABLE, {
+      type: 'string',
+      default: command,
+      description: 'How the anchors run meshform; `node <path>/dist/bin/meshform.js` starts faster than npx',
+    });
+  return variable.stringValue;
+}
+
+const COMMAND_VARIABLE = 'meshform_command';
+
 export function createAnchor(scope: Construct, id: string, options: AnchorOptions): TerraformResource {
   const stack = TerraformStack.of(scope);
   const provisioner: LocalExecProvisioner = {
     type: 'local-exec',
-    command: `${options.command} apply --manifest "\${path.module}/meshform.json"${options.workspaceName ? ` --workspace ${options.workspaceName}` : ''} --auto-approve`,
+    command: `${commandVariable(stack, options.command)} apply --manifest "\${path.module}/meshform.json"${options.workspaceName ? ` --workspace ${options.workspaceName}` : ''} --auto-approve`,
     environment: connectionEnvironment(stack),
   };
   if (options.kind === AnchorKind.NULL_RESOURCE) {

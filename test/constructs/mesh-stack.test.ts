@@ -24,7 +24,9 @@ describe('MeshStack', () => {
     const anchors = Object.values(terraform.resource.terraform_data) as any[];
     expect(anchors).toHaveLength(2);
     const exec = anchors[0].provisioner[0]['local-exec'];
-    expect(exec.command).toBe('npx --no-install meshform apply --manifest "${path.module}/meshform.json" --workspace a --auto-approve');
+    expect(exec.command).toBe('${var.meshform_command} apply --manifest "${path.module}/meshform.json" --workspace a --auto-approve');
+    // The command is a variable, so a machine can run a faster entry point without changing the file.
+    expect(terraform.variable.meshform_command).toMatchObject({ type: 'string', default: 'npx --no-install meshform' });
     expect(exec.environment).toEqual({
       MESHSTACK_ENDPOINT: '${var.meshstack_endpoint}',
       MESHSTACK_API_KEY: '${var.meshstack_api_key}',
@@ -55,7 +57,8 @@ describe('MeshStack', () => {
     expect(terraform.provider).toHaveProperty('null');
     const anchor = Object.values(terraform.resource.null_resource)[0] as any;
     expect(anchor.triggers.desired_state).toMatch(/^[0-9a-f]{64}$/);
-    expect(anchor.provisioner[0]['local-exec'].command).toMatch(/^node \/opt\/meshform\/bin.js apply /);
+    expect(anchor.provisioner[0]['local-exec'].command).toMatch(/^\$\{var.meshform_command\} apply /);
+    expect(terraform.variable.meshform_command.default).toBe('node /opt/meshform/bin.js');
   });
 
   test('two synths are byte-identical (sorted keys and lists, no timestamps, no absolute paths)', () => {
@@ -141,7 +144,7 @@ describe('anchor scope', () => {
     twoWorkspaces(stack);
     const anchors = Object.values(synthOutputs(stack).terraform.resource.terraform_data) as any[];
     expect(anchors).toHaveLength(1);
-    expect(anchors[0].provisioner[0]['local-exec'].command).toBe('npx --no-install meshform apply --manifest "${path.module}/meshform.json" --auto-approve');
+    expect(anchors[0].provisioner[0]['local-exec'].command).toBe('${var.meshform_command} apply --manifest "${path.module}/meshform.json" --auto-approve');
     expect(anchors[0].triggers_replace).toMatch(/^[0-9a-f]{64}$/);
   });
 });

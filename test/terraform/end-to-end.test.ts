@@ -61,7 +61,9 @@ describeTf(`terraform ${TERRAFORM ?? ''} end to end`, () => {
     expect(plan.stdout).toMatch(/terraform_data\.Beta_\w+ must be replaced/);
     expect(plan.stdout).not.toMatch(/# terraform_data\.Alpha_\w+/);
     expect(plan.stdout).toMatch(/Plan: 1 to add, 0 to change, 1 to destroy\./);
-    const second = terraform(['apply', '-auto-approve', '-input=false'], dir, vars());
+    // The anchors' command is a variable: this apply runs meshform with plain node instead of npx.
+    const second = terraform(['apply', '-auto-approve', '-input=false'], dir, { ...vars(), TF_VAR_meshform_command: `${process.execPath} ${path.join(REPO_ROOT, 'dist', 'bin', 'meshform.js')}` });
+    expect(second.stderr).toBe('');
     expect(second.stdout).toMatch(/Apply complete! Resources: 1 added, 0 changed, 1 destroyed\./);
     expect((await api.workspaces.read('tf-beta'))?.displayName).toBe('Beta renamed');
     const state = fs.readFileSync(path.join(dir, 'terraform.tfstate'), 'utf8');
