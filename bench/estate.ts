@@ -15,7 +15,8 @@ const UNITS: [string, ...string[]] = ['retail', 'payments', 'logistics'];
 export const workspaceName = (i: number) => `team-${String(i).padStart(5, '0')}`;
 
 export class EstateStack extends MeshStack {
-  constructor(scope: Construct, id: string, workspaces: number, props: MeshStackProps = {}) {
+  /** `renameFirst` edits the first workspace's display name: one workspace changed in code. */
+  constructor(scope: Construct, id: string, workspaces: number, props: MeshStackProps = {}, renameFirst = false) {
     super(scope, id, props);
     new TagDefinition(this, 'CostCenter', { targetKind: 'meshWorkspace', key: 'costCenter', valueType: TagValueType.string({ validationRegex: '^[0-9]{4}$' }), mandatory: true });
     new TagDefinition(this, 'BusinessUnit', { targetKind: 'meshWorkspace', key: 'businessUnit', valueType: TagValueType.singleSelect(UNITS), restricted: true });
@@ -24,7 +25,7 @@ export class EstateStack extends MeshStack {
       const u = (k: number) => User.fromUsername(USERS[(i + k) % USERS.length]);
       const ws = new Workspace(this, workspaceName(i), {
         identifier: workspaceName(i),
-        displayName: `Team ${i}`,
+        displayName: `Team ${i}${renameFirst && i === 0 ? ' (renamed)' : ''}`,
         tags: { costCenter: String(4000 + (i % 900)), businessUnit: UNITS[i % UNITS.length] },
         projectQuota: 5,
       });

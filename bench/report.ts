@@ -1,5 +1,6 @@
 /** Benchmark results: the targets they are held to, growth ratios, and the markdown table. */
 import type { StepMeasurement } from './step';
+import type { AnchorTiming } from './terraform-anchors';
 import type { TerraformBaseline } from './terraform-baseline';
 
 export interface Row {
@@ -25,6 +26,7 @@ export interface Results {
   readonly sandbox: Array<{ workspaces: number; peakRssMb?: number; throughput: Record<string, unknown> }>;
   readonly terraform: Array<TerraformBaseline & { workspaces: number; bindings: number }>;
   terraformSkipped?: string;
+  anchors?: { workspaces: number; timings: AnchorTiming[] };
   summary?: Summary;
 }
 
@@ -129,6 +131,16 @@ export function renderMarkdown(r: Results): string {
     );
   } else if (r.terraformSkipped) {
     lines.push('', `Terraform baseline skipped: ${r.terraformSkipped}.`);
+  }
+  if (r.anchors) {
+    lines.push(
+      '',
+      `## Terraform anchors: \`terraform apply\` of ${r.anchors.workspaces} workspaces against the sandbox`,
+      '',
+      '| anchors | meshform command | resources | first apply s | apply after one workspace changed s | anchors replaced |',
+      '|---|---|---:|---:|---:|---:|',
+      ...r.anchors.timings.map((t) => `| ${t.anchors} | \`${t.command}\` | ${t.resources} | ${t.firstApplySeconds} | ${t.oneChangedApplySeconds} | ${t.replacedOnChange} |`),
+    );
   }
   if (r.sandbox.length) {
     lines.push(

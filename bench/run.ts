@@ -19,6 +19,7 @@ import type { DesiredState } from '../schemas/desired-state.generated';
 import { objectCounts } from './estate';
 import { type Results, type Row, renderMarkdown, summarize } from './report';
 import type { StepInput, StepMeasurement } from './step';
+import { timeAnchors } from './terraform-anchors';
 import { timeTerraformPlan } from './terraform-baseline';
 
 const ROOT = packageRoot();
@@ -105,6 +106,11 @@ async function main(): Promise<void> {
     }
   } finally {
     fs.rmSync(work, { recursive: true, force: true });
+  }
+  // Anchor modes under a real `terraform apply` (minutes of process start-ups: not in --quick).
+  if (!opts.quick && opts.terraform && opts.sandbox && !results.terraformSkipped && sizes.includes(100)) {
+    results.anchors = { workspaces: 100, timings: await timeAnchors(100) };
+    for (const t of results.anchors.timings) process.stdout.write(`   100  terraform apply, anchors ${t.anchors} via ${t.command}: first ${t.firstApplySeconds} s, one workspace changed ${t.oneChangedApplySeconds} s (${t.replacedOnChange} replaced)\n`);
   }
   results.summary = summarize(results);
   fs.mkdirSync(outDir, { recursive: true });
