@@ -50,6 +50,7 @@ const LOGIN = '/api/login';
 const EXT = '/sandbox/v1';
 
 const media = (kind: string, version: string) => `application/vnd.meshcloud.api.${kind.toLowerCase()}.${version}.hal+json`;
+const byWorkspace = (f: WorkspaceFilter): Record<string, string> => (f.workspace ? { workspaceIdentifier: f.workspace } : {});
 
 interface Call {
   readonly method: 'GET' | 'POST' | 'PUT' | 'DELETE';
@@ -248,7 +249,7 @@ export class HttpApiClient implements ApiClient {
   };
 
   public readonly projects = {
-    list: (filter: WorkspaceFilter = {}) => this.list(`${API}/meshprojects`, 'meshProject', 'v2', 'meshProjects', normalizeProject, filter.workspace ? { workspaceIdentifier: filter.workspace } : {}),
+    list: (filter: WorkspaceFilter = {}) => this.list(`${API}/meshprojects`, 'meshProject', 'v2', 'meshProjects', normalizeProject, byWorkspace(filter)),
     create: async (p: Parameters<ApiClient['projects']['create']>[0]) => {
       await this.createOrCompare(`${API}/meshprojects`, media('meshProject', 'v2'), projectBody(p), async () => {
         const { status } = await this.send({ method: 'GET', path: `${API}/meshprojects/${p.workspace}.${p.name}`, media: media('meshProject', 'v2'), accept: [404] });
@@ -265,7 +266,7 @@ export class HttpApiClient implements ApiClient {
 
   public readonly bindings = {
     listWorkspaceBindings: async (filter: WorkspaceFilter = {}): Promise<LiveBinding[]> => [
-      ...(await this.list(`${API}/meshworkspacebindings/userbindings`, 'meshWorkspaceUserBinding', 'v2', 'meshWorkspaceUserBindings', normalizeBinding, filter.workspace ? { workspaceIdentifier: filter.workspace } : {})),
+      ...(await this.list(`${API}/meshworkspacebindings/userbindings`, 'meshWorkspaceUserBinding', 'v2', 'meshWorkspaceUserBindings', normalizeBinding, byWorkspace(filter))),
       ...(await this.list(`${API}/meshworkspacebindings/groupbindings`, 'meshWorkspaceGroupBinding', 'v2', 'meshWorkspaceGroupBindings', normalizeBinding)).filter((b) => !filter.workspace || b.workspace === filter.workspace),
     ],
     listProjectBindings: async (workspace: string, project: string): Promise<LiveBinding[]> => {

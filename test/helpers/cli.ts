@@ -1,5 +1,14 @@
+import { type ChildProcessWithoutNullStreams, spawn } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
 import { runCli } from '../../controller/cli';
 import type { CliContext } from '../../controller/cli/context';
+
+export const REPO_ROOT = path.resolve(__dirname, '..', '..');
+
+/** The built CLI, for tests that run meshform as a process of its own (to kill it, or race two). */
+export const MESHFORM_BIN = path.join(REPO_ROOT, 'dist', 'bin', 'meshform.js');
 
 export interface CliRun {
   readonly code: number;
@@ -22,4 +31,33 @@ export async function meshform(args: string[], options: { cwd?: string; env?: No
   return { code, stdout, stderr };
 }
 
-export const REPO_ROOT = require('path').resolve(__dirname, '..', '..');
+/** Connection settings for talking to `url` with the API key `key` (on loopback the key name is enough). */
+export function platformEnv(url: string, key: string): Record<string, string> {
+  return { MESHSTACK_ENDPOINT: url, MESHSTACK_API_KEY: key, MESHSTACK_API_SECRET: '', MESHSTACK_API_TOKEN: '' };
+}
+
+/** Runs `meshform <args>` as its own process; resolves when it exits. */
+export function meshformProcess(args: string[], env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child: ChildProcessWithoutNullStreams = spawn(process.execPath, [MESHFORM_BIN, ...args], { env: { ...process.env, ...env } });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('exit', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+/** A scratch directory for manifests and plans; `json()` writes one and returns its path. */
+export function scratch(prefix: string): { dir: string; json(name: string, content: unknown): string; dispose(): void } {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `meshform-${prefix}-`));
+  return {
+    dir,
+    json: (name, content) => {
+      const file = path.join(dir, name.endsWith('.json') ? name : `${name}.json`);
+      fs.writeFileSync(file, JSON.stringify(content));
+      return file;
+    },
+    dispose: () => fs.rmSync(dir, { recursive: true, force: true }),
+  };
+}

@@ -4,21 +4,15 @@
  * under 50 concurrent clients (owner limit, quota, workspace membership for project roles, no
  * duplicates, and an event history that replays to exactly the live bindings).
  */
-import { spawn } from 'child_process';
-import * as fs from 'fs';
-import * as os from 'os';
-import * as path from 'path';
 import type { ApiClient } from '../../controller/client/api';
 import { HttpApiClient } from '../../controller/client/http-client';
 import type { WorkspaceEvent } from '../../controller/client/types';
 import { isApiError } from '../../core/errors';
-import type { DesiredState } from '../../schemas/desired-state.generated';
-import { REPO_ROOT } from '../helpers/cli';
+import { meshformProcess, platformEnv, scratch } from '../helpers/cli';
 import { teamEstate } from '../helpers/desired';
 import { desiredKeys, duplicated, liveBindings, liveKeys, maxOwnersInHistory } from '../helpers/inspect';
 import { MANAGER, MEMBER, OWNER, PARTNER, type SandboxFixture, sandboxFixture } from '../helpers/sandbox';
 
-const BIN = path.join(REPO_ROOT, 'dist', 'bin', 'meshform.js');
 const USERS = ['alice', 'bob', 'carol', 'dave', 'erin'];
 
 /** The workspace bindings (subject=role) an event history ends with. */
@@ -35,32 +29,19 @@ function replay(events: WorkspaceEvent[]): string[] {
 
 describe('concurrency', () => {
   let f: SandboxFixture;
-  let tmp: string;
   let partner: HttpApiClient;
+  const files = scratch('race');
   beforeAll(async () => {
     f = await sandboxFixture();
-    tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'meshform-race-'));
     partner = new HttpApiClient({ endpoint: f.sandbox.url, credentials: { kind: 'key', key: PARTNER } });
   });
   afterAll(async () => {
     await f.sandbox.close();
-    fs.rmSync(tmp, { recursive: true, force: true });
+    files.dispose();
   });
 
-  const run = (args: string[]) =>
-    new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
-      const child = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, MESHSTACK_ENDPOINT: f.sandbox.url, MESHSTACK_API_KEY: PARTNER, MESHSTACK_API_SECRET: '', MESHSTACK_API_TOKEN: '' } });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.on('data', (d) => (stdout += d));
-      child.stderr.on('data', (d) => (stderr += d));
-      child.on('exit', (code) => resolve({ code, stdout, stderr }));
-    });
-  const write = (name: string, d: DesiredState) => {
-    const file = path.join(tmp, `${name}.json`);
-    fs.writeFileSync(file, JSON.stringify(d));
-    return file;
-  };
+  const run = (args: string[]) => meshformProcess(args, platformEnv(f.sandbox.url, PARTNER));
+  const write = files.json;
 
   test('two applies at once, each handing the same workspaces to another Owner: consistent, never three Owners, a re-run converges', async () => {
     // GIVEN ten applied workspaces, and two manifests that each swap every Owner for someone else

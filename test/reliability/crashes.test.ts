@@ -4,19 +4,16 @@
  * to the desired state, nothing is duplicated, and no workspace ever had more than two Owners.
  */
 import { type ChildProcess, spawn, spawnSync } from 'child_process';
-import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import { HttpApiClient } from '../../controller/client/http-client';
 import { loadPlan } from '../../controller/plan/plan-file';
 import { staleWorkspaces } from '../../controller/run';
 import type { DesiredState } from '../../schemas/desired-state.generated';
-import { REPO_ROOT } from '../helpers/cli';
+import { MESHFORM_BIN, platformEnv, scratch } from '../helpers/cli';
 import { teamEstate } from '../helpers/desired';
 import { desiredKeys, duplicated, liveBindings, liveKeys, maxOwnersInHistory } from '../helpers/inspect';
 import { PARTNER, type SandboxFixture, sandboxFixture } from '../helpers/sandbox';
 
-const BIN = path.join(REPO_ROOT, 'dist', 'bin', 'meshform.js');
 const WORKSPACES = 12;
 /** An Owner swap is two writes per workspace: enough workspaces that the kill lands inside it. */
 const SWAP_WORKSPACES = 40;
@@ -34,32 +31,27 @@ function seeded(seed: number): () => number {
 
 describe('apply killed with SIGKILL', () => {
   let f: SandboxFixture;
-  let tmp: string;
   let api: HttpApiClient;
+  const files = scratch('crash');
   const random = seeded(4711);
   beforeAll(async () => {
     f = await sandboxFixture();
-    tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'meshform-crash-'));
     api = new HttpApiClient({ endpoint: f.sandbox.url, credentials: { kind: 'key', key: PARTNER } });
   });
   afterAll(async () => {
     await f.sandbox.close();
-    fs.rmSync(tmp, { recursive: true, force: true });
+    files.dispose();
   });
 
-  const env = () => ({ ...process.env, MESHSTACK_ENDPOINT: f.sandbox.url, MESHSTACK_API_KEY: PARTNER, MESHSTACK_API_SECRET: '', MESHSTACK_API_TOKEN: '' });
-  const cli = (args: string[]) => spawnSync(process.execPath, [BIN, ...args], { env: env(), encoding: 'utf8' });
-  const write = (name: string, d: DesiredState) => {
-    const file = path.join(tmp, `${name}.json`);
-    fs.writeFileSync(file, JSON.stringify(d));
-    return file;
-  };
+  const env = () => ({ ...process.env, ...platformEnv(f.sandbox.url, PARTNER) });
+  const cli = (args: string[]) => spawnSync(process.execPath, [MESHFORM_BIN, ...args], { env: env(), encoding: 'utf8' });
+  const write = (name: string, d: DesiredState) => files.json(name, d);
   /** Workspace user bindings on the platform: grows with every grant the apply makes. */
   const grants = async () => (await f.as(PARTNER).mesh('wsUserBinding', 'GET', '/meshworkspacebindings/userbindings?size=1')).data.page.totalElements as number;
 
   /** Starts `meshform apply` and kills it once `shouldKill` says so; resolves when the process is gone. */
   async function killedApply(manifest: string, shouldKill: (grantsNow: number) => boolean): Promise<{ killed: boolean; grantsAtKill: number }> {
-    const child: ChildProcess = spawn(process.execPath, [BIN, 'apply', '--manifest', manifest, '--auto-approve'], { env: env(), stdio: 'ignore' });
+    const child: ChildProcess = spawn(process.execPath, [MESHFORM_BIN, 'apply', '--manifest', manifest, '--auto-approve'], { env: env(), stdio: 'ignore' });
     const exited = new Promise<void>((r) => child.once('exit', () => r()));
     let done = false;
     void exited.then(() => (done = true));
@@ -103,7 +95,7 @@ describe('apply killed with SIGKILL', () => {
     // GIVEN a new estate and a plan saved for it
     const desired = teamEstate(WORKSPACES, `crash-new-${trial}`);
     const manifest = write(`new-${trial}`, desired);
-    const savedPlan = path.join(tmp, `new-${trial}.plan.json`);
+    const savedPlan = path.join(files.dir, `new-${trial}.plan.json`);
     expect(cli(['plan', '--manifest', manifest, '--out', savedPlan]).status).toBe(0);
     // WHEN apply is killed after a random number of its 72 workspace grants
     const base = await grants();
@@ -122,7 +114,7 @@ describe('apply killed with SIGKILL', () => {
     expect(cli(['apply', '--manifest', write(`swap-${trial}-before`, before), '--auto-approve']).status).toBe(0);
     const desired = teamEstate(SWAP_WORKSPACES, `crash-swap-${trial}`, { ownerShift: 3 });
     const manifest = write(`swap-${trial}`, desired);
-    const savedPlan = path.join(tmp, `swap-${trial}.plan.json`);
+    const savedPlan = path.join(files.dir, `swap-${trial}.plan.json`);
     expect(cli(['plan', '--manifest', manifest, '--out', savedPlan]).status).toBe(0);
     // WHEN apply is killed a random time after its first write
     const base = await grants();

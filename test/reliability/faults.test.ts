@@ -7,7 +7,7 @@
 import { apply } from '../../controller/apply/apply';
 import { HttpApiClient } from '../../controller/client/http-client';
 import { planAgainst } from '../../controller/run';
-import { meshform } from '../helpers/cli';
+import { meshform, platformEnv } from '../helpers/cli';
 import { teamEstate } from '../helpers/desired';
 import { desiredKeys, duplicated, liveBindings, liveKeys } from '../helpers/inspect';
 import { PARTNER, type SandboxFixture, sandboxFixture } from '../helpers/sandbox';
@@ -66,7 +66,7 @@ describe('apply under injected faults', () => {
       // WHEN meshform plans with a 2-second retry budget
       const started = Date.now();
       const run = await meshform(['plan', '--manifest', 'test/fixtures/valid-minimal/meshform.json'], {
-        env: { MESHSTACK_ENDPOINT: f.sandbox.url, MESHSTACK_API_KEY: PARTNER, MESHSTACK_API_SECRET: '', MESHSTACK_API_TOKEN: '', MESHFORM_RETRY_BUDGET: '2s' },
+        env: { ...platformEnv(f.sandbox.url, PARTNER), MESHFORM_RETRY_BUDGET: '2s' },
       });
       const seconds = (Date.now() - started) / 1000;
       // THEN it gives up within the budget (plus one backoff step), exit 1, with a clear message

@@ -224,8 +224,22 @@ describe('hostile API responses', () => {
     ['events', { events: [{ type: 'USER_INVITED', actor: 'm', at: '2026-01-01T00:00:00Z', details: {} }] }, normalizeEvents],
   ];
 
-  test.each(items)(`${RUNS} damaged %s responses: a typed shape error or a well-formed result, never a crash`, (_kind, valid, normalize) => {
-    const baseline = JSON.stringify(normalize(valid));
+  /** Where `result` has a field the well-formed `baseline` has, it is of the same JSON type (and a name is never empty). */
+  function shapeProblems(baseline: unknown, result: unknown, at = '$'): string[] {
+    const kind = (v: unknown) => (v === null ? 'null' : Array.isArray(v) ? 'array' : typeof v);
+    if (kind(baseline) !== kind(result)) return [`${at}: ${kind(result)} where ${kind(baseline)} belongs`];
+    if (typeof result === 'string' && /(name|subject|role|workspace|id)$/i.test(at) && result === '') return [`${at}: empty`];
+    if (Array.isArray(result)) return (baseline as unknown[]).length ? result.flatMap((r, i) => shapeProblems((baseline as unknown[])[0], r, `${at}[${i}]`)) : [];
+    if (kind(result) !== 'object') return [];
+    const b = baseline as Record<string, unknown>;
+    // Free-form maps (tags, details, workspaces of whoami, recertification) keep their own keys.
+    if (/(tags|details|workspaces|recertification|valueType)$/.test(at)) return [];
+    return Object.entries(result as Record<string, unknown>).flatMap(([k, v]) => (k in b ? shapeProblems(b[k], v, `${at}.${k}`) : [`${at}.${k}: not a field it returns`]));
+  }
+
+  test.each(items)(`${RUNS} damaged %s responses: a typed shape error or a result of the right shape, never a crash`, (_kind, valid, normalize) => {
+    const baseline = normalize(valid);
+    let refused = 0;
     fc.assert(
       fc.property(damaged(valid), (doc) => {
         let result: unknown;
@@ -233,15 +247,14 @@ describe('hostile API responses', () => {
           result = normalize(doc);
         } catch (e) {
           expect(e).toBeInstanceOf(ShapeError);
+          refused++;
           return;
         }
-        // What it returns is made only of the types the plan expects: no undefined, no objects where strings belong.
-        expect(JSON.parse(JSON.stringify(result))).toEqual(result);
-        expect(typeof JSON.stringify(result)).toBe('string');
-        expect(baseline).toBeTruthy();
+        expect(shapeProblems(baseline, result)).toEqual([]);
       }),
       { numRuns: RUNS, seed: SEED },
     );
+    expect(refused).toBeGreaterThan(RUNS / 10);
   });
 
   describe('over HTTP', () => {

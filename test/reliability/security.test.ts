@@ -7,31 +7,25 @@
  */
 import { spawn } from 'child_process';
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
-import { REPO_ROOT, meshform } from '../helpers/cli';
+import { MESHFORM_BIN, REPO_ROOT, meshform, platformEnv, scratch } from '../helpers/cli';
 import { MANAGER, OWNER, binding, desired, user, workspace } from '../helpers/desired';
 import { MEMBER, PARTNER, type SandboxFixture, media, requireLoopback, sandboxFixture } from '../helpers/sandbox';
 
-const BIN = path.join(REPO_ROOT, 'dist', 'bin', 'meshform.js');
 
 describe('security', () => {
   let f: SandboxFixture;
-  let tmp: string;
+  const files = scratch('sec');
+  const tmp = files.dir;
   beforeAll(async () => {
     f = await sandboxFixture();
-    tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'meshform-sec-'));
   });
   afterAll(async () => {
     await f.sandbox.close();
-    fs.rmSync(tmp, { recursive: true, force: true });
+    files.dispose();
   });
 
-  const write = (name: string, content: unknown) => {
-    const file = path.join(tmp, name);
-    fs.writeFileSync(file, JSON.stringify(content));
-    return file;
-  };
+  const write = files.json;
 
   test('no secret or token in stdout, stderr, plan files, synthesized files, sandbox logs or error messages', async () => {
     // GIVEN a platform of its own (its log is read at the end), explicit credentials as CI passes them, and a bearer token
@@ -116,7 +110,7 @@ describe('security', () => {
     await partner.grant('sec-member', 'dave', MEMBER);
     expect((await f.as('dave').grant('sec-member', 'erin', MEMBER)).status).toBe(403);
     const manifest = write('member.json', desired([workspace('sec-member', [binding(OWNER, user('alice')), binding(MEMBER, user('dave')), binding(MEMBER, user('erin'))])]));
-    const run = await meshform(['apply', '--manifest', manifest, '--auto-approve'], { cwd: tmp, env: { MESHSTACK_ENDPOINT: f.sandbox.url, MESHSTACK_API_KEY: 'dave', MESHSTACK_API_SECRET: '', MESHSTACK_API_TOKEN: '' } });
+    const run = await meshform(['apply', '--manifest', manifest, '--auto-approve'], { cwd: tmp, env: platformEnv(f.sandbox.url, 'dave') });
     expect(run.code).toBe(3);
     expect(run.stdout).toMatch(/dave holds Workspace Member in "sec-member": only its Workspace Owners and Managers \(or a partner\) manage access/);
     expect(await partner.workspaceBindings('sec-member')).toHaveLength(2);
@@ -133,7 +127,7 @@ describe('security', () => {
       expect(pending.status).toBe(202);
       const id = pending.data.pendingRequest.id as string;
       expect((await f.as('bob').ext('POST', `/role-requests/${id}/approve`)).status).toBe(403);
-      const run = await meshform(['requests', 'approve', id], { cwd: tmp, env: { MESHSTACK_ENDPOINT: f.sandbox.url, MESHSTACK_API_KEY: 'bob', MESHSTACK_API_SECRET: '', MESHSTACK_API_TOKEN: '' } });
+      const run = await meshform(['requests', 'approve', id], { cwd: tmp, env: platformEnv(f.sandbox.url, 'bob') });
       expect(run.code).toBe(1);
       expect(run.stderr).toMatch(/403 .*own/);
       expect((await partner.ext('GET', `/role-requests?workspaceIdentifier=sec-4eyes&status=PENDING`)).data.roleRequests).toHaveLength(1);
@@ -146,8 +140,8 @@ describe('security', () => {
     const short = await sandboxFixture(['--token-ttl', '2']);
     try {
       const manifest = write('reconcile.json', desired([workspace('sec-loop', [binding(OWNER, user('alice'))])]));
-      const child = spawn(process.execPath, [BIN, 'reconcile', '--manifest', manifest, '--interval', '1s'], {
-        env: { ...process.env, MESHSTACK_ENDPOINT: short.sandbox.url, MESHSTACK_API_KEY: PARTNER, MESHSTACK_API_SECRET: '', MESHSTACK_API_TOKEN: '' },
+      const child = spawn(process.execPath, [MESHFORM_BIN, 'reconcile', '--manifest', manifest, '--interval', '1s'], {
+        env: { ...process.env, ...platformEnv(short.sandbox.url, PARTNER) },
       });
       let stdout = '';
       let stderr = '';
@@ -175,7 +169,7 @@ describe('security', () => {
     await partner.createWorkspace('sec-lock');
     await partner.grant('sec-lock', 'alice', OWNER);
     await partner.grant('sec-lock', 'bob', MANAGER);
-    const env = { MESHSTACK_ENDPOINT: f.sandbox.url, MESHSTACK_API_KEY: 'bob', MESHSTACK_API_SECRET: '', MESHSTACK_API_TOKEN: '' };
+    const env = platformEnv(f.sandbox.url, 'bob');
     // bob's manifest drops bob himself
     const selfLockout = write('lock-self.json', desired([workspace('sec-lock', [binding(OWNER, user('alice'))])]));
     const refused = await meshform(['plan', '--manifest', selfLockout], { cwd: tmp, env });

@@ -8,7 +8,7 @@ import * as path from 'path';
 import { canonicalJson } from '../../../core/canonical-json';
 import type { DesiredState } from '../../../schemas/desired-state.generated';
 import { MANAGER, MEMBER, OWNER, binding, desired, user, workspace } from '../../helpers/desired';
-import { meshform } from '../../helpers/cli';
+import { meshform, platformEnv } from '../../helpers/cli';
 import { PARTNER, type SandboxFixture, sandboxFixture } from '../../helpers/sandbox';
 
 let f: SandboxFixture;
@@ -25,7 +25,7 @@ function write(name: string, state: DesiredState): string {
   return file;
 }
 
-const as = (key: string) => ({ MESHSTACK_ENDPOINT: f.sandbox.url, MESHSTACK_API_KEY: key, MESHSTACK_API_SECRET: '', MESHSTACK_API_TOKEN: '' });
+const as = (key: string) => platformEnv(f.sandbox.url, key);
 const run = (args: string[], key = PARTNER) => meshform(args, { cwd: dir, env: as(key) });
 
 const team = (extra: Parameters<typeof binding>[] = []) =>
