@@ -83,7 +83,8 @@ export function summarize(r: Results): Summary {
   return { targets, growth10kOver1k, versusTerraform };
 }
 
-const requests = (m: StepMeasurement) =>
+/** Requests by method, e.g. `GET 413, POST 2`. */
+export const requests = (m: StepMeasurement) =>
   Object.entries(m.requests)
     .map(([k, v]) => `${k} ${v}`)
     .join(', ') || '-';

@@ -17,7 +17,7 @@ import { packageRoot } from '../core/package-info';
 import { spawnSandbox } from '../sandbox/spawn';
 import type { DesiredState } from '../schemas/desired-state.generated';
 import { objectCounts } from './estate';
-import { type Results, type Row, renderMarkdown, summarize } from './report';
+import { type Results, type Row, renderMarkdown, requests, summarize } from './report';
 import type { StepInput, StepMeasurement } from './step';
 import { timeAnchors } from './terraform-anchors';
 import { timeTerraformPlan } from './terraform-baseline';
@@ -33,9 +33,7 @@ function runStep(input: StepInput): StepMeasurement {
 
 function print(row: Row): void {
   const m = row.measurement;
-  const req = Object.entries(m.requests)
-    .map(([k, v]) => `${k} ${v}`)
-    .join(', ');
+  const req = requests(m);
   const bound = m.readLowerBound ? ` reads/bound ${(m.reads / m.readLowerBound).toFixed(2)}` : '';
   process.stdout.write(`${String(row.workspaces).padStart(6)}  ${(row.platform ?? '').padEnd(8)} ${row.step.padEnd(12)} ${m.seconds.toFixed(2).padStart(8)} s ${String(m.peakRssMb).padStart(6)} MB  ${req}${bound}\n`);
 }

@@ -52,6 +52,9 @@ export interface StepMeasurement {
 const NOW = new Date('2026-11-26T12:00:00Z');
 const stepCount = (p: Plan) => p.globalSteps.length + p.workspaces.reduce((n, w) => n + w.steps.length, 0);
 
+/** This process's peak resident memory so far, in MB. */
+const peakRssMb = () => Math.round(process.resourceUsage().maxRSS / 1024);
+
 function timer() {
   const started = process.hrtime.bigint();
   return () => Number(process.hrtime.bigint() - started) / 1e9;
@@ -80,7 +83,7 @@ function measurement(api: ApiClient, seconds: number, extra: Partial<StepMeasure
   const requests = { ...api.stats.byMethod };
   return {
     seconds: Number(seconds.toFixed(3)),
-    peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
+    peakRssMb: peakRssMb(),
     requests,
     reads: requests.GET ?? 0,
     writes: api.stats.writes,
@@ -97,7 +100,7 @@ async function run(input: StepInput): Promise<StepMeasurement> {
     synthEstate(input.workspaces, out);
     const seconds = elapsed();
     fs.copyFileSync(path.join(out, 'stacks', 'estate', 'meshform.json'), input.manifest);
-    return { seconds: Number(seconds.toFixed(3)), peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024), requests: {}, reads: 0, writes: 0, retries: 0, details: { manifestBytes: fs.statSync(input.manifest).size } };
+    return { seconds: Number(seconds.toFixed(3)), peakRssMb: peakRssMb(), requests: {}, reads: 0, writes: 0, retries: 0, details: { manifestBytes: fs.statSync(input.manifest).size } };
   }
   if (input.step === 'throughput') return throughput(input);
   const desired = loadManifest(input.manifest);
@@ -169,7 +172,7 @@ async function throughput(input: StepInput): Promise<StepMeasurement> {
   );
   return {
     seconds: listAll.seconds + listOne.seconds + create.seconds,
-    peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
+    peakRssMb: peakRssMb(),
     requests: { GET: listAll.requests + listOne.requests, POST: create.requests },
     reads: listAll.requests + listOne.requests,
     writes: create.requests,
