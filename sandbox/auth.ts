@@ -81,17 +81,21 @@ export async function login(tx: Tx, clientId: unknown, clientSecret: unknown): P
  */
 export class PrincipalCache {
   private readonly byKey = new Map<string, Principal>();
+  /** Bumped by every clear: a lookup that a write overtook is not cached. */
+  private generation = 0;
 
-  public async get(tx: Tx, claims: { username: string; clientId: string }): Promise<Principal> {
+  public async get(tx: Tx, claims: { username: string; clientId: string }, lookup = principalOf): Promise<Principal> {
     const key = `${claims.clientId}\u0000${claims.username}`;
     const cached = this.byKey.get(key);
     if (cached) return cached;
-    const p = await principalOf(tx, claims);
-    this.byKey.set(key, p);
+    const started = this.generation;
+    const p = await lookup(tx, claims);
+    if (started === this.generation) this.byKey.set(key, p);
     return p;
   }
 
   public clear(): void {
+    this.generation++;
     this.byKey.clear();
   }
 }
