@@ -114,6 +114,7 @@ async function run(input: StepInput): Promise<StepMeasurement> {
   if (input.step === 'plan') {
     const api = await platformClient(input, desired);
     const elapsed = timer();
+    // Loaded again inside the timer: `meshform plan` reads and validates its manifest too.
     const { plan, live } = await planAgainst(api, loadManifest(input.manifest), { endpoint: 'bench' });
     const seconds = elapsed();
     const counts = liveCounts(live);

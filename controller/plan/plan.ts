@@ -236,7 +236,7 @@ function checkBindings(
     refuse('caller-rights', `${caller.username} holds ${callerRoles.length ? callerRoles.join(' and ') : 'no role'} in "${name}": only its Workspace Owners and Managers (or a partner) manage access; apply this workspace with such a key`);
   }
   if (caller && !caller.partner && ws) {
-    const ownerGrantsBlocked = steps.some((s) => s.action === 'create' && s.binding?.role === OWNER) && ownersBefore > 0 && !(caller.workspaces[name] ?? []).includes(OWNER);
+    const ownerGrantsBlocked = steps.some((s) => s.action === 'create' && s.binding?.role === OWNER) && ownersBefore > 0 && !callerRoles.includes(OWNER);
     if (ownerGrantsBlocked) refuse('owner-grant-rights', `only a Workspace Owner may assign the Owner role in "${name}" while it has one, and ${caller.username} is not an Owner there`);
     const mine = ws.bindings.filter((b) => b.subjectKind === 'User' && b.subject === caller.username && (b.role === OWNER || b.role === MANAGER));
     const removed = new Set(steps.filter((s) => s.action === 'delete' && s.binding?.subject === caller.username && !s.project).map((s) => s.binding!.name));

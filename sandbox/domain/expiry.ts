@@ -60,11 +60,15 @@ export async function sweepExpired(tx: Tx, now: Date): Promise<{ removed: number
     'select name, workspace, project, subject_kind, subject, role, expiry_date from project_bindings where expiry_date is not null',
   );
   let removed = expired.length;
+  const due: typeof candidates = [];
   let nextAt = Infinity;
-  for (const c of candidates) if (!isExpired(c.expiry_date, now)) nextAt = Math.min(nextAt, parseExpiry(c.expiry_date)?.endsAt.getTime() ?? Infinity);
+  for (const c of candidates) {
+    if (isExpired(c.expiry_date, now)) due.push(c);
+    else nextAt = Math.min(nextAt, parseExpiry(c.expiry_date)?.endsAt.getTime() ?? Infinity);
+  }
   const [{ day }] = await tx.query<{ day: string | null }>(`select to_char(min(expiry_date), 'YYYY-MM-DD') as day from workspace_bindings where expiry_date is not null`);
   if (day) nextAt = Math.min(nextAt, parseExpiry(day)!.endsAt.getTime());
-  for (const b of candidates.filter((c) => isExpired(c.expiry_date, now))) {
+  for (const b of due) {
     await tx.query('delete from project_bindings where name = $1', [b.name]);
     await recordEvent(tx, { workspace: b.workspace, project: b.project, type: 'PROJECT_USER_REMOVED', actor: SYSTEM_ACTOR, at: now, details: { subjectKind: b.subject_kind, subject: b.subject, role: b.role, reason: 'expired', expiryDate: b.expiry_date } });
     removed++;
