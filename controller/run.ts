@@ -16,15 +16,18 @@ export async function platformNow(api: ApiClient): Promise<Date> {
 export async function planAgainst(api: ApiClient, desired: DesiredState, options: PlanOptions, at?: Date): Promise<{ plan: Plan; live: LiveState }> {
   const now = at ?? (await platformNow(api));
   const names = desired.workspaces.map((w) => w.metadata.name).filter((n) => !options.workspaces || options.workspaces.includes(n));
-  // Users are read only to recognise accepted invitations (a binding by e-mail).
-  const invites = desired.workspaces.some((w) => [...w.bindings, ...w.projects.flatMap((p) => p.bindings)].some((b) => b.subject.invitation));
-  const live = await observe(api, { workspaces: names, now, users: invites });
+  // Users are looked up only to recognise accepted invitations (a binding by e-mail).
+  const invitedEmails = desired.workspaces
+    .filter((w) => names.includes(w.metadata.name))
+    .flatMap((w) => [...w.bindings, ...w.projects.flatMap((p) => p.bindings)])
+    .flatMap((b) => (b.subject.invitation ? [b.subject.invitation.email] : []));
+  const live = await observe(api, { workspaces: names, now, invitedEmails });
   return { plan: plan(desired, live, options, now), live };
 }
 
 /** Workspaces whose observed state differs from what the plan was made on. */
 export async function staleWorkspaces(api: ApiClient, saved: Plan): Promise<string[]> {
-  const live = await observe(api, { workspaces: saved.workspaces.map((w) => w.name), now: new Date(saved.createdAt), users: false });
+  const live = await observe(api, { workspaces: saved.workspaces.map((w) => w.name), now: new Date(saved.createdAt) });
   return saved.workspaces.filter((w) => workspaceFingerprint(live.workspaces[w.name]) !== w.fingerprint).map((w) => w.name);
 }
 

@@ -6,7 +6,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { PGlite, type Transaction } from '@electric-sql/pglite';
-import { UsageError } from '../core/errors';
+import { SandboxStartError } from './util/errors';
 import { ExpiryWatch } from './domain/expiry';
 
 export interface Tx {
@@ -26,7 +26,7 @@ export interface Db {
   readonly expiryWatch: ExpiryWatch;
 }
 
-export const SCHEMA_VERSION = 1;
+export const SCHEMA_VERSION = 2;
 
 const SCHEMA = `
 create table if not exists meta (key text primary key, value jsonb not null);
@@ -115,7 +115,7 @@ export async function openDb(dataDir: string | undefined): Promise<Db> {
   const marker = path.join(dataDir, MARKER);
   const exists = fs.existsSync(dataDir) && fs.readdirSync(dataDir).length > 0;
   if (exists && !fs.existsSync(marker)) {
-    throw new UsageError(`data dir ${dataDir} is not empty and not a meshform sandbox data dir; choose an empty or new directory.`, 'sandbox-data-dir');
+    throw new SandboxStartError('sandbox-data-dir', `data dir ${dataDir} is not empty and not a meshform sandbox data dir; choose an empty or new directory.`);
   }
   if (exists) {
     let version: unknown;
@@ -124,8 +124,8 @@ export async function openDb(dataDir: string | undefined): Promise<Db> {
     } catch {
       version = undefined;
     }
-    if (version !== SCHEMA_VERSION || !fs.existsSync(path.join(pgDir, 'PG_VERSION'))) {
-      throw new UsageError(`data dir ${dataDir} is damaged or from another version (schema ${String(version)}, expected ${SCHEMA_VERSION}); restore it or start with a new --data-dir.`, 'sandbox-data-dir');
+    if (!(version === 1 || version === SCHEMA_VERSION) || !fs.existsSync(path.join(pgDir, 'PG_VERSION'))) {
+      throw new SandboxStartError('sandbox-data-dir', `data dir ${dataDir} is damaged or from another version (schema ${String(version)}, expected ${SCHEMA_VERSION}); restore it or start with a new --data-dir.`);
     }
   }
   fs.mkdirSync(dataDir, { recursive: true });
@@ -133,14 +133,25 @@ export async function openDb(dataDir: string | undefined): Promise<Db> {
   try {
     pg = await PGlite.create(pgDir);
   } catch (e) {
-    throw new UsageError(`cannot open the sandbox database in ${pgDir}: ${(e as Error).message}. Restore the directory or start with a new --data-dir.`, 'sandbox-data-dir');
+    throw new SandboxStartError('sandbox-data-dir', `cannot open the sandbox database in ${pgDir}: ${(e as Error).message}. Restore the directory or start with a new --data-dir.`);
   }
   const db = await migrate(pg);
-  if (!exists) fs.writeFileSync(marker, `${JSON.stringify({ schemaVersion: SCHEMA_VERSION })}\n`);
+  // Schema 1 data dirs were migrated above.
+  fs.writeFileSync(marker, `${JSON.stringify({ schemaVersion: SCHEMA_VERSION })}\n`);
   return db;
 }
 
+/** Changes since schema 1, applied to data dirs of either version (statements are idempotent). */
+const MIGRATIONS = `
+alter table workspaces add column if not exists extra jsonb not null default '{}';
+alter table projects add column if not exists extra jsonb not null default '{}';
+alter table projects add column if not exists state text not null default 'ACTIVE';
+alter table projects add column if not exists deletion_requested_at timestamptz;
+update projects set state = 'DELETED' where deleted_on is not null and state = 'ACTIVE';
+`;
+
 async function migrate(pg: PGlite): Promise<Db> {
   await pg.exec(SCHEMA);
+  await pg.exec(MIGRATIONS);
   return new PgliteDb(pg);
 }

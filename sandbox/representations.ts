@@ -4,13 +4,19 @@ import type { WorkspaceRow } from './domain/access';
 const API = '/api/meshobjects';
 const iso = (d: Date | string | null) => (d === null ? null : new Date(d).toISOString());
 
+/** Fields of metadata and spec the sandbox has no column for, as they were written (see extraFields). */
+export interface Extra {
+  readonly metadata?: Record<string, unknown>;
+  readonly spec?: Record<string, unknown>;
+}
+
 export function workspaceJson(ws: WorkspaceRow, base: string) {
   const q = `?workspaceIdentifier=${encodeURIComponent(ws.name)}`;
   return {
     apiVersion: 'v2',
     kind: 'meshWorkspace',
-    metadata: { name: ws.name, tags: ws.tags, createdOn: iso(ws.created_on), ...(ws.deleted_on ? { deletedOn: iso(ws.deleted_on) } : {}) },
-    spec: { displayName: ws.display_name, platformBuilderAccessEnabled: ws.platform_builder_access },
+    metadata: { ...ws.extra?.metadata, name: ws.name, tags: ws.tags, createdOn: iso(ws.created_on), ...(ws.deleted_on ? { deletedOn: iso(ws.deleted_on) } : {}) },
+    spec: { ...ws.extra?.spec, displayName: ws.display_name, platformBuilderAccessEnabled: ws.platform_builder_access },
     _links: {
       self: { href: `${base}${API}/meshworkspaces/${ws.name}` },
       meshprojects: { href: `${base}${API}/meshprojects${q}` },
@@ -22,6 +28,9 @@ export function workspaceJson(ws: WorkspaceRow, base: string) {
   };
 }
 
+/** meshStack's deletion states: `deletedOn` is set from the moment a deletion is submitted. */
+export type ProjectState = 'ACTIVE' | 'PENDING_DELETION' | 'DELETED';
+
 export interface ProjectRow {
   workspace: string;
   name: string;
@@ -31,14 +40,17 @@ export interface ProjectRow {
   substitute_payment_method: string | null;
   created_on: Date;
   deleted_on: Date | null;
+  state: ProjectState;
+  deletion_requested_at: Date | null;
+  extra: Extra | null;
 }
 
 export function projectJson(p: ProjectRow, base: string) {
   return {
     apiVersion: 'v2',
     kind: 'meshProject',
-    metadata: { name: p.name, ownedByWorkspace: p.workspace, createdOn: iso(p.created_on), ...(p.deleted_on ? { deletedOn: iso(p.deleted_on) } : {}) },
-    spec: { displayName: p.display_name, tags: p.tags, paymentMethodIdentifier: p.payment_method, substitutePaymentMethodIdentifier: p.substitute_payment_method },
+    metadata: { ...p.extra?.metadata, name: p.name, ownedByWorkspace: p.workspace, createdOn: iso(p.created_on), ...(p.state !== 'ACTIVE' ? { deletedOn: iso(p.deletion_requested_at ?? p.deleted_on) } : {}) },
+    spec: { ...p.extra?.spec, displayName: p.display_name, tags: p.tags, paymentMethodIdentifier: p.payment_method, substitutePaymentMethodIdentifier: p.substitute_payment_method },
     _links: { self: { href: `${base}${API}/meshprojects/${p.workspace}.${p.name}` } },
   };
 }

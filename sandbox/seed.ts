@@ -7,7 +7,7 @@
 import { randomBytes, randomUUID } from 'crypto';
 import * as fs from 'fs';
 import { parse } from 'yaml';
-import { UsageError } from '../core/errors';
+import { SandboxStartError } from './util/errors';
 import { deriveDevSecret, hashSecret } from './auth';
 import type { Tx } from './db';
 import { getMeta, type PlatformSettings, putMeta, putSettings } from './domain/settings';
@@ -22,6 +22,8 @@ export interface SeedUser {
 }
 
 export interface SeedApiKey {
+  /** The key's configured name, under which a dev stack publishes it (meshStack's CLI logs in with the clientId it carries). @default the clientId */
+  readonly name?: string;
   readonly clientId: string;
   readonly user: string;
   readonly clientSecret?: string;
@@ -54,11 +56,11 @@ export function readSeedFile(file: string): Seed {
   try {
     data = parse(fs.readFileSync(file, 'utf8'));
   } catch (e) {
-    throw new UsageError(`cannot read seed file ${file}: ${(e as Error).message}`, 'sandbox-seed');
+    throw new SandboxStartError('sandbox-seed', `cannot read seed file ${file}: ${(e as Error).message}`);
   }
   const seed = data as Partial<Seed> | null;
   if (!seed || !Array.isArray(seed.users) || !Array.isArray(seed.apiKeys)) {
-    throw new UsageError(`seed file ${file} must have "users" and "apiKeys" lists`, 'sandbox-seed');
+    throw new SandboxStartError('sandbox-seed', `seed file ${file} must have "users" and "apiKeys" lists`);
   }
   return { users: seed.users, apiKeys: seed.apiKeys, settings: seed.settings, groups: seed.groups ?? [] };
 }
@@ -90,14 +92,14 @@ export async function applySeed(tx: Tx, seed: Seed, now: Date): Promise<boolean>
     ]);
   }
   for (const k of seed.apiKeys) {
-    if (!seed.users.some((u) => u.username === k.user)) throw new UsageError(`seed api key ${k.clientId} names unknown user ${k.user}`, 'sandbox-seed');
+    if (!seed.users.some((u) => u.username === k.user)) throw new SandboxStartError('sandbox-seed', `seed api key ${k.clientId} names unknown user ${k.user}`);
     await tx.query('insert into api_keys (client_id, secret_hash, username) values ($1, $2, $3)', [k.clientId, hashSecret(k.clientSecret ?? deriveDevSecret(dev, k.clientId)), k.user]);
   }
   for (const g of seed.groups ?? []) {
     await tx.query('insert into user_groups (workspace, name, display_name, members) values ($1, $2, $3, $4)', [g.workspace, g.name, g.displayName ?? g.name, JSON.stringify(g.members)]);
   }
   if (seed.settings) await putSettings(tx, seed.settings);
-  await putMeta(tx, 'seed', { apiKeys: seed.apiKeys.map((k) => ({ clientId: k.clientId, user: k.user, explicit: k.clientSecret !== undefined })), users: seed.users.map((u) => ({ username: u.username, explicit: u.password !== undefined })) });
+  await putMeta(tx, 'seed', { apiKeys: seed.apiKeys.map((k) => ({ name: k.name ?? k.clientId, clientId: k.clientId, user: k.user, explicit: k.clientSecret !== undefined })), users: seed.users.map((u) => ({ username: u.username, explicit: u.password !== undefined })) });
   await putMeta(tx, 'seeded', true);
   return true;
 }
@@ -108,9 +110,10 @@ export async function applySeed(tx: Tx, seed: Seed, now: Date): Promise<boolean>
  */
 export async function devLocalCredentials(tx: Tx) {
   const dev = await devSecret(tx);
-  const seed = (await getMeta<{ apiKeys: Array<{ clientId: string; explicit: boolean }>; users: Array<{ username: string; explicit: boolean }> }>(tx, 'seed')) ?? { apiKeys: [], users: [] };
+  const seed = (await getMeta<{ apiKeys: Array<{ name?: string; clientId: string; explicit: boolean }>; users: Array<{ username: string; explicit: boolean }> }>(tx, 'seed')) ?? { apiKeys: [], users: [] };
+  // Keyed by the key's name; the value carries the clientId to log in with, as meshStack's dev stack publishes it.
   const apiKeys: Record<string, { clientId: string; clientSecret: string }> = {};
-  for (const k of seed.apiKeys.filter((x) => !x.explicit)) apiKeys[k.clientId] = { clientId: k.clientId, clientSecret: deriveDevSecret(dev, k.clientId) };
+  for (const k of seed.apiKeys.filter((x) => !x.explicit)) apiKeys[k.name ?? k.clientId] = { clientId: k.clientId, clientSecret: deriveDevSecret(dev, k.clientId) };
   const users: Record<string, { password: string; workspaces: Record<string, string> }> = {};
   for (const u of seed.users.filter((x) => !x.explicit)) {
     const roles = await tx.query<{ workspace: string; role: string }>(`select workspace, role from workspace_bindings where subject_kind = 'user' and subject = $1 order by workspace, role`, [u.username]);

@@ -13,7 +13,7 @@ import { FaultInjector } from './faults';
 import { HttpProblem, problemBody } from './problem';
 import { registerExtensionRoutes } from './routes/extensions';
 import { registerMeshObjectRoutes } from './routes/meshobjects';
-import { type SandboxState, parseJsonBody } from './routes/route';
+import { type Profile, type SandboxState, parseJsonBody } from './routes/route';
 import { DEFAULT_SEED, type Seed, applySeed, devLocalCredentials } from './seed';
 
 /** The meshStack version the sandbox reports; meshform checks it like the official tools do. */
@@ -32,11 +32,23 @@ export interface SandboxOptions {
   readonly tokenTtlSeconds?: number;
   /** How often expired bindings are removed in the background. @default 5000 */
   readonly sweepIntervalMs?: number;
+  /**
+   * `meshstack` serves the meshObject API alone, as a real meshStack does, with the extensions on
+   * a control port of their own. @default 'default'
+   */
+  readonly profile?: Profile;
+  /** The base URL of every link in responses, e.g. a proxy's. @default the address it listens on */
+  readonly publicUrl?: string;
+  /** The control port of the meshstack profile. @default 0 (a free port) */
+  readonly controlPort?: number;
 }
 
 export interface RunningSandbox {
   readonly url: string;
   readonly port: number;
+  readonly profile: Profile;
+  /** Where the extensions (/sandbox/v1) are: the API's own URL, or the meshstack profile's control port. */
+  readonly controlUrl: string;
   readonly apiKeyNames: string[];
   readonly faults: FaultInjector;
   readonly clock: SandboxClock;
@@ -84,33 +96,53 @@ function installFaults(app: FastifyInstance, faults: FaultInjector): void {
   });
 }
 
-export async function startSandbox(options: SandboxOptions = {}): Promise<RunningSandbox> {
-  const host = options.host ?? '127.0.0.1';
-  const db = await openDb(options.dataDir);
-  const startedAt = new Date();
-  const { offset, apiKeyNames } = await db.transaction(async (tx) => {
-    await applySeed(tx, options.seed ?? DEFAULT_SEED, startedAt);
-    const seeded = await getMeta<{ apiKeys: Array<{ clientId: string }> }>(tx, 'seed');
-    return { offset: (await getMeta<number>(tx, 'clockOffsetMs')) ?? 0, apiKeyNames: (seeded?.apiKeys ?? []).map((k) => k.clientId) };
-  });
-  const clock = new SandboxClock(offset);
-  // Tokens are signed with a key of this process: a restart ends all sessions, as a re-deploy would.
-  const tokens = new TokenIssuer(randomBytes(32).toString('base64url'), options.tokenTtlSeconds ?? 300);
-  const state: SandboxState = { db, clock, tokens, principals: new PrincipalCache(), loopback: isLoopback(host) };
-  const faults = new FaultInjector();
+const NOT_FOUND_PAGE = '<!DOCTYPE html><html><head><title>404 Not Found</title></head><body><h1>Not Found</h1><p>The requested URL was not found on this server.</p></body></html>';
 
+/** A server with meshStack's error bodies; unknown paths get a JSON problem, or an HTML page as a real front end answers. */
+function newApp(clock: SandboxClock, notFound: 'json' | 'html'): FastifyInstance {
   const app = Fastify({ logger: false, bodyLimit: 4 * 1024 * 1024 });
   // Bodies are read as text and parsed by the routes, so vendor media types and bad JSON get meshStack's answers.
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'string' }, (_req, body, done) => done(null, body));
-  installFaults(app, faults);
   app.setErrorHandler((err: Error & { statusCode?: number }, req, reply) => {
     const status = err instanceof HttpProblem ? err.status : err.statusCode && err.statusCode < 500 ? err.statusCode : 500;
     const message = err instanceof HttpProblem || status < 500 ? err.message : 'internal error';
     if (status >= 500) process.stderr.write(`sandbox: ${req.method} ${req.url}: ${err.stack ?? err.message}\n`);
     return reply.status(status).type('application/json').send(problemBody(status, message, req.url.split('?')[0], clock.now()));
   });
-  app.setNotFoundHandler((req, reply) => reply.status(404).type('application/json').send(problemBody(404, 'No endpoint ' + req.method + ' ' + req.url.split('?')[0], req.url.split('?')[0], clock.now())));
+  app.setNotFoundHandler((req, reply) => {
+    const path = req.url.split('?')[0];
+    if (notFound === 'html') return reply.status(404).type('text/html; charset=utf-8').send(NOT_FOUND_PAGE);
+    return reply.status(404).type('application/json').send(problemBody(404, `No endpoint ${req.method} ${path}`, path, clock.now()));
+  });
+  return app;
+}
+
+async function listen(app: FastifyInstance, port: number, host: string): Promise<string> {
+  await app.listen({ port, host });
+  const address = app.server.address();
+  const bound = typeof address === 'object' && address ? address.port : port;
+  return `http://${host.includes(':') ? `[${host}]` : host}:${bound}`;
+}
+
+export async function startSandbox(options: SandboxOptions = {}): Promise<RunningSandbox> {
+  const host = options.host ?? '127.0.0.1';
+  const db = await openDb(options.dataDir);
+  const startedAt = new Date();
+  const { offset, apiKeyNames } = await db.transaction(async (tx) => {
+    await applySeed(tx, options.seed ?? DEFAULT_SEED, startedAt);
+    const seeded = await getMeta<{ apiKeys: Array<{ name?: string; clientId: string }> }>(tx, 'seed');
+    return { offset: (await getMeta<number>(tx, 'clockOffsetMs')) ?? 0, apiKeyNames: (seeded?.apiKeys ?? []).map((k) => k.name ?? k.clientId) };
+  });
+  const clock = new SandboxClock(offset);
+  // Tokens are signed with a key of this process: a restart ends all sessions, as a re-deploy would.
+  const tokens = new TokenIssuer(randomBytes(32).toString('base64url'), options.tokenTtlSeconds ?? 300);
+  const profile = options.profile ?? 'default';
+  const state: SandboxState = { db, clock, tokens, principals: new PrincipalCache(), loopback: isLoopback(host), profile, publicUrl: options.publicUrl ?? '' };
+  const faults = new FaultInjector();
+
+  const app = newApp(clock, profile === 'meshstack' ? 'html' : 'json');
+  installFaults(app, faults);
 
   app.post('/api/login', async (req, reply) => {
     const body = parseJsonBody(req.body) as { clientId?: unknown; clientSecret?: unknown } | undefined;
@@ -132,19 +164,24 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
   );
 
   registerMeshObjectRoutes(app, state);
-  registerExtensionRoutes(app, state, faults);
+  // The meshstack profile keeps its API free of anything meshStack does not serve.
+  const control = profile === 'meshstack' ? newApp(clock, 'json') : app;
+  registerExtensionRoutes(control, state, faults);
 
-  await app.listen({ port: options.port ?? 0, host });
-  const address = app.server.address();
-  const port = typeof address === 'object' && address ? address.port : options.port ?? 0;
+  const url = await listen(app, options.port ?? 0, host);
+  const controlUrl = control === app ? url : await listen(control, options.controlPort ?? 0, host);
+  state.publicUrl = (options.publicUrl ?? url).replace(/\/+$/, '');
+  const port = Number(new URL(url).port);
   const sweeper = setInterval(() => {
     sweepIfDue(db, clock.now()).catch((e) => process.stderr.write(`sandbox: expiry sweep failed: ${(e as Error).message}\n`));
   }, options.sweepIntervalMs ?? 5000);
   sweeper.unref();
   let closed = false;
   return {
-    url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
+    url,
     port,
+    profile,
+    controlUrl,
     apiKeyNames,
     faults,
     clock,
@@ -154,6 +191,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
       closed = true;
       clearInterval(sweeper);
       await app.close();
+      if (control !== app) await control.close();
       await db.close();
     },
   };

@@ -6,13 +6,19 @@
 import { type ChildProcess, spawn } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
-import { packageRoot } from '../core/package-info';
+/** The package root, from the sources (sandbox/) under jest and from dist/sandbox/ alike. */
+function packageRoot(): string {
+  const up = path.resolve(__dirname, '..');
+  return path.basename(up) === 'dist' ? path.dirname(up) : up;
+}
 
-/** The built CLI (from the sources under jest, and from dist/ alike). */
+/** The built CLI. */
 const BIN = path.join(packageRoot(), 'dist', 'bin', 'meshform.js');
 
 export interface SandboxProcess {
   readonly url: string;
+  /** Where /sandbox/v1 is served: the API's URL, or the control port with --profile meshstack. */
+  readonly controlUrl: string;
   readonly dataDir: string;
   readonly child: ChildProcess;
   /** Peak resident memory of the sandbox process so far, in MB (Linux; undefined elsewhere). */
@@ -28,14 +34,15 @@ export async function spawnSandbox(dataDir: string, args: string[] = [], startTi
   let out = '';
   let err = '';
   child.stderr!.on('data', (d) => (err += d));
-  const url = await new Promise<string>((resolve, reject) => {
+  const [url, controlUrl] = await new Promise<[string, string]>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`sandbox did not start in ${startTimeoutMs / 1000} s: ${err}`)), startTimeoutMs);
     child.stdout!.on('data', (d) => {
       out += d;
       const m = /listening on (http:\/\/\S+)/.exec(out);
-      if (m) {
+      const c = /extensions: (http:\/\/\S+)\/sandbox\/v1/.exec(out);
+      if (m && c) {
         clearTimeout(timer);
-        resolve(m[1]);
+        resolve([m[1], c[1]]);
       }
     });
     child.on('exit', (code) => {
@@ -46,6 +53,7 @@ export async function spawnSandbox(dataDir: string, args: string[] = [], startTi
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   return {
     url,
+    controlUrl,
     dataDir,
     child,
     output: () => `${out}${err}`,

@@ -4,12 +4,11 @@
  * on it; other workspaces go on. Every step gets a result.
  */
 import pLimit from 'p-limit';
-import { canonicalJson } from '../../core/canonical-json';
-import { ApiError, isMeshformError } from '../../core/errors';
+import { isMeshformError } from '../../core/errors';
 import type { TagDefinition } from '../../schemas/desired-state.generated';
 import type { Plan, Step } from '../../schemas/plan.generated';
 import type { ApiClient } from '../client/api';
-import type { LiveProject, LiveWorkspace } from '../client/types';
+import type { AttributeChange, LiveProject, LiveWorkspace } from '../client/types';
 
 export type StepStatus = 'applied' | 'pending-approval' | 'failed' | 'skipped';
 
@@ -47,16 +46,10 @@ async function execute(api: ApiClient, s: Step): Promise<Outcome> {
     case 'workspace:create':
       await api.workspaces.create(after as unknown as LiveWorkspace);
       break;
-    case 'workspace:update': {
-      // Compare before write: the workspace must still be what the plan saw, or an edit would be lost.
-      const current = await api.workspaces.read(s.workspace!);
-      const before = s.before as { displayName: string; tags: unknown };
-      if (!current || canonicalJson({ d: current.displayName, t: current.tags }) !== canonicalJson({ d: before.displayName, t: before.tags })) {
-        throw new ApiError('PUT', `meshworkspaces/${s.workspace}`, 409, 'the workspace changed since the plan was made (display name or tags); plan again', false);
-      }
-      await api.workspaces.update(after as unknown as LiveWorkspace);
+    case 'workspace:update':
+      // Compare before write: the client refuses when the workspace is no longer what the plan saw.
+      await api.workspaces.update(s.workspace!, after as unknown as AttributeChange, s.before as unknown as AttributeChange);
       break;
-    }
     case 'workspace:delete':
       await api.workspaces.delete(s.workspace!, String(after.reason));
       break;
@@ -70,7 +63,7 @@ async function execute(api: ApiClient, s: Step): Promise<Outcome> {
       await api.projects.create(after as unknown as LiveProject);
       break;
     case 'project:update':
-      await api.projects.update(after as unknown as LiveProject);
+      await api.projects.update(s.workspace!, s.project!, after as unknown as AttributeChange, s.before as unknown as AttributeChange);
       break;
     case 'project:delete':
       await api.projects.delete(s.workspace!, s.project!);

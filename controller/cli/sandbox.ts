@@ -2,6 +2,7 @@ import * as path from 'path';
 import type { Command } from 'commander';
 import { UsageError } from '../../core/errors';
 import { type CliContext, ExitCode } from './context';
+import { oneOf } from './options';
 
 interface SandboxFlags {
   port: string;
@@ -10,6 +11,9 @@ interface SandboxFlags {
   ephemeral?: boolean;
   seed?: string;
   tokenTtl: string;
+  profile: string;
+  publicUrl?: string;
+  controlPort: string;
 }
 
 function positiveInt(value: string, flag: string, min = 0): number {
@@ -43,7 +47,12 @@ export function registerSandbox(program: Command, ctx: CliContext, setExit: (cod
     .option('--ephemeral', 'keep the data in memory only')
     .option('--seed <file.yaml>', 'principals, API keys, groups and settings for a new data dir')
     .option('--token-ttl <seconds>', 'bearer token lifetime', '300')
+    .option('--profile <profile>', 'default (meshStack API plus /sandbox/v1 extensions) or meshstack (the meshObject API alone, extensions on --control-port)', 'default')
+    .option('--public-url <url>', 'base URL of the links in responses, as a backend behind a proxy writes them (default: the listening address)')
+    .option('--control-port <port>', 'port of the extensions with --profile meshstack (0: any free port)', '0')
     .action(async (flags: SandboxFlags) => {
+      const profile = oneOf(flags.profile, ['default', 'meshstack'] as const, '--profile');
+      if (flags.publicUrl !== undefined && !/^https?:\/\/[^/]+/.test(flags.publicUrl)) throw new UsageError(`--public-url must be an http(s) URL, got "${flags.publicUrl}"`);
       // Loaded here, not at start-up: every other command (and each Terraform anchor) starts without fastify and PGlite.
       const [{ startSandbox }, { readSeedFile }] = await Promise.all([import('../../sandbox/server'), import('../../sandbox/seed')]);
       const sandbox = await startSandbox({
@@ -52,10 +61,15 @@ export function registerSandbox(program: Command, ctx: CliContext, setExit: (cod
         dataDir: flags.ephemeral ? undefined : path.resolve(ctx.cwd, flags.dataDir),
         seed: flags.seed ? readSeedFile(path.resolve(ctx.cwd, flags.seed)) : undefined,
         tokenTtlSeconds: positiveInt(flags.tokenTtl, '--token-ttl', 1),
+        profile,
+        publicUrl: flags.publicUrl,
+        controlPort: positiveInt(flags.controlPort, '--control-port'),
       });
       ctx.stdout(
         `meshform sandbox listening on ${sandbox.url}\n` +
           `  data: ${flags.ephemeral ? 'in memory' : path.resolve(ctx.cwd, flags.dataDir)}\n` +
+          `  profile: ${profile}${profile === 'meshstack' ? ' (the meshObject API alone, as meshStack serves it)' : ''}\n` +
+          `  extensions: ${sandbox.controlUrl}/sandbox/v1 (not part of meshStack's API)\n` +
           `  API keys: ${sandbox.apiKeyNames.join(', ')}\n` +
           `  connect: MESHSTACK_ENDPOINT=${sandbox.url} MESHSTACK_API_KEY=<key name> (the secret is read from ${sandbox.url}/mesh/info on loopback)\n` +
           `  stop: Ctrl-C\n`,

@@ -4,6 +4,7 @@
  * missing return undefined; deleting something already gone succeeds.
  */
 import type {
+  AttributeChange,
   BindingRequest,
   Capability,
   CreateOutcome,
@@ -14,6 +15,7 @@ import type {
   LiveWorkspace,
   PlatformInfo,
   PlatformSettings,
+  ProjectState,
   RoleRequest,
   WorkspaceEvent,
   WorkspaceStatus,
@@ -24,7 +26,12 @@ export interface WorkspaceApi {
   list(): Promise<LiveWorkspace[]>;
   read(name: string): Promise<LiveWorkspace | undefined>;
   create(ws: Omit<LiveWorkspace, 'deleted'>): Promise<void>;
-  update(ws: Omit<LiveWorkspace, 'deleted'>): Promise<void>;
+  /**
+   * Changes display name and the named tags. meshStack's PUT is a full rewrite: every other field
+   * (and tag) is carried over from the workspace as it is now. With `expected`, the write is refused
+   * (409) when the current values differ from it: compare before write, no lost updates.
+   */
+  update(name: string, change: AttributeChange, expected?: AttributeChange): Promise<void>;
   delete(name: string, reason: string): Promise<void>;
 }
 
@@ -33,11 +40,23 @@ export interface WorkspaceFilter {
   readonly workspace?: string;
 }
 
+export interface ProjectFilter extends WorkspaceFilter {
+  /** @default ['ACTIVE'], as meshStack's list */
+  readonly states?: readonly ProjectState[];
+}
+
 export interface ProjectApi {
-  list(filter?: WorkspaceFilter): Promise<LiveProject[]>;
+  list(filter?: ProjectFilter): Promise<LiveProject[]>;
   create(p: LiveProject): Promise<void>;
-  update(p: LiveProject): Promise<void>;
+  /** As WorkspaceApi.update: the payment methods and everything meshform does not manage are kept. */
+  update(workspace: string, name: string, change: AttributeChange, expected?: AttributeChange): Promise<void>;
   delete(workspace: string, name: string): Promise<void>;
+}
+
+/** Users are looked up with filters: the unfiltered list needs admin rights on meshStack. */
+export interface UserFilter {
+  readonly email?: string;
+  readonly username?: string;
 }
 
 export interface BindingApi {
@@ -54,6 +73,7 @@ export interface BindingApi {
 
 export interface TagDefinitionApi {
   list(): Promise<TagDefinition[]>;
+  /** Creates or updates; fields the definition leaves out (sortOrder, replicationKey) keep their live values. */
   put(def: TagDefinition): Promise<void>;
 }
 
@@ -77,7 +97,7 @@ export interface ApiClient {
   readonly projects: ProjectApi;
   readonly bindings: BindingApi;
   readonly tagDefinitions: TagDefinitionApi;
-  readonly users: { list(): Promise<LiveUser[]> };
+  readonly users: { find(filter: UserFilter): Promise<LiveUser[]> };
   readonly extensions: ExtensionApi;
   info(): Promise<PlatformInfo>;
   /** Requests made so far by HTTP method (for benchmarks and the API-call lower bound). */

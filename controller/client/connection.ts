@@ -6,7 +6,9 @@
 import { parseDuration } from '../../core/duration';
 import { MeshformError, UsageError } from '../../core/errors';
 import type { ApiClient } from './api';
-import { type Credentials, HttpApiClient, type HttpClientOptions } from './http-client';
+import { type Credentials, HttpApiClient, type HttpClientOptions, isLoopbackUrl } from './http-client';
+
+export { isLoopbackUrl };
 import { DEFAULT_RETRY } from './retry';
 
 /** The oldest meshStack release whose API meshform speaks (the Terraform provider's minimum). */
@@ -19,15 +21,6 @@ export interface ConnectionFlags {
 
 const nonEmpty = (v: string | undefined) => (v === undefined || v.trim() === '' ? undefined : v.trim());
 
-export function isLoopbackUrl(endpoint: string): boolean {
-  try {
-    const host = new URL(endpoint).hostname.replace(/^\[|\]$/g, '');
-    return host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);
-  } catch {
-    return false;
-  }
-}
-
 export function resolveConnection(env: NodeJS.ProcessEnv, flags: ConnectionFlags = {}): { endpoint: string; credentials: Credentials } {
   const endpoint = nonEmpty(flags.endpoint) ?? nonEmpty(env.MESHSTACK_ENDPOINT);
   if (!endpoint) throw new UsageError('no platform to talk to: set MESHSTACK_ENDPOINT (or --endpoint), e.g. http://127.0.0.1:8080 for `meshform sandbox`.', 'no-endpoint');
@@ -37,8 +30,9 @@ export function resolveConnection(env: NodeJS.ProcessEnv, flags: ConnectionFlags
     throw new UsageError(`MESHSTACK_ENDPOINT "${endpoint}" is not a URL.`, 'bad-endpoint');
   }
   const token = nonEmpty(env.MESHSTACK_API_TOKEN);
-  const key = nonEmpty(flags.apiKey) ?? nonEmpty(env.MESHSTACK_API_KEY);
   const secret = nonEmpty(env.MESHSTACK_API_SECRET);
+  // As meshStack's Terraform provider: a token wins over key and secret, unless --api-key says otherwise.
+  const key = nonEmpty(flags.apiKey) ?? (token ? undefined : nonEmpty(env.MESHSTACK_API_KEY));
   if (key) {
     if (!secret && !isLoopbackUrl(endpoint)) throw new UsageError('MESHSTACK_API_KEY is set without MESHSTACK_API_SECRET; set both, or MESHSTACK_API_TOKEN.', 'no-credentials');
     return { endpoint, credentials: { kind: 'key', key, secret } };
@@ -66,14 +60,24 @@ function durationSetting(env: NodeJS.ProcessEnv, name: string): number | undefin
 }
 
 /**
- * How long one request may take (MESHFORM_REQUEST_TIMEOUT, default 30s) and how long a call may keep
- * retrying transient failures (MESHFORM_RETRY_BUDGET, default 60s): a CI job can bound its wait on a
- * platform that is down.
+ * How long one request may take (MESHFORM_REQUEST_TIMEOUT, default 30s), how long a call may keep
+ * retrying transient failures (MESHFORM_RETRY_BUDGET, default 4m, enough for a backend restart; a CI
+ * job can bound its wait on a platform that is down), and how many requests may be in flight at once
+ * (MESHFORM_MAX_CONCURRENT_REQUESTS; default 1 against a remote platform, as meshStack advises per key).
  */
-export function clientSettings(env: NodeJS.ProcessEnv): Pick<HttpClientOptions, 'timeoutMs' | 'retry'> {
+export function clientSettings(env: NodeJS.ProcessEnv): Pick<HttpClientOptions, 'timeoutMs' | 'retry' | 'maxConcurrentRequests'> {
   const timeoutMs = durationSetting(env, 'MESHFORM_REQUEST_TIMEOUT');
   const budgetMs = durationSetting(env, 'MESHFORM_RETRY_BUDGET');
-  return { ...(timeoutMs !== undefined ? { timeoutMs } : {}), ...(budgetMs !== undefined ? { retry: { ...DEFAULT_RETRY, budgetMs } } : {}) };
+  const rawConcurrency = nonEmpty(env.MESHFORM_MAX_CONCURRENT_REQUESTS);
+  const maxConcurrentRequests = rawConcurrency === undefined ? undefined : Number(rawConcurrency);
+  if (maxConcurrentRequests !== undefined && !(Number.isInteger(maxConcurrentRequests) && maxConcurrentRequests >= 1)) {
+    throw new UsageError(`MESHFORM_MAX_CONCURRENT_REQUESTS must be a whole number >= 1, got "${rawConcurrency}"`, 'bad-setting');
+  }
+  return {
+    ...(timeoutMs !== undefined ? { timeoutMs } : {}),
+    ...(budgetMs !== undefined ? { retry: { ...DEFAULT_RETRY, budgetMs } } : {}),
+    ...(maxConcurrentRequests !== undefined ? { maxConcurrentRequests } : {}),
+  };
 }
 
 /** Connects and checks the platform version, unless MESHSTACK_SKIP_VERSION_CHECK=true. */

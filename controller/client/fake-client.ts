@@ -7,8 +7,9 @@
 import { isExpired, parseExpiry } from '../../core/expiry';
 import { ApiError } from '../../core/errors';
 import type { TagDefinition } from '../../schemas/desired-state.generated';
-import { type ApiClient, RequestStats, type WorkspaceFilter } from './api';
-import type { BindingRequest, Capability, CreateOutcome, LiveBinding, LiveProject, LiveUser, LiveWorkspace, RoleRequest, WorkspaceEvent, WorkspaceStatus } from './types';
+import { type ApiClient, type ProjectFilter, RequestStats, type UserFilter, type WorkspaceFilter } from './api';
+import type { AttributeChange, BindingRequest, Capability, CreateOutcome, LiveBinding, LiveProject, LiveUser, LiveWorkspace, RoleRequest, WorkspaceEvent, WorkspaceStatus } from './types';
+import { matchesExpected, mergeTags } from './wire';
 
 const OWNER = 'Workspace Owner';
 const MANAGER = 'Workspace Manager';
@@ -229,13 +230,16 @@ export class FakeApiClient implements ApiClient {
         if (!this.platform.workspaces.get(ws.name)!.deleted) return; // a retried create: already there
         refuse(409, 'POST', 'meshworkspaces', `meshWorkspace '${ws.name}' already exists`);
       }
-      this.platform.workspaces.set(ws.name, { ...copy(ws), deleted: false, status: 'active', quota: null });
+      this.platform.workspaces.set(ws.name, { ...copy(ws), tags: mergeTags({}, ws.tags), deleted: false, status: 'active', quota: null });
       this.platform.event(ws.name, 'CUSTOMER_CREATED', this.username, {});
     },
-    update: async (ws: Omit<LiveWorkspace, 'deleted'>) => {
+    update: async (name: string, change: AttributeChange, expected?: AttributeChange) => {
+      this.stats.count('GET');
       this.write('PUT');
-      this.requireManager(ws.name, 'meshworkspaces');
-      Object.assign(this.platform.workspaces.get(ws.name)!, { displayName: ws.displayName, tags: copy(ws.tags) });
+      this.requireManager(name, 'meshworkspaces');
+      const w = this.platform.workspaces.get(name)!;
+      if (expected && !matchesExpected(w.displayName, w.tags, expected)) refuse(409, 'PUT', 'meshworkspaces', 'the workspace changed since the plan was made');
+      Object.assign(w, { displayName: change.displayName, tags: mergeTags(w.tags, change.tags) });
     },
     delete: async (name: string, reason: string) => {
       this.write('DELETE');
@@ -250,7 +254,9 @@ export class FakeApiClient implements ApiClient {
   };
 
   public readonly projects = {
-    list: async (filter: WorkspaceFilter = {}) => this.readList((filter.workspace ? this.platform.projectsOf(filter.workspace) : this.platform.allProjects()).filter((p) => this.visible(p.workspace))),
+    // Deletion is immediate here: the fake has no tenants, so no project is ever pending deletion.
+    list: async (filter: ProjectFilter = {}) =>
+      this.readList((filter.states && !filter.states.includes('ACTIVE') ? [] : filter.workspace ? this.platform.projectsOf(filter.workspace) : this.platform.allProjects()).filter((p) => this.visible(p.workspace))),
     create: async (p: LiveProject) => {
       this.write('POST');
       this.requireManager(p.workspace, 'meshprojects');
@@ -258,12 +264,16 @@ export class FakeApiClient implements ApiClient {
       const w = this.platform.workspaces.get(p.workspace)!;
       const used = this.platform.projectsOf(p.workspace).length;
       if (w.quota !== null && used >= w.quota) refuse(400, 'POST', 'meshprojects', `project quota of ${w.quota} reached`);
-      this.platform.putProject(copy(p));
+      this.platform.putProject({ ...copy(p), tags: mergeTags({}, p.tags) });
     },
-    update: async (p: LiveProject) => {
+    update: async (workspace: string, name: string, change: AttributeChange, expected?: AttributeChange) => {
+      this.stats.count('GET');
       this.write('PUT');
-      this.requireManager(p.workspace, 'meshprojects');
-      this.platform.putProject(copy(p));
+      this.requireManager(workspace, 'meshprojects');
+      const p = this.platform.project(workspace, name);
+      if (!p) refuse(404, 'PUT', 'meshprojects', `project '${workspace}.${name}' not found`);
+      if (expected && !matchesExpected(p.displayName, p.tags, expected)) refuse(409, 'PUT', 'meshprojects', 'the project changed since the plan was made');
+      this.platform.putProject({ ...p, displayName: change.displayName, tags: mergeTags(p.tags, change.tags) });
     },
     delete: async (workspace: string, name: string) => {
       this.write('DELETE');
@@ -350,7 +360,9 @@ export class FakeApiClient implements ApiClient {
     },
   };
 
-  public readonly users = { list: async () => this.readList(this.platform.users) };
+  public readonly users = {
+    find: async (filter: UserFilter) => this.readList(this.platform.users.filter((u) => (!filter.email || u.email === filter.email) && (!filter.username || u.username === filter.username))),
+  };
 
   public async info() {
     return this.read({ version: '2026.34.0', fourEyesEnabled: this.platform.fourEyes.enabled });

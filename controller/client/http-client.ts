@@ -1,18 +1,23 @@
 /**
- * The meshObject API over HTTP (axios): API-key login with the token refreshed before it expires,
- * versioned media types per kind, HAL paging at 1,000 per page, retries with backoff and jitter on
- * transient failures within a time budget, and typed errors that never carry credentials.
+ * The meshObject API over HTTP (axios), written against how meshStack behaves (its OpenAPI document
+ * and its Terraform provider): API-key login with the token refreshed before it expires, versioned
+ * media types per kind, paging by page number (links carry the backend's own URL), PUT as a full
+ * rewrite of the object as read, retries of 429/502/503/504 and lost connections within a budget
+ * (POST only where a deterministic name makes a repeat safe), one request at a time per key against
+ * a remote platform, and typed errors that never carry credentials.
  */
 import axios, { type AxiosInstance, type AxiosResponse } from 'axios';
 import { ApiError, MalformedResponseError, UsageError, isApiError, isMeshformError } from '../../core/errors';
 import type { TagDefinition } from '../../schemas/desired-state.generated';
-import { type ApiClient, RequestStats, type WorkspaceFilter } from './api';
+import { type ApiClient, type ProjectFilter, RequestStats, type UserFilter, type WorkspaceFilter } from './api';
+import { Semaphore } from './private/semaphore';
 import { DEFAULT_RETRY, type RetryPolicy, parseRetryAfter, withRetry } from './retry';
-import type { BindingRequest, Capability, CreateOutcome, LiveBinding } from './types';
+import type { AttributeChange, BindingRequest, Capability, CreateOutcome, LiveBinding, LiveProject, LiveWorkspace, PlatformInfo } from './types';
 import {
   ShapeError,
   bindingBody,
   bindingKind,
+  matchesExpected,
   normalizeBinding,
   normalizeClock,
   normalizeEvents,
@@ -22,10 +27,12 @@ import {
   normalizeRoleRequests,
   normalizeSettings,
   normalizeTagDefinition,
+  normalizeTags,
   normalizeUser,
   normalizeWorkspace,
   normalizeWorkspaceStatuses,
   projectBody,
+  rewriteBody,
   tagDefinitionBody,
   workspaceBody,
 } from './wire';
@@ -40,14 +47,24 @@ export interface HttpClientOptions {
   readonly retry?: RetryPolicy;
   /** @default 1000, meshStack's maximum */
   readonly pageSize?: number;
+  /**
+   * Requests in flight at once. meshStack advises one at a time per API key.
+   * @default 1 against a remote platform, 8 on loopback (a local sandbox)
+   */
+  readonly maxConcurrentRequests?: number;
 }
 
 /** Refresh a token this long before it expires, as meshStack's Terraform provider does. */
 const MIN_TOKEN_LIFETIME_MS = 30_000;
-const TRANSIENT_STATUS = new Set([429, 500, 502, 503, 504]);
+/** Retried, as meshStack's Terraform provider does; a 500 is the platform's answer, not a passing fault. */
+const TRANSIENT_STATUS = new Set([429, 502, 503, 504]);
 const API = '/api/meshobjects';
 const LOGIN = '/api/login';
 const EXT = '/sandbox/v1';
+/** The most pages one list may have: a million objects at meshStack's page size. */
+const MAX_PAGES = 1000;
+/** Parallel requests against a loopback platform (the sandbox), where meshStack's advice does not apply. */
+export const LOOPBACK_CONCURRENCY = 8;
 
 const media = (kind: string, version: string) => `application/vnd.meshcloud.api.${kind.toLowerCase()}.${version}.hal+json`;
 const byWorkspace = (f: WorkspaceFilter): Record<string, string> => (f.workspace ? { workspaceIdentifier: f.workspace } : {});
@@ -58,9 +75,35 @@ interface Call {
   readonly media?: string;
   readonly body?: unknown;
   readonly headers?: Record<string, string>;
-  /** Statuses that are answers, not errors (e.g. 404 on a read). */
+  /** Statuses that are answers, not errors (e.g. 404 on a read); they need no JSON body. */
   readonly accept?: number[];
   readonly auth?: boolean;
+  /** A POST that may be sent again: it carries a name that makes a repeat a 409, not a second object. */
+  readonly repeatable?: boolean;
+}
+
+interface Answer {
+  readonly status: number;
+  readonly data: unknown;
+}
+
+export function isLoopbackUrl(endpoint: string): boolean {
+  try {
+    const host = new URL(endpoint).hostname.replace(/^\[|\]$/g, '');
+    return host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);
+  } catch {
+    return false;
+  }
+}
+
+/** A short, printable account of a body that is not JSON: an HTML page's title, or its first characters. */
+export function describeBody(data: unknown, contentType: string): string {
+  const text = String(data ?? '');
+  if (/html/i.test(contentType) || /^\s*</.test(text)) {
+    const title = /<title[^>]*>([^<]*)<\/title>/i.exec(text)?.[1] ?? /<h1[^>]*>([^<]*)<\/h1>/i.exec(text)?.[1];
+    return `an HTML page${title ? ` ("${title.trim().slice(0, 80)}")` : ''}, not meshStack's API`;
+  }
+  return text.replace(/\s+/g, ' ').trim().slice(0, 200);
 }
 
 export class HttpApiClient implements ApiClient {
@@ -68,9 +111,11 @@ export class HttpApiClient implements ApiClient {
   private readonly http: AxiosInstance;
   private readonly retry: RetryPolicy;
   private readonly pageSize: number;
+  private readonly slots: Semaphore;
   private token?: { value: string; expiresAt: number; lifetimeMs: number };
   private caps?: Promise<Capability[]>;
-  private devSecret?: string;
+  private platformInfo?: Promise<PlatformInfo>;
+  private devCredentials?: { clientId: string; clientSecret: string };
   private loggingIn?: Promise<string>;
 
   constructor(private readonly options: HttpClientOptions) {
@@ -85,12 +130,14 @@ export class HttpApiClient implements ApiClient {
     });
     this.retry = options.retry ?? DEFAULT_RETRY;
     this.pageSize = options.pageSize ?? 1000;
+    this.slots = new Semaphore(options.maxConcurrentRequests ?? (isLoopbackUrl(options.endpoint) ? LOOPBACK_CONCURRENCY : 1));
   }
 
   // ---- transport -------------------------------------------------------------------------
 
-  private async send(call: Call): Promise<{ status: number; data: unknown; response: AxiosResponse }> {
+  private async send(call: Call): Promise<Answer> {
     let relogged = false;
+    const repeatable = call.method !== 'POST' || call.repeatable === true;
     return withRetry(
       async () => {
         if (call.path === LOGIN) this.stats.logins++;
@@ -98,22 +145,24 @@ export class HttpApiClient implements ApiClient {
         let response: AxiosResponse<string>;
         try {
           const auth = call.auth === false ? {} : { Authorization: `Bearer ${await this.accessToken()}` };
-          response = await this.http.request({
-            method: call.method,
-            url: call.path,
-            data: call.body === undefined ? undefined : JSON.stringify(call.body),
-            headers: {
-              Accept: call.media ?? 'application/json',
-              ...(call.body === undefined ? {} : { 'Content-Type': call.media ?? 'application/json' }),
-              ...auth,
-              ...call.headers,
-            },
-          });
+          response = await this.slots.run(() =>
+            this.http.request({
+              method: call.method,
+              url: call.path,
+              data: call.body === undefined ? undefined : JSON.stringify(call.body),
+              headers: {
+                Accept: call.media ?? 'application/json',
+                ...(call.body === undefined ? {} : { 'Content-Type': call.media ?? 'application/json' }),
+                ...auth,
+                ...call.headers,
+              },
+            }),
+          );
         } catch (e) {
           // Our own errors come from logging in, which retried within its own budget already.
           if (isMeshformError(e)) return { error: e, retryable: false };
           const code = (e as { code?: string }).code ?? 'network error';
-          return { error: new ApiError(call.method, call.path, undefined, `${code} (${this.options.endpoint})`, true), retryable: true };
+          return { error: new ApiError(call.method, call.path, undefined, `${code} (${this.options.endpoint})`, true), retryable: repeatable };
         }
         if (response.status === 401 && call.auth !== false && !relogged && this.options.credentials.kind === 'key') {
           // The token ended early (a platform restart, a clock skew): log in again, once.
@@ -122,9 +171,9 @@ export class HttpApiClient implements ApiClient {
           return { error: this.failure(call, response), retryable: true, retryAfterMs: 0 };
         }
         if (response.status >= 400 && !(call.accept ?? []).includes(response.status)) {
-          return { error: this.failure(call, response), retryable: TRANSIENT_STATUS.has(response.status), retryAfterMs: parseRetryAfter(response.headers['retry-after']) };
+          return { error: this.failure(call, response), retryable: repeatable && TRANSIENT_STATUS.has(response.status), retryAfterMs: parseRetryAfter(response.headers['retry-after']) };
         }
-        return { value: { status: response.status, data: this.parse(call, response), response } };
+        return { value: { status: response.status, data: this.parse(call, response) } };
       },
       this.retry,
       {
@@ -137,24 +186,31 @@ export class HttpApiClient implements ApiClient {
     );
   }
 
+  /** A success body must be JSON; an accepted error status (404, 409, …) may carry anything, even an HTML page. */
   private parse(call: Call, response: AxiosResponse<string>): unknown {
     if (response.status === 204 || response.data === '' || response.data === undefined) return undefined;
     const type = String(response.headers['content-type'] ?? '');
-    if (!/json/i.test(type)) throw new MalformedResponseError(call.method, call.path, `content type "${type}" is not JSON`);
+    const success = response.status < 300;
+    if (!/json/i.test(type)) {
+      if (!success) return undefined;
+      throw new MalformedResponseError(call.method, call.path, `content type "${type}" is not JSON (${describeBody(response.data, type)})`);
+    }
     try {
       return JSON.parse(response.data);
     } catch (e) {
+      if (!success) return undefined;
       throw new MalformedResponseError(call.method, call.path, `invalid JSON (${(e as Error).message})`);
     }
   }
 
   private failure(call: Call, response: AxiosResponse<string>): ApiError {
+    const type = String(response.headers['content-type'] ?? '');
     let message = '';
     try {
       const body = JSON.parse(response.data) as { message?: unknown };
       message = typeof body.message === 'string' ? body.message : '';
     } catch {
-      message = String(response.data ?? '').slice(0, 200);
+      message = describeBody(response.data, type);
     }
     return new ApiError(call.method, call.path, response.status, message || String(response.statusText ?? ''), TRANSIENT_STATUS.has(response.status));
   }
@@ -180,49 +236,78 @@ export class HttpApiClient implements ApiClient {
   }
 
   private async login(creds: { key: string; secret?: string }): Promise<string> {
-    // A dev stack's secret is looked up once per session, not at every re-login.
-    const secret = creds.secret ?? (this.devSecret ??= await this.devLocalSecret(creds.key));
-    const { data } = await this.send({ method: 'POST', path: LOGIN, body: { clientId: creds.key, clientSecret: secret }, auth: false });
-    const token = data as { access_token?: unknown; expires_in?: unknown };
-    if (typeof token.access_token !== 'string') throw new MalformedResponseError('POST', LOGIN, 'no access_token');
+    // A dev stack's credentials are looked up once per session, not at every re-login.
+    const { clientId, clientSecret } = creds.secret !== undefined ? { clientId: creds.key, clientSecret: creds.secret } : (this.devCredentials ??= await this.devLocalCredentials(creds.key));
+    const { data } = await this.send({ method: 'POST', path: LOGIN, body: { clientId, clientSecret }, auth: false, repeatable: true });
+    const token = data as { access_token?: unknown; expires_in?: unknown } | undefined;
+    if (typeof token?.access_token !== 'string') throw new MalformedResponseError('POST', LOGIN, 'no access_token');
     const lifetimeMs = typeof token.expires_in === 'number' ? token.expires_in * 1000 : 300_000;
     this.token = { value: token.access_token, expiresAt: Date.now() + lifetimeMs, lifetimeMs };
     return this.token.value;
   }
 
-  /** A local dev stack publishes its keys' secrets in /mesh/info (loopback only), as meshStack's CLI uses them. */
-  private async devLocalSecret(key: string): Promise<string> {
+  /**
+   * A local dev stack publishes its keys in /mesh/info (loopback only), keyed by the key's name; each
+   * carries the clientId to log in with, as meshStack's CLI reads it.
+   */
+  private async devLocalCredentials(name: string): Promise<{ clientId: string; clientSecret: string }> {
     const { data } = await this.send({ method: 'GET', path: '/mesh/info', auth: false });
-    const secret = (data as { devLocalCredentials?: { apiKeys?: Record<string, { clientSecret?: string }> } }).devLocalCredentials?.apiKeys?.[key]?.clientSecret;
-    if (!secret) throw new UsageError(`no secret for API key "${key}": set MESHSTACK_API_SECRET (the endpoint publishes no dev credentials for it)`, 'missing-secret');
-    return secret;
+    const entry = (data as { devLocalCredentials?: { apiKeys?: Record<string, { clientId?: unknown; clientSecret?: unknown }> } } | undefined)?.devLocalCredentials?.apiKeys?.[name];
+    if (typeof entry?.clientSecret !== 'string' || entry.clientSecret === '') {
+      throw new UsageError(`no secret for API key "${name}": set MESHSTACK_API_SECRET (the endpoint publishes no dev credentials for it)`, 'missing-secret');
+    }
+    return { clientId: typeof entry.clientId === 'string' && entry.clientId ? entry.clientId : name, clientSecret: entry.clientSecret };
   }
 
-  /** All items of a HAL list, following `_links.next` (same origin only). */
+  /**
+   * All items of a HAL list, paged by number until `page.number >= page.totalPages - 1`, as
+   * meshStack's own tools do: links are never followed (they carry the backend's own base URL).
+   */
   private async list<T>(path: string, kind: string, version: string, key: string, normalize: (v: unknown) => T, query: Record<string, string> = {}): Promise<T[]> {
-    const params = new URLSearchParams({ ...query, page: '0', size: String(this.pageSize) });
-    let next: string | undefined = `${path}?${params.toString()}`;
     const out: T[] = [];
-    const seen = new Set<string>();
-    while (next) {
-      // A next link back to a page already read would never end.
-      if (seen.has(next)) throw new MalformedResponseError('GET', path, `next link loops back to ${next}`);
-      seen.add(next);
-      const { data } = await this.send({ method: 'GET', path: next, media: media(kind, version) });
-      const body = data as { _embedded?: Record<string, unknown>; _links?: { next?: { href?: unknown } } } | undefined;
+    for (let page = 0; ; page++) {
+      const params = new URLSearchParams({ ...query, page: String(page), size: String(this.pageSize) });
+      const { data } = await this.send({ method: 'GET', path: `${path}?${params.toString()}`, media: media(kind, version) });
+      const body = data as { _embedded?: Record<string, unknown>; page?: { number?: unknown; totalPages?: unknown } } | undefined;
       const items = body?._embedded?.[key];
       if (!Array.isArray(items)) throw new MalformedResponseError('GET', path, `no _embedded.${key} list`);
       for (const item of items) out.push(this.shape({ method: 'GET', path }, item, normalize));
-      const href = body?._links?.next?.href;
-      next = typeof href === 'string' && items.length > 0 ? this.sameOrigin(href, path) : undefined;
+      const number = typeof body?.page?.number === 'number' ? body.page.number : page;
+      const totalPages = typeof body?.page?.totalPages === 'number' ? body.page.totalPages : 0;
+      // A server that answers another page than asked, or an endless list, would never end.
+      if (number !== page) throw new MalformedResponseError('GET', path, `asked for page ${page}, got page ${number}`);
+      if (totalPages > MAX_PAGES) throw new MalformedResponseError('GET', path, `${totalPages} pages is more than meshform reads (${MAX_PAGES})`);
+      // An empty page ends the list whatever the counts say.
+      if (items.length === 0 || number >= totalPages - 1) return out;
     }
-    return out;
   }
 
-  private sameOrigin(href: string, path: string): string {
-    const url = new URL(href, this.options.endpoint);
-    if (url.origin !== new URL(this.options.endpoint).origin) throw new MalformedResponseError('GET', path, `next link points to another host: ${url.origin}`);
-    return `${url.pathname}${url.search}`;
+  /** One object by path, the raw JSON as the platform has it; undefined when it is not there. */
+  private async readRaw(path: string, type: string): Promise<Record<string, unknown> | undefined> {
+    const { status, data } = await this.send({ method: 'GET', path, media: type, accept: [404] });
+    if (status === 404) return undefined;
+    if (data === null || typeof data !== 'object' || Array.isArray(data)) throw new MalformedResponseError('GET', path, 'not an object');
+    return data as Record<string, unknown>;
+  }
+
+  /**
+   * meshStack's PUT replaces the whole object: read it, change what meshform manages, write back
+   * everything else as it was, fields meshform does not know included. With `expected`, refuse when
+   * what meshform manages changed since the plan (compare before write).
+   */
+  private async rewrite(path: string, kind: string, version: string, tagsAt: 'metadata' | 'spec', change: AttributeChange, expected?: AttributeChange): Promise<void> {
+    const type = media(kind, version);
+    const raw = await this.readRaw(path, type);
+    if (!raw) throw new ApiError('PUT', path, 404, `the ${kind} is gone; plan again`, false);
+    if (expected) {
+      const section = (raw[tagsAt] ?? {}) as Record<string, unknown>;
+      const displayName = String(((raw.spec ?? {}) as Record<string, unknown>).displayName ?? '');
+      if (!matchesExpected(displayName, this.shape({ method: 'GET', path }, section.tags, (v) => normalizeTags(v, `${kind}.tags`)), expected)) {
+        throw new ApiError('PUT', path, 409, `the ${kind} changed since the plan was made (display name or tags); plan again`, false);
+      }
+    }
+    const body = this.shape({ method: 'GET', path }, raw, (v) => rewriteBody(v as Record<string, unknown>, kind, version, tagsAt, change));
+    await this.send({ method: 'PUT', path, media: type, body });
   }
 
   // ---- kinds -----------------------------------------------------------------------------
@@ -234,33 +319,38 @@ export class HttpApiClient implements ApiClient {
       const { status, data } = await this.send(call);
       return status === 404 ? undefined : this.shape(call, data, normalizeWorkspace);
     },
-    create: async (ws: Parameters<ApiClient['workspaces']['create']>[0]) => {
+    create: async (ws: Omit<LiveWorkspace, 'deleted'>) => {
       await this.createOrCompare(`${API}/meshworkspaces`, media('meshWorkspace', 'v2'), workspaceBody(ws), async () => {
         const live = await this.workspaces.read(ws.name);
         return live !== undefined && !live.deleted;
       });
     },
-    update: async (ws: Parameters<ApiClient['workspaces']['update']>[0]) => {
-      await this.send({ method: 'PUT', path: `${API}/meshworkspaces/${encodeURIComponent(ws.name)}`, media: media('meshWorkspace', 'v2'), body: workspaceBody(ws) });
-    },
+    update: (name: string, change: AttributeChange, expected?: AttributeChange) =>
+      this.rewrite(`${API}/meshworkspaces/${encodeURIComponent(name)}`, 'meshWorkspace', 'v2', 'metadata', change, expected),
     delete: async (name: string, reason: string) => {
+      // X-Deletion-Reason is a sandbox extension; meshStack ignores it.
       await this.send({ method: 'DELETE', path: `${API}/meshworkspaces/${encodeURIComponent(name)}`, media: media('meshWorkspace', 'v2'), headers: { 'X-Deletion-Reason': reason }, accept: [404] });
     },
   };
 
+  private projectPath(workspace: string, name: string): string {
+    return `${API}/meshprojects/${encodeURIComponent(`${workspace}.${name}`)}`;
+  }
+
   public readonly projects = {
-    list: (filter: WorkspaceFilter = {}) => this.list(`${API}/meshprojects`, 'meshProject', 'v2', 'meshProjects', normalizeProject, byWorkspace(filter)),
-    create: async (p: Parameters<ApiClient['projects']['create']>[0]) => {
+    list: (filter: ProjectFilter = {}) =>
+      this.list(`${API}/meshprojects`, 'meshProject', 'v2', 'meshProjects', normalizeProject, { ...byWorkspace(filter), ...(filter.states ? { state: filter.states.join(',') } : {}) }),
+    create: async (p: LiveProject) => {
       await this.createOrCompare(`${API}/meshprojects`, media('meshProject', 'v2'), projectBody(p), async () => {
-        const { status } = await this.send({ method: 'GET', path: `${API}/meshprojects/${p.workspace}.${p.name}`, media: media('meshProject', 'v2'), accept: [404] });
-        return status !== 404;
+        // Only a live project is "already there": one whose deletion is pending blocks the identifier.
+        const raw = await this.readRaw(this.projectPath(p.workspace, p.name), media('meshProject', 'v2'));
+        return raw !== undefined && this.shape({ method: 'GET', path: this.projectPath(p.workspace, p.name) }, raw, normalizeProject).state === undefined;
       });
     },
-    update: async (p: Parameters<ApiClient['projects']['update']>[0]) => {
-      await this.send({ method: 'PUT', path: `${API}/meshprojects/${p.workspace}.${p.name}`, media: media('meshProject', 'v2'), body: projectBody(p) });
-    },
+    update: (workspace: string, name: string, change: AttributeChange, expected?: AttributeChange) =>
+      this.rewrite(this.projectPath(workspace, name), 'meshProject', 'v2', 'spec', change, expected),
     delete: async (workspace: string, name: string) => {
-      await this.send({ method: 'DELETE', path: `${API}/meshprojects/${workspace}.${name}`, media: media('meshProject', 'v2'), accept: [404] });
+      await this.send({ method: 'DELETE', path: this.projectPath(workspace, name), media: media('meshProject', 'v2'), accept: [404] });
     },
   };
 
@@ -276,17 +366,22 @@ export class HttpApiClient implements ApiClient {
         ...(await this.list(`${API}/meshprojectbindings/groupbindings`, 'meshProjectGroupBinding', 'v3', 'meshProjectGroupBindings', normalizeBinding, q)),
       ];
     },
+    /**
+     * A grant. meshStack documents 201; under 4-eyes a grant may instead wait for approval, answered
+     * 202 (with or without the request) or 201 with the request echoed and no binding behind it. So
+     * with 4-eyes on, a 201 is checked by reading the binding back: absent means waiting.
+     */
     create: async (b: BindingRequest): Promise<CreateOutcome> => {
       const caps = await this.capabilities();
       const type = media(bindingKind(b), b.project === undefined ? 'v2' : 'v3');
       const body = bindingBody(b, b.project === undefined || caps.includes('project-binding-expiry'), caps.includes('invitations'));
-      const { status, data } = await this.send({ method: 'POST', path: this.bindingPath(b), media: type, body, accept: [409] });
+      const { status, data } = await this.send({ method: 'POST', path: this.bindingPath(b), media: type, body, accept: [409], repeatable: true });
       if (status === 202) {
-        const id = (data as { pendingRequest?: { id?: unknown } })?.pendingRequest?.id;
-        if (typeof id !== 'string') throw new MalformedResponseError('POST', this.bindingPath(b), '202 without pendingRequest.id');
-        return { status: 'pending', requestId: id };
+        const id = (data as { pendingRequest?: { id?: unknown } } | undefined)?.pendingRequest?.id;
+        return typeof id === 'string' ? { status: 'pending', requestId: id } : { status: 'pending' };
       }
       if (status === 409) return this.compareExistingBinding(b, type, caps);
+      if ((await this.info()).fourEyesEnabled && !(await this.readBinding(b, type))) return { status: 'pending' };
       return { status: 'created' };
     },
     delete: async (b: Pick<LiveBinding, 'name' | 'project' | 'subjectKind'>) => {
@@ -299,50 +394,81 @@ export class HttpApiClient implements ApiClient {
     return `${API}/${b.project === undefined ? 'meshworkspacebindings' : 'meshprojectbindings'}/${b.subjectKind === 'User' ? 'user' : 'group'}bindings`;
   }
 
+  private async readBinding(b: BindingRequest, type: string): Promise<LiveBinding | undefined> {
+    const path = `${this.bindingPath(b)}/${encodeURIComponent(b.name)}`;
+    const raw = await this.readRaw(path, type);
+    return raw ? this.shape({ method: 'GET', path }, raw, normalizeBinding) : undefined;
+  }
+
   /**
    * A 409 on create means the name exists: a create retried after a lost response, or someone
-   * else's binding. Read it back: the same binding is success, the same grant waiting for a second
-   * approval (a lost 202) is pending, anything else a conflict.
+   * else's binding. Read it back: the same binding is success; no binding under that name is the
+   * grant waiting for approval (a lost answer), found as its request where the platform lists them;
+   * anything else a conflict.
    */
   private async compareExistingBinding(b: BindingRequest, type: string, caps: Capability[]): Promise<CreateOutcome> {
     const path = `${this.bindingPath(b)}/${encodeURIComponent(b.name)}`;
-    const { status, data } = await this.send({ method: 'GET', path, media: type, accept: [404] });
+    const { status, data } = await this.send({ method: 'GET', path, media: type, accept: [403, 404] });
+    // 403: a binding under that name in a workspace the caller cannot see, someone else's.
+    if (status === 403) throw new ApiError('POST', this.bindingPath(b), 409, `binding name "${b.name}" is taken by another binding`, false);
     const live = status === 404 ? undefined : this.shape({ method: 'GET', path }, data, normalizeBinding);
     const same = (x: { workspace: string; project?: string; subject: string; role: string }) => x.workspace === b.workspace && x.project === b.project && x.subject === b.subject && x.role === b.role;
     if (live && same(live)) return { status: 'created' };
     if (!live && caps.includes('role-requests')) {
       const pending = (await this.extensions.listRequests({ workspace: b.workspace, status: 'PENDING' })).find((r) => r.bindingName === b.name);
       if (pending && same(pending)) return { status: 'pending', requestId: pending.id };
+    } else if (!live) {
+      return { status: 'pending' };
     }
     throw new ApiError('POST', this.bindingPath(b), 409, `binding name "${b.name}" is taken by another binding`, false);
   }
 
   private async createOrCompare(path: string, type: string, body: unknown, exists: () => Promise<boolean>): Promise<void> {
-    const { status } = await this.send({ method: 'POST', path, media: type, body, accept: [409] });
-    if (status === 409 && !(await exists())) throw new ApiError('POST', path, 409, 'the identifier is taken (possibly by a deleted object)', false);
+    const { status } = await this.send({ method: 'POST', path, media: type, body, accept: [409], repeatable: true });
+    if (status === 409 && !(await exists())) throw new ApiError('POST', path, 409, 'the identifier is taken (possibly by an object whose deletion is pending, or a deleted one)', false);
   }
 
   public readonly tagDefinitions = {
     list: () => this.list(`${API}/meshtagdefinitions`, 'meshTagDefinition', 'v1', 'meshTagDefinitions', normalizeTagDefinition),
     put: async (def: TagDefinition) => {
-      await this.send({ method: 'PUT', path: `${API}/meshtagdefinitions/${encodeURIComponent(def.metadata.name)}`, media: media('meshTagDefinition', 'v1'), body: tagDefinitionBody(def) });
+      const path = `${API}/meshtagdefinitions/${encodeURIComponent(def.metadata.name)}`;
+      const type = media('meshTagDefinition', 'v1');
+      const live = await this.readRaw(path, type);
+      await this.send({ method: 'PUT', path, media: type, body: tagDefinitionBody(def, (live?.spec ?? {}) as Record<string, unknown>) });
     },
   };
 
   public readonly users = {
-    list: () => this.list(`${API}/meshusers`, 'meshUser', 'v2', 'meshUsers', normalizeUser),
+    find: (filter: UserFilter) => {
+      const q: Record<string, string> = {};
+      if (filter.email) q.email = filter.email;
+      if (filter.username) q.username = filter.username;
+      return this.list(`${API}/meshusers`, 'meshUser', 'v2', 'meshUsers', normalizeUser, q);
+    },
   };
 
-  public async info() {
-    const { data } = await this.send({ method: 'GET', path: '/mesh/info', auth: false });
-    const o = data as { version?: unknown; is4EPEnabled?: unknown };
-    if (typeof o?.version !== 'string') throw new MalformedResponseError('GET', '/mesh/info', 'no version');
-    return { version: o.version, fourEyesEnabled: o.is4EPEnabled === true };
+  public info(): Promise<PlatformInfo> {
+    this.platformInfo ??= this.send({ method: 'GET', path: '/mesh/info', auth: false })
+      .then(({ data }) => {
+        const o = data as { version?: unknown; is4EPEnabled?: unknown } | undefined;
+        if (typeof o?.version !== 'string') throw new MalformedResponseError('GET', '/mesh/info', 'no version');
+        return { version: o.version, fourEyesEnabled: o.is4EPEnabled === true };
+      })
+      .catch((e) => {
+        this.platformInfo = undefined;
+        throw e;
+      });
+    return this.platformInfo;
   }
 
+  /** The sandbox's extensions, where the platform has them. Anything but a well-formed answer means none. */
   private capabilities(): Promise<Capability[]> {
-    this.caps ??= this.send({ method: 'GET', path: `${EXT}/capabilities`, auth: false, accept: [404, 401, 403] }).then(({ status, data }) =>
-      status === 200 && Array.isArray((data as { extensions?: unknown }).extensions) ? ((data as { extensions: Capability[] }).extensions ?? []) : [],
+    this.caps ??= this.send({ method: 'GET', path: `${EXT}/capabilities`, auth: false, accept: [401, 403, 404, 405, 406] }).then(
+      ({ status, data }) => {
+        const list = (data as { extensions?: unknown } | undefined)?.extensions;
+        return status === 200 && Array.isArray(list) && list.every((x) => typeof x === 'string') ? (list as Capability[]) : [];
+      },
+      () => [],
     );
     return this.caps;
   }

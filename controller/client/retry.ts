@@ -6,7 +6,11 @@ export interface RetryPolicy {
   readonly maxDelayMs: number;
 }
 
-export const DEFAULT_RETRY: RetryPolicy = { budgetMs: 60_000, baseDelayMs: 200, maxDelayMs: 5_000 };
+/**
+ * About four minutes, as meshStack's Terraform provider allows (1+2+4+…+30 s): enough to ride out a
+ * backend restart, during which the gateway answers 503 for two to three minutes.
+ */
+export const DEFAULT_RETRY: RetryPolicy = { budgetMs: 240_000, baseDelayMs: 1_000, maxDelayMs: 30_000 };
 
 export interface Attempt<T> {
   readonly value?: T;
@@ -34,10 +38,13 @@ export interface RetryHooks {
   /** The error to throw when a retryable failure outlasts the budget, from the last one. */
   readonly onGiveUp?: (error: unknown, attempts: number, elapsedMs: number) => unknown;
   readonly sleep?: (ms: number) => Promise<void>;
+  /** The clock the budget is measured with. @default Date.now */
+  readonly now?: () => number;
 }
 
 export async function withRetry<T>(run: () => Promise<Attempt<T>>, policy: RetryPolicy, hooks: RetryHooks = {}): Promise<T> {
-  const started = Date.now();
+  const now = hooks.now ?? Date.now;
+  const started = now();
   const deadline = started + policy.budgetMs;
   const sleep = hooks.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
   for (let attempt = 0; ; attempt++) {
@@ -45,7 +52,7 @@ export async function withRetry<T>(run: () => Promise<Attempt<T>>, policy: Retry
     if (!('error' in result) || result.error === undefined) return result.value as T;
     if (!result.retryable) throw result.error;
     const delay = result.retryAfterMs ?? backoffDelay(attempt, policy);
-    if (Date.now() + delay > deadline) throw hooks.onGiveUp ? hooks.onGiveUp(result.error, attempt + 1, Date.now() - started) : result.error;
+    if (now() + delay > deadline) throw hooks.onGiveUp ? hooks.onGiveUp(result.error, attempt + 1, now() - started) : result.error;
     hooks.onRetry?.();
     await sleep(delay);
   }

@@ -11,10 +11,22 @@ export interface LiveWorkspace {
   readonly deleted: boolean;
 }
 
+/** meshStack's project deletion states: deletion is asynchronous (the tenants go first). */
+export type ProjectState = 'ACTIVE' | 'PENDING_DELETION' | 'DELETED';
+
 export interface LiveProject {
   readonly workspace: string;
   readonly name: string;
   readonly displayName: string;
+  readonly tags: Record<string, string[]>;
+  /** @default 'ACTIVE' */
+  readonly state?: ProjectState;
+}
+
+/** What meshform writes of a workspace or project; a PUT carries everything else over from the object as read. */
+export interface AttributeChange {
+  readonly displayName: string;
+  /** The tags meshform manages: a key with values sets it, a key with `[]` removes it; other keys are left alone. */
   readonly tags: Record<string, string[]>;
 }
 
@@ -41,7 +53,8 @@ export interface BindingRequest {
   readonly invitation?: { readonly firstName: string; readonly lastName: string };
 }
 
-export type CreateOutcome = { readonly status: 'created' } | { readonly status: 'pending'; readonly requestId: string };
+/** A grant took effect, or waits for a second approval (4-eyes); the request id where the platform tells it. */
+export type CreateOutcome = { readonly status: 'created' } | { readonly status: 'pending'; readonly requestId?: string };
 
 export interface RoleRequest {
   readonly id: string;

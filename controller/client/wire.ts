@@ -4,7 +4,7 @@
  * so a hostile or broken response never becomes a wrong plan.
  */
 import type { TagDefinition } from '../../schemas/desired-state.generated';
-import type { BindingRequest, Identity, LiveBinding, LiveProject, LiveUser, LiveWorkspace, PlatformSettings, RoleRequest, SubjectKind, WorkspaceEvent, WorkspaceStatus } from './types';
+import type { AttributeChange, BindingRequest, Identity, LiveBinding, LiveProject, LiveUser, LiveWorkspace, PlatformSettings, ProjectState, RoleRequest, SubjectKind, WorkspaceEvent, WorkspaceStatus } from './types';
 
 export class ShapeError extends Error {}
 
@@ -20,7 +20,10 @@ function str(v: unknown, what: string): string {
   return v;
 }
 
-/** meshStack tags: key → list of strings; a missing or null tags object means no tags. */
+/**
+ * meshStack tags: key → list of strings; a missing or null tags object means no tags, and a key with
+ * an empty list is no tag (meshStack drops those itself).
+ */
 export function normalizeTags(v: unknown, what: string): Record<string, string[]> {
   if (v === undefined || v === null) return {};
   const o = obj(v, what);
@@ -28,7 +31,7 @@ export function normalizeTags(v: unknown, what: string): Record<string, string[]
   for (const key of Object.keys(o).sort()) {
     const values = o[key];
     if (!Array.isArray(values) || values.some((x) => typeof x !== 'string')) throw new ShapeError(`${what}.${key} is not a list of strings`);
-    out[key] = [...(values as string[])];
+    if (values.length) out[key] = [...(values as string[])];
   }
   return out;
 }
@@ -45,15 +48,18 @@ export function normalizeWorkspace(v: unknown): LiveWorkspace {
   };
 }
 
+/** A project; `deletedOn` is set once its deletion was submitted (meshStack's deletion is asynchronous). */
 export function normalizeProject(v: unknown): LiveProject {
   const o = obj(v, 'meshProject');
   const metadata = obj(o.metadata, 'meshProject.metadata');
   const spec = obj(o.spec, 'meshProject.spec');
+  const state: ProjectState = metadata.deletedOn === undefined || metadata.deletedOn === null ? 'ACTIVE' : 'PENDING_DELETION';
   return {
     workspace: str(metadata.ownedByWorkspace, 'meshProject.metadata.ownedByWorkspace'),
     name: str(metadata.name, 'meshProject.metadata.name'),
     displayName: str(spec.displayName, 'meshProject.spec.displayName'),
     tags: normalizeTags(spec.tags, 'meshProject.spec.tags'),
+    ...(state === 'ACTIVE' ? {} : { state }),
   };
 }
 
@@ -95,6 +101,8 @@ export function normalizeTagDefinition(v: unknown): TagDefinition {
       displayName: typeof spec.displayName === 'string' ? spec.displayName : String(spec.key),
       ...(typeof spec.description === 'string' ? { description: spec.description } : {}),
       valueType: spec.valueType as TagDefinition['spec']['valueType'],
+      ...(Number.isInteger(spec.sortOrder) ? { sortOrder: spec.sortOrder as number } : {}),
+      ...(typeof spec.replicationKey === 'string' ? { replicationKey: spec.replicationKey } : {}),
       restricted: spec.restricted === true,
       mandatory: spec.mandatory === true,
       immutable: spec.immutable === true,
@@ -200,12 +208,50 @@ export function normalizeClock(v: unknown): Date {
 
 // Request bodies, with apiVersion and kind as meshStack's own Terraform provider sends them.
 
+/** Tags as meshform writes them: empty lists left out (meshStack would drop them). */
+function writtenTags(tags: Record<string, string[]>): Record<string, string[]> {
+  return Object.fromEntries(Object.entries(tags).filter(([, v]) => v.length > 0));
+}
+
 export function workspaceBody(ws: Omit<LiveWorkspace, 'deleted'>) {
-  return { apiVersion: 'v2', kind: 'meshWorkspace', metadata: { name: ws.name, tags: ws.tags }, spec: { displayName: ws.displayName } };
+  return { apiVersion: 'v2', kind: 'meshWorkspace', metadata: { name: ws.name, tags: writtenTags(ws.tags) }, spec: { displayName: ws.displayName } };
 }
 
 export function projectBody(p: LiveProject) {
-  return { apiVersion: 'v2', kind: 'meshProject', metadata: { name: p.name, ownedByWorkspace: p.workspace }, spec: { displayName: p.displayName, tags: p.tags } };
+  return { apiVersion: 'v2', kind: 'meshProject', metadata: { name: p.name, ownedByWorkspace: p.workspace }, spec: { displayName: p.displayName, tags: writtenTags(p.tags) } };
+}
+
+/** The current tags with `change` applied: declared keys set, `[]` removes, others kept. */
+export function mergeTags(current: Record<string, string[]>, change: Record<string, string[]>): Record<string, string[]> {
+  const out: Record<string, string[]> = { ...current };
+  for (const [key, values] of Object.entries(change)) {
+    if (values.length) out[key] = [...values];
+    else delete out[key];
+  }
+  return out;
+}
+
+/** Whether the object's display name and the change's tag keys still are what `expected` says ([] = absent). */
+export function matchesExpected(displayName: string, tags: Record<string, string[]>, expected: AttributeChange): boolean {
+  if (displayName !== expected.displayName) return false;
+  return Object.entries(expected.tags).every(([key, values]) => JSON.stringify(tags[key] ?? []) === JSON.stringify(values));
+}
+
+/**
+ * A PUT body for meshStack's full-rewrite PUT: the object as read (every field, known or not), with
+ * what meshform manages changed. `tagsAt` says where the kind keeps its tags.
+ */
+export function rewriteBody(raw: Record<string, unknown>, kind: string, apiVersion: string, tagsAt: 'metadata' | 'spec', change: AttributeChange): Record<string, unknown> {
+  const { _links: _ignored, ...rest } = raw;
+  const metadata = { ...obj(rest.metadata ?? {}, `${kind}.metadata`) };
+  const spec = { ...obj(rest.spec ?? {}, `${kind}.spec`) };
+  // Read-only fields are the platform's to set.
+  delete metadata.createdOn;
+  delete metadata.deletedOn;
+  const section = tagsAt === 'metadata' ? metadata : spec;
+  section.tags = writtenTags(mergeTags(normalizeTags(section.tags, `${kind}.${tagsAt}.tags`), change.tags));
+  spec.displayName = change.displayName;
+  return { ...rest, apiVersion, kind, metadata, spec };
 }
 
 export function bindingKind(b: Pick<LiveBinding, 'project' | 'subjectKind'>): string {
@@ -227,6 +273,7 @@ export function bindingBody(b: BindingRequest, withExpiry: boolean, withInvitati
   };
 }
 
-export function tagDefinitionBody(def: TagDefinition) {
-  return { apiVersion: 'v1', kind: 'meshTagDefinition', metadata: def.metadata, spec: def.spec };
+/** A tag definition body; fields the definition leaves out keep their live values (PUT is a full rewrite). */
+export function tagDefinitionBody(def: TagDefinition, liveSpec: Record<string, unknown> = {}) {
+  return { apiVersion: 'v1', kind: 'meshTagDefinition', metadata: def.metadata, spec: { ...liveSpec, ...def.spec } };
 }

@@ -12,6 +12,8 @@ export interface LiveWorkspaceState {
   readonly bindings: LiveBinding[];
   readonly projects: Record<string, LiveProject & { readonly bindings: LiveBinding[] }>;
   readonly pendingRequests: RoleRequest[];
+  /** Projects whose deletion was submitted and has not finished (meshStack deletes asynchronously). */
+  readonly deletingProjects: string[];
 }
 
 export interface LiveState {
@@ -45,5 +47,6 @@ export function workspaceFingerprint(ws: LiveWorkspaceState | undefined): string
       .sort()
       .map((p) => ({ name: p, displayName: ws.projects[p].displayName, tags: ws.projects[p].tags, bindings: sortBindings(ws.projects[p].bindings) })),
     pending: ws.pendingRequests.map((r) => r.id).sort(),
+    deleting: ws.deletingProjects,
   });
 }

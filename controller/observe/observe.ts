@@ -6,7 +6,7 @@
  */
 import pLimit from 'p-limit';
 import type { ApiClient } from '../client/api';
-import type { LiveBinding, LiveProject, LiveUser, LiveWorkspace, RoleRequest, WorkspaceStatus } from '../client/types';
+import type { LiveBinding, LiveProject, LiveWorkspace, ProjectState, RoleRequest, WorkspaceStatus } from '../client/types';
 import type { LiveState, LiveWorkspaceState } from './live-state';
 
 export interface ObserveOptions {
@@ -14,8 +14,11 @@ export interface ObserveOptions {
   readonly workspaces: readonly string[] | 'all';
   /** Parallel project-binding lists. @default 4 */
   readonly concurrency?: number;
-  /** Read users (to match invitations by e-mail to the username that accepted them). @default true */
-  readonly users?: boolean;
+  /**
+   * E-mails of invited users, looked up one by one (meshStack's unfiltered user list needs admin
+   * rights) to match an invitation to the user who accepted it. @default none
+   */
+  readonly invitedEmails?: readonly string[];
   readonly now: Date;
 }
 
@@ -25,6 +28,8 @@ export interface ObserveOptions {
  * grow with the estate.
  */
 export const TARGETED_OBSERVE_MAX = 20;
+
+const LISTED_STATES: readonly ProjectState[] = ['ACTIVE', 'PENDING_DELETION'];
 
 function groupBy<T>(items: T[], key: (t: T) => string): Map<string, T[]> {
   const out = new Map<string, T[]>();
@@ -47,16 +52,18 @@ export async function observe(api: ApiClient, options: ObserveOptions): Promise<
     has('whoami') ? api.extensions.whoami() : undefined,
     api.tagDefinitions.list(),
     targeted ? perWorkspace(async (ws) => [await api.workspaces.read(ws)].filter((w): w is LiveWorkspace => w !== undefined)) : api.workspaces.list(),
-    targeted ? perWorkspace((ws) => api.projects.list({ workspace: ws })) : api.projects.list(),
+    // Projects whose deletion is pending still block their identifier and their workspace's deletion.
+    targeted ? perWorkspace((ws) => api.projects.list({ workspace: ws, states: LISTED_STATES })) : api.projects.list({ states: LISTED_STATES }),
     targeted ? perWorkspace((ws) => api.bindings.listWorkspaceBindings({ workspace: ws })) : api.bindings.listWorkspaceBindings(),
-    options.users === false ? Promise.resolve([] as LiveUser[]) : api.users.list(),
+    Promise.all([...new Set(options.invitedEmails ?? [])].map((email) => api.users.find({ email }))).then((lists) => lists.flat()),
     has('workspace-status') ? api.extensions.workspaceStatuses() : Promise.resolve([] as WorkspaceStatus[]),
     has('role-requests') ? api.extensions.listRequests({ status: 'PENDING' }) : Promise.resolve([] as RoleRequest[]),
   ]);
   const wanted = new Set(options.workspaces === 'all' ? [] : options.workspaces);
   const selected = workspaces.filter((w) => !w.deleted && (options.workspaces === 'all' || wanted.has(w.name)));
   const selectedNames = new Set(selected.map((w) => w.name));
-  const projectsByWs = groupBy(projects.filter((p) => selectedNames.has(p.workspace)), (p) => p.workspace);
+  const deletingByWs = groupBy(projects.filter((p) => p.state === 'PENDING_DELETION' && selectedNames.has(p.workspace)), (p) => p.workspace);
+  const projectsByWs = groupBy(projects.filter((p) => p.state === undefined && selectedNames.has(p.workspace)), (p) => p.workspace);
   const limit = pLimit(options.concurrency ?? 4);
   const projectBindings = new Map<string, LiveBinding[]>();
   await Promise.all(
@@ -77,6 +84,7 @@ export async function observe(api: ApiClient, options: ObserveOptions): Promise<
       bindings: bindingsByWs.get(ws.name) ?? [],
       projects: Object.fromEntries((projectsByWs.get(ws.name) ?? []).map((p) => [p.name, { ...p, bindings: projectBindings.get(`${p.workspace}.${p.name}`) ?? [] }])),
       pendingRequests: requestsByWs.get(ws.name) ?? [],
+      deletingProjects: (deletingByWs.get(ws.name) ?? []).map((p) => p.name).sort(),
     };
   }
   return {

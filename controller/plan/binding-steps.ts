@@ -128,8 +128,11 @@ function diffList(
       grants.push(grant(wsName, { ...d, project }, 'missing', ctx));
       continue;
     }
-    // Where the platform assigns an expiry itself (recertification), a missing desired expiry is not a change.
-    const platformAssigned = d.expiryDate === undefined && recert[d.roleRef.name] !== undefined;
+    // Where the platform assigns an expiry itself (recertification), a missing desired expiry is not a
+    // change. meshStack's API does not show its recertification settings: unless the platform tells
+    // (a sandbox extension), any live expiry may be one it assigned.
+    const recertKnown = ctx.live.platform.recertification !== undefined;
+    const platformAssigned = d.expiryDate === undefined && (!recertKnown || recert[d.roleRef.name] !== undefined);
     const want = expiryKey(d.expiryDate, project !== undefined, ctx.live);
     const have = expiryKey(existing.expiryDate, project !== undefined, ctx.live);
     if (mustReplace(existing) || (!platformAssigned && want !== have && !(project !== undefined && want === undefined && have === undefined))) {

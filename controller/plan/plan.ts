@@ -4,7 +4,7 @@
  */
 import { canonicalJson, sha256Hex } from '../../core/canonical-json';
 import { exceedsRecertification, isExpired } from '../../core/expiry';
-import type { DesiredState, Workspace } from '../../schemas/desired-state.generated';
+import type { DesiredState, TagDefinition, Workspace } from '../../schemas/desired-state.generated';
 import type { Plan, Step, WorkspacePlan } from '../../schemas/plan.generated';
 import { type LiveState, type LiveWorkspaceState, workspaceFingerprint } from '../observe/live-state';
 import { MANAGER, OWNER, planBindings } from './binding-steps';
@@ -30,11 +30,15 @@ export function plan(desired: DesiredState, live: LiveState, options: PlanOption
   const warnings: string[] = [];
   const caller = live.caller;
   if (!caller) warnings.push('the platform does not tell who is calling: lock-out, partner-right and 4-eyes predictions are conservative');
+  if (live.platform.fourEyes.enabled && !live.platform.capabilities.includes('role-requests')) {
+    warnings.push('4-eyes is on and the platform does not show pending role requests: a grant waiting for approval is planned again until it is approved (approve in meshPanel under Workspace Access > Access Requests)');
+  }
   const selected = desired.workspaces.filter((w) => !options.workspaces || options.workspaces.includes(w.metadata.name));
   const unknown = (options.workspaces ?? []).filter((n) => !desired.workspaces.some((w) => w.metadata.name === n));
   for (const n of unknown) refusals.push({ workspace: n, rule: 'unknown-workspace', message: `workspace "${n}" is not in the manifest` });
   const globalSteps = options.workspaces ? [] : planTagDefinitions(desired, live, refusals);
-  const workspaces = selected.map((w) => planWorkspace(w, live, live.workspaces[w.metadata.name], options, now, refusals));
+  const policy = Object.fromEntries(desired.rolePolicy.recertification.map((r) => [r.role, r.maxDurationDays]));
+  const workspaces = selected.map((w) => planWorkspace(w, live, live.workspaces[w.metadata.name], options, now, refusals, policy));
   const all = [...globalSteps, ...workspaces.flatMap((w) => w.steps)];
   return {
     apiVersion: 'meshform.io/v1',
@@ -84,7 +88,7 @@ function planTagDefinitions(desired: DesiredState, live: LiveState, refusals: Re
   return steps;
 }
 
-function planWorkspace(d: Workspace, live: LiveState, ws: LiveWorkspaceState | undefined, options: PlanOptions, now: Date, refusals: Refusal[]): WorkspacePlan {
+function planWorkspace(d: Workspace, live: LiveState, ws: LiveWorkspaceState | undefined, options: PlanOptions, now: Date, refusals: Refusal[], policy: Record<string, number>): WorkspacePlan {
   const name = d.metadata.name;
   const refuse = (rule: string, message: string) => refusals.push({ workspace: name, rule, message });
   const notes: string[] = [];
@@ -113,25 +117,27 @@ function planWorkspace(d: Workspace, live: LiveState, ws: LiveWorkspaceState | u
 
   const steps: Step[] = [];
   const liveProjects = ws?.projects ?? {};
-  if (d.spec.deletion && ws) return result('ready', planDeletion(d, ws, refuse));
+  if (d.spec.deletion && ws) return result('ready', planDeletion(d, ws, refuse, notes));
 
   // Workspace attributes (owned workspaces only).
   if (owned && !ws) {
     steps.push({ id: `${name}:workspace:create`, action: 'create', kind: 'workspace', workspace: name, reason: 'missing', summary: `create workspace ${name} "${d.spec.displayName}"`, before: null, after: { name, displayName: d.spec.displayName, tags: d.metadata.tags } });
-  } else if (owned && ws && (ws.displayName !== d.spec.displayName || !same(ws.tags, d.metadata.tags))) {
-    const changedTags = Object.keys({ ...ws.tags, ...d.metadata.tags }).filter((k) => !same(ws.tags[k], d.metadata.tags[k]));
-    const restricted = changedTags.filter((k) => live.tagDefinitions.some((t) => t.spec.targetKind === 'meshWorkspace' && t.spec.key === k && t.spec.restricted));
-    if (restricted.length && caller && !partner) refuse('restricted-tag', `changing restricted tag(s) ${restricted.join(', ')} needs partner rights; ${caller.username} is not a partner`);
-    steps.push({
-      id: `${name}:workspace:update`,
-      action: 'update',
-      kind: 'workspace',
-      workspace: name,
-      reason: 'changed',
-      summary: `update workspace ${name}${ws.displayName !== d.spec.displayName ? ` display name "${ws.displayName}" → "${d.spec.displayName}"` : ''}${changedTags.length ? ` tags ${changedTags.join(', ')}` : ''}`,
-      before: { name, displayName: ws.displayName, tags: ws.tags },
-      after: { name, displayName: d.spec.displayName, tags: d.metadata.tags },
-    });
+  } else if (owned && ws) {
+    const tags = tagChanges(ws.tags, d.metadata.tags, live.tagDefinitions, 'meshWorkspace');
+    if (ws.displayName !== d.spec.displayName || tags.keys.length) {
+      const restricted = tags.keys.filter((k) => live.tagDefinitions.some((t) => t.spec.targetKind === 'meshWorkspace' && t.spec.key === k && t.spec.restricted));
+      if (restricted.length && caller && !partner) refuse('restricted-tag', `changing restricted tag(s) ${restricted.join(', ')} needs partner rights; ${caller.username} is not a partner`);
+      steps.push({
+        id: `${name}:workspace:update`,
+        action: 'update',
+        kind: 'workspace',
+        workspace: name,
+        reason: 'changed',
+        summary: `update workspace ${name}${ws.displayName !== d.spec.displayName ? ` display name "${ws.displayName}" → "${d.spec.displayName}"` : ''}${tags.keys.length ? ` tags ${tags.keys.join(', ')}` : ''}`,
+        before: { displayName: ws.displayName, tags: tags.before },
+        after: { displayName: d.spec.displayName, tags: tags.after },
+      });
+    }
   }
 
   // Status and quota live in a platform extension; say so where it is missing.
@@ -151,12 +157,27 @@ function planWorkspace(d: Workspace, live: LiveState, ws: LiveWorkspaceState | u
     const lp = liveProjects[p.metadata.name];
     if (p.spec.deletion) continue;
     const after = { workspace: name, name: p.metadata.name, displayName: p.spec.displayName, tags: p.metadata.tags };
-    if (!lp) {
+    if (!lp && ws?.deletingProjects.includes(p.metadata.name)) {
+      refuse('identifier-being-deleted', `project "${p.metadata.name}" is still being deleted on the platform, which keeps its identifier until the deletion has finished; choose another identifier, or wait and plan again`);
+    } else if (!lp) {
       const renamed = Object.values(liveProjects).find((x) => x.displayName === p.spec.displayName && !d.projects.some((q) => q.metadata.name === x.name));
       if (renamed) refuse('identifier-change', `project "${renamed.name}" looks renamed to "${p.metadata.name}" (same display name): identifiers are immutable; declare the new project with another display name, or mark "${renamed.name}" for deletion`);
       steps.push({ id: `${name}:project:${p.metadata.name}:create`, action: 'create', kind: 'project', workspace: name, project: p.metadata.name, reason: 'missing', summary: `create project ${p.metadata.name} "${p.spec.displayName}"`, before: null, after });
-    } else if (lp.displayName !== p.spec.displayName || !same(lp.tags, p.metadata.tags)) {
-      steps.push({ id: `${name}:project:${p.metadata.name}:update`, action: 'update', kind: 'project', workspace: name, project: p.metadata.name, reason: 'changed', summary: `update project ${p.metadata.name}`, before: { workspace: name, name: lp.name, displayName: lp.displayName, tags: lp.tags }, after });
+    } else {
+      const tags = tagChanges(lp.tags, p.metadata.tags, live.tagDefinitions, 'meshProject');
+      if (lp.displayName !== p.spec.displayName || tags.keys.length) {
+        steps.push({
+          id: `${name}:project:${p.metadata.name}:update`,
+          action: 'update',
+          kind: 'project',
+          workspace: name,
+          project: p.metadata.name,
+          reason: 'changed',
+          summary: `update project ${p.metadata.name}`,
+          before: { displayName: lp.displayName, tags: tags.before },
+          after: { displayName: p.spec.displayName, tags: tags.after },
+        });
+      }
     }
   }
   for (const lp of Object.values(liveProjects)) {
@@ -166,7 +187,7 @@ function planWorkspace(d: Workspace, live: LiveState, ws: LiveWorkspaceState | u
   const bindings = planBindings({ live, ws, desired: d, now }, new Set(deletes.map((p) => p.metadata.name)));
   notes.push(...bindings.notes);
   steps.push(...bindings.steps);
-  checkBindings(d, ws, bindings, live, options, now, refuse, notes);
+  checkBindings(d, ws, bindings, live, options, now, refuse, notes, policy);
 
   for (const p of deletes) {
     steps.push({ id: `${name}:project:${p.metadata.name}:delete`, action: 'delete', kind: 'project', workspace: name, project: p.metadata.name, reason: 'declared-deletion', summary: `delete project ${p.metadata.name} (${p.spec.deletion!.reason})`, before: { ...liveProjects[p.metadata.name], bindings: undefined }, after: { reason: p.spec.deletion!.reason } });
@@ -174,6 +195,36 @@ function planWorkspace(d: Workspace, live: LiveState, ws: LiveWorkspaceState | u
   if (quotaStep && !raising) steps.push(quotaStep);
   if (statusStep && d.spec.status === 'disabled') steps.push(statusStep);
   return result(ws ? 'ready' : 'absent', steps);
+}
+
+/**
+ * The tags to write: only the keys the code declares are compared (the platform injects restricted
+ * defaults and keeps keys meshform never set), a declared `[]` means "absent", and an injected
+ * restricted default is never "removed" (the platform would inject it again).
+ */
+function tagChanges(live: Record<string, string[]>, declared: Record<string, string[]>, defs: TagDefinition[], kind: 'meshWorkspace' | 'meshProject'): { keys: string[]; before: Record<string, string[]>; after: Record<string, string[]> } {
+  const keys: string[] = [];
+  const before: Record<string, string[]> = {};
+  const after: Record<string, string[]> = {};
+  for (const key of Object.keys(declared).sort()) {
+    const want = declared[key];
+    const have = live[key] ?? [];
+    if (same(want, have)) continue;
+    const def = defs.find((t) => t.spec.targetKind === kind && t.spec.key === key);
+    if (want.length === 0 && def?.spec.restricted && same(have, restrictedDefault(def))) continue;
+    keys.push(key);
+    before[key] = have;
+    after[key] = want;
+  }
+  return { keys, before, after };
+}
+
+function restrictedDefault(def: TagDefinition): string[] {
+  const vt = def.spec.valueType;
+  const one = vt.string?.defaultValue ?? vt.email?.defaultValue ?? vt.singleSelect?.defaultValue;
+  if (one !== undefined) return [one];
+  const num = vt.integer?.defaultValue ?? vt.number?.defaultValue;
+  return num !== undefined ? [String(num)] : [...(vt.multiSelect?.defaultValue ?? [])];
 }
 
 function planStatus(d: Workspace, ws: LiveWorkspaceState | undefined, supported: boolean, notes: string[]): Step | undefined {
@@ -200,15 +251,23 @@ function planQuota(d: Workspace, ws: LiveWorkspaceState | undefined, usage: numb
   return { id: `${d.metadata.name}:workspace-quota:update`, action: 'update', kind: 'workspace-quota', workspace: d.metadata.name, reason: 'changed', summary: `set project quota of ${d.metadata.name}: ${have ?? 'none'} → ${want}`, before: { projectQuota: have }, after: { projectQuota: want } };
 }
 
-function planDeletion(d: Workspace, ws: LiveWorkspaceState, refuse: (rule: string, message: string) => void): Step[] {
+/**
+ * Deleting a workspace: its projects first. meshStack deletes projects asynchronously (their tenants
+ * go first) and refuses a workspace delete until they are gone, so the workspace itself is deleted
+ * by a later run, once no project is left or pending deletion.
+ */
+function planDeletion(d: Workspace, ws: LiveWorkspaceState, refuse: (rule: string, message: string) => void, notes: string[]): Step[] {
   const name = d.metadata.name;
   const marked = new Set(d.projects.filter((p) => p.spec.deletion).map((p) => p.metadata.name));
   const remaining = Object.keys(ws.projects).filter((p) => !marked.has(p));
   if (remaining.length) refuse('workspace-has-projects', `workspace "${name}" is marked for deletion but still has project(s) ${remaining.join(', ')}; mark them for deletion too`);
-  return [
-    ...[...marked].filter((p) => ws.projects[p]).map<Step>((p) => ({ id: `${name}:project:${p}:delete`, action: 'delete', kind: 'project', workspace: name, project: p, reason: 'declared-deletion', summary: `delete project ${p}`, before: { name: p }, after: { reason: d.projects.find((x) => x.metadata.name === p)!.spec.deletion!.reason } })),
-    { id: `${name}:workspace:delete`, action: 'delete', kind: 'workspace', workspace: name, reason: 'declared-deletion', summary: `delete workspace ${name} (${d.spec.deletion!.reason})`, before: { name, displayName: ws.displayName }, after: { reason: d.spec.deletion!.reason } },
-  ];
+  const projectSteps = [...marked].filter((p) => ws.projects[p]).map<Step>((p) => ({ id: `${name}:project:${p}:delete`, action: 'delete', kind: 'project', workspace: name, project: p, reason: 'declared-deletion', summary: `delete project ${p}`, before: { name: p }, after: { reason: d.projects.find((x) => x.metadata.name === p)!.spec.deletion!.reason } }));
+  const waiting = [...new Set([...projectSteps.map((s) => s.project!), ...ws.deletingProjects])].sort();
+  if (waiting.length) {
+    notes.push(`the workspace is deleted by a later run, once the deletion of project(s) ${waiting.join(', ')} has finished (meshStack deletes projects asynchronously)`);
+    return projectSteps;
+  }
+  return [{ id: `${name}:workspace:delete`, action: 'delete', kind: 'workspace', workspace: name, reason: 'declared-deletion', summary: `delete workspace ${name} (${d.spec.deletion!.reason})`, before: { name, displayName: ws.displayName }, after: { reason: d.spec.deletion!.reason } }];
 }
 
 /** The invariants over a workspace's binding steps. */
@@ -221,6 +280,7 @@ function checkBindings(
   now: Date,
   refuse: (rule: string, message: string) => void,
   notes: string[],
+  policy: Record<string, number>,
 ): void {
   const name = d.metadata.name;
   if (bindings.ownerLimitExceeded) refuse('owner-limit', `workspace "${name}" would have more than 2 Workspace Owners at some step (${bindings.ownerCounts.join(' → ')}); make the others Workspace Managers`);
@@ -245,8 +305,9 @@ function checkBindings(
       refuse('self-lockout', `the plan removes the caller's own ${mine.map((b) => b.role).join(' and ')} role in "${name}" (${caller.username}), after which it could not manage this workspace; add ${caller.username} to the code, or pass --allow-self-lockout if that is intended`);
     }
   }
-  const recert = live.platform.recertification;
-  if (recert) {
+  // The platform's recertification settings where it shows them, else the code's RolePolicy: the known maximum.
+  const recert = live.platform.recertification ?? policy;
+  if (Object.keys(recert).length) {
     for (const s of steps.filter((x) => x.action === 'create' && x.binding?.expiryDate)) {
       const max = recert[s.binding!.role];
       const expiry = (s.after as { expiryDate?: string }).expiryDate ?? s.binding!.expiryDate!;

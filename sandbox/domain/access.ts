@@ -23,6 +23,7 @@ export interface WorkspaceRow {
   created_on: Date;
   deleted_on: Date | null;
   deletion_reason: string | null;
+  extra: { metadata?: Record<string, unknown>; spec?: Record<string, unknown> } | null;
 }
 
 export interface Access {

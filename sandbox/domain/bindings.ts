@@ -53,7 +53,8 @@ export async function getWorkspaceBinding(tx: Tx, p: Principal, kind: SubjectKin
   return row;
 }
 
-export async function createWorkspaceBinding(tx: Tx, p: Principal, kind: SubjectKind, body: unknown, now: Date): Promise<GrantOutcome & { workspace: string; bindingName: string }> {
+/** `invitations`: whether the body's `invitation` (a sandbox extension: meshStack's API has none) is read. */
+export async function createWorkspaceBinding(tx: Tx, p: Principal, kind: SubjectKind, body: unknown, now: Date, invitations = true): Promise<GrantOutcome & { workspace: string; bindingName: string }> {
   const bindingName = str(body, 'metadata.name');
   const workspace = str(body, 'targetRef.name');
   const a = await accessTo(tx, p, workspace, { lock: true });
@@ -61,7 +62,7 @@ export async function createWorkspaceBinding(tx: Tx, p: Principal, kind: Subject
   requireWritable(a);
   const subject = str(body, 'subject.name');
   const inv = (body as { invitation?: { firstName?: unknown; lastName?: unknown } }).invitation;
-  const invitation = kind === 'user' && inv ? { firstName: str(body, 'invitation.firstName'), lastName: str(body, 'invitation.lastName') } : undefined;
+  const invitation = invitations && kind === 'user' && inv ? { firstName: str(body, 'invitation.firstName'), lastName: str(body, 'invitation.lastName') } : undefined;
   const outcome = await requestOrApply(
     tx,
     a,

@@ -1,43 +1,78 @@
 /** meshTagDefinition (v1) and meshPaymentMethod (v2): partner-managed objects. */
-import type { TagDefinition } from '../../schemas/desired-state.generated';
-import { validateAgainst } from '../../core/json-schema';
 import type { Principal } from '../auth';
 import type { Tx } from '../db';
 import { badRequest, conflict, notFound } from '../problem';
 import type { PaymentMethodRow } from '../representations';
 import { accessTo, requireManager, requirePartner, visibleWorkspaces } from './access';
 import { optStr, str, tags } from './input';
+import type { TagDefinitionDoc, ValueType } from './tags';
 
-/** A tag definition body with meshStack's defaults, checked with the schema meshform's manifest uses for it. */
-function tagDefinition(body: unknown, name?: string): TagDefinition {
-  const raw = (body ?? {}) as { metadata?: unknown; spec?: Record<string, unknown> };
-  const spec = Object.assign({ restricted: false, mandatory: false, immutable: false, displayName: raw.spec?.key }, raw.spec);
-  const doc = { metadata: raw.metadata, spec } as TagDefinition;
-  const problems = validateAgainst('desired-state.schema.json', {
-    apiVersion: 'meshform.io/v1',
-    kind: 'DesiredState',
-    metadata: { name: 'request' },
-    rolePolicy: { recertification: [] },
-    workspaces: [],
-    tagDefinitions: [doc],
-  });
-  if (problems.length) throw badRequest(`invalid meshTagDefinition: ${problems.map((p) => `${p.path.replace('$.tagDefinitions[0].', '')} ${p.message}`).join('; ')}`);
-  const expected = `${doc.spec.targetKind}.${doc.spec.key}`;
+const VALUE_TYPES = ['string', 'email', 'integer', 'number', 'singleSelect', 'multiSelect'] as const;
+const SPEC_FIELDS = new Set(['targetKind', 'key', 'displayName', 'description', 'valueType', 'sortOrder', 'replicationKey', 'restricted', 'mandatory', 'immutable']);
+
+function valueType(v: unknown): ValueType {
+  if (v === null || typeof v !== 'object' || Array.isArray(v)) throw badRequest('spec.valueType must be an object with one of ' + VALUE_TYPES.join(', '));
+  const keys = Object.keys(v);
+  if (keys.length !== 1 || !VALUE_TYPES.includes(keys[0] as (typeof VALUE_TYPES)[number])) throw badRequest(`spec.valueType must have exactly one of ${VALUE_TYPES.join(', ')}, got ${keys.join(', ') || 'none'}`);
+  const inner = (v as Record<string, unknown>)[keys[0]];
+  if (inner === null || typeof inner !== 'object' || Array.isArray(inner)) throw badRequest(`spec.valueType.${keys[0]} must be an object`);
+  const o = inner as Record<string, unknown>;
+  if ((keys[0] === 'singleSelect' || keys[0] === 'multiSelect') && !(Array.isArray(o.options) && o.options.length > 0 && o.options.every((x) => typeof x === 'string'))) {
+    throw badRequest(`spec.valueType.${keys[0]}.options must be a non-empty list of strings`);
+  }
+  return v as ValueType;
+}
+
+function flag(spec: Record<string, unknown>, key: string): boolean {
+  const v = spec[key];
+  if (v === undefined || v === null) return false;
+  if (typeof v !== 'boolean') throw badRequest(`spec.${key} must be a boolean`);
+  return v;
+}
+
+/** A tag definition body with meshStack's defaults; every field checked, sortOrder and replicationKey kept. */
+function tagDefinition(body: unknown, name?: string): TagDefinitionDoc {
+  const raw = (body ?? {}) as { spec?: unknown };
+  const spec = raw.spec;
+  if (spec === null || typeof spec !== 'object' || Array.isArray(spec)) throw badRequest('spec is required and must be an object');
+  const s = spec as Record<string, unknown>;
+  const unknownField = Object.keys(s).find((k) => !SPEC_FIELDS.has(k));
+  if (unknownField) throw badRequest(`spec.${unknownField} is not a meshTagDefinition field`);
+  const targetKind = str(body, 'spec.targetKind');
+  if (targetKind !== 'meshWorkspace' && targetKind !== 'meshProject') throw badRequest(`spec.targetKind must be meshWorkspace or meshProject, got '${targetKind}'`);
+  const key = str(body, 'spec.key');
+  if (s.sortOrder !== undefined && s.sortOrder !== null && !Number.isInteger(s.sortOrder)) throw badRequest('spec.sortOrder must be a whole number');
+  const doc: TagDefinitionDoc = {
+    metadata: { name: str(body, 'metadata.name') },
+    spec: {
+      targetKind,
+      key,
+      displayName: optStr(body, 'spec.displayName') ?? key,
+      ...(optStr(body, 'spec.description') !== undefined ? { description: optStr(body, 'spec.description')! } : {}),
+      valueType: valueType(s.valueType),
+      ...(Number.isInteger(s.sortOrder) ? { sortOrder: s.sortOrder as number } : {}),
+      ...(optStr(body, 'spec.replicationKey') !== undefined ? { replicationKey: optStr(body, 'spec.replicationKey')! } : {}),
+      restricted: flag(s, 'restricted'),
+      mandatory: flag(s, 'mandatory'),
+      immutable: flag(s, 'immutable'),
+    },
+  };
+  const expected = `${targetKind}.${key}`;
   if (doc.metadata.name !== expected || (name !== undefined && name !== expected)) throw badRequest(`metadata.name must be '${expected}' (<targetKind>.<key>)`);
   return doc;
 }
 
-export async function listTagDefinitions(tx: Tx): Promise<TagDefinition[]> {
-  return (await tx.query<{ doc: TagDefinition }>('select doc from tag_definitions order by name')).map((r) => r.doc);
+export async function listTagDefinitions(tx: Tx): Promise<TagDefinitionDoc[]> {
+  return (await tx.query<{ doc: TagDefinitionDoc }>('select doc from tag_definitions order by name')).map((r) => r.doc);
 }
 
-export async function getTagDefinition(tx: Tx, name: string): Promise<TagDefinition> {
-  const [row] = await tx.query<{ doc: TagDefinition }>('select doc from tag_definitions where name = $1', [name]);
+export async function getTagDefinition(tx: Tx, name: string): Promise<TagDefinitionDoc> {
+  const [row] = await tx.query<{ doc: TagDefinitionDoc }>('select doc from tag_definitions where name = $1', [name]);
   if (!row) throw notFound(`meshTagDefinition '${name}' not found`);
   return row.doc;
 }
 
-export async function putTagDefinition(tx: Tx, p: Principal, name: string | undefined, body: unknown): Promise<TagDefinition> {
+export async function putTagDefinition(tx: Tx, p: Principal, name: string | undefined, body: unknown): Promise<TagDefinitionDoc> {
   requirePartner(p, 'manage tag definitions');
   const doc = tagDefinition(body, name);
   const [before] = await tx.query('select 1 from tag_definitions where name = $1', [doc.metadata.name]);
@@ -49,7 +84,7 @@ export async function putTagDefinition(tx: Tx, p: Principal, name: string | unde
 /** Deleting a definition also strips its key from every object of its target kind, as meshStack does. */
 export async function deleteTagDefinition(tx: Tx, p: Principal, name: string): Promise<void> {
   requirePartner(p, 'manage tag definitions');
-  const [row] = await tx.query<{ doc: TagDefinition }>('delete from tag_definitions where name = $1 returning doc', [name]);
+  const [row] = await tx.query<{ doc: TagDefinitionDoc }>('delete from tag_definitions where name = $1 returning doc', [name]);
   if (!row) throw notFound(`meshTagDefinition '${name}' not found`);
   const table = row.doc.spec.targetKind === 'meshWorkspace' ? 'workspaces' : 'projects';
   await tx.query(`update ${table} set tags = tags - $1`, [row.doc.spec.key]);

@@ -1,9 +1,13 @@
-/** Removes bindings whose expiry has passed, as meshStack does, with an event naming the expiry. */
-import { isExpired, parseExpiry } from '../../core/expiry';
+/**
+ * What happens with time on the platform: bindings past their expiry are removed (with an event
+ * naming the expiry), and project deletions whose tenants are gone finish.
+ */
+import { expiryEnd, hasExpired } from '../util/time';
 import type { Db, Tx } from '../db';
 import type { WorkspaceRow } from './access';
 import { removeWorkspaceBindingRows } from './bindings';
 import { recordEvent } from './events';
+import { finishProjectDeletions, nextProjectDeletion } from './projects';
 
 export const SYSTEM_ACTOR = 'meshStack (expiry)';
 
@@ -24,7 +28,11 @@ export class ExpiryWatch {
 
   /** A binding with this expiry is being written. */
   public note(expiry: string): void {
-    const at = parseExpiry(expiry)?.endsAt.getTime() ?? -Infinity;
+    this.noteAt(expiryEnd(expiry)?.getTime() ?? -Infinity);
+  }
+
+  /** Something falls due at `at` (ms since the epoch), e.g. a project deletion finishing. */
+  public noteAt(at: number): void {
     this.notedSinceSweep = Math.min(this.notedSinceSweep, at);
     if (this.next !== undefined) this.next = Math.min(this.next, at);
   }
@@ -48,7 +56,7 @@ export function sweepIfDue(db: Db, now: Date): Promise<void> {
   return db.expiryWatch.sweepIfDue(now, () => db.transaction(async (tx) => (await sweepExpired(tx, now)).nextAt));
 }
 
-/** Removes what has expired at `now`; returns how many, and when the next remaining binding expires. */
+/** Removes what has expired at `now` and finishes due deletions; returns how many bindings went, and when the next thing is due. */
 export async function sweepExpired(tx: Tx, now: Date): Promise<{ removed: number; nextAt: number }> {
   const today = now.toISOString().slice(0, 10);
   const expired = await tx.query<{ name: string; workspace: string }>('select name, workspace from workspace_bindings where expiry_date is not null and expiry_date < $1::date', [today]);
@@ -63,15 +71,16 @@ export async function sweepExpired(tx: Tx, now: Date): Promise<{ removed: number
   const due: typeof candidates = [];
   let nextAt = Infinity;
   for (const c of candidates) {
-    if (isExpired(c.expiry_date, now)) due.push(c);
-    else nextAt = Math.min(nextAt, parseExpiry(c.expiry_date)?.endsAt.getTime() ?? Infinity);
+    if (hasExpired(c.expiry_date, now)) due.push(c);
+    else nextAt = Math.min(nextAt, expiryEnd(c.expiry_date)?.getTime() ?? Infinity);
   }
   const [{ day }] = await tx.query<{ day: string | null }>(`select to_char(min(expiry_date), 'YYYY-MM-DD') as day from workspace_bindings where expiry_date is not null`);
-  if (day) nextAt = Math.min(nextAt, parseExpiry(day)!.endsAt.getTime());
+  if (day) nextAt = Math.min(nextAt, expiryEnd(day)!.getTime());
   for (const b of due) {
     await tx.query('delete from project_bindings where name = $1', [b.name]);
     await recordEvent(tx, { workspace: b.workspace, project: b.project, type: 'PROJECT_USER_REMOVED', actor: SYSTEM_ACTOR, at: now, details: { subjectKind: b.subject_kind, subject: b.subject, role: b.role, reason: 'expired', expiryDate: b.expiry_date } });
     removed++;
   }
-  return { removed, nextAt };
+  await finishProjectDeletions(tx, now);
+  return { removed, nextAt: Math.min(nextAt, await nextProjectDeletion(tx)) };
 }

@@ -4,7 +4,7 @@
  * endpoints and by the approval of pending requests, so both enforce the same rules.
  */
 import { randomUUID } from 'crypto';
-import { defaultExpiryDate, exceedsRecertification, isExpired, parseExpiry } from '../../core/expiry';
+import { beyondRecertification, expiryEnd, hasExpired, latestExpiryDay } from '../util/time';
 import type { Tx } from '../db';
 import { badRequest, conflict, forbidden, notFound } from '../problem';
 import { type Access, MANAGER, OWNER, WORKSPACE_ROLES, type WorkspaceRow, rolesOf } from './access';
@@ -66,7 +66,7 @@ export async function checkGrant(tx: Tx, a: Access, g: Grant, settings: Platform
       throw forbidden('Workspace Manager role assignment is restricted to partners on this platform');
     }
   } else {
-    const [project] = await tx.query('select 1 from projects where workspace = $1 and name = $2 and deleted_on is null', [g.workspace, g.project]);
+    const [project] = await tx.query(`select 1 from projects where workspace = $1 and name = $2 and state = 'ACTIVE'`, [g.workspace, g.project]);
     if (!project) throw notFound(`meshProject '${g.workspace}.${g.project}' not found`);
     const member =
       g.subjectKind === 'user'
@@ -88,11 +88,11 @@ export async function checkGrant(tx: Tx, a: Access, g: Grant, settings: Platform
 /** Recertification: a maximum duration makes an expiry mandatory (defaulted for API calls) and caps it. */
 function checkExpiry(g: Grant, settings: PlatformSettings, now: Date): string | undefined {
   const max = settings.recertification[g.role];
-  if (g.expiryDate === undefined) return max === undefined ? undefined : defaultExpiryDate(now, max);
-  if (!parseExpiry(g.expiryDate)) throw badRequest(`expiryDate '${g.expiryDate}' is not a valid date`);
-  if (isExpired(g.expiryDate, now)) throw badRequest(`expiryDate ${g.expiryDate} is in the past`);
-  if (max !== undefined && exceedsRecertification(g.expiryDate, now, max)) {
-    throw badRequest(`expiryDate ${g.expiryDate} exceeds the maximum duration of ${max} days for role '${g.role}' (latest ${defaultExpiryDate(now, max)})`);
+  if (g.expiryDate === undefined) return max === undefined ? undefined : latestExpiryDay(now, max);
+  if (!expiryEnd(g.expiryDate)) throw badRequest(`expiryDate '${g.expiryDate}' is not a valid date`);
+  if (hasExpired(g.expiryDate, now)) throw badRequest(`expiryDate ${g.expiryDate} is in the past`);
+  if (max !== undefined && beyondRecertification(g.expiryDate, now, max)) {
+    throw badRequest(`expiryDate ${g.expiryDate} exceeds the maximum duration of ${max} days for role '${g.role}' (latest ${latestExpiryDay(now, max)})`);
   }
   return g.expiryDate;
 }

@@ -57,3 +57,19 @@ export function optDate(body: unknown, path: string): string | undefined {
   if (!/^\d{4}-\d{2}-\d{2}$/.test(v) || new Date(`${v}T00:00:00Z`).toISOString().slice(0, 10) !== v) throw badRequest(`${path} must be a date YYYY-MM-DD, got "${v}"`);
   return v;
 }
+
+/**
+ * Fields of `metadata` and `spec` that the sandbox has no column for: stored as they came and
+ * returned on every read, as a newer meshStack would keep fields this client does not know. A PUT
+ * replaces them like everything else (full rewrite).
+ */
+export function extraFields(body: unknown, known: { metadata: readonly string[]; spec: readonly string[] }): { metadata?: Json; spec?: Json } {
+  const out: { metadata?: Json; spec?: Json } = {};
+  for (const part of ['metadata', 'spec'] as const) {
+    const section = at(body, part);
+    if (section === null || typeof section !== 'object' || Array.isArray(section)) continue;
+    const extra = Object.fromEntries(Object.entries(section as Json).filter(([k]) => !known[part].includes(k)));
+    if (Object.keys(extra).length) out[part] = extra;
+  }
+  return out;
+}

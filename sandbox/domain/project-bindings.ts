@@ -41,7 +41,8 @@ export async function getProjectBinding(tx: Tx, p: Principal, kind: SubjectKind,
   return row;
 }
 
-export async function createProjectBinding(tx: Tx, p: Principal, kind: SubjectKind, body: unknown, now: Date): Promise<GrantOutcome & { workspace: string; bindingName: string }> {
+/** `withExpiry`: whether the body's `expiryDate` is read (a sandbox extension: meshStack's v3 project bindings have none). */
+export async function createProjectBinding(tx: Tx, p: Principal, kind: SubjectKind, body: unknown, now: Date, withExpiry = true): Promise<GrantOutcome & { workspace: string; bindingName: string }> {
   const bindingName = str(body, 'metadata.name');
   const workspace = str(body, 'targetRef.ownedByWorkspace');
   const a = await accessTo(tx, p, workspace, { lock: true });
@@ -50,7 +51,7 @@ export async function createProjectBinding(tx: Tx, p: Principal, kind: SubjectKi
   const outcome = await requestOrApply(
     tx,
     a,
-    { workspace, project: str(body, 'targetRef.name'), bindingName, subjectKind: kind, subject: str(body, 'subject.name'), role: str(body, 'roleRef.name'), expiryDate: optStr(body, 'expiryDate') },
+    { workspace, project: str(body, 'targetRef.name'), bindingName, subjectKind: kind, subject: str(body, 'subject.name'), role: str(body, 'roleRef.name'), expiryDate: withExpiry ? optStr(body, 'expiryDate') : undefined },
     now,
   );
   return { ...outcome, workspace, bindingName };

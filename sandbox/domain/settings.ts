@@ -11,6 +11,8 @@ export interface PlatformSettings {
   readonly restrictCustomerAdminRoleAssignment: boolean;
   /** New workspaces registered by non-partners wait for a partner's approval. */
   readonly workspaceApprovalRequired: boolean;
+  /** How long a project stays PENDING_DELETION (standing in for its tenants' deletion), in seconds of sandbox time. */
+  readonly projectDeletionDelaySeconds: number;
 }
 
 export const DEFAULT_SETTINGS: PlatformSettings = {
@@ -18,6 +20,7 @@ export const DEFAULT_SETTINGS: PlatformSettings = {
   recertification: {},
   restrictCustomerAdminRoleAssignment: false,
   workspaceApprovalRequired: false,
+  projectDeletionDelaySeconds: 60,
 };
 
 export async function getSettings(tx: Tx): Promise<PlatformSettings> {

@@ -5,10 +5,12 @@ import { badRequest, conflict, forbidden } from '../problem';
 import { type Access, MANAGER, MEMBER, OWNER, type WorkspaceRow, accessTo, requireManager, requirePartner, requireWritable, visibleWorkspaces } from './access';
 import { removeWorkspaceBindingRows } from './bindings';
 import { emailOf, notify, recordEvent } from './events';
-import { identifier, optBool, str, tags } from './input';
+import { extraFields, identifier, optBool, str, tags } from './input';
 import { pagedQuery } from './paging';
 import { getSettings } from './settings';
-import { checkTagWrite } from './tags';
+import { writeTags } from './tags';
+
+export const WORKSPACE_FIELDS = { metadata: ['name', 'tags', 'createdOn', 'deletedOn'], spec: ['displayName', 'platformBuilderAccessEnabled'] } as const;
 
 export async function listWorkspaces(tx: Tx, p: Principal, limit: number, offset: number): Promise<{ rows: WorkspaceRow[]; total: number }> {
   const visible = await visibleWorkspaces(tx, p);
@@ -19,15 +21,14 @@ export async function listWorkspaces(tx: Tx, p: Principal, limit: number, offset
 export async function createWorkspace(tx: Tx, p: Principal, body: unknown, now: Date): Promise<WorkspaceRow> {
   const name = identifier(body, 'metadata.name');
   const displayName = str(body, 'spec.displayName');
-  const wsTags = tags(body, 'metadata.tags');
   const [existing] = await tx.query<{ deleted_on: Date | null }>('select deleted_on from workspaces where name = $1', [name]);
   if (existing) throw conflict(`meshWorkspace '${name}' already exists${existing.deleted_on ? ' (deleted; identifiers are never reused)' : ''}`);
-  await checkTagWrite(tx, p, 'meshWorkspace', undefined, wsTags);
+  const wsTags = await writeTags(tx, p, 'meshWorkspace', undefined, tags(body, 'metadata.tags'));
   const settings = await getSettings(tx);
   const approved = p.isPartner || !settings.workspaceApprovalRequired;
   const [ws] = await tx.query<WorkspaceRow>(
-    `insert into workspaces (name, display_name, tags, platform_builder_access, approved, created_on) values ($1, $2, $3, $4, $5, $6) returning *`,
-    [name, displayName, wsTags, optBool(body, 'spec.platformBuilderAccessEnabled') ?? false, approved, now.toISOString()],
+    `insert into workspaces (name, display_name, tags, platform_builder_access, approved, created_on, extra) values ($1, $2, $3, $4, $5, $6, $7) returning *`,
+    [name, displayName, wsTags, optBool(body, 'spec.platformBuilderAccessEnabled') ?? false, approved, now.toISOString(), extraFields(body, WORKSPACE_FIELDS)],
   );
   // Self-service registration: the registering user becomes the workspace's Owner (in the event too, so history replays to state).
   const registrant = p.isPartner ? {} : { subjectKind: 'user', subject: p.username, role: OWNER, added: true };
@@ -53,13 +54,14 @@ export async function updateWorkspace(tx: Tx, p: Principal, name: string, body: 
   requireManager(a, 'edit the workspace');
   requireWritable(a);
   const displayName = str(body, 'spec.displayName');
-  const wsTags = tags(body, 'metadata.tags');
-  await checkTagWrite(tx, p, 'meshWorkspace', a.workspace.tags, wsTags);
-  const [ws] = await tx.query<WorkspaceRow>(`update workspaces set display_name = $2, tags = $3, platform_builder_access = $4 where name = $1 returning *`, [
+  const wsTags = await writeTags(tx, p, 'meshWorkspace', a.workspace.tags, tags(body, 'metadata.tags'));
+  // PUT is a full rewrite, as on meshStack: what the body leaves out is cleared.
+  const [ws] = await tx.query<WorkspaceRow>(`update workspaces set display_name = $2, tags = $3, platform_builder_access = $4, extra = $5 where name = $1 returning *`, [
     name,
     displayName,
     wsTags,
-    optBool(body, 'spec.platformBuilderAccessEnabled') ?? a.workspace.platform_builder_access,
+    optBool(body, 'spec.platformBuilderAccessEnabled') ?? false,
+    extraFields(body, WORKSPACE_FIELDS),
   ]);
   if (displayName !== a.workspace.display_name || JSON.stringify(wsTags) !== JSON.stringify(a.workspace.tags)) {
     await recordEvent(tx, { workspace: name, type: 'CUSTOMER_UPDATED', actor: p.username, at: now, details: { before: { displayName: a.workspace.display_name, tags: a.workspace.tags }, after: { displayName, tags: wsTags } } });
@@ -76,8 +78,12 @@ export async function deleteWorkspace(tx: Tx, p: Principal, name: string, reason
   if (!row || row.deleted_on) return 'gone';
   const a = await accessTo(tx, p, name, { lock: true });
   if (!p.isPartner && !a.roles.has(OWNER)) throw forbidden(`only a Workspace Owner or partner may delete meshWorkspace '${name}'`);
-  const [{ n }] = await tx.query<{ n: number }>('select count(*)::int as n from projects where workspace = $1 and deleted_on is null', [name]);
-  if (n > 0) throw conflict(`meshWorkspace '${name}' still has ${n} project(s); delete all projects first`);
+  const [{ n, pending }] = await tx.query<{ n: number; pending: number }>(
+    `select count(*)::int as n, count(*) filter (where state = 'PENDING_DELETION')::int as pending from projects where workspace = $1 and state <> 'DELETED'`,
+    [name],
+  );
+  // As on meshStack: only without projects, and a project being deleted still counts until its deletion finished.
+  if (n > 0) throw conflict(`meshWorkspace '${name}' still has ${n} project(s)${pending ? ` (${pending} still being deleted)` : ''}; delete all projects first`);
   const bindings = await tx.query<{ name: string }>('select name from workspace_bindings where workspace = $1', [name]);
   await removeWorkspaceBindingRows(tx, p, a.workspace, bindings.map((b) => b.name), now, 'workspace deleted');
   await tx.query(`update role_requests set status = 'CANCELLED', decided_by = $2, decided_at = $3 where workspace = $1 and status = 'PENDING'`, [name, p.username, now.toISOString()]);
@@ -93,7 +99,7 @@ export async function setQuota(tx: Tx, p: Principal, name: string, body: unknown
   const a = await accessTo(tx, p, name, { lock: true });
   const value = (body as { maxProjects?: unknown } | null)?.maxProjects;
   if (value !== null && (typeof value !== 'number' || !Number.isInteger(value) || value < 0)) throw badRequest('maxProjects must be a whole number >= 0, or null for no limit');
-  const [{ n }] = await tx.query<{ n: number }>('select count(*)::int as n from projects where workspace = $1 and deleted_on is null', [name]);
+  const [{ n }] = await tx.query<{ n: number }>(`select count(*)::int as n from projects where workspace = $1 and state = 'ACTIVE'`, [name]);
   if (value !== null && value < n) throw badRequest(`project quota ${value} is below the current usage of ${n} project(s) in '${name}'`);
   const [ws] = await tx.query<WorkspaceRow>('update workspaces set project_quota = $2 where name = $1 returning *', [name, value]);
   if (a.workspace.project_quota !== value) {

@@ -11,7 +11,7 @@ import { approveRequest, declineRequest, listRequests, requestJson } from '../do
 import { getSettings, putMeta, putSettings } from '../domain/settings';
 import { acceptInvitations } from '../domain/users';
 import { addMyself, approveWorkspace, setQuota, setStatus } from '../domain/workspaces';
-import { parseDuration } from '../../core/duration';
+import { durationMs } from '../util/time';
 import { type FaultInjector, parseFaults } from '../faults';
 import { badRequest, forbidden } from '../problem';
 import { type RouteContext, type RouteResult, type SandboxState, addRoute } from './route';
@@ -37,7 +37,7 @@ const ok = (body: unknown): RouteResult => ({ status: 200, body });
 
 async function workspaceStatus(ctx: RouteContext, name: string) {
   const a = await accessTo(ctx.tx, ctx.p, name, { includeDeleted: true });
-  const [{ n }] = await ctx.tx.query<{ n: number }>('select count(*)::int as n from projects where workspace = $1 and deleted_on is null', [name]);
+  const [{ n }] = await ctx.tx.query<{ n: number }>(`select count(*)::int as n from projects where workspace = $1 and state = 'ACTIVE'`, [name]);
   const ws = a.workspace;
   return {
     name: ws.name,
@@ -130,7 +130,7 @@ export function registerExtensionRoutes(app: FastifyInstance, state: SandboxStat
       if (Number.isNaN(to.getTime())) throw badRequest(`set must be an ISO date-time, got "${body.set}"`);
       state.clock.set(to);
     } else {
-      const ms = body.advance === undefined ? undefined : parseDuration(body.advance);
+      const ms = body.advance === undefined ? undefined : durationMs(body.advance);
       if (ms === undefined || ms < 0) throw badRequest('give {"advance": "90m"} (ms, s, m, h, d) or {"set": "<ISO date-time>"}');
       state.clock.advance(ms);
     }

@@ -5,11 +5,11 @@ import { accessTo } from '../domain/access';
 import { createWorkspaceBinding, deleteWorkspaceBinding, getWorkspaceBinding, listWorkspaceBindings, loadWorkspaceBinding } from '../domain/bindings';
 import { deletePaymentMethod, deleteTagDefinition, getPaymentMethod, getTagDefinition, listPaymentMethods, listTagDefinitions, putPaymentMethod, putTagDefinition } from '../domain/catalog';
 import { createProjectBinding, deleteProjectBinding, getProjectBinding, listProjectBindings, loadProjectBinding } from '../domain/project-bindings';
-import { createProject, deleteProject, getProject, listProjects, updateProject } from '../domain/projects';
+import { createProject, deleteProject, getProject, listProjects, projectStates, updateProject } from '../domain/projects';
 import { deleteUser, getGroup, getUser, listGroups, listUsers, putUser } from '../domain/users';
 import { createWorkspace, deleteWorkspace, listWorkspaces, updateWorkspace } from '../domain/workspaces';
 import { halList } from '../hal';
-import { badRequest, notFound } from '../problem';
+import { badRequest, forbidden, notFound } from '../problem';
 import {
   groupJson,
   paymentMethodJson,
@@ -32,7 +32,11 @@ function pageOf<T, J>(ctx: RouteContext, key: string, path: string, all: T[], re
   return ok(halList(key, all.slice(req.page * req.size, (req.page + 1) * req.size).map(render), all.length, req, ctx.base, path, ctx.query));
 }
 
-/** A created binding (201), or a 4-eyes request (202): the binding it will become, plus the request. */
+/**
+ * A created binding (201), or a grant held for 4-eyes. meshStack's API documents only 201, and the
+ * meshstack profile answers so: 201 with the request echoed, and no binding until it is approved.
+ * The default profile answers 202 with the pending request (a sandbox extension).
+ */
 async function grantResult(
   ctx: RouteContext,
   outcome: { status: 'created' | 'pending'; requestId?: string; workspace: string; bindingName: string },
@@ -40,6 +44,7 @@ async function grantResult(
 ): Promise<RouteResult> {
   if (outcome.status === 'created') return { status: 201, body: await load(ctx.tx) };
   const body = ctx.body as Record<string, unknown>;
+  if (ctx.profile === 'meshstack') return { status: 201, body };
   return {
     status: 202,
     body: {
@@ -65,7 +70,9 @@ export function registerMeshObjectRoutes(app: FastifyInstance, state: SandboxSta
     return ok(workspaceJson(await updateWorkspace(ctx.tx, ctx.p, ctx.params.name, ctx.body, ctx.now), ctx.base));
   });
   route('DELETE', '/meshworkspaces/:name', 'meshWorkspace', 'v2', async (ctx) => {
-    const reason = (ctx.headers['x-deletion-reason'] as string | undefined) ?? 'deleted through the API';
+    // The deletion reason header is a sandbox extension; meshStack's API takes none.
+    const header = ctx.profile === 'default' ? (ctx.headers['x-deletion-reason'] as string | undefined) : undefined;
+    const reason = header ?? 'deleted through the API';
     if ((await deleteWorkspace(ctx.tx, ctx.p, ctx.params.name, reason, ctx.now)) === 'gone') throw notFound(`meshWorkspace '${ctx.params.name}' not found`);
     return NO_CONTENT;
   });
@@ -73,7 +80,7 @@ export function registerMeshObjectRoutes(app: FastifyInstance, state: SandboxSta
   // meshProject v2
   route('GET', '/meshprojects', 'meshProject', 'v2', async (ctx) => {
     const req = ctx.page();
-    const { rows, total } = await listProjects(ctx.tx, ctx.p, ctx.query.workspaceIdentifier, req.size, req.page * req.size);
+    const { rows, total } = await listProjects(ctx.tx, ctx.p, ctx.query.workspaceIdentifier, projectStates(ctx.query.state), req.size, req.page * req.size);
     return ok(halList('meshProjects', rows.map((r) => projectJson(r, ctx.base)), total, req, ctx.base, `${API}/meshprojects`, ctx.query));
   });
   route('GET', '/meshprojects/:id', 'meshProject', 'v2', async (ctx) => ok(projectJson(await getProject(ctx.tx, ctx.p, ctx.params.id), ctx.base)));
@@ -102,7 +109,7 @@ export function registerMeshObjectRoutes(app: FastifyInstance, state: SandboxSta
       return ok(workspaceBindingJson(row, row.display_name, ctx.base));
     });
     route('POST', `/meshworkspacebindings/${path}`, kind, 'v2', async (ctx) => {
-      const outcome = await createWorkspaceBinding(ctx.tx, ctx.p, subjectKind, ctx.body, ctx.now);
+      const outcome = await createWorkspaceBinding(ctx.tx, ctx.p, subjectKind, ctx.body, ctx.now, ctx.profile === 'default');
       // The creator passed the manager check already: read the new binding without a second one.
       return grantResult(ctx, outcome, async () => {
         const row = await loadWorkspaceBinding(ctx.tx, subjectKind, outcome.bindingName);
@@ -132,7 +139,7 @@ export function registerMeshObjectRoutes(app: FastifyInstance, state: SandboxSta
       return ok(projectBindingJson(row, row.display_name, ctx.base));
     });
     route('POST', `/meshprojectbindings/${path}`, kind, 'v3', async (ctx) => {
-      const outcome = await createProjectBinding(ctx.tx, ctx.p, subjectKind, ctx.body, ctx.now);
+      const outcome = await createProjectBinding(ctx.tx, ctx.p, subjectKind, ctx.body, ctx.now, ctx.profile === 'default');
       return grantResult(ctx, outcome, async () => {
         const row = await loadProjectBinding(ctx.tx, subjectKind, outcome.bindingName);
         return projectBindingJson(row, row.display_name, ctx.base);
@@ -159,6 +166,8 @@ export function registerMeshObjectRoutes(app: FastifyInstance, state: SandboxSta
   // meshUser v2
   route('GET', '/meshusers', 'meshUser', 'v2', async (ctx) => {
     const q = ctx.query;
+    // As meshStack's API key permissions: the unfiltered list needs admin rights (ADM_USER_LIST).
+    if (!ctx.p.isPartner && !q.workspaceIdentifier && !q.username && !q.email) throw forbidden('listing all meshUsers needs admin rights; filter by workspaceIdentifier, username or email');
     const users = await listUsers(ctx.tx, ctx.p, { workspace: q.workspaceIdentifier, role: q.workspaceRole, username: q.username, email: q.email });
     return pageOf(ctx, 'meshUsers', `${API}/meshusers`, users, (u) => userJson(u, ctx.base));
   });

@@ -11,6 +11,13 @@ import { type PageRequest, pageRequest } from '../hal';
 import { checkAccept, checkContentType } from '../media-types';
 import { badRequest } from '../problem';
 
+/**
+ * `default`: meshStack's API plus the sandbox's extensions (/sandbox/v1) on the same port.
+ * `meshstack`: the meshObject API alone, as a real meshStack serves it; the extensions (the
+ * "panel": settings, approvals, clock, faults) listen on a control port of their own.
+ */
+export type Profile = 'default' | 'meshstack';
+
 export interface SandboxState {
   readonly db: Db;
   readonly clock: SandboxClock;
@@ -18,6 +25,9 @@ export interface SandboxState {
   readonly principals: PrincipalCache;
   /** True when bound to a loopback address: only then are dev credentials published. */
   readonly loopback: boolean;
+  readonly profile: Profile;
+  /** The base of every absolute link (meshStack's links carry the backend's own URL, whatever the client used). */
+  publicUrl: string;
 }
 
 export interface RouteContext {
@@ -29,6 +39,7 @@ export interface RouteContext {
   readonly query: Record<string, string | undefined>;
   readonly body: unknown;
   readonly headers: FastifyRequest['headers'];
+  readonly profile: Profile;
   page(): PageRequest;
 }
 
@@ -55,10 +66,6 @@ export function parseJsonBody(raw: unknown): unknown {
   }
 }
 
-export function baseUrl(req: FastifyRequest): string {
-  return `${req.protocol}://${req.headers.host ?? 'localhost'}`;
-}
-
 export function addRoute(app: FastifyInstance, state: SandboxState, spec: RouteSpec): void {
   app.route({
     method: spec.method,
@@ -75,7 +82,7 @@ export function addRoute(app: FastifyInstance, state: SandboxState, spec: RouteS
       if (write) state.principals.clear();
       const handle = async (tx: Tx) => {
         const p = await state.principals.get(tx, claims);
-        return spec.handler({ tx, p, now, base: baseUrl(req), params: req.params as Record<string, string>, query, body, headers: req.headers, page: () => pageRequest(query) });
+        return spec.handler({ tx, p, now, base: state.publicUrl, profile: state.profile, params: req.params as Record<string, string>, query, body, headers: req.headers, page: () => pageRequest(query) });
       };
       // Writes are one transaction each; reads run statement by statement (see Db.read).
       const result = write

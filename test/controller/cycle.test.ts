@@ -1,6 +1,7 @@
 /**
- * The full controller cycle (observe → plan → apply → plan) against the in-memory fake and against
- * the sandbox over HTTP: the same cases, the same expectations.
+ * The full controller cycle (observe → plan → apply → plan) against the in-memory fake, the sandbox
+ * over HTTP, and the sandbox's strict meshstack profile (the meshObject API alone, as a real
+ * meshStack serves it): the same cases, the same expectations, except where the platform cannot tell.
  */
 import { ApiError } from '../../core/errors';
 import { type ApplyReport, apply } from '../../controller/apply/apply';
@@ -43,7 +44,8 @@ describe.each(PLATFORMS)('controller cycle against the %s', (_name, make) => {
       }),
     ]);
     const report = await converge(state);
-    expect(report.counts).toEqual({ applied: 8, 'pending-approval': 0, failed: 0, skipped: 0 });
+    // meshStack's API has no quota endpoint: there the quota is a note, not a step.
+    expect(report.counts).toEqual({ applied: platform.extensions ? 8 : 7, 'pending-approval': 0, failed: 0, skipped: 0 });
     const again = await planFor(state);
     expect(steps(again)).toEqual([]);
     expect(hasChanges(again)).toBe(false);
@@ -110,7 +112,9 @@ describe.each(PLATFORMS)('controller cycle against the %s', (_name, make) => {
     // The platform may have removed it already (its own sweep); either way nothing is re-granted.
     const after = await planFor(state);
     expect(steps(after).every((s) => s.startsWith('delete') && s.endsWith('(expired)'))).toBe(true);
-    expect(after.workspaces[0].notes).toEqual(expect.arrayContaining([expect.stringMatching(/user erin: Project Admin on project prod: expired/)]));
+    // Where the platform keeps no project-binding expiry (meshStack's API), meshform removes it itself.
+    const removedByMeshform = after.workspaces[0].steps.some((s) => s.kind === 'project-binding');
+    if (!removedByMeshform) expect(after.workspaces[0].notes).toEqual(expect.arrayContaining([expect.stringMatching(/user erin: Project Admin on project prod: expired/)]));
     await apply(platform.client(PARTNER), after);
     const bindings = await platform.client(PARTNER).bindings.listProjectBindings('cy-emergency', 'prod');
     expect(bindings).toEqual([]);
@@ -124,16 +128,22 @@ describe.each(PLATFORMS)('controller cycle against the %s', (_name, make) => {
       const state = desired([workspace('cy-4eyes', [binding(OWNER, user('alice')), binding(MANAGER, user('bob')), binding(MEMBER, user('carol'))])]);
       const plan = await planFor(state, 'bob');
       const grant = plan.workspaces[0].steps[0];
-      expect(grant).toMatchObject({ approval: 'needs-approval', approvers: ['alice', 'a partner'] });
+      // Without an identity endpoint (meshStack's API) the caller is not known, so bob is listed too.
+      expect(grant).toMatchObject({ approval: 'needs-approval', approvers: platform.extensions ? ['alice', 'a partner'] : ['alice', 'bob', 'a partner'] });
       expect(plan.summary.needApproval).toBe(1);
       const report = await apply(platform.client('bob'), plan);
       expect(report.counts['pending-approval']).toBe(1);
       const again = await planFor(state, 'bob');
-      expect(again.workspaces[0].steps.map((s) => s.approval)).toEqual(['already-pending']);
-      expect(hasChanges(again)).toBe(false);
-      const requestId = report.results[0].requestId!;
-      await expect(platform.client('bob').extensions.decideRequest(requestId, 'approve')).rejects.toThrow(/cannot approve their own/);
-      expect((await platform.client('alice').extensions.decideRequest(requestId, 'approve')).status).toBe('APPROVED');
+      if (platform.extensions) {
+        expect(again.workspaces[0].steps.map((s) => s.approval)).toEqual(['already-pending']);
+        expect(hasChanges(again)).toBe(false);
+      } else {
+        // meshStack's API does not list pending requests: the plan says so, and shows the grant again.
+        expect(again.warnings).toEqual(expect.arrayContaining([expect.stringMatching(/does not show pending role requests/)]));
+        expect(again.workspaces[0].steps.map((s) => s.approval)).toEqual(['needs-approval']);
+      }
+      expect(await platform.approve('cy-4eyes', 'carol', MEMBER, 'bob')).toMatchObject({ status: 403, message: expect.stringMatching(/cannot approve their own/) });
+      expect(await platform.approve('cy-4eyes', 'carol', MEMBER, 'alice')).toEqual({ status: 200 });
       expect(steps(await planFor(state, 'bob'))).toEqual([]);
     } finally {
       await platform.setFourEyes(false);
@@ -149,10 +159,18 @@ describe.each(PLATFORMS)('controller cycle against the %s', (_name, make) => {
     const allowed = await planFor(desired([workspace('cy-refuse', [binding(MANAGER, user('alice'))], { projects: [project('cy-refuse', 'a'), project('cy-refuse', 'b')] })]), PARTNER, { allowLastOwnerRemoval: true });
     expect(allowed.refusals).toEqual([]);
     const quota = await planFor(desired([workspace('cy-refuse', [binding(OWNER, user('alice')), binding(OWNER, user('bob'))], { projectQuota: 1, projects: [project('cy-refuse', 'a'), project('cy-refuse', 'b')] })]));
-    expect(quota.refusals.map((r) => r.rule)).toEqual(['quota-below-usage']);
+    if (platform.extensions) expect(quota.refusals.map((r) => r.rule)).toEqual(['quota-below-usage']);
+    // meshStack's API has no quota endpoint: the plan says it cannot enforce the quota.
+    else expect(quota.workspaces[0].notes).toEqual(expect.arrayContaining([expect.stringMatching(/cannot enforce the project quota/)]));
   });
 
   test('self-lockout: a manager cannot plan away their own rights without the flag', async () => {
+    if (!platform.extensions) {
+      // meshStack's API has no "who am I": an API key is not a workspace member, and the plan says so.
+      const plan = await planFor(desired([workspace('cy-lockout-x', [binding(OWNER, user('alice'))])]), 'bob');
+      expect(plan.warnings).toEqual(expect.arrayContaining([expect.stringMatching(/does not tell who is calling/)]));
+      return;
+    }
     await converge(desired([workspace('cy-lockout', [binding(OWNER, user('alice')), binding(MANAGER, user('bob'))])]));
     const state = desired([workspace('cy-lockout', [binding(OWNER, user('alice'))])]);
     const refused = await planFor(state, 'bob');
@@ -201,7 +219,13 @@ describe.each(PLATFORMS)('controller cycle against the %s', (_name, make) => {
   test('declared deletion: projects first, then the workspace', async () => {
     await converge(desired([workspace('cy-delete', [binding(OWNER, user('alice'))], { projects: [project('cy-delete', 'old')] })]));
     const gone = desired([workspace('cy-delete', [binding(OWNER, user('alice'))], { deletion: 'team dissolved', projects: [project('cy-delete', 'old', [], { deletion: 'obsolete' })] })]);
-    expect(steps(await planFor(gone))).toEqual(['delete delete project old', 'delete delete workspace cy-delete (team dissolved)']);
+    // meshStack deletes projects asynchronously and refuses the workspace until they are gone: two runs.
+    const first = await planFor(gone);
+    expect(steps(first)).toEqual(['delete delete project old']);
+    expect(first.workspaces[0].notes).toEqual([expect.stringMatching(/deleted by a later run, once the deletion of project\(s\) old has finished/)]);
+    await converge(gone);
+    await platform.advanceClock(61_000);
+    expect(steps(await planFor(gone))).toEqual(['delete delete workspace cy-delete (team dissolved)']);
     await converge(gone);
     const after = await planFor(gone);
     expect(after.workspaces[0]).toMatchObject({ state: 'absent', steps: [], notes: ['declared for deletion and already gone'] });

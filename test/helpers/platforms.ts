@@ -1,11 +1,13 @@
 /**
- * The platforms the controller suite runs against, behind one harness: the in-memory fake, and the
- * sandbox over real HTTP. Same cases, same expectations.
+ * The platforms the controller suite runs against, behind one harness: the in-memory fake, the
+ * sandbox over real HTTP, and the sandbox's strict `meshstack` profile, which serves the meshObject
+ * API alone, as a real meshStack does (what a user's meshform sees). Same cases, same expectations,
+ * except where the strict profile cannot tell (`capabilities` says which).
  */
 import type { ApiClient } from '../../controller/client/api';
 import { FakePlatform } from '../../controller/client/fake-client';
 import { HttpApiClient } from '../../controller/client/http-client';
-import { PARTNER, rawHttp, sandboxFixture, type SandboxFixture } from './sandbox';
+import { PARTNER, sandboxFixture, type SandboxFixture } from './sandbox';
 
 export interface TestPlatform {
   readonly name: string;
@@ -16,6 +18,10 @@ export interface TestPlatform {
   setRecertification(days: Record<string, number>): Promise<void>;
   advanceClock(ms: number): Promise<void>;
   now(): Promise<Date>;
+  /** Approves the pending grant of `role` to `subject` in `workspace` as `key` (meshPanel, on a real platform). */
+  approve(workspace: string, subject: string, role: string, key: string): Promise<{ status: number; message?: string }>;
+  /** Whether meshform's client sees the sandbox extensions (false for the meshstack profile). */
+  readonly extensions: boolean;
   close(): Promise<void>;
 }
 
@@ -34,12 +40,24 @@ export function fakePlatform(): TestPlatform & { fake: FakePlatform } {
     setRecertification: async (days) => void (fake.recertification = days),
     advanceClock: async (ms) => void (fake.clock = new Date(fake.clock.getTime() + ms)),
     now: async () => fake.clock,
+    approve: async (ws, subject, role, key) => {
+      const r = [...fake.requests.values()].find((x) => x.workspace === ws && x.subject === subject && x.role === role && x.status === 'PENDING');
+      if (!r) return { status: 404, message: 'no such request' };
+      return fake
+        .client(key === PARTNER ? 'partner.admin' : key)
+        .extensions.decideRequest(r.id, 'approve')
+        .then(
+          () => ({ status: 200 }),
+          (e: Error & { status?: number }) => ({ status: e.status ?? 500, message: e.message }),
+        );
+    },
+    extensions: true,
     close: async () => undefined,
   };
 }
 
-export async function sandboxPlatform(): Promise<TestPlatform & { fixture: SandboxFixture }> {
-  const fixture = await sandboxFixture();
+export async function sandboxPlatform(profile: 'default' | 'meshstack' = 'default'): Promise<TestPlatform & { fixture: SandboxFixture }> {
+  const fixture = await sandboxFixture(['--profile', profile]);
   const clients = new Map<string, ApiClient>();
   const partner = fixture.as(PARTNER);
   return {
@@ -54,12 +72,21 @@ export async function sandboxPlatform(): Promise<TestPlatform & { fixture: Sandb
     setFourEyes: async (enabled, minApprovalCount = 2) => void (await partner.ext('PUT', '/settings', { fourEyes: { enabled, minApprovalCount } })),
     setRecertification: async (days) => void (await partner.ext('PUT', '/settings', { recertification: days })),
     advanceClock: async (ms) => void (await partner.ext('POST', '/clock', { advance: `${ms}ms` })),
-    now: async () => new Date((await rawHttp(fixture.sandbox.url).get('/sandbox/v1/clock', { headers: { Authorization: `Bearer ${await partner.login()}` } })).data.now),
+    now: async () => new Date((await partner.ext('GET', '/clock')).data.now),
+    approve: async (ws, subject, role, key) => {
+      const list = (await partner.ext('GET', `/role-requests?workspaceIdentifier=${ws}&status=PENDING`)).data.roleRequests as Array<{ id: string; subject: { name: string }; role: string }>;
+      const r = list.find((x) => x.subject.name === subject && x.role === role);
+      if (!r) return { status: 404, message: 'no such request' };
+      const res = await fixture.as(key).ext('POST', `/role-requests/${r.id}/approve`);
+      return { status: res.status, message: res.data?.message };
+    },
+    extensions: profile === 'default',
     close: () => fixture.sandbox.close(),
   };
 }
 
 export const PLATFORMS: Array<[string, () => Promise<TestPlatform>]> = [
   ['fake', async () => fakePlatform()],
-  ['sandbox', sandboxPlatform],
+  ['sandbox', () => sandboxPlatform('default')],
+  ['sandbox, meshstack profile', () => sandboxPlatform('meshstack')],
 ];

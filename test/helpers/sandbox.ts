@@ -48,6 +48,8 @@ export class Caller {
     private readonly http: AxiosInstance,
     public readonly key: string,
     private readonly secret: string,
+    /** Where the extensions are: the API itself, or the control port of the meshstack profile. */
+    private readonly control: AxiosInstance = http,
   ) {}
 
   public async login(): Promise<string> {
@@ -62,11 +64,11 @@ export class Caller {
   }
 
   /** Sends once, and again after a fresh login when the token has expired (short --token-ttl in some tests). */
-  private async send(config: import('axios').AxiosRequestConfig): Promise<Res> {
-    let res = await this.http.request({ ...config, headers: { ...config.headers, ...(await this.auth()) } });
+  private async send(config: import('axios').AxiosRequestConfig, via: AxiosInstance = this.http): Promise<Res> {
+    let res = await via.request({ ...config, headers: { ...config.headers, ...(await this.auth()) } });
     if (res.status === 401) {
       await this.login();
-      res = await this.http.request({ ...config, headers: { ...config.headers, ...(await this.auth()) } });
+      res = await via.request({ ...config, headers: { ...config.headers, ...(await this.auth()) } });
     }
     return { status: res.status, data: res.data, headers: res.headers as Record<string, unknown> };
   }
@@ -83,7 +85,7 @@ export class Caller {
   }
 
   public async ext(method: 'GET' | 'POST' | 'PUT', url: string, body?: unknown): Promise<Res> {
-    return this.send({ method, url: `/sandbox/v1${url}`, data: body });
+    return this.send({ method, url: `/sandbox/v1${url}`, data: body }, this.control);
   }
 
   // Shortcuts for the objects most tests need.
@@ -134,6 +136,8 @@ export class Caller {
 export interface SandboxFixture {
   sandbox: SandboxProcess;
   http: AxiosInstance;
+  /** The extensions' server: `http` itself, or the control port with --profile meshstack. */
+  control: AxiosInstance;
   as(key: string): Caller;
 }
 
@@ -162,14 +166,18 @@ export function requireLoopback(url: string): string {
 export async function sandboxFixture(args: string[] = [], dataDir: string = freshDataDir()): Promise<SandboxFixture> {
   const sandbox = await spawnSandbox(dataDir, args);
   requireLoopback(sandbox.url);
+  requireLoopback(sandbox.controlUrl);
   const http = rawHttp(sandbox.url);
+  const control = sandbox.controlUrl === sandbox.url ? http : rawHttp(sandbox.controlUrl);
   const info = (await http.get('/mesh/info')).data;
   const callers = new Map<string, Caller>();
   return {
     sandbox,
     http,
+    control,
     as: (key: string) => {
-      if (!callers.has(key)) callers.set(key, new Caller(http, key, info.devLocalCredentials.apiKeys[key].clientSecret));
+      const creds = info.devLocalCredentials.apiKeys[key];
+      if (!callers.has(key)) callers.set(key, new Caller(http, creds.clientId, creds.clientSecret, control));
       return callers.get(key)!;
     },
   };

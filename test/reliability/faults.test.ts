@@ -23,7 +23,7 @@ describe('apply under injected faults', () => {
 
   test('a 200-workspace estate converges with 10% faults: zero lost, zero duplicated bindings', async () => {
     // GIVEN a platform that fails one request in ten, in every way it can
-    const faults = { rate: 0.1, kinds: ['429', '500', '503', 'timeout', 'drop', 'drop-response'], seed: 20261126, latencyMs: 2, retryAfterSeconds: 1, timeoutMs: 1500 };
+    const faults = { rate: 0.1, kinds: ['429', '502', '503', '504', 'timeout', 'drop', 'drop-response'], seed: 20261126, latencyMs: 2, retryAfterSeconds: 1, timeoutMs: 1500 };
     expect((await f.as(PARTNER).ext('PUT', '/faults', faults)).status).toBe(200);
     const desired = teamEstate(200, 'flaky');
     // A hung request is cut by the client after 500 ms and retried.

@@ -272,7 +272,8 @@ describe('hostile API responses', () => {
     const workspaceItem = (i: number) => ({ metadata: { name: `w${i}` }, spec: { displayName: `W${i}` } });
 
     test.each([
-      ['a next link that loops back', (req: http.IncomingMessage, res: http.ServerResponse) => json(res, { _embedded: { meshWorkspaces: [workspaceItem(1)] }, _links: { next: { href: req.url } } }), /next link loops back/],
+      ['a page number that never moves on', (_req: http.IncomingMessage, res: http.ServerResponse) => json(res, { _embedded: { meshWorkspaces: [workspaceItem(1)] }, page: { size: 1, totalElements: 10, totalPages: 10, number: 0 } }), /asked for page 1, got page 0/],
+      ['a list that never ends', (req: http.IncomingMessage, res: http.ServerResponse) => json(res, { _embedded: { meshWorkspaces: [workspaceItem(1)] }, page: { size: 1, totalElements: 1e9, totalPages: 1e9, number: Number(new URL(req.url!, 'http://x').searchParams.get('page')) } }), /1000000000 pages is more than meshform reads/],
       ['an extension answering with the wrong shape', (req: http.IncomingMessage, res: http.ServerResponse) => (req.url!.startsWith('/sandbox/v1/capabilities') ? json(res, { extensions: ['role-requests'] }) : json(res, { roleRequests: 'none' })), /role requests\.roleRequests is not a list/],
       ['a 200 with an empty body', (_req: http.IncomingMessage, res: http.ServerResponse) => res.writeHead(200, { 'Content-Type': 'application/json' }).end(''), /no _embedded\.meshWorkspaces list|not an object/],
     ])('%s is a typed error', async (name, respond, message) => {

@@ -19,7 +19,7 @@ describe('HttpApiClient against the sandbox', () => {
     expect((await client('bob').workspaces.list())).toEqual([]);
   });
 
-  test('lists follow _links.next across pages', async () => {
+  test('lists page through every page by number', async () => {
     const api = client();
     for (const n of ['pg-a', 'pg-b', 'pg-c', 'pg-d', 'pg-e']) await api.workspaces.create({ name: n, displayName: n, tags: {} });
     const paged = client(PARTNER, 2);
@@ -63,14 +63,14 @@ describe('HttpApiClient against the sandbox', () => {
   });
 
   test('terminal errors are typed and name the call and the platform message', async () => {
-    const err = await client('bob').workspaces.update({ name: 'pg-a', displayName: 'x', tags: {} }).catch((e) => e);
+    const err = await client('bob').workspaces.update('pg-a', { displayName: 'x', tags: {} }).catch((e) => e);
     expect(isApiError(err)).toBe(true);
     expect(err).toMatchObject({ status: 403, errorClass: 'terminal' });
     expect(err.message).toMatch(/^PUT \/api\/meshobjects\/meshworkspaces\/pg-a failed: 403 only a Workspace Owner, Workspace Manager or partner may edit the workspace in 'pg-a'/);
   });
 
-  test('retries 429/5xx and dropped connections with backoff, and counts the retries', async () => {
-    await f.as(PARTNER).ext('PUT', '/faults', { rate: 0.5, kinds: ['429', '500', '503', 'drop'], seed: 7, retryAfterSeconds: 0, routes: '^GET /api/meshobjects/meshworkspaces' });
+  test('retries 429, 502, 503 and dropped connections with backoff, and counts the retries', async () => {
+    await f.as(PARTNER).ext('PUT', '/faults', { rate: 0.5, kinds: ['429', '502', '503', 'drop'], seed: 7, retryAfterSeconds: 0, routes: '^GET /api/meshobjects/meshworkspaces' });
     try {
       const api = client();
       for (let i = 0; i < 5; i++) expect((await api.workspaces.list()).length).toBeGreaterThanOrEqual(5);
@@ -113,9 +113,9 @@ describe('HttpApiClient against the sandbox', () => {
       return config;
     });
     await api.workspaces.create({ name: 'ct-ws', displayName: 'Contract', tags: { a: ['1'] } });
-    await api.workspaces.update({ name: 'ct-ws', displayName: 'Contract 2', tags: {} });
+    await api.workspaces.update('ct-ws', { displayName: 'Contract 2', tags: {} });
     await api.projects.create({ workspace: 'ct-ws', name: 'p', displayName: 'P', tags: {} });
-    await api.projects.update({ workspace: 'ct-ws', name: 'p', displayName: 'P2', tags: {} });
+    await api.projects.update('ct-ws', 'p', { displayName: 'P2', tags: {} });
     await api.bindings.create({ name: 'ct-1', workspace: 'ct-ws', subjectKind: 'User', subject: 'bob', role: 'Workspace Member', expiryDate: '2027-01-01' });
     await api.bindings.create({ name: 'ct-2', workspace: 'ct-ws', project: 'p', subjectKind: 'User', subject: 'bob', role: 'Project User' });
     await api.tagDefinitions.put({ metadata: { name: 'meshProject.env' }, spec: { targetKind: 'meshProject', key: 'env', displayName: 'Env', valueType: { string: {} }, restricted: false, mandatory: false, immutable: false } });
@@ -142,7 +142,6 @@ describe('HttpApiClient against a broken server', () => {
     ['a wrong media type', (res: http.ServerResponse) => res.writeHead(200, { 'Content-Type': 'text/html' }).end('<html>'), /content type "text\/html" is not JSON/],
     ['a list without _embedded', (res: http.ServerResponse) => res.writeHead(200, { 'Content-Type': 'application/json' }).end('{"page": {}}'), /no _embedded.meshWorkspaces list/],
     ['an item without required fields', (res: http.ServerResponse) => res.writeHead(200, { 'Content-Type': 'application/json' }).end('{"_embedded": {"meshWorkspaces": [{"metadata": {}}]}}'), /meshWorkspace.spec is not an object/],
-    ['a next link to another host', (res: http.ServerResponse) => res.writeHead(200, { 'Content-Type': 'application/json' }).end('{"_embedded": {"meshWorkspaces": [{"metadata": {"name": "a"}, "spec": {"displayName": "A"}}]}, "_links": {"next": {"href": "http://evil.example/x"}}}'), /next link points to another host/],
   ])('%s is a typed error, not a wrong result', async (_name, respond, message) => {
     reply = (_req, res) => respond(res);
     const err = await api().workspaces.list().catch((e) => e);

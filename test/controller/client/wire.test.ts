@@ -5,7 +5,7 @@ describe('normalizers', () => {
     ['missing tags are no tags', undefined, {}],
     ['null tags are no tags', null, {}],
     ['keys are sorted', { b: ['1'], a: ['2'] }, { a: ['2'], b: ['1'] }],
-    ['an empty list stays (meshStack keeps the key)', { a: [] }, { a: [] }],
+    ['an empty list is no tag (meshStack drops it)', { a: [], b: ['1'] }, { b: ['1'] }],
   ])('tags: %s', (_name, input, expected) => {
     expect(normalizeTags(input, 'tags')).toEqual(expected);
     expect(Object.keys(normalizeTags(input, 'tags'))).toEqual(Object.keys(expected));

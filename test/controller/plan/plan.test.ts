@@ -13,7 +13,7 @@ function lb(ws: string, subject: string, role: string, extra: Partial<LiveBindin
 }
 
 function liveWs(name: string, bindings: LiveBinding[], extra: Partial<LiveWorkspaceState> = {}): LiveWorkspaceState {
-  return { name, displayName: name, tags: {}, bindings, projects: {}, pendingRequests: [], status: { name, status: 'active', approval: 'approved', projectQuota: null, projectCount: 0 }, ...extra };
+  return { name, displayName: name, tags: {}, bindings, projects: {}, pendingRequests: [], deletingProjects: [], status: { name, status: 'active', approval: 'approved', projectQuota: null, projectCount: 0 }, ...extra };
 }
 
 function live(workspaces: LiveWorkspaceState[], extra: Partial<LiveState> = {}): LiveState {

@@ -19,6 +19,7 @@ const live: LiveState = {
       tags: {},
       status: { name: 'payments', status: 'active', approval: 'approved', projectQuota: 5, projectCount: 1 },
       pendingRequests: [],
+      deletingProjects: [],
       bindings: [
         { name: 'b1', workspace: 'payments', subjectKind: 'User', subject: 'alice', role: OWNER },
         { name: 'b2', workspace: 'payments', subjectKind: 'User', subject: 'bob', role: MANAGER },

@@ -1,0 +1,14 @@
+/** Why the sandbox cannot start (a data dir that is not ours, a damaged one, a bad seed): the CLI prints it as a usage error. */
+export class SandboxStartError extends Error {
+  constructor(
+    public readonly code: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'SandboxStartError';
+  }
+}
+
+export function isSandboxStartError(x: unknown): x is SandboxStartError {
+  return x instanceof Error && x.name === 'SandboxStartError' && typeof (x as SandboxStartError).code === 'string';
+}
