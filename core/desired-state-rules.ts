@@ -206,6 +206,8 @@ function checkTagDefinitions(defs: TagDefinition[], err: Report): Map<string, Ta
 function checkTags(tags: Tags, kind: 'meshWorkspace' | 'meshProject', defs: Map<string, TagDefinition>, path: string, err: Report): void {
   if (defs.size === 0) return;
   for (const [key, values] of Object.entries(tags)) {
+    // `[]` declares the tag absent: nothing to check.
+    if (values.length === 0) continue;
     const def = defs.get(`${kind}.${key}`);
     if (!def) {
       err('tag-undefined', `${path}.${key}`, `tag key "${key}" is not allowed on ${kind}: no tag definition "${kind}.${key}" is declared.`);
@@ -215,7 +217,7 @@ function checkTags(tags: Tags, kind: 'meshWorkspace' | 'meshProject', defs: Map<
     if (problem) err('tag-value', `${path}.${key}`, `tag "${key}": ${problem}`);
   }
   for (const def of defs.values()) {
-    if (def.spec.targetKind === kind && def.spec.mandatory && !(def.spec.key in tags)) {
+    if (def.spec.targetKind === kind && def.spec.mandatory && !tags[def.spec.key]?.length) {
       err('tag-mandatory', path, `tag "${def.spec.key}" is mandatory on every ${kind} (tag definition "${def.metadata.name}").`);
     }
   }

@@ -24,13 +24,14 @@ export class TagManager {
     if (this.canWrite(key, priority)) this.entries.set(key, { priority });
   }
 
-  /** Tags in meshStack form, keys sorted. */
+  /**
+   * Tags in meshStack form, keys sorted. A removed tag renders as `[]`: meshform compares only the
+   * keys the code declares, and `[]` declares the key absent, so removing a tag in code removes it
+   * from the platform.
+   */
   public render(): Tags {
     const out: Tags = {};
-    for (const key of [...this.entries.keys()].sort()) {
-      const e = this.entries.get(key)!;
-      if (e.values) out[key] = e.values;
-    }
+    for (const key of [...this.entries.keys()].sort()) out[key] = this.entries.get(key)!.values ?? [];
     return out;
   }
 

@@ -38,14 +38,14 @@ describe('Tags', () => {
     expect(b.metadata.tags).toEqual({ env: ['forced'] });
   });
 
-  test('remove drops an inherited tag below a scope; list values are kept as lists', () => {
+  test('remove declares an inherited tag absent below a scope ([]: removed from the platform too); list values are kept as lists', () => {
     const stack = testStack();
     const inner = new Construct(stack, 'Inner');
     new Workspace(inner, 'A', { identifier: 'a' });
     Tags.of(stack).add('owners', ['x', 'y']);
     Tags.of(stack).add('temp', 'z');
     Tags.of(inner).remove('temp');
-    expect(synthOutputs(stack).manifest.workspaces[0].metadata.tags).toEqual({ owners: ['x', 'y'] });
+    expect(synthOutputs(stack).manifest.workspaces[0].metadata.tags).toEqual({ owners: ['x', 'y'], temp: [] });
   });
 
   test('synthesizing twice gives the same tags (aspects are idempotent)', () => {

@@ -17,3 +17,15 @@ describe('npm run demo', () => {
     expect(run.stdout).toMatch(/Demo finished: 15 meshform commands, each with the exit code it should have\./);
   });
 });
+
+describe('npm run demo -- --profile meshstack', () => {
+  test('the core path (plan, apply, plan again, a refusal) runs against the strict profile: the meshObject API alone', () => {
+    const run = spawnSync(process.execPath, [path.join(REPO_ROOT, 'dist/demo/run.js'), '--quiet', '--profile', 'meshstack'], { cwd: REPO_ROOT, encoding: 'utf8', timeout: 120_000, env: { ...process.env, CI: 'true' } });
+    expect(run.stderr).toBe('');
+    expect(run.status).toBe(0);
+    expect(run.stdout).toMatch(/strict profile: the meshObject API alone/);
+    expect(run.stdout).toMatch(/meshform plan .*--detailed-exitcode\n {4}→ exit code 0\n/);
+    expect(run.stdout).toMatch(/meshform plan .*\n {4}→ exit code 3\n/);
+    expect(run.stdout).toMatch(/Demo finished \(strict profile\): 6 meshform commands/);
+  });
+});

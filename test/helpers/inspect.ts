@@ -2,6 +2,12 @@
 import type { ApiClient } from '../../controller/client/api';
 import type { LiveBinding, WorkspaceEvent } from '../../controller/client/types';
 import type { DesiredState } from '../../schemas/desired-state.generated';
+import { PARTNER, type SandboxFixture } from './sandbox';
+
+/** A workspace's history, read as the partner from the sandbox's extensions (its control port in the meshstack profile). */
+export async function historyOf(f: SandboxFixture, workspace: string): Promise<WorkspaceEvent[]> {
+  return (await f.as(PARTNER).events(workspace)) as unknown as WorkspaceEvent[];
+}
 
 /** workspace/project/kind:subject=role — what makes a grant the same grant. */
 const key = (ws: string, project: string | undefined, kind: string, subject: string, role: string) => `${ws}/${project ?? ''}/${kind}:${subject}=${role}`;

@@ -10,7 +10,7 @@ import type { WorkspaceEvent } from '../../controller/client/types';
 import { isApiError } from '../../core/errors';
 import { meshformProcess, platformEnv, scratch } from '../helpers/cli';
 import { teamEstate } from '../helpers/desired';
-import { desiredKeys, duplicated, liveBindings, liveKeys, maxOwnersInHistory } from '../helpers/inspect';
+import { desiredKeys, duplicated, historyOf, liveBindings, liveKeys, maxOwnersInHistory } from '../helpers/inspect';
 import { MANAGER, MEMBER, OWNER, PARTNER, type SandboxFixture, sandboxFixture } from '../helpers/sandbox';
 
 const USERS = ['alice', 'bob', 'carol', 'dave', 'erin'];
@@ -32,7 +32,7 @@ describe('concurrency', () => {
   let partner: HttpApiClient;
   const files = scratch('race');
   beforeAll(async () => {
-    f = await sandboxFixture();
+    f = await sandboxFixture(['--profile', 'meshstack']);
     partner = new HttpApiClient({ endpoint: f.sandbox.url, credentials: { kind: 'key', key: PARTNER } });
   });
   afterAll(async () => {
@@ -60,13 +60,13 @@ describe('concurrency', () => {
       if (r.code === 1) expect(r.stdout).toMatch(/failed: .+(409|404|403)/);
     }
     const names = a.workspaces.map((w) => w.metadata.name);
-    for (const ws of names) expect(maxOwnersInHistory(await partner.extensions.events(ws))).toBeLessThanOrEqual(2);
+    for (const ws of names) expect(maxOwnersInHistory(await historyOf(f, ws))).toBeLessThanOrEqual(2);
     expect(duplicated(liveKeys(await liveBindings(partner, names)))).toEqual([]);
     // and whichever manifest is applied next wins completely
     expect((await run(['apply', '--manifest', fileA, '--auto-approve'])).code).toBe(0);
     expect((await run(['plan', '--manifest', fileA, '--detailed-exitcode'])).code).toBe(0);
     expect(liveKeys(await liveBindings(partner, names))).toEqual(desiredKeys(a));
-    for (const ws of names) expect(maxOwnersInHistory(await partner.extensions.events(ws))).toBeLessThanOrEqual(2);
+    for (const ws of names) expect(maxOwnersInHistory(await historyOf(f, ws))).toBeLessThanOrEqual(2);
     process.stdout.write(`concurrency: two racing applies exited ${ra.code} and ${rb.code}; owners never above 2 in ${names.length} workspace histories; a re-run converged\n`);
   }, 120_000);
 
@@ -76,7 +76,7 @@ describe('concurrency', () => {
     for (const ws of workspaces) {
       await partner.workspaces.create({ name: ws, displayName: ws, tags: {} });
       await partner.bindings.create({ name: `${ws}-owner`, workspace: ws, subjectKind: 'User', subject: 'alice', role: OWNER });
-      await partner.extensions.setQuota(ws, 3);
+      await f.as(PARTNER).ext('PUT', `/workspaces/${ws}/quota`, { maxProjects: 3 });
     }
     const keys = [PARTNER, ...USERS];
     const clients: ApiClient[] = Array.from({ length: 50 }, (_, i) => new HttpApiClient({ endpoint: f.sandbox.url, credentials: { kind: 'key', key: keys[i % keys.length] } }));
@@ -129,7 +129,7 @@ describe('concurrency', () => {
     for (const ws of workspaces) {
       const wsBindings = (await partner.bindings.listWorkspaceBindings()).filter((b) => b.workspace === ws);
       const projects = (await partner.projects.list()).filter((p) => p.workspace === ws);
-      const events = await partner.extensions.events(ws);
+      const events = await historyOf(f, ws);
       expect(wsBindings.filter((b) => b.role === OWNER).length).toBeLessThanOrEqual(2);
       expect(maxOwnersInHistory(events)).toBeLessThanOrEqual(2);
       expect(projects.length).toBeLessThanOrEqual(3);

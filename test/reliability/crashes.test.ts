@@ -11,7 +11,7 @@ import { staleWorkspaces } from '../../controller/run';
 import type { DesiredState } from '../../schemas/desired-state.generated';
 import { MESHFORM_BIN, platformEnv, scratch } from '../helpers/cli';
 import { teamEstate } from '../helpers/desired';
-import { desiredKeys, duplicated, liveBindings, liveKeys, maxOwnersInHistory } from '../helpers/inspect';
+import { desiredKeys, duplicated, historyOf, liveBindings, liveKeys, maxOwnersInHistory } from '../helpers/inspect';
 import { PARTNER, type SandboxFixture, sandboxFixture } from '../helpers/sandbox';
 
 const WORKSPACES = 12;
@@ -35,7 +35,7 @@ describe('apply killed with SIGKILL', () => {
   const files = scratch('crash');
   const random = seeded(4711);
   beforeAll(async () => {
-    f = await sandboxFixture();
+    f = await sandboxFixture(['--profile', 'meshstack']);
     api = new HttpApiClient({ endpoint: f.sandbox.url, credentials: { kind: 'key', key: PARTNER } });
   });
   afterAll(async () => {
@@ -84,7 +84,7 @@ describe('apply killed with SIGKILL', () => {
     const live = liveKeys(await liveBindings(api, names));
     expect(duplicated(live)).toEqual([]);
     expect(live).toEqual(desiredKeys(desired));
-    for (const ws of names) expect(maxOwnersInHistory(await api.extensions.events(ws))).toBeLessThanOrEqual(2);
+    for (const ws of names) expect(maxOwnersInHistory(await historyOf(f, ws))).toBeLessThanOrEqual(2);
     return moved.length;
   }
 

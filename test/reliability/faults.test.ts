@@ -17,7 +17,7 @@ const stepCount = (p: Awaited<ReturnType<typeof planAgainst>>['plan']) => p.glob
 describe('apply under injected faults', () => {
   let f: SandboxFixture;
   beforeAll(async () => {
-    f = await sandboxFixture();
+    f = await sandboxFixture(['--profile', 'meshstack']);
   });
   afterAll(() => f.sandbox.close());
 

@@ -3,7 +3,9 @@
  * sandbox refuses missing, expired, forged and tampered tokens and cross-workspace access; a
  * Workspace Member cannot grant; nobody approves their own 4-eyes request; tokens are refreshed
  * across a long reconcile; platform-writing tests refuse non-loopback endpoints; lock-out refusals
- * say how to override them.
+ * say how to override them. Each runs against the sandbox's default profile and its strict
+ * meshstack profile (the meshObject API alone); checks that need the caller's identity (which
+ * meshStack's API does not expose) run where the platform has it.
  */
 import { spawn } from 'child_process';
 import * as fs from 'fs';
@@ -13,12 +15,13 @@ import { MANAGER, OWNER, binding, desired, user, workspace } from '../helpers/de
 import { MEMBER, PARTNER, type SandboxFixture, media, requireLoopback, sandboxFixture } from '../helpers/sandbox';
 
 
-describe('security', () => {
+describe.each([['default'], ['meshstack']])('security (%s profile)', (profile) => {
   let f: SandboxFixture;
   const files = scratch('sec');
   const tmp = files.dir;
+  const extensions = profile === 'default';
   beforeAll(async () => {
-    f = await sandboxFixture();
+    f = await sandboxFixture(['--profile', profile]);
   });
   afterAll(async () => {
     await f.sandbox.close();
@@ -29,7 +32,7 @@ describe('security', () => {
 
   test('no secret or token in stdout, stderr, plan files, synthesized files, sandbox logs or error messages', async () => {
     // GIVEN a platform of its own (its log is read at the end), explicit credentials as CI passes them, and a bearer token
-    const own = await sandboxFixture();
+    const own = await sandboxFixture(['--profile', profile]);
     const ownSecrets = Object.values((await own.http.get('/mesh/info')).data.devLocalCredentials.apiKeys as Record<string, { clientSecret: string }>).map((v) => v.clientSecret);
     const secret = (await own.http.get('/mesh/info')).data.devLocalCredentials.apiKeys[PARTNER].clientSecret as string;
     const token = await own.as(PARTNER).login();
@@ -52,7 +55,8 @@ describe('security', () => {
     expect((await run(['plan', '--manifest', manifest, '--format', 'markdown'], key)).code).toBe(0);
     expect((await run(['apply', planFile], key)).code).toBe(0);
     expect((await run(['apply', planFile], key)).code).toBe(1); // stale now
-    expect((await run(['requests', 'list', '--format', 'json'], key)).code).toBe(0);
+    // meshStack's API lists no role requests: meshform says so (exit 1) and points to meshPanel.
+    expect((await run(['requests', 'list', '--format', 'json'], key)).code).toBe(extensions ? 0 : 1);
     expect((await run(['reconcile', '--once', '--manifest', manifest], { ...key, MESHSTACK_API_KEY: '', MESHSTACK_API_SECRET: '', MESHSTACK_API_TOKEN: token })).code).toBe(0);
     const wrong = await run(['plan', '--manifest', manifest], { ...key, MESHSTACK_API_SECRET: wrongSecret });
     expect(wrong.code).toBe(1);
@@ -111,8 +115,14 @@ describe('security', () => {
     expect((await f.as('dave').grant('sec-member', 'erin', MEMBER)).status).toBe(403);
     const manifest = write('member.json', desired([workspace('sec-member', [binding(OWNER, user('alice')), binding(MEMBER, user('dave')), binding(MEMBER, user('erin'))])]));
     const run = await meshform(['apply', '--manifest', manifest, '--auto-approve'], { cwd: tmp, env: platformEnv(f.sandbox.url, 'dave') });
-    expect(run.code).toBe(3);
-    expect(run.stdout).toMatch(/dave holds Workspace Member in "sec-member": only its Workspace Owners and Managers \(or a partner\) manage access/);
+    if (extensions) {
+      expect(run.code).toBe(3);
+      expect(run.stdout).toMatch(/dave holds Workspace Member in "sec-member": only its Workspace Owners and Managers \(or a partner\) manage access/);
+    } else {
+      // Without the caller's identity the plan cannot tell; the platform refuses the write.
+      expect(run.code).toBe(1);
+      expect(run.stdout).toMatch(/403/);
+    }
     expect(await partner.workspaceBindings('sec-member')).toHaveLength(2);
   });
 
@@ -124,12 +134,13 @@ describe('security', () => {
       await partner.grant('sec-4eyes', 'alice', OWNER);
       await partner.grant('sec-4eyes', 'bob', MANAGER);
       const pending = await f.as('bob').grant('sec-4eyes', 'erin', MEMBER);
-      expect(pending.status).toBe(202);
-      const id = pending.data.pendingRequest.id as string;
+      // meshStack documents 201 only; the default profile answers 202 with the request.
+      expect(pending.status).toBe(extensions ? 202 : 201);
+      const id = (await partner.ext('GET', `/role-requests?workspaceIdentifier=sec-4eyes&status=PENDING`)).data.roleRequests[0].id as string;
       expect((await f.as('bob').ext('POST', `/role-requests/${id}/approve`)).status).toBe(403);
       const run = await meshform(['requests', 'approve', id], { cwd: tmp, env: platformEnv(f.sandbox.url, 'bob') });
       expect(run.code).toBe(1);
-      expect(run.stderr).toMatch(/403 .*own/);
+      expect(run.stderr).toMatch(extensions ? /403 .*own/ : /no API for pending role requests/);
       expect((await partner.ext('GET', `/role-requests?workspaceIdentifier=sec-4eyes&status=PENDING`)).data.roleRequests).toHaveLength(1);
     } finally {
       await partner.ext('PUT', '/settings', { fourEyes: { enabled: false, minApprovalCount: 2 } });
@@ -137,7 +148,7 @@ describe('security', () => {
   });
 
   test('a long reconcile keeps working across token expiries (tokens live 2 s here)', async () => {
-    const short = await sandboxFixture(['--token-ttl', '2']);
+    const short = await sandboxFixture(['--token-ttl', '2', '--profile', profile]);
     try {
       const manifest = write('reconcile.json', desired([workspace('sec-loop', [binding(OWNER, user('alice'))])]));
       const child = spawn(process.execPath, [MESHFORM_BIN, 'reconcile', '--manifest', manifest, '--interval', '1s'], {
@@ -165,6 +176,7 @@ describe('security', () => {
   });
 
   test('lock-out: removing your own rights or the last Owner is refused with the flag that allows it', async () => {
+    if (!extensions) return void process.stdout.write(`skipped on the ${profile} profile: self-lockout needs the caller's identity, which meshStack's API does not expose (the last-Owner rule is in the cycle suite)\n`);
     const partner = f.as(PARTNER);
     await partner.createWorkspace('sec-lock');
     await partner.grant('sec-lock', 'alice', OWNER);
