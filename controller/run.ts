@@ -7,6 +7,7 @@ import type { ApiClient } from './client/api';
 import { type LiveState, workspaceFingerprint } from './observe/live-state';
 import { observe } from './observe/observe';
 import { type PlanOptions, plan } from './plan/plan';
+import { approvalOf } from './plan/steps';
 
 /** "Now" as the platform sees it: its clock where it exposes one (the sandbox), else this machine's. */
 export async function platformNow(api: ApiClient): Promise<Date> {
@@ -41,5 +42,5 @@ export async function applySavedPlan(api: ApiClient, saved: Plan, endpoint: stri
 }
 
 export function hasChanges(p: Plan): boolean {
-  return [...p.globalSteps, ...p.workspaces.flatMap((w) => w.steps)].some((s) => s.approval !== 'already-pending');
+  return [...p.globalSteps, ...p.workspaces.flatMap((w) => w.steps)].some((s) => approvalOf(s) !== 'already-pending');
 }

@@ -33,18 +33,3 @@ export function isExpired(value: string, now: Date): boolean {
   const p = parseExpiry(value);
   return p !== undefined && now.getTime() >= p.endsAt.getTime();
 }
-
-/** The latest expiry a recertification period allows, as meshStack computes its default: today + period. */
-export function recertificationLimit(now: Date, maxDurationDays: number): Date {
-  return new Date(now.getTime() + maxDurationDays * DAY_MS);
-}
-
-export function exceedsRecertification(value: string, now: Date, maxDurationDays: number): boolean {
-  const p = parseExpiry(value);
-  return p !== undefined && p.nominal.getTime() > recertificationLimit(now, maxDurationDays).getTime();
-}
-
-/** The API date meshStack assigns when a binding is created without expiry under recertification. */
-export function defaultExpiryDate(now: Date, maxDurationDays: number): string {
-  return recertificationLimit(now, maxDurationDays).toISOString().slice(0, 10);
-}

@@ -1,7 +1,11 @@
-/** Reading `meshform.json`: JSON, then the schema, then the platform rules; every problem named by JSON path. */
+/**
+ * Reading `meshform.json`: JSON, then the schema, then the platform rules; every problem named by
+ * JSON path. The rules that need no clock run at once (before any platform call); the ones that
+ * compare expiries run with the command's one "now" (`checkTimedRules`), the platform's where it has a clock.
+ */
 import * as fs from 'fs';
 import type { DesiredState } from '../schemas/desired-state.generated';
-import { validateDesiredState } from './desired-state-rules';
+import { checkStructure, checkTimed } from './desired-state-rules';
 import { type Finding, InvalidFileError, UsageError, messages } from './errors';
 import { validateAgainst } from './json-schema';
 
@@ -9,6 +13,8 @@ export const DESIRED_STATE_SCHEMA = 'desired-state.schema.json';
 
 export interface LoadedManifest {
   readonly state: DesiredState;
+  /** Where it came from, for error messages. */
+  readonly source: string;
   readonly warnings: Finding[];
 }
 
@@ -26,17 +32,34 @@ export function parseJsonFile(file: string, what: string, hint: string): unknown
   }
 }
 
-/** Checks an in-memory manifest; throws InvalidFileError naming `source` when it is not valid. */
-export function checkDesiredState(data: unknown, source: string, now: Date): LoadedManifest {
+function refuseErrors(source: string, findings: Finding[]): Finding[] {
+  const errors = findings.filter((f) => f.severity === 'error');
+  if (errors.length) throw new InvalidFileError(source, 'meshform manifest', errors.map((f) => ({ path: f.path, rule: f.rule, message: f.message })));
+  return findings.filter((f) => f.severity === 'warning');
+}
+
+/** The schema and the rules that need no clock; throws InvalidFileError naming `source`. */
+export function checkDesiredStateStructure(data: unknown, source: string): LoadedManifest {
   const schemaProblems = validateAgainst(DESIRED_STATE_SCHEMA, data);
   if (schemaProblems.length) throw new InvalidFileError(source, 'meshform manifest', schemaProblems);
   const state = data as DesiredState;
-  const findings = validateDesiredState(state, now);
-  const errors = findings.filter((f) => f.severity === 'error');
-  if (errors.length) throw new InvalidFileError(source, 'meshform manifest', errors.map((f) => ({ path: f.path, rule: f.rule, message: f.message })));
-  return { state, warnings: findings.filter((f) => f.severity === 'warning') };
+  return { state, source, warnings: refuseErrors(source, checkStructure(state)) };
+}
+
+/** The rules that compare expiries with `now`; the manifest's warnings so far plus these. */
+export function checkTimedRules(manifest: LoadedManifest, now: Date): LoadedManifest {
+  return { ...manifest, warnings: [...manifest.warnings, ...refuseErrors(manifest.source, checkTimed(manifest.state, now))] };
+}
+
+/** Every check at once, for an in-memory manifest and one clock. */
+export function checkDesiredState(data: unknown, source: string, now: Date): LoadedManifest {
+  return checkTimedRules(checkDesiredStateStructure(data, source), now);
+}
+
+export function readManifest(file: string): LoadedManifest {
+  return checkDesiredStateStructure(parseJsonFile(file, 'manifest', 'Run `meshform synth` first, or pass --manifest <file>.'), file);
 }
 
 export function loadDesiredState(file: string, now: Date): LoadedManifest {
-  return checkDesiredState(parseJsonFile(file, 'manifest', 'Run `meshform synth` first, or pass --manifest <file>.'), file, now);
+  return checkTimedRules(readManifest(file), now);
 }

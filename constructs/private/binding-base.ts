@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
 import { sha256Hex } from '../../core/canonical-json';
-import { describeSubject } from '../../core/desired-state-rules';
+import { describeSubject } from '../../core/rules';
 import type { ProjectBinding as ProjectBindingJson } from '../../schemas/desired-state.generated';
 import { addManifestValidation } from '../manifest';
 import type { ISubject } from '../subject';

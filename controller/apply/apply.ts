@@ -6,19 +6,19 @@
 import pLimit from 'p-limit';
 import { isMeshformError } from '../../core/errors';
 import type { TagDefinition } from '../../schemas/desired-state.generated';
-import type { Plan, Step } from '../../schemas/plan.generated';
+import type { Plan, Step, TagDefinitionStep } from '../../schemas/plan.generated';
 import type { ApiClient } from '../client/api';
-import type { AttributeChange, LiveProject, LiveWorkspace } from '../client/types';
 
 export type StepStatus = 'applied' | 'pending-approval' | 'failed' | 'skipped';
+export type AnyStep = Step | TagDefinitionStep;
 
 export interface StepResult {
-  readonly id: string;
-  readonly workspace?: string;
-  readonly summary: string;
+  readonly step: AnyStep;
   readonly status: StepStatus;
-  /** For failures: the phase and what the platform said. */
+  /** For failures and skips: the phase and what the platform said. */
   readonly error?: { readonly code: string; readonly message: string; readonly class: string };
+  /** A step skipped after this one failed. */
+  readonly after?: string;
   readonly requestId?: string;
 }
 
@@ -32,74 +32,102 @@ export interface ApplyOptions {
   readonly concurrency?: number;
   /** Called after each step (progress on a terminal). */
   readonly onStep?: (r: StepResult) => void;
+  /** Once true, no further step starts (Ctrl-C): the steps not run are reported as skipped. */
+  readonly stopped?: () => boolean;
 }
 
 type Outcome = { status: 'applied' } | { status: 'pending-approval'; requestId?: string };
 
-async function execute(api: ApiClient, s: Step): Promise<Outcome> {
-  const after = s.after as Record<string, unknown>;
-  switch (`${s.kind}:${s.action}`) {
-    case 'tag-definition:create':
-    case 'tag-definition:update':
-      await api.tagDefinitions.put(after as unknown as TagDefinition);
+const APPLIED: Outcome = { status: 'applied' };
+
+/** One step against the platform: an exhaustive switch over the step union. */
+async function execute(api: ApiClient, s: AnyStep): Promise<Outcome> {
+  switch (s.kind) {
+    case 'tag-definition':
+      await api.tagDefinitions.put(s.definition as unknown as TagDefinition);
+      return APPLIED;
+    case 'workspace':
+      switch (s.action) {
+        case 'create':
+          await api.workspaces.create({ name: s.workspace, displayName: s.displayName, tags: s.tags });
+          return APPLIED;
+        case 'update':
+          // Compare before write: the client refuses when the workspace is no longer what the plan saw.
+          await api.workspaces.update(s.workspace, s.after, s.before);
+          return APPLIED;
+        case 'delete':
+          await api.workspaces.delete(s.workspace, s.deletionReason);
+          return APPLIED;
+      }
       break;
-    case 'workspace:create':
-      await api.workspaces.create(after as unknown as LiveWorkspace);
+    case 'workspace-status':
+      await api.extensions.setStatus(s.workspace, s.after);
+      return APPLIED;
+    case 'workspace-quota':
+      await api.extensions.setQuota(s.workspace, s.after);
+      return APPLIED;
+    case 'project':
+      switch (s.action) {
+        case 'create':
+          await api.projects.create({ workspace: s.workspace, name: s.project, displayName: s.displayName, tags: s.tags });
+          return APPLIED;
+        case 'update':
+          await api.projects.update(s.workspace, s.project, s.after, s.before);
+          return APPLIED;
+        case 'delete':
+          await api.projects.delete(s.workspace, s.project);
+          return APPLIED;
+      }
       break;
-    case 'workspace:update':
-      // Compare before write: the client refuses when the workspace is no longer what the plan saw.
-      await api.workspaces.update(s.workspace!, after as unknown as AttributeChange, s.before as unknown as AttributeChange);
-      break;
-    case 'workspace:delete':
-      await api.workspaces.delete(s.workspace!, String(after.reason));
-      break;
-    case 'workspace-status:update':
-      await api.extensions.setStatus(s.workspace!, after.status as 'active' | 'disabled');
-      break;
-    case 'workspace-quota:update':
-      await api.extensions.setQuota(s.workspace!, after.projectQuota as number);
-      break;
-    case 'project:create':
-      await api.projects.create(after as unknown as LiveProject);
-      break;
-    case 'project:update':
-      await api.projects.update(s.workspace!, s.project!, after as unknown as AttributeChange, s.before as unknown as AttributeChange);
-      break;
-    case 'project:delete':
-      await api.projects.delete(s.workspace!, s.project!);
-      break;
-    case 'workspace-binding:create':
-    case 'project-binding:create': {
-      if (s.approval === 'already-pending') return { status: 'pending-approval' };
-      const outcome = await api.bindings.create({ ...s.binding!, workspace: s.workspace!, ...(s.project ? { project: s.project } : {}) });
-      if (outcome.status === 'pending') return { status: 'pending-approval', requestId: outcome.requestId };
-      break;
-    }
-    case 'workspace-binding:delete':
-    case 'project-binding:delete':
-      await api.bindings.delete({ name: s.binding!.name, subjectKind: s.binding!.subjectKind, ...(s.project ? { project: s.project } : {}) });
-      break;
-    default:
-      throw new Error(`unknown plan step ${s.kind}:${s.action}`);
+    case 'workspace-binding':
+    case 'project-binding':
+      switch (s.action) {
+        case 'create': {
+          if (s.approval === 'already-pending') return { status: 'pending-approval' };
+          const g = s.grant;
+          const outcome = await api.bindings.create({
+            name: g.name,
+            workspace: s.workspace,
+            ...(s.project !== undefined ? { project: s.project } : {}),
+            subjectKind: g.subject.kind,
+            subject: g.subject.name,
+            role: g.role,
+            ...(g.expiryDate !== undefined ? { expiryDate: g.expiryDate } : {}),
+            ...(g.subject.invitation ? { invitation: { firstName: g.subject.invitation.firstName, lastName: g.subject.invitation.lastName } } : {}),
+            ...(g.reason !== undefined ? { reason: g.reason } : {}),
+          });
+          return outcome.status === 'pending' ? { status: 'pending-approval', ...(outcome.requestId ? { requestId: outcome.requestId } : {}) } : APPLIED;
+        }
+        case 'delete':
+          await api.bindings.delete({ name: s.binding.name, subjectKind: s.binding.subjectKind, ...(s.project !== undefined ? { project: s.project } : {}) });
+          return APPLIED;
+      }
   }
-  return { status: 'applied' };
+  return unreachable(s);
 }
 
-async function runSteps(api: ApiClient, steps: Step[], report: (r: StepResult) => void): Promise<void> {
-  let failed: StepResult | undefined;
-  for (const s of steps) {
-    const base = { id: s.id, summary: s.summary, ...(s.workspace ? { workspace: s.workspace } : {}) };
+function unreachable(s: never): never {
+  throw new Error(`unknown plan step ${JSON.stringify(s)}`);
+}
+
+async function runSteps(api: ApiClient, steps: readonly AnyStep[], report: (r: StepResult) => void, stopped: () => boolean): Promise<void> {
+  let failed: AnyStep | undefined;
+  for (const step of steps) {
     if (failed) {
-      report({ ...base, status: 'skipped', error: { code: 'skipped', message: `skipped after "${failed.summary}" failed`, class: 'skipped' } });
+      report({ step, status: 'skipped', after: failed.id, error: { code: 'skipped', message: 'skipped: an earlier step of this workspace failed', class: 'skipped' } });
+      continue;
+    }
+    if (stopped()) {
+      report({ step, status: 'skipped', error: { code: 'interrupted', message: 'not started: apply was interrupted', class: 'skipped' } });
       continue;
     }
     try {
-      const outcome = await execute(api, s);
-      report({ ...base, ...outcome });
+      const outcome = await execute(api, step);
+      report({ step, ...outcome });
     } catch (e) {
-      const err = isMeshformError(e) ? { code: e.code, message: `${s.action} failed: ${e.message}`, class: e.errorClass } : { code: 'internal', message: `${s.action} failed: ${(e as Error).message}`, class: 'internal' };
-      failed = { ...base, status: 'failed', error: err };
-      report(failed);
+      const err = isMeshformError(e) ? { code: e.code, message: `${step.action} failed: ${e.message}`, class: e.errorClass } : { code: 'internal', message: `${step.action} failed: ${(e as Error).message}`, class: 'internal' };
+      failed = step;
+      report({ step, status: 'failed', error: err });
     }
   }
 }
@@ -110,12 +138,13 @@ export async function apply(api: ApiClient, plan: Plan, options: ApplyOptions = 
     results.push(r);
     options.onStep?.(r);
   };
-  await runSteps(api, plan.globalSteps, report);
+  const stopped = options.stopped ?? (() => false);
+  await runSteps(api, plan.globalSteps, report, stopped);
   const limit = pLimit(options.concurrency ?? 4);
-  await Promise.all(plan.workspaces.map((w) => limit(() => runSteps(api, w.steps, report))));
+  await Promise.all(plan.workspaces.map((w) => limit(() => runSteps(api, w.steps, report, stopped))));
   // Report in plan order, whatever order the workspaces finished in.
-  const order = new Map([...plan.globalSteps, ...plan.workspaces.flatMap((w) => w.steps)].map((s, i) => [s.id, i]));
-  results.sort((a, b) => (order.get(a.id) ?? 0) - (order.get(b.id) ?? 0));
+  const order = new Map<string, number>([...plan.globalSteps, ...plan.workspaces.flatMap((w) => w.steps)].map((s, i) => [s.id, i]));
+  results.sort((a, b) => (order.get(a.step.id) ?? 0) - (order.get(b.step.id) ?? 0));
   const counts: Record<StepStatus, number> = { applied: 0, 'pending-approval': 0, failed: 0, skipped: 0 };
   for (const r of results) counts[r.status]++;
   return { results, counts };

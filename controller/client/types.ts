@@ -49,8 +49,11 @@ export interface BindingRequest {
   readonly subjectKind: SubjectKind;
   readonly subject: string;
   readonly role: string;
+  /** As declared: a day, or a date-time (workspace bindings get the day: meshStack keeps days). */
   readonly expiryDate?: string;
   readonly invitation?: { readonly firstName: string; readonly lastName: string };
+  /** Why it is granted, where the platform records it. */
+  readonly reason?: string;
 }
 
 /** A grant took effect, or waits for a second approval (4-eyes); the request id where the platform tells it. */

@@ -3,6 +3,7 @@
  * objects in. Normalizers keep only what meshform compares and throw on a shape they do not know,
  * so a hostile or broken response never becomes a wrong plan.
  */
+import { parseExpiry } from '../../core/expiry';
 import type { TagDefinition } from '../../schemas/desired-state.generated';
 import type { AttributeChange, BindingRequest, Identity, LiveBinding, LiveProject, LiveUser, LiveWorkspace, PlatformSettings, ProjectState, RoleRequest, SubjectKind, WorkspaceEvent, WorkspaceStatus } from './types';
 
@@ -261,6 +262,8 @@ export function bindingKind(b: Pick<LiveBinding, 'project' | 'subjectKind'>): st
 /** `withExpiry`: whether the platform takes an expiry for this binding (project bindings: sandbox only). */
 export function bindingBody(b: BindingRequest, withExpiry: boolean, withInvitation: boolean) {
   const project = b.project !== undefined;
+  // meshStack keeps a day for workspace bindings; the sandbox's project-binding expiry keeps the instant.
+  const expiryDate = b.expiryDate === undefined ? undefined : project ? b.expiryDate : parseExpiry(b.expiryDate)?.apiDate ?? b.expiryDate;
   return {
     apiVersion: project ? 'v3' : 'v2',
     kind: bindingKind(b),
@@ -268,7 +271,7 @@ export function bindingBody(b: BindingRequest, withExpiry: boolean, withInvitati
     targetRef: project ? { name: b.project, ownedByWorkspace: b.workspace } : { name: b.workspace },
     roleRef: { name: b.role },
     subject: { name: b.subject },
-    ...(withExpiry && b.expiryDate !== undefined ? { expiryDate: b.expiryDate } : {}),
+    ...(withExpiry && expiryDate !== undefined ? { expiryDate } : {}),
     ...(withInvitation && b.invitation ? { invitation: b.invitation } : {}),
   };
 }

@@ -14,6 +14,8 @@ export interface LiveWorkspaceState {
   readonly pendingRequests: RoleRequest[];
   /** Projects whose deletion was submitted and has not finished (meshStack deletes asynchronously). */
   readonly deletingProjects: string[];
+  /** Members of the workspace's user groups, where read (a user may hold a workspace role through one). */
+  readonly groupMembers?: Record<string, string[]>;
 }
 
 export interface LiveState {

@@ -1,18 +1,16 @@
 /**
  * Binding diffs for one workspace: which grants to create, which bindings to remove (drift,
  * expired, replaced), in an order that keeps 1..2 Owners at every step, with the 4-eyes class of
- * each grant. Pure.
+ * each grant. Pure: it decides what changes; the rules (./rules) decide whether that is allowed.
  */
 import { sha256Hex } from '../../core/canonical-json';
 import { isExpired, parseExpiry } from '../../core/expiry';
+import { MAX_WORKSPACE_OWNERS, WORKSPACE_MANAGER, WORKSPACE_OWNER, grantWaitsForApproval } from '../../core/rules';
 import type { ProjectBinding, Subject, Workspace, WorkspaceBinding } from '../../schemas/desired-state.generated';
-import type { Step } from '../../schemas/plan.generated';
+import type { Finding, GrantStep, RemovalStep } from '../../schemas/plan.generated';
 import type { LiveBinding } from '../client/types';
 import type { LiveState, LiveWorkspaceState } from '../observe/live-state';
-
-export const OWNER = 'Workspace Owner';
-export const MANAGER = 'Workspace Manager';
-export const MAX_OWNERS = 2;
+import { finding } from './findings';
 
 /** Binding names are derived from what they bind, so a retried or repeated create finds its own binding. */
 export function bindingName(workspace: string, project: string | undefined, subject: Subject, role: string): string {
@@ -43,62 +41,63 @@ function expiryKey(value: string | undefined, project: boolean, live: LiveState)
   return live.platform.capabilities.includes('project-binding-expiry') ? parsed.endsAt.toISOString() : undefined;
 }
 
-function describe(b: { subject: Subject | string; subjectKind?: string; role: string; project?: string; expiryDate?: string }): string {
-  const subject = typeof b.subject === 'string' ? `${b.subjectKind === 'Group' ? 'group' : 'user'} ${b.subject}` : `${b.subject.kind === 'Group' ? 'group' : 'user'} ${b.subject.name}`;
-  return `${subject}: ${b.role}${b.project ? ` on project ${b.project}` : ''}${b.expiryDate ? ` until ${b.expiryDate}` : ''}`;
-}
+const subjectOf = (b: LiveBinding): Subject => ({ kind: b.subjectKind, name: b.subject });
 
-function removal(ws: string, b: LiveBinding, reason: Step['reason']): Step {
+function removal(ws: string, b: LiveBinding, reason: RemovalStep['reason']): RemovalStep {
   return {
     id: `${ws}:${b.project ? 'project' : 'workspace'}-binding:${b.name}:delete`,
-    action: 'delete',
     kind: b.project ? 'project-binding' : 'workspace-binding',
+    action: 'delete',
     workspace: ws,
     ...(b.project ? { project: b.project } : {}),
     reason,
-    summary: `remove ${describe(b)}${reason === 'expired' ? ' (expired)' : reason === 'drift' ? ' (not in code)' : reason === 'replaced' ? ' (to replace it)' : ''}`,
-    before: { ...b },
     binding: { name: b.name, subjectKind: b.subjectKind, subject: b.subject, role: b.role, ...(b.expiryDate ? { expiryDate: b.expiryDate } : {}) },
   };
 }
 
-function grant(ws: string, d: Desired, reason: Step['reason'], ctx: BindingContext): Step {
+function grant(ws: string, d: Desired, reason: GrantStep['reason'], ctx: BindingContext): GrantStep {
   const project = d.project;
   const name = bindingName(ws, project, d.subject, d.roleRef.name);
-  const invitation = d.subject.invitation ? { firstName: d.subject.invitation.firstName, lastName: d.subject.invitation.lastName } : undefined;
-  const expiryDate = d.expiryDate === undefined ? undefined : project !== undefined ? d.expiryDate : parseExpiry(d.expiryDate)?.apiDate ?? d.expiryDate;
   return {
     id: `${ws}:${project ? 'project' : 'workspace'}-binding:${name}:create`,
-    action: 'create',
     kind: project ? 'project-binding' : 'workspace-binding',
+    action: 'create',
     workspace: ws,
     ...(project ? { project } : {}),
     reason,
-    summary: `grant ${describe({ subject: d.subject, role: d.roleRef.name, project, expiryDate: d.expiryDate })}${d.reason ? ` (${d.reason})` : ''}`,
-    after: { subject: d.subject, role: d.roleRef.name, ...(d.expiryDate ? { expiryDate: d.expiryDate } : {}), ...(d.reason ? { reason: d.reason } : {}) },
-    binding: { name, subjectKind: d.subject.kind, subject: d.subject.name, role: d.roleRef.name, ...(expiryDate ? { expiryDate } : {}), ...(invitation ? { invitation } : {}) },
+    grant: {
+      name,
+      subject: d.subject.invitation ? { kind: d.subject.kind, name: d.subject.name, invitation: { ...d.subject.invitation } } : { kind: d.subject.kind, name: d.subject.name },
+      role: d.roleRef.name,
+      ...(d.expiryDate ? { expiryDate: d.expiryDate } : {}),
+      ...(d.reason ? { reason: d.reason } : {}),
+    },
     ...approvalOf(project, d, ctx),
   };
 }
 
-/** The 4-eyes class of a grant, as the platform will decide it (see the sandbox's grants rules). */
-function approvalOf(project: string | undefined, d: Desired, ctx: BindingContext): Pick<Step, 'approval' | 'approvers'> {
+/** The Owners and Managers of a workspace who are users: who approves 4-eyes requests. */
+export function approversIn(bindings: readonly LiveBinding[]): string[] {
+  return [...new Set(bindings.filter((b) => b.subjectKind === 'User' && (b.role === WORKSPACE_OWNER || b.role === WORKSPACE_MANAGER)).map((b) => b.subject))].sort();
+}
+
+/** The 4-eyes class of a grant, as the platform will decide it. */
+function approvalOf(project: string | undefined, d: Desired, ctx: BindingContext): Pick<GrantStep, 'approval' | 'approvers'> {
   const pending = ctx.ws?.pendingRequests.find((r) => r.project === project && r.subjectKind === d.subject.kind && r.subject === d.subject.name && r.role === d.roleRef.name);
   if (pending) return { approval: 'already-pending', approvers: [] };
   const { fourEyes } = ctx.live.platform;
   const caller = ctx.live.caller;
-  if (!fourEyes.enabled || d.subject.kind === 'Group' || caller?.partner) return { approval: 'auto' };
-  const managers = [...new Set((ctx.ws?.bindings ?? []).filter((b) => b.subjectKind === 'User' && (b.role === OWNER || b.role === MANAGER)).map((b) => b.subject))].sort();
-  if (caller && (fourEyes.minApprovalCount <= 1 || (managers.length < fourEyes.minApprovalCount && managers.every((m) => m === caller.username)))) {
-    return { approval: 'auto' };
-  }
+  const managers = approversIn(ctx.ws?.bindings ?? []);
+  // Without the caller's identity, assume a non-partner whose grant waits (conservative).
+  const requester = caller ? { username: caller.username, partner: caller.partner } : { username: '', partner: false };
+  if (!grantWaitsForApproval(fourEyes, { subjectKind: d.subject.kind }, requester, caller ? managers : [...managers, ''])) return { approval: 'auto' };
   return { approval: 'needs-approval', approvers: [...managers.filter((m) => m !== caller?.username), 'a partner'] };
 }
 
 interface ListDiff {
-  readonly removals: Step[];
-  readonly grants: Step[];
-  readonly notes: string[];
+  readonly removals: RemovalStep[];
+  readonly grants: GrantStep[];
+  readonly notes: Finding[];
 }
 
 /** Diff of one binding list (a workspace's or a project's). */
@@ -111,9 +110,9 @@ function diffList(
   authoritative: boolean,
   mustReplace: (b: LiveBinding) => boolean = () => false,
 ): ListDiff {
-  const removals: Step[] = [];
-  const grants: Step[] = [];
-  const notes: string[] = [];
+  const removals: RemovalStep[] = [];
+  const grants: GrantStep[] = [];
+  const notes: Finding[] = [];
   const matched = new Set<LiveBinding>();
   const recert = ctx.live.platform.recertification ?? {};
   for (const d of desired) {
@@ -121,7 +120,7 @@ function diffList(
     if (existing) matched.add(existing);
     if (d.expiryDate && isExpired(d.expiryDate, ctx.now)) {
       if (existing) removals.push(removal(wsName, existing, 'expired'));
-      else notes.push(`${describe({ subject: d.subject, role: d.roleRef.name, project })}: expired ${d.expiryDate}, not granted`);
+      else notes.push(finding('expired-not-granted', { subject: d.subject, role: d.roleRef.name, ...(project ? { project } : {}), expiry: d.expiryDate }, wsName));
       continue;
     }
     if (!existing) {
@@ -143,32 +142,31 @@ function diffList(
   for (const l of live.filter((x) => !matched.has(x))) {
     if (l.expiryDate && isExpired(l.expiryDate, ctx.now)) removals.push(removal(wsName, l, 'expired'));
     else if (authoritative) removals.push(removal(wsName, l, 'drift'));
-    else notes.push(`${describe(l)} is not in code (additive: kept)`);
+    else notes.push(finding('additive-kept', { subject: subjectOf(l), role: l.role, ...(project ? { project } : {}), ...(l.expiryDate ? { expiry: l.expiryDate } : {}) }, wsName));
   }
   return { removals, grants, notes };
 }
 
 export interface BindingPlan {
   /** Ordered: project removals, workspace removals and Owner changes interleaved, workspace grants, project grants. */
-  readonly steps: Step[];
-  readonly notes: string[];
+  readonly steps: Array<GrantStep | RemovalStep>;
+  readonly notes: Finding[];
   /** Owners after each Owner step (for the owner-limit invariant), starting with the live count. */
   readonly ownerCounts: number[];
-  readonly ownerLimitExceeded: boolean;
 }
 
 export function planBindings(ctx: BindingContext, skipProjects: ReadonlySet<string>): BindingPlan {
   const wsName = ctx.desired.metadata.name;
   const authoritative = ctx.desired.spec.bindingManagement === 'authoritative';
   const ws = diffList(wsName, undefined, ctx.desired.bindings, ctx.ws?.bindings ?? [], ctx, authoritative);
-  const projectRemovals: Step[] = [];
-  const projectGrants: Step[] = [];
+  const projectRemovals: RemovalStep[] = [];
+  const projectGrants: GrantStep[] = [];
   const notes = [...ws.notes];
-  const heldBack = new Set(ws.grants.filter((g) => g.approval === 'needs-approval' || g.approval === 'already-pending').map((g) => `${g.binding!.subjectKind}:${g.binding!.subject}`));
+  const who = (b: { subjectKind: string; subject: string }) => `${b.subjectKind}:${b.subject}`;
+  const heldBack = new Set(ws.grants.filter((g) => g.approval !== 'auto').map((g) => `${g.grant.subject.kind}:${g.grant.subject.name}`));
   // A subject whose every workspace binding is removed (even to be re-granted) loses its project
   // roles on the platform at that moment: its project bindings are replaced, so they come back.
-  const who = (b: { subjectKind: string; subject: string }) => `${b.subjectKind}:${b.subject}`;
-  const removedNames = new Set(ws.removals.map((r) => r.binding!.name));
+  const removedNames = new Set(ws.removals.map((r) => r.binding.name));
   const liveWsBindings = ctx.ws?.bindings ?? [];
   const leaving = new Set(liveWsBindings.filter((b) => liveWsBindings.filter((x) => who(x) === who(b)).every((x) => removedNames.has(x.name))).map(who));
   const members = new Set(liveWsBindings.map(who).filter((s) => !leaving.has(s)));
@@ -177,46 +175,48 @@ export function planBindings(ctx: BindingContext, skipProjects: ReadonlySet<stri
     const liveProject = ctx.ws?.projects[p.metadata.name]?.bindings ?? [];
     const diff = diffList(wsName, p.metadata.name, p.bindings, liveProject, ctx, authoritative, (b) => leaving.has(who(b)));
     projectRemovals.push(...diff.removals);
-    notes.push(...diff.notes.map((n) => `project ${p.metadata.name}: ${n}`));
+    notes.push(...diff.notes);
     for (const g of diff.grants) {
-      const subject = who(g.binding!);
+      const subject = `${g.grant.subject.kind}:${g.grant.subject.name}`;
       // meshStack needs the workspace role first: a project grant waits while that one waits for approval.
-      if (heldBack.has(subject) && !members.has(subject)) notes.push(`${g.summary.replace(/^grant /, '')}: waits until the workspace role of ${g.binding!.subject} is approved`);
+      if (heldBack.has(subject) && !members.has(subject)) notes.push(finding('project-grant-waits', { subject: g.grant.subject, role: g.grant.role, project: p.metadata.name, workspace: wsName }, wsName));
       else projectGrants.push(g);
     }
   }
-  const isOwner = (s: Step) => s.binding?.role === OWNER;
-  const ownerRemovals = ws.removals.filter(isOwner);
-  const ownerGrants = ws.grants.filter(isOwner);
-  let owners = (ctx.ws?.bindings ?? []).filter((b) => b.role === OWNER && !(b.expiryDate && isExpired(b.expiryDate, ctx.now))).length;
-  const ownerCounts = [owners];
-  const ownerSteps: Step[] = [];
-  // Expired Owners are already gone for the limit's sake; remove them first.
-  ownerSteps.push(...ownerRemovals.filter((s) => s.reason === 'expired'));
-  // A changed expiry is a remove and a re-grant of the same Owner, kept together (the platform refuses a duplicate role).
+  const ordered = orderOwnerSteps(ws.removals, ws.grants, ctx);
+  return {
+    steps: [...projectRemovals, ...ws.removals.filter((s) => s.binding.role !== WORKSPACE_OWNER), ...ordered.steps, ...ws.grants.filter((s) => s.grant.role !== WORKSPACE_OWNER), ...projectGrants],
+    notes,
+    ownerCounts: ordered.counts,
+  };
+}
+
+/**
+ * Owner removals and grants interleaved so the workspace never has more than two Owners nor none on
+ * the way: add first while there is room, remove first when full. An expired Owner goes first; a
+ * changed expiry removes and re-grants the same Owner together.
+ */
+function orderOwnerSteps(removals: RemovalStep[], grants: GrantStep[], ctx: BindingContext): { steps: Array<GrantStep | RemovalStep>; counts: number[] } {
+  const ownerRemovals = removals.filter((s) => s.binding.role === WORKSPACE_OWNER);
+  const ownerGrants = grants.filter((s) => s.grant.role === WORKSPACE_OWNER);
+  let owners = (ctx.ws?.bindings ?? []).filter((b) => b.role === WORKSPACE_OWNER && !(b.expiryDate && isExpired(b.expiryDate, ctx.now))).length;
+  const counts = [owners];
+  const steps: Array<GrantStep | RemovalStep> = [...ownerRemovals.filter((s) => s.reason === 'expired')];
   for (const g of ownerGrants.filter((s) => s.reason === 'replaced')) {
-    const r = ownerRemovals.find((x) => x.reason === 'replaced' && x.binding!.subject === g.binding!.subject);
-    if (r) ownerSteps.push(r, g);
+    const r = ownerRemovals.find((x) => x.reason === 'replaced' && x.binding.subject === g.grant.subject.name);
+    if (r) steps.push(r, g);
   }
-  const removalsLeft = ownerRemovals.filter((s) => s.reason !== 'expired' && !ownerSteps.includes(s));
-  const grantsLeft = ownerGrants.filter((s) => !ownerSteps.includes(s));
-  let exceeded = false;
+  const removalsLeft = ownerRemovals.filter((s) => s.reason !== 'expired' && !steps.includes(s));
+  const grantsLeft = ownerGrants.filter((s) => !steps.includes(s));
   while (removalsLeft.length || grantsLeft.length) {
-    // Add first while there is room (never drop to zero Owners on the way); remove first when full.
-    if (grantsLeft.length && (owners < MAX_OWNERS || removalsLeft.length === 0)) {
-      ownerSteps.push(grantsLeft.shift()!);
+    if (grantsLeft.length && (owners < MAX_WORKSPACE_OWNERS || removalsLeft.length === 0)) {
+      steps.push(grantsLeft.shift()!);
       owners++;
-      if (owners > MAX_OWNERS) exceeded = true;
     } else {
-      ownerSteps.push(removalsLeft.shift()!);
+      steps.push(removalsLeft.shift()!);
       owners--;
     }
-    ownerCounts.push(owners);
+    counts.push(owners);
   }
-  return {
-    steps: [...projectRemovals, ...ws.removals.filter((s) => !isOwner(s)), ...ownerSteps, ...ws.grants.filter((s) => !isOwner(s)), ...projectGrants],
-    notes,
-    ownerCounts,
-    ownerLimitExceeded: exceeded,
-  };
+  return { steps, counts };
 }

@@ -1,6 +1,9 @@
-/** A pull-request comment: summary table, warnings for owner changes and removals, collapsible details. */
+/** A pull-request comment: summary table, warnings for owner changes and removals, collapsible details with values. */
+import { WORKSPACE_OWNER } from '../../core/rules';
 import type { Plan } from '../../schemas/plan.generated';
-import { stepLine, summaryLine } from './text';
+import { roleOf } from '../plan/steps';
+import { findingMessage, stepSummary } from './describe';
+import { stepLines, summaryLine } from './text';
 
 export const COMMENT_MARKER = '<!-- meshform-plan -->';
 
@@ -10,29 +13,30 @@ export function renderPlanMarkdown(plan: Plan): string {
   out.push('| add | change | remove | expired | need 2nd approval | already waiting |', '|---:|---:|---:|---:|---:|---:|', `| ${s.add} | ${s.change} | ${s.remove} | ${s.expired} | ${s.needApproval} | ${s.alreadyPending} |`, '');
   if (plan.refusals.length) {
     out.push('> [!CAUTION]', '> **Refused**: this plan breaks platform rules and will not be applied.');
-    for (const r of plan.refusals) out.push(`> - \`${r.workspace}\`: ${r.message} (rule: \`${r.rule}\`)`);
+    for (const r of plan.refusals) out.push(`> - \`${r.workspace ?? '*'}\`: ${findingMessage(r)} (rule: \`${r.rule}\`)`);
     out.push('');
   }
-  const all = [...plan.globalSteps, ...plan.workspaces.flatMap((w) => w.steps)];
-  const owners = all.filter((st) => st.binding?.role === 'Workspace Owner');
+  const all = plan.workspaces.flatMap((w) => w.steps);
+  const owners = all.filter((st) => st.kind === 'workspace-binding' && roleOf(st) === WORKSPACE_OWNER);
   const removals = all.filter((st) => st.action === 'delete' && st.reason !== 'expired');
   if (owners.length || removals.length) {
     out.push('> [!WARNING]');
-    if (owners.length) out.push(`> **Owner changes**: ${owners.map((st) => `${st.action === 'create' ? 'grant' : 'remove'} ${st.binding!.subject} in \`${st.workspace}\``).join('; ')}`);
-    if (removals.length) out.push(`> **Removals**: ${removals.length} (${removals.map((st) => st.summary).slice(0, 5).join('; ')}${removals.length > 5 ? '; …' : ''})`);
+    if (owners.length) out.push(`> **Owner changes**: ${owners.map((st) => `${stepSummary(st)} in \`${st.workspace}\``).join('; ')}`);
+    if (removals.length) out.push(`> **Removals**: ${removals.length} (${removals.map(stepSummary).slice(0, 5).join('; ')}${removals.length > 5 ? '; …' : ''})`);
     out.push('');
   }
   if (s.needApproval) out.push(`${s.needApproval} grant(s) will wait for a second approval in meshStack (4-eyes): another Workspace Manager approves with \`meshform requests approve\`.`, '');
   for (const w of plan.workspaces.filter((x) => x.steps.length || x.notes.length)) {
     out.push(`<details><summary><code>${w.name}</code>${w.state === 'ready' ? '' : ` (${w.state})`}: ${w.steps.length} step(s)</summary>`, '', '```diff');
-    for (const st of w.steps) out.push(stepLine(st));
+    for (const st of w.steps) out.push(...stepLines(st));
     out.push('```');
-    for (const n of w.notes) out.push(`- ${n}`);
+    for (const n of w.notes) out.push(`- ${findingMessage(n)}`);
     out.push('', '</details>');
   }
   if (plan.globalSteps.length) {
-    out.push('<details><summary>tag definitions</summary>', '', '```diff', ...plan.globalSteps.map(stepLine), '```', '', '</details>');
+    out.push('<details><summary>tag definitions</summary>', '', '```diff', ...plan.globalSteps.flatMap(stepLines), '```', '', '</details>');
   }
+  for (const w of plan.warnings) out.push('', `> ${findingMessage(w)}`);
   out.push('', `**${summaryLine(plan)}**`, '', `<sub>meshStack ${plan.platform.version} at ${plan.platform.endpoint}, planned ${plan.createdAt}</sub>`);
   return `${out.join('\n')}\n`;
 }

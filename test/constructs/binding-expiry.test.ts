@@ -31,7 +31,7 @@ describe('binding expiry and recertification', () => {
     const { stack, ws } = stackWithPolicy({ 'Workspace Owner': 180 });
     const b = ws.grant(WorkspaceRole.OWNER, User.fromUsername('alice'));
     expect(validationErrors(stack)).toEqual([
-      expect.stringMatching(new RegExp(`^\\[${b.node.path}\\] role "Workspace Owner" requires an expiry date.*180 days.*rule: expiry-required`)),
+      expect.stringMatching(new RegExp(`^\\[${b.node.path}\\] user "alice" as "Workspace Owner": the role requires an expiry date.*180 days.*rule: expiry-required`)),
     ]);
   });
 
@@ -50,7 +50,7 @@ describe('binding expiry and recertification', () => {
     const { stack, ws } = stackWithPolicy({ 'Project Admin': 7 });
     ws.grant(WorkspaceRole.MEMBER, User.fromUsername('eve'));
     ws.addProject('P', { identifier: 'p' }).grant(ProjectRole.ADMIN, User.fromUsername('eve'), { expiryDate: '2026-12-31' });
-    expect(validationErrors(stack)).toEqual([expect.stringMatching(/more than the 7 days the role policy allows.*rule: expiry-beyond-recertification/)]);
+    expect(validationErrors(stack)).toEqual([expect.stringMatching(/user "eve" as "Project Admin" on project "p" until 2026-12-31: the platform allows at most 7 days.*rule: expiry-beyond-recertification/)]);
   });
 
   test('an expiry in the past is a warning, not an error, and the binding stays in the manifest', () => {

@@ -47,7 +47,7 @@ describe('Project', () => {
     const p = ws.addProject('Web', { identifier: 'web' });
     const b = p.grant(ProjectRole.USER, User.fromUsername('stranger'));
     expect(validationErrors(stack)).toEqual([
-      expect.stringMatching(new RegExp(`^\\[${b.node.path}\\] user "stranger" has a role on project "web" but no role on workspace "team-a".*rule: project-subject-not-in-workspace`)),
+      expect.stringMatching(new RegExp(`^\\[${b.node.path}\\] user "stranger" has role "Project User" on project "web" but no role on workspace "team-a".*rule: project-subject-not-in-workspace`)),
     ]);
   });
 

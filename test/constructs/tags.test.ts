@@ -113,7 +113,7 @@ describe('TagDefinition', () => {
     const stack = testStack();
     new TagDefinition(stack, 'A', { targetKind: 'meshProject', key: 'env' });
     new TagDefinition(stack, 'B', { targetKind: 'meshProject', key: 'env' });
-    expect(validationErrors(stack)).toEqual([expect.stringMatching(/^\[test\/B\] tag definition "meshProject.env" is declared twice/)]);
+    expect(validationErrors(stack)).toEqual([expect.stringMatching(/^\[test\/B\] tag definition identifier "meshProject.env" is declared twice/)]);
   });
 
   test('without any definition, tags are not checked (the platform decides)', () => {

@@ -9,6 +9,8 @@ import type { ApiClient } from '../../controller/client/api';
 import { TARGETED_OBSERVE_MAX, observe } from '../../controller/observe/observe';
 import { applySavedPlan, hasChanges, planAgainst } from '../../controller/run';
 import type { DesiredState } from '../../schemas/desired-state.generated';
+import { approvalOf } from '../../controller/plan/steps';
+import { findingMessage, stepSummary } from '../../controller/render/describe';
 import type { Plan } from '../../schemas/plan.generated';
 import { MANAGER, MEMBER, OWNER, binding, desired, group, project, user, workspace } from '../helpers/desired';
 import { PLATFORMS, type TestPlatform } from '../helpers/platforms';
@@ -33,7 +35,8 @@ describe.each(PLATFORMS)('controller cycle against the %s', (_name, make) => {
     return report;
   }
 
-  const steps = (p: Plan) => p.workspaces.flatMap((w) => w.steps.map((s) => `${s.action} ${s.summary}`));
+  const steps = (p: Plan) => p.workspaces.flatMap((w) => w.steps.map((s) => `${s.action} ${stepSummary(s)}`));
+  const notesOf = (p: Plan, i = 0) => p.workspaces[i].notes.map(findingMessage);
 
   test('apply creates everything (a group binding needs the workspace\'s group), and the next plan is empty', async () => {
     const state = desired([
@@ -60,7 +63,7 @@ describe.each(PLATFORMS)('controller cycle against the %s', (_name, make) => {
     expect(steps(plan)).toEqual(['delete remove user carol: Workspace Member (not in code)']);
     const additive = await planFor(desired([workspace('cy-drift', [binding(OWNER, user('alice'))], { additive: true })]));
     expect(steps(additive)).toEqual([]);
-    expect(additive.workspaces[0].notes).toContain('user carol: Workspace Member is not in code (additive: kept)');
+    expect(notesOf(additive)).toContain('user "carol" as "Workspace Member" is not in code (additive: kept).');
     await converge(state);
     expect(steps(await planFor(state))).toEqual([]);
   });
@@ -114,7 +117,7 @@ describe.each(PLATFORMS)('controller cycle against the %s', (_name, make) => {
     expect(steps(after).every((s) => s.startsWith('delete') && s.endsWith('(expired)'))).toBe(true);
     // Where the platform keeps no project-binding expiry (meshStack's API), meshform removes it itself.
     const removedByMeshform = after.workspaces[0].steps.some((s) => s.kind === 'project-binding');
-    if (!removedByMeshform) expect(after.workspaces[0].notes).toEqual(expect.arrayContaining([expect.stringMatching(/user erin: Project Admin on project prod: expired/)]));
+    if (!removedByMeshform) expect(notesOf(after)).toEqual(expect.arrayContaining([expect.stringMatching(/user "erin" as "Project Admin" on project "prod": expired/)]));
     await apply(platform.client(PARTNER), after);
     const bindings = await platform.client(PARTNER).bindings.listProjectBindings('cy-emergency', 'prod');
     expect(bindings).toEqual([]);
@@ -135,12 +138,12 @@ describe.each(PLATFORMS)('controller cycle against the %s', (_name, make) => {
       expect(report.counts['pending-approval']).toBe(1);
       const again = await planFor(state, 'bob');
       if (platform.extensions) {
-        expect(again.workspaces[0].steps.map((s) => s.approval)).toEqual(['already-pending']);
+        expect(again.workspaces[0].steps.map(approvalOf)).toEqual(['already-pending']);
         expect(hasChanges(again)).toBe(false);
       } else {
         // meshStack's API does not list pending requests: the plan says so, and shows the grant again.
-        expect(again.warnings).toEqual(expect.arrayContaining([expect.stringMatching(/does not show pending role requests/)]));
-        expect(again.workspaces[0].steps.map((s) => s.approval)).toEqual(['needs-approval']);
+        expect(again.warnings.map(findingMessage)).toEqual(expect.arrayContaining([expect.stringMatching(/does not show pending role requests/)]));
+        expect(again.workspaces[0].steps.map(approvalOf)).toEqual(['needs-approval']);
       }
       expect(await platform.approve('cy-4eyes', 'carol', MEMBER, 'bob')).toMatchObject({ status: 403, message: expect.stringMatching(/cannot approve their own/) });
       expect(await platform.approve('cy-4eyes', 'carol', MEMBER, 'alice')).toEqual({ status: 200 });
@@ -161,20 +164,21 @@ describe.each(PLATFORMS)('controller cycle against the %s', (_name, make) => {
     const quota = await planFor(desired([workspace('cy-refuse', [binding(OWNER, user('alice')), binding(OWNER, user('bob'))], { projectQuota: 1, projects: [project('cy-refuse', 'a'), project('cy-refuse', 'b')] })]));
     if (platform.extensions) expect(quota.refusals.map((r) => r.rule)).toEqual(['quota-below-usage']);
     // meshStack's API has no quota endpoint: the plan says it cannot enforce the quota.
-    else expect(quota.workspaces[0].notes).toEqual(expect.arrayContaining([expect.stringMatching(/cannot enforce the project quota/)]));
+    else expect(notesOf(quota)).toEqual(expect.arrayContaining([expect.stringMatching(/cannot enforce the project quota/)]));
   });
 
   test('self-lockout: a manager cannot plan away their own rights without the flag', async () => {
     if (!platform.extensions) {
       // meshStack's API has no "who am I": an API key is not a workspace member, and the plan says so.
       const plan = await planFor(desired([workspace('cy-lockout-x', [binding(OWNER, user('alice'))])]), 'bob');
-      expect(plan.warnings).toEqual(expect.arrayContaining([expect.stringMatching(/does not tell who is calling/)]));
+      expect(plan.warnings.map(findingMessage)).toEqual(expect.arrayContaining([expect.stringMatching(/does not tell who is calling/)]));
       return;
     }
     await converge(desired([workspace('cy-lockout', [binding(OWNER, user('alice')), binding(MANAGER, user('bob'))])]));
     const state = desired([workspace('cy-lockout', [binding(OWNER, user('alice'))])]);
     const refused = await planFor(state, 'bob');
-    expect(refused.refusals).toEqual([expect.objectContaining({ rule: 'self-lockout', message: expect.stringMatching(/--allow-self-lockout/) })]);
+    expect(refused.refusals.map((r) => r.rule)).toEqual(['self-lockout']);
+    expect(findingMessage(refused.refusals[0])).toMatch(/--allow-self-lockout/);
     expect((await planFor(state, 'bob', { allowSelfLockout: true })).refusals).toEqual([]);
   });
 
@@ -208,7 +212,7 @@ describe.each(PLATFORMS)('controller cycle against the %s', (_name, make) => {
       },
     };
     const report = await apply(flaky, plan);
-    expect(report.results.map((r) => `${r.workspace}:${r.status}`)).toEqual(['cy-fail-a:applied', 'cy-fail-a:applied', 'cy-fail-a:failed', 'cy-fail-b:applied', 'cy-fail-b:applied']);
+    expect(report.results.map((r) => `${'workspace' in r.step ? r.step.workspace : ''}:${r.status}`)).toEqual(['cy-fail-a:applied', 'cy-fail-a:applied', 'cy-fail-a:failed', 'cy-fail-b:applied', 'cy-fail-b:applied']);
     expect(report.results[2].error?.message).toMatch(/^create failed: POST \/bindings failed: 400 injected/);
     const rest = await planFor(state);
     expect(steps(rest)).toEqual(['create grant user carol: Workspace Member']);
@@ -221,14 +225,15 @@ describe.each(PLATFORMS)('controller cycle against the %s', (_name, make) => {
     const gone = desired([workspace('cy-delete', [binding(OWNER, user('alice'))], { deletion: 'team dissolved', projects: [project('cy-delete', 'old', [], { deletion: 'obsolete' })] })]);
     // meshStack deletes projects asynchronously and refuses the workspace until they are gone: two runs.
     const first = await planFor(gone);
-    expect(steps(first)).toEqual(['delete delete project old']);
-    expect(first.workspaces[0].notes).toEqual([expect.stringMatching(/deleted by a later run, once the deletion of project\(s\) old has finished/)]);
+    expect(steps(first)).toEqual(['delete delete project old (obsolete)']);
+    expect(notesOf(first)).toEqual([expect.stringMatching(/deleted by a later run, once the deletion of project\(s\) old has finished/)]);
     await converge(gone);
     await platform.advanceClock(61_000);
     expect(steps(await planFor(gone))).toEqual(['delete delete workspace cy-delete (team dissolved)']);
     await converge(gone);
     const after = await planFor(gone);
-    expect(after.workspaces[0]).toMatchObject({ state: 'absent', steps: [], notes: ['declared for deletion and already gone'] });
+    expect(after.workspaces[0]).toMatchObject({ state: 'absent', steps: [] });
+    expect(notesOf(after)).toEqual(['declared for deletion and already gone.']);
   });
   test('observing a few workspaces reads them by name and filter: the same state, and a cost that does not grow with the estate', async () => {
     // GIVEN one workspace with a group binding (groups live in their workspace), observed before and after 25 others appear

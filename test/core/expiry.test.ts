@@ -1,4 +1,4 @@
-import { defaultExpiryDate, exceedsRecertification, isExpired, parseExpiry } from '../../core/expiry';
+import { isExpired, parseExpiry } from '../../core/expiry';
 
 const NOW = new Date('2026-11-25T12:00:00Z');
 
@@ -25,20 +25,5 @@ describe('isExpired', () => {
     ['an instant after now is valid', '2026-11-25T12:00:01Z', false],
   ])('%s', (_name, value, expected) => {
     expect(isExpired(value, NOW)).toBe(expected);
-  });
-});
-
-describe('recertification', () => {
-  test.each([
-    ['2027-05-24', 180, false],
-    ['2027-05-25', 180, true],
-    ['2026-11-26', 1, false],
-    ['2026-11-27', 1, true],
-  ])('%s against %i days: exceeds=%s', (value, days, expected) => {
-    expect(exceedsRecertification(value, NOW, days)).toBe(expected);
-  });
-
-  test('the default expiry is today + the period, as meshStack sets it', () => {
-    expect(defaultExpiryDate(NOW, 180)).toBe('2027-05-24');
   });
 });

@@ -90,7 +90,7 @@ describe('meshform plan / apply / requests', () => {
     const planFile = path.join(dir, 'plan.json');
     expect((await run(['plan', '--manifest', manifest, '--out', planFile])).code).toBe(0);
     const saved = JSON.parse(fs.readFileSync(planFile, 'utf8'));
-    expect(saved).toMatchObject({ apiVersion: 'meshform.io/v1', kind: 'Plan', platform: { endpoint: f.sandbox.url } });
+    expect(saved).toMatchObject({ apiVersion: 'meshform.io/v2', kind: 'Plan', platform: { endpoint: f.sandbox.url } });
     expect((await run(['apply', planFile])).code).toBe(0);
     const stale = await run(['apply', planFile]);
     expect(stale.code).toBe(1);

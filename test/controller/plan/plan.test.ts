@@ -2,7 +2,9 @@ import type { LiveBinding } from '../../../controller/client/types';
 import type { LiveState, LiveWorkspaceState } from '../../../controller/observe/live-state';
 import { bindingName } from '../../../controller/plan/binding-steps';
 import { plan } from '../../../controller/plan/plan';
-import type { Plan } from '../../../schemas/plan.generated';
+import { approvalOf } from '../../../controller/plan/steps';
+import { findingMessage, stepSummary } from '../../../controller/render/describe';
+import type { GrantStep, Plan } from '../../../schemas/plan.generated';
 import { MANAGER, MEMBER, OWNER, binding, desired, group, project, user, workspace } from '../../helpers/desired';
 
 const NOW = new Date('2026-11-25T12:00:00Z');
@@ -28,7 +30,8 @@ function live(workspaces: LiveWorkspaceState[], extra: Partial<LiveState> = {}):
   };
 }
 
-const lines = (p: Plan) => p.workspaces.flatMap((w) => w.steps.map((s) => `${s.action}:${s.reason}:${s.summary}`));
+const lines = (p: Plan) => p.workspaces.flatMap((w) => w.steps.map((s) => `${s.action}:${s.reason}:${stepSummary(s)}`));
+const notes = (p: Plan, i = 0) => p.workspaces[i].notes.map(findingMessage);
 const rules = (p: Plan) => p.refusals.map((r) => r.rule);
 const asCaller = (username: string, workspaces: Record<string, string[]> = {}) => ({ username, partner: false, workspaces });
 
@@ -128,7 +131,7 @@ describe('plan', () => {
       const l = live([liveWs('a', before.map((u) => lb('a', u, OWNER)))]);
       const p = plan(d, l, OPTIONS, NOW);
       expect(p.refusals).toEqual([]);
-      expect(p.workspaces[0].steps.map((s) => s.summary.replace(/: Workspace Owner.*/, ''))).toEqual(order);
+      expect(p.workspaces[0].steps.map((s) => stepSummary(s).replace(/: Workspace Owner.*/, ''))).toEqual(order);
       let owners = before.length;
       const seen = [owners];
       for (const s of p.workspaces[0].steps) seen.push((owners += s.action === 'create' ? 1 : -1));
@@ -154,20 +157,20 @@ describe('plan', () => {
       ],
     ])('%s', (_name, caller, platform, pendingRequests, expected) => {
       const p = plan(d, live([liveWs('a', base, { pendingRequests })], { caller, platform }), OPTIONS, NOW);
-      expect(p.workspaces[0].steps.map((s) => s.approval)).toEqual(expected);
+      expect(p.workspaces[0].steps.map(approvalOf)).toEqual(expected);
     });
 
     test('approvers are the other managers and a partner, never the caller', () => {
       const p = plan(d, live([liveWs('a', base)], { caller: asCaller('bob', { a: [MANAGER] }), platform: fourEyes() }), OPTIONS, NOW);
-      expect(p.workspaces[0].steps[0].approvers).toEqual(['alice', 'a partner']);
+      expect((p.workspaces[0].steps[0] as GrantStep).approvers).toEqual(['alice', 'a partner']);
     });
 
     test('a project grant waits while its subject’s workspace grant waits for approval', () => {
       const dp = desired([workspace('a', [...d.workspaces[0].bindings], { projects: [project('a', 'p', [binding('Project User', user('carol'))])] })]);
       const l = live([liveWs('a', base, { projects: { p: { workspace: 'a', name: 'p', displayName: 'p', tags: {}, bindings: [] } } })], { caller: asCaller('bob', { a: [MANAGER] }), platform: fourEyes() });
       const p = plan(dp, l, OPTIONS, NOW);
-      expect(p.workspaces[0].steps.some((s) => s.project === 'p')).toBe(false);
-      expect(p.workspaces[0].notes).toContainEqual(expect.stringMatching(/Project User on project p: waits until the workspace role of carol is approved/));
+      expect(p.workspaces[0].steps.some((s) => 'project' in s && s.project === 'p')).toBe(false);
+      expect(notes(p)).toContainEqual(expect.stringMatching(/user "carol" as "Project User" on project "p": waits until the workspace role of carol is approved/));
     });
   });
 
@@ -227,28 +230,36 @@ describe('plan', () => {
       const l = live([liveWs('a', [lb('a', 'alice', OWNER), lb('a', 'dave', MEMBER)])], { caller: asCaller('dave', { a: [MEMBER] }) });
       const p = plan(desired([workspace('a', bindings)]), l, OPTIONS, NOW);
       expect(rules(p)).toEqual(expected);
-      if (expected.length) expect(p.refusals[0].message).toBe('dave holds Workspace Member in "a": only its Workspace Owners and Managers (or a partner) manage access; apply this workspace with such a key');
+      if (expected.length) expect(findingMessage(p.refusals[0])).toBe('dave holds Workspace Member in "a": only its Workspace Owners and Managers (or a partner) manage access and projects; apply this workspace with such a key.');
     });
   });
 
   describe('workspace states', () => {
-    test('a workspace waiting for approval gets no steps when the caller is not a partner', () => {
+    test('changes to a workspace waiting for approval are refused when the caller is not a partner', () => {
       const l = live([liveWs('a', [], { status: { name: 'a', status: 'active', approval: 'pending', projectQuota: null, projectCount: 0 } })], { caller: asCaller('alice', { a: [OWNER] }) });
       const p = plan(desired([workspace('a', [binding(OWNER, user('alice')), binding(MEMBER, user('x'))])]), l, OPTIONS, NOW);
-      expect(p.workspaces[0]).toMatchObject({ state: 'pending-approval', steps: [], notes: [expect.stringMatching(/waiting for a partner's approval/)] });
+      expect(p.workspaces[0].state).toBe('pending-approval');
+      expect(rules(p)).toEqual(['workspace-not-writable']);
+      expect(findingMessage(p.refusals[0])).toMatch(/waits for a partner's approval of its registration/);
     });
 
-    test('a disabled workspace gets no steps for a non-partner', () => {
-      const l = live([liveWs('a', [], { status: { name: 'a', status: 'disabled', approval: 'approved', projectQuota: null, projectCount: 0 } })], { caller: asCaller('alice', { a: [OWNER] }) });
-      const p = plan(desired([workspace('a', [binding(OWNER, user('alice'))], { status: 'disabled' })]), l, OPTIONS, NOW);
-      expect(p.workspaces[0]).toMatchObject({ state: 'disabled', steps: [] });
+    test('changes to a disabled workspace are refused for a non-partner; a partner may make them', () => {
+      const disabled = { status: { name: 'a', status: 'disabled' as const, approval: 'approved' as const, projectQuota: null, projectCount: 0 } };
+      const d = desired([workspace('a', [binding(OWNER, user('alice')), binding(MEMBER, user('x'))], { status: 'disabled' })]);
+      const asOwner = plan(d, live([liveWs('a', [lb('a', 'alice', OWNER)], disabled)], { caller: asCaller('alice', { a: [OWNER] }) }), OPTIONS, NOW);
+      expect(rules(asOwner)).toEqual(['workspace-not-writable']);
+      const asPartner = plan(d, live([liveWs('a', [lb('a', 'alice', OWNER)], disabled)]), OPTIONS, NOW);
+      expect(rules(asPartner)).toEqual([]);
+      // Nothing to change: nothing refused.
+      const unchanged = plan(desired([workspace('a', [binding(OWNER, user('alice'))], { status: 'disabled' })]), live([liveWs('a', [lb('a', 'alice', OWNER)], disabled)], { caller: asCaller('alice', { a: [OWNER] }) }), OPTIONS, NOW);
+      expect(unchanged.refusals).toEqual([]);
     });
 
     test('without quota and status endpoints, the plan says what it cannot enforce', () => {
       const l = live([liveWs('a', [lb('a', 'alice', OWNER)])], { platform: { version: 'x', fourEyes: { enabled: false, minApprovalCount: 2 }, capabilities: [] }, caller: undefined });
       const p = plan(desired([workspace('a', [binding(OWNER, user('alice'))], { projectQuota: 3, status: 'disabled' })]), l, OPTIONS, NOW);
-      expect(p.workspaces[0].notes).toEqual(['cannot enforce status: the platform has no workspace status endpoint', 'cannot enforce the project quota: the platform has no workspace quota endpoint']);
-      expect(p.warnings).toEqual([expect.stringMatching(/does not tell who is calling/)]);
+      expect(notes(p)).toEqual(['cannot enforce status: the platform has no workspace status endpoint.', 'cannot enforce the project quota: the platform has no workspace quota endpoint.']);
+      expect(p.warnings.map(findingMessage)).toEqual([expect.stringMatching(/does not tell who is calling/)]);
     });
   });
 

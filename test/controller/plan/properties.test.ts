@@ -5,6 +5,7 @@
 import fc from 'fast-check';
 import { apply } from '../../../controller/apply/apply';
 import { FakePlatform } from '../../../controller/client/fake-client';
+import { stepSummary } from '../../../controller/render/describe';
 import { planAgainst } from '../../../controller/run';
 import type { Workspace } from '../../../schemas/desired-state.generated';
 import { MANAGER, MEMBER, OWNER, binding, desired, project, user, workspace } from '../../helpers/desired';
@@ -57,7 +58,7 @@ describe('plan properties', () => {
         const report = await apply(api, p);
         expect(report.counts.failed).toBe(0);
         const again = (await planAgainst(api, target, options, now)).plan;
-        expect(again.workspaces.flatMap((w) => w.steps.map((x) => x.summary))).toEqual([]);
+        expect(again.workspaces.flatMap((w) => w.steps.map(stepSummary))).toEqual([]);
         expect(platform.maxOwnersSeen).toBeLessThanOrEqual(2);
       }),
       { numRuns: 200, seed: 20261125 },

@@ -1,0 +1,10 @@
+export interface PlanOptions {
+  /** The platform URL recorded in the plan (never credentials). */
+  readonly endpoint: string;
+  /** Plan only these workspaces (the Terraform anchor of one workspace). */
+  readonly workspaces?: readonly string[];
+  /** Allow a plan that leaves a workspace without any Owner. */
+  readonly allowLastOwnerRemoval?: boolean;
+  /** Allow a plan that removes the caller's own Owner/Manager rights. */
+  readonly allowSelfLockout?: boolean;
+}

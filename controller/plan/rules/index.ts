@@ -1,0 +1,35 @@
+/**
+ * The plan's rules, each a small named function of one workspace's plan (see ./context). A rule
+ * returns findings of the catalogue (core/rules); the planner refuses the plan on any refusal.
+ */
+import { type WorkspaceRule } from './context';
+import { immutableTags, liveTagDefinitions, partnerOnlySettings, quotaUsage, restrictedTags } from './attributes';
+import { callerRights, deletionRights, selfLockout, workspaceWritable } from './caller';
+import { expiryWithinRecertification } from './expiry';
+import { lastOwner, ownerGrantRights, ownerLimit, ownerRemovalRights } from './owners';
+import { identifierBeingDeleted, identifierChange, projectMembers, referencedExists, workspaceKeepsProjects } from './projects';
+
+export type { RuleContext, WorkspaceRule } from './context';
+
+/** In the order their findings are reported. */
+export const WORKSPACE_RULES: ReadonlyArray<readonly [string, WorkspaceRule]> = [
+  ['referencedExists', referencedExists],
+  ['workspaceWritable', workspaceWritable],
+  ['callerRights', callerRights],
+  ['ownerLimit', ownerLimit],
+  ['lastOwner', lastOwner],
+  ['ownerGrantRights', ownerGrantRights],
+  ['ownerRemovalRights', ownerRemovalRights],
+  ['selfLockout', selfLockout],
+  ['deletionRights', deletionRights],
+  ['workspaceKeepsProjects', workspaceKeepsProjects],
+  ['identifierChange', identifierChange],
+  ['identifierBeingDeleted', identifierBeingDeleted],
+  ['projectMembers', projectMembers],
+  ['restrictedTags', restrictedTags],
+  ['immutableTags', immutableTags],
+  ['liveTagDefinitions', liveTagDefinitions],
+  ['partnerOnlySettings', partnerOnlySettings],
+  ['quotaUsage', quotaUsage],
+  ['expiryWithinRecertification', expiryWithinRecertification],
+];

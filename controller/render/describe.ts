@@ -1,0 +1,84 @@
+/**
+ * Words for plan steps and findings: a one-line summary per step (what Terraform's +/~/- line says),
+ * and the attribute changes with their values (old → new), as a reviewer needs them. Findings are
+ * worded by the rule catalogue (core/rules).
+ */
+import { describeSubject, ruleMessage } from '../../core/rules';
+import type { Finding, GrantStep, RemovalStep } from '../../schemas/plan.generated';
+import type { AnyStep } from '../apply/apply';
+
+const q = (s: string) => `"${s}"`;
+const values = (v: readonly string[] | undefined) => (v && v.length ? v.join(', ') : '(none)');
+const until = (expiry: string | undefined) => (expiry ? ` until ${expiry}` : '');
+const on = (project: string | undefined) => (project ? ` on project ${project}` : '');
+
+function who(kind: 'User' | 'Group', name: string, invitation?: { firstName: string; lastName: string; email: string }): string {
+  return describeSubject({ kind, name, ...(invitation ? { invitation } : {}) }).replace(/"/g, '');
+}
+
+function grantLine(s: GrantStep): string {
+  const g = s.grant;
+  return `grant ${who(g.subject.kind, g.subject.name, g.subject.invitation)}: ${g.role}${on(s.project)}${until(g.expiryDate)}${g.reason ? ` (${g.reason})` : ''}`;
+}
+
+const REMOVAL_LABEL: Record<RemovalStep['reason'], string> = { drift: ' (not in code)', expired: ' (expired)', replaced: ' (to replace it)' };
+
+function removalLine(s: RemovalStep): string {
+  const b = s.binding;
+  return `remove ${who(b.subjectKind, b.subject)}: ${b.role}${on(s.project)}${until(b.expiryDate)}${REMOVAL_LABEL[s.reason]}`;
+}
+
+/** The step in one line, as the +/~/- line of a plan shows it. */
+export function stepSummary(s: AnyStep): string {
+  switch (s.kind) {
+    case 'tag-definition':
+      return `${s.action} tag definition ${(s.definition as { metadata: { name: string } }).metadata.name}`;
+    case 'workspace':
+      if (s.action === 'create') return `create workspace ${s.workspace} ${q(s.displayName)}`;
+      if (s.action === 'delete') return `delete workspace ${s.workspace} (${s.deletionReason})`;
+      return `update workspace ${s.workspace}${s.before.displayName !== s.after.displayName ? ` display name ${q(s.before.displayName)} → ${q(s.after.displayName)}` : ''}${Object.keys(s.after.tags).length ? ` tags ${Object.keys(s.after.tags).join(', ')}` : ''}`;
+    case 'workspace-status':
+      return `set status of ${s.workspace}: ${s.before ?? 'none'} → ${s.after}`;
+    case 'workspace-quota':
+      return `set project quota of ${s.workspace}: ${s.before ?? 'none'} → ${s.after}`;
+    case 'project':
+      if (s.action === 'create') return `create project ${s.project} ${q(s.displayName)}`;
+      if (s.action === 'delete') return `delete project ${s.project} (${s.deletionReason})`;
+      return `update project ${s.project}${s.before.displayName !== s.after.displayName ? ` display name ${q(s.before.displayName)} → ${q(s.after.displayName)}` : ''}${Object.keys(s.after.tags).length ? ` tags ${Object.keys(s.after.tags).join(', ')}` : ''}`;
+    case 'workspace-binding':
+    case 'project-binding':
+      return s.action === 'create' ? grantLine(s) : removalLine(s);
+  }
+}
+
+/** The values a reviewer judges a step by, one per line: what is set, and what it was (old → new). */
+export function stepDetails(s: AnyStep): string[] {
+  switch (s.kind) {
+    case 'tag-definition': {
+      const spec = (s.definition as { spec: Record<string, unknown> }).spec;
+      const before = (s.before as { spec?: Record<string, unknown> } | null)?.spec ?? {};
+      return Object.keys(spec)
+        .sort()
+        .filter((k) => JSON.stringify(spec[k]) !== JSON.stringify(before[k]))
+        .map((k) => (s.before ? `${k}: ${JSON.stringify(before[k] ?? null)} → ${JSON.stringify(spec[k])}` : `${k}: ${JSON.stringify(spec[k])}`));
+    }
+    case 'workspace':
+    case 'project':
+      if (s.action === 'create') return Object.keys(s.tags).filter((k) => s.tags[k].length).map((k) => `tag ${k}: ${values(s.tags[k])}`);
+      if (s.action === 'delete') return [];
+      return [
+        ...(s.before.displayName !== s.after.displayName ? [`display name: ${q(s.before.displayName)} → ${q(s.after.displayName)}`] : []),
+        ...Object.keys(s.after.tags).map((k) => `tag ${k}: ${values(s.before.tags[k])} → ${values(s.after.tags[k])}`),
+      ];
+    case 'workspace-binding':
+    case 'project-binding':
+      if (s.action === 'delete') return [];
+      return s.grant.subject.invitation ? [`invitation to ${s.grant.subject.invitation.firstName} ${s.grant.subject.invitation.lastName} <${s.grant.subject.invitation.email}>`] : [];
+    default:
+      return [];
+  }
+}
+
+export function findingMessage(f: Finding): string {
+  return ruleMessage(f.rule, f.params);
+}

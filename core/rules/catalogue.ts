@@ -1,0 +1,128 @@
+/**
+ * Every rule meshform knows, with its stable id, where it applies, and the one function that
+ * words it. Synth validation, the plan, the renderers and the in-memory fake take rule ids and
+ * messages from here; no rule id or sentence about a rule is written anywhere else on the client
+ * side. (The sandbox, which stands in for meshStack, has its own independent checks.)
+ */
+import { MAX_WORKSPACE_OWNERS } from './roles';
+
+/** A subject as findings name it: whose binding, not a hash. */
+export interface SubjectRef {
+  readonly kind: 'User' | 'Group';
+  readonly name: string;
+  readonly invitation?: { readonly firstName: string; readonly lastName: string; readonly email: string };
+}
+
+export function describeSubject(s: SubjectRef): string {
+  if (s.kind === 'Group') return `group "${s.name}"`;
+  return s.invitation ? `invited user "${s.name}" (${s.invitation.firstName} ${s.invitation.lastName})` : `user "${s.name}"`;
+}
+
+const on = (project?: string) => (project ? ` on project "${project}"` : '');
+const list = (xs: readonly string[]) => xs.join(', ');
+
+/**
+ * `refusal`: the plan is refused (exit 3); `error`: the manifest is invalid; `warning`: said, not
+ * refused; `note`: what a workspace's plan does not do, and why.
+ */
+export type Level = 'refusal' | 'error' | 'warning' | 'note';
+
+interface Rule<P> {
+  readonly level: Level;
+  /** The flag that allows what the rule refuses, where there is one. */
+  readonly override?: string;
+  readonly message: (p: P) => string;
+}
+
+function rule<P>(level: Level, message: (p: P) => string, override?: string): Rule<P> {
+  return { level, message, ...(override ? { override } : {}) };
+}
+
+type Sub = { subject: SubjectRef; role: string; project?: string };
+
+export const RULES = {
+  // ---- the manifest (synth time, and whenever meshform reads it) ------------------------------
+  'identifier-format': rule<{ what: string; id: string; max: number }>('error', (p) => `${p.what} identifier "${p.id}" is invalid: use lowercase letters, digits and dashes, start and end with a letter or digit, at most ${p.max} characters. Identifiers can never be changed later.`),
+  'duplicate-identifier': rule<{ what: string; id: string; first: string; workspace?: string }>('error', (p) => `${p.what} identifier "${p.id}" is declared twice${p.workspace ? ` in workspace "${p.workspace}"` : ''} (also at ${p.first}); identifiers are unique.`),
+  'duplicate-binding': rule<Sub & { first: string }>('error', (p) => `${describeSubject(p.subject)} is bound to "${p.role}"${on(p.project)} twice (also at ${p.first}).`),
+  'invitation-name': rule<{ email: string; name: string }>('error', (p) => `an invited user's name must be their e-mail "${p.email}", got "${p.name}".`),
+  'owner-group': rule<{ group: string }>('error', (p) => `the Workspace Owner role can only be given to users, not to group "${p.group}"; give the group Workspace Manager instead.`),
+  'quota-value': rule<{ value: number }>('error', (p) => `project quota must be a whole number >= 0, got ${p.value}.`),
+  'quota-below-projects': rule<{ workspace: string; quota: number; projects: number }>('error', (p) => `workspace "${p.workspace}" has a project quota of ${p.quota} but declares ${p.projects} projects; raise the quota or remove projects.`),
+  'quota-duplicate': rule<{ workspace: string; paths: string[] }>('error', (p) => `workspace "${p.workspace}" has ${p.paths.length} project quotas (${list(p.paths)}); keep one.`),
+  'quota-referenced': rule<{ workspace: string }>('error', (p) => `the quota of referenced workspace "${p.workspace}" is not managed by this code; declare it with new Workspace() to manage it.`),
+  'expiry-required': rule<Sub & { max: number }>('error', (p) => `${describeSubject(p.subject)} as "${p.role}"${on(p.project)}: the role requires an expiry date, the role policy limits it to ${p.max} days. Set expiryDate to at most ${p.max} days from now.`),
+  'expiry-invalid': rule<Sub & { value: string }>('error', (p) => `${describeSubject(p.subject)} as "${p.role}"${on(p.project)}: expiryDate "${p.value}" is not a real date (YYYY-MM-DD) or RFC 3339 date-time.`),
+  'expiry-past': rule<Sub & { expiry: string }>('warning', (p) => `${describeSubject(p.subject)} as "${p.role}"${on(p.project)}: expiryDate ${p.expiry} has passed, so the binding is removed, not created.`),
+  'project-subject-not-in-workspace': rule<Sub & { workspace: string }>('error', (p) => `${describeSubject(p.subject)} has role "${p.role}" on project "${p.project}" but no role on workspace "${p.workspace}"; meshStack requires workspace membership first: add a workspace binding (e.g. Workspace Member).`),
+  'project-workspace': rule<{ project: string; workspace: string; owner: string }>('error', (p) => `project "${p.project}" is listed under workspace "${p.workspace}" but says it is owned by "${p.owner}".`),
+  'tag-definition-name': rule<{ expected: string; got: string }>('error', (p) => `tag definition name must be "${p.expected}" (<targetKind>.<key>), got "${p.got}".`),
+  'recertification-days': rule<{ role: string; days: number }>('error', (p) => `maximum duration of "${p.role}" must be a whole number of days >= 1, got ${p.days}.`),
+
+  // ---- both: the manifest and the plan against the live platform ------------------------------
+  'owner-limit': rule<{ workspace: string; owners?: string[]; counts?: number[] }>('refusal', (p) =>
+    p.counts
+      ? `workspace "${p.workspace}" would have more than ${MAX_WORKSPACE_OWNERS} Workspace Owners at some step (${p.counts.join(' → ')}); make the others Workspace Managers.`
+      : `workspace "${p.workspace}" declares ${p.owners?.length} Workspace Owners (${list(p.owners ?? [])}); meshStack allows at most ${MAX_WORKSPACE_OWNERS}. Make the others Workspace Managers.`,
+  ),
+  'expiry-beyond-recertification': rule<Sub & { expiry: string; max: number }>('refusal', (p) => `${describeSubject(p.subject)} as "${p.role}"${on(p.project)} until ${p.expiry}: the platform allows at most ${p.max} days for ${p.role}; choose an earlier date.`),
+  'tag-undefined': rule<{ key: string; kind: string }>('refusal', (p) => `tag key "${p.key}" is not allowed on ${p.kind}: no tag definition "${p.kind}.${p.key}" exists.`),
+  'tag-value': rule<{ key: string; problem: string }>('refusal', (p) => `tag "${p.key}": ${p.problem}`),
+  'tag-mandatory': rule<{ key: string; kind: string }>('refusal', (p) => `tag "${p.key}" is mandatory on every ${p.kind} (tag definition "${p.kind}.${p.key}").`),
+
+  // ---- the plan: refusals ------------------------------------------------------------------------
+  'last-owner': rule<{ workspace: string }>('refusal', (p) => `the plan removes the last Workspace Owner of "${p.workspace}"; declare a new Owner, or pass --allow-last-owner-removal if that is intended.`, '--allow-last-owner-removal'),
+  'self-lockout': rule<{ workspace: string; caller: string; roles: string[] }>('refusal', (p) => `the plan removes the caller's own ${p.roles.join(' and ')} role in "${p.workspace}" (${p.caller}), after which it could not manage this workspace; add ${p.caller} to the code, or pass --allow-self-lockout if that is intended.`, '--allow-self-lockout'),
+  'caller-rights': rule<{ workspace: string; caller: string; roles: string[] }>('refusal', (p) => `${p.caller} holds ${p.roles.length ? p.roles.join(' and ') : 'no role'} in "${p.workspace}": only its Workspace Owners and Managers (or a partner) manage access and projects; apply this workspace with such a key.`),
+  'owner-grant-rights': rule<{ workspace: string; caller: string }>('refusal', (p) => `only a Workspace Owner may assign the Owner role in "${p.workspace}" while it has one, and ${p.caller} is not an Owner there; apply it with an Owner's or a partner's key.`),
+  'owner-removal-rights': rule<{ workspace: string; caller: string; owners: string[] }>('refusal', (p) => `removing Workspace Owner ${list(p.owners)} from "${p.workspace}" needs an Owner's or a partner's rights, and ${p.caller} is a Manager there: Managers cannot remove Owners.`),
+  'deletion-rights': rule<{ workspace: string; caller: string }>('refusal', (p) => `only a Workspace Owner or a partner may delete workspace "${p.workspace}", and ${p.caller} is neither; apply the deletion with such a key.`),
+  'workspace-not-writable': rule<{ workspace: string; state: 'disabled' | 'pending-approval' }>('refusal', (p) =>
+    p.state === 'disabled'
+      ? `workspace "${p.workspace}" is disabled by a partner: only a partner can change it; apply it with a partner's key, or wait until it is enabled.`
+      : `workspace "${p.workspace}" waits for a partner's approval of its registration: nothing can change until then.`,
+  ),
+  'quota-below-usage': rule<{ workspace: string; quota: number; usage: number }>('refusal', (p) => `project quota ${p.quota} for "${p.workspace}" is below the ${p.usage} project(s) it will have; raise the quota or delete projects first.`),
+  'quota-reached': rule<{ workspace: string; quota: number; projects: number; creates: number }>('refusal', (p) => `workspace "${p.workspace}" has a project quota of ${p.quota} and ${p.projects} project(s): the ${p.creates} new one(s) do not fit; a partner raises the quota first (projectQuota in code, or in meshPanel).`),
+  'restricted-tag': rule<{ workspace: string; caller: string; keys: string[]; project?: string }>('refusal', (p) => `setting restricted tag(s) ${list(p.keys)} on ${p.project ? `project "${p.project}" in ` : ''}"${p.workspace}" needs partner rights; ${p.caller} is not a partner.`),
+  'immutable-tag': rule<{ workspace: string; keys: string[]; project?: string }>('refusal', (p) => `tag(s) ${list(p.keys)} of ${p.project ? `project "${p.project}" in ` : ''}"${p.workspace}" are immutable: they can only be set when the object is created; keep their current values in code.`),
+  'status-needs-partner': rule<{ workspace: string }>('refusal', (p) => `changing the status of "${p.workspace}" needs partner rights.`),
+  'quota-needs-partner': rule<{ workspace: string }>('refusal', (p) => `changing the project quota of "${p.workspace}" needs partner rights.`),
+  'tag-definition-needs-partner': rule<{ count: number; caller: string }>('refusal', (p) => `${p.count} tag definition change(s) need partner rights, and ${p.caller} is not a partner; drop them from this stack or apply it with a partner key.`),
+  'identifier-change': rule<{ workspace: string; from: string; to: string }>('refusal', (p) => `project "${p.from}" looks renamed to "${p.to}" (same display name): identifiers are immutable; declare the new project with another display name, or mark "${p.from}" for deletion.`),
+  'identifier-being-deleted': rule<{ workspace: string; project: string }>('refusal', (p) => `project "${p.project}" is still being deleted on the platform, which keeps its identifier until the deletion has finished; choose another identifier, or wait and plan again.`),
+  'workspace-has-projects': rule<{ workspace: string; projects: string[] }>('refusal', (p) => `workspace "${p.workspace}" is marked for deletion but still has project(s) ${list(p.projects)}; mark them for deletion too.`),
+  'referenced-missing': rule<{ workspace: string }>('refusal', (p) => `workspace "${p.workspace}" is referenced (Workspace.fromWorkspaceName) but does not exist; create it or declare it with new Workspace().`),
+  'unknown-workspace': rule<{ workspace: string }>('refusal', (p) => `workspace "${p.workspace}" is not in the manifest.`),
+  'project-member-missing': rule<Sub & { workspace: string }>('refusal', (p) => `${describeSubject(p.subject)} has no role on workspace "${p.workspace}", so meshStack refuses "${p.role}"${on(p.project)}; add a workspace binding for them, or remove the project role.`),
+
+  // ---- the plan: warnings and notes ---------------------------------------------------------------
+  'caller-unknown': rule<Record<string, never>>('warning', () => 'the platform does not tell who is calling: lock-out, partner-right and 4-eyes predictions are conservative.'),
+  'requests-invisible': rule<Record<string, never>>('warning', () => '4-eyes is on and the platform does not show pending role requests: a grant waiting for approval is planned again until it is approved (approve in meshPanel under Workspace Access > Access Requests).'),
+  'additive-kept': rule<Sub & { expiry?: string }>('note', (p) => `${describeSubject(p.subject)} as "${p.role}"${on(p.project)}${p.expiry ? ` until ${p.expiry}` : ''} is not in code (additive: kept).`),
+  'expired-not-granted': rule<Sub & { expiry: string }>('note', (p) => `${describeSubject(p.subject)} as "${p.role}"${on(p.project)}: expired ${p.expiry}, not granted.`),
+  'quota-not-enforced': rule<{ workspace: string }>('note', () => 'cannot enforce the project quota: the platform has no workspace quota endpoint.'),
+  'status-not-enforced': rule<{ workspace: string }>('note', () => 'cannot enforce status: the platform has no workspace status endpoint.'),
+  'project-not-declared': rule<{ workspace: string; project: string }>('note', (p) => `project "${p.project}" exists but is not declared; meshform deletes only projects marked for deletion.`),
+  'deletion-waits': rule<{ workspace: string; projects: string[] }>('note', (p) => `the workspace is deleted by a later run, once the deletion of project(s) ${list(p.projects)} has finished (meshStack deletes projects asynchronously).`),
+  'already-deleted': rule<{ workspace: string }>('note', () => 'declared for deletion and already gone.'),
+  'project-expiry-enforced': rule<{ workspace: string }>('note', () => 'the platform keeps no expiry on project bindings: meshform removes them after their expiry (run reconcile).'),
+  'project-grant-waits': rule<Sub & { workspace: string }>('note', (p) => `${describeSubject(p.subject)} as "${p.role}"${on(p.project)}: waits until the workspace role of ${p.subject.name} is approved.`),
+} as const;
+
+export type RuleId = keyof typeof RULES;
+export type RuleParams<R extends RuleId> = Parameters<(typeof RULES)[R]['message']>[0];
+
+export function isRuleId(x: string): x is RuleId {
+  return Object.prototype.hasOwnProperty.call(RULES, x);
+}
+
+/** The sentence for a finding; unknown rules (a plan from a newer meshform) say so instead of failing. */
+export function ruleMessage(rule: string, params: unknown): string {
+  if (!isRuleId(rule)) return `${rule} (a rule this meshform does not know)`;
+  return (RULES[rule].message as (p: unknown) => string)(params);
+}
+
+export function levelOf(rule: RuleId): Level {
+  return RULES[rule].level;
+}

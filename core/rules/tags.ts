@@ -1,0 +1,86 @@
+/**
+ * Tag definitions' rules (meshStack's tag docs): keys must be defined once any definition exists,
+ * values must fit the value type, mandatory keys must be set, restricted keys only by a partner,
+ * immutable keys only at creation. meshStack injects restricted defaults and drops empty lists.
+ */
+import type { TagDefinition } from '../../schemas/desired-state.generated';
+
+export type TagTargetKind = 'meshWorkspace' | 'meshProject';
+
+/** Why `values` do not fit the definition's value type, or undefined when they do. */
+export function tagValueProblem(def: TagDefinition, values: string[]): string | undefined {
+  const vt = def.spec.valueType;
+  if (vt.multiSelect) {
+    const bad = values.filter((v) => !vt.multiSelect!.options.includes(v));
+    return bad.length ? `${bad.map((v) => `"${v}"`).join(', ')} not among the options ${vt.multiSelect.options.join(', ')}.` : undefined;
+  }
+  if (values.length !== 1) return `expects exactly one value, got ${values.length}.`;
+  const v = values[0];
+  if (vt.singleSelect) return vt.singleSelect.options.includes(v) ? undefined : `"${v}" is not among the options ${vt.singleSelect.options.join(', ')}.`;
+  if (vt.integer) return /^-?\d+$/.test(v) ? undefined : `"${v}" is not an integer.`;
+  if (vt.number) return v.trim() !== '' && Number.isFinite(Number(v)) ? undefined : `"${v}" is not a number.`;
+  if (vt.email && !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(v)) return `"${v}" is not an e-mail address.`;
+  const regex = vt.string?.validationRegex ?? vt.email?.validationRegex;
+  if (regex !== undefined && !new RegExp(regex).test(v)) return `"${v}" does not match ${regex}.`;
+  return undefined;
+}
+
+/** The value the platform gives a restricted tag nobody set; [] when the definition has no default. */
+export function definedDefault(def: TagDefinition): string[] {
+  const vt = def.spec.valueType;
+  const one = vt.string?.defaultValue ?? vt.email?.defaultValue ?? vt.singleSelect?.defaultValue;
+  if (one !== undefined) return [one];
+  const num = vt.integer?.defaultValue ?? vt.number?.defaultValue;
+  return num !== undefined ? [String(num)] : [...(vt.multiSelect?.defaultValue ?? [])];
+}
+
+export function definitionFor(defs: readonly TagDefinition[], kind: TagTargetKind, key: string): TagDefinition | undefined {
+  return defs.find((d) => d.spec.targetKind === kind && d.spec.key === key);
+}
+
+const same = (a: readonly string[] | undefined, b: readonly string[] | undefined) => JSON.stringify(a ?? []) === JSON.stringify(b ?? []);
+
+/**
+ * What a write of `declared` tag keys changes on an object whose tags are `live`: only declared keys
+ * count, `[]` means absent, and an injected restricted default is not "removed" by a `[]` (the
+ * platform would inject it again).
+ */
+export function changedTagKeys(live: Record<string, string[]>, declared: Record<string, string[]>, defs: readonly TagDefinition[], kind: TagTargetKind): string[] {
+  return Object.keys(declared)
+    .sort()
+    .filter((key) => {
+      const want = declared[key];
+      const have = live[key] ?? [];
+      if (same(want, have)) return false;
+      const def = definitionFor(defs, kind, key);
+      return !(want.length === 0 && def?.spec.restricted && same(have, definedDefault(def)));
+    });
+}
+
+/** Keys among `changed` that only a partner may set. */
+export function restrictedKeys(changed: readonly string[], defs: readonly TagDefinition[], kind: TagTargetKind): string[] {
+  return changed.filter((k) => definitionFor(defs, kind, k)?.spec.restricted === true);
+}
+
+/** Keys among `changed` that can only be set when the object is created. */
+export function immutableKeys(changed: readonly string[], defs: readonly TagDefinition[], kind: TagTargetKind): string[] {
+  return changed.filter((k) => definitionFor(defs, kind, k)?.spec.immutable === true);
+}
+
+/** Problems of a full set of tags against the definitions of `kind` (none when there are no definitions). */
+export function tagSetProblems(tags: Record<string, string[]>, defs: readonly TagDefinition[], kind: TagTargetKind): Array<{ rule: 'tag-undefined' | 'tag-value' | 'tag-mandatory'; key: string; detail?: string }> {
+  const own = defs.filter((d) => d.spec.targetKind === kind);
+  if (defs.length === 0) return [];
+  const out: Array<{ rule: 'tag-undefined' | 'tag-value' | 'tag-mandatory'; key: string; detail?: string }> = [];
+  for (const [key, values] of Object.entries(tags)) {
+    if (values.length === 0) continue;
+    const def = own.find((d) => d.spec.key === key);
+    if (!def) out.push({ rule: 'tag-undefined', key });
+    else {
+      const problem = tagValueProblem(def, values);
+      if (problem) out.push({ rule: 'tag-value', key, detail: problem });
+    }
+  }
+  for (const def of own) if (def.spec.mandatory && !tags[def.spec.key]?.length && !(def.spec.restricted && definedDefault(def).length)) out.push({ rule: 'tag-mandatory', key: def.spec.key });
+  return out;
+}
