@@ -1,181 +1,68 @@
 /**
- * An in-memory platform behind the ApiClient interface, for fast controller tests. It keeps the
- * rules a plan must respect (owner limit, 4-eyes requests, quota, expiry, workspace membership for
- * project roles, cascade on leaving) so that the same test cases pass here and against the sandbox.
- * Every read returns copies. `as(username)` gives a client acting as someone else on the same data.
+ * An in-memory platform behind the ApiClient interface, for fast controller tests and benchmarks.
+ * It enforces meshStack's rules as the client side's rule catalogue (core/rules) states them, no
+ * more and no less: the contract suite (test/contract) holds it, the sandbox and the plan to the
+ * same table of cases. Every read returns copies; requests are counted as the HTTP client makes them.
+ * `client(username)` gives a client acting as someone on the same data.
  */
-import { isExpired, parseExpiry } from '../../core/expiry';
 import { ApiError } from '../../core/errors';
+import { parseExpiry } from '../../core/expiry';
+import {
+  WORKSPACE_MANAGER,
+  WORKSPACE_ROLES,
+  assignedExpiryDate,
+  changedTagKeys,
+  definedDefault,
+  expiryVerdict,
+  grantWaitsForApproval,
+  immutableKeys,
+  isApproved,
+  isValidIdentifier,
+  isValidQuota,
+  managesWorkspace,
+  mayAssignOwner,
+  mayDeleteWorkspace,
+  mayRemoveOwner,
+  ownerLimitReached,
+  ownerSubjectAllowed,
+  quotaBelowUsage,
+  quotaReached,
+  restrictedKeys,
+  tagSetProblems,
+  writableBy,
+  WORKSPACE_OWNER,
+  type TagTargetKind,
+} from '../../core/rules';
 import type { TagDefinition } from '../../schemas/desired-state.generated';
 import { type ApiClient, type ProjectFilter, RequestStats, type UserFilter, type WorkspaceFilter } from './api';
-import type { AttributeChange, BindingRequest, Capability, CreateOutcome, LiveBinding, LiveProject, LiveUser, LiveWorkspace, RoleRequest, WorkspaceEvent, WorkspaceStatus } from './types';
+import { FakeStore, type FakeWorkspace } from './private/fake-store';
+import type { AttributeChange, BindingRequest, Capability, CreateOutcome, LiveBinding, LiveProject, LiveWorkspace, RoleRequest, WorkspaceStatus } from './types';
 import { matchesExpected, mergeTags } from './wire';
 
-const OWNER = 'Workspace Owner';
-const MANAGER = 'Workspace Manager';
 const copy = <T>(x: T): T => structuredClone(x);
 /** meshStack's largest page, which the HTTP client asks for. */
 const HTTP_PAGE_SIZE = 1000;
-
-type FakeWorkspace = { name: string; displayName: string; tags: Record<string, string[]>; deleted: boolean; status: 'active' | 'disabled'; quota: number | null };
-
-/** Adds `value` under `key` in a map of maps. */
-function indexAdd<T>(index: Map<string, Map<string, T>>, key: string, name: string, value: T): void {
-  const inner = index.get(key) ?? new Map<string, T>();
-  inner.set(name, value);
-  index.set(key, inner);
-}
-
-export class FakePlatform {
-  public readonly workspaces = new Map<string, FakeWorkspace>();
-  public readonly requests = new Map<string, RoleRequest>();
-  public readonly tagDefinitions = new Map<string, TagDefinition>();
-  public readonly partners = new Set<string>(['partner.admin']);
-  public readonly users: LiveUser[] = ['alice', 'bob', 'carol', 'dave', 'erin', 'partner.admin'].map((u) => ({ username: u, email: `${u}@example.com` }));
-  /** Workspace user groups (read-only in meshStack's API), as the sandbox seeds them. */
-  public readonly groups = new Set<string>(['payments.payments-devs', 'checkout.checkout-devs']);
-  public fourEyes = { enabled: false, minApprovalCount: 2 };
-  public recertification: Record<string, number> = {};
-  /** The highest number of Owners any workspace ever had (the owner-limit property test reads it). */
-  public maxOwnersSeen = 0;
-  public clock = new Date('2026-11-25T12:00:00Z');
-  private nextId = 1;
-  // Indexes, so that the fake stays linear at benchmark sizes (10k workspaces, 100k bindings).
-  private readonly bindingsByName = new Map<string, LiveBinding>();
-  private readonly workspaceBindingsIndex = new Map<string, Map<string, LiveBinding>>();
-  private readonly projectBindingsIndex = new Map<string, Map<string, LiveBinding>>();
-  private readonly projectsIndex = new Map<string, Map<string, LiveProject>>();
-  private readonly pendingByBinding = new Map<string, string>();
-  private readonly eventsIndex = new Map<string, Array<WorkspaceEvent & { workspace: string }>>();
-  /** The earliest moment a stored binding expires: nothing to sweep before it. */
-  private nextExpiry = Infinity;
-
-  public client(username = 'partner.admin'): FakeApiClient {
-    return new FakeApiClient(this, username);
-  }
-
-  public binding(name: string): LiveBinding | undefined {
-    return this.bindingsByName.get(name);
-  }
-
-  /** Workspace-level bindings of one workspace. */
-  public workspaceBindings(workspace: string): LiveBinding[] {
-    return [...(this.workspaceBindingsIndex.get(workspace)?.values() ?? [])];
-  }
-
-  public projectBindings(workspace: string, project: string): LiveBinding[] {
-    return [...(this.projectBindingsIndex.get(`${workspace}.${project}`)?.values() ?? [])];
-  }
-
-  public allWorkspaceBindings(): LiveBinding[] {
-    return [...this.workspaceBindingsIndex.values()].flatMap((m) => [...m.values()]);
-  }
-
-  public addBinding(b: LiveBinding): void {
-    this.bindingsByName.set(b.name, b);
-    if (b.project) indexAdd(this.projectBindingsIndex, `${b.workspace}.${b.project}`, b.name, b);
-    else indexAdd(this.workspaceBindingsIndex, b.workspace, b.name, b);
-    if (b.expiryDate) this.nextExpiry = Math.min(this.nextExpiry, parseExpiry(b.expiryDate)?.endsAt.getTime() ?? -Infinity);
-  }
-
-  public removeBinding(name: string): void {
-    const b = this.bindingsByName.get(name);
-    if (!b) return;
-    this.bindingsByName.delete(name);
-    if (b.project) this.projectBindingsIndex.get(`${b.workspace}.${b.project}`)?.delete(name);
-    else this.workspaceBindingsIndex.get(b.workspace)?.delete(name);
-  }
-
-  public project(workspace: string, name: string): LiveProject | undefined {
-    return this.projectsIndex.get(workspace)?.get(name);
-  }
-
-  public projectsOf(workspace: string): LiveProject[] {
-    return [...(this.projectsIndex.get(workspace)?.values() ?? [])];
-  }
-
-  public allProjects(): LiveProject[] {
-    return [...this.projectsIndex.values()].flatMap((m) => [...m.values()]);
-  }
-
-  public putProject(p: LiveProject): void {
-    indexAdd(this.projectsIndex, p.workspace, p.name, p);
-  }
-
-  public removeProject(workspace: string, name: string): void {
-    this.projectsIndex.get(workspace)?.delete(name);
-    for (const b of this.projectBindings(workspace, name)) this.removeBinding(b.name);
-  }
-
-  public setRequest(r: RoleRequest): void {
-    this.requests.set(r.id, r);
-    if (r.status === 'PENDING') this.pendingByBinding.set(r.bindingName, r.id);
-    else if (this.pendingByBinding.get(r.bindingName) === r.id) this.pendingByBinding.delete(r.bindingName);
-  }
-
-  public hasPendingRequest(bindingName: string): boolean {
-    return this.pendingByBinding.has(bindingName);
-  }
-
-  public owners(workspace: string): number {
-    return this.workspaceBindings(workspace).filter((b) => b.role === OWNER).length;
-  }
-
-  public rolesOf(username: string, workspace: string): string[] {
-    return this.workspaceBindings(workspace)
-      .filter((b) => b.subjectKind === 'User' && b.subject === username)
-      .map((b) => b.role);
-  }
-
-  /** Users who may approve requests in a workspace: its Owners and Managers. */
-  public managers(workspace: string): string[] {
-    return [...new Set(this.workspaceBindings(workspace).filter((x) => x.subjectKind === 'User' && (x.role === OWNER || x.role === MANAGER)).map((x) => x.subject))];
-  }
-
-  /** Removes bindings past their expiry, as the platform's sweep does. */
-  public sweep(): void {
-    if (this.clock.getTime() < this.nextExpiry) return;
-    this.nextExpiry = Infinity;
-    for (const [name, b] of this.bindingsByName) {
-      if (!b.expiryDate) continue;
-      if (isExpired(b.expiryDate, this.clock)) this.removeBinding(name);
-      else this.nextExpiry = Math.min(this.nextExpiry, parseExpiry(b.expiryDate)?.endsAt.getTime() ?? Infinity);
-    }
-  }
-
-  public event(workspace: string, type: string, actor: string, details: Record<string, unknown>): void {
-    const list = this.eventsIndex.get(workspace) ?? [];
-    list.push({ workspace, type, actor, at: this.clock.toISOString(), details });
-    this.eventsIndex.set(workspace, list);
-  }
-
-  public events(workspace: string): WorkspaceEvent[] {
-    return this.eventsIndex.get(workspace) ?? [];
-  }
-
-  public newId(): string {
-    return `req-${this.nextId++}`;
-  }
-}
+const CAPABILITIES: Capability[] = ['role-requests', 'workspace-quota', 'workspace-status', 'events', 'settings', 'whoami', 'project-binding-expiry', 'clock'];
 
 function refuse(status: number, method: string, path: string, message: string): never {
   throw new ApiError(method, path, status, message, false);
 }
 
+/** The platform: its data (FakeStore), and a client per caller. */
+export class FakePlatform extends FakeStore {
+  public client(username = 'partner.admin'): FakeApiClient {
+    return new FakeApiClient(this, username);
+  }
+}
+
 export class FakeApiClient implements ApiClient {
   public readonly stats = new RequestStats();
+  private readonly cached = new Map<string, unknown>();
 
   constructor(
     public readonly platform: FakePlatform,
     public readonly username: string,
   ) {}
-
-  private readonly cached = new Map<string, unknown>();
-
-  private once<T>(key: string, compute: () => T): T {
-    if (!this.cached.has(key)) this.cached.set(key, this.read(compute()));
-    return this.cached.get(key) as T;
-  }
 
   public as(username: string): FakeApiClient {
     return new FakeApiClient(this.platform, username);
@@ -183,6 +70,15 @@ export class FakeApiClient implements ApiClient {
 
   private get partner(): boolean {
     return this.platform.partners.has(this.username);
+  }
+
+  private actor(workspace: string) {
+    return { partner: this.partner, roles: this.platform.rolesOf(this.username, workspace) };
+  }
+
+  private once<T>(key: string, compute: () => T): T {
+    if (!this.cached.has(key)) this.cached.set(key, this.read(compute()));
+    return this.cached.get(key) as T;
   }
 
   private read<T>(value: T): T {
@@ -208,77 +104,119 @@ export class FakeApiClient implements ApiClient {
     this.platform.sweep();
   }
 
-  private requireManager(ws: string, path: string): void {
-    if (!this.platform.workspaces.has(ws)) refuse(404, 'POST', path, `meshWorkspace '${ws}' not found`);
-    const roles = this.platform.rolesOf(this.username, ws);
-    if (!this.partner && !roles.includes(OWNER) && !roles.includes(MANAGER)) refuse(403, 'POST', path, `not a manager of '${ws}'`);
+  /** The live workspace for a change by this caller: 404 when missing, 403 for outsiders, non-managers and unwritable states. */
+  private writable(ws: string, method: string, path: string, action: string): FakeWorkspace {
+    const w = this.platform.workspaces.get(ws);
+    if (!w || w.deleted) refuse(404, method, path, `meshWorkspace '${ws}' not found`);
+    if (!managesWorkspace(this.actor(ws))) refuse(403, method, path, `only a Workspace Owner, Workspace Manager or partner may ${action} in '${ws}'`);
+    if (!writableBy(w, this.partner)) refuse(403, method, path, `meshWorkspace '${ws}' is ${w.approval === 'pending' ? "waiting for a partner's approval" : 'disabled'}`);
+    return w;
   }
 
   private visible(ws: string): boolean {
     return this.partner || this.platform.rolesOf(this.username, ws).length > 0;
   }
 
+  /**
+   * A tag write as the platform takes it: empty lists dropped, restricted defaults injected, then
+   * the definitions' rules (known keys and values 400, restricted keys 403 for non-partners,
+   * immutable keys 400 after creation).
+   */
+  private writeTags(kind: TagTargetKind, before: Record<string, string[]> | undefined, requested: Record<string, string[]>, method: string, path: string): Record<string, string[]> {
+    const defs = [...this.platform.tagDefinitions.values()];
+    const after = mergeTags({}, requested);
+    const injected = new Set<string>();
+    for (const d of defs.filter((x) => x.spec.targetKind === kind && x.spec.restricted && !(x.spec.key in after))) {
+      const values = definedDefault(d);
+      if (!values.length) continue;
+      after[d.spec.key] = values;
+      if (before?.[d.spec.key] === undefined) injected.add(d.spec.key);
+    }
+    const problem = tagSetProblems(after, defs, kind)[0];
+    if (problem) refuse(400, method, path, `tag '${problem.key}': ${problem.rule}${problem.detail ? ` (${problem.detail})` : ''}`);
+    const everyKey = Object.fromEntries([...new Set([...Object.keys(before ?? {}), ...Object.keys(after)])].map((k) => [k, after[k] ?? []]));
+    const changed = changedTagKeys(before ?? {}, everyKey, [], kind).filter((k) => !injected.has(k));
+    if (!this.partner && restrictedKeys(changed, defs, kind).length) refuse(403, method, path, `tag '${restrictedKeys(changed, defs, kind)[0]}' is restricted: only a partner may set it`);
+    if (before && immutableKeys(changed, defs, kind).length) refuse(400, method, path, `tag '${immutableKeys(changed, defs, kind)[0]}' is immutable`);
+    return after;
+  }
+
   public readonly workspaces = {
-    list: async () => this.readList([...this.platform.workspaces.values()].filter((w) => !w.deleted && this.visible(w.name)).map(({ name, displayName, tags, deleted }) => ({ name, displayName, tags, deleted }))),
+    list: async () =>
+      this.readList([...this.platform.workspaces.values()].filter((w) => !w.deleted && this.visible(w.name)).map(({ name, displayName, tags, deleted }) => ({ name, displayName, tags, deleted }))),
     read: async (name: string) => {
       const w = this.platform.workspaces.get(name);
       return this.read(w && this.visible(name) ? { name: w.name, displayName: w.displayName, tags: w.tags, deleted: w.deleted } : undefined);
     },
     create: async (ws: Omit<LiveWorkspace, 'deleted'>) => {
       this.write('POST');
-      if (this.platform.workspaces.has(ws.name)) {
-        if (!this.platform.workspaces.get(ws.name)!.deleted) return; // a retried create: already there
-        refuse(409, 'POST', 'meshworkspaces', `meshWorkspace '${ws.name}' already exists`);
+      if (!isValidIdentifier(ws.name)) refuse(400, 'POST', 'meshworkspaces', `metadata.name '${ws.name}' is not a valid identifier`);
+      const existing = this.platform.workspaces.get(ws.name);
+      if (existing) {
+        if (!existing.deleted) return; // the HTTP client resolves the 409 of a repeated create to success
+        refuse(409, 'POST', 'meshworkspaces', `meshWorkspace '${ws.name}' already exists (deleted; identifiers are never reused)`);
       }
-      this.platform.workspaces.set(ws.name, { ...copy(ws), tags: mergeTags({}, ws.tags), deleted: false, status: 'active', quota: null });
-      this.platform.event(ws.name, 'CUSTOMER_CREATED', this.username, {});
+      const tags = this.writeTags('meshWorkspace', undefined, ws.tags, 'POST', 'meshworkspaces');
+      const approval = this.partner || !this.platform.settings.workspaceApprovalRequired ? 'approved' : 'pending';
+      this.platform.workspaces.set(ws.name, { name: ws.name, displayName: ws.displayName, tags, deleted: false, status: 'active', approval, quota: null });
+      // Self-service registration: the registering user becomes the workspace's Owner.
+      if (!this.partner) this.platform.addBinding({ name: `${ws.name}-registrant`, workspace: ws.name, subjectKind: 'User', subject: this.username, role: WORKSPACE_OWNER });
+      this.platform.event(ws.name, this.partner ? 'CUSTOMER_CREATED' : 'CUSTOMER_REGISTERED', this.username, {});
     },
     update: async (name: string, change: AttributeChange, expected?: AttributeChange) => {
       this.stats.count('GET');
       this.write('PUT');
-      this.requireManager(name, 'meshworkspaces');
-      const w = this.platform.workspaces.get(name)!;
+      const w = this.writable(name, 'PUT', 'meshworkspaces', 'edit the workspace');
       if (expected && !matchesExpected(w.displayName, w.tags, expected)) refuse(409, 'PUT', 'meshworkspaces', 'the workspace changed since the plan was made');
-      Object.assign(w, { displayName: change.displayName, tags: mergeTags(w.tags, change.tags) });
+      const tags = this.writeTags('meshWorkspace', w.tags, mergeTags(w.tags, change.tags), 'PUT', 'meshworkspaces');
+      Object.assign(w, { displayName: change.displayName, tags });
     },
     delete: async (name: string, reason: string) => {
       this.write('DELETE');
       const w = this.platform.workspaces.get(name);
       if (!w || w.deleted) return;
-      if (!this.partner && !this.platform.rolesOf(this.username, name).includes(OWNER)) refuse(403, 'DELETE', 'meshworkspaces', 'only an Owner or partner may delete');
-      if (this.platform.projectsOf(name).length) refuse(409, 'DELETE', 'meshworkspaces', 'projects exist');
+      if (!mayDeleteWorkspace(this.actor(name))) refuse(403, 'DELETE', 'meshworkspaces', `only a Workspace Owner or partner may delete meshWorkspace '${name}'`);
+      const left = this.platform.allProjects().filter((p) => p.workspace === name);
+      if (left.length) refuse(409, 'DELETE', 'meshworkspaces', `meshWorkspace '${name}' still has ${left.length} project(s); delete all projects first`);
       for (const b of this.platform.workspaceBindings(name)) this.platform.removeBinding(b.name);
+      for (const r of this.platform.requests.values()) if (r.workspace === name && r.status === 'PENDING') this.platform.setRequest({ ...r, status: 'CANCELLED' });
       w.deleted = true;
       this.platform.event(name, 'CUSTOMER_DELETED', this.username, { reason });
     },
   };
 
   public readonly projects = {
-    // Deletion is immediate here: the fake has no tenants, so no project is ever pending deletion.
-    list: async (filter: ProjectFilter = {}) =>
-      this.readList((filter.states && !filter.states.includes('ACTIVE') ? [] : filter.workspace ? this.platform.projectsOf(filter.workspace) : this.platform.allProjects()).filter((p) => this.visible(p.workspace))),
+    list: async (filter: ProjectFilter = {}) => {
+      const states = filter.states ?? ['ACTIVE'];
+      const all = filter.workspace ? this.platform.allProjects().filter((p) => p.workspace === filter.workspace) : this.platform.allProjects();
+      const shown = all.filter((p) => states.includes(p.state ?? 'ACTIVE') && this.visible(p.workspace)).map(({ deletionRequestedAt: _at, ...p }) => p);
+      return this.readList(shown);
+    },
     create: async (p: LiveProject) => {
       this.write('POST');
-      this.requireManager(p.workspace, 'meshprojects');
-      if (this.platform.project(p.workspace, p.name)) return;
-      const w = this.platform.workspaces.get(p.workspace)!;
-      const used = this.platform.projectsOf(p.workspace).length;
-      if (w.quota !== null && used >= w.quota) refuse(400, 'POST', 'meshprojects', `project quota of ${w.quota} reached`);
-      this.platform.putProject({ ...copy(p), tags: mergeTags({}, p.tags) });
+      const w = this.writable(p.workspace, 'POST', 'meshprojects', 'create projects');
+      if (!isValidIdentifier(p.name)) refuse(400, 'POST', 'meshprojects', `metadata.name '${p.name}' is not a valid identifier`);
+      const existing = this.platform.project(p.workspace, p.name);
+      if (existing && existing.state === undefined) return; // a repeated create: the HTTP client resolves its 409
+      if (existing) refuse(409, 'POST', 'meshprojects', `meshProject '${p.workspace}.${p.name}' already exists (its deletion is pending)`);
+      if (quotaReached(w.quota, this.platform.projectsOf(p.workspace).length)) refuse(400, 'POST', 'meshprojects', `meshWorkspace '${p.workspace}' has reached its project quota of ${w.quota}`);
+      this.platform.putProject({ workspace: p.workspace, name: p.name, displayName: p.displayName, tags: this.writeTags('meshProject', undefined, p.tags, 'POST', 'meshprojects') });
     },
     update: async (workspace: string, name: string, change: AttributeChange, expected?: AttributeChange) => {
       this.stats.count('GET');
       this.write('PUT');
-      this.requireManager(workspace, 'meshprojects');
+      this.writable(workspace, 'PUT', 'meshprojects', 'edit projects');
       const p = this.platform.project(workspace, name);
-      if (!p) refuse(404, 'PUT', 'meshprojects', `project '${workspace}.${name}' not found`);
+      if (!p || p.state !== undefined) refuse(404, 'PUT', 'meshprojects', `project '${workspace}.${name}' not found`);
       if (expected && !matchesExpected(p.displayName, p.tags, expected)) refuse(409, 'PUT', 'meshprojects', 'the project changed since the plan was made');
-      this.platform.putProject({ ...p, displayName: change.displayName, tags: mergeTags(p.tags, change.tags) });
+      this.platform.putProject({ ...p, displayName: change.displayName, tags: this.writeTags('meshProject', p.tags, mergeTags(p.tags, change.tags), 'PUT', 'meshprojects') });
     },
     delete: async (workspace: string, name: string) => {
       this.write('DELETE');
-      this.requireManager(workspace, 'meshprojects');
-      this.platform.removeProject(workspace, name);
+      const p = this.platform.project(workspace, name);
+      if (!p || p.state !== undefined) return;
+      this.writable(workspace, 'DELETE', 'meshprojects', 'delete projects');
+      this.platform.startProjectDeletion(workspace, name);
     },
   };
 
@@ -296,32 +234,20 @@ export class FakeApiClient implements ApiClient {
       this.write('POST');
       const p = this.platform;
       const path = b.project ? 'meshprojectbindings' : 'meshworkspacebindings';
-      this.requireManager(b.workspace, path);
+      this.writable(b.workspace, 'POST', path, 'manage access');
       const existing = p.binding(b.name);
       if (existing) {
+        // A repeated create: the HTTP client reads its 409 back and finds the same binding.
         if (existing.subject === b.subject && existing.role === b.role && existing.workspace === b.workspace && existing.project === b.project) return { status: 'created' };
         refuse(409, 'POST', path, `binding name '${b.name}' is taken`);
       }
-      if (p.hasPendingRequest(b.name)) refuse(409, 'POST', path, 'a request for this binding is pending');
-      if (b.project && !p.project(b.workspace, b.project)) refuse(404, 'POST', path, 'project not found');
-      if (b.subjectKind === 'Group' && !p.groups.has(`${b.workspace}.${b.subject}`)) refuse(400, 'POST', path, `meshWorkspaceUserGroup '${b.workspace}.${b.subject}' does not exist`);
-      if (b.project && !p.workspaceBindings(b.workspace).some((x) => x.subjectKind === b.subjectKind && x.subject === b.subject)) {
-        refuse(400, 'POST', path, `${b.subject} must be in the workspace first`);
-      }
-      if (!b.project && b.role === OWNER) {
-        if (b.subjectKind === 'Group') refuse(400, 'POST', path, 'Owner only for users');
-        const roles = p.rolesOf(this.username, b.workspace);
-        if (!this.partner && !roles.includes(OWNER) && !(p.owners(b.workspace) === 0 && roles.includes(MANAGER))) refuse(403, 'POST', path, 'only an Owner may assign Owner');
-        if (p.owners(b.workspace) >= 2) refuse(409, 'POST', path, 'at most 2 Workspace Owners');
-      }
-      if (p.fourEyes.enabled && !this.partner && b.subjectKind === 'User') {
-        const managers = p.managers(b.workspace);
-        const auto = p.fourEyes.minApprovalCount <= 1 || (managers.length < p.fourEyes.minApprovalCount && managers.every((m) => m === this.username));
-        if (!auto) {
-          const id = p.newId();
-          p.setRequest({ id, status: 'PENDING', workspace: b.workspace, ...(b.project ? { project: b.project } : {}), bindingName: b.name, subjectKind: b.subjectKind, subject: b.subject, role: b.role, requestedBy: this.username, requestedAt: p.clock.toISOString(), approvals: [this.username] });
-          return { status: 'pending', requestId: id };
-        }
+      const pending = [...p.requests.values()].find((r) => r.bindingName === b.name && r.status === 'PENDING');
+      if (pending) return { status: 'pending', requestId: pending.id };
+      this.checkGrant(b, path, this.username, this.partner);
+      if (grantWaitsForApproval(p.settings.fourEyes, { subjectKind: b.subjectKind }, { username: this.username, partner: this.partner }, p.managers(b.workspace))) {
+        const id = p.newId();
+        p.setRequest({ id, status: 'PENDING', workspace: b.workspace, ...(b.project ? { project: b.project } : {}), bindingName: b.name, subjectKind: b.subjectKind, subject: b.subject, role: b.role, requestedBy: this.username, requestedAt: p.clock.toISOString(), approvals: [this.username] });
+        return { status: 'pending', requestId: id };
       }
       this.insert(b);
       return { status: 'created' };
@@ -331,7 +257,8 @@ export class FakeApiClient implements ApiClient {
       const p = this.platform;
       const live = p.binding(b.name);
       if (!live) return;
-      this.requireManager(live.workspace, 'bindings');
+      this.writable(live.workspace, 'DELETE', 'bindings', 'remove access');
+      if (!live.project && live.role === WORKSPACE_OWNER && !mayRemoveOwner(this.actor(live.workspace))) refuse(403, 'DELETE', 'bindings', `only a Workspace Owner or partner may remove a Workspace Owner from '${live.workspace}'`);
       p.removeBinding(b.name);
       // Leaving the workspace removes the subject from all its projects.
       if (!live.project && !p.workspaceBindings(live.workspace).some((x) => x.subjectKind === live.subjectKind && x.subject === live.subject)) {
@@ -339,24 +266,56 @@ export class FakeApiClient implements ApiClient {
           for (const x of p.projectBindings(live.workspace, project.name)) if (x.subject === live.subject && x.subjectKind === live.subjectKind) p.removeBinding(x.name);
         }
       }
-      p.event(live.workspace, 'USER_REMOVED', this.username, { subject: live.subject, role: live.role });
+      p.event(live.workspace, live.project ? 'PROJECT_USER_REMOVED' : 'USER_REMOVED', this.username, { subject: live.subject, role: live.role }, live.project);
     },
   };
 
+  /** Everything that makes a grant invalid for `requester` now; the matching 4xx. */
+  private checkGrant(b: BindingRequest, path: string, requester: string, partner: boolean): void {
+    const p = this.platform;
+    const actor = { partner, roles: p.rolesOf(requester, b.workspace) };
+    const held = b.project ? p.projectBindings(b.workspace, b.project) : p.workspaceBindings(b.workspace);
+    // A renewal (the same role with another expiry) is a binding of its own; the same binding twice is not.
+    const day = (e?: string) => (e === undefined ? undefined : b.project ? e : parseExpiry(e)?.apiDate ?? e);
+    if (held.some((x) => x.subjectKind === b.subjectKind && x.subject === b.subject && x.role === b.role && day(x.expiryDate) === day(b.expiryDate))) {
+      refuse(409, 'POST', path, `${b.subject} already has role '${b.role}' on '${b.project ?? b.workspace}'`);
+    }
+    if (!b.project) {
+      if (!WORKSPACE_ROLES.includes(b.role)) refuse(400, 'POST', path, `roleRef.name must be one of ${WORKSPACE_ROLES.join(', ')}`);
+      if (b.role === WORKSPACE_OWNER) {
+        if (!ownerSubjectAllowed(b.subjectKind)) refuse(400, 'POST', path, 'the Workspace Owner role can only be assigned to users, not to groups');
+        if (!mayAssignOwner(actor, p.owners(b.workspace))) refuse(403, 'POST', path, 'only a Workspace Owner may assign the Workspace Owner role');
+        const already = p.workspaceBindings(b.workspace).some((x) => x.role === WORKSPACE_OWNER && x.subject === b.subject);
+        if (!already && ownerLimitReached(p.owners(b.workspace))) refuse(409, 'POST', path, 'at most 2 Workspace Owners');
+      }
+      if (b.role === WORKSPACE_MANAGER && p.settings.restrictCustomerAdminRoleAssignment && !partner) refuse(403, 'POST', path, 'Workspace Manager role assignment is restricted to partners');
+    } else {
+      const project = p.project(b.workspace, b.project);
+      if (!project || project.state !== undefined) refuse(404, 'POST', path, `meshProject '${b.workspace}.${b.project}' not found`);
+      const member = b.subjectKind === 'User' ? p.rolesOf(b.subject, b.workspace).length > 0 : p.workspaceBindings(b.workspace).some((x) => x.subjectKind === 'Group' && x.subject === b.subject);
+      if (!member) refuse(400, 'POST', path, `${b.subject} must be assigned to meshWorkspace '${b.workspace}' first`);
+    }
+    if (b.subjectKind === 'Group' && !p.groups.has(`${b.workspace}.${b.subject}`)) refuse(400, 'POST', path, `meshWorkspaceUserGroup '${b.workspace}.${b.subject}' does not exist`);
+    if (b.subjectKind === 'User' && !b.invitation && !p.users.some((u) => u.username === b.subject)) refuse(400, 'POST', path, `meshUser '${b.subject}' does not exist`);
+    const verdict = expiryVerdict(b.expiryDate, p.clock, b.project ? undefined : p.settings.recertification[b.role]);
+    if (verdict !== 'ok') refuse(400, 'POST', path, `expiryDate ${b.expiryDate}: ${verdict}`);
+  }
+
   private insert(b: BindingRequest): void {
     const p = this.platform;
-    const expiryDate = b.expiryDate ?? (b.project ? undefined : p.recertification[b.role] !== undefined ? new Date(p.clock.getTime() + p.recertification[b.role] * 86_400_000).toISOString().slice(0, 10) : undefined);
+    const max = b.project ? undefined : p.settings.recertification[b.role];
+    const expiryDate = b.expiryDate ?? (max !== undefined ? assignedExpiryDate(p.clock, max) : undefined);
     p.addBinding({ name: b.name, workspace: b.workspace, ...(b.project ? { project: b.project } : {}), subjectKind: b.subjectKind, subject: b.subject, role: b.role, ...(expiryDate ? { expiryDate } : {}) });
-    p.maxOwnersSeen = Math.max(p.maxOwnersSeen, p.owners(b.workspace));
-    p.event(b.workspace, b.project ? 'PROJECT_USER_ASSIGNED' : 'USER_INVITED', this.username, { subject: b.subject, role: b.role });
+    p.event(b.workspace, b.project ? 'PROJECT_USER_ASSIGNED' : 'USER_INVITED', this.username, { subject: b.subject, role: b.role, added: true, ...(b.reason ? { reason: b.reason } : {}) }, b.project);
   }
 
   public readonly tagDefinitions = {
     list: async () => this.readList([...this.platform.tagDefinitions.values()]),
     put: async (def: TagDefinition) => {
+      this.stats.count('GET');
       this.write('PUT');
       if (!this.partner) refuse(403, 'PUT', 'meshtagdefinitions', 'partners only');
-      this.platform.tagDefinitions.set(def.metadata.name, copy(def));
+      this.platform.tagDefinitions.set(def.metadata.name, { ...copy(def), spec: { ...this.platform.tagDefinitions.get(def.metadata.name)?.spec, ...copy(def.spec) } });
     },
   };
 
@@ -365,12 +324,12 @@ export class FakeApiClient implements ApiClient {
   };
 
   public async info() {
-    return this.read({ version: '2026.34.0', fourEyesEnabled: this.platform.fourEyes.enabled });
+    return this.read({ version: '2026.34.0', fourEyesEnabled: this.platform.settings.fourEyes.enabled });
   }
 
   public readonly extensions = {
     // Read once per client, as the HTTP client caches it.
-    capabilities: async (): Promise<Capability[]> => this.once('capabilities', () => ['role-requests', 'workspace-quota', 'workspace-status', 'events', 'settings', 'whoami', 'project-binding-expiry', 'clock']),
+    capabilities: async (): Promise<Capability[]> => this.once('capabilities', () => CAPABILITIES),
     whoami: async () => {
       const workspaces: Record<string, string[]> = {};
       for (const w of this.platform.workspaces.keys()) {
@@ -379,22 +338,31 @@ export class FakeApiClient implements ApiClient {
       }
       return this.read({ username: this.username, partner: this.partner, workspaces });
     },
-    settings: async () => this.read({ fourEyes: this.platform.fourEyes, recertification: this.platform.recertification }),
+    settings: async () => this.read({ fourEyes: this.platform.settings.fourEyes, recertification: this.platform.settings.recertification }),
     workspaceStatuses: async (): Promise<WorkspaceStatus[]> =>
       this.read(
         [...this.platform.workspaces.values()]
           .filter((w) => !w.deleted && this.visible(w.name))
-          .map((w) => ({ name: w.name, status: w.status, approval: 'approved' as const, projectQuota: w.quota, projectCount: this.platform.projectsOf(w.name).length })),
+          .map((w) => ({ name: w.name, status: w.status, approval: w.approval, projectQuota: w.quota, projectCount: this.platform.projectsOf(w.name).length })),
       ),
     setQuota: async (workspace: string, maxProjects: number | null) => {
       this.write('PUT');
-      if (!this.partner) refuse(403, 'PUT', 'quota', 'partners only');
-      this.platform.workspaces.get(workspace)!.quota = maxProjects;
+      if (!this.partner) refuse(403, 'PUT', 'quota', 'only a partner may change project quotas');
+      const w = this.platform.workspaces.get(workspace);
+      if (!w || w.deleted) refuse(404, 'PUT', 'quota', `meshWorkspace '${workspace}' not found`);
+      if (maxProjects !== null && !isValidQuota(maxProjects)) refuse(400, 'PUT', 'quota', 'maxProjects must be a whole number >= 0, or null');
+      const usage = this.platform.projectsOf(workspace).length;
+      if (quotaBelowUsage(maxProjects, usage)) refuse(400, 'PUT', 'quota', `project quota ${maxProjects} is below the current usage of ${usage} project(s)`);
+      if (w.quota !== maxProjects) this.platform.event(workspace, 'CUSTOMER_QUOTA_EDITED', this.username, { before: w.quota, after: maxProjects });
+      w.quota = maxProjects;
     },
     setStatus: async (workspace: string, status: 'active' | 'disabled') => {
       this.write('PUT');
-      if (!this.partner) refuse(403, 'PUT', 'status', 'partners only');
-      this.platform.workspaces.get(workspace)!.status = status;
+      if (!this.partner) refuse(403, 'PUT', 'status', 'only a partner may enable or disable workspaces');
+      const w = this.platform.workspaces.get(workspace);
+      if (!w || w.deleted) refuse(404, 'PUT', 'status', `meshWorkspace '${workspace}' not found`);
+      if (w.status !== status) this.platform.event(workspace, 'CUSTOMER_STATUS_CHANGED', this.username, { before: w.status, after: status });
+      w.status = status;
     },
     listRequests: async (filter: { workspace?: string; status?: string } = {}) =>
       this.read([...this.platform.requests.values()].filter((r) => this.visible(r.workspace) && (!filter.workspace || r.workspace === filter.workspace) && (!filter.status || r.status === filter.status))),
@@ -404,17 +372,23 @@ export class FakeApiClient implements ApiClient {
       const r = p.requests.get(id);
       if (!r) refuse(404, 'POST', 'role-requests', 'not found');
       if (r.status !== 'PENDING') refuse(409, 'POST', 'role-requests', `already ${r.status}`);
+      const w = p.workspaces.get(r.workspace)!;
       if (decision !== 'approve') {
+        if (!managesWorkspace(this.actor(r.workspace)) && r.requestedBy !== this.username) refuse(403, 'POST', 'role-requests', 'only a Workspace Owner/Manager, a partner or the requester may end this request');
         p.setRequest({ ...r, status: decision === 'decline' ? 'DECLINED' : 'CANCELLED' });
         return copy(p.requests.get(id)!);
       }
       if (r.requestedBy === this.username) refuse(403, 'POST', 'role-requests', 'the requester cannot approve their own role request');
+      if (!managesWorkspace(this.actor(r.workspace))) refuse(403, 'POST', 'role-requests', `only another Workspace Owner/Manager of '${r.workspace}' or a partner may approve`);
+      if (!writableBy(w, this.partner)) refuse(403, 'POST', 'role-requests', `meshWorkspace '${r.workspace}' is disabled`);
+      if (r.approvals.includes(this.username)) refuse(409, 'POST', 'role-requests', 'already approved by you');
       const approvals = [...r.approvals, this.username];
-      const managers = p.managers(r.workspace);
-      const done = this.partner || approvals.length >= p.fourEyes.minApprovalCount || (managers.length < p.fourEyes.minApprovalCount && managers.every((m) => approvals.includes(m)));
+      const done = this.partner || isApproved(approvals, p.managers(r.workspace), p.settings.fourEyes.minApprovalCount);
+      const grant: BindingRequest = { name: r.bindingName, workspace: r.workspace, ...(r.project ? { project: r.project } : {}), subjectKind: r.subjectKind, subject: r.subject, role: r.role };
       if (done) {
-        if (!r.project && r.role === OWNER && p.owners(r.workspace) >= 2) refuse(409, 'POST', 'role-requests', 'at most 2 Workspace Owners');
-        this.insert({ name: r.bindingName, workspace: r.workspace, ...(r.project ? { project: r.project } : {}), subjectKind: r.subjectKind, subject: r.subject, role: r.role });
+        // The rules are checked again at approval, for the requester: the Owner limit may have been reached meanwhile.
+        this.checkGrant(grant, 'role-requests', r.requestedBy, false);
+        this.insert(grant);
       }
       p.setRequest({ ...r, approvals, status: done ? 'APPROVED' : 'PENDING' });
       return copy(p.requests.get(id)!);
@@ -423,3 +397,5 @@ export class FakeApiClient implements ApiClient {
     clock: async () => new Date(this.read(this.platform.clock)),
   };
 }
+
+export type { RoleRequest };

@@ -71,7 +71,9 @@ export async function observe(api: ApiClient, options: ObserveOptions): Promise<
       limit(async () => projectBindings.set(`${p.workspace}.${p.name}`, await api.bindings.listProjectBindings(p.workspace, p.name))),
     ),
   );
-  const bindingsByWs = groupBy(workspaceBindings, (b) => b.workspace);
+  // Sorted by name, so a workspace observed alone and within the whole estate reads the same.
+  const byName = (a: LiveBinding, b: LiveBinding) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
+  const bindingsByWs = groupBy([...workspaceBindings].sort(byName), (b) => b.workspace);
   const statusByWs = new Map(statuses.map((s) => [s.name, s]));
   const requestsByWs = groupBy(requests, (r) => r.workspace);
   const state: Record<string, LiveWorkspaceState> = {};

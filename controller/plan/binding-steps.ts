@@ -1,7 +1,10 @@
 /**
  * Binding diffs for one workspace: which grants to create, which bindings to remove (drift,
- * expired, replaced), in an order that keeps 1..2 Owners at every step, with the 4-eyes class of
- * each grant. Pure: it decides what changes; the rules (./rules) decide whether that is allowed.
+ * expired, replaced), and in which order. Make before break: a subject's new binding is granted
+ * before its old one is removed, so nobody loses access on the way (nor the caller its own rights);
+ * under 4-eyes, the old binding stays until the new one is approved (a later run removes it). Owner
+ * steps are interleaved so the workspace never has more than two Owners nor none. Each grant carries
+ * its 4-eyes class. Pure: it decides what changes; the rules (./rules) decide whether that is allowed.
  */
 import { sha256Hex } from '../../core/canonical-json';
 import { isExpired, parseExpiry } from '../../core/expiry';
@@ -12,9 +15,12 @@ import type { LiveBinding } from '../client/types';
 import type { LiveState, LiveWorkspaceState } from '../observe/live-state';
 import { finding } from './findings';
 
-/** Binding names are derived from what they bind, so a retried or repeated create finds its own binding. */
-export function bindingName(workspace: string, project: string | undefined, subject: Subject, role: string): string {
-  return `mf-${sha256Hex([workspace, project ?? '', subject.kind, subject.name, role]).slice(0, 24)}`;
+/**
+ * Binding names are derived from what they bind (the expiry included, so a renewal is a binding of
+ * its own), so a create repeated after a lost answer finds its own binding.
+ */
+export function bindingName(workspace: string, project: string | undefined, subject: Subject, role: string, expiry?: string): string {
+  return `mf-${sha256Hex([workspace, project ?? '', subject.kind, subject.name, role, ...(expiry ? [expiry] : [])]).slice(0, 24)}`;
 }
 
 export interface BindingContext {
@@ -42,6 +48,8 @@ function expiryKey(value: string | undefined, project: boolean, live: LiveState)
 }
 
 const subjectOf = (b: LiveBinding): Subject => ({ kind: b.subjectKind, name: b.subject });
+const whoLive = (b: { subjectKind: string; subject: string }) => `${b.subjectKind}:${b.subject}`;
+const whoGrant = (g: GrantStep) => `${g.grant.subject.kind}:${g.grant.subject.name}`;
 
 function removal(ws: string, b: LiveBinding, reason: RemovalStep['reason']): RemovalStep {
   return {
@@ -57,7 +65,7 @@ function removal(ws: string, b: LiveBinding, reason: RemovalStep['reason']): Rem
 
 function grant(ws: string, d: Desired, reason: GrantStep['reason'], ctx: BindingContext): GrantStep {
   const project = d.project;
-  const name = bindingName(ws, project, d.subject, d.roleRef.name);
+  const name = bindingName(ws, project, d.subject, d.roleRef.name, expiryKey(d.expiryDate, project !== undefined, ctx.live) ?? d.expiryDate);
   return {
     id: `${ws}:${project ? 'project' : 'workspace'}-binding:${name}:create`,
     kind: project ? 'project-binding' : 'workspace-binding',
@@ -101,22 +109,28 @@ interface ListDiff {
 }
 
 /** Diff of one binding list (a workspace's or a project's). */
-function diffList(
-  wsName: string,
-  project: string | undefined,
-  desired: Desired[],
-  live: LiveBinding[],
-  ctx: BindingContext,
-  authoritative: boolean,
-  mustReplace: (b: LiveBinding) => boolean = () => false,
-): ListDiff {
+function diffList(wsName: string, project: string | undefined, desired: Desired[], live: LiveBinding[], ctx: BindingContext, authoritative: boolean): ListDiff {
   const removals: RemovalStep[] = [];
   const grants: GrantStep[] = [];
   const notes: Finding[] = [];
   const matched = new Set<LiveBinding>();
   const recert = ctx.live.platform.recertification ?? {};
+  const isProject = project !== undefined;
+  // Where the platform assigns an expiry itself (recertification), a missing desired expiry is not a
+  // change. meshStack's API does not show its recertification settings: unless the platform tells
+  // (a sandbox extension), any live expiry may be one it assigned.
+  const recertKnown = ctx.live.platform.recertification !== undefined;
+  const fits = (d: Desired, l: LiveBinding) => {
+    if (d.expiryDate === undefined && (!recertKnown || recert[d.roleRef.name] !== undefined)) return true;
+    const want = expiryKey(d.expiryDate, isProject, ctx.live);
+    const have = expiryKey(l.expiryDate, isProject, ctx.live);
+    return want === have || (isProject && want === undefined && have === undefined);
+  };
+  const declared = (l: LiveBinding) => desired.some((d) => d.roleRef.name === l.role && sameSubject(l, d.subject, ctx.live.usersByEmail));
   for (const d of desired) {
-    const existing = live.find((l) => !matched.has(l) && l.role === d.roleRef.name && sameSubject(l, d.subject, ctx.live.usersByEmail));
+    const candidates = live.filter((l) => !matched.has(l) && l.role === d.roleRef.name && sameSubject(l, d.subject, ctx.live.usersByEmail));
+    // After a renewal the old and the new binding are both live for a while: take the one that fits.
+    const existing = candidates.find((l) => fits(d, l)) ?? candidates[0];
     if (existing) matched.add(existing);
     if (d.expiryDate && isExpired(d.expiryDate, ctx.now)) {
       if (existing) removals.push(removal(wsName, existing, 'expired'));
@@ -125,22 +139,15 @@ function diffList(
     }
     if (!existing) {
       grants.push(grant(wsName, { ...d, project }, 'missing', ctx));
-      continue;
-    }
-    // Where the platform assigns an expiry itself (recertification), a missing desired expiry is not a
-    // change. meshStack's API does not show its recertification settings: unless the platform tells
-    // (a sandbox extension), any live expiry may be one it assigned.
-    const recertKnown = ctx.live.platform.recertification !== undefined;
-    const platformAssigned = d.expiryDate === undefined && (!recertKnown || recert[d.roleRef.name] !== undefined);
-    const want = expiryKey(d.expiryDate, project !== undefined, ctx.live);
-    const have = expiryKey(existing.expiryDate, project !== undefined, ctx.live);
-    if (mustReplace(existing) || (!platformAssigned && want !== have && !(project !== undefined && want === undefined && have === undefined))) {
+    } else if (!fits(d, existing)) {
       removals.push(removal(wsName, existing, 'replaced'));
       grants.push(grant(wsName, { ...d, project }, 'replaced', ctx));
     }
   }
   for (const l of live.filter((x) => !matched.has(x))) {
     if (l.expiryDate && isExpired(l.expiryDate, ctx.now)) removals.push(removal(wsName, l, 'expired'));
+    // A second binding of a declared role (what a renewal leaves behind) goes, additive or not.
+    else if (declared(l)) removals.push(removal(wsName, l, 'replaced'));
     else if (authoritative) removals.push(removal(wsName, l, 'drift'));
     else notes.push(finding('additive-kept', { subject: subjectOf(l), role: l.role, ...(project ? { project } : {}), ...(l.expiryDate ? { expiry: l.expiryDate } : {}) }, wsName));
   }
@@ -148,10 +155,10 @@ function diffList(
 }
 
 export interface BindingPlan {
-  /** Ordered: project removals, workspace removals and Owner changes interleaved, workspace grants, project grants. */
+  /** Ordered: workspace grants, Owner changes, project grants, project removals, workspace removals. */
   readonly steps: Array<GrantStep | RemovalStep>;
   readonly notes: Finding[];
-  /** Owners after each Owner step (for the owner-limit invariant), starting with the live count. */
+  /** Distinct Owners after each Owner step (for the owner-limit invariant), starting with the live count. */
   readonly ownerCounts: number[];
 }
 
@@ -159,33 +166,39 @@ export function planBindings(ctx: BindingContext, skipProjects: ReadonlySet<stri
   const wsName = ctx.desired.metadata.name;
   const authoritative = ctx.desired.spec.bindingManagement === 'authoritative';
   const ws = diffList(wsName, undefined, ctx.desired.bindings, ctx.ws?.bindings ?? [], ctx, authoritative);
+  const notes = [...ws.notes];
+  // Under 4-eyes a new binding may wait: the subject keeps what it has until the new one is live.
+  const waiting = new Set(ws.grants.filter((g) => g.approval !== 'auto').map(whoGrant));
+  const kept = ws.removals.filter((r) => r.reason !== 'expired' && waiting.has(whoLive(r.binding)));
+  for (const r of kept) notes.push(finding('kept-until-approved', { subject: { kind: r.binding.subjectKind, name: r.binding.subject }, role: r.binding.role, ...(r.binding.expiryDate ? { expiry: r.binding.expiryDate } : {}) }, wsName));
+  const wsRemovals = ws.removals.filter((r) => !kept.includes(r));
+  // Who is a workspace member once the plan has run: live bindings not removed, and grants that take effect now.
+  const removedNames = new Set(wsRemovals.map((r) => r.binding.name));
+  const members = new Set([...(ctx.ws?.bindings ?? []).filter((b) => !removedNames.has(b.name)).map(whoLive), ...ws.grants.filter((g) => g.approval === 'auto').map(whoGrant)]);
   const projectRemovals: RemovalStep[] = [];
   const projectGrants: GrantStep[] = [];
-  const notes = [...ws.notes];
-  const who = (b: { subjectKind: string; subject: string }) => `${b.subjectKind}:${b.subject}`;
-  const heldBack = new Set(ws.grants.filter((g) => g.approval !== 'auto').map((g) => `${g.grant.subject.kind}:${g.grant.subject.name}`));
-  // A subject whose every workspace binding is removed (even to be re-granted) loses its project
-  // roles on the platform at that moment: its project bindings are replaced, so they come back.
-  const removedNames = new Set(ws.removals.map((r) => r.binding.name));
-  const liveWsBindings = ctx.ws?.bindings ?? [];
-  const leaving = new Set(liveWsBindings.filter((b) => liveWsBindings.filter((x) => who(x) === who(b)).every((x) => removedNames.has(x.name))).map(who));
-  const members = new Set(liveWsBindings.map(who).filter((s) => !leaving.has(s)));
   for (const p of ctx.desired.projects) {
     if (skipProjects.has(p.metadata.name)) continue;
-    const liveProject = ctx.ws?.projects[p.metadata.name]?.bindings ?? [];
-    const diff = diffList(wsName, p.metadata.name, p.bindings, liveProject, ctx, authoritative, (b) => leaving.has(who(b)));
+    const diff = diffList(wsName, p.metadata.name, p.bindings, ctx.ws?.projects[p.metadata.name]?.bindings ?? [], ctx, authoritative);
     projectRemovals.push(...diff.removals);
     notes.push(...diff.notes);
     for (const g of diff.grants) {
-      const subject = `${g.grant.subject.kind}:${g.grant.subject.name}`;
       // meshStack needs the workspace role first: a project grant waits while that one waits for approval.
-      if (heldBack.has(subject) && !members.has(subject)) notes.push(finding('project-grant-waits', { subject: g.grant.subject, role: g.grant.role, project: p.metadata.name, workspace: wsName }, wsName));
+      if (waiting.has(whoGrant(g)) && !members.has(whoGrant(g))) notes.push(finding('project-grant-waits', { subject: g.grant.subject, role: g.grant.role, project: p.metadata.name, workspace: wsName }, wsName));
       else projectGrants.push(g);
     }
   }
-  const ordered = orderOwnerSteps(ws.removals, ws.grants, ctx);
+  const isOwner = (role: string) => role === WORKSPACE_OWNER;
+  const ordered = orderOwnerSteps(wsRemovals.filter((r) => isOwner(r.binding.role)), ws.grants.filter((g) => isOwner(g.grant.role)), ctx);
+  notes.push(...ordered.notes);
   return {
-    steps: [...projectRemovals, ...ws.removals.filter((s) => s.binding.role !== WORKSPACE_OWNER), ...ordered.steps, ...ws.grants.filter((s) => s.grant.role !== WORKSPACE_OWNER), ...projectGrants],
+    steps: [
+      ...ws.grants.filter((g) => !isOwner(g.grant.role)),
+      ...ordered.steps,
+      ...projectGrants,
+      ...projectRemovals,
+      ...wsRemovals.filter((r) => !isOwner(r.binding.role)),
+    ],
     notes,
     ownerCounts: ordered.counts,
   };
@@ -193,30 +206,46 @@ export function planBindings(ctx: BindingContext, skipProjects: ReadonlySet<stri
 
 /**
  * Owner removals and grants interleaved so the workspace never has more than two Owners nor none on
- * the way: add first while there is room, remove first when full. An expired Owner goes first; a
- * changed expiry removes and re-grants the same Owner together.
+ * the way: add first while there is room, remove first when full. An Owner's renewal (the same user,
+ * a new expiry) grants first: the number of Owners does not change, and the user never loses the
+ * role, unless two Owners already exist, where the old binding goes first (on a platform that counts
+ * bindings, not users, the new one would not fit), and the plan says so.
  */
-function orderOwnerSteps(removals: RemovalStep[], grants: GrantStep[], ctx: BindingContext): { steps: Array<GrantStep | RemovalStep>; counts: number[] } {
-  const ownerRemovals = removals.filter((s) => s.binding.role === WORKSPACE_OWNER);
-  const ownerGrants = grants.filter((s) => s.grant.role === WORKSPACE_OWNER);
-  let owners = (ctx.ws?.bindings ?? []).filter((b) => b.role === WORKSPACE_OWNER && !(b.expiryDate && isExpired(b.expiryDate, ctx.now))).length;
-  const counts = [owners];
-  const steps: Array<GrantStep | RemovalStep> = [...ownerRemovals.filter((s) => s.reason === 'expired')];
-  for (const g of ownerGrants.filter((s) => s.reason === 'replaced')) {
-    const r = ownerRemovals.find((x) => x.reason === 'replaced' && x.binding.subject === g.grant.subject.name);
-    if (r) steps.push(r, g);
-  }
-  const removalsLeft = ownerRemovals.filter((s) => s.reason !== 'expired' && !steps.includes(s));
-  const grantsLeft = ownerGrants.filter((s) => !steps.includes(s));
-  while (removalsLeft.length || grantsLeft.length) {
-    if (grantsLeft.length && (owners < MAX_WORKSPACE_OWNERS || removalsLeft.length === 0)) {
-      steps.push(grantsLeft.shift()!);
-      owners++;
+function orderOwnerSteps(removals: RemovalStep[], grants: GrantStep[], ctx: BindingContext): { steps: Array<GrantStep | RemovalStep>; counts: number[]; notes: Finding[] } {
+  const live = (ctx.ws?.bindings ?? []).filter((b) => b.role === WORKSPACE_OWNER && !(b.expiryDate && isExpired(b.expiryDate, ctx.now)));
+  const holders = new Map<string, Set<string>>();
+  for (const b of live) holders.set(b.subject, new Set([...(holders.get(b.subject) ?? []), b.name]));
+  const count = () => [...holders.values()].filter((s) => s.size > 0).length;
+  const counts = [count()];
+  const steps: Array<GrantStep | RemovalStep> = [];
+  const notes: Finding[] = [];
+  const run = (s: GrantStep | RemovalStep) => {
+    steps.push(s);
+    if (s.action === 'create') holders.set(s.grant.subject.name, new Set([...(holders.get(s.grant.subject.name) ?? []), s.grant.name]));
+    else holders.get(s.binding.subject)?.delete(s.binding.name);
+    counts.push(count());
+  };
+  // Expired Owners are gone for the limit's sake already: remove them first.
+  removals.filter((r) => r.reason === 'expired').forEach(run);
+  const removalsLeft = removals.filter((r) => r.reason !== 'expired');
+  const grantsLeft = [...grants];
+  // Renewals: the same user's new Owner binding, then the old one.
+  for (const g of grants.filter((x) => holders.has(x.grant.subject.name) && (holders.get(x.grant.subject.name)?.size ?? 0) > 0)) {
+    const old = removalsLeft.filter((r) => r.binding.subject === g.grant.subject.name);
+    if (count() >= MAX_WORKSPACE_OWNERS && g.approval === 'auto') {
+      notes.push(finding('owner-renewal-order', { workspace: ctx.desired.metadata.name, owner: g.grant.subject.name }, ctx.desired.metadata.name));
+      old.forEach(run);
+      run(g);
     } else {
-      steps.push(removalsLeft.shift()!);
-      owners--;
+      run(g);
+      old.forEach(run);
     }
-    counts.push(owners);
+    grantsLeft.splice(grantsLeft.indexOf(g), 1);
+    for (const r of old) removalsLeft.splice(removalsLeft.indexOf(r), 1);
   }
-  return { steps, counts };
+  while (removalsLeft.length || grantsLeft.length) {
+    if (grantsLeft.length && (count() < MAX_WORKSPACE_OWNERS || removalsLeft.length === 0)) run(grantsLeft.shift()!);
+    else run(removalsLeft.shift()!);
+  }
+  return { steps, counts, notes };
 }

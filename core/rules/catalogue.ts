@@ -107,6 +107,8 @@ export const RULES = {
   'deletion-waits': rule<{ workspace: string; projects: string[] }>('note', (p) => `the workspace is deleted by a later run, once the deletion of project(s) ${list(p.projects)} has finished (meshStack deletes projects asynchronously).`),
   'already-deleted': rule<{ workspace: string }>('note', () => 'declared for deletion and already gone.'),
   'project-expiry-enforced': rule<{ workspace: string }>('note', () => 'the platform keeps no expiry on project bindings: meshform removes them after their expiry (run reconcile).'),
+  'kept-until-approved': rule<{ subject: SubjectRef; role: string; expiry?: string }>('note', (p) => `${describeSubject(p.subject)} keeps "${p.role}"${p.expiry ? ` until ${p.expiry}` : ''} until the new binding that replaces it is approved (4-eyes): a later run removes it then, so nobody loses access meanwhile.`),
+  'owner-renewal-order': rule<{ workspace: string; owner: string }>('note', (p) => `"${p.workspace}" has two Owners: ${p.owner}'s old Owner binding is removed before the renewed one is granted (a platform that counts bindings would refuse a third), so for a moment only the other Owner holds the role.`),
   'project-grant-waits': rule<Sub & { workspace: string }>('note', (p) => `${describeSubject(p.subject)} as "${p.role}"${on(p.project)}: waits until the workspace role of ${p.subject.name} is approved.`),
 } as const;
 

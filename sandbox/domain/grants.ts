@@ -31,8 +31,9 @@ export interface GrantOutcome {
   readonly requestId?: string;
 }
 
+/** Distinct users holding Owner: a renewal's second binding of the same Owner is no second Owner. */
 async function ownerCount(tx: Tx, workspace: string): Promise<number> {
-  const [{ n }] = await tx.query<{ n: number }>(`select count(*)::int as n from workspace_bindings where workspace = $1 and role = $2`, [workspace, OWNER]);
+  const [{ n }] = await tx.query<{ n: number }>(`select count(distinct subject)::int as n from workspace_bindings where workspace = $1 and role = $2`, [workspace, OWNER]);
   return n;
 }
 
@@ -46,9 +47,10 @@ export async function checkGrant(tx: Tx, a: Access, g: Grant, settings: Platform
   const table = bindingTable(g);
   const [taken] = await tx.query(`select 1 from ${table} where name = $1 union select 1 from role_requests where binding_name = $1 and status = 'PENDING'`, [g.bindingName]);
   if (taken) throw conflict(`a binding named '${g.bindingName}' already exists`);
+  // A renewal (the same role with another expiry) is a binding of its own; the same binding twice is not.
   const [same] = await tx.query(
-    `select 1 from ${table} where workspace = $1 and subject_kind = $2 and subject = $3 and role = $4${g.project === undefined ? '' : ' and project = $5'}`,
-    g.project === undefined ? [g.workspace, g.subjectKind, g.subject, g.role] : [g.workspace, g.subjectKind, g.subject, g.role, g.project],
+    `select 1 from ${table} where workspace = $1 and subject_kind = $2 and subject = $3 and role = $4 and coalesce(expiry_date::text, '') = $5${g.project === undefined ? '' : ' and project = $6'}`,
+    g.project === undefined ? [g.workspace, g.subjectKind, g.subject, g.role, g.expiryDate ?? ''] : [g.workspace, g.subjectKind, g.subject, g.role, g.expiryDate ?? '', g.project],
   );
   if (same) throw conflict(`${g.subjectKind} '${g.subject}' already has role '${g.role}' on '${g.project ?? g.workspace}'`);
 
@@ -60,7 +62,8 @@ export async function checkGrant(tx: Tx, a: Access, g: Grant, settings: Platform
       if (!p.isPartner && !a.roles.has(OWNER) && !(owners === 0 && a.roles.has(MANAGER))) {
         throw forbidden(`only a Workspace Owner may assign the Workspace Owner role in '${g.workspace}' (a Manager only while it has no Owner)`);
       }
-      if (owners >= MAX_OWNERS) throw conflict(`meshWorkspace '${g.workspace}' already has ${owners} Workspace Owners; at most ${MAX_OWNERS} are allowed`);
+      const already = (await tx.query(`select 1 from workspace_bindings where workspace = $1 and role = $2 and subject = $3`, [g.workspace, OWNER, g.subject])).length > 0;
+      if (owners >= MAX_OWNERS && !already) throw conflict(`meshWorkspace '${g.workspace}' already has ${owners} Workspace Owners; at most ${MAX_OWNERS} are allowed`);
     }
     if (g.role === MANAGER && settings.restrictCustomerAdminRoleAssignment && !p.isPartner) {
       throw forbidden('Workspace Manager role assignment is restricted to partners on this platform');

@@ -31,6 +31,7 @@ export const CAPABILITIES = [
   'faults',
   'project-binding-expiry',
   'invitations',
+  'groups-sync',
 ] as const;
 
 const ok = (body: unknown): RouteResult => ({ status: 200, body });
@@ -110,6 +111,19 @@ export function registerExtensionRoutes(app: FastifyInstance, state: SandboxStat
       return ok(requestJson(row, ctx.base));
     });
   }
+
+  // Workspace user groups come from the identity provider's sync (SCIM, LDAP) on meshStack; their API is read-only.
+  route('PUT', '/workspaces/:name/groups/:group', async (ctx) => {
+    requirePartner(ctx.p, 'sync workspace user groups');
+    const body = (ctx.body ?? {}) as { members?: unknown; displayName?: unknown };
+    if (!Array.isArray(body.members) || body.members.some((m) => typeof m !== 'string')) throw badRequest('members must be a list of usernames');
+    await ctx.tx.query(
+      `insert into user_groups (workspace, name, display_name, members) values ($1, $2, $3, $4)
+       on conflict (workspace, name) do update set members = excluded.members, display_name = excluded.display_name`,
+      [ctx.params.name, ctx.params.group, typeof body.displayName === 'string' ? body.displayName : ctx.params.group, JSON.stringify(body.members)],
+    );
+    return ok({ workspace: ctx.params.name, name: ctx.params.group, members: body.members });
+  });
 
   route('POST', '/users/:username/first-login', async (ctx) => {
     if (!ctx.p.isPartner && ctx.p.username !== ctx.params.username) throw forbidden('only the user or a partner may record a first login');

@@ -68,10 +68,10 @@ describe.each(PLATFORMS)('controller cycle against the %s', (_name, make) => {
     expect(steps(await planFor(state))).toEqual([]);
   });
 
-  test('a changed role is a removal and a grant, and converges', async () => {
+  test('a changed role is a grant, then the removal of the old one (make before break), and converges', async () => {
     await converge(desired([workspace('cy-role', [binding(OWNER, user('alice')), binding(MANAGER, user('bob'))])]));
     const changed = desired([workspace('cy-role', [binding(OWNER, user('alice')), binding(MEMBER, user('bob'))])]);
-    expect(steps(await planFor(changed))).toEqual(['delete remove user bob: Workspace Manager (not in code)', 'create grant user bob: Workspace Member']);
+    expect(steps(await planFor(changed))).toEqual(['create grant user bob: Workspace Member', 'delete remove user bob: Workspace Manager (not in code)']);
     await converge(changed);
     expect(steps(await planFor(changed))).toEqual([]);
   });
@@ -91,12 +91,12 @@ describe.each(PLATFORMS)('controller cycle against the %s', (_name, make) => {
     await converge(swapped);
   });
 
-  test('a changed expiry replaces the binding', async () => {
+  test('a changed expiry grants the renewed binding, then removes the old one', async () => {
     const now = await platform.now();
     const day = (n: number) => new Date(now.getTime() + n * 86_400_000).toISOString().slice(0, 10);
     await converge(desired([workspace('cy-expiry', [binding(OWNER, user('alice')), binding(MEMBER, user('carol'), { expiryDate: day(30) })])]));
     const extended = desired([workspace('cy-expiry', [binding(OWNER, user('alice')), binding(MEMBER, user('carol'), { expiryDate: day(60) })])]);
-    expect(steps(await planFor(extended))).toEqual([`delete remove user carol: Workspace Member until ${day(30)} (to replace it)`, `create grant user carol: Workspace Member until ${day(60)}`]);
+    expect(steps(await planFor(extended))).toEqual([`create grant user carol: Workspace Member until ${day(60)}`, `delete remove user carol: Workspace Member until ${day(30)} (to replace it)`]);
     await converge(extended);
     expect(steps(await planFor(extended))).toEqual([]);
   });
@@ -192,13 +192,13 @@ describe.each(PLATFORMS)('controller cycle against the %s', (_name, make) => {
 
   test('a failure half-way reports what was done and skipped, other workspaces proceed, and a re-run converges', async () => {
     const state = desired([
-      workspace('cy-fail-a', [binding(OWNER, user('alice')), binding(MEMBER, user('carol'))]),
+      workspace('cy-fail-a', [binding(OWNER, user('alice')), binding(MEMBER, user('carol')), binding(MEMBER, user('dave'))]),
       workspace('cy-fail-b', [binding(OWNER, user('dave'))]),
     ]);
     const plan = await planFor(state);
     const real = platform.client(PARTNER);
     let calls = 0;
-    // The second binding write to workspace a fails, as a platform error would.
+    // The first binding write to workspace a fails, as a platform error would: the later ones must be skipped.
     const flaky: ApiClient = {
       ...real,
       stats: real.stats,
@@ -206,16 +206,25 @@ describe.each(PLATFORMS)('controller cycle against the %s', (_name, make) => {
       bindings: {
         ...real.bindings,
         create: async (b) => {
-          if (b.workspace === 'cy-fail-a' && ++calls === 2) throw new ApiError('POST', '/bindings', 400, 'injected', false);
+          if (b.workspace === 'cy-fail-a' && ++calls === 1) throw new ApiError('POST', '/bindings', 400, 'injected', false);
           return real.bindings.create(b);
         },
       },
     };
     const report = await apply(flaky, plan);
-    expect(report.results.map((r) => `${'workspace' in r.step ? r.step.workspace : ''}:${r.status}`)).toEqual(['cy-fail-a:applied', 'cy-fail-a:applied', 'cy-fail-a:failed', 'cy-fail-b:applied', 'cy-fail-b:applied']);
-    expect(report.results[2].error?.message).toMatch(/^create failed: POST \/bindings failed: 400 injected/);
+    expect(report.results.map((r) => `${'workspace' in r.step ? r.step.workspace : ''}:${r.status}`)).toEqual([
+      'cy-fail-a:applied',
+      'cy-fail-a:failed',
+      'cy-fail-a:skipped',
+      'cy-fail-a:skipped',
+      'cy-fail-b:applied',
+      'cy-fail-b:applied',
+    ]);
+    expect(report.results[1].error?.message).toMatch(/^create failed: POST \/bindings failed: 400 injected/);
+    expect(report.results.slice(2, 4).map((r) => r.after)).toEqual([report.results[1].step.id, report.results[1].step.id]);
+    // Nothing skipped was written: the next plan has exactly the three grants.
     const rest = await planFor(state);
-    expect(steps(rest)).toEqual(['create grant user carol: Workspace Member']);
+    expect(steps(rest)).toEqual(['create grant user carol: Workspace Member', 'create grant user dave: Workspace Member', 'create grant user alice: Workspace Owner']);
     await converge(state);
     expect(steps(await planFor(state))).toEqual([]);
   });

@@ -1,33 +1,22 @@
-import type { ApplyReport } from "../../../controller/apply/apply";
-import type { LiveState } from "../../../controller/observe/live-state";
-import { plan } from "../../../controller/plan/plan";
-import { renderPlanMarkdown } from "../../../controller/render/markdown";
-import {
-  renderApplyText,
-  renderPlanText,
-} from "../../../controller/render/text";
-import {
-  MANAGER,
-  MEMBER,
-  OWNER,
-  binding,
-  desired,
-  project,
-  user,
-  workspace,
-} from "../../helpers/desired";
+import type { ApplyReport } from '../../../controller/apply/apply';
+import type { LiveState } from '../../../controller/observe/live-state';
+import { plan } from '../../../controller/plan/plan';
+import { stepSummary } from '../../../controller/render/describe';
+import { renderPlanMarkdown } from '../../../controller/render/markdown';
+import { renderApplyText, renderPlanText } from '../../../controller/render/text';
+import { MANAGER, MEMBER, OWNER, binding, desired, project, user, workspace } from '../../helpers/desired';
 
-const NOW = new Date("2026-11-25T12:00:00Z");
+const NOW = new Date('2026-11-25T12:00:00Z');
 const live: LiveState = {
   observedAt: NOW.toISOString(),
   platform: {
-    version: "2026.34.0",
+    version: '2026.34.0',
     fourEyes: { enabled: true, minApprovalCount: 2 },
     recertification: {},
-    capabilities: ["workspace-quota", "workspace-status", "whoami"],
+    capabilities: ['workspace-quota', 'workspace-status', 'whoami'],
   },
   caller: {
-    username: "bob",
+    username: 'bob',
     partner: false,
     workspaces: { payments: [MANAGER] },
   },
@@ -35,13 +24,13 @@ const live: LiveState = {
   usersByEmail: {},
   workspaces: {
     payments: {
-      name: "payments",
-      displayName: "Payments",
+      name: 'payments',
+      displayName: 'Payments',
       tags: {},
       status: {
-        name: "payments",
-        status: "active",
-        approval: "approved",
+        name: 'payments',
+        status: 'active',
+        approval: 'approved',
         projectQuota: 5,
         projectCount: 1,
       },
@@ -49,40 +38,40 @@ const live: LiveState = {
       deletingProjects: [],
       bindings: [
         {
-          name: "b1",
-          workspace: "payments",
-          subjectKind: "User",
-          subject: "alice",
+          name: 'b1',
+          workspace: 'payments',
+          subjectKind: 'User',
+          subject: 'alice',
           role: OWNER,
         },
         {
-          name: "b2",
-          workspace: "payments",
-          subjectKind: "User",
-          subject: "bob",
+          name: 'b2',
+          workspace: 'payments',
+          subjectKind: 'User',
+          subject: 'bob',
           role: MANAGER,
         },
         {
-          name: "b3",
-          workspace: "payments",
-          subjectKind: "User",
-          subject: "mallory",
+          name: 'b3',
+          workspace: 'payments',
+          subjectKind: 'User',
+          subject: 'mallory',
           role: MEMBER,
         },
         {
-          name: "b4",
-          workspace: "payments",
-          subjectKind: "User",
-          subject: "erin",
+          name: 'b4',
+          workspace: 'payments',
+          subjectKind: 'User',
+          subject: 'erin',
           role: MEMBER,
-          expiryDate: "2026-11-20",
+          expiryDate: '2026-11-20',
         },
       ],
       projects: {
         prod: {
-          workspace: "payments",
-          name: "prod",
-          displayName: "prod",
+          workspace: 'payments',
+          name: 'prod',
+          displayName: 'prod',
           tags: {},
           bindings: [],
         },
@@ -92,25 +81,18 @@ const live: LiveState = {
 };
 const state = desired([
   workspace(
-    "payments",
-    [
-      binding(OWNER, user("alice")),
-      binding(MANAGER, user("bob")),
-      binding(MEMBER, user("carol"), { reason: "new hire" }),
-      binding(MEMBER, user("erin"), { expiryDate: "2026-11-20" }),
-    ],
+    'payments',
+    [binding(OWNER, user('alice')), binding(MANAGER, user('bob')), binding(MEMBER, user('carol'), { reason: 'new hire' }), binding(MEMBER, user('erin'), { expiryDate: '2026-11-20' })],
     {
-      displayName: "Payments Team",
-      projects: [
-        project("payments", "prod", [binding("Project Reader", user("bob"))]),
-      ],
+      displayName: 'Payments Team',
+      projects: [project('payments', 'prod', [binding('Project Reader', user('bob'))])],
     },
   ),
 ]);
-const p = plan(state, live, { endpoint: "https://meshstack.example.com" }, NOW);
+const p = plan(state, live, { endpoint: 'https://meshstack.example.com' }, NOW);
 
-describe("renderers", () => {
-  test("text: Terraform-like lines per workspace and the summary line, no colour without a terminal", () => {
+describe('renderers', () => {
+  test('text: Terraform-like lines per workspace and the summary line, no colour without a terminal', () => {
     const text = renderPlanText(p, { color: false });
     expect(text).not.toMatch(/\u001b\[/);
     expect(text).toMatchInlineSnapshot(`
@@ -119,10 +101,10 @@ describe("renderers", () => {
        # workspace payments
        ~ update workspace payments display name "Payments" → "Payments Team"
            display name: "Payments" → "Payments Team"
-       - remove user erin: Workspace Member until 2026-11-20 (expired)
-       - remove user mallory: Workspace Member (not in code)
        + grant user carol: Workspace Member (new hire)  [needs a second approval: alice, a partner]
        + grant user bob: Project Reader on project prod  [needs a second approval: alice, a partner]
+       - remove user erin: Workspace Member until 2026-11-20 (expired)
+       - remove user mallory: Workspace Member (not in code)
 
      Warning: 4-eyes is on and the platform does not show pending role requests: a grant waiting for approval is planned again until it is approved (approve in meshPanel under Workspace Access > Access Requests).
 
@@ -131,59 +113,57 @@ describe("renderers", () => {
     `);
   });
 
-  test("text: colour when asked for (a terminal), whatever the environment says, and the same words", () => {
+  test('text: colour when asked for (a terminal), whatever the environment says, and the same words', () => {
     const colored = renderPlanText(p, { color: true });
     expect(colored).toMatch(/\u001b\[32m\+ grant user carol/);
-    expect(colored.replace(/\u001b\[[0-9;]*m/g, "")).toBe(
-      renderPlanText(p, { color: false }),
-    );
+    expect(colored.replace(/\u001b\[[0-9;]*m/g, '')).toBe(renderPlanText(p, { color: false }));
   });
 
-  test("markdown: a summary table, warnings for removals, approvals explained, collapsible details", () => {
+  test('markdown: a summary table, warnings for removals, approvals explained, collapsible details', () => {
     expect(renderPlanMarkdown(p)).toMatchSnapshot();
   });
 
-  test("apply report: one line per step and the counts", () => {
-    const [update, expired, drift, carol, bob] = p.workspaces[0].steps;
+  test('apply report: one line per step and the counts', () => {
+    const step = (summary: string) => p.workspaces[0].steps.find((s) => stepSummary(s).startsWith(summary))!;
+    const [update, expired, drift, carol, bob] = ['update workspace', 'remove user erin', 'remove user mallory', 'grant user carol', 'grant user bob'].map(step);
     const report: ApplyReport = {
       results: [
-        { step: update, status: "applied" },
-        { step: expired, status: "applied" },
+        { step: update, status: 'applied' },
+        { step: expired, status: 'applied' },
         {
           step: drift,
-          status: "failed",
+          status: 'failed',
           error: {
-            code: "api-403",
-            message:
-              "delete failed: DELETE /api/meshobjects/meshworkspacebindings/userbindings/b3 failed: 403 denied",
-            class: "terminal",
+            code: 'api-403',
+            message: 'delete failed: DELETE /api/meshobjects/meshworkspacebindings/userbindings/b3 failed: 403 denied',
+            class: 'terminal',
           },
         },
         {
           step: carol,
-          status: "skipped",
+          status: 'skipped',
           after: drift.id,
           error: {
-            code: "skipped",
-            message: "skipped: an earlier step of this workspace failed",
-            class: "skipped",
+            code: 'skipped',
+            message: 'skipped: an earlier step of this workspace failed',
+            class: 'skipped',
           },
         },
-        { step: bob, status: "pending-approval", requestId: "r-1" },
+        { step: bob, status: 'pending-approval', requestId: 'r-1' },
       ],
-      counts: { applied: 2, "pending-approval": 1, failed: 1, skipped: 1 },
+      counts: { applied: 2, 'pending-approval': 1, failed: 1, skipped: 1 },
     };
     expect(renderApplyText(report, { color: false })).toMatchInlineSnapshot(`
-     "  ✓ update workspace payments display name "Payments" → "Payments Team"
-       ✓ remove user erin: Workspace Member until 2026-11-20 (expired)
-       ✗ remove user mallory: Workspace Member (not in code): delete failed: DELETE /api/meshobjects/meshworkspacebindings/userbindings/b3 failed: 403 denied
-       - grant user carol: Workspace Member (new hire): skipped: an earlier step of this workspace failed
-       … grant user bob: Project Reader on project prod (waiting for a second approval, request r-1)
+"  ✓ update workspace payments display name "Payments" → "Payments Team"
+  ✓ remove user erin: Workspace Member until 2026-11-20 (expired)
+  ✗ remove user mallory: Workspace Member (not in code): delete failed: DELETE /api/meshobjects/meshworkspacebindings/userbindings/b3 failed: 403 denied
+  - grant user carol: Workspace Member (new hire): skipped: an earlier step of this workspace failed
+  … grant user bob: Project Reader on project prod (waiting for a second approval, request r-1)
 
-     Apply: 2 applied, 1 waiting for a second approval, 1 failed, 1 skipped.
-     Grants waiting for approval take effect when another Workspace Manager (or a partner) approves them: \`meshform requests list\`.
-     Nothing that failed or was skipped was changed; fix the cause and run again: apply converges.
-     "
-    `);
+Apply: 2 applied, 1 waiting for a second approval, 1 failed, 1 skipped.
+Grants waiting for approval take effect when another Workspace Manager (or a partner) approves them: \`meshform requests list\`.
+Nothing that failed or was skipped was changed; fix the cause and run again: apply converges.
+"
+`);
   });
 });
