@@ -22,7 +22,12 @@ export async function planAgainst(api: ApiClient, desired: DesiredState, options
     .filter((w) => names.includes(w.metadata.name))
     .flatMap((w) => [...w.bindings, ...w.projects.flatMap((p) => p.bindings)])
     .flatMap((b) => (b.subject.invitation ? [b.subject.invitation.email] : []));
-  const live = await observe(api, { workspaces: names, now, invitedEmails });
+  // Group members are read where a user's project role may rest on a workspace role held through a group.
+  const groupsOf = desired.workspaces
+    .filter((w) => names.includes(w.metadata.name) && w.bindings.some((b) => b.subject.kind === 'Group'))
+    .filter((w) => w.projects.some((p) => p.bindings.some((b) => b.subject.kind === 'User' && !w.bindings.some((x) => x.subject.kind === 'User' && x.subject.name === b.subject.name))))
+    .map((w) => w.metadata.name);
+  const live = await observe(api, { workspaces: names, now, invitedEmails, groupsOf });
   return { plan: plan(desired, live, options, now), live };
 }
 

@@ -10,6 +10,7 @@ import type {
   CreateOutcome,
   Identity,
   LiveBinding,
+  LiveGroup,
   LiveProject,
   LiveUser,
   LiveWorkspace,
@@ -98,6 +99,8 @@ export interface ApiClient {
   readonly bindings: BindingApi;
   readonly tagDefinitions: TagDefinitionApi;
   readonly users: { find(filter: UserFilter): Promise<LiveUser[]> };
+  /** A workspace's user groups and their members (read-only in meshStack's API: they come from the identity sync). */
+  readonly groups: { list(workspace: string): Promise<LiveGroup[]> };
   readonly extensions: ExtensionApi;
   info(): Promise<PlatformInfo>;
   /** Requests made so far by HTTP method (for benchmarks and the API-call lower bound). */

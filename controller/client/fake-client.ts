@@ -323,6 +323,11 @@ export class FakeApiClient implements ApiClient {
     find: async (filter: UserFilter) => this.readList(this.platform.users.filter((u) => (!filter.email || u.email === filter.email) && (!filter.username || u.username === filter.username))),
   };
 
+  public readonly groups = {
+    list: async (workspace: string) =>
+      this.readList(this.visible(workspace) ? [...this.platform.groups.entries()].filter(([k]) => k.startsWith(`${workspace}.`)).map(([k, members]) => ({ workspace, name: k.slice(workspace.length + 1), members: [...members] })) : []),
+  };
+
   public async info() {
     return this.read({ version: '2026.34.0', fourEyesEnabled: this.platform.settings.fourEyes.enabled });
   }

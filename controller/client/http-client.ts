@@ -21,6 +21,7 @@ import {
   normalizeBinding,
   normalizeClock,
   normalizeEvents,
+  normalizeGroup,
   normalizeIdentity,
   normalizeProject,
   normalizeRoleRequest,
@@ -445,6 +446,10 @@ export class HttpApiClient implements ApiClient {
       if (filter.username) q.username = filter.username;
       return this.list(`${API}/meshusers`, 'meshUser', 'v2', 'meshUsers', normalizeUser, q);
     },
+  };
+
+  public readonly groups = {
+    list: (workspace: string) => this.list(`${API}/meshworkspaceusergroups`, 'meshWorkspaceUserGroup', 'v1', 'meshWorkspaceUserGroups', normalizeGroup, { workspaceIdentifier: workspace }),
   };
 
   public info(): Promise<PlatformInfo> {

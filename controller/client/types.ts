@@ -99,6 +99,13 @@ export interface Identity {
   readonly workspaces: Record<string, string[]>;
 }
 
+/** A workspace user group: its identifier within the workspace and its members' usernames. */
+export interface LiveGroup {
+  readonly workspace: string;
+  readonly name: string;
+  readonly members: string[];
+}
+
 export interface LiveUser {
   readonly username: string;
   readonly email: string;

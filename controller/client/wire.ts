@@ -5,7 +5,7 @@
  */
 import { parseExpiry } from '../../core/expiry';
 import type { TagDefinition } from '../../schemas/desired-state.generated';
-import type { AttributeChange, BindingRequest, Identity, LiveBinding, LiveProject, LiveUser, LiveWorkspace, PlatformSettings, ProjectState, RoleRequest, SubjectKind, WorkspaceEvent, WorkspaceStatus } from './types';
+import type { AttributeChange, BindingRequest, Identity, LiveBinding, LiveGroup, LiveProject, LiveUser, LiveWorkspace, PlatformSettings, ProjectState, RoleRequest, SubjectKind, WorkspaceEvent, WorkspaceStatus } from './types';
 
 export class ShapeError extends Error {}
 
@@ -88,6 +88,14 @@ export function normalizeBinding(v: unknown): LiveBinding {
 export function normalizeUser(v: unknown): LiveUser {
   const o = obj(v, 'meshUser');
   return { username: str(obj(o.metadata, 'meshUser.metadata').name, 'meshUser.metadata.name'), email: String(obj(o.spec, 'meshUser.spec').email ?? '') };
+}
+
+export function normalizeGroup(v: unknown): LiveGroup {
+  const o = obj(v, 'meshWorkspaceUserGroup');
+  const metadata = obj(o.metadata, 'meshWorkspaceUserGroup.metadata');
+  const members = obj(o.spec ?? {}, 'meshWorkspaceUserGroup.spec').members ?? [];
+  if (!Array.isArray(members) || members.some((m) => typeof m !== 'string')) throw new ShapeError('meshWorkspaceUserGroup.spec.members is not a list of strings');
+  return { workspace: str(metadata.ownedByWorkspace, 'meshWorkspaceUserGroup.metadata.ownedByWorkspace'), name: str(metadata.name, 'meshWorkspaceUserGroup.metadata.name'), members: [...(members as string[])] };
 }
 
 export function normalizeTagDefinition(v: unknown): TagDefinition {

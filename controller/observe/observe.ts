@@ -19,6 +19,8 @@ export interface ObserveOptions {
    * rights) to match an invitation to the user who accepted it. @default none
    */
   readonly invitedEmails?: readonly string[];
+  /** Workspaces whose user groups' members to read (a user may hold a workspace role through a group). @default none */
+  readonly groupsOf?: readonly string[];
   readonly now: Date;
 }
 
@@ -74,6 +76,10 @@ export async function observe(api: ApiClient, options: ObserveOptions): Promise<
   // Sorted by name, so a workspace observed alone and within the whole estate reads the same.
   const byName = (a: LiveBinding, b: LiveBinding) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
   const bindingsByWs = groupBy([...workspaceBindings].sort(byName), (b) => b.workspace);
+  const groupMembers = new Map<string, Record<string, string[]>>();
+  await Promise.all(
+    (options.groupsOf ?? []).filter((w) => selectedNames.has(w)).map((w) => limit(async () => groupMembers.set(w, Object.fromEntries((await api.groups.list(w)).map((g) => [g.name, g.members]))))),
+  );
   const statusByWs = new Map(statuses.map((s) => [s.name, s]));
   const requestsByWs = groupBy(requests, (r) => r.workspace);
   const state: Record<string, LiveWorkspaceState> = {};
@@ -87,6 +93,7 @@ export async function observe(api: ApiClient, options: ObserveOptions): Promise<
       projects: Object.fromEntries((projectsByWs.get(ws.name) ?? []).map((p) => [p.name, { ...p, bindings: projectBindings.get(`${p.workspace}.${p.name}`) ?? [] }])),
       pendingRequests: requestsByWs.get(ws.name) ?? [],
       deletingProjects: (deletingByWs.get(ws.name) ?? []).map((p) => p.name).sort(),
+      ...(groupMembers.has(ws.name) ? { groupMembers: groupMembers.get(ws.name) } : {}),
     };
   }
   return {

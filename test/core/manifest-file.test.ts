@@ -23,7 +23,7 @@ describe('loadDesiredState', () => {
   });
 
   test.each([
-    ['invalid-owner-group', [{ path: '$.workspaces[0].bindings[0].subject.kind', rule: 'schema:const' }]],
+    ['invalid-owner-group', [{ path: '$.workspaces[0].bindings[0]', rule: 'owner-group' }]],
     ['invalid-quota', [{ path: '$.workspaces[0].spec.projectQuota', rule: 'schema:minimum' }]],
     [
       'invalid-unknown-field',

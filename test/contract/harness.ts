@@ -1,0 +1,129 @@
+/**
+ * The platform contract suite's harness: one row runs three ways. The sandbox over HTTP is the
+ * reference (it stands in for meshStack); the in-memory fake must answer as the sandbox does; and
+ * plan() on the same observed state must refuse what the platform refuses, or plan exactly what it
+ * accepts (applying that plan then succeeds).
+ */
+import { apply } from '../../controller/apply/apply';
+import type { ApiClient } from '../../controller/client/api';
+import { FakePlatform } from '../../controller/client/fake-client';
+import { HttpApiClient } from '../../controller/client/http-client';
+import { planAgainst } from '../../controller/run';
+import { checkDesiredState } from '../../core/manifest-file';
+import { isApiError, isInvalidFileError } from '../../core/errors';
+import type { RuleId } from '../../core/rules';
+import type { DesiredState, TagDefinition } from '../../schemas/desired-state.generated';
+import { PARTNER, type SandboxFixture, sandboxFixture } from '../helpers/sandbox';
+
+export interface Settings {
+  readonly fourEyes?: { enabled: boolean; minApprovalCount: number };
+  readonly recertification?: Record<string, number>;
+  readonly workspaceApprovalRequired?: boolean;
+}
+
+/** What a row's set-up and change may do to a platform besides its meshObject API (what meshPanel would). */
+export interface ContractPlatform {
+  readonly name: 'sandbox' | 'fake';
+  client(key: string): ApiClient;
+  settings(s: Settings): Promise<void>;
+  resetSettings(): Promise<void>;
+  setGroup(workspace: string, group: string, members: string[]): Promise<void>;
+  deleteTagDefinition(name: string): Promise<void>;
+  advanceClock(ms: number): Promise<void>;
+  now(): Promise<Date>;
+  close(): Promise<void>;
+}
+
+const DEFAULT_SETTINGS: Settings = { fourEyes: { enabled: false, minApprovalCount: 2 }, recertification: {}, workspaceApprovalRequired: false };
+
+export async function sandboxContractPlatform(): Promise<ContractPlatform & { fixture: SandboxFixture }> {
+  const fixture = await sandboxFixture();
+  const partner = fixture.as(PARTNER);
+  const clients = new Map<string, ApiClient>();
+  return {
+    name: 'sandbox',
+    fixture,
+    client: (key) => {
+      if (!clients.has(key)) clients.set(key, new HttpApiClient({ endpoint: fixture.sandbox.url, credentials: { kind: 'key', key }, retry: { budgetMs: 5_000, baseDelayMs: 10, maxDelayMs: 100 } }));
+      return clients.get(key)!;
+    },
+    settings: async (s) => void (await partner.ext('PUT', '/settings', s)),
+    resetSettings: async () => void (await partner.ext('PUT', '/settings', DEFAULT_SETTINGS)),
+    setGroup: async (ws, group, members) => void (await partner.ext('PUT', `/workspaces/${ws}/groups/${group}`, { members })),
+    deleteTagDefinition: async (name) => void (await partner.mesh('tagDefinition', 'DELETE', `/meshtagdefinitions/${name}`)),
+    advanceClock: async (ms) => void (await partner.ext('POST', '/clock', { advance: `${ms}ms` })),
+    now: async () => new Date((await partner.ext('GET', '/clock')).data.now),
+    close: () => fixture.sandbox.close(),
+  };
+}
+
+export function fakeContractPlatform(): ContractPlatform {
+  const fake = new FakePlatform();
+  const users = new Map([[PARTNER, 'partner.admin']]);
+  return {
+    name: 'fake',
+    client: (key) => fake.client(users.get(key) ?? key),
+    settings: async (s) => void (fake.settings = { ...fake.settings, ...s }),
+    resetSettings: async () => void (fake.settings = { ...fake.settings, ...DEFAULT_SETTINGS } as typeof fake.settings),
+    setGroup: async (ws, group, members) => void fake.groups.set(`${ws}.${group}`, members),
+    deleteTagDefinition: async (name) => void fake.tagDefinitions.delete(name),
+    advanceClock: async (ms) => void (fake.clock = new Date(fake.clock.getTime() + ms)),
+    now: async () => fake.clock,
+    close: async () => undefined,
+  };
+}
+
+/** A set-up step, run as the partner. */
+export type Setup = (p: ContractPlatform, partner: ApiClient, ws: string, now: Date) => Promise<void>;
+
+export interface Row {
+  /** Short and unique: the workspaces of the row are `<id>-a` (the change) and `<id>-b` (the plan). */
+  readonly id: string;
+  /** The catalogue rule the row holds the three to, or 'accepted' for a case the platform allows. */
+  readonly rule: RuleId | 'accepted';
+  readonly title: string;
+  readonly settings?: Settings;
+  readonly tagDefinitions?: TagDefinition[];
+  readonly setup: Setup;
+  /** Who makes the change (an API key of the seeded principals). */
+  readonly actor: string;
+  /** The change as platform calls, made as the actor. */
+  readonly change: (api: ApiClient, ws: string, now: Date) => Promise<unknown>;
+  /** The same change as the code declares it. */
+  readonly desired: (ws: string, now: Date) => DesiredState;
+  /** What the platform answers the change: accepted, a grant waiting for approval, or an HTTP status. */
+  readonly platform: 'accepted' | 'pending' | number;
+  /** What meshform's plan does: applies (or waits), plans nothing, or refuses with a rule. */
+  readonly plan: 'applied' | 'pending' | 'nothing' | RuleId;
+  /** A way a row does not run, with the reason printed. */
+  readonly skip?: { readonly way: 'fake' | 'plan'; readonly reason: string };
+}
+
+export type Outcome = 'accepted' | 'pending' | number;
+
+export async function platformOutcome(run: () => Promise<unknown>): Promise<Outcome> {
+  try {
+    const r = await run();
+    return r && typeof r === 'object' && (r as { status?: unknown }).status === 'pending' ? 'pending' : 'accepted';
+  } catch (e) {
+    if (isApiError(e) && e.status !== undefined) return e.status;
+    throw e;
+  }
+}
+
+/** What the plan does on the observed state: a manifest or plan refusal's rule, nothing, or the result of applying it. */
+export async function planVerdict(api: ApiClient, desired: DesiredState, now: Date): Promise<string> {
+  try {
+    checkDesiredState(desired, 'contract row', now);
+  } catch (e) {
+    if (isInvalidFileError(e)) return e.problems[0].rule;
+    throw e;
+  }
+  const { plan } = await planAgainst(api, desired, { endpoint: 'contract' }, now);
+  if (plan.refusals.length) return plan.refusals[0].rule;
+  if (!plan.workspaces.some((w) => w.steps.length) && !plan.globalSteps.length) return 'nothing';
+  const report = await apply(api, plan);
+  const failed = report.results.find((r) => r.status === 'failed');
+  if (failed) return `failed: ${failed.error?.message}`;
+  return report.counts['pending-approval'] ? 'pending' : 'applied';
+}
