@@ -1,8 +1,8 @@
 #!/usr/bin/env node
-import { runCli } from '../controller/cli';
+import { runMeshform } from './program';
 import { processContext } from '../controller/cli/context';
 
-runCli(process.argv.slice(2), processContext()).then(
+runMeshform(process.argv.slice(2), processContext()).then(
   (code) => {
     process.exitCode = code;
   },

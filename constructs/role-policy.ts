@@ -1,4 +1,5 @@
 import { Construct } from 'constructs';
+import { constructFinding } from '../core/rules';
 import { Manifest, addManifestValidation } from './manifest';
 
 export interface RolePolicyProps {
@@ -24,7 +25,7 @@ export class RolePolicy extends Construct {
       validate: () =>
         Object.entries(this.maxDurationDays)
           .filter(([, days]) => !Number.isInteger(days) || days < 1)
-          .map(([role, days]) => `maximum duration of "${role}" must be a whole number of days >= 1, got ${days} (rule: recertification-days)`),
+          .map(([role, days]) => constructFinding('recertification-days', { role, days })),
     });
     Manifest.of(this)._registerRolePolicy(this);
     addManifestValidation(this);

@@ -1,5 +1,6 @@
 import { Construct, type IConstruct } from 'constructs';
 import { sha256Hex } from '../core/canonical-json';
+import { constructFinding } from '../core/rules';
 import type { Workspace as WorkspaceJson } from '../schemas/desired-state.generated';
 import { Lazy, TerraformStack } from './cdktf';
 import { addManifestValidation, type IWorkspaceRenderer, Manifest } from './manifest';
@@ -175,7 +176,7 @@ export class Workspace extends WorkspaceBase implements ITaggable {
     this.node.addValidation({
       validate: () =>
         this.quotas.length > 1
-          ? [`workspace "${this.workspaceName}" has ${this.quotas.length} project quotas (${this.quotas.map((q) => q.node.path).join(', ')}); keep one (rule: quota-duplicate)`]
+          ? [constructFinding('quota-duplicate', { workspace: this.workspaceName, paths: this.quotas.map((q) => q.node.path) })]
           : [],
     });
     this.addAnchor();
@@ -214,7 +215,7 @@ class ReferencedWorkspace extends WorkspaceBase {
     addManifestValidation(this);
     this.node.addValidation({
       validate: () =>
-        this.quotas.length ? [`the quota of referenced workspace "${workspaceName}" is not managed by this code; declare it with new Workspace() to manage it (rule: quota-referenced)`] : [],
+        this.quotas.length ? [constructFinding('quota-referenced', { workspace: workspaceName })] : [],
     });
     this.addAnchor();
   }

@@ -11,7 +11,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { HttpApiClient } from '../controller/client/http-client';
-import { runCli } from '../controller/cli';
+import { runMeshform } from '../bin/program';
 import type { CliContext } from '../controller/cli/context';
 import { packageRoot } from '../core/package-info';
 import { type RunningSandbox, startSandbox } from '../sandbox/server';
@@ -63,7 +63,7 @@ async function main(): Promise<void> {
         stderr: (t) => (quiet ? undefined : process.stdout.write(indent(t))),
         isTTY: color,
       };
-      const got = await runCli(args, ctx);
+      const got = await runMeshform(args, ctx);
       steps.push({ title, expect, got });
       say(`    → exit code ${got}${got === expect ? '' : ` (expected ${expect})`}`);
       if (got !== expect) throw new Error(`${title}: meshform exited with ${got}, expected ${expect}`);

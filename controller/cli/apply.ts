@@ -2,13 +2,13 @@ import * as path from 'path';
 import * as readline from 'readline';
 import type { Command } from 'commander';
 import { UsageError } from '../../core/errors';
-import type { ApplyReport, StepResult } from '../apply/apply';
+import type { ApplyOptions, ApplyReport, StepResult } from '../apply/apply';
 import { apply } from '../apply/apply';
 import { loadPlan } from '../plan/plan-file';
 import { renderApplyText, renderPlanText, resultLine } from '../render/text';
 import { applySavedPlan, hasChanges, planAgainst } from '../run';
 import { type CliContext, ExitCode } from './context';
-import { type CommonFlags, addCommonOptions, connectFrom, endpointOf, loadManifest, oneOf, planOptions } from './options';
+import { type CommonFlags, addCommonOptions, connectFrom, endpointOf, oneOf, openSession } from './options';
 
 interface ApplyFlags extends CommonFlags {
   autoApprove?: boolean;
@@ -16,7 +16,7 @@ interface ApplyFlags extends CommonFlags {
   concurrency: string;
 }
 
-/** 1 when a step failed, 4 when grants wait for a second approval, else 0. */
+/** 1 when a step failed or was not run, 4 when grants wait for a second approval, else 0. */
 export function applyExitCode(report: ApplyReport): number {
   if (report.counts.failed || report.counts.skipped) return ExitCode.ERROR;
   return report.counts['pending-approval'] ? ExitCode.PENDING_APPROVAL : ExitCode.OK;
@@ -34,6 +34,22 @@ export function progress(ctx: CliContext): ((r: StepResult) => void) | undefined
   return ctx.isTTY ? (r) => ctx.stderr(`  ${resultLine(r)}\n`) : undefined;
 }
 
+/**
+ * Ctrl-C (or SIGTERM) during an apply: the steps under way finish, no new one starts, and the report
+ * says what was done and what was not, in CI too. A second Ctrl-C is the shell's.
+ */
+export function interruptible(ctx: CliContext): { stopped: () => boolean; release: () => void } {
+  let stopped = false;
+  const onSignal = () => {
+    if (stopped) return;
+    stopped = true;
+    ctx.stderr('\nInterrupted: finishing the steps under way; no new step starts. The report follows.\n');
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  return { stopped: () => stopped, release: () => (process.off('SIGINT', onSignal), process.off('SIGTERM', onSignal)) };
+}
+
 export function registerApply(program: Command, ctx: CliContext, setExit: (code: number) => void): void {
   addCommonOptions(program.command('apply [plan]').description('apply a saved plan (refused when the platform changed since), or plan and apply'))
     .option('--auto-approve', 'apply without asking (required without a terminal)')
@@ -43,37 +59,39 @@ export function registerApply(program: Command, ctx: CliContext, setExit: (code:
       const format = oneOf(flags.format, ['text', 'json'] as const, '--format');
       const concurrency = Number(flags.concurrency);
       if (!Number.isInteger(concurrency) || concurrency < 1) throw new UsageError(`--concurrency must be a whole number >= 1, got "${flags.concurrency}"`);
-      const now = new Date();
-      const options = { concurrency, onStep: format === 'text' ? progress(ctx) : undefined };
-      let report: ApplyReport;
-      if (planFile) {
-        const saved = loadPlan(path.resolve(ctx.cwd, planFile));
-        const api = await connectFrom(ctx, flags);
-        report = await applySavedPlan(api, saved, endpointOf(ctx, flags), options);
-      } else {
-        const { state } = loadManifest(ctx, flags, now);
-        const opts = planOptions(ctx, flags);
-        const api = await connectFrom(ctx, flags);
-        const { plan } = await planAgainst(api, state, opts);
-        if (format === 'text') ctx.stdout(renderPlanText(plan, { color: ctx.isTTY }));
-        if (plan.refusals.length) {
-          if (format === 'json') ctx.stdout(`${JSON.stringify({ plan, applied: false }, null, 2)}\n`);
-          return setExit(ExitCode.REFUSED);
-        }
-        if (!hasChanges(plan)) {
-          if (format === 'json') ctx.stdout(`${JSON.stringify({ results: [], counts: { applied: 0, 'pending-approval': 0, failed: 0, skipped: 0 } }, null, 2)}\n`);
-          return setExit(plan.summary.alreadyPending ? ExitCode.PENDING_APPROVAL : ExitCode.OK);
-        }
-        if (!flags.autoApprove) {
-          if (!ctx.isTTY) throw new UsageError('apply needs --auto-approve without a terminal, or a saved plan: `meshform apply plan.json`', 'needs-approval-flag');
-          if (!(await confirm(ctx))) {
-            ctx.stdout('Apply cancelled.\n');
-            return setExit(ExitCode.OK);
+      const signals = interruptible(ctx);
+      const options: ApplyOptions = { concurrency, onStep: format === 'text' ? progress(ctx) : undefined, stopped: signals.stopped };
+      try {
+        let report: ApplyReport;
+        if (planFile) {
+          const saved = loadPlan(path.resolve(ctx.cwd, planFile));
+          const api = await connectFrom(ctx, flags);
+          report = await applySavedPlan(api, saved, endpointOf(ctx, flags), options);
+        } else {
+          const session = await openSession(ctx, flags);
+          const { plan } = await planAgainst(session.api, session.manifest.state, session.options, session.now);
+          if (format === 'text') ctx.stdout(renderPlanText(plan, { color: ctx.isTTY }));
+          if (plan.refusals.length) {
+            if (format === 'json') ctx.stdout(`${JSON.stringify({ plan, applied: false }, null, 2)}\n`);
+            return setExit(ExitCode.REFUSED);
           }
+          if (!hasChanges(plan)) {
+            if (format === 'json') ctx.stdout(`${JSON.stringify({ results: [], counts: { applied: 0, 'pending-approval': 0, failed: 0, skipped: 0 } }, null, 2)}\n`);
+            return setExit(plan.summary.alreadyPending ? ExitCode.PENDING_APPROVAL : ExitCode.OK);
+          }
+          if (!flags.autoApprove) {
+            if (!ctx.isTTY) throw new UsageError('apply needs --auto-approve without a terminal, or a saved plan: `meshform apply plan.json`', 'needs-approval-flag');
+            if (!(await confirm(ctx))) {
+              ctx.stdout('Apply cancelled.\n');
+              return setExit(ExitCode.OK);
+            }
+          }
+          report = await apply(session.api, plan, options);
         }
-        report = await apply(api, plan, options);
+        ctx.stdout(format === 'json' ? `${JSON.stringify(report, null, 2)}\n` : renderApplyText(report, { color: ctx.isTTY }));
+        setExit(applyExitCode(report));
+      } finally {
+        signals.release();
       }
-      ctx.stdout(format === 'json' ? `${JSON.stringify(report, null, 2)}\n` : renderApplyText(report, { color: ctx.isTTY }));
-      setExit(applyExitCode(report));
     });
 }

@@ -7,10 +7,12 @@ import { registerApply } from './apply';
 import { registerPlan } from './plan';
 import { registerReconcile } from './reconcile';
 import { registerRequests } from './requests';
-import { registerSandbox } from './sandbox';
 import { registerSynth } from './synth';
 
-export function buildProgram(ctx: CliContext, setExit: (code: number) => void): Command {
+/** Adds a command of another part (the sandbox): the entry point composes them, the controller does not import them. */
+export type Registrar = (program: Command, ctx: CliContext, setExit: (code: number) => void) => void;
+
+export function buildProgram(ctx: CliContext, setExit: (code: number) => void, more: readonly Registrar[] = []): Command {
   const program = new Command('meshform')
     .description('workspaces-as-code for meshStack')
     .version(packageVersion(), '-V, --version')
@@ -22,14 +24,14 @@ export function buildProgram(ctx: CliContext, setExit: (code: number) => void): 
   registerApply(program, ctx, setExit);
   registerReconcile(program, ctx, setExit);
   registerRequests(program, ctx, setExit);
-  registerSandbox(program, ctx, setExit);
+  for (const register of more) register(program, ctx, setExit);
   return program;
 }
 
 /** Runs one invocation and returns its exit code; never calls process.exit. */
-export async function runCli(argv: string[], ctx: CliContext): Promise<number> {
+export async function runCli(argv: string[], ctx: CliContext, more: readonly Registrar[] = []): Promise<number> {
   let code: number = ExitCode.OK;
-  const program = buildProgram(ctx, (c) => (code = c));
+  const program = buildProgram(ctx, (c) => (code = c), more);
   try {
     await program.parseAsync(argv, { from: 'user' });
     return code;

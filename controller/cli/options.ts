@@ -1,11 +1,16 @@
-/** Flags shared by plan, apply and reconcile, and the steps they share: load the manifest, connect. */
+/**
+ * Flags shared by plan, apply and reconcile, and the steps they share: read the manifest (every
+ * check that needs no clock, before any platform call), connect, take the command's one "now" (the
+ * platform's clock where it has one), and check the expiries against it.
+ */
 import * as path from 'path';
 import type { Command } from 'commander';
 import { UsageError } from '../../core/errors';
-import { type LoadedManifest, loadDesiredState } from '../../core/manifest-file';
+import { type LoadedManifest, checkTimedRules, readManifest } from '../../core/manifest-file';
 import type { ApiClient } from '../client/api';
 import { connect, resolveConnection } from '../client/connection';
 import type { PlanOptions } from '../plan/plan';
+import { platformNow } from '../run';
 import type { CliContext } from './context';
 
 export interface CommonFlags {
@@ -17,23 +22,24 @@ export interface CommonFlags {
   allowSelfLockout?: boolean;
 }
 
+/** `--workspace a --workspace b` and `--workspace a,b`: a repeatable option never swallows an argument after it. */
+function collectWorkspaces(value: string, previous: string[] | undefined): string[] {
+  const names = value.split(',').map((n) => n.trim()).filter(Boolean);
+  if (!names.length) throw new UsageError(`--workspace needs a workspace identifier, got "${value}"`);
+  return [...(previous ?? []), ...names];
+}
+
 export function addCommonOptions(cmd: Command): Command {
   return cmd
     .option('--manifest <file>', 'desired state written by `meshform synth`', 'out/meshform.json')
-    .option('--workspace <id...>', 'only these workspaces (the Terraform anchor passes its own)')
+    .option('--workspace <id>', 'only this workspace; repeat it, or separate with commas (the Terraform anchor passes its own)', collectWorkspaces)
     .option('--endpoint <url>', 'platform URL (default: $MESHSTACK_ENDPOINT)')
     .option('--api-key <name>', 'API key id (default: $MESHSTACK_API_KEY; the secret always comes from the environment)')
     .option('--allow-last-owner-removal', 'allow a plan that leaves a workspace without any Owner')
     .option('--allow-self-lockout', "allow a plan that removes the caller's own Owner/Manager rights");
 }
 
-export function loadManifest(ctx: CliContext, flags: CommonFlags, now: Date): LoadedManifest {
-  const loaded = loadDesiredState(path.resolve(ctx.cwd, flags.manifest), now);
-  for (const w of loaded.warnings) ctx.stderr(`warning: ${w.path}: ${w.message} (rule: ${w.rule})\n`);
-  return loaded;
-}
-
-export function endpointOf(ctx: CliContext, flags: CommonFlags): string {
+export function endpointOf(ctx: CliContext, flags: Pick<CommonFlags, 'endpoint' | 'apiKey'>): string {
   return resolveConnection(ctx.env, { endpoint: flags.endpoint, apiKey: flags.apiKey }).endpoint;
 }
 
@@ -53,4 +59,32 @@ export function planOptions(ctx: CliContext, flags: CommonFlags): PlanOptions {
 export function oneOf<T extends string>(value: string, allowed: readonly T[], flag: string): T {
   if (!allowed.includes(value as T)) throw new UsageError(`${flag} must be one of ${allowed.join(', ')}, got "${value}"`);
   return value as T;
+}
+
+/** What a command works with: the manifest checked against the command's one "now", a client, plan options. */
+export interface Session {
+  readonly api: ApiClient;
+  readonly now: Date;
+  readonly manifest: LoadedManifest;
+  readonly options: PlanOptions;
+}
+
+/** The manifest as read, before anything is called: a bad one is a usage error with no platform call. */
+export function readManifestFile(ctx: CliContext, flags: CommonFlags): LoadedManifest {
+  return readManifest(path.resolve(ctx.cwd, flags.manifest));
+}
+
+/** The timed checks with `now`, printing the manifest's warnings. */
+export function checkAt(ctx: CliContext, manifest: LoadedManifest, now: Date): LoadedManifest {
+  const checked = checkTimedRules(manifest, now);
+  for (const w of checked.warnings) ctx.stderr(`warning: ${w.path}: ${w.message} (rule: ${w.rule})\n`);
+  return checked;
+}
+
+export async function openSession(ctx: CliContext, flags: CommonFlags, api?: ApiClient): Promise<Session> {
+  const manifest = readManifestFile(ctx, flags);
+  const options = planOptions(ctx, flags);
+  const client = api ?? (await connectFrom(ctx, flags));
+  const now = await platformNow(client);
+  return { api: client, now, manifest: checkAt(ctx, manifest, now), options };
 }

@@ -6,7 +6,7 @@ import { renderPlanMarkdown } from '../render/markdown';
 import { renderPlanText } from '../render/text';
 import { hasChanges, planAgainst } from '../run';
 import { type CliContext, ExitCode } from './context';
-import { type CommonFlags, addCommonOptions, connectFrom, loadManifest, oneOf, planOptions } from './options';
+import { type CommonFlags, addCommonOptions, oneOf, openSession } from './options';
 
 interface PlanFlags extends CommonFlags {
   out?: string;
@@ -32,11 +32,8 @@ export function registerPlan(program: Command, ctx: CliContext, setExit: (code: 
     .option('--detailed-exitcode', 'exit 2 when there are changes, 0 when there are none')
     .action(async (flags: PlanFlags) => {
       const format = oneOf(flags.format, ['text', 'markdown', 'json'] as const, '--format');
-      const now = new Date();
-      const { state } = loadManifest(ctx, flags, now);
-      const options = planOptions(ctx, flags);
-      const api = await connectFrom(ctx, flags);
-      const { plan } = await planAgainst(api, state, options);
+      const session = await openSession(ctx, flags);
+      const { plan } = await planAgainst(session.api, session.manifest.state, session.options, session.now);
       if (flags.out) savePlan(path.resolve(ctx.cwd, flags.out), plan);
       ctx.stdout(renderPlan(plan, format, ctx));
       if (flags.out && format !== 'json') ctx.stderr(`Saved the plan to ${flags.out}: apply it with \`meshform apply ${flags.out}\`.\n`);

@@ -1,12 +1,14 @@
 import type { Command } from 'commander';
+import { parseDuration } from '../../core/duration';
 import { isMeshformError, UsageError } from '../../core/errors';
 import { apply } from '../apply/apply';
+import type { ApiClient } from '../client/api';
+import { runReconcileLoop, stoppableSleep } from '../reconcile';
 import { renderApplyText, renderPlanText } from '../render/text';
 import { hasChanges, planAgainst } from '../run';
-import { parseDuration } from '../../core/duration';
 import { applyExitCode, progress } from './apply';
 import { type CliContext, ExitCode } from './context';
-import { type CommonFlags, addCommonOptions, connectFrom, loadManifest, planOptions } from './options';
+import { type CommonFlags, addCommonOptions, connectFrom, openSession } from './options';
 
 interface ReconcileFlags extends CommonFlags {
   interval: string;
@@ -14,44 +16,34 @@ interface ReconcileFlags extends CommonFlags {
   maxBackoff: string;
 }
 
-/**
- * Level-triggered: every pass observes the whole desired scope and converges it, so a missed event
- * or a crash costs nothing but time. Failures back off exponentially up to --max-backoff.
- */
+/** `meshform reconcile`: the loop of controller/reconcile, one observe → plan → apply per pass. */
 export function registerReconcile(program: Command, ctx: CliContext, setExit: (code: number) => void): void {
   addCommonOptions(program.command('reconcile').description('observe → plan → apply in a loop (or --once), with backoff on failure'))
     .option('--interval <duration>', 'time between passes (s, m, h)', '5m')
     .option('--max-backoff <duration>', 'longest wait after repeated failures', '15m')
     .option('--once', 'run one pass and exit with its code')
     .action(async (flags: ReconcileFlags) => {
-      const interval = parseDuration(flags.interval);
-      const maxBackoff = parseDuration(flags.maxBackoff);
-      if (!interval || interval <= 0) throw new UsageError(`--interval must be a duration like 30s, 5m or 1h, got "${flags.interval}"`);
-      if (!maxBackoff || maxBackoff <= 0) throw new UsageError(`--max-backoff must be a duration, got "${flags.maxBackoff}"`);
+      const intervalMs = parseDuration(flags.interval);
+      const maxBackoffMs = parseDuration(flags.maxBackoff);
+      if (!intervalMs || intervalMs <= 0) throw new UsageError(`--interval must be a duration like 30s, 5m or 1h, got "${flags.interval}"`);
+      if (!maxBackoffMs || maxBackoffMs <= 0) throw new UsageError(`--max-backoff must be a duration, got "${flags.maxBackoff}"`);
       const api = await connectFrom(ctx, flags);
+      if (flags.once) return setExit(await pass(ctx, flags, api));
       let stop = false;
       const onSignal = () => (stop = true);
-      if (!flags.once) {
-        process.once('SIGINT', onSignal);
-        process.once('SIGTERM', onSignal);
-      }
-      let failures = 0;
+      process.once('SIGINT', onSignal);
+      process.once('SIGTERM', onSignal);
       try {
-        for (;;) {
-          let code: number;
-          try {
-            code = await pass(ctx, flags, api);
-          } catch (e) {
-            if (flags.once || (isMeshformError(e) && e.errorClass === 'usage')) throw e;
-            ctx.stderr(`reconcile: pass failed: ${(e as Error).message}\n`);
-            code = ExitCode.ERROR;
-          }
-          if (flags.once) return setExit(code);
-          failures = code === ExitCode.ERROR ? failures + 1 : 0;
-          const wait = failures ? Math.min(maxBackoff, interval * 2 ** (failures - 1) * 0.1 + 1000 * failures) : interval;
-          for (let waited = 0; waited < wait && !stop; waited += 250) await new Promise((r) => setTimeout(r, 250));
-          if (stop) return setExit(ExitCode.OK);
-        }
+        await runReconcileLoop({
+          intervalMs,
+          maxBackoffMs,
+          pass: async () => ((await pass(ctx, flags, api)) === ExitCode.ERROR ? 'failed' : 'ok'),
+          sleep: stoppableSleep(() => stop),
+          stopped: () => stop,
+          onError: (e) => ctx.stderr(`reconcile: pass failed: ${(e as Error).message}\n`),
+          fatal: (e) => isMeshformError(e) && e.errorClass === 'usage',
+        });
+        setExit(ExitCode.OK);
       } finally {
         process.off('SIGINT', onSignal);
         process.off('SIGTERM', onSignal);
@@ -59,11 +51,11 @@ export function registerReconcile(program: Command, ctx: CliContext, setExit: (c
     });
 }
 
-async function pass(ctx: CliContext, flags: ReconcileFlags, api: Awaited<ReturnType<typeof connectFrom>>): Promise<number> {
-  const now = new Date();
-  const { state } = loadManifest(ctx, flags, now);
-  const { plan } = await planAgainst(api, state, planOptions(ctx, flags));
-  const stamp = now.toISOString();
+/** One pass, its log lines stamped with the platform's time (the clock expiry is decided by). */
+async function pass(ctx: CliContext, flags: ReconcileFlags, api: ApiClient): Promise<number> {
+  const session = await openSession(ctx, flags, api);
+  const { plan } = await planAgainst(api, session.manifest.state, session.options, session.now);
+  const stamp = session.now.toISOString();
   if (plan.refusals.length) {
     ctx.stdout(`[${stamp}] plan refused:\n${renderPlanText(plan, { color: ctx.isTTY })}`);
     return ExitCode.REFUSED;

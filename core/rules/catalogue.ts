@@ -119,6 +119,11 @@ export function isRuleId(x: string): x is RuleId {
   return Object.prototype.hasOwnProperty.call(RULES, x);
 }
 
+/** A construct's validation message: the rule's sentence and its id, as cdktf reports it. */
+export function constructFinding<R extends RuleId>(rule: R, params: RuleParams<R>): string {
+  return `${(RULES[rule].message as (p: unknown) => string)(params)} (rule: ${rule})`;
+}
+
 /** The sentence for a finding; unknown rules (a plan from a newer meshform) say so instead of failing. */
 export function ruleMessage(rule: string, params: unknown): string {
   if (!isRuleId(rule)) return `${rule} (a rule this meshform does not know)`;

@@ -8,7 +8,7 @@ export const WORKSPACE_MEMBER = 'Workspace Member';
 export const WORKSPACE_ROLES: readonly string[] = [WORKSPACE_OWNER, WORKSPACE_MANAGER, WORKSPACE_MEMBER];
 
 /** meshStack's default project roles; a platform may define others (meshProjectRole). */
-export const DEFAULT_PROJECT_ROLES: readonly string[] = ['Project Admin', 'Project User', 'Project Reader'];
+export const DEFAULT_PROJECT_ROLES = ['Project Admin', 'Project User', 'Project Reader'] as const;
 
 /** "There can be maximum two Workspace Owners in a meshWorkspace." */
 export const MAX_WORKSPACE_OWNERS = 2;

@@ -2,7 +2,7 @@ import { type ChildProcessWithoutNullStreams, spawn } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { runCli } from '../../controller/cli';
+import { runMeshform } from '../../bin/program';
 import type { CliContext } from '../../controller/cli/context';
 
 export const REPO_ROOT = path.resolve(__dirname, '..', '..');
@@ -27,7 +27,7 @@ export async function meshform(args: string[], options: { cwd?: string; env?: No
     stderr: (t) => (stderr += t),
     isTTY: false,
   };
-  const code = await runCli(args, ctx);
+  const code = await runMeshform(args, ctx);
   return { code, stdout, stderr };
 }
 

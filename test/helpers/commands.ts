@@ -1,8 +1,8 @@
 /** Checks command lines in documents (the README, the example workflow) against the real CLI. */
 import type { Command } from 'commander';
-import { buildProgram } from '../../controller/cli';
+import { meshformProgram } from '../../bin/program';
 
-const program = buildProgram({ cwd: '.', env: {}, stdout: () => undefined, stderr: () => undefined, isTTY: false }, () => undefined);
+const program = meshformProgram({ cwd: '.', env: {}, stdout: () => undefined, stderr: () => undefined, isTTY: false }, () => undefined);
 const SHELL_OPERATORS = new Set(['>', '>>', '|', '||', '&&', ';', '2>&1']);
 
 /** The `meshform …` invocations in a text, as argument lists (after `npx`/`npx --no-install`, up to a shell operator). */

@@ -1,6 +1,6 @@
 import * as http from 'http';
 import type { AddressInfo } from 'net';
-import { clientSettings, resolveConnection } from '../../../controller/client/connection';
+import { clientSettings, connect, resolveConnection } from '../../../controller/client/connection';
 import { HttpApiClient } from '../../../controller/client/http-client';
 import { DEFAULT_RETRY, withRetry } from '../../../controller/client/retry';
 
@@ -89,5 +89,31 @@ describe('retries', () => {
       failNext = new Set(['GET /api/meshobjects/meshworkspaces=503']);
       await expect(api().workspaces.list()).resolves.toEqual([]);
     });
+  });
+});
+
+describe('the platform version check', () => {
+  let server: http.Server;
+  let url: string;
+  let infoRequests = 0;
+  beforeAll(async () => {
+    server = http.createServer((req, res) => {
+      if (req.url === '/mesh/info') infoRequests++;
+      res.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify({ version: '2026.33.9', is4EPEnabled: false }));
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  afterAll(() => new Promise((r) => server.close(r)));
+  const env = (extra: Record<string, string> = {}) => ({ MESHSTACK_ENDPOINT: url, MESHSTACK_API_KEY: 'k', MESHSTACK_API_SECRET: 's', ...extra });
+
+  test('connect refuses a platform older than meshform supports, naming both versions and the way out', async () => {
+    await expect(connect(env())).rejects.toMatchObject({ code: 'platform-too-old', message: expect.stringMatching(/runs meshStack 2026\.33\.9; meshform needs 2026\.34\.0 or newer\. Set MESHSTACK_SKIP_VERSION_CHECK=true/) });
+  });
+
+  test('MESHSTACK_SKIP_VERSION_CHECK=true skips the check and its request, as meshStack’s provider does', async () => {
+    infoRequests = 0;
+    await expect(connect(env({ MESHSTACK_SKIP_VERSION_CHECK: 'true' }))).resolves.toBeDefined();
+    expect(infoRequests).toBe(0);
   });
 });

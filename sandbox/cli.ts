@@ -1,8 +1,26 @@
+/**
+ * `meshform sandbox`: the command that starts the sandbox. The CLI's entry point (bin/) composes it
+ * with meshform's own commands; meshform's controller never imports the sandbox.
+ */
 import * as path from 'path';
 import type { Command } from 'commander';
-import { UsageError } from '../../core/errors';
-import { type CliContext, ExitCode } from './context';
-import { oneOf } from './options';
+import { SandboxStartError } from './util/errors';
+
+/** What the command needs of its surroundings (meshform's CLI context fits). */
+export interface SandboxCommandContext {
+  readonly cwd: string;
+  readonly stdout: (text: string) => void;
+  readonly stderr: (text: string) => void;
+}
+
+function usage(message: string): never {
+  throw new SandboxStartError('usage', message);
+}
+
+function oneOf<T extends string>(value: string, allowed: readonly T[], flag: string): T {
+  if (!allowed.includes(value as T)) usage(`${flag} must be one of ${allowed.join(', ')}, got "${value}"`);
+  return value as T;
+}
 
 interface SandboxFlags {
   port: string;
@@ -18,7 +36,7 @@ interface SandboxFlags {
 
 function positiveInt(value: string, flag: string, min = 0): number {
   const n = Number(value);
-  if (!Number.isInteger(n) || n < min) throw new UsageError(`${flag} must be a whole number >= ${min}, got "${value}"`);
+  if (!Number.isInteger(n) || n < min) usage(`${flag} must be a whole number >= ${min}, got "${value}"`);
   return n;
 }
 
@@ -37,7 +55,7 @@ function untilStopped(): Promise<string> {
   });
 }
 
-export function registerSandbox(program: Command, ctx: CliContext, setExit: (code: number) => void): void {
+export function registerSandbox(program: Command, ctx: SandboxCommandContext, setExit: (code: number) => void): void {
   program
     .command('sandbox')
     .description('start a local meshStack-compatible platform server (meshObject API subset, seed rules, embedded database)')
@@ -52,9 +70,9 @@ export function registerSandbox(program: Command, ctx: CliContext, setExit: (cod
     .option('--control-port <port>', 'port of the extensions with --profile meshstack (0: any free port)', '0')
     .action(async (flags: SandboxFlags) => {
       const profile = oneOf(flags.profile, ['default', 'meshstack'] as const, '--profile');
-      if (flags.publicUrl !== undefined && !/^https?:\/\/[^/]+/.test(flags.publicUrl)) throw new UsageError(`--public-url must be an http(s) URL, got "${flags.publicUrl}"`);
+      if (flags.publicUrl !== undefined && !/^https?:\/\/[^/]+/.test(flags.publicUrl)) usage(`--public-url must be an http(s) URL, got "${flags.publicUrl}"`);
       // Loaded here, not at start-up: every other command (and each Terraform anchor) starts without fastify and PGlite.
-      const [{ startSandbox }, { readSeedFile }] = await Promise.all([import('../../sandbox/server'), import('../../sandbox/seed')]);
+      const [{ startSandbox }, { readSeedFile }] = await Promise.all([import('./server'), import('./seed')]);
       const sandbox = await startSandbox({
         port: positiveInt(flags.port, '--port'),
         host: flags.host,
@@ -77,6 +95,6 @@ export function registerSandbox(program: Command, ctx: CliContext, setExit: (cod
       const signal = await untilStopped();
       await sandbox.close();
       ctx.stderr(`sandbox stopped (${signal})\n`);
-      setExit(ExitCode.OK);
+      setExit(0);
     });
 }
