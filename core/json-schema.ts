@@ -26,10 +26,18 @@ export function schemaPath(file: string): string {
   return found;
 }
 
+/** The schemas refer to each other by $id (the plan's tag definitions are the manifest's): all are added first. */
+export const SCHEMA_FILES = ['desired-state.schema.json', 'plan.schema.json'] as const;
+let added = false;
+
 function validator(file: string): ValidateFunction {
+  if (!added) {
+    for (const f of SCHEMA_FILES) ajv.addSchema(JSON.parse(fs.readFileSync(schemaPath(f), 'utf8')), f);
+    added = true;
+  }
   let v = compiled.get(file);
   if (!v) {
-    v = ajv.compile(JSON.parse(fs.readFileSync(schemaPath(file), 'utf8')));
+    v = ajv.getSchema(file) ?? ajv.compile(JSON.parse(fs.readFileSync(schemaPath(file), 'utf8')));
     compiled.set(file, v);
   }
   return v;

@@ -75,14 +75,117 @@ export interface TagDefinitionStep {
   kind: 'tag-definition';
   action: 'create' | 'update';
   reason: 'missing' | 'changed';
-  /**
-   * The meshTagDefinition to write (metadata and spec).
-   */
-  definition: {};
+  definition: TagDefinition;
   /**
    * The live definition an update replaces.
    */
-  before: {} | null;
+  before: TagDefinition1 | null;
+}
+/**
+ * The meshTagDefinition to write (metadata and spec), as the manifest declares it.
+ */
+export interface TagDefinition {
+  metadata: {
+    /**
+     * <targetKind>.<key>, as meshStack names tag definitions.
+     */
+    name: string;
+  };
+  spec: {
+    targetKind: 'meshWorkspace' | 'meshProject';
+    key: string;
+    displayName: string;
+    description?: string;
+    valueType: TagValueType;
+    /**
+     * Only a partner/admin may set this tag.
+     */
+    restricted: boolean;
+    /**
+     * Every object of targetKind must carry this tag.
+     */
+    mandatory: boolean;
+    /**
+     * The value may only be set when the object is created.
+     */
+    immutable: boolean;
+    /**
+     * Position among the tags in meshPanel (meshTagDefinition.spec.sortOrder).
+     */
+    sortOrder?: number;
+    /**
+     * Key under which the tag is replicated to cloud platforms.
+     */
+    replicationKey?: string;
+  };
+}
+/**
+ * meshTagDefinition valueType: exactly one of the variants.
+ */
+export interface TagValueType {
+  string?: {
+    defaultValue?: string;
+    validationRegex?: string;
+  };
+  email?: {
+    defaultValue?: string;
+    validationRegex?: string;
+  };
+  integer?: {
+    defaultValue?: number;
+  };
+  number?: {
+    defaultValue?: number;
+  };
+  singleSelect?: {
+    /**
+     * @minItems 1
+     */
+    options: [string, ...string[]];
+    defaultValue?: string;
+  };
+  multiSelect?: {
+    /**
+     * @minItems 1
+     */
+    options: [string, ...string[]];
+    defaultValue?: string[];
+  };
+}
+export interface TagDefinition1 {
+  metadata: {
+    /**
+     * <targetKind>.<key>, as meshStack names tag definitions.
+     */
+    name: string;
+  };
+  spec: {
+    targetKind: 'meshWorkspace' | 'meshProject';
+    key: string;
+    displayName: string;
+    description?: string;
+    valueType: TagValueType;
+    /**
+     * Only a partner/admin may set this tag.
+     */
+    restricted: boolean;
+    /**
+     * Every object of targetKind must carry this tag.
+     */
+    mandatory: boolean;
+    /**
+     * The value may only be set when the object is created.
+     */
+    immutable: boolean;
+    /**
+     * Position among the tags in meshPanel (meshTagDefinition.spec.sortOrder).
+     */
+    sortOrder?: number;
+    /**
+     * Key under which the tag is replicated to cloud platforms.
+     */
+    replicationKey?: string;
+  };
 }
 /**
  * This interface was referenced by `Plan`'s JSON-Schema

@@ -5,7 +5,6 @@
  */
 import pLimit from 'p-limit';
 import { isMeshformError } from '../../core/errors';
-import type { TagDefinition } from '../../schemas/desired-state.generated';
 import type { Plan, Step, TagDefinitionStep } from '../../schemas/plan.generated';
 import type { ApiClient } from '../client/api';
 
@@ -44,7 +43,7 @@ const APPLIED: Outcome = { status: 'applied' };
 async function execute(api: ApiClient, s: AnyStep): Promise<Outcome> {
   switch (s.kind) {
     case 'tag-definition':
-      await api.tagDefinitions.put(s.definition as unknown as TagDefinition);
+      await api.tagDefinitions.put(s.definition);
       return APPLIED;
     case 'workspace':
       switch (s.action) {

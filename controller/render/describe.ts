@@ -32,7 +32,7 @@ function removalLine(s: RemovalStep): string {
 export function stepSummary(s: AnyStep): string {
   switch (s.kind) {
     case 'tag-definition':
-      return `${s.action} tag definition ${(s.definition as { metadata: { name: string } }).metadata.name}`;
+      return `${s.action} tag definition ${s.definition.metadata.name}`;
     case 'workspace':
       if (s.action === 'create') return `create workspace ${s.workspace} ${q(s.displayName)}`;
       if (s.action === 'delete') return `delete workspace ${s.workspace} (${s.deletionReason})`;
@@ -55,8 +55,8 @@ export function stepSummary(s: AnyStep): string {
 export function stepDetails(s: AnyStep): string[] {
   switch (s.kind) {
     case 'tag-definition': {
-      const spec = (s.definition as { spec: Record<string, unknown> }).spec;
-      const before = (s.before as { spec?: Record<string, unknown> } | null)?.spec ?? {};
+      const spec: Record<string, unknown> = s.definition.spec;
+      const before: Record<string, unknown> = s.before?.spec ?? {};
       return Object.keys(spec)
         .sort()
         .filter((k) => JSON.stringify(spec[k]) !== JSON.stringify(before[k]))
