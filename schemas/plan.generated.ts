@@ -77,9 +77,9 @@ export interface TagDefinitionStep {
   reason: 'missing' | 'changed';
   definition: TagDefinition;
   /**
-   * The live definition an update replaces.
+   * The live definition (metadata and spec) an update replaces.
    */
-  before: TagDefinition1 | null;
+  before: {} | null;
 }
 /**
  * The meshTagDefinition to write (metadata and spec), as the manifest declares it.
@@ -150,41 +150,6 @@ export interface TagValueType {
      */
     options: [string, ...string[]];
     defaultValue?: string[];
-  };
-}
-export interface TagDefinition1 {
-  metadata: {
-    /**
-     * <targetKind>.<key>, as meshStack names tag definitions.
-     */
-    name: string;
-  };
-  spec: {
-    targetKind: 'meshWorkspace' | 'meshProject';
-    key: string;
-    displayName: string;
-    description?: string;
-    valueType: TagValueType;
-    /**
-     * Only a partner/admin may set this tag.
-     */
-    restricted: boolean;
-    /**
-     * Every object of targetKind must carry this tag.
-     */
-    mandatory: boolean;
-    /**
-     * The value may only be set when the object is created.
-     */
-    immutable: boolean;
-    /**
-     * Position among the tags in meshPanel (meshTagDefinition.spec.sortOrder).
-     */
-    sortOrder?: number;
-    /**
-     * Key under which the tag is replicated to cloud platforms.
-     */
-    replicationKey?: string;
   };
 }
 /**

@@ -56,7 +56,7 @@ export function stepDetails(s: AnyStep): string[] {
   switch (s.kind) {
     case 'tag-definition': {
       const spec: Record<string, unknown> = s.definition.spec;
-      const before: Record<string, unknown> = s.before?.spec ?? {};
+      const before = ((s.before as { spec?: Record<string, unknown> } | null)?.spec ?? {}) as Record<string, unknown>;
       return Object.keys(spec)
         .sort()
         .filter((k) => JSON.stringify(spec[k]) !== JSON.stringify(before[k]))
