@@ -246,7 +246,7 @@ export class FakeApiClient implements ApiClient {
       this.checkGrant(b, path, this.username, this.partner);
       if (grantWaitsForApproval(p.settings.fourEyes, { subjectKind: b.subjectKind }, { username: this.username, partner: this.partner }, p.managers(b.workspace))) {
         const id = p.newId();
-        p.setRequest({ id, status: 'PENDING', workspace: b.workspace, ...(b.project ? { project: b.project } : {}), bindingName: b.name, subjectKind: b.subjectKind, subject: b.subject, role: b.role, requestedBy: this.username, requestedAt: p.clock.toISOString(), approvals: [this.username] });
+        p.setRequest({ id, status: 'PENDING', workspace: b.workspace, ...(b.project ? { project: b.project } : {}), bindingName: b.name, subjectKind: b.subjectKind, subject: b.subject, role: b.role, ...(b.expiryDate ? { expiryDate: b.expiryDate } : {}), requestedBy: this.username, requestedAt: p.clock.toISOString(), approvals: [this.username] });
         return { status: 'pending', requestId: id };
       }
       this.insert(b);
@@ -303,6 +303,7 @@ export class FakeApiClient implements ApiClient {
 
   private insert(b: BindingRequest): void {
     const p = this.platform;
+    if (b.invitation && !b.project) p.invitations.set(b.subject, new Set([...(p.invitations.get(b.subject) ?? []), b.workspace]));
     const max = b.project ? undefined : p.settings.recertification[b.role];
     const expiryDate = b.expiryDate ?? (max !== undefined ? assignedExpiryDate(p.clock, max) : undefined);
     p.addBinding({ name: b.name, workspace: b.workspace, ...(b.project ? { project: b.project } : {}), subjectKind: b.subjectKind, subject: b.subject, role: b.role, ...(expiryDate ? { expiryDate } : {}) });
@@ -389,7 +390,7 @@ export class FakeApiClient implements ApiClient {
       if (r.approvals.includes(this.username)) refuse(409, 'POST', 'role-requests', 'already approved by you');
       const approvals = [...r.approvals, this.username];
       const done = this.partner || isApproved(approvals, p.managers(r.workspace), p.settings.fourEyes.minApprovalCount);
-      const grant: BindingRequest = { name: r.bindingName, workspace: r.workspace, ...(r.project ? { project: r.project } : {}), subjectKind: r.subjectKind, subject: r.subject, role: r.role };
+      const grant: BindingRequest = { name: r.bindingName, workspace: r.workspace, ...(r.project ? { project: r.project } : {}), subjectKind: r.subjectKind, subject: r.subject, role: r.role, ...(r.expiryDate ? { expiryDate: r.expiryDate } : {}) };
       if (done) {
         // The rules are checked again at approval, for the requester: the Owner limit may have been reached meanwhile.
         this.checkGrant(grant, 'role-requests', r.requestedBy, false);

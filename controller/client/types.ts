@@ -68,6 +68,7 @@ export interface RoleRequest {
   readonly subjectKind: SubjectKind;
   readonly subject: string;
   readonly role: string;
+  readonly expiryDate?: string;
   readonly requestedBy: string;
   readonly requestedAt: string;
   readonly approvals: string[];

@@ -186,6 +186,7 @@ export function normalizeRoleRequest(v: unknown): RoleRequest {
     subjectKind: oneOf(subject.kind, ['User', 'Group'] as const, 'role request.subject.kind'),
     subject: str(subject.name, 'role request.subject.name'),
     role: str(o.role, 'role request.role'),
+    ...(typeof o.expiryDate === 'string' ? { expiryDate: o.expiryDate } : {}),
     requestedBy: str(o.requestedBy, 'role request.requestedBy'),
     requestedAt: str(o.requestedAt, 'role request.requestedAt'),
     approvals: stringList(o.approvals, 'role request.approvals'),

@@ -63,7 +63,14 @@ function removal(ws: string, b: LiveBinding, reason: RemovalStep['reason']): Rem
   };
 }
 
-function grant(ws: string, d: Desired, reason: GrantStep['reason'], ctx: BindingContext): GrantStep {
+/** The subject to grant to: an invitation whose e-mail already belongs to a user is that user, never a new invitation. */
+function grantee(s: Subject, usersByEmail: Record<string, string>): Subject {
+  const username = s.invitation ? usersByEmail[s.invitation.email] : undefined;
+  return username ? { kind: 'User', name: username } : s;
+}
+
+function grant(ws: string, desiredBinding: Desired, reason: GrantStep['reason'], ctx: BindingContext): GrantStep {
+  const d = { ...desiredBinding, subject: grantee(desiredBinding.subject, ctx.live.usersByEmail) };
   const project = d.project;
   const name = bindingName(ws, project, d.subject, d.roleRef.name, expiryKey(d.expiryDate, project !== undefined, ctx.live) ?? d.expiryDate);
   return {

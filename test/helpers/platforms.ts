@@ -20,6 +20,10 @@ export interface TestPlatform {
   now(): Promise<Date>;
   /** Approves the pending grant of `role` to `subject` in `workspace` as `key` (meshPanel, on a real platform). */
   approve(workspace: string, subject: string, role: string, key: string): Promise<{ status: number; message?: string }>;
+  /** A new user logs in for the first time: invitations to the e-mail become theirs. */
+  acceptInvitation(username: string, email: string): Promise<void>;
+  /** Declines the pending grant (meshPanel, on a real platform). */
+  decline(workspace: string, subject: string, role: string, key: string): Promise<{ status: number }>;
   /** Whether meshform's client sees the sandbox extensions (false for the meshstack profile). */
   readonly extensions: boolean;
   close(): Promise<void>;
@@ -51,6 +55,13 @@ export function fakePlatform(): TestPlatform & { fake: FakePlatform } {
           (e: Error & { status?: number }) => ({ status: e.status ?? 500, message: e.message }),
         );
     },
+    acceptInvitation: async (username, email) => void fake.firstLogin(username, email),
+    decline: async (ws, subject, role, key) => {
+      const r = [...fake.requests.values()].find((x) => x.workspace === ws && x.subject === subject && x.role === role && x.status === 'PENDING');
+      if (!r) return { status: 404 };
+      await fake.client(key === PARTNER ? 'partner.admin' : key).extensions.decideRequest(r.id, 'decline');
+      return { status: 200 };
+    },
     extensions: true,
     close: async () => undefined,
   };
@@ -79,6 +90,16 @@ export async function sandboxPlatform(profile: 'default' | 'meshstack' = 'defaul
       if (!r) return { status: 404, message: 'no such request' };
       const res = await fixture.as(key).ext('POST', `/role-requests/${r.id}/approve`);
       return { status: res.status, message: res.data?.message };
+    },
+    acceptInvitation: async (username, email) => {
+      await partner.mesh('user', 'POST', '/meshusers', { apiVersion: 'v2', kind: 'meshUser', metadata: { name: username }, spec: { email, firstName: username, lastName: 'New' } });
+      await partner.ext('POST', `/users/${username}/first-login`);
+    },
+    decline: async (ws, subject, role, key) => {
+      const list = (await partner.ext('GET', `/role-requests?workspaceIdentifier=${ws}&status=PENDING`)).data.roleRequests as Array<{ id: string; subject: { name: string }; role: string }>;
+      const r = list.find((x) => x.subject.name === subject && x.role === role);
+      if (!r) return { status: 404 };
+      return { status: (await fixture.as(key).ext('POST', `/role-requests/${r.id}/decline`)).status };
     },
     extensions: profile === 'default',
     close: () => fixture.sandbox.close(),

@@ -48,6 +48,8 @@ export class FakeStore {
     ['payments.payments-devs', ['carol', 'erin']],
     ['checkout.checkout-devs', ['erin']],
   ]);
+  /** Open invitations: e-mail → workspaces it was invited to (matched at the user's first login). */
+  public readonly invitations = new Map<string, Set<string>>();
   public settings: FakeSettings = { fourEyes: { enabled: false, minApprovalCount: 2 }, recertification: {}, restrictCustomerAdminRoleAssignment: false, workspaceApprovalRequired: false, projectDeletionDelayMs: 60_000 };
   public clock = new Date('2026-11-25T12:00:00Z');
   private nextId = 1;
@@ -198,6 +200,25 @@ export class FakeStore {
 
   public events(workspace: string): WorkspaceEvent[] {
     return this.eventsIndex.get(workspace) ?? [];
+  }
+
+  /**
+   * A user's first login: open invitations to their e-mail are accepted, and the bindings made for
+   * the e-mail now name the username (as meshStack matches invitations).
+   */
+  public firstLogin(username: string, email: string): string[] {
+    if (!this.users.some((u) => u.username === username)) this.users.push({ username, email });
+    const workspaces = [...(this.invitations.get(email) ?? [])];
+    for (const ws of workspaces) {
+      const renamed = [...this.workspaceBindings(ws), ...this.allProjects().filter((p) => p.workspace === ws).flatMap((p) => this.projectBindings(ws, p.name))].filter((b) => b.subjectKind === 'User' && b.subject === email);
+      for (const b of renamed) {
+        this.removeBinding(b.name);
+        this.addBinding({ ...b, subject: username });
+      }
+      this.event(ws, 'USER_ACCEPTED_INVITATION', username, { email });
+    }
+    this.invitations.delete(email);
+    return workspaces;
   }
 
   public newId(): string {
