@@ -5,7 +5,9 @@ import type { Plan } from '../schemas/plan.generated';
 import { type ApplyOptions, type ApplyReport, apply } from './apply/apply';
 import type { ApiClient } from './client/api';
 import { type LiveState, workspaceFingerprint } from './observe/live-state';
+import { withExpiredBindings } from './observe/history';
 import { observe } from './observe/observe';
+import { needsExpiryHistory } from './plan/binding-steps';
 import { type PlanOptions, plan } from './plan/plan';
 import { approvalOf } from './plan/steps';
 
@@ -27,7 +29,10 @@ export async function planAgainst(api: ApiClient, desired: DesiredState, options
     .filter((w) => names.includes(w.metadata.name) && w.bindings.some((b) => b.subject.kind === 'Group'))
     .filter((w) => w.projects.some((p) => p.bindings.some((b) => b.subject.kind === 'User' && !w.bindings.some((x) => x.subject.kind === 'User' && x.subject.name === b.subject.name))))
     .map((w) => w.metadata.name);
-  const live = await observe(api, { workspaces: names, now, invitedEmails, groupsOf });
+  const observed = await observe(api, { workspaces: names, now, invitedEmails, groupsOf });
+  // Second read, only where a binding declared without expiry is missing: did it expire (recertification)?
+  const lapsed = desired.workspaces.filter((w) => names.includes(w.metadata.name) && needsExpiryHistory(w, observed.workspaces[w.metadata.name], observed)).map((w) => w.metadata.name);
+  const live = await withExpiredBindings(api, observed, lapsed);
   return { plan: plan(desired, live, options, now), live };
 }
 

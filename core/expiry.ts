@@ -4,7 +4,7 @@
  * it enforces that instant itself and sends the API the day.
  */
 const DATE_ONLY = /^(\d{4})-(\d{2})-(\d{2})$/;
-const DAY_MS = 86_400_000;
+export const DAY_MS = 86_400_000;
 
 export interface ParsedExpiry {
   /** The moment the binding stops being valid. */

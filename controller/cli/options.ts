@@ -5,6 +5,7 @@
  */
 import * as path from 'path';
 import type { Command } from 'commander';
+import { parseDuration } from '../../core/duration';
 import { UsageError } from '../../core/errors';
 import { type LoadedManifest, checkTimedRules, readManifest } from '../../core/manifest-file';
 import type { ApiClient } from '../client/api';
@@ -20,6 +21,7 @@ export interface CommonFlags {
   apiKey?: string;
   allowLastOwnerRemoval?: boolean;
   allowSelfLockout?: boolean;
+  expiringWithin?: string;
 }
 
 /** `--workspace a --workspace b` and `--workspace a,b`: a repeatable option never swallows an argument after it. */
@@ -36,7 +38,15 @@ export function addCommonOptions(cmd: Command): Command {
     .option('--endpoint <url>', 'platform URL (default: $MESHSTACK_ENDPOINT)')
     .option('--api-key <name>', 'API key id (default: $MESHSTACK_API_KEY; the secret always comes from the environment)')
     .option('--allow-last-owner-removal', 'allow a plan that leaves a workspace without any Owner')
-    .option('--allow-self-lockout', "allow a plan that removes the caller's own Owner/Manager rights");
+    .option('--allow-self-lockout', "allow a plan that removes the caller's own Owner/Manager rights")
+    .option('--expiring-within <duration>', 'warn about declared bindings that expire within this time, e.g. 30d (also in the markdown PR comment)');
+}
+
+function expiringWithin(value: string | undefined): Pick<PlanOptions, 'expiringWithinMs'> {
+  if (value === undefined) return {};
+  const ms = parseDuration(value);
+  if (ms === undefined || ms <= 0) throw new UsageError(`--expiring-within must be a duration such as 30d, 12h or 90m, got "${value}"`);
+  return { expiringWithinMs: ms };
 }
 
 export function endpointOf(ctx: CliContext, flags: Pick<CommonFlags, 'endpoint' | 'apiKey'>): string {
@@ -53,6 +63,7 @@ export function planOptions(ctx: CliContext, flags: CommonFlags): PlanOptions {
     ...(flags.workspace ? { workspaces: flags.workspace } : {}),
     allowLastOwnerRemoval: flags.allowLastOwnerRemoval === true,
     allowSelfLockout: flags.allowSelfLockout === true,
+    ...expiringWithin(flags.expiringWithin),
   };
 }
 

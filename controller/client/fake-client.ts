@@ -259,14 +259,7 @@ export class FakeApiClient implements ApiClient {
       if (!live) return;
       this.writable(live.workspace, 'DELETE', 'bindings', 'remove access');
       if (!live.project && live.role === WORKSPACE_OWNER && !mayRemoveOwner(this.actor(live.workspace))) refuse(403, 'DELETE', 'bindings', `only a Workspace Owner or partner may remove a Workspace Owner from '${live.workspace}'`);
-      p.removeBinding(b.name);
-      // Leaving the workspace removes the subject from all its projects.
-      if (!live.project && !p.workspaceBindings(live.workspace).some((x) => x.subjectKind === live.subjectKind && x.subject === live.subject)) {
-        for (const project of p.projectsOf(live.workspace)) {
-          for (const x of p.projectBindings(live.workspace, project.name)) if (x.subject === live.subject && x.subjectKind === live.subjectKind) p.removeBinding(x.name);
-        }
-      }
-      p.event(live.workspace, live.project ? 'PROJECT_USER_REMOVED' : 'USER_REMOVED', this.username, { subject: live.subject, role: live.role }, live.project);
+      p.revoke(b.name, this.username, 'removed');
     },
   };
 

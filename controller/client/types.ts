@@ -42,6 +42,17 @@ export interface LiveBinding {
   readonly expiryDate?: string;
 }
 
+/** A binding the platform removed because its expiry passed, as its history shows. */
+export interface ExpiredBinding {
+  readonly project?: string;
+  readonly subjectKind: SubjectKind;
+  readonly subject: string;
+  readonly role: string;
+  /** When the platform removed it. */
+  readonly at: string;
+  readonly expiryDate?: string;
+}
+
 export interface BindingRequest {
   readonly name: string;
   readonly workspace: string;

@@ -1,7 +1,7 @@
 /** Everything a plan needs to know about the platform, read once by observe(). */
 import { sha256Hex } from '../../core/canonical-json';
 import type { TagDefinition } from '../../schemas/desired-state.generated';
-import type { Capability, Identity, LiveBinding, LiveProject, RoleRequest, WorkspaceStatus } from '../client/types';
+import type { Capability, ExpiredBinding, Identity, LiveBinding, LiveProject, RoleRequest, WorkspaceStatus } from '../client/types';
 
 export interface LiveWorkspaceState {
   readonly name: string;
@@ -16,6 +16,11 @@ export interface LiveWorkspaceState {
   readonly deletingProjects: string[];
   /** Members of the workspace's user groups, where read (a user may hold a workspace role through one). */
   readonly groupMembers?: Record<string, string[]>;
+  /**
+   * Bindings the platform removed at their expiry, from its history, where the plan needs them (a
+   * binding the code declares without expiry is missing); undefined where the history was not read.
+   */
+  readonly expiredBindings?: ExpiredBinding[];
 }
 
 export interface LiveState {
@@ -32,6 +37,11 @@ export interface LiveState {
   readonly tagDefinitions: TagDefinition[];
   /** Live workspaces by identifier (only those the manifest names, unless observing all). */
   readonly workspaces: Record<string, LiveWorkspaceState>;
+  /**
+   * Declared workspace identifiers that belong to a deleted workspace (meshStack never reuses them),
+   * where the platform shows deleted workspaces.
+   */
+  readonly deletedWorkspaces: string[];
   /** E-mail → username, to recognise an accepted invitation. */
   readonly usersByEmail: Record<string, string>;
 }

@@ -44,6 +44,21 @@ function groupBy<T>(items: T[], key: (t: T) => string): Map<string, T[]> {
   return out;
 }
 
+/**
+ * Which wanted identifiers belong to deleted workspaces: read ones say so themselves; a list shows no
+ * deleted workspace, so the few wanted ones it lacks (new, or deleted) are read one by one.
+ */
+async function deletedAmong(api: ApiClient, read: LiveWorkspace[], listedWanted: string[]): Promise<string[]> {
+  const deleted = read.filter((w) => w.deleted).map((w) => w.name);
+  const listed = new Set(read.map((w) => w.name));
+  const missing = listedWanted.filter((n) => !listed.has(n));
+  if (missing.length && missing.length <= TARGETED_OBSERVE_MAX) {
+    const more = await Promise.all(missing.map((n) => api.workspaces.read(n)));
+    deleted.push(...more.filter((w): w is LiveWorkspace => w?.deleted === true).map((w) => w.name));
+  }
+  return deleted.sort();
+}
+
 export async function observe(api: ApiClient, options: ObserveOptions): Promise<LiveState> {
   const [info, capabilities] = await Promise.all([api.info(), api.extensions.capabilities()]);
   const has = (c: string) => capabilities.includes(c as never);
@@ -63,6 +78,7 @@ export async function observe(api: ApiClient, options: ObserveOptions): Promise<
   ]);
   const wanted = new Set(options.workspaces === 'all' ? [] : options.workspaces);
   const selected = workspaces.filter((w) => !w.deleted && (options.workspaces === 'all' || wanted.has(w.name)));
+  const deletedWorkspaces = await deletedAmong(api, workspaces, targeted ? [] : [...wanted]);
   const selectedNames = new Set(selected.map((w) => w.name));
   const deletingByWs = groupBy(projects.filter((p) => p.state === 'PENDING_DELETION' && selectedNames.has(p.workspace)), (p) => p.workspace);
   const projectsByWs = groupBy(projects.filter((p) => p.state === undefined && selectedNames.has(p.workspace)), (p) => p.workspace);
@@ -107,6 +123,7 @@ export async function observe(api: ApiClient, options: ObserveOptions): Promise<
     ...(caller ? { caller } : {}),
     tagDefinitions,
     workspaces: state,
+    deletedWorkspaces,
     usersByEmail: Object.fromEntries(users.filter((u) => u.email).map((u) => [u.email, u.username])),
   };
 }

@@ -33,7 +33,7 @@ export interface BindingContext {
 type Desired = (WorkspaceBinding | ProjectBinding) & { project?: string };
 
 /** Whether a live binding is the one a desired binding describes (an accepted invitation is bound to the username). */
-function sameSubject(live: LiveBinding, s: Subject, usersByEmail: Record<string, string>): boolean {
+export function sameSubject(live: Pick<LiveBinding, 'subjectKind' | 'subject'>, s: Subject, usersByEmail: Record<string, string>): boolean {
   if (live.subjectKind !== s.kind) return false;
   return live.subject === s.name || (s.invitation !== undefined && live.subject === usersByEmail[s.invitation.email]);
 }
@@ -109,10 +109,41 @@ function approvalOf(project: string | undefined, d: Desired, ctx: BindingContext
   return { approval: 'needs-approval', approvers: [...managers.filter((m) => m !== caller?.username), 'a partner'] };
 }
 
+/** Whether the platform may put an expiry on the role itself: where its settings are unknown, any role may be recertified. */
+function mayBeRecertified(role: string, live: LiveState): boolean {
+  return live.platform.recertification === undefined || live.platform.recertification[role] !== undefined;
+}
+
+const missingLive = (d: WorkspaceBinding, ws: LiveWorkspaceState | undefined, usersByEmail: Record<string, string>) =>
+  !(ws?.bindings ?? []).some((l) => l.role === d.roleRef.name && sameSubject(l, d.subject, usersByEmail));
+
+/** The latest expiry of the subject's role the platform's history shows, if it has one. */
+function lastExpiry(d: Desired, ctx: BindingContext) {
+  if (!mayBeRecertified(d.roleRef.name, ctx.live)) return undefined;
+  const matches = (ctx.ws?.expiredBindings ?? []).filter((e) => e.project === undefined && e.role === d.roleRef.name && sameSubject(e, d.subject, ctx.live.usersByEmail));
+  return matches.sort((a, b) => (a.at < b.at ? 1 : -1))[0];
+}
+
+function recertificationDue(d: Desired, expiry: string, ctx: BindingContext): Finding {
+  const max = ctx.live.platform.recertification?.[d.roleRef.name];
+  return finding('recertification-due', { subject: d.subject, role: d.roleRef.name, expiry, ...(max !== undefined ? { max } : {}) }, ctx.desired.metadata.name);
+}
+
+/**
+ * Whether the plan of this workspace needs the platform's history: a binding declared without
+ * expiry, of a role the platform may recertify, is missing (expired, or never granted?).
+ */
+export function needsExpiryHistory(desired: Workspace, ws: LiveWorkspaceState | undefined, live: LiveState): boolean {
+  if (!ws) return false;
+  return desired.bindings.some((d) => d.expiryDate === undefined && mayBeRecertified(d.roleRef.name, live) && missingLive(d, ws, live.usersByEmail));
+}
+
 interface ListDiff {
   readonly removals: RemovalStep[];
   readonly grants: GrantStep[];
   readonly notes: Finding[];
+  /** Subjects (kind:name) with a declared binding not granted because its expiry passed (recertification due). */
+  readonly lapsed: Map<string, string>;
 }
 
 /** Diff of one binding list (a workspace's or a project's). */
@@ -120,6 +151,7 @@ function diffList(wsName: string, project: string | undefined, desired: Desired[
   const removals: RemovalStep[] = [];
   const grants: GrantStep[] = [];
   const notes: Finding[] = [];
+  const lapsed = new Map<string, string>();
   const matched = new Set<LiveBinding>();
   const recert = ctx.live.platform.recertification ?? {};
   const isProject = project !== undefined;
@@ -141,7 +173,19 @@ function diffList(wsName: string, project: string | undefined, desired: Desired[
     if (existing) matched.add(existing);
     if (d.expiryDate && isExpired(d.expiryDate, ctx.now)) {
       if (existing) removals.push(removal(wsName, existing, 'expired'));
-      else notes.push(finding('expired-not-granted', { subject: d.subject, role: d.roleRef.name, ...(project ? { project } : {}), expiry: d.expiryDate }, wsName));
+      else if (isProject) notes.push(finding('expired-not-granted', { subject: d.subject, role: d.roleRef.name, project, expiry: d.expiryDate }, wsName));
+      else {
+        notes.push(recertificationDue(d, d.expiryDate, ctx));
+        lapsed.set(`${d.subject.kind}:${d.subject.name}`, d.expiryDate);
+      }
+      continue;
+    }
+    // Declared without expiry, the platform assigned one, and it passed: granting again would skip the recertification.
+    const lapsedAt = !existing && !isProject && d.expiryDate === undefined ? lastExpiry(d, ctx) : undefined;
+    if (lapsedAt) {
+      const expiry = lapsedAt.expiryDate ?? lapsedAt.at.slice(0, 10);
+      notes.push(recertificationDue(d, expiry, ctx));
+      lapsed.set(`${d.subject.kind}:${d.subject.name}`, expiry);
       continue;
     }
     if (!existing) {
@@ -158,7 +202,7 @@ function diffList(wsName: string, project: string | undefined, desired: Desired[
     else if (authoritative) removals.push(removal(wsName, l, 'drift'));
     else notes.push(finding('additive-kept', { subject: subjectOf(l), role: l.role, ...(project ? { project } : {}), ...(l.expiryDate ? { expiry: l.expiryDate } : {}) }, wsName));
   }
-  return { removals, grants, notes };
+  return { removals, grants, notes, lapsed };
 }
 
 export interface BindingPlan {
@@ -182,6 +226,7 @@ export function planBindings(ctx: BindingContext, skipProjects: ReadonlySet<stri
   // Who is a workspace member once the plan has run: live bindings not removed, and grants that take effect now.
   const removedNames = new Set(wsRemovals.map((r) => r.binding.name));
   const members = new Set([...(ctx.ws?.bindings ?? []).filter((b) => !removedNames.has(b.name)).map(whoLive), ...ws.grants.filter((g) => g.approval === 'auto').map(whoGrant)]);
+  const viaGroups = new Set(Object.entries(ctx.ws?.groupMembers ?? {}).flatMap(([group, users]) => (members.has(`Group:${group}`) ? users.map((u) => `User:${u}`) : [])));
   const projectRemovals: RemovalStep[] = [];
   const projectGrants: GrantStep[] = [];
   for (const p of ctx.desired.projects) {
@@ -191,7 +236,10 @@ export function planBindings(ctx: BindingContext, skipProjects: ReadonlySet<stri
     notes.push(...diff.notes);
     for (const g of diff.grants) {
       // meshStack needs the workspace role first: a project grant waits while that one waits for approval.
-      if (waiting.has(whoGrant(g)) && !members.has(whoGrant(g))) notes.push(finding('project-grant-waits', { subject: g.grant.subject, role: g.grant.role, project: p.metadata.name, workspace: wsName }, wsName));
+      const who = whoGrant(g);
+      if (waiting.has(who) && !members.has(who)) notes.push(finding('project-grant-waits', { subject: g.grant.subject, role: g.grant.role, project: p.metadata.name, workspace: wsName }, wsName));
+      // The workspace role lapsed and the code still declares the project role: a note, not an apply that fails every time.
+      else if (ws.lapsed.has(who) && !members.has(who) && !viaGroups.has(who)) notes.push(finding('project-role-lapsed', { subject: g.grant.subject, role: g.grant.role, project: p.metadata.name, expiry: ws.lapsed.get(who)! }, wsName));
       else projectGrants.push(g);
     }
   }

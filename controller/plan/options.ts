@@ -7,4 +7,6 @@ export interface PlanOptions {
   readonly allowLastOwnerRemoval?: boolean;
   /** Allow a plan that removes the caller's own Owner/Manager rights. */
   readonly allowSelfLockout?: boolean;
+  /** Warn about declared bindings that expire within this many milliseconds (`--expiring-within`). */
+  readonly expiringWithinMs?: number;
 }

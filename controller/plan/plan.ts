@@ -117,7 +117,9 @@ function planWorkspace(
   const raising = quota && (quota.before === null || quota.after >= quota.before);
   const projects = projectSteps(d, ws, live, notes);
   const deletes = projectDeletions(d, ws);
-  const bindings = planBindings({ live, ws, desired: d, now }, new Set(deletes.map((p) => p.project)));
+  // No binding on a project that is being deleted, or marked for deletion (gone, or going): it would fail every apply.
+  const noBindings = new Set([...d.projects.filter((p) => p.spec.deletion).map((p) => p.metadata.name), ...(ws?.deletingProjects ?? [])]);
+  const bindings = planBindings({ live, ws, desired: d, now }, noBindings);
   notes.push(...bindings.notes);
   if (live.platform.capabilities.includes('project-binding-expiry') === false && bindings.steps.some((s) => s.kind === 'project-binding' && s.action === 'create' && s.grant.expiryDate)) {
     notes.push(finding('project-expiry-enforced', { workspace: name }, name));

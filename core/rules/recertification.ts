@@ -2,9 +2,7 @@
  * Role recertification: a maximum duration per workspace role makes an expiry mandatory and caps it;
  * a binding created through the API without one gets today + the maximum; a date in the past is refused.
  */
-import { isExpired, parseExpiry } from '../expiry';
-
-const DAY_MS = 86_400_000;
+import { DAY_MS, isExpired, parseExpiry } from '../expiry';
 
 /** The latest expiry a maximum duration allows from `now`. */
 export function latestExpiry(now: Date, maxDurationDays: number): Date {

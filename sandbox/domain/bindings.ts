@@ -2,7 +2,7 @@
 import type { Principal } from '../auth';
 import type { Tx } from '../db';
 import { forbidden, notFound } from '../problem';
-import type { WorkspaceBindingRow } from '../representations';
+import { type WorkspaceBindingRow, dateOnly } from '../representations';
 import { OWNER, type WorkspaceRow, accessTo, requireManager, requireWritable, visibleWorkspaces } from './access';
 import { emailOf, notify, recordEvent } from './events';
 import { type GrantOutcome, requestOrApply } from './grants';
@@ -92,7 +92,7 @@ export async function removeWorkspaceBindingRows(tx: Tx, actor: Principal | stri
     const [row] = await tx.query<WorkspaceBindingRow>('delete from workspace_bindings where name = $1 returning *', [name]);
     if (!row) continue;
     const remaining = await tx.query('select 1 from workspace_bindings where workspace = $1 and subject_kind = $2 and subject = $3', [row.workspace, row.subject_kind, row.subject]);
-    const details = { subjectKind: row.subject_kind, subject: row.subject, role: row.role, reason };
+    const details = { subjectKind: row.subject_kind, subject: row.subject, role: row.role, reason, ...(row.expiry_date ? { expiryDate: dateOnly(row.expiry_date) } : {}) };
     if (remaining.length) {
       await recordEvent(tx, { workspace: row.workspace, type: 'USER_ROLE_CHANGED', actor: by, at: now, details: { ...details, removed: true } });
       continue;

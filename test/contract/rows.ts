@@ -223,6 +223,12 @@ export const ROWS: Row[] = [
     desired: (ws) => code({ ...TEAM, extra: { projects: [project(ws, `${ws}-p`, [], { displayName: 'p again' })] } })(ws), platform: 409, plan: 'identifier-being-deleted',
   },
   {
+    id: 'k37', rule: 'identifier-deleted', title: "a deleted workspace's identifier is never used again", actor: PARTNER,
+    setup: team(TEAM, async (_p, api, ws) => api.workspaces.delete(ws, 'obsolete')),
+    change: (api, ws) => api.workspaces.create({ name: ws, displayName: 'again', tags: {} }),
+    desired: code(TEAM), platform: 409, plan: 'identifier-deleted',
+  },
+  {
     id: 'k31', rule: 'deletion-rights', title: 'only an Owner (or partner) deletes a workspace', actor: 'bob',
     setup: team(TEAM), change: (api, ws) => api.workspaces.delete(ws, 'obsolete'), desired: code({ ...TEAM, extra: { deletion: 'obsolete' } }), platform: 403, plan: 'deletion-rights',
   },

@@ -22,7 +22,8 @@ describe.each(PLATFORMS)('lifecycle against the %s', (_name, make) => {
   });
   afterAll(() => platform.close());
 
-  const planFor = async (state: DesiredState, key = PARTNER, extra: { expiringWithinMs?: number } = {}) => (await planAgainst(platform.client(key), state, { endpoint: platform.endpoint, ...extra }, await platform.now())).plan;
+  const planFor = async (state: DesiredState, key = PARTNER, extra: { expiringWithinMs?: number } = {}) =>
+    (await planAgainst(platform.client(key), state, { endpoint: platform.endpoint, ...extra }, await platform.now())).plan;
   const run = async (state: DesiredState, key = PARTNER) => {
     const plan = await planFor(state, key);
     expect(plan.refusals).toEqual([]);
@@ -33,12 +34,20 @@ describe.each(PLATFORMS)('lifecycle against the %s', (_name, make) => {
   const steps = (p: Plan) => p.workspaces.flatMap((w) => w.steps.map((s) => `${s.action} ${stepSummary(s)}`));
   const notes = (p: Plan) => p.workspaces.flatMap((w) => w.notes.map(findingMessage));
   const roles = async (ws: string, subject: string) =>
-    (await platform.client(PARTNER).bindings.listWorkspaceBindings({ workspace: ws })).filter((b) => b.subject === subject).map((b) => `${b.role}${b.expiryDate ? ` until ${b.expiryDate}` : ''}`).sort();
+    (await platform.client(PARTNER).bindings.listWorkspaceBindings({ workspace: ws }))
+      .filter((b) => b.subject === subject)
+      .map((b) => `${b.role}${b.expiryDate ? ` until ${b.expiryDate}` : ''}`)
+      .sort();
   const day = async (n: number) => new Date((await platform.now()).getTime() + n * DAY).toISOString().slice(0, 10);
 
   test('4-eyes: a renewed expiry is granted first; the old binding stays until the new one is approved, then goes', async () => {
     const [d30, d60] = [await day(30), await day(60)];
-    const team = (until: string) => desired([workspace('lc-renew', [binding(OWNER, user('alice')), binding(MANAGER, user('bob')), binding(MEMBER, user('carol'), { expiryDate: until })], { projects: [project('lc-renew', 'web', [binding('Project User', user('carol'))])] })]);
+    const team = (until: string) =>
+      desired([
+        workspace('lc-renew', [binding(OWNER, user('alice')), binding(MANAGER, user('bob')), binding(MEMBER, user('carol'), { expiryDate: until })], {
+          projects: [project('lc-renew', 'web', [binding('Project User', user('carol'))])],
+        }),
+      ]);
     await run(team(d30));
     await platform.setFourEyes(true, 2);
     try {
@@ -94,5 +103,69 @@ describe.each(PLATFORMS)('lifecycle against the %s', (_name, make) => {
     expect(await roles('lc-invite', 'frank')).toEqual([`${MEMBER} until ${d60}`]);
     expect(await roles('lc-invite', 'frank@example.com')).toEqual([]);
     expect(steps(await planFor(team(d60)))).toEqual([]);
+  });
+
+  // Last: it moves the platform's clock by a month.
+  test('recertification is not bypassed: a binding the platform expired is due, and granted again only with a new expiry in code', async () => {
+    await platform.setRecertification({ [MANAGER]: 30 });
+    try {
+      const team = (bob: { expiryDate?: string } = {}) => desired([workspace('lc-recert', [binding(OWNER, user('alice')), binding(MANAGER, user('bob'), bob)])]);
+      await run(team());
+      // The platform assigned bob's expiry; the code declares none: not drift.
+      const assigned = await day(30);
+      expect(await roles('lc-recert', 'bob')).toEqual([`${MANAGER} until ${assigned}`]);
+      const before = await planFor(team(), PARTNER, { expiringWithinMs: 31 * DAY });
+      expect(steps(before)).toEqual([]);
+      expect(before.warnings.map((w) => w.rule)).toContain('expiring-soon');
+      expect(before.warnings.map(findingMessage).join('\n')).toContain(`user "bob" as "Workspace Manager" expires on ${assigned} (in 31 days)`);
+      if (!platform.extensions) {
+        // meshStack's API shows neither the recertification settings nor expired access: say so while the binding is live.
+        expect(before.warnings.filter((w) => w.rule === 'recertification-unknown').map(findingMessage)).toEqual([
+          expect.stringContaining('"Workspace Manager" bindings the code declares without one (bob; the first on'),
+        ]);
+        return;
+      }
+      await platform.advanceClock(32 * DAY);
+      expect(await roles('lc-recert', 'bob')).toEqual([]);
+      const due = await planFor(team());
+      expect(steps(due)).toEqual([]);
+      expect(notes(due)).toEqual([expect.stringContaining(`user "bob" as "Workspace Manager": recertification due, the binding expired on ${assigned}`)]);
+      // A reviewer approves a new expiry date in code: granted again.
+      const renewed = await day(20);
+      expect(steps(await planFor(team({ expiryDate: renewed })))).toEqual([`create grant user bob: Workspace Manager until ${renewed}`]);
+      await run(team({ expiryDate: renewed }));
+      expect(await roles('lc-recert', 'bob')).toEqual([`${MANAGER} until ${renewed}`]);
+    } finally {
+      await platform.setRecertification({});
+    }
+  });
+
+  test('nothing makes every apply fail: a project role whose workspace role expired, bindings of a project deleted meanwhile', async () => {
+    const team = (web: { deletion?: string } = {}) =>
+      desired([
+        workspace('lc-lapse', [binding(OWNER, user('alice')), binding(MEMBER, user('carol'), { expiryDate: until })], {
+          projects: [project('lc-lapse', 'web', [binding('Project User', user('carol'))], web), project('lc-lapse', 'api', [binding('Project User', user('alice'))])],
+        }),
+      ]);
+    const until = await day(10);
+    await run(team());
+    await platform.advanceClock(11 * DAY);
+    // carol's workspace role expired (and with it her project role): the code still declares both.
+    const lapsed = await planFor(team());
+    expect(steps(lapsed)).toEqual([]);
+    expect(notes(lapsed)).toEqual([
+      expect.stringContaining(`user "carol" as "Workspace Member": recertification due, the binding expired on ${until}`),
+      expect.stringContaining(`user "carol" as "Project User" on project "web": not granted, carol has no workspace role since it expired on ${until}`),
+    ]);
+    // The project is deleted on the platform while the code still declares it and its bindings.
+    await platform.client(PARTNER).projects.delete('lc-lapse', 'api');
+    const deleting = await planFor(team());
+    expect(deleting.refusals.map(findingMessage)).toEqual([expect.stringContaining('project "api" is still being deleted on the platform')]);
+    expect(steps(deleting)).not.toContainEqual(expect.stringContaining('on project api'));
+    // Marked for deletion in code: nothing to do, and nothing fails, before or after the deletion finished.
+    const retired = desired([{ ...team().workspaces[0], projects: [team().workspaces[0].projects[0], project('lc-lapse', 'api', [binding('Project User', user('alice'))], { deletion: 'retired' })] }]);
+    expect(steps((await run(retired)).plan)).toEqual([]);
+    await platform.advanceClock(2 * 60_000);
+    expect(steps((await run(retired)).plan)).toEqual([]);
   });
 });

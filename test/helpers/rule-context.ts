@@ -29,7 +29,7 @@ export interface ContextInput {
   readonly ownerCounts?: number[];
   readonly caller?: { username: string; partner?: boolean; roles?: string[] };
   readonly live?: Partial<LiveState>;
-  readonly options?: { allowLastOwnerRemoval?: boolean; allowSelfLockout?: boolean };
+  readonly options?: { allowLastOwnerRemoval?: boolean; allowSelfLockout?: boolean; expiringWithinMs?: number };
   readonly recertification?: Record<string, number>;
 }
 
@@ -43,6 +43,7 @@ export function ruleContext(i: ContextInput = {}): RuleContext {
     tagDefinitions: [],
     workspaces: ws ? { w: ws } : {},
     usersByEmail: {},
+    deletedWorkspaces: [],
     ...i.live,
   };
   return {

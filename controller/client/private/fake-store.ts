@@ -51,7 +51,15 @@ export class FakeStore {
   /** Open invitations: e-mail → workspaces it was invited to (matched at the user's first login). */
   public readonly invitations = new Map<string, Set<string>>();
   public settings: FakeSettings = { fourEyes: { enabled: false, minApprovalCount: 2 }, recertification: {}, restrictCustomerAdminRoleAssignment: false, workspaceApprovalRequired: false, projectDeletionDelayMs: 60_000 };
-  public clock = new Date('2026-11-25T12:00:00Z');
+  private time = new Date('2026-11-25T12:00:00Z');
+  /** Time moving on removes what expired, before anything reads it (as the platform's own sweep does). */
+  public get clock(): Date {
+    return this.time;
+  }
+  public set clock(at: Date) {
+    this.time = at;
+    this.sweep();
+  }
   private nextId = 1;
   private readonly bindingsByName = new Map<string, LiveBinding>();
   private readonly workspaceBindingsIndex = new Map<string, Map<string, LiveBinding>>();
@@ -106,6 +114,25 @@ export class FakeStore {
     if (b.project) this.projectBindingsIndex.get(`${b.workspace}.${b.project}`)?.delete(name);
     else this.workspaceBindingsIndex.get(b.workspace)?.delete(name);
     return b;
+  }
+
+  /**
+   * Removes a binding as the platform does, with its event: a subject left without any workspace role
+   * leaves the workspace's projects too.
+   */
+  public revoke(name: string, actor: string, reason: string): void {
+    const b = this.removeBinding(name);
+    if (!b) return;
+    const details = (x: LiveBinding, why: string) => ({ subjectKind: x.subjectKind, subject: x.subject, role: x.role, reason: why, ...(x.expiryDate ? { expiryDate: x.expiryDate } : {}) });
+    this.event(b.workspace, b.project ? 'PROJECT_USER_REMOVED' : 'USER_REMOVED', actor, details(b, reason), b.project);
+    if (b.project || this.workspaceBindings(b.workspace).some((x) => x.subjectKind === b.subjectKind && x.subject === b.subject)) return;
+    for (const project of this.projectsOf(b.workspace)) {
+      for (const x of this.projectBindings(b.workspace, project.name)) {
+        if (x.subject !== b.subject || x.subjectKind !== b.subjectKind) continue;
+        this.removeBinding(x.name);
+        this.event(b.workspace, 'PROJECT_USER_REMOVED', actor, details(x, 'removed from workspace'), project.name);
+      }
+    }
   }
 
   /** An active or pending-deletion project. */
@@ -179,10 +206,8 @@ export class FakeStore {
     this.nextDue = Infinity;
     for (const [name, b] of this.bindingsByName) {
       if (!b.expiryDate) continue;
-      if (isExpired(b.expiryDate, this.clock)) {
-        this.removeBinding(name);
-        this.event(b.workspace, b.project ? 'PROJECT_USER_REMOVED' : 'USER_REMOVED', 'meshStack (expiry)', { subject: b.subject, role: b.role, reason: 'expired' });
-      } else this.nextDue = Math.min(this.nextDue, parseExpiry(b.expiryDate)?.endsAt.getTime() ?? Infinity);
+      if (isExpired(b.expiryDate, this.clock)) this.revoke(name, 'meshStack (expiry)', 'expired');
+      else this.nextDue = Math.min(this.nextDue, parseExpiry(b.expiryDate)?.endsAt.getTime() ?? Infinity);
     }
     for (const p of this.allProjects()) {
       if (p.deletionRequestedAt === undefined) continue;

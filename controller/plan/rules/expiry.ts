@@ -1,8 +1,14 @@
-/** Recertification: an expiry beyond the role's maximum is refused by the platform. */
-import { isExpired } from '../../../core/expiry';
+/**
+ * Expiry and recertification: an expiry beyond the role's maximum is refused by the platform;
+ * bindings that expire soon are listed; a platform that recertifies without saying so is named.
+ */
+import { DAY_MS, isExpired, parseExpiry } from '../../../core/expiry';
 import { exceedsMaximum } from '../../../core/rules';
+import type { ProjectBinding, WorkspaceBinding } from '../../../schemas/desired-state.generated';
+import type { LiveBinding } from '../../client/types';
+import { sameSubject } from '../binding-steps';
 import { finding } from '../findings';
-import { type WorkspaceRule, grants } from './context';
+import { type RuleContext, type WorkspaceRule, grants, removals } from './context';
 
 export const expiryWithinRecertification: WorkspaceRule = (ctx) =>
   grants(ctx).flatMap((s) => {
@@ -11,3 +17,53 @@ export const expiryWithinRecertification: WorkspaceRule = (ctx) =>
     if (max === undefined || expiry === undefined || isExpired(expiry, ctx.now) || !exceedsMaximum(expiry, ctx.now, max)) return [];
     return [finding('expiry-beyond-recertification', { subject: s.grant.subject, role: s.grant.role, ...(s.project ? { project: s.project } : {}), expiry, max }, ctx.name)];
   });
+
+/** Live bindings the code declares and this plan keeps, each with the declaration it matches. */
+function keptDeclared(ctx: RuleContext): Array<{ live: LiveBinding; declared: WorkspaceBinding | ProjectBinding }> {
+  if (!ctx.ws) return [];
+  const removed = new Set(removals(ctx).map((r) => r.binding.name));
+  const lists: Array<[LiveBinding[], Array<WorkspaceBinding | ProjectBinding>]> = [
+    [ctx.ws.bindings, ctx.desired.bindings],
+    ...ctx.desired.projects.map((p): [LiveBinding[], ProjectBinding[]] => [ctx.ws?.projects[p.metadata.name]?.bindings ?? [], p.bindings]),
+  ];
+  return lists.flatMap(([live, declared]) =>
+    live.flatMap((l) => {
+      const d = removed.has(l.name) ? undefined : declared.find((x) => x.roleRef.name === l.role && sameSubject(l, x.subject, ctx.live.usersByEmail));
+      return d ? [{ live: l, declared: d }] : [];
+    }),
+  );
+}
+
+/** Declared bindings whose expiry falls within `--expiring-within`, unless the plan renews them already. */
+export const expiringSoon: WorkspaceRule = (ctx) => {
+  const horizon = ctx.options.expiringWithinMs;
+  if (horizon === undefined) return [];
+  const renewing = new Set(grants(ctx).map((g) => `${g.project ?? ''}|${g.grant.role}|${g.grant.subject.kind}:${g.grant.subject.name}`));
+  return keptDeclared(ctx).flatMap(({ live: l }) => {
+    const ends = l.expiryDate ? parseExpiry(l.expiryDate)?.endsAt : undefined;
+    if (!ends || renewing.has(`${l.project ?? ''}|${l.role}|${l.subjectKind}:${l.subject}`)) return [];
+    const left = ends.getTime() - ctx.now.getTime();
+    if (left <= 0 || left > horizon) return [];
+    const subject = { kind: l.subjectKind, name: l.subject };
+    return [finding('expiring-soon', { subject, role: l.role, ...(l.project ? { project: l.project } : {}), expiry: l.expiryDate!, days: Math.ceil(left / DAY_MS) }, ctx.name)];
+  });
+};
+
+/**
+ * The platform assigned expiries the code does not declare, and shows neither its recertification
+ * settings nor its history (a real meshStack): after the expiry the plan could not tell a lapsed
+ * binding from a new one, so it says so while it still can.
+ */
+export const recertificationUnknown: WorkspaceRule = (ctx) => {
+  const { platform } = ctx.live;
+  if (platform.recertification !== undefined || platform.capabilities.includes('events')) return [];
+  const byRole = new Map<string, LiveBinding[]>();
+  for (const { live: l, declared } of keptDeclared(ctx)) {
+    if (l.project !== undefined || !l.expiryDate || declared.expiryDate !== undefined || ctx.recertification[l.role] !== undefined) continue;
+    byRole.set(l.role, [...(byRole.get(l.role) ?? []), l]);
+  }
+  return [...byRole].map(([role, bs]) => {
+    const expiry = bs.map((b) => b.expiryDate!).sort()[0];
+    return finding('recertification-unknown', { role, subjects: bs.map((b) => b.subject).sort(), expiry }, ctx.name);
+  });
+};

@@ -5,9 +5,9 @@
 import { type WorkspaceRule } from './context';
 import { immutableTags, liveTagDefinitions, partnerOnlySettings, quotaUsage, restrictedTags } from './attributes';
 import { callerRights, deletionRights, selfLockout, workspaceWritable } from './caller';
-import { expiryWithinRecertification } from './expiry';
+import { expiringSoon, expiryWithinRecertification, recertificationUnknown } from './expiry';
 import { lastOwner, ownerGrantRights, ownerLimit, ownerRemovalRights } from './owners';
-import { identifierBeingDeleted, identifierChange, projectMembers, referencedExists, workspaceKeepsProjects } from './projects';
+import { identifierBeingDeleted, identifierChange, identifierDeleted, projectMembers, referencedExists, workspaceKeepsProjects } from './projects';
 
 export type { RuleContext, WorkspaceRule } from './context';
 
@@ -24,6 +24,7 @@ export const WORKSPACE_RULES: ReadonlyArray<readonly [string, WorkspaceRule]> = 
   ['deletionRights', deletionRights],
   ['workspaceKeepsProjects', workspaceKeepsProjects],
   ['identifierChange', identifierChange],
+  ['identifierDeleted', identifierDeleted],
   ['identifierBeingDeleted', identifierBeingDeleted],
   ['projectMembers', projectMembers],
   ['restrictedTags', restrictedTags],
@@ -32,4 +33,6 @@ export const WORKSPACE_RULES: ReadonlyArray<readonly [string, WorkspaceRule]> = 
   ['partnerOnlySettings', partnerOnlySettings],
   ['quotaUsage', quotaUsage],
   ['expiryWithinRecertification', expiryWithinRecertification],
+  ['recertificationUnknown', recertificationUnknown],
+  ['expiringSoon', expiringSoon],
 ];

@@ -12,6 +12,10 @@ export const identifierChange: WorkspaceRule = (ctx) => {
   });
 };
 
+/** meshStack keeps a deleted workspace's identifier for good: a workspace declared under it cannot be created. */
+export const identifierDeleted: WorkspaceRule = (ctx) =>
+  !ctx.ws && !ctx.desired.spec.deletion && ctx.live.deletedWorkspaces.includes(ctx.name) ? [finding('identifier-deleted', { workspace: ctx.name }, ctx.name)] : [];
+
 export const identifierBeingDeleted: WorkspaceRule = (ctx) =>
   ctx.steps.flatMap((s) => (s.kind === 'project' && s.action === 'create' && ctx.ws?.deletingProjects.includes(s.project) ? [finding('identifier-being-deleted', { workspace: ctx.name, project: s.project }, ctx.name)] : []));
 

@@ -1,6 +1,6 @@
 import type { LiveBinding } from '../../../controller/client/types';
 import type { LiveState, LiveWorkspaceState } from '../../../controller/observe/live-state';
-import { bindingName } from '../../../controller/plan/binding-steps';
+import { bindingName, needsExpiryHistory } from '../../../controller/plan/binding-steps';
 import { plan } from '../../../controller/plan/plan';
 import { approvalOf } from '../../../controller/plan/steps';
 import { findingMessage, stepSummary } from '../../../controller/render/describe';
@@ -15,17 +15,33 @@ function lb(ws: string, subject: string, role: string, extra: Partial<LiveBindin
 }
 
 function liveWs(name: string, bindings: LiveBinding[], extra: Partial<LiveWorkspaceState> = {}): LiveWorkspaceState {
-  return { name, displayName: name, tags: {}, bindings, projects: {}, pendingRequests: [], deletingProjects: [], status: { name, status: 'active', approval: 'approved', projectQuota: null, projectCount: 0 }, ...extra };
+  return {
+    name,
+    displayName: name,
+    tags: {},
+    bindings,
+    projects: {},
+    pendingRequests: [],
+    deletingProjects: [],
+    status: { name, status: 'active', approval: 'approved', projectQuota: null, projectCount: 0 },
+    ...extra,
+  };
 }
 
 function live(workspaces: LiveWorkspaceState[], extra: Partial<LiveState> = {}): LiveState {
   return {
     observedAt: NOW.toISOString(),
-    platform: { version: '2026.34.0', fourEyes: { enabled: false, minApprovalCount: 2 }, recertification: {}, capabilities: ['workspace-quota', 'workspace-status', 'role-requests', 'whoami', 'settings', 'project-binding-expiry'] },
+    platform: {
+      version: '2026.34.0',
+      fourEyes: { enabled: false, minApprovalCount: 2 },
+      recertification: {},
+      capabilities: ['workspace-quota', 'workspace-status', 'role-requests', 'whoami', 'settings', 'project-binding-expiry'],
+    },
     caller: { username: 'partner.admin', partner: true, workspaces: {} },
     tagDefinitions: [],
     workspaces: Object.fromEntries(workspaces.map((w) => [w.name, w])),
     usersByEmail: {},
+    deletedWorkspaces: [],
     ...extra,
   };
 }
@@ -43,7 +59,12 @@ describe('plan', () => {
   });
 
   test.each([
-    ['a missing workspace is created with its bindings', desired([workspace('a', [binding(OWNER, user('alice'))])]), live([]), ['create:missing:create workspace a "a"', 'create:missing:grant user alice: Workspace Owner']],
+    [
+      'a missing workspace is created with its bindings',
+      desired([workspace('a', [binding(OWNER, user('alice'))])]),
+      live([]),
+      ['create:missing:create workspace a "a"', 'create:missing:grant user alice: Workspace Owner'],
+    ],
     ['matching state gives no steps', desired([workspace('a', [binding(OWNER, user('alice'))])]), live([liveWs('a', [lb('a', 'alice', OWNER)])]), []],
     [
       'authoritative: undeclared bindings are drift',
@@ -51,14 +72,24 @@ describe('plan', () => {
       live([liveWs('a', [lb('a', 'alice', OWNER), lb('a', 'eve', MEMBER)])]),
       ['delete:drift:remove user eve: Workspace Member (not in code)'],
     ],
-    ['additive: undeclared bindings are kept', desired([workspace('a', [binding(OWNER, user('alice'))], { additive: true })]), live([liveWs('a', [lb('a', 'alice', OWNER), lb('a', 'eve', MEMBER)])]), []],
+    [
+      'additive: undeclared bindings are kept',
+      desired([workspace('a', [binding(OWNER, user('alice'))], { additive: true })]),
+      live([liveWs('a', [lb('a', 'alice', OWNER), lb('a', 'eve', MEMBER)])]),
+      [],
+    ],
     [
       'an expired desired binding still on the platform is removed as expired, not drift',
       desired([workspace('a', [binding(OWNER, user('alice')), binding(MEMBER, user('eve'), { expiryDate: '2026-11-24' })])]),
       live([liveWs('a', [lb('a', 'alice', OWNER), lb('a', 'eve', MEMBER, { expiryDate: '2026-11-24' })])]),
       ['delete:expired:remove user eve: Workspace Member until 2026-11-24 (expired)'],
     ],
-    ['an expired desired binding that is gone is not granted again', desired([workspace('a', [binding(OWNER, user('alice')), binding(MEMBER, user('eve'), { expiryDate: '2026-11-24' })])]), live([liveWs('a', [lb('a', 'alice', OWNER)])]), []],
+    [
+      'an expired desired binding that is gone is not granted again',
+      desired([workspace('a', [binding(OWNER, user('alice')), binding(MEMBER, user('eve'), { expiryDate: '2026-11-24' })])]),
+      live([liveWs('a', [lb('a', 'alice', OWNER)])]),
+      [],
+    ],
     [
       'an undeclared but expired live binding is labelled expired (additive too)',
       desired([workspace('a', [binding(OWNER, user('alice'))], { additive: true })]),
@@ -113,7 +144,12 @@ describe('plan', () => {
       live([liveWs('a', [lb('a', 'alice', OWNER), lb('a', 'frank', MEMBER)])], { usersByEmail: { 'frank@x.io': 'frank' } }),
       [],
     ],
-    ['undeclared live projects are never deleted', desired([workspace('a', [binding(OWNER, user('alice'))])]), live([liveWs('a', [lb('a', 'alice', OWNER)], { projects: { old: { workspace: 'a', name: 'old', displayName: 'Old', tags: {}, bindings: [] } } })]), []],
+    [
+      'undeclared live projects are never deleted',
+      desired([workspace('a', [binding(OWNER, user('alice'))])]),
+      live([liveWs('a', [lb('a', 'alice', OWNER)], { projects: { old: { workspace: 'a', name: 'old', displayName: 'Old', tags: {}, bindings: [] } } })]),
+      [],
+    ],
   ])('%s', (_name, d, l, expected) => {
     const p = plan(d, l, OPTIONS, NOW);
     expect(p.refusals).toEqual([]);
@@ -127,8 +163,18 @@ describe('plan', () => {
       ['two Owners both replaced: alternate', ['alice', 'bob'], ['carol', 'dave'], ['remove user alice', 'grant user carol', 'remove user bob', 'grant user dave'], [2, 1, 2, 1, 2]],
       ['from none to two', [], ['alice', 'bob'], ['grant user alice', 'grant user bob'], [0, 1, 2]],
     ])('%s', (_name, before, after, order, counts) => {
-      const d = desired([workspace('a', after.map((u) => binding(OWNER, user(u))))]);
-      const l = live([liveWs('a', before.map((u) => lb('a', u, OWNER)))]);
+      const d = desired([
+        workspace(
+          'a',
+          after.map((u) => binding(OWNER, user(u))),
+        ),
+      ]);
+      const l = live([
+        liveWs(
+          'a',
+          before.map((u) => lb('a', u, OWNER)),
+        ),
+      ]);
       const p = plan(d, l, OPTIONS, NOW);
       expect(p.refusals).toEqual([]);
       expect(p.workspaces[0].steps.map((s) => stepSummary(s).replace(/: Workspace Owner.*/, ''))).toEqual(order);
@@ -152,7 +198,20 @@ describe('plan', () => {
         'a pending request: already pending',
         asCaller('bob', { a: [MANAGER] }),
         fourEyes(),
-        [{ id: 'r1', status: 'PENDING' as const, workspace: 'a', bindingName: 'x', subjectKind: 'User' as const, subject: 'carol', role: MEMBER, requestedBy: 'bob', requestedAt: '', approvals: ['bob'] }],
+        [
+          {
+            id: 'r1',
+            status: 'PENDING' as const,
+            workspace: 'a',
+            bindingName: 'x',
+            subjectKind: 'User' as const,
+            subject: 'carol',
+            role: MEMBER,
+            requestedBy: 'bob',
+            requestedAt: '',
+            approvals: ['bob'],
+          },
+        ],
         ['already-pending', 'auto'],
       ],
     ])('%s', (_name, caller, platform, pendingRequests, expected) => {
@@ -167,7 +226,10 @@ describe('plan', () => {
 
     test('a project grant waits while its subject’s workspace grant waits for approval', () => {
       const dp = desired([workspace('a', [...d.workspaces[0].bindings], { projects: [project('a', 'p', [binding('Project User', user('carol'))])] })]);
-      const l = live([liveWs('a', base, { projects: { p: { workspace: 'a', name: 'p', displayName: 'p', tags: {}, bindings: [] } } })], { caller: asCaller('bob', { a: [MANAGER] }), platform: fourEyes() });
+      const l = live([liveWs('a', base, { projects: { p: { workspace: 'a', name: 'p', displayName: 'p', tags: {}, bindings: [] } } })], {
+        caller: asCaller('bob', { a: [MANAGER] }),
+        platform: fourEyes(),
+      });
       const p = plan(dp, l, OPTIONS, NOW);
       expect(p.workspaces[0].steps.some((s) => 'project' in s && s.project === 'p')).toBe(false);
       expect(notes(p)).toContainEqual(expect.stringMatching(/user "carol" as "Project User" on project "p": waits until the workspace role of carol is approved/));
@@ -176,7 +238,17 @@ describe('plan', () => {
 
   describe('refusals', () => {
     test.each([
-      ['three Owners', desired([workspace('a', ['x', 'y', 'z'].map((u) => binding(OWNER, user(u))))]), live([liveWs('a', [])]), ['owner-limit']],
+      [
+        'three Owners',
+        desired([
+          workspace(
+            'a',
+            ['x', 'y', 'z'].map((u) => binding(OWNER, user(u))),
+          ),
+        ]),
+        live([liveWs('a', [])]),
+        ['owner-limit'],
+      ],
       ['the last Owner removed', desired([workspace('a', [binding(MANAGER, user('alice'))])]), live([liveWs('a', [lb('a', 'alice', OWNER), lb('a', 'alice', MANAGER)])]), ['last-owner']],
       [
         'quota below the projects it will have',
@@ -212,11 +284,23 @@ describe('plan', () => {
       [
         'restricted tags without partner rights',
         desired([workspace('a', [binding(OWNER, user('alice')), binding(MANAGER, user('bob'))], { tags: { secret: ['x'] } })]),
-        { tagDefinitions: [{ metadata: { name: 'meshWorkspace.secret' }, spec: { targetKind: 'meshWorkspace' as const, key: 'secret', displayName: 's', valueType: { string: {} }, restricted: true, mandatory: false, immutable: false } }] },
+        {
+          tagDefinitions: [
+            {
+              metadata: { name: 'meshWorkspace.secret' },
+              spec: { targetKind: 'meshWorkspace' as const, key: 'secret', displayName: 's', valueType: { string: {} }, restricted: true, mandatory: false, immutable: false },
+            },
+          ],
+        },
         ['restricted-tag'],
       ],
       ['a quota change without partner rights', desired([workspace('a', [binding(OWNER, user('alice')), binding(MANAGER, user('bob'))], { projectQuota: 3 })]), {}, ['quota-needs-partner']],
-      ['an Owner grant by a Manager while there is an Owner', desired([workspace('a', [binding(OWNER, user('alice')), binding(OWNER, user('carol')), binding(MANAGER, user('bob'))])]), {}, ['owner-grant-rights']],
+      [
+        'an Owner grant by a Manager while there is an Owner',
+        desired([workspace('a', [binding(OWNER, user('alice')), binding(OWNER, user('carol')), binding(MANAGER, user('bob'))])]),
+        {},
+        ['owner-grant-rights'],
+      ],
       ['removing the caller’s own Manager role', desired([workspace('a', [binding(OWNER, user('alice'))])]), {}, ['self-lockout']],
     ])('%s (caller is a Manager)', (_name, d, extra, expected) => {
       const l = live([liveWs('a', [lb('a', 'alice', OWNER), lb('a', 'bob', MANAGER)])], { caller: manager, ...extra });
@@ -230,7 +314,10 @@ describe('plan', () => {
       const l = live([liveWs('a', [lb('a', 'alice', OWNER), lb('a', 'dave', MEMBER)])], { caller: asCaller('dave', { a: [MEMBER] }) });
       const p = plan(desired([workspace('a', bindings)]), l, OPTIONS, NOW);
       expect(rules(p)).toEqual(expected);
-      if (expected.length) expect(findingMessage(p.refusals[0])).toBe('dave holds Workspace Member in "a": only its Workspace Owners and Managers (or a partner) manage access and projects; apply this workspace with such a key.');
+      if (expected.length)
+        expect(findingMessage(p.refusals[0])).toBe(
+          'dave holds Workspace Member in "a": only its Workspace Owners and Managers (or a partner) manage access and projects; apply this workspace with such a key.',
+        );
     });
   });
 
@@ -251,7 +338,12 @@ describe('plan', () => {
       const asPartner = plan(d, live([liveWs('a', [lb('a', 'alice', OWNER)], disabled)]), OPTIONS, NOW);
       expect(rules(asPartner)).toEqual([]);
       // Nothing to change: nothing refused.
-      const unchanged = plan(desired([workspace('a', [binding(OWNER, user('alice'))], { status: 'disabled' })]), live([liveWs('a', [lb('a', 'alice', OWNER)], disabled)], { caller: asCaller('alice', { a: [OWNER] }) }), OPTIONS, NOW);
+      const unchanged = plan(
+        desired([workspace('a', [binding(OWNER, user('alice'))], { status: 'disabled' })]),
+        live([liveWs('a', [lb('a', 'alice', OWNER)], disabled)], { caller: asCaller('alice', { a: [OWNER] }) }),
+        OPTIONS,
+        NOW,
+      );
       expect(unchanged.refusals).toEqual([]);
     });
 
@@ -263,10 +355,127 @@ describe('plan', () => {
     });
   });
 
+  describe('recertification: a lapsed binding is granted again only with a new expiry in code', () => {
+    const expired = (subject: string, role: string, expiryDate: string, extra: { project?: string } = {}) => ({
+      subjectKind: 'User' as const,
+      subject,
+      role,
+      at: `${expiryDate}T23:59:59.000Z`,
+      expiryDate,
+      ...extra,
+    });
+    const team = (bob: { expiryDate?: string } = {}) =>
+      desired([workspace('a', [binding(OWNER, user('alice')), binding(MANAGER, user('bob'), bob)], { projects: [project('a', 'web', [binding('Project User', user('bob'), bob)])] })]);
+    const platform = (recertification: Record<string, number> | undefined) => ({
+      version: 'x',
+      fourEyes: { enabled: false, minApprovalCount: 2 },
+      ...(recertification ? { recertification } : {}),
+      capabilities: ['events' as const, 'settings' as const, 'project-binding-expiry' as const],
+    });
+    const observed = (expiredBindings: ReturnType<typeof expired>[] | undefined, recertification: Record<string, number> | undefined = { [MANAGER]: 30 }) =>
+      live(
+        [liveWs('a', [lb('a', 'alice', OWNER)], { projects: { web: { name: 'web', workspace: 'a', displayName: 'web', tags: {}, bindings: [] } }, ...(expiredBindings ? { expiredBindings } : {}) })],
+        { platform: platform(recertification) },
+      );
+    test.each([
+      [
+        'the history shows it expired: due, not granted (nor the project role that needs it)',
+        team(),
+        observed([expired('bob', MANAGER, '2026-11-20')]),
+        [],
+        [
+          /user "bob" as "Workspace Manager": recertification due, the binding expired on 2026-11-20\. .*\(at most 30 days ahead\)/,
+          /user "bob" as "Project User" on project "web": not granted, bob has no workspace role since it expired on 2026-11-20/,
+        ],
+      ],
+      [
+        'the latest of several expiries is named',
+        team(),
+        observed([expired('bob', MANAGER, '2026-09-01'), expired('bob', MANAGER, '2026-11-20')]),
+        [],
+        [/expired on 2026-11-20/, /since it expired on 2026-11-20/],
+      ],
+      [
+        'a new expiry in code grants it again',
+        team({ expiryDate: '2026-12-20' }),
+        observed([expired('bob', MANAGER, '2026-11-20')]),
+        ['create:missing:grant user bob: Workspace Manager until 2026-12-20', 'create:missing:grant user bob: Project User on project web until 2026-12-20'],
+        [],
+      ],
+      ['no expiry in the history: a first grant', team(), observed([]), ['create:missing:grant user bob: Workspace Manager', 'create:missing:grant user bob: Project User on project web'], []],
+      [
+        'another role expired, not this one',
+        team(),
+        observed([expired('bob', MEMBER, '2026-11-20')]),
+        ['create:missing:grant user bob: Workspace Manager', 'create:missing:grant user bob: Project User on project web'],
+        [],
+      ],
+      [
+        'the platform does not recertify the role: the code decides',
+        team(),
+        observed([expired('bob', MANAGER, '2026-11-20')], {}),
+        ['create:missing:grant user bob: Workspace Manager', 'create:missing:grant user bob: Project User on project web'],
+        [],
+      ],
+      [
+        'a past expiry in code: due (workspace role); a project role is just not granted',
+        team({ expiryDate: '2026-11-20' }),
+        observed([]),
+        [],
+        [/user "bob" as "Workspace Manager": recertification due, the binding expired on 2026-11-20/, /user "bob" as "Project User" on project "web": expired 2026-11-20, not granted/],
+      ],
+    ])('%s', (_name, d, l, expectedSteps, expectedNotes) => {
+      const p = plan(d, l, OPTIONS, NOW);
+      expect(lines(p)).toEqual(expectedSteps);
+      expect(notes(p).filter((n) => !n.includes('waits until'))).toEqual(expectedNotes.map((r) => expect.stringMatching(r)));
+    });
+
+    test('the history is read only where a binding declared without expiry, of a role that may be recertified, is missing', () => {
+      const [d] = team().workspaces;
+      expect(needsExpiryHistory(d, observed(undefined).workspaces.a, observed(undefined))).toBe(true);
+      const withBob = live([liveWs('a', [lb('a', 'alice', OWNER), lb('a', 'bob', MANAGER, { expiryDate: '2026-12-20' })])], { platform: platform({ [MANAGER]: 30 }) });
+      expect(needsExpiryHistory(d, withBob.workspaces.a, withBob)).toBe(false);
+      expect(needsExpiryHistory(d, observed(undefined, {}).workspaces.a, observed(undefined, {}))).toBe(false);
+      expect(needsExpiryHistory(team({ expiryDate: '2026-12-20' }).workspaces[0], observed(undefined).workspaces.a, observed(undefined))).toBe(false);
+      expect(needsExpiryHistory(d, undefined, observed(undefined))).toBe(false);
+    });
+  });
+
+  describe('nothing makes every apply fail: bindings on projects that are not there are not granted', () => {
+    const proj = { name: 'web', workspace: 'a', displayName: 'web', tags: {}, bindings: [] };
+    test.each([
+      ['marked for deletion and gone', { deletion: 'retired' }, {}, [], [], []],
+      ['marked for deletion and still being deleted', { deletion: 'retired' }, { deletingProjects: ['web'] }, [], [], []],
+      ['marked for deletion and live: deleted, its bindings not granted', { deletion: 'retired' }, { projects: { web: proj } }, ['delete:declared-deletion:delete project web (retired)'], [], []],
+      [
+        'declared, but deleted on the platform meanwhile: refused (not an apply that fails)',
+        {},
+        { deletingProjects: ['web'] },
+        ['create:missing:create project web "web"'],
+        [],
+        ['identifier-being-deleted'],
+      ],
+    ])('%s', (_name, extra, liveExtra, expectedSteps, expectedNotes, expectedRefusals) => {
+      const d = desired([workspace('a', [binding(OWNER, user('alice'))], { projects: [project('a', 'web', [binding('Project User', user('alice'))], extra)] })]);
+      const p = plan(d, live([liveWs('a', [lb('a', 'alice', OWNER)], liveExtra)]), OPTIONS, NOW);
+      expect(lines(p)).toEqual(expectedSteps);
+      expect(notes(p)).toEqual(expectedNotes);
+      expect(rules(p)).toEqual(expectedRefusals);
+    });
+  });
+
   test('binding names are stable and distinct per workspace, project, subject and role', () => {
     const a = bindingName('ws', undefined, user('bob'), MEMBER);
     expect(bindingName('ws', undefined, user('bob'), MEMBER)).toBe(a);
-    expect(new Set([a, bindingName('ws', 'p', user('bob'), MEMBER), bindingName('ws', undefined, group('bob'), MEMBER), bindingName('ws', undefined, user('bob'), MANAGER), bindingName('ws2', undefined, user('bob'), MEMBER)]).size).toBe(5);
+    expect(
+      new Set([
+        a,
+        bindingName('ws', 'p', user('bob'), MEMBER),
+        bindingName('ws', undefined, group('bob'), MEMBER),
+        bindingName('ws', undefined, user('bob'), MANAGER),
+        bindingName('ws2', undefined, user('bob'), MEMBER),
+      ]).size,
+    ).toBe(5);
     expect(a).toMatch(/^mf-[0-9a-f]{24}$/);
   });
 

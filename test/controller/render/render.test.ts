@@ -22,6 +22,7 @@ const live: LiveState = {
   },
   tagDefinitions: [],
   usersByEmail: {},
+  deletedWorkspaces: [],
   workspaces: {
     payments: {
       name: 'payments',
