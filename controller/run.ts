@@ -7,7 +7,9 @@ import type { ApiClient } from './client/api';
 import { type LiveState, workspaceFingerprint } from './observe/live-state';
 import { withExpiredBindings } from './observe/history';
 import { observe } from './observe/observe';
+import { withSubjectLookups } from './observe/subjects';
 import { needsExpiryHistory } from './plan/binding-steps';
+import { subjectLookups } from './plan/rules/subjects';
 import { type PlanOptions, plan } from './plan/plan';
 import { approvalOf } from './plan/steps';
 
@@ -16,23 +18,26 @@ export async function platformNow(api: ApiClient): Promise<Date> {
   return (await api.extensions.capabilities()).includes('clock') ? api.extensions.clock() : new Date();
 }
 
+/**
+ * Observes what the plan of `desired` needs, then plans. The first read is the state; a second one,
+ * only where the first shows it is needed, reads the platform's history of expired bindings and
+ * whether subjects about to be bound exist.
+ */
 export async function planAgainst(api: ApiClient, desired: DesiredState, options: PlanOptions, at?: Date): Promise<{ plan: Plan; live: LiveState }> {
   const now = at ?? (await platformNow(api));
-  const names = desired.workspaces.map((w) => w.metadata.name).filter((n) => !options.workspaces || options.workspaces.includes(n));
-  // Users are looked up only to recognise accepted invitations (a binding by e-mail).
-  const invitedEmails = desired.workspaces
-    .filter((w) => names.includes(w.metadata.name))
-    .flatMap((w) => [...w.bindings, ...w.projects.flatMap((p) => p.bindings)])
-    .flatMap((b) => (b.subject.invitation ? [b.subject.invitation.email] : []));
+  const selected = desired.workspaces.filter((w) => !options.workspaces || options.workspaces.includes(w.metadata.name));
+  const declared = selected.flatMap((w) => [...w.bindings, ...w.projects.flatMap((p) => p.bindings)]);
+  // Users are looked up by e-mail to recognise accepted invitations (a binding by e-mail).
+  const invitedEmails = declared.flatMap((b) => (b.subject.invitation ? [b.subject.invitation.email] : []));
   // Group members are read where a user's project role may rest on a workspace role held through a group.
-  const groupsOf = desired.workspaces
-    .filter((w) => names.includes(w.metadata.name) && w.bindings.some((b) => b.subject.kind === 'Group'))
+  const groupsOf = selected
+    .filter((w) => w.bindings.some((b) => b.subject.kind === 'Group'))
     .filter((w) => w.projects.some((p) => p.bindings.some((b) => b.subject.kind === 'User' && !w.bindings.some((x) => x.subject.kind === 'User' && x.subject.name === b.subject.name))))
     .map((w) => w.metadata.name);
-  const observed = await observe(api, { workspaces: names, now, invitedEmails, groupsOf });
-  // Second read, only where a binding declared without expiry is missing: did it expire (recertification)?
-  const lapsed = desired.workspaces.filter((w) => names.includes(w.metadata.name) && needsExpiryHistory(w, observed.workspaces[w.metadata.name], observed)).map((w) => w.metadata.name);
-  const live = await withExpiredBindings(api, observed, lapsed);
+  const projectRoles = selected.some((w) => w.projects.some((p) => p.bindings.length > 0));
+  const observed = await observe(api, { workspaces: selected.map((w) => w.metadata.name), now, invitedEmails, groupsOf, projectRoles });
+  const lapsed = selected.filter((w) => needsExpiryHistory(w, observed.workspaces[w.metadata.name], observed)).map((w) => w.metadata.name);
+  const live = await withSubjectLookups(api, await withExpiredBindings(api, observed, lapsed), subjectLookups(selected, observed));
   return { plan: plan(desired, live, options, now), live };
 }
 

@@ -8,6 +8,7 @@ import * as path from 'path';
 import { PGlite, type Transaction } from '@electric-sql/pglite';
 import { SandboxStartError } from './util/errors';
 import { ExpiryWatch } from './domain/expiry';
+import { DEFAULT_PROJECT_ROLE_ROWS } from './domain/project-roles';
 
 export interface Tx {
   query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]>;
@@ -26,7 +27,7 @@ export interface Db {
   readonly expiryWatch: ExpiryWatch;
 }
 
-export const SCHEMA_VERSION = 2;
+export const SCHEMA_VERSION = 3;
 
 const SCHEMA = `
 create table if not exists meta (key text primary key, value jsonb not null);
@@ -124,7 +125,7 @@ export async function openDb(dataDir: string | undefined): Promise<Db> {
     } catch {
       version = undefined;
     }
-    if (!(version === 1 || version === SCHEMA_VERSION) || !fs.existsSync(path.join(pgDir, 'PG_VERSION'))) {
+    if (!(typeof version === 'number' && Number.isInteger(version) && version >= 1 && version <= SCHEMA_VERSION) || !fs.existsSync(path.join(pgDir, 'PG_VERSION'))) {
       throw new SandboxStartError('sandbox-data-dir', `data dir ${dataDir} is damaged or from another version (schema ${String(version)}, expected ${SCHEMA_VERSION}); restore it or start with a new --data-dir.`);
     }
   }
@@ -136,18 +137,21 @@ export async function openDb(dataDir: string | undefined): Promise<Db> {
     throw new SandboxStartError('sandbox-data-dir', `cannot open the sandbox database in ${pgDir}: ${(e as Error).message}. Restore the directory or start with a new --data-dir.`);
   }
   const db = await migrate(pg);
-  // Schema 1 data dirs were migrated above.
+  // Older data dirs were migrated above.
   fs.writeFileSync(marker, `${JSON.stringify({ schemaVersion: SCHEMA_VERSION })}\n`);
   return db;
 }
 
-/** Changes since schema 1, applied to data dirs of either version (statements are idempotent). */
+/** Changes since schema 1, applied to data dirs of any version (statements are idempotent). */
 const MIGRATIONS = `
 alter table workspaces add column if not exists extra jsonb not null default '{}';
 alter table projects add column if not exists extra jsonb not null default '{}';
 alter table projects add column if not exists state text not null default 'ACTIVE';
 alter table projects add column if not exists deletion_requested_at timestamptz;
 update projects set state = 'DELETED' where deleted_on is not null and state = 'ACTIVE';
+create table if not exists project_roles (
+  name text primary key, display_name text not null, description text, rank numeric not null, tags jsonb not null default '{}', deleted_at timestamptz);
+insert into project_roles (name, display_name, rank) values ${DEFAULT_PROJECT_ROLE_ROWS.map(([n, d, r]) => `('${n}', '${d}', ${r})`).join(', ')} on conflict (name) do nothing;
 `;
 
 async function migrate(pg: PGlite): Promise<Db> {

@@ -1,5 +1,6 @@
 /** meshObjects as the meshStack API returns them (shapes from meshStack's OpenAPI document). */
 import type { WorkspaceRow } from './domain/access';
+import type { ProjectRoleRow } from './domain/project-roles';
 
 const API = '/api/meshobjects';
 const iso = (d: Date | string | null) => (d === null ? null : new Date(d).toISOString());
@@ -172,4 +173,14 @@ export function paymentMethodJson(m: PaymentMethodRow, base: string) {
 
 export function tagDefinitionJson(doc: { metadata: { name: string }; spec: unknown }, base: string) {
   return { apiVersion: 'v1', kind: 'meshTagDefinition', metadata: doc.metadata, spec: doc.spec, _links: { self: { href: `${base}${API}/meshtagdefinitions/${doc.metadata.name}` } } };
+}
+
+export function projectRoleJson(r: ProjectRoleRow, base: string) {
+  return {
+    apiVersion: 'v1',
+    kind: 'meshProjectRole',
+    metadata: { name: r.name, tags: r.tags },
+    spec: { name: r.display_name, ...(r.description !== null ? { description: r.description } : {}), rank: r.rank },
+    _links: { self: { href: `${base}${API}/meshprojectroles/${r.name}` } },
+  };
 }

@@ -101,6 +101,8 @@ export interface ApiClient {
   readonly users: { find(filter: UserFilter): Promise<LiveUser[]> };
   /** A workspace's user groups and their members (read-only in meshStack's API: they come from the identity sync). */
   readonly groups: { list(workspace: string): Promise<LiveGroup[]> };
+  /** The display names of the platform's project roles (meshProjectRole), by rank; undefined where it does not list them. */
+  readonly projectRoles: { list(): Promise<string[] | undefined> };
   readonly extensions: ExtensionApi;
   info(): Promise<PlatformInfo>;
   /** Requests made so far by HTTP method (for benchmarks and the API-call lower bound). */

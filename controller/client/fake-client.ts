@@ -16,6 +16,7 @@ import {
   expiryVerdict,
   grantWaitsForApproval,
   immutableKeys,
+  isProjectRole,
   isApproved,
   isValidIdentifier,
   isValidQuota,
@@ -287,6 +288,7 @@ export class FakeApiClient implements ApiClient {
       if (!project || project.state !== undefined) refuse(404, 'POST', path, `meshProject '${b.workspace}.${b.project}' not found`);
       const member = b.subjectKind === 'User' ? p.rolesOf(b.subject, b.workspace).length > 0 : p.workspaceBindings(b.workspace).some((x) => x.subjectKind === 'Group' && x.subject === b.subject);
       if (!member) refuse(400, 'POST', path, `${b.subject} must be assigned to meshWorkspace '${b.workspace}' first`);
+      if (!isProjectRole(b.role, p.projectRoles)) refuse(400, 'POST', path, `roleRef.name '${b.role}' is not a meshProjectRole of this platform`);
     }
     if (b.subjectKind === 'Group' && !p.groups.has(`${b.workspace}.${b.subject}`)) refuse(400, 'POST', path, `meshWorkspaceUserGroup '${b.workspace}.${b.subject}' does not exist`);
     if (b.subjectKind === 'User' && !b.invitation && !p.users.some((u) => u.username === b.subject)) refuse(400, 'POST', path, `meshUser '${b.subject}' does not exist`);
@@ -315,6 +317,10 @@ export class FakeApiClient implements ApiClient {
 
   public readonly users = {
     find: async (filter: UserFilter) => this.readList(this.platform.users.filter((u) => (!filter.email || u.email === filter.email) && (!filter.username || u.username === filter.username))),
+  };
+
+  public readonly projectRoles = {
+    list: async () => this.readList([...this.platform.projectRoles]),
   };
 
   public readonly groups = {

@@ -21,6 +21,7 @@ import {
   normalizeBinding,
   normalizeClock,
   normalizeEvents,
+  normalizeProjectRole,
   normalizeGroup,
   normalizeIdentity,
   normalizeProject,
@@ -446,6 +447,15 @@ export class HttpApiClient implements ApiClient {
       if (filter.username) q.username = filter.username;
       return this.list(`${API}/meshusers`, 'meshUser', 'v2', 'meshUsers', normalizeUser, q);
     },
+  };
+
+  public readonly projectRoles = {
+    // meshProjectRole is newer than the rest of the API: a platform without it has the default roles.
+    list: () =>
+      this.list(`${API}/meshprojectroles`, 'meshProjectRole', 'v1', 'meshProjectRoles', normalizeProjectRole).catch((e: unknown) => {
+        if (e instanceof ApiError && (e.status === 404 || e.status === 406)) return undefined;
+        throw e;
+      }),
   };
 
   public readonly groups = {

@@ -197,6 +197,11 @@ export function normalizeRoleRequests(v: unknown): RoleRequest[] {
   return list(v, 'roleRequests', 'role requests').map(normalizeRoleRequest);
 }
 
+/** A meshProjectRole: bindings name it by its display name, `spec.name`. */
+export function normalizeProjectRole(v: unknown): string {
+  return str(obj(obj(v, 'meshProjectRole').spec, 'meshProjectRole.spec').name, 'meshProjectRole.spec.name');
+}
+
 export function normalizeEvents(v: unknown): WorkspaceEvent[] {
   return list(v, 'events', 'events').map((item) => {
     const o = obj(item, 'event');

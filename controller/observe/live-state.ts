@@ -35,6 +35,8 @@ export interface LiveState {
   /** Who is calling; undefined where the platform cannot say (then lock-out checks are skipped, with a note). */
   readonly caller?: Identity;
   readonly tagDefinitions: TagDefinition[];
+  /** The platform's project roles (display names), where it lists them and the plan needs them. */
+  readonly projectRoles?: string[];
   /** Live workspaces by identifier (only those the manifest names, unless observing all). */
   readonly workspaces: Record<string, LiveWorkspaceState>;
   /**
@@ -42,6 +44,8 @@ export interface LiveState {
    * where the platform shows deleted workspaces.
    */
   readonly deletedWorkspaces: string[];
+  /** Users the code binds that the platform does not have (looked up where not bound yet); undefined where not looked up. */
+  readonly unknownUsers?: string[];
   /** E-mail → username, to recognise an accepted invitation. */
   readonly usersByEmail: Record<string, string>;
 }

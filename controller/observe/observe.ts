@@ -19,6 +19,8 @@ export interface ObserveOptions {
    * rights) to match an invitation to the user who accepted it. @default none
    */
   readonly invitedEmails?: readonly string[];
+  /** Read the platform's project roles (the manifest declares project bindings). @default false */
+  readonly projectRoles?: boolean;
   /** Workspaces whose user groups' members to read (a user may hold a workspace role through a group). @default none */
   readonly groupsOf?: readonly string[];
   readonly now: Date;
@@ -64,7 +66,7 @@ export async function observe(api: ApiClient, options: ObserveOptions): Promise<
   const has = (c: string) => capabilities.includes(c as never);
   const targeted = options.workspaces !== 'all' && options.workspaces.length <= TARGETED_OBSERVE_MAX ? options.workspaces : undefined;
   const perWorkspace = <T>(read: (ws: string) => Promise<T[]>) => Promise.all(targeted!.map(read)).then((lists) => lists.flat());
-  const [settings, caller, tagDefinitions, workspaces, projects, workspaceBindings, users, statuses, requests] = await Promise.all([
+  const [settings, caller, tagDefinitions, workspaces, projects, workspaceBindings, users, statuses, requests, projectRoles] = await Promise.all([
     has('settings') ? api.extensions.settings() : undefined,
     has('whoami') ? api.extensions.whoami() : undefined,
     api.tagDefinitions.list(),
@@ -75,6 +77,7 @@ export async function observe(api: ApiClient, options: ObserveOptions): Promise<
     Promise.all([...new Set(options.invitedEmails ?? [])].map((email) => api.users.find({ email }))).then((lists) => lists.flat()),
     has('workspace-status') ? api.extensions.workspaceStatuses() : Promise.resolve([] as WorkspaceStatus[]),
     has('role-requests') ? api.extensions.listRequests({ status: 'PENDING' }) : Promise.resolve([] as RoleRequest[]),
+    options.projectRoles ? api.projectRoles.list() : undefined,
   ]);
   const wanted = new Set(options.workspaces === 'all' ? [] : options.workspaces);
   const selected = workspaces.filter((w) => !w.deleted && (options.workspaces === 'all' || wanted.has(w.name)));
@@ -122,6 +125,7 @@ export async function observe(api: ApiClient, options: ObserveOptions): Promise<
     },
     ...(caller ? { caller } : {}),
     tagDefinitions,
+    ...(projectRoles ? { projectRoles } : {}),
     workspaces: state,
     deletedWorkspaces,
     usersByEmail: Object.fromEntries(users.filter((u) => u.email).map((u) => [u.email, u.username])),

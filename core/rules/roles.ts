@@ -2,6 +2,8 @@
  * meshStack's roles and who may do what with them (the seed pages: meshWorkspaces, Workspace
  * roles). The client side's one copy: synth validation, the plan and the in-memory fake use these.
  */
+import { closest, distance } from 'fastest-levenshtein';
+
 export const WORKSPACE_OWNER = 'Workspace Owner';
 export const WORKSPACE_MANAGER = 'Workspace Manager';
 export const WORKSPACE_MEMBER = 'Workspace Member';
@@ -9,6 +11,17 @@ export const WORKSPACE_ROLES: readonly string[] = [WORKSPACE_OWNER, WORKSPACE_MA
 
 /** meshStack's default project roles; a platform may define others (meshProjectRole). */
 export const DEFAULT_PROJECT_ROLES = ['Project Admin', 'Project User', 'Project Reader'] as const;
+
+/** A project role the platform has (by display name, as bindings name it); without its list, the defaults. */
+export function isProjectRole(role: string, platformRoles: readonly string[] | undefined): boolean {
+  return (platformRoles ?? DEFAULT_PROJECT_ROLES).includes(role);
+}
+
+/** The known name a typo most likely meant (a few edits away), for "did you mean". */
+export function likelyMeant(value: string, known: readonly string[]): string | undefined {
+  const best = known.length ? closest(value, [...known]) : undefined;
+  return best !== undefined && distance(value.toLowerCase(), best.toLowerCase()) <= Math.max(2, Math.floor(value.length / 4)) ? best : undefined;
+}
 
 /** "There can be maximum two Workspace Owners in a meshWorkspace." */
 export const MAX_WORKSPACE_OWNERS = 2;

@@ -7,6 +7,7 @@ import { randomUUID } from 'crypto';
 import { beyondRecertification, expiryEnd, hasExpired, latestExpiryDay } from '../util/time';
 import type { Tx } from '../db';
 import { badRequest, conflict, forbidden, notFound } from '../problem';
+import { requireProjectRole } from './project-roles';
 import { type Access, MANAGER, OWNER, WORKSPACE_ROLES, type WorkspaceRow, rolesOf } from './access';
 import { emailOf, notify, recordEvent } from './events';
 import { type PlatformSettings, getSettings } from './settings';
@@ -71,6 +72,7 @@ export async function checkGrant(tx: Tx, a: Access, g: Grant, settings: Platform
   } else {
     const [project] = await tx.query(`select 1 from projects where workspace = $1 and name = $2 and state = 'ACTIVE'`, [g.workspace, g.project]);
     if (!project) throw notFound(`meshProject '${g.workspace}.${g.project}' not found`);
+    await requireProjectRole(tx, g.role);
     const member =
       g.subjectKind === 'user'
         ? (await rolesOf(tx, g.subject, g.workspace)).size > 0

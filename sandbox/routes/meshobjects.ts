@@ -5,6 +5,7 @@ import { accessTo } from '../domain/access';
 import { createWorkspaceBinding, deleteWorkspaceBinding, getWorkspaceBinding, listWorkspaceBindings, loadWorkspaceBinding } from '../domain/bindings';
 import { deletePaymentMethod, deleteTagDefinition, getPaymentMethod, getTagDefinition, listPaymentMethods, listTagDefinitions, putPaymentMethod, putTagDefinition } from '../domain/catalog';
 import { createProjectBinding, deleteProjectBinding, getProjectBinding, listProjectBindings, loadProjectBinding } from '../domain/project-bindings';
+import { deleteProjectRole, getProjectRole, listProjectRoles, putProjectRole } from '../domain/project-roles';
 import { createProject, deleteProject, getProject, listProjects, projectStates, updateProject } from '../domain/projects';
 import { deleteUser, getGroup, getUser, listGroups, listUsers, putUser } from '../domain/users';
 import { createWorkspace, deleteWorkspace, listWorkspaces, updateWorkspace } from '../domain/workspaces';
@@ -15,6 +16,7 @@ import {
   paymentMethodJson,
   projectBindingJson,
   projectJson,
+  projectRoleJson,
   tagDefinitionJson,
   userJson,
   workspaceBindingJson,
@@ -184,6 +186,16 @@ export function registerMeshObjectRoutes(app: FastifyInstance, state: SandboxSta
     pageOf(ctx, 'meshWorkspaceUserGroups', `${API}/meshworkspaceusergroups`, await listGroups(ctx.tx, ctx.p, ctx.query.workspaceIdentifier), (g) => groupJson(g, ctx.base)),
   );
   route('GET', '/meshworkspaceusergroups/:id', 'meshWorkspaceUserGroup', 'v1', async (ctx) => ok(groupJson(await getGroup(ctx.tx, ctx.p, ctx.params.id), ctx.base)));
+
+  // meshProjectRole v1: every API key may list them; a partner manages them
+  route('GET', '/meshprojectroles', 'meshProjectRole', 'v1', async (ctx) => pageOf(ctx, 'meshProjectRoles', `${API}/meshprojectroles`, await listProjectRoles(ctx.tx), (r) => projectRoleJson(r, ctx.base)));
+  route('GET', '/meshprojectroles/:name', 'meshProjectRole', 'v1', async (ctx) => ok(projectRoleJson(await getProjectRole(ctx.tx, ctx.params.name), ctx.base)));
+  route('POST', '/meshprojectroles', 'meshProjectRole', 'v1', async (ctx) => ({ status: 201, body: projectRoleJson(await putProjectRole(ctx.tx, ctx.p, undefined, ctx.body), ctx.base) }));
+  route('PUT', '/meshprojectroles/:name', 'meshProjectRole', 'v1', async (ctx) => ok(projectRoleJson(await putProjectRole(ctx.tx, ctx.p, ctx.params.name, ctx.body), ctx.base)));
+  route('DELETE', '/meshprojectroles/:name', 'meshProjectRole', 'v1', async (ctx) => {
+    await deleteProjectRole(ctx.tx, ctx.p, ctx.params.name, ctx.now);
+    return NO_CONTENT;
+  });
 
   // meshPaymentMethod v2
   route('GET', '/meshpaymentmethods', 'meshPaymentMethod', 'v2', async (ctx) =>

@@ -223,6 +223,12 @@ export const ROWS: Row[] = [
     desired: (ws) => code({ ...TEAM, extra: { projects: [project(ws, `${ws}-p`, [], { displayName: 'p again' })] } })(ws), platform: 409, plan: 'identifier-being-deleted',
   },
   {
+    id: 'k38', rule: 'unknown-project-role', title: 'a project role the platform does not have is refused (a typo is not stored)', actor: PARTNER,
+    setup: team(TEAM, async (_p, api, ws) => api.projects.create({ workspace: ws, name: `${ws}-p`, displayName: 'p', tags: {} })),
+    change: (api, ws) => grantAs(api, { workspace: ws, project: `${ws}-p`, subjectKind: 'User', subject: 'bob', role: 'Project Admn' }),
+    desired: (ws) => code({ ...TEAM, extra: { projects: [project(ws, `${ws}-p`, [binding('Project Admn', user('bob'))], { displayName: 'p' })] } })(ws), platform: 400, plan: 'unknown-project-role',
+  },
+  {
     id: 'k37', rule: 'identifier-deleted', title: "a deleted workspace's identifier is never used again", actor: PARTNER,
     setup: team(TEAM, async (_p, api, ws) => api.workspaces.delete(ws, 'obsolete')),
     change: (api, ws) => api.workspaces.create({ name: ws, displayName: 'again', tags: {} }),

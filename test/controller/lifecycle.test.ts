@@ -105,6 +105,16 @@ describe.each(PLATFORMS)('lifecycle against the %s', (_name, make) => {
     expect(steps(await planFor(team(d60)))).toEqual([]);
   });
 
+  test('typos are caught before apply: an unknown user is warned (did you mean?), an unknown project role refused', async () => {
+    const team = (member: string, role: string) => desired([workspace('lc-typo', [binding(OWNER, user('alice')), binding(MEMBER, user(member))], { projects: [project('lc-typo', 'web', [binding(role, user('alice'))])] })]);
+    await run(team('carol', 'Project Admin'));
+    const typos = await planFor(team('alcie', 'Project Admn'));
+    expect(typos.warnings.filter((w) => w.rule === 'unknown-subject').map(findingMessage)).toEqual([expect.stringContaining('user "alcie" does not exist on the platform, so the grants to them in "lc-typo" will fail at apply; did you mean "alice"?')]);
+    expect(typos.refusals.map(findingMessage)).toEqual([expect.stringContaining('user "alice" as "Project Admn" on project "web": the platform has no such project role; did you mean "Project Admin"?')]);
+    // Bound users are not looked up again: the converged plan has no warning.
+    expect((await planFor(team('carol', 'Project Admin'))).warnings.filter((w) => w.rule === 'unknown-subject')).toEqual([]);
+  });
+
   // Last: it moves the platform's clock by a month.
   test('recertification is not bypassed: a binding the platform expired is due, and granted again only with a new expiry in code', async () => {
     await platform.setRecertification({ [MANAGER]: 30 });

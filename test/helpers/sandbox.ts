@@ -30,6 +30,7 @@ export const KINDS = {
   user: ['meshUser', 'v2'],
   group: ['meshWorkspaceUserGroup', 'v1'],
   paymentMethod: ['meshPaymentMethod', 'v2'],
+  projectRole: ['meshProjectRole', 'v1'],
 } as const;
 
 export type KindName = keyof typeof KINDS;

@@ -45,6 +45,13 @@ async function exercise(): Promise<void> {
   await alice.mesh('project', 'GET', '/meshprojects?workspaceIdentifier=payments');
   await alice.mesh('project', 'GET', '/meshprojects/payments.web');
   await alice.mesh('project', 'PUT', '/meshprojects/payments.web', { apiVersion: 'v2', kind: 'meshProject', metadata: { name: 'web', ownedByWorkspace: 'payments' }, spec: { displayName: 'Web', tags: { environment: ['qa'] } } });
+  await alice.mesh('projectRole', 'GET', '/meshprojectroles');
+  await alice.mesh('projectRole', 'GET', '/meshprojectroles/project-admin');
+  await partner.mesh('projectRole', 'POST', '/meshprojectroles', { apiVersion: 'v1', kind: 'meshProjectRole', metadata: { name: 'project-auditor', tags: {} }, spec: { name: 'Project Auditor', description: 'Reads statements', rank: 50 } });
+  await partner.mesh('projectRole', 'PUT', '/meshprojectroles/project-auditor', { apiVersion: 'v1', kind: 'meshProjectRole', metadata: { name: 'project-auditor', tags: {} }, spec: { name: 'Project Auditor', rank: 60 } });
+  await alice.grantProject('payments', 'web', 'bob', 'Project Auditor', { name: 'web-bob-auditor' });
+  await alice.mesh('projectUserBinding', 'DELETE', '/meshprojectbindings/userbindings/web-bob-auditor');
+  await partner.mesh('projectRole', 'DELETE', '/meshprojectroles/project-auditor');
   await alice.grantProject('payments', 'web', 'bob', 'Project Admin', { name: 'web-bob' });
   await alice.grantProject('payments', 'web', 'payments-devs', 'Project Reader', { name: 'web-devs', group: true });
   await alice.mesh('projectUserBinding', 'GET', '/meshprojectbindings/userbindings?workspaceIdentifier=payments&projectIdentifier=web');
@@ -93,8 +100,7 @@ describe.each([['default'], ['meshstack']])("the sandbox (%s profile) against me
 
   test('the scenario covers every documented operation the sandbox serves', () => {
     const served = new Set(exchanges.map((e) => `${e.op.method} ${e.op.template}`));
-    // meshProjectRole is not served: meshform uses the project role names only.
-    const expected = documentedOperations().filter((o) => !o.template.includes('meshprojectroles'));
+    const expected = documentedOperations();
     expect(expected.map((o) => `${o.method} ${o.template}`).filter((o) => !served.has(o))).toEqual([]);
   });
 

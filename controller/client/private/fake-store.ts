@@ -4,7 +4,7 @@
  * requests, tag definitions, users, workspace user groups, settings, the clock and the history.
  */
 import { isExpired, parseExpiry } from '../../../core/expiry';
-import { WORKSPACE_MANAGER, WORKSPACE_OWNER } from '../../../core/rules';
+import { DEFAULT_PROJECT_ROLES, WORKSPACE_MANAGER, WORKSPACE_OWNER } from '../../../core/rules';
 import type { TagDefinition } from '../../../schemas/desired-state.generated';
 import type { LiveBinding, LiveProject, LiveUser, RoleRequest, WorkspaceEvent } from '../types';
 
@@ -48,6 +48,8 @@ export class FakeStore {
     ['payments.payments-devs', ['carol', 'erin']],
     ['checkout.checkout-devs', ['erin']],
   ]);
+  /** The platform's project roles by display name (meshProjectRole), highest rank first. */
+  public projectRoles: string[] = [...DEFAULT_PROJECT_ROLES];
   /** Open invitations: e-mail → workspaces it was invited to (matched at the user's first login). */
   public readonly invitations = new Map<string, Set<string>>();
   public settings: FakeSettings = { fourEyes: { enabled: false, minApprovalCount: 2 }, recertification: {}, restrictCustomerAdminRoleAssignment: false, workspaceApprovalRequired: false, projectDeletionDelayMs: 60_000 };

@@ -7,7 +7,8 @@ import { immutableTags, liveTagDefinitions, partnerOnlySettings, quotaUsage, res
 import { callerRights, deletionRights, selfLockout, workspaceWritable } from './caller';
 import { expiringSoon, expiryWithinRecertification, recertificationUnknown } from './expiry';
 import { lastOwner, ownerGrantRights, ownerLimit, ownerRemovalRights } from './owners';
-import { identifierBeingDeleted, identifierChange, identifierDeleted, projectMembers, referencedExists, workspaceKeepsProjects } from './projects';
+import { unknownSubjects } from './subjects';
+import { identifierBeingDeleted, identifierChange, identifierDeleted, projectMembers, projectRoleExists, referencedExists, workspaceKeepsProjects } from './projects';
 
 export type { RuleContext, WorkspaceRule } from './context';
 
@@ -26,6 +27,8 @@ export const WORKSPACE_RULES: ReadonlyArray<readonly [string, WorkspaceRule]> = 
   ['identifierChange', identifierChange],
   ['identifierDeleted', identifierDeleted],
   ['identifierBeingDeleted', identifierBeingDeleted],
+  ['projectRoleExists', projectRoleExists],
+  ['unknownSubjects', unknownSubjects],
   ['projectMembers', projectMembers],
   ['restrictedTags', restrictedTags],
   ['immutableTags', immutableTags],

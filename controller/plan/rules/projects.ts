@@ -1,4 +1,5 @@
-/** Projects: immutable identifiers, identifiers still being deleted, deleting a workspace that keeps projects, project roles without a workspace role. */
+/** Projects: immutable identifiers, identifiers still being deleted, deleting a workspace that keeps projects, project roles the platform has, project roles without a workspace role. */
+import { DEFAULT_PROJECT_ROLES, isProjectRole, likelyMeant } from '../../../core/rules';
 import type { Subject } from '../../../schemas/desired-state.generated';
 import { finding } from '../findings';
 import { type WorkspaceRule, grants, removals } from './context';
@@ -15,6 +16,15 @@ export const identifierChange: WorkspaceRule = (ctx) => {
 /** meshStack keeps a deleted workspace's identifier for good: a workspace declared under it cannot be created. */
 export const identifierDeleted: WorkspaceRule = (ctx) =>
   !ctx.ws && !ctx.desired.spec.deletion && ctx.live.deletedWorkspaces.includes(ctx.name) ? [finding('identifier-deleted', { workspace: ctx.name }, ctx.name)] : [];
+
+/** A project grant names one of the platform's project roles (its meshProjectRole list, else the defaults). */
+export const projectRoleExists: WorkspaceRule = (ctx) =>
+  grants(ctx).flatMap((g) => {
+    if (g.kind !== 'project-binding' || isProjectRole(g.grant.role, ctx.live.projectRoles)) return [];
+    const roles = [...(ctx.live.projectRoles ?? DEFAULT_PROJECT_ROLES)];
+    const meant = likelyMeant(g.grant.role, roles);
+    return [finding('unknown-project-role', { subject: g.grant.subject, role: g.grant.role, project: g.project!, roles, ...(meant ? { meant } : {}) }, ctx.name)];
+  });
 
 export const identifierBeingDeleted: WorkspaceRule = (ctx) =>
   ctx.steps.flatMap((s) => (s.kind === 'project' && s.action === 'create' && ctx.ws?.deletingProjects.includes(s.project) ? [finding('identifier-being-deleted', { workspace: ctx.name, project: s.project }, ctx.name)] : []));

@@ -256,6 +256,15 @@ describe('answers without a JSON body', () => {
     else await expect(a.workspaces.delete('x', 'gone')).resolves.toBeUndefined();
   });
 
+  test('a platform older than meshProjectRole (404 or 406 on the list) has the default project roles: the list is "unknown", not an error', async () => {
+    for (const status of [404, 406]) {
+      reply = (_req, res) => html(res, status);
+      await expect(api().projectRoles.list()).resolves.toBeUndefined();
+    }
+    reply = (_req, res) => json(res, 200, { _embedded: { meshProjectRoles: [{ kind: 'meshProjectRole', apiVersion: 'v1', metadata: { name: 'project-auditor', tags: {} }, spec: { name: 'Project Auditor', rank: 10 } }] }, page: { size: 1000, totalElements: 1, totalPages: 1, number: 0 } });
+    await expect(api().projectRoles.list()).resolves.toEqual(['Project Auditor']);
+  });
+
   test('a 202 without a pendingRequest is a grant waiting for approval, not an error', async () => {
     reply = (req, res) => (req.method === 'POST' ? res.writeHead(202).end() : json(res, 404, { message: 'not found' }));
     await expect(api().bindings.create({ name: 'b', workspace: 'w', subjectKind: 'User', subject: 'bob', role: 'Workspace Member' })).resolves.toMatchObject({ status: 'pending' });

@@ -1,0 +1,43 @@
+/**
+ * Whether the users and groups a plan is about to bind exist on the platform, read only for subjects
+ * that are not bound in their workspace yet (a bound one exists). Read-only.
+ */
+import pLimit from 'p-limit';
+import { ApiError } from '../../core/errors';
+import type { ApiClient } from '../client/api';
+import type { LiveState } from './live-state';
+
+/** At most this many users are looked up one by one per plan (a first apply of a large estate would need thousands). */
+export const USER_LOOKUP_MAX = 50;
+
+export interface SubjectLookups {
+  readonly users: readonly string[];
+  /** Workspaces whose user groups to read. */
+  readonly groupsOf: readonly string[];
+}
+
+export async function withSubjectLookups(api: ApiClient, live: LiveState, lookups: SubjectLookups, concurrency = 4): Promise<LiveState> {
+  const limit = pLimit(concurrency);
+  const users = [...new Set(lookups.users)].sort().slice(0, USER_LOOKUP_MAX);
+  // A key that may not look users up cannot tell: then nobody is reported unknown.
+  const found = await Promise.all(
+    users.map((u) =>
+      limit(() =>
+        api.users.find({ username: u }).then(
+          (list) => [u, list.some((x) => x.username === u)] as const,
+          (e: unknown) => {
+            if (e instanceof ApiError && (e.status === 401 || e.status === 403)) return [u, true] as const;
+            throw e;
+          },
+        ),
+      ),
+    ),
+  );
+  const workspaces = { ...live.workspaces };
+  await Promise.all(
+    lookups.groupsOf
+      .filter((w) => workspaces[w] && !workspaces[w].groupMembers)
+      .map((w) => limit(async () => void (workspaces[w] = { ...workspaces[w], groupMembers: Object.fromEntries((await api.groups.list(w)).map((g) => [g.name, g.members])) }))),
+  );
+  return { ...live, workspaces, unknownUsers: found.filter(([, exists]) => !exists).map(([u]) => u) };
+}
