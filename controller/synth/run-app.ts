@@ -60,7 +60,7 @@ export function synthesize(options: SynthOptions): SynthResult {
       maxBuffer: 64 * 1024 * 1024,
     });
     if (run.status !== 0) {
-      throw new UsageError(messages.appFailed(app, run.status, errorReport(`${run.stderr ?? ''}${run.error ? String(run.error) : ''}`)), 'app-failed');
+      throw new UsageError(messages.appFailed(app, run.status, errorReport(`${run.stderr ?? ''}${run.error ? String(run.error) : ''}`, run.stdout ?? '')), 'app-failed');
     }
     const manifestPath = path.join(tmp, 'manifest.json');
     if (!fs.existsSync(manifestPath)) throw new UsageError(messages.noMeshformStack(tmp), 'no-meshform-stack');
@@ -93,16 +93,34 @@ export function synthesize(options: SynthOptions): SynthResult {
   }
 }
 
+/** A TypeScript diagnostic as tsc prints it: `main.ts(12,5): error TS2345: …`, or `main.ts:12:5 - error TS2345: …` (pretty). */
+const TS_DIAGNOSTIC = /(\(\d+,\d+\):|:\d+:\d+ -) error TS\d+: /;
+const REPORT_MAX_LINES = 40;
+
 /**
- * The part of an app's stderr a user needs: from the first `SomethingError: ` line to where the stack
- * trace starts (the validation report), or else the last 40 lines.
+ * The part of an app's output a user needs: the compiler's diagnostics with file and line (tsc prints
+ * them on stdout, ts-node on stderr), else from the first `SomethingError: ` line of stderr to where
+ * the stack trace starts (the validation report), else the last lines of stderr, or of stdout.
  */
-export function errorReport(stderr: string): string {
+export function errorReport(stderr: string, stdout = ''): string {
+  const diagnostics = [stderr, stdout].flatMap((text) => {
+    const lines = text.split('\n');
+    // A diagnostic and its indented continuation lines (the rest of a long message).
+    return lines.flatMap((l, i) => (TS_DIAGNOSTIC.test(l) ? [l, ...takeWhile(lines.slice(i + 1), (x) => /^\s+\S/.test(x) && !/^\s+at /.test(x))] : []));
+  });
+  if (diagnostics.length) return diagnostics.slice(0, REPORT_MAX_LINES).join('\n');
   const lines = stderr.trimEnd().split('\n');
   const start = lines.findIndex((l) => /^[A-Za-z]*Error: /.test(l));
-  if (start < 0) return lines.slice(-40).join('\n');
-  const end = lines.findIndex((l, i) => i > start && /^\s+at /.test(l));
-  return lines.slice(start, end < 0 ? undefined : end).join('\n');
+  if (start >= 0) {
+    const end = lines.findIndex((l, i) => i > start && /^\s+at /.test(l));
+    return lines.slice(start, end < 0 ? undefined : end).join('\n');
+  }
+  return (stderr.trim() ? lines : stdout.trimEnd().split('\n')).slice(-REPORT_MAX_LINES).join('\n');
+}
+
+function takeWhile<T>(xs: T[], p: (x: T) => boolean): T[] {
+  const n = xs.findIndex((x) => !p(x));
+  return n < 0 ? xs : xs.slice(0, n);
 }
 
 /** A reader never sees a half-written file: write next to the target, then rename. */

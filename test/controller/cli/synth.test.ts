@@ -49,6 +49,33 @@ describe('meshform synth', () => {
     expect(run.stderr).toMatch(/no app to synthesize: pass --app/);
   });
 
+  test('a typo in a workspace role in TypeScript shows the compiler message with file and line', async () => {
+    // GIVEN an app like `cdktf init` makes (compiled with tsc, then run) whose code misspells a role
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'meshform-tsapp-'));
+    const dist = path.join(REPO_ROOT, 'dist', 'constructs').replace(/\\/g, '/');
+    fs.writeFileSync(
+      path.join(dir, 'main.ts'),
+      [
+        `import { App } from '${dist}/cdktf';`,
+        `import { MeshStack, User, Workspace } from '${dist}';`,
+        'const app = new App();',
+        "const stack = new MeshStack(app, 'team');",
+        "const ws = new Workspace(stack, 'Team', { identifier: 'team', displayName: 'Team' });",
+        "ws.grant('Workspace Mamager', User.fromUsername('bob'));",
+        'app.synth();',
+        '',
+      ].join('\n'),
+    );
+    fs.writeFileSync(path.join(dir, 'tsconfig.json'), JSON.stringify({ compilerOptions: { strict: true, module: 'commonjs', target: 'ES2022', skipLibCheck: true, types: [] }, files: ['main.ts'] }));
+    const tsc = path.join(REPO_ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
+    // WHEN meshform synthesizes it
+    const run = await meshform(['synth', '--app', `node "${tsc}" -p . && node main.js`, '--out', tmpOut()], { cwd: dir });
+    // THEN the error names the file, the line and the compiler's complaint, not only the exit code
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/exited with code 2/);
+    expect(run.stderr).toMatch(/main\.ts\(6,10\): error TS2345: Argument of type '"Workspace Mamager"' is not assignable to parameter of type/);
+  });
+
   test('fails clearly when the app command fails', async () => {
     const run = await meshform(['synth', '--app', 'node -e "process.exit(3)"', '--out', tmpOut()], { cwd: REPO_ROOT });
     expect(run.code).toBe(1);
