@@ -51,11 +51,23 @@ export abstract class BindingBase extends Construct {
 }
 
 /**
+ * `WorkspaceMember-user-alice`, `ProjectReader-group-payments-devs`: whose binding it is, readable in
+ * construct paths and messages. A name with characters other than letters, digits and `@._-` gets a
+ * short hash, so that two names never meet in one id.
+ */
+function readableId(role: string, subject: ISubject): string {
+  const roleId = role.replace(/[^A-Za-z0-9]+/g, ' ').trim().split(' ').map((w) => w.charAt(0).toUpperCase() + w.slice(1)).join('') || 'Role';
+  const name = subject.name.replace(/[^A-Za-z0-9@._-]+/g, '-');
+  const exact = name === subject.name && roleId === role.replace(/\s+/g, '');
+  return `${roleId}-${subject.kind.toLowerCase()}-${name}${exact ? '' : `-${sha256Hex([role, subject.kind, subject.name]).slice(0, 8)}`}`;
+}
+
+/**
  * The child id of a binding made by `grant()`: derived from role and subject, so reordering grants
  * never renames constructs. The same grant twice is refused here with a clear message.
  */
 export function bindingId(parent: Construct, role: string, subject: ISubject, target: string): string {
-  const id = `Binding-${sha256Hex([role, subject.kind, subject.name]).slice(0, 12)}`;
+  const id = readableId(role, subject);
   if (parent.node.tryFindChild(id)) throw new Error(`${parent.node.path}: ${describeSubject(subject)} is already granted "${role}" on ${target}; grant each role once.`);
   return id;
 }

@@ -1,5 +1,5 @@
 import { Testing } from '../../constructs/cdktf';
-import { BindingManagement, Group, MeshStack, User, Workspace, WorkspaceBinding, WorkspaceRole } from '../../constructs';
+import { BindingManagement, Group, MeshStack, ProjectRole, User, Workspace, WorkspaceBinding, WorkspaceRole } from '../../constructs';
 import { synthOutputs, testStack, validationErrors } from '../helpers/stack';
 
 describe('Workspace', () => {
@@ -130,6 +130,25 @@ describe('Workspace', () => {
     const ws = new Workspace(stack, 'Team', { identifier: 'team-a' });
     ws.grant(WorkspaceRole.MEMBER, User.fromUsername('bob'));
     expect(() => ws.grant(WorkspaceRole.MEMBER, User.fromUsername('bob'))).toThrow(/user "bob" is already granted "Workspace Member" on workspace "team-a"/);
+  });
+
+  test('grants have readable construct ids: role, subject kind and name (a hash only where the name needs escaping)', () => {
+    const stack = testStack();
+    const ws = new Workspace(stack, 'Team', { identifier: 'team-a' });
+    const web = ws.addProject('Web', { identifier: 'web' });
+    const ids = [
+      ws.grant(WorkspaceRole.MEMBER, User.fromUsername('alice')),
+      ws.grant(WorkspaceRole.MANAGER, Group.fromGroupName('payments-devs')),
+      ws.grant(WorkspaceRole.MEMBER, User.invite({ email: 'frank@example.com', firstName: 'Frank', lastName: 'X' })),
+      web.grant(ProjectRole.READER, User.fromUsername('alice')),
+      web.grant('Project Admin', User.fromUsername('al/ice')),
+      web.grant('Project Admin', User.fromUsername('al ice')),
+    ].map((b) => b.node.id);
+    expect(ids.slice(0, 4)).toEqual(['WorkspaceMember-user-alice', 'WorkspaceManager-group-payments-devs', 'WorkspaceMember-user-frank@example.com', 'ProjectReader-user-alice']);
+    // Two names that escape alike stay two constructs.
+    expect(ids[4]).toMatch(/^ProjectAdmin-user-al-ice-[0-9a-f]{8}$/);
+    expect(ids[5]).toMatch(/^ProjectAdmin-user-al-ice-[0-9a-f]{8}$/);
+    expect(ids[4]).not.toBe(ids[5]);
   });
 
   test('reports all errors of an app at once', () => {
