@@ -98,7 +98,11 @@ export interface ApiClient {
   readonly projects: ProjectApi;
   readonly bindings: BindingApi;
   readonly tagDefinitions: TagDefinitionApi;
-  readonly users: { find(filter: UserFilter): Promise<LiveUser[]> };
+  readonly users: {
+    find(filter: UserFilter): Promise<LiveUser[]>;
+    /** Whether this key sees every user (meshStack's unfiltered user list needs admin rights): only then is "not found" conclusive. */
+    seesEveryone(): Promise<boolean>;
+  };
   /** A workspace's user groups and their members (read-only in meshStack's API: they come from the identity sync). */
   readonly groups: { list(workspace: string): Promise<LiveGroup[]> };
   /** The display names of the platform's project roles (meshProjectRole), by rank; undefined where it does not list them. */

@@ -317,6 +317,7 @@ export class FakeApiClient implements ApiClient {
 
   public readonly users = {
     find: async (filter: UserFilter) => this.readList(this.platform.users.filter((u) => (!filter.email || u.email === filter.email) && (!filter.username || u.username === filter.username))),
+    seesEveryone: async () => this.read(this.partner),
   };
 
   public readonly projectRoles = {

@@ -447,6 +447,10 @@ export class HttpApiClient implements ApiClient {
       if (filter.username) q.username = filter.username;
       return this.list(`${API}/meshusers`, 'meshUser', 'v2', 'meshUsers', normalizeUser, q);
     },
+    seesEveryone: async () => {
+      const { status } = await this.send({ method: 'GET', path: `${API}/meshusers?page=0&size=1`, media: media('meshUser', 'v2'), accept: [401, 403] });
+      return status < 300;
+    },
   };
 
   public readonly projectRoles = {

@@ -18,14 +18,17 @@ export interface SubjectLookups {
 
 export async function withSubjectLookups(api: ApiClient, live: LiveState, lookups: SubjectLookups, concurrency = 4): Promise<LiveState> {
   const limit = pLimit(concurrency);
-  const users = [...new Set(lookups.users)].sort().slice(0, USER_LOOKUP_MAX);
-  // A key that may not look users up cannot tell: then nobody is reported unknown.
+  // "Not found" means "does not exist" only to a key that sees every user (an admin's); others see their workspaces' users.
+  const wanted = [...new Set(lookups.users)].sort().slice(0, USER_LOOKUP_MAX);
+  const conclusive = wanted.length > 0 && (live.caller ? live.caller.partner : await api.users.seesEveryone());
+  const users = conclusive ? wanted : [];
   const found = await Promise.all(
     users.map((u) =>
       limit(() =>
         api.users.find({ username: u }).then(
           (list) => [u, list.some((x) => x.username === u)] as const,
           (e: unknown) => {
+            // A key that may not look users up cannot tell: then nobody is reported unknown.
             if (e instanceof ApiError && (e.status === 401 || e.status === 403)) return [u, true] as const;
             throw e;
           },
@@ -39,5 +42,5 @@ export async function withSubjectLookups(api: ApiClient, live: LiveState, lookup
       .filter((w) => workspaces[w] && !workspaces[w].groupMembers)
       .map((w) => limit(async () => void (workspaces[w] = { ...workspaces[w], groupMembers: Object.fromEntries((await api.groups.list(w)).map((g) => [g.name, g.members])) }))),
   );
-  return { ...live, workspaces, unknownUsers: found.filter(([, exists]) => !exists).map(([u]) => u) };
+  return { ...live, workspaces, ...(conclusive ? { unknownUsers: found.filter(([, exists]) => !exists).map(([u]) => u) } : {}) };
 }

@@ -113,6 +113,8 @@ describe.each(PLATFORMS)('lifecycle against the %s', (_name, make) => {
     expect(typos.refusals.map(findingMessage)).toEqual([expect.stringContaining('user "alice" as "Project Admn" on project "web": the platform has no such project role; did you mean "Project Admin"?')]);
     // Bound users are not looked up again: the converged plan has no warning.
     expect((await planFor(team('carol', 'Project Admin'))).warnings.filter((w) => w.rule === 'unknown-subject')).toEqual([]);
+    // A key that sees only its workspaces' users cannot tell a new colleague from a typo: no warning for erin, who exists.
+    expect((await planFor(team('erin', 'Project Admin'), 'alice')).warnings.filter((w) => w.rule === 'unknown-subject')).toEqual([]);
   });
 
   // Last: it moves the platform's clock by a month.
