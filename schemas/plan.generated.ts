@@ -304,6 +304,7 @@ export interface GrantStep {
   project?: string;
   reason: 'missing' | 'replaced';
   grant: Grant;
+  replaces?: BindingRef;
   /**
    * Whether the 4-eyes principle holds the grant for a second approval.
    */
@@ -346,6 +347,16 @@ export interface StepSubject {
   };
 }
 /**
+ * The live binding this grant replaces (a renewal: the same subject and role with another expiry); it is removed once the grant is live.
+ */
+export interface BindingRef {
+  name: string;
+  subjectKind: 'User' | 'Group';
+  subject: string;
+  role: string;
+  expiryDate?: string;
+}
+/**
  * This interface was referenced by `Plan`'s JSON-Schema
  * via the `definition` "RemovalStep".
  */
@@ -356,7 +367,7 @@ export interface RemovalStep {
   workspace: string;
   project?: string;
   reason: 'drift' | 'expired' | 'replaced';
-  binding: BindingRef;
+  binding: BindingRef1;
 }
 /**
  * A live binding, as observed.
@@ -364,7 +375,7 @@ export interface RemovalStep {
  * This interface was referenced by `Plan`'s JSON-Schema
  * via the `definition` "BindingRef".
  */
-export interface BindingRef {
+export interface BindingRef1 {
   name: string;
   subjectKind: 'User' | 'Group';
   subject: string;

@@ -191,8 +191,9 @@ function diffList(wsName: string, project: string | undefined, desired: Desired[
     if (!existing) {
       grants.push(grant(wsName, { ...d, project }, 'missing', ctx));
     } else if (!fits(d, existing)) {
-      removals.push(removal(wsName, existing, 'replaced'));
-      grants.push(grant(wsName, { ...d, project }, 'replaced', ctx));
+      const old = removal(wsName, existing, 'replaced');
+      removals.push(old);
+      grants.push({ ...grant(wsName, { ...d, project }, 'replaced', ctx), replaces: old.binding });
     }
   }
   for (const l of live.filter((x) => !matched.has(x))) {

@@ -28,6 +28,14 @@ function removalLine(s: RemovalStep): string {
   return `remove ${who(b.subjectKind, b.subject)}: ${b.role}${on(s.project)}${until(b.expiryDate)}${REMOVAL_LABEL[s.reason]}`;
 }
 
+type Attributes = { displayName: string; tags: Record<string, string[]> };
+
+/** What an update changes, by name (the values are in the step's details). */
+function changedAttributes(before: Attributes, after: Attributes): string {
+  const tags = Object.keys(after.tags);
+  return [...(before.displayName !== after.displayName ? ['display name'] : []), ...(tags.length ? [`tag${tags.length > 1 ? 's' : ''} ${tags.join(', ')}`] : [])].join('; ');
+}
+
 /** The step in one line, as the +/~/- line of a plan shows it. */
 export function stepSummary(s: AnyStep): string {
   switch (s.kind) {
@@ -36,7 +44,7 @@ export function stepSummary(s: AnyStep): string {
     case 'workspace':
       if (s.action === 'create') return `create workspace ${s.workspace} ${q(s.displayName)}`;
       if (s.action === 'delete') return `delete workspace ${s.workspace} (${s.deletionReason})`;
-      return `update workspace ${s.workspace}${s.before.displayName !== s.after.displayName ? ` display name ${q(s.before.displayName)} → ${q(s.after.displayName)}` : ''}${Object.keys(s.after.tags).length ? ` tags ${Object.keys(s.after.tags).join(', ')}` : ''}`;
+      return `update workspace ${s.workspace}: ${changedAttributes(s.before, s.after)}`;
     case 'workspace-status':
       return `set status of ${s.workspace}: ${s.before ?? 'none'} → ${s.after}`;
     case 'workspace-quota':
@@ -44,7 +52,7 @@ export function stepSummary(s: AnyStep): string {
     case 'project':
       if (s.action === 'create') return `create project ${s.project} ${q(s.displayName)}`;
       if (s.action === 'delete') return `delete project ${s.project} (${s.deletionReason})`;
-      return `update project ${s.project}${s.before.displayName !== s.after.displayName ? ` display name ${q(s.before.displayName)} → ${q(s.after.displayName)}` : ''}${Object.keys(s.after.tags).length ? ` tags ${Object.keys(s.after.tags).join(', ')}` : ''}`;
+      return `update project ${s.project}: ${changedAttributes(s.before, s.after)}`;
     case 'workspace-binding':
     case 'project-binding':
       return s.action === 'create' ? grantLine(s) : removalLine(s);
@@ -71,9 +79,14 @@ export function stepDetails(s: AnyStep): string[] {
         ...Object.keys(s.after.tags).map((k) => `tag ${k}: ${values(s.before.tags[k])} → ${values(s.after.tags[k])}`),
       ];
     case 'workspace-binding':
-    case 'project-binding':
+    case 'project-binding': {
       if (s.action === 'delete') return [];
-      return s.grant.subject.invitation ? [`invitation to ${s.grant.subject.invitation.firstName} ${s.grant.subject.invitation.lastName} <${s.grant.subject.invitation.email}>`] : [];
+      const inv = s.grant.subject.invitation;
+      return [
+        ...(inv ? [`invitation to ${inv.firstName} ${inv.lastName} <${inv.email}>`] : []),
+        ...(s.replaces ? [`expiry: ${s.replaces.expiryDate ?? '(none)'} → ${s.grant.expiryDate ?? '(none)'}`] : []),
+      ];
+    }
     default:
       return [];
   }

@@ -1,11 +1,20 @@
 /** A pull-request comment: summary table, warnings for owner changes and removals, collapsible details with values. */
 import { WORKSPACE_OWNER } from '../../core/rules';
-import type { Plan } from '../../schemas/plan.generated';
+import type { Plan, Step } from '../../schemas/plan.generated';
 import { roleOf } from '../plan/steps';
 import { findingMessage, stepSummary } from './describe';
 import { stepLines, summaryLine } from './text';
 
 export const COMMENT_MARKER = '<!-- meshform-plan -->';
+
+/** Workspaces with at most this many steps are shown unfolded. */
+const OPEN_MAX_STEPS = 10;
+
+function countsOf(steps: readonly Step[]): string {
+  const n = (a: Step['action']) => steps.filter((s) => s.action === a).length;
+  const parts = [`${n('create')} to add`, `${n('update')} to change`, `${n('delete')} to remove`];
+  return steps.length ? parts.join(', ') : 'no changes';
+}
 
 export function renderPlanMarkdown(plan: Plan): string {
   const out: string[] = [COMMENT_MARKER, `### meshform plan: \`${plan.manifest.name}\``, ''];
@@ -27,7 +36,9 @@ export function renderPlanMarkdown(plan: Plan): string {
   }
   if (s.needApproval) out.push(`${s.needApproval} grant(s) will wait for a second approval in meshStack (4-eyes): another Workspace Manager approves with \`meshform requests approve\`.`, '');
   for (const w of plan.workspaces.filter((x) => x.steps.length || x.notes.length)) {
-    out.push(`<details><summary><code>${w.name}</code>${w.state === 'ready' ? '' : ` (${w.state})`}: ${w.steps.length} step(s)</summary>`, '', '```diff');
+    // A short list is open at once; a long one stays folded, with its counts in the summary line.
+    const open = w.steps.length <= OPEN_MAX_STEPS ? ' open' : '';
+    out.push(`<details${open}><summary><code>${w.name}</code>${w.state === 'ready' ? '' : ` (${w.state})`}: ${countsOf(w.steps)}</summary>`, '', '```diff');
     for (const st of w.steps) out.push(...stepLines(st));
     out.push('```');
     for (const n of w.notes) out.push(`- ${findingMessage(n)}`);

@@ -114,7 +114,7 @@ describe('plan', () => {
       'display name and tags are updated, with before and after',
       desired([workspace('a', [binding(OWNER, user('alice'))], { displayName: 'New', tags: { cc: ['1'] } })]),
       live([liveWs('a', [lb('a', 'alice', OWNER)], { displayName: 'Old' })]),
-      ['update:changed:update workspace a display name "Old" → "New" tags cc'],
+      ['update:changed:update workspace a: display name; tag cc'],
     ],
     [
       'quota is raised before projects are created',

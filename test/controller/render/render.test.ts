@@ -100,7 +100,7 @@ describe('renderers', () => {
      "meshStack 2026.34.0 at https://meshstack.example.com; 4-eyes on, as bob
 
        # workspace payments
-       ~ update workspace payments display name "Payments" → "Payments Team"
+       ~ update workspace payments: display name
            display name: "Payments" → "Payments Team"
        + grant user carol: Workspace Member (new hire)  [needs a second approval: alice, a partner]
        + grant user bob: Project Reader on project prod  [needs a second approval: alice, a partner]
@@ -110,6 +110,101 @@ describe('renderers', () => {
      Warning: 4-eyes is on and the platform does not show pending role requests: a grant waiting for approval is planned again until it is approved (approve in meshPanel under Workspace Access > Access Requests).
 
      Plan: 2 to add, 1 to change, 1 to remove, 1 expired; 2 need a second approval.
+     "
+    `);
+  });
+
+  test('text: the values a reviewer judges by: tags of new objects, drift old → new, quota, status, project changes, invitations, renewals', () => {
+    const frank = {
+      kind: 'User' as const,
+      name: 'frank@example.com',
+      invitation: {
+        firstName: 'Frank',
+        lastName: 'Example',
+        email: 'frank@example.com',
+      },
+    };
+    const code = desired([
+      workspace(
+        'payments',
+        [binding(OWNER, user('alice')), binding(MANAGER, user('bob')), binding(MEMBER, user('erin'), { expiryDate: '2027-03-31' }), binding(MEMBER, frank, { expiryDate: '2027-01-31' })],
+        {
+          tags: { costCenter: ['CC-2002'] },
+          projectQuota: 8,
+          status: 'disabled',
+          projects: [
+            project('payments', 'prod', [], {
+              displayName: 'Production',
+              tags: { environment: ['prod'] },
+            }),
+          ],
+        },
+      ),
+      workspace('checkout', [binding(OWNER, user('alice'))], {
+        displayName: 'Checkout',
+        tags: { costCenter: ['CC-3003'] },
+        projects: [project('checkout', 'web', [], { tags: { environment: ['dev'] } })],
+      }),
+    ]);
+    const observed: LiveState = {
+      ...live,
+      platform: {
+        ...live.platform,
+        fourEyes: { enabled: false, minApprovalCount: 2 },
+      },
+      caller: { username: 'partner.admin', partner: true, workspaces: {} },
+      workspaces: {
+        payments: {
+          ...live.workspaces.payments,
+          displayName: 'payments',
+          tags: { costCenter: ['CC-6666'] },
+          bindings: [
+            ...live.workspaces.payments.bindings.filter((b) => b.subject !== 'mallory' && b.subject !== 'erin'),
+            {
+              name: 'b5',
+              workspace: 'payments',
+              subjectKind: 'User',
+              subject: 'erin',
+              role: MEMBER,
+              expiryDate: '2026-12-31',
+            },
+          ],
+          projects: {
+            prod: {
+              ...live.workspaces.payments.projects.prod,
+              displayName: 'prod',
+              tags: { environment: ['dev'] },
+            },
+          },
+        },
+      },
+    };
+    const text = renderPlanText(plan(code, observed, { endpoint: 'https://meshstack.example.com' }, NOW), { color: false });
+    expect(text).toMatchInlineSnapshot(`
+     "meshStack 2026.34.0 at https://meshstack.example.com; 4-eyes off, as partner.admin (partner)
+
+       # workspace payments
+       ~ update workspace payments: tag costCenter
+           tag costCenter: CC-6666 → CC-2002
+       ~ set project quota of payments: 5 → 8
+       ~ update project prod: display name; tag environment
+           display name: "prod" → "Production"
+           tag environment: dev → prod
+       + grant user erin: Workspace Member until 2027-03-31
+           expiry: 2026-12-31 → 2027-03-31
+       + grant invited user frank@example.com (Frank Example): Workspace Member until 2027-01-31
+           invitation to Frank Example <frank@example.com>
+       - remove user erin: Workspace Member until 2026-12-31 (to replace it)
+       ~ set status of payments: active → disabled
+
+       # workspace checkout (absent)
+       + create workspace checkout "Checkout"
+           tag costCenter: CC-3003
+       + create project web "web"
+           tag environment: dev
+       + grant user alice: Workspace Owner
+
+     Plan: 5 to add, 4 to change, 1 to remove, 0 expired.
      "
     `);
   });
@@ -155,16 +250,16 @@ describe('renderers', () => {
       counts: { applied: 2, 'pending-approval': 1, failed: 1, skipped: 1 },
     };
     expect(renderApplyText(report, { color: false })).toMatchInlineSnapshot(`
-"  ✓ update workspace payments display name "Payments" → "Payments Team"
-  ✓ remove user erin: Workspace Member until 2026-11-20 (expired)
-  ✗ remove user mallory: Workspace Member (not in code): delete failed: DELETE /api/meshobjects/meshworkspacebindings/userbindings/b3 failed: 403 denied
-  - grant user carol: Workspace Member (new hire): skipped: an earlier step of this workspace failed
-  … grant user bob: Project Reader on project prod (waiting for a second approval, request r-1)
+     "  ✓ update workspace payments: display name
+       ✓ remove user erin: Workspace Member until 2026-11-20 (expired)
+       ✗ remove user mallory: Workspace Member (not in code): delete failed: DELETE /api/meshobjects/meshworkspacebindings/userbindings/b3 failed: 403 denied
+       - grant user carol: Workspace Member (new hire): skipped: an earlier step of this workspace failed
+       … grant user bob: Project Reader on project prod (waiting for a second approval, request r-1)
 
-Apply: 2 applied, 1 waiting for a second approval, 1 failed, 1 skipped.
-Grants waiting for approval take effect when another Workspace Manager (or a partner) approves them: \`meshform requests list\`.
-Nothing that failed or was skipped was changed; fix the cause and run again: apply converges.
-"
-`);
+     Apply: 2 applied, 1 waiting for a second approval, 1 failed, 1 skipped.
+     Grants waiting for approval take effect when another Workspace Manager (or a partner) approves them: \`meshform requests list\`.
+     Nothing that failed or was skipped was changed; fix the cause and run again: apply converges.
+     "
+    `);
   });
 });
