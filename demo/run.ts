@@ -107,19 +107,22 @@ async function main(): Promise<void> {
     say(`    erin's production access is ${prodBindings.some((b) => b.subject === 'erin') ? 'STILL THERE' : 'gone'}.`);
     if (prodBindings.some((b) => b.subject === 'erin')) throw new Error('emergency access did not expire');
 
-    say(bold('\n==> 5. A third Owner is refused: checkout (managed elsewhere) has alice and dave as Owners; the code adds carol'));
+    say(bold("\n==> 5. What a reviewer sees: someone changed the cost center and a project's name in meshPanel; the code ends dave's access"));
+    await partner.workspaces.update('payments', { displayName: 'Payments Team', tags: { costCenter: ['CC-6666'] } });
+    await partner.projects.update('payments', 'payments-prod', { displayName: 'Payments (prod, do not touch)', tags: { environment: ['prod'] } });
+    await synth(4, until);
+    const reviewed = path.join(tmp, 'reviewed.json');
+    await meshform('plan with values', ['plan', '--manifest', manifest, '--out', reviewed, '--detailed-exitcode'], 'partner-admin', 2);
+    await meshform('the saved plan, as the PR comment shows it', ['show', reviewed, '--format', 'markdown'], 'partner-admin', 0);
+    await meshform('apply the reviewed plan', ['apply', reviewed], 'partner-admin', 0);
+
+    say(bold('\n==> 6. A third Owner is refused: checkout (managed elsewhere) has alice and dave as Owners; the code adds carol'));
     await thirdOwner(partner, synth, meshform, manifest, until);
 
-    say(bold('\n==> 6. The workspace history: who changed what, when'));
-    for (const e of await partner.extensions.events('payments')) {
-      const detail = Object.entries(e.details)
-        .filter(([, v]) => v !== null && v !== undefined && typeof v !== 'object')
-        .map(([k, v]) => `${k}=${v}`)
-        .join(' ');
-      if (!quiet) say(`    ${e.at}  ${e.actor.padEnd(20)} ${e.type.padEnd(24)} ${detail}`);
-    }
+    say(bold('\n==> 7. The workspace history: who changed what, when and why'));
+    await meshform('history', ['history', 'payments'], 'partner-admin', 0);
 
-    say(bold('\n==> 7. Done: stopping the sandbox and removing the demo data'));
+    say(bold('\n==> 8. Done: stopping the sandbox and removing the demo data'));
     say(`Demo finished: ${steps.length} meshform commands, each with the exit code it should have.`);
   } finally {
     await cleanup();
@@ -135,7 +138,7 @@ async function thirdOwner(
 ): Promise<void> {
   await partner.workspaces.create({ name: 'checkout', displayName: 'Checkout', tags: { costCenter: ['4712'] } });
   for (const owner of ['alice', 'dave']) await partner.bindings.create({ name: `checkout-${owner}`, workspace: 'checkout', subjectKind: 'User', subject: owner, role: 'Workspace Owner' });
-  await synth(4, until);
+  await synth(5, until);
   await meshform('third owner refused', ['plan', '--manifest', manifest], 'partner-admin', 3);
 }
 

@@ -149,6 +149,7 @@ alter table projects add column if not exists extra jsonb not null default '{}';
 alter table projects add column if not exists state text not null default 'ACTIVE';
 alter table projects add column if not exists deletion_requested_at timestamptz;
 update projects set state = 'DELETED' where deleted_on is not null and state = 'ACTIVE';
+alter table role_requests add column if not exists reason text;
 create table if not exists project_roles (
   name text primary key, display_name text not null, description text, rank numeric not null, tags jsonb not null default '{}', deleted_at timestamptz);
 insert into project_roles (name, display_name, rank) values ${DEFAULT_PROJECT_ROLE_ROWS.map(([n, d, r]) => `('${n}', '${d}', ${r})`).join(', ')} on conflict (name) do nothing;

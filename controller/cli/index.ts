@@ -4,9 +4,11 @@ import { isMeshformError } from '../../core/errors';
 import { packageVersion } from '../../core/package-info';
 import { type CliContext, ExitCode } from './context';
 import { registerApply } from './apply';
+import { registerHistory } from './history';
 import { registerPlan } from './plan';
 import { registerReconcile } from './reconcile';
 import { registerRequests } from './requests';
+import { registerShow } from './show';
 import { registerSynth } from './synth';
 
 /** Adds a command of another part (the sandbox): the entry point composes them, the controller does not import them. */
@@ -22,8 +24,10 @@ export function buildProgram(ctx: CliContext, setExit: (code: number) => void, m
   registerSynth(program, ctx, setExit);
   registerPlan(program, ctx, setExit);
   registerApply(program, ctx, setExit);
+  registerShow(program, ctx, setExit);
   registerReconcile(program, ctx, setExit);
   registerRequests(program, ctx, setExit);
+  registerHistory(program, ctx, setExit);
   for (const register of more) register(program, ctx, setExit);
   return program;
 }

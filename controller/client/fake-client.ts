@@ -43,7 +43,7 @@ import { matchesExpected, mergeTags } from './wire';
 const copy = <T>(x: T): T => structuredClone(x);
 /** meshStack's largest page, which the HTTP client asks for. */
 const HTTP_PAGE_SIZE = 1000;
-const CAPABILITIES: Capability[] = ['role-requests', 'workspace-quota', 'workspace-status', 'events', 'settings', 'whoami', 'project-binding-expiry', 'clock'];
+const CAPABILITIES: Capability[] = ['role-requests', 'workspace-quota', 'workspace-status', 'events', 'settings', 'whoami', 'project-binding-expiry', 'clock', 'grant-reasons'];
 
 function refuse(status: number, method: string, path: string, message: string): never {
   throw new ApiError(method, path, status, message, false);
@@ -302,7 +302,8 @@ export class FakeApiClient implements ApiClient {
     const max = b.project ? undefined : p.settings.recertification[b.role];
     const expiryDate = b.expiryDate ?? (max !== undefined ? assignedExpiryDate(p.clock, max) : undefined);
     p.addBinding({ name: b.name, workspace: b.workspace, ...(b.project ? { project: b.project } : {}), subjectKind: b.subjectKind, subject: b.subject, role: b.role, ...(expiryDate ? { expiryDate } : {}) });
-    p.event(b.workspace, b.project ? 'PROJECT_USER_ASSIGNED' : 'USER_INVITED', this.username, { subject: b.subject, role: b.role, added: true, ...(b.reason ? { reason: b.reason } : {}) }, b.project);
+    const details = { subjectKind: b.subjectKind, subject: b.subject, role: b.role, added: true, ...(expiryDate ? { expiryDate } : {}), ...(b.reason ? { reason: b.reason } : {}) };
+    p.event(b.workspace, b.project ? 'PROJECT_USER_ASSIGNED' : 'USER_INVITED', this.username, details, b.project);
   }
 
   public readonly tagDefinitions = {

@@ -376,7 +376,7 @@ export class HttpApiClient implements ApiClient {
     create: async (b: BindingRequest): Promise<CreateOutcome> => {
       const caps = await this.capabilities();
       const type = media(bindingKind(b), b.project === undefined ? 'v2' : 'v3');
-      const body = bindingBody(b, b.project === undefined || caps.includes('project-binding-expiry'), caps.includes('invitations'));
+      const body = bindingBody(b, { expiry: b.project === undefined || caps.includes('project-binding-expiry'), invitation: caps.includes('invitations'), reason: caps.includes('grant-reasons') });
       const { status, data } = await this.send({ method: 'POST', path: this.bindingPath(b), media: type, body, accept: [409], repeatable: true });
       if (status === 202) {
         const id = (data as { pendingRequest?: { id?: unknown } } | undefined)?.pendingRequest?.id;

@@ -141,4 +141,5 @@ export type Capability =
   | 'whoami'
   | 'project-binding-expiry'
   | 'invitations'
+  | 'grant-reasons'
   | 'clock';

@@ -274,7 +274,14 @@ export function bindingKind(b: Pick<LiveBinding, 'project' | 'subjectKind'>): st
 }
 
 /** `withExpiry`: whether the platform takes an expiry for this binding (project bindings: sandbox only). */
-export function bindingBody(b: BindingRequest, withExpiry: boolean, withInvitation: boolean) {
+/** Which optional fields the platform takes: expiry on project bindings, invitations and grant reasons are sandbox extensions. */
+export interface BindingFields {
+  readonly expiry: boolean;
+  readonly invitation: boolean;
+  readonly reason: boolean;
+}
+
+export function bindingBody(b: BindingRequest, fields: BindingFields) {
   const project = b.project !== undefined;
   // meshStack keeps a day for workspace bindings; the sandbox's project-binding expiry keeps the instant.
   const expiryDate = b.expiryDate === undefined ? undefined : project ? b.expiryDate : parseExpiry(b.expiryDate)?.apiDate ?? b.expiryDate;
@@ -285,8 +292,9 @@ export function bindingBody(b: BindingRequest, withExpiry: boolean, withInvitati
     targetRef: project ? { name: b.project, ownedByWorkspace: b.workspace } : { name: b.workspace },
     roleRef: { name: b.role },
     subject: { name: b.subject },
-    ...(withExpiry && expiryDate !== undefined ? { expiryDate } : {}),
-    ...(withInvitation && b.invitation ? { invitation: b.invitation } : {}),
+    ...(fields.expiry && expiryDate !== undefined ? { expiryDate } : {}),
+    ...(fields.invitation && b.invitation ? { invitation: b.invitation } : {}),
+    ...(fields.reason && b.reason ? { reason: b.reason } : {}),
   };
 }
 

@@ -173,10 +173,10 @@ function diffList(wsName: string, project: string | undefined, desired: Desired[
     if (existing) matched.add(existing);
     if (d.expiryDate && isExpired(d.expiryDate, ctx.now)) {
       if (existing) removals.push(removal(wsName, existing, 'expired'));
-      else if (isProject) notes.push(finding('expired-not-granted', { subject: d.subject, role: d.roleRef.name, project, expiry: d.expiryDate }, wsName));
       else {
-        notes.push(recertificationDue(d, d.expiryDate, ctx));
-        lapsed.set(`${d.subject.kind}:${d.subject.name}`, d.expiryDate);
+        const due = !isProject && mayBeRecertified(d.roleRef.name, ctx.live);
+        notes.push(due ? recertificationDue(d, d.expiryDate, ctx) : finding('expired-not-granted', { subject: d.subject, role: d.roleRef.name, ...(project ? { project } : {}), expiry: d.expiryDate }, wsName));
+        if (!isProject) lapsed.set(`${d.subject.kind}:${d.subject.name}`, d.expiryDate);
       }
       continue;
     }

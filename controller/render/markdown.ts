@@ -27,7 +27,8 @@ export function renderPlanMarkdown(plan: Plan): string {
   }
   const all = plan.workspaces.flatMap((w) => w.steps);
   const owners = all.filter((st) => st.kind === 'workspace-binding' && roleOf(st) === WORKSPACE_OWNER);
-  const removals = all.filter((st) => st.action === 'delete' && st.reason !== 'expired');
+  // A renewal's old binding goes after the new one is granted: nobody loses access, so it is no warning.
+  const removals = all.filter((st) => st.action === 'delete' && st.reason !== 'expired' && st.reason !== 'replaced');
   if (owners.length || removals.length) {
     out.push('> [!WARNING]');
     if (owners.length) out.push(`> **Owner changes**: ${owners.map((st) => `${stepSummary(st)} in \`${st.workspace}\``).join('; ')}`);

@@ -6,7 +6,7 @@ import { type WorkspaceBindingRow, dateOnly } from '../representations';
 import { OWNER, type WorkspaceRow, accessTo, requireManager, requireWritable, visibleWorkspaces } from './access';
 import { emailOf, notify, recordEvent } from './events';
 import { type GrantOutcome, requestOrApply } from './grants';
-import { optDate, str } from './input';
+import { optDate, optStr, str } from './input';
 import { pagedQuery } from './paging';
 
 export type SubjectKind = 'user' | 'group';
@@ -53,8 +53,8 @@ export async function getWorkspaceBinding(tx: Tx, p: Principal, kind: SubjectKin
   return row;
 }
 
-/** `invitations`: whether the body's `invitation` (a sandbox extension: meshStack's API has none) is read. */
-export async function createWorkspaceBinding(tx: Tx, p: Principal, kind: SubjectKind, body: unknown, now: Date, invitations = true): Promise<GrantOutcome & { workspace: string; bindingName: string }> {
+/** `extensions`: whether the body's `invitation` and `reason` (sandbox extensions: meshStack's API has neither) are read. */
+export async function createWorkspaceBinding(tx: Tx, p: Principal, kind: SubjectKind, body: unknown, now: Date, extensions = true): Promise<GrantOutcome & { workspace: string; bindingName: string }> {
   const bindingName = str(body, 'metadata.name');
   const workspace = str(body, 'targetRef.name');
   const a = await accessTo(tx, p, workspace, { lock: true });
@@ -62,11 +62,11 @@ export async function createWorkspaceBinding(tx: Tx, p: Principal, kind: Subject
   requireWritable(a);
   const subject = str(body, 'subject.name');
   const inv = (body as { invitation?: { firstName?: unknown; lastName?: unknown } }).invitation;
-  const invitation = invitations && kind === 'user' && inv ? { firstName: str(body, 'invitation.firstName'), lastName: str(body, 'invitation.lastName') } : undefined;
+  const invitation = extensions && kind === 'user' && inv ? { firstName: str(body, 'invitation.firstName'), lastName: str(body, 'invitation.lastName') } : undefined;
   const outcome = await requestOrApply(
     tx,
     a,
-    { workspace, bindingName, subjectKind: kind, subject, role: str(body, 'roleRef.name'), expiryDate: optDate(body, 'expiryDate'), invitation },
+    { workspace, bindingName, subjectKind: kind, subject, role: str(body, 'roleRef.name'), expiryDate: optDate(body, 'expiryDate'), invitation, reason: extensions ? optStr(body, 'reason') : undefined },
     now,
   );
   return { ...outcome, workspace, bindingName };

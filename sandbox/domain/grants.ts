@@ -25,6 +25,8 @@ export interface Grant {
   readonly expiryDate?: string;
   /** First and last name for a user the platform does not know yet (subject is the e-mail). */
   readonly invitation?: { firstName: string; lastName: string };
+  /** Why it is granted (a sandbox extension), recorded with the event. */
+  readonly reason?: string;
 }
 
 export interface GrantOutcome {
@@ -129,11 +131,11 @@ export async function requestOrApply(tx: Tx, a: Access, grant: Grant, now: Date)
     if (!isApproved([p.username], managers, settings.fourEyes.minApprovalCount)) {
       const id = randomUUID();
       await tx.query(
-        `insert into role_requests (id, workspace, project, binding_name, subject_kind, subject, role, expiry_date, invitation, requested_by, requested_at, approvals, status)
-         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, 'PENDING')`,
-        [id, g.workspace, g.project ?? null, g.bindingName, g.subjectKind, g.subject, g.role, g.expiryDate ?? null, g.invitation ?? null, p.username, now.toISOString(), JSON.stringify([p.username])],
+        `insert into role_requests (id, workspace, project, binding_name, subject_kind, subject, role, expiry_date, invitation, requested_by, requested_at, approvals, status, reason)
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, 'PENDING', $13)`,
+        [id, g.workspace, g.project ?? null, g.bindingName, g.subjectKind, g.subject, g.role, g.expiryDate ?? null, g.invitation ?? null, p.username, now.toISOString(), JSON.stringify([p.username]), g.reason ?? null],
       );
-      await recordEvent(tx, { workspace: g.workspace, project: g.project, type: 'ROLE_REQUEST_CREATED', actor: p.username, at: now, details: { requestId: id, subject: g.subject, role: g.role } });
+      await recordEvent(tx, { workspace: g.workspace, project: g.project, type: 'ROLE_REQUEST_CREATED', actor: p.username, at: now, details: { requestId: id, subjectKind: g.subjectKind, subject: g.subject, role: g.role, ...why(g) } });
       for (const m of managers.filter((x) => x !== p.username)) {
         await notify(tx, await emailOf(tx, m), `Role request in ${g.workspace}`, `${p.username} requests role ${g.role} for ${g.subject}; please approve or decline.`, now);
       }
@@ -143,6 +145,8 @@ export async function requestOrApply(tx: Tx, a: Access, grant: Grant, now: Date)
   await applyGrant(tx, p.username, a.workspace, g, now);
   return { status: 'created' };
 }
+
+const why = (g: Grant) => (g.reason ? { reason: g.reason } : {});
 
 /** Writes the binding and its event and e-mail. The caller has checked the grant. */
 export async function applyGrant(tx: Tx, actor: string, ws: WorkspaceRow, g: Grant, now: Date): Promise<void> {
@@ -166,7 +170,7 @@ export async function applyGrant(tx: Tx, actor: string, ws: WorkspaceRow, g: Gra
       );
     }
     const type = before.length ? 'USER_ROLE_CHANGED' : 'USER_INVITED';
-    await recordEvent(tx, { workspace: g.workspace, type, actor, at: now, details: { subjectKind: g.subjectKind, subject: g.subject, role: g.role, added: true, expiryDate: g.expiryDate ?? null, ...(g.invitation ? { invitation: g.invitation } : {}) } });
+    await recordEvent(tx, { workspace: g.workspace, type, actor, at: now, details: { subjectKind: g.subjectKind, subject: g.subject, role: g.role, added: true, expiryDate: g.expiryDate ?? null, ...(g.invitation ? { invitation: g.invitation } : {}), ...why(g) } });
   } else {
     await tx.query(`insert into project_bindings (name, subject_kind, workspace, project, role, subject, expiry_date, created_on) values ($1, $2, $3, $4, $5, $6, $7, $8)`, [
       g.bindingName,
@@ -178,7 +182,7 @@ export async function applyGrant(tx: Tx, actor: string, ws: WorkspaceRow, g: Gra
       g.expiryDate ?? null,
       now.toISOString(),
     ]);
-    await recordEvent(tx, { workspace: g.workspace, project: g.project, type: 'PROJECT_USER_ASSIGNED', actor, at: now, details: { subjectKind: g.subjectKind, subject: g.subject, role: g.role, expiryDate: g.expiryDate ?? null } });
+    await recordEvent(tx, { workspace: g.workspace, project: g.project, type: 'PROJECT_USER_ASSIGNED', actor, at: now, details: { subjectKind: g.subjectKind, subject: g.subject, role: g.role, expiryDate: g.expiryDate ?? null, ...why(g) } });
   }
   await notify(tx, await emailOf(tx, g.subject), `Access granted to ${ws.display_name}`, `You were granted ${g.role} on ${g.project ? `project ${g.project} in ` : ''}workspace ${g.workspace}.`, now);
 }

@@ -41,8 +41,8 @@ export async function getProjectBinding(tx: Tx, p: Principal, kind: SubjectKind,
   return row;
 }
 
-/** `withExpiry`: whether the body's `expiryDate` is read (a sandbox extension: meshStack's v3 project bindings have none). */
-export async function createProjectBinding(tx: Tx, p: Principal, kind: SubjectKind, body: unknown, now: Date, withExpiry = true): Promise<GrantOutcome & { workspace: string; bindingName: string }> {
+/** `extensions`: whether the body's `expiryDate` and `reason` are read (sandbox extensions: meshStack's v3 project bindings have neither). */
+export async function createProjectBinding(tx: Tx, p: Principal, kind: SubjectKind, body: unknown, now: Date, extensions = true): Promise<GrantOutcome & { workspace: string; bindingName: string }> {
   const bindingName = str(body, 'metadata.name');
   const workspace = str(body, 'targetRef.ownedByWorkspace');
   const a = await accessTo(tx, p, workspace, { lock: true });
@@ -51,7 +51,7 @@ export async function createProjectBinding(tx: Tx, p: Principal, kind: SubjectKi
   const outcome = await requestOrApply(
     tx,
     a,
-    { workspace, project: str(body, 'targetRef.name'), bindingName, subjectKind: kind, subject: str(body, 'subject.name'), role: str(body, 'roleRef.name'), expiryDate: withExpiry ? optStr(body, 'expiryDate') : undefined },
+    { workspace, project: str(body, 'targetRef.name'), bindingName, subjectKind: kind, subject: str(body, 'subject.name'), role: str(body, 'roleRef.name'), expiryDate: extensions ? optStr(body, 'expiryDate') : undefined, reason: extensions ? optStr(body, 'reason') : undefined },
     now,
   );
   return { ...outcome, workspace, bindingName };

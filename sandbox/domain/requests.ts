@@ -20,6 +20,7 @@ export interface RoleRequestRow {
   role: string;
   expiry_date: string | null;
   invitation: { firstName: string; lastName: string } | null;
+  reason: string | null;
   requested_by: string;
   requested_at: Date;
   approvals: string[];
@@ -76,7 +77,7 @@ export async function approveRequest(tx: Tx, p: Principal, id: string, now: Date
   if (done) {
     // Rules are checked again at approval: the owner limit may have been reached meanwhile.
     const requester = { username: r.requested_by, isPartner: false, clientId: '' };
-    const g = { workspace: r.workspace, project: r.project ?? undefined, bindingName: r.binding_name, subjectKind: r.subject_kind, subject: r.subject, role: r.role, expiryDate: r.expiry_date ?? undefined, invitation: r.invitation ?? undefined };
+    const g = { workspace: r.workspace, project: r.project ?? undefined, bindingName: r.binding_name, subjectKind: r.subject_kind, subject: r.subject, role: r.role, expiryDate: r.expiry_date ?? undefined, invitation: r.invitation ?? undefined, reason: r.reason ?? undefined };
     // Frees the binding name for checkGrant; a refusal below rolls the whole transaction back.
     await tx.query(`update role_requests set status = 'APPROVED' where id = $1`, [id]);
     const asRequester = p.isPartner ? a : { ...a, principal: requester, roles: await rolesOf(tx, r.requested_by, r.workspace) };
@@ -89,7 +90,7 @@ export async function approveRequest(tx: Tx, p: Principal, id: string, now: Date
     done ? p.username : null,
     done ? now.toISOString() : null,
   ]);
-  await recordEvent(tx, { workspace: r.workspace, project: r.project ?? undefined, type: done ? 'ROLE_REQUEST_APPROVED' : 'ROLE_REQUEST_CREATED', actor: p.username, at: now, details: { requestId: id, approvals } });
+  await recordEvent(tx, { workspace: r.workspace, project: r.project ?? undefined, type: done ? 'ROLE_REQUEST_APPROVED' : 'ROLE_REQUEST_CREATED', actor: p.username, at: now, details: { requestId: id, subjectKind: r.subject_kind, subject: r.subject, role: r.role, approvals } });
   return row;
 }
 
@@ -100,7 +101,7 @@ export async function declineRequest(tx: Tx, p: Principal, id: string, now: Date
   if (!isManager(a) && r.requested_by !== p.username) throw forbidden(`only a Workspace Owner/Manager of '${r.workspace}', a partner or the requester may end this request`);
   const status = cancel ? 'CANCELLED' : 'DECLINED';
   const [row] = await tx.query<RoleRequestRow>(`update role_requests set status = $2, decided_by = $3, decided_at = $4 where id = $1 returning *`, [id, status, p.username, now.toISOString()]);
-  await recordEvent(tx, { workspace: r.workspace, project: r.project ?? undefined, type: cancel ? 'ROLE_REQUEST_CANCELLED' : 'ROLE_REQUEST_DECLINED', actor: p.username, at: now, details: { requestId: id, subject: r.subject, role: r.role } });
+  await recordEvent(tx, { workspace: r.workspace, project: r.project ?? undefined, type: cancel ? 'ROLE_REQUEST_CANCELLED' : 'ROLE_REQUEST_DECLINED', actor: p.username, at: now, details: { requestId: id, subjectKind: r.subject_kind, subject: r.subject, role: r.role } });
   await notify(tx, await emailOf(tx, r.requested_by), `Role request ${status.toLowerCase()}`, `The request for ${r.role} for ${r.subject} in ${r.workspace} was ${status.toLowerCase()} by ${p.username}.`, now);
   return row;
 }

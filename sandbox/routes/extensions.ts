@@ -31,6 +31,7 @@ export const CAPABILITIES = [
   'faults',
   'project-binding-expiry',
   'invitations',
+  'grant-reasons',
   'groups-sync',
 ] as const;
 

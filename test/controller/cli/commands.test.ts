@@ -7,7 +7,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { canonicalJson } from '../../../core/canonical-json';
 import type { DesiredState } from '../../../schemas/desired-state.generated';
-import { MANAGER, MEMBER, OWNER, binding, desired, user, workspace } from '../../helpers/desired';
+import { MANAGER, MEMBER, OWNER, binding, desired, project, user, workspace } from '../../helpers/desired';
 import { meshform, platformEnv } from '../../helpers/cli';
 import { PARTNER, type SandboxFixture, sandboxFixture } from '../../helpers/sandbox';
 
@@ -141,4 +141,36 @@ describe('meshform plan / apply / requests', () => {
     expect(second.stdout).toMatch(/no changes\./);
   });
 
+  test('show renders a saved plan in each format without contacting the platform; a damaged one is refused', async () => {
+    const manifest = write('show.json', team([[MEMBER, user('erin'), { expiryDate: '2027-01-31', reason: 'INC-42' }]]));
+    const planFile = path.join(dir, 'show-plan.json');
+    const planned = await run(['plan', '--manifest', manifest, '--out', planFile]);
+    // No endpoint, no credentials: show never calls the platform.
+    const offline = (args: string[]) => meshform(args, { cwd: dir, env: { MESHSTACK_ENDPOINT: '', MESHSTACK_API_KEY: '', MESHSTACK_API_SECRET: '', MESHSTACK_API_TOKEN: '' } });
+    const text = await offline(['show', planFile]);
+    expect(text.code).toBe(0);
+    expect(text.stdout).toBe(planned.stdout);
+    expect((await offline(['show', planFile, '--format', 'markdown'])).stdout).toMatch(/^<!-- meshform-plan -->\n/);
+    expect(JSON.parse((await offline(['show', planFile, '--format', 'json'])).stdout)).toEqual(JSON.parse(fs.readFileSync(planFile, 'utf8')));
+    fs.writeFileSync(planFile, fs.readFileSync(planFile, 'utf8').replace('INC-42', 'INC-43'));
+    const damaged = await offline(['show', planFile]);
+    expect(damaged.code).toBe(1);
+    expect(damaged.stderr).toMatch(/changed or damaged after `meshform plan` wrote it/);
+  });
+
+  test('history says who changed what, when and why: the reason from code, an expiry labelled expired', async () => {
+    const until = new Date(Date.now() + 2 * 86_400_000).toISOString().slice(0, 10);
+    const manifest = write('history.json', desired([workspace('cli-history', [binding(OWNER, user('alice')), binding(MEMBER, user('erin'), { expiryDate: until, reason: 'INC-4711: payment API down' })], { projects: [project('cli-history', 'web', [binding('Project User', user('erin'))])] })]));
+    expect((await run(['apply', '--manifest', manifest, '--auto-approve'])).code).toBe(0);
+    await f.as(PARTNER).ext('POST', '/clock', { advance: '4d' });
+    const history = await run(['history', 'cli-history']);
+    expect(history.code).toBe(0);
+    const lines = history.stdout.trimEnd().split('\n');
+    expect(lines).toContainEqual(expect.stringMatching(/^\d{4}-\d\d-\d\dT[\d:]+Z {2}partner\.admin +granted user erin: Workspace Member until \d{4}-\d\d-\d\d \(INC-4711: payment API down\)$/));
+    expect(lines).toContainEqual(expect.stringMatching(/meshStack \(expiry\) +expired user erin: Workspace Member until /));
+    const web = await run(['history', 'cli-history', '--project', 'web', '--format', 'json']);
+    const events = JSON.parse(web.stdout) as Array<{ project?: string }>;
+    expect(events.length).toBeGreaterThan(0);
+    expect(events.every((e) => e.project === 'web')).toBe(true);
+  });
 });

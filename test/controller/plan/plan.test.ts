@@ -422,7 +422,7 @@ describe('plan', () => {
         team({ expiryDate: '2026-11-20' }),
         observed([]),
         [],
-        [/user "bob" as "Workspace Manager": recertification due, the binding expired on 2026-11-20/, /user "bob" as "Project User" on project "web": expired 2026-11-20, not granted/],
+        [/user "bob" as "Workspace Manager": recertification due, the binding expired on 2026-11-20/, /user "bob" as "Project User" on project "web": expired 2026-11-20; not granted again/],
       ],
     ])('%s', (_name, d, l, expectedSteps, expectedNotes) => {
       const p = plan(d, l, OPTIONS, NOW);
