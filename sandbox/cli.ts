@@ -68,8 +68,9 @@ export function registerSandbox(program: Command, ctx: SandboxCommandContext, se
     .option('--profile <profile>', 'default (meshStack API plus /sandbox/v1 extensions) or meshstack (the meshObject API alone, extensions on --control-port)', 'default')
     .option('--public-url <url>', 'base URL of the links in responses, as a backend behind a proxy writes them (default: the listening address)')
     .option('--control-port <port>', 'port of the extensions with --profile meshstack (0: any free port)', '0')
-    .action(async (flags: SandboxFlags) => {
+    .action(async (flags: SandboxFlags, cmd: Command) => {
       const profile = oneOf(flags.profile, ['default', 'meshstack'] as const, '--profile');
+      if (flags.ephemeral && cmd.getOptionValueSource('dataDir') === 'cli') usage('--ephemeral keeps the data in memory and --data-dir keeps it on disk: pass one of them');
       if (flags.publicUrl !== undefined && !/^https?:\/\/[^/]+/.test(flags.publicUrl)) usage(`--public-url must be an http(s) URL, got "${flags.publicUrl}"`);
       // Loaded here, not at start-up: every other command (and each Terraform anchor) starts without fastify and PGlite.
       const [{ startSandbox }, { readSeedFile }] = await Promise.all([import('./server'), import('./seed')]);

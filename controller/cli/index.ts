@@ -14,13 +14,36 @@ import { registerSynth } from './synth';
 /** Adds a command of another part (the sandbox): the entry point composes them, the controller does not import them. */
 export type Registrar = (program: Command, ctx: CliContext, setExit: (code: number) => void) => void;
 
+/** What scripts and CI rely on, in `meshform --help` (the README documents the same). */
+const HELP_AFTER = `
+Exit codes:
+  0  success, or no changes
+  1  error (a usage error exits before any platform call; a stale or changed saved plan is an error)
+  2  changes present (plan --detailed-exitcode)
+  3  the plan is refused: it breaks a platform rule
+  4  applied, but some grants wait for a second approval (4-eyes)
+
+Environment:
+  MESHSTACK_ENDPOINT               the platform's URL, e.g. https://meshstack.example.com
+  MESHSTACK_API_KEY, MESHSTACK_API_SECRET
+                                   an API key (client id) and its secret
+  MESHSTACK_API_TOKEN              a bearer token; wins over key and secret (as meshStack's Terraform provider)
+  MESHSTACK_SKIP_VERSION_CHECK     true: do not check the platform version
+  MESHFORM_RETRY_BUDGET            how long a call retries transient failures (default 4m)
+  MESHFORM_REQUEST_TIMEOUT         per request (default 30s)
+  MESHFORM_MAX_CONCURRENT_REQUESTS requests in flight (default 1 against a remote platform, 8 on loopback)
+  MESHFORM_DEBUG                   1: stack traces of unexpected errors
+  CI                               set: no colour, no progress, no prompts
+`;
+
 export function buildProgram(ctx: CliContext, setExit: (code: number) => void, more: readonly Registrar[] = []): Command {
   const program = new Command('meshform')
     .description('workspaces-as-code for meshStack')
     .version(packageVersion(), '-V, --version')
     .exitOverride()
     .configureOutput({ writeOut: ctx.stdout, writeErr: ctx.stderr })
-    .showHelpAfterError();
+    .showHelpAfterError()
+    .addHelpText('after', HELP_AFTER);
   registerSynth(program, ctx, setExit);
   registerPlan(program, ctx, setExit);
   registerApply(program, ctx, setExit);

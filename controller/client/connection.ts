@@ -24,11 +24,7 @@ const nonEmpty = (v: string | undefined) => (v === undefined || v.trim() === '' 
 export function resolveConnection(env: NodeJS.ProcessEnv, flags: ConnectionFlags = {}): { endpoint: string; credentials: Credentials } {
   const endpoint = nonEmpty(flags.endpoint) ?? nonEmpty(env.MESHSTACK_ENDPOINT);
   if (!endpoint) throw new UsageError('no platform to talk to: set MESHSTACK_ENDPOINT (or --endpoint), e.g. http://127.0.0.1:8080 for `meshform sandbox`.', 'no-endpoint');
-  try {
-    new URL(endpoint);
-  } catch {
-    throw new UsageError(`MESHSTACK_ENDPOINT "${endpoint}" is not a URL.`, 'bad-endpoint');
-  }
+  checkEndpoint(endpoint, nonEmpty(flags.endpoint) ? '--endpoint' : 'MESHSTACK_ENDPOINT');
   const token = nonEmpty(env.MESHSTACK_API_TOKEN);
   const secret = nonEmpty(env.MESHSTACK_API_SECRET);
   // As meshStack's Terraform provider: a token wins over key and secret, unless --api-key says otherwise.
@@ -39,6 +35,23 @@ export function resolveConnection(env: NodeJS.ProcessEnv, flags: ConnectionFlags
   }
   if (token) return { endpoint, credentials: { kind: 'token', token } };
   throw new UsageError('no credentials: set MESHSTACK_API_KEY and MESHSTACK_API_SECRET, or MESHSTACK_API_TOKEN.', 'no-credentials');
+}
+
+/**
+ * An http(s) URL with a host. `localhost:8080` parses as a URL whose scheme is `localhost:`, so a
+ * forgotten scheme is caught here, with the URL that was most likely meant.
+ */
+function checkEndpoint(endpoint: string, source: string): void {
+  let url: URL | undefined;
+  try {
+    url = new URL(endpoint);
+  } catch {
+    url = undefined;
+  }
+  if (url && (url.protocol === 'http:' || url.protocol === 'https:') && url.hostname) return;
+  const bare = /^[a-z0-9.-]+(:\d+)?(\/.*)?$/i.test(endpoint) && !/^[a-z][a-z0-9+.-]*:\/\//i.test(endpoint);
+  const meant = bare ? `${isLoopbackUrl(`http://${endpoint}`) ? 'http' : 'https'}://${endpoint}` : undefined;
+  throw new UsageError(`${source} "${endpoint}" is not an http(s) URL${meant ? `; did you mean ${meant}?` : ', e.g. https://meshstack.example.com'}`, 'bad-endpoint');
 }
 
 export function compareVersions(a: string, b: string): number {

@@ -39,6 +39,14 @@ describe('sandbox persistence and concurrency', () => {
     expect(fs.readdirSync(dir)).toEqual(before);
   });
 
+  test('--ephemeral with --data-dir is a usage error (which one was meant?), and creates nothing', () => {
+    const dir = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'meshform-eph-')), 'data');
+    const run = spawnSync(process.execPath, [path.join(REPO_ROOT, 'dist/bin/meshform.js'), 'sandbox', '--port', '0', '--ephemeral', '--data-dir', dir], { encoding: 'utf8', timeout: 30_000 });
+    expect(run.status).toBe(1);
+    expect(run.stderr).toMatch(/--ephemeral keeps the data in memory and --data-dir keeps it on disk: pass one of them/);
+    expect(fs.existsSync(dir)).toBe(false);
+  });
+
   test('20 parallel Owner grants never give a workspace more than two Owners', async () => {
     const f = await sandboxFixture();
     try {

@@ -141,6 +141,19 @@ describe('meshform plan / apply / requests', () => {
     expect(second.stdout).toMatch(/no changes\./);
   });
 
+  test("reconcile stamps its log lines with the platform's time, the clock expiries are decided by", async () => {
+    await f.as(PARTNER).ext('POST', '/clock', { advance: '3d' });
+    const manifest = write('stamp.json', team());
+    const before = new Date((await f.as(PARTNER).ext('GET', '/clock')).data.now).getTime();
+    const pass = await run(['reconcile', '--once', '--manifest', manifest]);
+    const after = new Date((await f.as(PARTNER).ext('GET', '/clock')).data.now).getTime();
+    const stamp = Date.parse(/^\[([^\]]+)\]/m.exec(pass.stdout)?.[1] ?? '');
+    expect(stamp).toBeGreaterThanOrEqual(before);
+    expect(stamp).toBeLessThanOrEqual(after);
+    // Three days ahead of this machine's clock: the stamp is the platform's.
+    expect(stamp - Date.now()).toBeGreaterThan(2 * 86_400_000);
+  });
+
   test('show renders a saved plan in each format without contacting the platform; a damaged one is refused', async () => {
     const manifest = write('show.json', team([[MEMBER, user('erin'), { expiryDate: '2027-01-31', reason: 'INC-42' }]]));
     const planFile = path.join(dir, 'show-plan.json');

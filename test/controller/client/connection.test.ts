@@ -17,6 +17,15 @@ describe('resolveConnection', () => {
     expect(credentials).toEqual({ kind: 'key', key: 'ci', secret: 's' });
   });
 
+  test.each([
+    ['no scheme (a URL whose "scheme" is localhost:)', { endpoint: 'localhost:8080' }, {}, /--endpoint "localhost:8080" is not an http\(s\) URL; did you mean http:\/\/localhost:8080\?/],
+    ['no scheme, from the environment', {}, { MESHSTACK_ENDPOINT: 'meshstack.example.com' }, /MESHSTACK_ENDPOINT "meshstack.example.com" is not an http\(s\) URL; did you mean https:\/\/meshstack.example.com\?/],
+    ['another scheme', { endpoint: 'ftp://meshstack.example.com' }, {}, /--endpoint "ftp:\/\/meshstack.example.com" is not an http\(s\) URL/],
+    ['not a URL at all', { endpoint: 'http://' }, {}, /--endpoint "http:\/\/" is not an http\(s\) URL/],
+  ])('an endpoint that is not an http(s) URL is a usage error that says what was meant: %s', (_name, flags, env, message) => {
+    expect(() => resolveConnection({ MESHSTACK_API_KEY: 'k', MESHSTACK_API_SECRET: 's', ...env }, flags)).toThrow(message);
+  });
+
   test('key and secret without a token', () => {
     expect(resolveConnection({ MESHSTACK_ENDPOINT: ENDPOINT, MESHSTACK_API_KEY: 'k', MESHSTACK_API_SECRET: 's' }).credentials).toEqual({ kind: 'key', key: 'k', secret: 's' });
   });
