@@ -6,6 +6,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { RULES } from '../core/rules';
 import { REPO_ROOT, meshform, platformEnv } from './helpers/cli';
 import { commandProblems, meshformCommands } from './helpers/commands';
 import { PARTNER, type SandboxFixture, sandboxFixture } from './helpers/sandbox';
@@ -23,6 +24,17 @@ describe('README', () => {
     // CI runs exactly the README's test command after a clean install.
     const ci = fs.readFileSync(path.join(REPO_ROOT, '.ci', 'run'), 'utf8').split('\n').filter((l) => l && !l.startsWith('#') && !l.startsWith('set ') && !l.startsWith('cd '));
     expect(ci).toEqual(['npm ci --no-audit --no-fund', 'npm test']);
+  });
+
+  test('the safety model lists every rule the plan refuses with, and the CLI section every command', async () => {
+    const safety = README.slice(README.indexOf('## Safety model'), README.indexOf('## Terraform / OpenTofu'));
+    const refusals = Object.entries(RULES).filter(([, r]) => r.level === 'refusal').map(([id]) => id);
+    expect(refusals.length).toBeGreaterThan(20);
+    expect(refusals.filter((id) => !safety.includes(`\`${id}\``) && !README.includes(`| \`${id}\``))).toEqual([]);
+    const help = await meshform(['--help'], { cwd: REPO_ROOT });
+    const commands = [...help.stdout.matchAll(/^ {2}([a-z]+) /gm)].map((m) => m[1]).filter((c) => c !== 'help');
+    const cli = README.slice(README.indexOf('## CLI'), README.indexOf('## Plan and apply'));
+    expect(commands.filter((c) => !cli.includes(`\`meshform ${c}`))).toEqual([]);
   });
 
   test('every meshform command in its shell blocks exists, with those flags', () => {
