@@ -172,7 +172,8 @@ describe('meshform plan / apply / requests', () => {
   });
 
   test('history says who changed what, when and why: the reason from code, an expiry labelled expired', async () => {
-    const until = new Date(Date.now() + 2 * 86_400_000).toISOString().slice(0, 10);
+    const platformNow = new Date((await f.as(PARTNER).ext('GET', '/clock')).data.now).getTime();
+    const until = new Date(platformNow + 2 * 86_400_000).toISOString().slice(0, 10);
     const manifest = write('history.json', desired([workspace('cli-history', [binding(OWNER, user('alice')), binding(MEMBER, user('erin'), { expiryDate: until, reason: 'INC-4711: payment API down' })], { projects: [project('cli-history', 'web', [binding('Project User', user('erin'))])] })]));
     expect((await run(['apply', '--manifest', manifest, '--auto-approve'])).code).toBe(0);
     await f.as(PARTNER).ext('POST', '/clock', { advance: '4d' });
