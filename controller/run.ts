@@ -1,17 +1,19 @@
 /** The controller's cycle, shared by the CLI commands and the tests: observe → plan → apply. */
-import { StalePlanError, UsageError } from '../core/errors';
+import { canonicalJson, sha256Hex } from '../core/canonical-json';
+import { PlanRefusedError, StalePlanError, UsageError } from '../core/errors';
 import type { DesiredState } from '../schemas/desired-state.generated';
 import type { Plan } from '../schemas/plan.generated';
 import { type ApplyOptions, type ApplyReport, apply } from './apply/apply';
 import type { ApiClient } from './client/api';
-import { type LiveState, workspaceFingerprint } from './observe/live-state';
+import type { LiveState } from './observe/live-state';
 import { withExpiredBindings } from './observe/history';
 import { observe } from './observe/observe';
 import { withSubjectLookups } from './observe/subjects';
 import { needsExpiryHistory } from './plan/binding-steps';
 import { subjectLookups } from './plan/rules/subjects';
-import { type PlanOptions, plan } from './plan/plan';
+import { type PlanOptions, plan, planDigest } from './plan/plan';
 import { approvalOf } from './plan/steps';
+import { findingMessage, stepSummary } from './render/describe';
 
 /** "Now" as the platform sees it: its clock where it exposes one (the sandbox), else this machine's. */
 export async function platformNow(api: ApiClient): Promise<Date> {
@@ -41,19 +43,63 @@ export async function planAgainst(api: ApiClient, desired: DesiredState, options
   return { plan: plan(desired, live, options, now), live };
 }
 
-/** Workspaces whose observed state differs from what the plan was made on. */
-export async function staleWorkspaces(api: ApiClient, saved: Plan): Promise<string[]> {
-  const live = await observe(api, { workspaces: saved.workspaces.map((w) => w.name), now: new Date(saved.createdAt) });
-  return saved.workspaces.filter((w) => workspaceFingerprint(live.workspaces[w.name]) !== w.fingerprint).map((w) => w.name);
+export interface SavedPlanContext {
+  readonly endpoint: string;
+  /** The manifest as read now: the saved plan must have been made from exactly this. */
+  readonly desired: DesiredState;
+  /** The overrides given to this apply: one the saved plan was made with must be given again. */
+  readonly overrides?: Pick<PlanOptions, 'allowLastOwnerRemoval' | 'allowSelfLockout'>;
+  readonly now?: Date;
 }
 
-/** Applies a saved plan, refusing it when it is stale or made for another platform (like Terraform's saved plans). */
-export async function applySavedPlan(api: ApiClient, saved: Plan, endpoint: string, options: ApplyOptions = {}): Promise<ApplyReport> {
-  if (saved.platform.endpoint !== endpoint) throw new UsageError(`the saved plan was made for ${saved.platform.endpoint}, not ${endpoint}`, 'plan-other-platform');
+const OVERRIDES = [
+  ['allowLastOwnerRemoval', '--allow-last-owner-removal'],
+  ['allowSelfLockout', '--allow-self-lockout'],
+] as const;
+
+/** The steps in which two plans differ, worded. */
+function differences(saved: Plan, now: Plan): { workspaces: string[]; lines: string[] } {
+  const stepsOf = (p: Plan) => new Map([...p.globalSteps, ...p.workspaces.flatMap((w) => w.steps)].map((s) => [canonicalJson(s), s]));
+  const [before, after] = [stepsOf(saved), stepsOf(now)];
+  const added = [...after].filter(([k]) => !before.has(k)).map(([, s]) => s);
+  const removed = [...before].filter(([k]) => !after.has(k)).map(([, s]) => s);
+  const lines = [...removed.map((s) => `in the saved plan, not planned now: ${stepSummary(s)}`), ...added.map((s) => `planned now, not in the saved plan: ${stepSummary(s)}`)];
+  const workspaces = [...new Set([...added, ...removed].map((s) => ('workspace' in s ? s.workspace : '(tag definitions)')))].sort();
+  return { workspaces, lines };
+}
+
+/**
+ * The plan the manifest and the platform give now, made as the saved one was. A saved plan is only
+ * a record of what was reviewed: apply trusts none of its steps, it plans again (every rule checked
+ * again) and applies only when the result is the same plan, step for step.
+ */
+export async function rederive(api: ApiClient, saved: Plan, ctx: SavedPlanContext): Promise<{ fresh: Plan; stale: { workspaces: string[]; lines: string[] } }> {
+  if (saved.platform.endpoint !== ctx.endpoint) throw new UsageError(`the saved plan was made for ${saved.platform.endpoint}, not ${ctx.endpoint}`, 'plan-other-platform');
   if (saved.refusals.length) throw new UsageError('the saved plan was refused when it was made; fix the code and plan again', 'plan-refused');
-  const stale = await staleWorkspaces(api, saved);
-  if (stale.length) throw new StalePlanError(stale);
-  return apply(api, saved, options);
+  if (sha256Hex(ctx.desired) !== saved.manifest.sha256) {
+    throw new UsageError('the saved plan was made from another manifest: synthesize the code the plan was reviewed for (its manifest is named by sha256 in the plan), or plan again', 'plan-other-manifest');
+  }
+  for (const [option, flag] of OVERRIDES) {
+    if (saved.options[option] && ctx.overrides?.[option] !== true) throw new UsageError(`the saved plan was made with ${flag}: pass it to apply too, if you mean it`, 'plan-override-missing');
+  }
+  const options: PlanOptions = { endpoint: ctx.endpoint, ...(saved.options.workspaces ? { workspaces: saved.options.workspaces } : {}), allowLastOwnerRemoval: saved.options.allowLastOwnerRemoval, allowSelfLockout: saved.options.allowSelfLockout };
+  const { plan: fresh } = await planAgainst(api, ctx.desired, options, ctx.now);
+  // The saved steps themselves, not the digest the file claims: a step appended to it is a difference.
+  if (fresh.digest === planDigest(saved.globalSteps, saved.workspaces)) return { fresh, stale: { workspaces: [], lines: [] } };
+  const stale = differences(saved, fresh);
+  return { fresh, stale: stale.lines.length ? stale : { workspaces: fresh.workspaces.map((w) => w.name), lines: ['the same steps, in another order'] } };
+}
+
+/** Applies a saved plan: only when planning again gives the same steps (a changed platform, or an altered file, is refused). */
+export async function applySavedPlan(api: ApiClient, saved: Plan, ctx: SavedPlanContext, options: ApplyOptions = {}): Promise<ApplyReport> {
+  const { fresh, stale } = await rederive(api, saved, ctx);
+  if (fresh.refusals.length) throw refusedError(fresh);
+  if (stale.lines.length) throw new StalePlanError(stale.workspaces, stale.lines);
+  return apply(api, fresh, options);
+}
+
+export function refusedError(p: Plan): PlanRefusedError {
+  return new PlanRefusedError(p.refusals.map((r) => ({ workspace: r.workspace ?? '*', rule: r.rule, message: findingMessage(r) })));
 }
 
 export function hasChanges(p: Plan): boolean {

@@ -147,12 +147,27 @@ export class PlanRefusedError extends MeshformError {
   }
 }
 
-/** A saved plan no longer matches the platform: like Terraform, refuse it and ask for a new plan. */
+/** The plan is not the one a reviewer approved by its digest (`apply --expect-digest`): nothing is applied. */
+export class DigestMismatchError extends MeshformError {
+  constructor(expected: string, actual: string) {
+    super('plan-digest-differs', `the plan is not the reviewed one: its digest is ${actual}, the reviewed plan's is ${expected}. Nothing was applied; review the new plan (meshform plan) and apply it by its digest.`, 'usage');
+  }
+}
+
+/**
+ * A saved plan is not what the code and the platform give now (the platform changed, part of it was
+ * applied, or the file was altered): refuse it and ask for a new plan. `changes` say which steps differ.
+ */
 export class StalePlanError extends MeshformError {
-  constructor(public readonly workspaces: string[]) {
+  constructor(
+    public readonly workspaces: string[],
+    public readonly changes: readonly string[] = [],
+  ) {
+    const shown = changes.slice(0, 10).map((c) => `\n  ${c}`).join('');
+    const more = changes.length > 10 ? `\n  … and ${changes.length - 10} more` : '';
     super(
       'plan-stale',
-      `the saved plan is stale: the platform changed since it was made (workspaces: ${workspaces.join(', ')}). Run \`meshform plan\` again and review the new plan.`,
+      `the saved plan is stale: the code and the platform give another plan now (workspaces: ${workspaces.join(', ')}):${shown}${more}\nRun \`meshform plan\` again and review the new plan.`,
       'usage',
     );
   }

@@ -74,7 +74,7 @@ async function main(): Promise<void> {
     say(bold('\n==> 2. Synthesize examples/basic, review the plan, apply it (as the platform team\'s partner key)'));
     await synth(1);
     await meshform('plan', ['plan', '--manifest', manifest, '--out', path.join(tmp, 'plan.json'), '--detailed-exitcode'], 'partner-admin', 2);
-    await meshform('apply saved plan', ['apply', path.join(tmp, 'plan.json')], 'partner-admin', 0);
+    await meshform('apply saved plan', ['apply', path.join(tmp, 'plan.json'), '--manifest', manifest], 'partner-admin', 0);
     await meshform('plan after apply', ['plan', '--manifest', manifest, '--detailed-exitcode'], 'partner-admin', 0);
 
     if (strict) {
@@ -114,7 +114,7 @@ async function main(): Promise<void> {
     const reviewed = path.join(tmp, 'reviewed.json');
     await meshform('plan with values', ['plan', '--manifest', manifest, '--out', reviewed, '--detailed-exitcode'], 'partner-admin', 2);
     await meshform('the saved plan, as the PR comment shows it', ['show', reviewed, '--format', 'markdown'], 'partner-admin', 0);
-    await meshform('apply the reviewed plan', ['apply', reviewed], 'partner-admin', 0);
+    await meshform('apply the reviewed plan', ['apply', reviewed, '--manifest', manifest], 'partner-admin', 0);
 
     say(bold('\n==> 6. A third Owner is refused: checkout (managed elsewhere) has alice and dave as Owners; the code adds carol'));
     await thirdOwner(partner, synth, meshform, manifest, until);

@@ -30,6 +30,17 @@ export interface Plan {
     name: string;
     sha256: string;
   };
+  /**
+   * What the plan was made with: apply re-derives the plan with the same, and an override must be given to apply again.
+   */
+  options: {
+    /**
+     * Only these workspaces (--workspace).
+     */
+    workspaces?: string[];
+    allowLastOwnerRemoval: boolean;
+    allowSelfLockout: boolean;
+  };
   platform: {
     /**
      * Platform URL, without credentials.
@@ -65,6 +76,10 @@ export interface Plan {
     needApproval: number;
     alreadyPending: number;
   };
+  /**
+   * The steps' fingerprint: two plans with the same digest do the same. `meshform apply --expect-digest` applies only the plan a reviewer saw.
+   */
+  digest: string;
 }
 /**
  * This interface was referenced by `Plan`'s JSON-Schema

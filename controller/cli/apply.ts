@@ -1,19 +1,20 @@
 import * as path from 'path';
 import * as readline from 'readline';
 import type { Command } from 'commander';
-import { UsageError } from '../../core/errors';
+import { DigestMismatchError, UsageError } from '../../core/errors';
 import type { ApplyOptions, ApplyReport, StepResult } from '../apply/apply';
 import { apply } from '../apply/apply';
 import { loadPlan } from '../plan/plan-file';
 import { renderApplyText, renderPlanText, resultLine } from '../render/text';
 import { applySavedPlan, hasChanges, planAgainst } from '../run';
 import { type CliContext, ExitCode } from './context';
-import { type CommonFlags, addCommonOptions, connectFrom, endpointOf, oneOf, openSession } from './options';
+import { type CommonFlags, addCommonOptions, oneOf, openSession } from './options';
 
 interface ApplyFlags extends CommonFlags {
   autoApprove?: boolean;
   format: string;
   concurrency: string;
+  expectDigest?: string;
 }
 
 /** 1 when a step failed or was not run, 4 when grants wait for a second approval, else 0. */
@@ -55,6 +56,7 @@ export function registerApply(program: Command, ctx: CliContext, setExit: (code:
     .option('--auto-approve', 'apply without asking (required without a terminal)')
     .option('--format <format>', 'text or json (the apply report)', 'text')
     .option('--concurrency <n>', 'workspaces applied at the same time', '4')
+    .option('--expect-digest <sha256:…>', "apply only if the plan's digest is this one (the plan a reviewer saw)")
     .action(async (planFile: string | undefined, flags: ApplyFlags) => {
       const format = oneOf(flags.format, ['text', 'json'] as const, '--format');
       const concurrency = Number(flags.concurrency);
@@ -64,9 +66,11 @@ export function registerApply(program: Command, ctx: CliContext, setExit: (code:
       try {
         let report: ApplyReport;
         if (planFile) {
+          if (flags.workspace || flags.expectDigest) throw new UsageError('a saved plan keeps the workspaces and the steps it was made with: --workspace and --expect-digest are for `meshform apply --manifest`', 'plan-file-flags');
           const saved = loadPlan(path.resolve(ctx.cwd, planFile));
-          const api = await connectFrom(ctx, flags);
-          report = await applySavedPlan(api, saved, endpointOf(ctx, flags), options);
+          const session = await openSession(ctx, flags);
+          const overrides = { allowLastOwnerRemoval: session.options.allowLastOwnerRemoval, allowSelfLockout: session.options.allowSelfLockout };
+          report = await applySavedPlan(session.api, saved, { endpoint: session.options.endpoint, desired: session.manifest.state, overrides, now: session.now }, options);
         } else {
           const session = await openSession(ctx, flags);
           const { plan } = await planAgainst(session.api, session.manifest.state, session.options, session.now);
@@ -75,6 +79,8 @@ export function registerApply(program: Command, ctx: CliContext, setExit: (code:
             if (format === 'json') ctx.stdout(`${JSON.stringify({ plan, applied: false }, null, 2)}\n`);
             return setExit(ExitCode.REFUSED);
           }
+          // The plan a reviewer saw, by its digest: any other plan is not applied.
+          if (flags.expectDigest !== undefined && plan.digest !== flags.expectDigest) throw new DigestMismatchError(flags.expectDigest, plan.digest);
           if (!hasChanges(plan)) {
             if (format === 'json') ctx.stdout(`${JSON.stringify({ results: [], counts: { applied: 0, 'pending-approval': 0, failed: 0, skipped: 0 } }, null, 2)}\n`);
             return setExit(plan.summary.alreadyPending ? ExitCode.PENDING_APPROVAL : ExitCode.OK);

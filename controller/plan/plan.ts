@@ -45,6 +45,12 @@ export function plan(desired: DesiredState, live: LiveState, options: PlanOption
     kind: 'Plan',
     createdAt: now.toISOString(),
     manifest: { name: desired.metadata.name, sha256: sha256Hex(desired) },
+    options: {
+      ...(options.workspaces ? { workspaces: [...options.workspaces] } : {}),
+      allowLastOwnerRemoval: options.allowLastOwnerRemoval === true,
+      allowSelfLockout: options.allowSelfLockout === true,
+    },
+    digest: planDigest(globalSteps, workspaces),
     platform: {
       endpoint: options.endpoint,
       version: live.platform.version,
@@ -65,6 +71,11 @@ export function plan(desired: DesiredState, live: LiveState, options: PlanOption
       alreadyPending: all.filter((s) => approval(s) === 'already-pending').length,
     },
   };
+}
+
+/** What the plan does, as one hash: its steps in order, per workspace (not when it was made, nor what it observed). */
+export function planDigest(globalSteps: readonly Step[] | readonly TagDefinitionStep[], workspaces: readonly Pick<WorkspacePlan, 'name' | 'steps'>[]): string {
+  return `sha256:${sha256Hex({ globalSteps, workspaces: workspaces.map((w) => ({ name: w.name, steps: w.steps })) })}`;
 }
 
 /** Tag definitions: compared on what the code declares (the platform may keep more, e.g. sortOrder). */

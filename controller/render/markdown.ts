@@ -49,6 +49,6 @@ export function renderPlanMarkdown(plan: Plan): string {
     out.push('<details><summary>tag definitions</summary>', '', '```diff', ...plan.globalSteps.flatMap(stepLines), '```', '', '</details>');
   }
   for (const w of plan.warnings) out.push('', `> ${findingMessage(w)}`);
-  out.push('', `**${summaryLine(plan)}**`, '', `<sub>meshStack ${plan.platform.version} at ${plan.platform.endpoint}, planned ${plan.createdAt}</sub>`);
+  out.push('', `**${summaryLine(plan)}**`, '', `<sub>meshStack ${plan.platform.version} at ${plan.platform.endpoint}, planned ${plan.createdAt}; plan digest <code>${plan.digest}</code></sub>`);
   return `${out.join('\n')}\n`;
 }

@@ -63,6 +63,7 @@ export function renderPlanText(plan: Plan, options: TextOptions): string {
     for (const r of plan.refusals) out.push(c.red(`  [${r.workspace ?? '*'}] ${findingMessage(r)} (rule: ${r.rule})`));
   }
   out.push('', total === 0 && !plan.refusals.length ? 'No changes. The platform matches the code.' : c.bold(summaryLine(plan)));
+  if (total > 0 && !plan.refusals.length) out.push(c.dim(`Plan digest: ${plan.digest} (meshform apply --expect-digest applies exactly this plan)`));
   return `${out.join('\n')}\n`;
 }
 

@@ -186,8 +186,30 @@ describe.each(PLATFORMS)('controller cycle against the %s', (_name, make) => {
     const state = desired([workspace('cy-stale', [binding(OWNER, user('alice')), binding(MEMBER, user('carol'))])]);
     const saved = await planFor(state);
     await platform.client(PARTNER).workspaces.create({ name: 'cy-stale', displayName: 'someone else', tags: {} });
-    await expect(applySavedPlan(platform.client(PARTNER), saved, platform.endpoint)).rejects.toThrow(/the saved plan is stale.*cy-stale/);
+    await expect(applySavedPlan(platform.client(PARTNER), saved, { endpoint: platform.endpoint, desired: state })).rejects.toThrow(/the saved plan is stale.*cy-stale/);
     await converge(state);
+  });
+
+  test('a forged saved plan is not applied: apply plans again and applies only the same steps, every rule checked again', async () => {
+    const state = desired([workspace('cy-forge', [binding(OWNER, user('alice')), binding(OWNER, user('dave')), binding(MEMBER, user('carol'))])]);
+    await converge(state);
+    // An honest plan (one new member), then steps appended that remove both Owners: the summary stays harmless.
+    const next = desired([workspace('cy-forge', [binding(OWNER, user('alice')), binding(OWNER, user('dave')), binding(MEMBER, user('carol')), binding(MEMBER, user('erin'))])]);
+    const honest = await planFor(next);
+    const owners = (await platform.client(PARTNER).bindings.listWorkspaceBindings({ workspace: 'cy-forge' })).filter((b) => b.role === OWNER);
+    const forged = structuredClone(honest);
+    forged.workspaces[0].steps.push(
+      ...owners.map((b) => ({ id: `cy-forge:workspace-binding:${b.name}:delete`, kind: 'workspace-binding' as const, action: 'delete' as const, workspace: 'cy-forge', reason: 'drift' as const, binding: { name: b.name, subjectKind: b.subjectKind, subject: b.subject, role: b.role } })),
+    );
+    const ctx = { endpoint: platform.endpoint, desired: next };
+    await expect(applySavedPlan(platform.client(PARTNER), forged, ctx)).rejects.toThrow(/the saved plan is stale.*\n {2}in the saved plan, not planned now: remove user alice: Workspace Owner/);
+    expect((await platform.client(PARTNER).bindings.listWorkspaceBindings({ workspace: 'cy-forge' })).filter((b) => b.role === OWNER)).toHaveLength(2);
+    // A plan made from other code, or with an override apply was not given, is refused too.
+    await expect(applySavedPlan(platform.client(PARTNER), honest, { ...ctx, desired: state })).rejects.toThrow(/the saved plan was made from another manifest/);
+    await expect(applySavedPlan(platform.client(PARTNER), { ...honest, options: { ...honest.options, allowLastOwnerRemoval: true } }, ctx)).rejects.toThrow(/made with --allow-last-owner-removal: pass it to apply too/);
+    // The honest plan applies, as planned again.
+    const report = await applySavedPlan(platform.client(PARTNER), honest, ctx);
+    expect(report.results.map((r) => `${r.status} ${r.step.id}`)).toEqual(honest.workspaces[0].steps.map((s) => `applied ${s.id}`));
   });
 
   test('a failure half-way reports what was done and skipped, other workspaces proceed, and a re-run converges', async () => {

@@ -7,7 +7,7 @@ import { type ChildProcess, spawn, spawnSync } from 'child_process';
 import * as path from 'path';
 import { HttpApiClient } from '../../controller/client/http-client';
 import { loadPlan } from '../../controller/plan/plan-file';
-import { staleWorkspaces } from '../../controller/run';
+import { rederive } from '../../controller/run';
 import type { DesiredState } from '../../schemas/desired-state.generated';
 import { MESHFORM_BIN, platformEnv, scratch } from '../helpers/cli';
 import { teamEstate } from '../helpers/desired';
@@ -70,11 +70,11 @@ describe('apply killed with SIGKILL', () => {
   /** After the crash: the old saved plan is refused where the state moved, a re-run converges, nothing is duplicated. */
   async function recoverAndCheck(desired: DesiredState, manifest: string, savedPlan: string) {
     const names = desired.workspaces.map((w) => w.metadata.name);
-    const moved = await staleWorkspaces(api, loadPlan(savedPlan));
-    const stale = cli(['apply', savedPlan]);
+    const moved = (await rederive(api, loadPlan(savedPlan), { endpoint: f.sandbox.url, desired })).stale.workspaces;
+    const stale = cli(['apply', savedPlan, '--manifest', manifest]);
     if (moved.length) {
       expect(stale.status).toBe(1);
-      expect(stale.stderr).toMatch(/the saved plan is stale: the platform changed since it was made \(workspaces: .+\)\. Run `meshform plan` again/);
+      expect(stale.stderr).toMatch(/the saved plan is stale: the code and the platform give another plan now \(workspaces: .+\):\n[\s\S]*Run `meshform plan` again/);
     } else {
       expect(stale.status).toBe(0);
     }

@@ -6,6 +6,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { canonicalJson } from '../../../core/canonical-json';
+import { loadPlan, savePlan } from '../../../controller/plan/plan-file';
 import type { DesiredState } from '../../../schemas/desired-state.generated';
 import { MANAGER, MEMBER, OWNER, binding, desired, project, user, workspace } from '../../helpers/desired';
 import { meshform, platformEnv } from '../../helpers/cli';
@@ -91,10 +92,46 @@ describe('meshform plan / apply / requests', () => {
     expect((await run(['plan', '--manifest', manifest, '--out', planFile])).code).toBe(0);
     const saved = JSON.parse(fs.readFileSync(planFile, 'utf8'));
     expect(saved).toMatchObject({ apiVersion: 'meshform.io/v2', kind: 'Plan', platform: { endpoint: f.sandbox.url } });
-    expect((await run(['apply', planFile])).code).toBe(0);
-    const stale = await run(['apply', planFile]);
+    expect((await run(['apply', planFile, '--manifest', manifest])).code).toBe(0);
+    // Applied: planning again gives no steps, so the saved plan is not what the platform needs now.
+    const stale = await run(['apply', planFile, '--manifest', manifest]);
     expect(stale.code).toBe(1);
-    expect(stale.stderr).toMatch(/the saved plan is stale.*cli-team.*Run `meshform plan` again/);
+    expect(stale.stderr).toMatch(/the saved plan is stale: the code and the platform give another plan now \(workspaces: cli-team\):\n {2}in the saved plan, not planned now: grant user (carol|erin): Workspace Member\n[\s\S]*Run `meshform plan` again/);
+  });
+
+  test('a forged plan (steps appended, checksum rewritten with meshform’s own writer) is refused and changes nothing; so is a saved plan of other code', async () => {
+    const manifest = write('forge.json', desired([workspace('cli-forge', [binding(OWNER, user('alice')), binding(OWNER, user('dave'))])]));
+    expect((await run(['apply', '--manifest', manifest, '--auto-approve'])).code).toBe(0);
+    const next = write('forge-next.json', desired([workspace('cli-forge', [binding(OWNER, user('alice')), binding(OWNER, user('dave')), binding(MEMBER, user('erin'))])]));
+    const planFile = path.join(dir, 'forge-plan.json');
+    expect((await run(['plan', '--manifest', next, '--out', planFile])).code).toBe(0);
+    const owners = (await f.as(PARTNER).mesh('wsUserBinding', 'GET', '/meshworkspacebindings/userbindings?workspaceIdentifier=cli-forge')).data._embedded.meshWorkspaceUserBindings.filter((b: { roleRef: { name: string } }) => b.roleRef.name === OWNER);
+    const plan = loadPlan(planFile);
+    plan.workspaces[0].steps.push(
+      ...owners.map((b: { metadata: { name: string }; subject: { name: string } }) => ({ id: `cli-forge:workspace-binding:${b.metadata.name}:delete`, kind: 'workspace-binding' as const, action: 'delete' as const, workspace: 'cli-forge', reason: 'drift' as const, binding: { name: b.metadata.name, subjectKind: 'User' as const, subject: b.subject.name, role: OWNER } })),
+    );
+    savePlan(planFile, plan);
+    const forged = await run(['apply', planFile, '--manifest', next]);
+    expect(forged.code).toBe(1);
+    expect(forged.stderr).toMatch(/in the saved plan, not planned now: remove user alice: Workspace Owner/);
+    expect((await f.as(PARTNER).mesh('wsUserBinding', 'GET', '/meshworkspacebindings/userbindings?workspaceIdentifier=cli-forge')).data._embedded.meshWorkspaceUserBindings).toHaveLength(2);
+    const other = await run(['apply', planFile, '--manifest', manifest]);
+    expect(other.stderr).toMatch(/the saved plan was made from another manifest/);
+  });
+
+  test('apply --expect-digest applies only the plan a reviewer saw', async () => {
+    const manifest = write('digest.json', desired([workspace('cli-digest', [binding(OWNER, user('alice')), binding(MEMBER, user('carol'))])]));
+    const shown = await run(['plan', '--manifest', manifest]);
+    const digest = /Plan digest: (sha256:[0-9a-f]{64})/.exec(shown.stdout)?.[1];
+    expect(digest).toBeDefined();
+    // Someone adds a binding in meshPanel after the review: the plan now differs, and is not applied.
+    await f.as(PARTNER).createWorkspace('cli-digest');
+    const refused = await run(['apply', '--manifest', manifest, '--auto-approve', '--expect-digest', digest!]);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/the plan is not the reviewed one: its digest is sha256:[0-9a-f]{64}, the reviewed plan's is sha256:/);
+    expect(refused.stdout).not.toMatch(/Apply:/);
+    const now = /Plan digest: (sha256:[0-9a-f]{64})/.exec((await run(['plan', '--manifest', manifest])).stdout)![1];
+    expect((await run(['apply', '--manifest', manifest, '--auto-approve', '--expect-digest', now])).code).toBe(0);
   });
 
   test('a damaged plan file names the path and rule', async () => {
