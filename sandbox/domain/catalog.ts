@@ -103,12 +103,23 @@ export async function getPaymentMethod(tx: Tx, p: Principal, name: string): Prom
   return m;
 }
 
+/**
+ * POST (`name` undefined) creates in the body's workspace; PUT updates the stored one, whose workspace
+ * decides who may, and which it never leaves.
+ */
 export async function putPaymentMethod(tx: Tx, p: Principal, name: string | undefined, body: unknown, now: Date): Promise<PaymentMethodRow> {
   const id = name ?? str(body, 'metadata.name');
   const workspace = str(body, 'metadata.ownedByWorkspace');
-  requireManager(await accessTo(tx, p, workspace), 'manage payment methods');
-  const [before] = await tx.query('select 1 from payment_methods where name = $1', [id]);
-  if (before && name === undefined) throw conflict(`meshPaymentMethod '${id}' already exists`);
+  const [before] = await tx.query<{ workspace: string; deleted_on: Date | null }>('select workspace, deleted_on from payment_methods where name = $1', [id]);
+  if (name === undefined) {
+    if (before) throw conflict(`meshPaymentMethod '${id}' already exists`);
+    requireManager(await accessTo(tx, p, workspace), 'manage payment methods');
+  } else {
+    if (!before || before.deleted_on) throw notFound(`meshPaymentMethod '${id}' not found`);
+    if (str(body, 'metadata.name') !== id) throw badRequest(`metadata.name must be '${id}', the payment method of this path`);
+    requireManager(await accessTo(tx, p, before.workspace), 'manage payment methods');
+    if (workspace !== before.workspace) throw badRequest(`metadata.ownedByWorkspace cannot change (it is '${before.workspace}')`);
+  }
   const amount = (body as { spec?: { amount?: unknown } }).spec?.amount;
   if (amount !== undefined && amount !== null && typeof amount !== 'number') throw badRequest('spec.amount must be a number');
   const [row] = await tx.query<PaymentMethodRow>(

@@ -5,38 +5,63 @@ import { commandProblems, meshformCommands } from '../helpers/commands';
 
 const FILE = path.resolve(__dirname, '..', '..', 'examples', 'github-actions', 'meshform.yml');
 
+interface Job {
+  if: string;
+  environment?: string;
+  env?: Record<string, string>;
+  permissions?: Record<string, string>;
+  steps: Array<{ name?: string; run?: string; uses?: string; with?: Record<string, unknown> }>;
+}
 interface Workflow {
   on: Record<string, unknown>;
   env: Record<string, string>;
-  jobs: Record<string, { if: string; steps: Array<{ run?: string; uses?: string; with?: Record<string, unknown> }> }>;
+  permissions: Record<string, string>;
+  jobs: Record<string, Job>;
 }
 
 describe('examples/github-actions', () => {
   const workflow = parse(fs.readFileSync(FILE, 'utf8')) as Workflow;
-  const runs = Object.values(workflow.jobs).flatMap((j) => j.steps.map((s) => s.run ?? '')).join('\n');
+  const runsOf = (job: string) => workflow.jobs[job].steps.map((s) => s.run ?? '').join('\n');
+  const runs = Object.keys(workflow.jobs).map(runsOf).join('\n');
 
-  test('is valid YAML with a plan job for pull requests and an apply job for main', () => {
-    expect(Object.keys(workflow.on).sort()).toEqual(['pull_request', 'push']);
+  test('is valid YAML: a plan job for pull requests, an apply job for main, a manual apply by digest', () => {
+    expect(Object.keys(workflow.on).sort()).toEqual(['pull_request', 'push', 'workflow_dispatch']);
     expect(workflow.jobs.plan.if).toMatch(/pull_request/);
     expect(workflow.jobs.apply.if).toMatch(/refs\/heads\/main/);
-    // Connection settings under the names meshStack's own tools read; secrets only from secrets.
-    expect(workflow.env).toMatchObject({ MESHSTACK_API_KEY: '${{ secrets.MESHSTACK_API_KEY }}', MESHSTACK_API_SECRET: '${{ secrets.MESHSTACK_API_SECRET }}' });
+    expect(workflow.jobs['apply-reviewed'].if).toMatch(/workflow_dispatch.*refs\/heads\/main/);
+    // No credentials at the top: each job gets its own.
+    expect(Object.keys(workflow.env).filter((k) => /KEY|SECRET|TOKEN/.test(k))).toEqual([]);
+  });
+
+  test('the pull request (its own code runs there) gets read-only credentials; writing keys live in a protected environment', () => {
+    expect(workflow.jobs.plan.env).toEqual({ MESHSTACK_API_KEY: '${{ secrets.MESHSTACK_READONLY_API_KEY }}', MESHSTACK_API_SECRET: '${{ secrets.MESHSTACK_READONLY_API_SECRET }}' });
+    expect(workflow.jobs.plan.environment).toBeUndefined();
+    for (const job of ['apply', 'apply-reviewed']) {
+      expect(workflow.jobs[job].environment).toBe('meshstack-apply');
+      expect(workflow.jobs[job].env).toMatchObject({ MESHSTACK_API_KEY: '${{ secrets.MESHSTACK_API_KEY }}', MESHSTACK_API_SECRET: '${{ secrets.MESHSTACK_API_SECRET }}' });
+    }
+    expect(runsOf('plan')).not.toMatch(/meshform apply/);
   });
 
   test('the pull request gets a markdown plan with detailed exit codes, one updated comment and the saved plan as an artifact', () => {
     const plan = workflow.jobs.plan.steps;
-    expect(runs).toMatch(/meshform plan .*--out plan\.json .*--format markdown .*--detailed-exitcode/);
+    expect(runsOf('plan')).toMatch(/meshform plan .*--out plan\.json .*--format markdown .*--detailed-exitcode/);
     expect(plan.find((s) => s.uses?.startsWith('actions/github-script'))?.with?.script).toMatch(/updateComment[\s\S]*createComment/);
     expect(plan.find((s) => s.uses?.startsWith('actions/upload-artifact'))?.with).toMatchObject({ path: 'plan.json' });
   });
 
-  test('main applies the saved plan, and plans again when it is refused', () => {
-    expect(runs).toMatch(/meshform apply plan\.json\n[\s\S]*meshform synth[\s\S]*meshform apply --manifest out\/meshform\.json --auto-approve/);
+  test('main applies the reviewed plan against the merged code only; otherwise it applies nothing and posts the new plan', () => {
+    const apply = runsOf('apply');
+    expect(apply).toMatch(/meshform synth --out out[\s\S]*meshform apply plan\.json --manifest out\/meshform\.json/);
+    // Never a fresh, unreviewed apply on merge.
+    expect(apply).not.toMatch(/--auto-approve/);
+    expect(workflow.jobs.apply.steps.find((s) => s.name === 'Post the new plan on the pull request')?.with?.script).toMatch(/Not applied/);
+    expect(runsOf('apply-reviewed')).toMatch(/meshform apply --manifest out\/meshform\.json --auto-approve --expect-digest "\$DIGEST"/);
   });
 
   test('every meshform command it runs exists, with those flags', () => {
     const commands = meshformCommands(runs);
-    expect(commands.map((c) => c[0])).toEqual(['synth', 'plan', 'apply', 'synth', 'plan', 'apply']);
+    expect(commands.map((c) => c[0])).toEqual(['synth', 'plan', 'synth', 'apply', 'plan', 'synth', 'apply']);
     expect(commands.flatMap(commandProblems)).toEqual([]);
   });
 

@@ -119,6 +119,21 @@ describe('meshform plan / apply / requests', () => {
     expect(other.stderr).toMatch(/the saved plan was made from another manifest/);
   });
 
+  test('merge after a change in meshPanel: the reviewed plan is not applied, and the member added meanwhile is not removed', async () => {
+    const manifest = write('merge.json', desired([workspace('cli-merge', [binding(OWNER, user('alice'))])]));
+    expect((await run(['apply', '--manifest', manifest, '--auto-approve'])).code).toBe(0);
+    const next = write('merge-next.json', desired([workspace('cli-merge', [binding(OWNER, user('alice')), binding(MEMBER, user('carol'))])]));
+    const reviewed = path.join(dir, 'merge-plan.json');
+    expect((await run(['plan', '--manifest', next, '--out', reviewed])).code).toBe(0);
+    // After the review, someone adds erin in meshPanel.
+    await f.as('alice').grant('cli-merge', 'erin', MEMBER);
+    const merged = await run(['apply', reviewed, '--manifest', next]);
+    expect(merged.code).toBe(1);
+    expect(merged.stderr).toMatch(/planned now, not in the saved plan: remove user erin: Workspace Member \(not in code\)/);
+    const members = (await f.as(PARTNER).mesh('wsUserBinding', 'GET', '/meshworkspacebindings/userbindings?workspaceIdentifier=cli-merge')).data._embedded.meshWorkspaceUserBindings.map((b: { subject: { name: string } }) => b.subject.name);
+    expect(members.sort()).toEqual(['alice', 'erin']);
+  });
+
   test('apply --expect-digest applies only the plan a reviewer saw', async () => {
     const manifest = write('digest.json', desired([workspace('cli-digest', [binding(OWNER, user('alice')), binding(MEMBER, user('carol'))])]));
     const shown = await run(['plan', '--manifest', manifest]);
