@@ -60,6 +60,28 @@ export function isLoopback(host: string): boolean {
   return host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);
 }
 
+/** The host name of a Host header (`[::1]:8080`, `localhost:8080`, `127.0.0.1`). */
+function hostName(header: string): string {
+  const m = /^\[([^\]]+)\](?::\d+)?$/.exec(header) ?? /^([^:]+)(?::\d+)?$/.exec(header);
+  return m ? m[1].toLowerCase() : '';
+}
+
+/**
+ * Whether a request may get the dev credentials: asked under a loopback name, and not by a web page
+ * of another origin. A page can make the browser send a request to a name it rebound to 127.0.0.1
+ * (DNS rebinding); the Host header then carries that name, and the Origin header the page's.
+ */
+function fromLoopback(req: FastifyRequest): boolean {
+  if (!isLoopback(hostName(req.headers.host ?? ''))) return false;
+  const origin = req.headers.origin;
+  if (origin === undefined) return true;
+  try {
+    return isLoopback(new URL(origin).hostname.replace(/^\[|\]$/g, ''));
+  } catch {
+    return false;
+  }
+}
+
 function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
 }
@@ -145,13 +167,15 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
   installFaults(app, faults);
 
   app.post('/api/login', async (req, reply) => {
+    // JSON only, as meshStack's login: a page can post text/plain or a form cross-site without asking the user.
+    if (!/^application\/json\s*(;|$)/i.test(req.headers['content-type'] ?? '')) throw new HttpProblem(415, 'POST /api/login takes application/json: {"clientId": …, "clientSecret": …}');
     const body = parseJsonBody(req.body) as { clientId?: unknown; clientSecret?: unknown } | undefined;
     const principal = await db.transaction((tx) => login(tx, body?.clientId, body?.clientSecret));
     const token = tokens.issue(principal);
     return reply.type('application/json').send({ ...token, refresh_expires_in: 0, token_type: 'Bearer', 'not-before-policy': 0, scope: 'profile email' });
   });
 
-  app.get('/mesh/info', async () =>
+  app.get('/mesh/info', async (req) =>
     db.transaction(async (tx) => ({
       version: SANDBOX_VERSION,
       is4EPEnabled: (await getSettings(tx)).fourEyes.enabled,
@@ -159,7 +183,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
       adminWorkspaceIdentifier: 'meshform-admin',
       issuer: 'meshform-sandbox',
       // Only a sandbox bound to loopback publishes its credentials, as meshStack's dev stack does.
-      ...(state.loopback ? { devLocalCredentials: await devLocalCredentials(tx) } : {}),
+      ...(state.loopback && fromLoopback(req) ? { devLocalCredentials: await devLocalCredentials(tx) } : {}),
     })),
   );
 

@@ -31,3 +31,35 @@ describe("another workspace's objects", () => {
     expect(moved.data.message).toMatch(/ownedByWorkspace cannot change/);
   });
 });
+
+describe('a web page in the user’s browser (DNS rebinding, cross-site posts)', () => {
+  const port = () => new URL(f.sandbox.url).port;
+  test.each([
+    ['its own loopback address', () => `127.0.0.1:${port()}`, {}, true],
+    ['localhost', () => `localhost:${port()}`, {}, true],
+    ['a rebound DNS name pointing at loopback', () => `evil.example.com:${port()}`, {}, false],
+    ['a loopback Host, but a page of another origin', () => `127.0.0.1:${port()}`, { Origin: 'http://evil.example.com' }, false],
+  ])('/mesh/info publishes the dev credentials only when asked under a loopback name: %s', async (_name, host, extra, published) => {
+    const res = await f.http.get('/mesh/info', { headers: { Host: host(), ...extra } });
+    expect(res.status).toBe(200);
+    expect('devLocalCredentials' in res.data).toBe(published);
+  });
+
+  test.each([
+    ['text/plain (a form a page may post without asking)', 'text/plain'],
+    ['form-urlencoded', 'application/x-www-form-urlencoded'],
+    ['no content type', undefined],
+  ])('login takes JSON only: %s is 415', async (_name, type) => {
+    const body = JSON.stringify({ clientId: PARTNER, clientSecret: 'whatever' });
+    const res = await f.http.post('/api/login', body, { headers: type ? { 'Content-Type': type } : {}, transformRequest: [(d) => d] });
+    expect(res.status).toBe(415);
+  });
+
+  test('links never come from the Host header', async () => {
+    const token = await f.as(PARTNER).login();
+    const res = await f.http.get('/api/meshobjects/meshworkspaces', { headers: { Host: 'evil.example.com', Accept: 'application/vnd.meshcloud.api.meshworkspace.v2.hal+json', Authorization: `Bearer ${token}` } });
+    expect(res.status).toBe(200);
+    expect(JSON.stringify(res.data)).not.toMatch(/evil\.example\.com/);
+    expect(res.data._links.self.href.startsWith(f.sandbox.url)).toBe(true);
+  });
+});
