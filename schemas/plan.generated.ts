@@ -29,6 +29,10 @@ export interface Plan {
   manifest: {
     name: string;
     sha256: string;
+    /**
+     * Where `meshform plan --out` read the manifest, relative to its working directory: `meshform apply <plan>` reads it there unless --manifest is given.
+     */
+    path?: string;
   };
   /**
    * What the plan was made with: apply re-derives the plan with the same, and an override must be given to apply again.

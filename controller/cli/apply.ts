@@ -57,7 +57,7 @@ export function registerApply(program: Command, ctx: CliContext, setExit: (code:
     .option('--format <format>', 'text or json (the apply report)', 'text')
     .option('--concurrency <n>', 'workspaces applied at the same time', '4')
     .option('--expect-digest <sha256:…>', "apply only if the plan's digest is this one (the plan a reviewer saw)")
-    .action(async (planFile: string | undefined, flags: ApplyFlags) => {
+    .action(async (planFile: string | undefined, flags: ApplyFlags, command: Command) => {
       const format = oneOf(flags.format, ['text', 'json'] as const, '--format');
       const concurrency = Number(flags.concurrency);
       if (!Number.isInteger(concurrency) || concurrency < 1) throw new UsageError(`--concurrency must be a whole number >= 1, got "${flags.concurrency}"`);
@@ -68,7 +68,9 @@ export function registerApply(program: Command, ctx: CliContext, setExit: (code:
         if (planFile) {
           if (flags.workspace || flags.expectDigest) throw new UsageError('a saved plan keeps the workspaces and the steps it was made with: --workspace and --expect-digest are for `meshform apply --manifest`', 'plan-file-flags');
           const saved = loadPlan(path.resolve(ctx.cwd, planFile));
-          const session = await openSession(ctx, flags);
+          // The manifest the plan was made from, where planning read it, unless --manifest says otherwise.
+          const manifest = command.getOptionValueSource('manifest') === 'default' && saved.manifest.path !== undefined ? saved.manifest.path : flags.manifest;
+          const session = await openSession(ctx, { ...flags, manifest });
           const overrides = { allowLastOwnerRemoval: session.options.allowLastOwnerRemoval, allowSelfLockout: session.options.allowSelfLockout };
           report = await applySavedPlan(session.api, saved, { endpoint: session.options.endpoint, desired: session.manifest.state, overrides, now: session.now }, options);
         } else {

@@ -4,9 +4,19 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { isLoopbackUrl } from '../../controller/client/connection';
-import { type SandboxProcess, spawnSandbox } from '../../sandbox/spawn';
+import { type SandboxProcess, spawnSandbox as spawnUntracked } from '../../sandbox/spawn';
 
-export { type SandboxProcess, spawnSandbox };
+export type { SandboxProcess };
+
+/** Sandboxes still running: test/helpers/setup.ts stops them after each file, so a failed test leaves no process holding jest open. */
+export const running = new Set<SandboxProcess>();
+
+export async function spawnSandbox(...args: Parameters<typeof spawnUntracked>): Promise<SandboxProcess> {
+  const sandbox = await spawnUntracked(...args);
+  running.add(sandbox);
+  sandbox.child.once('exit', () => running.delete(sandbox));
+  return sandbox;
+}
 
 /** A fresh copy of the seeded template data dir (made once per run by globalSetup). */
 export function freshDataDir(): string {

@@ -149,6 +149,20 @@ describe('meshform plan / apply / requests', () => {
     expect((await run(['apply', '--manifest', manifest, '--auto-approve', '--expect-digest', now])).code).toBe(0);
   });
 
+  test('apply <plan> reads the manifest where plan read it; --manifest names another; a missing one says where it was', async () => {
+    const manifest = write('saved-where.json', desired([workspace('cli-saved-where', [binding(OWNER, user('alice'))])]));
+    const planFile = path.join(dir, 'saved-where.plan.json');
+    expect((await run(['plan', '--manifest', manifest, '--out', planFile])).code).toBe(0);
+    expect(JSON.parse(fs.readFileSync(planFile, 'utf8')).manifest.path).toBe(path.relative(dir, manifest));
+    // Moved away, the manifest is not found, and the error names the path the plan recorded.
+    const moved = `${manifest}.moved`;
+    fs.renameSync(manifest, moved);
+    const missing = await run(['apply', planFile]);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toContain('saved-where.json');
+    expect((await run(['apply', planFile, '--manifest', moved])).code).toBe(0);
+  });
+
   test('a damaged plan file names the path and rule', async () => {
     const planFile = path.join(dir, 'bad-plan.json');
     fs.writeFileSync(planFile, JSON.stringify({ apiVersion: 'meshform.io/v1', kind: 'Plan', workspaces: 'x' }));

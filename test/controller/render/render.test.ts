@@ -110,6 +110,7 @@ describe('renderers', () => {
      Warning: 4-eyes is on and the platform does not show pending role requests: a grant waiting for approval is planned again until it is approved (approve in meshPanel under Workspace Access > Access Requests).
 
      Plan: 2 to add, 1 to change, 1 to remove, 1 expired; 2 need a second approval.
+     Plan digest: sha256:b29e36cfa2dc83704e4947652c412b0b14a26865ca137cb4a13c5a4c84ecf172 (meshform apply --expect-digest applies exactly this plan)
      "
     `);
   });
@@ -205,6 +206,7 @@ describe('renderers', () => {
        + grant user alice: Workspace Owner
 
      Plan: 5 to add, 4 to change, 1 to remove, 0 expired.
+     Plan digest: sha256:0f46fa0c95462076848b770c9094e8f53f17607fe905264d228bb4dcb8c22746 (meshform apply --expect-digest applies exactly this plan)
      "
     `);
   });
