@@ -6,6 +6,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { PGlite, type Transaction } from '@electric-sql/pglite';
+import { type DataDirLock, createDataDir, lockDataDir, makePrivate } from './data-dir';
 import { SandboxStartError } from './util/errors';
 import { ExpiryWatch } from './domain/expiry';
 import { DEFAULT_PROJECT_ROLE_ROWS } from './domain/project-roles';
@@ -79,7 +80,10 @@ create table if not exists outbox (id bigserial primary key, recipient text not 
 class PgliteDb implements Db {
   public readonly expiryWatch = new ExpiryWatch();
 
-  constructor(private readonly pg: PGlite) {}
+  constructor(
+    private readonly pg: PGlite,
+    private readonly lock?: DataDirLock,
+  ) {}
 
   public transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
     return this.pg.transaction((t: Transaction) =>
@@ -97,8 +101,12 @@ class PgliteDb implements Db {
     });
   }
 
-  public close(): Promise<void> {
-    return this.pg.close();
+  public async close(): Promise<void> {
+    try {
+      await this.pg.close();
+    } finally {
+      this.lock?.release();
+    }
   }
 }
 
@@ -108,7 +116,8 @@ const MARKER = 'meshform-sandbox.json';
 
 /**
  * Opens (or creates) the database. An existing data dir must be one of ours and readable:
- * anything else is a clear error, never a silent reset.
+ * anything else is a clear error, never a silent reset. A new one is created whole (see
+ * ./data-dir), the data dir is held by this process until close(), and kept private to its owner.
  */
 export async function openDb(dataDir: string | undefined): Promise<Db> {
   if (dataDir === undefined) return migrate(await PGlite.create());
@@ -128,18 +137,30 @@ export async function openDb(dataDir: string | undefined): Promise<Db> {
     if (!(typeof version === 'number' && Number.isInteger(version) && version >= 1 && version <= SCHEMA_VERSION) || !fs.existsSync(path.join(pgDir, 'PG_VERSION'))) {
       throw new SandboxStartError('sandbox-data-dir', `data dir ${dataDir} is damaged or from another version (schema ${String(version)}, expected ${SCHEMA_VERSION}); restore it or start with a new --data-dir.`);
     }
+  } else {
+    await createDataDir(dataDir, async (dir) => {
+      const pg = await PGlite.create(path.join(dir, 'pg'));
+      await migrate(pg).then((db) => db.close());
+      fs.writeFileSync(path.join(dir, MARKER), `${JSON.stringify({ schemaVersion: SCHEMA_VERSION })}\n`);
+    });
   }
-  fs.mkdirSync(dataDir, { recursive: true });
-  let pg: PGlite;
+  const lock = lockDataDir(dataDir);
   try {
-    pg = await PGlite.create(pgDir);
+    makePrivate(dataDir);
+    let pg: PGlite;
+    try {
+      pg = await PGlite.create(pgDir);
+    } catch (e) {
+      throw new SandboxStartError('sandbox-data-dir', `cannot open the sandbox database in ${pgDir}: ${(e as Error).message}. Restore the directory or start with a new --data-dir.`);
+    }
+    const db = await migrate(pg, lock);
+    // Older data dirs were migrated above.
+    fs.writeFileSync(marker, `${JSON.stringify({ schemaVersion: SCHEMA_VERSION })}\n`, { mode: 0o600 });
+    return db;
   } catch (e) {
-    throw new SandboxStartError('sandbox-data-dir', `cannot open the sandbox database in ${pgDir}: ${(e as Error).message}. Restore the directory or start with a new --data-dir.`);
+    lock.release();
+    throw e;
   }
-  const db = await migrate(pg);
-  // Older data dirs were migrated above.
-  fs.writeFileSync(marker, `${JSON.stringify({ schemaVersion: SCHEMA_VERSION })}\n`);
-  return db;
 }
 
 /** Changes since schema 1, applied to data dirs of any version (statements are idempotent). */
@@ -155,8 +176,8 @@ create table if not exists project_roles (
 insert into project_roles (name, display_name, rank) values ${DEFAULT_PROJECT_ROLE_ROWS.map(([n, d, r]) => `('${n}', '${d}', ${r})`).join(', ')} on conflict (name) do nothing;
 `;
 
-async function migrate(pg: PGlite): Promise<Db> {
+async function migrate(pg: PGlite, lock?: DataDirLock): Promise<Db> {
   await pg.exec(SCHEMA);
   await pg.exec(MIGRATIONS);
-  return new PgliteDb(pg);
+  return new PgliteDb(pg, lock);
 }

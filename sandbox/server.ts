@@ -11,6 +11,7 @@ import { getMeta, getSettings } from './domain/settings';
 import { sweepIfDue } from './domain/expiry';
 import { FaultInjector } from './faults';
 import { HttpProblem, problemBody } from './problem';
+import { SandboxStartError } from './util/errors';
 import { registerExtensionRoutes } from './routes/extensions';
 import { registerMeshObjectRoutes } from './routes/meshobjects';
 import { type Profile, type SandboxState, parseJsonBody } from './routes/route';
@@ -151,11 +152,16 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
   const host = options.host ?? '127.0.0.1';
   const db = await openDb(options.dataDir);
   const startedAt = new Date();
-  const { offset, apiKeyNames } = await db.transaction(async (tx) => {
-    await applySeed(tx, options.seed ?? DEFAULT_SEED, startedAt);
-    const seeded = await getMeta<{ apiKeys: Array<{ name?: string; clientId: string }> }>(tx, 'seed');
-    return { offset: (await getMeta<number>(tx, 'clockOffsetMs')) ?? 0, apiKeyNames: (seeded?.apiKeys ?? []).map((k) => k.name ?? k.clientId) };
-  });
+  const { offset, apiKeyNames } = await db
+    .transaction(async (tx) => {
+      await applySeed(tx, options.seed ?? DEFAULT_SEED, startedAt);
+      const seeded = await getMeta<{ apiKeys: Array<{ name?: string; clientId: string }> }>(tx, 'seed');
+      return { offset: (await getMeta<number>(tx, 'clockOffsetMs')) ?? 0, apiKeyNames: (seeded?.apiKeys ?? []).map((k) => k.name ?? k.clientId) };
+    })
+    .catch(async (e: unknown) => {
+      await db.close();
+      throw e;
+    });
   const clock = new SandboxClock(offset);
   // Tokens are signed with a key of this process: a restart ends all sessions, as a re-deploy would.
   const tokens = new TokenIssuer(randomBytes(32).toString('base64url'), options.tokenTtlSeconds ?? 300);
@@ -192,8 +198,18 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
   const control = profile === 'meshstack' ? newApp(clock, 'json') : app;
   registerExtensionRoutes(control, state, faults);
 
-  const url = await listen(app, options.port ?? 0, host);
-  const controlUrl = control === app ? url : await listen(control, options.controlPort ?? 0, host);
+  let url: string;
+  let controlUrl: string;
+  try {
+    url = await listen(app, options.port ?? 0, host);
+    controlUrl = control === app ? url : await listen(control, options.controlPort ?? 0, host);
+  } catch (e) {
+    // A port in use: nothing keeps running, and the data dir is free again.
+    await Promise.allSettled([app.close(), control.close()]);
+    await db.close();
+    const code = (e as NodeJS.ErrnoException).code;
+    throw code === 'EADDRINUSE' || code === 'EACCES' ? new SandboxStartError('sandbox-listen', `cannot listen on ${host}: ${(e as Error).message}`) : e;
+  }
   state.publicUrl = (options.publicUrl ?? url).replace(/\/+$/, '');
   const port = Number(new URL(url).port);
   const sweeper = setInterval(() => {

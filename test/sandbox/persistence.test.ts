@@ -1,7 +1,8 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { spawnSync } from 'child_process';
+import { spawn, spawnSync } from 'child_process';
+import * as net from 'net';
 import { MANAGER, OWNER, PARTNER, freshDataDir, sandboxFixture } from '../helpers/sandbox';
 import { REPO_ROOT } from '../helpers/cli';
 
@@ -45,6 +46,82 @@ describe('sandbox persistence and concurrency', () => {
     expect(run.status).toBe(1);
     expect(run.stderr).toMatch(/--ephemeral keeps the data in memory and --data-dir keeps it on disk: pass one of them/);
     expect(fs.existsSync(dir)).toBe(false);
+  });
+
+  const cliSandbox = (args: string[]) => spawnSync(process.execPath, [path.join(REPO_ROOT, 'dist/bin/meshform.js'), 'sandbox', ...args], { encoding: 'utf8', timeout: 30_000 });
+
+  test('one sandbox per data dir: a second is refused with the holder’s PID; once the first stopped, it starts', async () => {
+    const dataDir = freshDataDir();
+    const first = await sandboxFixture([], dataDir);
+    try {
+      const second = cliSandbox(['--port', '0', '--data-dir', dataDir]);
+      expect(second.status).toBe(1);
+      expect(second.stderr).toMatch(new RegExp(`data dir .* is in use by another sandbox \\(PID ${first.sandbox.child.pid}\\); stop it, or start with another --data-dir`));
+    } finally {
+      await first.sandbox.close();
+    }
+    const again = await sandboxFixture([], dataDir);
+    await again.sandbox.close();
+  });
+
+  test('a lock left by a killed sandbox is taken over', async () => {
+    const dataDir = freshDataDir();
+    const gone = spawnSync(process.execPath, ['-e', '']).pid;
+    fs.writeFileSync(path.join(dataDir, 'sandbox.lock'), `${gone}\n`);
+    const f = await sandboxFixture([], dataDir);
+    expect(fs.readFileSync(path.join(dataDir, 'sandbox.lock'), 'utf8').trim()).toBe(String(f.sandbox.child.pid));
+    await f.sandbox.close();
+    expect(fs.existsSync(path.join(dataDir, 'sandbox.lock'))).toBe(false);
+  });
+
+  test('a port in use: the sandbox exits with a clear error and frees its data dir', async () => {
+    const busy = net.createServer();
+    await new Promise<void>((r) => busy.listen(0, '127.0.0.1', r));
+    try {
+      const dataDir = freshDataDir();
+      const run = cliSandbox(['--port', String((busy.address() as net.AddressInfo).port), '--data-dir', dataDir]);
+      expect(run.status).toBe(1);
+      expect(run.stderr).toMatch(/cannot listen on 127\.0\.0\.1: .*EADDRINUSE/);
+      expect(fs.existsSync(path.join(dataDir, 'sandbox.lock'))).toBe(false);
+    } finally {
+      busy.close();
+    }
+  });
+
+  test('the data dir is private to its owner (it holds the dev secret): every directory 0700, no file writable by others', async () => {
+    const dataDir = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'meshform-modes-')), 'data');
+    const f = await sandboxFixture([], dataDir);
+    try {
+      const modes: string[] = [];
+      const walk = (d: string) => {
+        for (const e of fs.readdirSync(d, { withFileTypes: true })) {
+          const p = path.join(d, e.name);
+          // Directories admit nobody else; files PostgreSQL writes while serving may be 0644, behind them.
+          const mode = fs.statSync(p).mode & 0o777;
+          if (e.isDirectory() ? mode !== 0o700 : (mode & 0o022) !== 0) modes.push(`${path.relative(dataDir, p)} ${mode.toString(8)}`);
+          if (e.isDirectory()) walk(p);
+        }
+      };
+      expect((fs.statSync(dataDir).mode & 0o777).toString(8)).toBe('700');
+      for (const own of ['meshform-sandbox.json', 'sandbox.lock']) expect((fs.statSync(path.join(dataDir, own)).mode & 0o777).toString(8)).toBe('600');
+      walk(dataDir);
+      expect(modes).toEqual([]);
+    } finally {
+      await f.sandbox.close();
+    }
+  });
+
+  test('a kill while a new data dir is created leaves no half-made data dir; the next start creates it', async () => {
+    const dataDir = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'meshform-atomic-')), 'data');
+    const child = spawn(process.execPath, [path.join(REPO_ROOT, 'dist/bin/meshform.js'), 'sandbox', '--port', '0', '--data-dir', dataDir], { stdio: 'ignore' });
+    // The database's initdb takes seconds: kill well within it.
+    await new Promise((r) => setTimeout(r, 400));
+    child.kill('SIGKILL');
+    await new Promise((r) => child.once('exit', r));
+    expect(fs.existsSync(dataDir)).toBe(false);
+    const f = await sandboxFixture([], dataDir);
+    expect((await f.as(PARTNER).createWorkspace('after-kill')).status).toBe(201);
+    await f.sandbox.close();
   });
 
   test('20 parallel Owner grants never give a workspace more than two Owners', async () => {
