@@ -2,6 +2,7 @@
 import { Command, CommanderError } from 'commander';
 import { isMeshformError } from '../../core/errors';
 import { packageVersion } from '../../core/package-info';
+import { printableLines } from '../../core/printable';
 import { type CliContext, ExitCode } from './context';
 import { registerApply } from './apply';
 import { registerHistory } from './history';
@@ -73,11 +74,11 @@ export async function runCli(argv: string[], ctx: CliContext, more: readonly Reg
 
 export function reportError(err: unknown, ctx: CliContext): number {
   if (isMeshformError(err)) {
-    ctx.stderr(`Error: ${err.message}\n`);
+    ctx.stderr(`Error: ${printableLines(err.message)}\n`);
     return err.errorClass === 'refused' ? ExitCode.REFUSED : ExitCode.ERROR;
   }
   // Unexpected: a bug. Say so plainly; the stack only with MESHFORM_DEBUG.
   const e = err instanceof Error ? err : new Error(String(err));
-  ctx.stderr(`Error: ${e.message}\n${ctx.env.MESHFORM_DEBUG ? `${e.stack}\n` : ''}`);
+  ctx.stderr(`Error: ${printableLines(e.message)}\n${ctx.env.MESHFORM_DEBUG ? `${e.stack}\n` : ''}`);
   return ExitCode.ERROR;
 }

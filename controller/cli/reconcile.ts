@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { parseDuration } from '../../core/duration';
 import { isMeshformError, UsageError } from '../../core/errors';
+import { printableLines } from '../../core/printable';
 import { apply } from '../apply/apply';
 import type { ApiClient } from '../client/api';
 import { runReconcileLoop, stoppableSleep } from '../reconcile';
@@ -40,7 +41,7 @@ export function registerReconcile(program: Command, ctx: CliContext, setExit: (c
           pass: async () => ((await pass(ctx, flags, api)) === ExitCode.ERROR ? 'failed' : 'ok'),
           sleep: stoppableSleep(() => stop),
           stopped: () => stop,
-          onError: (e) => ctx.stderr(`reconcile: pass failed: ${(e as Error).message}\n`),
+          onError: (e) => ctx.stderr(`reconcile: pass failed: ${printableLines((e as Error).message)}\n`),
           fatal: (e) => isMeshformError(e) && e.errorClass === 'usage',
         });
         setExit(ExitCode.OK);

@@ -48,6 +48,10 @@ function checkEndpoint(endpoint: string, source: string): void {
   } catch {
     url = undefined;
   }
+  if (url && (url.username || url.password)) {
+    // Axios would send them as Basic auth in place of the token, and network errors would print them.
+    throw new UsageError(`${source} carries a user name or password (${url.protocol}//${url.host}${url.pathname}): leave them out; meshform logs in with MESHSTACK_API_KEY and MESHSTACK_API_SECRET`, 'endpoint-credentials');
+  }
   if (url && (url.protocol === 'http:' || url.protocol === 'https:') && url.hostname) return;
   const bare = /^[a-z0-9.-]+(:\d+)?(\/.*)?$/i.test(endpoint) && !/^[a-z][a-z0-9+.-]*:\/\//i.test(endpoint);
   const meant = bare ? `${isLoopbackUrl(`http://${endpoint}`) ? 'http' : 'https'}://${endpoint}` : undefined;

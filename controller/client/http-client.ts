@@ -8,6 +8,7 @@
  */
 import axios, { type AxiosInstance, type AxiosResponse } from 'axios';
 import { ApiError, MalformedResponseError, UsageError, isApiError, isMeshformError } from '../../core/errors';
+import { printable } from '../../core/printable';
 import type { TagDefinition } from '../../schemas/desired-state.generated';
 import { type ApiClient, type ProjectFilter, RequestStats, type UserFilter, type WorkspaceFilter } from './api';
 import { Semaphore } from './private/semaphore';
@@ -44,8 +45,10 @@ export type Credentials = { readonly kind: 'key'; readonly key: string; readonly
 export interface HttpClientOptions {
   readonly endpoint: string;
   readonly credentials: Credentials;
-  /** Per-request timeout. @default 30000 */
+  /** Wall-clock time one request may take, its whole answer read. @default 30000 */
   readonly timeoutMs?: number;
+  /** The largest answer read; a larger one is an error. @default 64 MiB (a 1000-object page is well under 10) */
+  readonly maxBodyBytes?: number;
   readonly retry?: RetryPolicy;
   /** @default 1000, meshStack's maximum */
   readonly pageSize?: number;
@@ -63,6 +66,7 @@ const TRANSIENT_STATUS = new Set([429, 502, 503, 504]);
 const API = '/api/meshobjects';
 const LOGIN = '/api/login';
 const EXT = '/sandbox/v1';
+const DEFAULT_MAX_BODY_BYTES = 64 * 1024 * 1024;
 /** The most pages one list may have: a million objects at meshStack's page size. */
 const MAX_PAGES = 1000;
 /** Parallel requests against a loopback platform (the sandbox), where meshStack's advice does not apply. */
@@ -108,6 +112,16 @@ export function describeBody(data: unknown, contentType: string): string {
   return text.replace(/\s+/g, ' ').trim().slice(0, 200);
 }
 
+/** Only the origin of a Location: its path and query may carry a proxy's tokens. */
+function redirectOrigin(location: unknown, endpoint: string): string {
+  if (typeof location !== 'string' || location === '') return 'nowhere (no Location)';
+  try {
+    return new URL(location, endpoint).origin;
+  } catch {
+    return 'an invalid Location';
+  }
+}
+
 export class HttpApiClient implements ApiClient {
   public readonly stats = new RequestStats();
   private readonly http: AxiosInstance;
@@ -123,7 +137,8 @@ export class HttpApiClient implements ApiClient {
   constructor(private readonly options: HttpClientOptions) {
     this.http = axios.create({
       baseURL: options.endpoint.replace(/\/+$/, ''),
-      timeout: options.timeoutMs ?? 30_000,
+      // Deadlines are wall-clock AbortSignals per attempt (axios' own timeout is reset by every byte).
+      maxContentLength: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
       validateStatus: () => true,
       // Parsed here, so a truncated or non-JSON body is a typed error and not a crash.
       responseType: 'text',
@@ -140,6 +155,9 @@ export class HttpApiClient implements ApiClient {
   private async send(call: Call): Promise<Answer> {
     let relogged = false;
     const repeatable = call.method !== 'POST' || call.repeatable === true;
+    const timeoutMs = this.options.timeoutMs ?? 30_000;
+    // The call (retries included) ends by its retry budget, or one request's timeout when that is longer.
+    const callDeadline = Date.now() + Math.max(this.retry.budgetMs, timeoutMs);
     return withRetry(
       async () => {
         if (call.path === LOGIN) this.stats.logins++;
@@ -149,6 +167,7 @@ export class HttpApiClient implements ApiClient {
           const auth = call.auth === false ? {} : { Authorization: `Bearer ${await this.accessToken()}` };
           response = await this.slots.run(() =>
             this.http.request({
+              signal: AbortSignal.timeout(Math.max(1, Math.min(timeoutMs, callDeadline - Date.now()))),
               method: call.method,
               url: call.path,
               data: call.body === undefined ? undefined : JSON.stringify(call.body),
@@ -164,7 +183,16 @@ export class HttpApiClient implements ApiClient {
           // Our own errors come from logging in, which retried within its own budget already.
           if (isMeshformError(e)) return { error: e, retryable: false };
           const code = (e as { code?: string }).code ?? 'network error';
-          return { error: new ApiError(call.method, call.path, undefined, `${code} (${this.options.endpoint})`, true), retryable: repeatable };
+          if (/maxContentLength/.test(String((e as Error).message))) {
+            const mb = Math.round((this.options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES) / (1024 * 1024));
+            return { error: new MalformedResponseError(call.method, call.path, `answer larger than ${mb} MB, more than meshform reads`), retryable: false };
+          }
+          const what = code === 'ERR_CANCELED' ? `no complete answer within ${Math.round(timeoutMs / 100) / 10} s (MESHFORM_REQUEST_TIMEOUT)` : code;
+          return { error: new ApiError(call.method, call.path, undefined, `${what} (${this.options.endpoint})`, true), retryable: repeatable };
+        }
+        if (response.status >= 300 && response.status < 400) {
+          // Never followed (a proxy's login page, another origin) and never success: nothing was done.
+          return { error: new ApiError(call.method, call.path, response.status, `redirect to ${redirectOrigin(response.headers.location, this.options.endpoint)} (meshform does not follow redirects: set MESHSTACK_ENDPOINT to the API's own URL)`, false), retryable: false };
         }
         if (response.status === 401 && call.auth !== false && !relogged && this.options.credentials.kind === 'key') {
           // The token ended early (a platform restart, a clock skew): log in again, once.
@@ -214,7 +242,8 @@ export class HttpApiClient implements ApiClient {
     } catch {
       message = describeBody(response.data, type);
     }
-    return new ApiError(call.method, call.path, response.status, message || String(response.statusText ?? ''), TRANSIENT_STATUS.has(response.status));
+    // The platform's words in one printable line: they end up in reports and on terminals.
+    return new ApiError(call.method, call.path, response.status, printable(message || String(response.statusText ?? '')).slice(0, 500), TRANSIENT_STATUS.has(response.status));
   }
 
   /** Reads a body with a normalizer; a shape it does not know is a typed error. */

@@ -3,6 +3,7 @@
  * and the attribute changes with their values (old → new), as a reviewer needs them. Findings are
  * worded by the rule catalogue (core/rules).
  */
+import { printable } from '../../core/printable';
 import { describeSubject, ruleMessage } from '../../core/rules';
 import type { Finding, GrantStep, RemovalStep } from '../../schemas/plan.generated';
 import type { AnyStep } from '../apply/apply';
@@ -36,8 +37,12 @@ function changedAttributes(before: Attributes, after: Attributes): string {
   return [...(before.displayName !== after.displayName ? ['display name'] : []), ...(tags.length ? [`tag${tags.length > 1 ? 's' : ''} ${tags.join(', ')}`] : [])].join('; ');
 }
 
-/** The step in one line, as the +/~/- line of a plan shows it. */
+/** The step in one line, as the +/~/- line of a plan shows it (platform text made printable). */
 export function stepSummary(s: AnyStep): string {
+  return printable(summarize(s));
+}
+
+function summarize(s: AnyStep): string {
   switch (s.kind) {
     case 'tag-definition':
       return `${s.action} tag definition ${s.definition.metadata.name}`;
@@ -61,6 +66,10 @@ export function stepSummary(s: AnyStep): string {
 
 /** The values a reviewer judges a step by, one per line: what is set, and what it was (old → new). */
 export function stepDetails(s: AnyStep): string[] {
+  return details(s).map(printable);
+}
+
+function details(s: AnyStep): string[] {
   switch (s.kind) {
     case 'tag-definition': {
       const spec: Record<string, unknown> = s.definition.spec;
@@ -93,5 +102,5 @@ export function stepDetails(s: AnyStep): string[] {
 }
 
 export function findingMessage(f: Finding): string {
-  return ruleMessage(f.rule, f.params);
+  return printable(ruleMessage(f.rule, f.params));
 }

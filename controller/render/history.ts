@@ -2,6 +2,7 @@
  * The workspace history in sentences: who changed what, when and why. Grants carry the reason the
  * code gave; removals say why they happened (an expiry is labelled as such).
  */
+import { printable } from '../../core/printable';
 import type { WorkspaceEvent } from '../client/types';
 
 type Details = Record<string, unknown>;
@@ -83,5 +84,5 @@ export function eventSentence(e: WorkspaceEvent): string {
 export function renderHistory(events: readonly WorkspaceEvent[]): string {
   if (!events.length) return 'No history.\n';
   const width = Math.max(...events.map((e) => e.actor.length));
-  return `${events.map((e) => `${e.at.replace(/\.\d+Z$/, 'Z')}  ${e.actor.padEnd(width)}  ${eventSentence(e)}`).join('\n')}\n`;
+  return `${events.map((e) => printable(`${e.at.replace(/\.\d+Z$/, 'Z')}  ${e.actor.padEnd(width)}  ${eventSentence(e)}`)).join('\n')}\n`;
 }

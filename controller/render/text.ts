@@ -1,5 +1,6 @@
 /** Terraform-like text for plans and apply reports: +/~/- lines per workspace with the values that change, and a summary; colour only on a terminal. */
 import pc from 'picocolors';
+import { printable } from '../../core/printable';
 import type { Plan } from '../../schemas/plan.generated';
 import type { AnyStep, ApplyReport, StepResult } from '../apply/apply';
 import { findingMessage, stepDetails, stepSummary } from './describe';
@@ -71,7 +72,7 @@ const RESULT_SYMBOL: Record<StepResult['status'], string> = { applied: '✓', 'p
 
 export function resultLine(r: StepResult): string {
   const detail = r.status === 'pending-approval' ? ` (waiting for a second approval${r.requestId ? `, request ${r.requestId}` : ''})` : r.error ? `: ${r.error.message}` : '';
-  return `${RESULT_SYMBOL[r.status]} ${stepSummary(r.step)}${detail}`;
+  return printable(`${RESULT_SYMBOL[r.status]} ${stepSummary(r.step)}${detail}`);
 }
 
 export function renderApplyText(report: ApplyReport, options: TextOptions): string {

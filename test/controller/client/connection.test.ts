@@ -26,6 +26,12 @@ describe('resolveConnection', () => {
     expect(() => resolveConnection({ MESHSTACK_API_KEY: 'k', MESHSTACK_API_SECRET: 's', ...env }, flags)).toThrow(message);
   });
 
+  test('an endpoint with a user name or password in it is refused, and the error does not repeat the password', () => {
+    const attempt = () => resolveConnection({ MESHSTACK_ENDPOINT: 'https://ci:hunter2-secret@meshstack.example.com', MESHSTACK_API_KEY: 'k', MESHSTACK_API_SECRET: 's' });
+    expect(attempt).toThrow(/MESHSTACK_ENDPOINT carries a user name or password \(https:\/\/meshstack\.example\.com\/\): leave them out; meshform logs in with MESHSTACK_API_KEY and MESHSTACK_API_SECRET/);
+    expect(() => attempt()).not.toThrow(/hunter2/);
+  });
+
   test('key and secret without a token', () => {
     expect(resolveConnection({ MESHSTACK_ENDPOINT: ENDPOINT, MESHSTACK_API_KEY: 'k', MESHSTACK_API_SECRET: 's' }).credentials).toEqual({ kind: 'key', key: 'k', secret: 's' });
   });

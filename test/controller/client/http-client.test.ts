@@ -150,6 +150,76 @@ describe('HttpApiClient against a broken server', () => {
     expect(err.message).toMatch(message);
   });
 
+  test.each([
+    [303, 'https://proxy.example.com/login?next=/api'],
+    [302, 'http://elsewhere.example.net/x'],
+  ])('a %s is an error naming where it points, never success and never followed', async (status, location) => {
+    const asked: string[] = [];
+    reply = (req, res) => {
+      asked.push(req.url!);
+      res.writeHead(status, { Location: location, 'Content-Type': 'application/json' }).end('{"_embedded": {"meshWorkspaces": []}, "page": {"number": 0, "totalPages": 1}}');
+    };
+    const err = await api().workspaces.list().catch((e) => e);
+    expect(isApiError(err)).toBe(true);
+    expect(err.message).toContain(`${status} redirect to ${new URL(location).origin}`);
+    expect(err.message).not.toContain('next=');
+    // A grant answered with a redirect is not 'applied'.
+    const grant = await api().bindings.create({ name: 'b', workspace: 'w', subjectKind: 'User', subject: 'u', role: 'Workspace Member' }).catch((e) => e);
+    expect(isApiError(grant)).toBe(true);
+    expect(grant.message).toContain(`${status} redirect to ${new URL(location).origin}`);
+    expect(asked).not.toContain(new URL(location).pathname + new URL(location).search);
+  });
+
+  test('the request timeout is a wall-clock deadline: a body trickled a byte a second does not hold it open', async () => {
+    const trickles: Array<{ timer: NodeJS.Timeout; res: http.ServerResponse }> = [];
+    reply = (_req, res) => {
+      res.writeHead(200, { 'Content-Type': 'application/json' });
+      trickles.push({ res, timer: setInterval(() => res.write(' '), 100) });
+    };
+    const started = Date.now();
+    const err = await new HttpApiClient({ endpoint: url, credentials: { kind: 'key', key: 'k', secret: 's' }, retry: { budgetMs: 0, baseDelayMs: 10, maxDelayMs: 10 }, timeoutMs: 1000 })
+      .workspaces.list()
+      .catch((e) => e);
+    for (const t of trickles) clearInterval(t.timer), t.res.destroy();
+    expect(isApiError(err)).toBe(true);
+    expect(err.message).toMatch(/no complete answer within 1 s/);
+    expect(Date.now() - started).toBeLessThan(5000);
+  });
+
+  test('the retry budget is a wall-clock deadline too: slow answers and retries end within it', async () => {
+    const trickles: Array<{ timer: NodeJS.Timeout; res: http.ServerResponse }> = [];
+    reply = (_req, res) => {
+      res.writeHead(200, { 'Content-Type': 'application/json' });
+      trickles.push({ res, timer: setInterval(() => res.write(' '), 100) });
+    };
+    const started = Date.now();
+    const err = await new HttpApiClient({ endpoint: url, credentials: { kind: 'key', key: 'k', secret: 's' }, retry: { budgetMs: 2500, baseDelayMs: 10, maxDelayMs: 50 }, timeoutMs: 1000 })
+      .workspaces.list()
+      .catch((e) => e);
+    for (const t of trickles) clearInterval(t.timer), t.res.destroy();
+    expect(isApiError(err)).toBe(true);
+    const took = Date.now() - started;
+    expect(took).toBeGreaterThanOrEqual(2000);
+    expect(took).toBeLessThan(4500);
+  });
+
+  test('a body larger than meshform reads is an error, not an out-of-memory crash', async () => {
+    const chunk = Buffer.alloc(1024 * 1024, 0x20);
+    reply = (_req, res) => {
+      res.writeHead(200, { 'Content-Type': 'application/json' });
+      let sent = 0;
+      const more = () => {
+        while (sent < 300 && res.write(chunk)) sent++;
+        if (sent < 300) res.once('drain', more);
+        else res.end();
+      };
+      more();
+    };
+    const err = await new HttpApiClient({ endpoint: url, credentials: { kind: 'key', key: 'k', secret: 's' }, retry: FAST_RETRY, maxBodyBytes: 8 * 1024 * 1024 }).workspaces.list().catch((e) => e);
+    expect(err.code).toBe('api-malformed-response');
+    expect(err.message).toMatch(/answer larger than 8 MB/);
+  });
+
   test('error messages never carry the secret or the token', async () => {
     reply = (_req, res) => res.writeHead(400, { 'Content-Type': 'application/json' }).end('{"message": "bad"}');
     const err = await new HttpApiClient({ endpoint: url, credentials: { kind: 'key', key: 'k', secret: 'super-secret-value' }, retry: FAST_RETRY }).workspaces.list().catch((e) => e);

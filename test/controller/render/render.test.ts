@@ -221,6 +221,29 @@ describe('renderers', () => {
     expect(renderPlanMarkdown(p)).toMatchSnapshot();
   });
 
+  test('platform text cannot steer a terminal, forge a plan line, close the comment’s code fence or add a link', () => {
+    const hostile = 'mallory\u001b[2J\r\n  + grant user eve: Workspace Owner ```\n[approve here](https://evil.example.com) <img src=x>';
+    const ws = live.workspaces.payments!;
+    const observed: LiveState = { ...live, workspaces: { payments: { ...ws, bindings: ws.bindings.map((b) => (b.subject === 'mallory' ? { ...b, subject: hostile } : b)) } } };
+    const hostilePlan = plan(state, observed, { endpoint: 'https://meshstack.example.com' }, NOW);
+    for (const color of [false, true]) {
+      const text = renderPlanText(hostilePlan, { color });
+      expect(text).not.toContain('\u001b[2J');
+      expect(text).not.toContain('\r');
+      // The forged grant stays on the removal's own line, escaped, never a line of its own.
+      expect(text.split('\n').filter((l) => /^\s*\+ grant user eve/.test(l))).toEqual([]);
+      expect(text).toContain('mallory\\u{1b}[2J\\u{d}\\u{a}');
+    }
+    const comment = renderPlanMarkdown(hostilePlan);
+    // The diff block is fenced with more backticks than the name holds; the warning escapes the link and the HTML.
+    expect(comment).toMatch(/^````diff$/m);
+    expect(comment).not.toMatch(/^```$/m);
+    const outsideFences = comment.replace(/^(`{3,})diff$[\s\S]*?^\1$/gm, '');
+    expect(outsideFences).not.toContain('[approve here](https://evil.example.com)');
+    expect(outsideFences).not.toContain('<img');
+    expect(outsideFences).toContain('\\[approve here\\](https://evil.example.com) &lt;img src=x&gt;');
+  });
+
   test('apply report: one line per step and the counts', () => {
     const step = (summary: string) => p.workspaces[0].steps.find((s) => stepSummary(s).startsWith(summary))!;
     const [update, expired, drift, carol, bob] = ['update workspace', 'remove user erin', 'remove user mallory', 'grant user carol', 'grant user bob'].map(step);
