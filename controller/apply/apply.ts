@@ -3,6 +3,7 @@
  * within a workspace a failed step skips the rest of that workspace, since later steps may depend
  * on it; other workspaces go on. Every step gets a result.
  */
+import { randomBytes } from 'crypto';
 import pLimit from 'p-limit';
 import { isMeshformError } from '../../core/errors';
 import type { Plan, Step, TagDefinitionStep } from '../../schemas/plan.generated';
@@ -33,6 +34,12 @@ export interface ApplyOptions {
   readonly onStep?: (r: StepResult) => void;
   /** Once true, no further step starts (Ctrl-C): the steps not run are reported as skipped. */
   readonly stopped?: () => boolean;
+  /**
+   * Appended to the names of the bindings this apply creates: names are global on meshStack, and one
+   * derived from content alone can be taken first by an Owner of another workspace. The same within
+   * one apply (a retried create finds its own binding). @default random
+   */
+  readonly bindingNameSuffix?: string;
 }
 
 type Outcome = { status: 'applied' } | { status: 'pending-approval'; requestId?: string };
@@ -40,7 +47,7 @@ type Outcome = { status: 'applied' } | { status: 'pending-approval'; requestId?:
 const APPLIED: Outcome = { status: 'applied' };
 
 /** One step against the platform: an exhaustive switch over the step union. */
-async function execute(api: ApiClient, s: AnyStep): Promise<Outcome> {
+async function execute(api: ApiClient, s: AnyStep, suffix: string): Promise<Outcome> {
   switch (s.kind) {
     case 'tag-definition':
       await api.tagDefinitions.put(s.definition);
@@ -85,7 +92,7 @@ async function execute(api: ApiClient, s: AnyStep): Promise<Outcome> {
           if (s.approval === 'already-pending') return { status: 'pending-approval' };
           const g = s.grant;
           const outcome = await api.bindings.create({
-            name: g.name,
+            name: `${g.name}-${suffix}`,
             workspace: s.workspace,
             ...(s.project !== undefined ? { project: s.project } : {}),
             subjectKind: g.subject.kind,
@@ -109,7 +116,7 @@ function unreachable(s: never): never {
   throw new Error(`unknown plan step ${JSON.stringify(s)}`);
 }
 
-async function runSteps(api: ApiClient, steps: readonly AnyStep[], report: (r: StepResult) => void, stopped: () => boolean): Promise<void> {
+async function runSteps(api: ApiClient, steps: readonly AnyStep[], report: (r: StepResult) => void, stopped: () => boolean, suffix: string): Promise<void> {
   let failed: AnyStep | undefined;
   for (const step of steps) {
     if (failed) {
@@ -121,7 +128,7 @@ async function runSteps(api: ApiClient, steps: readonly AnyStep[], report: (r: S
       continue;
     }
     try {
-      const outcome = await execute(api, step);
+      const outcome = await execute(api, step, suffix);
       report({ step, ...outcome });
     } catch (e) {
       const err = isMeshformError(e) ? { code: e.code, message: `${step.action} failed: ${e.message}`, class: e.errorClass } : { code: 'internal', message: `${step.action} failed: ${(e as Error).message}`, class: 'internal' };
@@ -138,9 +145,10 @@ export async function apply(api: ApiClient, plan: Plan, options: ApplyOptions = 
     options.onStep?.(r);
   };
   const stopped = options.stopped ?? (() => false);
-  await runSteps(api, plan.globalSteps, report, stopped);
+  const suffix = options.bindingNameSuffix ?? randomBytes(4).toString('hex');
+  await runSteps(api, plan.globalSteps, report, stopped, suffix);
   const limit = pLimit(options.concurrency ?? 4);
-  await Promise.all(plan.workspaces.map((w) => limit(() => runSteps(api, w.steps, report, stopped))));
+  await Promise.all(plan.workspaces.map((w) => limit(() => runSteps(api, w.steps, report, stopped, suffix))));
   // Report in plan order, whatever order the workspaces finished in.
   const order = new Map<string, number>([...plan.globalSteps, ...plan.workspaces.flatMap((w) => w.steps)].map((s, i) => [s.id, i]));
   results.sort((a, b) => (order.get(a.step.id) ?? 0) - (order.get(b.step.id) ?? 0));

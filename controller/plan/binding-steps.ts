@@ -16,8 +16,9 @@ import type { LiveState, LiveWorkspaceState } from '../observe/live-state';
 import { finding } from './findings';
 
 /**
- * Binding names are derived from what they bind (the expiry included, so a renewal is a binding of
- * its own), so a create repeated after a lost answer finds its own binding.
+ * The readable part of a binding's name, derived from what it binds (the expiry included, so a
+ * renewal is a binding of its own). Apply appends a suffix of its own (names are global, and this
+ * part can be guessed); observe matches bindings by content, never by name.
  */
 export function bindingName(workspace: string, project: string | undefined, subject: Subject, role: string, expiry?: string): string {
   return `mf-${sha256Hex([workspace, project ?? '', subject.kind, subject.name, role, ...(expiry ? [expiry] : [])]).slice(0, 24)}`;

@@ -1,4 +1,5 @@
 /** meshWorkspace: create (partner or self-service registration), update, soft delete, quota, status, approval. */
+import { randomUUID } from 'crypto';
 import type { Principal } from '../auth';
 import type { Tx } from '../db';
 import { badRequest, conflict, forbidden } from '../problem';
@@ -35,7 +36,8 @@ export async function createWorkspace(tx: Tx, p: Principal, body: unknown, now: 
   await recordEvent(tx, { workspace: name, type: p.isPartner ? 'CUSTOMER_CREATED' : 'CUSTOMER_REGISTERED', actor: p.username, at: now, details: { displayName, tags: wsTags, ...registrant } });
   if (!p.isPartner) {
     await tx.query(`insert into workspace_bindings (name, subject_kind, workspace, role, subject, created_on) values ($1, 'user', $2, $3, $4, $5)`, [
-      `${name}-registrant`,
+      // Binding names are global: one nobody can guess cannot be taken first by an Owner elsewhere.
+      randomUUID(),
       name,
       OWNER,
       p.username,
@@ -140,7 +142,7 @@ export async function addMyself(tx: Tx, p: Principal, name: string, now: Date): 
   const role = (await getSettings(tx)).restrictCustomerAdminRoleAssignment ? MEMBER : MANAGER;
   if (!a.roles.has(role)) {
     await tx.query(`insert into workspace_bindings (name, subject_kind, workspace, role, subject, created_on) values ($1, 'user', $2, $3, $4, $5)`, [
-      `${name}-${p.username}-${role.split(' ')[1].toLowerCase()}`,
+      randomUUID(),
       name,
       role,
       p.username,

@@ -2,6 +2,9 @@
  * The sandbox against hostile users of a shared platform and hostile web pages: what an attack run
  * found (issue 14), each case as the attacker would try it.
  */
+import { bindingName } from '../../controller/plan/binding-steps';
+import { meshform, platformEnv, scratch } from '../helpers/cli';
+import { binding, desired, user, workspace } from '../helpers/desired';
 import { MANAGER, OWNER, PARTNER, type SandboxFixture, sandboxFixture } from '../helpers/sandbox';
 
 let f: SandboxFixture;
@@ -61,5 +64,41 @@ describe('a web page in the user’s browser (DNS rebinding, cross-site posts)',
     expect(res.status).toBe(200);
     expect(JSON.stringify(res.data)).not.toMatch(/evil\.example\.com/);
     expect(res.data._links.self.href.startsWith(f.sandbox.url)).toBe(true);
+  });
+});
+
+describe('binding names another workspace’s Owner holds (names are global on meshStack)', () => {
+  test('registering a workspace, or a partner adding themselves, never fails on a name someone took first', async () => {
+    const partner = f.as(PARTNER);
+    await partner.createWorkspace('squatter');
+    await partner.grant('squatter', 'bob', OWNER);
+    // bob guesses the names the platform would give and takes them in his own workspace.
+    const names = { dave: 'squat-reg-registrant', erin: `squat-add-${PARTNER}-manager`, carol: `squat-add-${PARTNER}-member` };
+    for (const [subject, name] of Object.entries(names)) expect((await f.as('bob').grant('squatter', subject, 'Workspace Member', { name })).status).toBe(201);
+    expect((await f.as('carol').createWorkspace('squat-reg')).status).toBe(201);
+    expect((await f.as('carol').workspaceBindings('squat-reg')).map((b) => [b.subject, b.role])).toContainEqual(['carol', OWNER]);
+    await partner.createWorkspace('squat-add');
+    expect((await partner.ext('POST', '/workspaces/squat-add/add-myself')).status).toBe(200);
+  });
+
+  test('meshform grants even when the name it would derive is taken in another workspace', async () => {
+    const partner = f.as(PARTNER);
+    await partner.createWorkspace('squat-target');
+    await partner.grant('squat-target', 'alice', OWNER);
+    // The name meshform derived from content until now: predictable, so bob takes it first.
+    const predicted = bindingName('squat-target', undefined, user('carol'), 'Workspace Member');
+    expect((await f.as('bob').grant('squatter', 'alice', 'Workspace Member', { name: predicted })).status).toBe(201);
+    const files = scratch('squat');
+    try {
+      const manifest = files.json('squat.json', desired([workspace('squat-target', [binding(OWNER, user('alice')), binding('Workspace Member', user('carol'))])]));
+      const run = await meshform(['apply', '--manifest', manifest, '--auto-approve'], { env: platformEnv(f.sandbox.url, PARTNER) });
+      expect(run.stderr).toBe('');
+      expect(run.code).toBe(0);
+      expect((await partner.workspaceBindings('squat-target')).map((b) => [b.subject, b.role])).toContainEqual(['carol', 'Workspace Member']);
+      // Planned again, it is in place: observe matched it by content, whatever its name.
+      expect((await meshform(['plan', '--manifest', manifest, '--detailed-exitcode'], { env: platformEnv(f.sandbox.url, PARTNER) })).code).toBe(0);
+    } finally {
+      files.dispose();
+    }
   });
 });
