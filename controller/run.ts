@@ -48,13 +48,14 @@ export interface SavedPlanContext {
   /** The manifest as read now: the saved plan must have been made from exactly this. */
   readonly desired: DesiredState;
   /** The overrides given to this apply: one the saved plan was made with must be given again. */
-  readonly overrides?: Pick<PlanOptions, 'allowLastOwnerRemoval' | 'allowSelfLockout'>;
+  readonly overrides?: Pick<PlanOptions, 'allowLastOwnerRemoval' | 'allowSelfLockout' | 'allowFewerApprovers'>;
   readonly now?: Date;
 }
 
 const OVERRIDES = [
   ['allowLastOwnerRemoval', '--allow-last-owner-removal'],
   ['allowSelfLockout', '--allow-self-lockout'],
+  ['allowFewerApprovers', '--allow-fewer-approvers'],
 ] as const;
 
 /** The steps in which two plans differ, worded. */
@@ -82,7 +83,7 @@ export async function rederive(api: ApiClient, saved: Plan, ctx: SavedPlanContex
   for (const [option, flag] of OVERRIDES) {
     if (saved.options[option] && ctx.overrides?.[option] !== true) throw new UsageError(`the saved plan was made with ${flag}: pass it to apply too, if you mean it`, 'plan-override-missing');
   }
-  const options: PlanOptions = { endpoint: ctx.endpoint, ...(saved.options.workspaces ? { workspaces: saved.options.workspaces } : {}), allowLastOwnerRemoval: saved.options.allowLastOwnerRemoval, allowSelfLockout: saved.options.allowSelfLockout };
+  const options: PlanOptions = { endpoint: ctx.endpoint, ...(saved.options.workspaces ? { workspaces: saved.options.workspaces } : {}), allowLastOwnerRemoval: saved.options.allowLastOwnerRemoval, allowSelfLockout: saved.options.allowSelfLockout, allowFewerApprovers: saved.options.allowFewerApprovers === true };
   const { plan: fresh } = await planAgainst(api, ctx.desired, options, ctx.now);
   // The saved steps themselves, not the digest the file claims: a step appended to it is a difference.
   if (fresh.digest === planDigest(saved.globalSteps, saved.workspaces)) return { fresh, stale: { workspaces: [], lines: [] } };

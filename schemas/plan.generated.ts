@@ -44,6 +44,7 @@ export interface Plan {
     workspaces?: string[];
     allowLastOwnerRemoval: boolean;
     allowSelfLockout: boolean;
+    allowFewerApprovers?: boolean;
   };
   platform: {
     /**

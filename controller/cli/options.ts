@@ -21,6 +21,7 @@ export interface CommonFlags {
   apiKey?: string;
   allowLastOwnerRemoval?: boolean;
   allowSelfLockout?: boolean;
+  allowFewerApprovers?: boolean;
   expiringWithin?: string;
 }
 
@@ -39,6 +40,7 @@ export function addCommonOptions(cmd: Command): Command {
     .option('--api-key <name>', 'API key id (default: $MESHSTACK_API_KEY; the secret always comes from the environment)')
     .option('--allow-last-owner-removal', 'allow a plan that leaves a workspace without any Owner')
     .option('--allow-self-lockout', "allow a plan that removes the caller's own Owner/Manager rights")
+    .option('--allow-fewer-approvers', 'allow a plan that grants while it removes Owners/Managers below the 4-eyes minimum')
     .option('--expiring-within <duration>', 'warn about declared bindings that expire within this time, e.g. 30d (also in the markdown PR comment)');
 }
 
@@ -63,6 +65,7 @@ export function planOptions(ctx: CliContext, flags: CommonFlags): PlanOptions {
     ...(flags.workspace ? { workspaces: flags.workspace } : {}),
     allowLastOwnerRemoval: flags.allowLastOwnerRemoval === true,
     allowSelfLockout: flags.allowSelfLockout === true,
+    allowFewerApprovers: flags.allowFewerApprovers === true,
     ...expiringWithin(flags.expiringWithin),
   };
 }

@@ -7,6 +7,8 @@ export interface PlanOptions {
   readonly allowLastOwnerRemoval?: boolean;
   /** Allow a plan that removes the caller's own Owner/Manager rights. */
   readonly allowSelfLockout?: boolean;
+  /** Allow a plan that grants while removing Owners/Managers below the 4-eyes minimum (see the fewer-approvers rule). */
+  readonly allowFewerApprovers?: boolean;
   /** Warn about declared bindings that expire within this many milliseconds (`--expiring-within`). */
   readonly expiringWithinMs?: number;
 }

@@ -49,6 +49,7 @@ export function plan(desired: DesiredState, live: LiveState, options: PlanOption
       ...(options.workspaces ? { workspaces: [...options.workspaces] } : {}),
       allowLastOwnerRemoval: options.allowLastOwnerRemoval === true,
       allowSelfLockout: options.allowSelfLockout === true,
+      ...(options.allowFewerApprovers ? { allowFewerApprovers: true } : {}),
     },
     digest: planDigest(globalSteps, workspaces),
     platform: {

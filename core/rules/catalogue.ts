@@ -73,6 +73,12 @@ export const RULES = {
   // ---- the plan: refusals ------------------------------------------------------------------------
   'last-owner': rule<{ workspace: string }>('refusal', (p) => `the plan removes the last Workspace Owner of "${p.workspace}"; declare a new Owner, or pass --allow-last-owner-removal if that is intended.`, '--allow-last-owner-removal'),
   'self-lockout': rule<{ workspace: string; caller: string; roles: string[] }>('refusal', (p) => `the plan removes the caller's own ${p.roles.join(' and ')} role in "${p.workspace}" (${p.caller}), after which it could not manage this workspace; add ${p.caller} to the code, or pass --allow-self-lockout if that is intended.`, '--allow-self-lockout'),
+  'fewer-approvers': rule<{ workspace: string; removed: string[]; left: number; min: number }>(
+    'refusal',
+    (p) =>
+      `the plan removes ${list(p.removed)} from "${p.workspace}" and grants roles in it too: with ${p.left} Workspace Owner/Manager left, fewer than the ${p.min} approvals 4-eyes asks for, a grant needs nobody else's approval (the platform's rule for small workspaces); grant in one plan and remove in the next, or pass --allow-fewer-approvers if that is intended.`,
+    '--allow-fewer-approvers',
+  ),
   'caller-rights': rule<{ workspace: string; caller: string; roles: string[] }>('refusal', (p) => `${p.caller} holds ${p.roles.length ? p.roles.join(' and ') : 'no role'} in "${p.workspace}": only its Workspace Owners and Managers (or a partner) manage access and projects; apply this workspace with such a key.`),
   'owner-grant-rights': rule<{ workspace: string; caller: string }>('refusal', (p) => `only a Workspace Owner may assign the Owner role in "${p.workspace}" while it has one, and ${p.caller} is not an Owner there; apply it with an Owner's or a partner's key.`),
   'owner-removal-rights': rule<{ workspace: string; caller: string; owners: string[] }>('refusal', (p) => `removing Workspace Owner ${list(p.owners)} from "${p.workspace}" needs an Owner's or a partner's rights, and ${p.caller} is a Manager there: Managers cannot remove Owners.`),

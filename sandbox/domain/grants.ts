@@ -106,8 +106,13 @@ function checkExpiry(g: Grant, settings: PlatformSettings, now: Date): string | 
 
 /** Users who can approve requests in a workspace: its Owners and Managers (directly bound users). */
 export async function approvers(tx: Tx, workspace: string): Promise<string[]> {
+  // Managers through a group count: leaving them out lets an Owner pass as "fewer managers than the minimum".
   const rows = await tx.query<{ subject: string }>(
-    `select distinct subject from workspace_bindings where workspace = $1 and subject_kind = 'user' and role in ($2, $3) order by subject`,
+    `select subject from workspace_bindings where workspace = $1 and subject_kind = 'user' and role in ($2, $3)
+     union
+     select jsonb_array_elements_text(g.members) from workspace_bindings b join user_groups g on g.workspace = b.workspace and g.name = b.subject
+     where b.workspace = $1 and b.subject_kind = 'group' and b.role in ($2, $3)
+     order by subject`,
     [workspace, OWNER, MANAGER],
   );
   return rows.map((r) => r.subject);

@@ -5,7 +5,7 @@
 import type { Principal } from '../auth';
 import type { Tx } from '../db';
 import { badRequest, conflict, forbidden, notFound } from '../problem';
-import { accessTo, isManager, rolesOf, visibleWorkspaces } from './access';
+import { accessTo, isManager, requireWritable, rolesOf, visibleWorkspaces } from './access';
 import { emailOf, notify, recordEvent } from './events';
 import { applyGrant, approvers, checkGrant, isApproved } from './grants';
 import { getSettings } from './settings';
@@ -70,6 +70,7 @@ export async function approveRequest(tx: Tx, p: Principal, id: string, now: Date
   const a = await accessTo(tx, p, r.workspace, { lock: true });
   if (r.requested_by === p.username) throw forbidden('the requester cannot approve their own role request');
   if (!isManager(a)) throw forbidden(`only another Workspace Owner/Manager of '${r.workspace}' or a partner may approve`);
+  requireWritable(a);
   if (r.approvals.includes(p.username)) throw conflict(`${p.username} has already approved role request '${id}'`);
   const approvals = [...r.approvals, p.username];
   const settings = await getSettings(tx);

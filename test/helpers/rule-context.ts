@@ -29,7 +29,7 @@ export interface ContextInput {
   readonly ownerCounts?: number[];
   readonly caller?: { username: string; partner?: boolean; roles?: string[] };
   readonly live?: Partial<LiveState>;
-  readonly options?: { allowLastOwnerRemoval?: boolean; allowSelfLockout?: boolean; expiringWithinMs?: number };
+  readonly options?: { allowLastOwnerRemoval?: boolean; allowSelfLockout?: boolean; allowFewerApprovers?: boolean; expiringWithinMs?: number };
   readonly recertification?: Record<string, number>;
 }
 

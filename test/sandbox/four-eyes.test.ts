@@ -39,6 +39,30 @@ describe('sandbox 4-eyes principle', () => {
     expect((await f.as('bob').events('fe-basic')).slice(-3).map((e) => e.type)).toEqual(['ROLE_REQUEST_CREATED', 'USER_INVITED', 'ROLE_REQUEST_APPROVED']);
   });
 
+  test('managers through a group count as approvers: an Owner alone does not pass as "fewer managers than the minimum"; a group member approves', async () => {
+    await workspace('fe-group', [['alice', OWNER]]);
+    const partner = f.as(PARTNER);
+    expect((await partner.ext('PUT', '/workspaces/fe-group/groups/fe-group-leads', { members: ['bob', 'dave'] })).status).toBe(200);
+    expect((await partner.grant('fe-group', 'fe-group-leads', MANAGER, { group: true })).status).toBe(201);
+    const res = await f.as('alice').grant('fe-group', 'carol', MEMBER);
+    expect(res.status).toBe(202);
+    const approved = await f.as('bob').ext('POST', `/role-requests/${res.data.pendingRequest.id}/approve`);
+    expect(approved.data).toMatchObject({ status: 'APPROVED', approvals: ['alice', 'bob'] });
+  });
+
+  test('nobody but a partner approves in a disabled workspace', async () => {
+    await workspace('fe-disabled', [
+      ['alice', OWNER],
+      ['bob', MANAGER],
+    ]);
+    const id = (await f.as('bob').grant('fe-disabled', 'carol', MEMBER)).data.pendingRequest.id;
+    expect((await f.as(PARTNER).ext('PUT', '/workspaces/fe-disabled/status', { status: 'disabled' })).status).toBe(200);
+    const refused = await f.as('alice').ext('POST', `/role-requests/${id}/approve`);
+    expect(refused.status).toBe(403);
+    expect(refused.data.message).toMatch(/meshWorkspace 'fe-disabled' is disabled/);
+    expect(await f.as(PARTNER).workspaceBindings('fe-disabled')).not.toContainEqual(expect.objectContaining({ subject: 'carol' }));
+  });
+
   test('any decline cancels; a Member cannot approve', async () => {
     await workspace('fe-decline', [
       ['alice', OWNER],

@@ -4,7 +4,7 @@
  */
 import { type WorkspaceRule } from './context';
 import { immutableTags, liveTagDefinitions, partnerOnlySettings, quotaUsage, restrictedTags } from './attributes';
-import { callerRights, deletionRights, selfLockout, workspaceWritable } from './caller';
+import { callerRights, deletionRights, fewerApprovers, selfLockout, workspaceWritable } from './caller';
 import { expiringSoon, expiryWithinRecertification, recertificationUnknown } from './expiry';
 import { lastOwner, ownerGrantRights, ownerLimit, ownerRemovalRights } from './owners';
 import { unknownSubjects } from './subjects';
@@ -22,6 +22,7 @@ export const WORKSPACE_RULES: ReadonlyArray<readonly [string, WorkspaceRule]> = 
   ['ownerGrantRights', ownerGrantRights],
   ['ownerRemovalRights', ownerRemovalRights],
   ['selfLockout', selfLockout],
+  ['fewerApprovers', fewerApprovers],
   ['deletionRights', deletionRights],
   ['workspaceKeepsProjects', workspaceKeepsProjects],
   ['identifierChange', identifierChange],

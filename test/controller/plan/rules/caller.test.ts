@@ -1,4 +1,4 @@
-import { callerRights, deletionRights, selfLockout, workspaceWritable } from '../../../../controller/plan/rules/caller';
+import { callerRights, deletionRights, fewerApprovers, selfLockout, workspaceWritable } from '../../../../controller/plan/rules/caller';
 import type { Step } from '../../../../schemas/plan.generated';
 import { MANAGER, MEMBER, OWNER } from '../../../helpers/desired';
 import { grantStep, liveBinding, liveWorkspace, removalStep, ruleContext } from '../../../helpers/rule-context';
@@ -54,5 +54,25 @@ describe('workspaceWritable', () => {
     ['changes by a partner', disabled, { username: 'p', partner: true }, [grantStep('erin', MEMBER)], []],
   ])('%s', (_name, ws, caller, steps, expected) => {
     expect(rules(workspaceWritable(ruleContext({ ws, caller, steps })))).toEqual(expected);
+  });
+});
+
+describe('fewerApprovers (4-eyes: a plan cannot remove the second approver and grant in the same go)', () => {
+  const ws = liveWorkspace([liveBinding('alice', OWNER), liveBinding('bob', OWNER), liveBinding('erin', MEMBER)]);
+  const fourEyes = { live: { platform: { version: 'x', fourEyes: { enabled: true, minApprovalCount: 2 }, recertification: {}, capabilities: [] } } };
+  test.each([
+    ['removing the co-Owner and granting a Manager', [grantStep('dave', MANAGER), removalStep('bob', OWNER)], {}, fourEyes, ['fewer-approvers']],
+    ['… and adding the co-Owner back with another binding', [grantStep('dave', MANAGER), grantStep('bob', MANAGER), removalStep('bob', OWNER)], {}, fourEyes, ['fewer-approvers']],
+    ['with the override', [grantStep('dave', MANAGER), removalStep('bob', OWNER)], { allowFewerApprovers: true }, fourEyes, []],
+    ['removing the co-Owner alone', [removalStep('bob', OWNER)], {}, fourEyes, []],
+    ['granting while enough approvers stay', [grantStep('dave', MANAGER), removalStep('erin', MEMBER)], {}, fourEyes, []],
+    ['a group grant (not held by 4-eyes)', [grantStep('devs', MANAGER, { grant: { name: 'g', subject: { kind: 'Group', name: 'devs' }, role: MANAGER } }), removalStep('bob', OWNER)], {}, fourEyes, []],
+    ['4-eyes off', [grantStep('dave', MANAGER), removalStep('bob', OWNER)], {}, {}, []],
+  ])('%s', (_name, steps, options, extra, expected) => {
+    expect(rules(fewerApprovers(ruleContext({ ws, caller: { username: 'alice', roles: [OWNER] }, steps, options, ...extra })))).toEqual(expected);
+  });
+
+  test('a partner is not held by 4-eyes', () => {
+    expect(fewerApprovers(ruleContext({ ws, caller: { username: 'p', partner: true }, steps: [grantStep('dave', MANAGER), removalStep('bob', OWNER)], ...fourEyes }))).toEqual([]);
   });
 });
