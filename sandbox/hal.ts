@@ -3,6 +3,8 @@ import { badRequest } from './problem';
 
 export const DEFAULT_PAGE_SIZE = 20;
 export const MAX_PAGE_SIZE = 1000;
+/** Pages beyond this hold nothing any list here could have: a number this large is an error, not a page. */
+const MAX_PAGE = 1_000_000;
 
 export interface PageRequest {
   readonly page: number;
@@ -12,7 +14,7 @@ export interface PageRequest {
 export function pageRequest(query: Record<string, string | undefined>): PageRequest {
   const page = query.page === undefined ? 0 : Number(query.page);
   const size = query.size === undefined ? DEFAULT_PAGE_SIZE : Number(query.size);
-  if (!Number.isInteger(page) || page < 0) throw badRequest(`page must be a whole number >= 0, got "${query.page}"`);
+  if (!Number.isSafeInteger(page) || page < 0 || page > MAX_PAGE) throw badRequest(`page must be a whole number from 0 to ${MAX_PAGE}, got "${query.page}"`);
   if (!Number.isInteger(size) || size < 1) throw badRequest(`size must be a whole number >= 1, got "${query.size}"`);
   // Larger sizes are silently lowered, as documented for meshStack.
   return { page, size: Math.min(size, MAX_PAGE_SIZE) };

@@ -28,14 +28,39 @@ export async function getSettings(tx: Tx): Promise<PlatformSettings> {
   return { ...DEFAULT_SETTINGS, ...(row?.value ?? {}) };
 }
 
-export async function putSettings(tx: Tx, patch: Partial<PlatformSettings>): Promise<PlatformSettings> {
-  const next = { ...(await getSettings(tx)), ...patch };
-  if (!Number.isInteger(next.fourEyes.minApprovalCount) || next.fourEyes.minApprovalCount < 1) {
-    throw badRequest(`fourEyes.minApprovalCount must be a whole number >= 1, got ${next.fourEyes.minApprovalCount}`);
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const whole = (v: unknown, min: number, max: number) => Number.isInteger(v) && (v as number) >= min && (v as number) <= max;
+
+/** Checks a patch against what each setting can hold: a value stored as given would disagree with /mesh/info. */
+function checkPatch(patch: unknown): Partial<PlatformSettings> {
+  if (!isObject(patch)) throw badRequest('settings must be an object');
+  const bool = (name: string, v: unknown) => {
+    if (typeof v !== 'boolean') throw badRequest(`${name} must be true or false, got ${JSON.stringify(v)}`);
+  };
+  for (const [key, v] of Object.entries(patch)) {
+    if (!(key in DEFAULT_SETTINGS)) throw badRequest(`unknown setting "${key}" (settings: ${Object.keys(DEFAULT_SETTINGS).join(', ')})`);
+    if (key === 'fourEyes') {
+      if (!isObject(v)) throw badRequest('fourEyes must be an object');
+      for (const k of Object.keys(v)) if (k !== 'enabled' && k !== 'minApprovalCount') throw badRequest(`unknown setting "fourEyes.${k}"`);
+      if (v.enabled !== undefined) bool('fourEyes.enabled', v.enabled);
+      if (v.minApprovalCount !== undefined && !whole(v.minApprovalCount, 1, 10)) throw badRequest(`fourEyes.minApprovalCount must be a whole number from 1 to 10, got ${JSON.stringify(v.minApprovalCount)}`);
+    } else if (key === 'recertification') {
+      if (!isObject(v)) throw badRequest('recertification must be an object of role name → days');
+      for (const [role, days] of Object.entries(v)) if (!whole(days, 1, 36_500)) throw badRequest(`recertification["${role}"] must be a whole number of days from 1 to 36500, got ${JSON.stringify(days)}`);
+    } else if (key === 'projectDeletionDelaySeconds') {
+      if (!whole(v, 0, 31_536_000)) throw badRequest(`projectDeletionDelaySeconds must be a whole number of seconds from 0 to 31536000, got ${JSON.stringify(v)}`);
+    } else {
+      bool(key, v);
+    }
   }
-  for (const [role, days] of Object.entries(next.recertification)) {
-    if (!Number.isInteger(days) || days < 1) throw badRequest(`recertification["${role}"] must be a whole number of days >= 1, got ${days}`);
-  }
+  return patch as Partial<PlatformSettings>;
+}
+
+export async function putSettings(tx: Tx, body: unknown): Promise<PlatformSettings> {
+  const patch = checkPatch(body);
+  const current = await getSettings(tx);
+  // fourEyes is merged: {"fourEyes": {"enabled": true}} keeps the minimum.
+  const next = { ...current, ...patch, ...(patch.fourEyes ? { fourEyes: { ...current.fourEyes, ...patch.fourEyes } } : {}) };
   await tx.query(`insert into settings (key, value) values ('platform', $1) on conflict (key) do update set value = excluded.value`, [next]);
   return next;
 }

@@ -36,6 +36,8 @@ export const CAPABILITIES = [
 ] as const;
 
 const ok = (body: unknown): RouteResult => ({ status: 200, body });
+const CLOCK_MIN = Date.parse('2000-01-01T00:00:00Z');
+const CLOCK_MAX = Date.parse('9999-12-31T23:59:59Z');
 
 async function workspaceStatus(ctx: RouteContext, name: string) {
   const a = await accessTo(ctx.tx, ctx.p, name, { includeDeleted: true });
@@ -68,7 +70,7 @@ export function registerExtensionRoutes(app: FastifyInstance, state: SandboxStat
   route('GET', '/settings', async (ctx) => ok(await getSettings(ctx.tx)));
   route('PUT', '/settings', async (ctx) => {
     requirePartner(ctx.p, 'change platform settings');
-    return ok(await putSettings(ctx.tx, (ctx.body ?? {}) as Record<string, never>));
+    return ok(await putSettings(ctx.tx, ctx.body ?? {}));
   });
 
   route('GET', '/workspaces', async (ctx) => {
@@ -140,15 +142,18 @@ export function registerExtensionRoutes(app: FastifyInstance, state: SandboxStat
   route('POST', '/clock', async (ctx) => {
     requirePartner(ctx.p, 'move the sandbox clock');
     const body = (ctx.body ?? {}) as { advance?: string | number; set?: string };
+    let to: Date;
     if (body.set !== undefined) {
-      const to = new Date(body.set);
-      if (Number.isNaN(to.getTime())) throw badRequest(`set must be an ISO date-time, got "${body.set}"`);
-      state.clock.set(to);
+      to = new Date(typeof body.set === 'string' ? body.set : Number.NaN);
+      if (Number.isNaN(to.getTime())) throw badRequest(`set must be an ISO date-time, got ${JSON.stringify(body.set)}`);
     } else {
       const ms = body.advance === undefined ? undefined : durationMs(body.advance);
       if (ms === undefined || ms < 0) throw badRequest('give {"advance": "90m"} (ms, s, m, h, d) or {"set": "<ISO date-time>"}');
-      state.clock.advance(ms);
+      to = new Date(state.clock.now().getTime() + ms);
     }
+    // Checked before the clock moves: a time no date can print would break every later request.
+    if (!(to.getTime() >= CLOCK_MIN && to.getTime() <= CLOCK_MAX)) throw badRequest(`the sandbox clock goes from 2000-01-01 to 9999-12-31, not to ${Number.isNaN(to.getTime()) ? 'an invalid date' : 'that time'}`);
+    state.clock.set(to);
     await putMeta(ctx.tx, 'clockOffsetMs', state.clock.offset);
     // Expiry is applied at once, so the next read already reflects the new time.
     const { removed } = await sweepExpired(ctx.tx, state.clock.now());

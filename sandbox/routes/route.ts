@@ -59,10 +59,34 @@ export interface RouteSpec {
 export function parseJsonBody(raw: unknown): unknown {
   if (raw === undefined || raw === null || raw === '') return undefined;
   if (typeof raw !== 'string') return raw;
+  let body: unknown;
   try {
-    return JSON.parse(raw);
+    body = JSON.parse(raw);
   } catch (e) {
     throw badRequest(`malformed JSON request body: ${(e as Error).message}`);
+  }
+  checkInput(body, 'body');
+  return body;
+}
+
+/** Deeper than any meshObject: a deeper body is an attack on the parser or the database, not data. */
+const MAX_DEPTH = 32;
+
+/**
+ * What the database cannot hold is refused before anything is written: a NUL character (PostgreSQL
+ * text has none) anywhere, in the body, the path or the query, and nesting beyond MAX_DEPTH.
+ */
+export function checkInput(value: unknown, where: string, depth = 0): void {
+  if (depth > MAX_DEPTH) throw badRequest(`${where} is nested more than ${MAX_DEPTH} levels deep`);
+  if (typeof value === 'string') {
+    if (value.includes('\u0000')) throw badRequest(`${where} contains a NUL character`);
+  } else if (Array.isArray(value)) {
+    value.forEach((v, i) => checkInput(v, `${where}[${i}]`, depth + 1));
+  } else if (value !== null && typeof value === 'object') {
+    for (const [k, v] of Object.entries(value)) {
+      checkInput(k, where, depth + 1);
+      checkInput(v, `${where}.${k}`, depth + 1);
+    }
   }
 }
 
@@ -76,6 +100,8 @@ export function addRoute(app: FastifyInstance, state: SandboxState, spec: RouteS
       if (spec.media && (spec.method === 'POST' || spec.method === 'PUT')) checkContentType(req.headers['content-type'], spec.media.kind, spec.media.version);
       const body = parseJsonBody(req.body);
       const query = req.query as Record<string, string | undefined>;
+      checkInput(req.params, 'path');
+      checkInput(query, 'query');
       const now = state.clock.now();
       await sweepIfDue(state.db, now);
       const write = spec.method !== 'GET';
