@@ -73,7 +73,7 @@ export function registerSandbox(program: Command, ctx: SandboxCommandContext, se
       if (flags.ephemeral && cmd.getOptionValueSource('dataDir') === 'cli') usage('--ephemeral keeps the data in memory and --data-dir keeps it on disk: pass one of them');
       if (flags.publicUrl !== undefined && !/^https?:\/\/[^/]+/.test(flags.publicUrl)) usage(`--public-url must be an http(s) URL, got "${flags.publicUrl}"`);
       // Loaded here, not at start-up: every other command (and each Terraform anchor) starts without fastify and PGlite.
-      const [{ startSandbox }, { readSeedFile }] = await Promise.all([import('./server'), import('./seed')]);
+      const [{ startSandbox, isLoopback }, { readSeedFile }] = await Promise.all([import('./server'), import('./seed')]);
       const sandbox = await startSandbox({
         port: positiveInt(flags.port, '--port'),
         host: flags.host,
@@ -90,7 +90,9 @@ export function registerSandbox(program: Command, ctx: SandboxCommandContext, se
           `  profile: ${profile}${profile === 'meshstack' ? ' (the meshObject API alone, as meshStack serves it)' : ''}\n` +
           `  extensions: ${sandbox.controlUrl}/sandbox/v1 (not part of meshStack's API)\n` +
           `  API keys: ${sandbox.apiKeyNames.join(', ')}\n` +
-          `  connect: MESHSTACK_ENDPOINT=${sandbox.url} MESHSTACK_API_KEY=<key name> (the secret is read from ${sandbox.url}/mesh/info on loopback)\n` +
+          (isLoopback(flags.host)
+            ? `  connect: MESHSTACK_ENDPOINT=${sandbox.url} MESHSTACK_API_KEY=<key name> (the secret is read from ${sandbox.url}/mesh/info on loopback)\n`
+            : `  connect: MESHSTACK_ENDPOINT=${sandbox.url} MESHSTACK_API_KEY=<key name> MESHSTACK_API_SECRET=<its secret>; secrets are not published on ${flags.host} (not loopback): give each key's clientSecret in a --seed file\n`) +
           `  stop: Ctrl-C\n`,
       );
       const signal = await untilStopped();

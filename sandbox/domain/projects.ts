@@ -35,7 +35,7 @@ export function projectStates(param: string | undefined): ProjectState[] {
 }
 
 /** Members see the projects they are assigned to; Owners, Managers and partners see all. */
-async function memberProjectFilter(tx: Tx, p: Principal, workspace: string): Promise<string[] | 'all'> {
+export async function memberProjectFilter(tx: Tx, p: Principal, workspace: string): Promise<string[] | 'all'> {
   if (p.isPartner) return 'all';
   const roles = await rolesOf(tx, p.username, workspace);
   if (roles.has(OWNER) || roles.has(MANAGER)) return 'all';

@@ -68,6 +68,17 @@ export async function acceptInvitations(tx: Tx, username: string, now: Date): Pr
   if (!user.email) return [];
   const invites = await tx.query<{ workspace: string }>(`update invitations set status = 'ACCEPTED' where email = $1 and status = 'PENDING' returning workspace`, [user.email]);
   for (const { workspace } of invites) {
+    // A role the user already holds directly is not doubled: the invitation's binding goes (a doubled Owner would block a real second one).
+    await tx.query(
+      `delete from workspace_bindings i where i.workspace = $1 and i.subject_kind = 'user' and i.subject = $2
+       and exists (select 1 from workspace_bindings d where d.workspace = i.workspace and d.subject_kind = 'user' and d.subject = $3 and d.role = i.role)`,
+      [workspace, user.email, username],
+    );
+    await tx.query(
+      `delete from project_bindings i where i.workspace = $1 and i.subject_kind = 'user' and i.subject = $2
+       and exists (select 1 from project_bindings d where d.workspace = i.workspace and d.project = i.project and d.subject_kind = 'user' and d.subject = $3 and d.role = i.role)`,
+      [workspace, user.email, username],
+    );
     await tx.query(`update workspace_bindings set subject = $3 where workspace = $1 and subject_kind = 'user' and subject = $2`, [workspace, user.email, username]);
     await tx.query(`update project_bindings set subject = $3 where workspace = $1 and subject_kind = 'user' and subject = $2`, [workspace, user.email, username]);
     await recordEvent(tx, { workspace, type: 'USER_ACCEPTED_INVITATION', actor: username, at: now, details: { email: user.email } });

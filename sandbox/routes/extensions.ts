@@ -7,13 +7,14 @@ import type { FastifyInstance } from 'fastify';
 import { accessTo, requirePartner, rolesOf, visibleWorkspaces } from '../domain/access';
 import { listEvents } from '../domain/events';
 import { sweepExpired } from '../domain/expiry';
+import { memberProjectFilter } from '../domain/projects';
 import { approveRequest, declineRequest, listRequests, requestJson } from '../domain/requests';
 import { getSettings, putMeta, putSettings } from '../domain/settings';
 import { acceptInvitations } from '../domain/users';
 import { addMyself, approveWorkspace, setQuota, setStatus } from '../domain/workspaces';
 import { durationMs } from '../util/time';
 import { type FaultInjector, parseFaults } from '../faults';
-import { badRequest, forbidden } from '../problem';
+import { badRequest, forbidden, notFound } from '../problem';
 import { type RouteContext, type RouteResult, type SandboxState, addRoute } from './route';
 
 export const EXTENSIONS = '/sandbox/v1';
@@ -97,10 +98,14 @@ export function registerExtensionRoutes(app: FastifyInstance, state: SandboxStat
   route('POST', '/workspaces/:name/add-myself', async (ctx) => ok(await addMyself(ctx.tx, ctx.p, ctx.params.name, ctx.now)));
   route('GET', '/workspaces/:name/events', async (ctx) => {
     await accessTo(ctx.tx, ctx.p, ctx.params.name, { includeDeleted: true });
-    return ok({ events: await listEvents(ctx.tx, ctx.params.name) });
+    const visible = await memberProjectFilter(ctx.tx, ctx.p, ctx.params.name);
+    const events = await listEvents(ctx.tx, ctx.params.name);
+    return ok({ events: visible === 'all' ? events : events.filter((e) => e.project === null || e.project === undefined || visible.includes(e.project)) });
   });
   route('GET', '/workspaces/:name/projects/:project/events', async (ctx) => {
     await accessTo(ctx.tx, ctx.p, ctx.params.name, { includeDeleted: true });
+    const visible = await memberProjectFilter(ctx.tx, ctx.p, ctx.params.name);
+    if (visible !== 'all' && !visible.includes(ctx.params.project)) throw notFound(`meshProject '${ctx.params.name}.${ctx.params.project}' not found`);
     return ok({ events: await listEvents(ctx.tx, ctx.params.name, ctx.params.project) });
   });
 

@@ -5,7 +5,7 @@
 import { bindingName } from '../../controller/plan/binding-steps';
 import { meshform, platformEnv, scratch } from '../helpers/cli';
 import { binding, desired, user, workspace } from '../helpers/desired';
-import { MANAGER, OWNER, PARTNER, type SandboxFixture, sandboxFixture } from '../helpers/sandbox';
+import { MANAGER, OWNER, PARTNER, type SandboxFixture, freshDataDir, sandboxFixture, spawnSandbox } from '../helpers/sandbox';
 
 let f: SandboxFixture;
 beforeAll(async () => {
@@ -100,5 +100,43 @@ describe('binding names another workspace’s Owner holds (names are global on m
     } finally {
       files.dispose();
     }
+  });
+});
+
+describe('the start-up message', () => {
+  test('on a non-loopback bind it does not promise credentials from /mesh/info, and says where secrets come from', async () => {
+    const sandbox = await spawnSandbox(freshDataDir(), ['--host', '0.0.0.0']);
+    try {
+      const out = sandbox.output();
+      expect(out).not.toMatch(/secret is read from/);
+      expect(out).toMatch(/secrets are not published on 0\.0\.0\.0 \(not loopback\): give each key's clientSecret in a --seed file/);
+    } finally {
+      await sandbox.close();
+    }
+  });
+});
+
+describe('a Workspace Member and the projects hidden from them', () => {
+  test('sees no bindings and no events of a project they are not in', async () => {
+    const partner = f.as(PARTNER);
+    await partner.createWorkspace('hidden-ws');
+    await partner.grant('hidden-ws', 'alice', OWNER);
+    await partner.grant('hidden-ws', 'erin', 'Workspace Member');
+    await partner.grant('hidden-ws', 'dave', 'Workspace Member');
+    await partner.createProject('hidden-ws', 'open');
+    await partner.createProject('hidden-ws', 'secret');
+    await partner.grantProject('hidden-ws', 'open', 'erin', 'Project Reader');
+    await partner.grantProject('hidden-ws', 'secret', 'dave', 'Project Reader');
+    const erin = f.as('erin');
+    expect((await erin.mesh('project', 'GET', '/meshprojects/hidden-ws.secret')).status).toBe(404);
+    const listed = await erin.mesh('projectUserBinding', 'GET', '/meshprojectbindings/userbindings?workspaceIdentifier=hidden-ws&projectIdentifier=secret');
+    expect(listed.status).toBe(200);
+    expect(listed.data._embedded.meshProjectUserBindings).toEqual([]);
+    expect((await erin.ext('GET', '/workspaces/hidden-ws/projects/secret/events')).status).toBe(404);
+    const events = await erin.events('hidden-ws');
+    expect(events.length).toBeGreaterThan(0);
+    expect(JSON.stringify(events)).not.toMatch(/secret/);
+    // The Owner sees all of it.
+    expect(JSON.stringify(await f.as('alice').events('hidden-ws'))).toMatch(/secret/);
   });
 });

@@ -25,6 +25,17 @@ describe('sandbox invitations and notifications', () => {
     expect((await alice.events('inv')).pop()).toMatchObject({ type: 'USER_ACCEPTED_INVITATION', actor: 'frank' });
   });
 
+  test('an invitation accepted by a user who meanwhile got the same role directly leaves one binding, not two', async () => {
+    const alice = f.as('alice');
+    const partner = f.as(PARTNER);
+    expect((await alice.grant('inv', 'ivan@example.com', MEMBER, { invitation: { firstName: 'Ivan', lastName: 'Twice' } })).status).toBe(201);
+    expect((await partner.mesh('user', 'POST', '/meshusers', { metadata: { name: 'ivan' }, spec: { email: 'ivan@example.com', firstName: 'Ivan', lastName: 'Twice' } })).status).toBe(201);
+    expect((await alice.grant('inv', 'ivan', MEMBER)).status).toBe(201);
+    expect((await partner.ext('POST', '/users/ivan/first-login')).data).toEqual({ acceptedInvitations: ['inv'] });
+    const ivans = (await alice.workspaceBindings('inv')).filter((b) => b.subject === 'ivan' || b.subject === 'ivan@example.com');
+    expect(ivans.map((b) => [b.subject, b.role])).toEqual([['ivan', MEMBER]]);
+  });
+
   test('removing an invitation before it is accepted cancels it', async () => {
     const alice = f.as('alice');
     await alice.grant('inv', 'gina@example.com', MEMBER, { invitation: { firstName: 'Gina', lastName: 'Late' } });
