@@ -16,7 +16,11 @@ export interface FaultConfig {
   readonly seed: number;
   /** Added to every matching request, in ms. */
   readonly latencyMs: number;
-  /** Only requests whose "METHOD path" matches this regular expression. */
+  /**
+   * Only requests whose "METHOD path" matches this pattern, where `*` stands for any characters
+   * (e.g. `GET /api/meshobjects/*`). Not a regular expression: a pattern is matched against every
+   * request, unauthenticated ones too, and must never be able to stall the server.
+   */
   readonly routes?: string;
   readonly retryAfterSeconds: number;
   /** How long a `timeout` fault holds the request before dropping it. */
@@ -32,14 +36,25 @@ export function parseFaults(body: unknown): FaultConfig {
   for (const k of ['seed', 'latencyMs', 'retryAfterSeconds', 'timeoutMs'] as const) {
     if (typeof b[k] !== 'number' || b[k] < 0) throw badRequest(`${k} must be a number >= 0`);
   }
-  if (b.routes !== undefined) {
-    try {
-      new RegExp(b.routes);
-    } catch {
-      throw badRequest(`routes is not a valid regular expression: ${b.routes}`);
-    }
-  }
+  if (b.routes !== undefined && (typeof b.routes !== 'string' || b.routes.length > 200)) throw badRequest('routes must be a pattern such as "GET /api/meshobjects/*" (at most 200 characters)');
   return b;
+}
+
+/** Whether `text` matches `pattern` (`*`: any characters, anchored at both ends), in linear passes: no backtracking blow-up. */
+export function matchesPattern(pattern: string, text: string): boolean {
+  const parts = pattern.split('*');
+  if (parts.length === 1) return text === pattern;
+  const [first, ...rest] = parts;
+  const last = rest.pop()!;
+  if (!text.startsWith(first) || text.length < first.length + last.length || !text.endsWith(last)) return false;
+  let at = first.length;
+  const end = text.length - last.length;
+  for (const part of rest) {
+    const found = text.indexOf(part, at);
+    if (found < 0 || found + part.length > end) return false;
+    at = found + part.length;
+  }
+  return true;
 }
 
 /** mulberry32: small, fast, and the same sequence for the same seed. */
@@ -57,13 +72,13 @@ function generator(seed: number): () => number {
 export class FaultInjector {
   private config: FaultConfig = NO_FAULTS;
   private random = generator(NO_FAULTS.seed);
-  private routes?: RegExp;
+  private routes?: string;
   public injected = 0;
 
   public configure(config: FaultConfig): void {
     this.config = config;
     this.random = generator(config.seed);
-    this.routes = config.routes === undefined ? undefined : new RegExp(config.routes);
+    this.routes = config.routes;
     this.injected = 0;
   }
 
@@ -73,7 +88,7 @@ export class FaultInjector {
 
   /** The latency to add and the fault to inject (if any) for one request. */
   public decide(method: string, path: string): { latencyMs: number; fault?: FaultKind } {
-    if (this.routes && !this.routes.test(`${method} ${path}`)) return { latencyMs: 0 };
+    if (this.routes !== undefined && !matchesPattern(this.routes, `${method} ${path}`)) return { latencyMs: 0 };
     const c = this.config;
     if (c.rate === 0 || this.random() >= c.rate) return { latencyMs: c.latencyMs };
     this.injected++;

@@ -15,7 +15,7 @@ test('Ctrl-C during apply, in CI: the step under way finishes, the rest is repor
   const names = Array.from({ length: 8 }, (_, i) => `int-p${i}`);
   const manifest = files.json('interrupt.json', desired([workspace('int-ws', [binding(OWNER, user('alice'))], { projects: names.map((n) => project('int-ws', n)) })]));
   // Each project create takes 400 ms, so the apply is still running when the signal comes.
-  await f.as(PARTNER).ext('PUT', '/faults', { rate: 0, kinds: ['500'], latencyMs: 400, routes: '^POST .*/meshprojects$' });
+  await f.as(PARTNER).ext('PUT', '/faults', { rate: 0, kinds: ['500'], latencyMs: 400, routes: 'POST */meshprojects' });
   const env = { ...process.env, ...platformEnv(f.sandbox.url, PARTNER), CI: 'true' };
   const child = spawn(process.execPath, [MESHFORM_BIN, 'apply', '--manifest', manifest, '--auto-approve'], { env });
   let stdout = '';
