@@ -17,6 +17,7 @@ export class HttpProblem extends Error {
   constructor(
     public readonly status: number,
     message: string,
+    public readonly headers: Readonly<Record<string, string>> = {},
   ) {
     super(message);
   }

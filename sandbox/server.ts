@@ -4,7 +4,7 @@
  */
 import { randomBytes } from 'crypto';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
-import { PrincipalCache, TokenIssuer, login } from './auth';
+import { LoginThrottle, PrincipalCache, TokenIssuer, findApiKey, login } from './auth';
 import { SandboxClock } from './clock';
 import { type Db, openDb } from './db';
 import { getMeta, getSettings } from './domain/settings';
@@ -131,6 +131,7 @@ function newApp(clock: SandboxClock, notFound: 'json' | 'html'): FastifyInstance
     const status = err instanceof HttpProblem ? err.status : err.statusCode && err.statusCode < 500 ? err.statusCode : 500;
     const message = err instanceof HttpProblem || status < 500 ? err.message : 'internal error';
     if (status >= 500) process.stderr.write(`sandbox: ${req.method} ${req.url}: ${err.stack ?? err.message}\n`);
+    if (err instanceof HttpProblem) reply.headers(err.headers);
     return reply.status(status).type('application/json').send(problemBody(status, message, req.url.split('?')[0], clock.now()));
   });
   app.setNotFoundHandler((req, reply) => {
@@ -168,6 +169,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
   const profile = options.profile ?? 'default';
   const state: SandboxState = { db, clock, tokens, principals: new PrincipalCache(), loopback: isLoopback(host), profile, publicUrl: options.publicUrl ?? '' };
   const faults = new FaultInjector();
+  const throttle = new LoginThrottle();
 
   const app = newApp(clock, profile === 'meshstack' ? 'html' : 'json');
   installFaults(app, faults);
@@ -176,7 +178,14 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
     // JSON only, as meshStack's login: a page can post text/plain or a form cross-site without asking the user.
     if (!/^application\/json\s*(;|$)/i.test(req.headers['content-type'] ?? '')) throw new HttpProblem(415, 'POST /api/login takes application/json: {"clientId": …, "clientSecret": …}');
     const body = parseJsonBody(req.body) as { clientId?: unknown; clientSecret?: unknown } | undefined;
-    const principal = await db.transaction((tx) => login(tx, body?.clientId, body?.clientSecret));
+    const attempt = `${String(body?.clientId)}@${req.ip}`;
+    const wait = throttle.waitSeconds(attempt);
+    if (wait) throw new HttpProblem(429, `too many failed logins for this key: try again in ${wait} s`, { 'Retry-After': String(wait) });
+    const principal = await login((id) => db.transaction((tx) => findApiKey(tx, id)), body?.clientId, body?.clientSecret).catch((e: unknown) => {
+      throttle.failed(attempt);
+      throw e;
+    });
+    throttle.succeeded(attempt);
     const token = tokens.issue(principal);
     return reply.type('application/json').send({ ...token, refresh_expires_in: 0, token_type: 'Bearer', 'not-before-policy': 0, scope: 'profile email' });
   });
