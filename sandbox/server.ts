@@ -127,7 +127,12 @@ function newApp(clock: SandboxClock, notFound: 'json' | 'html'): FastifyInstance
   // Bodies are read as text and parsed by the routes, so vendor media types and bad JSON get meshStack's answers.
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'string' }, (_req, body, done) => done(null, body));
-  app.setErrorHandler((err: Error & { statusCode?: number }, req, reply) => {
+  app.setErrorHandler((err: Error & { statusCode?: number; code?: string }, req, reply) => {
+    if (isDiskFull(err)) {
+      // One line, not a stack: the write was rolled back, reads go on, and freeing space is the fix.
+      process.stderr.write(`sandbox: ${req.method} ${req.url}: the data dir's disk is full (${err.message}); writes answer 507 until space is freed, reads go on\n`);
+      return reply.status(507).type('application/json').send(problemBody(507, 'the sandbox cannot store this: its disk is full; nothing was changed (free space where its data dir is, then try again)', req.url.split('?')[0], clock.now()));
+    }
     const status = err instanceof HttpProblem ? err.status : err.statusCode && err.statusCode < 500 ? err.statusCode : 500;
     const message = err instanceof HttpProblem || status < 500 ? err.message : 'internal error';
     if (status >= 500) process.stderr.write(`sandbox: ${req.method} ${req.url}: ${err.stack ?? err.message}\n`);
@@ -140,6 +145,11 @@ function newApp(clock: SandboxClock, notFound: 'json' | 'html'): FastifyInstance
     return reply.status(404).type('application/json').send(problemBody(404, `No endpoint ${req.method} ${path}`, path, clock.now()));
   });
   return app;
+}
+
+/** PostgreSQL's disk_full (53100), or the file system's ENOSPC as PostgreSQL words it. */
+function isDiskFull(err: Error & { code?: string }): boolean {
+  return err.code === '53100' || err.code === 'ENOSPC' || /No space left on device/i.test(err.message);
 }
 
 async function listen(app: FastifyInstance, port: number, host: string): Promise<string> {
