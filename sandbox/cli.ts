@@ -32,6 +32,7 @@ interface SandboxFlags {
   profile: string;
   publicUrl?: string;
   controlPort: string;
+  requestTimeout: string;
 }
 
 function positiveInt(value: string, flag: string, min = 0): number {
@@ -65,6 +66,7 @@ export function registerSandbox(program: Command, ctx: SandboxCommandContext, se
     .option('--ephemeral', 'keep the data in memory only')
     .option('--seed <file.yaml>', 'principals, API keys, groups and settings for a new data dir')
     .option('--token-ttl <seconds>', 'bearer token lifetime', '300')
+    .option('--request-timeout <seconds>', 'time a client has to send a whole request (a slow body is cut off with 408)', '30')
     .option('--profile <profile>', 'default (meshStack API plus /sandbox/v1 extensions) or meshstack (the meshObject API alone, extensions on --control-port)', 'default')
     .option('--public-url <url>', 'base URL of the links in responses, as a backend behind a proxy writes them (default: the listening address)')
     .option('--control-port <port>', 'port of the extensions with --profile meshstack (0: any free port)', '0')
@@ -80,6 +82,7 @@ export function registerSandbox(program: Command, ctx: SandboxCommandContext, se
         dataDir: flags.ephemeral ? undefined : path.resolve(ctx.cwd, flags.dataDir),
         seed: flags.seed ? readSeedFile(path.resolve(ctx.cwd, flags.seed)) : undefined,
         tokenTtlSeconds: positiveInt(flags.tokenTtl, '--token-ttl', 1),
+        requestTimeoutMs: positiveInt(flags.requestTimeout, '--request-timeout', 1) * 1000,
         profile,
         publicUrl: flags.publicUrl,
         controlPort: positiveInt(flags.controlPort, '--control-port'),

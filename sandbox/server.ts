@@ -4,6 +4,7 @@
  */
 import { randomBytes } from 'crypto';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import * as http from 'http';
 import { LoginThrottle, PrincipalCache, TokenIssuer, findApiKey, login } from './auth';
 import { SandboxClock } from './clock';
 import { type Db, openDb } from './db';
@@ -42,6 +43,8 @@ export interface SandboxOptions {
   readonly publicUrl?: string;
   /** The control port of the meshstack profile. @default 0 (a free port) */
   readonly controlPort?: number;
+  /** Time a client has to send a whole request, headers and body (a slow body holds no connection longer). @default 30000 */
+  readonly requestTimeoutMs?: number;
 }
 
 export interface RunningSandbox {
@@ -122,8 +125,14 @@ function installFaults(app: FastifyInstance, faults: FaultInjector): void {
 const NOT_FOUND_PAGE = '<!DOCTYPE html><html><head><title>404 Not Found</title></head><body><h1>Not Found</h1><p>The requested URL was not found on this server.</p></body></html>';
 
 /** A server with meshStack's error bodies; unknown paths get a JSON problem, or an HTML page as a real front end answers. */
-function newApp(clock: SandboxClock, notFound: 'json' | 'html'): FastifyInstance {
-  const app = Fastify({ logger: false, bodyLimit: 4 * 1024 * 1024 });
+function newApp(clock: SandboxClock, notFound: 'json' | 'html', requestTimeoutMs: number): FastifyInstance {
+  const app = Fastify({
+    logger: false,
+    bodyLimit: 4 * 1024 * 1024,
+    // Node checks the deadlines every 30 s by default: checked often, a trickled request ends close to its timeout.
+    serverFactory: (handler) =>
+      http.createServer({ requestTimeout: requestTimeoutMs, headersTimeout: requestTimeoutMs, connectionsCheckingInterval: Math.max(100, Math.min(1000, requestTimeoutMs / 4)) }, handler),
+  });
   // Bodies are read as text and parsed by the routes, so vendor media types and bad JSON get meshStack's answers.
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'string' }, (_req, body, done) => done(null, body));
@@ -181,7 +190,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
   const faults = new FaultInjector();
   const throttle = new LoginThrottle();
 
-  const app = newApp(clock, profile === 'meshstack' ? 'html' : 'json');
+  const requestTimeoutMs = options.requestTimeoutMs ?? 30_000;
+  const app = newApp(clock, profile === 'meshstack' ? 'html' : 'json', requestTimeoutMs);
   installFaults(app, faults);
 
   app.post('/api/login', async (req, reply) => {
@@ -214,7 +224,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
 
   registerMeshObjectRoutes(app, state);
   // The meshstack profile keeps its API free of anything meshStack does not serve.
-  const control = profile === 'meshstack' ? newApp(clock, 'json') : app;
+  const control = profile === 'meshstack' ? newApp(clock, 'json', requestTimeoutMs) : app;
   registerExtensionRoutes(control, state, faults);
 
   let url: string;

@@ -2,6 +2,7 @@
  * The sandbox against hostile users of a shared platform and hostile web pages: what an attack run
  * found (issue 14), each case as the attacker would try it.
  */
+import * as net from 'net';
 import { bindingName } from '../../controller/plan/binding-steps';
 import { meshform, platformEnv, scratch } from '../helpers/cli';
 import { binding, desired, user, workspace } from '../helpers/desired';
@@ -138,5 +139,25 @@ describe('a Workspace Member and the projects hidden from them', () => {
     expect(JSON.stringify(events)).not.toMatch(/secret/);
     // The Owner sees all of it.
     expect(JSON.stringify(await f.as('alice').events('hidden-ws'))).toMatch(/secret/);
+  });
+});
+
+describe('a client that sends slowly (slowloris)', () => {
+  test('a body trickled a byte at a time is cut off with 408 at the request timeout; the sandbox goes on answering', async () => {
+    const slow = await sandboxFixture(['--request-timeout', '1']);
+    try {
+      const { hostname, port } = new URL(slow.sandbox.url);
+      const socket = net.connect(Number(port), hostname);
+      let answer = '';
+      socket.on('data', (d) => (answer += d));
+      socket.write(`POST /api/login HTTP/1.1\r\nHost: ${hostname}:${port}\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{`);
+      const trickle = setInterval(() => socket.writable && socket.write(' '), 100);
+      await new Promise((r) => socket.once('close', r));
+      clearInterval(trickle);
+      expect(answer).toMatch(/^HTTP\/1\.1 408/);
+      expect((await slow.http.get('/mesh/info')).status).toBe(200);
+    } finally {
+      await slow.sandbox.close();
+    }
   });
 });
