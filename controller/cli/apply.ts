@@ -57,6 +57,7 @@ export function registerApply(program: Command, ctx: CliContext, setExit: (code:
     .option('--format <format>', 'text or json (the apply report)', 'text')
     .option('--concurrency <n>', 'workspaces applied at the same time', '4')
     .option('--expect-digest <sha256:…>', "apply only if the plan's digest is this one (the plan a reviewer saw)")
+    .option('--changed-from <manifest>', 'plan and apply only workspaces whose code differs from this base manifest')
     .action(async (planFile: string | undefined, flags: ApplyFlags, command: Command) => {
       const format = oneOf(flags.format, ['text', 'json'] as const, '--format');
       const concurrency = Number(flags.concurrency);
@@ -66,7 +67,7 @@ export function registerApply(program: Command, ctx: CliContext, setExit: (code:
       try {
         let report: ApplyReport;
         if (planFile) {
-          if (flags.workspace || flags.expectDigest) throw new UsageError('a saved plan keeps the workspaces and the steps it was made with: --workspace and --expect-digest are for `meshform apply --manifest`', 'plan-file-flags');
+          if (flags.workspace || flags.expectDigest || flags.changedFrom) throw new UsageError('a saved plan keeps the workspaces and the steps it was made with: --workspace, --changed-from and --expect-digest are for `meshform apply --manifest`', 'plan-file-flags');
           const saved = loadPlan(path.resolve(ctx.cwd, planFile));
           // The manifest the plan was made from, where planning read it, unless --manifest says otherwise.
           const manifest = command.getOptionValueSource('manifest') === 'default' && saved.manifest.path !== undefined ? saved.manifest.path : flags.manifest;

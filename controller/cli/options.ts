@@ -7,9 +7,11 @@ import * as path from 'path';
 import type { Command } from 'commander';
 import { parseDuration } from '../../core/duration';
 import { UsageError } from '../../core/errors';
+import { DAY_MS } from '../../core/expiry';
 import { type LoadedManifest, checkTimedRules, readManifest } from '../../core/manifest-file';
 import type { ApiClient } from '../client/api';
 import { connect, resolveConnection } from '../client/connection';
+import { changedWorkspaces } from '../plan/changed';
 import type { PlanOptions } from '../plan/plan';
 import { platformNow } from '../run';
 import type { CliContext } from './context';
@@ -22,6 +24,7 @@ export interface CommonFlags {
   allowLastOwnerRemoval?: boolean;
   allowSelfLockout?: boolean;
   allowFewerApprovers?: boolean;
+  changedFrom?: string;
   expiringWithin?: string;
 }
 
@@ -97,8 +100,27 @@ export function checkAt(ctx: CliContext, manifest: LoadedManifest, now: Date): L
 
 export async function openSession(ctx: CliContext, flags: CommonFlags, api?: ApiClient): Promise<Session> {
   const manifest = readManifestFile(ctx, flags);
+  const base = flags.changedFrom === undefined ? undefined : readManifest(path.resolve(ctx.cwd, flags.changedFrom));
   const options = planOptions(ctx, flags);
   const client = api ?? (await connectFrom(ctx, flags));
   const now = await platformNow(client);
-  return { api: client, now, manifest: checkAt(ctx, manifest, now), options };
+  return { api: client, now, manifest: checkAt(ctx, manifest, now), options: base ? scopedTo(ctx, options, base, manifest, flags, now) : options };
+}
+
+/** Bindings this close to their end are planned even in unchanged workspaces (the next run may come after it). */
+const DEFAULT_CHANGED_FROM_HORIZON_MS = DAY_MS;
+
+/** `--changed-from`: only the workspaces whose code changed since the base manifest, or with an expiry due. */
+function scopedTo(ctx: CliContext, options: PlanOptions, base: LoadedManifest, manifest: LoadedManifest, flags: CommonFlags, now: Date): PlanOptions {
+  const scope = changedWorkspaces(base.state, manifest.state, now, options.expiringWithinMs ?? DEFAULT_CHANGED_FROM_HORIZON_MS);
+  if (scope.everything) {
+    ctx.stderr(`--changed-from: the ${scope.everything === 'tag-definitions' ? 'tag definitions' : 'role policy'} changed, so every workspace is planned\n`);
+    return options;
+  }
+  const asked = options.workspaces;
+  return {
+    ...options,
+    workspaces: scope.changed.filter((n) => !asked || asked.includes(n)),
+    notPlanned: { base: flags.changedFrom!, workspaces: scope.unchanged.filter((n) => !asked || asked.includes(n)) },
+  };
 }

@@ -27,6 +27,8 @@ export function plan(desired: DesiredState, live: LiveState, options: PlanOption
   if (!caller) warnings.push(finding('caller-unknown', {}));
   if (live.platform.fourEyes.enabled && !live.platform.capabilities.includes('role-requests')) warnings.push(finding('requests-invisible', {}));
   const selected = desired.workspaces.filter((w) => !options.workspaces || options.workspaces.includes(w.metadata.name));
+  const skipped = options.notPlanned?.workspaces ?? [];
+  if (skipped.length) warnings.push(finding('not-planned', { count: skipped.length, names: [...skipped], base: options.notPlanned!.base }));
   for (const n of (options.workspaces ?? []).filter((n) => !desired.workspaces.some((w) => w.metadata.name === n))) refusals.push(finding('unknown-workspace', { workspace: n }, n));
   const globalSteps = options.workspaces ? [] : planTagDefinitions(desired, live);
   if (globalSteps.length && caller && !caller.partner) refusals.push(finding('tag-definition-needs-partner', { count: globalSteps.length, caller: caller.username }));

@@ -112,6 +112,11 @@ export const RULES = {
       ? `group "${p.subject.name}" is not a user group of workspace "${p.workspace}" (groups come from the identity provider's sync), so its grants will fail at apply${p.meant ? `; did you mean "${p.meant}"?` : '.'}`
       : `user "${p.subject.name}" does not exist on the platform, so the grants to them in "${p.workspace}" will fail at apply${p.meant ? `; did you mean "${p.meant}"?` : '.'} Check the username, or declare an invitation (e-mail, first and last name).`,
   ),
+  'not-planned': rule<{ count: number; names: string[]; base: string }>(
+    'warning',
+    (p) =>
+      `${p.count} workspace(s) unchanged since ${p.base} and with nothing expiring were not looked at (--changed-from): ${list(p.names.slice(0, 10))}${p.count > 10 ? ` and ${p.count - 10} more` : ''}; drift there is found by the scheduled full plan or reconcile.`,
+  ),
   'expiring-soon': rule<Sub & { expiry: string; days: number }>('warning', (p) => `${describeSubject(p.subject)} as "${p.role}"${on(p.project)} expires on ${p.expiry} (in ${p.days} day${p.days === 1 ? '' : 's'}): renew it in code with a new expiryDate, or let it lapse.`),
   'recertification-unknown': rule<{ role: string; subjects: string[]; expiry: string }>('warning', (p) => `the platform put an expiry on "${p.role}" bindings the code declares without one (${list(p.subjects)}; the first on ${p.expiry}): it recertifies the role. This platform shows neither its recertification settings nor its expired access, so after the expiry meshform would grant the binding again, unreviewed. Declare the role's maximum in the role policy (RolePolicy recertification), so that the code must carry each expiry date.`),
   'additive-kept': rule<Sub & { expiry?: string }>('note', (p) => `${describeSubject(p.subject)} as "${p.role}"${on(p.project)}${p.expiry ? ` until ${p.expiry}` : ''} is not in code (additive: kept).`),

@@ -273,4 +273,5 @@ export const NOT_PLATFORM_RULES: Record<string, string> = {
   'referenced-missing': 'the code references a workspace that does not exist: there is no platform call to compare',
   'identifier-change': 'a heuristic of meshform: a new project with an existing one\'s display name looks like a rename (the platform would create it)',
   'tag-definition-needs-partner': 'covered by row k29 (a global step)',
+  'fewer-approvers': "meshform's own guard against a pattern: the platform accepts each step (removing a co-Owner; a grant that then needs nobody else's approval), the plan refuses them together (the sandbox's part, approvers through groups, is in four-eyes.test.ts)",
 };

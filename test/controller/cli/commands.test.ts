@@ -163,6 +163,27 @@ describe('meshform plan / apply / requests', () => {
     expect((await run(['apply', planFile, '--manifest', moved])).code).toBe(0);
   });
 
+  test('plan --changed-from looks only at the workspaces whose code changed, and says which it left out', async () => {
+    const teams = (extra: Array<ReturnType<typeof binding>>) => [
+      workspace('cli-scope-a', [binding(OWNER, user('alice'))]),
+      workspace('cli-scope-b', [binding(OWNER, user('alice')), ...extra]),
+    ];
+    const base = write('scope-base.json', desired(teams([])));
+    const manifest = write('scope-new.json', desired(teams([binding(MEMBER, user('carol'))])));
+    expect((await run(['apply', '--manifest', base, '--auto-approve'])).code).toBe(0);
+    // Drift in the unchanged workspace: a full plan sees it, the scoped one does not look.
+    await f.as(PARTNER).grant('cli-scope-a', 'erin', MEMBER);
+    const scoped = await run(['plan', '--manifest', manifest, '--changed-from', base, '--format', 'json']);
+    expect(scoped.code).toBe(0);
+    const p = JSON.parse(scoped.stdout);
+    expect(p.workspaces.map((w: { name: string }) => w.name)).toEqual(['cli-scope-b']);
+    expect(p.warnings).toContainEqual(expect.objectContaining({ rule: 'not-planned', params: expect.objectContaining({ count: 1, names: ['cli-scope-a'] }) }));
+    const text = await run(['plan', '--manifest', manifest, '--changed-from', base]);
+    expect(text.stdout).toMatch(/1 workspace\(s\) unchanged since .*scope-base.json and with nothing expiring were not looked at \(--changed-from\): cli-scope-a/);
+    expect(text.stdout).not.toMatch(/remove user erin/);
+    expect((await run(['plan', '--manifest', manifest])).stdout).toMatch(/remove user erin/);
+  });
+
   test('a damaged plan file names the path and rule', async () => {
     const planFile = path.join(dir, 'bad-plan.json');
     fs.writeFileSync(planFile, JSON.stringify({ apiVersion: 'meshform.io/v1', kind: 'Plan', workspaces: 'x' }));
