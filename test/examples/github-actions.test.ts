@@ -25,7 +25,9 @@ describe('examples/github-actions', () => {
   const runs = Object.keys(workflow.jobs).map(runsOf).join('\n');
 
   test('is valid YAML: a plan job for pull requests, an apply job for main, a manual apply by digest', () => {
-    expect(Object.keys(workflow.on).sort()).toEqual(['pull_request', 'push', 'workflow_dispatch']);
+    expect(Object.keys(workflow.on).sort()).toEqual(['pull_request', 'push', 'schedule', 'workflow_dispatch']);
+    expect(workflow.jobs.drift.if).toMatch(/schedule/);
+    expect(workflow.jobs.drift.env).toEqual({ MESHSTACK_API_KEY: '${{ secrets.MESHSTACK_READONLY_API_KEY }}', MESHSTACK_API_SECRET: '${{ secrets.MESHSTACK_READONLY_API_SECRET }}' });
     expect(workflow.jobs.plan.if).toMatch(/pull_request/);
     expect(workflow.jobs.apply.if).toMatch(/refs\/heads\/main/);
     expect(workflow.jobs['apply-reviewed'].if).toMatch(/workflow_dispatch.*refs\/heads\/main/);
@@ -45,7 +47,11 @@ describe('examples/github-actions', () => {
 
   test('the pull request gets a markdown plan with detailed exit codes, one updated comment and the saved plan as an artifact', () => {
     const plan = workflow.jobs.plan.steps;
-    expect(runsOf('plan')).toMatch(/meshform plan .*--out plan\.json .*--format markdown .*--detailed-exitcode/);
+    expect(runsOf('plan')).toMatch(/meshform plan .*--changed-from base-out\/meshform\.json .*--out plan\.json .*--format markdown .*--detailed-exitcode/);
+    // The base is the target branch's own synth; the nightly job plans everything.
+    expect(runsOf('plan')).toMatch(/git worktree add \.\.\/base "origin\/\$\{\{ github\.base_ref \}\}"[\s\S]*meshform synth --out "\$GITHUB_WORKSPACE\/base-out"/);
+    expect(runsOf('drift')).toMatch(/meshform plan --manifest out\/meshform\.json --detailed-exitcode/);
+    expect(runsOf('drift')).not.toMatch(/--changed-from|meshform apply/);
     expect(plan.find((s) => s.uses?.startsWith('actions/github-script'))?.with?.script).toMatch(/updateComment[\s\S]*createComment/);
     expect(plan.find((s) => s.uses?.startsWith('actions/upload-artifact'))?.with).toMatchObject({ path: 'plan.json' });
   });
@@ -61,7 +67,7 @@ describe('examples/github-actions', () => {
 
   test('every meshform command it runs exists, with those flags', () => {
     const commands = meshformCommands(runs);
-    expect(commands.map((c) => c[0])).toEqual(['synth', 'plan', 'synth', 'apply', 'plan', 'synth', 'apply']);
+    expect(commands.map((c) => c[0])).toEqual(['synth', 'synth', 'plan', 'synth', 'apply', 'plan', 'synth', 'apply', 'synth', 'plan']);
     expect(commands.flatMap(commandProblems)).toEqual([]);
   });
 
