@@ -6,6 +6,7 @@ import { printableLines } from '../../core/printable';
 import { type CliContext, ExitCode } from './context';
 import { registerApply } from './apply';
 import { registerHistory } from './history';
+import { registerInit } from './init';
 import { registerPlan } from './plan';
 import { registerReconcile } from './reconcile';
 import { registerRequests } from './requests';
@@ -52,6 +53,7 @@ export function buildProgram(ctx: CliContext, setExit: (code: number) => void, m
   registerReconcile(program, ctx, setExit);
   registerRequests(program, ctx, setExit);
   registerHistory(program, ctx, setExit);
+  registerInit(program, ctx, setExit);
   for (const register of more) register(program, ctx, setExit);
   return program;
 }

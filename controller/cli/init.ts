@@ -1,0 +1,64 @@
+/**
+ * `meshform init`: scaffolds a repository for a team's workspaces as code (package.json, cdktf.json,
+ * tsconfig.json, main.ts, .gitignore and the pull-request workflow), from the templates that ship
+ * with the package. Existing files are never overwritten without --force; nothing is written when
+ * any would be.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import type { Command } from 'commander';
+import { UsageError } from '../../core/errors';
+import { packageRoot, packageVersion } from '../../core/package-info';
+import { type CliContext, ExitCode } from './context';
+
+interface InitFlags {
+  dir: string;
+  name?: string;
+  meshform?: string;
+  force?: boolean;
+}
+
+/** Template → where it goes in the new repository. */
+const FILES: ReadonlyArray<readonly [string, string]> = [
+  ['templates/init/package.json', 'package.json'],
+  ['templates/init/cdktf.json', 'cdktf.json'],
+  ['templates/init/tsconfig.json', 'tsconfig.json'],
+  ['templates/init/main.ts', 'main.ts'],
+  ['templates/init/gitignore', '.gitignore'],
+  ['examples/github-actions/meshform.yml', '.github/workflows/meshform.yml'],
+];
+
+function typescriptVersion(root: string): string {
+  const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as { devDependencies?: Record<string, string>; peerDependencies?: Record<string, string> };
+  // TypeScript 5.x: the compiler meshform is built and tested with.
+  return pkg.devDependencies?.typescript ?? '5.9.3';
+}
+
+export function registerInit(program: Command, ctx: CliContext, setExit: (code: number) => void): void {
+  program
+    .command('init')
+    .description('scaffold a repository for your workspaces as code: package.json, cdktf.json, main.ts, the pull-request workflow')
+    .option('--dir <dir>', 'where to write', '.')
+    .option('--name <name>', 'the stack name (default: the directory name)')
+    .option('--meshform <spec>', 'the meshform dependency to write into package.json (a version, a git URL or a tarball path)')
+    .option('--force', 'overwrite files that exist')
+    .action((flags: InitFlags) => {
+      const dir = path.resolve(ctx.cwd, flags.dir);
+      const name = flags.name ?? path.basename(dir).toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/^-+|-+$/g, '');
+      if (!/^[a-z0-9][a-z0-9-]*$/.test(name)) throw new UsageError(`--name must be lowercase letters, digits and dashes, got "${name}"`, 'bad-name');
+      const taken = FILES.map(([, to]) => to).filter((to) => fs.existsSync(path.join(dir, to)));
+      if (taken.length && !flags.force) throw new UsageError(`${taken.join(', ')} exist${taken.length === 1 ? 's' : ''} in ${dir}: nothing was written; pass --force to overwrite`, 'init-exists');
+      const root = packageRoot();
+      const values: Record<string, string> = { stackName: name, meshformDependency: flags.meshform ?? `^${packageVersion()}`, typescriptVersion: typescriptVersion(root) };
+      for (const [from, to] of FILES) {
+        const raw = fs.readFileSync(path.join(root, from), 'utf8');
+        // Placeholders are ours in the templates only: the workflow's ${{ … }} belong to GitHub.
+        const text = from.startsWith('templates/') ? raw.replace(/\{\{(\w+)\}\}/g, (m, key: string) => values[key] ?? m) : raw;
+        fs.mkdirSync(path.dirname(path.join(dir, to)), { recursive: true });
+        fs.writeFileSync(path.join(dir, to), text);
+        ctx.stdout(`  wrote ${to}\n`);
+      }
+      ctx.stdout(`\nNext: npm install, then npx meshform synth and npx meshform plan (MESHSTACK_ENDPOINT, MESHSTACK_API_KEY and MESHSTACK_API_SECRET set; or a local sandbox: npx meshform sandbox).\n`);
+      setExit(ExitCode.OK);
+    });
+}

@@ -1,0 +1,67 @@
+/**
+ * A new team's repository: `meshform init` scaffolds it, refuses to overwrite, and what it writes
+ * synthesizes and plans against the sandbox with meshform installed as a package (linked here: the
+ * machine has no registry to install from).
+ */
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { execFileSync } from 'child_process';
+import { REPO_ROOT, meshform, platformEnv } from '../../helpers/cli';
+import { PARTNER, type SandboxFixture, sandboxFixture } from '../../helpers/sandbox';
+
+let f: SandboxFixture;
+let dir: string;
+beforeAll(async () => {
+  f = await sandboxFixture();
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'meshform-init-'));
+});
+afterAll(async () => {
+  await f.sandbox.close();
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+test('init writes a repository that synthesizes and plans; a second init refuses and writes nothing', async () => {
+  const repo = path.join(dir, 'payments-team');
+  const init = await meshform(['init', '--dir', repo]);
+  expect(init.code).toBe(0);
+  for (const file of ['package.json', 'cdktf.json', 'tsconfig.json', 'main.ts', '.gitignore', '.github/workflows/meshform.yml']) expect(fs.existsSync(path.join(repo, file))).toBe(true);
+  const pkg = JSON.parse(fs.readFileSync(path.join(repo, 'package.json'), 'utf8'));
+  expect(pkg).toMatchObject({ name: 'payments-team', dependencies: { meshform: expect.stringMatching(/^\^\d+\.\d+\.\d+$/) }, devDependencies: { typescript: expect.stringMatching(/^5\./) } });
+  // The workflow is GitHub's, untouched: its ${{ … }} expressions are not ours to fill in.
+  expect(fs.readFileSync(path.join(repo, '.github/workflows/meshform.yml'), 'utf8')).toBe(fs.readFileSync(path.join(REPO_ROOT, 'examples/github-actions/meshform.yml'), 'utf8'));
+
+  const fresh = fs.readFileSync(path.join(repo, 'main.ts'), 'utf8');
+  fs.writeFileSync(path.join(repo, 'main.ts'), `${fresh}// mine\n`);
+  const again = await meshform(['init', '--dir', repo]);
+  expect(again.code).toBe(1);
+  expect(again.stderr).toMatch(/package\.json, cdktf\.json, tsconfig\.json, main\.ts, \.gitignore, \.github\/workflows\/meshform\.yml exist in .*: nothing was written; pass --force to overwrite/);
+  expect(fs.readFileSync(path.join(repo, 'main.ts'), 'utf8')).toMatch(/\/\/ mine\n$/);
+
+  // "npm install": meshform and the compiler, linked from this checkout.
+  fs.mkdirSync(path.join(repo, 'node_modules', '.bin'), { recursive: true });
+  fs.symlinkSync(REPO_ROOT, path.join(repo, 'node_modules', 'meshform'));
+  fs.symlinkSync(path.join(REPO_ROOT, 'node_modules', 'typescript'), path.join(repo, 'node_modules', 'typescript'));
+  fs.symlinkSync(path.join(REPO_ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), path.join(repo, 'node_modules', '.bin', 'tsc'));
+  const env = { ...platformEnv(f.sandbox.url, PARTNER), PATH: `${path.join(repo, 'node_modules', '.bin')}${path.delimiter}${process.env.PATH}` };
+  const synth = await meshform(['synth'], { cwd: repo, env });
+  expect(synth.stderr).toBe('');
+  expect(synth.code).toBe(0);
+  const plan = await meshform(['plan', '--detailed-exitcode'], { cwd: repo, env });
+  expect(plan.code).toBe(2);
+  expect(plan.stdout).toMatch(/\+ create workspace my-team "My Team"/);
+  expect(plan.stdout).toMatch(/\+ grant user alice: Workspace Owner/);
+  // What synth and plan write stays out of Git.
+  execFileSync('git', ['init', '-q'], { cwd: repo });
+  for (const file of ['out/meshform.json', 'dist/main.js', 'node_modules/meshform', 'plan.json']) execFileSync('git', ['check-ignore', '-q', file], { cwd: repo });
+});
+
+test('the package ships the CLI, the constructs, the schemas and the templates, and no compiled tests or benchmarks', () => {
+  const [pack] = JSON.parse(execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: REPO_ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }));
+  const files: string[] = pack.files.map((x: { path: string }) => x.path);
+  for (const needed of ['dist/bin/meshform.js', 'dist/constructs/index.js', 'dist/constructs/cdktf.d.ts', 'schemas/desired-state.schema.json', 'templates/init/main.ts', 'examples/github-actions/meshform.yml']) expect(files).toContain(needed);
+  expect(files.filter((x) => /^dist\/(test|bench)\//.test(x))).toEqual([]);
+  const pkg = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8'));
+  expect(pkg.private).toBeUndefined();
+  expect(Object.keys(pkg.exports)).toEqual(['.', './cdktf', './package.json']);
+});
