@@ -41,6 +41,11 @@ export interface WorkspaceFilter {
   readonly workspace?: string;
 }
 
+/** Workspace bindings of one workspace, or of several (their group bindings read once: meshStack cannot filter those). */
+export interface BindingFilter extends WorkspaceFilter {
+  readonly workspaces?: readonly string[];
+}
+
 export interface ProjectFilter extends WorkspaceFilter {
   /** @default ['ACTIVE'], as meshStack's list */
   readonly states?: readonly ProjectState[];
@@ -65,7 +70,7 @@ export interface BindingApi {
    * Workspace bindings (users and groups) the caller can see, of one workspace with a filter. meshStack
    * filters user bindings by workspace but not group bindings: those are listed whole and filtered here.
    */
-  listWorkspaceBindings(filter?: WorkspaceFilter): Promise<LiveBinding[]>;
+  listWorkspaceBindings(filter?: BindingFilter): Promise<LiveBinding[]>;
   /** The bindings of one project (meshStack lists project bindings per project only). */
   listProjectBindings(workspace: string, project: string): Promise<LiveBinding[]>;
   create(b: BindingRequest): Promise<CreateOutcome>;

@@ -35,7 +35,7 @@ import {
   type TagTargetKind,
 } from '../../core/rules';
 import type { TagDefinition } from '../../schemas/desired-state.generated';
-import { type ApiClient, type ProjectFilter, RequestStats, type UserFilter, type WorkspaceFilter } from './api';
+import { type ApiClient, type BindingFilter, type ProjectFilter, RequestStats, type UserFilter } from './api';
 import { FakeStore, type FakeWorkspace } from './private/fake-store';
 import type { AttributeChange, BindingRequest, Capability, CreateOutcome, LiveBinding, LiveProject, LiveWorkspace, RoleRequest, WorkspaceStatus } from './types';
 import { matchesExpected, mergeTags } from './wire';
@@ -222,13 +222,14 @@ export class FakeApiClient implements ApiClient {
   };
 
   public readonly bindings = {
-    listWorkspaceBindings: async (filter: WorkspaceFilter = {}) => {
-      if (!filter.workspace) return this.readList(this.platform.allWorkspaceBindings().filter((b) => this.visible(b.workspace)), (b) => b.subjectKind);
-      // As over HTTP: user bindings filtered by the platform, group bindings listed whole.
+    listWorkspaceBindings: async (filter: BindingFilter = {}) => {
+      const names = filter.workspaces ?? (filter.workspace !== undefined ? [filter.workspace] : undefined);
+      if (!names) return this.readList(this.platform.allWorkspaceBindings().filter((b) => this.visible(b.workspace)), (b) => b.subjectKind);
+      // As over HTTP: user bindings filtered by the platform per workspace, group bindings listed whole once.
       const visible = this.platform.allWorkspaceBindings().filter((b) => this.visible(b.workspace));
-      const users = this.readList(visible.filter((b) => b.subjectKind === 'User' && b.workspace === filter.workspace));
+      const users = names.flatMap((ws) => this.readList(visible.filter((b) => b.subjectKind === 'User' && b.workspace === ws)));
       const groups = this.readList(visible.filter((b) => b.subjectKind === 'Group'));
-      return [...users, ...groups.filter((b) => b.workspace === filter.workspace)];
+      return [...users, ...groups.filter((b) => names.includes(b.workspace))];
     },
     listProjectBindings: async (workspace: string, project: string) => this.readList(this.platform.projectBindings(workspace, project), (b) => b.subjectKind),
     create: async (b: BindingRequest): Promise<CreateOutcome> => {

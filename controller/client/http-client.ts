@@ -10,7 +10,7 @@ import axios, { type AxiosInstance, type AxiosResponse } from 'axios';
 import { ApiError, MalformedResponseError, UsageError, isApiError, isMeshformError } from '../../core/errors';
 import { printable } from '../../core/printable';
 import type { TagDefinition } from '../../schemas/desired-state.generated';
-import { type ApiClient, type ProjectFilter, RequestStats, type UserFilter, type WorkspaceFilter } from './api';
+import { type ApiClient, type BindingFilter, type ProjectFilter, RequestStats, type UserFilter, type WorkspaceFilter } from './api';
 import { Semaphore } from './private/semaphore';
 import { DEFAULT_RETRY, type RetryPolicy, parseRetryAfter, withRetry } from './retry';
 import type { AttributeChange, BindingRequest, Capability, CreateOutcome, LiveBinding, LiveProject, LiveWorkspace, PlatformInfo } from './types';
@@ -386,10 +386,14 @@ export class HttpApiClient implements ApiClient {
   };
 
   public readonly bindings = {
-    listWorkspaceBindings: async (filter: WorkspaceFilter = {}): Promise<LiveBinding[]> => [
-      ...(await this.list(`${API}/meshworkspacebindings/userbindings`, 'meshWorkspaceUserBinding', 'v2', 'meshWorkspaceUserBindings', normalizeBinding, byWorkspace(filter))),
-      ...(await this.list(`${API}/meshworkspacebindings/groupbindings`, 'meshWorkspaceGroupBinding', 'v2', 'meshWorkspaceGroupBindings', normalizeBinding)).filter((b) => !filter.workspace || b.workspace === filter.workspace),
-    ],
+    listWorkspaceBindings: async (filter: BindingFilter = {}): Promise<LiveBinding[]> => {
+      const names = filter.workspaces ?? (filter.workspace !== undefined ? [filter.workspace] : undefined);
+      const userList = (workspace?: string) => this.list(`${API}/meshworkspacebindings/userbindings`, 'meshWorkspaceUserBinding', 'v2', 'meshWorkspaceUserBindings', normalizeBinding, byWorkspace({ workspace }));
+      const users = names ? (await Promise.all(names.map(userList))).flat() : await userList();
+      // Not filterable by workspace on meshStack: read once, whatever the number of workspaces asked for.
+      const groups = await this.list(`${API}/meshworkspacebindings/groupbindings`, 'meshWorkspaceGroupBinding', 'v2', 'meshWorkspaceGroupBindings', normalizeBinding);
+      return [...users, ...groups.filter((b) => !names || names.includes(b.workspace))];
+    },
     listProjectBindings: async (workspace: string, project: string): Promise<LiveBinding[]> => {
       const q = { workspaceIdentifier: workspace, projectIdentifier: project };
       return [

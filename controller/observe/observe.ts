@@ -73,7 +73,7 @@ export async function observe(api: ApiClient, options: ObserveOptions): Promise<
     targeted ? perWorkspace(async (ws) => [await api.workspaces.read(ws)].filter((w): w is LiveWorkspace => w !== undefined)) : api.workspaces.list(),
     // Projects whose deletion is pending still block their identifier and their workspace's deletion.
     targeted ? perWorkspace((ws) => api.projects.list({ workspace: ws, states: LISTED_STATES })) : api.projects.list({ states: LISTED_STATES }),
-    targeted ? perWorkspace((ws) => api.bindings.listWorkspaceBindings({ workspace: ws })) : api.bindings.listWorkspaceBindings(),
+    api.bindings.listWorkspaceBindings(targeted ? { workspaces: targeted } : {}),
     Promise.all([...new Set(options.invitedEmails ?? [])].map((email) => api.users.find({ email }))).then((lists) => lists.flat()),
     has('workspace-status') ? api.extensions.workspaceStatuses() : Promise.resolve([] as WorkspaceStatus[]),
     has('role-requests') ? api.extensions.listRequests({ status: 'PENDING' }) : Promise.resolve([] as RoleRequest[]),
