@@ -156,8 +156,9 @@ export class HttpApiClient implements ApiClient {
     let relogged = false;
     const repeatable = call.method !== 'POST' || call.repeatable === true;
     const timeoutMs = this.options.timeoutMs ?? 30_000;
-    // The call (retries included) ends by its retry budget, or one request's timeout when that is longer.
-    const callDeadline = Date.now() + Math.max(this.retry.budgetMs, timeoutMs);
+    // The call (retries included) ends by its retry budget, or one request's timeout when that is longer,
+    // counted from its first send: time spent waiting for a request slot is not the platform's.
+    let callDeadline: number | undefined;
     return withRetry(
       async () => {
         if (call.path === LOGIN) this.stats.logins++;
@@ -165,8 +166,9 @@ export class HttpApiClient implements ApiClient {
         let response: AxiosResponse<string>;
         try {
           const auth = call.auth === false ? {} : { Authorization: `Bearer ${await this.accessToken()}` };
-          response = await this.slots.run(() =>
-            this.http.request({
+          response = await this.slots.run(() => {
+            callDeadline ??= Date.now() + Math.max(this.retry.budgetMs, timeoutMs);
+            return this.http.request({
               signal: AbortSignal.timeout(Math.max(1, Math.min(timeoutMs, callDeadline - Date.now()))),
               method: call.method,
               url: call.path,
@@ -177,8 +179,8 @@ export class HttpApiClient implements ApiClient {
                 ...auth,
                 ...call.headers,
               },
-            }),
-          );
+            });
+          });
         } catch (e) {
           // Our own errors come from logging in, which retried within its own budget already.
           if (isMeshformError(e)) return { error: e, retryable: false };

@@ -199,6 +199,14 @@ describe('HttpApiClient against a broken server', () => {
     expect(took).toBeLessThan(4500);
   });
 
+  test('time waiting for a request slot (one at a time) does not count against a request’s deadline', async () => {
+    reply = (_req, res) => setTimeout(() => res.writeHead(200, { 'Content-Type': 'application/json' }).end('{"_embedded": {"meshWorkspaces": []}, "page": {"number": 0, "totalPages": 1}}'), 400);
+    const api = new HttpApiClient({ endpoint: url, credentials: { kind: 'key', key: 'k', secret: 's' }, retry: { budgetMs: 0, baseDelayMs: 10, maxDelayMs: 10 }, timeoutMs: 1000, maxConcurrentRequests: 1 });
+    // Four lists queue behind one another: the last starts after about 1.2 s, within its own 1 s.
+    const lists = await Promise.all([1, 2, 3, 4].map(() => api.workspaces.list()));
+    expect(lists).toEqual([[], [], [], []]);
+  });
+
   test('a body larger than meshform reads is an error, not an out-of-memory crash', async () => {
     const chunk = Buffer.alloc(1024 * 1024, 0x20);
     reply = (_req, res) => {
