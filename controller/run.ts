@@ -48,15 +48,17 @@ export interface SavedPlanContext {
   /** The manifest as read now: the saved plan must have been made from exactly this. */
   readonly desired: DesiredState;
   /** The overrides given to this apply: one the saved plan was made with must be given again. */
-  readonly overrides?: Pick<PlanOptions, 'allowLastOwnerRemoval' | 'allowSelfLockout' | 'allowFewerApprovers'>;
+  readonly overrides?: Pick<PlanOptions, Override>;
   readonly now?: Date;
 }
 
+/** The plan options that let a refused plan through, and their flags: a saved plan carries them, and apply must be given them again. */
 const OVERRIDES = [
   ['allowLastOwnerRemoval', '--allow-last-owner-removal'],
   ['allowSelfLockout', '--allow-self-lockout'],
   ['allowFewerApprovers', '--allow-fewer-approvers'],
 ] as const;
+type Override = (typeof OVERRIDES)[number][0];
 
 /** The steps in which two plans differ, worded. */
 function differences(saved: Plan, now: Plan): { workspaces: string[]; lines: string[] } {
@@ -83,7 +85,11 @@ export async function rederive(api: ApiClient, saved: Plan, ctx: SavedPlanContex
   for (const [option, flag] of OVERRIDES) {
     if (saved.options[option] && ctx.overrides?.[option] !== true) throw new UsageError(`the saved plan was made with ${flag}: pass it to apply too, if you mean it`, 'plan-override-missing');
   }
-  const options: PlanOptions = { endpoint: ctx.endpoint, ...(saved.options.workspaces ? { workspaces: saved.options.workspaces } : {}), allowLastOwnerRemoval: saved.options.allowLastOwnerRemoval, allowSelfLockout: saved.options.allowSelfLockout, allowFewerApprovers: saved.options.allowFewerApprovers === true };
+  const options: PlanOptions = {
+    endpoint: ctx.endpoint,
+    ...(saved.options.workspaces ? { workspaces: saved.options.workspaces } : {}),
+    ...Object.fromEntries(OVERRIDES.map(([option]) => [option, saved.options[option] === true])),
+  };
   const { plan: fresh } = await planAgainst(api, ctx.desired, options, ctx.now);
   // The saved steps themselves, not the digest the file claims: a step appended to it is a difference.
   if (fresh.digest === planDigest(saved.globalSteps, saved.workspaces)) return { fresh, stale: { workspaces: [], lines: [] } };

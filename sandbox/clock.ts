@@ -13,10 +13,6 @@ export class SandboxClock {
     return this.offsetMs;
   }
 
-  public advance(ms: number): void {
-    this.offsetMs += ms;
-  }
-
   public set(to: Date): void {
     this.offsetMs = to.getTime() - Date.now();
   }

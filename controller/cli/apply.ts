@@ -72,8 +72,8 @@ export function registerApply(program: Command, ctx: CliContext, setExit: (code:
           // The manifest the plan was made from, where planning read it, unless --manifest says otherwise.
           const manifest = command.getOptionValueSource('manifest') === 'default' && saved.manifest.path !== undefined ? saved.manifest.path : flags.manifest;
           const session = await openSession(ctx, { ...flags, manifest });
-          const overrides = { allowLastOwnerRemoval: session.options.allowLastOwnerRemoval, allowSelfLockout: session.options.allowSelfLockout, allowFewerApprovers: session.options.allowFewerApprovers };
-          report = await applySavedPlan(session.api, saved, { endpoint: session.options.endpoint, desired: session.manifest.state, overrides, now: session.now }, options);
+          // The overrides given now: the plan options carry them.
+          report = await applySavedPlan(session.api, saved, { endpoint: session.options.endpoint, desired: session.manifest.state, overrides: session.options, now: session.now }, options);
         } else {
           const session = await openSession(ctx, flags);
           const { plan } = await planAgainst(session.api, session.manifest.state, session.options, session.now);

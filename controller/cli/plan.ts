@@ -35,9 +35,11 @@ export function registerPlan(program: Command, ctx: CliContext, setExit: (code: 
       const format = oneOf(flags.format, ['text', 'markdown', 'json'] as const, '--format');
       const session = await openSession(ctx, flags);
       const { plan } = await planAgainst(session.api, session.manifest.state, session.options, session.now);
-      // The file names where the manifest was read, so `meshform apply <file>` finds it without --manifest.
-      const manifestPath = path.relative(ctx.cwd, path.resolve(ctx.cwd, flags.manifest)).split(path.sep).join('/');
-      if (flags.out) savePlan(path.resolve(ctx.cwd, flags.out), { ...plan, manifest: { ...plan.manifest, path: manifestPath } });
+      if (flags.out) {
+        // The file names where the manifest was read, so `meshform apply <file>` finds it without --manifest.
+        const manifestPath = path.relative(ctx.cwd, path.resolve(ctx.cwd, flags.manifest)).split(path.sep).join('/');
+        savePlan(path.resolve(ctx.cwd, flags.out), { ...plan, manifest: { ...plan.manifest, path: manifestPath } });
+      }
       ctx.stdout(renderPlan(plan, format, ctx));
       if (flags.out && format !== 'json') ctx.stderr(`Saved the plan to ${flags.out}: apply it with \`meshform apply ${flags.out}\`.\n`);
       setExit(planExitCode(plan, flags.detailedExitcode === true));

@@ -72,7 +72,8 @@ const RESULT_SYMBOL: Record<StepResult['status'], string> = { applied: '✓', 'p
 
 export function resultLine(r: StepResult): string {
   const detail = r.status === 'pending-approval' ? ` (waiting for a second approval${r.requestId ? `, request ${r.requestId}` : ''})` : r.error ? `: ${r.error.message}` : '';
-  return printable(`${RESULT_SYMBOL[r.status]} ${stepSummary(r.step)}${detail}`);
+  // The summary is printable already; the error's words may come from the platform.
+  return `${RESULT_SYMBOL[r.status]} ${stepSummary(r.step)}${printable(detail)}`;
 }
 
 export function renderApplyText(report: ApplyReport, options: TextOptions): string {

@@ -9,13 +9,12 @@ import { recordEvent } from './events';
 import { type GrantOutcome, requestOrApply } from './grants';
 import { optStr, str } from './input';
 import { pagedQuery } from './paging';
-import { memberProjectFilter } from './projects';
+import { seesProject } from './projects';
 
 export async function listProjectBindings(tx: Tx, p: Principal, kind: SubjectKind, workspace: string, project: string, limit: number, offset: number) {
   await accessTo(tx, p, workspace);
   // A project hidden from a Member has no bindings for them either.
-  const visible = await memberProjectFilter(tx, p, workspace);
-  if (visible !== 'all' && !visible.includes(project)) return { rows: [], total: 0 };
+  if (!(await seesProject(tx, p, workspace, project))) return { rows: [], total: 0 };
   return pagedQuery<ProjectBindingRow & { display_name: string }>(
     tx,
     {

@@ -43,6 +43,12 @@ export async function memberProjectFilter(tx: Tx, p: Principal, workspace: strin
   return rows.map((r) => r.project);
 }
 
+/** Whether the principal sees this project of the workspace (see memberProjectFilter). */
+export async function seesProject(tx: Tx, p: Principal, workspace: string, project: string): Promise<boolean> {
+  const visible = await memberProjectFilter(tx, p, workspace);
+  return visible === 'all' || visible.includes(project);
+}
+
 export async function listProjects(tx: Tx, p: Principal, workspace: string | undefined, states: ProjectState[], limit: number, offset: number) {
   if (p.isPartner) {
     // Partners see every project: page in the database.
@@ -70,8 +76,7 @@ export async function getProject(tx: Tx, p: Principal, full: string): Promise<Pr
   const [workspace, name] = splitProjectId(full);
   await accessTo(tx, p, workspace);
   const [row] = await tx.query<ProjectRow>('select * from projects where workspace = $1 and name = $2', [workspace, name]);
-  const f = row ? await memberProjectFilter(tx, p, workspace) : [];
-  if (!row || (row.state === 'DELETED' && !p.isPartner) || (f !== 'all' && !f.includes(name))) throw notFound(`meshProject '${full}' not found`);
+  if (!row || (row.state === 'DELETED' && !p.isPartner) || !(await seesProject(tx, p, workspace, name))) throw notFound(`meshProject '${full}' not found`);
   return row;
 }
 

@@ -7,7 +7,7 @@ import type { FastifyInstance } from 'fastify';
 import { accessTo, requirePartner, rolesOf, visibleWorkspaces } from '../domain/access';
 import { listEvents } from '../domain/events';
 import { sweepExpired } from '../domain/expiry';
-import { memberProjectFilter } from '../domain/projects';
+import { memberProjectFilter, seesProject } from '../domain/projects';
 import { approveRequest, declineRequest, listRequests, requestJson } from '../domain/requests';
 import { getSettings, putMeta, putSettings } from '../domain/settings';
 import { acceptInvitations } from '../domain/users';
@@ -104,8 +104,7 @@ export function registerExtensionRoutes(app: FastifyInstance, state: SandboxStat
   });
   route('GET', '/workspaces/:name/projects/:project/events', async (ctx) => {
     await accessTo(ctx.tx, ctx.p, ctx.params.name, { includeDeleted: true });
-    const visible = await memberProjectFilter(ctx.tx, ctx.p, ctx.params.name);
-    if (visible !== 'all' && !visible.includes(ctx.params.project)) throw notFound(`meshProject '${ctx.params.name}.${ctx.params.project}' not found`);
+    if (!(await seesProject(ctx.tx, ctx.p, ctx.params.name, ctx.params.project))) throw notFound(`meshProject '${ctx.params.name}.${ctx.params.project}' not found`);
     return ok({ events: await listEvents(ctx.tx, ctx.params.name, ctx.params.project) });
   });
 
