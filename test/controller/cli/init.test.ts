@@ -65,3 +65,7 @@ test('the package ships the CLI, the constructs, the schemas and the templates, 
   expect(pkg.private).toBeUndefined();
   expect(Object.keys(pkg.exports)).toEqual(['.', './cdktf', './package.json']);
 });
+
+test('the build leaves the CLI executable, so `npx meshform` in a checkout runs it (tsc writes files without the x bit)', () => {
+  expect(fs.statSync(path.join(REPO_ROOT, 'dist/bin/meshform.js')).mode & 0o111).toBe(0o111);
+});
