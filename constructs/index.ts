@@ -10,3 +10,4 @@ export * from './tag-definition';
 export * from './role-policy';
 export * from './roles';
 export * from './subject';
+export * from './workspace-data';

@@ -6,6 +6,7 @@ import { printableLines } from '../../core/printable';
 import { type CliContext, ExitCode } from './context';
 import { registerApply } from './apply';
 import { registerHistory } from './history';
+import { registerImport } from './import';
 import { registerInit } from './init';
 import { registerPlan } from './plan';
 import { registerReconcile } from './reconcile';
@@ -54,6 +55,7 @@ export function buildProgram(ctx: CliContext, setExit: (code: number) => void, m
   registerRequests(program, ctx, setExit);
   registerHistory(program, ctx, setExit);
   registerInit(program, ctx, setExit);
+  registerImport(program, ctx, setExit);
   for (const register of more) register(program, ctx, setExit);
   return program;
 }

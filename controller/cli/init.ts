@@ -34,6 +34,22 @@ function typescriptVersion(root: string): string {
   return pkg.devDependencies?.typescript ?? '5.9.3';
 }
 
+/** A template with our {{placeholders}} filled in (the workflow's ${{ … }} belong to GitHub and are not templates). */
+export function renderTemplate(from: string, values: Record<string, string>): string {
+  const raw = fs.readFileSync(path.join(packageRoot(), from), 'utf8');
+  return from.startsWith('templates/') ? raw.replace(/\{\{(\w+)\}\}/g, (m, key: string) => values[key] ?? m) : raw;
+}
+
+/** The stack name: as given, else the directory's name made an identifier. */
+export function stackName(dir: string, given: string | undefined): string {
+  const name = given ?? path.basename(dir).toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/^-+|-+$/g, '');
+  if (!/^[a-z0-9][a-z0-9-]*$/.test(name)) throw new UsageError(`--name must be lowercase letters, digits and dashes, got "${name}"`, 'bad-name');
+  return name;
+}
+
+/** The sample main.ts init writes for a stack: `meshform import` may replace it without --force. */
+export const sampleMain = (stackName: string) => renderTemplate('templates/init/main.ts', { stackName });
+
 export function registerInit(program: Command, ctx: CliContext, setExit: (code: number) => void): void {
   program
     .command('init')
@@ -44,16 +60,12 @@ export function registerInit(program: Command, ctx: CliContext, setExit: (code: 
     .option('--force', 'overwrite files that exist')
     .action((flags: InitFlags) => {
       const dir = path.resolve(ctx.cwd, flags.dir);
-      const name = flags.name ?? path.basename(dir).toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/^-+|-+$/g, '');
-      if (!/^[a-z0-9][a-z0-9-]*$/.test(name)) throw new UsageError(`--name must be lowercase letters, digits and dashes, got "${name}"`, 'bad-name');
+      const name = stackName(dir, flags.name);
       const taken = FILES.map(([, to]) => to).filter((to) => fs.existsSync(path.join(dir, to)));
       if (taken.length && !flags.force) throw new UsageError(`${taken.join(', ')} exist${taken.length === 1 ? 's' : ''} in ${dir}: nothing was written; pass --force to overwrite`, 'init-exists');
-      const root = packageRoot();
-      const values: Record<string, string> = { stackName: name, meshformDependency: flags.meshform ?? `^${packageVersion()}`, typescriptVersion: typescriptVersion(root) };
+      const values: Record<string, string> = { stackName: name, meshformDependency: flags.meshform ?? `^${packageVersion()}`, typescriptVersion: typescriptVersion(packageRoot()) };
       for (const [from, to] of FILES) {
-        const raw = fs.readFileSync(path.join(root, from), 'utf8');
-        // Placeholders are ours in the templates only: the workflow's ${{ … }} belong to GitHub.
-        const text = from.startsWith('templates/') ? raw.replace(/\{\{(\w+)\}\}/g, (m, key: string) => values[key] ?? m) : raw;
+        const text = renderTemplate(from, values);
         fs.mkdirSync(path.dirname(path.join(dir, to)), { recursive: true });
         fs.writeFileSync(path.join(dir, to), text);
         ctx.stdout(`  wrote ${to}\n`);

@@ -29,7 +29,7 @@ export interface CommonFlags {
 }
 
 /** `--workspace a --workspace b` and `--workspace a,b`: a repeatable option never swallows an argument after it. */
-function collectWorkspaces(value: string, previous: string[] | undefined): string[] {
+export function collectWorkspaces(value: string, previous: string[] | undefined): string[] {
   const names = value.split(',').map((n) => n.trim()).filter(Boolean);
   if (!names.length) throw new UsageError(`--workspace needs a workspace identifier, got "${value}"`);
   return [...(previous ?? []), ...names];

@@ -23,6 +23,8 @@ export interface ObserveOptions {
   readonly projectRoles?: boolean;
   /** Workspaces whose user groups' members to read (a user may hold a workspace role through a group). @default none */
   readonly groupsOf?: readonly string[];
+  /** Called as project-binding lists are read (the part that grows with the estate): for progress on a terminal. */
+  readonly onProgress?: (done: number, total: number) => void;
   readonly now: Date;
 }
 
@@ -87,9 +89,13 @@ export async function observe(api: ApiClient, options: ObserveOptions): Promise<
   const projectsByWs = groupBy(projects.filter((p) => p.state === undefined && selectedNames.has(p.workspace)), (p) => p.workspace);
   const limit = pLimit(options.concurrency ?? 4);
   const projectBindings = new Map<string, LiveBinding[]>();
+  const toRead = [...projectsByWs.values()].flat();
   await Promise.all(
-    [...projectsByWs.values()].flat().map((p: LiveProject) =>
-      limit(async () => projectBindings.set(`${p.workspace}.${p.name}`, await api.bindings.listProjectBindings(p.workspace, p.name))),
+    toRead.map((p: LiveProject) =>
+      limit(async () => {
+        projectBindings.set(`${p.workspace}.${p.name}`, await api.bindings.listProjectBindings(p.workspace, p.name));
+        options.onProgress?.(projectBindings.size, toRead.length);
+      }),
     ),
   );
   // Sorted by name, so a workspace observed alone and within the whole estate reads the same.

@@ -61,3 +61,12 @@ export function scratch(prefix: string): { dir: string; json(name: string, conte
     dispose: () => fs.rmSync(dir, { recursive: true, force: true }),
   };
 }
+
+/** "npm install" in a scratch repository: meshform and the compiler, linked from this checkout (no registry here); the PATH to use. */
+export function linkMeshform(repo: string): string {
+  fs.mkdirSync(path.join(repo, 'node_modules', '.bin'), { recursive: true });
+  fs.symlinkSync(REPO_ROOT, path.join(repo, 'node_modules', 'meshform'));
+  fs.symlinkSync(path.join(REPO_ROOT, 'node_modules', 'typescript'), path.join(repo, 'node_modules', 'typescript'));
+  fs.symlinkSync(path.join(REPO_ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), path.join(repo, 'node_modules', '.bin', 'tsc'));
+  return `${path.join(repo, 'node_modules', '.bin')}${path.delimiter}${process.env.PATH}`;
+}

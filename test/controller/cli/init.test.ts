@@ -7,7 +7,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { execFileSync } from 'child_process';
-import { REPO_ROOT, meshform, platformEnv } from '../../helpers/cli';
+import { REPO_ROOT, linkMeshform, meshform, platformEnv } from '../../helpers/cli';
 import { PARTNER, type SandboxFixture, sandboxFixture } from '../../helpers/sandbox';
 
 let f: SandboxFixture;
@@ -38,12 +38,7 @@ test('init writes a repository that synthesizes and plans; a second init refuses
   expect(again.stderr).toMatch(/package\.json, cdktf\.json, tsconfig\.json, main\.ts, \.gitignore, \.github\/workflows\/meshform\.yml exist in .*: nothing was written; pass --force to overwrite/);
   expect(fs.readFileSync(path.join(repo, 'main.ts'), 'utf8')).toMatch(/\/\/ mine\n$/);
 
-  // "npm install": meshform and the compiler, linked from this checkout.
-  fs.mkdirSync(path.join(repo, 'node_modules', '.bin'), { recursive: true });
-  fs.symlinkSync(REPO_ROOT, path.join(repo, 'node_modules', 'meshform'));
-  fs.symlinkSync(path.join(REPO_ROOT, 'node_modules', 'typescript'), path.join(repo, 'node_modules', 'typescript'));
-  fs.symlinkSync(path.join(REPO_ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), path.join(repo, 'node_modules', '.bin', 'tsc'));
-  const env = { ...platformEnv(f.sandbox.url, PARTNER), PATH: `${path.join(repo, 'node_modules', '.bin')}${path.delimiter}${process.env.PATH}` };
+  const env = { ...platformEnv(f.sandbox.url, PARTNER), PATH: linkMeshform(repo) };
   const synth = await meshform(['synth'], { cwd: repo, env });
   expect(synth.stderr).toBe('');
   expect(synth.code).toBe(0);

@@ -1,0 +1,126 @@
+/**
+ * `meshform import`: reads the live platform and writes the construct code (or the data file) that
+ * declares it, so that synth then plan finds nothing to change. Read-only on the platform.
+ * `--check` writes nothing: it lists live workspaces the code does not declare and declared ones
+ * whose plan has changes.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import type { Command } from 'commander';
+import { UsageError } from '../../core/errors';
+import { readManifest } from '../../core/manifest-file';
+import { type ImportedEstate, allNotes, importEstate } from '../import/model';
+import { type WrittenFile, typescriptFiles } from '../import/typescript';
+import { yamlFiles } from '../import/yaml';
+import { observe } from '../observe/observe';
+import { planAgainst, platformNow } from '../run';
+import { type CliContext, ExitCode } from './context';
+import { sampleMain, stackName } from './init';
+import { collectWorkspaces, connectFrom, endpointOf, oneOf, planOptions } from './options';
+
+interface ImportFlags {
+  workspace?: string[];
+  all?: boolean;
+  out: string;
+  format: string;
+  bindingManagement: string;
+  name?: string;
+  force?: boolean;
+  check?: boolean;
+  manifest: string;
+  endpoint?: string;
+  apiKey?: string;
+}
+
+/** The stack name: --name, else the one `meshform init` wrote into cdktf.json, else the directory's name. */
+function nameFor(dir: string, given: string | undefined): string {
+  if (given !== undefined) return stackName(dir, given);
+  const cdktf = path.join(dir, 'cdktf.json');
+  const projectId = fs.existsSync(cdktf) ? (JSON.parse(fs.readFileSync(cdktf, 'utf8')) as { projectId?: unknown }).projectId : undefined;
+  return stackName(dir, typeof projectId === 'string' ? projectId : undefined);
+}
+
+/** Files that exist and may not be overwritten: init's untouched sample main.ts may. */
+function blocked(dir: string, files: WrittenFile[], name: string): string[] {
+  return files
+    .map((f) => f.path)
+    .filter((p) => fs.existsSync(path.join(dir, p)))
+    .filter((p) => !(p === 'main.ts' && fs.readFileSync(path.join(dir, p), 'utf8') === sampleMain(name)));
+}
+
+function summary(estate: ImportedEstate): string {
+  const projects = estate.workspaces.reduce((k, w) => k + (w.entry.projects?.length ?? 0), 0);
+  const bindings = estate.workspaces.reduce((k, w) => k + (w.entry.bindings?.length ?? 0) + (w.entry.projects ?? []).reduce((j, p) => j + (p.bindings?.length ?? 0), 0), 0);
+  return `${estate.workspaces.length} workspace(s), ${projects} project(s), ${bindings} binding(s), ${estate.tagDefinitions.length} tag definition(s)`;
+}
+
+const NOTES_SHOWN = 20;
+
+function notesSummary(estate: ImportedEstate): string {
+  const notes = allNotes(estate);
+  if (!notes.length) return '';
+  const lines = notes.slice(0, NOTES_SHOWN).map((n) => `  ${n.workspace ? `${n.workspace}${n.project ? `/${n.project}` : ''}: ` : ''}${n.text}\n`);
+  const more = notes.length > NOTES_SHOWN ? `  … and ${notes.length - NOTES_SHOWN} more (each is a comment where it belongs)\n` : '';
+  return `\n${notes.length} thing(s) the code cannot say, written as comments:\n${lines.join('')}${more}`;
+}
+
+export function registerImport(program: Command, ctx: CliContext, setExit: (code: number) => void): void {
+  program
+    .command('import')
+    .description('write the code for what is live: synth then plan shows "No changes" (--check compares instead)')
+    .option('--workspace <id>', 'import this workspace; repeat it, or separate with commas', collectWorkspaces)
+    .option('--all', 'import every workspace the caller can see')
+    .option('--out <dir>', 'where to write main.ts and workspaces/ (or workspaces.yaml)', '.')
+    .option('--format <format>', 'ts (a file per workspace) or yaml (one data file)', 'ts')
+    .option('--binding-management <mode>', 'additive (meshform never removes bindings it does not declare) or authoritative', 'additive')
+    .option('--name <name>', "the stack name (default: cdktf.json's projectId, else the directory name)")
+    .option('--force', 'overwrite files that exist')
+    .option('--check', 'write nothing: list live workspaces the code does not declare, and declared ones whose plan has changes (exit 2 when any)')
+    .option('--manifest <file>', 'with --check: the manifest `meshform synth` wrote', 'out/meshform.json')
+    .option('--endpoint <url>', 'platform URL (default: $MESHSTACK_ENDPOINT)')
+    .option('--api-key <name>', 'API key id (default: $MESHSTACK_API_KEY; the secret always comes from the environment)')
+    .action(async (flags: ImportFlags) => {
+      const format = oneOf(flags.format, ['ts', 'yaml'] as const, '--format');
+      const bindingManagement = oneOf(flags.bindingManagement, ['additive', 'authoritative'] as const, '--binding-management');
+      if (Boolean(flags.all) === Boolean(flags.workspace)) throw new UsageError('meshform import needs --all or --workspace <id> (one of them)', 'import-scope');
+      const dir = path.resolve(ctx.cwd, flags.out);
+      const name = nameFor(dir, flags.name);
+      const api = await connectFrom(ctx, flags);
+      const now = await platformNow(api);
+      const started = Date.now();
+      const progress = ctx.isTTY ? (done: number, total: number) => ctx.stderr(`\rreading project bindings: ${done}/${total}`) : undefined;
+      const live = await observe(api, { workspaces: flags.all ? 'all' : flags.workspace!, now, ...(progress ? { onProgress: progress } : {}) });
+      if (progress) ctx.stderr('\n');
+      const missing = (flags.workspace ?? []).filter((w) => !live.workspaces[w]);
+      if (missing.length) throw new UsageError(`no live workspace ${missing.join(', ')} that this caller can see: nothing was written`, 'import-missing');
+      const estate = importEstate(live, { bindingManagement });
+      if (flags.check) {
+        const manifest = readManifest(path.resolve(ctx.cwd, flags.manifest));
+        const declared = new Set(manifest.state.workspaces.map((w) => w.metadata.name));
+        const undeclared = estate.workspaces.map((w) => w.entry.identifier).filter((w) => !declared.has(w));
+        const both = estate.workspaces.map((w) => w.entry.identifier).filter((w) => declared.has(w));
+        const { plan } = both.length ? await planAgainst(api, manifest.state, { ...planOptions(ctx, { ...flags, workspace: both }) }, now) : { plan: undefined };
+        const differing = (plan?.workspaces ?? []).filter((w) => w.steps.length > 0);
+        for (const w of undeclared) ctx.stdout(`${w}: live, not declared in ${flags.manifest}\n`);
+        for (const w of differing) ctx.stdout(`${w.name}: ${w.steps.length} change(s) between the code and the platform (meshform plan --workspace ${w.name} shows them)\n`);
+        ctx.stdout(`${undeclared.length} live workspace(s) not in the code, ${differing.length} declared workspace(s) that differ, ${both.length - differing.length} in step.\n`);
+        setExit(undeclared.length || differing.length ? ExitCode.CHANGES : ExitCode.OK);
+        return;
+      }
+      const header = { stackName: name, endpoint: endpointOf(ctx, flags), date: now.toISOString().slice(0, 10) };
+      const files = format === 'ts' ? typescriptFiles(estate, header) : yamlFiles(estate, header);
+      const taken = blocked(dir, files, name);
+      if (taken.length && !flags.force) {
+        const shown = taken.slice(0, 5).join(', ') + (taken.length > 5 ? ` and ${taken.length - 5} more` : '');
+        throw new UsageError(`${shown} exist${taken.length === 1 ? 's' : ''} in ${dir}: nothing was written; pass --force to overwrite`, 'import-exists');
+      }
+      for (const f of files) {
+        fs.mkdirSync(path.dirname(path.join(dir, f.path)), { recursive: true });
+        fs.writeFileSync(path.join(dir, f.path), f.text);
+      }
+      const seconds = ((Date.now() - started) / 1000).toFixed(1);
+      ctx.stdout(`Imported ${summary(estate)} into ${path.relative(ctx.cwd, dir) || '.'} (${files.length} file(s), ${seconds} s).\n${notesSummary(estate)}`);
+      ctx.stdout(`\nNext: npx meshform synth, then npx meshform plan: it shows "No changes" for everything imported.\n`);
+      setExit(ExitCode.OK);
+    });
+}

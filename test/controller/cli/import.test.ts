@@ -1,0 +1,116 @@
+/**
+ * `meshform import` as an adopter runs it: a populated sandbox, `meshform init`, `import --all`,
+ * `synth`, `plan` → "No changes", for the TypeScript and the YAML format; a re-import refuses to
+ * overwrite without --force; `--check` writes nothing and finds workspaces the code does not declare.
+ */
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { apply } from '../../../controller/apply/apply';
+import { HttpApiClient } from '../../../controller/client/http-client';
+import { planAgainst } from '../../../controller/run';
+import { BasicStack } from '../../../examples/basic/main';
+import { binding, project, user, workspace } from '../../helpers/desired';
+import { linkMeshform, meshform, platformEnv } from '../../helpers/cli';
+import { PARTNER, type SandboxFixture, sandboxFixture } from '../../helpers/sandbox';
+import { appWithNow, synthOutputs } from '../../helpers/stack';
+
+let f: SandboxFixture;
+let dir: string;
+let api: HttpApiClient;
+const HOSTILE = `it's */ \${process.exit(3)} \\ done`;
+
+beforeAll(async () => {
+  f = await sandboxFixture();
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'meshform-import-'));
+  api = new HttpApiClient({ endpoint: f.sandbox.url, credentials: { kind: 'key', key: PARTNER } });
+  const now = new Date((await f.as(PARTNER).ext('GET', '/clock')).data.now);
+  const { manifest } = synthOutputs(new BasicStack(appWithNow(now.toISOString()), 'basic'));
+  const estate = { ...manifest, workspaces: [...manifest.workspaces, workspace('odd-one', [binding('Workspace Owner', user('dave'))], { displayName: HOSTILE, tags: { costCenter: ['0815'] }, projects: [project('odd-one', 'odd-one-x', [], { displayName: HOSTILE, tags: { environment: ['qa'] } })] })] };
+  const seeded = (await planAgainst(api, estate, { endpoint: f.sandbox.url }, now)).plan;
+  expect(seeded.refusals).toEqual([]);
+  const report = await apply(api, seeded);
+  expect(report.results.filter((r) => r.status === 'failed')).toEqual([]);
+});
+afterAll(async () => {
+  await f.sandbox.close();
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+async function adopter(name: string): Promise<{ repo: string; env: Record<string, string> }> {
+  const repo = path.join(dir, name);
+  expect((await meshform(['init', '--dir', repo])).code).toBe(0);
+  return { repo, env: { ...platformEnv(f.sandbox.url, PARTNER), PATH: linkMeshform(repo) } };
+}
+
+test('init, import --all, synth, plan: "No changes"; the code reads like the examples; a re-import needs --force', async () => {
+  const { repo, env } = await adopter('adopt-ts');
+  const imported = await meshform(['import', '--all'], { cwd: repo, env });
+  expect(imported.stderr).toBe('');
+  expect(imported.code).toBe(0);
+  expect(imported.stdout).toMatch(/Imported 2 workspace\(s\), 3 project\(s\), 9 binding\(s\), 3 tag definition\(s\) into \. \(3 file\(s\)/);
+  const payments = fs.readFileSync(path.join(repo, 'workspaces', 'payments.ts'), 'utf8');
+  // Named constants for subjects used more than once, grants, projects with tags, expiries with their dates.
+  expect(payments).toMatch(/const bob = User\.fromUsername\('bob'\);/);
+  expect(payments).toMatch(/const paymentsDevsGroup = Group\.fromGroupName\('payments-devs'\);/);
+  expect(payments).toMatch(/ws\.grant\(WorkspaceRole\.MEMBER, carol, \{ expiryDate: '2027-06-30' \}\);/);
+  expect(payments).toMatch(/ws\.grant\(WorkspaceRole\.OWNER, User\.fromUsername\('alice'\)\);/);
+  expect(payments).toMatch(/const paymentsProd = ws\.addProject\('payments-prod', \{ identifier: 'payments-prod', displayName: 'Payments \(production\)', tags: \{ environment: 'prod' \} \}\);/);
+  expect(payments).toMatch(/bindingManagement: BindingManagement\.ADDITIVE/);
+  expect(fs.readFileSync(path.join(repo, 'workspaces', 'odd-one.ts'), 'utf8')).toContain(`displayName: 'it\\'s */ \${process.exit(3)} \\\\ done'`);
+  expect(fs.readFileSync(path.join(repo, 'main.ts'), 'utf8')).toMatch(/new TagDefinition\(stack, 'meshWorkspace\.confidentiality', \{ targetKind: 'meshWorkspace', key: 'confidentiality', displayName: 'confidentiality', valueType: TagValueType\.singleSelect\(\['public', 'internal', 'confidential'\]\), restricted: true \}\);/);
+
+  const synth = await meshform(['synth'], { cwd: repo, env });
+  expect(synth.stderr).toBe('');
+  expect(synth.code).toBe(0);
+  const plan = await meshform(['plan', '--detailed-exitcode'], { cwd: repo, env });
+  expect(plan.stdout).toMatch(/No changes/);
+  expect(plan.code).toBe(0);
+
+  const again = await meshform(['import', '--all'], { cwd: repo, env });
+  expect(again.code).toBe(1);
+  expect(again.stderr).toMatch(/main\.ts, workspaces\/odd-one\.ts, workspaces\/payments\.ts exist in .*: nothing was written; pass --force to overwrite/);
+  expect((await meshform(['import', '--all', '--force'], { cwd: repo, env })).code).toBe(0);
+});
+
+test('--check writes nothing and lists live workspaces the code does not declare and declared ones that drifted', async () => {
+  const { repo, env } = await adopter('adopt-check');
+  expect((await meshform(['import', '--workspace', 'payments'], { cwd: repo, env })).code).toBe(0);
+  expect((await meshform(['synth'], { cwd: repo, env })).code).toBe(0);
+  const before = fs.readdirSync(repo).sort();
+  const clean = await meshform(['import', '--check', '--workspace', 'payments'], { cwd: repo, env });
+  expect(clean.stdout).toMatch(/0 live workspace\(s\) not in the code, 0 declared workspace\(s\) that differ, 1 in step\./);
+  expect(clean.code).toBe(0);
+  await api.bindings.create({ name: 'panel-grant', workspace: 'payments', subjectKind: 'User', subject: 'dave', role: 'Workspace Member' });
+  const found = await meshform(['import', '--check', '--all'], { cwd: repo, env });
+  expect(found.stdout).toMatch(/^odd-one: live, not declared in out\/meshform\.json$/m);
+  expect(found.code).toBe(2);
+  expect(fs.readdirSync(repo).sort()).toEqual(before);
+  await api.bindings.delete({ name: 'panel-grant', subjectKind: 'User' });
+});
+
+test('--format yaml writes the estate as data with a main.ts that reads it; synth then plan: "No changes"', async () => {
+  const { repo, env } = await adopter('adopt-yaml');
+  const imported = await meshform(['import', '--all', '--format', 'yaml', '--binding-management', 'authoritative'], { cwd: repo, env });
+  expect(imported.code).toBe(0);
+  const yaml = fs.readFileSync(path.join(repo, 'workspaces.yaml'), 'utf8');
+  expect(yaml).toMatch(/- identifier: payments\n {4}displayName: Payments Team\n/);
+  expect(yaml).toMatch(/bindingManagement: authoritative/);
+  const synth = await meshform(['synth'], { cwd: repo, env });
+  expect(synth.stderr).toBe('');
+  expect(synth.code).toBe(0);
+  const plan = await meshform(['plan', '--detailed-exitcode'], { cwd: repo, env });
+  expect(plan.stdout).toMatch(/No changes/);
+  expect(plan.code).toBe(0);
+});
+
+test('import needs --all or --workspace, and names a workspace it cannot see', async () => {
+  const env = platformEnv(f.sandbox.url, PARTNER);
+  const none = await meshform(['import'], { cwd: dir, env });
+  expect(none.code).toBe(1);
+  expect(none.stderr).toMatch(/meshform import needs --all or --workspace <id> \(one of them\)/);
+  const missing = await meshform(['import', '--workspace', 'nope', '--out', path.join(dir, 'nothing')], { cwd: dir, env });
+  expect(missing.code).toBe(1);
+  expect(missing.stderr).toMatch(/no live workspace nope that this caller can see: nothing was written/);
+  expect(fs.existsSync(path.join(dir, 'nothing'))).toBe(false);
+});
