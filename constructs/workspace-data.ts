@@ -33,6 +33,7 @@ export function addWorkspaces(scope: Construct, data: WorkspaceData): Workspace[
       ...(w.tags ? { tags: w.tags } : {}),
       ...(w.status ? { status: w.status } : {}),
       ...(w.projectQuota !== undefined ? { projectQuota: w.projectQuota } : {}),
+      ...(w.adopt ? { adopt: true } : {}),
       ...(w.bindingManagement ? { bindingManagement: w.bindingManagement === 'additive' ? BindingManagement.ADDITIVE : BindingManagement.AUTHORITATIVE } : {}),
     });
     for (const b of w.bindings ?? []) ws.grant(b.role as WorkspaceRoleName, subjectOf(b), options(b));

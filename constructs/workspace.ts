@@ -138,6 +138,14 @@ export interface WorkspaceProps {
    * @default - the workspace is never deleted by meshform
    */
   readonly deletion?: { readonly reason: string };
+  /**
+   * The workspace exists already and no meshform stack owns it: take it over as declared. meshform
+   * records which stack owns a workspace (its `meshformStack` tag) and refuses to take over one that
+   * no stack owns unless this says so (or `meshform import` took it); one that another stack owns is
+   * always refused.
+   * @default false
+   */
+  readonly adopt?: boolean;
 }
 
 /** A meshWorkspace that meshform creates and owns: display name, tags, status, quota and bindings. */
@@ -196,6 +204,7 @@ export class Workspace extends WorkspaceBase implements ITaggable {
         status: p.status ?? 'active',
         ...(quota ? { projectQuota: quota.maxProjects } : {}),
         ...(p.deletion ? { deletion: { reason: p.deletion.reason } } : {}),
+        ...(p.adopt ? { adopt: true } : {}),
       },
       ...this.renderChildren(jsonPath, locate),
     };

@@ -57,6 +57,7 @@ const OVERRIDES = [
   ['allowLastOwnerRemoval', '--allow-last-owner-removal'],
   ['allowSelfLockout', '--allow-self-lockout'],
   ['allowFewerApprovers', '--allow-fewer-approvers'],
+  ['adoptUnowned', '--adopt'],
 ] as const;
 type Override = (typeof OVERRIDES)[number][0];
 

@@ -154,6 +154,10 @@ export interface Workspace {
      */
     projectQuota?: number;
     deletion?: Deletion;
+    /**
+     * The workspace exists already and no meshform stack owns it: take it over as declared (the plan records this stack as its owner in the meshformStack tag). Without it such a workspace is refused.
+     */
+    adopt?: boolean;
   };
   bindings: WorkspaceBinding[];
   projects: Project[];

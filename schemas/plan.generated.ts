@@ -45,6 +45,10 @@ export interface Plan {
     allowLastOwnerRemoval: boolean;
     allowSelfLockout: boolean;
     allowFewerApprovers?: boolean;
+    /**
+     * --adopt: live workspaces no stack owns were taken over.
+     */
+    adoptUnowned?: boolean;
   };
   platform: {
     /**

@@ -16,6 +16,10 @@ export interface WorkspaceEntry {
   tags?: Tags;
   status?: 'active' | 'disabled';
   projectQuota?: number;
+  /**
+   * Take over a live workspace that no meshform stack owns (see Workspace's adopt).
+   */
+  adopt?: boolean;
   bindingManagement?: 'authoritative' | 'additive';
   bindings?: Binding[];
   projects?: ProjectEntry[];

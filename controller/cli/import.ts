@@ -1,17 +1,20 @@
 /**
  * `meshform import`: reads the live platform and writes the construct code (or the data file) that
- * declares it, so that synth then plan finds nothing to change. Read-only on the platform.
- * `--check` writes nothing: it lists live workspaces the code does not declare and declared ones
- * whose plan has changes.
+ * declares it, so that synth then plan finds nothing to change. Its one write on the platform: the
+ * imported workspaces that no stack owns are recorded as this stack's (../import/claim.ts), as
+ * `terraform import` writes its state. `--check` writes nothing: it lists live workspaces the code
+ * does not declare (and who owns them) and declared ones whose plan has changes.
  */
 import * as fs from 'fs';
 import * as path from 'path';
 import type { Command } from 'commander';
 import { UsageError } from '../../core/errors';
+import { OWNERSHIP_TAG_DEFINITION, OWNERSHIP_TAG_KEY, ownerOf } from '../../core/rules';
 import { readManifest } from '../../core/manifest-file';
 import { type ImportedEstate, allNotes, importEstate } from '../import/model';
 import { type WrittenFile, typescriptFiles } from '../import/typescript';
 import { yamlFiles } from '../import/yaml';
+import { claimOwnership } from '../import/claim';
 import { observe } from '../observe/observe';
 import { planAgainst, platformNow } from '../run';
 import { type CliContext, ExitCode } from './context';
@@ -27,6 +30,7 @@ interface ImportFlags {
   name?: string;
   force?: boolean;
   check?: boolean;
+  claim: boolean;
   manifest: string;
   endpoint?: string;
   apiKey?: string;
@@ -40,12 +44,18 @@ function nameFor(dir: string, given: string | undefined): string {
   return stackName(dir, typeof projectId === 'string' ? projectId : undefined);
 }
 
+/** init's sample main.ts, untouched (for whichever stack name init wrote into it). */
+function isSample(text: string): boolean {
+  const stack = /new MeshStack\(app, '([a-z0-9-]+)'\)/.exec(text)?.[1];
+  return stack !== undefined && text === sampleMain(stack);
+}
+
 /** Files that exist and may not be overwritten: init's untouched sample main.ts may. */
-function blocked(dir: string, files: WrittenFile[], name: string): string[] {
+function blocked(dir: string, files: WrittenFile[]): string[] {
   return files
     .map((f) => f.path)
     .filter((p) => fs.existsSync(path.join(dir, p)))
-    .filter((p) => !(p === 'main.ts' && fs.readFileSync(path.join(dir, p), 'utf8') === sampleMain(name)));
+    .filter((p) => !(p === 'main.ts' && isSample(fs.readFileSync(path.join(dir, p), 'utf8'))));
 }
 
 function summary(estate: ImportedEstate): string {
@@ -75,6 +85,7 @@ export function registerImport(program: Command, ctx: CliContext, setExit: (code
     .option('--binding-management <mode>', 'additive (meshform never removes bindings it does not declare) or authoritative', 'additive')
     .option('--name <name>', "the stack name (default: cdktf.json's projectId, else the directory name)")
     .option('--force', 'overwrite files that exist')
+    .option('--no-claim', 'do not record this stack as the owner of unowned workspaces: write adopt: true instead (the first plan shows the claim)')
     .option('--check', 'write nothing: list live workspaces the code does not declare, and declared ones whose plan has changes (exit 2 when any)')
     .option('--manifest <file>', 'with --check: the manifest `meshform synth` wrote', 'out/meshform.json')
     .option('--endpoint <url>', 'platform URL (default: $MESHSTACK_ENDPOINT)')
@@ -93,7 +104,7 @@ export function registerImport(program: Command, ctx: CliContext, setExit: (code
       if (progress) ctx.stderr('\n');
       const missing = (flags.workspace ?? []).filter((w) => !live.workspaces[w]);
       if (missing.length) throw new UsageError(`no live workspace ${missing.join(', ')} that this caller can see: nothing was written`, 'import-missing');
-      const estate = importEstate(live, { bindingManagement });
+      const estate = importEstate(live, { bindingManagement, stack: name, adopt: !flags.claim });
       if (flags.check) {
         const manifest = readManifest(path.resolve(ctx.cwd, flags.manifest));
         const declared = new Set(manifest.state.workspaces.map((w) => w.metadata.name));
@@ -101,7 +112,7 @@ export function registerImport(program: Command, ctx: CliContext, setExit: (code
         const both = estate.workspaces.map((w) => w.entry.identifier).filter((w) => declared.has(w));
         const { plan } = both.length ? await planAgainst(api, manifest.state, { ...planOptions(ctx, { ...flags, workspace: both }) }, now) : { plan: undefined };
         const differing = (plan?.workspaces ?? []).filter((w) => w.steps.length > 0);
-        for (const w of undeclared) ctx.stdout(`${w}: live, not declared in ${flags.manifest}\n`);
+        for (const w of undeclared) ctx.stdout(`${w}: live, not declared in ${flags.manifest} (${ownerOf(live.workspaces[w].tags) === undefined ? 'no stack owns it' : `owned by stack "${ownerOf(live.workspaces[w].tags)}"`})\n`);
         for (const w of differing) ctx.stdout(`${w.name}: ${w.steps.length} change(s) between the code and the platform (meshform plan --workspace ${w.name} shows them)\n`);
         ctx.stdout(`${undeclared.length} live workspace(s) not in the code, ${differing.length} declared workspace(s) that differ, ${both.length - differing.length} in step.\n`);
         setExit(undeclared.length || differing.length ? ExitCode.CHANGES : ExitCode.OK);
@@ -109,7 +120,7 @@ export function registerImport(program: Command, ctx: CliContext, setExit: (code
       }
       const header = { stackName: name, endpoint: endpointOf(ctx, flags), date: now.toISOString().slice(0, 10) };
       const files = format === 'ts' ? typescriptFiles(estate, header) : yamlFiles(estate, header);
-      const taken = blocked(dir, files, name);
+      const taken = blocked(dir, files);
       if (taken.length && !flags.force) {
         const shown = taken.slice(0, 5).join(', ') + (taken.length > 5 ? ` and ${taken.length - 5} more` : '');
         throw new UsageError(`${shown} exist${taken.length === 1 ? 's' : ''} in ${dir}: nothing was written; pass --force to overwrite`, 'import-exists');
@@ -118,9 +129,19 @@ export function registerImport(program: Command, ctx: CliContext, setExit: (code
         fs.mkdirSync(path.dirname(path.join(dir, f.path)), { recursive: true });
         fs.writeFileSync(path.join(dir, f.path), f.text);
       }
+      const written = `Imported ${summary(estate)} into ${path.relative(ctx.cwd, dir) || '.'} (${files.length} file(s))`;
+      const claimProgress = ctx.isTTY ? (done: number, total: number) => ctx.stderr(`\rrecording ownership: ${done}/${total}`) : undefined;
+      const claim = await claimOwnership(api, live, estate.unowned, name, claimProgress);
+      if (claimProgress && estate.unowned.length) ctx.stderr('\n');
       const seconds = ((Date.now() - started) / 1000).toFixed(1);
-      ctx.stdout(`Imported ${summary(estate)} into ${path.relative(ctx.cwd, dir) || '.'} (${files.length} file(s), ${seconds} s).\n${notesSummary(estate)}`);
-      ctx.stdout(`\nNext: npx meshform synth, then npx meshform plan: it shows "No changes" for everything imported.\n`);
+      ctx.stdout(`${written}, ${seconds} s.\n${notesSummary(estate)}`);
+      if (claim.claimed.length) ctx.stdout(`\nRecorded stack "${name}" as the owner of ${claim.claimed.length} workspace(s) (their ${OWNERSHIP_TAG_KEY} tag${claim.definitionCreated ? `; created the tag definition ${OWNERSHIP_TAG_DEFINITION.metadata.name}` : ''}).\n`);
+      if (claim.failed.length) {
+        ctx.stderr(`\nCould not record this stack as the owner of ${claim.failed.length} workspace(s); their code is written, and plan refuses them until they are adopted (\`meshform apply --adopt\`, or import again):\n${claim.failed.map((f) => `  ${f.workspace}: ${f.error}\n`).join('')}`);
+        setExit(ExitCode.ERROR);
+        return;
+      }
+      ctx.stdout(`\nNext: npx meshform synth, then npx meshform plan: it shows "No changes" for everything imported${flags.claim ? '' : ' except the ownership claims (adopt: true)'}.\n`);
       setExit(ExitCode.OK);
     });
 }

@@ -24,6 +24,7 @@ export interface CommonFlags {
   allowLastOwnerRemoval?: boolean;
   allowSelfLockout?: boolean;
   allowFewerApprovers?: boolean;
+  adopt?: boolean;
   changedFrom?: string;
   expiringWithin?: string;
 }
@@ -44,6 +45,7 @@ export function addCommonOptions(cmd: Command): Command {
     .option('--allow-last-owner-removal', 'allow a plan that leaves a workspace without any Owner')
     .option('--allow-self-lockout', "allow a plan that removes the caller's own Owner/Manager rights")
     .option('--allow-fewer-approvers', 'allow a plan that grants while it removes Owners/Managers below the 4-eyes minimum')
+    .option('--adopt', 'take over live workspaces that no meshform stack owns (records this stack as their owner)')
     .option('--expiring-within <duration>', 'warn about declared bindings that expire within this time, e.g. 30d (also in the markdown PR comment)');
 }
 
@@ -69,6 +71,7 @@ export function planOptions(ctx: CliContext, flags: CommonFlags): PlanOptions {
     allowLastOwnerRemoval: flags.allowLastOwnerRemoval === true,
     allowSelfLockout: flags.allowSelfLockout === true,
     allowFewerApprovers: flags.allowFewerApprovers === true,
+    ...(flags.adopt ? { adoptUnowned: true } : {}),
     ...expiringWithin(flags.expiringWithin),
   };
 }

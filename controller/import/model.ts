@@ -4,7 +4,7 @@
  * same entries), the platform's tag definitions and recertification policy, and notes for what has
  * no construct. Written this way, synth then plan finds nothing to change.
  */
-import { WORKSPACE_ROLES } from '../../core/rules';
+import { OWNERSHIP_TAG_DEFINITION, OWNERSHIP_TAG_KEY, WORKSPACE_ROLES, ownerOf } from '../../core/rules';
 import type { TagDefinition } from '../../schemas/desired-state.generated';
 import type { Binding, ProjectEntry, WorkspaceEntry } from '../../schemas/workspace-data.generated';
 import type { LiveBinding } from '../client/types';
@@ -27,12 +27,18 @@ export interface ImportedEstate {
   /** Role → max days, where the platform tells (the sandbox does; meshStack's API does not). */
   readonly recertification?: Record<string, number>;
   readonly workspaces: ImportedWorkspace[];
+  /** Imported workspaces that no stack owns yet: import records this stack as their owner (or the code adopts them). */
+  readonly unowned: string[];
   /** Notes that belong to no workspace. */
   readonly notes: ImportNote[];
 }
 
 export interface ImportOptions {
   readonly bindingManagement: 'additive' | 'authoritative';
+  /** The stack the code is for: workspaces another stack owns are not imported. */
+  readonly stack: string;
+  /** Write adopt: true for unowned workspaces instead of claiming them (the first plan then shows the claim). */
+  readonly adopt?: boolean;
 }
 
 const roleRank = (role: string) => {
@@ -59,10 +65,10 @@ function bindingsOf(live: LiveBinding[], where: { workspace: string; project?: s
   return out;
 }
 
-/** One value stays a string, as a person writes it; several stay a list. */
+/** One value stays a string, as a person writes it; several stay a list. The ownership tag is meshform's, not the code's. */
 function tagsOf(tags: Record<string, string[]>): Record<string, string | string[]> | undefined {
   const keys = Object.keys(tags)
-    .filter((k) => tags[k].length > 0)
+    .filter((k) => tags[k].length > 0 && k !== OWNERSHIP_TAG_KEY)
     .sort();
   return keys.length ? Object.fromEntries(keys.map((k) => [k, tags[k].length === 1 ? tags[k][0] : [...tags[k]]])) : undefined;
 }
@@ -91,6 +97,7 @@ function workspaceOf(ws: LiveWorkspaceState, options: ImportOptions): ImportedWo
     ...(ws.status?.status === 'disabled' ? { status: 'disabled' as const } : {}),
     ...(typeof ws.status?.projectQuota === 'number' ? { projectQuota: ws.status.projectQuota } : {}),
     bindingManagement: options.bindingManagement,
+    ...(options.adopt && ownerOf(ws.tags) === undefined ? { adopt: true } : {}),
     ...(bindings.length ? { bindings } : {}),
     ...(projects.length ? { projects } : {}),
   };
@@ -100,12 +107,16 @@ function workspaceOf(ws: LiveWorkspaceState, options: ImportOptions): ImportedWo
 export function importEstate(live: LiveState, options: ImportOptions): ImportedEstate {
   const notes: ImportNote[] = [];
   if (!live.platform.recertification) notes.push({ text: "the platform does not show its recertification settings (Settings > Compliance): no RolePolicy is written; add one with the platform's maximum durations" });
+  const names = Object.keys(live.workspaces).sort();
+  const elsewhere = names.filter((n) => ![undefined, options.stack].includes(ownerOf(live.workspaces[n].tags)));
+  for (const n of elsewhere) notes.push({ text: `workspace ${n} is owned by meshform stack "${ownerOf(live.workspaces[n].tags)}": not imported (one stack owns a workspace)` });
+  const imported = names.filter((n) => !elsewhere.includes(n));
   return {
-    tagDefinitions: [...live.tagDefinitions].sort((a, b) => compare(a.metadata.name, b.metadata.name)),
+    // The ownership tag's definition is meshform's: the plan adds it where it is missing.
+    tagDefinitions: live.tagDefinitions.filter((d) => d.metadata.name !== OWNERSHIP_TAG_DEFINITION.metadata.name).sort((a, b) => compare(a.metadata.name, b.metadata.name)),
     ...(live.platform.recertification ? { recertification: live.platform.recertification } : {}),
-    workspaces: Object.keys(live.workspaces)
-      .sort()
-      .map((name) => workspaceOf(live.workspaces[name], options)),
+    workspaces: imported.map((name) => workspaceOf(live.workspaces[name], options)),
+    unowned: options.adopt ? [] : imported.filter((n) => ownerOf(live.workspaces[n].tags) === undefined),
     notes,
   };
 }

@@ -113,6 +113,7 @@ function workspaceFile(w: ImportedWorkspace, fn: string, header: Header): string
     ...(e.status ? [`status: ${literal(e.status)}`] : []),
     ...(e.projectQuota !== undefined ? [`projectQuota: ${e.projectQuota}`] : []),
     `bindingManagement: BindingManagement.${e.bindingManagement === 'authoritative' ? 'AUTHORITATIVE' : 'ADDITIVE'}`,
+    ...(e.adopt ? ['adopt: true'] : []),
   ];
   const names = ['BindingManagement', ...(all.some((b) => b.group !== undefined) ? ['Group'] : []), 'type MeshStack', ...((e.projects ?? []).some((p) => (p.bindings ?? []).some((b) => PROJECT_ROLE_NAMES[b.role])) ? ['ProjectRole'] : []), ...(all.some((b) => b.user !== undefined) ? ['User'] : []), 'Workspace', ...((e.bindings ?? []).length ? ['WorkspaceRole'] : [])];
   let out = `/** ${commentText(e.identifier)}: ${commentText(e.displayName ?? e.identifier)}. Imported from ${commentText(header.endpoint)} on ${header.date} by \`meshform import\`. */\n`;

@@ -9,6 +9,8 @@ export interface PlanOptions {
   readonly allowSelfLockout?: boolean;
   /** Allow a plan that grants while removing Owners/Managers below the 4-eyes minimum (see the fewer-approvers rule). */
   readonly allowFewerApprovers?: boolean;
+  /** Take over live workspaces that no meshform stack owns, as if each declared adopt: true (`--adopt`, once, when a stack starts managing an estate). */
+  readonly adoptUnowned?: boolean;
   /** Workspaces of the manifest left out by `--changed-from`, and the base manifest named: the plan warns that it did not look at them. */
   readonly notPlanned?: { readonly base: string; readonly workspaces: readonly string[] };
   /** Warn about declared bindings that expire within this many milliseconds (`--expiring-within`). */

@@ -5,12 +5,14 @@
  * Steps and findings are structured data: render/ words them. No I/O.
  */
 import { canonicalJson, sha256Hex } from '../../core/canonical-json';
+import { OWNERSHIP_TAG_DEFINITION } from '../../core/rules';
 import type { DesiredState, TagDefinition, Workspace } from '../../schemas/desired-state.generated';
 import type { Finding, Plan, Step, TagDefinitionStep, WorkspacePlan } from '../../schemas/plan.generated';
 import { type LiveState, type LiveWorkspaceState, workspaceFingerprint } from '../observe/live-state';
 import { planBindings } from './binding-steps';
 import { Findings, finding } from './findings';
 import type { PlanOptions } from './options';
+import { needsOwnershipTag, withOwnership } from './ownership';
 import { WORKSPACE_RULES } from './rules';
 import { approvalOf } from './steps';
 import { deletionSteps, projectDeletions, projectSteps, quotaStep, statusStep, workspaceAttributeStep } from './workspace-steps';
@@ -20,7 +22,8 @@ export type { PlanOptions } from './options';
 /** Equality of JSON values regardless of key order. */
 const same = (a: unknown, b: unknown) => canonicalJson(a ?? null) === canonicalJson(b ?? null);
 
-export function plan(desired: DesiredState, live: LiveState, options: PlanOptions, now: Date): Plan {
+export function plan(declared: DesiredState, live: LiveState, options: PlanOptions, now: Date): Plan {
+  const desired = withOwnership(declared);
   const refusals: Finding[] = [];
   const warnings: Finding[] = [];
   const caller = live.caller;
@@ -30,12 +33,20 @@ export function plan(desired: DesiredState, live: LiveState, options: PlanOption
   const skipped = options.notPlanned?.workspaces ?? [];
   if (skipped.length) warnings.push(finding('not-planned', { count: skipped.length, names: [...skipped], base: options.notPlanned!.base }));
   for (const n of (options.workspaces ?? []).filter((n) => !desired.workspaces.some((w) => w.metadata.name === n))) refusals.push(finding('unknown-workspace', { workspace: n }, n));
-  const globalSteps = options.workspaces ? [] : planTagDefinitions(desired, live);
-  if (globalSteps.length && caller && !caller.partner) refusals.push(finding('tag-definition-needs-partner', { count: globalSteps.length, caller: caller.username }));
+  // A scoped plan (one Terraform anchor) leaves tag definitions alone, except the ownership tag's, which its workspaces need.
+  const globalSteps = options.workspaces ? planTagDefinitions({ ...desired, tagDefinitions: needsOwnershipTag(selected) ? [OWNERSHIP_TAG_DEFINITION] : [] }, live) : planTagDefinitions(desired, live);
+  if (globalSteps.length && caller && !caller.partner) {
+    const others = globalSteps.filter((s) => s.definition.metadata.name !== OWNERSHIP_TAG_DEFINITION.metadata.name);
+    if (others.length) refusals.push(finding('tag-definition-needs-partner', { count: others.length, caller: caller.username }));
+    if (others.length < globalSteps.length) refusals.push(finding('ownership-tag-needs-partner', { caller: caller.username }));
+  }
   // The platform's recertification settings where it shows them, else the code's RolePolicy: the known maximum.
   const recertification = live.platform.recertification ?? Object.fromEntries(desired.rolePolicy.recertification.map((r) => [r.role, r.maxDurationDays]));
+  // Workspace steps run after the global ones: their tags are checked against the definitions as they will be then.
+  const definitions = [...live.tagDefinitions.filter((d) => !globalSteps.some((s) => s.definition.metadata.name === d.metadata.name)), ...globalSteps.map((s) => s.definition)];
+  const after: LiveState = { ...live, tagDefinitions: definitions };
   const workspaces = selected.map((w) => {
-    const result = planWorkspace(w, live, live.workspaces[w.metadata.name], options, now, recertification);
+    const result = planWorkspace(w, after, live.workspaces[w.metadata.name], options, now, recertification, desired.metadata.name);
     refusals.push(...result.findings.refusals);
     warnings.push(...result.findings.warnings);
     return result.plan;
@@ -46,12 +57,13 @@ export function plan(desired: DesiredState, live: LiveState, options: PlanOption
     apiVersion: 'meshform.io/v2',
     kind: 'Plan',
     createdAt: now.toISOString(),
-    manifest: { name: desired.metadata.name, sha256: sha256Hex(desired) },
+    manifest: { name: desired.metadata.name, sha256: sha256Hex(declared) },
     options: {
       ...(options.workspaces ? { workspaces: [...options.workspaces] } : {}),
       allowLastOwnerRemoval: options.allowLastOwnerRemoval === true,
       allowSelfLockout: options.allowSelfLockout === true,
       ...(options.allowFewerApprovers ? { allowFewerApprovers: true } : {}),
+      ...(options.adoptUnowned ? { adoptUnowned: true } : {}),
     },
     digest: planDigest(globalSteps, workspaces),
     platform: {
@@ -106,6 +118,7 @@ function planWorkspace(
   options: PlanOptions,
   now: Date,
   recertification: Record<string, number>,
+  stack: string,
 ): { plan: WorkspacePlan; findings: Findings } {
   const name = d.metadata.name;
   const findings = new Findings(name);
@@ -113,7 +126,7 @@ function planWorkspace(
   const state: WorkspacePlan['state'] = !ws ? 'absent' : ws.status?.approval === 'pending' ? 'pending-approval' : ws.status?.status === 'disabled' ? 'disabled' : 'ready';
   const done = (steps: Step[], ownerCounts: number[] = [0]) => {
     const callerRoles = live.caller?.workspaces[name] ?? [];
-    for (const [, rule] of WORKSPACE_RULES) findings.addAll(rule({ name, desired: d, ws, live, steps, ownerCounts, options, now, recertification, caller: live.caller, callerRoles }));
+    for (const [, rule] of WORKSPACE_RULES) findings.addAll(rule({ name, stack, desired: d, ws, live, steps, ownerCounts, options, now, recertification, caller: live.caller, callerRoles }));
     findings.addAll(notes);
     return { plan: { name, fingerprint: workspaceFingerprint(ws), state, steps, notes: findings.notes }, findings };
   };

@@ -4,7 +4,7 @@
  * worded by the rule catalogue (core/rules).
  */
 import { printable } from '../../core/printable';
-import { describeSubject, ruleMessage } from '../../core/rules';
+import { OWNERSHIP_TAG_DEFINITION, describeSubject, ruleMessage } from '../../core/rules';
 import type { Finding, GrantStep, RemovalStep } from '../../schemas/plan.generated';
 import type { AnyStep } from '../apply/apply';
 
@@ -45,7 +45,8 @@ export function stepSummary(s: AnyStep): string {
 function summarize(s: AnyStep): string {
   switch (s.kind) {
     case 'tag-definition':
-      return `${s.action} tag definition ${s.definition.metadata.name}`;
+      // meshform's own definition is named for what it is for; its fields are meshform's, not the code's.
+      return `${s.action} tag definition ${s.definition.metadata.name}${s.definition.metadata.name === OWNERSHIP_TAG_DEFINITION.metadata.name ? " (meshform's record of which stack owns a workspace)" : ''}`;
     case 'workspace':
       if (s.action === 'create') return `create workspace ${s.workspace} ${q(s.displayName)}`;
       if (s.action === 'delete') return `delete workspace ${s.workspace} (${s.deletionReason})`;
@@ -72,6 +73,7 @@ export function stepDetails(s: AnyStep): string[] {
 function details(s: AnyStep): string[] {
   switch (s.kind) {
     case 'tag-definition': {
+      if (s.definition.metadata.name === OWNERSHIP_TAG_DEFINITION.metadata.name) return [];
       const spec: Record<string, unknown> = s.definition.spec;
       const before = ((s.before as { spec?: Record<string, unknown> } | null)?.spec ?? {}) as Record<string, unknown>;
       return Object.keys(spec)

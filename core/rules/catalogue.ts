@@ -102,6 +102,13 @@ export const RULES = {
   'workspace-has-projects': rule<{ workspace: string; projects: string[] }>('refusal', (p) => `workspace "${p.workspace}" is marked for deletion but still has project(s) ${list(p.projects)}; mark them for deletion too.`),
   'referenced-missing': rule<{ workspace: string }>('refusal', (p) => `workspace "${p.workspace}" is referenced (Workspace.fromWorkspaceName) but does not exist; create it or declare it with new Workspace().`),
   'unknown-workspace': rule<{ workspace: string }>('refusal', (p) => `workspace "${p.workspace}" is not in the manifest.`),
+  'workspace-unowned': rule<{ workspace: string; authoritative: boolean }>(
+    'refusal',
+    (p) => `workspace "${p.workspace}" exists on the platform and no meshform stack owns it: this code would take it over${p.authoritative ? ', removing every binding it does not list' : ''}. Write its code from what is live with \`meshform import --workspace ${p.workspace}\`, or declare it with adopt: true to take it over as declared.`,
+    '--adopt',
+  ),
+  'workspace-owned-elsewhere': rule<{ workspace: string; owner: string; stack: string }>('refusal', (p) => `workspace "${p.workspace}" is owned by meshform stack "${p.owner}" (its meshformStack tag), not by "${p.stack}": one stack owns a workspace, or they undo each other on every apply. Declare it in one stack only; to move it, remove it from "${p.owner}", delete its meshformStack tag on the platform, and adopt it here.`),
+  'ownership-tag-needs-partner': rule<{ caller: string }>('refusal', (p) => `the platform has no tag definition meshWorkspace.meshformStack yet, which records which stack owns a workspace, and only a partner may create it (${p.caller} is not one): run this apply once with a partner key, or have a partner run \`meshform import\`.`),
   'project-member-missing': rule<Sub & { workspace: string }>('refusal', (p) => `${describeSubject(p.subject)} has no role on workspace "${p.workspace}", so meshStack refuses "${p.role}"${on(p.project)}; add a workspace binding for them, or remove the project role.`),
 
   // ---- the plan: warnings and notes ---------------------------------------------------------------

@@ -6,3 +6,4 @@ export * from './recertification';
 export * from './roles';
 export * from './tags';
 export * from './workspace-state';
+export * from './ownership';

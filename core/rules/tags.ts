@@ -67,10 +67,10 @@ export function immutableKeys(changed: readonly string[], defs: readonly TagDefi
   return changed.filter((k) => definitionFor(defs, kind, k)?.spec.immutable === true);
 }
 
-/** Problems of a full set of tags against the definitions of `kind` (none when there are no definitions). */
+/** Problems of a full set of tags against the definitions of `kind` (none when `kind` has no definitions: the platform checks per kind). */
 export function tagSetProblems(tags: Record<string, string[]>, defs: readonly TagDefinition[], kind: TagTargetKind): Array<{ rule: 'tag-undefined' | 'tag-value' | 'tag-mandatory'; key: string; detail?: string }> {
   const own = defs.filter((d) => d.spec.targetKind === kind);
-  if (defs.length === 0) return [];
+  if (own.length === 0) return [];
   const out: Array<{ rule: 'tag-undefined' | 'tag-value' | 'tag-mandatory'; key: string; detail?: string }> = [];
   for (const [key, values] of Object.entries(tags)) {
     if (values.length === 0) continue;

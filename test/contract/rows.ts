@@ -7,6 +7,7 @@ import type { BindingRequest } from '../../controller/client/types';
 import type { DesiredState, TagDefinition, Workspace } from '../../schemas/desired-state.generated';
 import { MANAGER, MEMBER, OWNER, binding, desired, group, project, user, workspace } from '../helpers/desired';
 import { PARTNER } from '../helpers/sandbox';
+import { createOwnedWorkspace } from '../helpers/ownership';
 import type { Row, Setup } from './harness';
 
 const DAY = 86_400_000;
@@ -19,7 +20,7 @@ const grantAs = (api: ApiClient, b: Omit<BindingRequest, 'name'>) => api.binding
 /** A workspace with these roles (as the partner), and its groups. */
 function team(r: Roles, extra: (p: Parameters<Setup>[0], api: ApiClient, ws: string, now: Date) => Promise<void> = async () => undefined): Setup {
   return async (p, api, ws, now) => {
-    await api.workspaces.create({ name: ws, displayName: ws, tags: {} });
+    await createOwnedWorkspace(api, { name: ws });
     for (const [g, members] of Object.entries(r.groups ?? {})) await p.setGroup(ws, g, members);
     for (const o of r.owners ?? []) await grantAs(api, { workspace: ws, subjectKind: 'User', subject: o, role: OWNER });
     for (const m of r.managers ?? []) await grantAs(api, { workspace: ws, subjectKind: 'User', subject: m, role: MANAGER });
@@ -273,5 +274,8 @@ export const NOT_PLATFORM_RULES: Record<string, string> = {
   'referenced-missing': 'the code references a workspace that does not exist: there is no platform call to compare',
   'identifier-change': 'a heuristic of meshform: a new project with an existing one\'s display name looks like a rename (the platform would create it)',
   'tag-definition-needs-partner': 'covered by row k29 (a global step)',
+  'workspace-unowned': "meshform's own record (the meshformStack tag): the platform lets any stack write any workspace it may write; test/controller/plan/rules/ownership.test.ts and the cycle tests hold it",
+  'workspace-owned-elsewhere': "meshform's own record, as workspace-unowned: one stack per workspace is meshform's rule, not the platform's",
+  'ownership-tag-needs-partner': 'the platform refuses a tag definition from a non-partner, as row k29 shows for any tag definition',
   'fewer-approvers': "meshform's own guard against a pattern: the platform accepts each step (removing a co-Owner; a grant that then needs nobody else's approval), the plan refuses them together (the sandbox's part, approvers through groups, is in four-eyes.test.ts)",
 };

@@ -8,12 +8,13 @@ import { type ApplyReport, apply } from '../../controller/apply/apply';
 import type { ApiClient } from '../../controller/client/api';
 import { TARGETED_OBSERVE_MAX, observe } from '../../controller/observe/observe';
 import { applySavedPlan, hasChanges, planAgainst } from '../../controller/run';
-import type { DesiredState } from '../../schemas/desired-state.generated';
+import type { DesiredState, TagDefinition } from '../../schemas/desired-state.generated';
 import { approvalOf } from '../../controller/plan/steps';
 import { findingMessage, stepSummary } from '../../controller/render/describe';
 import type { Plan } from '../../schemas/plan.generated';
 import { MANAGER, MEMBER, OWNER, binding, desired, group, project, user, workspace } from '../helpers/desired';
 import { PLATFORMS, type TestPlatform } from '../helpers/platforms';
+import { createOwnedWorkspace } from '../helpers/ownership';
 import { PARTNER } from '../helpers/sandbox';
 
 describe.each(PLATFORMS)('controller cycle against the %s', (_name, make) => {
@@ -23,7 +24,7 @@ describe.each(PLATFORMS)('controller cycle against the %s', (_name, make) => {
   });
   afterAll(() => platform.close());
 
-  async function planFor(state: DesiredState, key = PARTNER, extra: { allowLastOwnerRemoval?: boolean; allowSelfLockout?: boolean } = {}): Promise<Plan> {
+  async function planFor(state: DesiredState, key = PARTNER, extra: { allowLastOwnerRemoval?: boolean; allowSelfLockout?: boolean; adoptUnowned?: boolean } = {}): Promise<Plan> {
     return (await planAgainst(platform.client(key), state, { endpoint: platform.endpoint, ...extra }, await platform.now())).plan;
   }
 
@@ -39,16 +40,20 @@ describe.each(PLATFORMS)('controller cycle against the %s', (_name, make) => {
   const notesOf = (p: Plan, i = 0) => p.workspaces[i].notes.map(findingMessage);
 
   test('apply creates everything (a group binding needs the workspace\'s group), and the next plan is empty', async () => {
-    const state = desired([
-      workspace('payments', [binding(OWNER, user('alice')), binding(MANAGER, user('bob')), binding(MEMBER, group('payments-devs'))], {
-        projectQuota: 3,
-        tags: { team: ['payments'] },
-        projects: [project('payments', 'web', [binding('Project Admin', user('bob')), binding('Project Reader', group('payments-devs'))])],
-      }),
-    ]);
+    const team: TagDefinition = { metadata: { name: 'meshWorkspace.team' }, spec: { targetKind: 'meshWorkspace', key: 'team', displayName: 'Team', valueType: { string: {} }, restricted: false, mandatory: false, immutable: false } };
+    const state = desired(
+      [
+        workspace('payments', [binding(OWNER, user('alice')), binding(MANAGER, user('bob')), binding(MEMBER, group('payments-devs'))], {
+          projectQuota: 3,
+          tags: { team: ['payments'] },
+          projects: [project('payments', 'web', [binding('Project Admin', user('bob')), binding('Project Reader', group('payments-devs'))])],
+        }),
+      ],
+      { tagDefinitions: [team] },
+    );
     const report = await converge(state);
-    // meshStack's API has no quota endpoint: there the quota is a note, not a step.
-    expect(report.counts).toEqual({ applied: platform.extensions ? 8 : 7, 'pending-approval': 0, failed: 0, skipped: 0 });
+    // Two tag definitions (team, and meshform's ownership tag) and six workspace steps; meshStack's API has no quota endpoint: there the quota is a note, not a step.
+    expect(report.counts).toEqual({ applied: platform.extensions ? 10 : 9, 'pending-approval': 0, failed: 0, skipped: 0 });
     const again = await planFor(state);
     expect(steps(again)).toEqual([]);
     expect(hasChanges(again)).toBe(false);
@@ -185,9 +190,29 @@ describe.each(PLATFORMS)('controller cycle against the %s', (_name, make) => {
   test('a saved plan is refused once the platform changed; a fresh plan applies', async () => {
     const state = desired([workspace('cy-stale', [binding(OWNER, user('alice')), binding(MEMBER, user('carol'))])]);
     const saved = await planFor(state);
-    await platform.client(PARTNER).workspaces.create({ name: 'cy-stale', displayName: 'someone else', tags: {} });
+    await createOwnedWorkspace(platform.client(PARTNER), { name: 'cy-stale', displayName: 'someone else' });
     await expect(applySavedPlan(platform.client(PARTNER), saved, { endpoint: platform.endpoint, desired: state })).rejects.toThrow(/the saved plan is stale.*cy-stale/);
     await converge(state);
+  });
+
+  test('one stack owns a workspace: an unowned live one is refused until adopted, adopting records the owner, another stack is refused by name', async () => {
+    const partner = platform.client(PARTNER);
+    await partner.workspaces.create({ name: 'cy-own', displayName: 'made in the panel', tags: {} });
+    await partner.bindings.create({ name: 'cy-own-panel', workspace: 'cy-own', subjectKind: 'User', subject: 'carol', role: OWNER });
+    const code = (extra: Parameters<typeof workspace>[2] = {}) => desired([workspace('cy-own', [binding(OWNER, user('alice'))], extra)]);
+    const refused = await planFor(code());
+    expect(refused.refusals.map((r) => r.rule)).toEqual(['workspace-unowned']);
+    expect(findingMessage(refused.refusals[0])).toMatch(/no meshform stack owns it: this code would take it over, removing every binding it does not list\. .*meshform import --workspace cy-own/);
+    const adopted = { ...code(), workspaces: code().workspaces.map((w) => ({ ...w, spec: { ...w.spec, adopt: true } })) };
+    const adopting = await planFor(adopted);
+    expect(steps(adopting)).toEqual(['update update workspace cy-own: display name; tag meshformStack', 'create grant user alice: Workspace Owner', 'delete remove user carol: Workspace Owner (not in code)']);
+    await converge(adopted);
+    // Owned now: the same code without adopt plans nothing; another stack's code is refused with this one's name.
+    expect(steps(await planFor(code()))).toEqual([]);
+    const other = await planFor({ ...code(), metadata: { name: 'payments-stack' } });
+    expect(other.refusals.map((r) => r.rule)).toEqual(['workspace-owned-elsewhere']);
+    expect(findingMessage(other.refusals[0])).toMatch(/owned by meshform stack "test" \(its meshformStack tag\), not by "payments-stack"/);
+    expect((await planFor({ ...code(), metadata: { name: 'payments-stack' } }, PARTNER, { adoptUnowned: true })).refusals.map((r) => r.rule)).toEqual(['workspace-owned-elsewhere']);
   });
 
   test('a forged saved plan is not applied: apply plans again and applies only the same steps, every rule checked again', async () => {

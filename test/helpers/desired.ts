@@ -28,6 +28,8 @@ export function workspace(
     referenced?: boolean;
     status?: 'active' | 'disabled';
     deletion?: string;
+    /** Take over a live workspace no stack owns (made in the panel). */
+    adopt?: boolean;
   } = {},
 ): Workspace {
   return {
@@ -41,6 +43,7 @@ export function workspace(
           status: extra.status ?? 'active',
           ...(extra.projectQuota !== undefined ? { projectQuota: extra.projectQuota } : {}),
           ...(extra.deletion ? { deletion: { reason: extra.deletion } } : {}),
+          ...(extra.adopt ? { adopt: true } : {}),
         },
     bindings,
     projects: extra.projects ?? [],

@@ -29,7 +29,8 @@ export interface ContextInput {
   readonly ownerCounts?: number[];
   readonly caller?: { username: string; partner?: boolean; roles?: string[] };
   readonly live?: Partial<LiveState>;
-  readonly options?: { allowLastOwnerRemoval?: boolean; allowSelfLockout?: boolean; allowFewerApprovers?: boolean; expiringWithinMs?: number };
+  readonly options?: { allowLastOwnerRemoval?: boolean; allowSelfLockout?: boolean; allowFewerApprovers?: boolean; adoptUnowned?: boolean; expiringWithinMs?: number };
+  readonly stack?: string;
   readonly recertification?: Record<string, number>;
 }
 
@@ -48,6 +49,7 @@ export function ruleContext(i: ContextInput = {}): RuleContext {
   };
   return {
     name: 'w',
+    stack: i.stack ?? 'test',
     desired: i.desired ?? workspace('w', []),
     ws,
     live,

@@ -91,7 +91,7 @@ describe('binding names another workspace’s Owner holds (names are global on m
     expect((await f.as('bob').grant('squatter', 'alice', 'Workspace Member', { name: predicted })).status).toBe(201);
     const files = scratch('squat');
     try {
-      const manifest = files.json('squat.json', desired([workspace('squat-target', [binding(OWNER, user('alice')), binding('Workspace Member', user('carol'))])]));
+      const manifest = files.json('squat.json', desired([workspace('squat-target', [binding(OWNER, user('alice')), binding('Workspace Member', user('carol'))], { adopt: true })]));
       const run = await meshform(['apply', '--manifest', manifest, '--auto-approve'], { env: platformEnv(f.sandbox.url, PARTNER) });
       expect(run.stderr).toBe('');
       expect(run.code).toBe(0);

@@ -7,6 +7,8 @@ import type { PlanOptions } from '../options';
 
 export interface RuleContext {
   readonly name: string;
+  /** The stack whose manifest this is (its metadata.name): the owner it records. */
+  readonly stack: string;
   readonly desired: Workspace;
   /** undefined: the workspace does not exist yet. */
   readonly ws: LiveWorkspaceState | undefined;

@@ -7,6 +7,7 @@ import { immutableTags, liveTagDefinitions, partnerOnlySettings, quotaUsage, res
 import { callerRights, deletionRights, fewerApprovers, selfLockout, workspaceWritable } from './caller';
 import { expiringSoon, expiryWithinRecertification, recertificationUnknown } from './expiry';
 import { lastOwner, ownerGrantRights, ownerLimit, ownerRemovalRights } from './owners';
+import { ownership } from './ownership';
 import { unknownSubjects } from './subjects';
 import { identifierBeingDeleted, identifierChange, identifierDeleted, projectMembers, projectRoleExists, referencedExists, workspaceKeepsProjects } from './projects';
 
@@ -14,6 +15,7 @@ export type { RuleContext, WorkspaceRule } from './context';
 
 /** In the order their findings are reported. */
 export const WORKSPACE_RULES: ReadonlyArray<readonly [string, WorkspaceRule]> = [
+  ['ownership', ownership],
   ['referencedExists', referencedExists],
   ['workspaceWritable', workspaceWritable],
   ['callerRights', callerRights],

@@ -10,6 +10,7 @@ import { loadPlan, savePlan } from '../../../controller/plan/plan-file';
 import type { DesiredState } from '../../../schemas/desired-state.generated';
 import { MANAGER, MEMBER, OWNER, binding, desired, project, user, workspace } from '../../helpers/desired';
 import { meshform, platformEnv } from '../../helpers/cli';
+import { ownedBy } from '../../helpers/ownership';
 import { PARTNER, type SandboxFixture, sandboxFixture } from '../../helpers/sandbox';
 
 let f: SandboxFixture;
@@ -37,11 +38,14 @@ describe('meshform plan / apply / requests', () => {
     const manifest = write('team.json', team());
     const planned = await run(['plan', '--manifest', manifest, '--detailed-exitcode']);
     expect(planned.code).toBe(2);
-    expect(planned.stdout).toMatch(/Plan: 4 to add, 0 to change, 0 to remove, 0 expired\./);
+    // The first plan on a platform also creates the tag definition that records which stack owns a workspace.
+    expect(planned.stdout).toMatch(/\+ create tag definition meshWorkspace\.meshformStack/);
+    expect(planned.stdout).toMatch(/\+ create workspace cli-team "cli-team"\n {6}tag meshformStack: test\n/);
+    expect(planned.stdout).toMatch(/Plan: 5 to add, 0 to change, 0 to remove, 0 expired\./);
     const applied = await run(['apply', '--manifest', manifest, '--auto-approve']);
     expect(applied.stderr).toBe('');
     expect(applied.code).toBe(0);
-    expect(applied.stdout).toMatch(/Apply: 4 applied, 0 waiting for a second approval, 0 failed, 0 skipped\./);
+    expect(applied.stdout).toMatch(/Apply: 5 applied, 0 waiting for a second approval, 0 failed, 0 skipped\./);
     const again = await run(['plan', '--manifest', manifest, '--detailed-exitcode']);
     expect(again.code).toBe(0);
     expect(again.stdout).toMatch(/No changes\. The platform matches the code\./);
@@ -140,7 +144,8 @@ describe('meshform plan / apply / requests', () => {
     const digest = /Plan digest: (sha256:[0-9a-f]{64})/.exec(shown.stdout)?.[1];
     expect(digest).toBeDefined();
     // Someone adds a binding in meshPanel after the review: the plan now differs, and is not applied.
-    await f.as(PARTNER).createWorkspace('cli-digest');
+    // Created in meshPanel meanwhile, as if by this stack (an unowned one would be refused instead).
+    await f.as(PARTNER).createWorkspace('cli-digest', { tags: ownedBy() });
     const refused = await run(['apply', '--manifest', manifest, '--auto-approve', '--expect-digest', digest!]);
     expect(refused.code).toBe(1);
     expect(refused.stderr).toMatch(/the plan is not the reviewed one: its digest is sha256:[0-9a-f]{64}, the reviewed plan's is sha256:/);

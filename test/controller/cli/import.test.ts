@@ -9,6 +9,7 @@ import * as path from 'path';
 import { apply } from '../../../controller/apply/apply';
 import { HttpApiClient } from '../../../controller/client/http-client';
 import { planAgainst } from '../../../controller/run';
+import { OWNERSHIP_TAG_KEY } from '../../../core/rules';
 import { BasicStack } from '../../../examples/basic/main';
 import { binding, project, user, workspace } from '../../helpers/desired';
 import { linkMeshform, meshform, platformEnv } from '../../helpers/cli';
@@ -31,6 +32,8 @@ beforeAll(async () => {
   expect(seeded.refusals).toEqual([]);
   const report = await apply(api, seeded);
   expect(report.results.filter((r) => r.status === 'failed')).toEqual([]);
+  // An estate made in the panel: no meshform stack owns it.
+  for (const w of estate.workspaces) await api.workspaces.update(w.metadata.name, { displayName: w.spec.displayName!, tags: { [OWNERSHIP_TAG_KEY]: [] } });
 });
 afterAll(async () => {
   await f.sandbox.close();
@@ -67,23 +70,64 @@ test('init, import --all, synth, plan: "No changes"; the code reads like the exa
   expect(plan.stdout).toMatch(/No changes/);
   expect(plan.code).toBe(0);
 
+  // import recorded this stack as the owner (the one write it makes); the plan above found nothing to claim.
+  expect(imported.stdout).toMatch(/Recorded stack "adopt-ts" as the owner of 2 workspace\(s\) \(their meshformStack tag\)/);
+  expect((await api.workspaces.read('payments'))!.tags[OWNERSHIP_TAG_KEY]).toEqual(['adopt-ts']);
+
   const again = await meshform(['import', '--all'], { cwd: repo, env });
   expect(again.code).toBe(1);
   expect(again.stderr).toMatch(/main\.ts, workspaces\/odd-one\.ts, workspaces\/payments\.ts exist in .*: nothing was written; pass --force to overwrite/);
-  expect((await meshform(['import', '--all', '--force'], { cwd: repo, env })).code).toBe(0);
+  // A re-import by the same stack is the same code, and claims nothing.
+  const before = fs.readFileSync(path.join(repo, 'workspaces', 'payments.ts'), 'utf8');
+  const reimported = await meshform(['import', '--all', '--force'], { cwd: repo, env });
+  expect(reimported.code).toBe(0);
+  expect(reimported.stdout).not.toMatch(/Recorded stack/);
+  expect(fs.readFileSync(path.join(repo, 'workspaces', 'payments.ts'), 'utf8').replace(/on \d{4}-\d{2}-\d{2}/, '')).toBe(before.replace(/on \d{4}-\d{2}-\d{2}/, ''));
+
+  // Another stack imports nothing that this one owns, and says so; its plan of the same code is refused by name.
+  const { repo: other, env: otherEnv } = await adopter('other-team');
+  const second = await meshform(['import', '--all'], { cwd: other, env: otherEnv });
+  expect(second.code).toBe(0);
+  expect(second.stdout).toMatch(/workspace payments is owned by meshform stack "adopt-ts": not imported \(one stack owns a workspace\)/);
+  expect(fs.existsSync(path.join(other, 'workspaces', 'payments.ts'))).toBe(false);
+  fs.writeFileSync(path.join(other, 'main.ts'), fs.readFileSync(path.join(repo, 'main.ts'), 'utf8').replace("new MeshStack(app, 'adopt-ts')", "new MeshStack(app, 'other-team')"));
+  fs.cpSync(path.join(repo, 'workspaces'), path.join(other, 'workspaces'), { recursive: true });
+  expect((await meshform(['synth'], { cwd: other, env: otherEnv })).code).toBe(0);
+  const takeover = await meshform(['plan'], { cwd: other, env: otherEnv });
+  expect(takeover.code).toBe(3);
+  expect(takeover.stdout).toMatch(/workspace "payments" is owned by meshform stack "adopt-ts" \(its meshformStack tag\), not by "other-team"/);
+});
+
+test('--no-claim writes adopt: true and claims nothing: the first plan shows the ownership tag as the change', async () => {
+  await api.workspaces.create({ name: 'panel-made', displayName: 'Panel made', tags: { costCenter: ['0042'] } });
+  await api.bindings.create({ name: 'panel-made-owner', workspace: 'panel-made', subjectKind: 'User', subject: 'erin', role: 'Workspace Owner' });
+  const { repo, env } = await adopter('adopt-later');
+  const imported = await meshform(['import', '--workspace', 'panel-made', '--no-claim'], { cwd: repo, env });
+  expect(imported.code).toBe(0);
+  expect(imported.stdout).not.toMatch(/Recorded stack/);
+  expect(fs.readFileSync(path.join(repo, 'workspaces', 'panel-made.ts'), 'utf8')).toMatch(/ {4}adopt: true,\n/);
+  expect((await api.workspaces.read('panel-made'))!.tags[OWNERSHIP_TAG_KEY]).toBeUndefined();
+  expect((await meshform(['synth'], { cwd: repo, env })).code).toBe(0);
+  const plan = await meshform(['plan', '--detailed-exitcode'], { cwd: repo, env });
+  expect(plan.code).toBe(2);
+  expect(plan.stdout).toMatch(/~ update workspace panel-made: tag meshformStack\n {6}tag meshformStack: \(none\) → adopt-later\n/);
+  expect(plan.stdout).toMatch(/Plan: 0 to add, 1 to change, 0 to remove/);
 });
 
 test('--check writes nothing and lists live workspaces the code does not declare and declared ones that drifted', async () => {
   const { repo, env } = await adopter('adopt-check');
-  expect((await meshform(['import', '--workspace', 'payments'], { cwd: repo, env })).code).toBe(0);
+  // The same stack as the first test's, which owns payments now.
+  expect((await meshform(['import', '--workspace', 'payments', '--name', 'adopt-ts', '--binding-management', 'authoritative'], { cwd: repo, env })).code).toBe(0);
   expect((await meshform(['synth'], { cwd: repo, env })).code).toBe(0);
   const before = fs.readdirSync(repo).sort();
-  const clean = await meshform(['import', '--check', '--workspace', 'payments'], { cwd: repo, env });
+  const clean = await meshform(['import', '--check', '--workspace', 'payments', '--name', 'adopt-ts'], { cwd: repo, env });
   expect(clean.stdout).toMatch(/0 live workspace\(s\) not in the code, 0 declared workspace\(s\) that differ, 1 in step\./);
   expect(clean.code).toBe(0);
   await api.bindings.create({ name: 'panel-grant', workspace: 'payments', subjectKind: 'User', subject: 'dave', role: 'Workspace Member' });
-  const found = await meshform(['import', '--check', '--all'], { cwd: repo, env });
-  expect(found.stdout).toMatch(/^odd-one: live, not declared in out\/meshform\.json$/m);
+  const found = await meshform(['import', '--check', '--all', '--name', 'adopt-ts'], { cwd: repo, env });
+  expect(found.stdout).toMatch(/^odd-one: live, not declared in out\/meshform\.json \(owned by stack "adopt-ts"\)$/m);
+  expect(found.stdout).toMatch(/^panel-made: live, not declared in out\/meshform\.json \(no stack owns it\)$/m);
+  expect(found.stdout).toMatch(/^payments: 1 change\(s\) between the code and the platform/m);
   expect(found.code).toBe(2);
   expect(fs.readdirSync(repo).sort()).toEqual(before);
   await api.bindings.delete({ name: 'panel-grant', subjectKind: 'User' });
@@ -91,7 +135,7 @@ test('--check writes nothing and lists live workspaces the code does not declare
 
 test('--format yaml writes the estate as data with a main.ts that reads it; synth then plan: "No changes"', async () => {
   const { repo, env } = await adopter('adopt-yaml');
-  const imported = await meshform(['import', '--all', '--format', 'yaml', '--binding-management', 'authoritative'], { cwd: repo, env });
+  const imported = await meshform(['import', '--all', '--format', 'yaml', '--binding-management', 'authoritative', '--name', 'adopt-ts'], { cwd: repo, env });
   expect(imported.code).toBe(0);
   const yaml = fs.readFileSync(path.join(repo, 'workspaces.yaml'), 'utf8');
   expect(yaml).toMatch(/- identifier: payments\n {4}displayName: Payments Team\n/);

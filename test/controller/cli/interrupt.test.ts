@@ -34,8 +34,8 @@ test('Ctrl-C during apply, in CI: the step under way finishes, the rest is repor
   const notRun = lines.filter((l) => /^ {2}- create project int-p\d .*: not started: apply was interrupted$/.test(l)).length;
   expect(applied).toBeGreaterThanOrEqual(1);
   expect(notRun).toBeGreaterThanOrEqual(1);
-  // The workspace, the projects created, and the owner grant and the rest not run.
-  expect(stdout).toMatch(new RegExp(`Apply: ${applied + 1} applied, 0 waiting for a second approval, 0 failed, ${notRun + 1} skipped\\.`));
+  // The ownership tag's definition, the workspace, the projects created; the owner grant and the rest not run.
+  expect(stdout).toMatch(new RegExp(`Apply: ${applied + 2} applied, 0 waiting for a second approval, 0 failed, ${notRun + 1} skipped\\.`));
   expect(lines).toContainEqual('  - grant user alice: Workspace Owner: not started: apply was interrupted');
   // What the report says was done is what the platform has.
   const live = (await f.as(PARTNER).mesh('project', 'GET', '/meshprojects?workspaceIdentifier=int-ws')).data._embedded.meshProjects.length;

@@ -51,7 +51,7 @@ describe.each([['default'], ['meshstack']])('meshform against the sandbox, %s pr
     });
     expect(created.status).toBe(201);
     // WHEN meshform renames it
-    await converge(desired([workspace('pm-ws', [], { additive: true, projects: [project('pm-ws', 'web', [], { displayName: 'Web shop' })] })]));
+    await converge(desired([workspace('pm-ws', [], { additive: true, adopt: true, projects: [project('pm-ws', 'web', [], { displayName: 'Web shop' })] })]));
     // THEN the platform kept both payment methods
     const after = (await partner.mesh('project', 'GET', '/meshprojects/pm-ws.web')).data;
     expect(after.spec).toMatchObject({ displayName: 'Web shop', paymentMethodIdentifier: 'pm-main', substitutePaymentMethodIdentifier: 'pm-backup' });
@@ -65,7 +65,7 @@ describe.each([['default'], ['meshstack']])('meshform against the sandbox, %s pr
       metadata: { name: 'pb-ws', tags: {}, costCenterRef: 'cc-17' },
       spec: { displayName: 'Builders', platformBuilderAccessEnabled: true, futureSetting: { level: 3 } },
     });
-    await converge(desired([workspace('pb-ws', [], { displayName: 'Platform builders', additive: true })]));
+    await converge(desired([workspace('pb-ws', [], { displayName: 'Platform builders', additive: true, adopt: true })]));
     const after = (await partner.mesh('workspace', 'GET', '/meshworkspaces/pb-ws')).data;
     expect(after.spec).toEqual({ displayName: 'Platform builders', platformBuilderAccessEnabled: true, futureSetting: { level: 3 } });
     expect(after.metadata.costCenterRef).toBe('cc-17');
@@ -102,14 +102,14 @@ describe.each([['default'], ['meshstack']])('meshform against the sandbox, %s pr
     try {
       const state = desired([workspace('tg-ws', [binding(OWNER, user('alice'))], { tags: { team: ['payments'] } })]);
       await converge(state);
-      expect((await partner.mesh('workspace', 'GET', '/meshworkspaces/tg-ws')).data.metadata.tags).toEqual({ confidentiality: ['internal'], team: ['payments'] });
+      expect((await partner.mesh('workspace', 'GET', '/meshworkspaces/tg-ws')).data.metadata.tags).toEqual({ confidentiality: ['internal'], meshformStack: ['test'], team: ['payments'] });
       expect(stepsOf(await replan(state))).toEqual([]);
       // The Owner (not a partner) renames it: the plan neither removes nor refuses the restricted default.
       const renamed = desired([workspace('tg-ws', [binding(OWNER, user('alice'))], { displayName: 'Tags', tags: { team: ['payments'] } })]);
       const plan = await replan(renamed, 'alice');
       expect(plan.refusals).toEqual([]);
       await converge(renamed, 'alice');
-      expect((await partner.mesh('workspace', 'GET', '/meshworkspaces/tg-ws')).data.metadata.tags).toEqual({ confidentiality: ['internal'], team: ['payments'] });
+      expect((await partner.mesh('workspace', 'GET', '/meshworkspaces/tg-ws')).data.metadata.tags).toEqual({ confidentiality: ['internal'], meshformStack: ['test'], team: ['payments'] });
       expect(stepsOf(await replan(renamed, 'alice'))).toEqual([]);
     } finally {
       await partner.mesh('tagDefinition', 'DELETE', '/meshtagdefinitions/meshWorkspace.confidentiality');
@@ -118,9 +118,10 @@ describe.each([['default'], ['meshstack']])('meshform against the sandbox, %s pr
   });
 
   test('a tag declared with an empty list is absent (the platform drops it): no perpetual update', async () => {
-    const state = desired([workspace('tg-empty', [binding(OWNER, user('alice'))], { tags: { team: [], costCenter: ['1'] } })]);
+    const defined = (key: string): TagDefinition => ({ metadata: { name: `meshWorkspace.${key}` }, spec: { targetKind: 'meshWorkspace', key, displayName: key, valueType: { string: {} }, restricted: false, mandatory: false, immutable: false } });
+    const state = desired([workspace('tg-empty', [binding(OWNER, user('alice'))], { tags: { team: [], costCenter: ['1'] } })], { tagDefinitions: [defined('team'), defined('costCenter')] });
     await converge(state);
-    expect((await f.as(PARTNER).mesh('workspace', 'GET', '/meshworkspaces/tg-empty')).data.metadata.tags).toEqual({ costCenter: ['1'] });
+    expect((await f.as(PARTNER).mesh('workspace', 'GET', '/meshworkspaces/tg-empty')).data.metadata.tags).toEqual({ costCenter: ['1'], meshformStack: ['test'] });
     expect(stepsOf(await replan(state))).toEqual([]);
   });
 

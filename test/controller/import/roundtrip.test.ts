@@ -7,10 +7,12 @@
 import fc from 'fast-check';
 import { apply } from '../../../controller/apply/apply';
 import type { ApiClient } from '../../../controller/client/api';
+import { claimOwnership } from '../../../controller/import/claim';
 import { importEstate } from '../../../controller/import/model';
 import { observe } from '../../../controller/observe/observe';
 import { planAgainst } from '../../../controller/run';
 import { addWorkspaces, TagDefinition, TagValueType } from '../../../constructs';
+import { OWNERSHIP_TAG_KEY, ownerOf } from '../../../core/rules';
 import type { TagDefinition as TagDefinitionJson, Workspace } from '../../../schemas/desired-state.generated';
 import { MANAGER, MEMBER, OWNER, binding, desired, project, user, workspace } from '../../helpers/desired';
 import { PARTNER } from '../../helpers/sandbox';
@@ -39,6 +41,8 @@ const workspaceArb = fc.record({
   labels: fc.subarray(['a', 'b\\c', "d'e"]),
   quota: fc.option(fc.integer({ min: 2, max: 9 }), { nil: undefined }),
   outOfBand: fc.option(fc.constantFrom(...USERS), { nil: undefined }),
+  /** Made in the panel, as far as ownership goes: no stack owns it, so import claims it. */
+  unowned: fc.boolean(),
 });
 
 const estateArb = fc.array(workspaceArb, { minLength: 1, maxLength: 3 });
@@ -64,7 +68,10 @@ function toWorkspace(name: string, w: WorkspaceCase, now: Date): Workspace {
 /** Import what is live in `names`, declare it with the constructs as `main.ts` would, synthesize, plan. */
 async function importThenPlan(api: ApiClient, names: string[], now: Date, bindingManagement: 'additive' | 'authoritative') {
   const live = await observe(api, { workspaces: names, now });
-  const estate = importEstate(live, { bindingManagement });
+  const estate = importEstate(live, { bindingManagement, stack: 'test' });
+  const claim = await claimOwnership(api, live, estate.unowned, 'test');
+  expect(claim.failed).toEqual([]);
+  expect(claim.claimed).toEqual(names.filter((n) => ownerOf(live.workspaces[n].tags) === undefined));
   const stack = testStack({}, now.toISOString());
   for (const d of estate.tagDefinitions.filter((t) => TAG_DEFINITIONS.some((x) => x.metadata.name === t.metadata.name))) {
     const vt = d.spec.valueType;
@@ -105,8 +112,9 @@ describe.each(CASES)('import on %s', (_name, make, runs) => {
         const seeded = (await planAgainst(api, desired(estate.map((w, i) => toWorkspace(names[i], w, now)), { tagDefinitions: TAG_DEFINITIONS }), { endpoint: 'seed' }, now)).plan;
         expect(seeded.refusals).toEqual([]);
         await apply(api, seeded);
-        // Behind meshform's back: a Member granted in the panel.
+        // Behind meshform's back: a Member granted in the panel; some workspaces no stack owns.
         for (const [i, w] of estate.entries()) {
+          if (w.unowned) await api.workspaces.update(names[i], { displayName: w.displayName, tags: { [OWNERSHIP_TAG_KEY]: [] } });
           if (w.outOfBand && !w.bindings.some((b) => b.role === MEMBER && b.user === w.outOfBand)) await api.bindings.create({ name: `oob-${names[i]}`, workspace: names[i], subjectKind: 'User', subject: w.outOfBand, role: MEMBER });
         }
         const p = await importThenPlan(api, names, now, authoritative ? 'authoritative' : 'additive');

@@ -1,4 +1,5 @@
 import type { LiveBinding } from '../../../controller/client/types';
+import { OWNERSHIP_TAG_DEFINITION } from '../../../core/rules';
 import type { LiveState, LiveWorkspaceState } from '../../../controller/observe/live-state';
 import { bindingName, needsExpiryHistory } from '../../../controller/plan/binding-steps';
 import { plan } from '../../../controller/plan/plan';
@@ -6,6 +7,7 @@ import { approvalOf } from '../../../controller/plan/steps';
 import { findingMessage, stepSummary } from '../../../controller/render/describe';
 import type { GrantStep, Plan } from '../../../schemas/plan.generated';
 import { MANAGER, MEMBER, OWNER, binding, desired, group, project, user, workspace } from '../../helpers/desired';
+import { ownedBy } from '../../helpers/ownership';
 
 const NOW = new Date('2026-11-25T12:00:00Z');
 const OPTIONS = { endpoint: 'http://platform' };
@@ -14,11 +16,12 @@ function lb(ws: string, subject: string, role: string, extra: Partial<LiveBindin
   return { name: `${ws}-${subject}-${role}`.replace(/\s/g, ''), workspace: ws, subjectKind: 'User', subject, role, ...extra };
 }
 
-function liveWs(name: string, bindings: LiveBinding[], extra: Partial<LiveWorkspaceState> = {}): LiveWorkspaceState {
+/** A live workspace this test stack owns (as meshform leaves the ones it created). */
+function liveWs(name: string, bindings: LiveBinding[], { tags, ...extra }: Partial<LiveWorkspaceState> = {}): LiveWorkspaceState {
   return {
     name,
     displayName: name,
-    tags: {},
+    tags: { ...ownedBy(), ...tags },
     bindings,
     projects: {},
     pendingRequests: [],
@@ -28,7 +31,7 @@ function liveWs(name: string, bindings: LiveBinding[], extra: Partial<LiveWorksp
   };
 }
 
-function live(workspaces: LiveWorkspaceState[], extra: Partial<LiveState> = {}): LiveState {
+function live(workspaces: LiveWorkspaceState[], { tagDefinitions, ...extra }: Partial<LiveState> = {}): LiveState {
   return {
     observedAt: NOW.toISOString(),
     platform: {
@@ -38,7 +41,7 @@ function live(workspaces: LiveWorkspaceState[], extra: Partial<LiveState> = {}):
       capabilities: ['workspace-quota', 'workspace-status', 'role-requests', 'whoami', 'settings', 'project-binding-expiry'],
     },
     caller: { username: 'partner.admin', partner: true, workspaces: {} },
-    tagDefinitions: [],
+    tagDefinitions: [OWNERSHIP_TAG_DEFINITION, ...(tagDefinitions ?? [])],
     workspaces: Object.fromEntries(workspaces.map((w) => [w.name, w])),
     usersByEmail: {},
     deletedWorkspaces: [],
@@ -113,7 +116,8 @@ describe('plan', () => {
     [
       'display name and tags are updated, with before and after',
       desired([workspace('a', [binding(OWNER, user('alice'))], { displayName: 'New', tags: { cc: ['1'] } })]),
-      live([liveWs('a', [lb('a', 'alice', OWNER)], { displayName: 'Old' })]),
+      // The platform has meshform's ownership tag definition, so a workspace tag needs a definition too.
+      live([liveWs('a', [lb('a', 'alice', OWNER)], { displayName: 'Old' })], { tagDefinitions: [{ metadata: { name: 'meshWorkspace.cc' }, spec: { targetKind: 'meshWorkspace', key: 'cc', displayName: 'cc', valueType: { string: {} }, restricted: false, mandatory: false, immutable: false } }] }),
       ['update:changed:update workspace a: display name; tag cc'],
     ],
     [

@@ -4,7 +4,9 @@ import { plan } from '../../../controller/plan/plan';
 import { stepSummary } from '../../../controller/render/describe';
 import { renderPlanMarkdown } from '../../../controller/render/markdown';
 import { renderApplyText, renderPlanText } from '../../../controller/render/text';
+import { OWNERSHIP_TAG_DEFINITION } from '../../../core/rules';
 import { MANAGER, MEMBER, OWNER, binding, desired, project, user, workspace } from '../../helpers/desired';
+import { ownedBy } from '../../helpers/ownership';
 
 const NOW = new Date('2026-11-25T12:00:00Z');
 const live: LiveState = {
@@ -20,14 +22,15 @@ const live: LiveState = {
     partner: false,
     workspaces: { payments: [MANAGER] },
   },
-  tagDefinitions: [],
+  // A platform meshform has run on: its ownership tag is defined, and this stack owns payments.
+  tagDefinitions: [OWNERSHIP_TAG_DEFINITION],
   usersByEmail: {},
   deletedWorkspaces: [],
   workspaces: {
     payments: {
       name: 'payments',
       displayName: 'Payments',
-      tags: {},
+      tags: ownedBy(),
       status: {
         name: 'payments',
         status: 'active',
@@ -149,6 +152,7 @@ describe('renderers', () => {
     ]);
     const observed: LiveState = {
       ...live,
+      tagDefinitions: [...live.tagDefinitions, { metadata: { name: 'meshWorkspace.costCenter' }, spec: { targetKind: 'meshWorkspace', key: 'costCenter', displayName: 'Cost center', valueType: { string: {} }, restricted: false, mandatory: false, immutable: false } }],
       platform: {
         ...live.platform,
         fourEyes: { enabled: false, minApprovalCount: 2 },
@@ -158,7 +162,7 @@ describe('renderers', () => {
         payments: {
           ...live.workspaces.payments,
           displayName: 'payments',
-          tags: { costCenter: ['CC-6666'] },
+          tags: { costCenter: ['CC-6666'], ...ownedBy() },
           bindings: [
             ...live.workspaces.payments.bindings.filter((b) => b.subject !== 'mallory' && b.subject !== 'erin'),
             {
@@ -201,12 +205,13 @@ describe('renderers', () => {
        # workspace checkout (absent)
        + create workspace checkout "Checkout"
            tag costCenter: CC-3003
+           tag meshformStack: test
        + create project web "web"
            tag environment: dev
        + grant user alice: Workspace Owner
 
      Plan: 5 to add, 4 to change, 1 to remove, 0 expired.
-     Plan digest: sha256:0f46fa0c95462076848b770c9094e8f53f17607fe905264d228bb4dcb8c22746 (meshform apply --expect-digest applies exactly this plan)
+     Plan digest: sha256:ab63e4c4bb1125ff5bfa1a7150e19db3548cd131659241c901a49421af59e745 (meshform apply --expect-digest applies exactly this plan)
      "
     `);
   });

@@ -1,0 +1,40 @@
+/**
+ * The one write `meshform import` makes, as `terraform import` writes its state: the imported
+ * workspaces that no stack owns get this stack's ownership tag (and the platform the tag's definition,
+ * once), so that the code just written plans to nothing. Compare-before-write: a workspace whose
+ * display name or ownership changed since it was read is not claimed (409), and said so.
+ */
+import pLimit from 'p-limit';
+import { OWNERSHIP_TAG_DEFINITION, OWNERSHIP_TAG_KEY } from '../../core/rules';
+import type { ApiClient } from '../client/api';
+import type { LiveState } from '../observe/live-state';
+
+export interface ClaimReport {
+  readonly claimed: string[];
+  readonly failed: Array<{ readonly workspace: string; readonly error: string }>;
+  readonly definitionCreated: boolean;
+}
+
+export async function claimOwnership(api: ApiClient, live: LiveState, workspaces: readonly string[], stack: string, onProgress?: (done: number, total: number) => void): Promise<ClaimReport> {
+  if (!workspaces.length) return { claimed: [], failed: [], definitionCreated: false };
+  const missing = !live.tagDefinitions.some((d) => d.metadata.name === OWNERSHIP_TAG_DEFINITION.metadata.name);
+  if (missing) await api.tagDefinitions.put(OWNERSHIP_TAG_DEFINITION);
+  const limit = pLimit(4);
+  const claimed: string[] = [];
+  const failed: Array<{ workspace: string; error: string }> = [];
+  await Promise.all(
+    workspaces.map((name) =>
+      limit(async () => {
+        const displayName = live.workspaces[name].displayName;
+        try {
+          await api.workspaces.update(name, { displayName, tags: { [OWNERSHIP_TAG_KEY]: [stack] } }, { displayName, tags: { [OWNERSHIP_TAG_KEY]: [] } });
+          claimed.push(name);
+        } catch (e) {
+          failed.push({ workspace: name, error: (e as Error).message });
+        }
+        onProgress?.(claimed.length + failed.length, workspaces.length);
+      }),
+    ),
+  );
+  return { claimed: claimed.sort(), failed: failed.sort((a, b) => (a.workspace < b.workspace ? -1 : 1)), definitionCreated: missing };
+}
