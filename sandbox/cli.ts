@@ -93,6 +93,7 @@ export function registerSandbox(program: Command, ctx: SandboxCommandContext, se
           `  profile: ${profile}${profile === 'meshstack' ? ' (the meshObject API alone, as meshStack serves it)' : ''}\n` +
           `  extensions: ${sandbox.controlUrl}/sandbox/v1 (not part of meshStack's API)\n` +
           `  API keys: ${sandbox.apiKeyNames.join(', ')}\n` +
+          (sandbox.seedIgnored ? `  --seed ignored: this data dir was seeded when it was created (start with a new --data-dir, or --ephemeral, to seed it)\n` : '') +
           (isLoopback(flags.host)
             ? `  connect: MESHSTACK_ENDPOINT=${sandbox.url} MESHSTACK_API_KEY=<key name> (the secret is read from ${sandbox.url}/mesh/info on loopback)\n`
             : `  connect: MESHSTACK_ENDPOINT=${sandbox.url} MESHSTACK_API_KEY=<key name> MESHSTACK_API_SECRET=<its secret>; secrets are not published on ${flags.host} (not loopback): give each key's clientSecret in a --seed file\n`) +

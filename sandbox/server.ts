@@ -54,6 +54,8 @@ export interface RunningSandbox {
   /** Where the extensions (/sandbox/v1) are: the API's own URL, or the meshstack profile's control port. */
   readonly controlUrl: string;
   readonly apiKeyNames: string[];
+  /** A seed was given, and the data dir had been seeded before: it was not applied. */
+  readonly seedIgnored: boolean;
   readonly faults: FaultInjector;
   readonly clock: SandboxClock;
   readonly db: Db;
@@ -172,11 +174,11 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
   const host = options.host ?? '127.0.0.1';
   const db = await openDb(options.dataDir);
   const startedAt = new Date();
-  const { offset, apiKeyNames } = await db
+  const { offset, apiKeyNames, seedIgnored } = await db
     .transaction(async (tx) => {
-      await applySeed(tx, options.seed ?? DEFAULT_SEED, startedAt);
+      const applied = await applySeed(tx, options.seed ?? DEFAULT_SEED, startedAt);
       const seeded = await getMeta<{ apiKeys: Array<{ name?: string; clientId: string }> }>(tx, 'seed');
-      return { offset: (await getMeta<number>(tx, 'clockOffsetMs')) ?? 0, apiKeyNames: (seeded?.apiKeys ?? []).map((k) => k.name ?? k.clientId) };
+      return { offset: (await getMeta<number>(tx, 'clockOffsetMs')) ?? 0, apiKeyNames: (seeded?.apiKeys ?? []).map((k) => k.name ?? k.clientId), seedIgnored: options.seed !== undefined && !applied };
     })
     .catch(async (e: unknown) => {
       await db.close();
@@ -252,6 +254,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
     profile,
     controlUrl,
     apiKeyNames,
+    seedIgnored,
     faults,
     clock,
     db,

@@ -1,5 +1,5 @@
 /** Small builders for desired states in controller tests. */
-import type { DesiredState, ProjectBinding, Subject, Workspace, WorkspaceBinding } from '../../schemas/desired-state.generated';
+import type { DesiredState, ProjectBinding, Subject, TagDefinition, Workspace, WorkspaceBinding } from '../../schemas/desired-state.generated';
 
 export const user = (name: string): Subject => ({ kind: 'User', name });
 export const group = (name: string): Subject => ({ kind: 'Group', name });
@@ -76,5 +76,11 @@ export function teamEstate(count: number, prefix = 'team', extra: { ownerShift?:
       }),
     );
   }
-  return desired(list);
+  // Its workspace tag is defined: on a platform meshform has run on, every workspace tag needs a definition.
+  return desired(list, { tagDefinitions: [stringTag('meshWorkspace', 'costCenter')] });
+}
+
+/** A plain string tag definition. */
+export function stringTag(targetKind: 'meshWorkspace' | 'meshProject', key: string): TagDefinition {
+  return { metadata: { name: `${targetKind}.${key}` }, spec: { targetKind, key, displayName: key, valueType: { string: {} }, restricted: false, mandatory: false, immutable: false } };
 }

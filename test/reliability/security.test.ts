@@ -10,7 +10,9 @@
 import { spawn } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
+import { HttpApiClient } from '../../controller/client/http-client';
 import { MESHFORM_BIN, REPO_ROOT, meshform, platformEnv, scratch } from '../helpers/cli';
+import { createOwnedWorkspace } from '../helpers/ownership';
 import { MANAGER, OWNER, binding, desired, user, workspace } from '../helpers/desired';
 import { MEMBER, PARTNER, type SandboxFixture, media, requireLoopback, sandboxFixture } from '../helpers/sandbox';
 
@@ -29,6 +31,8 @@ describe.each([['default'], ['meshstack']])('security (%s profile)', (profile) =
   });
 
   const write = files.json;
+  // A workspace this test stack owns, as meshform leaves the ones it created: the rules under test, not ownership, decide.
+  const owned = (name: string) => createOwnedWorkspace(new HttpApiClient({ endpoint: f.sandbox.url, credentials: { kind: 'key', key: PARTNER } }), { name });
 
   test('no secret or token in stdout, stderr, plan files, synthesized files, sandbox logs or error messages', async () => {
     // GIVEN a platform of its own (its log is read at the end), explicit credentials as CI passes them, and a bearer token
@@ -109,7 +113,7 @@ describe.each([['default'], ['meshstack']])('security (%s profile)', (profile) =
 
   test('a Workspace Member key cannot grant roles: the API says 403, and meshform refuses the plan before any write', async () => {
     const partner = f.as(PARTNER);
-    await partner.createWorkspace('sec-member');
+    await owned('sec-member');
     await partner.grant('sec-member', 'alice', OWNER);
     await partner.grant('sec-member', 'dave', MEMBER);
     expect((await f.as('dave').grant('sec-member', 'erin', MEMBER)).status).toBe(403);
@@ -178,7 +182,7 @@ describe.each([['default'], ['meshstack']])('security (%s profile)', (profile) =
   test('lock-out: removing your own rights or the last Owner is refused with the flag that allows it', async () => {
     if (!extensions) return void process.stdout.write(`skipped on the ${profile} profile: self-lockout needs the caller's identity, which meshStack's API does not expose (the last-Owner rule is in the cycle suite)\n`);
     const partner = f.as(PARTNER);
-    await partner.createWorkspace('sec-lock');
+    await owned('sec-lock');
     await partner.grant('sec-lock', 'alice', OWNER);
     await partner.grant('sec-lock', 'bob', MANAGER);
     const env = platformEnv(f.sandbox.url, 'bob');

@@ -3,7 +3,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { spawn, spawnSync } from 'child_process';
 import * as net from 'net';
-import { MANAGER, OWNER, PARTNER, freshDataDir, sandboxFixture } from '../helpers/sandbox';
+import { MANAGER, OWNER, PARTNER, freshDataDir, sandboxFixture, spawnSandbox } from '../helpers/sandbox';
 import { REPO_ROOT } from '../helpers/cli';
 
 describe('sandbox persistence and concurrency', () => {
@@ -142,6 +142,21 @@ describe('sandbox persistence and concurrency', () => {
       expect(owners).toHaveLength(2);
     } finally {
       await f.sandbox.close();
+    }
+  });
+});
+
+describe('--seed on a data dir that was seeded already', () => {
+  test('says it is ignored, instead of silently starting without the people it names', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'meshform-seed-'));
+    fs.writeFileSync(path.join(dir, 'seed.yaml'), 'users:\n  - username: zoe\n    partner: true\napiKeys:\n  - clientId: zoe-key\n    user: zoe\n');
+    // A copy of the template: seeded with the default principals when it was made.
+    const sandbox = await spawnSandbox(freshDataDir(), ['--seed', path.join(dir, 'seed.yaml')]);
+    try {
+      expect(sandbox.output()).toMatch(/--seed ignored: this data dir was seeded when it was created \(start with a new --data-dir, or --ephemeral, to seed it\)/);
+      expect(sandbox.output()).toMatch(/API keys: partner-admin, alice/);
+    } finally {
+      await sandbox.close();
     }
   });
 });
