@@ -5,45 +5,27 @@
  * against the full plan of the same code, with the requests each made.
  *   node dist/bench/changed-from.js [--workspaces 1000] [--latency-ms 50]
  */
-import axios from 'axios';
-import * as fs from 'fs';
-import * as os from 'os';
-import * as path from 'path';
 import { Command } from 'commander';
-import { apply } from '../controller/apply/apply';
-import { HttpApiClient } from '../controller/client/http-client';
 import { changedWorkspaces } from '../controller/plan/changed';
 import { planAgainst } from '../controller/run';
 import { DAY_MS } from '../core/expiry';
-import { checkDesiredState } from '../core/manifest-file';
-import { spawnSandbox } from '../sandbox/spawn';
-import { changeEstate, synthEstate } from './estate';
+import { changeEstate } from './estate';
+import { estateOnSandbox, secondsSince } from './platform';
 
 async function main(): Promise<void> {
   const opts = new Command('changed-from').option('--workspaces <n>', 'estate size', '1000').option('--latency-ms <ms>', 'added to every API request', '50').parse(process.argv).opts<{ workspaces: string; latencyMs: string }>();
   const n = Number(opts.workspaces);
   const latencyMs = Number(opts.latencyMs);
-  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'meshform-changed-from-'));
-  const sandbox = await spawnSandbox(path.join(work, 'sandbox'), [], 60_000);
+  const platform = await estateOnSandbox(n, latencyMs);
   try {
-    synthEstate(n, path.join(work, 'out'));
-    const now = new Date();
-    const base = checkDesiredState(JSON.parse(fs.readFileSync(path.join(work, 'out', 'stacks', 'estate', 'meshform.json'), 'utf8')), 'estate', now).state;
-    const fast = new HttpApiClient({ endpoint: sandbox.url, credentials: { kind: 'key', key: 'partner-admin' } });
-    const populated = await planAgainst(fast, base, { endpoint: sandbox.url });
-    await apply(fast, populated.plan, { concurrency: 8 });
-    // From here on, as against meshStack: latency on every API request, one request at a time.
-    const info = (await axios.get(`${sandbox.url}/mesh/info`)).data;
-    const token = (await axios.post(`${sandbox.url}/api/login`, { clientId: info.devLocalCredentials.apiKeys['partner-admin'].clientId, clientSecret: info.devLocalCredentials.apiKeys['partner-admin'].clientSecret })).data.access_token;
-    await axios.put(`${sandbox.controlUrl}/sandbox/v1/faults`, { rate: 0, latencyMs, routes: 'GET /api/meshobjects*' }, { headers: { Authorization: `Bearer ${token}` } });
+    const base = platform.desired;
     const changed = changeEstate(base);
-    const scope = changedWorkspaces(base, changed, now, DAY_MS);
+    const scope = changedWorkspaces(base, changed, platform.now, DAY_MS);
     const measure = async (workspaces?: readonly string[]) => {
-      const api = new HttpApiClient({ endpoint: sandbox.url, credentials: { kind: 'key', key: 'partner-admin' }, maxConcurrentRequests: 1 });
+      const api = platform.client();
       const started = process.hrtime.bigint();
-      const { plan } = await planAgainst(api, changed, { endpoint: sandbox.url, ...(workspaces ? { workspaces, notPlanned: { base: 'base', workspaces: scope.unchanged } } : {}) });
-      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-      return { seconds: Number(seconds.toFixed(2)), gets: api.stats.byMethod.GET ?? 0, steps: plan.workspaces.reduce((k, w) => k + w.steps.length, 0) };
+      const { plan } = await planAgainst(api, changed, { endpoint: platform.url, ...(workspaces ? { workspaces, notPlanned: { base: 'base', workspaces: scope.unchanged } } : {}) });
+      return { seconds: secondsSince(started), gets: api.stats.byMethod.GET ?? 0, steps: plan.workspaces.reduce((k, w) => k + w.steps.length, 0) };
     };
     const scoped = await measure(scope.changed);
     // The fewest reads for those workspaces: the singletons, then per workspace its object, projects and user bindings, per project its two binding lists.
@@ -57,8 +39,7 @@ async function main(): Promise<void> {
     ];
     process.stdout.write(`${rows.join('\n')}\n`);
   } finally {
-    await sandbox.close();
-    fs.rmSync(work, { recursive: true, force: true });
+    await platform.close();
   }
 }
 

@@ -74,8 +74,13 @@ export function registerSandbox(program: Command, ctx: SandboxCommandContext, se
       const profile = oneOf(flags.profile, ['default', 'meshstack'] as const, '--profile');
       if (flags.ephemeral && cmd.getOptionValueSource('dataDir') === 'cli') usage('--ephemeral keeps the data in memory and --data-dir keeps it on disk: pass one of them');
       if (flags.publicUrl !== undefined && !/^https?:\/\/[^/]+/.test(flags.publicUrl)) usage(`--public-url must be an http(s) URL, got "${flags.publicUrl}"`);
-      // Loaded here, not at start-up: every other command (and each Terraform anchor) starts without fastify and PGlite.
-      const [{ startSandbox, isLoopback }, { readSeedFile }] = await Promise.all([import('./server'), import('./seed')]);
+      // Loaded here, not at start-up: every other command (and each Terraform anchor) starts without fastify and PGlite,
+      // which are optional dependencies (npm install --omit=optional leaves them out).
+      const [{ startSandbox, isLoopback }, { readSeedFile }] = await Promise.all([import('./server'), import('./seed')]).catch((e: NodeJS.ErrnoException) => {
+        const missing = e.code === 'MODULE_NOT_FOUND' ? /Cannot find module '([^']+)'/.exec(e.message)?.[1] : undefined;
+        if (missing && !missing.startsWith('.')) throw new SandboxStartError('sandbox-dependencies', `meshform sandbox needs its optional dependencies (${missing} is not installed): npm install --include=optional`);
+        throw e;
+      });
       const sandbox = await startSandbox({
         port: positiveInt(flags.port, '--port'),
         host: flags.host,

@@ -5,15 +5,16 @@
 export class SandboxClock {
   constructor(private offsetMs = 0) {}
 
-  public now(): Date {
-    return new Date(Date.now() + this.offsetMs);
+  public now(realNow: number = Date.now()): Date {
+    return new Date(realNow + this.offsetMs);
   }
 
   public get offset(): number {
     return this.offsetMs;
   }
 
-  public set(to: Date): void {
-    this.offsetMs = to.getTime() - Date.now();
+  /** `realNow`: the real time `to` was worked out at (an advance is then exact, however long the request takes). */
+  public set(to: Date, realNow: number = Date.now()): void {
+    this.offsetMs = to.getTime() - realNow;
   }
 }

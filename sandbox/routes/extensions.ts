@@ -147,17 +147,18 @@ export function registerExtensionRoutes(app: FastifyInstance, state: SandboxStat
     requirePartner(ctx.p, 'move the sandbox clock');
     const body = (ctx.body ?? {}) as { advance?: string | number; set?: string };
     let to: Date;
+    const realNow = Date.now();
     if (body.set !== undefined) {
       to = new Date(typeof body.set === 'string' ? body.set : Number.NaN);
       if (Number.isNaN(to.getTime())) throw badRequest(`set must be an ISO date-time, got ${JSON.stringify(body.set)}`);
     } else {
       const ms = body.advance === undefined ? undefined : durationMs(body.advance);
       if (ms === undefined || ms < 0) throw badRequest('give {"advance": "90m"} (ms, s, m, h, d) or {"set": "<ISO date-time>"}');
-      to = new Date(state.clock.now().getTime() + ms);
+      to = new Date(state.clock.now(realNow).getTime() + ms);
     }
     // Checked before the clock moves: a time no date can print would break every later request.
     if (!(to.getTime() >= CLOCK_MIN && to.getTime() <= CLOCK_MAX)) throw badRequest(`the sandbox clock goes from 2000-01-01 to 9999-12-31, not to ${Number.isNaN(to.getTime()) ? 'an invalid date' : 'that time'}`);
-    state.clock.set(to);
+    state.clock.set(to, realNow);
     await putMeta(ctx.tx, 'clockOffsetMs', state.clock.offset);
     // Expiry is applied at once, so the next read already reflects the new time.
     const { removed } = await sweepExpired(ctx.tx, state.clock.now());

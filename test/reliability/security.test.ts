@@ -71,8 +71,13 @@ describe.each([['default'], ['meshstack']])('security (%s profile)', (profile) =
     expect((await run(['plan', '--manifest', refused], key)).code).toBe(1);
     expect((await run(['plan', '--manifest', manifest], { ...key, MESHSTACK_ENDPOINT: 'http://127.0.0.1:1', MESHFORM_RETRY_BUDGET: '0s' })).code).toBe(1);
 
+    const imported = path.join(tmp, 'imported');
+    expect((await run(['import', '--all', '--out', imported, '--name', 'basic'], key)).code).toBe(0);
+    expect((await run(['import', '--check', '--all', '--manifest', manifest, '--name', 'basic'], key)).code).toBe(0);
+
     // THEN none of it carries the secret, the wrong secret, the token or an Authorization header
-    const files = [planFile, ...fs.readdirSync(out).map((x) => path.join(out, x)).filter((x) => fs.statSync(x).isFile())];
+    const importedFiles = [path.join(imported, 'main.ts'), ...fs.readdirSync(path.join(imported, 'workspaces')).map((x) => path.join(imported, 'workspaces', x))];
+    const files = [planFile, ...importedFiles, ...fs.readdirSync(out).map((x) => path.join(out, x)).filter((x) => fs.statSync(x).isFile())];
     const haystack = [...outputs, ...files.map((x) => fs.readFileSync(x, 'utf8'))].join('\n');
     expect(haystack.length).toBeGreaterThan(1000);
     for (const needle of [secret, wrongSecret, token, token.split('.')[2], 'Bearer ']) expect(haystack).not.toContain(needle);

@@ -79,6 +79,12 @@ describe('sandbox expiry and recertification', () => {
     expect((await partner.grant('ex-invalid', 'bob', MEMBER, { expiryDate: '2026-02-30' })).status).toBe(400);
   });
 
+  test('clock: an advance moves it by exactly that much, however long the request takes', async () => {
+    const before = (await f.as(PARTNER).ext('GET', '/clock')).data.offsetMs as number;
+    for (let i = 0; i < 20; i++) await f.as(PARTNER).ext('POST', '/clock', { advance: '1s' });
+    expect((await f.as(PARTNER).ext('GET', '/clock')).data.offsetMs).toBe(before + 20_000);
+  });
+
   test('clock: bad requests are 400 and only partners move it', async () => {
     expect((await f.as(PARTNER).ext('POST', '/clock', { advance: 'soon' })).status).toBe(400);
     expect((await f.as('bob').ext('POST', '/clock', { advance: '1h' })).status).toBe(403);

@@ -1,0 +1,55 @@
+/**
+ * `meshform import` of an estate nobody owns yet, as against meshStack (an injected latency on every
+ * API read, one request at a time): the reads against their lower bound, the rendering of the code,
+ * and the ownership claims (the one write import makes).
+ *   node dist/bench/import.js [--workspaces 1000] [--latency-ms 50]
+ */
+import { Command } from 'commander';
+import { claimOwnership } from '../controller/import/claim';
+import { importEstate } from '../controller/import/model';
+import { typescriptFiles } from '../controller/import/typescript';
+import { observe } from '../controller/observe/observe';
+import { estateOnSandbox, secondsSince } from './platform';
+
+/** The client's page size (controller/client/http-client.ts). */
+const PAGE = 1000;
+
+async function main(): Promise<void> {
+  const opts = new Command('import').option('--workspaces <n>', 'estate size', '1000').option('--latency-ms <ms>', 'added to every API read', '50').parse(process.argv).opts<{ workspaces: string; latencyMs: string }>();
+  const n = Number(opts.workspaces);
+  const latencyMs = Number(opts.latencyMs);
+  const platform = await estateOnSandbox(n, latencyMs, { unowned: true });
+  try {
+    const api = platform.client();
+    let started = process.hrtime.bigint();
+    const live = await observe(api, { workspaces: 'all', now: platform.now });
+    const readSeconds = secondsSince(started);
+    const reads = api.stats.byMethod.GET ?? 0;
+    started = process.hrtime.bigint();
+    const estate = importEstate(live, { bindingManagement: 'additive', stack: 'estate' });
+    const files = typescriptFiles(estate, { stackName: 'estate', endpoint: platform.url, date: platform.now.toISOString().slice(0, 10) });
+    const renderSeconds = secondsSince(started);
+    started = process.hrtime.bigint();
+    const claim = await claimOwnership(api, live, estate.unowned, 'estate');
+    const claimSeconds = secondsSince(started);
+    const projects = platform.desired.workspaces.reduce((k, w) => k + w.projects.length, 0);
+    const bindings = platform.desired.workspaces.reduce((k, w) => k + w.bindings.length, 0);
+    // The fewest reads: the singletons (info, capabilities, settings, whoami, tag definitions, statuses, requests), every list
+    // in pages of PAGE (workspaces, projects, user and group bindings), and per project its two binding lists.
+    const pages = (items: number) => Math.max(1, Math.ceil(items / PAGE));
+    const lowerBound = 7 + pages(n) + pages(projects) + 2 * pages(bindings) + 2 * projects;
+    const rows = [
+      `| estate | latency | reads | its GETs (lower bound) | code | files | ownership claims | its writes | failed |`,
+      `|---:|---:|---:|---:|---:|---:|---:|---:|---:|`,
+      `| ${n} | ${latencyMs} ms | ${readSeconds} s | ${reads} (${lowerBound}, ${(reads / lowerBound).toFixed(2)}x) | ${renderSeconds} s | ${files.length} | ${claimSeconds} s, ${claim.claimed.length} workspaces | ${api.stats.byMethod.PUT ?? 0} PUT, ${(api.stats.byMethod.GET ?? 0) - reads} GET | ${claim.failed.length} |`,
+    ];
+    process.stdout.write(`${rows.join('\n')}\n`);
+  } finally {
+    await platform.close();
+  }
+}
+
+main().catch((e) => {
+  process.stderr.write(`${e instanceof Error ? e.stack : String(e)}\n`);
+  process.exitCode = 1;
+});

@@ -1,0 +1,55 @@
+/**
+ * A benchmark estate on the sandbox, then set up as against meshStack: an injected latency on every
+ * API read and (the caller's part) one request at a time. The one place in bench/ that starts a
+ * sandbox and drives the controller against it (test/architecture.test.ts).
+ */
+import axios from 'axios';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { apply } from '../controller/apply/apply';
+import { HttpApiClient } from '../controller/client/http-client';
+import { planAgainst } from '../controller/run';
+import { checkDesiredState } from '../core/manifest-file';
+import { OWNERSHIP_TAG_KEY } from '../core/rules';
+import type { DesiredState } from '../schemas/desired-state.generated';
+import { spawnSandbox } from '../sandbox/spawn';
+import { synthEstate } from './estate';
+
+export interface BenchPlatform {
+  readonly url: string;
+  /** The estate as applied. */
+  readonly desired: DesiredState;
+  readonly now: Date;
+  /** A client as meshform runs against meshStack: one request at a time, its requests counted. */
+  client(): HttpApiClient;
+  close(): Promise<void>;
+}
+
+export async function estateOnSandbox(workspaces: number, latencyMs: number, options: { readonly unowned?: boolean } = {}): Promise<BenchPlatform> {
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'meshform-bench-'));
+  const sandbox = await spawnSandbox(path.join(work, 'sandbox'), [], 60_000);
+  const close = async () => {
+    await sandbox.close();
+    fs.rmSync(work, { recursive: true, force: true });
+  };
+  try {
+    synthEstate(workspaces, path.join(work, 'out'));
+    const now = new Date();
+    const desired = checkDesiredState(JSON.parse(fs.readFileSync(path.join(work, 'out', 'stacks', 'estate', 'meshform.json'), 'utf8')), 'estate', now).state;
+    const fast = new HttpApiClient({ endpoint: sandbox.url, credentials: { kind: 'key', key: 'partner-admin' } });
+    await apply(fast, (await planAgainst(fast, desired, { endpoint: sandbox.url })).plan, { concurrency: 8 });
+    // Made in the panel, as far as meshform knows: no stack owns it.
+    if (options.unowned) for (const w of desired.workspaces) await fast.workspaces.update(w.metadata.name, { displayName: w.spec.displayName!, tags: { [OWNERSHIP_TAG_KEY]: [] } });
+    const info = (await axios.get(`${sandbox.url}/mesh/info`)).data;
+    const key = info.devLocalCredentials.apiKeys['partner-admin'];
+    const token = (await axios.post(`${sandbox.url}/api/login`, { clientId: key.clientId, clientSecret: key.clientSecret })).data.access_token;
+    await axios.put(`${sandbox.controlUrl}/sandbox/v1/faults`, { rate: 0, latencyMs, routes: 'GET /api/meshobjects*' }, { headers: { Authorization: `Bearer ${token}` } });
+    return { url: sandbox.url, desired, now, client: () => new HttpApiClient({ endpoint: sandbox.url, credentials: { kind: 'key', key: 'partner-admin' }, maxConcurrentRequests: 1 }), close };
+  } catch (e) {
+    await close();
+    throw e;
+  }
+}
+
+export const secondsSince = (started: bigint) => Number((Number(process.hrtime.bigint() - started) / 1e9).toFixed(2));
