@@ -9,12 +9,15 @@ import * as fs from 'fs';
 import * as path from 'path';
 import type { Command } from 'commander';
 import { UsageError } from '../../core/errors';
+import { printable } from '../../core/printable';
 import { OWNERSHIP_TAG_DEFINITION, OWNERSHIP_TAG_KEY, ownerOf } from '../../core/rules';
 import { readManifest } from '../../core/manifest-file';
 import { type ImportedEstate, allNotes, importEstate } from '../import/model';
 import { type WrittenFile, typescriptFiles } from '../import/typescript';
 import { yamlFiles } from '../import/yaml';
+import type { ApiClient } from '../client/api';
 import { claimOwnership } from '../import/claim';
+import type { LiveState } from '../observe/live-state';
 import { observe } from '../observe/observe';
 import { planAgainst, platformNow } from '../run';
 import { type CliContext, ExitCode } from './context';
@@ -69,9 +72,26 @@ const NOTES_SHOWN = 20;
 function notesSummary(estate: ImportedEstate): string {
   const notes = allNotes(estate);
   if (!notes.length) return '';
-  const lines = notes.slice(0, NOTES_SHOWN).map((n) => `  ${n.workspace ? `${n.workspace}${n.project ? `/${n.project}` : ''}: ` : ''}${n.text}\n`);
+  // Platform text, made safe to print on a terminal.
+  const lines = notes.slice(0, NOTES_SHOWN).map((n) => `  ${printable(`${n.workspace ? `${n.workspace}${n.project ? `/${n.project}` : ''}: ` : ''}${n.text}`)}\n`);
   const more = notes.length > NOTES_SHOWN ? `  … and ${notes.length - NOTES_SHOWN} more (each is a comment where it belongs)\n` : '';
   return `\n${notes.length} thing(s) the code cannot say, written as comments:\n${lines.join('')}${more}`;
+}
+
+/** --check: what differs between the code (its manifest) and the platform; 2 when anything does. */
+async function check(ctx: CliContext, flags: ImportFlags, api: ApiClient, live: LiveState, estate: ImportedEstate, now: Date): Promise<number> {
+  const manifest = readManifest(path.resolve(ctx.cwd, flags.manifest));
+  const declared = new Set(manifest.state.workspaces.map((w) => w.metadata.name));
+  const names = estate.workspaces.map((w) => w.entry.identifier);
+  const undeclared = names.filter((w) => !declared.has(w));
+  const both = names.filter((w) => declared.has(w));
+  const plan = both.length ? (await planAgainst(api, manifest.state, planOptions(ctx, { ...flags, workspace: both }), now)).plan : undefined;
+  const differing = (plan?.workspaces ?? []).filter((w) => w.steps.length > 0);
+  const owner = (w: string) => ownerOf(live.workspaces[w].tags);
+  for (const w of undeclared) ctx.stdout(printable(`${w}: live, not declared in ${flags.manifest} (${owner(w) === undefined ? 'no stack owns it' : `owned by stack "${owner(w)}"`})`) + '\n');
+  for (const w of differing) ctx.stdout(printable(`${w.name}: ${w.steps.length} change(s) between the code and the platform (meshform plan --workspace ${w.name} shows them)`) + '\n');
+  ctx.stdout(`${undeclared.length} live workspace(s) not in the code, ${differing.length} declared workspace(s) that differ, ${both.length - differing.length} in step.\n`);
+  return undeclared.length || differing.length ? ExitCode.CHANGES : ExitCode.OK;
 }
 
 export function registerImport(program: Command, ctx: CliContext, setExit: (code: number) => void): void {
@@ -106,16 +126,7 @@ export function registerImport(program: Command, ctx: CliContext, setExit: (code
       if (missing.length) throw new UsageError(`no live workspace ${missing.join(', ')} that this caller can see: nothing was written`, 'import-missing');
       const estate = importEstate(live, { bindingManagement, stack: name, adopt: !flags.claim });
       if (flags.check) {
-        const manifest = readManifest(path.resolve(ctx.cwd, flags.manifest));
-        const declared = new Set(manifest.state.workspaces.map((w) => w.metadata.name));
-        const undeclared = estate.workspaces.map((w) => w.entry.identifier).filter((w) => !declared.has(w));
-        const both = estate.workspaces.map((w) => w.entry.identifier).filter((w) => declared.has(w));
-        const { plan } = both.length ? await planAgainst(api, manifest.state, { ...planOptions(ctx, { ...flags, workspace: both }) }, now) : { plan: undefined };
-        const differing = (plan?.workspaces ?? []).filter((w) => w.steps.length > 0);
-        for (const w of undeclared) ctx.stdout(`${w}: live, not declared in ${flags.manifest} (${ownerOf(live.workspaces[w].tags) === undefined ? 'no stack owns it' : `owned by stack "${ownerOf(live.workspaces[w].tags)}"`})\n`);
-        for (const w of differing) ctx.stdout(`${w.name}: ${w.steps.length} change(s) between the code and the platform (meshform plan --workspace ${w.name} shows them)\n`);
-        ctx.stdout(`${undeclared.length} live workspace(s) not in the code, ${differing.length} declared workspace(s) that differ, ${both.length - differing.length} in step.\n`);
-        setExit(undeclared.length || differing.length ? ExitCode.CHANGES : ExitCode.OK);
+        setExit(await check(ctx, flags, api, live, estate, now));
         return;
       }
       const header = { stackName: name, endpoint: endpointOf(ctx, flags), date: now.toISOString().slice(0, 10) };
