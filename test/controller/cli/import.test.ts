@@ -27,7 +27,7 @@ beforeAll(async () => {
   api = new HttpApiClient({ endpoint: f.sandbox.url, credentials: { kind: 'key', key: PARTNER } });
   const now = new Date((await f.as(PARTNER).ext('GET', '/clock')).data.now);
   const { manifest } = synthOutputs(new BasicStack(appWithNow(now.toISOString()), 'basic'));
-  const estate = { ...manifest, workspaces: [...manifest.workspaces, workspace('odd-one', [binding('Workspace Owner', user('dave'))], { displayName: HOSTILE, tags: { costCenter: ['0815'] }, projects: [project('odd-one', 'odd-one-x', [], { displayName: HOSTILE, tags: { environment: ['qa'] } })] })] };
+  const estate = { ...manifest, workspaces: [...manifest.workspaces, workspace('odd-one', [binding('Workspace Owner', user('dave')), binding('Workspace Member', { kind: 'User', name: 'frank@example.com', invitation: { firstName: 'Frank', lastName: 'New', email: 'frank@example.com' } })], { displayName: HOSTILE, tags: { costCenter: ['0815'] }, projects: [project('odd-one', 'odd-one-x', [], { displayName: HOSTILE, tags: { environment: ['qa'] } })] })] };
   const seeded = (await planAgainst(api, estate, { endpoint: f.sandbox.url }, now)).plan;
   expect(seeded.refusals).toEqual([]);
   const report = await apply(api, seeded);
@@ -51,7 +51,9 @@ test('init, import --all, synth, plan: "No changes"; the code reads like the exa
   const imported = await meshform(['import', '--all'], { cwd: repo, env });
   expect(imported.stderr).toBe('');
   expect(imported.code).toBe(0);
-  expect(imported.stdout).toMatch(/Imported 2 workspace\(s\), 3 project\(s\), 9 binding\(s\), 3 tag definition\(s\) into \. \(3 file\(s\)/);
+  expect(imported.stdout).toMatch(/Imported 2 workspace\(s\), 3 project\(s\), 10 binding\(s\), 3 tag definition\(s\) into \. \(3 file\(s\)/);
+  // An open invitation is the binding of its e-mail.
+  expect(fs.readFileSync(path.join(repo, 'workspaces', 'odd-one.ts'), 'utf8')).toMatch(/ws\.grant\(WorkspaceRole\.MEMBER, User\.fromUsername\('frank@example\.com'\)\);/);
   const payments = fs.readFileSync(path.join(repo, 'workspaces', 'payments.ts'), 'utf8');
   // Named constants for subjects used more than once, grants, projects with tags, expiries with their dates.
   expect(payments).toMatch(/const bob = User\.fromUsername\('bob'\);/);
