@@ -10,7 +10,7 @@ import { changedWorkspaces } from '../controller/plan/changed';
 import { planAgainst } from '../controller/run';
 import { DAY_MS } from '../core/expiry';
 import { changeEstate } from './estate';
-import { estateOnSandbox, secondsSince } from './platform';
+import { estateOnSandbox, runBench, secondsSince } from './platform';
 
 async function main(): Promise<void> {
   const opts = new Command('changed-from').option('--workspaces <n>', 'estate size', '1000').option('--latency-ms <ms>', 'added to every API request', '50').parse(process.argv).opts<{ workspaces: string; latencyMs: string }>();
@@ -43,7 +43,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((e) => {
-  process.stderr.write(`${e instanceof Error ? e.stack : String(e)}\n`);
-  process.exitCode = 1;
-});
+runBench(main);

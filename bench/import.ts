@@ -9,7 +9,7 @@ import { claimOwnership } from '../controller/import/claim';
 import { importEstate } from '../controller/import/model';
 import { typescriptFiles } from '../controller/import/typescript';
 import { observe } from '../controller/observe/observe';
-import { estateOnSandbox, secondsSince } from './platform';
+import { estateOnSandbox, runBench, secondsSince } from './platform';
 
 /** The client's page size (controller/client/http-client.ts). */
 const PAGE = 1000;
@@ -49,7 +49,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((e) => {
-  process.stderr.write(`${e instanceof Error ? e.stack : String(e)}\n`);
-  process.exitCode = 1;
-});
+runBench(main);

@@ -52,4 +52,12 @@ export async function estateOnSandbox(workspaces: number, latencyMs: number, opt
   }
 }
 
+/** Runs a benchmark's main: its error, with the stack, on stderr and exit code 1. */
+export function runBench(main: () => Promise<void>): void {
+  main().catch((e) => {
+    process.stderr.write(`${e instanceof Error ? e.stack : String(e)}\n`);
+    process.exitCode = 1;
+  });
+}
+
 export const secondsSince = (started: bigint) => Number((Number(process.hrtime.bigint() - started) / 1e9).toFixed(2));

@@ -46,6 +46,16 @@ async function adopter(name: string): Promise<{ repo: string; env: Record<string
   return { repo, env: { ...platformEnv(f.sandbox.url, PARTNER), PATH: linkMeshform(repo) } };
 }
 
+/** synth, then plan: nothing to change (exit 0 with --detailed-exitcode). */
+async function expectNoChanges(repo: string, env: Record<string, string>): Promise<void> {
+  const synth = await meshform(['synth'], { cwd: repo, env });
+  expect(synth.stderr).toBe('');
+  expect(synth.code).toBe(0);
+  const plan = await meshform(['plan', '--detailed-exitcode'], { cwd: repo, env });
+  expect(plan.stdout).toMatch(/No changes/);
+  expect(plan.code).toBe(0);
+}
+
 test('init, import --all, synth, plan: "No changes"; the code reads like the examples; a re-import needs --force', async () => {
   const { repo, env } = await adopter('adopt-ts');
   const imported = await meshform(['import', '--all'], { cwd: repo, env });
@@ -65,12 +75,7 @@ test('init, import --all, synth, plan: "No changes"; the code reads like the exa
   expect(fs.readFileSync(path.join(repo, 'workspaces', 'odd-one.ts'), 'utf8')).toContain(`displayName: 'it\\'s */ \${process.exit(3)} \\\\ done'`);
   expect(fs.readFileSync(path.join(repo, 'main.ts'), 'utf8')).toMatch(/new TagDefinition\(stack, 'meshWorkspace\.confidentiality', \{ targetKind: 'meshWorkspace', key: 'confidentiality', displayName: 'confidentiality', valueType: TagValueType\.singleSelect\(\['public', 'internal', 'confidential'\]\), restricted: true \}\);/);
 
-  const synth = await meshform(['synth'], { cwd: repo, env });
-  expect(synth.stderr).toBe('');
-  expect(synth.code).toBe(0);
-  const plan = await meshform(['plan', '--detailed-exitcode'], { cwd: repo, env });
-  expect(plan.stdout).toMatch(/No changes/);
-  expect(plan.code).toBe(0);
+  await expectNoChanges(repo, env);
 
   // import recorded this stack as the owner (the one write it makes); the plan above found nothing to claim.
   expect(imported.stdout).toMatch(/Recorded stack "adopt-ts" as the owner of 2 workspace\(s\) \(their meshformStack tag\)/);
@@ -142,12 +147,7 @@ test('--format yaml writes the estate as data with a main.ts that reads it; synt
   const yaml = fs.readFileSync(path.join(repo, 'workspaces.yaml'), 'utf8');
   expect(yaml).toMatch(/- identifier: payments\n {4}displayName: Payments Team\n/);
   expect(yaml).toMatch(/bindingManagement: authoritative/);
-  const synth = await meshform(['synth'], { cwd: repo, env });
-  expect(synth.stderr).toBe('');
-  expect(synth.code).toBe(0);
-  const plan = await meshform(['plan', '--detailed-exitcode'], { cwd: repo, env });
-  expect(plan.stdout).toMatch(/No changes/);
-  expect(plan.code).toBe(0);
+  await expectNoChanges(repo, env);
 });
 
 test('import needs --all or --workspace, and names a workspace it cannot see', async () => {
