@@ -57,7 +57,7 @@ export async function timeAnchors(workspaces: number): Promise<AnchorTiming[]> {
         TF_IN_AUTOMATION: '1',
         TF_CLI_CONFIG_FILE: path.join(dir, 'cli.tfrc'),
         TF_VAR_meshstack_endpoint: sandbox.url,
-        TF_VAR_meshstack_api_key: 'partner-admin',
+        MESHSTACK_API_KEY: 'partner-admin',
         ...(v.command.startsWith('node') ? { TF_VAR_meshform_command: `${process.execPath} ${path.join(root, 'dist', 'bin', 'meshform.js')}` } : {}),
       };
       const terraform = (...args: string[]) => {

@@ -7,7 +7,7 @@ import { type Finding, InvalidFileError, ValidationError, formatFinding, message
 import { DESIRED_STATE_SCHEMA } from '../core/manifest-file';
 import { validateAgainst } from '../core/json-schema';
 import type { DesiredState, Workspace as WorkspaceJson } from '../schemas/desired-state.generated';
-import { Annotations, Aspects, type ISynthesisSession, Lazy, TerraformStack, addCustomSynthesis } from './cdktf';
+import { Annotations, Aspects, type ISynthesisSession, Lazy, type TerraformResource, TerraformStack, addCustomSynthesis } from './cdktf';
 import { AnchorKind, AnchorScope, createAnchor } from './private/anchor';
 import { type Locate, renderSorted } from './private/rendering';
 import type { RolePolicy } from './role-policy';
@@ -72,6 +72,9 @@ export class Manifest extends Construct {
   private readonly workspaces: IWorkspaceRenderer[] = [];
   private readonly tagDefinitions: TagDefinition[] = [];
   private readonly rolePolicies: RolePolicy[] = [];
+  /** Per-workspace anchors, and the tag definitions' anchor they run after (created with the first tag definition). */
+  private readonly anchors: TerraformResource[] = [];
+  private tagDefinitionsAnchor?: TerraformResource;
   private cache?: { rendered: Rendered; findings: Finding[] };
 
   constructor(scope: Construct, id: string, props: ManifestProps = {}) {
@@ -99,6 +102,22 @@ export class Manifest extends Construct {
   /** @internal */
   public _registerTagDefinition(def: TagDefinition): void {
     this.tagDefinitions.push(def);
+    // Per-workspace anchors apply their workspace only: the tag definitions get an anchor of their own, which runs first.
+    if (this.anchorScope === AnchorScope.WORKSPACE && !this.tagDefinitionsAnchor) {
+      this.tagDefinitionsAnchor = createAnchor(this, 'TagDefinitions', { kind: this.anchorKind, command: this.command, tagDefinitionsOnly: true, trigger: Lazy.stringValue({ produce: () => sha256Hex(this.toDesiredState().tagDefinitions) }) });
+      for (const a of this.anchors) this.runsAfterTagDefinitions(a);
+    }
+  }
+  /** @internal */
+  public _registerAnchor(anchor: TerraformResource): void {
+    this.anchors.push(anchor);
+    this.runsAfterTagDefinitions(anchor);
+  }
+
+  private runsAfterTagDefinitions(anchor: TerraformResource): void {
+    // A plain reference (type.name): depends_on takes no interpolation.
+    const t = this.tagDefinitionsAnchor;
+    if (t) anchor.dependsOn = [...(anchor.dependsOn ?? []), `${t.terraformResourceType}.${t.friendlyUniqueId}`];
   }
   /** @internal */
   public _registerRolePolicy(policy: RolePolicy): void {

@@ -96,12 +96,14 @@ abstract class WorkspaceBase extends Construct implements IWorkspace, IWorkspace
   protected addAnchor(): void {
     const manifest = Manifest.of(this);
     if (manifest.anchorScope === AnchorScope.STACK) return;
-    createAnchor(this, 'Resource', {
-      kind: manifest.anchorKind,
-      command: manifest.command,
-      workspaceName: this.workspaceName,
-      trigger: Lazy.stringValue({ produce: () => sha256Hex(this._render('$', () => undefined)) }),
-    });
+    manifest._registerAnchor(
+      createAnchor(this, 'Resource', {
+        kind: manifest.anchorKind,
+        command: manifest.command,
+        workspaceName: this.workspaceName,
+        trigger: Lazy.stringValue({ produce: () => sha256Hex(this._render('$', () => undefined)) }),
+      }),
+    );
   }
 }
 

@@ -89,6 +89,7 @@ export async function rederive(api: ApiClient, saved: Plan, ctx: SavedPlanContex
   const options: PlanOptions = {
     endpoint: ctx.endpoint,
     ...(saved.options.workspaces ? { workspaces: saved.options.workspaces } : {}),
+    ...(saved.options.tagDefinitionsOnly ? { tagDefinitionsOnly: true } : {}),
     ...Object.fromEntries(OVERRIDES.map(([option]) => [option, saved.options[option] === true])),
   };
   const { plan: fresh } = await planAgainst(api, ctx.desired, options, ctx.now);

@@ -42,6 +42,10 @@ export interface Plan {
      * Only these workspaces (--workspace).
      */
     workspaces?: string[];
+    /**
+     * Only the tag definitions (--tag-definitions-only).
+     */
+    tagDefinitionsOnly?: boolean;
     allowLastOwnerRemoval: boolean;
     allowSelfLockout: boolean;
     allowFewerApprovers?: boolean;

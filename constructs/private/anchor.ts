@@ -33,34 +33,29 @@ class TerraformData extends TerraformResource {
   }
 }
 
-const CONNECTION_VARIABLES = [
-  { name: 'meshstack_endpoint', env: 'MESHSTACK_ENDPOINT', sensitive: false, description: 'meshStack URL, e.g. https://federation.example.com' },
-  { name: 'meshstack_api_key', env: 'MESHSTACK_API_KEY', sensitive: true, description: 'meshStack API key id' },
-  { name: 'meshstack_api_secret', env: 'MESHSTACK_API_SECRET', sensitive: true, description: 'meshStack API key secret' },
-  { name: 'meshstack_api_token', env: 'MESHSTACK_API_TOKEN', sensitive: true, description: 'meshStack API token (instead of key and secret)' },
-] as const;
-
 /**
- * Connection settings reach the provisioner through sensitive variables (TF_VAR_meshstack_api_key …),
- * never as literals, so no secret is ever in a synthesized file. Created once per stack.
+ * The endpoint reaches the provisioner through a variable (TF_VAR_meshstack_endpoint); the key and
+ * secret (or token) through the environment Terraform runs in (MESHSTACK_API_KEY, …), which the
+ * provisioner inherits: a sensitive variable in a provisioner makes Terraform hide all its output,
+ * and what meshform changed belongs in Terraform's output. No secret is ever in a synthesized file.
+ * Created once per stack.
  */
 function connectionEnvironment(stack: TerraformStack): Record<string, string> {
-  const env: Record<string, string> = {};
-  for (const v of CONNECTION_VARIABLES) {
-    const variable =
-      (stack.node.tryFindChild(v.name) as TerraformVariable | undefined) ??
-      new TerraformVariable(stack, v.name, { type: 'string', default: '', sensitive: v.sensitive, description: v.description });
-    env[v.env] = variable.stringValue;
-  }
-  return env;
+  const variable =
+    (stack.node.tryFindChild(ENDPOINT_VARIABLE) as TerraformVariable | undefined) ??
+    new TerraformVariable(stack, ENDPOINT_VARIABLE, { type: 'string', default: '', description: 'meshStack URL, e.g. https://federation.example.com' });
+  return { MESHSTACK_ENDPOINT: variable.stringValue };
 }
+
+const ENDPOINT_VARIABLE = 'meshstack_endpoint';
 
 export interface AnchorOptions {
   readonly kind: AnchorKind;
   /** Command that runs meshform, e.g. `npx --no-install meshform`. */
   readonly command: string;
-  /** The workspace this anchor applies; undefined for one anchor per stack. */
+  /** What this anchor applies: one workspace, the tag definitions, or (undefined) the whole stack. */
   readonly workspaceName?: string;
+  readonly tagDefinitionsOnly?: boolean;
   /** A token that resolves to the hash of the desired state the anchor stands for. */
   readonly trigger: string;
 }
@@ -86,14 +81,18 @@ const COMMAND_VARIABLE = 'meshform_command';
 
 export function createAnchor(scope: Construct, id: string, options: AnchorOptions): TerraformResource {
   const stack = TerraformStack.of(scope);
+  // A workspace's grants that wait for 4-eyes approval are a warning; while they wait, the marker meshform writes changes the trigger, so the next plan shows the workspace again.
+  const marker = options.workspaceName ? `\${path.module}/.meshform-waiting-${options.workspaceName}` : undefined;
+  const scopeFlags = options.workspaceName ? ` --workspace ${options.workspaceName} --pending-marker "${marker}"` : options.tagDefinitionsOnly ? ' --tag-definitions-only' : '';
   const provisioner: LocalExecProvisioner = {
     type: 'local-exec',
-    command: `${commandVariable(stack, options.command)} apply --manifest "\${path.module}/meshform.json"${options.workspaceName ? ` --workspace ${options.workspaceName}` : ''} --auto-approve`,
+    command: `${commandVariable(stack, options.command)} apply --manifest "\${path.module}/meshform.json"${scopeFlags} --auto-approve`,
     environment: connectionEnvironment(stack),
   };
+  const trigger = marker ? `${options.trigger}\${fileexists("${marker}") ? file("${marker}") : ""}` : options.trigger;
   if (options.kind === AnchorKind.NULL_RESOURCE) {
     if (!stack.node.tryFindChild('null')) new NullProvider(stack, 'null');
-    return new NullResource(scope, id, { triggers: { desired_state: options.trigger }, provisioners: [provisioner] });
+    return new NullResource(scope, id, { triggers: { desired_state: trigger }, provisioners: [provisioner] });
   }
-  return new TerraformData(scope, id, options.trigger, provisioner);
+  return new TerraformData(scope, id, trigger, provisioner);
 }

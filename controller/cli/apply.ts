@@ -1,3 +1,4 @@
+import * as fs from 'fs';
 import * as path from 'path';
 import * as readline from 'readline';
 import type { Command } from 'commander';
@@ -15,12 +16,30 @@ interface ApplyFlags extends CommonFlags {
   format: string;
   concurrency: string;
   expectDigest?: string;
+  pendingMarker?: string;
 }
 
 /** 1 when a step failed or was not run, 4 when grants wait for a second approval, else 0. */
 export function applyExitCode(report: ApplyReport): number {
   if (report.counts.failed || report.counts.skipped) return ExitCode.ERROR;
   return report.counts['pending-approval'] ? ExitCode.PENDING_APPROVAL : ExitCode.OK;
+}
+
+/**
+ * Grants waiting for a second approval: exit 4, or with --pending-marker a warning and exit 0, the
+ * marker written with the time (each apply that still waits changes it, so the anchor's trigger
+ * changes and Terraform plans the workspace again) and removed once nothing waits.
+ */
+function waiting(ctx: CliContext, flags: ApplyFlags, count: number): number {
+  if (!flags.pendingMarker) return count ? ExitCode.PENDING_APPROVAL : ExitCode.OK;
+  const marker = path.resolve(ctx.cwd, flags.pendingMarker);
+  if (!count) {
+    fs.rmSync(marker, { force: true });
+    return ExitCode.OK;
+  }
+  fs.writeFileSync(marker, `${new Date().toISOString()} ${count} waiting\n`);
+  ctx.stdout(`Warning: ${count} grant(s) wait for a second approval (another Workspace Manager or a partner approves them in meshPanel, or with meshform requests approve); the next plan shows this workspace again.\n`);
+  return ExitCode.OK;
 }
 
 async function confirm(ctx: CliContext): Promise<boolean> {
@@ -58,6 +77,7 @@ export function registerApply(program: Command, ctx: CliContext, setExit: (code:
     .option('--concurrency <n>', 'workspaces applied at the same time', '4')
     .option('--expect-digest <sha256:…>', "apply only if the plan's digest is this one (the plan a reviewer saw)")
     .option('--changed-from <manifest>', 'plan and apply only workspaces whose code differs from this base manifest')
+    .option('--pending-marker <file>', "for Terraform's anchors: grants that wait for a second approval are a warning (exit 0), recorded in this file so that the anchor's next plan shows its workspace again; removed once nothing waits")
     .action(async (planFile: string | undefined, flags: ApplyFlags, command: Command) => {
       const format = oneOf(flags.format, ['text', 'json'] as const, '--format');
       const concurrency = Number(flags.concurrency);
@@ -86,7 +106,7 @@ export function registerApply(program: Command, ctx: CliContext, setExit: (code:
           if (flags.expectDigest !== undefined && plan.digest !== flags.expectDigest) throw new DigestMismatchError(flags.expectDigest, plan.digest);
           if (!hasChanges(plan)) {
             if (format === 'json') ctx.stdout(`${JSON.stringify({ results: [], counts: { applied: 0, 'pending-approval': 0, failed: 0, skipped: 0 } }, null, 2)}\n`);
-            return setExit(plan.summary.alreadyPending ? ExitCode.PENDING_APPROVAL : ExitCode.OK);
+            return setExit(waiting(ctx, flags, plan.summary.alreadyPending));
           }
           if (!flags.autoApprove) {
             if (!ctx.isTTY) throw new UsageError('apply needs --auto-approve without a terminal, or a saved plan: `meshform apply plan.json`', 'needs-approval-flag');
@@ -98,7 +118,8 @@ export function registerApply(program: Command, ctx: CliContext, setExit: (code:
           report = await apply(session.api, plan, options);
         }
         ctx.stdout(format === 'json' ? `${JSON.stringify(report, null, 2)}\n` : renderApplyText(report, { color: ctx.isTTY }));
-        setExit(applyExitCode(report));
+        const code = applyExitCode(report);
+        setExit(code === ExitCode.PENDING_APPROVAL || code === ExitCode.OK ? waiting(ctx, flags, report.counts['pending-approval']) : code);
       } finally {
         signals.release();
       }

@@ -27,6 +27,7 @@ export interface CommonFlags {
   adopt?: boolean;
   changedFrom?: string;
   expiringWithin?: string;
+  tagDefinitionsOnly?: boolean;
 }
 
 /** `--workspace a --workspace b` and `--workspace a,b`: a repeatable option never swallows an argument after it. */
@@ -46,6 +47,7 @@ export function addCommonOptions(cmd: Command): Command {
     .option('--allow-self-lockout', "allow a plan that removes the caller's own Owner/Manager rights")
     .option('--allow-fewer-approvers', 'allow a plan that grants while it removes Owners/Managers below the 4-eyes minimum')
     .option('--adopt', 'take over live workspaces that no meshform stack owns (records this stack as their owner)')
+    .option('--tag-definitions-only', 'only the tag definitions, no workspace (the Terraform anchor of the tag definitions)')
     .option('--expiring-within <duration>', 'warn about declared bindings that expire within this time, e.g. 30d (also in the markdown PR comment)');
 }
 
@@ -72,6 +74,7 @@ export function planOptions(ctx: CliContext, flags: CommonFlags): PlanOptions {
     allowSelfLockout: flags.allowSelfLockout === true,
     allowFewerApprovers: flags.allowFewerApprovers === true,
     ...(flags.adopt ? { adoptUnowned: true } : {}),
+    ...(flags.tagDefinitionsOnly ? { tagDefinitionsOnly: true } : {}),
     ...expiringWithin(flags.expiringWithin),
   };
 }

@@ -3,6 +3,8 @@ export interface PlanOptions {
   readonly endpoint: string;
   /** Plan only these workspaces (the Terraform anchor of one workspace). */
   readonly workspaces?: readonly string[];
+  /** Plan the tag definitions only, no workspace (the Terraform anchor of the tag definitions). */
+  readonly tagDefinitionsOnly?: boolean;
   /** Allow a plan that leaves a workspace without any Owner. */
   readonly allowLastOwnerRemoval?: boolean;
   /** Allow a plan that removes the caller's own Owner/Manager rights. */

@@ -29,12 +29,12 @@ export function plan(declared: DesiredState, live: LiveState, options: PlanOptio
   const caller = live.caller;
   if (!caller) warnings.push(finding('caller-unknown', {}));
   if (live.platform.fourEyes.enabled && !live.platform.capabilities.includes('role-requests')) warnings.push(finding('requests-invisible', {}));
-  const selected = desired.workspaces.filter((w) => !options.workspaces || options.workspaces.includes(w.metadata.name));
+  const selected = options.tagDefinitionsOnly ? [] : desired.workspaces.filter((w) => !options.workspaces || options.workspaces.includes(w.metadata.name));
   const skipped = options.notPlanned?.workspaces ?? [];
   if (skipped.length) warnings.push(finding('not-planned', { count: skipped.length, names: [...skipped], base: options.notPlanned!.base }));
   for (const n of (options.workspaces ?? []).filter((n) => !desired.workspaces.some((w) => w.metadata.name === n))) refusals.push(finding('unknown-workspace', { workspace: n }, n));
   // A scoped plan (one Terraform anchor) leaves tag definitions alone, except the ownership tag's, which its workspaces need.
-  const globalSteps = options.workspaces ? planTagDefinitions({ ...desired, tagDefinitions: needsOwnershipTag(selected) ? [OWNERSHIP_TAG_DEFINITION] : [] }, live) : planTagDefinitions(desired, live);
+  const globalSteps = options.workspaces && !options.tagDefinitionsOnly ? planTagDefinitions({ ...desired, tagDefinitions: needsOwnershipTag(selected) ? [OWNERSHIP_TAG_DEFINITION] : [] }, live) : planTagDefinitions(desired, live);
   if (globalSteps.length && caller && !caller.partner) {
     const others = globalSteps.filter((s) => s.definition.metadata.name !== OWNERSHIP_TAG_DEFINITION.metadata.name);
     if (others.length) refusals.push(finding('tag-definition-needs-partner', { count: others.length, caller: caller.username }));
@@ -60,6 +60,7 @@ export function plan(declared: DesiredState, live: LiveState, options: PlanOptio
     manifest: { name: desired.metadata.name, sha256: sha256Hex(declared) },
     options: {
       ...(options.workspaces ? { workspaces: [...options.workspaces] } : {}),
+      ...(options.tagDefinitionsOnly ? { tagDefinitionsOnly: true } : {}),
       allowLastOwnerRemoval: options.allowLastOwnerRemoval === true,
       allowSelfLockout: options.allowSelfLockout === true,
       ...(options.allowFewerApprovers ? { allowFewerApprovers: true } : {}),

@@ -25,7 +25,8 @@ describe('examples', () => {
     expect(run.code).toBe(0);
     const { state } = loadDesiredState(path.join(out, 'meshform.json'), new Date(NOW));
     const terraform = JSON.parse(fs.readFileSync(path.join(out, 'cdk.tf.json'), 'utf8'));
-    expect(Object.keys(terraform.resource.terraform_data)).toHaveLength(state.workspaces.length);
+    // One anchor per workspace, and one for the tag definitions where the stack declares any.
+    expect(Object.keys(terraform.resource.terraform_data)).toHaveLength(state.workspaces.length + (state.tagDefinitions.length ? 1 : 0));
   });
 
   test('basic: one team workspace with owner, manager, members, a group, two projects, tags and quota', async () => {

@@ -8,7 +8,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { HttpApiClient } from '../../controller/client/http-client';
-import { REPO_ROOT, meshform } from '../helpers/cli';
+import { REPO_ROOT, meshform, platformEnv } from '../helpers/cli';
 import { type SandboxFixture, sandboxFixture } from '../helpers/sandbox';
 import { TERRAFORM, terraform } from '../helpers/terraform';
 
@@ -41,18 +41,30 @@ describeTf(`terraform ${TERRAFORM ?? ''} end to end`, () => {
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
-  const vars = () => ({ TF_VAR_meshstack_endpoint: f.sandbox.url, TF_VAR_meshstack_api_key: 'partner-admin' });
-  const synth = (display?: string) => meshform(['synth', '--app', 'node dist/test/fixtures/apps/tf-two-workspaces.js', '--out', dir], { cwd: REPO_ROOT, env: display ? { TF_E2E_DISPLAY: display } : {} });
+  // The key comes from the environment Terraform runs in (a variable would be sensitive, and Terraform hides the output of a provisioner that uses one).
+  const vars = (key = 'partner-admin') => ({ TF_VAR_meshstack_endpoint: f.sandbox.url, MESHSTACK_API_KEY: key });
+  const synth = (display?: string, member?: string) => meshform(['synth', '--app', 'node dist/test/fixtures/apps/tf-two-workspaces.js', '--out', dir], { cwd: REPO_ROOT, env: { ...(display ? { TF_E2E_DISPLAY: display } : {}), ...(member ? { TF_E2E_MEMBER: member } : {}) } });
 
   test('terraform apply runs meshform for each workspace; a change in one workspace replaces only its anchor', async () => {
     expect((await synth()).code).toBe(0);
     expect(terraform(['init', '-input=false'], dir).status).toBe(0);
     const first = terraform(['apply', '-auto-approve', '-input=false'], dir, vars());
     expect(first.stderr).toBe('');
-    expect(first.stdout).toMatch(/Apply complete! Resources: 2 added, 0 changed, 0 destroyed\./);
+    // The tag definitions' anchor runs first; each workspace's anchor after it.
+    expect(first.stdout).toMatch(/Apply complete! Resources: 3 added, 0 changed, 0 destroyed\./);
+    const created = (name: string) => first.stdout.search(new RegExp(`terraform_data\\.${name}_\\w+: Creation complete`));
+    expect(created('Meshform_TagDefinitions')).toBeGreaterThan(-1);
+    expect(created('Meshform_TagDefinitions')).toBeLessThan(first.stdout.search(/terraform_data\.Alpha_\w+: Creating\.\.\./));
+    // What meshform did is in Terraform's output, and no secret is.
+    expect(first.stdout).not.toMatch(/output suppressed/);
+    expect(first.stdout).toMatch(/✓ create tag definition meshWorkspace\.team/);
+    expect(first.stdout).toMatch(/✓ create workspace tf-alpha "Alpha"/);
     const api = new HttpApiClient({ endpoint: f.sandbox.url, credentials: { kind: 'key', key: 'partner-admin' } });
     expect((await api.workspaces.list()).map((w) => `${w.name}:${w.displayName}`).sort()).toEqual(['tf-alpha:Alpha', 'tf-beta:Beta']);
-    expect((await api.bindings.listWorkspaceBindings()).map((b) => `${b.workspace}:${b.subject}`).sort()).toEqual(['tf-alpha:alice', 'tf-beta:bob']);
+    expect((await api.bindings.listWorkspaceBindings()).map((b) => `${b.workspace}:${b.subject}`).sort()).toEqual(['tf-alpha:alice', 'tf-alpha:bob', 'tf-beta:bob']);
+    expect((await api.tagDefinitions.list()).map((d) => d.metadata.name)).toContain('meshWorkspace.team');
+    // meshform sees nothing left to do, tag definitions included.
+    expect((await meshform(['plan', '--manifest', path.join(dir, 'meshform.json'), '--detailed-exitcode'], { cwd: REPO_ROOT, env: platformEnv(f.sandbox.url, 'partner-admin') })).code).toBe(0);
 
     expect(terraform(['plan', '-input=false', '-detailed-exitcode'], dir, vars()).status).toBe(0);
     expect((await synth('Beta renamed')).code).toBe(0);
@@ -68,5 +80,24 @@ describeTf(`terraform ${TERRAFORM ?? ''} end to end`, () => {
     expect((await api.workspaces.read('tf-beta'))?.displayName).toBe('Beta renamed');
     const state = fs.readFileSync(path.join(dir, 'terraform.tfstate'), 'utf8');
     expect(state).not.toMatch(new RegExp((await f.http.get('/mesh/info')).data.devLocalCredentials.apiKeys['partner-admin'].clientSecret));
+  });
+
+  test('a grant waiting for 4-eyes approval is a warning, not a failed apply, and the next plan shows that workspace again until it is approved', async () => {
+    await f.as('partner-admin').ext('PUT', '/settings', { fourEyes: { enabled: true, minApprovalCount: 2 } });
+    try {
+      expect((await synth(undefined, 'carol')).code).toBe(0);
+      const waiting = terraform(['apply', '-auto-approve', '-input=false'], dir, vars('bob'));
+      expect(waiting.stderr).toBe('');
+      expect(waiting.stdout).toMatch(/Apply complete!/);
+      expect(waiting.stdout).toMatch(/Warning: 1 grant\(s\) wait for a second approval/);
+      // Still waiting: the next plan shows the workspace again, and only that one.
+      const again = terraform(['plan', '-input=false', '-detailed-exitcode'], dir, vars('bob'));
+      expect(again.status).toBe(2);
+      expect(again.stdout).toMatch(/terraform_data\.Alpha_\w+ must be replaced/);
+      expect(again.stdout).not.toMatch(/terraform_data\.Beta_\w+ must be replaced/);
+      expect((await f.as('alice').ext('GET', '/role-requests?status=PENDING')).data.roleRequests).toHaveLength(1);
+    } finally {
+      await f.as('partner-admin').ext('PUT', '/settings', { fourEyes: { enabled: false, minApprovalCount: 2 } });
+    }
   });
 });
