@@ -1,6 +1,7 @@
 /** Starts a sandbox per test file from the seeded template, and talks to it as the seeded principals. */
 import axios, { type AxiosInstance } from 'axios';
 import * as fs from 'fs';
+import * as http from 'http';
 import * as os from 'os';
 import * as path from 'path';
 import { isLoopbackUrl } from '../../controller/client/connection';
@@ -152,9 +153,13 @@ export interface SandboxFixture {
   as(key: string): Caller;
 }
 
-/** A raw axios instance that never throws on HTTP status, so tests assert statuses. */
+/**
+ * A raw axios instance that never throws on HTTP status, so tests assert statuses. A new connection
+ * per request: a test that blocks its event loop (spawnSync of the CLI) longer than the server's
+ * 5 s keep-alive would otherwise reuse a socket the server has closed ("socket hang up").
+ */
 export function rawHttp(url: string): AxiosInstance {
-  return axios.create({ baseURL: url, validateStatus: () => true, transformResponse: [(d) => (typeof d === 'string' && d.length ? safeJson(d) : d)] });
+  return axios.create({ baseURL: url, httpAgent: new http.Agent({ keepAlive: false }), validateStatus: () => true, transformResponse: [(d) => (typeof d === 'string' && d.length ? safeJson(d) : d)] });
 }
 
 function safeJson(d: string): unknown {
