@@ -37,7 +37,9 @@ export async function planAgainst(api: ApiClient, desired: DesiredState, options
     .filter((w) => w.projects.some((p) => p.bindings.some((b) => b.subject.kind === 'User' && !w.bindings.some((x) => x.subject.kind === 'User' && x.subject.name === b.subject.name))))
     .map((w) => w.metadata.name);
   const projectRoles = selected.some((w) => w.projects.some((p) => p.bindings.length > 0));
-  const observed = await observe(api, { workspaces: selected.map((w) => w.metadata.name), now, invitedEmails, groupsOf, projectRoles });
+  // A full plan also looks for workspaces this stack owns that its code no longer declares.
+  const ownedBy = options.workspaces || options.tagDefinitionsOnly ? {} : { ownedBy: desired.metadata.name };
+  const observed = await observe(api, { workspaces: selected.map((w) => w.metadata.name), now, invitedEmails, groupsOf, projectRoles, ...ownedBy });
   const lapsed = selected.filter((w) => needsExpiryHistory(w, observed.workspaces[w.metadata.name], observed)).map((w) => w.metadata.name);
   const live = await withSubjectLookups(api, await withExpiredBindings(api, observed, lapsed), subjectLookups(selected, observed));
   return { plan: plan(desired, live, options, now), live };

@@ -48,6 +48,8 @@ export interface LiveState {
   readonly unknownUsers?: string[];
   /** E-mail → username, to recognise an accepted invitation. */
   readonly usersByEmail: Record<string, string>;
+  /** Live workspaces the stack owns (its ownership tag) that it did not ask to observe: they left its code. Undefined where not looked for. */
+  readonly leftTheCode?: string[];
 }
 
 /** A fingerprint of what meshform compares in one workspace: a saved plan is stale when it changes. */

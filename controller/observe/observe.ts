@@ -5,6 +5,7 @@
  * Read-only.
  */
 import pLimit from 'p-limit';
+import { ownerOf } from '../../core/rules';
 import type { ApiClient } from '../client/api';
 import type { LiveBinding, LiveProject, LiveWorkspace, ProjectState, RoleRequest, WorkspaceStatus } from '../client/types';
 import type { LiveState, LiveWorkspaceState } from './live-state';
@@ -23,6 +24,8 @@ export interface ObserveOptions {
   readonly projectRoles?: boolean;
   /** Workspaces whose user groups' members to read (a user may hold a workspace role through a group). @default none */
   readonly groupsOf?: readonly string[];
+  /** Look for live workspaces this stack owns beyond `workspaces` (a full plan: code that dropped a workspace). */
+  readonly ownedBy?: string;
   /** Called as project-binding lists are read (the part that grows with the estate): for progress on a terminal. */
   readonly onProgress?: (done: number, total: number) => void;
   readonly now: Date;
@@ -83,6 +86,9 @@ export async function observe(api: ApiClient, options: ObserveOptions): Promise<
   ]);
   const wanted = new Set(options.workspaces === 'all' ? [] : options.workspaces);
   const selected = workspaces.filter((w) => !w.deleted && (options.workspaces === 'all' || wanted.has(w.name)));
+  // Owned workspaces the code no longer names: the whole list, which a targeted read did not fetch.
+  const everyWorkspace = options.ownedBy === undefined ? [] : targeted ? await api.workspaces.list() : workspaces;
+  const leftTheCode = everyWorkspace.filter((w) => !w.deleted && !wanted.has(w.name) && ownerOf(w.tags) === options.ownedBy).map((w) => w.name).sort();
   const deletedWorkspaces = await deletedAmong(api, workspaces, targeted ? [] : [...wanted]);
   const selectedNames = new Set(selected.map((w) => w.name));
   const deletingByWs = groupBy(projects.filter((p) => p.state === 'PENDING_DELETION' && selectedNames.has(p.workspace)), (p) => p.workspace);
@@ -135,5 +141,6 @@ export async function observe(api: ApiClient, options: ObserveOptions): Promise<
     workspaces: state,
     deletedWorkspaces,
     usersByEmail: Object.fromEntries(users.filter((u) => u.email).map((u) => [u.email, u.username])),
+    ...(options.ownedBy !== undefined ? { leftTheCode } : {}),
   };
 }

@@ -33,6 +33,8 @@ export function plan(declared: DesiredState, live: LiveState, options: PlanOptio
   const skipped = options.notPlanned?.workspaces ?? [];
   if (skipped.length) warnings.push(finding('not-planned', { count: skipped.length, names: [...skipped], base: options.notPlanned!.base }));
   for (const n of (options.workspaces ?? []).filter((n) => !desired.workspaces.some((w) => w.metadata.name === n))) refusals.push(finding('unknown-workspace', { workspace: n }, n));
+  const left = (live.leftTheCode ?? []).filter((n) => !desired.workspaces.some((w) => w.metadata.name === n));
+  if (left.length) warnings.push(finding('left-the-code', { stack: desired.metadata.name, names: left }));
   // A scoped plan (one Terraform anchor) leaves tag definitions alone, except the ownership tag's, which its workspaces need.
   const globalSteps = options.workspaces && !options.tagDefinitionsOnly ? planTagDefinitions({ ...desired, tagDefinitions: needsOwnershipTag(selected) ? [OWNERSHIP_TAG_DEFINITION] : [] }, live) : planTagDefinitions(desired, live);
   if (globalSteps.length && caller && !caller.partner) {

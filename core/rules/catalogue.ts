@@ -119,6 +119,10 @@ export const RULES = {
       ? `group "${p.subject.name}" is not a user group of workspace "${p.workspace}" (groups come from the identity provider's sync), so its grants will fail at apply${p.meant ? `; did you mean "${p.meant}"?` : '.'}`
       : `user "${p.subject.name}" does not exist on the platform, so the grants to them in "${p.workspace}" will fail at apply${p.meant ? `; did you mean "${p.meant}"?` : '.'} Check the username, or declare an invitation (e-mail, first and last name).`,
   ),
+  'left-the-code': rule<{ stack: string; names: string[] }>(
+    'warning',
+    (p) => `${p.names.length} live workspace(s) that stack "${p.stack}" owns are no longer in its code, and meshform leaves them alone: ${list(p.names)}. Declare them again, delete them (deletion in code), or release them by deleting their meshformStack tag.`,
+  ),
   'not-planned': rule<{ count: number; names: string[]; base: string }>(
     'warning',
     (p) =>

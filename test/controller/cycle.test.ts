@@ -215,6 +215,19 @@ describe.each(PLATFORMS)('controller cycle against the %s', (_name, make) => {
     expect((await planFor({ ...code(), metadata: { name: 'payments-stack' } }, PARTNER, { adoptUnowned: true })).refusals.map((r) => r.rule)).toEqual(['workspace-owned-elsewhere']);
   });
 
+  test('a workspace that left its stack\'s code is named in the full plan, and left alone', async () => {
+    const stack = (names: string[]) => ({ ...desired(names.map((n) => workspace(n, [binding(OWNER, user('alice'))]))), metadata: { name: 'left-stack' } });
+    await converge(stack(['cy-left-a', 'cy-left-b']));
+    const dropped = await planFor(stack(['cy-left-a']));
+    expect(steps(dropped)).toEqual([]);
+    expect(dropped.warnings.filter((w) => w.rule === 'left-the-code').map(findingMessage)).toEqual([
+      '1 live workspace(s) that stack "left-stack" owns are no longer in its code, and meshform leaves them alone: cy-left-b. Declare them again, delete them (deletion in code), or release them by deleting their meshformStack tag.',
+    ]);
+    // A scoped plan (one workspace, a Terraform anchor) does not look beyond its workspaces.
+    const scoped = (await planAgainst(platform.client(PARTNER), stack(['cy-left-a']), { endpoint: platform.endpoint, workspaces: ['cy-left-a'] }, await platform.now())).plan;
+    expect(scoped.warnings.map((w) => w.rule)).not.toContain('left-the-code');
+  });
+
   test('a forged saved plan is not applied: apply plans again and applies only the same steps, every rule checked again', async () => {
     const state = desired([workspace('cy-forge', [binding(OWNER, user('alice')), binding(OWNER, user('dave')), binding(MEMBER, user('carol'))])]);
     await converge(state);
