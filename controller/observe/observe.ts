@@ -71,7 +71,7 @@ export async function observe(api: ApiClient, options: ObserveOptions): Promise<
   const has = (c: string) => capabilities.includes(c as never);
   const targeted = options.workspaces !== 'all' && options.workspaces.length <= TARGETED_OBSERVE_MAX ? options.workspaces : undefined;
   const perWorkspace = <T>(read: (ws: string) => Promise<T[]>) => Promise.all(targeted!.map(read)).then((lists) => lists.flat());
-  const [settings, caller, tagDefinitions, workspaces, projects, workspaceBindings, users, statuses, requests, projectRoles] = await Promise.all([
+  const [settings, caller, tagDefinitions, workspaces, projects, workspaceBindings, users, statuses, requests, projectRoles, allWorkspaces] = await Promise.all([
     has('settings') ? api.extensions.settings() : undefined,
     has('whoami') ? api.extensions.whoami() : undefined,
     api.tagDefinitions.list(),
@@ -83,11 +83,12 @@ export async function observe(api: ApiClient, options: ObserveOptions): Promise<
     has('workspace-status') ? api.extensions.workspaceStatuses() : Promise.resolve([] as WorkspaceStatus[]),
     has('role-requests') ? api.extensions.listRequests({ status: 'PENDING' }) : Promise.resolve([] as RoleRequest[]),
     options.projectRoles ? api.projectRoles.list() : undefined,
+    // Owned workspaces the code no longer names are found in the whole list, which a targeted read does not fetch otherwise.
+    options.ownedBy !== undefined && targeted ? api.workspaces.list() : undefined,
   ]);
   const wanted = new Set(options.workspaces === 'all' ? [] : options.workspaces);
   const selected = workspaces.filter((w) => !w.deleted && (options.workspaces === 'all' || wanted.has(w.name)));
-  // Owned workspaces the code no longer names: the whole list, which a targeted read did not fetch.
-  const everyWorkspace = options.ownedBy === undefined ? [] : targeted ? await api.workspaces.list() : workspaces;
+  const everyWorkspace = options.ownedBy === undefined ? [] : allWorkspaces ?? workspaces;
   const leftTheCode = everyWorkspace.filter((w) => !w.deleted && !wanted.has(w.name) && ownerOf(w.tags) === options.ownedBy).map((w) => w.name).sort();
   const deletedWorkspaces = await deletedAmong(api, workspaces, targeted ? [] : [...wanted]);
   const selectedNames = new Set(selected.map((w) => w.name));
