@@ -5,14 +5,13 @@
  *   node dist/bench/import.js [--workspaces 1000] [--latency-ms 50]
  */
 import { Command } from 'commander';
+import { DEFAULT_PAGE_SIZE } from '../controller/client/http-client';
 import { claimOwnership } from '../controller/import/claim';
 import { importEstate } from '../controller/import/model';
 import { typescriptFiles } from '../controller/import/typescript';
 import { observe } from '../controller/observe/observe';
 import { estateOnSandbox, runBench, secondsSince } from './platform';
 
-/** The client's page size (controller/client/http-client.ts). */
-const PAGE = 1000;
 
 async function main(): Promise<void> {
   const opts = new Command('import').option('--workspaces <n>', 'estate size', '1000').option('--latency-ms <ms>', 'added to every API read', '50').parse(process.argv).opts<{ workspaces: string; latencyMs: string }>();
@@ -35,8 +34,8 @@ async function main(): Promise<void> {
     const projects = platform.desired.workspaces.reduce((k, w) => k + w.projects.length, 0);
     const bindingsOf = (kind: 'User' | 'Group') => platform.desired.workspaces.reduce((k, w) => k + w.bindings.filter((b) => b.subject.kind === kind).length, 0);
     // The fewest reads: the singletons (info, capabilities, settings, whoami, tag definitions, statuses, requests), every list
-    // in pages of PAGE (workspaces, projects, workspace user bindings, group bindings), and per project its two binding lists.
-    const pages = (items: number) => Math.max(1, Math.ceil(items / PAGE));
+    // in pages (workspaces, projects, workspace user bindings, group bindings), and per project its two binding lists.
+    const pages = (items: number) => Math.max(1, Math.ceil(items / DEFAULT_PAGE_SIZE));
     const lowerBound = 7 + pages(n) + pages(projects) + pages(bindingsOf('User')) + pages(bindingsOf('Group')) + 2 * projects;
     const rows = [
       `| estate | latency | reads | its GETs (lower bound) | code | files | ownership claims | its writes | failed |`,

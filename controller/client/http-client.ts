@@ -122,6 +122,9 @@ function redirectOrigin(location: unknown, endpoint: string): string {
   }
 }
 
+/** Items per page of a list call, unless the client is told otherwise. */
+export const DEFAULT_PAGE_SIZE = 1000;
+
 export class HttpApiClient implements ApiClient {
   public readonly stats = new RequestStats();
   private readonly http: AxiosInstance;
@@ -146,7 +149,7 @@ export class HttpApiClient implements ApiClient {
       maxRedirects: 0,
     });
     this.retry = options.retry ?? DEFAULT_RETRY;
-    this.pageSize = options.pageSize ?? 1000;
+    this.pageSize = options.pageSize ?? DEFAULT_PAGE_SIZE;
     this.slots = new Semaphore(options.maxConcurrentRequests ?? (isLoopbackUrl(options.endpoint) ? LOOPBACK_CONCURRENCY : 1));
   }
 

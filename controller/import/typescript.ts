@@ -32,10 +32,11 @@ export function literal(s: string): string {
   return `'${s.replace(/[\\'\u0000-\u001f\u007f\u2028\u2029]/g, (c) => (c === '\\' ? '\\\\' : c === "'" ? "\\'" : `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`))}'`;
 }
 
-/** A line comment's text: one line, nothing that ends or nests a comment. */
-function commentText(s: string): string {
-  return s.replace(/[\u0000-\u001f\u007f\u2028\u2029]+/g, ' ').replace(/\*\//g, '* /');
-}
+/** Platform text on one line: control characters and JavaScript's line terminators (U+2028/9) become spaces. */
+export const oneLine = (s: string) => s.replace(/[\u0000-\u001f\u007f\u2028\u2029]+/g, ' ');
+
+/** A comment's text: one line, nothing that ends or nests a comment. */
+const commentText = (s: string) => oneLine(s).replace(/\*\//g, '* /');
 
 /** A valid, unused TypeScript identifier from any text (`payments-prod` → `paymentsProd`, `42` → `_42`). */
 export function identifier(text: string, taken: Set<string>, suffix = ''): string {

@@ -5,10 +5,11 @@
  */
 import { Document, isMap, isSeq, type YAMLMap, type YAMLSeq } from 'yaml';
 import type { WorkspaceData } from '../../schemas/workspace-data.generated';
-import type { ImportedEstate } from './model';
-import { type Header, type WrittenFile, appFile } from './typescript';
+import type { ImportNote, ImportedEstate } from './model';
+import { type Header, type WrittenFile, appFile, oneLine } from './typescript';
 
-const oneLine = (s: string) => s.replace(/[\u0000-\u001f\u007f\u2028\u2029]+/g, ' ');
+/** The comment lines a node gets for its notes. */
+const comment = (notes: ImportNote[]) => notes.map((n) => ` meshform import: ${oneLine(n.text)}`).join('\n');
 
 export function yamlFiles(estate: ImportedEstate, header: Header): WrittenFile[] {
   const data: WorkspaceData = { workspaces: estate.workspaces.map((w) => w.entry) };
@@ -19,13 +20,13 @@ export function yamlFiles(estate: ImportedEstate, header: Header): WrittenFile[]
     const node = items[i];
     if (!isMap(node)) return;
     const own = w.notes.filter((n) => !n.project || !w.entry.projects?.some((p) => p.identifier === n.project));
-    if (own.length) node.commentBefore = own.map((n) => ` meshform import: ${oneLine(n.text)}`).join('\n');
+    if (own.length) node.commentBefore = comment(own);
     const projects = (node as YAMLMap).get('projects');
     if (!isSeq(projects)) return;
     (w.entry.projects ?? []).forEach((p, j) => {
       const pn = projects.items[j];
       const notes = w.notes.filter((n) => n.project === p.identifier);
-      if (isMap(pn) && notes.length) pn.commentBefore = notes.map((n) => ` meshform import: ${oneLine(n.text)}`).join('\n');
+      if (isMap(pn) && notes.length) pn.commentBefore = comment(notes);
     });
   });
   const main = appFile(estate, header, {
