@@ -34,11 +34,12 @@ export function addWorkspaces(scope: Construct, data: WorkspaceData): Workspace[
       ...(w.status ? { status: w.status } : {}),
       ...(w.projectQuota !== undefined ? { projectQuota: w.projectQuota } : {}),
       ...(w.adopt ? { adopt: true } : {}),
+      ...(w.deletion ? { deletion: { reason: w.deletion.reason } } : {}),
       ...(w.bindingManagement ? { bindingManagement: w.bindingManagement === 'additive' ? BindingManagement.ADDITIVE : BindingManagement.AUTHORITATIVE } : {}),
     });
     for (const b of w.bindings ?? []) ws.grant(b.role as WorkspaceRoleName, subjectOf(b), options(b));
     for (const p of w.projects ?? []) {
-      const project = ws.addProject(p.identifier, { identifier: p.identifier, ...(p.displayName !== undefined ? { displayName: p.displayName } : {}), ...(p.tags ? { tags: p.tags } : {}) });
+      const project = ws.addProject(p.identifier, { identifier: p.identifier, ...(p.displayName !== undefined ? { displayName: p.displayName } : {}), ...(p.tags ? { tags: p.tags } : {}), ...(p.deletion ? { deletion: { reason: p.deletion.reason } } : {}) });
       for (const b of p.bindings ?? []) project.grant(b.role, subjectOf(b), options(b));
     }
     return ws;

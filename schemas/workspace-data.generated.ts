@@ -23,6 +23,7 @@ export interface WorkspaceEntry {
   bindingManagement?: 'authoritative' | 'additive';
   bindings?: Binding[];
   projects?: ProjectEntry[];
+  deletion?: Deletion;
 }
 /**
  * Tags: key -> a value or a list of values.
@@ -72,4 +73,17 @@ export interface ProjectEntry {
   displayName?: string;
   tags?: Tags;
   bindings?: Binding[];
+  deletion?: Deletion;
+}
+/**
+ * Present only when the object shall be deleted (see Workspace's deletion).
+ *
+ * This interface was referenced by `WorkspaceData`'s JSON-Schema
+ * via the `definition` "Deletion".
+ */
+export interface Deletion {
+  /**
+   * Deletion reason, recorded in the deleted event.
+   */
+  reason: string;
 }

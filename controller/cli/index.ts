@@ -13,6 +13,7 @@ import { registerReconcile } from './reconcile';
 import { registerRequests } from './requests';
 import { registerShow } from './show';
 import { registerSynth } from './synth';
+import { registerTerraform } from './terraform';
 
 /** Adds a command of another part (the sandbox): the entry point composes them, the controller does not import them. */
 export type Registrar = (program: Command, ctx: CliContext, setExit: (code: number) => void) => void;
@@ -56,6 +57,7 @@ export function buildProgram(ctx: CliContext, setExit: (code: number) => void, m
   registerHistory(program, ctx, setExit);
   registerInit(program, ctx, setExit);
   registerImport(program, ctx, setExit);
+  registerTerraform(program, ctx, setExit);
   for (const register of more) register(program, ctx, setExit);
   return program;
 }

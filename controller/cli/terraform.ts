@@ -1,0 +1,84 @@
+/**
+ * `meshform terraform install`: puts terraform-provider-meshform where Terraform and OpenTofu find it
+ * without a registry. It writes an unpacked filesystem mirror (HOSTNAME/NAMESPACE/TYPE/VERSION/OS_ARCH,
+ * for both registry hostnames) holding a launcher of this package's provider, and a CLI configuration
+ * file that points `provider_installation` at it; TF_CLI_CONFIG_FILE names that file.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import type { Command } from 'commander';
+import { UsageError } from '../../core/errors';
+import { packageRoot, packageVersion } from '../../core/package-info';
+import { type CliContext, ExitCode } from './context';
+
+export const PROVIDER_SOURCE = 'meshcloud/meshform';
+const HOSTS = ['registry.terraform.io', 'registry.opentofu.org'];
+const ARCH: Record<string, string> = { x64: 'amd64', arm64: 'arm64', ia32: '386', arm: 'arm' };
+
+/** Terraform's name of this machine's platform, e.g. linux_amd64. */
+export function terraformPlatform(platform: NodeJS.Platform = process.platform, arch: string = process.arch): string {
+  if (platform !== 'linux' && platform !== 'darwin' && platform !== 'freebsd') throw new UsageError(`meshform's Terraform provider runs through a shell launcher, which ${platform} cannot start; use the anchor modes (AnchorKind.TERRAFORM_DATA) there`, 'platform-unsupported');
+  const a = ARCH[arch];
+  if (!a) throw new UsageError(`no Terraform platform name for CPU ${arch}`, 'platform-unsupported');
+  return `${platform}_${a}`;
+}
+
+const shellQuote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
+const hcl = (s: string) => JSON.stringify(s);
+
+export interface Installed {
+  readonly mirror: string;
+  readonly cliConfig: string;
+  readonly version: string;
+  readonly launchers: string[];
+}
+
+export function installProvider(dir: string, node: string = process.execPath): Installed {
+  const version = packageVersion();
+  const entry = path.join(packageRoot(), 'dist', 'bin', 'terraform-provider-meshform.js');
+  if (!fs.existsSync(entry)) throw new UsageError(`${entry} is missing: build meshform first (npm run build)`, 'provider-missing');
+  const mirror = path.join(dir, 'mirror');
+  const platform = terraformPlatform();
+  const launchers = HOSTS.map((host) => {
+    const at = path.join(mirror, host, PROVIDER_SOURCE, version, platform);
+    fs.mkdirSync(at, { recursive: true });
+    const file = path.join(at, `terraform-provider-meshform_v${version}`);
+    fs.writeFileSync(file, `#!/bin/sh\nexec ${shellQuote(node)} ${shellQuote(entry)} "$@"\n`, { mode: 0o755 });
+    fs.chmodSync(file, 0o755);
+    return file;
+  });
+  const addresses = HOSTS.map((h) => hcl(`${h}/${PROVIDER_SOURCE}`)).join(', ');
+  const cliConfig = path.join(dir, 'terraform.rc');
+  fs.writeFileSync(
+    cliConfig,
+    `# Written by \`meshform terraform install\`: Terraform and OpenTofu take ${PROVIDER_SOURCE} from the local mirror, everything else as usual.\nprovider_installation {\n  filesystem_mirror {\n    path    = ${hcl(mirror)}\n    include = [${addresses}]\n  }\n  direct {\n    exclude = [${addresses}]\n  }\n}\n`,
+  );
+  return { mirror, cliConfig, version, launchers };
+}
+
+export function registerTerraform(program: Command, ctx: CliContext, setExit: (code: number) => void): void {
+  const terraform = program.command('terraform').description("meshform's Terraform/OpenTofu provider");
+  terraform
+    .command('install')
+    .description('install terraform-provider-meshform into a local filesystem mirror, and write the CLI configuration that uses it (offline)')
+    .option('--dir <dir>', 'where the mirror and terraform.rc go', '.meshform/terraform')
+    .action((flags: { dir: string }) => {
+      const done = installProvider(path.resolve(ctx.cwd, flags.dir));
+      ctx.stdout(
+        [
+          `Installed terraform-provider-meshform ${done.version} (${terraformPlatform()}) into ${done.mirror}`,
+          '',
+          'Terraform and OpenTofu find it through this CLI configuration:',
+          `  export TF_CLI_CONFIG_FILE=${shellQuote(done.cliConfig)}`,
+          '(if you have a CLI configuration already, copy its provider_installation block into yours).',
+          '',
+          'Then, in your configuration:',
+          `  terraform {\n    required_providers {\n      meshform = { source = "${PROVIDER_SOURCE}", version = "${done.version}" }\n    }\n  }`,
+          '',
+          'and run terraform init. The provider reads MESHSTACK_ENDPOINT and MESHSTACK_API_KEY/_SECRET (or MESHSTACK_API_TOKEN) like meshform.',
+          '',
+        ].join('\n'),
+      );
+      setExit(ExitCode.OK);
+    });
+}

@@ -1,0 +1,159 @@
+/**
+ * terraform-provider-meshform: the plugin protocol's calls, decoded, dispatched to the resources and
+ * encoded back. The provider's configuration is meshform's connection (the same MESHSTACK_*
+ * variables, or attributes that win over them) and the stack that owns the workspaces.
+ */
+import { connect } from '../controller/client/connection';
+import { type SchemaSpec, impliedType, protoSchema } from './protocol/schema';
+import { type CtyType, type Value, ValueTypeError, conform, decodeValue, encodeValue, hasUnknown, isObject } from './protocol/values';
+import type { Diagnostic } from './resources/diagnostics';
+import { error } from './resources/diagnostics';
+import { TAG_DEFINITION_SCHEMA, applyTagDefinition, importTagDefinition, planTagDefinition, readTagDefinition } from './resources/tag-definition';
+import { type ResourceContext, applyWorkspace, importWorkspace, planWorkspace, readWorkspace } from './resources/workspace';
+import { type Obj, WORKSPACE_SCHEMA } from './resources/workspace-value';
+
+export const PROVIDER_SCHEMA: SchemaSpec = {
+  version: 0,
+  block: {
+    description: 'meshform: meshStack workspaces, projects, role bindings and tag definitions, planned with all of meshStack\'s rules.',
+    attributes: {
+      endpoint: { type: 'string', optional: true, description: 'meshStack URL (default: MESHSTACK_ENDPOINT).' },
+      api_key: { type: 'string', optional: true, sensitive: true, description: 'API key name (default: MESHSTACK_API_KEY).' },
+      api_secret: { type: 'string', optional: true, sensitive: true, description: 'API key secret (default: MESHSTACK_API_SECRET).' },
+      api_token: { type: 'string', optional: true, sensitive: true, description: 'API token, instead of key and secret (default: MESHSTACK_API_TOKEN).' },
+      stack: { type: 'string', optional: true, description: 'The meshform stack recorded as owner of these workspaces (their meshformStack tag). Default: "terraform".' },
+      recertification: { type: ['map', 'number'], optional: true, description: "Role → maximum duration in days, as the platform's recertification settings (meshform's RolePolicy)." },
+    },
+  },
+};
+
+interface Resource {
+  readonly schema: SchemaSpec;
+  read(ctx: ResourceContext, state: Obj): Promise<{ state: Obj | null; diagnostics: Diagnostic[] }>;
+  plan(ctx: ResourceContext, prior: Obj | null, proposed: Obj | null): Promise<{ planned: Obj | null; diagnostics: Diagnostic[] }>;
+  apply(ctx: ResourceContext, prior: Obj | null, planned: Obj | null): Promise<{ state: Obj | null; diagnostics: Diagnostic[] }>;
+  import(ctx: ResourceContext, id: string): Promise<{ state: Obj | null; diagnostics: Diagnostic[] }>;
+}
+
+export const RESOURCES: Record<string, Resource> = {
+  meshform_workspace: { schema: WORKSPACE_SCHEMA, read: readWorkspace, plan: planWorkspace, apply: applyWorkspace, import: importWorkspace },
+  meshform_tag_definition: { schema: TAG_DEFINITION_SCHEMA, read: readTagDefinition, plan: planTagDefinition, apply: applyTagDefinition, import: importTagDefinition },
+};
+
+const DEFAULT_STACK = 'terraform';
+
+type Bytes = { msgpack?: Buffer; json?: Buffer } | null | undefined;
+
+function decode(dv: Bytes, type: CtyType): Value {
+  if (dv?.msgpack?.length) return decodeValue(dv.msgpack, type);
+  if (dv?.json?.length) return conform(JSON.parse(dv.json.toString('utf8')) as Value, type);
+  return null;
+}
+const encode = (v: Value, type: CtyType) => ({ msgpack: encodeValue(v, type) });
+
+function protoDiagnostics(ds: readonly Diagnostic[]): object[] {
+  return ds.map((d) => ({
+    severity: d.severity === 'error' ? 1 : 2,
+    summary: d.summary,
+    detail: d.detail,
+    ...(d.path ? { attribute: { steps: d.path.map((p) => (typeof p === 'number' ? { element_key_int: p } : { attribute_name: p })) } } : {}),
+  }));
+}
+
+/** An exception is a diagnostic too: Terraform shows it with the resource, and the provider keeps serving. */
+function failure(e: unknown): Diagnostic[] {
+  const message = e instanceof Error ? e.message : String(e);
+  return [error(e instanceof ValueTypeError ? 'meshform: unexpected value' : 'meshform: request failed', message)];
+}
+
+/** The provider's state and its protocol handlers (the names are the protocol's rpc names). */
+export function createProvider(env: NodeJS.ProcessEnv) {
+  let ctx: ResourceContext | undefined;
+  const resource = (name: string): Resource => {
+    const r = RESOURCES[name];
+    if (!r) throw new Error(`meshform has no resource type ${name}`);
+    return r;
+  };
+  const configured = (): ResourceContext => {
+    if (!ctx) throw new Error('the provider is not configured');
+    return ctx;
+  };
+  const typeOf = (name: string) => impliedType(resource(name).schema.block);
+  const guarded =
+    <R extends object>(h: (req: any) => Promise<R>) => // eslint-disable-line @typescript-eslint/no-explicit-any
+    async (req: unknown): Promise<R | { diagnostics: object[] }> => {
+      try {
+        return await h(req);
+      } catch (e) {
+        process.stderr.write(`meshform provider: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+        return { diagnostics: protoDiagnostics(failure(e)) };
+      }
+    };
+
+  return {
+    GetMetadata: guarded(async () => ({ server_capabilities: { plan_destroy: true }, resources: Object.keys(RESOURCES).map((type_name) => ({ type_name })), diagnostics: [] })),
+    GetProviderSchema: guarded(async () => ({
+      provider: protoSchema(PROVIDER_SCHEMA),
+      resource_schemas: Object.fromEntries(Object.entries(RESOURCES).map(([n, r]) => [n, protoSchema(r.schema)])),
+      data_source_schemas: {},
+      server_capabilities: { plan_destroy: true },
+      diagnostics: [],
+    })),
+    GetResourceIdentitySchemas: guarded(async () => ({ identity_schemas: {}, diagnostics: [] })),
+    ValidateProviderConfig: guarded(async () => ({ diagnostics: [] })),
+    ValidateResourceConfig: guarded(async (req: { type_name: string; config: Bytes }) => {
+      decode(req.config, typeOf(req.type_name));
+      return { diagnostics: [] };
+    }),
+    ValidateDataResourceConfig: guarded(async () => ({ diagnostics: [] })),
+    UpgradeResourceState: guarded(async (req: { type_name: string; raw_state?: { json?: Buffer } }) => {
+      const type = typeOf(req.type_name);
+      const json = req.raw_state?.json?.length ? (JSON.parse(req.raw_state.json.toString('utf8')) as Value) : null;
+      return { upgraded_state: { msgpack: encodeValue(json, type) }, diagnostics: [] };
+    }),
+    ConfigureProvider: guarded(async (req: { config: Bytes }) => {
+      const config = decode(req.config, impliedType(PROVIDER_SCHEMA.block)) as Obj;
+      if (hasUnknown(config)) return { diagnostics: protoDiagnostics([error('meshform: provider configuration unknown', 'The provider configuration depends on values known only after apply; meshform needs its endpoint and credentials to plan.')]) };
+      const str = (k: string) => (typeof config[k] === 'string' && config[k] !== '' ? (config[k] as string) : undefined);
+      const merged: NodeJS.ProcessEnv = {
+        ...env,
+        ...(str('endpoint') ? { MESHSTACK_ENDPOINT: str('endpoint') } : {}),
+        ...(str('api_key') ? { MESHSTACK_API_KEY: str('api_key') } : {}),
+        ...(str('api_secret') ? { MESHSTACK_API_SECRET: str('api_secret') } : {}),
+        ...(str('api_token') ? { MESHSTACK_API_TOKEN: str('api_token') } : {}),
+      };
+      const api = await connect(merged);
+      const recertification = isObject(config.recertification) ? (config.recertification as Record<string, number>) : {};
+      ctx = { api, endpoint: merged.MESHSTACK_ENDPOINT!, settings: { stack: str('stack') ?? DEFAULT_STACK, recertification } };
+      return { diagnostics: [] };
+    }),
+    ReadResource: guarded(async (req: { type_name: string; current_state: Bytes; private?: Buffer }) => {
+      const type = typeOf(req.type_name);
+      const current = decode(req.current_state, type) as Obj | null;
+      if (!current) return { new_state: encode(null, type), diagnostics: [], private: req.private };
+      const { state, diagnostics } = await resource(req.type_name).read(configured(), current);
+      return { new_state: encode(state, type), diagnostics: protoDiagnostics(diagnostics), private: req.private };
+    }),
+    PlanResourceChange: guarded(async (req: { type_name: string; prior_state: Bytes; proposed_new_state: Bytes }) => {
+      const type = typeOf(req.type_name);
+      const prior = decode(req.prior_state, type) as Obj | null;
+      const proposed = decode(req.proposed_new_state, type) as Obj | null;
+      const { planned, diagnostics } = await resource(req.type_name).plan(configured(), prior, proposed);
+      return { planned_state: encode(planned, type), requires_replace: [], diagnostics: protoDiagnostics(diagnostics) };
+    }),
+    ApplyResourceChange: guarded(async (req: { type_name: string; prior_state: Bytes; planned_state: Bytes }) => {
+      const type = typeOf(req.type_name);
+      const prior = decode(req.prior_state, type) as Obj | null;
+      const planned = decode(req.planned_state, type) as Obj | null;
+      const { state, diagnostics } = await resource(req.type_name).apply(configured(), prior, planned);
+      return { new_state: encode(state, type), diagnostics: protoDiagnostics(diagnostics) };
+    }),
+    ImportResourceState: guarded(async (req: { type_name: string; id: string }) => {
+      const type = typeOf(req.type_name);
+      const { state, diagnostics } = await resource(req.type_name).import(configured(), req.id);
+      return { imported_resources: state ? [{ type_name: req.type_name, state: encode(state, type) }] : [], diagnostics: protoDiagnostics(diagnostics) };
+    }),
+    ReadDataSource: guarded(async (req: { type_name: string }) => ({ diagnostics: protoDiagnostics([error('meshform has no data sources', `unknown data source ${req.type_name}`)]) })),
+    StopProvider: guarded(async () => ({ Error: '' })),
+  };
+}

@@ -1,0 +1,161 @@
+/**
+ * meshform_tag_definition: a meshTagDefinition, planned and applied as `meshform apply
+ * --tag-definitions-only` does it (creating or changing one needs partner rights). meshform never
+ * deletes a tag definition: destroying the resource only stops managing it.
+ */
+import { apply } from '../../controller/apply/apply';
+import { resultLine } from '../../controller/render/text';
+import { planAgainst, platformNow } from '../../controller/run';
+import type { TagDefinition, TagValueType } from '../../schemas/desired-state.generated';
+import type { SchemaSpec } from '../protocol/schema';
+import { type Value, hasUnknown } from '../protocol/values';
+import { desiredState } from './desired';
+import { type Diagnostic, error, findingDiagnostic, warning } from './diagnostics';
+import type { ResourceContext } from './workspace';
+import type { Obj } from './workspace-value';
+
+const VALUE_TYPES = ['string', 'email', 'integer', 'number', 'singleSelect', 'multiSelect'] as const;
+
+export const TAG_DEFINITION_SCHEMA: SchemaSpec = {
+  version: 0,
+  block: {
+    description: 'A meshStack tag definition: which tag keys workspaces or projects may carry, and their values.',
+    attributes: {
+      id: { type: 'string', computed: true, description: '<target_kind>.<key>, as meshStack names it.' },
+      target_kind: { type: 'string', required: true, description: '"meshWorkspace" or "meshProject"; immutable.' },
+      key: { type: 'string', required: true, description: 'Tag key; immutable.' },
+      display_name: { type: 'string', required: true, description: 'Shown in meshPanel.' },
+      description: { type: 'string', optional: true, description: 'Shown in meshPanel.' },
+      value_type: { type: 'string', required: true, description: `One of ${VALUE_TYPES.join(', ')}.` },
+      options: { type: ['list', 'string'], optional: true, description: 'The values to choose from (singleSelect, multiSelect).' },
+      default_value: { type: 'string', optional: true, description: 'Default value (multiSelect: comma-separated).' },
+      validation_regex: { type: 'string', optional: true, description: 'A pattern values must match (string, email).' },
+      restricted: { type: 'bool', optional: true, computed: true, description: 'Only a partner may set the tag (default false).' },
+      mandatory: { type: 'bool', optional: true, computed: true, description: 'Every object of target_kind must carry the tag (default false).' },
+      immutable: { type: 'bool', optional: true, computed: true, description: 'The value can only be set at creation (default false).' },
+      sort_order: { type: 'number', optional: true, description: 'Position among the tags in meshPanel.' },
+      replication_key: { type: 'string', optional: true, description: 'Key under which the tag is replicated to cloud platforms.' },
+    },
+  },
+};
+
+const str = (v: Value | undefined) => (typeof v === 'string' ? v : undefined);
+
+function valueTypeOf(v: Obj): TagValueType {
+  const type = String(v.value_type) as (typeof VALUE_TYPES)[number];
+  const dflt = str(v.default_value);
+  const options = (Array.isArray(v.options) ? v.options : []) as string[];
+  const regex = str(v.validation_regex) !== undefined ? { validationRegex: str(v.validation_regex) } : {};
+  switch (type) {
+    case 'string':
+    case 'email':
+      return { [type]: { ...(dflt !== undefined ? { defaultValue: dflt } : {}), ...regex } };
+    case 'integer':
+    case 'number':
+      return { [type]: dflt !== undefined ? { defaultValue: Number(dflt) } : {} };
+    case 'singleSelect':
+      return { singleSelect: { options: options as [string, ...string[]], ...(dflt !== undefined ? { defaultValue: dflt } : {}) } };
+    case 'multiSelect':
+      return { multiSelect: { options: options as [string, ...string[]], ...(dflt !== undefined ? { defaultValue: dflt.split(',') } : {}) } };
+    default:
+      throw new Error(`value_type must be one of ${VALUE_TYPES.join(', ')}, got "${type}"`);
+  }
+}
+
+export function definitionOf(v: Obj): TagDefinition {
+  const kind = String(v.target_kind) as TagDefinition['spec']['targetKind'];
+  return {
+    metadata: { name: `${kind}.${String(v.key)}` },
+    spec: {
+      targetKind: kind,
+      key: String(v.key),
+      displayName: String(v.display_name),
+      ...(str(v.description) !== undefined ? { description: str(v.description) } : {}),
+      valueType: valueTypeOf(v),
+      restricted: v.restricted === true,
+      mandatory: v.mandatory === true,
+      immutable: v.immutable === true,
+      ...(typeof v.sort_order === 'number' ? { sortOrder: v.sort_order } : {}),
+      ...(str(v.replication_key) !== undefined ? { replicationKey: str(v.replication_key) } : {}),
+    },
+  };
+}
+
+export function tagDefinitionValue(d: TagDefinition): Obj {
+  const [type, settings] = Object.entries(d.spec.valueType)[0] as [string, { defaultValue?: string | number | string[]; validationRegex?: string; options?: string[] }];
+  const dflt = settings.defaultValue;
+  return {
+    id: d.metadata.name,
+    target_kind: d.spec.targetKind,
+    key: d.spec.key,
+    display_name: d.spec.displayName,
+    description: d.spec.description ?? null,
+    value_type: type,
+    options: settings.options ?? null,
+    default_value: dflt === undefined ? null : Array.isArray(dflt) ? dflt.join(',') : String(dflt),
+    validation_regex: settings.validationRegex ?? null,
+    restricted: d.spec.restricted,
+    mandatory: d.spec.mandatory,
+    immutable: d.spec.immutable,
+    sort_order: d.spec.sortOrder ?? null,
+    replication_key: d.spec.replicationKey ?? null,
+  };
+}
+
+/** Attributes meshform leaves alone when the code does not set them (the plan merges the declaration over the live definition). */
+const UNMANAGED_WHEN_NULL = ['description', 'options', 'default_value', 'validation_regex', 'sort_order', 'replication_key'];
+
+async function planDefinition(ctx: ResourceContext, v: Obj) {
+  const now = await platformNow(ctx.api);
+  let definition: TagDefinition;
+  try {
+    definition = definitionOf(v);
+  } catch (e) {
+    return { diagnostics: [error('meshform: invalid tag definition', (e as Error).message, ['value_type'])] };
+  }
+  const built = desiredState(ctx.settings, now, [], [definition]);
+  const diagnostics = built.findings.filter((f) => f.severity === 'error').map((f) => error(`meshform: ${f.rule}`, `${f.message}\nRule: ${f.rule}`));
+  if (diagnostics.length) return { diagnostics };
+  const { plan } = await planAgainst(ctx.api, built.state, { endpoint: ctx.endpoint, tagDefinitionsOnly: true }, now);
+  return { plan, diagnostics: plan.refusals.map((f) => findingDiagnostic(f, 'error')) };
+}
+
+export async function readTagDefinition(ctx: ResourceContext, state: Obj): Promise<{ state: Obj | null; diagnostics: Diagnostic[] }> {
+  const { plan } = await planDefinition(ctx, state);
+  const step = plan?.globalSteps[0];
+  if (!step) return { state, diagnostics: [] };
+  if (!step.before) return { state: null, diagnostics: [] };
+  const live = tagDefinitionValue(step.before as TagDefinition);
+  return { state: Object.fromEntries(Object.entries(live).map(([k, x]) => [k, UNMANAGED_WHEN_NULL.includes(k) && state[k] === null ? null : x])), diagnostics: [] };
+}
+
+export async function planTagDefinition(ctx: ResourceContext, prior: Obj | null, proposed: Obj | null): Promise<{ planned: Obj | null; diagnostics: Diagnostic[] }> {
+  if (!proposed) {
+    return { planned: null, diagnostics: prior ? [warning('meshform does not delete tag definitions', `Tag definition ${String(prior.id)} stays on the platform; Terraform only stops managing it. Delete it in meshPanel once nothing carries the tag.`)] : [] };
+  }
+  for (const attr of ['target_kind', 'key'] as const) {
+    if (prior && typeof proposed[attr] === 'string' && prior[attr] !== proposed[attr]) {
+      return { planned: proposed, diagnostics: [error('meshStack tag definitions are immutable in name', `${attr} cannot change from "${String(prior[attr])}" to "${String(proposed[attr])}": declare another meshform_tag_definition.`, [attr])] };
+    }
+  }
+  const planned: Obj = { ...proposed, restricted: proposed.restricted ?? false, mandatory: proposed.mandatory ?? false, immutable: proposed.immutable ?? false };
+  planned.id = typeof planned.target_kind === 'string' && typeof planned.key === 'string' ? `${planned.target_kind}.${planned.key}` : planned.id;
+  if (hasUnknown(planned)) return { planned, diagnostics: [] };
+  return { planned, diagnostics: (await planDefinition(ctx, planned)).diagnostics };
+}
+
+export async function applyTagDefinition(ctx: ResourceContext, prior: Obj | null, planned: Obj | null): Promise<{ state: Obj | null; diagnostics: Diagnostic[] }> {
+  if (!planned) return { state: null, diagnostics: [] };
+  const { plan, diagnostics } = await planDefinition(ctx, planned);
+  if (!plan || diagnostics.length) return { state: prior, diagnostics };
+  const report = await apply(ctx.api, plan);
+  const failed = report.results.filter((r) => r.status !== 'applied');
+  if (failed.length) return { state: prior, diagnostics: [error('meshform: tag definition not applied', report.results.map(resultLine).join('\n'))] };
+  return { state: planned, diagnostics: [] };
+}
+
+export async function importTagDefinition(ctx: ResourceContext, id: string): Promise<{ state: Obj | null; diagnostics: Diagnostic[] }> {
+  const found = (await ctx.api.tagDefinitions.list()).find((d) => d.metadata.name === id);
+  if (!found) return { state: null, diagnostics: [error('meshform: no such tag definition', `The platform has no tag definition "${id}" (ids are <target_kind>.<key>, e.g. meshWorkspace.environment).`)] };
+  return { state: tagDefinitionValue(found), diagnostics: [] };
+}
