@@ -40,6 +40,7 @@ export const WORKSPACE_SCHEMA: SchemaSpec = {
       adopt: { type: 'bool', optional: true, description: 'Take over a live workspace that no meshform stack owns.' },
       allow: { type: ['set', 'string'], optional: true, description: 'Refusals to override: "last-owner-removal", "self-lockout", "fewer-approvers".' },
       deletion_reason: { type: 'string', optional: true, description: 'Set (and apply) before destroying: meshform deletes a workspace only with a recorded reason.' },
+      owner_stack: { type: 'string', computed: true, description: 'The meshform stack that owns the workspace (its meshformStack tag): the provider\'s `stack` once applied; null for a workspace imported from an estate no stack owns.' },
     },
     blocks: {
       binding: { nesting: 'set', block: binding },
@@ -129,6 +130,7 @@ export function valueOf(e: WorkspaceEntry): Obj {
     adopt: e.adopt ? true : null,
     allow: null,
     deletion_reason: null,
+    owner_stack: null,
     binding: (e.bindings ?? []).map(bindingValue),
     project: (e.projects ?? []).map((p) => ({
       identifier: p.identifier,

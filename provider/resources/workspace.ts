@@ -9,10 +9,9 @@
  * the platform's normalisations (injected tag defaults, date-only expiries) never show as changes.
  */
 import { isExpired } from '../../core/expiry';
-import { OWNERSHIP_TAG_KEY } from '../../core/rules';
+import { OWNERSHIP_TAG_KEY, ownerOf } from '../../core/rules';
 import { apply } from '../../controller/apply/apply';
 import type { ApiClient } from '../../controller/client/api';
-import { claimOwnership } from '../../controller/import/claim';
 import { importEstate } from '../../controller/import/model';
 import { observe } from '../../controller/observe/observe';
 import type { PlanOptions } from '../../controller/plan/plan';
@@ -68,7 +67,10 @@ export function driftedState(state: Obj, steps: readonly Step[], now: Date): Obj
   }
   for (const s of steps) {
     if (s.kind === 'workspace' && s.action === 'create') return null;
-    if (s.kind === 'workspace' && s.action === 'update') liveAttributes(out, s.before, s.after);
+    if (s.kind === 'workspace' && s.action === 'update') {
+      liveAttributes(out, s.before, s.after);
+      if (s.before.tags[OWNERSHIP_TAG_KEY]?.[0] !== s.after.tags[OWNERSHIP_TAG_KEY]?.[0]) out.owner_stack = s.before.tags[OWNERSHIP_TAG_KEY]?.[0] ?? null;
+    }
     if (s.kind === 'workspace-status' && s.before) out.status = s.before;
     if (s.kind === 'workspace-quota') out.project_quota = s.before;
     if (s.kind === 'project' && s.action === 'create') out.project = objects(out.project).filter((p) => p.identifier !== s.project);
@@ -189,6 +191,7 @@ export async function planWorkspace(ctx: ResourceContext, prior: Obj | null, pro
   }
   const planned = clone(proposed);
   planned.id = planned.identifier;
+  planned.owner_stack = ctx.settings.stack;
   planned.status ??= 'active';
   planned.binding_management ??= 'authoritative';
   for (const p of objects(planned.project)) p.display_name ??= p.identifier;
@@ -228,16 +231,17 @@ export async function applyWorkspace(ctx: ResourceContext, prior: Obj | null, pl
   return { state, diagnostics: [...diagnostics, ...waits] };
 }
 
+/**
+ * Import writes nothing (Terraform imports during plan): a workspace no stack owns is imported with
+ * adopt = true, and the plan shows its claim as owner_stack null → this stack.
+ */
 export async function importWorkspace(ctx: ResourceContext, id: string): Promise<{ state: Obj | null; diagnostics: Diagnostic[] }> {
   const now = await platformNow(ctx.api);
   const live = await observe(ctx.api, { workspaces: [id], now });
   if (!live.workspaces[id]) return { state: null, diagnostics: [error('meshform: no such workspace', `The platform has no workspace "${id}" that this key can see.`)] };
-  const estate = importEstate(live, { bindingManagement: 'authoritative', stack: ctx.settings.stack });
+  const estate = importEstate(live, { bindingManagement: 'authoritative', stack: ctx.settings.stack, adopt: true });
   const imported = estate.workspaces[0];
   if (!imported) return { state: null, diagnostics: [error('meshform: workspace owned by another stack', estate.notes.map((n) => n.text).join('\n'))] };
-  // As `meshform import`: the import records this stack as the owner (compare-before-write), so the plan after it is empty.
-  const claim = await claimOwnership(ctx.api, live, estate.unowned, ctx.settings.stack);
-  if (claim.failed.length) return { state: null, diagnostics: [error('meshform: could not record the owner', claim.failed.map((f) => `${f.workspace}: ${f.error}`).join('\n'))] };
   const notes = imported.notes.map((n) => warning('meshform import', `${n.project ? `project ${n.project}: ` : ''}${n.text}`));
-  return { state: valueOf(imported.entry), diagnostics: notes };
+  return { state: { ...valueOf(imported.entry), owner_stack: ownerOf(live.workspaces[id].tags) ?? null }, diagnostics: notes };
 }

@@ -1,0 +1,247 @@
+/**
+ * terraform-provider-meshform with the real terraform binary against the sandbox: installed by
+ * `meshform terraform install`, found offline through its filesystem mirror, and `terraform plan`
+ * showing what meshform would change (drift, expiry, refusals, 4-eyes). Skipped, with a printed
+ * reason, when no terraform is on PATH.
+ */
+import { spawn } from 'child_process';
+import * as fs from 'fs';
+import * as net from 'net';
+import * as os from 'os';
+import * as path from 'path';
+import { HttpApiClient } from '../../controller/client/http-client';
+import { meshform } from '../helpers/cli';
+import { type SandboxFixture, sandboxFixture } from '../helpers/sandbox';
+import { TERRAFORM, terraform, terraformEnv } from '../helpers/terraform';
+
+const describeTf = TERRAFORM ? describe : describe.skip;
+
+const PROVIDER = `terraform {
+  required_providers {
+    meshform = { source = "meshcloud/meshform", version = "0.1.0" }
+  }
+}
+
+provider "meshform" {
+  stack = "tf-provider"
+}
+`;
+
+/** One workspace in HCL; `extra` adds blocks or attributes inside the resource. */
+const workspace = (display: string, extra = '') => `
+resource "meshform_tag_definition" "team" {
+  target_kind  = "meshWorkspace"
+  key          = "team"
+  display_name = "Team"
+  value_type   = "string"
+}
+
+resource "meshform_workspace" "pay" {
+  identifier   = "tfp-pay"
+  display_name = "${display}"
+  tags         = { team = ["payments"] }
+  depends_on   = [meshform_tag_definition.team]
+
+  binding {
+    role = "Workspace Owner"
+    user = "alice"
+  }
+  binding {
+    role = "Workspace Owner"
+    user = "bob"
+  }
+  project {
+    identifier = "tfp-pay-dev"
+    binding {
+      role = "Project Admin"
+      user = "bob"
+    }
+  }
+${extra}
+}
+`;
+
+describeTf(`terraform ${TERRAFORM ?? ''} with terraform-provider-meshform`, () => {
+  let f: SandboxFixture;
+  let dir: string;
+  let install: string;
+  let api: HttpApiClient;
+  let env: NodeJS.ProcessEnv;
+  beforeAll(async () => {
+    f = await sandboxFixture();
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'meshform-tfp-'));
+    install = path.join(root, 'install');
+    dir = path.join(root, 'config');
+    fs.mkdirSync(dir);
+    env = { TF_CLI_CONFIG_FILE: path.join(install, 'terraform.rc'), MESHSTACK_ENDPOINT: f.sandbox.url, MESHSTACK_API_KEY: 'partner-admin', MESHSTACK_API_SECRET: '', MESHSTACK_API_TOKEN: '' };
+    api = new HttpApiClient({ endpoint: f.sandbox.url, credentials: { kind: 'key', key: 'partner-admin' } });
+  });
+  afterAll(async () => {
+    await f.sandbox.close();
+  });
+
+  const write = (hcl: string) => fs.writeFileSync(path.join(dir, 'main.tf'), PROVIDER + hcl);
+  const tf = (args: string[], extra: NodeJS.ProcessEnv = {}) => terraform(args, dir, { ...env, ...extra });
+  const plan = (extra: NodeJS.ProcessEnv = {}) => tf(['plan', '-input=false', '-detailed-exitcode'], extra);
+  const applied = (extra: NodeJS.ProcessEnv = {}) => tf(['apply', '-auto-approve', '-input=false'], extra);
+
+  test('install, init offline, plan shows the meshStack change, apply makes it, and the next plan is empty', async () => {
+    const installed = await meshform(['terraform', 'install', '--dir', install]);
+    expect(installed.code).toBe(0);
+    expect(installed.stdout).toContain(`export TF_CLI_CONFIG_FILE='${path.join(install, 'terraform.rc')}'`);
+    write(workspace('Payments'));
+    const init = tf(['init', '-input=false']);
+    expect(init.stderr).toBe('');
+    expect(init.stdout).toMatch(/Installing meshcloud\/meshform v0\.1\.0/);
+
+    const first = plan();
+    expect(first.stderr).toBe('');
+    expect(first.status).toBe(2);
+    expect(first.stdout).toMatch(/# meshform_workspace\.pay will be created/);
+    expect(first.stdout).toMatch(/\+ display_name\s+= "Payments"/);
+    expect(first.stdout).toMatch(/\+ owner_stack\s+= "tf-provider"/);
+    expect(first.stdout).toMatch(/Plan: 2 to add, 0 to change, 0 to destroy\./);
+
+    const apply = applied();
+    expect(apply.stderr).toBe('');
+    expect(apply.stdout).toMatch(/Apply complete! Resources: 2 added, 0 changed, 0 destroyed\./);
+    expect((await api.workspaces.read('tfp-pay'))?.tags).toMatchObject({ team: ['payments'], meshformStack: ['tf-provider'] });
+    expect((await api.bindings.listWorkspaceBindings()).filter((b) => b.workspace === 'tfp-pay').map((b) => `${b.subject}:${b.role}`).sort()).toEqual(['alice:Workspace Owner', 'bob:Workspace Owner']);
+    expect((await api.tagDefinitions.list()).map((d) => d.metadata.name)).toContain('meshWorkspace.team');
+
+    const again = plan();
+    expect(again.stdout).toMatch(/No changes\./);
+    expect(again.status).toBe(0);
+  });
+
+  test('a change made in meshPanel shows in terraform plan as drift: the display name and an out-of-band grant', async () => {
+    const live = (await api.workspaces.read('tfp-pay'))!;
+    await api.workspaces.update('tfp-pay', { displayName: 'Payments (panel)', tags: live.tags }, live);
+    await api.bindings.create({ name: 'oob-carol', workspace: 'tfp-pay', subjectKind: 'User', subject: 'carol', role: 'Workspace Member' });
+    const drift = plan();
+    expect(drift.status).toBe(2);
+    expect(drift.stdout).toMatch(/~ display_name\s+= "Payments \(panel\)" -> "Payments"/);
+    expect(drift.stdout).toMatch(/- binding \{[^}]*- user\s+= "carol" -> null/s);
+    expect(applied().stdout).toMatch(/Apply complete! Resources: 0 added, 1 changed, 0 destroyed\./);
+    expect((await api.workspaces.read('tfp-pay'))?.displayName).toBe('Payments');
+    expect((await api.bindings.listWorkspaceBindings()).some((b) => b.subject === 'carol' && b.workspace === 'tfp-pay')).toBe(false);
+    expect(plan().status).toBe(0);
+  });
+
+  test('a third Workspace Owner is refused at plan, with the rule in the diagnostic, and nothing is applied', async () => {
+    write(workspace('Payments', '  binding {\n    role = "Workspace Owner"\n    user = "carol"\n  }\n'));
+    const refused = plan();
+    expect(refused.status).toBe(1);
+    expect(refused.stderr).toMatch(/Error: meshform: owner-limit/);
+    expect(refused.stderr).toMatch(/declares 3 Workspace Owners \(alice, bob, carol\);\s+meshStack allows at most 2/);
+    expect(refused.stderr).toMatch(/Rule: owner-limit/);
+    expect(refused.stderr).toMatch(/with meshform_workspace\.pay/);
+    expect(applied().status).toBe(1);
+    expect((await api.bindings.listWorkspaceBindings()).filter((b) => b.workspace === 'tfp-pay' && b.role === 'Workspace Owner')).toHaveLength(2);
+  });
+
+  test('an expiry passing on the sandbox clock shows in the next plan: the binding is gone, and the plan says it is removed, not granted again', async () => {
+    const now = new Date((await f.as('partner-admin').ext('GET', '/clock')).data.now);
+    const day = (n: number) => new Date(now.getTime() + n * 86400_000).toISOString().slice(0, 10);
+    write(workspace('Payments', `  binding {\n    role        = "Workspace Member"\n    user        = "dave"\n    expiry_date = "${day(2)}"\n  }\n`));
+    expect(applied().stdout).toMatch(/1 changed/);
+    expect(plan().status).toBe(0);
+    await f.as('partner-admin').ext('POST', '/clock', { advance: `${4 * 86400_000}ms` });
+    const later = plan();
+    expect(later.stdout).toMatch(/Warning: meshform: expiry-past/);
+    expect(later.stdout.replace(/\s+/g, ' ')).toContain(`user "dave" as "Workspace Member": expiryDate ${day(2)} has passed, so the binding is removed, not created.`);
+    const refresh = tf(['plan', '-refresh-only', '-input=false']);
+    expect(refresh.stdout).toMatch(/Objects have changed outside of Terraform/);
+    expect(refresh.stdout).toMatch(/status\s+= "active" -> "expired"|\+ status\s+= "expired"/);
+    write(workspace('Payments'));
+    expect(applied().status).toBe(0);
+  });
+
+  test('4-eyes: the grant is a warning at plan and at apply, its binding is "waiting for approval", and the next plan shows it again', async () => {
+    await f.as('partner-admin').ext('PUT', '/settings', { fourEyes: { enabled: true, minApprovalCount: 2 } });
+    try {
+      write(workspace('Payments', '  binding {\n    role = "Workspace Member"\n    user = "carol"\n  }\n'));
+      const asBob = { MESHSTACK_API_KEY: 'bob' };
+      const planned = plan(asBob);
+      expect(planned.status).toBe(2);
+      expect(planned.stdout).toMatch(/Warning: meshform: 4-eyes approval/);
+      const apply = applied(asBob);
+      expect(apply.status).toBe(0);
+      expect(apply.stdout).toMatch(/Warning: meshform: waiting for 4-eyes approval/);
+      const state = tf(['state', 'show', 'meshform_workspace.pay']);
+      expect(state.stdout).toMatch(/status\s+= "waiting for approval"\s+user\s+= "carol"/);
+      const again = plan(asBob);
+      expect(again.status).toBe(2);
+      expect(again.stdout).toMatch(/\+ binding \{[^}]*\+ user\s+= "carol"/s);
+      expect(again.stdout).toMatch(/Warning: meshform: waiting for approval/);
+      expect((await f.as('alice').ext('GET', '/role-requests?status=PENDING')).data.roleRequests).toHaveLength(1);
+    } finally {
+      await f.as('partner-admin').ext('PUT', '/settings', { fourEyes: { enabled: false, minApprovalCount: 2 } });
+    }
+    write(workspace('Payments'));
+    expect(applied().status).toBe(0);
+  });
+
+  test('an existing workspace is imported with an import block and -generate-config-out; the plan then only records the owner, and after apply it is empty', async () => {
+    // As made in meshPanel: no stack owns it.
+    await api.workspaces.create({ name: 'tfp-legacy', displayName: 'Legacy', tags: {} });
+    await api.bindings.create({ name: 'legacy-alice', workspace: 'tfp-legacy', subjectKind: 'User', subject: 'alice', role: 'Workspace Owner' });
+    fs.writeFileSync(path.join(dir, 'import.tf'), 'import {\n  to = meshform_workspace.legacy\n  id = "tfp-legacy"\n}\n');
+    const generated = tf(['plan', '-input=false', '-generate-config-out=generated.tf']);
+    expect(generated.stderr).toBe('');
+    const hcl = fs.readFileSync(path.join(dir, 'generated.tf'), 'utf8');
+    expect(hcl).toMatch(/identifier\s+= "tfp-legacy"/);
+    expect(hcl).toMatch(/adopt\s+= true/);
+    expect(hcl).toMatch(/binding \{\s+expiry_date = null\s+group\s+= null\s+invite\s+= null\s+reason\s+= null\s+role\s+= "Workspace Owner"\s+user\s+= "alice"/);
+    const claim = plan();
+    expect(claim.status).toBe(2);
+    expect(claim.stdout).toMatch(/# meshform_workspace\.legacy will be updated in-place\s+# \(imported from "tfp-legacy"\)/);
+    expect(claim.stdout).toMatch(/\+ owner_stack\s+= "tf-provider"/);
+    expect(claim.stdout).toMatch(/Plan: 1 to import, 0 to add, 1 to change, 0 to destroy\./);
+    expect(applied().stdout).toMatch(/1 imported, 0 added, 1 changed, 0 destroyed/);
+    expect((await api.workspaces.read('tfp-legacy'))?.tags.meshformStack).toEqual(['tf-provider']);
+    expect(plan().status).toBe(0);
+  });
+
+  test('no secret reaches the state, the plan output or Terraform\'s trace log', async () => {
+    const secret: string = (await f.http.get('/mesh/info')).data.devLocalCredentials.apiKeys['partner-admin'].clientSecret;
+    const log = path.join(dir, 'trace.log');
+    const run = plan({ TF_LOG: 'TRACE', TF_LOG_PATH: log, MESHSTACK_API_SECRET: secret });
+    expect(run.status).toBe(0);
+    for (const text of [run.stdout, run.stderr, fs.readFileSync(log, 'utf8'), fs.readFileSync(path.join(dir, 'terraform.tfstate'), 'utf8')]) expect(text).not.toContain(secret);
+  });
+
+  test('a provider process that dies is reported by Terraform as a plugin failure, naming the call', async () => {
+    // A platform that accepts connections and never answers keeps the provider busy; then it is killed.
+    const sockets: net.Socket[] = [];
+    const hang = net.createServer((s) => sockets.push(s));
+    await new Promise<void>((r) => hang.listen(0, '127.0.0.1', r));
+    const url = `http://127.0.0.1:${(hang.address() as net.AddressInfo).port}`;
+    try {
+      const child = spawn('terraform', ['plan', '-input=false', '-no-color'], { cwd: dir, env: terraformEnv({ ...env, MESHSTACK_ENDPOINT: url }) });
+      let stderr = '';
+      child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+      const exited = new Promise<number | null>((r) => child.once('exit', r));
+      while (!sockets.length) await new Promise((r) => setTimeout(r, 100));
+      const providers = fs
+        .readdirSync('/proc')
+        .filter((p) => /^\d+$/.test(p))
+        .filter((p) => {
+          try {
+            return fs.readFileSync(`/proc/${p}/cmdline`, 'utf8').includes('terraform-provider-meshform.js') && fs.readFileSync(`/proc/${p}/stat`, 'utf8').split(' ')[3] === String(child.pid);
+          } catch {
+            return false;
+          }
+        });
+      expect(providers.length).toBeGreaterThan(0);
+      for (const p of providers) process.kill(Number(p), 'SIGKILL');
+      expect(await exited).toBe(1);
+      // Which of its two words Terraform uses depends on when it notices; both name the call that died.
+      expect(stderr).toMatch(/Error: (Plugin did not respond|Request cancelled)/);
+      expect(stderr).toMatch(/failed to respond to the\s+plugin6\.\(\*GRPCProvider\)\.ConfigureProvider call/);
+    } finally {
+      sockets.forEach((s) => s.destroy());
+      hang.close();
+    }
+  });
+});
