@@ -67,7 +67,7 @@ function failure(e: unknown): Diagnostic[] {
 }
 
 /** The provider's state and its protocol handlers (the names are the protocol's rpc names). */
-export function createProvider(env: NodeJS.ProcessEnv) {
+export function createProvider(env: NodeJS.ProcessEnv, log: (line: string) => void = (l) => process.stderr.write(l)) {
   let ctx: ResourceContext | undefined;
   const resource = (name: string): Resource => {
     const r = RESOURCES[name];
@@ -85,7 +85,8 @@ export function createProvider(env: NodeJS.ProcessEnv) {
       try {
         return await h(req);
       } catch (e) {
-        process.stderr.write(`meshform provider: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+        // stderr is Terraform's log (TF_LOG): the stack only with MESHFORM_DEBUG, as the CLI.
+        log(`meshform provider: ${e instanceof Error ? ((env.MESHFORM_DEBUG ? e.stack : undefined) ?? e.message) : String(e)}\n`);
         return { diagnostics: protoDiagnostics(failure(e)) };
       }
     };

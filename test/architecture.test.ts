@@ -37,6 +37,10 @@ describe('architecture', () => {
     expect(offenders('sandbox', ['core', 'controller', 'constructs', 'schemas'])).toEqual([]);
   });
 
+  test('the Terraform provider builds on the constructs and the controller, never on the sandbox', () => {
+    expect(offenders('provider', ['sandbox'])).toEqual([]);
+  });
+
   test('constructs import neither the controller nor the sandbox', () => {
     expect(offenders('constructs', ['controller', 'sandbox'])).toEqual([]);
   });
@@ -50,7 +54,7 @@ describe('architecture', () => {
   test('rule ids appear outside core/rules only as typed references into the catalogue', () => {
     const ids = Object.keys(RULES);
     const untyped: string[] = [];
-    for (const f of [...sources('controller'), ...sources('constructs'), ...sources('core').filter((f) => !f.startsWith('core/rules/')), ...sources('bin')]) {
+    for (const f of [...sources('controller'), ...sources('constructs'), ...sources('provider'), ...sources('core').filter((f) => !f.startsWith('core/rules/')), ...sources('bin')]) {
       const text = fs.readFileSync(path.join(ROOT, f), 'utf8');
       for (const id of ids) {
         for (const m of text.matchAll(new RegExp(`'${id}'`, 'g'))) {
@@ -65,7 +69,7 @@ describe('architecture', () => {
 
   test('role names are spelled in core/rules only', () => {
     const roles = ['Workspace Owner', 'Workspace Manager', 'Workspace Member', 'Project Admin', 'Project User', 'Project Reader'];
-    const spelled = [...sources('controller'), ...sources('constructs'), ...sources('core').filter((f) => !f.startsWith('core/rules/')), ...sources('bin')].flatMap((f) => {
+    const spelled = [...sources('controller'), ...sources('constructs'), ...sources('provider'), ...sources('core').filter((f) => !f.startsWith('core/rules/')), ...sources('bin')].flatMap((f) => {
       const text = fs.readFileSync(path.join(ROOT, f), 'utf8');
       return roles.filter((r) => text.includes(`'${r}'`)).map((r) => `${f}: '${r}'`);
     });

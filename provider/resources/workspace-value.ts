@@ -5,6 +5,7 @@
  */
 import type { Binding, ProjectEntry, WorkspaceEntry } from '../../schemas/workspace-data.generated';
 import type { BlockSpec, SchemaSpec } from '../protocol/schema';
+import { ALLOWABLE } from './diagnostics';
 import { type CtyType, type Value, isObject } from '../protocol/values';
 
 const TAGS: CtyType = ['map', ['list', 'string']];
@@ -38,7 +39,7 @@ export const WORKSPACE_SCHEMA: SchemaSpec = {
       project_quota: { type: 'number', optional: true, description: 'Maximum number of projects; unset: not managed.' },
       binding_management: { type: 'string', optional: true, computed: true, description: '"authoritative" (default: bindings not declared are removed) or "additive".' },
       adopt: { type: 'bool', optional: true, description: 'Take over a live workspace that no meshform stack owns.' },
-      allow: { type: ['set', 'string'], optional: true, description: 'Refusals to override: "last-owner-removal", "self-lockout", "fewer-approvers".' },
+      allow: { type: ['set', 'string'], optional: true, description: `Refusals to override, as meshform plan's --allow-… flags: ${ALLOWABLE.map((a) => `"${a}"`).join(', ')}.` },
       deletion_reason: { type: 'string', optional: true, description: 'Set (and apply) before destroying: meshform deletes a workspace only with a recorded reason.' },
       owner_stack: { type: 'string', computed: true, description: 'The meshform stack that owns the workspace (its meshformStack tag): the provider\'s `stack` once applied; null for a workspace imported from an estate no stack owns.' },
     },

@@ -22,7 +22,7 @@ import type { Attributes, GrantStep, Plan, Step } from '../../schemas/plan.gener
 import type { WorkspaceEntry } from '../../schemas/workspace-data.generated';
 import { UNKNOWN, type Value, copyValue, hasUnknown, isObject } from '../protocol/values';
 import { type StackSettings, desiredState } from './desired';
-import { type Diagnostic, error, findingDiagnostic, overrideOf, warning } from './diagnostics';
+import { ALLOWABLE, type Diagnostic, error, findingDiagnostic, overrideOf, warning } from './diagnostics';
 import { BINDING_STATUS, type Obj, bindingKey, entryOf, valueOf } from './workspace-value';
 
 export interface ResourceContext {
@@ -189,6 +189,8 @@ export async function planWorkspace(ctx: ResourceContext, prior: Obj | null, pro
   if (prior && typeof proposed.identifier === 'string' && prior.identifier !== proposed.identifier) {
     return { planned: proposed, diagnostics: [error('meshStack identifiers are immutable', `The workspace identifier cannot change from "${String(prior.identifier)}" to "${String(proposed.identifier)}", and meshform never replaces a workspace: declare a new meshform_workspace, and delete this one with deletion_reason if it should go.`, ['identifier'])] };
   }
+  const unknownAllow = allowed(proposed).filter((a) => !ALLOWABLE.includes(a));
+  if (unknownAllow.length) return { planned: proposed, diagnostics: [error('meshform: unknown override', `allow may hold ${ALLOWABLE.map((a) => `"${a}"`).join(', ')}; got ${unknownAllow.map((a) => `"${a}"`).join(', ')}.`, ['allow'])] };
   const planned = clone(proposed);
   planned.id = planned.identifier;
   planned.owner_stack = ctx.settings.stack;
