@@ -8,6 +8,7 @@ export {
   Aspects,
   Lazy,
   LocalBackend,
+  TerraformProvider,
   TerraformResource,
   TerraformStack,
   TerraformVariable,

@@ -8,12 +8,18 @@ import { DESIRED_STATE_SCHEMA } from '../core/manifest-file';
 import { validateAgainst } from '../core/json-schema';
 import type { DesiredState, Workspace as WorkspaceJson } from '../schemas/desired-state.generated';
 import { Annotations, Aspects, type ISynthesisSession, Lazy, type TerraformResource, TerraformStack, addCustomSynthesis } from './cdktf';
-import { AnchorKind, AnchorScope, createAnchor } from './private/anchor';
+import { tagDefinitionAttributes } from '../core/terraform-attributes';
+import { AnchorKind, AnchorScope, type ProviderSettings, createAnchor, createProviderResource } from './private/anchor';
 import { type Locate, renderSorted } from './private/rendering';
 import type { RolePolicy } from './role-policy';
 import type { TagDefinition } from './tag-definition';
 
 export { AnchorKind, AnchorScope } from './private/anchor';
+
+/** `dependent` runs after `on`: a plain reference (type.name), since depends_on takes no interpolation. */
+function runsAfter(dependent: TerraformResource, on: TerraformResource): void {
+  dependent.dependsOn = [...(dependent.dependsOn ?? []), `${on.terraformResourceType}.${on.friendlyUniqueId}`];
+}
 
 /** File name of the desired state, next to the stack's cdk.tf.json. */
 export const MANIFEST_FILE = 'meshform.json';
@@ -75,6 +81,8 @@ export class Manifest extends Construct {
   /** Per-workspace anchors, and the tag definitions' anchor they run after (created with the first tag definition). */
   private readonly anchors: TerraformResource[] = [];
   private tagDefinitionsAnchor?: TerraformResource;
+  /** With AnchorKind.MESHFORM_PROVIDER: a meshform_tag_definition per definition, which every workspace resource runs after. */
+  private readonly tagDefinitionResources: TerraformResource[] = [];
   private cache?: { rendered: Rendered; findings: Finding[] };
 
   constructor(scope: Construct, id: string, props: ManifestProps = {}) {
@@ -90,6 +98,9 @@ export class Manifest extends Construct {
     Aspects.of(stack).add({ visit: (node) => (node === stack ? (this.cache = undefined) : undefined) });
     addCustomSynthesis(this, { onSynthesize: (session) => this.onSynthesize(session) });
     this.node.addValidation({ validate: () => this.findingsAt(this, 'error') });
+    if (this.anchorKind === AnchorKind.MESHFORM_PROVIDER && this.anchorScope === AnchorScope.STACK) {
+      throw new Error('AnchorKind.MESHFORM_PROVIDER gives each workspace a resource of its own: AnchorScope.STACK does not apply to it');
+    }
     if (this.anchorScope === AnchorScope.STACK) {
       createAnchor(this, 'Anchor', { kind: this.anchorKind, command: this.command, trigger: Lazy.stringValue({ produce: () => sha256Hex(this.toDesiredState()) }) });
     }
@@ -102,22 +113,32 @@ export class Manifest extends Construct {
   /** @internal */
   public _registerTagDefinition(def: TagDefinition): void {
     this.tagDefinitions.push(def);
+    if (this.anchorKind === AnchorKind.MESHFORM_PROVIDER) {
+      const resource = createProviderResource(def, 'Resource', 'meshform_tag_definition', () => tagDefinitionAttributes(def._render()), this.providerSettings);
+      this.tagDefinitionResources.push(resource);
+      for (const a of this.anchors) runsAfter(a, resource);
+      return;
+    }
     // Per-workspace anchors apply their workspace only: the tag definitions get an anchor of their own, which runs first.
     if (this.anchorScope === AnchorScope.WORKSPACE && !this.tagDefinitionsAnchor) {
-      this.tagDefinitionsAnchor = createAnchor(this, 'TagDefinitions', { kind: this.anchorKind, command: this.command, tagDefinitionsOnly: true, trigger: Lazy.stringValue({ produce: () => sha256Hex(this.toDesiredState().tagDefinitions) }) });
-      for (const a of this.anchors) this.runsAfterTagDefinitions(a);
+      const anchor = createAnchor(this, 'TagDefinitions', { kind: this.anchorKind, command: this.command, tagDefinitionsOnly: true, trigger: Lazy.stringValue({ produce: () => sha256Hex(this.toDesiredState().tagDefinitions) }) });
+      this.tagDefinitionsAnchor = anchor;
+      for (const a of this.anchors) runsAfter(a, anchor);
     }
   }
   /** @internal */
   public _registerAnchor(anchor: TerraformResource): void {
     this.anchors.push(anchor);
-    this.runsAfterTagDefinitions(anchor);
+    for (const t of [...(this.tagDefinitionsAnchor ? [this.tagDefinitionsAnchor] : []), ...this.tagDefinitionResources]) runsAfter(anchor, t);
   }
 
-  private runsAfterTagDefinitions(anchor: TerraformResource): void {
-    // A plain reference (type.name): depends_on takes no interpolation.
-    const t = this.tagDefinitionsAnchor;
-    if (t) anchor.dependsOn = [...(anchor.dependsOn ?? []), `${t.terraformResourceType}.${t.friendlyUniqueId}`];
+  /** The provider block's settings (AnchorKind.MESHFORM_PROVIDER): this stack as the owner, and its role policy. */
+  public readonly providerSettings: ProviderSettings = () => ({ stack: this.stack.node.id, recertification: this.recertification() });
+
+  private recertification(): Record<string, number> {
+    const out: Record<string, number> = {};
+    for (const policy of this.rolePolicies) Object.assign(out, policy.maxDurationDays);
+    return out;
   }
   /** @internal */
   public _registerRolePolicy(policy: RolePolicy): void {
@@ -156,8 +177,7 @@ export class Manifest extends Construct {
   private render(): Rendered {
     const locations = new Map<string, IConstruct>();
     const at: Locate = (p, source) => locations.set(p, source);
-    const recertification: Record<string, number> = {};
-    for (const policy of this.rolePolicies) Object.assign(recertification, policy.maxDurationDays);
+    const recertification = this.recertification();
     const state: DesiredState = {
       apiVersion: 'meshform.io/v1',
       kind: 'DesiredState',

@@ -4,7 +4,8 @@ import { constructFinding } from '../core/rules';
 import type { Workspace as WorkspaceJson } from '../schemas/desired-state.generated';
 import { Lazy, TerraformStack } from './cdktf';
 import { addManifestValidation, type IWorkspaceRenderer, Manifest } from './manifest';
-import { AnchorScope, createAnchor } from './private/anchor';
+import { workspaceAttributes } from '../core/terraform-attributes';
+import { AnchorKind, AnchorScope, createAnchor, createProviderResource } from './private/anchor';
 import { bindingId } from './private/binding-base';
 import { type Locate, normalizeTagValues, renderSorted } from './private/rendering';
 import { type ITaggable, PROPS_TAG_PRIORITY, TagManager } from './private/tag-manager';
@@ -96,6 +97,17 @@ abstract class WorkspaceBase extends Construct implements IWorkspace, IWorkspace
   protected addAnchor(): void {
     const manifest = Manifest.of(this);
     if (manifest.anchorScope === AnchorScope.STACK) return;
+    if (manifest.anchorKind === AnchorKind.MESHFORM_PROVIDER) {
+      const attributes = () => {
+        const ws = this._render('$', () => undefined);
+        if (ws.spec.ownership === 'referenced') {
+          throw new Error(`workspace "${this.workspaceName}" is referenced (Workspace.fromWorkspaceName), and meshform_workspace declares a workspace the stack owns: declare it with new Workspace() (adopt: true takes over a live one), or use AnchorKind.TERRAFORM_DATA`);
+        }
+        return workspaceAttributes(ws);
+      };
+      manifest._registerAnchor(createProviderResource(this, 'Resource', 'meshform_workspace', attributes, manifest.providerSettings));
+      return;
+    }
     manifest._registerAnchor(
       createAnchor(this, 'Resource', {
         kind: manifest.anchorKind,

@@ -4,7 +4,9 @@
  * exactly when that workspace changes in code.
  */
 import { Construct } from 'constructs';
-import { type LocalExecProvisioner, NullProvider, NullResource, TerraformResource, TerraformStack, TerraformVariable } from '../cdktf';
+import { packageVersion } from '../../core/package-info';
+import { PROVIDER_SOURCE } from '../../core/terraform-attributes';
+import { Lazy, type LocalExecProvisioner, NullProvider, NullResource, TerraformProvider, TerraformResource, TerraformStack, TerraformVariable } from '../cdktf';
 
 /** Which Terraform resource anchors a workspace. */
 /** How many anchors a stack gets. */
@@ -20,6 +22,12 @@ export enum AnchorKind {
   TERRAFORM_DATA = 'terraform_data',
   /** hashicorp/null's null_resource, for configurations that standardise on it (needs the null provider). */
   NULL_RESOURCE = 'null_resource',
+  /**
+   * terraform-provider-meshform (`npx meshform terraform install`): a `meshform_workspace` resource
+   * per workspace and a `meshform_tag_definition` per tag definition, so `terraform plan` shows the
+   * meshStack change itself, drift included. One per workspace; AnchorScope.STACK does not apply.
+   */
+  MESHFORM_PROVIDER = 'meshform_provider',
 }
 
 /** terraform_data, written directly: cdktf's DataResource spawns `terraform version` once per resource. */
@@ -95,4 +103,43 @@ export function createAnchor(scope: Construct, id: string, options: AnchorOption
     return new NullResource(scope, id, { triggers: { desired_state: trigger }, provisioners: [provisioner] });
   }
   return new TerraformData(scope, id, trigger, provisioner);
+}
+
+/** What the provider block says: the stack that owns the workspaces, and the recertification policy. */
+export type ProviderSettings = () => { stack: string; recertification: Record<string, number> };
+
+/** Terraform leaves out null attributes; so does the synthesized configuration. */
+function withoutNulls(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(withoutNulls);
+  if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).filter(([, x]) => x !== null).map(([k, x]) => [k, withoutNulls(x)]));
+  return v;
+}
+
+class MeshformProvider extends TerraformProvider {
+  constructor(scope: Construct, private readonly settings: ProviderSettings) {
+    super(scope, 'meshform', { terraformResourceType: 'meshform', terraformProviderSource: PROVIDER_SOURCE, terraformGeneratorMetadata: { providerName: 'meshform', providerVersionConstraint: packageVersion() } });
+  }
+
+  protected override synthesizeAttributes(): Record<string, unknown> {
+    const s = this.settings();
+    // A token: cdktf snake-cases the provider block's keys, and role names are keys here.
+    return { stack: s.stack, ...(Object.keys(s.recertification).length ? { recertification: Lazy.anyValue({ produce: () => s.recertification }) } : {}) };
+  }
+}
+
+class MeshformResource extends TerraformResource {
+  constructor(scope: Construct, id: string, type: string, private readonly attributes: () => Record<string, unknown>) {
+    super(scope, id, { terraformResourceType: type, terraformGeneratorMetadata: { providerName: 'meshform' } });
+  }
+
+  protected override synthesizeAttributes(): Record<string, unknown> {
+    return withoutNulls(this.attributes()) as Record<string, unknown>;
+  }
+}
+
+/** A resource of terraform-provider-meshform, and the stack's provider block with it (created once). */
+export function createProviderResource(scope: Construct, id: string, type: 'meshform_workspace' | 'meshform_tag_definition', attributes: () => Record<string, unknown>, settings: ProviderSettings): TerraformResource {
+  const stack = TerraformStack.of(scope);
+  if (!stack.node.tryFindChild('meshform')) new MeshformProvider(stack, settings);
+  return new MeshformResource(scope, id, type, attributes);
 }

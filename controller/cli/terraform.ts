@@ -9,9 +9,9 @@ import * as path from 'path';
 import type { Command } from 'commander';
 import { UsageError } from '../../core/errors';
 import { packageRoot, packageVersion } from '../../core/package-info';
+import { PROVIDER_SOURCE } from '../../core/terraform-attributes';
 import { type CliContext, ExitCode } from './context';
 
-export const PROVIDER_SOURCE = 'meshcloud/meshform';
 const HOSTS = ['registry.terraform.io', 'registry.opentofu.org'];
 const ARCH: Record<string, string> = { x64: 'amd64', arm64: 'arm64', ia32: '386', arm: 'arm' };
 

@@ -3,6 +3,7 @@
  * --tag-definitions-only` does it (creating or changing one needs partner rights). meshform never
  * deletes a tag definition: destroying the resource only stops managing it.
  */
+import { tagDefinitionAttributes } from '../../core/terraform-attributes';
 import { apply } from '../../controller/apply/apply';
 import { resultLine } from '../../controller/render/text';
 import { planAgainst, platformNow } from '../../controller/run';
@@ -81,26 +82,7 @@ export function definitionOf(v: Obj): TagDefinition {
   };
 }
 
-export function tagDefinitionValue(d: TagDefinition): Obj {
-  const [type, settings] = Object.entries(d.spec.valueType)[0] as [string, { defaultValue?: string | number | string[]; validationRegex?: string; options?: string[] }];
-  const dflt = settings.defaultValue;
-  return {
-    id: d.metadata.name,
-    target_kind: d.spec.targetKind,
-    key: d.spec.key,
-    display_name: d.spec.displayName,
-    description: d.spec.description ?? null,
-    value_type: type,
-    options: settings.options ?? null,
-    default_value: dflt === undefined ? null : Array.isArray(dflt) ? dflt.join(',') : String(dflt),
-    validation_regex: settings.validationRegex ?? null,
-    restricted: d.spec.restricted,
-    mandatory: d.spec.mandatory,
-    immutable: d.spec.immutable,
-    sort_order: d.spec.sortOrder ?? null,
-    replication_key: d.spec.replicationKey ?? null,
-  };
-}
+export const tagDefinitionValue = (d: TagDefinition): Obj => ({ id: d.metadata.name, ...(tagDefinitionAttributes(d) as Obj) });
 
 /** Attributes meshform leaves alone when the code does not set them (the plan merges the declaration over the live definition). */
 const UNMANAGED_WHEN_NULL = ['description', 'options', 'default_value', 'validation_regex', 'sort_order', 'replication_key'];

@@ -10,7 +10,7 @@ import * as net from 'net';
 import * as os from 'os';
 import * as path from 'path';
 import { HttpApiClient } from '../../controller/client/http-client';
-import { meshform } from '../helpers/cli';
+import { REPO_ROOT, meshform } from '../helpers/cli';
 import { type SandboxFixture, sandboxFixture } from '../helpers/sandbox';
 import { TERRAFORM, terraform, terraformEnv } from '../helpers/terraform';
 
@@ -243,5 +243,21 @@ describeTf(`terraform ${TERRAFORM ?? ''} with terraform-provider-meshform`, () =
       sockets.forEach((s) => s.destroy());
       hang.close();
     }
+  });
+
+  test('a CDKTF stack with AnchorKind.MESHFORM_PROVIDER synthesizes provider resources; terraform applies them, and terraform plan and meshform plan then agree that nothing is left', async () => {
+    const out = path.join(path.dirname(dir), 'cdktf');
+    const synth = await meshform(['synth', '--app', 'node dist/test/fixtures/apps/tf-two-workspaces.js', '--out', out], { cwd: REPO_ROOT, env: { TF_E2E_ANCHOR: 'provider' } });
+    expect(synth.code).toBe(0);
+    const run = (args: string[]) => terraform(args, out, env);
+    expect(run(['init', '-input=false']).status).toBe(0);
+    const apply = run(['apply', '-auto-approve', '-input=false']);
+    expect(apply.stderr).toBe('');
+    expect(apply.stdout).toMatch(/Apply complete! Resources: 3 added, 0 changed, 0 destroyed\./);
+    // The tag definition first, the workspaces after it.
+    expect(apply.stdout.search(/meshform_tag_definition\.\w+: Creation complete/)).toBeLessThan(apply.stdout.search(/meshform_workspace\.\w+: Creating\.\.\./));
+    expect((await api.workspaces.read('tf-alpha'))?.tags).toMatchObject({ team: ['platform'], meshformStack: ['tf'] });
+    expect(run(['plan', '-input=false', '-detailed-exitcode']).status).toBe(0);
+    expect((await meshform(['plan', '--manifest', path.join(out, 'meshform.json'), '--detailed-exitcode'], { cwd: REPO_ROOT, env })).code).toBe(0);
   });
 });
