@@ -52,6 +52,19 @@ export async function estateOnSandbox(workspaces: number, latencyMs: number, opt
   }
 }
 
+/** An empty sandbox of its own, in a scratch directory, for benchmarks that set up their estate through Terraform. */
+export async function freshSandbox(): Promise<{ readonly url: string; close(): Promise<void> }> {
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'meshform-bench-sandbox-'));
+  const sandbox = await spawnSandbox(path.join(work, 'sandbox'), [], 60_000);
+  return {
+    url: sandbox.url,
+    close: async () => {
+      await sandbox.close();
+      fs.rmSync(work, { recursive: true, force: true });
+    },
+  };
+}
+
 /** Runs a benchmark's main: its error, with the stack, on stderr and exit code 1. */
 export function runBench(main: () => Promise<void>): void {
   main().catch((e) => {

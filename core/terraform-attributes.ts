@@ -1,6 +1,6 @@
 /**
  * The attributes of meshform's Terraform resources (terraform-provider-meshform's schema), from the
- * manifest's JSON: synth writes them into cdk.tf.json for AnchorKind.MESHFORM_PROVIDER, and the
+ * manifest's JSON: synth writes them into cdk.tf.json for the provider's anchor kind, and the
  * provider reads tag definitions back the same way. Unset attributes are null.
  */
 import type { Subject, TagDefinition, Workspace, WorkspaceBinding, ProjectBinding } from '../schemas/desired-state.generated';

@@ -5,7 +5,7 @@
  */
 import { connect } from '../controller/client/connection';
 import { type SchemaSpec, impliedType, protoSchema } from './protocol/schema';
-import { type CtyType, type Value, ValueTypeError, conform, decodeValue, encodeValue, hasUnknown, isObject } from './protocol/values';
+import { type CtyType, type Value, ValueTypeError, conform, decodeValue, encodeValue, hasUnknown, isObject, prune } from './protocol/values';
 import type { Diagnostic } from './resources/diagnostics';
 import { error } from './resources/diagnostics';
 import { TAG_DEFINITION_SCHEMA, applyTagDefinition, importTagDefinition, planTagDefinition, readTagDefinition } from './resources/tag-definition';
@@ -110,7 +110,8 @@ export function createProvider(env: NodeJS.ProcessEnv, log: (line: string) => vo
     UpgradeResourceState: guarded(async (req: { type_name: string; raw_state?: { json?: Buffer } }) => {
       const type = typeOf(req.type_name);
       const json = req.raw_state?.json?.length ? (JSON.parse(req.raw_state.json.toString('utf8')) as Value) : null;
-      return { upgraded_state: { msgpack: encodeValue(json, type) }, diagnostics: [] };
+      // Attributes added since the state was written come in as null, ones removed since are dropped.
+      return { upgraded_state: { msgpack: encodeValue(prune(json, type), type) }, diagnostics: [] };
     }),
     ConfigureProvider: guarded(async (req: { config: Bytes }) => {
       const config = decode(req.config, impliedType(PROVIDER_SCHEMA.block)) as Obj;

@@ -81,6 +81,19 @@ export function conform(v: Value | undefined, type: CtyType, path = ''): Value {
   return Object.fromEntries(Object.entries(attributes).map(([k, t]) => [k, conform(v[k], t, path ? `${path}.${k}` : k)]));
 }
 
+/** `v` without the attributes `type` does not have (state written by an older provider, whose schema had them). */
+export function prune(v: Value, type: CtyType): Value {
+  if (typeof type === 'string' || v === null || v === UNKNOWN) return v;
+  const [kind, inner] = type;
+  if ((kind === 'list' || kind === 'set') && Array.isArray(v)) return v.map((x) => prune(x, inner as CtyType));
+  if (kind === 'map' && isObject(v)) return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, prune(x, inner as CtyType)]));
+  if (kind === 'object' && isObject(v)) {
+    const attributes = inner as Record<string, CtyType>;
+    return Object.fromEntries(Object.entries(v).filter(([k]) => k in attributes).map(([k, x]) => [k, prune(x, attributes[k])]));
+  }
+  return v;
+}
+
 export function encodeValue(v: Value | undefined, type: CtyType): Buffer {
   return Buffer.from(encode(conform(v, type), { extensionCodec: codec }));
 }

@@ -201,6 +201,11 @@ describeTf(`terraform ${TERRAFORM ?? ''} with terraform-provider-meshform`, () =
     expect(applied().stdout).toMatch(/1 imported, 0 added, 1 changed, 0 destroyed/);
     expect((await api.workspaces.read('tfp-legacy'))?.tags.meshformStack).toEqual(['tf-provider']);
     expect(plan().status).toBe(0);
+    // A tag definition imports by its name, with `terraform import`.
+    expect(tf(['state', 'rm', 'meshform_tag_definition.team']).status).toBe(0);
+    const imported = tf(['import', '-input=false', 'meshform_tag_definition.team', 'meshWorkspace.team']);
+    expect(imported.stdout).toMatch(/Import successful!/);
+    expect(plan().status).toBe(0);
   });
 
   test('no secret reaches the state, the plan output or Terraform\'s trace log', async () => {

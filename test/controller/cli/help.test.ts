@@ -13,7 +13,7 @@ function variablesRead(): string[] {
       else if (p.endsWith('.ts')) for (const m of fs.readFileSync(p, 'utf8').matchAll(/\b(MESHSTACK|MESHFORM)_[A-Z_]+/g)) found.add(m[0]);
     }
   };
-  for (const d of ['bin', 'controller', 'core']) walk(path.join(REPO_ROOT, d));
+  for (const d of ['bin', 'controller', 'core', 'provider']) walk(path.join(REPO_ROOT, d));
   return [...found].sort();
 }
 

@@ -4,10 +4,11 @@
  * registry), then init, synth and plan against the sandbox. Installed without its optional
  * dependencies, everything but `meshform sandbox` works, and that says what to install.
  */
-import { execFileSync, spawnSync } from 'child_process';
+import { execFileSync, spawn, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { MAGIC_COOKIE_VALUE } from '../../../provider/protocol/plugin-server';
 import { REPO_ROOT, platformEnv } from '../../helpers/cli';
 import { PARTNER, type SandboxFixture, sandboxFixture } from '../../helpers/sandbox';
 
@@ -90,4 +91,20 @@ test('without the optional dependencies (the sandbox\'s): synth and plan work, `
   expect(sandbox.status).toBe(1);
   expect(sandbox.stderr).toMatch(/meshform sandbox needs its optional dependencies \(\S+ is not installed\): npm install --include=optional/);
   process.stdout.write(`package: ${all.length} packages, ${sizeMb(all).toFixed(1)} MB installed; without the optional (sandbox) dependencies ${lean.length} packages, ${sizeMb(lean).toFixed(1)} MB\n`);
+});
+
+test('the packed provider: `meshform terraform install` writes a launcher that starts it, and the started provider answers the handshake (its .proto files ship in the package)', async () => {
+  const p = project('provider', installed(false));
+  const install = run(p, ['terraform', 'install', '--dir', 'tf']);
+  expect(install.status).toBe(0);
+  const [launcher] = fs.readdirSync(path.join(p.repo, 'tf', 'mirror', 'registry.terraform.io', 'meshcloud', 'meshform', '0.1.0')).map((platform) => path.join(p.repo, 'tf', 'mirror', 'registry.terraform.io', 'meshcloud', 'meshform', '0.1.0', platform, 'terraform-provider-meshform_v0.1.0'));
+  expect(fs.readFileSync(launcher, 'utf8')).toContain(path.join(p.repo, 'node_modules', 'meshform', 'dist', 'bin', 'terraform-provider-meshform.js'));
+  const direct = spawnSync(launcher, [], { encoding: 'utf8', env: p.env });
+  expect(direct.status).toBe(1);
+  expect(direct.stderr).toMatch(/This is a Terraform provider plugin: Terraform starts it/);
+  // As Terraform starts it (without AutoMTLS here): the handshake line, then it serves until stopped.
+  const child = spawn(launcher, [], { env: { ...p.env, TF_PLUGIN_MAGIC_COOKIE: MAGIC_COOKIE_VALUE } });
+  const line = await new Promise<string>((resolve) => child.stdout.once('data', (d: Buffer) => resolve(d.toString())));
+  child.kill('SIGKILL');
+  expect(line).toMatch(/^1\|6\|tcp\|127\.0\.0\.1:\d+\|grpc\|\n$/);
 });
