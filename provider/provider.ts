@@ -4,6 +4,7 @@
  * variables, or attributes that win over them) and the stack that owns the workspaces.
  */
 import { connect } from '../controller/client/connection';
+import { ReadMemo } from '../controller/client/http-client';
 import { type SchemaSpec, impliedType, protoSchema } from './protocol/schema';
 import { type CtyType, type Value, ValueTypeError, conform, decodeValue, encodeValue, hasUnknown, isObject, prune } from './protocol/values';
 import type { Diagnostic } from './resources/diagnostics';
@@ -69,6 +70,8 @@ function failure(e: unknown): Diagnostic[] {
 /** The provider's state and its protocol handlers (the names are the protocol's rpc names). */
 export function createProvider(env: NodeJS.ProcessEnv, log: (line: string) => void = (l) => process.stderr.write(l)) {
   let ctx: ResourceContext | undefined;
+  // A plan's resources share what they read; an apply reads afresh.
+  const memo = new ReadMemo();
   const resource = (name: string): Resource => {
     const r = RESOURCES[name];
     if (!r) throw new Error(`meshform has no resource type ${name}`);
@@ -80,8 +83,8 @@ export function createProvider(env: NodeJS.ProcessEnv, log: (line: string) => vo
   };
   const typeOf = (name: string) => impliedType(resource(name).schema.block);
   const guarded =
-    <R extends object>(h: (req: any) => Promise<R>) => // eslint-disable-line @typescript-eslint/no-explicit-any
-    async (req: unknown): Promise<R | { diagnostics: object[] }> => {
+    <Q, R extends object>(h: (req: Q) => Promise<R>) =>
+    async (req: Q): Promise<R | { diagnostics: object[] }> => {
       try {
         return await h(req);
       } catch (e) {
@@ -124,7 +127,7 @@ export function createProvider(env: NodeJS.ProcessEnv, log: (line: string) => vo
         ...(str('api_secret') ? { MESHSTACK_API_SECRET: str('api_secret') } : {}),
         ...(str('api_token') ? { MESHSTACK_API_TOKEN: str('api_token') } : {}),
       };
-      const api = await connect(merged);
+      const api = await connect(merged, {}, { readMemo: memo });
       const recertification = isObject(config.recertification) ? (config.recertification as Record<string, number>) : {};
       ctx = { api, endpoint: merged.MESHSTACK_ENDPOINT!, settings: { stack: str('stack') ?? DEFAULT_STACK, recertification } };
       return { diagnostics: [] };
@@ -144,6 +147,7 @@ export function createProvider(env: NodeJS.ProcessEnv, log: (line: string) => vo
       return { planned_state: encode(planned, type), requires_replace: [], diagnostics: protoDiagnostics(diagnostics) };
     }),
     ApplyResourceChange: guarded(async (req: { type_name: string; prior_state: Bytes; planned_state: Bytes }) => {
+      memo.off();
       const type = typeOf(req.type_name);
       const prior = decode(req.prior_state, type) as Obj | null;
       const planned = decode(req.planned_state, type) as Obj | null;

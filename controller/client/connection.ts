@@ -98,8 +98,8 @@ export function clientSettings(env: NodeJS.ProcessEnv): Pick<HttpClientOptions, 
 }
 
 /** Connects and checks the platform version, unless MESHSTACK_SKIP_VERSION_CHECK=true. */
-export async function connect(env: NodeJS.ProcessEnv, flags: ConnectionFlags = {}): Promise<ApiClient> {
-  const client = new HttpApiClient({ ...resolveConnection(env, flags), ...clientSettings(env) });
+export async function connect(env: NodeJS.ProcessEnv, flags: ConnectionFlags = {}, options: Pick<HttpClientOptions, 'readMemo'> = {}): Promise<ApiClient> {
+  const client = new HttpApiClient({ ...resolveConnection(env, flags), ...clientSettings(env), ...options });
   if (env.MESHSTACK_SKIP_VERSION_CHECK !== 'true') {
     const { version } = await client.info();
     if (compareVersions(version, MIN_PLATFORM_VERSION) < 0) {

@@ -57,6 +57,40 @@ export interface HttpClientOptions {
    * @default 1 against a remote platform, 8 on loopback (a local sandbox)
    */
   readonly maxConcurrentRequests?: number;
+  /** GET answers shared by the calls of one Terraform plan (terraform-provider-meshform). @default none */
+  readonly readMemo?: ReadMemo;
+}
+
+/**
+ * GET answers remembered while one Terraform plan runs: its resources are read and planned one by
+ * one, and each would read the platform's settings, tag definitions and its own objects again. Any
+ * write forgets them, and `off()` (apply) stops remembering: what apply decides on is read fresh.
+ */
+export class ReadMemo {
+  private readonly answers = new Map<string, Promise<unknown>>();
+  private on = true;
+
+  public off(): void {
+    this.on = false;
+    this.answers.clear();
+  }
+
+  /** @internal */
+  public answer<T>(key: string, fetch: () => Promise<T>): Promise<T> {
+    if (!this.on) return fetch();
+    let answer = this.answers.get(key) as Promise<T> | undefined;
+    if (!answer) {
+      answer = fetch();
+      this.answers.set(key, answer);
+      answer.catch(() => this.answers.delete(key));
+    }
+    return answer;
+  }
+
+  /** @internal */
+  public forget(): void {
+    this.answers.clear();
+  }
 }
 
 /** Refresh a token this long before it expires, as meshStack's Terraform provider does. */
@@ -155,7 +189,18 @@ export class HttpApiClient implements ApiClient {
 
   // ---- transport -------------------------------------------------------------------------
 
-  private async send(call: Call): Promise<Answer> {
+  private send(call: Call): Promise<Answer> {
+    const memo = this.options.readMemo;
+    if (!memo) return this.sendOnce(call);
+    if (call.method !== 'GET') {
+      // Logging in changes nothing on the platform.
+      if (call.path !== LOGIN) memo.forget();
+      return this.sendOnce(call);
+    }
+    return memo.answer(`${call.path}\u0000${call.media ?? ''}\u0000${(call.accept ?? []).join(',')}`, () => this.sendOnce(call));
+  }
+
+  private async sendOnce(call: Call): Promise<Answer> {
     let relogged = false;
     const repeatable = call.method !== 'POST' || call.repeatable === true;
     const timeoutMs = this.options.timeoutMs ?? 30_000;

@@ -19,8 +19,8 @@ export const MAGIC_COOKIE_VALUE = 'd602bf8f470bc67ca7faa0386276bbdd4330efaf76d1a
 const CORE_PROTOCOL_VERSION = 1;
 export const PROTOCOL_VERSION = 6;
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-export type Handler = (request: any) => Promise<object>;
+/** One rpc of the Provider service: its request as proto-loader decodes it (snake_case fields, Buffers for bytes), its response as a plain object. */
+export type Handler = (request: never) => Promise<object>;
 export type ProviderHandlers = Record<string, Handler>;
 
 export class PluginStartError extends Error {}
@@ -82,7 +82,7 @@ export async function servePlugin(handlers: ProviderHandlers, options: ServeOpti
   const gp = loadProto('go-plugin.proto') as { plugin: { GRPCController: grpc.ServiceClientConstructor } };
   const server = new grpc.Server();
   const unary = (h: Handler): grpc.handleUnaryCall<object, object> => (call, callback) => {
-    h(call.request).then(
+    (h as (request: unknown) => Promise<object>)(call.request).then(
       (res) => callback(null, res),
       (err: unknown) => callback({ code: grpc.status.INTERNAL, details: err instanceof Error ? err.message : String(err) }),
     );

@@ -67,10 +67,3 @@ function protoBlock(block: BlockSpec): object {
 export function protoSchema(spec: SchemaSpec): object {
   return { version: spec.version, block: protoBlock(spec.block) };
 }
-
-/** Names of the attributes a value's computed-only parts are at (the rest comes from configuration). */
-export function computedOnly(block: BlockSpec): string[] {
-  return Object.entries(block.attributes)
-    .filter(([, a]) => a.computed && !a.optional)
-    .map(([n]) => n);
-}

@@ -67,7 +67,7 @@ describe('go-plugin handshake', () => {
     const logged: string[] = [];
     const provider = createProvider({}, (l) => logged.push(l));
     await expect(provider.ReadResource({ type_name: 'meshform_workspace', current_state: { msgpack: Buffer.from([0x80]) } })).resolves.toMatchObject({ diagnostics: [{ severity: 1, detail: 'the provider is not configured' }] });
-    await expect(provider.PlanResourceChange({ type_name: 'meshform_nothing' })).resolves.toMatchObject({ diagnostics: [{ severity: 1, detail: 'meshform has no resource type meshform_nothing' }] });
+    await expect(provider.PlanResourceChange({ type_name: 'meshform_nothing', prior_state: null, proposed_new_state: null })).resolves.toMatchObject({ diagnostics: [{ severity: 1, detail: 'meshform has no resource type meshform_nothing' }] });
     expect(logged).toEqual(['meshform provider: the provider is not configured\n', 'meshform provider: meshform has no resource type meshform_nothing\n']);
   });
 });

@@ -34,7 +34,7 @@ describe('msgpack values', () => {
   test('state from an older schema upgrades: attributes added since come in as null, removed ones are dropped', async () => {
     const provider = createProvider({}, () => undefined);
     const old = { identifier: 'w', display_name: 'W', retired_attribute: 'x', binding: [{ role: 'Workspace Owner', user: 'alice', retired: true }], project: [] };
-    const res = (await provider.UpgradeResourceState({ type_name: 'meshform_workspace', version: 0, raw_state: { json: Buffer.from(JSON.stringify(old)) } })) as { upgraded_state: { msgpack: Buffer }; diagnostics: unknown[] };
+    const res = (await provider.UpgradeResourceState({ type_name: 'meshform_workspace', raw_state: { json: Buffer.from(JSON.stringify(old)) } })) as { upgraded_state: { msgpack: Buffer }; diagnostics: unknown[] };
     expect(res.diagnostics).toEqual([]);
     const type = impliedType(WORKSPACE_SCHEMA.block);
     expect(decodeValue(res.upgraded_state.msgpack, type)).toMatchObject({ identifier: 'w', owner_stack: null, binding: [{ role: 'Workspace Owner', user: 'alice', status: null }] });
