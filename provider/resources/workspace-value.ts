@@ -80,7 +80,10 @@ function bindingEntry(b: Obj): Binding {
   };
 }
 
-/** The workspace entry a (known) resource value declares. */
+/**
+ * The workspace entry a (known) resource value declares. The workspace's deletion_reason is not a
+ * deletion: it is what `terraform destroy` records (a project's deletion_reason deletes the project).
+ */
 export function entryOf(v: Obj): WorkspaceEntry {
   const projects: ProjectEntry[] = objects(v.project).map((p) => ({
     identifier: String(p.identifier),
@@ -97,7 +100,6 @@ export function entryOf(v: Obj): WorkspaceEntry {
     ...(typeof v.project_quota === 'number' ? { projectQuota: v.project_quota } : {}),
     ...(v.binding_management === 'additive' || v.binding_management === 'authoritative' ? { bindingManagement: v.binding_management } : {}),
     ...(v.adopt === true ? { adopt: true } : {}),
-    ...(str(v.deletion_reason) ? { deletion: { reason: str(v.deletion_reason)! } } : {}),
     bindings: objects(v.binding).map(bindingEntry),
     projects,
   };

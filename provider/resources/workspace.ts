@@ -16,6 +16,7 @@ import { importEstate } from '../../controller/import/model';
 import { observe } from '../../controller/observe/observe';
 import type { PlanOptions } from '../../controller/plan/plan';
 import { approvalOf, isGrant, isRemoval } from '../../controller/plan/steps';
+import { findingMessage } from '../../controller/render/describe';
 import { resultLine, stepLine } from '../../controller/render/text';
 import { planAgainst, platformNow } from '../../controller/run';
 import type { Attributes, GrantStep, Plan, Step } from '../../schemas/plan.generated';
@@ -220,7 +221,12 @@ export async function applyWorkspace(ctx: ResourceContext, prior: Obj | null, pl
     const lines = report.results.map(resultLine).join('\n');
     return { state: prior, diagnostics: [error(`meshform: ${failed.length} of ${report.results.length} step(s) not applied`, `${lines}\nWhat was applied stays applied; plan and apply again to finish (meshform converges).`)] };
   }
-  if (!planned) return { state: null, diagnostics };
+  if (!planned) {
+    // meshStack deletes projects asynchronously: the workspace itself goes in a later run, so Terraform must keep it until then.
+    const waits = plan.workspaces.flatMap((w) => w.notes).filter((n) => n.rule === 'deletion-waits');
+    if (waits.length) return { state: prior, diagnostics: [error('meshform: the workspace is deleted in a later run', `${waits.map(findingMessage).join('\n')}\nRun terraform destroy (or apply) again once meshStack has finished deleting the projects.`)] };
+    return { state: null, diagnostics };
+  }
   const state = clone(planned);
   const outcome = new Map(report.results.flatMap((r) => (isGrant(r.step) ? [[grantKey(r.step), r.status] as const] : [])));
   const settle = (bindings: Obj[], project: string) => {

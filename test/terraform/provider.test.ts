@@ -208,6 +208,22 @@ describeTf(`terraform ${TERRAFORM ?? ''} with terraform-provider-meshform`, () =
     expect(plan().status).toBe(0);
   });
 
+  test('terraform destroy of a workspace is refused until the code gives a deletion reason; with one, the workspace is deleted', async () => {
+    const refused = tf(['destroy', '-auto-approve', '-input=false', '-target=meshform_workspace.legacy']);
+    expect(refused.status).toBe(1);
+    expect(refused.stderr).toMatch(/Error: meshform deletes a workspace only with a reason/);
+    expect(await api.workspaces.read('tfp-legacy')).toBeDefined();
+    const generated = path.join(dir, 'generated.tf');
+    fs.writeFileSync(generated, fs.readFileSync(generated, 'utf8').replace(/deletion_reason\s*= null/, 'deletion_reason = "retired in JIRA-99"'));
+    expect(applied().stdout).toMatch(/0 added, 1 changed, 0 destroyed/);
+    const destroyed = tf(['destroy', '-auto-approve', '-input=false', '-target=meshform_workspace.legacy']);
+    expect(destroyed.stdout).toMatch(/Destroy complete! Resources: 1 destroyed\./);
+    expect((await api.workspaces.list()).filter((w) => !w.deleted).map((w) => w.name)).not.toContain('tfp-legacy');
+    fs.rmSync(generated);
+    fs.rmSync(path.join(dir, 'import.tf'));
+    expect(plan().status).toBe(0);
+  });
+
   test('no secret reaches the state, the plan output or Terraform\'s trace log', async () => {
     const secret: string = (await f.http.get('/mesh/info')).data.devLocalCredentials.apiKeys['partner-admin'].clientSecret;
     const log = path.join(dir, 'trace.log');
