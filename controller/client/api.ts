@@ -89,6 +89,8 @@ export interface ExtensionApi {
   whoami(): Promise<Identity>;
   settings(): Promise<PlatformSettings>;
   workspaceStatuses(): Promise<WorkspaceStatus[]>;
+  /** One workspace's status; undefined where it does not exist, is deleted, or the caller cannot see it. */
+  workspaceStatus(name: string): Promise<WorkspaceStatus | undefined>;
   setQuota(workspace: string, maxProjects: number | null): Promise<void>;
   setStatus(workspace: string, status: 'active' | 'disabled'): Promise<void>;
   listRequests(filter?: { workspace?: string; status?: string }): Promise<RoleRequest[]>;

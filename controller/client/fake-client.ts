@@ -82,6 +82,10 @@ export class FakeApiClient implements ApiClient {
     return this.cached.get(key) as T;
   }
 
+  private statusOf(w: FakeWorkspace): WorkspaceStatus {
+    return { name: w.name, status: w.status, approval: w.approval, projectQuota: w.quota, projectCount: this.platform.projectsOf(w.name).length };
+  }
+
   private read<T>(value: T): T {
     this.stats.count('GET');
     this.platform.sweep();
@@ -351,8 +355,12 @@ export class FakeApiClient implements ApiClient {
       this.read(
         [...this.platform.workspaces.values()]
           .filter((w) => !w.deleted && this.visible(w.name))
-          .map((w) => ({ name: w.name, status: w.status, approval: w.approval, projectQuota: w.quota, projectCount: this.platform.projectsOf(w.name).length })),
+          .map((w) => this.statusOf(w)),
       ),
+    workspaceStatus: async (name: string): Promise<WorkspaceStatus | undefined> => {
+      const w = this.platform.workspaces.get(name);
+      return this.read(w && !w.deleted && this.visible(name) ? this.statusOf(w) : undefined);
+    },
     setQuota: async (workspace: string, maxProjects: number | null) => {
       this.write('PUT');
       if (!this.partner) refuse(403, 'PUT', 'quota', 'only a partner may change project quotas');

@@ -13,7 +13,7 @@ import type { TagDefinition } from '../../schemas/desired-state.generated';
 import { type ApiClient, type BindingFilter, type ProjectFilter, RequestStats, type UserFilter, type WorkspaceFilter } from './api';
 import { Semaphore } from './private/semaphore';
 import { DEFAULT_RETRY, type RetryPolicy, parseRetryAfter, withRetry } from './retry';
-import type { AttributeChange, BindingRequest, Capability, CreateOutcome, LiveBinding, LiveProject, LiveWorkspace, PlatformInfo } from './types';
+import type { AttributeChange, BindingRequest, Capability, CreateOutcome, LiveBinding, LiveProject, LiveWorkspace, PlatformInfo, WorkspaceStatus } from './types';
 import {
   ShapeError,
   bindingBody,
@@ -33,6 +33,7 @@ import {
   normalizeTags,
   normalizeUser,
   normalizeWorkspace,
+  normalizeWorkspaceStatus,
   normalizeWorkspaceStatuses,
   projectBody,
   rewriteBody,
@@ -586,6 +587,13 @@ export class HttpApiClient implements ApiClient {
     whoami: () => this.ext('GET', '/whoami', normalizeIdentity),
     settings: () => this.ext('GET', '/settings', normalizeSettings),
     workspaceStatuses: () => this.ext('GET', '/workspaces', normalizeWorkspaceStatuses),
+    workspaceStatus: async (name: string): Promise<WorkspaceStatus | undefined> => {
+      const call = { method: 'GET' as const, path: `${EXT}/workspaces/${encodeURIComponent(name)}`, accept: [403, 404] };
+      const answer = await this.send(call);
+      // The list leaves deleted workspaces out; so does this.
+      if (answer.status >= 400 || (answer.data as { deletedOn?: unknown } | undefined)?.deletedOn) return undefined;
+      return this.shape(call, answer.data, normalizeWorkspaceStatus);
+    },
     setQuota: async (workspace: string, maxProjects: number | null) => void (await this.send({ method: 'PUT', path: `${EXT}/workspaces/${encodeURIComponent(workspace)}/quota`, body: { maxProjects } })),
     setStatus: async (workspace: string, status: 'active' | 'disabled') => void (await this.send({ method: 'PUT', path: `${EXT}/workspaces/${encodeURIComponent(workspace)}/status`, body: { status } })),
     listRequests: (filter: { workspace?: string; status?: string } = {}) => {

@@ -158,20 +158,22 @@ export function normalizeSettings(v: unknown): PlatformSettings {
   return { fourEyes: { enabled: fourEyes.enabled, minApprovalCount: fourEyes.minApprovalCount as number }, recertification };
 }
 
+export function normalizeWorkspaceStatus(item: unknown): WorkspaceStatus {
+  const o = obj(item, 'workspace status');
+  const quota = o.projectQuota;
+  if (quota !== null && !(Number.isInteger(quota) && (quota as number) >= 0)) throw new ShapeError('workspace status.projectQuota is not a whole number or null');
+  if (!Number.isInteger(o.projectCount)) throw new ShapeError('workspace status.projectCount is not a whole number');
+  return {
+    name: str(o.name, 'workspace status.name'),
+    status: oneOf(o.status, ['active', 'disabled'] as const, 'workspace status.status'),
+    approval: oneOf(o.approval, ['approved', 'pending'] as const, 'workspace status.approval'),
+    projectQuota: quota as number | null,
+    projectCount: o.projectCount as number,
+  };
+}
+
 export function normalizeWorkspaceStatuses(v: unknown): WorkspaceStatus[] {
-  return list(v, 'workspaces', 'workspace statuses').map((item) => {
-    const o = obj(item, 'workspace status');
-    const quota = o.projectQuota;
-    if (quota !== null && !(Number.isInteger(quota) && (quota as number) >= 0)) throw new ShapeError('workspace status.projectQuota is not a whole number or null');
-    if (!Number.isInteger(o.projectCount)) throw new ShapeError('workspace status.projectCount is not a whole number');
-    return {
-      name: str(o.name, 'workspace status.name'),
-      status: oneOf(o.status, ['active', 'disabled'] as const, 'workspace status.status'),
-      approval: oneOf(o.approval, ['approved', 'pending'] as const, 'workspace status.approval'),
-      projectQuota: quota as number | null,
-      projectCount: o.projectCount as number,
-    };
-  });
+  return list(v, 'workspaces', 'workspace statuses').map(normalizeWorkspaceStatus);
 }
 
 export function normalizeRoleRequest(v: unknown): RoleRequest {

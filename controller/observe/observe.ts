@@ -80,8 +80,9 @@ export async function observe(api: ApiClient, options: ObserveOptions): Promise<
     targeted ? perWorkspace((ws) => api.projects.list({ workspace: ws, states: LISTED_STATES })) : api.projects.list({ states: LISTED_STATES }),
     api.bindings.listWorkspaceBindings(targeted ? { workspaces: targeted } : {}),
     Promise.all([...new Set(options.invitedEmails ?? [])].map((email) => api.users.find({ email }))).then((lists) => lists.flat()),
-    has('workspace-status') ? api.extensions.workspaceStatuses() : Promise.resolve([] as WorkspaceStatus[]),
-    has('role-requests') ? api.extensions.listRequests({ status: 'PENDING' }) : Promise.resolve([] as RoleRequest[]),
+    // Targeted (an anchor's or the provider's workspace): by workspace, so that the cost does not grow with the estate.
+    !has('workspace-status') ? Promise.resolve([] as WorkspaceStatus[]) : targeted ? perWorkspace(async (ws) => [await api.extensions.workspaceStatus(ws)].filter((s): s is WorkspaceStatus => s !== undefined)) : api.extensions.workspaceStatuses(),
+    !has('role-requests') ? Promise.resolve([] as RoleRequest[]) : targeted ? perWorkspace((ws) => api.extensions.listRequests({ workspace: ws, status: 'PENDING' })) : api.extensions.listRequests({ status: 'PENDING' }),
     options.projectRoles ? api.projectRoles.list() : undefined,
     // Owned workspaces the code no longer names are found in the whole list, which a targeted read does not fetch otherwise.
     options.ownedBy !== undefined && targeted ? api.workspaces.list() : undefined,

@@ -304,6 +304,16 @@ describe.each(PLATFORMS)('controller cycle against the %s', (_name, make) => {
     expect(after.workspaces[0]).toMatchObject({ state: 'absent', steps: [] });
     expect(notesOf(after)).toEqual(['declared for deletion and already gone.']);
   });
+  test('observing a few workspaces reads no list of the whole estate: statuses and pending requests by workspace too', async () => {
+    // A Terraform anchor or the provider observes one workspace per call: an unfiltered list there costs the estate's size on every call.
+    await converge(desired([workspace('payments', [binding(OWNER, user('alice'))])]));
+    const calls: string[] = [];
+    const api = platform.client(PARTNER);
+    const traced = new Proxy(api.extensions, { get: (t, k) => (typeof t[k as keyof typeof t] === 'function' ? (...args: unknown[]) => (calls.push(`${String(k)}(${JSON.stringify(args)})`), (t[k as keyof typeof t] as (...a: unknown[]) => unknown)(...args)) : t[k as keyof typeof t]) });
+    await observe(Object.assign(Object.create(api), { extensions: traced }), { workspaces: ['payments'], now: await platform.now() });
+    expect(calls.filter((c) => /^workspaceStatuses\(/.test(c) || (/^listRequests\(/.test(c) && !c.includes('"workspace"')))).toEqual([]);
+  });
+
   test('observing a few workspaces reads them by name and filter: the same state, and a cost that does not grow with the estate', async () => {
     // GIVEN one workspace with a group binding (groups live in their workspace), observed before and after 25 others appear
     const one = desired([workspace('payments', [binding(OWNER, user('alice')), binding(MEMBER, group('payments-devs'))], { projects: [project('payments', 'web', [binding('Project User', user('alice'))])] })]);
@@ -323,10 +333,12 @@ describe.each(PLATFORMS)('controller cycle against the %s', (_name, make) => {
     expect(large.live.workspaces.payments.bindings.map((b) => b.subject).sort()).toEqual(['alice', 'payments-devs']);
     expect(Object.keys(large.live.workspaces.payments.projects)).toEqual(['web']);
     expect(large.requests).toBe(small.requests);
-    // Each more workspace costs its own reads (object, projects, user bindings, two lists per project); the group bindings, which meshStack cannot filter, are read once.
+    // Each more workspace costs its own reads (object, projects, user bindings, two lists per project, and where the platform has them its status and pending requests); the group bindings, which meshStack cannot filter, are read once.
     const api = platform.client(PARTNER);
     const before = api.stats.total;
+    const caps = await api.extensions.capabilities();
     await observe(api, { workspaces: ['payments', 'cy-other-0', 'cy-other-1'], now: await platform.now() });
-    expect(api.stats.total - before).toBe(small.requests + 2 * 5);
+    const perWorkspace = 5 + (['workspace-status', 'role-requests'] as const).filter((c) => caps.includes(c)).length;
+    expect(api.stats.total - before).toBe(small.requests + 2 * perWorkspace);
   });
 });
