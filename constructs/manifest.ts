@@ -114,7 +114,7 @@ export class Manifest extends Construct {
   public _registerTagDefinition(def: TagDefinition): void {
     this.tagDefinitions.push(def);
     if (this.anchorKind === AnchorKind.MESHFORM_PROVIDER) {
-      const resource = createProviderResource(def, 'Resource', 'meshform_tag_definition', () => tagDefinitionAttributes(def._render()), this.providerSettings);
+      const resource = createProviderResource(def, 'Resource', 'meshform_tag_definition', () => tagDefinitionAttributes(def._render()), this._providerSettings);
       this.tagDefinitionResources.push(resource);
       for (const a of this.anchors) runsAfter(a, resource);
       return;
@@ -132,8 +132,8 @@ export class Manifest extends Construct {
     for (const t of [...(this.tagDefinitionsAnchor ? [this.tagDefinitionsAnchor] : []), ...this.tagDefinitionResources]) runsAfter(anchor, t);
   }
 
-  /** The provider block's settings (AnchorKind.MESHFORM_PROVIDER): this stack as the owner, and its role policy. */
-  public readonly providerSettings: ProviderSettings = () => ({ stack: this.stack.node.id, recertification: this.recertification() });
+  /** @internal The provider block's settings (AnchorKind.MESHFORM_PROVIDER): this stack as the owner, and its role policy. */
+  public readonly _providerSettings: ProviderSettings = () => ({ stack: this.stack.node.id, recertification: this.recertification() });
 
   private recertification(): Record<string, number> {
     const out: Record<string, number> = {};

@@ -105,7 +105,7 @@ abstract class WorkspaceBase extends Construct implements IWorkspace, IWorkspace
         }
         return workspaceAttributes(ws);
       };
-      manifest._registerAnchor(createProviderResource(this, 'Resource', 'meshform_workspace', attributes, manifest.providerSettings));
+      manifest._registerAnchor(createProviderResource(this, 'Resource', 'meshform_workspace', attributes, manifest._providerSettings));
       return;
     }
     manifest._registerAnchor(
