@@ -23,6 +23,28 @@ export function terraformPlatform(platform: NodeJS.Platform = process.platform, 
   return `${platform}_${a}`;
 }
 
+/** What the provider needs beyond meshform's own dependencies: optional dependencies of the package. */
+const PROVIDER_DEPENDENCIES = ['@grpc/grpc-js', '@grpc/proto-loader', '@msgpack/msgpack', '@peculiar/x509', 'reflect-metadata'];
+
+export const providerDependenciesMessage = (missing: string) => `terraform-provider-meshform needs its optional dependencies (${missing} is not installed): npm install --include=optional`;
+
+/** The package a failed import could not find; undefined for other failures and for meshform's own files. */
+export function missingModule(e: unknown): string | undefined {
+  const err = e as NodeJS.ErrnoException;
+  const missing = err?.code === 'MODULE_NOT_FOUND' ? /Cannot find module '([^']+)'/.exec(err.message)?.[1] : undefined;
+  return missing && !missing.startsWith('.') && !missing.startsWith('/') ? missing : undefined;
+}
+
+function checkProviderDependencies(): void {
+  for (const dependency of PROVIDER_DEPENDENCIES) {
+    try {
+      require.resolve(dependency);
+    } catch {
+      throw new UsageError(providerDependenciesMessage(dependency), 'provider-dependencies');
+    }
+  }
+}
+
 const shellQuote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
 const hcl = (s: string) => JSON.stringify(s);
 
@@ -34,6 +56,7 @@ export interface Installed {
 }
 
 export function installProvider(dir: string, node: string = process.execPath): Installed {
+  checkProviderDependencies();
   const version = packageVersion();
   const entry = path.join(packageRoot(), 'dist', 'bin', 'terraform-provider-meshform.js');
   if (!fs.existsSync(entry)) throw new UsageError(`${entry} is missing: build meshform first (npm run build)`, 'provider-missing');

@@ -80,7 +80,7 @@ test('installed from the packed tarball: init, synth and plan against the sandbo
   expect(plan.status).toBe(2);
 });
 
-test('without the optional dependencies (the sandbox\'s): synth and plan work, `meshform sandbox` says what to install', () => {
+test('without the optional dependencies (the sandbox\'s and the provider\'s): synth and plan work, `meshform sandbox` and `meshform terraform install` say what to install', () => {
   const all = installed(true);
   const lean = installed(false);
   const p = project('without-optional', lean);
@@ -90,11 +90,16 @@ test('without the optional dependencies (the sandbox\'s): synth and plan work, `
   const sandbox = run(p, ['sandbox', '--ephemeral', '--port', '0']);
   expect(sandbox.status).toBe(1);
   expect(sandbox.stderr).toMatch(/meshform sandbox needs its optional dependencies \(\S+ is not installed\): npm install --include=optional/);
-  process.stdout.write(`package: ${all.length} packages, ${sizeMb(all).toFixed(1)} MB installed; without the optional (sandbox) dependencies ${lean.length} packages, ${sizeMb(lean).toFixed(1)} MB\n`);
+  // So does the Terraform provider: install refuses to write a launcher that could not start.
+  const provider = run(p, ['terraform', 'install', '--dir', 'tf']);
+  expect(provider.status).toBe(1);
+  expect(provider.stderr).toMatch(/terraform-provider-meshform needs its optional dependencies \(\S+ is not installed\): npm install --include=optional/);
+  expect(fs.existsSync(path.join(p.repo, 'tf'))).toBe(false);
+  process.stdout.write(`package: ${all.length} packages, ${sizeMb(all).toFixed(1)} MB installed; without the optional (sandbox and provider) dependencies ${lean.length} packages, ${sizeMb(lean).toFixed(1)} MB\n`);
 });
 
 test('the packed provider: `meshform terraform install` writes a launcher that starts it, and the started provider answers the handshake (its .proto files ship in the package)', async () => {
-  const p = project('provider', installed(false));
+  const p = project('provider', installed(true));
   const install = run(p, ['terraform', 'install', '--dir', 'tf']);
   expect(install.status).toBe(0);
   const [launcher] = fs.readdirSync(path.join(p.repo, 'tf', 'mirror', 'registry.terraform.io', 'meshcloud', 'meshform', '0.1.0')).map((platform) => path.join(p.repo, 'tf', 'mirror', 'registry.terraform.io', 'meshcloud', 'meshform', '0.1.0', platform, 'terraform-provider-meshform_v0.1.0'));
