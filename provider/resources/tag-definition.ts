@@ -9,11 +9,11 @@ import { resultLine } from '../../controller/render/text';
 import { planAgainst, platformNow } from '../../controller/run';
 import type { TagDefinition, TagValueType } from '../../schemas/desired-state.generated';
 import type { SchemaSpec } from '../protocol/schema';
-import { type Value, hasUnknown } from '../protocol/values';
+import { hasUnknown } from '../protocol/values';
 import { desiredState } from './desired';
 import { type Diagnostic, error, findingDiagnostic, warning } from './diagnostics';
 import type { ResourceContext } from './workspace';
-import type { Obj } from './workspace-value';
+import { type Obj, str } from './workspace-value';
 
 const VALUE_TYPES = ['string', 'email', 'integer', 'number', 'singleSelect', 'multiSelect'] as const;
 
@@ -39,8 +39,6 @@ export const TAG_DEFINITION_SCHEMA: SchemaSpec = {
     },
   },
 };
-
-const str = (v: Value | undefined) => (typeof v === 'string' ? v : undefined);
 
 function valueTypeOf(v: Obj): TagValueType {
   const type = String(v.value_type) as (typeof VALUE_TYPES)[number];

@@ -64,9 +64,16 @@ export const WORKSPACE_SCHEMA: SchemaSpec = {
 
 export type Obj = { [k: string]: Value };
 
-const str = (v: Value | undefined): string | undefined => (typeof v === 'string' ? v : undefined);
+/** A string attribute's value; undefined where null. */
+export const str = (v: Value | undefined): string | undefined => (typeof v === 'string' ? v : undefined);
 const tagsOf = (v: Value | undefined): Record<string, string[]> | undefined => (isObject(v) ? (v as Record<string, string[]>) : undefined);
-const objects = (v: Value | undefined): Obj[] => (Array.isArray(v) ? (v.filter(isObject) as Obj[]) : []);
+/** A nested block's elements (a list or set of objects). */
+export const objects = (v: Value | undefined): Obj[] => (Array.isArray(v) ? (v.filter(isObject) as Obj[]) : []);
+
+/** Each binding list of a workspace value, with the project it belongs to ('' for the workspace's own). */
+export function bindingLists(v: Obj): Array<{ readonly project: string; readonly holder: Obj; readonly bindings: Obj[] }> {
+  return [{ project: '', holder: v, bindings: objects(v.binding) }, ...objects(v.project).map((p) => ({ project: String(p.identifier), holder: p, bindings: objects(p.binding) }))];
+}
 
 function bindingEntry(b: Obj): Binding {
   const invite = isObject(b.invite) ? { firstName: String(b.invite.first_name), lastName: String(b.invite.last_name), email: String(b.invite.email) } : undefined;

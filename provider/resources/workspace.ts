@@ -21,10 +21,10 @@ import { resultLine, stepLine } from '../../controller/render/text';
 import { planAgainst, platformNow } from '../../controller/run';
 import type { Attributes, GrantStep, Plan, Step } from '../../schemas/plan.generated';
 import type { WorkspaceEntry } from '../../schemas/workspace-data.generated';
-import { UNKNOWN, type Value, copyValue, hasUnknown, isObject } from '../protocol/values';
+import { UNKNOWN, copyValue, hasUnknown, isObject } from '../protocol/values';
 import { type StackSettings, desiredState } from './desired';
 import { ALLOWABLE, type Diagnostic, error, findingDiagnostic, overrideOf, warning } from './diagnostics';
-import { BINDING_STATUS, type Obj, bindingKey, entryOf, valueOf } from './workspace-value';
+import { BINDING_STATUS, type Obj, bindingKey, bindingLists, entryOf, objects, valueOf } from './workspace-value';
 
 export interface ResourceContext {
   readonly api: ApiClient;
@@ -33,18 +33,10 @@ export interface ResourceContext {
 }
 
 const clone = (v: Obj): Obj => copyValue(v) as Obj;
-const objects = (v: Value | undefined): Obj[] => (Array.isArray(v) ? (v.filter(isObject) as Obj[]) : []);
 const allowed = (v: Obj): string[] => (Array.isArray(v.allow) ? v.allow.filter((x): x is string => typeof x === 'string') : []);
 
-/** The bindings list a step is about: the workspace's, or its project's. */
-function bindingsAt(state: Obj, project: string | undefined): Obj[] | undefined {
-  if (project === undefined) return objects(state.binding);
-  return objects(objects(state.project).find((p) => p.identifier === project)?.binding);
-}
-function setBindings(state: Obj, project: string | undefined, bindings: Obj[]): void {
-  const owner = project === undefined ? state : objects(state.project).find((p) => p.identifier === project);
-  if (owner) owner.binding = bindings;
-}
+/** The binding list a step is about (the workspace's, or its project's), where the value has it. */
+const listOf = (v: Obj, project: string | undefined) => bindingLists(v).find((l) => l.project === (project ?? ''));
 
 const stepKey = (kind: string, name: string, role: string) => `${kind}:${name}:${role}`;
 /** A grant step's binding, as `${project}|${bindingKey}` names a binding value. */
@@ -63,7 +55,7 @@ function liveAttributes(target: Obj, before: Attributes, after: Attributes): voi
 /** The state as the platform has it: each step of planning the state's declaration, undone. */
 export function driftedState(state: Obj, steps: readonly Step[], now: Date): Obj | null {
   const out = clone(state);
-  for (const b of [...objects(out.binding), ...objects(out.project).flatMap((p) => objects(p.binding))]) {
+  for (const b of bindingLists(out).flatMap((l) => l.bindings)) {
     b.status = typeof b.expiry_date === 'string' && isExpired(b.expiry_date, now) ? BINDING_STATUS.expired : BINDING_STATUS.active;
   }
   for (const s of steps) {
@@ -79,23 +71,20 @@ export function driftedState(state: Obj, steps: readonly Step[], now: Date): Obj
       const p = objects(out.project).find((x) => x.identifier === s.project);
       if (p) liveAttributes(p, s.before, s.after);
     }
-    if (isGrant(s)) {
-      const list = bindingsAt(out, s.project);
-      if (!list) continue;
+    const list = listOf(out, 'project' in s ? s.project : undefined);
+    if (isGrant(s) && list) {
       const key = stepKey(s.grant.subject.kind, s.grant.subject.name, s.grant.role);
-      if (s.reason === 'missing') setBindings(out, s.project, list.filter((b) => bindingKey(b) !== key));
-      else for (const b of list.filter((x) => bindingKey(x) === key)) b.expiry_date = s.replaces?.expiryDate ?? null;
+      if (s.reason === 'missing') list.holder.binding = list.bindings.filter((b) => bindingKey(b) !== key);
+      else for (const b of list.bindings.filter((x) => bindingKey(x) === key)) b.expiry_date = s.replaces?.expiryDate ?? null;
     }
-    if (isRemoval(s) && s.reason !== 'replaced') {
-      const list = bindingsAt(out, s.project);
-      if (!list) continue;
+    if (isRemoval(s) && s.reason !== 'replaced' && list) {
       const key = stepKey(s.binding.subjectKind, s.binding.subject, s.binding.role);
-      const declared = list.find((b) => bindingKey(b) === key);
+      const declared = list.bindings.find((b) => bindingKey(b) === key);
       // Still on the platform: an expired binding it has not removed yet, or one the code does not declare.
       if (declared) declared.status = BINDING_STATUS.active;
       else {
         const subject = s.binding.subjectKind === 'Group' ? { user: null, group: s.binding.subject } : { user: s.binding.subject, group: null };
-        setBindings(out, s.project, [...list, { role: s.binding.role, ...subject, invite: null, expiry_date: s.binding.expiryDate ?? null, reason: null, status: BINDING_STATUS.active }]);
+        list.holder.binding = [...list.bindings, { role: s.binding.role, ...subject, invite: null, expiry_date: s.binding.expiryDate ?? null, reason: null, status: BINDING_STATUS.active }];
       }
     }
   }
@@ -132,15 +121,14 @@ export async function readWorkspace(ctx: ResourceContext, state: Obj): Promise<{
 /** Each binding's status after apply: known where no step touches it, unknown where a grant decides it (4-eyes may hold it back). */
 function plannedStatuses(planned: Obj, prior: Obj | null, steps: readonly Step[] | undefined, now: Date): void {
   const grants = new Set((steps ?? []).filter(isGrant).map(grantKey));
-  const mark = (bindings: Obj[], before: Obj[], project: string) => {
+  for (const { project, bindings } of bindingLists(planned)) {
+    const before = (prior && listOf(prior, project)?.bindings) || [];
     for (const b of bindings) {
       if (typeof b.expiry_date === 'string' && isExpired(b.expiry_date, now)) b.status = BINDING_STATUS.expired;
       else if (!steps || grants.has(`${project}|${bindingKey(b)}`)) b.status = UNKNOWN;
       else b.status = (before.find((x) => bindingKey(x) === bindingKey(b))?.status as string | undefined) ?? BINDING_STATUS.active;
     }
-  };
-  mark(objects(planned.binding), prior ? objects(prior.binding) : [], '');
-  for (const p of objects(planned.project)) mark(objects(p.binding), prior ? objects(objects(prior.project).find((x) => x.identifier === p.identifier)?.binding) : [], String(p.identifier));
+  }
 }
 
 function approvalWarnings(steps: readonly Step[]): Diagnostic[] {
@@ -229,11 +217,9 @@ export async function applyWorkspace(ctx: ResourceContext, prior: Obj | null, pl
   }
   const state = clone(planned);
   const outcome = new Map(report.results.flatMap((r) => (isGrant(r.step) ? [[grantKey(r.step), r.status] as const] : [])));
-  const settle = (bindings: Obj[], project: string) => {
+  for (const { project, bindings } of bindingLists(state)) {
     for (const b of bindings.filter((x) => x.status === UNKNOWN)) b.status = outcome.get(`${project}|${bindingKey(b)}`) === 'pending-approval' ? BINDING_STATUS.waiting : BINDING_STATUS.active;
-  };
-  settle(objects(state.binding), '');
-  for (const p of objects(state.project)) settle(objects(p.binding), String(p.identifier));
+  }
   const waiting = report.results.filter((r) => r.status === 'pending-approval');
   const waits = waiting.map((r) => warning('meshform: waiting for 4-eyes approval', `${resultLine(r)}\nThe grant is requested, not in effect: the binding is "waiting for approval", and the next plan shows it again until it is approved.`));
   return { state, diagnostics: [...diagnostics, ...waits] };
