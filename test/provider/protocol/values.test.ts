@@ -45,11 +45,17 @@ describe('msgpack values', () => {
   });
 
   test('values round-trip through msgpack unchanged', () => {
-    const tags = fc.dictionary(fc.string({ minLength: 1 }), fc.array(fc.string()));
+    // __proto__ as a key is refused by the decoder (the test below), so it cannot round-trip.
+    const tags = fc.dictionary(fc.string({ minLength: 1 }).filter((k) => k !== '__proto__'), fc.array(fc.string()));
     const item = fc.record({ role: fc.oneof(fc.string(), fc.constant(null)), status: fc.oneof(fc.string(), fc.constant(UNKNOWN as Value)) });
     // -0 aside: msgpack writes it as the integer 0.
     const value = fc.record({ name: fc.string(), count: fc.oneof(fc.integer(), fc.double({ noNaN: true, noDefaultInfinity: true }).filter((x) => !Object.is(x, -0)), fc.constant(null)), on: fc.boolean(), tags: fc.oneof(tags, fc.constant(null)), items: fc.array(item) });
     fc.assert(fc.property(value, (v) => expect(decodeValue(encodeValue(v as Value, OBJ), OBJ)).toEqual(v)));
+  });
+
+  test('a map key __proto__ is refused when decoding, never turned into a prototype', () => {
+    const bytes = encodeValue({ name: 'x', tags: Object.fromEntries([['__proto__', ['a']]]), items: [] }, OBJ);
+    expect(() => decodeValue(bytes, OBJ)).toThrow(/__proto__ is not allowed/);
   });
 
   test('hasUnknown finds an unknown at any depth, and copyValue keeps it', () => {
