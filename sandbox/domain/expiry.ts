@@ -56,31 +56,49 @@ export function sweepIfDue(db: Db, now: Date): Promise<void> {
   return db.expiryWatch.sweepIfDue(now, () => db.transaction(async (tx) => (await sweepExpired(tx, now)).nextAt));
 }
 
-/** Removes what has expired at `now` and finishes due deletions; returns how many bindings went, and when the next thing is due. */
+/**
+ * Removes what has expired at `now` and finishes due deletions; returns how many bindings went, and
+ * when the next thing is due. One sweep can find several expiries (nothing asked the platform in
+ * between): they go in the order they fell due, so a project role that ran out before its subject's
+ * membership is recorded as expired, not as "removed from workspace".
+ */
 export async function sweepExpired(tx: Tx, now: Date): Promise<{ removed: number; nextAt: number }> {
   const today = now.toISOString().slice(0, 10);
-  const expired = await tx.query<{ name: string; workspace: string }>('select name, workspace from workspace_bindings where expiry_date is not null and expiry_date < $1::date', [today]);
-  for (const b of expired) {
-    const [ws] = await tx.query<WorkspaceRow>('select * from workspaces where name = $1', [b.workspace]);
-    await removeWorkspaceBindingRows(tx, SYSTEM_ACTOR, ws, [b.name], now, 'expired');
-  }
+  const memberships = await tx.query<{ name: string; workspace: string; day: string }>(
+    `select name, workspace, to_char(expiry_date, 'YYYY-MM-DD') as day from workspace_bindings where expiry_date is not null and expiry_date < $1::date`,
+    [today],
+  );
   const candidates = await tx.query<{ name: string; workspace: string; project: string; subject_kind: string; subject: string; role: string; expiry_date: string }>(
     'select name, workspace, project, subject_kind, subject, role, expiry_date from project_bindings where expiry_date is not null',
   );
-  let removed = expired.length;
-  const due: typeof candidates = [];
   let nextAt = Infinity;
+  const due: { at: number; remove: () => Promise<number> }[] = memberships.map((b) => ({
+    at: expiryEnd(b.day)!.getTime(),
+    remove: async () => {
+      const [ws] = await tx.query<WorkspaceRow>('select * from workspaces where name = $1', [b.workspace]);
+      await removeWorkspaceBindingRows(tx, SYSTEM_ACTOR, ws, [b.name], now, 'expired');
+      return 1;
+    },
+  }));
   for (const c of candidates) {
-    if (hasExpired(c.expiry_date, now)) due.push(c);
-    else nextAt = Math.min(nextAt, expiryEnd(c.expiry_date)?.getTime() ?? Infinity);
+    if (!hasExpired(c.expiry_date, now)) {
+      nextAt = Math.min(nextAt, expiryEnd(c.expiry_date)?.getTime() ?? Infinity);
+      continue;
+    }
+    due.push({
+      at: expiryEnd(c.expiry_date)!.getTime(),
+      remove: async () => {
+        // Gone already where an earlier expiry ended the subject's membership.
+        if (!(await tx.query('delete from project_bindings where name = $1 returning name', [c.name])).length) return 0;
+        await recordEvent(tx, { workspace: c.workspace, project: c.project, type: 'PROJECT_USER_REMOVED', actor: SYSTEM_ACTOR, at: now, details: { subjectKind: c.subject_kind, subject: c.subject, role: c.role, reason: 'expired', expiryDate: c.expiry_date } });
+        return 1;
+      },
+    });
   }
+  let removed = 0;
+  for (const d of due.sort((a, b) => a.at - b.at)) removed += await d.remove();
   const [{ day }] = await tx.query<{ day: string | null }>(`select to_char(min(expiry_date), 'YYYY-MM-DD') as day from workspace_bindings where expiry_date is not null`);
   if (day) nextAt = Math.min(nextAt, expiryEnd(day)!.getTime());
-  for (const b of due) {
-    await tx.query('delete from project_bindings where name = $1', [b.name]);
-    await recordEvent(tx, { workspace: b.workspace, project: b.project, type: 'PROJECT_USER_REMOVED', actor: SYSTEM_ACTOR, at: now, details: { subjectKind: b.subject_kind, subject: b.subject, role: b.role, reason: 'expired', expiryDate: b.expiry_date } });
-    removed++;
-  }
   await finishProjectDeletions(tx, now);
   return { removed, nextAt: Math.min(nextAt, await nextProjectDeletion(tx)) };
 }

@@ -129,6 +129,26 @@ describe.each(PLATFORMS)('controller cycle against the %s', (_name, make) => {
     expect(steps(await planFor(state))).toEqual([]);
   });
 
+  test('expiries found by one sweep go in the order they fell due: a project binding that ran out before its membership is labelled expired', async () => {
+    // erin's membership lasts through tomorrow (a day, as meshStack keeps it); her project access ends at noon tomorrow.
+    const now = await platform.now();
+    const tomorrow = new Date(now.getTime() + 86_400_000).toISOString().slice(0, 10);
+    const state = desired([
+      workspace('cy-expiry-order', [binding(OWNER, user('alice')), binding(MEMBER, user('erin'), { expiryDate: tomorrow })], {
+        projects: [project('cy-expiry-order', 'prod', [binding('Project Admin', user('erin'), { expiryDate: `${tomorrow}T12:00:00.000Z`, reason: 'INC-2' })])],
+      }),
+    ]);
+    await converge(state);
+    // Nothing reads the platform until both have run out, so one sweep finds them together.
+    await platform.advanceClock(3 * 86_400_000);
+    expect(await platform.client(PARTNER).bindings.listProjectBindings('cy-expiry-order', 'prod')).toEqual([]);
+    if (!platform.extensions) return; // meshStack's API serves no history
+    const removals = (await platform.client(PARTNER).extensions.events('cy-expiry-order'))
+      .filter((e) => e.details.subject === 'erin' && /REMOVED/.test(e.type))
+      .map((e) => `${e.type} ${String(e.details.reason)}`);
+    expect(removals).toEqual(['PROJECT_USER_REMOVED expired', 'USER_REMOVED expired']);
+  });
+
   test('4-eyes: a manager’s grant waits for approval; the plan says so; another manager approves; then nothing is left', async () => {
     await converge(desired([workspace('cy-4eyes', [binding(OWNER, user('alice')), binding(MANAGER, user('bob'))])]));
     await platform.setFourEyes(true, 2);

@@ -19,11 +19,16 @@ export async function spawnSandbox(...args: Parameters<typeof spawnUntracked>): 
   return sandbox;
 }
 
+/** The copies made in this test file (about 40 MB each): setup.ts removes them once its sandboxes stopped. */
+export const dataDirs = new Set<string>();
+
 /** A fresh copy of the seeded template data dir (made once per run by globalSetup). */
 export function freshDataDir(): string {
   const template = process.env.MESHFORM_TEST_SANDBOX_TEMPLATE;
   if (!template) throw new Error('MESHFORM_TEST_SANDBOX_TEMPLATE is not set: run through jest (globalSetup)');
-  const dataDir = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'meshform-sandbox-')), 'data');
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'meshform-sandbox-'));
+  dataDirs.add(root);
+  const dataDir = path.join(root, 'data');
   fs.cpSync(template, dataDir, { recursive: true });
   return dataDir;
 }

@@ -3,7 +3,7 @@
  * 100k bindings): workspaces, projects (with meshStack's asynchronous deletion), bindings, 4-eyes
  * requests, tag definitions, users, workspace user groups, settings, the clock and the history.
  */
-import { isExpired, parseExpiry } from '../../../core/expiry';
+import { parseExpiry } from '../../../core/expiry';
 import { DEFAULT_PROJECT_ROLES, WORKSPACE_MANAGER, WORKSPACE_OWNER } from '../../../core/rules';
 import type { TagDefinition } from '../../../schemas/desired-state.generated';
 import type { LiveBinding, LiveProject, LiveUser, RoleRequest, WorkspaceEvent } from '../types';
@@ -206,11 +206,15 @@ export class FakeStore {
     const now = this.clock.getTime();
     if (now < this.nextDue) return;
     this.nextDue = Infinity;
+    // In the order they fell due: a project role that ran out before the membership is labelled expired.
+    const due: { name: string; at: number }[] = [];
     for (const [name, b] of this.bindingsByName) {
-      if (!b.expiryDate) continue;
-      if (isExpired(b.expiryDate, this.clock)) this.revoke(name, 'meshStack (expiry)', 'expired');
-      else this.nextDue = Math.min(this.nextDue, parseExpiry(b.expiryDate)?.endsAt.getTime() ?? Infinity);
+      const at = b.expiryDate ? parseExpiry(b.expiryDate)?.endsAt.getTime() : undefined;
+      if (at === undefined) continue;
+      if (now >= at) due.push({ name, at });
+      else this.nextDue = Math.min(this.nextDue, at);
     }
+    for (const { name } of due.sort((a, b) => a.at - b.at)) this.revoke(name, 'meshStack (expiry)', 'expired');
     for (const p of this.allProjects()) {
       if (p.deletionRequestedAt === undefined) continue;
       const due = p.deletionRequestedAt + this.settings.projectDeletionDelayMs;
