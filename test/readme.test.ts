@@ -4,12 +4,12 @@
  * five-minute tour runs as written, each step with the exit code its comment promises.
  */
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import { RULES } from '../core/rules';
 import { REPO_ROOT, meshform, platformEnv } from './helpers/cli';
 import { commandProblems, meshformCommands } from './helpers/commands';
 import { PARTNER, type SandboxFixture, sandboxFixture } from './helpers/sandbox';
+import { scratchDir } from './helpers/scratch';
 
 const README = fs.readFileSync(path.join(REPO_ROOT, 'README.md'), 'utf8');
 const shellBlocks = [...README.matchAll(/```sh\n([\s\S]*?)```/g)].map((m) => m[1]);
@@ -49,13 +49,12 @@ describe('README', () => {
     beforeAll(async () => {
       f = await sandboxFixture();
       // A user's project: its cdktf.json runs the basic example.
-      cwd = fs.mkdtempSync(path.join(os.tmpdir(), 'meshform-tour-'));
+      cwd = scratchDir('tour');
       fs.writeFileSync(path.join(cwd, 'cdktf.json'), JSON.stringify({ language: 'typescript', app: `node ${path.join(REPO_ROOT, 'dist', 'examples', 'basic', 'main.js')}` }));
     });
     afterAll(async () => {
       await f.sandbox.close();
-      fs.rmSync(cwd, { recursive: true, force: true });
-    });
+      });
 
     test('synth, plan, apply, plan again, markdown: each exits as its comment says', async () => {
       const tour = shellBlocks.find((b) => b.includes('meshform sandbox --ephemeral'))!;

@@ -4,15 +4,15 @@
  */
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import type { Results } from '../../bench/report';
 import { REPO_ROOT } from '../helpers/cli';
 import { TERRAFORM } from '../helpers/terraform';
+import { scratchDir } from '../helpers/scratch';
 
 describe('npm run bench -- --quick', () => {
   test('runs every step at 100 workspaces and meets the accounting targets', () => {
-    const out = fs.mkdtempSync(path.join(os.tmpdir(), 'meshform-bench-quick-'));
+    const out = scratchDir('bench-quick');
     const run = spawnSync(process.execPath, ['dist/bench/run.js', '--quick', '--out', out], { cwd: REPO_ROOT, encoding: 'utf8' });
     expect(run.stderr).toBe('');
     expect(run.status).toBe(0);

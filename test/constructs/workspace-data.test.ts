@@ -3,14 +3,13 @@
  * bad file names the JSON path and the rule.
  */
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import { BindingManagement, Group, ProjectRole, User, Workspace, WorkspaceRole, addWorkspaces, readWorkspaceData } from '../../constructs';
 import { isInvalidFileError } from '../../core/errors';
 import { synthOutputs, testStack } from '../helpers/stack';
+import { scratchDir } from '../helpers/scratch';
 
-const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'meshform-data-'));
-afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+const dir = scratchDir('data');
 const file = (name: string, text: string) => {
   fs.writeFileSync(path.join(dir, name), text);
   return path.join(dir, name);

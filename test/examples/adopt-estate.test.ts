@@ -4,24 +4,23 @@
  * runs init, import --all, synth and plan, and the plan has nothing to change.
  */
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import { stringify } from 'yaml';
 import { estateSeed, populate } from '../../examples/estate/panel';
 import { linkMeshform, meshform, platformEnv } from '../helpers/cli';
 import { PARTNER, type SandboxFixture, sandboxFixture } from '../helpers/sandbox';
+import { scratchDir } from '../helpers/scratch';
 
 let f: SandboxFixture;
 let dir: string;
 beforeAll(async () => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'meshform-adopt-'));
+  dir = scratchDir('adopt');
   fs.writeFileSync(path.join(dir, 'estate-seed.yaml'), stringify(estateSeed()));
   // A new data dir: a seed is applied only when the data dir is created.
   f = await sandboxFixture(['--seed', path.join(dir, 'estate-seed.yaml')], path.join(dir, 'sandbox-data'));
 });
 afterAll(async () => {
   await f.sandbox.close();
-  fs.rmSync(dir, { recursive: true, force: true });
 });
 
 test('init, import --all, synth, plan on the 200-workspace estate: "No changes"', async () => {

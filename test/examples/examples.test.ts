@@ -1,15 +1,15 @@
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import { loadDesiredState } from '../../core/manifest-file';
 import { REPO_ROOT, meshform } from '../helpers/cli';
+import { scratchDir } from '../helpers/scratch';
 
 const NOW = '2026-11-25T12:00:00Z';
 const env = { CDKTF_CONTEXT_JSON: JSON.stringify({ 'meshform:now': NOW }) };
 const examples = fs.readdirSync(path.join(REPO_ROOT, 'examples')).filter((e) => fs.existsSync(path.join(REPO_ROOT, 'examples', e, 'main.ts')));
 
 async function synthExample(name: string) {
-  const out = fs.mkdtempSync(path.join(os.tmpdir(), `meshform-${name}-`));
+  const out = scratchDir(name);
   const run = await meshform(['synth', '--app', `node dist/examples/${name}/main.js`, '--out', out], { cwd: REPO_ROOT, env });
   return { out, run };
 }

@@ -1,9 +1,9 @@
 import { type ChildProcessWithoutNullStreams, spawn } from 'child_process';
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import { runMeshform } from '../../bin/program';
 import type { CliContext } from '../../controller/cli/context';
+import { scratchDir } from './scratch';
 
 export const REPO_ROOT = path.resolve(__dirname, '..', '..');
 
@@ -50,7 +50,7 @@ export function meshformProcess(args: string[], env: Record<string, string>): Pr
 
 /** A scratch directory for manifests and plans; `json()` writes one and returns its path. */
 export function scratch(prefix: string): { dir: string; json(name: string, content: unknown): string; dispose(): void } {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `meshform-${prefix}-`));
+  const dir = scratchDir(prefix);
   return {
     dir,
     json: (name, content) => {

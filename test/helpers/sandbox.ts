@@ -2,10 +2,10 @@
 import axios, { type AxiosInstance } from 'axios';
 import * as fs from 'fs';
 import * as http from 'http';
-import * as os from 'os';
 import * as path from 'path';
 import { isLoopbackUrl } from '../../controller/client/connection';
 import { type SandboxProcess, spawnSandbox as spawnUntracked } from '../../sandbox/spawn';
+import { scratchDir } from './scratch';
 
 export type { SandboxProcess };
 
@@ -19,16 +19,11 @@ export async function spawnSandbox(...args: Parameters<typeof spawnUntracked>): 
   return sandbox;
 }
 
-/** The copies made in this test file (about 40 MB each): setup.ts removes them once its sandboxes stopped. */
-export const dataDirs = new Set<string>();
-
-/** A fresh copy of the seeded template data dir (made once per run by globalSetup). */
+/** A fresh copy of the seeded template data dir (made once per run by globalSetup; about 40 MB, removed after the test file). */
 export function freshDataDir(): string {
   const template = process.env.MESHFORM_TEST_SANDBOX_TEMPLATE;
   if (!template) throw new Error('MESHFORM_TEST_SANDBOX_TEMPLATE is not set: run through jest (globalSetup)');
-  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'meshform-sandbox-'));
-  dataDirs.add(root);
-  const dataDir = path.join(root, 'data');
+  const dataDir = path.join(scratchDir('sandbox'), 'data');
   fs.cpSync(template, dataDir, { recursive: true });
   return dataDir;
 }

@@ -3,6 +3,7 @@ import * as path from 'path';
 import { App, Testing } from '../../constructs/cdktf';
 import { MeshStack, type MeshStackProps, NOW_CONTEXT_KEY } from '../../constructs';
 import type { DesiredState } from '../../schemas/desired-state.generated';
+import { scratchDir } from './scratch';
 
 /** The instant every construct test runs at, so expiry rules give the same result on any day. */
 export const TEST_NOW = '2026-11-25T12:00:00Z';
@@ -35,6 +36,6 @@ export function validationErrors(stack: MeshStack): string[] {
 }
 
 export function appWithNow(now: string = TEST_NOW, skipValidation = false): App {
-  const outdir = fs.mkdtempSync(path.join(require('os').tmpdir(), 'meshform-app-'));
+  const outdir = scratchDir('app');
   return new App({ outdir, skipValidation, context: { [NOW_CONTEXT_KEY]: now } });
 }

@@ -7,7 +7,6 @@
 import * as fs from 'fs';
 import * as http from 'http';
 import type { AddressInfo } from 'net';
-import * as os from 'os';
 import * as path from 'path';
 import fc from 'fast-check';
 import { apply } from '../../controller/apply/apply';
@@ -33,6 +32,7 @@ import { checkDesiredState } from '../../core/manifest-file';
 import { meshform } from '../helpers/cli';
 import { MANAGER, OWNER, binding, desired, group, project, user, workspace } from '../helpers/desired';
 import { type Json, damaged, mutate, mutationArb } from '../helpers/mutate';
+import { scratchDir } from '../helpers/scratch';
 
 const NOW = new Date('2026-11-26T12:00:00Z');
 const RUNS = 1000;
@@ -67,7 +67,7 @@ describe('fuzzing bad input', () => {
   let endpoint: string;
   let requests = 0;
   beforeAll(async () => {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'meshform-fuzz-'));
+    dir = scratchDir('fuzz');
     // Stands in for the platform: counts every request and fails it, so any request is visible and quick.
     server = http.createServer((_req, res) => {
       requests++;
@@ -78,7 +78,6 @@ describe('fuzzing bad input', () => {
   });
   afterAll(async () => {
     await new Promise((r) => server.close(r));
-    fs.rmSync(dir, { recursive: true, force: true });
   });
 
   const env = { MESHSTACK_ENDPOINT: '', MESHSTACK_API_KEY: 'fuzz', MESHSTACK_API_SECRET: SECRET, MESHSTACK_API_TOKEN: '', MESHFORM_RETRY_BUDGET: '0s' };

@@ -1,10 +1,10 @@
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import { spawn, spawnSync } from 'child_process';
 import * as net from 'net';
 import { MANAGER, OWNER, PARTNER, freshDataDir, sandboxFixture, spawnSandbox } from '../helpers/sandbox';
 import { REPO_ROOT } from '../helpers/cli';
+import { scratchDir } from '../helpers/scratch';
 
 describe('sandbox persistence and concurrency', () => {
   test('a restart keeps the data, the clock offset and the dev credentials', async () => {
@@ -31,7 +31,7 @@ describe('sandbox persistence and concurrency', () => {
     ['a damaged marker', (dir: string) => fs.writeFileSync(path.join(dir, 'meshform-sandbox.json'), '{'), /is damaged or from another version/],
     ['missing database files', (dir: string) => fs.writeFileSync(path.join(dir, 'meshform-sandbox.json'), '{"schemaVersion":1}'), /is damaged or from another version/],
   ])('refuses %s with a clear error and touches nothing', (_name, prepare, message) => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'meshform-bad-'));
+    const dir = scratchDir('bad');
     prepare(dir);
     const before = fs.readdirSync(dir);
     const run = spawnSync(process.execPath, [path.join(REPO_ROOT, 'dist/bin/meshform.js'), 'sandbox', '--port', '0', '--data-dir', dir], { encoding: 'utf8', timeout: 30_000 });
@@ -41,7 +41,7 @@ describe('sandbox persistence and concurrency', () => {
   });
 
   test('--ephemeral with --data-dir is a usage error (which one was meant?), and creates nothing', () => {
-    const dir = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'meshform-eph-')), 'data');
+    const dir = path.join(scratchDir('eph'), 'data');
     const run = spawnSync(process.execPath, [path.join(REPO_ROOT, 'dist/bin/meshform.js'), 'sandbox', '--port', '0', '--ephemeral', '--data-dir', dir], { encoding: 'utf8', timeout: 30_000 });
     expect(run.status).toBe(1);
     expect(run.stderr).toMatch(/--ephemeral keeps the data in memory and --data-dir keeps it on disk: pass one of them/);
@@ -89,7 +89,7 @@ describe('sandbox persistence and concurrency', () => {
   });
 
   test('the data dir is private to its owner (it holds the dev secret): every directory 0700, no file writable by others', async () => {
-    const dataDir = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'meshform-modes-')), 'data');
+    const dataDir = path.join(scratchDir('modes'), 'data');
     const f = await sandboxFixture([], dataDir);
     try {
       const modes: string[] = [];
@@ -112,7 +112,7 @@ describe('sandbox persistence and concurrency', () => {
   });
 
   test('a kill while a new data dir is created leaves no half-made data dir; the next start creates it', async () => {
-    const dataDir = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'meshform-atomic-')), 'data');
+    const dataDir = path.join(scratchDir('atomic'), 'data');
     const child = spawn(process.execPath, [path.join(REPO_ROOT, 'dist/bin/meshform.js'), 'sandbox', '--port', '0', '--data-dir', dataDir], { stdio: 'ignore' });
     // The database's initdb takes seconds: kill well within it.
     await new Promise((r) => setTimeout(r, 400));
@@ -148,7 +148,7 @@ describe('sandbox persistence and concurrency', () => {
 
 describe('--seed on a data dir that was seeded already', () => {
   test('says it is ignored, instead of silently starting without the people it names', async () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'meshform-seed-'));
+    const dir = scratchDir('seed');
     fs.writeFileSync(path.join(dir, 'seed.yaml'), 'users:\n  - username: zoe\n    partner: true\napiKeys:\n  - clientId: zoe-key\n    user: zoe\n');
     // A copy of the template: seeded with the default principals when it was made.
     const sandbox = await spawnSandbox(freshDataDir(), ['--seed', path.join(dir, 'seed.yaml')]);

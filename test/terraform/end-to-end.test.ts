@@ -11,6 +11,7 @@ import { HttpApiClient } from '../../controller/client/http-client';
 import { REPO_ROOT, meshform, platformEnv } from '../helpers/cli';
 import { type SandboxFixture, sandboxFixture } from '../helpers/sandbox';
 import { TERRAFORM, terraform } from '../helpers/terraform';
+import { scratchDir } from '../helpers/scratch';
 
 const describeTf = TERRAFORM ? describe : describe.skip;
 
@@ -19,7 +20,7 @@ describe('cdktf synth and meshform synth', () => {
     const cdktfOut = fs.mkdtempSync(path.join(os.tmpdir(), 'cdktf-out-'));
     const run = spawnSync(process.execPath, ['dist/examples/basic/main.js'], { cwd: REPO_ROOT, env: { ...process.env, CDKTF_OUTDIR: cdktfOut }, encoding: 'utf8' });
     expect(run.status).toBe(0);
-    const out = fs.mkdtempSync(path.join(os.tmpdir(), 'meshform-out-'));
+    const out = scratchDir('out');
     expect((await meshform(['synth', '--out', out], { cwd: REPO_ROOT })).code).toBe(0);
     for (const file of ['cdk.tf.json', 'meshform.json']) {
       expect(fs.readFileSync(path.join(out, file), 'utf8')).toBe(fs.readFileSync(path.join(cdktfOut, 'stacks', 'basic', file), 'utf8'));

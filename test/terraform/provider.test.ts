@@ -7,12 +7,12 @@
 import { spawn } from 'child_process';
 import * as fs from 'fs';
 import * as net from 'net';
-import * as os from 'os';
 import * as path from 'path';
 import { HttpApiClient } from '../../controller/client/http-client';
 import { REPO_ROOT, meshform } from '../helpers/cli';
 import { type SandboxFixture, sandboxFixture } from '../helpers/sandbox';
 import { TERRAFORM, terraform, terraformEnv } from '../helpers/terraform';
+import { scratchDir } from '../helpers/scratch';
 
 const describeTf = TERRAFORM ? describe : describe.skip;
 
@@ -69,7 +69,7 @@ describeTf(`terraform ${TERRAFORM ?? ''} with terraform-provider-meshform`, () =
   let env: NodeJS.ProcessEnv;
   beforeAll(async () => {
     f = await sandboxFixture();
-    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'meshform-tfp-'));
+    const root = scratchDir('tfp');
     install = path.join(root, 'install');
     dir = path.join(root, 'config');
     fs.mkdirSync(dir);

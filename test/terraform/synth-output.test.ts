@@ -1,14 +1,12 @@
-import * as fs from 'fs';
-import * as os from 'os';
-import * as path from 'path';
 import { REPO_ROOT, meshform } from '../helpers/cli';
 import { TERRAFORM, terraform } from '../helpers/terraform';
+import { scratchDir } from '../helpers/scratch';
 
 const describeTf = TERRAFORM ? describe : describe.skip;
 
 describeTf(`the synthesized Terraform config with terraform ${TERRAFORM ?? '(absent)'}`, () => {
   test('init, validate and plan work offline with the terraform_data anchors', async () => {
-    const out = fs.mkdtempSync(path.join(os.tmpdir(), 'meshform-tf-'));
+    const out = scratchDir('tf');
     expect((await meshform(['synth', '--out', out], { cwd: REPO_ROOT })).code).toBe(0);
     const init = terraform(['init', '-input=false'], out);
     expect(init.stderr).toBe('');

@@ -3,7 +3,6 @@
  * for approval), saved plans, and the requests commands with a reviewer's own key.
  */
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import { canonicalJson } from '../../../core/canonical-json';
 import { loadPlan, savePlan } from '../../../controller/plan/plan-file';
@@ -12,12 +11,13 @@ import { MANAGER, MEMBER, OWNER, binding, desired, project, user, workspace } fr
 import { meshform, platformEnv } from '../../helpers/cli';
 import { ownedBy } from '../../helpers/ownership';
 import { PARTNER, type SandboxFixture, sandboxFixture } from '../../helpers/sandbox';
+import { scratchDir } from '../../helpers/scratch';
 
 let f: SandboxFixture;
 let dir: string;
 beforeAll(async () => {
   f = await sandboxFixture();
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'meshform-cli-'));
+  dir = scratchDir('cli');
 });
 afterAll(() => f.sandbox.close());
 

@@ -4,7 +4,6 @@
  * overwrite without --force; `--check` writes nothing and finds workspaces the code does not declare.
  */
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import { apply } from '../../../controller/apply/apply';
 import { HttpApiClient } from '../../../controller/client/http-client';
@@ -15,6 +14,7 @@ import { binding, project, user, workspace } from '../../helpers/desired';
 import { linkMeshform, meshform, platformEnv } from '../../helpers/cli';
 import { PARTNER, type SandboxFixture, sandboxFixture } from '../../helpers/sandbox';
 import { appWithNow, synthOutputs } from '../../helpers/stack';
+import { scratchDir } from '../../helpers/scratch';
 
 let f: SandboxFixture;
 let dir: string;
@@ -23,7 +23,7 @@ const HOSTILE = `it's */ \${process.exit(3)} \\ done`;
 
 beforeAll(async () => {
   f = await sandboxFixture();
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'meshform-import-'));
+  dir = scratchDir('import');
   api = new HttpApiClient({ endpoint: f.sandbox.url, credentials: { kind: 'key', key: PARTNER } });
   const now = new Date((await f.as(PARTNER).ext('GET', '/clock')).data.now);
   const { manifest } = synthOutputs(new BasicStack(appWithNow(now.toISOString()), 'basic'));
@@ -37,7 +37,6 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await f.sandbox.close();
-  fs.rmSync(dir, { recursive: true, force: true });
 });
 
 async function adopter(name: string): Promise<{ repo: string; env: Record<string, string> }> {

@@ -4,21 +4,20 @@
  * machine has no registry to install from).
  */
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import { execFileSync } from 'child_process';
 import { REPO_ROOT, linkMeshform, meshform, platformEnv } from '../../helpers/cli';
 import { PARTNER, type SandboxFixture, sandboxFixture } from '../../helpers/sandbox';
+import { scratchDir } from '../../helpers/scratch';
 
 let f: SandboxFixture;
 let dir: string;
 beforeAll(async () => {
   f = await sandboxFixture();
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'meshform-init-'));
+  dir = scratchDir('init');
 });
 afterAll(async () => {
   await f.sandbox.close();
-  fs.rmSync(dir, { recursive: true, force: true });
 });
 
 test('init writes a repository that synthesizes and plans; a second init refuses and writes nothing', async () => {

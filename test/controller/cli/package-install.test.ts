@@ -6,11 +6,11 @@
  */
 import { execFileSync, spawn, spawnSync } from 'child_process';
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import { MAGIC_COOKIE_VALUE } from '../../../provider/protocol/plugin-server';
 import { REPO_ROOT, platformEnv } from '../../helpers/cli';
 import { PARTNER, type SandboxFixture, sandboxFixture } from '../../helpers/sandbox';
+import { scratchDir } from '../../helpers/scratch';
 
 interface Lock {
   packages: Record<string, { dependencies?: Record<string, string>; optionalDependencies?: Record<string, string>; optional?: boolean; dev?: boolean }>;
@@ -39,13 +39,12 @@ let dir: string;
 let tarball: string;
 beforeAll(async () => {
   f = await sandboxFixture();
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'meshform-pkg-'));
+  dir = scratchDir('pkg');
   const [pack] = JSON.parse(execFileSync('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', dir], { cwd: REPO_ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }));
   tarball = path.join(dir, pack.filename);
 });
 afterAll(async () => {
   await f.sandbox.close();
-  fs.rmSync(dir, { recursive: true, force: true });
 });
 
 /** A project with meshform unpacked from the tarball and these dependencies beside it. */

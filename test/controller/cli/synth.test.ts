@@ -2,8 +2,9 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { REPO_ROOT, meshform } from '../../helpers/cli';
+import { scratchDir } from '../../helpers/scratch';
 
-const tmpOut = () => fs.mkdtempSync(path.join(os.tmpdir(), 'meshform-synth-'));
+const tmpOut = () => scratchDir('synth');
 const fixtureApp = (name: string) => `node dist/test/fixtures/apps/${name}.js`;
 
 describe('meshform synth', () => {
@@ -51,7 +52,7 @@ describe('meshform synth', () => {
 
   test('a typo in a workspace role in TypeScript shows the compiler message with file and line', async () => {
     // GIVEN an app like `cdktf init` makes (compiled with tsc, then run) whose code misspells a role
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'meshform-tsapp-'));
+    const dir = scratchDir('tsapp');
     const dist = path.join(REPO_ROOT, 'dist', 'constructs').replace(/\\/g, '/');
     fs.writeFileSync(
       path.join(dir, 'main.ts'),

@@ -17,6 +17,7 @@ import { planAgainst } from '../../../controller/run';
 import type { DesiredState, TagDefinition } from '../../../schemas/desired-state.generated';
 import { MANAGER, MEMBER, OWNER, binding, desired, project, user, workspace } from '../../helpers/desired';
 import { PARTNER, type SandboxFixture, sandboxFixture } from '../../helpers/sandbox';
+import { scratchDir } from '../../helpers/scratch';
 
 const FAST_RETRY = { budgetMs: 10_000, baseDelayMs: 10, maxDelayMs: 100 };
 
@@ -203,10 +204,10 @@ describe('links and paging behind a proxy', () => {
 
 describe('dev-stack credentials', () => {
   test('a key published under its name logs in with the clientId it carries', async () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'meshform-seed-'));
+    const dir = scratchDir('seed');
     const seed = path.join(dir, 'seed.yaml');
     fs.writeFileSync(seed, 'users:\n  - { username: ci.bot, email: ci@example.com, partner: true }\napiKeys:\n  - { name: ci, clientId: ci-key-7f3a, user: ci.bot }\n');
-    const data = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'meshform-sandbox-')), 'data');
+    const data = path.join(scratchDir('sandbox'), 'data');
     const f = await sandboxFixture(['--seed', seed], data);
     try {
       const info = (await f.http.get('/mesh/info')).data;
