@@ -50,6 +50,7 @@ create table if not exists workspace_bindings (
   expiry_date date, created_on timestamptz not null);
 create index if not exists workspace_bindings_ws on workspace_bindings (workspace);
 create index if not exists workspace_bindings_expiry on workspace_bindings (expiry_date) where expiry_date is not null;
+create index if not exists workspace_bindings_subject on workspace_bindings (subject_kind, subject);
 create table if not exists project_bindings (
   name text primary key, subject_kind text not null, workspace text not null, project text not null, role text not null,
   subject text not null, expiry_date text, created_on timestamptz not null);
