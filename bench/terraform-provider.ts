@@ -3,7 +3,9 @@
  * the benchmark estate (bench/estate.ts) in the sandbox. For each size: the provider's first apply,
  * its plan with nothing to do (every workspace read and planned: that is what shows drift), its plan
  * after one workspace changed in code; an anchors stack's plan (which reads no platform: it only
- * compares hashes, so it shows no drift); and meshform's own full plan of the same estate.
+ * compares hashes, so it shows no drift); and meshform's own full plan of the same estate. As a
+ * control, Terraform alone: the first apply of the same values as built-in terraform_data resources
+ * (no meshform, no platform), which shows what Terraform's own handling of the state costs.
  *
  *   node dist/bench/terraform-provider.js [--sizes 100,1000] [--out bench/terraform-provider.md]
  */
@@ -24,6 +26,7 @@ import { freshSandbox, runBench, secondsSince } from './platform';
 interface Row {
   readonly workspaces: number;
   readonly providerFirstApply: number;
+  readonly terraformAloneFirstApply: number;
   readonly providerPlanNoChanges: number;
   readonly providerPlanOneChanged: number;
   readonly anchorsPlanPerWorkspace: number;
@@ -43,6 +46,22 @@ function synth(outdir: string, workspaces: number, props: MeshStackProps, rename
   new EstateStack(app, 'estate', workspaces, props, rename);
   app.synth();
   return path.join(outdir, 'stacks', 'estate');
+}
+
+function emptyConfig(work: string): string {
+  const file = path.join(work, 'empty.tfrc');
+  fs.writeFileSync(file, '');
+  return file;
+}
+
+/** Each meshform_workspace of the provider stack as a terraform_data holding the same value: Terraform's own cost, without meshform. */
+function terraformAloneFirstApply(providerDir: string, dir: string, env: NodeJS.ProcessEnv): number {
+  const config = JSON.parse(fs.readFileSync(path.join(providerDir, 'cdk.tf.json'), 'utf8')) as { resource: { meshform_workspace: Record<string, Record<string, unknown>> } };
+  const data = Object.fromEntries(Object.entries(config.resource.meshform_workspace).map(([name, { "//": _m, depends_on: _d, provider: _p, lifecycle: _l, ...value }]) => [name, { input: value }]));
+  fs.mkdirSync(dir, { recursive: true });
+  fs.writeFileSync(path.join(dir, 'main.tf.json'), JSON.stringify({ resource: { terraform_data: data } }));
+  terraform(dir, env, 'init');
+  return terraform(dir, env, 'apply', '-auto-approve').seconds;
 }
 
 async function measure(workspaces: number): Promise<Row> {
@@ -65,8 +84,7 @@ async function measure(workspaces: number): Promise<Row> {
     // The anchors never call the platform at plan: applied with a command that does nothing, their state is what a real apply leaves.
     const anchorsPlan = (props: MeshStackProps, name: string) => {
       const anchorsDir = synth(path.join(work, name), workspaces, props);
-      const env = { ...base, TF_CLI_CONFIG_FILE: path.join(work, 'empty.tfrc'), TF_VAR_meshform_command: 'true' };
-      fs.writeFileSync(env.TF_CLI_CONFIG_FILE, '');
+      const env = { ...base, TF_CLI_CONFIG_FILE: emptyConfig(work), TF_VAR_meshform_command: 'true' };
       terraform(anchorsDir, env, 'init');
       terraform(anchorsDir, env, 'apply', '-auto-approve');
       return terraform(anchorsDir, env, 'plan', '-detailed-exitcode').seconds;
@@ -74,31 +92,41 @@ async function measure(workspaces: number): Promise<Row> {
     const perWorkspace = anchorsPlan({}, 'anchors-ws');
     const perStack = anchorsPlan({ anchorScope: AnchorScope.STACK }, 'anchors-stack');
 
+    const terraformAlone = terraformAloneFirstApply(dir, path.join(work, 'alone'), { ...base, TF_CLI_CONFIG_FILE: emptyConfig(work) });
+
     const desired = checkDesiredState(JSON.parse(fs.readFileSync(path.join(dir, 'meshform.json'), 'utf8')), 'estate', new Date()).state;
     const started = process.hrtime.bigint();
     const { plan } = await planAgainst(new HttpApiClient({ endpoint: sandbox.url, credentials: { kind: 'key', key: 'partner-admin' } }), desired, { endpoint: sandbox.url });
     const meshformPlan = secondsSince(started);
     if (plan.workspaces.filter((w) => w.steps.length).length !== 1) throw new Error('meshform plan should find the one renamed workspace');
-    return { workspaces, providerFirstApply: first.seconds, providerPlanNoChanges: noChanges.seconds, providerPlanOneChanged: oneChanged.seconds, anchorsPlanPerWorkspace: perWorkspace, anchorsPlanPerStack: perStack, meshformPlan };
+    return { workspaces, providerFirstApply: first.seconds, terraformAloneFirstApply: terraformAlone, providerPlanNoChanges: noChanges.seconds, providerPlanOneChanged: oneChanged.seconds, anchorsPlanPerWorkspace: perWorkspace, anchorsPlanPerStack: perStack, meshformPlan };
   } finally {
     await sandbox.close();
     fs.rmSync(work, { recursive: true, force: true });
   }
 }
 
+function growth(small: Row, large: Row): string {
+  const x = (f: (r: Row) => number) => `${(f(large) / f(small)).toFixed(1)}×`;
+  return `From ${small.workspaces} to ${large.workspaces} workspaces (${(large.workspaces / small.workspaces).toFixed(0)}×): provider first apply ${x((r) => r.providerFirstApply)}, Terraform alone ${x((r) => r.terraformAloneFirstApply)}, provider plan ${x((r) => r.providerPlanNoChanges)}, meshform plan ${x((r) => r.meshformPlan)}.`;
+}
+
 function markdown(rows: Row[]): string {
   const version = spawnSync('terraform', ['version'], { encoding: 'utf8' }).stdout.split('\n')[0];
-  const lines = rows.map((r) => `| ${r.workspaces} | ${r.providerFirstApply} s | ${r.providerPlanNoChanges} s | ${r.providerPlanOneChanged} s | ${r.anchorsPlanPerWorkspace} s | ${r.anchorsPlanPerStack} s | ${r.meshformPlan} s |`);
+  const lines = rows.map((r) => `| ${r.workspaces} | ${r.providerFirstApply} s | ${r.terraformAloneFirstApply} s | ${r.providerPlanNoChanges} s | ${r.providerPlanOneChanged} s | ${r.anchorsPlanPerWorkspace} s | ${r.anchorsPlanPerStack} s | ${r.meshformPlan} s |`);
   return [
     '# terraform plan: the provider, the anchors and meshform plan',
     '',
     `\`node dist/bench/terraform-provider.js --sizes ${rows.map((r) => r.workspaces).join(',')}\`, ${version}, the sandbox on loopback (no injected latency), ${os.cpus().length} cores. The estate: each workspace with two projects, ten bindings and three checked tags (bench/estate.ts).`,
     '',
-    '| workspaces | provider: first apply | provider: plan, no changes | provider: plan, 1 changed | anchors per workspace: plan | anchors per stack: plan | meshform plan |',
-    '|---:|---:|---:|---:|---:|---:|---:|',
+    '| workspaces | provider: first apply | Terraform alone: first apply | provider: plan, no changes | provider: plan, 1 changed | anchors per workspace: plan | anchors per stack: plan | meshform plan |',
+    '|---:|---:|---:|---:|---:|---:|---:|---:|',
     ...lines,
     '',
     "The provider's plans read and plan every workspace (that is how they show drift); the anchors' plans read nothing from the platform and show only that code changed; meshform plan reads the whole estate in paged lists.",
+    '',
+    "Terraform alone is the control: the same values as built-in terraform_data resources, applied without meshform or a platform. Terraform hands the whole state to its state manager after each resource it applies (its StateHook calls WriteState on every PostStateUpdate), so a first apply costs in proportion to resources × state size, and its growth from the smallest to the largest size here shows Terraform's own share of the provider's.",
+    ...(rows.length > 1 ? ['', growth(rows[0], rows[rows.length - 1])] : []),
     '',
   ].join('\n');
 }
