@@ -57,7 +57,7 @@ function emptyConfig(work: string): string {
 /** Each meshform_workspace of the provider stack as a terraform_data holding the same value: Terraform's own cost, without meshform. */
 function terraformAloneFirstApply(providerDir: string, dir: string, env: NodeJS.ProcessEnv): number {
   const config = JSON.parse(fs.readFileSync(path.join(providerDir, 'cdk.tf.json'), 'utf8')) as { resource: { meshform_workspace: Record<string, Record<string, unknown>> } };
-  const data = Object.fromEntries(Object.entries(config.resource.meshform_workspace).map(([name, { "//": _m, depends_on: _d, provider: _p, lifecycle: _l, ...value }]) => [name, { input: value }]));
+  const data = Object.fromEntries(Object.entries(config.resource.meshform_workspace).map(([name, { '//': _m, depends_on: _d, provider: _p, lifecycle: _l, ...value }]) => [name, { input: value }]));
   fs.mkdirSync(dir, { recursive: true });
   fs.writeFileSync(path.join(dir, 'main.tf.json'), JSON.stringify({ resource: { terraform_data: data } }));
   terraform(dir, env, 'init');
