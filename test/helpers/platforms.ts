@@ -67,10 +67,22 @@ export function fakePlatform(): TestPlatform & { fake: FakePlatform } {
   };
 }
 
-export async function sandboxPlatform(profile: 'default' | 'meshstack' = 'default'): Promise<TestPlatform & { fixture: SandboxFixture }> {
+/** The next 23:59 UTC after `now`: a minute before the day ends, so a case's clock crosses midnight. */
+function justBeforeMidnight(now: Date): string {
+  const at = new Date(`${now.toISOString().slice(0, 10)}T23:59:00Z`);
+  return (at > now ? at : new Date(at.getTime() + 86_400_000)).toISOString();
+}
+
+/**
+ * `nearMidnight` starts the sandbox's clock at 23:59 UTC: day-granular expiries (meshStack keeps a
+ * workspace binding's expiry as a day) then fall due within the cases' own clock moves, as they do
+ * for a CI run that happens to start then.
+ */
+export async function sandboxPlatform(profile: 'default' | 'meshstack' = 'default', options: { nearMidnight?: boolean } = {}): Promise<TestPlatform & { fixture: SandboxFixture }> {
   const fixture = await sandboxFixture(['--profile', profile]);
   const clients = new Map<string, ApiClient>();
   const partner = fixture.as(PARTNER);
+  if (options.nearMidnight) await partner.ext('POST', '/clock', { set: justBeforeMidnight(new Date((await partner.ext('GET', '/clock')).data.now)) });
   return {
     name: 'sandbox',
     endpoint: fixture.sandbox.url,
@@ -110,4 +122,5 @@ export const PLATFORMS: Array<[string, () => Promise<TestPlatform>]> = [
   ['fake', async () => fakePlatform()],
   ['sandbox', () => sandboxPlatform('default')],
   ['sandbox, meshstack profile', () => sandboxPlatform('meshstack')],
+  ['sandbox, clock at 23:59 UTC', () => sandboxPlatform('default', { nearMidnight: true })],
 ];
