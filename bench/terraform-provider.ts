@@ -48,12 +48,6 @@ function synth(outdir: string, workspaces: number, props: MeshStackProps, rename
   return path.join(outdir, 'stacks', 'estate');
 }
 
-function emptyConfig(work: string): string {
-  const file = path.join(work, 'empty.tfrc');
-  fs.writeFileSync(file, '');
-  return file;
-}
-
 /** Each meshform_workspace of the provider stack as a terraform_data holding the same value: Terraform's own cost, without meshform. */
 function terraformAloneFirstApply(providerDir: string, dir: string, env: NodeJS.ProcessEnv): number {
   const config = JSON.parse(fs.readFileSync(path.join(providerDir, 'cdk.tf.json'), 'utf8')) as { resource: { meshform_workspace: Record<string, Record<string, unknown>> } };
@@ -71,6 +65,9 @@ async function measure(workspaces: number): Promise<Row> {
     const installed = installProvider(path.join(work, 'install'));
     const base = { ...process.env, CHECKPOINT_DISABLE: '1', TF_IN_AUTOMATION: '1', MESHSTACK_ENDPOINT: sandbox.url, MESHSTACK_API_KEY: 'partner-admin', TF_VAR_meshstack_endpoint: sandbox.url };
     const providerEnv = { ...base, TF_CLI_CONFIG_FILE: installed.cliConfig };
+    // The anchors and the control need built-in providers only: an empty CLI configuration.
+    const builtinEnv = { ...base, TF_CLI_CONFIG_FILE: path.join(work, 'empty.tfrc') };
+    fs.writeFileSync(builtinEnv.TF_CLI_CONFIG_FILE, '');
     const out = path.join(work, 'provider');
     const dir = synth(out, workspaces, { anchor: AnchorKind.MESHFORM_PROVIDER });
     terraform(dir, providerEnv, 'init');
@@ -84,7 +81,7 @@ async function measure(workspaces: number): Promise<Row> {
     // The anchors never call the platform at plan: applied with a command that does nothing, their state is what a real apply leaves.
     const anchorsPlan = (props: MeshStackProps, name: string) => {
       const anchorsDir = synth(path.join(work, name), workspaces, props);
-      const env = { ...base, TF_CLI_CONFIG_FILE: emptyConfig(work), TF_VAR_meshform_command: 'true' };
+      const env = { ...builtinEnv, TF_VAR_meshform_command: 'true' };
       terraform(anchorsDir, env, 'init');
       terraform(anchorsDir, env, 'apply', '-auto-approve');
       return terraform(anchorsDir, env, 'plan', '-detailed-exitcode').seconds;
@@ -92,7 +89,7 @@ async function measure(workspaces: number): Promise<Row> {
     const perWorkspace = anchorsPlan({}, 'anchors-ws');
     const perStack = anchorsPlan({ anchorScope: AnchorScope.STACK }, 'anchors-stack');
 
-    const terraformAlone = terraformAloneFirstApply(dir, path.join(work, 'alone'), { ...base, TF_CLI_CONFIG_FILE: emptyConfig(work) });
+    const terraformAlone = terraformAloneFirstApply(dir, path.join(work, 'alone'), builtinEnv);
 
     const desired = checkDesiredState(JSON.parse(fs.readFileSync(path.join(dir, 'meshform.json'), 'utf8')), 'estate', new Date()).state;
     const started = process.hrtime.bigint();
