@@ -47,11 +47,24 @@ export function liveCounts(live: LiveState): LiveCounts {
  */
 export function observeLowerBound(c: LiveCounts): number {
   // Users are read only where the manifest invites someone by e-mail.
-  const collections = pages(c.tagDefinitions) + pages(c.workspaces) + pages(c.projects) + pages(c.workspaceUserBindings) + pages(c.workspaceGroupBindings) + (c.users ? pages(c.users) : 0);
+  const collections =
+    pages(c.tagDefinitions) +
+    pages(c.workspaces) +
+    pages(c.projects) +
+    pages(c.workspaceUserBindings) +
+    pages(c.workspaceGroupBindings) +
+    (c.users ? pages(c.users) : 0);
   return SINGLETONS + collections + 2 * c.projects;
 }
 
 /** A per-resource provider refreshes every object it manages with one GET (terraform-provider-meshstack does). */
 export function perResourceRefresh(c: LiveCounts): number {
-  return c.workspaces + c.projects + c.workspaceUserBindings + c.workspaceGroupBindings + c.projectBindings + c.tagDefinitions;
+  return (
+    c.workspaces +
+    c.projects +
+    c.workspaceUserBindings +
+    c.workspaceGroupBindings +
+    c.projectBindings +
+    c.tagDefinitions
+  );
 }

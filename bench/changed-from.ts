@@ -30,12 +30,21 @@ async function main(): Promise<void> {
     const measure = async (workspaces?: readonly string[]) => {
       const api = platform.client();
       const started = process.hrtime.bigint();
-      const { plan } = await planAgainst(api, changed, { endpoint: platform.url, ...(workspaces ? { workspaces, notPlanned: { base: 'base', workspaces: scope.unchanged } } : {}) });
-      return { seconds: secondsSince(started), gets: api.stats.byMethod.GET ?? 0, steps: plan.workspaces.reduce((k, w) => k + w.steps.length, 0) };
+      const { plan } = await planAgainst(api, changed, {
+        endpoint: platform.url,
+        ...(workspaces ? { workspaces, notPlanned: { base: 'base', workspaces: scope.unchanged } } : {}),
+      });
+      return {
+        seconds: secondsSince(started),
+        gets: api.stats.byMethod.GET ?? 0,
+        steps: plan.workspaces.reduce((k, w) => k + w.steps.length, 0),
+      };
     };
     const scoped = await measure(scope.changed);
     // The fewest reads for those workspaces (read one by one, up to TARGETED_OBSERVE_MAX of them): the singletons, then per workspace its object, projects and user bindings, per project its two binding lists.
-    const projects = changed.workspaces.filter((w) => scope.changed.includes(w.metadata.name)).reduce((k, w) => k + w.projects.length, 0);
+    const projects = changed.workspaces
+      .filter((w) => scope.changed.includes(w.metadata.name))
+      .reduce((k, w) => k + w.projects.length, 0);
     const lowerBound = 7 + 3 * scope.changed.length + 2 * projects;
     const full = opts.full ? await measure() : undefined;
     const rows = [

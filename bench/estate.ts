@@ -5,7 +5,16 @@
  */
 import type { Construct } from 'constructs';
 import { App } from '../constructs/cdktf';
-import { MeshStack, type MeshStackProps, ProjectRole, TagDefinition, TagValueType, User, Workspace, WorkspaceRole } from '../constructs';
+import {
+  MeshStack,
+  type MeshStackProps,
+  ProjectRole,
+  TagDefinition,
+  TagValueType,
+  User,
+  Workspace,
+  WorkspaceRole,
+} from '../constructs';
 import type { DesiredState } from '../schemas/desired-state.generated';
 
 /** The sandbox's and the fake's seeded users. */
@@ -18,9 +27,24 @@ export class EstateStack extends MeshStack {
   /** `renameFirst` edits the first workspace's display name: one workspace changed in code. */
   constructor(scope: Construct, id: string, workspaces: number, props: MeshStackProps = {}, renameFirst = false) {
     super(scope, id, props);
-    new TagDefinition(this, 'CostCenter', { targetKind: 'meshWorkspace', key: 'costCenter', valueType: TagValueType.string({ validationRegex: '^[0-9]{4}$' }), mandatory: true });
-    new TagDefinition(this, 'BusinessUnit', { targetKind: 'meshWorkspace', key: 'businessUnit', valueType: TagValueType.singleSelect(UNITS), restricted: true });
-    new TagDefinition(this, 'Environment', { targetKind: 'meshProject', key: 'environment', valueType: TagValueType.singleSelect(['dev', 'prod']), mandatory: true });
+    new TagDefinition(this, 'CostCenter', {
+      targetKind: 'meshWorkspace',
+      key: 'costCenter',
+      valueType: TagValueType.string({ validationRegex: '^[0-9]{4}$' }),
+      mandatory: true,
+    });
+    new TagDefinition(this, 'BusinessUnit', {
+      targetKind: 'meshWorkspace',
+      key: 'businessUnit',
+      valueType: TagValueType.singleSelect(UNITS),
+      restricted: true,
+    });
+    new TagDefinition(this, 'Environment', {
+      targetKind: 'meshProject',
+      key: 'environment',
+      valueType: TagValueType.singleSelect(['dev', 'prod']),
+      mandatory: true,
+    });
     for (let i = 0; i < workspaces; i++) {
       const u = (k: number) => User.fromUsername(USERS[(i + k) % USERS.length]);
       const ws = new Workspace(this, workspaceName(i), {
@@ -34,7 +58,11 @@ export class EstateStack extends MeshStack {
       ws.grant(WorkspaceRole.MANAGER, u(2));
       for (const k of [2, 3, 4]) ws.grant(WorkspaceRole.MEMBER, u(k));
       for (const env of ['dev', 'prod']) {
-        const project = ws.addProject(env, { identifier: `${workspaceName(i)}-${env}`, displayName: `Team ${i} (${env})`, tags: { environment: env } });
+        const project = ws.addProject(env, {
+          identifier: `${workspaceName(i)}-${env}`,
+          displayName: `Team ${i} (${env})`,
+          tags: { environment: env },
+        });
         project.grant(ProjectRole.ADMIN, u(1));
         project.grant(env === 'dev' ? ProjectRole.USER : ProjectRole.READER, u(2));
       }
@@ -58,7 +86,11 @@ export function changeEstate(desired: DesiredState, every = 100): DesiredState {
   changed.workspaces.forEach((w, i) => {
     if (i % every !== 0 || w.spec.ownership !== 'owned') return;
     w.spec.displayName = `${w.spec.displayName} (renamed)`;
-    const member = w.bindings.findIndex((b) => b.roleRef.name === 'Workspace Member' && !w.projects.some((p) => p.bindings.some((pb) => pb.subject.name === b.subject.name)));
+    const member = w.bindings.findIndex(
+      (b) =>
+        b.roleRef.name === 'Workspace Member' &&
+        !w.projects.some((p) => p.bindings.some((pb) => pb.subject.name === b.subject.name)),
+    );
     if (member >= 0) w.bindings.splice(member, 1);
     const dev = w.projects.find((p) => p.metadata.name.endsWith('-dev'));
     if (dev) {

@@ -12,9 +12,12 @@ import { typescriptFiles } from '../controller/import/typescript';
 import { observe } from '../controller/observe/observe';
 import { estateOnSandbox, runBench, secondsSince } from './platform';
 
-
 async function main(): Promise<void> {
-  const opts = new Command('import').option('--workspaces <n>', 'estate size', '1000').option('--latency-ms <ms>', 'added to every API read', '50').parse(process.argv).opts<{ workspaces: string; latencyMs: string }>();
+  const opts = new Command('import')
+    .option('--workspaces <n>', 'estate size', '1000')
+    .option('--latency-ms <ms>', 'added to every API read', '50')
+    .parse(process.argv)
+    .opts<{ workspaces: string; latencyMs: string }>();
   const n = Number(opts.workspaces);
   const latencyMs = Number(opts.latencyMs);
   const platform = await estateOnSandbox(n, latencyMs, { unowned: true });
@@ -26,17 +29,23 @@ async function main(): Promise<void> {
     const reads = api.stats.byMethod.GET ?? 0;
     started = process.hrtime.bigint();
     const estate = importEstate(live, { bindingManagement: 'additive', stack: 'estate' });
-    const files = typescriptFiles(estate, { stackName: 'estate', endpoint: platform.url, date: platform.now.toISOString().slice(0, 10) });
+    const files = typescriptFiles(estate, {
+      stackName: 'estate',
+      endpoint: platform.url,
+      date: platform.now.toISOString().slice(0, 10),
+    });
     const renderSeconds = secondsSince(started);
     started = process.hrtime.bigint();
     const claim = await claimOwnership(api, live, estate.unowned, 'estate');
     const claimSeconds = secondsSince(started);
     const projects = platform.desired.workspaces.reduce((k, w) => k + w.projects.length, 0);
-    const bindingsOf = (kind: 'User' | 'Group') => platform.desired.workspaces.reduce((k, w) => k + w.bindings.filter((b) => b.subject.kind === kind).length, 0);
+    const bindingsOf = (kind: 'User' | 'Group') =>
+      platform.desired.workspaces.reduce((k, w) => k + w.bindings.filter((b) => b.subject.kind === kind).length, 0);
     // The fewest reads: the singletons (info, capabilities, settings, whoami, tag definitions, statuses, requests), every list
     // in pages (workspaces, projects, workspace user bindings, group bindings), and per project its two binding lists.
     const pages = (items: number) => Math.max(1, Math.ceil(items / DEFAULT_PAGE_SIZE));
-    const lowerBound = 7 + pages(n) + pages(projects) + pages(bindingsOf('User')) + pages(bindingsOf('Group')) + 2 * projects;
+    const lowerBound =
+      7 + pages(n) + pages(projects) + pages(bindingsOf('User')) + pages(bindingsOf('Group')) + 2 * projects;
     const rows = [
       `| estate | latency | reads | its GETs (lower bound) | code | files | ownership claims | its writes | failed |`,
       `|---:|---:|---:|---:|---:|---:|---:|---:|---:|`,

@@ -26,7 +26,11 @@ export interface BenchPlatform {
   close(): Promise<void>;
 }
 
-export async function estateOnSandbox(workspaces: number, latencyMs: number, options: { readonly unowned?: boolean } = {}): Promise<BenchPlatform> {
+export async function estateOnSandbox(
+  workspaces: number,
+  latencyMs: number,
+  options: { readonly unowned?: boolean } = {},
+): Promise<BenchPlatform> {
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'meshform-bench-'));
   const sandbox = await spawnSandbox(path.join(work, 'sandbox'), [], 60_000);
   const close = async () => {
@@ -36,16 +40,42 @@ export async function estateOnSandbox(workspaces: number, latencyMs: number, opt
   try {
     synthEstate(workspaces, path.join(work, 'out'));
     const now = new Date();
-    const desired = checkDesiredState(JSON.parse(fs.readFileSync(path.join(work, 'out', 'stacks', 'estate', 'meshform.json'), 'utf8')), 'estate', now).state;
+    const desired = checkDesiredState(
+      JSON.parse(fs.readFileSync(path.join(work, 'out', 'stacks', 'estate', 'meshform.json'), 'utf8')),
+      'estate',
+      now,
+    ).state;
     const fast = new HttpApiClient({ endpoint: sandbox.url, credentials: { kind: 'key', key: 'partner-admin' } });
     await apply(fast, (await planAgainst(fast, desired, { endpoint: sandbox.url })).plan, { concurrency: 8 });
     // Made in the panel, as far as meshform knows: no stack owns it.
-    if (options.unowned) for (const w of desired.workspaces) await fast.workspaces.update(w.metadata.name, { displayName: w.spec.displayName!, tags: { [OWNERSHIP_TAG_KEY]: [] } });
+    if (options.unowned)
+      for (const w of desired.workspaces)
+        await fast.workspaces.update(w.metadata.name, {
+          displayName: w.spec.displayName!,
+          tags: { [OWNERSHIP_TAG_KEY]: [] },
+        });
     const info = (await axios.get(`${sandbox.url}/mesh/info`)).data;
     const key = info.devLocalCredentials.apiKeys['partner-admin'];
-    const token = (await axios.post(`${sandbox.url}/api/login`, { clientId: key.clientId, clientSecret: key.clientSecret })).data.access_token;
-    await axios.put(`${sandbox.controlUrl}/sandbox/v1/faults`, { rate: 0, latencyMs, routes: 'GET /api/meshobjects*' }, { headers: { Authorization: `Bearer ${token}` } });
-    return { url: sandbox.url, desired, now, client: () => new HttpApiClient({ endpoint: sandbox.url, credentials: { kind: 'key', key: 'partner-admin' }, maxConcurrentRequests: 1 }), close };
+    const token = (
+      await axios.post(`${sandbox.url}/api/login`, { clientId: key.clientId, clientSecret: key.clientSecret })
+    ).data.access_token;
+    await axios.put(
+      `${sandbox.controlUrl}/sandbox/v1/faults`,
+      { rate: 0, latencyMs, routes: 'GET /api/meshobjects*' },
+      { headers: { Authorization: `Bearer ${token}` } },
+    );
+    return {
+      url: sandbox.url,
+      desired,
+      now,
+      client: () =>
+        new HttpApiClient({
+          endpoint: sandbox.url,
+          credentials: { kind: 'key', key: 'partner-admin' },
+          maxConcurrentRequests: 1,
+        }),
+      close,
+    };
   } catch (e) {
     await close();
     throw e;

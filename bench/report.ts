@@ -35,39 +35,71 @@ export interface Summary {
   /** Time at 10,000 workspaces over time at 1,000, per platform and step (10 is linear). */
   readonly growth10kOver1k: Record<string, number>;
   /** meshform's plan time over Terraform's per-resource plan time, at the same estate. */
-  readonly versusTerraform: Array<{ workspaces: number; bindings: number; terraformSeconds: number; meshformFakeSeconds?: number; meshformSandboxSeconds?: number; sandboxRatio?: number }>;
+  readonly versusTerraform: Array<{
+    workspaces: number;
+    bindings: number;
+    terraformSeconds: number;
+    meshformFakeSeconds?: number;
+    meshformSandboxSeconds?: number;
+    sandboxRatio?: number;
+  }>;
 }
 
 const LARGE = 10_000;
-const find = (r: Results, workspaces: number, platform: string | undefined, step: string) => r.rows.find((x) => x.workspaces === workspaces && x.platform === platform && x.step === step);
+const find = (r: Results, workspaces: number, platform: string | undefined, step: string) =>
+  r.rows.find((x) => x.workspaces === workspaces && x.platform === platform && x.step === step);
 const ratio = (m: StepMeasurement) => (m.readLowerBound ? m.reads / m.readLowerBound : undefined);
 
 export function summarize(r: Results): Summary {
   const targets: Target[] = [];
   const timeTarget = (platform: 'fake' | 'sandbox', limit: number) => {
     const row = find(r, LARGE, platform, 'plan');
-    targets.push({ name: `plan of 10k workspaces / 100k bindings against the ${platform} under ${limit} s`, measured: row ? `${row.measurement.seconds.toFixed(1)} s` : 'not measured', ...(row ? { met: row.measurement.seconds < limit } : {}) });
+    targets.push({
+      name: `plan of 10k workspaces / 100k bindings against the ${platform} under ${limit} s`,
+      measured: row ? `${row.measurement.seconds.toFixed(1)} s` : 'not measured',
+      ...(row ? { met: row.measurement.seconds < limit } : {}),
+    });
   };
   timeTarget('fake', 10);
   timeTarget('sandbox', 60);
   const plans = r.rows.filter((x) => x.step === 'plan');
   const worst = Math.max(...plans.map((x) => ratio(x.measurement) ?? 0));
-  targets.push({ name: 'plan reads within 1.2x the lower bound', measured: plans.length ? `worst ${worst.toFixed(3)}x` : 'not measured', ...(plans.length ? { met: worst <= 1.2 } : {}) });
+  targets.push({
+    name: 'plan reads within 1.2x the lower bound',
+    measured: plans.length ? `worst ${worst.toFixed(3)}x` : 'not measured',
+    ...(plans.length ? { met: worst <= 1.2 } : {}),
+  });
   const writes = plans.reduce((n, x) => n + x.measurement.writes + (x.measurement.planSteps ?? 0), 0);
-  targets.push({ name: 'no-op re-plan makes zero writes and has no steps', measured: plans.length ? `${writes} writes/steps` : 'not measured', ...(plans.length ? { met: writes === 0 } : {}) });
+  targets.push({
+    name: 'no-op re-plan makes zero writes and has no steps',
+    measured: plans.length ? `${writes} writes/steps` : 'not measured',
+    ...(plans.length ? { met: writes === 0 } : {}),
+  });
   // The fake's rows hold the in-memory platform too; the sandbox rows are meshform alone.
   const large = r.rows.filter((x) => x.workspaces === LARGE && x.platform === 'sandbox');
   const peak = Math.max(0, ...large.map((x) => x.measurement.peakRssMb));
-  targets.push({ name: 'meshform peak RSS under 1 GiB at 10k workspaces', measured: large.length ? `${peak} MB` : 'not measured', ...(large.length ? { met: peak < 1024 } : {}) });
+  targets.push({
+    name: 'meshform peak RSS under 1 GiB at 10k workspaces',
+    measured: large.length ? `${peak} MB` : 'not measured',
+    ...(large.length ? { met: peak < 1024 } : {}),
+  });
   const converged = r.rows.filter((x) => x.step === 'change');
-  if (converged.length) targets.push({ name: 'after the 1% change, the next plan is empty', measured: `${converged.filter((x) => x.measurement.converged).length}/${converged.length}`, met: converged.every((x) => x.measurement.converged) });
+  if (converged.length)
+    targets.push({
+      name: 'after the 1% change, the next plan is empty',
+      measured: `${converged.filter((x) => x.measurement.converged).length}/${converged.length}`,
+      met: converged.every((x) => x.measurement.converged),
+    });
   const failed = r.rows.reduce((n, x) => n + (x.measurement.failedSteps ?? 0), 0);
   targets.push({ name: 'no apply step failed', measured: `${failed} failed`, met: failed === 0 });
 
   const growth10kOver1k: Record<string, number> = {};
   for (const row of r.rows.filter((x) => x.workspaces === LARGE)) {
     const small = find(r, 1000, row.platform, row.step);
-    if (small && small.measurement.seconds > 0) growth10kOver1k[`${row.platform ?? 'synth'} ${row.step}`] = Number((row.measurement.seconds / small.measurement.seconds).toFixed(1));
+    if (small && small.measurement.seconds > 0)
+      growth10kOver1k[`${row.platform ?? 'synth'} ${row.step}`] = Number(
+        (row.measurement.seconds / small.measurement.seconds).toFixed(1),
+      );
   }
   const versusTerraform = r.terraform.map((t) => {
     const fake = find(r, t.workspaces, 'fake', 'plan')?.measurement.seconds;
@@ -77,7 +109,9 @@ export function summarize(r: Results): Summary {
       bindings: t.bindings,
       terraformSeconds: t.planSeconds,
       ...(fake !== undefined ? { meshformFakeSeconds: fake } : {}),
-      ...(sandbox !== undefined ? { meshformSandboxSeconds: sandbox, sandboxRatio: Number((sandbox / t.planSeconds).toFixed(2)) } : {}),
+      ...(sandbox !== undefined
+        ? { meshformSandboxSeconds: sandbox, sandboxRatio: Number((sandbox / t.planSeconds).toFixed(2)) }
+        : {}),
     };
   });
   return { targets, growth10kOver1k, versusTerraform };
@@ -100,28 +134,39 @@ export function renderMarkdown(r: Results): string {
     '|---:|---|---|---:|---:|---|---:|---:|---:|',
     ...r.rows.map((row) => {
       const m = row.measurement;
-      const reads = m.readLowerBound ? `${m.reads} / ${m.readLowerBound} (${(m.reads / m.readLowerBound).toFixed(2)}x)` : '-';
+      const reads = m.readLowerBound
+        ? `${m.reads} / ${m.readLowerBound} (${(m.reads / m.readLowerBound).toFixed(2)}x)`
+        : '-';
       const writes = m.writeLowerBound !== undefined ? `${m.writes} / ${m.writeLowerBound}` : '-';
       return `| ${row.workspaces} | ${row.platform ?? '-'} | ${row.step} | ${m.seconds.toFixed(2)} | ${m.peakRssMb} | ${requests(m)} | ${reads} | ${writes} | ${m.perResourceRefresh ?? '-'} |`;
     }),
     '',
-    'Steps: `synth` runs the CDKTF app; `first-apply` plans and applies the estate on an empty platform; `plan` is the no-op re-plan (observe + plan) of the applied estate; `change` plans and applies an edit of 1% of the workspaces (display name, one member fewer, a project tag, a replaced project role), then checks the next plan is empty. Peak RSS is that step\'s process: meshform alone against the sandbox; meshform plus the in-memory platform against the fake.',
+    "Steps: `synth` runs the CDKTF app; `first-apply` plans and applies the estate on an empty platform; `plan` is the no-op re-plan (observe + plan) of the applied estate; `change` plans and applies an edit of 1% of the workspaces (display name, one member fewer, a project tag, a replaced project role), then checks the next plan is empty. Peak RSS is that step's process: meshform alone against the sandbox; meshform plus the in-memory platform against the fake.",
     '',
     '## Targets',
     '',
     '| target | measured | met |',
     '|---|---|---|',
-    ...s.targets.map((t) => `| ${t.name} | ${t.measured} | ${t.met === undefined ? 'not measured' : t.met ? 'yes' : '**no**'} |`),
+    ...s.targets.map(
+      (t) => `| ${t.name} | ${t.measured} | ${t.met === undefined ? 'not measured' : t.met ? 'yes' : '**no**'} |`,
+    ),
   ];
   if (Object.keys(s.growth10kOver1k).length) {
-    lines.push('', '## Growth: time at 10k workspaces / time at 1k (10 is linear)', '', '| step | ratio |', '|---|---:|', ...Object.entries(s.growth10kOver1k).map(([k, v]) => `| ${k} | ${v} |`));
+    lines.push(
+      '',
+      '## Growth: time at 10k workspaces / time at 1k (10 is linear)',
+      '',
+      '| step | ratio |',
+      '|---|---:|',
+      ...Object.entries(s.growth10kOver1k).map(([k, v]) => `| ${k} | ${v} |`),
+    );
   }
   if (s.versusTerraform.length) {
     lines.push(
       '',
       '## Against Terraform with one resource per object',
       '',
-      '`terraform plan` over one `terraform_data` per workspace, project, binding and tag definition, with state: Terraform\'s own overhead only, a lower bound for any per-resource provider (which adds one GET per object).',
+      "`terraform plan` over one `terraform_data` per workspace, project, binding and tag definition, with state: Terraform's own overhead only, a lower bound for any per-resource provider (which adds one GET per object).",
       '',
       '| bindings | resources | terraform plan s | meshform plan s (sandbox, HTTP) | ratio | meshform plan s (fake) |',
       '|---:|---:|---:|---:|---:|---:|',
@@ -140,7 +185,10 @@ export function renderMarkdown(r: Results): string {
       '',
       '| anchors | meshform command | resources | first apply s | apply after one workspace changed s | anchors replaced |',
       '|---|---|---:|---:|---:|---:|',
-      ...r.anchors.timings.map((t) => `| ${t.anchors} | \`${t.command}\` | ${t.resources} | ${t.firstApplySeconds} | ${t.oneChangedApplySeconds} | ${t.replacedOnChange} |`),
+      ...r.anchors.timings.map(
+        (t) =>
+          `| ${t.anchors} | \`${t.command}\` | ${t.resources} | ${t.firstApplySeconds} | ${t.oneChangedApplySeconds} | ${t.replacedOnChange} |`,
+      ),
     );
   }
   if (r.sandbox.length) {

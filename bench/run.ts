@@ -26,8 +26,12 @@ const ROOT = packageRoot();
 const STEP = path.join(ROOT, 'dist', 'bench', 'step.js');
 
 function runStep(input: StepInput): StepMeasurement {
-  const r = spawnSync(process.execPath, [STEP, JSON.stringify(input)], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
-  if (r.status !== 0) throw new Error(`bench step ${input.step} (${input.platform ?? ''}, ${input.workspaces}) failed:\n${r.stderr}`);
+  const r = spawnSync(process.execPath, [STEP, JSON.stringify(input)], {
+    encoding: 'utf8',
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  if (r.status !== 0)
+    throw new Error(`bench step ${input.step} (${input.platform ?? ''}, ${input.workspaces}) failed:\n${r.stderr}`);
   return JSON.parse(r.stdout.trim().split('\n').pop()!) as StepMeasurement;
 }
 
@@ -35,7 +39,9 @@ function print(row: Row): void {
   const m = row.measurement;
   const req = requests(m);
   const bound = m.readLowerBound ? ` reads/bound ${(m.reads / m.readLowerBound).toFixed(2)}` : '';
-  process.stdout.write(`${String(row.workspaces).padStart(6)}  ${(row.platform ?? '').padEnd(8)} ${row.step.padEnd(12)} ${m.seconds.toFixed(2).padStart(8)} s ${String(m.peakRssMb).padStart(6)} MB  ${req}${bound}\n`);
+  process.stdout.write(
+    `${String(row.workspaces).padStart(6)}  ${(row.platform ?? '').padEnd(8)} ${row.step.padEnd(12)} ${m.seconds.toFixed(2).padStart(8)} s ${String(m.peakRssMb).padStart(6)} MB  ${req}${bound}\n`,
+  );
 }
 
 async function main(): Promise<void> {
@@ -47,17 +53,33 @@ async function main(): Promise<void> {
     .option('--no-terraform', 'skip the per-resource Terraform baseline')
     .option('--concurrency <n>', 'workspaces applied at the same time', '4')
     .parse(process.argv);
-  const opts = cli.opts<{ quick?: boolean; sizes: string; out?: string; sandbox: boolean; terraform: boolean; concurrency: string }>();
+  const opts = cli.opts<{
+    quick?: boolean;
+    sizes: string;
+    out?: string;
+    sandbox: boolean;
+    terraform: boolean;
+    concurrency: string;
+  }>();
   const sizes = opts.quick ? [100] : opts.sizes.split(',').map(Number);
-  if (sizes.some((n) => !Number.isInteger(n) || n < 1)) throw new Error(`--sizes must be whole numbers, got ${opts.sizes}`);
-  const outDir = path.resolve(opts.out ?? (opts.quick ? path.join(ROOT, 'bench', 'results') : path.join(ROOT, 'bench')));
+  if (sizes.some((n) => !Number.isInteger(n) || n < 1))
+    throw new Error(`--sizes must be whole numbers, got ${opts.sizes}`);
+  const outDir = path.resolve(
+    opts.out ?? (opts.quick ? path.join(ROOT, 'bench', 'results') : path.join(ROOT, 'bench')),
+  );
   const name = opts.quick ? 'quick' : 'results';
   const concurrency = Number(opts.concurrency);
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'meshform-bench-'));
   const rows: Row[] = [];
   const results: Results = {
     date: new Date().toISOString(),
-    machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model ?? 'unknown', memoryGb: Math.round(os.totalmem() / 2 ** 30), node: process.version, platform: `${os.platform()} ${os.arch()}` },
+    machine: {
+      cpus: os.cpus().length,
+      cpuModel: os.cpus()[0]?.model ?? 'unknown',
+      memoryGb: Math.round(os.totalmem() / 2 ** 30),
+      node: process.version,
+      platform: `${os.platform()} ${os.arch()}`,
+    },
     quick: opts.quick === true,
     sizes,
     rows,
@@ -77,15 +99,24 @@ async function main(): Promise<void> {
       add({ workspaces, step: 'synth', measurement: runStep({ ...base, step: 'synth' }) });
       const desired = JSON.parse(fs.readFileSync(manifest, 'utf8')) as DesiredState;
       const objects = objectCounts(desired);
-      for (const step of ['first-apply', 'plan', 'change'] as const) add({ workspaces, platform: 'fake', step, measurement: runStep({ ...base, step, platform: 'fake' }) });
+      for (const step of ['first-apply', 'plan', 'change'] as const)
+        add({ workspaces, platform: 'fake', step, measurement: runStep({ ...base, step, platform: 'fake' }) });
       if (opts.sandbox) {
         const sandbox = await spawnSandbox(path.join(dir, 'sandbox'), [], 60_000);
         try {
           // The steps build on each other: first apply fills the sandbox, the change edits it.
-          for (const step of ['first-apply', 'plan', 'change'] as const) add({ workspaces, platform: 'sandbox', step, measurement: runStep({ ...base, step, platform: 'sandbox', endpoint: sandbox.url }) });
+          for (const step of ['first-apply', 'plan', 'change'] as const)
+            add({
+              workspaces,
+              platform: 'sandbox',
+              step,
+              measurement: runStep({ ...base, step, platform: 'sandbox', endpoint: sandbox.url }),
+            });
           const t = runStep({ ...base, step: 'throughput', platform: 'sandbox', endpoint: sandbox.url });
           results.sandbox.push({ workspaces, peakRssMb: sandbox.peakRssMb(), throughput: t.details ?? {} });
-          process.stdout.write(`${String(workspaces).padStart(6)}  sandbox  throughput   ${JSON.stringify(t.details)}\n`);
+          process.stdout.write(
+            `${String(workspaces).padStart(6)}  sandbox  throughput   ${JSON.stringify(t.details)}\n`,
+          );
         } finally {
           await sandbox.close();
         }
@@ -95,7 +126,9 @@ async function main(): Promise<void> {
         const tf = timeTerraformPlan(desired, path.join(dir, 'terraform'));
         if (tf) {
           results.terraform.push({ workspaces, bindings: objects.bindings, ...tf });
-          process.stdout.write(`${String(workspaces).padStart(6)}  terraform plan, ${tf.resources} resources: ${tf.planSeconds.toFixed(2)} s${tf.peakRssMb ? `, ${tf.peakRssMb} MB` : ''}${tf.noChanges ? '' : ' (NOT a no-op plan)'}\n`);
+          process.stdout.write(
+            `${String(workspaces).padStart(6)}  terraform plan, ${tf.resources} resources: ${tf.planSeconds.toFixed(2)} s${tf.peakRssMb ? `, ${tf.peakRssMb} MB` : ''}${tf.noChanges ? '' : ' (NOT a no-op plan)'}\n`,
+          );
         } else if (!results.terraformSkipped) {
           results.terraformSkipped = 'terraform is not on PATH';
           process.stdout.write('terraform is not on PATH: the per-resource baseline is skipped.\n');
@@ -108,7 +141,10 @@ async function main(): Promise<void> {
   // Anchor modes under a real `terraform apply` (minutes of process start-ups: not in --quick).
   if (!opts.quick && opts.terraform && opts.sandbox && !results.terraformSkipped && sizes.includes(100)) {
     results.anchors = { workspaces: 100, timings: await timeAnchors(100) };
-    for (const t of results.anchors.timings) process.stdout.write(`   100  terraform apply, anchors ${t.anchors} via ${t.command}: first ${t.firstApplySeconds} s, one workspace changed ${t.oneChangedApplySeconds} s (${t.replacedOnChange} replaced)\n`);
+    for (const t of results.anchors.timings)
+      process.stdout.write(
+        `   100  terraform apply, anchors ${t.anchors} via ${t.command}: first ${t.firstApplySeconds} s, one workspace changed ${t.oneChangedApplySeconds} s (${t.replacedOnChange} replaced)\n`,
+      );
   }
   results.summary = summarize(results);
   fs.mkdirSync(outDir, { recursive: true });

@@ -66,7 +66,8 @@ function loadManifest(file: string): DesiredState {
 
 /** The platform to measure against, already holding `populated` when given (setup, not measured). */
 async function platformClient(input: StepInput, populated?: DesiredState): Promise<ApiClient> {
-  if (input.platform === 'sandbox') return new HttpApiClient({ endpoint: input.endpoint!, credentials: { kind: 'key', key: 'partner-admin' } });
+  if (input.platform === 'sandbox')
+    return new HttpApiClient({ endpoint: input.endpoint!, credentials: { kind: 'key', key: 'partner-admin' } });
   const fake = new FakePlatform();
   fake.clock = NOW;
   if (populated) await planAndApply(fake.client(), populated, input.concurrency);
@@ -100,7 +101,15 @@ async function run(input: StepInput): Promise<StepMeasurement> {
     synthEstate(input.workspaces, out);
     const seconds = elapsed();
     fs.copyFileSync(path.join(out, 'stacks', 'estate', 'meshform.json'), input.manifest);
-    return { seconds: Number(seconds.toFixed(3)), peakRssMb: peakRssMb(), requests: {}, reads: 0, writes: 0, retries: 0, details: { manifestBytes: fs.statSync(input.manifest).size } };
+    return {
+      seconds: Number(seconds.toFixed(3)),
+      peakRssMb: peakRssMb(),
+      requests: {},
+      reads: 0,
+      writes: 0,
+      retries: 0,
+      details: { manifestBytes: fs.statSync(input.manifest).size },
+    };
   }
   if (input.step === 'throughput') return throughput(input);
   const desired = loadManifest(input.manifest);
@@ -109,7 +118,12 @@ async function run(input: StepInput): Promise<StepMeasurement> {
     const elapsed = timer();
     const { plan, live, report } = await planAndApply(api, desired, input.concurrency);
     const seconds = elapsed();
-    return measurement(api, seconds, { readLowerBound: observeLowerBound(liveCounts(live)), writeLowerBound: stepCount(plan), planSteps: stepCount(plan), failedSteps: report.counts.failed + report.counts.skipped });
+    return measurement(api, seconds, {
+      readLowerBound: observeLowerBound(liveCounts(live)),
+      writeLowerBound: stepCount(plan),
+      planSteps: stepCount(plan),
+      failedSteps: report.counts.failed + report.counts.skipped,
+    });
   }
   if (input.step === 'plan') {
     const api = await platformClient(input, desired);
@@ -118,7 +132,12 @@ async function run(input: StepInput): Promise<StepMeasurement> {
     const { plan, live } = await planAgainst(api, loadManifest(input.manifest), { endpoint: 'bench' });
     const seconds = elapsed();
     const counts = liveCounts(live);
-    return measurement(api, seconds, { readLowerBound: observeLowerBound(counts), writeLowerBound: 0, perResourceRefresh: perResourceRefresh(counts), planSteps: stepCount(plan) });
+    return measurement(api, seconds, {
+      readLowerBound: observeLowerBound(counts),
+      writeLowerBound: 0,
+      perResourceRefresh: perResourceRefresh(counts),
+      planSteps: stepCount(plan),
+    });
   }
   // change: 1% of the workspaces edited, planned and applied; then the next plan must be empty.
   const api = await platformClient(input, desired);
@@ -126,7 +145,12 @@ async function run(input: StepInput): Promise<StepMeasurement> {
   const elapsed = timer();
   const { plan, live, report } = await planAndApply(api, changed, input.concurrency);
   const seconds = elapsed();
-  const result = measurement(api, seconds, { readLowerBound: observeLowerBound(liveCounts(live)), writeLowerBound: stepCount(plan), planSteps: stepCount(plan), failedSteps: report.counts.failed + report.counts.skipped });
+  const result = measurement(api, seconds, {
+    readLowerBound: observeLowerBound(liveCounts(live)),
+    writeLowerBound: stepCount(plan),
+    planSteps: stepCount(plan),
+    failedSteps: report.counts.failed + report.counts.skipped,
+  });
   const after = await planAgainst(api, changed, { endpoint: 'bench' });
   return { ...result, converged: stepCount(after.plan) === 0 };
 }
@@ -135,15 +159,23 @@ async function run(input: StepInput): Promise<StepMeasurement> {
 async function throughput(input: StepInput): Promise<StepMeasurement> {
   const url = input.endpoint!;
   const info = (await axios.get(`${url}/mesh/info`)).data;
-  const login = await axios.post(`${url}/api/login`, { clientId: 'partner-admin', clientSecret: info.devLocalCredentials.apiKeys['partner-admin'].clientSecret });
-  const http = axios.create({ baseURL: `${url}/api/meshobjects`, headers: { Authorization: `Bearer ${login.data.access_token}` } });
+  const login = await axios.post(`${url}/api/login`, {
+    clientId: 'partner-admin',
+    clientSecret: info.devLocalCredentials.apiKeys['partner-admin'].clientSecret,
+  });
+  const http = axios.create({
+    baseURL: `${url}/api/meshobjects`,
+    headers: { Authorization: `Bearer ${login.data.access_token}` },
+  });
   const type = 'application/vnd.meshcloud.api.meshworkspaceuserbinding.v2.hal+json';
   const concurrency = 8;
   const pool = async <T>(items: T[], fn: (t: T) => Promise<unknown>) => {
     let next = 0;
-    await Promise.all(Array.from({ length: concurrency }, async () => {
-      while (next < items.length) await fn(items[next++]);
-    }));
+    await Promise.all(
+      Array.from({ length: concurrency }, async () => {
+        while (next < items.length) await fn(items[next++]);
+      }),
+    );
   };
   const rate = async (requests: number, fn: () => Promise<unknown>) => {
     const elapsed = timer();
@@ -155,10 +187,17 @@ async function throughput(input: StepInput): Promise<StepMeasurement> {
   const totalPages: number = first.data.page.totalPages;
   const totalBindings: number = first.data.page.totalElements;
   const listAll = await rate(totalPages, async () => {
-    for (let page = 0; page < totalPages; page++) await http.get(`/meshworkspacebindings/userbindings?page=${page}&size=1000`, { headers: { Accept: type } });
+    for (let page = 0; page < totalPages; page++)
+      await http.get(`/meshworkspacebindings/userbindings?page=${page}&size=1000`, { headers: { Accept: type } });
   });
   const sample = [...Array(Math.min(input.workspaces, 500)).keys()];
-  const listOne = await rate(sample.length, () => pool(sample, (i) => http.get(`/meshworkspacebindings/userbindings?workspaceIdentifier=${workspaceName(i)}`, { headers: { Accept: type } })));
+  const listOne = await rate(sample.length, () =>
+    pool(sample, (i) =>
+      http.get(`/meshworkspacebindings/userbindings?workspaceIdentifier=${workspaceName(i)}`, {
+        headers: { Accept: type },
+      }),
+    ),
+  );
   // New roles for users the estate already binds otherwise (its Owner and first Manager become Members too).
   const creates = sample.flatMap((i) => [0, 1].map((k) => ({ i, k })));
   const users = (i: number, k: number) => ['alice', 'bob', 'carol', 'dave', 'erin'][(i + k) % 5];
@@ -166,7 +205,14 @@ async function throughput(input: StepInput): Promise<StepMeasurement> {
     pool(creates, ({ i, k }) =>
       http.post(
         '/meshworkspacebindings/userbindings',
-        { apiVersion: 'v2', kind: 'meshWorkspaceUserBinding', metadata: { name: `bench-${i}-${k}` }, targetRef: { name: workspaceName(i) }, roleRef: { name: 'Workspace Member' }, subject: { name: users(i, k) } },
+        {
+          apiVersion: 'v2',
+          kind: 'meshWorkspaceUserBinding',
+          metadata: { name: `bench-${i}-${k}` },
+          targetRef: { name: workspaceName(i) },
+          roleRef: { name: 'Workspace Member' },
+          subject: { name: users(i, k) },
+        },
         { headers: { Accept: type, 'Content-Type': type } },
       ),
     ),
@@ -178,7 +224,13 @@ async function throughput(input: StepInput): Promise<StepMeasurement> {
     reads: listAll.requests + listOne.requests,
     writes: create.requests,
     retries: 0,
-    details: { workspaceUserBindings: totalBindings, concurrency, listAllPages: listAll, listOneWorkspace: listOne, createBinding: create },
+    details: {
+      workspaceUserBindings: totalBindings,
+      concurrency,
+      listAllPages: listAll,
+      listOneWorkspace: listOne,
+      createBinding: create,
+    },
   };
 }
 

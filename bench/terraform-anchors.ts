@@ -58,10 +58,17 @@ export async function timeAnchors(workspaces: number): Promise<AnchorTiming[]> {
         TF_CLI_CONFIG_FILE: path.join(dir, 'cli.tfrc'),
         TF_VAR_meshstack_endpoint: sandbox.url,
         MESHSTACK_API_KEY: 'partner-admin',
-        ...(v.command.startsWith('node') ? { TF_VAR_meshform_command: `${process.execPath} ${path.join(root, 'dist', 'bin', 'meshform.js')}` } : {}),
+        ...(v.command.startsWith('node')
+          ? { TF_VAR_meshform_command: `${process.execPath} ${path.join(root, 'dist', 'bin', 'meshform.js')}` }
+          : {}),
       };
       const terraform = (...args: string[]) => {
-        const r = spawnSync('terraform', [...args, '-input=false', '-no-color'], { cwd: stackDir, env, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
+        const r = spawnSync('terraform', [...args, '-input=false', '-no-color'], {
+          cwd: stackDir,
+          env,
+          encoding: 'utf8',
+          maxBuffer: 256 * 1024 * 1024,
+        });
         if (r.status !== 0) throw new Error(`terraform ${args[0]} failed: ${r.stderr.slice(-2000)}`);
         return r.stdout;
       };
@@ -72,7 +79,14 @@ export async function timeAnchors(workspaces: number): Promise<AnchorTiming[]> {
       const resources = Number(/Resources: (\d+) added/.exec(applied)?.[1] ?? 0);
       synth(true);
       const oneChangedApplySeconds = seconds(() => (applied = terraform('apply', '-auto-approve')));
-      out.push({ anchors: v.anchors, command: v.command, resources, firstApplySeconds, oneChangedApplySeconds, replacedOnChange: Number(/Resources: (\d+) added/.exec(applied)?.[1] ?? 0) });
+      out.push({
+        anchors: v.anchors,
+        command: v.command,
+        resources,
+        firstApplySeconds,
+        oneChangedApplySeconds,
+        replacedOnChange: Number(/Resources: (\d+) added/.exec(applied)?.[1] ?? 0),
+      });
     } finally {
       await sandbox.close();
       fs.rmSync(dir, { recursive: true, force: true });

@@ -20,7 +20,10 @@ export interface TerraformBaseline {
 }
 
 function objects(d: DesiredState): Array<[string, unknown]> {
-  const out: Array<[string, unknown]> = d.tagDefinitions.map((t) => [`tagdef_${t.metadata.name.replace(/\W/g, '_')}`, t]);
+  const out: Array<[string, unknown]> = d.tagDefinitions.map((t) => [
+    `tagdef_${t.metadata.name.replace(/\W/g, '_')}`,
+    t,
+  ]);
   for (const w of d.workspaces) {
     const ws = w.metadata.name.replace(/\W/g, '_');
     out.push([`ws_${ws}`, { metadata: w.metadata, spec: w.spec }]);
@@ -53,7 +56,18 @@ export function writeBaseline(d: DesiredState, dir: string): number {
       type: 'terraform_data',
       name,
       provider: 'provider["terraform.io/builtin/terraform"]',
-      instances: [{ schema_version: 0, attributes: { id: randomUUID(), input: value(resource[name].input), output: value(resource[name].input), triggers_replace: null }, sensitive_attributes: [] }],
+      instances: [
+        {
+          schema_version: 0,
+          attributes: {
+            id: randomUUID(),
+            input: value(resource[name].input),
+            output: value(resource[name].input),
+            triggers_replace: null,
+          },
+          sensitive_attributes: [],
+        },
+      ],
     })),
     check_results: null,
   };
@@ -68,7 +82,13 @@ export function timeTerraformPlan(d: DesiredState, dir: string): TerraformBaseli
   const cliConfig = path.join(dir, 'cli.tfrc');
   fs.mkdirSync(dir, { recursive: true });
   fs.writeFileSync(cliConfig, '');
-  const env = { ...process.env, CHECKPOINT_DISABLE: '1', TF_IN_AUTOMATION: '1', TF_INPUT: '0', TF_CLI_CONFIG_FILE: cliConfig };
+  const env = {
+    ...process.env,
+    CHECKPOINT_DISABLE: '1',
+    TF_IN_AUTOMATION: '1',
+    TF_INPUT: '0',
+    TF_CLI_CONFIG_FILE: cliConfig,
+  };
   if (spawnSync('terraform', ['version'], { env }).status !== 0) return undefined;
   const resources = writeBaseline(d, dir);
   const init = spawnSync('terraform', ['init', '-input=false', '-no-color'], { cwd: dir, env, encoding: 'utf8' });
@@ -77,9 +97,22 @@ export function timeTerraformPlan(d: DesiredState, dir: string): TerraformBaseli
   const withTime = fs.existsSync(TIME);
   const args = ['plan', '-input=false', '-no-color', '-detailed-exitcode'];
   const started = process.hrtime.bigint();
-  const plan = withTime ? spawnSync(TIME, ['-f', 'maxrss=%M', 'terraform', ...args], { cwd: dir, env, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 }) : spawnSync('terraform', args, { cwd: dir, env, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
+  const plan = withTime
+    ? spawnSync(TIME, ['-f', 'maxrss=%M', 'terraform', ...args], {
+        cwd: dir,
+        env,
+        encoding: 'utf8',
+        maxBuffer: 256 * 1024 * 1024,
+      })
+    : spawnSync('terraform', args, { cwd: dir, env, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
   const planSeconds = Number(process.hrtime.bigint() - started) / 1e9;
-  if (plan.status !== 0 && plan.status !== 2) throw new Error(`terraform plan failed (${plan.status}): ${plan.stderr.slice(-2000)}`);
+  if (plan.status !== 0 && plan.status !== 2)
+    throw new Error(`terraform plan failed (${plan.status}): ${plan.stderr.slice(-2000)}`);
   const rss = /maxrss=(\d+)/.exec(plan.stderr ?? '');
-  return { resources, planSeconds: Number(planSeconds.toFixed(3)), ...(rss ? { peakRssMb: Math.round(Number(rss[1]) / 1024) } : {}), noChanges: plan.status === 0 };
+  return {
+    resources,
+    planSeconds: Number(planSeconds.toFixed(3)),
+    ...(rss ? { peakRssMb: Math.round(Number(rss[1]) / 1024) } : {}),
+    noChanges: plan.status === 0,
+  };
 }

@@ -34,10 +34,20 @@ interface Row {
   readonly meshformPlan: number;
 }
 
-function terraform(dir: string, env: NodeJS.ProcessEnv, ...args: string[]): { seconds: number; stdout: string; status: number | null } {
+function terraform(
+  dir: string,
+  env: NodeJS.ProcessEnv,
+  ...args: string[]
+): { seconds: number; stdout: string; status: number | null } {
   const started = process.hrtime.bigint();
-  const r = spawnSync('terraform', [...args, '-input=false', '-no-color'], { cwd: dir, env, encoding: 'utf8', maxBuffer: 512 * 1024 * 1024 });
-  if (r.status !== 0 && !(args.includes('-detailed-exitcode') && r.status === 2)) throw new Error(`terraform ${args.join(' ')} failed: ${r.stderr.slice(-3000)}`);
+  const r = spawnSync('terraform', [...args, '-input=false', '-no-color'], {
+    cwd: dir,
+    env,
+    encoding: 'utf8',
+    maxBuffer: 512 * 1024 * 1024,
+  });
+  if (r.status !== 0 && !(args.includes('-detailed-exitcode') && r.status === 2))
+    throw new Error(`terraform ${args.join(' ')} failed: ${r.stderr.slice(-3000)}`);
   return { seconds: secondsSince(started), stdout: r.stdout, status: r.status };
 }
 
@@ -50,8 +60,14 @@ function synth(outdir: string, workspaces: number, props: MeshStackProps, rename
 
 /** Each meshform_workspace of the provider stack as a terraform_data holding the same value: Terraform's own cost, without meshform. */
 function terraformAloneFirstApply(providerDir: string, dir: string, env: NodeJS.ProcessEnv): number {
-  const config = JSON.parse(fs.readFileSync(path.join(providerDir, 'cdk.tf.json'), 'utf8')) as { resource: { meshform_workspace: Record<string, Record<string, unknown>> } };
-  const data = Object.fromEntries(Object.entries(config.resource.meshform_workspace).map(([name, { '//': _m, depends_on: _d, provider: _p, lifecycle: _l, ...value }]) => [name, { input: value }]));
+  const config = JSON.parse(fs.readFileSync(path.join(providerDir, 'cdk.tf.json'), 'utf8')) as {
+    resource: { meshform_workspace: Record<string, Record<string, unknown>> };
+  };
+  const data = Object.fromEntries(
+    Object.entries(config.resource.meshform_workspace).map(
+      ([name, { '//': _m, depends_on: _d, provider: _p, lifecycle: _l, ...value }]) => [name, { input: value }],
+    ),
+  );
   fs.mkdirSync(dir, { recursive: true });
   fs.writeFileSync(path.join(dir, 'main.tf.json'), JSON.stringify({ resource: { terraform_data: data } }));
   terraform(dir, env, 'init');
@@ -63,7 +79,14 @@ async function measure(workspaces: number): Promise<Row> {
   const sandbox = await freshSandbox();
   try {
     const installed = installProvider(path.join(work, 'install'));
-    const base = { ...process.env, CHECKPOINT_DISABLE: '1', TF_IN_AUTOMATION: '1', MESHSTACK_ENDPOINT: sandbox.url, MESHSTACK_API_KEY: 'partner-admin', TF_VAR_meshstack_endpoint: sandbox.url };
+    const base = {
+      ...process.env,
+      CHECKPOINT_DISABLE: '1',
+      TF_IN_AUTOMATION: '1',
+      MESHSTACK_ENDPOINT: sandbox.url,
+      MESHSTACK_API_KEY: 'partner-admin',
+      TF_VAR_meshstack_endpoint: sandbox.url,
+    };
     const providerEnv = { ...base, TF_CLI_CONFIG_FILE: installed.cliConfig };
     // The anchors and the control need built-in providers only: an empty CLI configuration.
     const builtinEnv = { ...base, TF_CLI_CONFIG_FILE: path.join(work, 'empty.tfrc') };
@@ -76,7 +99,8 @@ async function measure(workspaces: number): Promise<Row> {
     if (noChanges.status !== 0) throw new Error(`the plan after apply has changes:\n${noChanges.stdout.slice(-3000)}`);
     synth(out, workspaces, { anchor: AnchorKind.MESHFORM_PROVIDER }, true);
     const oneChanged = terraform(dir, providerEnv, 'plan', '-detailed-exitcode');
-    if (!/Plan: 0 to add, 1 to change, 0 to destroy/.test(oneChanged.stdout)) throw new Error(`expected one change:\n${oneChanged.stdout.slice(-3000)}`);
+    if (!/Plan: 0 to add, 1 to change, 0 to destroy/.test(oneChanged.stdout))
+      throw new Error(`expected one change:\n${oneChanged.stdout.slice(-3000)}`);
 
     // The anchors never call the platform at plan: applied with a command that does nothing, their state is what a real apply leaves.
     const anchorsPlan = (props: MeshStackProps, name: string) => {
@@ -91,12 +115,30 @@ async function measure(workspaces: number): Promise<Row> {
 
     const terraformAlone = terraformAloneFirstApply(dir, path.join(work, 'alone'), builtinEnv);
 
-    const desired = checkDesiredState(JSON.parse(fs.readFileSync(path.join(dir, 'meshform.json'), 'utf8')), 'estate', new Date()).state;
+    const desired = checkDesiredState(
+      JSON.parse(fs.readFileSync(path.join(dir, 'meshform.json'), 'utf8')),
+      'estate',
+      new Date(),
+    ).state;
     const started = process.hrtime.bigint();
-    const { plan } = await planAgainst(new HttpApiClient({ endpoint: sandbox.url, credentials: { kind: 'key', key: 'partner-admin' } }), desired, { endpoint: sandbox.url });
+    const { plan } = await planAgainst(
+      new HttpApiClient({ endpoint: sandbox.url, credentials: { kind: 'key', key: 'partner-admin' } }),
+      desired,
+      { endpoint: sandbox.url },
+    );
     const meshformPlan = secondsSince(started);
-    if (plan.workspaces.filter((w) => w.steps.length).length !== 1) throw new Error('meshform plan should find the one renamed workspace');
-    return { workspaces, providerFirstApply: first.seconds, terraformAloneFirstApply: terraformAlone, providerPlanNoChanges: noChanges.seconds, providerPlanOneChanged: oneChanged.seconds, anchorsPlanPerWorkspace: perWorkspace, anchorsPlanPerStack: perStack, meshformPlan };
+    if (plan.workspaces.filter((w) => w.steps.length).length !== 1)
+      throw new Error('meshform plan should find the one renamed workspace');
+    return {
+      workspaces,
+      providerFirstApply: first.seconds,
+      terraformAloneFirstApply: terraformAlone,
+      providerPlanNoChanges: noChanges.seconds,
+      providerPlanOneChanged: oneChanged.seconds,
+      anchorsPlanPerWorkspace: perWorkspace,
+      anchorsPlanPerStack: perStack,
+      meshformPlan,
+    };
   } finally {
     await sandbox.close();
     fs.rmSync(work, { recursive: true, force: true });
@@ -110,7 +152,10 @@ function growth(small: Row, large: Row): string {
 
 function markdown(rows: Row[]): string {
   const version = spawnSync('terraform', ['version'], { encoding: 'utf8' }).stdout.split('\n')[0];
-  const lines = rows.map((r) => `| ${r.workspaces} | ${r.providerFirstApply} s | ${r.terraformAloneFirstApply} s | ${r.providerPlanNoChanges} s | ${r.providerPlanOneChanged} s | ${r.anchorsPlanPerWorkspace} s | ${r.anchorsPlanPerStack} s | ${r.meshformPlan} s |`);
+  const lines = rows.map(
+    (r) =>
+      `| ${r.workspaces} | ${r.providerFirstApply} s | ${r.terraformAloneFirstApply} s | ${r.providerPlanNoChanges} s | ${r.providerPlanOneChanged} s | ${r.anchorsPlanPerWorkspace} s | ${r.anchorsPlanPerStack} s | ${r.meshformPlan} s |`,
+  );
   return [
     '# terraform plan: the provider, the anchors and meshform plan',
     '',
@@ -129,7 +174,11 @@ function markdown(rows: Row[]): string {
 }
 
 runBench(async () => {
-  const opts = new Command().option('--sizes <list>', 'workspace counts', '100,1000').option('--out <file>', 'markdown report', path.join('bench', 'terraform-provider.md')).parse(process.argv).opts<{ sizes: string; out: string }>();
+  const opts = new Command()
+    .option('--sizes <list>', 'workspace counts', '100,1000')
+    .option('--out <file>', 'markdown report', path.join('bench', 'terraform-provider.md'))
+    .parse(process.argv)
+    .opts<{ sizes: string; out: string }>();
   const rows: Row[] = [];
   for (const n of opts.sizes.split(',').map(Number)) {
     const row = await measure(n);

@@ -13,12 +13,27 @@ process.on('SIGINT', () => undefined);
 
 async function main(): Promise<void> {
   // gRPC, msgpack and X.509 are optional dependencies (npm install --omit=optional leaves them out): loaded here, with a clear word when missing.
-  const [{ createProvider }, { PluginStartError, servePlugin }] = await Promise.all([import('../provider/provider'), import('../provider/protocol/plugin-server')]).catch((e: unknown) => {
+  const [{ createProvider }, { PluginStartError, servePlugin }] = await Promise.all([
+    import('../provider/provider'),
+    import('../provider/protocol/plugin-server'),
+  ]).catch((e: unknown) => {
     const missing = missingModule(e);
-    throw new Error(missing ? providerDependenciesMessage(missing) : `terraform-provider-meshform could not load: ${e instanceof Error ? e.message : String(e)}`);
+    throw new Error(
+      missing
+        ? providerDependenciesMessage(missing)
+        : `terraform-provider-meshform could not load: ${e instanceof Error ? e.message : String(e)}`,
+    );
   });
-  await servePlugin(createProvider(process.env), { env: process.env, handshake: (line) => process.stdout.write(line), onShutdown: () => process.exit(0) }).catch((e: unknown) => {
-    throw new Error(e instanceof PluginStartError ? e.message : `terraform-provider-meshform could not start: ${e instanceof Error ? e.message : String(e)}`);
+  await servePlugin(createProvider(process.env), {
+    env: process.env,
+    handshake: (line) => process.stdout.write(line),
+    onShutdown: () => process.exit(0),
+  }).catch((e: unknown) => {
+    throw new Error(
+      e instanceof PluginStartError
+        ? e.message
+        : `terraform-provider-meshform could not start: ${e instanceof Error ? e.message : String(e)}`,
+    );
   });
 }
 

@@ -7,7 +7,15 @@ import { type Finding, InvalidFileError, ValidationError, formatFinding, message
 import { DESIRED_STATE_SCHEMA } from '../core/manifest-file';
 import { validateAgainst } from '../core/json-schema';
 import type { DesiredState, Workspace as WorkspaceJson } from '../schemas/desired-state.generated';
-import { Annotations, Aspects, type ISynthesisSession, Lazy, type TerraformResource, TerraformStack, addCustomSynthesis } from './cdktf';
+import {
+  Annotations,
+  Aspects,
+  type ISynthesisSession,
+  Lazy,
+  type TerraformResource,
+  TerraformStack,
+  addCustomSynthesis,
+} from './cdktf';
 import { tagDefinitionAttributes } from '../core/terraform-attributes';
 import { AnchorKind, AnchorScope, type ProviderSettings, createAnchor, createProviderResource } from './private/anchor';
 import { type Locate, renderSorted } from './private/rendering';
@@ -87,7 +95,8 @@ export class Manifest extends Construct {
 
   constructor(scope: Construct, id: string, props: ManifestProps = {}) {
     const stack = TerraformStack.of(scope);
-    if (stack.node.tryFindChild(Manifest.ID)) throw new Error(messages.manifestExists(`${stack.node.path}/${Manifest.ID}`));
+    if (stack.node.tryFindChild(Manifest.ID))
+      throw new Error(messages.manifestExists(`${stack.node.path}/${Manifest.ID}`));
     // Always a direct child of its stack under a fixed id, so Manifest.of() finds it.
     super(stack, id === Manifest.ID ? id : Manifest.ID);
     this.stack = stack;
@@ -99,10 +108,16 @@ export class Manifest extends Construct {
     addCustomSynthesis(this, { onSynthesize: (session) => this.onSynthesize(session) });
     this.node.addValidation({ validate: () => this.findingsAt(this, 'error') });
     if (this.anchorKind === AnchorKind.MESHFORM_PROVIDER && this.anchorScope === AnchorScope.STACK) {
-      throw new Error('AnchorKind.MESHFORM_PROVIDER gives each workspace a resource of its own: AnchorScope.STACK does not apply to it');
+      throw new Error(
+        'AnchorKind.MESHFORM_PROVIDER gives each workspace a resource of its own: AnchorScope.STACK does not apply to it',
+      );
     }
     if (this.anchorScope === AnchorScope.STACK) {
-      createAnchor(this, 'Anchor', { kind: this.anchorKind, command: this.command, trigger: Lazy.stringValue({ produce: () => sha256Hex(this.toDesiredState()) }) });
+      createAnchor(this, 'Anchor', {
+        kind: this.anchorKind,
+        command: this.command,
+        trigger: Lazy.stringValue({ produce: () => sha256Hex(this.toDesiredState()) }),
+      });
     }
   }
 
@@ -114,14 +129,25 @@ export class Manifest extends Construct {
   public _registerTagDefinition(def: TagDefinition): void {
     this.tagDefinitions.push(def);
     if (this.anchorKind === AnchorKind.MESHFORM_PROVIDER) {
-      const resource = createProviderResource(def, 'Resource', 'meshform_tag_definition', () => tagDefinitionAttributes(def._render()), this._providerSettings);
+      const resource = createProviderResource(
+        def,
+        'Resource',
+        'meshform_tag_definition',
+        () => tagDefinitionAttributes(def._render()),
+        this._providerSettings,
+      );
       this.tagDefinitionResources.push(resource);
       for (const a of this.anchors) runsAfter(a, resource);
       return;
     }
     // Per-workspace anchors apply their workspace only: the tag definitions get an anchor of their own, which runs first.
     if (this.anchorScope === AnchorScope.WORKSPACE && !this.tagDefinitionsAnchor) {
-      const anchor = createAnchor(this, 'TagDefinitions', { kind: this.anchorKind, command: this.command, tagDefinitionsOnly: true, trigger: Lazy.stringValue({ produce: () => sha256Hex(this.toDesiredState().tagDefinitions) }) });
+      const anchor = createAnchor(this, 'TagDefinitions', {
+        kind: this.anchorKind,
+        command: this.command,
+        tagDefinitionsOnly: true,
+        trigger: Lazy.stringValue({ produce: () => sha256Hex(this.toDesiredState().tagDefinitions) }),
+      });
       this.tagDefinitionsAnchor = anchor;
       for (const a of this.anchors) runsAfter(a, anchor);
     }
@@ -129,11 +155,15 @@ export class Manifest extends Construct {
   /** @internal */
   public _registerAnchor(anchor: TerraformResource): void {
     this.anchors.push(anchor);
-    for (const t of [...(this.tagDefinitionsAnchor ? [this.tagDefinitionsAnchor] : []), ...this.tagDefinitionResources]) runsAfter(anchor, t);
+    for (const t of [...(this.tagDefinitionsAnchor ? [this.tagDefinitionsAnchor] : []), ...this.tagDefinitionResources])
+      runsAfter(anchor, t);
   }
 
   /** @internal The provider block's settings (AnchorKind.MESHFORM_PROVIDER): this stack as the owner, and its role policy. */
-  public readonly _providerSettings: ProviderSettings = () => ({ stack: this.stack.node.id, recertification: this.recertification() });
+  public readonly _providerSettings: ProviderSettings = () => ({
+    stack: this.stack.node.id,
+    recertification: this.recertification(),
+  });
 
   private recertification(): Record<string, number> {
     const out: Record<string, number> = {};
@@ -149,7 +179,8 @@ export class Manifest extends Construct {
   public now(): Date {
     const pinned = this.node.tryGetContext(NOW_CONTEXT_KEY);
     const now = pinned === undefined ? new Date() : new Date(String(pinned));
-    if (Number.isNaN(now.getTime())) throw new Error(`context ${NOW_CONTEXT_KEY} must be an ISO date-time, got "${pinned}"`);
+    if (Number.isNaN(now.getTime()))
+      throw new Error(`context ${NOW_CONTEXT_KEY} must be an ISO date-time, got "${pinned}"`);
     return now;
   }
 

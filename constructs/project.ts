@@ -58,7 +58,11 @@ export class Project extends Construct implements IProject, ITaggable {
   public readonly tagTargetKind = 'meshProject' as const;
   private readonly bindings: ProjectBinding[] = [];
 
-  constructor(scope: Construct, id: string, private readonly props: ProjectProps) {
+  constructor(
+    scope: Construct,
+    id: string,
+    private readonly props: ProjectProps,
+  ) {
     super(scope, id);
     Object.defineProperty(this, PROJECT_SYMBOL, { value: true });
     this.projectName = props.identifier;
@@ -69,7 +73,12 @@ export class Project extends Construct implements IProject, ITaggable {
   }
 
   public grant(role: string, subject: ISubject, options: ProjectBindingOptions = {}): ProjectBinding {
-    return new ProjectBinding(this, bindingId(this, role, subject, `project "${this.projectName}"`), { ...options, project: this, role, subject });
+    return new ProjectBinding(this, bindingId(this, role, subject, `project "${this.projectName}"`), {
+      ...options,
+      project: this,
+      role,
+      subject,
+    });
   }
 
   /** @internal */
@@ -82,7 +91,10 @@ export class Project extends Construct implements IProject, ITaggable {
     const p = this.props;
     return {
       metadata: { name: this.projectName, ownedByWorkspace: this.workspace.workspaceName, tags: this.tags.render() },
-      spec: { displayName: p.displayName ?? p.identifier, ...(p.deletion ? { deletion: { reason: p.deletion.reason } } : {}) },
+      spec: {
+        displayName: p.displayName ?? p.identifier,
+        ...(p.deletion ? { deletion: { reason: p.deletion.reason } } : {}),
+      },
       bindings: renderSorted(
         this.bindings,
         (b) => b.sortKey,
@@ -98,7 +110,9 @@ export class Project extends Construct implements IProject, ITaggable {
 export function projectInternals(p: IProject, from: IConstruct): Project {
   if (!Project.isProject(p)) throw new Error(`${from.node.path}: "project" must be a Project, got ${String(p)}`);
   if (TerraformStack.of(p) !== TerraformStack.of(from)) {
-    throw new Error(`${from.node.path}: project "${p.projectName}" belongs to stack ${TerraformStack.of(p).node.id}; bindings must be in the same stack.`);
+    throw new Error(
+      `${from.node.path}: project "${p.projectName}" belongs to stack ${TerraformStack.of(p).node.id}; bindings must be in the same stack.`,
+    );
   }
   return p;
 }

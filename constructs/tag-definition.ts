@@ -1,5 +1,8 @@
 import { Construct } from 'constructs';
-import type { TagDefinition as TagDefinitionJson, TagValueType as TagValueTypeJson } from '../schemas/desired-state.generated';
+import type {
+  TagDefinition as TagDefinitionJson,
+  TagValueType as TagValueTypeJson,
+} from '../schemas/desired-state.generated';
 import { Manifest, addManifestValidation } from './manifest';
 
 /** The value type of a tag, as meshTagDefinition's `valueType` one-of. */
@@ -70,7 +73,11 @@ export interface TagDefinitionProps {
 export class TagDefinition extends Construct {
   public readonly definitionName: string;
 
-  constructor(scope: Construct, id: string, private readonly props: TagDefinitionProps) {
+  constructor(
+    scope: Construct,
+    id: string,
+    private readonly props: TagDefinitionProps,
+  ) {
     super(scope, id);
     this.definitionName = `${props.targetKind}.${props.key}`;
     Manifest.of(this)._registerTagDefinition(this);

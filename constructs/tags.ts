@@ -42,7 +42,11 @@ abstract class TagAspectBase implements IAspect {
 
 /** Sets a tag on every workspace and project below a scope. */
 export class Tag extends TagAspectBase {
-  constructor(key: string, private readonly values: string | string[], props: TagProps = {}) {
+  constructor(
+    key: string,
+    private readonly values: string | string[],
+    props: TagProps = {},
+  ) {
     super(key, props);
   }
   protected apply(node: ITaggable, priority: number): void {

@@ -14,7 +14,12 @@ import type { WorkspaceRoleName } from './roles';
 import { Group, type ISubject, User } from './subject';
 import { BindingManagement, Workspace } from './workspace';
 
-export type { Binding as BindingData, ProjectEntry as ProjectData, WorkspaceData, WorkspaceEntry } from '../schemas/workspace-data.generated';
+export type {
+  Binding as BindingData,
+  ProjectEntry as ProjectData,
+  WorkspaceData,
+  WorkspaceEntry,
+} from '../schemas/workspace-data.generated';
 
 function subjectOf(b: Binding): ISubject {
   if (b.user !== undefined) return User.fromUsername(b.user);
@@ -22,7 +27,10 @@ function subjectOf(b: Binding): ISubject {
   return User.invite(b.invite!);
 }
 
-const options = (b: Binding) => ({ ...(b.expiryDate !== undefined ? { expiryDate: b.expiryDate } : {}), ...(b.reason !== undefined ? { reason: b.reason } : {}) });
+const options = (b: Binding) => ({
+  ...(b.expiryDate !== undefined ? { expiryDate: b.expiryDate } : {}),
+  ...(b.reason !== undefined ? { reason: b.reason } : {}),
+});
 
 /** One `Workspace` construct per entry (its identifier is the construct id), with its bindings and projects. */
 export function addWorkspaces(scope: Construct, data: WorkspaceData): Workspace[] {
@@ -35,11 +43,21 @@ export function addWorkspaces(scope: Construct, data: WorkspaceData): Workspace[
       ...(w.projectQuota !== undefined ? { projectQuota: w.projectQuota } : {}),
       ...(w.adopt ? { adopt: true } : {}),
       ...(w.deletion ? { deletion: { reason: w.deletion.reason } } : {}),
-      ...(w.bindingManagement ? { bindingManagement: w.bindingManagement === 'additive' ? BindingManagement.ADDITIVE : BindingManagement.AUTHORITATIVE } : {}),
+      ...(w.bindingManagement
+        ? {
+            bindingManagement:
+              w.bindingManagement === 'additive' ? BindingManagement.ADDITIVE : BindingManagement.AUTHORITATIVE,
+          }
+        : {}),
     });
     for (const b of w.bindings ?? []) ws.grant(b.role as WorkspaceRoleName, subjectOf(b), options(b));
     for (const p of w.projects ?? []) {
-      const project = ws.addProject(p.identifier, { identifier: p.identifier, ...(p.displayName !== undefined ? { displayName: p.displayName } : {}), ...(p.tags ? { tags: p.tags } : {}), ...(p.deletion ? { deletion: { reason: p.deletion.reason } } : {}) });
+      const project = ws.addProject(p.identifier, {
+        identifier: p.identifier,
+        ...(p.displayName !== undefined ? { displayName: p.displayName } : {}),
+        ...(p.tags ? { tags: p.tags } : {}),
+        ...(p.deletion ? { deletion: { reason: p.deletion.reason } } : {}),
+      });
       for (const b of p.bindings ?? []) project.grant(b.role, subjectOf(b), options(b));
     }
     return ws;
@@ -52,8 +70,18 @@ function entryProblems(w: WorkspaceEntry, path: string): Array<{ path: string; r
   const check = (bs: Binding[] | undefined, at: string, workspaceRoles: boolean) =>
     (bs ?? []).forEach((b, i) => {
       const subjects = [b.user, b.group, b.invite].filter((x) => x !== undefined).length;
-      if (subjects !== 1) out.push({ path: `${at}[${i}]`, rule: 'binding-subject', message: `needs exactly one of user, group or invite (has ${subjects})` });
-      if (workspaceRoles && !WORKSPACE_ROLES.includes(b.role)) out.push({ path: `${at}[${i}].role`, rule: 'workspace-role', message: `must be one of ${WORKSPACE_ROLES.map((r) => JSON.stringify(r)).join(', ')}` });
+      if (subjects !== 1)
+        out.push({
+          path: `${at}[${i}]`,
+          rule: 'binding-subject',
+          message: `needs exactly one of user, group or invite (has ${subjects})`,
+        });
+      if (workspaceRoles && !WORKSPACE_ROLES.includes(b.role))
+        out.push({
+          path: `${at}[${i}].role`,
+          rule: 'workspace-role',
+          message: `must be one of ${WORKSPACE_ROLES.map((r) => JSON.stringify(r)).join(', ')}`,
+        });
     });
   check(w.bindings, `${path}.bindings`, true);
   (w.projects ?? []).forEach((p, i) => check(p.bindings, `${path}.projects[${i}].bindings`, false));
@@ -66,10 +94,13 @@ export function readWorkspaceData(file: string): WorkspaceData {
   try {
     data = parse(fs.readFileSync(file, 'utf8'));
   } catch (e) {
-    throw new InvalidFileError(file, 'workspace data file', [{ path: '$', rule: 'yaml', message: (e as Error).message.split('\n')[0] }]);
+    throw new InvalidFileError(file, 'workspace data file', [
+      { path: '$', rule: 'yaml', message: (e as Error).message.split('\n')[0] },
+    ]);
   }
   const problems = validateAgainst('workspace-data.schema.json', data);
-  if (!problems.length) problems.push(...(data as WorkspaceData).workspaces.flatMap((w, i) => entryProblems(w, `$.workspaces[${i}]`)));
+  if (!problems.length)
+    problems.push(...(data as WorkspaceData).workspaces.flatMap((w, i) => entryProblems(w, `$.workspaces[${i}]`)));
   if (problems.length) throw new InvalidFileError(file, 'workspace data file', problems);
   return data as WorkspaceData;
 }

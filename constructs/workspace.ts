@@ -49,7 +49,12 @@ abstract class WorkspaceBase extends Construct implements IWorkspace, IWorkspace
   }
 
   public grant(role: WorkspaceRoleName, subject: ISubject, options: WorkspaceBindingOptions = {}): WorkspaceBinding {
-    return new WorkspaceBinding(this, bindingId(this, role, subject, `workspace "${this.workspaceName}"`), { ...options, workspace: this, role, subject });
+    return new WorkspaceBinding(this, bindingId(this, role, subject, `workspace "${this.workspaceName}"`), {
+      ...options,
+      workspace: this,
+      role,
+      subject,
+    });
   }
 
   public addProject(id: string, options: ProjectOptions): Project {
@@ -101,11 +106,15 @@ abstract class WorkspaceBase extends Construct implements IWorkspace, IWorkspace
       const attributes = () => {
         const ws = this._render('$', () => undefined);
         if (ws.spec.ownership === 'referenced') {
-          throw new Error(`workspace "${this.workspaceName}" is referenced (Workspace.fromWorkspaceName), and meshform_workspace declares a workspace the stack owns: declare it with new Workspace() (adopt: true takes over a live one), or use AnchorKind.TERRAFORM_DATA`);
+          throw new Error(
+            `workspace "${this.workspaceName}" is referenced (Workspace.fromWorkspaceName), and meshform_workspace declares a workspace the stack owns: declare it with new Workspace() (adopt: true takes over a live one), or use AnchorKind.TERRAFORM_DATA`,
+          );
         }
         return workspaceAttributes(ws);
       };
-      manifest._registerAnchor(createProviderResource(this, 'Resource', 'meshform_workspace', attributes, manifest._providerSettings));
+      manifest._registerAnchor(
+        createProviderResource(this, 'Resource', 'meshform_workspace', attributes, manifest._providerSettings),
+      );
       return;
     }
     manifest._registerAnchor(
@@ -186,7 +195,11 @@ export class Workspace extends WorkspaceBase implements ITaggable {
   public readonly tags = new TagManager();
   public readonly tagTargetKind = 'meshWorkspace' as const;
 
-  constructor(scope: Construct, id: string, private readonly props: WorkspaceProps) {
+  constructor(
+    scope: Construct,
+    id: string,
+    private readonly props: WorkspaceProps,
+  ) {
     super(scope, id);
     this.workspaceName = props.identifier;
     for (const [k, v] of Object.entries(normalizeTagValues(props.tags))) this.tags.setTag(k, v, PROPS_TAG_PRIORITY);
@@ -198,7 +211,12 @@ export class Workspace extends WorkspaceBase implements ITaggable {
     this.node.addValidation({
       validate: () =>
         this.quotas.length > 1
-          ? [constructFinding('quota-duplicate', { workspace: this.workspaceName, paths: this.quotas.map((q) => q.node.path) })]
+          ? [
+              constructFinding('quota-duplicate', {
+                workspace: this.workspaceName,
+                paths: this.quotas.map((q) => q.node.path),
+              }),
+            ]
           : [],
     });
     this.addAnchor();
@@ -237,8 +255,7 @@ class ReferencedWorkspace extends WorkspaceBase {
     Manifest.of(this)._registerWorkspace(this);
     addManifestValidation(this);
     this.node.addValidation({
-      validate: () =>
-        this.quotas.length ? [constructFinding('quota-referenced', { workspace: workspaceName })] : [],
+      validate: () => (this.quotas.length ? [constructFinding('quota-referenced', { workspace: workspaceName })] : []),
     });
     this.addAnchor();
   }
@@ -255,7 +272,10 @@ class ReferencedWorkspace extends WorkspaceBase {
 
 /** Resolves an IWorkspace to the construct that collects its children, refusing other stacks' workspaces. */
 export function workspaceInternals(ws: IWorkspace, from: IConstruct): WorkspaceBase {
-  if (!Workspace.isWorkspace(ws)) throw new Error(`${from.node.path}: "workspace" must be a Workspace or Workspace.fromWorkspaceName(), got ${String(ws)}`);
+  if (!Workspace.isWorkspace(ws))
+    throw new Error(
+      `${from.node.path}: "workspace" must be a Workspace or Workspace.fromWorkspaceName(), got ${String(ws)}`,
+    );
   if (TerraformStack.of(ws) !== TerraformStack.of(from)) {
     throw new Error(
       `${from.node.path}: workspace "${ws.workspaceName}" belongs to stack ${TerraformStack.of(ws).node.id}; declare it in this stack with Workspace.fromWorkspaceName().`,

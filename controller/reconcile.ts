@@ -62,6 +62,7 @@ export async function runReconcileLoop(loop: ReconcileLoop): Promise<number> {
 /** A sleep that ends early once `stopped()` says so (checked every `tickMs`). */
 export function stoppableSleep(stopped: () => boolean, tickMs = 250): (ms: number) => Promise<void> {
   return async (ms) => {
-    for (let waited = 0; waited < ms && !stopped(); waited += tickMs) await new Promise((r) => setTimeout(r, Math.min(tickMs, ms - waited)));
+    for (let waited = 0; waited < ms && !stopped(); waited += tickMs)
+      await new Promise((r) => setTimeout(r, Math.min(tickMs, ms - waited)));
   };
 }

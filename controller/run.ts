@@ -25,23 +25,51 @@ export async function platformNow(api: ApiClient): Promise<Date> {
  * only where the first shows it is needed, reads the platform's history of expired bindings and
  * whether subjects about to be bound exist.
  */
-export async function planAgainst(api: ApiClient, desired: DesiredState, options: PlanOptions, at?: Date): Promise<{ plan: Plan; live: LiveState }> {
+export async function planAgainst(
+  api: ApiClient,
+  desired: DesiredState,
+  options: PlanOptions,
+  at?: Date,
+): Promise<{ plan: Plan; live: LiveState }> {
   const now = at ?? (await platformNow(api));
-  const selected = desired.workspaces.filter((w) => !options.workspaces || options.workspaces.includes(w.metadata.name));
+  const selected = desired.workspaces.filter(
+    (w) => !options.workspaces || options.workspaces.includes(w.metadata.name),
+  );
   const declared = selected.flatMap((w) => [...w.bindings, ...w.projects.flatMap((p) => p.bindings)]);
   // Users are looked up by e-mail to recognise accepted invitations (a binding by e-mail).
   const invitedEmails = declared.flatMap((b) => (b.subject.invitation ? [b.subject.invitation.email] : []));
   // Group members are read where a user's project role may rest on a workspace role held through a group.
   const groupsOf = selected
     .filter((w) => w.bindings.some((b) => b.subject.kind === 'Group'))
-    .filter((w) => w.projects.some((p) => p.bindings.some((b) => b.subject.kind === 'User' && !w.bindings.some((x) => x.subject.kind === 'User' && x.subject.name === b.subject.name))))
+    .filter((w) =>
+      w.projects.some((p) =>
+        p.bindings.some(
+          (b) =>
+            b.subject.kind === 'User' &&
+            !w.bindings.some((x) => x.subject.kind === 'User' && x.subject.name === b.subject.name),
+        ),
+      ),
+    )
     .map((w) => w.metadata.name);
   const projectRoles = selected.some((w) => w.projects.some((p) => p.bindings.length > 0));
   // A full plan also looks for workspaces this stack owns that its code no longer declares.
   const ownedBy = options.workspaces || options.tagDefinitionsOnly ? {} : { ownedBy: desired.metadata.name };
-  const observed = await observe(api, { workspaces: selected.map((w) => w.metadata.name), now, invitedEmails, groupsOf, projectRoles, ...ownedBy });
-  const lapsed = selected.filter((w) => needsExpiryHistory(w, observed.workspaces[w.metadata.name], observed)).map((w) => w.metadata.name);
-  const live = await withSubjectLookups(api, await withExpiredBindings(api, observed, lapsed), subjectLookups(selected, observed));
+  const observed = await observe(api, {
+    workspaces: selected.map((w) => w.metadata.name),
+    now,
+    invitedEmails,
+    groupsOf,
+    projectRoles,
+    ...ownedBy,
+  });
+  const lapsed = selected
+    .filter((w) => needsExpiryHistory(w, observed.workspaces[w.metadata.name], observed))
+    .map((w) => w.metadata.name);
+  const live = await withSubjectLookups(
+    api,
+    await withExpiredBindings(api, observed, lapsed),
+    subjectLookups(selected, observed),
+  );
   return { plan: plan(desired, live, options, now), live };
 }
 
@@ -65,12 +93,18 @@ type Override = (typeof OVERRIDES)[number][0];
 
 /** The steps in which two plans differ, worded. */
 function differences(saved: Plan, now: Plan): { workspaces: string[]; lines: string[] } {
-  const stepsOf = (p: Plan) => new Map([...p.globalSteps, ...p.workspaces.flatMap((w) => w.steps)].map((s) => [canonicalJson(s), s]));
+  const stepsOf = (p: Plan) =>
+    new Map([...p.globalSteps, ...p.workspaces.flatMap((w) => w.steps)].map((s) => [canonicalJson(s), s]));
   const [before, after] = [stepsOf(saved), stepsOf(now)];
   const added = [...after].filter(([k]) => !before.has(k)).map(([, s]) => s);
   const removed = [...before].filter(([k]) => !after.has(k)).map(([, s]) => s);
-  const lines = [...removed.map((s) => `in the saved plan, not planned now: ${stepSummary(s)}`), ...added.map((s) => `planned now, not in the saved plan: ${stepSummary(s)}`)];
-  const workspaces = [...new Set([...added, ...removed].map((s) => ('workspace' in s ? s.workspace : '(tag definitions)')))].sort();
+  const lines = [
+    ...removed.map((s) => `in the saved plan, not planned now: ${stepSummary(s)}`),
+    ...added.map((s) => `planned now, not in the saved plan: ${stepSummary(s)}`),
+  ];
+  const workspaces = [
+    ...new Set([...added, ...removed].map((s) => ('workspace' in s ? s.workspace : '(tag definitions)'))),
+  ].sort();
   return { workspaces, lines };
 }
 
@@ -79,14 +113,30 @@ function differences(saved: Plan, now: Plan): { workspaces: string[]; lines: str
  * a record of what was reviewed: apply trusts none of its steps, it plans again (every rule checked
  * again) and applies only when the result is the same plan, step for step.
  */
-export async function rederive(api: ApiClient, saved: Plan, ctx: SavedPlanContext): Promise<{ fresh: Plan; stale: { workspaces: string[]; lines: string[] } }> {
-  if (saved.platform.endpoint !== ctx.endpoint) throw new UsageError(`the saved plan was made for ${saved.platform.endpoint}, not ${ctx.endpoint}`, 'plan-other-platform');
-  if (saved.refusals.length) throw new UsageError('the saved plan was refused when it was made; fix the code and plan again', 'plan-refused');
+export async function rederive(
+  api: ApiClient,
+  saved: Plan,
+  ctx: SavedPlanContext,
+): Promise<{ fresh: Plan; stale: { workspaces: string[]; lines: string[] } }> {
+  if (saved.platform.endpoint !== ctx.endpoint)
+    throw new UsageError(
+      `the saved plan was made for ${saved.platform.endpoint}, not ${ctx.endpoint}`,
+      'plan-other-platform',
+    );
+  if (saved.refusals.length)
+    throw new UsageError('the saved plan was refused when it was made; fix the code and plan again', 'plan-refused');
   if (sha256Hex(ctx.desired) !== saved.manifest.sha256) {
-    throw new UsageError('the saved plan was made from another manifest: synthesize the code the plan was reviewed for (its manifest is named by sha256 in the plan), or plan again', 'plan-other-manifest');
+    throw new UsageError(
+      'the saved plan was made from another manifest: synthesize the code the plan was reviewed for (its manifest is named by sha256 in the plan), or plan again',
+      'plan-other-manifest',
+    );
   }
   for (const [option, flag] of OVERRIDES) {
-    if (saved.options[option] && ctx.overrides?.[option] !== true) throw new UsageError(`the saved plan was made with ${flag}: pass it to apply too, if you mean it`, 'plan-override-missing');
+    if (saved.options[option] && ctx.overrides?.[option] !== true)
+      throw new UsageError(
+        `the saved plan was made with ${flag}: pass it to apply too, if you mean it`,
+        'plan-override-missing',
+      );
   }
   const options: PlanOptions = {
     endpoint: ctx.endpoint,
@@ -96,13 +146,24 @@ export async function rederive(api: ApiClient, saved: Plan, ctx: SavedPlanContex
   };
   const { plan: fresh } = await planAgainst(api, ctx.desired, options, ctx.now);
   // The saved steps themselves, not the digest the file claims: a step appended to it is a difference.
-  if (fresh.digest === planDigest(saved.globalSteps, saved.workspaces)) return { fresh, stale: { workspaces: [], lines: [] } };
+  if (fresh.digest === planDigest(saved.globalSteps, saved.workspaces))
+    return { fresh, stale: { workspaces: [], lines: [] } };
   const stale = differences(saved, fresh);
-  return { fresh, stale: stale.lines.length ? stale : { workspaces: fresh.workspaces.map((w) => w.name), lines: ['the same steps, in another order'] } };
+  return {
+    fresh,
+    stale: stale.lines.length
+      ? stale
+      : { workspaces: fresh.workspaces.map((w) => w.name), lines: ['the same steps, in another order'] },
+  };
 }
 
 /** Applies a saved plan: only when planning again gives the same steps (a changed platform, or an altered file, is refused). */
-export async function applySavedPlan(api: ApiClient, saved: Plan, ctx: SavedPlanContext, options: ApplyOptions = {}): Promise<ApplyReport> {
+export async function applySavedPlan(
+  api: ApiClient,
+  saved: Plan,
+  ctx: SavedPlanContext,
+  options: ApplyOptions = {},
+): Promise<ApplyReport> {
   const { fresh, stale } = await rederive(api, saved, ctx);
   if (fresh.refusals.length) throw refusedError(fresh);
   if (stale.lines.length) throw new StalePlanError(stale.workspaces, stale.lines);
@@ -110,7 +171,9 @@ export async function applySavedPlan(api: ApiClient, saved: Plan, ctx: SavedPlan
 }
 
 export function refusedError(p: Plan): PlanRefusedError {
-  return new PlanRefusedError(p.refusals.map((r) => ({ workspace: r.workspace ?? '*', rule: r.rule, message: findingMessage(r) })));
+  return new PlanRefusedError(
+    p.refusals.map((r) => ({ workspace: r.workspace ?? '*', rule: r.rule, message: findingMessage(r) })),
+  );
 }
 
 export function hasChanges(p: Plan): boolean {

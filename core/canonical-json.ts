@@ -7,5 +7,7 @@ export function canonicalJson(value: unknown): string {
 }
 
 export function sha256Hex(value: unknown): string {
-  return createHash('sha256').update(stringify(value) ?? '').digest('hex');
+  return createHash('sha256')
+    .update(stringify(value) ?? '')
+    .digest('hex');
 }

@@ -4,7 +4,15 @@
  * loads a manifest (findings name the JSON path). Rule ids and messages come from the catalogue.
  * `checkStructure` needs no clock; `checkTimed` compares expiries with the command's one "now".
  */
-import type { DesiredState, ProjectBinding, Subject, TagDefinition, Tags, Workspace, WorkspaceBinding } from '../schemas/desired-state.generated';
+import type {
+  DesiredState,
+  ProjectBinding,
+  Subject,
+  TagDefinition,
+  Tags,
+  Workspace,
+  WorkspaceBinding,
+} from '../schemas/desired-state.generated';
 import type { Finding } from './errors';
 import { isExpired, parseExpiry } from './expiry';
 import {
@@ -30,7 +38,12 @@ type Report = <R extends RuleId>(rule: R, path: string, params: RuleParams<R>) =
 function collector(findings: Finding[]): Report {
   return (rule, path, params) => {
     const level = RULES[rule].level;
-    findings.push({ severity: level === 'warning' || level === 'note' ? 'warning' : 'error', rule, path, message: (RULES[rule].message as (p: unknown) => string)(params) });
+    findings.push({
+      severity: level === 'warning' || level === 'note' ? 'warning' : 'error',
+      rule,
+      path,
+      message: (RULES[rule].message as (p: unknown) => string)(params),
+    });
   };
 }
 
@@ -52,7 +65,8 @@ export function checkStructure(state: DesiredState): Finding[] {
     const first = seenWorkspaces.get(ws.metadata.name);
     if (first !== undefined) report('duplicate-identifier', wsPath, { what: 'workspace', id: ws.metadata.name, first });
     else seenWorkspaces.set(ws.metadata.name, wsPath);
-    if (ws.spec.ownership === 'owned') checkTags(ws.metadata.tags, 'meshWorkspace', tagDefs, `${wsPath}.metadata.tags`, report);
+    if (ws.spec.ownership === 'owned')
+      checkTags(ws.metadata.tags, 'meshWorkspace', tagDefs, `${wsPath}.metadata.tags`, report);
     checkBindingList(ws.bindings, `${wsPath}.bindings`, undefined, recert, report);
     checkOwners(ws, wsPath, report);
     checkProjects(ws, wsPath, recert, tagDefs, report);
@@ -72,14 +86,24 @@ export function checkTimed(state: DesiredState, now: Date): Finding[] {
       const params = { subject: b.subject, role: b.roleRef.name, ...(project ? { project } : {}) };
       const max = recert.get(b.roleRef.name);
       if (isExpired(b.expiryDate, now)) report('expiry-past', path, { ...params, expiry: b.expiryDate });
-      else if (max !== undefined && exceedsMaximum(b.expiryDate, now, max)) report('expiry-beyond-recertification', path, { ...params, expiry: b.expiryDate, max });
+      else if (max !== undefined && exceedsMaximum(b.expiryDate, now, max))
+        report('expiry-beyond-recertification', path, { ...params, expiry: b.expiryDate, max });
     });
   state.workspaces.forEach((ws, wi) => {
     each(ws.bindings, `$.workspaces[${wi}].bindings`);
     ws.projects.forEach((p, pi) => each(p.bindings, `$.workspaces[${wi}].projects[${pi}].bindings`, p.metadata.name));
     // An Owner whose expiry passed no longer counts towards the limit.
-    const live = ws.bindings.filter((b) => b.roleRef.name === WORKSPACE_OWNER && b.subject.kind === 'User' && !(b.expiryDate && isExpired(b.expiryDate, now)));
-    if (live.length > MAX_WORKSPACE_OWNERS) report('owner-limit', `$.workspaces[${wi}].bindings`, { workspace: ws.metadata.name, owners: live.map((b) => b.subject.name) });
+    const live = ws.bindings.filter(
+      (b) =>
+        b.roleRef.name === WORKSPACE_OWNER &&
+        b.subject.kind === 'User' &&
+        !(b.expiryDate && isExpired(b.expiryDate, now)),
+    );
+    if (live.length > MAX_WORKSPACE_OWNERS)
+      report('owner-limit', `$.workspaces[${wi}].bindings`, {
+        workspace: ws.metadata.name,
+        owners: live.map((b) => b.subject.name),
+      });
   });
   return findings;
 }
@@ -88,7 +112,13 @@ function checkIdentifier(id: string, what: string, path: string, report: Report)
   if (!isValidIdentifier(id)) report('identifier-format', path, { what, id, max: IDENTIFIER_MAX_LENGTH });
 }
 
-function checkBindingList(bindings: Array<WorkspaceBinding | ProjectBinding>, listPath: string, project: string | undefined, recert: Map<string, number>, report: Report): void {
+function checkBindingList(
+  bindings: Array<WorkspaceBinding | ProjectBinding>,
+  listPath: string,
+  project: string | undefined,
+  recert: Map<string, number>,
+  report: Report,
+): void {
   const seen = new Map<string, number>();
   bindings.forEach((b, bi) => {
     const path = `${listPath}[${bi}]`;
@@ -96,7 +126,8 @@ function checkBindingList(bindings: Array<WorkspaceBinding | ProjectBinding>, li
     const key = `${b.roleRef.name}|${subjectKey(b.subject)}`;
     if (seen.has(key)) report('duplicate-binding', path, { ...sub, first: `${listPath}[${seen.get(key)}]` });
     else seen.set(key, bi);
-    if (b.subject.invitation && b.subject.invitation.email !== b.subject.name) report('invitation-name', path, { email: b.subject.invitation.email, name: b.subject.name });
+    if (b.subject.invitation && b.subject.invitation.email !== b.subject.name)
+      report('invitation-name', path, { email: b.subject.invitation.email, name: b.subject.name });
     const max = recert.get(b.roleRef.name);
     if (b.expiryDate === undefined) {
       if (max !== undefined) report('expiry-required', path, { ...sub, max });
@@ -108,11 +139,18 @@ function checkBindingList(bindings: Array<WorkspaceBinding | ProjectBinding>, li
 
 function checkOwners(ws: Workspace, wsPath: string, report: Report): void {
   ws.bindings.forEach((b, bi) => {
-    if (b.roleRef.name === WORKSPACE_OWNER && !ownerSubjectAllowed(b.subject.kind)) report('owner-group', `${wsPath}.bindings[${bi}]`, { group: b.subject.name });
+    if (b.roleRef.name === WORKSPACE_OWNER && !ownerSubjectAllowed(b.subject.kind))
+      report('owner-group', `${wsPath}.bindings[${bi}]`, { group: b.subject.name });
   });
 }
 
-function checkProjects(ws: Workspace, wsPath: string, recert: Map<string, number>, tagDefs: TagDefinition[], report: Report): void {
+function checkProjects(
+  ws: Workspace,
+  wsPath: string,
+  recert: Map<string, number>,
+  tagDefs: TagDefinition[],
+  report: Report,
+): void {
   const members = new Set(ws.bindings.map((b) => subjectKey(b.subject)));
   // A user may be a member through one of the workspace's groups, which only the platform knows: then the plan checks it.
   const bindsGroups = ws.bindings.some((b) => b.subject.kind === 'Group');
@@ -120,9 +158,20 @@ function checkProjects(ws: Workspace, wsPath: string, recert: Map<string, number
   ws.projects.forEach((p, pi) => {
     const pPath = `${wsPath}.projects[${pi}]`;
     checkIdentifier(p.metadata.name, 'project', `${pPath}.metadata.name`, report);
-    if (p.metadata.ownedByWorkspace !== ws.metadata.name) report('project-workspace', `${pPath}.metadata.ownedByWorkspace`, { project: p.metadata.name, workspace: ws.metadata.name, owner: p.metadata.ownedByWorkspace });
+    if (p.metadata.ownedByWorkspace !== ws.metadata.name)
+      report('project-workspace', `${pPath}.metadata.ownedByWorkspace`, {
+        project: p.metadata.name,
+        workspace: ws.metadata.name,
+        owner: p.metadata.ownedByWorkspace,
+      });
     const first = seen.get(p.metadata.name);
-    if (first !== undefined) report('duplicate-identifier', pPath, { what: 'project', id: p.metadata.name, first, workspace: ws.metadata.name });
+    if (first !== undefined)
+      report('duplicate-identifier', pPath, {
+        what: 'project',
+        id: p.metadata.name,
+        first,
+        workspace: ws.metadata.name,
+      });
     else seen.set(p.metadata.name, pPath);
     checkTags(p.metadata.tags, 'meshProject', tagDefs, `${pPath}.metadata.tags`, report);
     checkBindingList(p.bindings, `${pPath}.bindings`, p.metadata.name, recert, report);
@@ -130,13 +179,24 @@ function checkProjects(ws: Workspace, wsPath: string, recert: Map<string, number
       if (members.has(subjectKey(b.subject))) return;
       // A referenced workspace in additive mode may have members that the manifest does not list.
       if (ws.spec.bindingManagement === 'additive' || (bindsGroups && b.subject.kind === 'User')) return;
-      report('project-subject-not-in-workspace', `${pPath}.bindings[${bi}]`, { subject: b.subject, role: b.roleRef.name, project: p.metadata.name, workspace: ws.metadata.name });
+      report('project-subject-not-in-workspace', `${pPath}.bindings[${bi}]`, {
+        subject: b.subject,
+        role: b.roleRef.name,
+        project: p.metadata.name,
+        workspace: ws.metadata.name,
+      });
     });
   });
   const quota = ws.spec.projectQuota;
   const live = ws.projects.filter((p) => !p.spec.deletion).length;
-  if (quota !== undefined && !isValidQuota(quota)) report('quota-value', `${wsPath}.spec.projectQuota`, { value: quota });
-  else if (quota !== undefined && live > quota) report('quota-below-projects', `${wsPath}.spec.projectQuota`, { workspace: ws.metadata.name, quota, projects: live });
+  if (quota !== undefined && !isValidQuota(quota))
+    report('quota-value', `${wsPath}.spec.projectQuota`, { value: quota });
+  else if (quota !== undefined && live > quota)
+    report('quota-below-projects', `${wsPath}.spec.projectQuota`, {
+      workspace: ws.metadata.name,
+      quota,
+      projects: live,
+    });
 }
 
 function checkTagDefinitions(defs: TagDefinition[], report: Report): TagDefinition[] {
@@ -144,8 +204,10 @@ function checkTagDefinitions(defs: TagDefinition[], report: Report): TagDefiniti
   defs.forEach((d, di) => {
     const path = `$.tagDefinitions[${di}]`;
     const expected = `${d.spec.targetKind}.${d.spec.key}`;
-    if (d.metadata.name !== expected) report('tag-definition-name', `${path}.metadata.name`, { expected, got: d.metadata.name });
-    if (seen.has(expected)) report('duplicate-identifier', path, { what: 'tag definition', id: expected, first: '$.tagDefinitions' });
+    if (d.metadata.name !== expected)
+      report('tag-definition-name', `${path}.metadata.name`, { expected, got: d.metadata.name });
+    if (seen.has(expected))
+      report('duplicate-identifier', path, { what: 'tag definition', id: expected, first: '$.tagDefinitions' });
     seen.add(expected);
   });
   return defs;
@@ -155,10 +217,18 @@ function checkTagDefinitions(defs: TagDefinition[], report: Report): TagDefiniti
  * Tags are checked only when the manifest declares tag definitions: a stack without any leaves tag
  * policy to the platform, which the plan checks against the live definitions.
  */
-function checkTags(tags: Tags, kind: 'meshWorkspace' | 'meshProject', defs: TagDefinition[], path: string, report: Report): void {
+function checkTags(
+  tags: Tags,
+  kind: 'meshWorkspace' | 'meshProject',
+  defs: TagDefinition[],
+  path: string,
+  report: Report,
+): void {
   for (const problem of tagSetProblems(tags, defs, kind)) {
-    if (problem.rule === 'tag-value') report('tag-value', `${path}.${problem.key}`, { key: problem.key, problem: problem.detail! });
-    else if (problem.rule === 'tag-undefined') report('tag-undefined', `${path}.${problem.key}`, { key: problem.key, kind });
+    if (problem.rule === 'tag-value')
+      report('tag-value', `${path}.${problem.key}`, { key: problem.key, problem: problem.detail! });
+    else if (problem.rule === 'tag-undefined')
+      report('tag-undefined', `${path}.${problem.key}`, { key: problem.key, kind });
     else report('tag-mandatory', path, { key: problem.key, kind });
   }
 }

@@ -44,7 +44,8 @@ export class ValidationError extends MeshformError {
   constructor(public readonly errors: ReadonlyArray<{ location: string; message: string }>) {
     super(
       'validation-failed',
-      `meshform validation failed with ${errors.length} error(s):\n` + errors.map(({ location, message }) => `  [${location}] ${message}`).join('\n'),
+      `meshform validation failed with ${errors.length} error(s):\n` +
+        errors.map(({ location, message }) => `  [${location}] ${message}`).join('\n'),
       'usage',
     );
   }
@@ -90,12 +91,14 @@ export const messages = {
   fileNotJson: (detail: string) => `not valid JSON: ${detail}`,
   appFailed: (cmd: string, code: number | null, stderrTail: string) =>
     `the CDKTF app \`${cmd}\` exited with code ${code}.${stderrTail ? `\n${stderrTail}` : ''}`,
-  noApp: () => 'no app to synthesize: pass --app "<command>" or run in a directory whose cdktf.json has an "app" entry.',
+  noApp: () =>
+    'no app to synthesize: pass --app "<command>" or run in a directory whose cdktf.json has an "app" entry.',
   noMeshformStack: (outdir: string) =>
     `the app wrote no meshform.json under ${outdir}: add a MeshStack (or Workspace constructs in a TerraformStack) to the app.`,
   manyStacks: (names: string[]) =>
     `the app has ${names.length} stacks with meshform constructs (${names.join(', ')}): pass --stack <name> to pick one.`,
-  unknownStack: (name: string, names: string[]) => `no stack named "${name}" with meshform constructs; found: ${names.join(', ') || 'none'}.`,
+  unknownStack: (name: string, names: string[]) =>
+    `no stack named "${name}" with meshform constructs; found: ${names.join(', ') || 'none'}.`,
   manifestExists: (path: string) =>
     `a meshform Manifest already exists at ${path}: create it (or the MeshStack) before the first Workspace, or drop the extra one.`,
 } as const;
@@ -143,14 +146,22 @@ export class MalformedResponseError extends MeshformError {
 /** The plan would break a platform invariant; nothing is applied (exit code 3). */
 export class PlanRefusedError extends MeshformError {
   constructor(public readonly reasons: ReadonlyArray<{ workspace: string; rule: string; message: string }>) {
-    super('plan-refused', `the plan is refused:\n${reasons.map((r) => `  [${r.workspace}] ${r.message} (rule: ${r.rule})`).join('\n')}`, 'refused');
+    super(
+      'plan-refused',
+      `the plan is refused:\n${reasons.map((r) => `  [${r.workspace}] ${r.message} (rule: ${r.rule})`).join('\n')}`,
+      'refused',
+    );
   }
 }
 
 /** The plan is not the one a reviewer approved by its digest (`apply --expect-digest`): nothing is applied. */
 export class DigestMismatchError extends MeshformError {
   constructor(expected: string, actual: string) {
-    super('plan-digest-differs', `the plan is not the reviewed one: its digest is ${actual}, the reviewed plan's is ${expected}. Nothing was applied; review the new plan (meshform plan) and apply it by its digest.`, 'usage');
+    super(
+      'plan-digest-differs',
+      `the plan is not the reviewed one: its digest is ${actual}, the reviewed plan's is ${expected}. Nothing was applied; review the new plan (meshform plan) and apply it by its digest.`,
+      'usage',
+    );
   }
 }
 
@@ -163,7 +174,10 @@ export class StalePlanError extends MeshformError {
     public readonly workspaces: string[],
     public readonly changes: readonly string[] = [],
   ) {
-    const shown = changes.slice(0, 10).map((c) => `\n  ${c}`).join('');
+    const shown = changes
+      .slice(0, 10)
+      .map((c) => `\n  ${c}`)
+      .join('');
     const more = changes.length > 10 ? `\n  … and ${changes.length - 10} more` : '';
     super(
       'plan-stale',

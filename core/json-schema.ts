@@ -52,7 +52,9 @@ export function toJsonPath(pointer: string): string {
       .split('/')
       .slice(1)
       .map((seg) => seg.replace(/~1/g, '/').replace(/~0/g, '~'))
-      .map((seg) => (/^\d+$/.test(seg) ? `[${seg}]` : /^[A-Za-z_][\w-]*$/.test(seg) ? `.${seg}` : `[${JSON.stringify(seg)}]`))
+      .map((seg) =>
+        /^\d+$/.test(seg) ? `[${seg}]` : /^[A-Za-z_][\w-]*$/.test(seg) ? `.${seg}` : `[${JSON.stringify(seg)}]`,
+      )
       .join('')
   );
 }

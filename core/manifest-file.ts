@@ -28,13 +28,20 @@ export function parseJsonFile(file: string, what: string, hint: string): unknown
   try {
     return JSON.parse(text);
   } catch (e) {
-    throw new InvalidFileError(file, `meshform ${what}`, [{ path: '$', rule: 'json', message: messages.fileNotJson((e as Error).message) }]);
+    throw new InvalidFileError(file, `meshform ${what}`, [
+      { path: '$', rule: 'json', message: messages.fileNotJson((e as Error).message) },
+    ]);
   }
 }
 
 function refuseErrors(source: string, findings: Finding[]): Finding[] {
   const errors = findings.filter((f) => f.severity === 'error');
-  if (errors.length) throw new InvalidFileError(source, 'meshform manifest', errors.map((f) => ({ path: f.path, rule: f.rule, message: f.message })));
+  if (errors.length)
+    throw new InvalidFileError(
+      source,
+      'meshform manifest',
+      errors.map((f) => ({ path: f.path, rule: f.rule, message: f.message })),
+    );
   return findings.filter((f) => f.severity === 'warning');
 }
 
@@ -48,7 +55,10 @@ export function checkDesiredStateStructure(data: unknown, source: string): Loade
 
 /** The rules that compare expiries with `now`; the manifest's warnings so far plus these. */
 export function checkTimedRules(manifest: LoadedManifest, now: Date): LoadedManifest {
-  return { ...manifest, warnings: [...manifest.warnings, ...refuseErrors(manifest.source, checkTimed(manifest.state, now))] };
+  return {
+    ...manifest,
+    warnings: [...manifest.warnings, ...refuseErrors(manifest.source, checkTimed(manifest.state, now))],
+  };
 }
 
 /** Every check at once, for an in-memory manifest and one clock. */
@@ -57,7 +67,10 @@ export function checkDesiredState(data: unknown, source: string, now: Date): Loa
 }
 
 export function readManifest(file: string): LoadedManifest {
-  return checkDesiredStateStructure(parseJsonFile(file, 'manifest', 'Run `meshform synth` first, or pass --manifest <file>.'), file);
+  return checkDesiredStateStructure(
+    parseJsonFile(file, 'manifest', 'Run `meshform synth` first, or pass --manifest <file>.'),
+    file,
+  );
 }
 
 export function loadDesiredState(file: string, now: Date): LoadedManifest {

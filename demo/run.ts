@@ -43,8 +43,16 @@ async function main(): Promise<void> {
     void cleanup().finally(() => process.exit(130));
   });
   try {
-    say(bold(`==> 1. Start the sandbox: a local meshStack-compatible platform${strict ? ' (strict profile: the meshObject API alone)' : ''}`));
-    sandbox = await startSandbox({ port: 0, dataDir: path.join(tmp, 'data'), profile: strict ? 'meshstack' : 'default' });
+    say(
+      bold(
+        `==> 1. Start the sandbox: a local meshStack-compatible platform${strict ? ' (strict profile: the meshObject API alone)' : ''}`,
+      ),
+    );
+    sandbox = await startSandbox({
+      port: 0,
+      dataDir: path.join(tmp, 'data'),
+      profile: strict ? 'meshstack' : 'default',
+    });
     say(`    ${sandbox.url}  (API keys: ${sandbox.apiKeyNames.join(', ')}; data in ${tmp})`);
     const url = sandbox.url;
     const control = sandbox.controlUrl;
@@ -54,11 +62,24 @@ async function main(): Promise<void> {
     const clockNow = async () => new Date(((await sandboxJson(url, control, 'GET', '/clock')) as { now: string }).now);
 
     /** Runs `meshform <args>` in this process as `key`, printing its output (unless --quiet). */
-    const meshform = async (title: string, args: string[], key: string, expect: number, env: NodeJS.ProcessEnv = {}) => {
+    const meshform = async (
+      title: string,
+      args: string[],
+      key: string,
+      expect: number,
+      env: NodeJS.ProcessEnv = {},
+    ) => {
       say(`    $ MESHSTACK_API_KEY=${key} meshform ${args.join(' ')}`);
       const ctx: CliContext = {
         cwd: root,
-        env: { ...process.env, MESHSTACK_ENDPOINT: url, MESHSTACK_API_KEY: key, MESHSTACK_API_SECRET: '', MESHSTACK_API_TOKEN: '', ...env },
+        env: {
+          ...process.env,
+          MESHSTACK_ENDPOINT: url,
+          MESHSTACK_API_KEY: key,
+          MESHSTACK_API_SECRET: '',
+          MESHSTACK_API_TOKEN: '',
+          ...env,
+        },
         stdout: (t) => (quiet ? undefined : process.stdout.write(indent(t))),
         stderr: (t) => (quiet ? undefined : process.stdout.write(indent(t))),
         isTTY: color,
@@ -69,23 +90,44 @@ async function main(): Promise<void> {
       if (got !== expect) throw new Error(`${title}: meshform exited with ${got}, expected ${expect}`);
     };
     const synth = (stage: number, until = '2026-12-31T00:00:00Z') =>
-      meshform(`synth stage ${stage}`, ['synth', '--app', 'node dist/demo/app.js', '--out', out], 'partner-admin', 0, { MESHFORM_DEMO_STAGE: String(stage), MESHFORM_DEMO_UNTIL: until });
+      meshform(`synth stage ${stage}`, ['synth', '--app', 'node dist/demo/app.js', '--out', out], 'partner-admin', 0, {
+        MESHFORM_DEMO_STAGE: String(stage),
+        MESHFORM_DEMO_UNTIL: until,
+      });
 
-    say(bold('\n==> 2. Synthesize examples/basic, review the plan, apply it (as the platform team\'s partner key)'));
+    say(bold("\n==> 2. Synthesize examples/basic, review the plan, apply it (as the platform team's partner key)"));
     await synth(1);
-    await meshform('plan', ['plan', '--manifest', manifest, '--out', path.join(tmp, 'plan.json'), '--detailed-exitcode'], 'partner-admin', 2);
-    await meshform('apply saved plan', ['apply', path.join(tmp, 'plan.json'), '--manifest', manifest], 'partner-admin', 0);
+    await meshform(
+      'plan',
+      ['plan', '--manifest', manifest, '--out', path.join(tmp, 'plan.json'), '--detailed-exitcode'],
+      'partner-admin',
+      2,
+    );
+    await meshform(
+      'apply saved plan',
+      ['apply', path.join(tmp, 'plan.json'), '--manifest', manifest],
+      'partner-admin',
+      0,
+    );
     await meshform('plan after apply', ['plan', '--manifest', manifest, '--detailed-exitcode'], 'partner-admin', 0);
 
     if (strict) {
-      say(bold('\n==> 3. A third Owner is refused: checkout (managed elsewhere) has alice and dave as Owners; the code adds carol'));
+      say(
+        bold(
+          '\n==> 3. A third Owner is refused: checkout (managed elsewhere) has alice and dave as Owners; the code adds carol',
+        ),
+      );
       await thirdOwner(partner, synth, meshform, manifest, '2026-12-31T00:00:00Z');
       say(bold('\n==> 4. Done: stopping the sandbox and removing the demo data'));
       say(`Demo finished (strict profile): ${steps.length} meshform commands, each with the exit code it should have.`);
       return;
     }
 
-    say(bold('\n==> 3. With 4-eyes on, a Workspace Manager (bob) grants dave Workspace Manager: it waits for a second approval'));
+    say(
+      bold(
+        '\n==> 3. With 4-eyes on, a Workspace Manager (bob) grants dave Workspace Manager: it waits for a second approval',
+      ),
+    );
     await sandboxJson(url, control, 'PUT', '/settings', { fourEyes: { enabled: true, minApprovalCount: 2 } });
     await synth(2);
     await meshform('apply as bob', ['apply', '--manifest', manifest, '--auto-approve'], 'bob', 4);
@@ -107,16 +149,37 @@ async function main(): Promise<void> {
     say(`    erin's production access is ${prodBindings.some((b) => b.subject === 'erin') ? 'STILL THERE' : 'gone'}.`);
     if (prodBindings.some((b) => b.subject === 'erin')) throw new Error('emergency access did not expire');
 
-    say(bold("\n==> 5. What a reviewer sees: someone changed the cost center and a project's name in meshPanel; the code ends dave's access"));
+    say(
+      bold(
+        "\n==> 5. What a reviewer sees: someone changed the cost center and a project's name in meshPanel; the code ends dave's access",
+      ),
+    );
     await partner.workspaces.update('payments', { displayName: 'Payments Team', tags: { costCenter: ['CC-6666'] } });
-    await partner.projects.update('payments', 'payments-prod', { displayName: 'Payments (prod, do not touch)', tags: { environment: ['prod'] } });
+    await partner.projects.update('payments', 'payments-prod', {
+      displayName: 'Payments (prod, do not touch)',
+      tags: { environment: ['prod'] },
+    });
     await synth(4, until);
     const reviewed = path.join(tmp, 'reviewed.json');
-    await meshform('plan with values', ['plan', '--manifest', manifest, '--out', reviewed, '--detailed-exitcode'], 'partner-admin', 2);
-    await meshform('the saved plan, as the PR comment shows it', ['show', reviewed, '--format', 'markdown'], 'partner-admin', 0);
+    await meshform(
+      'plan with values',
+      ['plan', '--manifest', manifest, '--out', reviewed, '--detailed-exitcode'],
+      'partner-admin',
+      2,
+    );
+    await meshform(
+      'the saved plan, as the PR comment shows it',
+      ['show', reviewed, '--format', 'markdown'],
+      'partner-admin',
+      0,
+    );
     await meshform('apply the reviewed plan', ['apply', reviewed, '--manifest', manifest], 'partner-admin', 0);
 
-    say(bold('\n==> 6. A third Owner is refused: checkout (managed elsewhere) has alice and dave as Owners; the code adds carol'));
+    say(
+      bold(
+        '\n==> 6. A third Owner is refused: checkout (managed elsewhere) has alice and dave as Owners; the code adds carol',
+      ),
+    );
     await thirdOwner(partner, synth, meshform, manifest, until);
 
     say(bold('\n==> 7. The workspace history: who changed what, when and why'));
@@ -137,7 +200,14 @@ async function thirdOwner(
   until: string,
 ): Promise<void> {
   await partner.workspaces.create({ name: 'checkout', displayName: 'Checkout', tags: { costCenter: ['4712'] } });
-  for (const owner of ['alice', 'dave']) await partner.bindings.create({ name: `checkout-${owner}`, workspace: 'checkout', subjectKind: 'User', subject: owner, role: 'Workspace Owner' });
+  for (const owner of ['alice', 'dave'])
+    await partner.bindings.create({
+      name: `checkout-${owner}`,
+      workspace: 'checkout',
+      subjectKind: 'User',
+      subject: owner,
+      role: 'Workspace Owner',
+    });
   await synth(5, until);
   await meshform('third owner refused', ['plan', '--manifest', manifest], 'partner-admin', 3);
 }
@@ -147,11 +217,30 @@ function indent(text: string): string {
 }
 
 /** The sandbox's extension endpoints (at `control`), as the partner: not part of meshStack's API. */
-async function sandboxJson(url: string, control: string, method: string, pathname: string, body?: unknown): Promise<unknown> {
-  const info = (await (await fetch(`${url}/mesh/info`)).json()) as { devLocalCredentials: { apiKeys: Record<string, { clientSecret: string }> } };
-  const login = await fetch(`${url}/api/login`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ clientId: 'partner-admin', clientSecret: info.devLocalCredentials.apiKeys['partner-admin'].clientSecret }) });
+async function sandboxJson(
+  url: string,
+  control: string,
+  method: string,
+  pathname: string,
+  body?: unknown,
+): Promise<unknown> {
+  const info = (await (await fetch(`${url}/mesh/info`)).json()) as {
+    devLocalCredentials: { apiKeys: Record<string, { clientSecret: string }> };
+  };
+  const login = await fetch(`${url}/api/login`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({
+      clientId: 'partner-admin',
+      clientSecret: info.devLocalCredentials.apiKeys['partner-admin'].clientSecret,
+    }),
+  });
   const { access_token } = (await login.json()) as { access_token: string };
-  const res = await fetch(`${control}/sandbox/v1${pathname}`, { method, headers: { Authorization: `Bearer ${access_token}`, 'Content-Type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+  const res = await fetch(`${control}/sandbox/v1${pathname}`, {
+    method,
+    headers: { Authorization: `Bearer ${access_token}`, 'Content-Type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
   if (!res.ok) throw new Error(`${method} ${pathname}: ${res.status} ${await res.text()}`);
   return res.json();
 }

@@ -6,24 +6,72 @@
 import { connect } from '../controller/client/connection';
 import { ReadMemo } from '../controller/client/http-client';
 import { type SchemaSpec, impliedType, protoSchema } from './protocol/schema';
-import { type CtyType, type Value, ValueTypeError, conform, decodeValue, encodeValue, hasUnknown, isObject, prune } from './protocol/values';
+import {
+  type CtyType,
+  type Value,
+  ValueTypeError,
+  conform,
+  decodeValue,
+  encodeValue,
+  hasUnknown,
+  isObject,
+  prune,
+} from './protocol/values';
 import type { Diagnostic } from './resources/diagnostics';
 import { error } from './resources/diagnostics';
-import { TAG_DEFINITION_SCHEMA, applyTagDefinition, importTagDefinition, planTagDefinition, readTagDefinition } from './resources/tag-definition';
-import { type ResourceContext, applyWorkspace, importWorkspace, planWorkspace, readWorkspace } from './resources/workspace';
+import {
+  TAG_DEFINITION_SCHEMA,
+  applyTagDefinition,
+  importTagDefinition,
+  planTagDefinition,
+  readTagDefinition,
+} from './resources/tag-definition';
+import {
+  type ResourceContext,
+  applyWorkspace,
+  importWorkspace,
+  planWorkspace,
+  readWorkspace,
+} from './resources/workspace';
 import { type Obj, WORKSPACE_SCHEMA } from './resources/workspace-value';
 
 export const PROVIDER_SCHEMA: SchemaSpec = {
   version: 0,
   block: {
-    description: 'meshform: meshStack workspaces, projects, role bindings and tag definitions, planned with all of meshStack\'s rules.',
+    description:
+      "meshform: meshStack workspaces, projects, role bindings and tag definitions, planned with all of meshStack's rules.",
     attributes: {
       endpoint: { type: 'string', optional: true, description: 'meshStack URL (default: MESHSTACK_ENDPOINT).' },
-      api_key: { type: 'string', optional: true, sensitive: true, description: 'API key name (default: MESHSTACK_API_KEY).' },
-      api_secret: { type: 'string', optional: true, sensitive: true, description: 'API key secret (default: MESHSTACK_API_SECRET).' },
-      api_token: { type: 'string', optional: true, sensitive: true, description: 'API token, instead of key and secret (default: MESHSTACK_API_TOKEN).' },
-      stack: { type: 'string', optional: true, description: 'The meshform stack recorded as owner of these workspaces (their meshformStack tag). Default: "terraform".' },
-      recertification: { type: ['map', 'number'], optional: true, description: "Role → maximum duration in days, as the platform's recertification settings (meshform's RolePolicy)." },
+      api_key: {
+        type: 'string',
+        optional: true,
+        sensitive: true,
+        description: 'API key name (default: MESHSTACK_API_KEY).',
+      },
+      api_secret: {
+        type: 'string',
+        optional: true,
+        sensitive: true,
+        description: 'API key secret (default: MESHSTACK_API_SECRET).',
+      },
+      api_token: {
+        type: 'string',
+        optional: true,
+        sensitive: true,
+        description: 'API token, instead of key and secret (default: MESHSTACK_API_TOKEN).',
+      },
+      stack: {
+        type: 'string',
+        optional: true,
+        description:
+          'The meshform stack recorded as owner of these workspaces (their meshformStack tag). Default: "terraform".',
+      },
+      recertification: {
+        type: ['map', 'number'],
+        optional: true,
+        description:
+          "Role → maximum duration in days, as the platform's recertification settings (meshform's RolePolicy).",
+      },
     },
   },
 };
@@ -31,14 +79,34 @@ export const PROVIDER_SCHEMA: SchemaSpec = {
 interface Resource {
   readonly schema: SchemaSpec;
   read(ctx: ResourceContext, state: Obj): Promise<{ state: Obj | null; diagnostics: Diagnostic[] }>;
-  plan(ctx: ResourceContext, prior: Obj | null, proposed: Obj | null): Promise<{ planned: Obj | null; diagnostics: Diagnostic[] }>;
-  apply(ctx: ResourceContext, prior: Obj | null, planned: Obj | null): Promise<{ state: Obj | null; diagnostics: Diagnostic[] }>;
+  plan(
+    ctx: ResourceContext,
+    prior: Obj | null,
+    proposed: Obj | null,
+  ): Promise<{ planned: Obj | null; diagnostics: Diagnostic[] }>;
+  apply(
+    ctx: ResourceContext,
+    prior: Obj | null,
+    planned: Obj | null,
+  ): Promise<{ state: Obj | null; diagnostics: Diagnostic[] }>;
   import(ctx: ResourceContext, id: string): Promise<{ state: Obj | null; diagnostics: Diagnostic[] }>;
 }
 
 export const RESOURCES: Record<string, Resource> = {
-  meshform_workspace: { schema: WORKSPACE_SCHEMA, read: readWorkspace, plan: planWorkspace, apply: applyWorkspace, import: importWorkspace },
-  meshform_tag_definition: { schema: TAG_DEFINITION_SCHEMA, read: readTagDefinition, plan: planTagDefinition, apply: applyTagDefinition, import: importTagDefinition },
+  meshform_workspace: {
+    schema: WORKSPACE_SCHEMA,
+    read: readWorkspace,
+    plan: planWorkspace,
+    apply: applyWorkspace,
+    import: importWorkspace,
+  },
+  meshform_tag_definition: {
+    schema: TAG_DEFINITION_SCHEMA,
+    read: readTagDefinition,
+    plan: planTagDefinition,
+    apply: applyTagDefinition,
+    import: importTagDefinition,
+  },
 };
 
 const DEFAULT_STACK = 'terraform';
@@ -57,7 +125,13 @@ function protoDiagnostics(ds: readonly Diagnostic[]): object[] {
     severity: d.severity === 'error' ? 1 : 2,
     summary: d.summary,
     detail: d.detail,
-    ...(d.path ? { attribute: { steps: d.path.map((p) => (typeof p === 'number' ? { element_key_int: p } : { attribute_name: p })) } } : {}),
+    ...(d.path
+      ? {
+          attribute: {
+            steps: d.path.map((p) => (typeof p === 'number' ? { element_key_int: p } : { attribute_name: p })),
+          },
+        }
+      : {}),
   }));
 }
 
@@ -89,13 +163,19 @@ export function createProvider(env: NodeJS.ProcessEnv, log: (line: string) => vo
         return await h(req);
       } catch (e) {
         // stderr is Terraform's log (TF_LOG): the stack only with MESHFORM_DEBUG, as the CLI.
-        log(`meshform provider: ${e instanceof Error ? ((env.MESHFORM_DEBUG ? e.stack : undefined) ?? e.message) : String(e)}\n`);
+        log(
+          `meshform provider: ${e instanceof Error ? ((env.MESHFORM_DEBUG ? e.stack : undefined) ?? e.message) : String(e)}\n`,
+        );
         return { diagnostics: protoDiagnostics(failure(e)) };
       }
     };
 
   return {
-    GetMetadata: guarded(async () => ({ server_capabilities: { plan_destroy: true }, resources: Object.keys(RESOURCES).map((type_name) => ({ type_name })), diagnostics: [] })),
+    GetMetadata: guarded(async () => ({
+      server_capabilities: { plan_destroy: true },
+      resources: Object.keys(RESOURCES).map((type_name) => ({ type_name })),
+      diagnostics: [],
+    })),
     GetProviderSchema: guarded(async () => ({
       provider: protoSchema(PROVIDER_SCHEMA),
       resource_schemas: Object.fromEntries(Object.entries(RESOURCES).map(([n, r]) => [n, protoSchema(r.schema)])),
@@ -118,8 +198,17 @@ export function createProvider(env: NodeJS.ProcessEnv, log: (line: string) => vo
     }),
     ConfigureProvider: guarded(async (req: { config: Bytes }) => {
       const config = decode(req.config, impliedType(PROVIDER_SCHEMA.block)) as Obj;
-      if (hasUnknown(config)) return { diagnostics: protoDiagnostics([error('meshform: provider configuration unknown', 'The provider configuration depends on values known only after apply; meshform needs its endpoint and credentials to plan.')]) };
-      const str = (k: string) => (typeof config[k] === 'string' && config[k] !== '' ? (config[k] as string) : undefined);
+      if (hasUnknown(config))
+        return {
+          diagnostics: protoDiagnostics([
+            error(
+              'meshform: provider configuration unknown',
+              'The provider configuration depends on values known only after apply; meshform needs its endpoint and credentials to plan.',
+            ),
+          ]),
+        };
+      const str = (k: string) =>
+        typeof config[k] === 'string' && config[k] !== '' ? (config[k] as string) : undefined;
       const merged: NodeJS.ProcessEnv = {
         ...env,
         ...(str('endpoint') ? { MESHSTACK_ENDPOINT: str('endpoint') } : {}),
@@ -128,8 +217,14 @@ export function createProvider(env: NodeJS.ProcessEnv, log: (line: string) => vo
         ...(str('api_token') ? { MESHSTACK_API_TOKEN: str('api_token') } : {}),
       };
       const api = await connect(merged, {}, { readMemo: memo });
-      const recertification = isObject(config.recertification) ? (config.recertification as Record<string, number>) : {};
-      ctx = { api, endpoint: merged.MESHSTACK_ENDPOINT!, settings: { stack: str('stack') ?? DEFAULT_STACK, recertification } };
+      const recertification = isObject(config.recertification)
+        ? (config.recertification as Record<string, number>)
+        : {};
+      ctx = {
+        api,
+        endpoint: merged.MESHSTACK_ENDPOINT!,
+        settings: { stack: str('stack') ?? DEFAULT_STACK, recertification },
+      };
       return { diagnostics: [] };
     }),
     ReadResource: guarded(async (req: { type_name: string; current_state: Bytes; private?: Buffer }) => {
@@ -157,9 +252,14 @@ export function createProvider(env: NodeJS.ProcessEnv, log: (line: string) => vo
     ImportResourceState: guarded(async (req: { type_name: string; id: string }) => {
       const type = typeOf(req.type_name);
       const { state, diagnostics } = await resource(req.type_name).import(configured(), req.id);
-      return { imported_resources: state ? [{ type_name: req.type_name, state: encode(state, type) }] : [], diagnostics: protoDiagnostics(diagnostics) };
+      return {
+        imported_resources: state ? [{ type_name: req.type_name, state: encode(state, type) }] : [],
+        diagnostics: protoDiagnostics(diagnostics),
+      };
     }),
-    ReadDataSource: guarded(async (req: { type_name: string }) => ({ diagnostics: protoDiagnostics([error('meshform has no data sources', `unknown data source ${req.type_name}`)]) })),
+    ReadDataSource: guarded(async (req: { type_name: string }) => ({
+      diagnostics: protoDiagnostics([error('meshform has no data sources', `unknown data source ${req.type_name}`)]),
+    })),
     StopProvider: guarded(async () => ({ Error: '' })),
   };
 }

@@ -22,7 +22,12 @@ export function hashSecret(secret: string): string {
   return `scrypt$${SCRYPT_N}$${salt.toString('base64url')}$${hash.toString('base64url')}`;
 }
 
-const scryptAsync = promisify(scrypt) as (secret: string, salt: Buffer, length: number, options: { N: number }) => Promise<Buffer>;
+const scryptAsync = promisify(scrypt) as (
+  secret: string,
+  salt: Buffer,
+  length: number,
+  options: { N: number },
+) => Promise<Buffer>;
 
 /** Off the event loop: a burst of logins does not stall every other request. */
 export async function verifySecret(secret: string, stored: string): Promise<boolean> {
@@ -53,7 +58,11 @@ export class TokenIssuer {
   }
 
   public issue(p: Principal): { access_token: string; expires_in: number } {
-    const access_token = jwt.sign({ sub: p.username, cid: p.clientId }, this.signingKey, { algorithm: 'HS256', expiresIn: this.ttlSeconds, issuer: 'meshform-sandbox' });
+    const access_token = jwt.sign({ sub: p.username, cid: p.clientId }, this.signingKey, {
+      algorithm: 'HS256',
+      expiresIn: this.ttlSeconds,
+      issuer: 'meshform-sandbox',
+    });
     return { access_token, expires_in: this.ttlSeconds };
   }
 
@@ -62,7 +71,10 @@ export class TokenIssuer {
     const m = /^Bearer\s+(\S+)$/i.exec(header ?? '');
     if (!m) throw unauthorized();
     try {
-      const claims = jwt.verify(m[1], this.signingKey, { algorithms: ['HS256'], issuer: 'meshform-sandbox' }) as { sub: string; cid: string };
+      const claims = jwt.verify(m[1], this.signingKey, { algorithms: ['HS256'], issuer: 'meshform-sandbox' }) as {
+        sub: string;
+        cid: string;
+      };
       return { username: claims.sub, clientId: claims.cid };
     } catch (e) {
       throw unauthorized(e instanceof jwt.TokenExpiredError ? 'Access token expired' : 'Invalid access token');
@@ -77,13 +89,21 @@ export interface ApiKeyRow {
 }
 
 export async function findApiKey(tx: Tx, clientId: string): Promise<ApiKeyRow | undefined> {
-  const [row] = await tx.query<ApiKeyRow>('select k.secret_hash, k.username, u.is_partner from api_keys k join users u using (username) where k.client_id = $1', [clientId]);
+  const [row] = await tx.query<ApiKeyRow>(
+    'select k.secret_hash, k.username, u.is_partner from api_keys k join users u using (username) where k.client_id = $1',
+    [clientId],
+  );
   return row;
 }
 
 /** The secret is checked outside any transaction (`lookup` runs one), so logins never hold the database. */
-export async function login(lookup: (clientId: string) => Promise<ApiKeyRow | undefined>, clientId: unknown, clientSecret: unknown): Promise<Principal> {
-  if (typeof clientId !== 'string' || typeof clientSecret !== 'string') throw unauthorized('clientId and clientSecret are required');
+export async function login(
+  lookup: (clientId: string) => Promise<ApiKeyRow | undefined>,
+  clientId: unknown,
+  clientSecret: unknown,
+): Promise<Principal> {
+  if (typeof clientId !== 'string' || typeof clientSecret !== 'string')
+    throw unauthorized('clientId and clientSecret are required');
   const row = await lookup(clientId);
   // Same message and the same work for an unknown key and a wrong secret: no key enumeration.
   const matches = await verifySecret(clientSecret, row?.secret_hash ?? UNKNOWN_KEY_HASH);
@@ -112,7 +132,8 @@ export class LoginThrottle {
   public failed(key: string): void {
     const f = this.failures.get(key) ?? { count: 0, blockedUntil: 0 };
     f.count++;
-    if (f.count >= LoginThrottle.FREE_FAILURES) f.blockedUntil = this.now() + Math.min(60, 2 ** (f.count - LoginThrottle.FREE_FAILURES)) * 1000;
+    if (f.count >= LoginThrottle.FREE_FAILURES)
+      f.blockedUntil = this.now() + Math.min(60, 2 ** (f.count - LoginThrottle.FREE_FAILURES)) * 1000;
     this.failures.delete(key);
     this.failures.set(key, f);
     // Oldest first: the map stays bounded under a flood of made-up keys.

@@ -59,26 +59,48 @@ function untilStopped(): Promise<string> {
 export function registerSandbox(program: Command, ctx: SandboxCommandContext, setExit: (code: number) => void): void {
   program
     .command('sandbox')
-    .description('start a local meshStack-compatible platform server (meshObject API subset, seed rules, embedded database)')
+    .description(
+      'start a local meshStack-compatible platform server (meshObject API subset, seed rules, embedded database)',
+    )
     .option('--port <port>', 'port to listen on (0: any free port)', '8080')
     .option('--host <host>', 'address to bind; dev credentials are published only on loopback', '127.0.0.1')
     .option('--data-dir <dir>', 'where the embedded database lives (kept across restarts)', '.meshform/sandbox')
     .option('--ephemeral', 'keep the data in memory only')
     .option('--seed <file.yaml>', 'principals, API keys, groups and settings for a new data dir')
     .option('--token-ttl <seconds>', 'bearer token lifetime', '300')
-    .option('--request-timeout <seconds>', 'time a client has to send a whole request (a slow body is cut off with 408)', '30')
-    .option('--profile <profile>', 'default (meshStack API plus /sandbox/v1 extensions) or meshstack (the meshObject API alone, extensions on --control-port)', 'default')
-    .option('--public-url <url>', 'base URL of the links in responses, as a backend behind a proxy writes them (default: the listening address)')
+    .option(
+      '--request-timeout <seconds>',
+      'time a client has to send a whole request (a slow body is cut off with 408)',
+      '30',
+    )
+    .option(
+      '--profile <profile>',
+      'default (meshStack API plus /sandbox/v1 extensions) or meshstack (the meshObject API alone, extensions on --control-port)',
+      'default',
+    )
+    .option(
+      '--public-url <url>',
+      'base URL of the links in responses, as a backend behind a proxy writes them (default: the listening address)',
+    )
     .option('--control-port <port>', 'port of the extensions with --profile meshstack (0: any free port)', '0')
     .action(async (flags: SandboxFlags, cmd: Command) => {
       const profile = oneOf(flags.profile, ['default', 'meshstack'] as const, '--profile');
-      if (flags.ephemeral && cmd.getOptionValueSource('dataDir') === 'cli') usage('--ephemeral keeps the data in memory and --data-dir keeps it on disk: pass one of them');
-      if (flags.publicUrl !== undefined && !/^https?:\/\/[^/]+/.test(flags.publicUrl)) usage(`--public-url must be an http(s) URL, got "${flags.publicUrl}"`);
+      if (flags.ephemeral && cmd.getOptionValueSource('dataDir') === 'cli')
+        usage('--ephemeral keeps the data in memory and --data-dir keeps it on disk: pass one of them');
+      if (flags.publicUrl !== undefined && !/^https?:\/\/[^/]+/.test(flags.publicUrl))
+        usage(`--public-url must be an http(s) URL, got "${flags.publicUrl}"`);
       // Loaded here, not at start-up: every other command (and each Terraform anchor) starts without fastify and PGlite,
       // which are optional dependencies (npm install --omit=optional leaves them out).
-      const [{ startSandbox, isLoopback }, { readSeedFile }] = await Promise.all([import('./server'), import('./seed')]).catch((e: NodeJS.ErrnoException) => {
+      const [{ startSandbox, isLoopback }, { readSeedFile }] = await Promise.all([
+        import('./server'),
+        import('./seed'),
+      ]).catch((e: NodeJS.ErrnoException) => {
         const missing = e.code === 'MODULE_NOT_FOUND' ? /Cannot find module '([^']+)'/.exec(e.message)?.[1] : undefined;
-        if (missing && !missing.startsWith('.')) throw new SandboxStartError('sandbox-dependencies', `meshform sandbox needs its optional dependencies (${missing} is not installed): npm install --include=optional`);
+        if (missing && !missing.startsWith('.'))
+          throw new SandboxStartError(
+            'sandbox-dependencies',
+            `meshform sandbox needs its optional dependencies (${missing} is not installed): npm install --include=optional`,
+          );
         throw e;
       });
       const sandbox = await startSandbox({
@@ -98,7 +120,9 @@ export function registerSandbox(program: Command, ctx: SandboxCommandContext, se
           `  profile: ${profile}${profile === 'meshstack' ? ' (the meshObject API alone, as meshStack serves it)' : ''}\n` +
           `  extensions: ${sandbox.controlUrl}/sandbox/v1 (not part of meshStack's API)\n` +
           `  API keys: ${sandbox.apiKeyNames.join(', ')}\n` +
-          (sandbox.seedIgnored ? `  --seed ignored: this data dir was seeded when it was created (start with a new --data-dir, or --ephemeral, to seed it)\n` : '') +
+          (sandbox.seedIgnored
+            ? `  --seed ignored: this data dir was seeded when it was created (start with a new --data-dir, or --ephemeral, to seed it)\n`
+            : '') +
           (isLoopback(flags.host)
             ? `  connect: MESHSTACK_ENDPOINT=${sandbox.url} MESHSTACK_API_KEY=<key name> (the secret is read from ${sandbox.url}/mesh/info on loopback)\n`
             : `  connect: MESHSTACK_ENDPOINT=${sandbox.url} MESHSTACK_API_KEY=<key name> MESHSTACK_API_SECRET=<its secret>; secrets are not published on ${flags.host} (not loopback): give each key's clientSecret in a --seed file\n`) +

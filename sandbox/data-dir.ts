@@ -49,14 +49,24 @@ export function lockDataDir(dataDir: string): DataDirLock {
       if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
       const holder = Number.parseInt(fs.readFileSync(file, 'utf8'), 10);
       if (Number.isInteger(holder) && holder > 0 && holder !== process.pid && alive(holder)) {
-        throw new SandboxStartError('sandbox-data-dir-locked', `data dir ${dataDir} is in use by another sandbox (PID ${holder}); stop it, or start with another --data-dir.`);
+        throw new SandboxStartError(
+          'sandbox-data-dir-locked',
+          `data dir ${dataDir} is in use by another sandbox (PID ${holder}); stop it, or start with another --data-dir.`,
+        );
       }
-      if (holder === process.pid) throw new SandboxStartError('sandbox-data-dir-locked', `data dir ${dataDir} is already open in this process; use another --data-dir.`);
+      if (holder === process.pid)
+        throw new SandboxStartError(
+          'sandbox-data-dir-locked',
+          `data dir ${dataDir} is already open in this process; use another --data-dir.`,
+        );
       // Its holder is gone: take it over.
       fs.rmSync(file, { force: true });
     }
   }
-  throw new SandboxStartError('sandbox-data-dir-locked', `data dir ${dataDir}: could not take its lock; is another sandbox starting on it?`);
+  throw new SandboxStartError(
+    'sandbox-data-dir-locked',
+    `data dir ${dataDir}: could not take its lock; is another sandbox starting on it?`,
+  );
 }
 
 /** Owner-only modes on the data dir and everything in it (the database writes files with its own modes). */

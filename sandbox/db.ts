@@ -88,7 +88,10 @@ class PgliteDb implements Db {
 
   public transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
     return this.pg.transaction((t: Transaction) =>
-      fn({ query: async <R>(sql: string, params?: unknown[]) => (await t.query<R>(sql, params)).rows, expiryWatch: this.expiryWatch }),
+      fn({
+        query: async <R>(sql: string, params?: unknown[]) => (await t.query<R>(sql, params)).rows,
+        expiryWatch: this.expiryWatch,
+      }),
     );
   }
 
@@ -126,7 +129,10 @@ export async function openDb(dataDir: string | undefined): Promise<Db> {
   const marker = path.join(dataDir, MARKER);
   const exists = fs.existsSync(dataDir) && fs.readdirSync(dataDir).length > 0;
   if (exists && !fs.existsSync(marker)) {
-    throw new SandboxStartError('sandbox-data-dir', `data dir ${dataDir} is not empty and not a meshform sandbox data dir; choose an empty or new directory.`);
+    throw new SandboxStartError(
+      'sandbox-data-dir',
+      `data dir ${dataDir} is not empty and not a meshform sandbox data dir; choose an empty or new directory.`,
+    );
   }
   if (exists) {
     let version: unknown;
@@ -135,8 +141,14 @@ export async function openDb(dataDir: string | undefined): Promise<Db> {
     } catch {
       version = undefined;
     }
-    if (!(typeof version === 'number' && Number.isInteger(version) && version >= 1 && version <= SCHEMA_VERSION) || !fs.existsSync(path.join(pgDir, 'PG_VERSION'))) {
-      throw new SandboxStartError('sandbox-data-dir', `data dir ${dataDir} is damaged or from another version (schema ${String(version)}, expected ${SCHEMA_VERSION}); restore it or start with a new --data-dir.`);
+    if (
+      !(typeof version === 'number' && Number.isInteger(version) && version >= 1 && version <= SCHEMA_VERSION) ||
+      !fs.existsSync(path.join(pgDir, 'PG_VERSION'))
+    ) {
+      throw new SandboxStartError(
+        'sandbox-data-dir',
+        `data dir ${dataDir} is damaged or from another version (schema ${String(version)}, expected ${SCHEMA_VERSION}); restore it or start with a new --data-dir.`,
+      );
     }
   } else {
     await createDataDir(dataDir, async (dir) => {
@@ -152,7 +164,10 @@ export async function openDb(dataDir: string | undefined): Promise<Db> {
     try {
       pg = await PGlite.create(pgDir);
     } catch (e) {
-      throw new SandboxStartError('sandbox-data-dir', `cannot open the sandbox database in ${pgDir}: ${(e as Error).message}. Restore the directory or start with a new --data-dir.`);
+      throw new SandboxStartError(
+        'sandbox-data-dir',
+        `cannot open the sandbox database in ${pgDir}: ${(e as Error).message}. Restore the directory or start with a new --data-dir.`,
+      );
     }
     const db = await migrate(pg, lock);
     // Older data dirs were migrated above.

@@ -27,16 +27,25 @@ export interface FaultConfig {
   readonly timeoutMs: number;
 }
 
-export const NO_FAULTS: FaultConfig = { rate: 0, kinds: ['500'], seed: 1, latencyMs: 0, retryAfterSeconds: 1, timeoutMs: 10_000 };
+export const NO_FAULTS: FaultConfig = {
+  rate: 0,
+  kinds: ['500'],
+  seed: 1,
+  latencyMs: 0,
+  retryAfterSeconds: 1,
+  timeoutMs: 10_000,
+};
 
 export function parseFaults(body: unknown): FaultConfig {
   const b = { ...NO_FAULTS, ...((body ?? {}) as Partial<FaultConfig>) };
   if (typeof b.rate !== 'number' || b.rate < 0 || b.rate > 1) throw badRequest('rate must be a number between 0 and 1');
-  if (!Array.isArray(b.kinds) || b.kinds.length === 0 || b.kinds.some((k) => !KINDS.includes(k))) throw badRequest(`kinds must be a non-empty list of ${KINDS.join(', ')}`);
+  if (!Array.isArray(b.kinds) || b.kinds.length === 0 || b.kinds.some((k) => !KINDS.includes(k)))
+    throw badRequest(`kinds must be a non-empty list of ${KINDS.join(', ')}`);
   for (const k of ['seed', 'latencyMs', 'retryAfterSeconds', 'timeoutMs'] as const) {
     if (typeof b[k] !== 'number' || b[k] < 0) throw badRequest(`${k} must be a number >= 0`);
   }
-  if (b.routes !== undefined && (typeof b.routes !== 'string' || b.routes.length > 200)) throw badRequest('routes must be a pattern such as "GET /api/meshobjects/*" (at most 200 characters)');
+  if (b.routes !== undefined && (typeof b.routes !== 'string' || b.routes.length > 200))
+    throw badRequest('routes must be a pattern such as "GET /api/meshobjects/*" (at most 200 characters)');
   return b;
 }
 

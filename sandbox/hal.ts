@@ -14,13 +14,20 @@ export interface PageRequest {
 export function pageRequest(query: Record<string, string | undefined>): PageRequest {
   const page = query.page === undefined ? 0 : Number(query.page);
   const size = query.size === undefined ? DEFAULT_PAGE_SIZE : Number(query.size);
-  if (!Number.isSafeInteger(page) || page < 0 || page > MAX_PAGE) throw badRequest(`page must be a whole number from 0 to ${MAX_PAGE}, got "${query.page}"`);
+  if (!Number.isSafeInteger(page) || page < 0 || page > MAX_PAGE)
+    throw badRequest(`page must be a whole number from 0 to ${MAX_PAGE}, got "${query.page}"`);
   if (!Number.isInteger(size) || size < 1) throw badRequest(`size must be a whole number >= 1, got "${query.size}"`);
   // Larger sizes are silently lowered, as documented for meshStack.
   return { page, size: Math.min(size, MAX_PAGE_SIZE) };
 }
 
-function link(base: string, path: string, query: Record<string, string | undefined>, page: number, size: number): { href: string } {
+function link(
+  base: string,
+  path: string,
+  query: Record<string, string | undefined>,
+  page: number,
+  size: number,
+): { href: string } {
   const params = new URLSearchParams();
   for (const [k, v] of Object.entries(query)) if (v !== undefined && k !== 'page' && k !== 'size') params.set(k, v);
   params.set('page', String(page));
@@ -47,5 +54,9 @@ export function halList<T>(
     if (req.page < totalPages - 1) links.next = link(base, path, query, req.page + 1, req.size);
     links.last = link(base, path, query, totalPages - 1, req.size);
   }
-  return { _embedded: { [key]: items }, _links: links, page: { size: req.size, totalElements, totalPages, number: req.page } };
+  return {
+    _embedded: { [key]: items },
+    _links: links,
+    page: { size: req.size, totalElements, totalPages, number: req.page },
+  };
 }

@@ -16,7 +16,13 @@ export function workspaceJson(ws: WorkspaceRow, base: string) {
   return {
     apiVersion: 'v2',
     kind: 'meshWorkspace',
-    metadata: { ...ws.extra?.metadata, name: ws.name, tags: ws.tags, createdOn: iso(ws.created_on), ...(ws.deleted_on ? { deletedOn: iso(ws.deleted_on) } : {}) },
+    metadata: {
+      ...ws.extra?.metadata,
+      name: ws.name,
+      tags: ws.tags,
+      createdOn: iso(ws.created_on),
+      ...(ws.deleted_on ? { deletedOn: iso(ws.deleted_on) } : {}),
+    },
     spec: { ...ws.extra?.spec, displayName: ws.display_name, platformBuilderAccessEnabled: ws.platform_builder_access },
     _links: {
       self: { href: `${base}${API}/meshworkspaces/${ws.name}` },
@@ -50,8 +56,20 @@ export function projectJson(p: ProjectRow, base: string) {
   return {
     apiVersion: 'v2',
     kind: 'meshProject',
-    metadata: { ...p.extra?.metadata, name: p.name, ownedByWorkspace: p.workspace, createdOn: iso(p.created_on), ...(p.state !== 'ACTIVE' ? { deletedOn: iso(p.deletion_requested_at ?? p.deleted_on) } : {}) },
-    spec: { ...p.extra?.spec, displayName: p.display_name, tags: p.tags, paymentMethodIdentifier: p.payment_method, substitutePaymentMethodIdentifier: p.substitute_payment_method },
+    metadata: {
+      ...p.extra?.metadata,
+      name: p.name,
+      ownedByWorkspace: p.workspace,
+      createdOn: iso(p.created_on),
+      ...(p.state !== 'ACTIVE' ? { deletedOn: iso(p.deletion_requested_at ?? p.deleted_on) } : {}),
+    },
+    spec: {
+      ...p.extra?.spec,
+      displayName: p.display_name,
+      tags: p.tags,
+      paymentMethodIdentifier: p.payment_method,
+      substitutePaymentMethodIdentifier: p.substitute_payment_method,
+    },
     _links: { self: { href: `${base}${API}/meshprojects/${p.workspace}.${p.name}` } },
   };
 }
@@ -126,7 +144,13 @@ export function userJson(u: UserRow, base: string) {
     apiVersion: 'v2',
     kind: 'meshUser',
     metadata: { name: u.username, uuid: u.uuid },
-    spec: { email: u.email ?? '', firstName: u.first_name ?? '', lastName: u.last_name ?? '', euid: u.euid, tags: u.tags },
+    spec: {
+      email: u.email ?? '',
+      firstName: u.first_name ?? '',
+      lastName: u.last_name ?? '',
+      euid: u.euid,
+      tags: u.tags,
+    },
     _links: { self: { href: `${base}${API}/meshusers/${u.username}` } },
   };
 }
@@ -165,14 +189,30 @@ export function paymentMethodJson(m: PaymentMethodRow, base: string) {
   return {
     apiVersion: 'v2',
     kind: 'meshPaymentMethod',
-    metadata: { name: m.name, ownedByWorkspace: m.workspace, createdOn: iso(m.created_on), deletedOn: iso(m.deleted_on) },
-    spec: { displayName: m.display_name, amount: m.amount === null ? null : Number(m.amount), expirationDate: m.expiration_date, tags: m.tags },
+    metadata: {
+      name: m.name,
+      ownedByWorkspace: m.workspace,
+      createdOn: iso(m.created_on),
+      deletedOn: iso(m.deleted_on),
+    },
+    spec: {
+      displayName: m.display_name,
+      amount: m.amount === null ? null : Number(m.amount),
+      expirationDate: m.expiration_date,
+      tags: m.tags,
+    },
     _links: { self: { href: `${base}${API}/meshpaymentmethods/${m.name}` } },
   };
 }
 
 export function tagDefinitionJson(doc: { metadata: { name: string }; spec: unknown }, base: string) {
-  return { apiVersion: 'v1', kind: 'meshTagDefinition', metadata: doc.metadata, spec: doc.spec, _links: { self: { href: `${base}${API}/meshtagdefinitions/${doc.metadata.name}` } } };
+  return {
+    apiVersion: 'v1',
+    kind: 'meshTagDefinition',
+    metadata: doc.metadata,
+    spec: doc.spec,
+    _links: { self: { href: `${base}${API}/meshtagdefinitions/${doc.metadata.name}` } },
+  };
 }
 
 export function projectRoleJson(r: ProjectRoleRow, base: string) {

@@ -41,8 +41,19 @@ const DEMO_USERS = ['alice', 'bob', 'carol', 'dave', 'erin'];
 /** The demo principals: partner admin `partner-admin` and users alice, bob, carol, dave, erin (key = username). */
 export const DEFAULT_SEED: Seed = {
   users: [
-    { username: 'partner.admin', email: 'partner.admin@example.com', firstName: 'Pat', lastName: 'Partner', partner: true },
-    ...DEMO_USERS.map((u) => ({ username: u, email: `${u}@example.com`, firstName: u[0].toUpperCase() + u.slice(1), lastName: 'Example' })),
+    {
+      username: 'partner.admin',
+      email: 'partner.admin@example.com',
+      firstName: 'Pat',
+      lastName: 'Partner',
+      partner: true,
+    },
+    ...DEMO_USERS.map((u) => ({
+      username: u,
+      email: `${u}@example.com`,
+      firstName: u[0].toUpperCase() + u.slice(1),
+      lastName: 'Example',
+    })),
   ],
   apiKeys: [{ clientId: 'partner-admin', user: 'partner.admin' }, ...DEMO_USERS.map((u) => ({ clientId: u, user: u }))],
   groups: [
@@ -80,26 +91,47 @@ export async function applySeed(tx: Tx, seed: Seed, now: Date): Promise<boolean>
   const dev = await devSecret(tx);
   for (const u of seed.users) {
     const password = u.password ?? deriveDevSecret(dev, `password:${u.username}`);
-    await tx.query('insert into users (username, uuid, email, first_name, last_name, is_partner, password_hash, created_on) values ($1, $2, $3, $4, $5, $6, $7, $8)', [
-      u.username,
-      randomUUID(),
-      u.email ?? null,
-      u.firstName ?? null,
-      u.lastName ?? null,
-      u.partner ?? false,
-      hashSecret(password),
-      now.toISOString(),
-    ]);
+    await tx.query(
+      'insert into users (username, uuid, email, first_name, last_name, is_partner, password_hash, created_on) values ($1, $2, $3, $4, $5, $6, $7, $8)',
+      [
+        u.username,
+        randomUUID(),
+        u.email ?? null,
+        u.firstName ?? null,
+        u.lastName ?? null,
+        u.partner ?? false,
+        hashSecret(password),
+        now.toISOString(),
+      ],
+    );
   }
   for (const k of seed.apiKeys) {
-    if (!seed.users.some((u) => u.username === k.user)) throw new SandboxStartError('sandbox-seed', `seed api key ${k.clientId} names unknown user ${k.user}`);
-    await tx.query('insert into api_keys (client_id, secret_hash, username) values ($1, $2, $3)', [k.clientId, hashSecret(k.clientSecret ?? deriveDevSecret(dev, k.clientId)), k.user]);
+    if (!seed.users.some((u) => u.username === k.user))
+      throw new SandboxStartError('sandbox-seed', `seed api key ${k.clientId} names unknown user ${k.user}`);
+    await tx.query('insert into api_keys (client_id, secret_hash, username) values ($1, $2, $3)', [
+      k.clientId,
+      hashSecret(k.clientSecret ?? deriveDevSecret(dev, k.clientId)),
+      k.user,
+    ]);
   }
   for (const g of seed.groups ?? []) {
-    await tx.query('insert into user_groups (workspace, name, display_name, members) values ($1, $2, $3, $4)', [g.workspace, g.name, g.displayName ?? g.name, JSON.stringify(g.members)]);
+    await tx.query('insert into user_groups (workspace, name, display_name, members) values ($1, $2, $3, $4)', [
+      g.workspace,
+      g.name,
+      g.displayName ?? g.name,
+      JSON.stringify(g.members),
+    ]);
   }
   if (seed.settings) await putSettings(tx, seed.settings);
-  await putMeta(tx, 'seed', { apiKeys: seed.apiKeys.map((k) => ({ name: k.name ?? k.clientId, clientId: k.clientId, user: k.user, explicit: k.clientSecret !== undefined })), users: seed.users.map((u) => ({ username: u.username, explicit: u.password !== undefined })) });
+  await putMeta(tx, 'seed', {
+    apiKeys: seed.apiKeys.map((k) => ({
+      name: k.name ?? k.clientId,
+      clientId: k.clientId,
+      user: k.user,
+      explicit: k.clientSecret !== undefined,
+    })),
+    users: seed.users.map((u) => ({ username: u.username, explicit: u.password !== undefined })),
+  });
   await putMeta(tx, 'seeded', true);
   return true;
 }
@@ -110,14 +142,24 @@ export async function applySeed(tx: Tx, seed: Seed, now: Date): Promise<boolean>
  */
 export async function devLocalCredentials(tx: Tx) {
   const dev = await devSecret(tx);
-  const seed = (await getMeta<{ apiKeys: Array<{ name?: string; clientId: string; explicit: boolean }>; users: Array<{ username: string; explicit: boolean }> }>(tx, 'seed')) ?? { apiKeys: [], users: [] };
+  const seed = (await getMeta<{
+    apiKeys: Array<{ name?: string; clientId: string; explicit: boolean }>;
+    users: Array<{ username: string; explicit: boolean }>;
+  }>(tx, 'seed')) ?? { apiKeys: [], users: [] };
   // Keyed by the key's name; the value carries the clientId to log in with, as meshStack's dev stack publishes it.
   const apiKeys: Record<string, { clientId: string; clientSecret: string }> = {};
-  for (const k of seed.apiKeys.filter((x) => !x.explicit)) apiKeys[k.name ?? k.clientId] = { clientId: k.clientId, clientSecret: deriveDevSecret(dev, k.clientId) };
+  for (const k of seed.apiKeys.filter((x) => !x.explicit))
+    apiKeys[k.name ?? k.clientId] = { clientId: k.clientId, clientSecret: deriveDevSecret(dev, k.clientId) };
   const users: Record<string, { password: string; workspaces: Record<string, string> }> = {};
   for (const u of seed.users.filter((x) => !x.explicit)) {
-    const roles = await tx.query<{ workspace: string; role: string }>(`select workspace, role from workspace_bindings where subject_kind = 'user' and subject = $1 order by workspace, role`, [u.username]);
-    users[u.username] = { password: deriveDevSecret(dev, `password:${u.username}`), workspaces: Object.fromEntries(roles.map((r) => [r.workspace, r.role])) };
+    const roles = await tx.query<{ workspace: string; role: string }>(
+      `select workspace, role from workspace_bindings where subject_kind = 'user' and subject = $1 order by workspace, role`,
+      [u.username],
+    );
+    users[u.username] = {
+      password: deriveDevSecret(dev, `password:${u.username}`),
+      workspaces: Object.fromEntries(roles.map((r) => [r.workspace, r.role])),
+    };
   }
   return { apiKeys, users };
 }

@@ -113,7 +113,10 @@ function installFaults(app: FastifyInstance, faults: FaultInjector): void {
     }
     const status = Number(fault);
     if (status === 429) reply.header('Retry-After', String(faults.current.retryAfterSeconds));
-    return reply.status(status).type('application/json').send(problemBody(status, `injected fault ${fault}`, path, new Date()));
+    return reply
+      .status(status)
+      .type('application/json')
+      .send(problemBody(status, `injected fault ${fault}`, path, new Date()));
   });
   // The handler ran and committed; the client never hears of it.
   app.addHook('onSend', async (req: FastifyRequest, reply: FastifyReply, payload: unknown) => {
@@ -124,7 +127,8 @@ function installFaults(app: FastifyInstance, faults: FaultInjector): void {
   });
 }
 
-const NOT_FOUND_PAGE = '<!DOCTYPE html><html><head><title>404 Not Found</title></head><body><h1>Not Found</h1><p>The requested URL was not found on this server.</p></body></html>';
+const NOT_FOUND_PAGE =
+  '<!DOCTYPE html><html><head><title>404 Not Found</title></head><body><h1>Not Found</h1><p>The requested URL was not found on this server.</p></body></html>';
 
 /** A server with meshStack's error bodies; unknown paths get a JSON problem, or an HTML page as a real front end answers. */
 function newApp(clock: SandboxClock, notFound: 'json' | 'html', requestTimeoutMs: number): FastifyInstance {
@@ -133,7 +137,14 @@ function newApp(clock: SandboxClock, notFound: 'json' | 'html', requestTimeoutMs
     bodyLimit: 4 * 1024 * 1024,
     // Node checks the deadlines every 30 s by default: checked often, a trickled request ends close to its timeout.
     serverFactory: (handler) =>
-      http.createServer({ requestTimeout: requestTimeoutMs, headersTimeout: requestTimeoutMs, connectionsCheckingInterval: Math.max(100, Math.min(1000, requestTimeoutMs / 4)) }, handler),
+      http.createServer(
+        {
+          requestTimeout: requestTimeoutMs,
+          headersTimeout: requestTimeoutMs,
+          connectionsCheckingInterval: Math.max(100, Math.min(1000, requestTimeoutMs / 4)),
+        },
+        handler,
+      ),
   });
   // Bodies are read as text and parsed by the routes, so vendor media types and bad JSON get meshStack's answers.
   app.removeAllContentTypeParsers();
@@ -141,19 +152,38 @@ function newApp(clock: SandboxClock, notFound: 'json' | 'html', requestTimeoutMs
   app.setErrorHandler((err: Error & { statusCode?: number; code?: string }, req, reply) => {
     if (isDiskFull(err)) {
       // One line, not a stack: the write was rolled back, reads go on, and freeing space is the fix.
-      process.stderr.write(`sandbox: ${req.method} ${req.url}: the data dir's disk is full (${err.message}); writes answer 507 until space is freed, reads go on\n`);
-      return reply.status(507).type('application/json').send(problemBody(507, 'the sandbox cannot store this: its disk is full; nothing was changed (free space where its data dir is, then try again)', req.url.split('?')[0], clock.now()));
+      process.stderr.write(
+        `sandbox: ${req.method} ${req.url}: the data dir's disk is full (${err.message}); writes answer 507 until space is freed, reads go on\n`,
+      );
+      return reply
+        .status(507)
+        .type('application/json')
+        .send(
+          problemBody(
+            507,
+            'the sandbox cannot store this: its disk is full; nothing was changed (free space where its data dir is, then try again)',
+            req.url.split('?')[0],
+            clock.now(),
+          ),
+        );
     }
-    const status = err instanceof HttpProblem ? err.status : err.statusCode && err.statusCode < 500 ? err.statusCode : 500;
+    const status =
+      err instanceof HttpProblem ? err.status : err.statusCode && err.statusCode < 500 ? err.statusCode : 500;
     const message = err instanceof HttpProblem || status < 500 ? err.message : 'internal error';
     if (status >= 500) process.stderr.write(`sandbox: ${req.method} ${req.url}: ${err.stack ?? err.message}\n`);
     if (err instanceof HttpProblem) reply.headers(err.headers);
-    return reply.status(status).type('application/json').send(problemBody(status, message, req.url.split('?')[0], clock.now()));
+    return reply
+      .status(status)
+      .type('application/json')
+      .send(problemBody(status, message, req.url.split('?')[0], clock.now()));
   });
   app.setNotFoundHandler((req, reply) => {
     const path = req.url.split('?')[0];
     if (notFound === 'html') return reply.status(404).type('text/html; charset=utf-8').send(NOT_FOUND_PAGE);
-    return reply.status(404).type('application/json').send(problemBody(404, `No endpoint ${req.method} ${path}`, path, clock.now()));
+    return reply
+      .status(404)
+      .type('application/json')
+      .send(problemBody(404, `No endpoint ${req.method} ${path}`, path, clock.now()));
   });
   return app;
 }
@@ -178,7 +208,11 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
     .transaction(async (tx) => {
       const applied = await applySeed(tx, options.seed ?? DEFAULT_SEED, startedAt);
       const seeded = await getMeta<{ apiKeys: Array<{ name?: string; clientId: string }> }>(tx, 'seed');
-      return { offset: (await getMeta<number>(tx, 'clockOffsetMs')) ?? 0, apiKeyNames: (seeded?.apiKeys ?? []).map((k) => k.name ?? k.clientId), seedIgnored: options.seed !== undefined && !applied };
+      return {
+        offset: (await getMeta<number>(tx, 'clockOffsetMs')) ?? 0,
+        apiKeyNames: (seeded?.apiKeys ?? []).map((k) => k.name ?? k.clientId),
+        seedIgnored: options.seed !== undefined && !applied,
+      };
     })
     .catch(async (e: unknown) => {
       await db.close();
@@ -188,7 +222,15 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
   // Tokens are signed with a key of this process: a restart ends all sessions, as a re-deploy would.
   const tokens = new TokenIssuer(randomBytes(32).toString('base64url'), options.tokenTtlSeconds ?? 300);
   const profile = options.profile ?? 'default';
-  const state: SandboxState = { db, clock, tokens, principals: new PrincipalCache(), loopback: isLoopback(host), profile, publicUrl: options.publicUrl ?? '' };
+  const state: SandboxState = {
+    db,
+    clock,
+    tokens,
+    principals: new PrincipalCache(),
+    loopback: isLoopback(host),
+    profile,
+    publicUrl: options.publicUrl ?? '',
+  };
   const faults = new FaultInjector();
   const throttle = new LoginThrottle();
 
@@ -198,18 +240,28 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
 
   app.post('/api/login', async (req, reply) => {
     // JSON only, as meshStack's login: a page can post text/plain or a form cross-site without asking the user.
-    if (!/^application\/json\s*(;|$)/i.test(req.headers['content-type'] ?? '')) throw new HttpProblem(415, 'POST /api/login takes application/json: {"clientId": …, "clientSecret": …}');
+    if (!/^application\/json\s*(;|$)/i.test(req.headers['content-type'] ?? ''))
+      throw new HttpProblem(415, 'POST /api/login takes application/json: {"clientId": …, "clientSecret": …}');
     const body = parseJsonBody(req.body) as { clientId?: unknown; clientSecret?: unknown } | undefined;
     const attempt = `${String(body?.clientId)}@${req.ip}`;
     const wait = throttle.waitSeconds(attempt);
-    if (wait) throw new HttpProblem(429, `too many failed logins for this key: try again in ${wait} s`, { 'Retry-After': String(wait) });
-    const principal = await login((id) => db.transaction((tx) => findApiKey(tx, id)), body?.clientId, body?.clientSecret).catch((e: unknown) => {
+    if (wait)
+      throw new HttpProblem(429, `too many failed logins for this key: try again in ${wait} s`, {
+        'Retry-After': String(wait),
+      });
+    const principal = await login(
+      (id) => db.transaction((tx) => findApiKey(tx, id)),
+      body?.clientId,
+      body?.clientSecret,
+    ).catch((e: unknown) => {
       throttle.failed(attempt);
       throw e;
     });
     throttle.succeeded(attempt);
     const token = tokens.issue(principal);
-    return reply.type('application/json').send({ ...token, refresh_expires_in: 0, token_type: 'Bearer', 'not-before-policy': 0, scope: 'profile email' });
+    return reply
+      .type('application/json')
+      .send({ ...token, refresh_expires_in: 0, token_type: 'Bearer', 'not-before-policy': 0, scope: 'profile email' });
   });
 
   app.get('/mesh/info', async (req) =>
@@ -239,12 +291,16 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
     await Promise.allSettled([app.close(), control.close()]);
     await db.close();
     const code = (e as NodeJS.ErrnoException).code;
-    throw code === 'EADDRINUSE' || code === 'EACCES' ? new SandboxStartError('sandbox-listen', `cannot listen on ${host}: ${(e as Error).message}`) : e;
+    throw code === 'EADDRINUSE' || code === 'EACCES'
+      ? new SandboxStartError('sandbox-listen', `cannot listen on ${host}: ${(e as Error).message}`)
+      : e;
   }
   state.publicUrl = (options.publicUrl ?? url).replace(/\/+$/, '');
   const port = Number(new URL(url).port);
   const sweeper = setInterval(() => {
-    sweepIfDue(db, clock.now()).catch((e) => process.stderr.write(`sandbox: expiry sweep failed: ${(e as Error).message}\n`));
+    sweepIfDue(db, clock.now()).catch((e) =>
+      process.stderr.write(`sandbox: expiry sweep failed: ${(e as Error).message}\n`),
+    );
   }, options.sweepIntervalMs ?? 5000);
   sweeper.unref();
   let closed = false;

@@ -29,13 +29,22 @@ export interface SandboxProcess {
   close(): Promise<void>;
 }
 
-export async function spawnSandbox(dataDir: string, args: string[] = [], startTimeoutMs = 30_000): Promise<SandboxProcess> {
-  const child = spawn(process.execPath, [BIN, 'sandbox', '--port', '0', '--data-dir', dataDir, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+export async function spawnSandbox(
+  dataDir: string,
+  args: string[] = [],
+  startTimeoutMs = 30_000,
+): Promise<SandboxProcess> {
+  const child = spawn(process.execPath, [BIN, 'sandbox', '--port', '0', '--data-dir', dataDir, ...args], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let out = '';
   let err = '';
   child.stderr!.on('data', (d) => (err += d));
   const [url, controlUrl] = await new Promise<[string, string]>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`sandbox did not start in ${startTimeoutMs / 1000} s: ${err}`)), startTimeoutMs);
+    const timer = setTimeout(
+      () => reject(new Error(`sandbox did not start in ${startTimeoutMs / 1000} s: ${err}`)),
+      startTimeoutMs,
+    );
     child.stdout!.on('data', (d) => {
       out += d;
       const m = /listening on (http:\/\/\S+)/.exec(out);

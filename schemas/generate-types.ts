@@ -22,7 +22,9 @@ const localSchemas = {
   canRead: /^https:\/\/meshform\.io\/schemas\//,
   read: (file: { url: string }) => {
     const id = file.url.replace(/#.*$/, '');
-    const local = GENERATED_TYPES.map((g) => schemaPath(g.schema)).find((f) => JSON.parse(fs.readFileSync(f, 'utf8')).$id === id);
+    const local = GENERATED_TYPES.map((g) => schemaPath(g.schema)).find(
+      (f) => JSON.parse(fs.readFileSync(f, 'utf8')).$id === id,
+    );
     if (!local) throw new Error(`no local schema with $id ${id}`);
     return fs.readFileSync(local, 'utf8');
   },

@@ -26,7 +26,12 @@ function importsOf(file: string): string[] {
   return specs.map((s) => path.relative(ROOT, path.resolve(path.dirname(path.join(ROOT, file)), s)).split(path.sep)[0]);
 }
 
-const offenders = (dir: string, banned: string[]) => sources(dir).flatMap((f) => importsOf(f).filter((top) => banned.includes(top)).map((top) => `${f} imports ${top}/`));
+const offenders = (dir: string, banned: string[]) =>
+  sources(dir).flatMap((f) =>
+    importsOf(f)
+      .filter((top) => banned.includes(top))
+      .map((top) => `${f} imports ${top}/`),
+  );
 
 describe('architecture', () => {
   test('the controller never imports the sandbox', () => {
@@ -45,8 +50,15 @@ describe('architecture', () => {
     expect(offenders('constructs', ['controller', 'sandbox'])).toEqual([]);
   });
 
-  test('only the entry point, the demo and the benchmarks\' platform compose the controller with the sandbox', () => {
-    const composers = [...sources('bin'), ...sources('demo'), ...sources('bench'), ...sources('core'), ...sources('schemas'), ...sources('examples')].filter((f) => importsOf(f).includes('sandbox') && importsOf(f).includes('controller'));
+  test("only the entry point, the demo and the benchmarks' platform compose the controller with the sandbox", () => {
+    const composers = [
+      ...sources('bin'),
+      ...sources('demo'),
+      ...sources('bench'),
+      ...sources('core'),
+      ...sources('schemas'),
+      ...sources('examples'),
+    ].filter((f) => importsOf(f).includes('sandbox') && importsOf(f).includes('controller'));
     // The benchmarks start the sandbox they measure against (bench/platform.ts), as the demo does.
     expect(composers.sort()).toEqual(['bench/platform.ts', 'bin/program.ts', 'demo/run.ts']);
   });
@@ -54,13 +66,20 @@ describe('architecture', () => {
   test('rule ids appear outside core/rules only as typed references into the catalogue', () => {
     const ids = Object.keys(RULES);
     const untyped: string[] = [];
-    for (const f of [...sources('controller'), ...sources('constructs'), ...sources('provider'), ...sources('core').filter((f) => !f.startsWith('core/rules/')), ...sources('bin')]) {
+    for (const f of [
+      ...sources('controller'),
+      ...sources('constructs'),
+      ...sources('provider'),
+      ...sources('core').filter((f) => !f.startsWith('core/rules/')),
+      ...sources('bin'),
+    ]) {
       const text = fs.readFileSync(path.join(ROOT, f), 'utf8');
       for (const id of ids) {
         for (const m of text.matchAll(new RegExp(`'${id}'`, 'g'))) {
           const before = text.slice(Math.max(0, m.index! - 40), m.index);
           // finding(…)/report(…)/constructFinding(…) take a RuleId: the compiler checks it against the catalogue.
-          if (!/(finding|report|constructFinding|add)\(\s*$/.test(before) && !/rule === $/.test(before)) untyped.push(`${f}: '${id}'`);
+          if (!/(finding|report|constructFinding|add)\(\s*$/.test(before) && !/rule === $/.test(before))
+            untyped.push(`${f}: '${id}'`);
         }
       }
     }
@@ -68,8 +87,21 @@ describe('architecture', () => {
   });
 
   test('role names are spelled in core/rules only', () => {
-    const roles = ['Workspace Owner', 'Workspace Manager', 'Workspace Member', 'Project Admin', 'Project User', 'Project Reader'];
-    const spelled = [...sources('controller'), ...sources('constructs'), ...sources('provider'), ...sources('core').filter((f) => !f.startsWith('core/rules/')), ...sources('bin')].flatMap((f) => {
+    const roles = [
+      'Workspace Owner',
+      'Workspace Manager',
+      'Workspace Member',
+      'Project Admin',
+      'Project User',
+      'Project Reader',
+    ];
+    const spelled = [
+      ...sources('controller'),
+      ...sources('constructs'),
+      ...sources('provider'),
+      ...sources('core').filter((f) => !f.startsWith('core/rules/')),
+      ...sources('bin'),
+    ].flatMap((f) => {
       const text = fs.readFileSync(path.join(ROOT, f), 'utf8');
       return roles.filter((r) => text.includes(`'${r}'`)).map((r) => `${f}: '${r}'`);
     });

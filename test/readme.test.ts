@@ -16,19 +16,30 @@ const shellBlocks = [...README.matchAll(/```sh\n([\s\S]*?)```/g)].map((m) => m[1
 
 describe('README', () => {
   test('opens with the two commands of a fresh machine, which package.json and .ci/run provide', () => {
-    const first = shellBlocks[0].split('\n').map((l) => l.replace(/#.*$/, '').trim()).filter(Boolean);
+    const first = shellBlocks[0]
+      .split('\n')
+      .map((l) => l.replace(/#.*$/, '').trim())
+      .filter(Boolean);
     expect(first).toEqual(['npm ci && npm run demo', 'npm test']);
-    const scripts = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')).scripts as Record<string, string>;
+    const scripts = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')).scripts as Record<
+      string,
+      string
+    >;
     expect(scripts.demo).toBeDefined();
     expect(scripts.test).toBeDefined();
     // CI runs exactly the README's test command after a clean install.
-    const ci = fs.readFileSync(path.join(REPO_ROOT, '.ci', 'run'), 'utf8').split('\n').filter((l) => l && !l.startsWith('#') && !l.startsWith('set ') && !l.startsWith('cd '));
+    const ci = fs
+      .readFileSync(path.join(REPO_ROOT, '.ci', 'run'), 'utf8')
+      .split('\n')
+      .filter((l) => l && !l.startsWith('#') && !l.startsWith('set ') && !l.startsWith('cd '));
     expect(ci).toEqual(['npm ci --no-audit --no-fund', 'npm test']);
   });
 
   test('the safety model lists every rule the plan refuses with, and the CLI section every command', async () => {
     const safety = README.slice(README.indexOf('## Safety model'), README.indexOf('## Terraform / OpenTofu'));
-    const refusals = Object.entries(RULES).filter(([, r]) => r.level === 'refusal').map(([id]) => id);
+    const refusals = Object.entries(RULES)
+      .filter(([, r]) => r.level === 'refusal')
+      .map(([id]) => id);
     expect(refusals.length).toBeGreaterThan(20);
     expect(refusals.filter((id) => !safety.includes(`\`${id}\``) && !README.includes(`| \`${id}\``))).toEqual([]);
     const help = await meshform(['--help'], { cwd: REPO_ROOT });
@@ -50,11 +61,17 @@ describe('README', () => {
       f = await sandboxFixture();
       // A user's project: its cdktf.json runs the basic example.
       cwd = scratchDir('tour');
-      fs.writeFileSync(path.join(cwd, 'cdktf.json'), JSON.stringify({ language: 'typescript', app: `node ${path.join(REPO_ROOT, 'dist', 'examples', 'basic', 'main.js')}` }));
+      fs.writeFileSync(
+        path.join(cwd, 'cdktf.json'),
+        JSON.stringify({
+          language: 'typescript',
+          app: `node ${path.join(REPO_ROOT, 'dist', 'examples', 'basic', 'main.js')}`,
+        }),
+      );
     });
     afterAll(async () => {
       await f.sandbox.close();
-      });
+    });
 
     test('synth, plan, apply, plan again, markdown: each exits as its comment says', async () => {
       const tour = shellBlocks.find((b) => b.includes('meshform sandbox --ephemeral'))!;
@@ -69,7 +86,11 @@ describe('README', () => {
       expect(steps.map((s) => s.args[0])).toEqual(['synth', 'plan', 'apply', 'plan', 'plan']);
       for (const step of steps) {
         const run = await meshform(step.args, { cwd, env });
-        expect({ line: step.line, code: run.code, stderr: run.code === step.exit ? '' : run.stderr }).toEqual({ line: step.line, code: step.exit, stderr: '' });
+        expect({ line: step.line, code: run.code, stderr: run.code === step.exit ? '' : run.stderr }).toEqual({
+          line: step.line,
+          code: step.exit,
+          stderr: '',
+        });
       }
       expect(fs.existsSync(path.join(cwd, 'out', 'cdk.tf.json'))).toBe(true);
     });

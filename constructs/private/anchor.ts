@@ -6,7 +6,16 @@
 import { Construct } from 'constructs';
 import { packageVersion } from '../../core/package-info';
 import { PROVIDER_SOURCE } from '../../core/terraform-attributes';
-import { Lazy, type LocalExecProvisioner, NullProvider, NullResource, TerraformProvider, TerraformResource, TerraformStack, TerraformVariable } from '../cdktf';
+import {
+  Lazy,
+  type LocalExecProvisioner,
+  NullProvider,
+  NullResource,
+  TerraformProvider,
+  TerraformResource,
+  TerraformStack,
+  TerraformVariable,
+} from '../cdktf';
 
 /** Which Terraform resource anchors a workspace. */
 /** How many anchors a stack gets. */
@@ -32,7 +41,12 @@ export enum AnchorKind {
 
 /** terraform_data, written directly: cdktf's DataResource spawns `terraform version` once per resource. */
 class TerraformData extends TerraformResource {
-  constructor(scope: Construct, id: string, private readonly triggersReplace: string, provisioner: LocalExecProvisioner) {
+  constructor(
+    scope: Construct,
+    id: string,
+    private readonly triggersReplace: string,
+    provisioner: LocalExecProvisioner,
+  ) {
     super(scope, id, { terraformResourceType: 'terraform_data', provisioners: [provisioner] });
   }
 
@@ -51,7 +65,11 @@ class TerraformData extends TerraformResource {
 function connectionEnvironment(stack: TerraformStack): Record<string, string> {
   const variable =
     (stack.node.tryFindChild(ENDPOINT_VARIABLE) as TerraformVariable | undefined) ??
-    new TerraformVariable(stack, ENDPOINT_VARIABLE, { type: 'string', default: '', description: 'meshStack URL, e.g. https://federation.example.com' });
+    new TerraformVariable(stack, ENDPOINT_VARIABLE, {
+      type: 'string',
+      default: '',
+      description: 'meshStack URL, e.g. https://federation.example.com',
+    });
   return { MESHSTACK_ENDPOINT: variable.stringValue };
 }
 
@@ -91,7 +109,11 @@ export function createAnchor(scope: Construct, id: string, options: AnchorOption
   const stack = TerraformStack.of(scope);
   // A workspace's grants that wait for 4-eyes approval are a warning; while they wait, the marker meshform writes changes the trigger, so the next plan shows the workspace again.
   const marker = options.workspaceName ? `\${path.module}/.meshform-waiting-${options.workspaceName}` : undefined;
-  const scopeFlags = options.workspaceName ? ` --workspace ${options.workspaceName} --pending-marker "${marker}"` : options.tagDefinitionsOnly ? ' --tag-definitions-only' : '';
+  const scopeFlags = options.workspaceName
+    ? ` --workspace ${options.workspaceName} --pending-marker "${marker}"`
+    : options.tagDefinitionsOnly
+      ? ' --tag-definitions-only'
+      : '';
   const provisioner: LocalExecProvisioner = {
     type: 'local-exec',
     command: `${commandVariable(stack, options.command)} apply --manifest "\${path.module}/meshform.json"${scopeFlags} --auto-approve`,
@@ -111,24 +133,46 @@ export type ProviderSettings = () => { stack: string; recertification: Record<st
 /** Terraform leaves out null attributes; so does the synthesized configuration. */
 function withoutNulls(v: unknown): unknown {
   if (Array.isArray(v)) return v.map(withoutNulls);
-  if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).filter(([, x]) => x !== null).map(([k, x]) => [k, withoutNulls(x)]));
+  if (v && typeof v === 'object')
+    return Object.fromEntries(
+      Object.entries(v)
+        .filter(([, x]) => x !== null)
+        .map(([k, x]) => [k, withoutNulls(x)]),
+    );
   return v;
 }
 
 class MeshformProvider extends TerraformProvider {
-  constructor(scope: Construct, private readonly settings: ProviderSettings) {
-    super(scope, 'meshform', { terraformResourceType: 'meshform', terraformProviderSource: PROVIDER_SOURCE, terraformGeneratorMetadata: { providerName: 'meshform', providerVersionConstraint: packageVersion() } });
+  constructor(
+    scope: Construct,
+    private readonly settings: ProviderSettings,
+  ) {
+    super(scope, 'meshform', {
+      terraformResourceType: 'meshform',
+      terraformProviderSource: PROVIDER_SOURCE,
+      terraformGeneratorMetadata: { providerName: 'meshform', providerVersionConstraint: packageVersion() },
+    });
   }
 
   protected override synthesizeAttributes(): Record<string, unknown> {
     const s = this.settings();
     // A token: cdktf snake-cases the provider block's keys, and role names are keys here.
-    return { stack: s.stack, ...(Object.keys(s.recertification).length ? { recertification: Lazy.anyValue({ produce: () => s.recertification }) } : {}) };
+    return {
+      stack: s.stack,
+      ...(Object.keys(s.recertification).length
+        ? { recertification: Lazy.anyValue({ produce: () => s.recertification }) }
+        : {}),
+    };
   }
 }
 
 class MeshformResource extends TerraformResource {
-  constructor(scope: Construct, id: string, type: string, private readonly attributes: () => Record<string, unknown>) {
+  constructor(
+    scope: Construct,
+    id: string,
+    type: string,
+    private readonly attributes: () => Record<string, unknown>,
+  ) {
     super(scope, id, { terraformResourceType: type, terraformGeneratorMetadata: { providerName: 'meshform' } });
   }
 
@@ -138,7 +182,13 @@ class MeshformResource extends TerraformResource {
 }
 
 /** A resource of terraform-provider-meshform, and the stack's provider block with it (created once). */
-export function createProviderResource(scope: Construct, id: string, type: 'meshform_workspace' | 'meshform_tag_definition', attributes: () => Record<string, unknown>, settings: ProviderSettings): TerraformResource {
+export function createProviderResource(
+  scope: Construct,
+  id: string,
+  type: 'meshform_workspace' | 'meshform_tag_definition',
+  attributes: () => Record<string, unknown>,
+  settings: ProviderSettings,
+): TerraformResource {
   const stack = TerraformStack.of(scope);
   if (!stack.node.tryFindChild('meshform')) new MeshformProvider(stack, settings);
   return new MeshformResource(scope, id, type, attributes);

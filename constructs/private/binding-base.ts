@@ -56,7 +56,13 @@ export abstract class BindingBase extends Construct {
  * short hash, so that two names never meet in one id.
  */
 function readableId(role: string, subject: ISubject): string {
-  const roleId = role.replace(/[^A-Za-z0-9]+/g, ' ').trim().split(' ').map((w) => w.charAt(0).toUpperCase() + w.slice(1)).join('') || 'Role';
+  const roleId =
+    role
+      .replace(/[^A-Za-z0-9]+/g, ' ')
+      .trim()
+      .split(' ')
+      .map((w) => w.charAt(0).toUpperCase() + w.slice(1))
+      .join('') || 'Role';
   const name = subject.name.replace(/[^A-Za-z0-9@._-]+/g, '-');
   const exact = name === subject.name && roleId === role.replace(/\s+/g, '');
   return `${roleId}-${subject.kind.toLowerCase()}-${name}${exact ? '' : `-${sha256Hex([role, subject.kind, subject.name]).slice(0, 8)}`}`;
@@ -68,6 +74,9 @@ function readableId(role: string, subject: ISubject): string {
  */
 export function bindingId(parent: Construct, role: string, subject: ISubject, target: string): string {
   const id = readableId(role, subject);
-  if (parent.node.tryFindChild(id)) throw new Error(`${parent.node.path}: ${describeSubject(subject)} is already granted "${role}" on ${target}; grant each role once.`);
+  if (parent.node.tryFindChild(id))
+    throw new Error(
+      `${parent.node.path}: ${describeSubject(subject)} is already granted "${role}" on ${target}; grant each role once.`,
+    );
   return id;
 }

@@ -6,7 +6,9 @@ import type { ISubject } from '../subject';
 export type Locate = (jsonPath: string, source: IConstruct) => void;
 
 export function renderSubject(s: ISubject): Subject {
-  return s.invitation ? { kind: s.kind, name: s.name, invitation: { ...s.invitation } } : { kind: s.kind, name: s.name };
+  return s.invitation
+    ? { kind: s.kind, name: s.name, invitation: { ...s.invitation } }
+    : { kind: s.kind, name: s.name };
 }
 
 export function renderExpiry(expiry: string | Date | undefined): string | undefined {
@@ -14,7 +16,11 @@ export function renderExpiry(expiry: string | Date | undefined): string | undefi
 }
 
 /** Sorts by a string key and renders each item at its final index. */
-export function renderSorted<T, J>(items: readonly T[], key: (t: T) => string, render: (t: T, index: number) => J): J[] {
+export function renderSorted<T, J>(
+  items: readonly T[],
+  key: (t: T) => string,
+  render: (t: T, index: number) => J,
+): J[] {
   return [...items].sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0)).map(render);
 }
 

@@ -17,7 +17,8 @@ export class TagManager {
   private readonly entries = new Map<string, Entry>();
 
   public setTag(key: string, values: string | string[], priority: number): void {
-    if (this.canWrite(key, priority)) this.entries.set(key, { values: Array.isArray(values) ? [...values] : [values], priority });
+    if (this.canWrite(key, priority))
+      this.entries.set(key, { values: Array.isArray(values) ? [...values] : [values], priority });
   }
 
   public removeTag(key: string, priority: number): void {
@@ -48,5 +49,10 @@ export interface ITaggable {
 }
 
 export function isTaggable(x: unknown): x is ITaggable {
-  return typeof x === 'object' && x !== null && (x as ITaggable).tags instanceof TagManager && typeof (x as ITaggable).tagTargetKind === 'string';
+  return (
+    typeof x === 'object' &&
+    x !== null &&
+    (x as ITaggable).tags instanceof TagManager &&
+    typeof (x as ITaggable).tagTargetKind === 'string'
+  );
 }

@@ -75,7 +75,12 @@ async function execute(api: ApiClient, s: AnyStep, suffix: string): Promise<Outc
     case 'project':
       switch (s.action) {
         case 'create':
-          await api.projects.create({ workspace: s.workspace, name: s.project, displayName: s.displayName, tags: s.tags });
+          await api.projects.create({
+            workspace: s.workspace,
+            name: s.project,
+            displayName: s.displayName,
+            tags: s.tags,
+          });
           return APPLIED;
         case 'update':
           await api.projects.update(s.workspace, s.project, s.after, s.before);
@@ -99,13 +104,21 @@ async function execute(api: ApiClient, s: AnyStep, suffix: string): Promise<Outc
             subject: g.subject.name,
             role: g.role,
             ...(g.expiryDate !== undefined ? { expiryDate: g.expiryDate } : {}),
-            ...(g.subject.invitation ? { invitation: { firstName: g.subject.invitation.firstName, lastName: g.subject.invitation.lastName } } : {}),
+            ...(g.subject.invitation
+              ? { invitation: { firstName: g.subject.invitation.firstName, lastName: g.subject.invitation.lastName } }
+              : {}),
             ...(g.reason !== undefined ? { reason: g.reason } : {}),
           });
-          return outcome.status === 'pending' ? { status: 'pending-approval', ...(outcome.requestId ? { requestId: outcome.requestId } : {}) } : APPLIED;
+          return outcome.status === 'pending'
+            ? { status: 'pending-approval', ...(outcome.requestId ? { requestId: outcome.requestId } : {}) }
+            : APPLIED;
         }
         case 'delete':
-          await api.bindings.delete({ name: s.binding.name, subjectKind: s.binding.subjectKind, ...(s.project !== undefined ? { project: s.project } : {}) });
+          await api.bindings.delete({
+            name: s.binding.name,
+            subjectKind: s.binding.subjectKind,
+            ...(s.project !== undefined ? { project: s.project } : {}),
+          });
           return APPLIED;
       }
   }
@@ -116,22 +129,39 @@ function unreachable(s: never): never {
   throw new Error(`unknown plan step ${JSON.stringify(s)}`);
 }
 
-async function runSteps(api: ApiClient, steps: readonly AnyStep[], report: (r: StepResult) => void, stopped: () => boolean, suffix: string): Promise<void> {
+async function runSteps(
+  api: ApiClient,
+  steps: readonly AnyStep[],
+  report: (r: StepResult) => void,
+  stopped: () => boolean,
+  suffix: string,
+): Promise<void> {
   let failed: AnyStep | undefined;
   for (const step of steps) {
     if (failed) {
-      report({ step, status: 'skipped', after: failed.id, error: { code: 'skipped', message: 'skipped: an earlier step of this workspace failed', class: 'skipped' } });
+      report({
+        step,
+        status: 'skipped',
+        after: failed.id,
+        error: { code: 'skipped', message: 'skipped: an earlier step of this workspace failed', class: 'skipped' },
+      });
       continue;
     }
     if (stopped()) {
-      report({ step, status: 'skipped', error: { code: 'interrupted', message: 'not started: apply was interrupted', class: 'skipped' } });
+      report({
+        step,
+        status: 'skipped',
+        error: { code: 'interrupted', message: 'not started: apply was interrupted', class: 'skipped' },
+      });
       continue;
     }
     try {
       const outcome = await execute(api, step, suffix);
       report({ step, ...outcome });
     } catch (e) {
-      const err = isMeshformError(e) ? { code: e.code, message: `${step.action} failed: ${e.message}`, class: e.errorClass } : { code: 'internal', message: `${step.action} failed: ${(e as Error).message}`, class: 'internal' };
+      const err = isMeshformError(e)
+        ? { code: e.code, message: `${step.action} failed: ${e.message}`, class: e.errorClass }
+        : { code: 'internal', message: `${step.action} failed: ${(e as Error).message}`, class: 'internal' };
       failed = step;
       report({ step, status: 'failed', error: err });
     }
@@ -150,7 +180,9 @@ export async function apply(api: ApiClient, plan: Plan, options: ApplyOptions = 
   const limit = pLimit(options.concurrency ?? 4);
   await Promise.all(plan.workspaces.map((w) => limit(() => runSteps(api, w.steps, report, stopped, suffix))));
   // Report in plan order, whatever order the workspaces finished in.
-  const order = new Map<string, number>([...plan.globalSteps, ...plan.workspaces.flatMap((w) => w.steps)].map((s, i) => [s.id, i]));
+  const order = new Map<string, number>(
+    [...plan.globalSteps, ...plan.workspaces.flatMap((w) => w.steps)].map((s, i) => [s.id, i]),
+  );
   results.sort((a, b) => (order.get(a.step.id) ?? 0) - (order.get(b.step.id) ?? 0));
   const counts: Record<StepStatus, number> = { applied: 0, 'pending-approval': 0, failed: 0, skipped: 0 };
   for (const r of results) counts[r.status]++;

@@ -38,13 +38,17 @@ function waiting(ctx: CliContext, flags: ApplyFlags, count: number): number {
     return ExitCode.OK;
   }
   fs.writeFileSync(marker, `${new Date().toISOString()} ${count} waiting\n`);
-  ctx.stdout(`Warning: ${count} grant(s) wait for a second approval (another Workspace Manager or a partner approves them in meshPanel, or with meshform requests approve); the next plan shows this workspace again.\n`);
+  ctx.stdout(
+    `Warning: ${count} grant(s) wait for a second approval (another Workspace Manager or a partner approves them in meshPanel, or with meshform requests approve); the next plan shows this workspace again.\n`,
+  );
   return ExitCode.OK;
 }
 
 async function confirm(ctx: CliContext): Promise<boolean> {
   const rl = readline.createInterface({ input: process.stdin, output: process.stdout });
-  const answer = await new Promise<string>((resolve) => rl.question('Apply these changes? Only "yes" is accepted: ', resolve));
+  const answer = await new Promise<string>((resolve) =>
+    rl.question('Apply these changes? Only "yes" is accepted: ', resolve),
+  );
   rl.close();
   ctx.stdout('\n');
   return answer.trim() === 'yes';
@@ -71,29 +75,58 @@ export function interruptible(ctx: CliContext): { stopped: () => boolean; releas
 }
 
 export function registerApply(program: Command, ctx: CliContext, setExit: (code: number) => void): void {
-  addCommonOptions(program.command('apply [plan]').description('apply a saved plan (refused when the platform changed since), or plan and apply'))
+  addCommonOptions(
+    program
+      .command('apply [plan]')
+      .description('apply a saved plan (refused when the platform changed since), or plan and apply'),
+  )
     .option('--auto-approve', 'apply without asking (required without a terminal)')
     .option('--format <format>', 'text or json (the apply report)', 'text')
     .option('--concurrency <n>', 'workspaces applied at the same time', '4')
     .option('--expect-digest <sha256:…>', "apply only if the plan's digest is this one (the plan a reviewer saw)")
     .option('--changed-from <manifest>', 'plan and apply only workspaces whose code differs from this base manifest')
-    .option('--pending-marker <file>', "for Terraform's anchors: grants that wait for a second approval are a warning (exit 0), recorded in this file so that the anchor's next plan shows its workspace again; removed once nothing waits")
+    .option(
+      '--pending-marker <file>',
+      "for Terraform's anchors: grants that wait for a second approval are a warning (exit 0), recorded in this file so that the anchor's next plan shows its workspace again; removed once nothing waits",
+    )
     .action(async (planFile: string | undefined, flags: ApplyFlags, command: Command) => {
       const format = oneOf(flags.format, ['text', 'json'] as const, '--format');
       const concurrency = Number(flags.concurrency);
-      if (!Number.isInteger(concurrency) || concurrency < 1) throw new UsageError(`--concurrency must be a whole number >= 1, got "${flags.concurrency}"`);
+      if (!Number.isInteger(concurrency) || concurrency < 1)
+        throw new UsageError(`--concurrency must be a whole number >= 1, got "${flags.concurrency}"`);
       const signals = interruptible(ctx);
-      const options: ApplyOptions = { concurrency, onStep: format === 'text' ? progress(ctx) : undefined, stopped: signals.stopped };
+      const options: ApplyOptions = {
+        concurrency,
+        onStep: format === 'text' ? progress(ctx) : undefined,
+        stopped: signals.stopped,
+      };
       try {
         let report: ApplyReport;
         if (planFile) {
-          if (flags.workspace || flags.expectDigest || flags.changedFrom) throw new UsageError('a saved plan keeps the workspaces and the steps it was made with: --workspace, --changed-from and --expect-digest are for `meshform apply --manifest`', 'plan-file-flags');
+          if (flags.workspace || flags.expectDigest || flags.changedFrom)
+            throw new UsageError(
+              'a saved plan keeps the workspaces and the steps it was made with: --workspace, --changed-from and --expect-digest are for `meshform apply --manifest`',
+              'plan-file-flags',
+            );
           const saved = loadPlan(path.resolve(ctx.cwd, planFile));
           // The manifest the plan was made from, where planning read it, unless --manifest says otherwise.
-          const manifest = command.getOptionValueSource('manifest') === 'default' && saved.manifest.path !== undefined ? saved.manifest.path : flags.manifest;
+          const manifest =
+            command.getOptionValueSource('manifest') === 'default' && saved.manifest.path !== undefined
+              ? saved.manifest.path
+              : flags.manifest;
           const session = await openSession(ctx, { ...flags, manifest });
           // The overrides given now: the plan options carry them.
-          report = await applySavedPlan(session.api, saved, { endpoint: session.options.endpoint, desired: session.manifest.state, overrides: session.options, now: session.now }, options);
+          report = await applySavedPlan(
+            session.api,
+            saved,
+            {
+              endpoint: session.options.endpoint,
+              desired: session.manifest.state,
+              overrides: session.options,
+              now: session.now,
+            },
+            options,
+          );
         } else {
           const session = await openSession(ctx, flags);
           const { plan } = await planAgainst(session.api, session.manifest.state, session.options, session.now);
@@ -103,13 +136,21 @@ export function registerApply(program: Command, ctx: CliContext, setExit: (code:
             return setExit(ExitCode.REFUSED);
           }
           // The plan a reviewer saw, by its digest: any other plan is not applied.
-          if (flags.expectDigest !== undefined && plan.digest !== flags.expectDigest) throw new DigestMismatchError(flags.expectDigest, plan.digest);
+          if (flags.expectDigest !== undefined && plan.digest !== flags.expectDigest)
+            throw new DigestMismatchError(flags.expectDigest, plan.digest);
           if (!hasChanges(plan)) {
-            if (format === 'json') ctx.stdout(`${JSON.stringify({ results: [], counts: { applied: 0, 'pending-approval': 0, failed: 0, skipped: 0 } }, null, 2)}\n`);
+            if (format === 'json')
+              ctx.stdout(
+                `${JSON.stringify({ results: [], counts: { applied: 0, 'pending-approval': 0, failed: 0, skipped: 0 } }, null, 2)}\n`,
+              );
             return setExit(waiting(ctx, flags, plan.summary.alreadyPending));
           }
           if (!flags.autoApprove) {
-            if (!ctx.isTTY) throw new UsageError('apply needs --auto-approve without a terminal, or a saved plan: `meshform apply plan.json`', 'needs-approval-flag');
+            if (!ctx.isTTY)
+              throw new UsageError(
+                'apply needs --auto-approve without a terminal, or a saved plan: `meshform apply plan.json`',
+                'needs-approval-flag',
+              );
             if (!(await confirm(ctx))) {
               ctx.stdout('Apply cancelled.\n');
               return setExit(ExitCode.OK);
@@ -117,9 +158,15 @@ export function registerApply(program: Command, ctx: CliContext, setExit: (code:
           }
           report = await apply(session.api, plan, options);
         }
-        ctx.stdout(format === 'json' ? `${JSON.stringify(report, null, 2)}\n` : renderApplyText(report, { color: ctx.isTTY }));
+        ctx.stdout(
+          format === 'json' ? `${JSON.stringify(report, null, 2)}\n` : renderApplyText(report, { color: ctx.isTTY }),
+        );
         const code = applyExitCode(report);
-        setExit(code === ExitCode.PENDING_APPROVAL || code === ExitCode.OK ? waiting(ctx, flags, report.counts['pending-approval']) : code);
+        setExit(
+          code === ExitCode.PENDING_APPROVAL || code === ExitCode.OK
+            ? waiting(ctx, flags, report.counts['pending-approval'])
+            : code,
+        );
       } finally {
         signals.release();
       }

@@ -43,7 +43,9 @@ interface ImportFlags {
 function nameFor(dir: string, given: string | undefined): string {
   if (given !== undefined) return stackName(dir, given);
   const cdktf = path.join(dir, 'cdktf.json');
-  const projectId = fs.existsSync(cdktf) ? (JSON.parse(fs.readFileSync(cdktf, 'utf8')) as { projectId?: unknown }).projectId : undefined;
+  const projectId = fs.existsSync(cdktf)
+    ? (JSON.parse(fs.readFileSync(cdktf, 'utf8')) as { projectId?: unknown }).projectId
+    : undefined;
   return stackName(dir, typeof projectId === 'string' ? projectId : undefined);
 }
 
@@ -63,7 +65,11 @@ function blocked(dir: string, files: WrittenFile[]): string[] {
 
 function summary(estate: ImportedEstate): string {
   const projects = estate.workspaces.reduce((k, w) => k + (w.entry.projects?.length ?? 0), 0);
-  const bindings = estate.workspaces.reduce((k, w) => k + (w.entry.bindings?.length ?? 0) + (w.entry.projects ?? []).reduce((j, p) => j + (p.bindings?.length ?? 0), 0), 0);
+  const bindings = estate.workspaces.reduce(
+    (k, w) =>
+      k + (w.entry.bindings?.length ?? 0) + (w.entry.projects ?? []).reduce((j, p) => j + (p.bindings?.length ?? 0), 0),
+    0,
+  );
   return `${estate.workspaces.length} workspace(s), ${projects} project(s), ${bindings} binding(s), ${estate.tagDefinitions.length} tag definition(s)`;
 }
 
@@ -73,24 +79,52 @@ function notesSummary(estate: ImportedEstate): string {
   const notes = allNotes(estate);
   if (!notes.length) return '';
   // Platform text, made safe to print on a terminal.
-  const lines = notes.slice(0, NOTES_SHOWN).map((n) => `  ${printable(`${n.workspace ? `${n.workspace}${n.project ? `/${n.project}` : ''}: ` : ''}${n.text}`)}\n`);
-  const more = notes.length > NOTES_SHOWN ? `  … and ${notes.length - NOTES_SHOWN} more (each is a comment where it belongs)\n` : '';
+  const lines = notes
+    .slice(0, NOTES_SHOWN)
+    .map(
+      (n) => `  ${printable(`${n.workspace ? `${n.workspace}${n.project ? `/${n.project}` : ''}: ` : ''}${n.text}`)}\n`,
+    );
+  const more =
+    notes.length > NOTES_SHOWN
+      ? `  … and ${notes.length - NOTES_SHOWN} more (each is a comment where it belongs)\n`
+      : '';
   return `\n${notes.length} thing(s) the code cannot say, written as comments:\n${lines.join('')}${more}`;
 }
 
 /** --check: what differs between the code (its manifest) and the platform; 2 when anything does. */
-async function check(ctx: CliContext, flags: ImportFlags, api: ApiClient, live: LiveState, estate: ImportedEstate, now: Date): Promise<number> {
+async function check(
+  ctx: CliContext,
+  flags: ImportFlags,
+  api: ApiClient,
+  live: LiveState,
+  estate: ImportedEstate,
+  now: Date,
+): Promise<number> {
   const manifest = readManifest(path.resolve(ctx.cwd, flags.manifest));
   const declared = new Set(manifest.state.workspaces.map((w) => w.metadata.name));
   const names = estate.workspaces.map((w) => w.entry.identifier);
   const undeclared = names.filter((w) => !declared.has(w));
   const both = names.filter((w) => declared.has(w));
-  const plan = both.length ? (await planAgainst(api, manifest.state, planOptions(ctx, { ...flags, workspace: both }), now)).plan : undefined;
+  const plan = both.length
+    ? (await planAgainst(api, manifest.state, planOptions(ctx, { ...flags, workspace: both }), now)).plan
+    : undefined;
   const differing = (plan?.workspaces ?? []).filter((w) => w.steps.length > 0);
   const owner = (w: string) => ownerOf(live.workspaces[w].tags);
-  for (const w of undeclared) ctx.stdout(printable(`${w}: live, not declared in ${flags.manifest} (${owner(w) === undefined ? 'no stack owns it' : `owned by stack "${owner(w)}"`})`) + '\n');
-  for (const w of differing) ctx.stdout(printable(`${w.name}: ${w.steps.length} change(s) between the code and the platform (meshform plan --workspace ${w.name} shows them)`) + '\n');
-  ctx.stdout(`${undeclared.length} live workspace(s) not in the code, ${differing.length} declared workspace(s) that differ, ${both.length - differing.length} in step.\n`);
+  for (const w of undeclared)
+    ctx.stdout(
+      printable(
+        `${w}: live, not declared in ${flags.manifest} (${owner(w) === undefined ? 'no stack owns it' : `owned by stack "${owner(w)}"`})`,
+      ) + '\n',
+    );
+  for (const w of differing)
+    ctx.stdout(
+      printable(
+        `${w.name}: ${w.steps.length} change(s) between the code and the platform (meshform plan --workspace ${w.name} shows them)`,
+      ) + '\n',
+    );
+  ctx.stdout(
+    `${undeclared.length} live workspace(s) not in the code, ${differing.length} declared workspace(s) that differ, ${both.length - differing.length} in step.\n`,
+  );
   return undeclared.length || differing.length ? ExitCode.CHANGES : ExitCode.OK;
 }
 
@@ -102,28 +136,56 @@ export function registerImport(program: Command, ctx: CliContext, setExit: (code
     .option('--all', 'import every workspace the caller can see')
     .option('--out <dir>', 'where to write main.ts and workspaces/ (or workspaces.yaml)', '.')
     .option('--format <format>', 'ts (a file per workspace) or yaml (one data file)', 'ts')
-    .option('--binding-management <mode>', 'additive (meshform never removes bindings it does not declare) or authoritative', 'additive')
+    .option(
+      '--binding-management <mode>',
+      'additive (meshform never removes bindings it does not declare) or authoritative',
+      'additive',
+    )
     .option('--name <name>', "the stack name (default: cdktf.json's projectId, else the directory name)")
     .option('--force', 'overwrite files that exist')
-    .option('--no-claim', 'do not record this stack as the owner of unowned workspaces: write adopt: true instead (the first plan shows the claim)')
-    .option('--check', 'write nothing: list live workspaces the code does not declare, and declared ones whose plan has changes (exit 2 when any)')
+    .option(
+      '--no-claim',
+      'do not record this stack as the owner of unowned workspaces: write adopt: true instead (the first plan shows the claim)',
+    )
+    .option(
+      '--check',
+      'write nothing: list live workspaces the code does not declare, and declared ones whose plan has changes (exit 2 when any)',
+    )
     .option('--manifest <file>', 'with --check: the manifest `meshform synth` wrote', 'out/meshform.json')
     .option('--endpoint <url>', 'platform URL (default: $MESHSTACK_ENDPOINT)')
-    .option('--api-key <name>', 'API key id (default: $MESHSTACK_API_KEY; the secret always comes from the environment)')
+    .option(
+      '--api-key <name>',
+      'API key id (default: $MESHSTACK_API_KEY; the secret always comes from the environment)',
+    )
     .action(async (flags: ImportFlags) => {
       const format = oneOf(flags.format, ['ts', 'yaml'] as const, '--format');
-      const bindingManagement = oneOf(flags.bindingManagement, ['additive', 'authoritative'] as const, '--binding-management');
-      if (Boolean(flags.all) === Boolean(flags.workspace)) throw new UsageError('meshform import needs --all or --workspace <id> (one of them)', 'import-scope');
+      const bindingManagement = oneOf(
+        flags.bindingManagement,
+        ['additive', 'authoritative'] as const,
+        '--binding-management',
+      );
+      if (Boolean(flags.all) === Boolean(flags.workspace))
+        throw new UsageError('meshform import needs --all or --workspace <id> (one of them)', 'import-scope');
       const dir = path.resolve(ctx.cwd, flags.out);
       const name = nameFor(dir, flags.name);
       const api = await connectFrom(ctx, flags);
       const now = await platformNow(api);
       const started = Date.now();
-      const progress = ctx.isTTY ? (done: number, total: number) => ctx.stderr(`\rreading project bindings: ${done}/${total}`) : undefined;
-      const live = await observe(api, { workspaces: flags.all ? 'all' : flags.workspace!, now, ...(progress ? { onProgress: progress } : {}) });
+      const progress = ctx.isTTY
+        ? (done: number, total: number) => ctx.stderr(`\rreading project bindings: ${done}/${total}`)
+        : undefined;
+      const live = await observe(api, {
+        workspaces: flags.all ? 'all' : flags.workspace!,
+        now,
+        ...(progress ? { onProgress: progress } : {}),
+      });
       if (progress) ctx.stderr('\n');
       const missing = (flags.workspace ?? []).filter((w) => !live.workspaces[w]);
-      if (missing.length) throw new UsageError(`no live workspace ${missing.join(', ')} that this caller can see: nothing was written`, 'import-missing');
+      if (missing.length)
+        throw new UsageError(
+          `no live workspace ${missing.join(', ')} that this caller can see: nothing was written`,
+          'import-missing',
+        );
       const estate = importEstate(live, { bindingManagement, stack: name, adopt: !flags.claim });
       if (flags.check) {
         setExit(await check(ctx, flags, api, live, estate, now));
@@ -134,25 +196,37 @@ export function registerImport(program: Command, ctx: CliContext, setExit: (code
       const taken = blocked(dir, files);
       if (taken.length && !flags.force) {
         const shown = taken.slice(0, 5).join(', ') + (taken.length > 5 ? ` and ${taken.length - 5} more` : '');
-        throw new UsageError(`${shown} exist${taken.length === 1 ? 's' : ''} in ${dir}: nothing was written; pass --force to overwrite`, 'import-exists');
+        throw new UsageError(
+          `${shown} exist${taken.length === 1 ? 's' : ''} in ${dir}: nothing was written; pass --force to overwrite`,
+          'import-exists',
+        );
       }
       for (const f of files) {
         fs.mkdirSync(path.dirname(path.join(dir, f.path)), { recursive: true });
         fs.writeFileSync(path.join(dir, f.path), f.text);
       }
       const written = `Imported ${summary(estate)} into ${path.relative(ctx.cwd, dir) || '.'} (${files.length} file(s))`;
-      const claimProgress = ctx.isTTY ? (done: number, total: number) => ctx.stderr(`\rrecording ownership: ${done}/${total}`) : undefined;
+      const claimProgress = ctx.isTTY
+        ? (done: number, total: number) => ctx.stderr(`\rrecording ownership: ${done}/${total}`)
+        : undefined;
       const claim = await claimOwnership(api, live, estate.unowned, name, claimProgress);
       if (claimProgress && estate.unowned.length) ctx.stderr('\n');
       const seconds = ((Date.now() - started) / 1000).toFixed(1);
       ctx.stdout(`${written}, ${seconds} s.\n${notesSummary(estate)}`);
-      if (claim.claimed.length) ctx.stdout(`\nRecorded stack "${name}" as the owner of ${claim.claimed.length} workspace(s) (their ${OWNERSHIP_TAG_KEY} tag${claim.definitionCreated ? `; created the tag definition ${OWNERSHIP_TAG_DEFINITION.metadata.name}` : ''}).\n`);
+      if (claim.claimed.length)
+        ctx.stdout(
+          `\nRecorded stack "${name}" as the owner of ${claim.claimed.length} workspace(s) (their ${OWNERSHIP_TAG_KEY} tag${claim.definitionCreated ? `; created the tag definition ${OWNERSHIP_TAG_DEFINITION.metadata.name}` : ''}).\n`,
+        );
       if (claim.failed.length) {
-        ctx.stderr(`\nCould not record this stack as the owner of ${claim.failed.length} workspace(s); their code is written, and plan refuses them until they are adopted (\`meshform apply --adopt\`, or import again):\n${claim.failed.map((f) => `  ${f.workspace}: ${f.error}\n`).join('')}`);
+        ctx.stderr(
+          `\nCould not record this stack as the owner of ${claim.failed.length} workspace(s); their code is written, and plan refuses them until they are adopted (\`meshform apply --adopt\`, or import again):\n${claim.failed.map((f) => `  ${f.workspace}: ${f.error}\n`).join('')}`,
+        );
         setExit(ExitCode.ERROR);
         return;
       }
-      ctx.stdout(`\nNext: npx meshform synth, then npx meshform plan: it shows "No changes" for everything imported${flags.claim ? '' : ' except the ownership claims (adopt: true)'}.\n`);
+      ctx.stdout(
+        `\nNext: npx meshform synth, then npx meshform plan: it shows "No changes" for everything imported${flags.claim ? '' : ' except the ownership claims (adopt: true)'}.\n`,
+      );
       setExit(ExitCode.OK);
     });
 }

@@ -40,7 +40,11 @@ Environment:
   CI                               set: no colour, no progress, no prompts
 `;
 
-export function buildProgram(ctx: CliContext, setExit: (code: number) => void, more: readonly Registrar[] = []): Command {
+export function buildProgram(
+  ctx: CliContext,
+  setExit: (code: number) => void,
+  more: readonly Registrar[] = [],
+): Command {
   const program = new Command('meshform')
     .description('workspaces-as-code for meshStack')
     .version(packageVersion(), '-V, --version')

@@ -29,7 +29,10 @@ const FILES: ReadonlyArray<readonly [string, string]> = [
 ];
 
 function typescriptVersion(root: string): string {
-  const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as { devDependencies?: Record<string, string>; peerDependencies?: Record<string, string> };
+  const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as {
+    devDependencies?: Record<string, string>;
+    peerDependencies?: Record<string, string>;
+  };
   // TypeScript 5.x: the compiler meshform is built and tested with.
   return pkg.devDependencies?.typescript ?? '5.9.3';
 }
@@ -42,8 +45,15 @@ export function renderTemplate(from: string, values: Record<string, string>): st
 
 /** The stack name: as given, else the directory's name made an identifier. */
 export function stackName(dir: string, given: string | undefined): string {
-  const name = given ?? path.basename(dir).toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/^-+|-+$/g, '');
-  if (!/^[a-z0-9][a-z0-9-]*$/.test(name)) throw new UsageError(`--name must be lowercase letters, digits and dashes, got "${name}"`, 'bad-name');
+  const name =
+    given ??
+    path
+      .basename(dir)
+      .toLowerCase()
+      .replace(/[^a-z0-9-]+/g, '-')
+      .replace(/^-+|-+$/g, '');
+  if (!/^[a-z0-9][a-z0-9-]*$/.test(name))
+    throw new UsageError(`--name must be lowercase letters, digits and dashes, got "${name}"`, 'bad-name');
   return name;
 }
 
@@ -53,24 +63,39 @@ export const sampleMain = (stackName: string) => renderTemplate('templates/init/
 export function registerInit(program: Command, ctx: CliContext, setExit: (code: number) => void): void {
   program
     .command('init')
-    .description('scaffold a repository for your workspaces as code: package.json, cdktf.json, main.ts, the pull-request workflow')
+    .description(
+      'scaffold a repository for your workspaces as code: package.json, cdktf.json, main.ts, the pull-request workflow',
+    )
     .option('--dir <dir>', 'where to write', '.')
     .option('--name <name>', 'the stack name (default: the directory name)')
-    .option('--meshform <spec>', 'the meshform dependency to write into package.json (a version, a git URL or a tarball path)')
+    .option(
+      '--meshform <spec>',
+      'the meshform dependency to write into package.json (a version, a git URL or a tarball path)',
+    )
     .option('--force', 'overwrite files that exist')
     .action((flags: InitFlags) => {
       const dir = path.resolve(ctx.cwd, flags.dir);
       const name = stackName(dir, flags.name);
       const taken = FILES.map(([, to]) => to).filter((to) => fs.existsSync(path.join(dir, to)));
-      if (taken.length && !flags.force) throw new UsageError(`${taken.join(', ')} exist${taken.length === 1 ? 's' : ''} in ${dir}: nothing was written; pass --force to overwrite`, 'init-exists');
-      const values: Record<string, string> = { stackName: name, meshformDependency: flags.meshform ?? `^${packageVersion()}`, typescriptVersion: typescriptVersion(packageRoot()) };
+      if (taken.length && !flags.force)
+        throw new UsageError(
+          `${taken.join(', ')} exist${taken.length === 1 ? 's' : ''} in ${dir}: nothing was written; pass --force to overwrite`,
+          'init-exists',
+        );
+      const values: Record<string, string> = {
+        stackName: name,
+        meshformDependency: flags.meshform ?? `^${packageVersion()}`,
+        typescriptVersion: typescriptVersion(packageRoot()),
+      };
       for (const [from, to] of FILES) {
         const text = renderTemplate(from, values);
         fs.mkdirSync(path.dirname(path.join(dir, to)), { recursive: true });
         fs.writeFileSync(path.join(dir, to), text);
         ctx.stdout(`  wrote ${to}\n`);
       }
-      ctx.stdout(`\nNext: npm install, then npx meshform synth and npx meshform plan (MESHSTACK_ENDPOINT, MESHSTACK_API_KEY and MESHSTACK_API_SECRET set; or a local sandbox: npx meshform sandbox).\n`);
+      ctx.stdout(
+        `\nNext: npm install, then npx meshform synth and npx meshform plan (MESHSTACK_ENDPOINT, MESHSTACK_API_KEY and MESHSTACK_API_SECRET set; or a local sandbox: npx meshform sandbox).\n`,
+      );
       setExit(ExitCode.OK);
     });
 }

@@ -32,7 +32,10 @@ export interface CommonFlags {
 
 /** `--workspace a --workspace b` and `--workspace a,b`: a repeatable option never swallows an argument after it. */
 export function collectWorkspaces(value: string, previous: string[] | undefined): string[] {
-  const names = value.split(',').map((n) => n.trim()).filter(Boolean);
+  const names = value
+    .split(',')
+    .map((n) => n.trim())
+    .filter(Boolean);
   if (!names.length) throw new UsageError(`--workspace needs a workspace identifier, got "${value}"`);
   return [...(previous ?? []), ...names];
 }
@@ -40,21 +43,38 @@ export function collectWorkspaces(value: string, previous: string[] | undefined)
 export function addCommonOptions(cmd: Command): Command {
   return cmd
     .option('--manifest <file>', 'desired state written by `meshform synth`', 'out/meshform.json')
-    .option('--workspace <id>', 'only this workspace; repeat it, or separate with commas (the Terraform anchor passes its own)', collectWorkspaces)
+    .option(
+      '--workspace <id>',
+      'only this workspace; repeat it, or separate with commas (the Terraform anchor passes its own)',
+      collectWorkspaces,
+    )
     .option('--endpoint <url>', 'platform URL (default: $MESHSTACK_ENDPOINT)')
-    .option('--api-key <name>', 'API key id (default: $MESHSTACK_API_KEY; the secret always comes from the environment)')
+    .option(
+      '--api-key <name>',
+      'API key id (default: $MESHSTACK_API_KEY; the secret always comes from the environment)',
+    )
     .option('--allow-last-owner-removal', 'allow a plan that leaves a workspace without any Owner')
     .option('--allow-self-lockout', "allow a plan that removes the caller's own Owner/Manager rights")
-    .option('--allow-fewer-approvers', 'allow a plan that grants while it removes Owners/Managers below the 4-eyes minimum')
+    .option(
+      '--allow-fewer-approvers',
+      'allow a plan that grants while it removes Owners/Managers below the 4-eyes minimum',
+    )
     .option('--adopt', 'take over live workspaces that no meshform stack owns (records this stack as their owner)')
-    .option('--tag-definitions-only', 'only the tag definitions, no workspace (the Terraform anchor of the tag definitions)')
-    .option('--expiring-within <duration>', 'warn about declared bindings that expire within this time, e.g. 30d (also in the markdown PR comment)');
+    .option(
+      '--tag-definitions-only',
+      'only the tag definitions, no workspace (the Terraform anchor of the tag definitions)',
+    )
+    .option(
+      '--expiring-within <duration>',
+      'warn about declared bindings that expire within this time, e.g. 30d (also in the markdown PR comment)',
+    );
 }
 
 function expiringWithin(value: string | undefined): Pick<PlanOptions, 'expiringWithinMs'> {
   if (value === undefined) return {};
   const ms = parseDuration(value);
-  if (ms === undefined || ms <= 0) throw new UsageError(`--expiring-within must be a duration such as 30d, 12h or 90m, got "${value}"`);
+  if (ms === undefined || ms <= 0)
+    throw new UsageError(`--expiring-within must be a duration such as 30d, 12h or 90m, got "${value}"`);
   return { expiringWithinMs: ms };
 }
 
@@ -80,7 +100,8 @@ export function planOptions(ctx: CliContext, flags: CommonFlags): PlanOptions {
 }
 
 export function oneOf<T extends string>(value: string, allowed: readonly T[], flag: string): T {
-  if (!allowed.includes(value as T)) throw new UsageError(`${flag} must be one of ${allowed.join(', ')}, got "${value}"`);
+  if (!allowed.includes(value as T))
+    throw new UsageError(`${flag} must be one of ${allowed.join(', ')}, got "${value}"`);
   return value as T;
 }
 
@@ -110,17 +131,36 @@ export async function openSession(ctx: CliContext, flags: CommonFlags, api?: Api
   const options = planOptions(ctx, flags);
   const client = api ?? (await connectFrom(ctx, flags));
   const now = await platformNow(client);
-  return { api: client, now, manifest: checkAt(ctx, manifest, now), options: base ? scopedTo(ctx, options, base, manifest, flags, now) : options };
+  return {
+    api: client,
+    now,
+    manifest: checkAt(ctx, manifest, now),
+    options: base ? scopedTo(ctx, options, base, manifest, flags, now) : options,
+  };
 }
 
 /** Bindings this close to their end are planned even in unchanged workspaces (the next run may come after it). */
 const DEFAULT_CHANGED_FROM_HORIZON_MS = DAY_MS;
 
 /** `--changed-from`: only the workspaces whose code changed since the base manifest, or with an expiry due. */
-function scopedTo(ctx: CliContext, options: PlanOptions, base: LoadedManifest, manifest: LoadedManifest, flags: CommonFlags, now: Date): PlanOptions {
-  const scope = changedWorkspaces(base.state, manifest.state, now, options.expiringWithinMs ?? DEFAULT_CHANGED_FROM_HORIZON_MS);
+function scopedTo(
+  ctx: CliContext,
+  options: PlanOptions,
+  base: LoadedManifest,
+  manifest: LoadedManifest,
+  flags: CommonFlags,
+  now: Date,
+): PlanOptions {
+  const scope = changedWorkspaces(
+    base.state,
+    manifest.state,
+    now,
+    options.expiringWithinMs ?? DEFAULT_CHANGED_FROM_HORIZON_MS,
+  );
   if (scope.everything) {
-    ctx.stderr(`--changed-from: the ${scope.everything === 'tag-definitions' ? 'tag definitions' : 'role policy'} changed, so every workspace is planned\n`);
+    ctx.stderr(
+      `--changed-from: the ${scope.everything === 'tag-definitions' ? 'tag definitions' : 'role policy'} changed, so every workspace is planned\n`,
+    );
     return options;
   }
   const asked = options.workspaces;

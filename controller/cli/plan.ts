@@ -28,7 +28,10 @@ export function planExitCode(plan: Plan, detailed: boolean): number {
 export function registerPlan(program: Command, ctx: CliContext, setExit: (code: number) => void): void {
   addCommonOptions(program.command('plan').description('observe the platform and show what apply would change'))
     .option('--out <file>', 'save the plan for `meshform apply <file>`')
-    .option('--changed-from <manifest>', 'plan only workspaces whose code differs from this base manifest (or with an expiry due within --expiring-within, default 1d)')
+    .option(
+      '--changed-from <manifest>',
+      'plan only workspaces whose code differs from this base manifest (or with an expiry due within --expiring-within, default 1d)',
+    )
     .option('--format <format>', 'text, markdown (a PR comment) or json (the plan file)', 'text')
     .option('--detailed-exitcode', 'exit 2 when there are changes, 0 when there are none')
     .action(async (flags: PlanFlags) => {
@@ -41,7 +44,8 @@ export function registerPlan(program: Command, ctx: CliContext, setExit: (code: 
         savePlan(path.resolve(ctx.cwd, flags.out), { ...plan, manifest: { ...plan.manifest, path: manifestPath } });
       }
       ctx.stdout(renderPlan(plan, format, ctx));
-      if (flags.out && format !== 'json') ctx.stderr(`Saved the plan to ${flags.out}: apply it with \`meshform apply ${flags.out}\`.\n`);
+      if (flags.out && format !== 'json')
+        ctx.stderr(`Saved the plan to ${flags.out}: apply it with \`meshform apply ${flags.out}\`.\n`);
       setExit(planExitCode(plan, flags.detailedExitcode === true));
     });
 }

@@ -19,15 +19,19 @@ interface ReconcileFlags extends CommonFlags {
 
 /** `meshform reconcile`: the loop of controller/reconcile, one observe → plan → apply per pass. */
 export function registerReconcile(program: Command, ctx: CliContext, setExit: (code: number) => void): void {
-  addCommonOptions(program.command('reconcile').description('observe → plan → apply in a loop (or --once), with backoff on failure'))
+  addCommonOptions(
+    program.command('reconcile').description('observe → plan → apply in a loop (or --once), with backoff on failure'),
+  )
     .option('--interval <duration>', 'time between passes (s, m, h)', '5m')
     .option('--max-backoff <duration>', 'longest wait after repeated failures', '15m')
     .option('--once', 'run one pass and exit with its code')
     .action(async (flags: ReconcileFlags) => {
       const intervalMs = parseDuration(flags.interval);
       const maxBackoffMs = parseDuration(flags.maxBackoff);
-      if (!intervalMs || intervalMs <= 0) throw new UsageError(`--interval must be a duration like 30s, 5m or 1h, got "${flags.interval}"`);
-      if (!maxBackoffMs || maxBackoffMs <= 0) throw new UsageError(`--max-backoff must be a duration, got "${flags.maxBackoff}"`);
+      if (!intervalMs || intervalMs <= 0)
+        throw new UsageError(`--interval must be a duration like 30s, 5m or 1h, got "${flags.interval}"`);
+      if (!maxBackoffMs || maxBackoffMs <= 0)
+        throw new UsageError(`--max-backoff must be a duration, got "${flags.maxBackoff}"`);
       const api = await connectFrom(ctx, flags);
       if (flags.once) return setExit(await pass(ctx, flags, api));
       let stop = false;
@@ -62,7 +66,9 @@ async function pass(ctx: CliContext, flags: ReconcileFlags, api: ApiClient): Pro
     return ExitCode.REFUSED;
   }
   if (!hasChanges(plan)) {
-    ctx.stdout(`[${stamp}] no changes${plan.summary.alreadyPending ? `; ${plan.summary.alreadyPending} grant(s) waiting for approval` : ''}.\n`);
+    ctx.stdout(
+      `[${stamp}] no changes${plan.summary.alreadyPending ? `; ${plan.summary.alreadyPending} grant(s) waiting for approval` : ''}.\n`,
+    );
     return plan.summary.alreadyPending ? ExitCode.PENDING_APPROVAL : ExitCode.OK;
   }
   ctx.stdout(`[${stamp}] changes found:\n${renderPlanText(plan, { color: ctx.isTTY })}`);

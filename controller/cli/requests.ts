@@ -15,7 +15,11 @@ interface RequestFlags {
 
 async function requireRequests(api: ApiClient): Promise<void> {
   if (!(await api.extensions.capabilities()).includes('role-requests')) {
-    throw new MeshformError('unsupported', 'this platform has no API for pending role requests: approve them in meshPanel (Workspace Access > Access Requests)', 'usage');
+    throw new MeshformError(
+      'unsupported',
+      'this platform has no API for pending role requests: approve them in meshPanel (Workspace Access > Access Requests)',
+      'usage',
+    );
   }
 }
 
@@ -25,8 +29,13 @@ function line(r: RoleRequest): string {
 
 /** `meshform requests list|approve|decline`: answers 4-eyes requests with the caller's own key. */
 export function registerRequests(program: Command, ctx: CliContext, setExit: (code: number) => void): void {
-  const requests = program.command('requests').description('show and answer pending 4-eyes role requests as the caller');
-  const connection = (cmd: Command) => cmd.option('--endpoint <url>', 'platform URL (default: $MESHSTACK_ENDPOINT)').option('--api-key <name>', 'API key id (default: $MESHSTACK_API_KEY)');
+  const requests = program
+    .command('requests')
+    .description('show and answer pending 4-eyes role requests as the caller');
+  const connection = (cmd: Command) =>
+    cmd
+      .option('--endpoint <url>', 'platform URL (default: $MESHSTACK_ENDPOINT)')
+      .option('--api-key <name>', 'API key id (default: $MESHSTACK_API_KEY)');
   connection(requests.command('list').description('pending requests the caller can see'))
     .option('--workspace <id>', 'only this workspace')
     .option('--status <status>', 'PENDING, APPROVED, DECLINED, CANCELLED or all', 'PENDING')
@@ -35,12 +44,23 @@ export function registerRequests(program: Command, ctx: CliContext, setExit: (co
       const format = oneOf(flags.format, ['text', 'json'] as const, '--format');
       const api = await connectFrom(ctx, flags);
       await requireRequests(api);
-      const list = await api.extensions.listRequests({ workspace: flags.workspace, status: flags.status === 'all' ? undefined : flags.status });
-      ctx.stdout(format === 'json' ? `${JSON.stringify(list, null, 2)}\n` : list.length ? `${list.map(line).join('\n')}\n` : 'No role requests.\n');
+      const list = await api.extensions.listRequests({
+        workspace: flags.workspace,
+        status: flags.status === 'all' ? undefined : flags.status,
+      });
+      ctx.stdout(
+        format === 'json'
+          ? `${JSON.stringify(list, null, 2)}\n`
+          : list.length
+            ? `${list.map(line).join('\n')}\n`
+            : 'No role requests.\n',
+      );
       setExit(ExitCode.OK);
     });
   for (const decision of ['approve', 'decline'] as const) {
-    connection(requests.command(`${decision} <id...>`).description(`${decision} requests as the caller (never your own)`)).action(async (ids: string[], flags: RequestFlags) => {
+    connection(
+      requests.command(`${decision} <id...>`).description(`${decision} requests as the caller (never your own)`),
+    ).action(async (ids: string[], flags: RequestFlags) => {
       const api = await connectFrom(ctx, flags);
       await requireRequests(api);
       for (const id of ids) ctx.stdout(`${line(await api.extensions.decideRequest(id, decision))}\n`);

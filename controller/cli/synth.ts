@@ -24,7 +24,10 @@ export function registerSynth(program: Command, ctx: CliContext, setExit: (code:
       // Re-read through the same loader plan and apply use, so synth never writes what they would reject.
       const { state } = loadDesiredState(result.manifestFile, new Date());
       const projects = state.workspaces.reduce((n, w) => n + w.projects.length, 0);
-      const bindings = state.workspaces.reduce((n, w) => n + w.bindings.length + w.projects.reduce((m, p) => m + p.bindings.length, 0), 0);
+      const bindings = state.workspaces.reduce(
+        (n, w) => n + w.bindings.length + w.projects.reduce((m, p) => m + p.bindings.length, 0),
+        0,
+      );
       ctx.stdout(
         `Synthesized stack "${result.stack}": ${state.workspaces.length} workspace(s), ${projects} project(s), ${bindings} binding(s)\n` +
           `  ${display(ctx.cwd, result.manifestFile)}\n  ${display(ctx.cwd, result.terraformFile)}\n`,

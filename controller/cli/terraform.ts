@@ -17,16 +17,27 @@ const ARCH: Record<string, string> = { x64: 'amd64', arm64: 'arm64', ia32: '386'
 
 /** Terraform's name of this machine's platform, e.g. linux_amd64. */
 export function terraformPlatform(platform: NodeJS.Platform = process.platform, arch: string = process.arch): string {
-  if (platform !== 'linux' && platform !== 'darwin' && platform !== 'freebsd') throw new UsageError(`meshform's Terraform provider runs through a shell launcher, which ${platform} cannot start; use the anchor modes (AnchorKind.TERRAFORM_DATA) there`, 'platform-unsupported');
+  if (platform !== 'linux' && platform !== 'darwin' && platform !== 'freebsd')
+    throw new UsageError(
+      `meshform's Terraform provider runs through a shell launcher, which ${platform} cannot start; use the anchor modes (AnchorKind.TERRAFORM_DATA) there`,
+      'platform-unsupported',
+    );
   const a = ARCH[arch];
   if (!a) throw new UsageError(`no Terraform platform name for CPU ${arch}`, 'platform-unsupported');
   return `${platform}_${a}`;
 }
 
 /** What the provider needs beyond meshform's own dependencies: optional dependencies of the package. */
-const PROVIDER_DEPENDENCIES = ['@grpc/grpc-js', '@grpc/proto-loader', '@msgpack/msgpack', '@peculiar/x509', 'reflect-metadata'];
+const PROVIDER_DEPENDENCIES = [
+  '@grpc/grpc-js',
+  '@grpc/proto-loader',
+  '@msgpack/msgpack',
+  '@peculiar/x509',
+  'reflect-metadata',
+];
 
-export const providerDependenciesMessage = (missing: string) => `terraform-provider-meshform needs its optional dependencies (${missing} is not installed): npm install --include=optional`;
+export const providerDependenciesMessage = (missing: string) =>
+  `terraform-provider-meshform needs its optional dependencies (${missing} is not installed): npm install --include=optional`;
 
 /** The package a failed import could not find; undefined for other failures and for meshform's own files. */
 export function missingModule(e: unknown): string | undefined {
@@ -59,7 +70,8 @@ export function installProvider(dir: string, node: string = process.execPath): I
   checkProviderDependencies();
   const version = packageVersion();
   const entry = path.join(packageRoot(), 'dist', 'bin', 'terraform-provider-meshform.js');
-  if (!fs.existsSync(entry)) throw new UsageError(`${entry} is missing: build meshform first (npm run build)`, 'provider-missing');
+  if (!fs.existsSync(entry))
+    throw new UsageError(`${entry} is missing: build meshform first (npm run build)`, 'provider-missing');
   const mirror = path.join(dir, 'mirror');
   const platform = terraformPlatform();
   const launchers = HOSTS.map((host) => {
@@ -83,7 +95,9 @@ export function registerTerraform(program: Command, ctx: CliContext, setExit: (c
   const terraform = program.command('terraform').description("meshform's Terraform/OpenTofu provider");
   terraform
     .command('install')
-    .description('install terraform-provider-meshform into a local filesystem mirror, and write the CLI configuration that uses it (offline)')
+    .description(
+      'install terraform-provider-meshform into a local filesystem mirror, and write the CLI configuration that uses it (offline)',
+    )
     .option('--dir <dir>', 'where the mirror and terraform.rc go', '.meshform/terraform')
     .action((flags: { dir: string }) => {
       const done = installProvider(path.resolve(ctx.cwd, flags.dir));

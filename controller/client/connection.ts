@@ -21,20 +21,34 @@ export interface ConnectionFlags {
 
 const nonEmpty = (v: string | undefined) => (v === undefined || v.trim() === '' ? undefined : v.trim());
 
-export function resolveConnection(env: NodeJS.ProcessEnv, flags: ConnectionFlags = {}): { endpoint: string; credentials: Credentials } {
+export function resolveConnection(
+  env: NodeJS.ProcessEnv,
+  flags: ConnectionFlags = {},
+): { endpoint: string; credentials: Credentials } {
   const endpoint = nonEmpty(flags.endpoint) ?? nonEmpty(env.MESHSTACK_ENDPOINT);
-  if (!endpoint) throw new UsageError('no platform to talk to: set MESHSTACK_ENDPOINT (or --endpoint), e.g. http://127.0.0.1:8080 for `meshform sandbox`.', 'no-endpoint');
+  if (!endpoint)
+    throw new UsageError(
+      'no platform to talk to: set MESHSTACK_ENDPOINT (or --endpoint), e.g. http://127.0.0.1:8080 for `meshform sandbox`.',
+      'no-endpoint',
+    );
   checkEndpoint(endpoint, nonEmpty(flags.endpoint) ? '--endpoint' : 'MESHSTACK_ENDPOINT');
   const token = nonEmpty(env.MESHSTACK_API_TOKEN);
   const secret = nonEmpty(env.MESHSTACK_API_SECRET);
   // As meshStack's Terraform provider: a token wins over key and secret, unless --api-key says otherwise.
   const key = nonEmpty(flags.apiKey) ?? (token ? undefined : nonEmpty(env.MESHSTACK_API_KEY));
   if (key) {
-    if (!secret && !isLoopbackUrl(endpoint)) throw new UsageError('MESHSTACK_API_KEY is set without MESHSTACK_API_SECRET; set both, or MESHSTACK_API_TOKEN.', 'no-credentials');
+    if (!secret && !isLoopbackUrl(endpoint))
+      throw new UsageError(
+        'MESHSTACK_API_KEY is set without MESHSTACK_API_SECRET; set both, or MESHSTACK_API_TOKEN.',
+        'no-credentials',
+      );
     return { endpoint, credentials: { kind: 'key', key, secret } };
   }
   if (token) return { endpoint, credentials: { kind: 'token', token } };
-  throw new UsageError('no credentials: set MESHSTACK_API_KEY and MESHSTACK_API_SECRET, or MESHSTACK_API_TOKEN.', 'no-credentials');
+  throw new UsageError(
+    'no credentials: set MESHSTACK_API_KEY and MESHSTACK_API_SECRET, or MESHSTACK_API_TOKEN.',
+    'no-credentials',
+  );
 }
 
 /**
@@ -50,12 +64,18 @@ function checkEndpoint(endpoint: string, source: string): void {
   }
   if (url && (url.username || url.password)) {
     // Axios would send them as Basic auth in place of the token, and network errors would print them.
-    throw new UsageError(`${source} carries a user name or password (${url.protocol}//${url.host}${url.pathname}): leave them out; meshform logs in with MESHSTACK_API_KEY and MESHSTACK_API_SECRET`, 'endpoint-credentials');
+    throw new UsageError(
+      `${source} carries a user name or password (${url.protocol}//${url.host}${url.pathname}): leave them out; meshform logs in with MESHSTACK_API_KEY and MESHSTACK_API_SECRET`,
+      'endpoint-credentials',
+    );
   }
   if (url && (url.protocol === 'http:' || url.protocol === 'https:') && url.hostname) return;
   const bare = /^[a-z0-9.-]+(:\d+)?(\/.*)?$/i.test(endpoint) && !/^[a-z][a-z0-9+.-]*:\/\//i.test(endpoint);
   const meant = bare ? `${isLoopbackUrl(`http://${endpoint}`) ? 'http' : 'https'}://${endpoint}` : undefined;
-  throw new UsageError(`${source} "${endpoint}" is not an http(s) URL${meant ? `; did you mean ${meant}?` : ', e.g. https://meshstack.example.com'}`, 'bad-endpoint');
+  throw new UsageError(
+    `${source} "${endpoint}" is not an http(s) URL${meant ? `; did you mean ${meant}?` : ', e.g. https://meshstack.example.com'}`,
+    'bad-endpoint',
+  );
 }
 
 export function compareVersions(a: string, b: string): number {
@@ -72,7 +92,8 @@ function durationSetting(env: NodeJS.ProcessEnv, name: string): number | undefin
   const raw = nonEmpty(env[name]);
   if (raw === undefined) return undefined;
   const ms = parseDuration(raw);
-  if (ms === undefined || ms < 0) throw new UsageError(`${name} must be a duration like 500ms, 30s or 2m, got "${raw}"`, 'bad-setting');
+  if (ms === undefined || ms < 0)
+    throw new UsageError(`${name} must be a duration like 500ms, 30s or 2m, got "${raw}"`, 'bad-setting');
   return ms;
 }
 
@@ -82,13 +103,18 @@ function durationSetting(env: NodeJS.ProcessEnv, name: string): number | undefin
  * job can bound its wait on a platform that is down), and how many requests may be in flight at once
  * (MESHFORM_MAX_CONCURRENT_REQUESTS; default 1 against a remote platform, as meshStack advises per key).
  */
-export function clientSettings(env: NodeJS.ProcessEnv): Pick<HttpClientOptions, 'timeoutMs' | 'retry' | 'maxConcurrentRequests'> {
+export function clientSettings(
+  env: NodeJS.ProcessEnv,
+): Pick<HttpClientOptions, 'timeoutMs' | 'retry' | 'maxConcurrentRequests'> {
   const timeoutMs = durationSetting(env, 'MESHFORM_REQUEST_TIMEOUT');
   const budgetMs = durationSetting(env, 'MESHFORM_RETRY_BUDGET');
   const rawConcurrency = nonEmpty(env.MESHFORM_MAX_CONCURRENT_REQUESTS);
   const maxConcurrentRequests = rawConcurrency === undefined ? undefined : Number(rawConcurrency);
   if (maxConcurrentRequests !== undefined && !(Number.isInteger(maxConcurrentRequests) && maxConcurrentRequests >= 1)) {
-    throw new UsageError(`MESHFORM_MAX_CONCURRENT_REQUESTS must be a whole number >= 1, got "${rawConcurrency}"`, 'bad-setting');
+    throw new UsageError(
+      `MESHFORM_MAX_CONCURRENT_REQUESTS must be a whole number >= 1, got "${rawConcurrency}"`,
+      'bad-setting',
+    );
   }
   return {
     ...(timeoutMs !== undefined ? { timeoutMs } : {}),
@@ -98,7 +124,11 @@ export function clientSettings(env: NodeJS.ProcessEnv): Pick<HttpClientOptions, 
 }
 
 /** Connects and checks the platform version, unless MESHSTACK_SKIP_VERSION_CHECK=true. */
-export async function connect(env: NodeJS.ProcessEnv, flags: ConnectionFlags = {}, options: Pick<HttpClientOptions, 'readMemo'> = {}): Promise<ApiClient> {
+export async function connect(
+  env: NodeJS.ProcessEnv,
+  flags: ConnectionFlags = {},
+  options: Pick<HttpClientOptions, 'readMemo'> = {},
+): Promise<ApiClient> {
   const client = new HttpApiClient({ ...resolveConnection(env, flags), ...clientSettings(env), ...options });
   if (env.MESHSTACK_SKIP_VERSION_CHECK !== 'true') {
     const { version } = await client.info();

@@ -37,13 +37,33 @@ import {
 import type { TagDefinition } from '../../schemas/desired-state.generated';
 import { type ApiClient, type BindingFilter, type ProjectFilter, RequestStats, type UserFilter } from './api';
 import { FakeStore, type FakeWorkspace } from './private/fake-store';
-import type { AttributeChange, BindingRequest, Capability, CreateOutcome, LiveBinding, LiveProject, LiveWorkspace, RoleRequest, WorkspaceStatus } from './types';
+import type {
+  AttributeChange,
+  BindingRequest,
+  Capability,
+  CreateOutcome,
+  LiveBinding,
+  LiveProject,
+  LiveWorkspace,
+  RoleRequest,
+  WorkspaceStatus,
+} from './types';
 import { matchesExpected, mergeTags } from './wire';
 
 const copy = <T>(x: T): T => structuredClone(x);
 /** meshStack's largest page, which the HTTP client asks for. */
 const HTTP_PAGE_SIZE = 1000;
-const CAPABILITIES: Capability[] = ['role-requests', 'workspace-quota', 'workspace-status', 'events', 'settings', 'whoami', 'project-binding-expiry', 'clock', 'grant-reasons'];
+const CAPABILITIES: Capability[] = [
+  'role-requests',
+  'workspace-quota',
+  'workspace-status',
+  'events',
+  'settings',
+  'whoami',
+  'project-binding-expiry',
+  'clock',
+  'grant-reasons',
+];
 
 function refuse(status: number, method: string, path: string, message: string): never {
   throw new ApiError(method, path, status, message, false);
@@ -83,7 +103,13 @@ export class FakeApiClient implements ApiClient {
   }
 
   private statusOf(w: FakeWorkspace): WorkspaceStatus {
-    return { name: w.name, status: w.status, approval: w.approval, projectQuota: w.quota, projectCount: this.platform.projectsOf(w.name).length };
+    return {
+      name: w.name,
+      status: w.status,
+      approval: w.approval,
+      projectQuota: w.quota,
+      projectCount: this.platform.projectsOf(w.name).length,
+    };
   }
 
   private read<T>(value: T): T {
@@ -113,8 +139,15 @@ export class FakeApiClient implements ApiClient {
   private writable(ws: string, method: string, path: string, action: string): FakeWorkspace {
     const w = this.platform.workspaces.get(ws);
     if (!w || w.deleted) refuse(404, method, path, `meshWorkspace '${ws}' not found`);
-    if (!managesWorkspace(this.actor(ws))) refuse(403, method, path, `only a Workspace Owner, Workspace Manager or partner may ${action} in '${ws}'`);
-    if (!writableBy(w, this.partner)) refuse(403, method, path, `meshWorkspace '${ws}' is ${w.approval === 'pending' ? "waiting for a partner's approval" : 'disabled'}`);
+    if (!managesWorkspace(this.actor(ws)))
+      refuse(403, method, path, `only a Workspace Owner, Workspace Manager or partner may ${action} in '${ws}'`);
+    if (!writableBy(w, this.partner))
+      refuse(
+        403,
+        method,
+        path,
+        `meshWorkspace '${ws}' is ${w.approval === 'pending' ? "waiting for a partner's approval" : 'disabled'}`,
+      );
     return w;
   }
 
@@ -127,7 +160,13 @@ export class FakeApiClient implements ApiClient {
    * the definitions' rules (known keys and values 400, restricted keys 403 for non-partners,
    * immutable keys 400 after creation).
    */
-  private writeTags(kind: TagTargetKind, before: Record<string, string[]> | undefined, requested: Record<string, string[]>, method: string, path: string): Record<string, string[]> {
+  private writeTags(
+    kind: TagTargetKind,
+    before: Record<string, string[]> | undefined,
+    requested: Record<string, string[]>,
+    method: string,
+    path: string,
+  ): Record<string, string[]> {
     const defs = [...this.platform.tagDefinitions.values()];
     const after = mergeTags({}, requested);
     const injected = new Set<string>();
@@ -138,41 +177,81 @@ export class FakeApiClient implements ApiClient {
       if (before?.[d.spec.key] === undefined) injected.add(d.spec.key);
     }
     const problem = tagSetProblems(after, defs, kind)[0];
-    if (problem) refuse(400, method, path, `tag '${problem.key}': ${problem.rule}${problem.detail ? ` (${problem.detail})` : ''}`);
-    const everyKey = Object.fromEntries([...new Set([...Object.keys(before ?? {}), ...Object.keys(after)])].map((k) => [k, after[k] ?? []]));
+    if (problem)
+      refuse(400, method, path, `tag '${problem.key}': ${problem.rule}${problem.detail ? ` (${problem.detail})` : ''}`);
+    const everyKey = Object.fromEntries(
+      [...new Set([...Object.keys(before ?? {}), ...Object.keys(after)])].map((k) => [k, after[k] ?? []]),
+    );
     const changed = changedTagKeys(before ?? {}, everyKey, [], kind).filter((k) => !injected.has(k));
-    if (!this.partner && restrictedKeys(changed, defs, kind).length) refuse(403, method, path, `tag '${restrictedKeys(changed, defs, kind)[0]}' is restricted: only a partner may set it`);
-    if (before && immutableKeys(changed, defs, kind).length) refuse(400, method, path, `tag '${immutableKeys(changed, defs, kind)[0]}' is immutable`);
+    if (!this.partner && restrictedKeys(changed, defs, kind).length)
+      refuse(
+        403,
+        method,
+        path,
+        `tag '${restrictedKeys(changed, defs, kind)[0]}' is restricted: only a partner may set it`,
+      );
+    if (before && immutableKeys(changed, defs, kind).length)
+      refuse(400, method, path, `tag '${immutableKeys(changed, defs, kind)[0]}' is immutable`);
     return after;
   }
 
   public readonly workspaces = {
     list: async () =>
-      this.readList([...this.platform.workspaces.values()].filter((w) => !w.deleted && this.visible(w.name)).map(({ name, displayName, tags, deleted }) => ({ name, displayName, tags, deleted }))),
+      this.readList(
+        [...this.platform.workspaces.values()]
+          .filter((w) => !w.deleted && this.visible(w.name))
+          .map(({ name, displayName, tags, deleted }) => ({ name, displayName, tags, deleted })),
+      ),
     read: async (name: string) => {
       const w = this.platform.workspaces.get(name);
-      return this.read(w && this.visible(name) ? { name: w.name, displayName: w.displayName, tags: w.tags, deleted: w.deleted } : undefined);
+      return this.read(
+        w && this.visible(name)
+          ? { name: w.name, displayName: w.displayName, tags: w.tags, deleted: w.deleted }
+          : undefined,
+      );
     },
     create: async (ws: Omit<LiveWorkspace, 'deleted'>) => {
       this.write('POST');
-      if (!isValidIdentifier(ws.name)) refuse(400, 'POST', 'meshworkspaces', `metadata.name '${ws.name}' is not a valid identifier`);
+      if (!isValidIdentifier(ws.name))
+        refuse(400, 'POST', 'meshworkspaces', `metadata.name '${ws.name}' is not a valid identifier`);
       const existing = this.platform.workspaces.get(ws.name);
       if (existing) {
         if (!existing.deleted) return; // the HTTP client resolves the 409 of a repeated create to success
-        refuse(409, 'POST', 'meshworkspaces', `meshWorkspace '${ws.name}' already exists (deleted; identifiers are never reused)`);
+        refuse(
+          409,
+          'POST',
+          'meshworkspaces',
+          `meshWorkspace '${ws.name}' already exists (deleted; identifiers are never reused)`,
+        );
       }
       const tags = this.writeTags('meshWorkspace', undefined, ws.tags, 'POST', 'meshworkspaces');
       const approval = this.partner || !this.platform.settings.workspaceApprovalRequired ? 'approved' : 'pending';
-      this.platform.workspaces.set(ws.name, { name: ws.name, displayName: ws.displayName, tags, deleted: false, status: 'active', approval, quota: null });
+      this.platform.workspaces.set(ws.name, {
+        name: ws.name,
+        displayName: ws.displayName,
+        tags,
+        deleted: false,
+        status: 'active',
+        approval,
+        quota: null,
+      });
       // Self-service registration: the registering user becomes the workspace's Owner.
-      if (!this.partner) this.platform.addBinding({ name: `${ws.name}-registrant`, workspace: ws.name, subjectKind: 'User', subject: this.username, role: WORKSPACE_OWNER });
+      if (!this.partner)
+        this.platform.addBinding({
+          name: `${ws.name}-registrant`,
+          workspace: ws.name,
+          subjectKind: 'User',
+          subject: this.username,
+          role: WORKSPACE_OWNER,
+        });
       this.platform.event(ws.name, this.partner ? 'CUSTOMER_CREATED' : 'CUSTOMER_REGISTERED', this.username, {});
     },
     update: async (name: string, change: AttributeChange, expected?: AttributeChange) => {
       this.stats.count('GET');
       this.write('PUT');
       const w = this.writable(name, 'PUT', 'meshworkspaces', 'edit the workspace');
-      if (expected && !matchesExpected(w.displayName, w.tags, expected)) refuse(409, 'PUT', 'meshworkspaces', 'the workspace changed since the plan was made');
+      if (expected && !matchesExpected(w.displayName, w.tags, expected))
+        refuse(409, 'PUT', 'meshworkspaces', 'the workspace changed since the plan was made');
       const tags = this.writeTags('meshWorkspace', w.tags, mergeTags(w.tags, change.tags), 'PUT', 'meshworkspaces');
       Object.assign(w, { displayName: change.displayName, tags });
     },
@@ -180,11 +259,19 @@ export class FakeApiClient implements ApiClient {
       this.write('DELETE');
       const w = this.platform.workspaces.get(name);
       if (!w || w.deleted) return;
-      if (!mayDeleteWorkspace(this.actor(name))) refuse(403, 'DELETE', 'meshworkspaces', `only a Workspace Owner or partner may delete meshWorkspace '${name}'`);
+      if (!mayDeleteWorkspace(this.actor(name)))
+        refuse(403, 'DELETE', 'meshworkspaces', `only a Workspace Owner or partner may delete meshWorkspace '${name}'`);
       const left = this.platform.allProjects().filter((p) => p.workspace === name);
-      if (left.length) refuse(409, 'DELETE', 'meshworkspaces', `meshWorkspace '${name}' still has ${left.length} project(s); delete all projects first`);
+      if (left.length)
+        refuse(
+          409,
+          'DELETE',
+          'meshworkspaces',
+          `meshWorkspace '${name}' still has ${left.length} project(s); delete all projects first`,
+        );
       for (const b of this.platform.workspaceBindings(name)) this.platform.removeBinding(b.name);
-      for (const r of this.platform.requests.values()) if (r.workspace === name && r.status === 'PENDING') this.platform.setRequest({ ...r, status: 'CANCELLED' });
+      for (const r of this.platform.requests.values())
+        if (r.workspace === name && r.status === 'PENDING') this.platform.setRequest({ ...r, status: 'CANCELLED' });
       w.deleted = true;
       this.platform.event(name, 'CUSTOMER_DELETED', this.username, { reason });
     },
@@ -193,19 +280,41 @@ export class FakeApiClient implements ApiClient {
   public readonly projects = {
     list: async (filter: ProjectFilter = {}) => {
       const states = filter.states ?? ['ACTIVE'];
-      const all = filter.workspace ? this.platform.allProjects().filter((p) => p.workspace === filter.workspace) : this.platform.allProjects();
-      const shown = all.filter((p) => states.includes(p.state ?? 'ACTIVE') && this.visible(p.workspace)).map(({ deletionRequestedAt: _at, ...p }) => p);
+      const all = filter.workspace
+        ? this.platform.allProjects().filter((p) => p.workspace === filter.workspace)
+        : this.platform.allProjects();
+      const shown = all
+        .filter((p) => states.includes(p.state ?? 'ACTIVE') && this.visible(p.workspace))
+        .map(({ deletionRequestedAt: _at, ...p }) => p);
       return this.readList(shown);
     },
     create: async (p: LiveProject) => {
       this.write('POST');
       const w = this.writable(p.workspace, 'POST', 'meshprojects', 'create projects');
-      if (!isValidIdentifier(p.name)) refuse(400, 'POST', 'meshprojects', `metadata.name '${p.name}' is not a valid identifier`);
+      if (!isValidIdentifier(p.name))
+        refuse(400, 'POST', 'meshprojects', `metadata.name '${p.name}' is not a valid identifier`);
       const existing = this.platform.project(p.workspace, p.name);
       if (existing && existing.state === undefined) return; // a repeated create: the HTTP client resolves its 409
-      if (existing) refuse(409, 'POST', 'meshprojects', `meshProject '${p.workspace}.${p.name}' already exists (its deletion is pending)`);
-      if (quotaReached(w.quota, this.platform.projectsOf(p.workspace).length)) refuse(400, 'POST', 'meshprojects', `meshWorkspace '${p.workspace}' has reached its project quota of ${w.quota}`);
-      this.platform.putProject({ workspace: p.workspace, name: p.name, displayName: p.displayName, tags: this.writeTags('meshProject', undefined, p.tags, 'POST', 'meshprojects') });
+      if (existing)
+        refuse(
+          409,
+          'POST',
+          'meshprojects',
+          `meshProject '${p.workspace}.${p.name}' already exists (its deletion is pending)`,
+        );
+      if (quotaReached(w.quota, this.platform.projectsOf(p.workspace).length))
+        refuse(
+          400,
+          'POST',
+          'meshprojects',
+          `meshWorkspace '${p.workspace}' has reached its project quota of ${w.quota}`,
+        );
+      this.platform.putProject({
+        workspace: p.workspace,
+        name: p.name,
+        displayName: p.displayName,
+        tags: this.writeTags('meshProject', undefined, p.tags, 'POST', 'meshprojects'),
+      });
     },
     update: async (workspace: string, name: string, change: AttributeChange, expected?: AttributeChange) => {
       this.stats.count('GET');
@@ -213,8 +322,13 @@ export class FakeApiClient implements ApiClient {
       this.writable(workspace, 'PUT', 'meshprojects', 'edit projects');
       const p = this.platform.project(workspace, name);
       if (!p || p.state !== undefined) refuse(404, 'PUT', 'meshprojects', `project '${workspace}.${name}' not found`);
-      if (expected && !matchesExpected(p.displayName, p.tags, expected)) refuse(409, 'PUT', 'meshprojects', 'the project changed since the plan was made');
-      this.platform.putProject({ ...p, displayName: change.displayName, tags: this.writeTags('meshProject', p.tags, mergeTags(p.tags, change.tags), 'PUT', 'meshprojects') });
+      if (expected && !matchesExpected(p.displayName, p.tags, expected))
+        refuse(409, 'PUT', 'meshprojects', 'the project changed since the plan was made');
+      this.platform.putProject({
+        ...p,
+        displayName: change.displayName,
+        tags: this.writeTags('meshProject', p.tags, mergeTags(p.tags, change.tags), 'PUT', 'meshprojects'),
+      });
     },
     delete: async (workspace: string, name: string) => {
       this.write('DELETE');
@@ -228,14 +342,21 @@ export class FakeApiClient implements ApiClient {
   public readonly bindings = {
     listWorkspaceBindings: async (filter: BindingFilter = {}) => {
       const names = filter.workspaces ?? (filter.workspace !== undefined ? [filter.workspace] : undefined);
-      if (!names) return this.readList(this.platform.allWorkspaceBindings().filter((b) => this.visible(b.workspace)), (b) => b.subjectKind);
+      if (!names)
+        return this.readList(
+          this.platform.allWorkspaceBindings().filter((b) => this.visible(b.workspace)),
+          (b) => b.subjectKind,
+        );
       // As over HTTP: user bindings filtered by the platform per workspace, group bindings listed whole once.
       const visible = this.platform.allWorkspaceBindings().filter((b) => this.visible(b.workspace));
-      const users = names.flatMap((ws) => this.readList(visible.filter((b) => b.subjectKind === 'User' && b.workspace === ws)));
+      const users = names.flatMap((ws) =>
+        this.readList(visible.filter((b) => b.subjectKind === 'User' && b.workspace === ws)),
+      );
       const groups = this.readList(visible.filter((b) => b.subjectKind === 'Group'));
       return [...users, ...groups.filter((b) => names.includes(b.workspace))];
     },
-    listProjectBindings: async (workspace: string, project: string) => this.readList(this.platform.projectBindings(workspace, project), (b) => b.subjectKind),
+    listProjectBindings: async (workspace: string, project: string) =>
+      this.readList(this.platform.projectBindings(workspace, project), (b) => b.subjectKind),
     create: async (b: BindingRequest): Promise<CreateOutcome> => {
       this.write('POST');
       const p = this.platform;
@@ -244,15 +365,41 @@ export class FakeApiClient implements ApiClient {
       const existing = p.binding(b.name);
       if (existing) {
         // A repeated create: the HTTP client reads its 409 back and finds the same binding.
-        if (existing.subject === b.subject && existing.role === b.role && existing.workspace === b.workspace && existing.project === b.project) return { status: 'created' };
+        if (
+          existing.subject === b.subject &&
+          existing.role === b.role &&
+          existing.workspace === b.workspace &&
+          existing.project === b.project
+        )
+          return { status: 'created' };
         refuse(409, 'POST', path, `binding name '${b.name}' is taken`);
       }
       const pending = [...p.requests.values()].find((r) => r.bindingName === b.name && r.status === 'PENDING');
       if (pending) return { status: 'pending', requestId: pending.id };
       this.checkGrant(b, path, this.username, this.partner);
-      if (grantWaitsForApproval(p.settings.fourEyes, { subjectKind: b.subjectKind }, { username: this.username, partner: this.partner }, p.managers(b.workspace))) {
+      if (
+        grantWaitsForApproval(
+          p.settings.fourEyes,
+          { subjectKind: b.subjectKind },
+          { username: this.username, partner: this.partner },
+          p.managers(b.workspace),
+        )
+      ) {
         const id = p.newId();
-        p.setRequest({ id, status: 'PENDING', workspace: b.workspace, ...(b.project ? { project: b.project } : {}), bindingName: b.name, subjectKind: b.subjectKind, subject: b.subject, role: b.role, ...(b.expiryDate ? { expiryDate: b.expiryDate } : {}), requestedBy: this.username, requestedAt: p.clock.toISOString(), approvals: [this.username] });
+        p.setRequest({
+          id,
+          status: 'PENDING',
+          workspace: b.workspace,
+          ...(b.project ? { project: b.project } : {}),
+          bindingName: b.name,
+          subjectKind: b.subjectKind,
+          subject: b.subject,
+          role: b.role,
+          ...(b.expiryDate ? { expiryDate: b.expiryDate } : {}),
+          requestedBy: this.username,
+          requestedAt: p.clock.toISOString(),
+          approvals: [this.username],
+        });
         return { status: 'pending', requestId: id };
       }
       this.insert(b);
@@ -264,7 +411,13 @@ export class FakeApiClient implements ApiClient {
       const live = p.binding(b.name);
       if (!live) return;
       this.writable(live.workspace, 'DELETE', 'bindings', 'remove access');
-      if (!live.project && live.role === WORKSPACE_OWNER && !mayRemoveOwner(this.actor(live.workspace))) refuse(403, 'DELETE', 'bindings', `only a Workspace Owner or partner may remove a Workspace Owner from '${live.workspace}'`);
+      if (!live.project && live.role === WORKSPACE_OWNER && !mayRemoveOwner(this.actor(live.workspace)))
+        refuse(
+          403,
+          'DELETE',
+          'bindings',
+          `only a Workspace Owner or partner may remove a Workspace Owner from '${live.workspace}'`,
+        );
       p.revoke(b.name, this.username, 'removed');
     },
   };
@@ -275,39 +428,77 @@ export class FakeApiClient implements ApiClient {
     const actor = { partner, roles: p.rolesOf(requester, b.workspace) };
     const held = b.project ? p.projectBindings(b.workspace, b.project) : p.workspaceBindings(b.workspace);
     // A renewal (the same role with another expiry) is a binding of its own; the same binding twice is not.
-    const day = (e?: string) => (e === undefined ? undefined : b.project ? e : parseExpiry(e)?.apiDate ?? e);
-    if (held.some((x) => x.subjectKind === b.subjectKind && x.subject === b.subject && x.role === b.role && day(x.expiryDate) === day(b.expiryDate))) {
+    const day = (e?: string) => (e === undefined ? undefined : b.project ? e : (parseExpiry(e)?.apiDate ?? e));
+    if (
+      held.some(
+        (x) =>
+          x.subjectKind === b.subjectKind &&
+          x.subject === b.subject &&
+          x.role === b.role &&
+          day(x.expiryDate) === day(b.expiryDate),
+      )
+    ) {
       refuse(409, 'POST', path, `${b.subject} already has role '${b.role}' on '${b.project ?? b.workspace}'`);
     }
     if (!b.project) {
-      if (!WORKSPACE_ROLES.includes(b.role)) refuse(400, 'POST', path, `roleRef.name must be one of ${WORKSPACE_ROLES.join(', ')}`);
+      if (!WORKSPACE_ROLES.includes(b.role))
+        refuse(400, 'POST', path, `roleRef.name must be one of ${WORKSPACE_ROLES.join(', ')}`);
       if (b.role === WORKSPACE_OWNER) {
-        if (!ownerSubjectAllowed(b.subjectKind)) refuse(400, 'POST', path, 'the Workspace Owner role can only be assigned to users, not to groups');
-        if (!mayAssignOwner(actor, p.owners(b.workspace))) refuse(403, 'POST', path, 'only a Workspace Owner may assign the Workspace Owner role');
-        const already = p.workspaceBindings(b.workspace).some((x) => x.role === WORKSPACE_OWNER && x.subject === b.subject);
-        if (!already && ownerLimitReached(p.owners(b.workspace))) refuse(409, 'POST', path, 'at most 2 Workspace Owners');
+        if (!ownerSubjectAllowed(b.subjectKind))
+          refuse(400, 'POST', path, 'the Workspace Owner role can only be assigned to users, not to groups');
+        if (!mayAssignOwner(actor, p.owners(b.workspace)))
+          refuse(403, 'POST', path, 'only a Workspace Owner may assign the Workspace Owner role');
+        const already = p
+          .workspaceBindings(b.workspace)
+          .some((x) => x.role === WORKSPACE_OWNER && x.subject === b.subject);
+        if (!already && ownerLimitReached(p.owners(b.workspace)))
+          refuse(409, 'POST', path, 'at most 2 Workspace Owners');
       }
-      if (b.role === WORKSPACE_MANAGER && p.settings.restrictCustomerAdminRoleAssignment && !partner) refuse(403, 'POST', path, 'Workspace Manager role assignment is restricted to partners');
+      if (b.role === WORKSPACE_MANAGER && p.settings.restrictCustomerAdminRoleAssignment && !partner)
+        refuse(403, 'POST', path, 'Workspace Manager role assignment is restricted to partners');
     } else {
       const project = p.project(b.workspace, b.project);
-      if (!project || project.state !== undefined) refuse(404, 'POST', path, `meshProject '${b.workspace}.${b.project}' not found`);
-      const member = b.subjectKind === 'User' ? p.rolesOf(b.subject, b.workspace).length > 0 : p.workspaceBindings(b.workspace).some((x) => x.subjectKind === 'Group' && x.subject === b.subject);
+      if (!project || project.state !== undefined)
+        refuse(404, 'POST', path, `meshProject '${b.workspace}.${b.project}' not found`);
+      const member =
+        b.subjectKind === 'User'
+          ? p.rolesOf(b.subject, b.workspace).length > 0
+          : p.workspaceBindings(b.workspace).some((x) => x.subjectKind === 'Group' && x.subject === b.subject);
       if (!member) refuse(400, 'POST', path, `${b.subject} must be assigned to meshWorkspace '${b.workspace}' first`);
-      if (!isProjectRole(b.role, p.projectRoles)) refuse(400, 'POST', path, `roleRef.name '${b.role}' is not a meshProjectRole of this platform`);
+      if (!isProjectRole(b.role, p.projectRoles))
+        refuse(400, 'POST', path, `roleRef.name '${b.role}' is not a meshProjectRole of this platform`);
     }
-    if (b.subjectKind === 'Group' && !p.groups.has(`${b.workspace}.${b.subject}`)) refuse(400, 'POST', path, `meshWorkspaceUserGroup '${b.workspace}.${b.subject}' does not exist`);
-    if (b.subjectKind === 'User' && !b.invitation && !p.users.some((u) => u.username === b.subject)) refuse(400, 'POST', path, `meshUser '${b.subject}' does not exist`);
+    if (b.subjectKind === 'Group' && !p.groups.has(`${b.workspace}.${b.subject}`))
+      refuse(400, 'POST', path, `meshWorkspaceUserGroup '${b.workspace}.${b.subject}' does not exist`);
+    if (b.subjectKind === 'User' && !b.invitation && !p.users.some((u) => u.username === b.subject))
+      refuse(400, 'POST', path, `meshUser '${b.subject}' does not exist`);
     const verdict = expiryVerdict(b.expiryDate, p.clock, b.project ? undefined : p.settings.recertification[b.role]);
     if (verdict !== 'ok') refuse(400, 'POST', path, `expiryDate ${b.expiryDate}: ${verdict}`);
   }
 
   private insert(b: BindingRequest): void {
     const p = this.platform;
-    if (b.invitation && !b.project) p.invitations.set(b.subject, new Set([...(p.invitations.get(b.subject) ?? []), b.workspace]));
+    if (b.invitation && !b.project)
+      p.invitations.set(b.subject, new Set([...(p.invitations.get(b.subject) ?? []), b.workspace]));
     const max = b.project ? undefined : p.settings.recertification[b.role];
     const expiryDate = b.expiryDate ?? (max !== undefined ? assignedExpiryDate(p.clock, max) : undefined);
-    p.addBinding({ name: b.name, workspace: b.workspace, ...(b.project ? { project: b.project } : {}), subjectKind: b.subjectKind, subject: b.subject, role: b.role, ...(expiryDate ? { expiryDate } : {}) });
-    const details = { subjectKind: b.subjectKind, subject: b.subject, role: b.role, added: true, ...(expiryDate ? { expiryDate } : {}), ...(b.reason ? { reason: b.reason } : {}) };
+    p.addBinding({
+      name: b.name,
+      workspace: b.workspace,
+      ...(b.project ? { project: b.project } : {}),
+      subjectKind: b.subjectKind,
+      subject: b.subject,
+      role: b.role,
+      ...(expiryDate ? { expiryDate } : {}),
+    });
+    const details = {
+      subjectKind: b.subjectKind,
+      subject: b.subject,
+      role: b.role,
+      added: true,
+      ...(expiryDate ? { expiryDate } : {}),
+      ...(b.reason ? { reason: b.reason } : {}),
+    };
     p.event(b.workspace, b.project ? 'PROJECT_USER_ASSIGNED' : 'USER_INVITED', this.username, details, b.project);
   }
 
@@ -317,12 +508,20 @@ export class FakeApiClient implements ApiClient {
       this.stats.count('GET');
       this.write('PUT');
       if (!this.partner) refuse(403, 'PUT', 'meshtagdefinitions', 'partners only');
-      this.platform.tagDefinitions.set(def.metadata.name, { ...copy(def), spec: { ...this.platform.tagDefinitions.get(def.metadata.name)?.spec, ...copy(def.spec) } });
+      this.platform.tagDefinitions.set(def.metadata.name, {
+        ...copy(def),
+        spec: { ...this.platform.tagDefinitions.get(def.metadata.name)?.spec, ...copy(def.spec) },
+      });
     },
   };
 
   public readonly users = {
-    find: async (filter: UserFilter) => this.readList(this.platform.users.filter((u) => (!filter.email || u.email === filter.email) && (!filter.username || u.username === filter.username))),
+    find: async (filter: UserFilter) =>
+      this.readList(
+        this.platform.users.filter(
+          (u) => (!filter.email || u.email === filter.email) && (!filter.username || u.username === filter.username),
+        ),
+      ),
     seesEveryone: async () => this.read(this.partner),
   };
 
@@ -332,7 +531,13 @@ export class FakeApiClient implements ApiClient {
 
   public readonly groups = {
     list: async (workspace: string) =>
-      this.readList(this.visible(workspace) ? [...this.platform.groups.entries()].filter(([k]) => k.startsWith(`${workspace}.`)).map(([k, members]) => ({ workspace, name: k.slice(workspace.length + 1), members: [...members] })) : []),
+      this.readList(
+        this.visible(workspace)
+          ? [...this.platform.groups.entries()]
+              .filter(([k]) => k.startsWith(`${workspace}.`))
+              .map(([k, members]) => ({ workspace, name: k.slice(workspace.length + 1), members: [...members] }))
+          : [],
+      ),
   };
 
   public async info() {
@@ -350,7 +555,8 @@ export class FakeApiClient implements ApiClient {
       }
       return this.read({ username: this.username, partner: this.partner, workspaces });
     },
-    settings: async () => this.read({ fourEyes: this.platform.settings.fourEyes, recertification: this.platform.settings.recertification }),
+    settings: async () =>
+      this.read({ fourEyes: this.platform.settings.fourEyes, recertification: this.platform.settings.recertification }),
     workspaceStatuses: async (): Promise<WorkspaceStatus[]> =>
       this.read(
         [...this.platform.workspaces.values()]
@@ -366,10 +572,13 @@ export class FakeApiClient implements ApiClient {
       if (!this.partner) refuse(403, 'PUT', 'quota', 'only a partner may change project quotas');
       const w = this.platform.workspaces.get(workspace);
       if (!w || w.deleted) refuse(404, 'PUT', 'quota', `meshWorkspace '${workspace}' not found`);
-      if (maxProjects !== null && !isValidQuota(maxProjects)) refuse(400, 'PUT', 'quota', 'maxProjects must be a whole number >= 0, or null');
+      if (maxProjects !== null && !isValidQuota(maxProjects))
+        refuse(400, 'PUT', 'quota', 'maxProjects must be a whole number >= 0, or null');
       const usage = this.platform.projectsOf(workspace).length;
-      if (quotaBelowUsage(maxProjects, usage)) refuse(400, 'PUT', 'quota', `project quota ${maxProjects} is below the current usage of ${usage} project(s)`);
-      if (w.quota !== maxProjects) this.platform.event(workspace, 'CUSTOMER_QUOTA_EDITED', this.username, { before: w.quota, after: maxProjects });
+      if (quotaBelowUsage(maxProjects, usage))
+        refuse(400, 'PUT', 'quota', `project quota ${maxProjects} is below the current usage of ${usage} project(s)`);
+      if (w.quota !== maxProjects)
+        this.platform.event(workspace, 'CUSTOMER_QUOTA_EDITED', this.username, { before: w.quota, after: maxProjects });
       w.quota = maxProjects;
     },
     setStatus: async (workspace: string, status: 'active' | 'disabled') => {
@@ -377,11 +586,19 @@ export class FakeApiClient implements ApiClient {
       if (!this.partner) refuse(403, 'PUT', 'status', 'only a partner may enable or disable workspaces');
       const w = this.platform.workspaces.get(workspace);
       if (!w || w.deleted) refuse(404, 'PUT', 'status', `meshWorkspace '${workspace}' not found`);
-      if (w.status !== status) this.platform.event(workspace, 'CUSTOMER_STATUS_CHANGED', this.username, { before: w.status, after: status });
+      if (w.status !== status)
+        this.platform.event(workspace, 'CUSTOMER_STATUS_CHANGED', this.username, { before: w.status, after: status });
       w.status = status;
     },
     listRequests: async (filter: { workspace?: string; status?: string } = {}) =>
-      this.read([...this.platform.requests.values()].filter((r) => this.visible(r.workspace) && (!filter.workspace || r.workspace === filter.workspace) && (!filter.status || r.status === filter.status))),
+      this.read(
+        [...this.platform.requests.values()].filter(
+          (r) =>
+            this.visible(r.workspace) &&
+            (!filter.workspace || r.workspace === filter.workspace) &&
+            (!filter.status || r.status === filter.status),
+        ),
+      ),
     decideRequest: async (id: string, decision: 'approve' | 'decline' | 'cancel') => {
       this.write('POST');
       const p = this.platform;
@@ -390,17 +607,39 @@ export class FakeApiClient implements ApiClient {
       if (r.status !== 'PENDING') refuse(409, 'POST', 'role-requests', `already ${r.status}`);
       const w = p.workspaces.get(r.workspace)!;
       if (decision !== 'approve') {
-        if (!managesWorkspace(this.actor(r.workspace)) && r.requestedBy !== this.username) refuse(403, 'POST', 'role-requests', 'only a Workspace Owner/Manager, a partner or the requester may end this request');
+        if (!managesWorkspace(this.actor(r.workspace)) && r.requestedBy !== this.username)
+          refuse(
+            403,
+            'POST',
+            'role-requests',
+            'only a Workspace Owner/Manager, a partner or the requester may end this request',
+          );
         p.setRequest({ ...r, status: decision === 'decline' ? 'DECLINED' : 'CANCELLED' });
         return copy(p.requests.get(id)!);
       }
-      if (r.requestedBy === this.username) refuse(403, 'POST', 'role-requests', 'the requester cannot approve their own role request');
-      if (!managesWorkspace(this.actor(r.workspace))) refuse(403, 'POST', 'role-requests', `only another Workspace Owner/Manager of '${r.workspace}' or a partner may approve`);
-      if (!writableBy(w, this.partner)) refuse(403, 'POST', 'role-requests', `meshWorkspace '${r.workspace}' is disabled`);
+      if (r.requestedBy === this.username)
+        refuse(403, 'POST', 'role-requests', 'the requester cannot approve their own role request');
+      if (!managesWorkspace(this.actor(r.workspace)))
+        refuse(
+          403,
+          'POST',
+          'role-requests',
+          `only another Workspace Owner/Manager of '${r.workspace}' or a partner may approve`,
+        );
+      if (!writableBy(w, this.partner))
+        refuse(403, 'POST', 'role-requests', `meshWorkspace '${r.workspace}' is disabled`);
       if (r.approvals.includes(this.username)) refuse(409, 'POST', 'role-requests', 'already approved by you');
       const approvals = [...r.approvals, this.username];
       const done = this.partner || isApproved(approvals, p.managers(r.workspace), p.settings.fourEyes.minApprovalCount);
-      const grant: BindingRequest = { name: r.bindingName, workspace: r.workspace, ...(r.project ? { project: r.project } : {}), subjectKind: r.subjectKind, subject: r.subject, role: r.role, ...(r.expiryDate ? { expiryDate: r.expiryDate } : {}) };
+      const grant: BindingRequest = {
+        name: r.bindingName,
+        workspace: r.workspace,
+        ...(r.project ? { project: r.project } : {}),
+        subjectKind: r.subjectKind,
+        subject: r.subject,
+        role: r.role,
+        ...(r.expiryDate ? { expiryDate: r.expiryDate } : {}),
+      };
       if (done) {
         // The rules are checked again at approval, for the requester: the Owner limit may have been reached meanwhile.
         this.checkGrant(grant, 'role-requests', r.requestedBy, false);

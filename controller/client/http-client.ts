@@ -10,10 +10,27 @@ import axios, { type AxiosInstance, type AxiosResponse } from 'axios';
 import { ApiError, MalformedResponseError, UsageError, isApiError, isMeshformError } from '../../core/errors';
 import { printable } from '../../core/printable';
 import type { TagDefinition } from '../../schemas/desired-state.generated';
-import { type ApiClient, type BindingFilter, type ProjectFilter, RequestStats, type UserFilter, type WorkspaceFilter } from './api';
+import {
+  type ApiClient,
+  type BindingFilter,
+  type ProjectFilter,
+  RequestStats,
+  type UserFilter,
+  type WorkspaceFilter,
+} from './api';
 import { Semaphore } from './private/semaphore';
 import { DEFAULT_RETRY, type RetryPolicy, parseRetryAfter, withRetry } from './retry';
-import type { AttributeChange, BindingRequest, Capability, CreateOutcome, LiveBinding, LiveProject, LiveWorkspace, PlatformInfo, WorkspaceStatus } from './types';
+import type {
+  AttributeChange,
+  BindingRequest,
+  Capability,
+  CreateOutcome,
+  LiveBinding,
+  LiveProject,
+  LiveWorkspace,
+  PlatformInfo,
+  WorkspaceStatus,
+} from './types';
 import {
   ShapeError,
   bindingBody,
@@ -41,7 +58,9 @@ import {
   workspaceBody,
 } from './wire';
 
-export type Credentials = { readonly kind: 'key'; readonly key: string; readonly secret?: string } | { readonly kind: 'token'; readonly token: string };
+export type Credentials =
+  | { readonly kind: 'key'; readonly key: string; readonly secret?: string }
+  | { readonly kind: 'token'; readonly token: string };
 
 export interface HttpClientOptions {
   readonly endpoint: string;
@@ -107,8 +126,10 @@ const MAX_PAGES = 1000;
 /** Parallel requests against a loopback platform (the sandbox), where meshStack's advice does not apply. */
 export const LOOPBACK_CONCURRENCY = 8;
 
-const media = (kind: string, version: string) => `application/vnd.meshcloud.api.${kind.toLowerCase()}.${version}.hal+json`;
-const byWorkspace = (f: WorkspaceFilter): Record<string, string> => (f.workspace ? { workspaceIdentifier: f.workspace } : {});
+const media = (kind: string, version: string) =>
+  `application/vnd.meshcloud.api.${kind.toLowerCase()}.${version}.hal+json`;
+const byWorkspace = (f: WorkspaceFilter): Record<string, string> =>
+  f.workspace ? { workspaceIdentifier: f.workspace } : {};
 
 interface Call {
   readonly method: 'GET' | 'POST' | 'PUT' | 'DELETE';
@@ -185,7 +206,9 @@ export class HttpApiClient implements ApiClient {
     });
     this.retry = options.retry ?? DEFAULT_RETRY;
     this.pageSize = options.pageSize ?? DEFAULT_PAGE_SIZE;
-    this.slots = new Semaphore(options.maxConcurrentRequests ?? (isLoopbackUrl(options.endpoint) ? LOOPBACK_CONCURRENCY : 1));
+    this.slots = new Semaphore(
+      options.maxConcurrentRequests ?? (isLoopbackUrl(options.endpoint) ? LOOPBACK_CONCURRENCY : 1),
+    );
   }
 
   // ---- transport -------------------------------------------------------------------------
@@ -198,7 +221,9 @@ export class HttpApiClient implements ApiClient {
       if (call.path !== LOGIN) memo.forget();
       return this.sendOnce(call);
     }
-    return memo.answer(`${call.path}\u0000${call.media ?? ''}\u0000${(call.accept ?? []).join(',')}`, () => this.sendOnce(call));
+    return memo.answer(`${call.path}\u0000${call.media ?? ''}\u0000${(call.accept ?? []).join(',')}`, () =>
+      this.sendOnce(call),
+    );
   }
 
   private async sendOnce(call: Call): Promise<Answer> {
@@ -236,14 +261,36 @@ export class HttpApiClient implements ApiClient {
           const code = (e as { code?: string }).code ?? 'network error';
           if (/maxContentLength/.test(String((e as Error).message))) {
             const mb = Math.round((this.options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES) / (1024 * 1024));
-            return { error: new MalformedResponseError(call.method, call.path, `answer larger than ${mb} MB, more than meshform reads`), retryable: false };
+            return {
+              error: new MalformedResponseError(
+                call.method,
+                call.path,
+                `answer larger than ${mb} MB, more than meshform reads`,
+              ),
+              retryable: false,
+            };
           }
-          const what = code === 'ERR_CANCELED' ? `no complete answer within ${Math.round(timeoutMs / 100) / 10} s (MESHFORM_REQUEST_TIMEOUT)` : code;
-          return { error: new ApiError(call.method, call.path, undefined, `${what} (${this.options.endpoint})`, true), retryable: repeatable };
+          const what =
+            code === 'ERR_CANCELED'
+              ? `no complete answer within ${Math.round(timeoutMs / 100) / 10} s (MESHFORM_REQUEST_TIMEOUT)`
+              : code;
+          return {
+            error: new ApiError(call.method, call.path, undefined, `${what} (${this.options.endpoint})`, true),
+            retryable: repeatable,
+          };
         }
         if (response.status >= 300 && response.status < 400) {
           // Never followed (a proxy's login page, another origin) and never success: nothing was done.
-          return { error: new ApiError(call.method, call.path, response.status, `redirect to ${redirectOrigin(response.headers.location, this.options.endpoint)} (meshform does not follow redirects: set MESHSTACK_ENDPOINT to the API's own URL)`, false), retryable: false };
+          return {
+            error: new ApiError(
+              call.method,
+              call.path,
+              response.status,
+              `redirect to ${redirectOrigin(response.headers.location, this.options.endpoint)} (meshform does not follow redirects: set MESHSTACK_ENDPOINT to the API's own URL)`,
+              false,
+            ),
+            retryable: false,
+          };
         }
         if (response.status === 401 && call.auth !== false && !relogged && this.options.credentials.kind === 'key') {
           // The token ended early (a platform restart, a clock skew): log in again, once.
@@ -252,7 +299,11 @@ export class HttpApiClient implements ApiClient {
           return { error: this.failure(call, response), retryable: true, retryAfterMs: 0 };
         }
         if (response.status >= 400 && !(call.accept ?? []).includes(response.status)) {
-          return { error: this.failure(call, response), retryable: repeatable && TRANSIENT_STATUS.has(response.status), retryAfterMs: parseRetryAfter(response.headers['retry-after']) };
+          return {
+            error: this.failure(call, response),
+            retryable: repeatable && TRANSIENT_STATUS.has(response.status),
+            retryAfterMs: parseRetryAfter(response.headers['retry-after']),
+          };
         }
         return { value: { status: response.status, data: this.parse(call, response) } };
       },
@@ -261,7 +312,13 @@ export class HttpApiClient implements ApiClient {
         onRetry: () => this.stats.retries++,
         onGiveUp: (e, attempts, elapsedMs) =>
           isApiError(e) && attempts > 1
-            ? new ApiError(e.method, e.path, e.status, `${e.platformMessage} (gave up after ${attempts} attempts in ${(elapsedMs / 1000).toFixed(1)} s; the platform may be down or overloaded; MESHFORM_RETRY_BUDGET sets how long to retry)`, true)
+            ? new ApiError(
+                e.method,
+                e.path,
+                e.status,
+                `${e.platformMessage} (gave up after ${attempts} attempts in ${(elapsedMs / 1000).toFixed(1)} s; the platform may be down or overloaded; MESHFORM_RETRY_BUDGET sets how long to retry)`,
+                true,
+              )
             : e,
       },
     );
@@ -274,7 +331,11 @@ export class HttpApiClient implements ApiClient {
     const success = response.status < 300;
     if (!/json/i.test(type)) {
       if (!success) return undefined;
-      throw new MalformedResponseError(call.method, call.path, `content type "${type}" is not JSON (${describeBody(response.data, type)})`);
+      throw new MalformedResponseError(
+        call.method,
+        call.path,
+        `content type "${type}" is not JSON (${describeBody(response.data, type)})`,
+      );
     }
     try {
       return JSON.parse(response.data);
@@ -294,7 +355,13 @@ export class HttpApiClient implements ApiClient {
       message = describeBody(response.data, type);
     }
     // The platform's words in one printable line: they end up in reports and on terminals.
-    return new ApiError(call.method, call.path, response.status, printable(message || String(response.statusText ?? '')).slice(0, 500), TRANSIENT_STATUS.has(response.status));
+    return new ApiError(
+      call.method,
+      call.path,
+      response.status,
+      printable(message || String(response.statusText ?? '')).slice(0, 500),
+      TRANSIENT_STATUS.has(response.status),
+    );
   }
 
   /** Reads a body with a normalizer; a shape it does not know is a typed error. */
@@ -311,7 +378,8 @@ export class HttpApiClient implements ApiClient {
     const creds = this.options.credentials;
     if (creds.kind === 'token') return creds.token;
     // Refresh ahead of expiry (half the lifetime for very short-lived tokens).
-    if (this.token && this.token.expiresAt - Date.now() > Math.min(MIN_TOKEN_LIFETIME_MS, this.token.lifetimeMs / 2)) return this.token.value;
+    if (this.token && this.token.expiresAt - Date.now() > Math.min(MIN_TOKEN_LIFETIME_MS, this.token.lifetimeMs / 2))
+      return this.token.value;
     // One login at a time: concurrent requests that find the token expiring share it.
     this.loggingIn ??= this.login(creds).finally(() => (this.loggingIn = undefined));
     return this.loggingIn;
@@ -319,8 +387,17 @@ export class HttpApiClient implements ApiClient {
 
   private async login(creds: { key: string; secret?: string }): Promise<string> {
     // A dev stack's credentials are looked up once per session, not at every re-login.
-    const { clientId, clientSecret } = creds.secret !== undefined ? { clientId: creds.key, clientSecret: creds.secret } : (this.devCredentials ??= await this.devLocalCredentials(creds.key));
-    const { data } = await this.send({ method: 'POST', path: LOGIN, body: { clientId, clientSecret }, auth: false, repeatable: true });
+    const { clientId, clientSecret } =
+      creds.secret !== undefined
+        ? { clientId: creds.key, clientSecret: creds.secret }
+        : (this.devCredentials ??= await this.devLocalCredentials(creds.key));
+    const { data } = await this.send({
+      method: 'POST',
+      path: LOGIN,
+      body: { clientId, clientSecret },
+      auth: false,
+      repeatable: true,
+    });
     const token = data as { access_token?: unknown; expires_in?: unknown } | undefined;
     if (typeof token?.access_token !== 'string') throw new MalformedResponseError('POST', LOGIN, 'no access_token');
     const lifetimeMs = typeof token.expires_in === 'number' ? token.expires_in * 1000 : 300_000;
@@ -334,23 +411,45 @@ export class HttpApiClient implements ApiClient {
    */
   private async devLocalCredentials(name: string): Promise<{ clientId: string; clientSecret: string }> {
     const { data } = await this.send({ method: 'GET', path: '/mesh/info', auth: false });
-    const entry = (data as { devLocalCredentials?: { apiKeys?: Record<string, { clientId?: unknown; clientSecret?: unknown }> } } | undefined)?.devLocalCredentials?.apiKeys?.[name];
+    const entry = (
+      data as
+        | { devLocalCredentials?: { apiKeys?: Record<string, { clientId?: unknown; clientSecret?: unknown }> } }
+        | undefined
+    )?.devLocalCredentials?.apiKeys?.[name];
     if (typeof entry?.clientSecret !== 'string' || entry.clientSecret === '') {
-      throw new UsageError(`no secret for API key "${name}": set MESHSTACK_API_SECRET (the endpoint publishes no dev credentials for it)`, 'missing-secret');
+      throw new UsageError(
+        `no secret for API key "${name}": set MESHSTACK_API_SECRET (the endpoint publishes no dev credentials for it)`,
+        'missing-secret',
+      );
     }
-    return { clientId: typeof entry.clientId === 'string' && entry.clientId ? entry.clientId : name, clientSecret: entry.clientSecret };
+    return {
+      clientId: typeof entry.clientId === 'string' && entry.clientId ? entry.clientId : name,
+      clientSecret: entry.clientSecret,
+    };
   }
 
   /**
    * All items of a HAL list, paged by number until `page.number >= page.totalPages - 1`, as
    * meshStack's own tools do: links are never followed (they carry the backend's own base URL).
    */
-  private async list<T>(path: string, kind: string, version: string, key: string, normalize: (v: unknown) => T, query: Record<string, string> = {}): Promise<T[]> {
+  private async list<T>(
+    path: string,
+    kind: string,
+    version: string,
+    key: string,
+    normalize: (v: unknown) => T,
+    query: Record<string, string> = {},
+  ): Promise<T[]> {
     const out: T[] = [];
     for (let page = 0; ; page++) {
       const params = new URLSearchParams({ ...query, page: String(page), size: String(this.pageSize) });
-      const { data } = await this.send({ method: 'GET', path: `${path}?${params.toString()}`, media: media(kind, version) });
-      const body = data as { _embedded?: Record<string, unknown>; page?: { number?: unknown; totalPages?: unknown } } | undefined;
+      const { data } = await this.send({
+        method: 'GET',
+        path: `${path}?${params.toString()}`,
+        media: media(kind, version),
+      });
+      const body = data as
+        { _embedded?: Record<string, unknown>; page?: { number?: unknown; totalPages?: unknown } } | undefined;
       const items = body?._embedded?.[key];
       if (!Array.isArray(items)) throw new MalformedResponseError('GET', path, `no _embedded.${key} list`);
       for (const item of items) out.push(this.shape({ method: 'GET', path }, item, normalize));
@@ -358,7 +457,8 @@ export class HttpApiClient implements ApiClient {
       const totalPages = typeof body?.page?.totalPages === 'number' ? body.page.totalPages : 0;
       // A server that answers another page than asked, or an endless list, would never end.
       if (number !== page) throw new MalformedResponseError('GET', path, `asked for page ${page}, got page ${number}`);
-      if (totalPages > MAX_PAGES) throw new MalformedResponseError('GET', path, `${totalPages} pages is more than meshform reads (${MAX_PAGES})`);
+      if (totalPages > MAX_PAGES)
+        throw new MalformedResponseError('GET', path, `${totalPages} pages is more than meshform reads (${MAX_PAGES})`);
       // An empty page ends the list whatever the counts say.
       if (items.length === 0 || number >= totalPages - 1) return out;
     }
@@ -368,7 +468,8 @@ export class HttpApiClient implements ApiClient {
   private async readRaw(path: string, type: string): Promise<Record<string, unknown> | undefined> {
     const { status, data } = await this.send({ method: 'GET', path, media: type, accept: [404] });
     if (status === 404) return undefined;
-    if (data === null || typeof data !== 'object' || Array.isArray(data)) throw new MalformedResponseError('GET', path, 'not an object');
+    if (data === null || typeof data !== 'object' || Array.isArray(data))
+      throw new MalformedResponseError('GET', path, 'not an object');
     return data as Record<string, unknown>;
   }
 
@@ -377,18 +478,39 @@ export class HttpApiClient implements ApiClient {
    * everything else as it was, fields meshform does not know included. With `expected`, refuse when
    * what meshform manages changed since the plan (compare before write).
    */
-  private async rewrite(path: string, kind: string, version: string, tagsAt: 'metadata' | 'spec', change: AttributeChange, expected?: AttributeChange): Promise<void> {
+  private async rewrite(
+    path: string,
+    kind: string,
+    version: string,
+    tagsAt: 'metadata' | 'spec',
+    change: AttributeChange,
+    expected?: AttributeChange,
+  ): Promise<void> {
     const type = media(kind, version);
     const raw = await this.readRaw(path, type);
     if (!raw) throw new ApiError('PUT', path, 404, `the ${kind} is gone; plan again`, false);
     if (expected) {
       const section = (raw[tagsAt] ?? {}) as Record<string, unknown>;
       const displayName = String(((raw.spec ?? {}) as Record<string, unknown>).displayName ?? '');
-      if (!matchesExpected(displayName, this.shape({ method: 'GET', path }, section.tags, (v) => normalizeTags(v, `${kind}.tags`)), expected)) {
-        throw new ApiError('PUT', path, 409, `the ${kind} changed since the plan was made (display name or tags); plan again`, false);
+      if (
+        !matchesExpected(
+          displayName,
+          this.shape({ method: 'GET', path }, section.tags, (v) => normalizeTags(v, `${kind}.tags`)),
+          expected,
+        )
+      ) {
+        throw new ApiError(
+          'PUT',
+          path,
+          409,
+          `the ${kind} changed since the plan was made (display name or tags); plan again`,
+          false,
+        );
       }
     }
-    const body = this.shape({ method: 'GET', path }, raw, (v) => rewriteBody(v as Record<string, unknown>, kind, version, tagsAt, change));
+    const body = this.shape({ method: 'GET', path }, raw, (v) =>
+      rewriteBody(v as Record<string, unknown>, kind, version, tagsAt, change),
+    );
     await this.send({ method: 'PUT', path, media: type, body });
   }
 
@@ -397,7 +519,12 @@ export class HttpApiClient implements ApiClient {
   public readonly workspaces = {
     list: () => this.list(`${API}/meshworkspaces`, 'meshWorkspace', 'v2', 'meshWorkspaces', normalizeWorkspace),
     read: async (name: string) => {
-      const call = { method: 'GET' as const, path: `${API}/meshworkspaces/${encodeURIComponent(name)}`, media: media('meshWorkspace', 'v2'), accept: [404] };
+      const call = {
+        method: 'GET' as const,
+        path: `${API}/meshworkspaces/${encodeURIComponent(name)}`,
+        media: media('meshWorkspace', 'v2'),
+        accept: [404],
+      };
       const { status, data } = await this.send(call);
       return status === 404 ? undefined : this.shape(call, data, normalizeWorkspace);
     },
@@ -408,10 +535,23 @@ export class HttpApiClient implements ApiClient {
       });
     },
     update: (name: string, change: AttributeChange, expected?: AttributeChange) =>
-      this.rewrite(`${API}/meshworkspaces/${encodeURIComponent(name)}`, 'meshWorkspace', 'v2', 'metadata', change, expected),
+      this.rewrite(
+        `${API}/meshworkspaces/${encodeURIComponent(name)}`,
+        'meshWorkspace',
+        'v2',
+        'metadata',
+        change,
+        expected,
+      ),
     delete: async (name: string, reason: string) => {
       // X-Deletion-Reason is a sandbox extension; meshStack ignores it.
-      await this.send({ method: 'DELETE', path: `${API}/meshworkspaces/${encodeURIComponent(name)}`, media: media('meshWorkspace', 'v2'), headers: { 'X-Deletion-Reason': reason }, accept: [404] });
+      await this.send({
+        method: 'DELETE',
+        path: `${API}/meshworkspaces/${encodeURIComponent(name)}`,
+        media: media('meshWorkspace', 'v2'),
+        headers: { 'X-Deletion-Reason': reason },
+        accept: [404],
+      });
     },
   };
 
@@ -421,35 +561,75 @@ export class HttpApiClient implements ApiClient {
 
   public readonly projects = {
     list: (filter: ProjectFilter = {}) =>
-      this.list(`${API}/meshprojects`, 'meshProject', 'v2', 'meshProjects', normalizeProject, { ...byWorkspace(filter), ...(filter.states ? { state: filter.states.join(',') } : {}) }),
+      this.list(`${API}/meshprojects`, 'meshProject', 'v2', 'meshProjects', normalizeProject, {
+        ...byWorkspace(filter),
+        ...(filter.states ? { state: filter.states.join(',') } : {}),
+      }),
     create: async (p: LiveProject) => {
       await this.createOrCompare(`${API}/meshprojects`, media('meshProject', 'v2'), projectBody(p), async () => {
         // Only a live project is "already there": one whose deletion is pending blocks the identifier.
         const raw = await this.readRaw(this.projectPath(p.workspace, p.name), media('meshProject', 'v2'));
-        return raw !== undefined && this.shape({ method: 'GET', path: this.projectPath(p.workspace, p.name) }, raw, normalizeProject).state === undefined;
+        return (
+          raw !== undefined &&
+          this.shape({ method: 'GET', path: this.projectPath(p.workspace, p.name) }, raw, normalizeProject).state ===
+            undefined
+        );
       });
     },
     update: (workspace: string, name: string, change: AttributeChange, expected?: AttributeChange) =>
       this.rewrite(this.projectPath(workspace, name), 'meshProject', 'v2', 'spec', change, expected),
     delete: async (workspace: string, name: string) => {
-      await this.send({ method: 'DELETE', path: this.projectPath(workspace, name), media: media('meshProject', 'v2'), accept: [404] });
+      await this.send({
+        method: 'DELETE',
+        path: this.projectPath(workspace, name),
+        media: media('meshProject', 'v2'),
+        accept: [404],
+      });
     },
   };
 
   public readonly bindings = {
     listWorkspaceBindings: async (filter: BindingFilter = {}): Promise<LiveBinding[]> => {
       const names = filter.workspaces ?? (filter.workspace !== undefined ? [filter.workspace] : undefined);
-      const userList = (workspace?: string) => this.list(`${API}/meshworkspacebindings/userbindings`, 'meshWorkspaceUserBinding', 'v2', 'meshWorkspaceUserBindings', normalizeBinding, byWorkspace({ workspace }));
+      const userList = (workspace?: string) =>
+        this.list(
+          `${API}/meshworkspacebindings/userbindings`,
+          'meshWorkspaceUserBinding',
+          'v2',
+          'meshWorkspaceUserBindings',
+          normalizeBinding,
+          byWorkspace({ workspace }),
+        );
       const users = names ? (await Promise.all(names.map(userList))).flat() : await userList();
       // Not filterable by workspace on meshStack: read once, whatever the number of workspaces asked for.
-      const groups = await this.list(`${API}/meshworkspacebindings/groupbindings`, 'meshWorkspaceGroupBinding', 'v2', 'meshWorkspaceGroupBindings', normalizeBinding);
+      const groups = await this.list(
+        `${API}/meshworkspacebindings/groupbindings`,
+        'meshWorkspaceGroupBinding',
+        'v2',
+        'meshWorkspaceGroupBindings',
+        normalizeBinding,
+      );
       return [...users, ...groups.filter((b) => !names || names.includes(b.workspace))];
     },
     listProjectBindings: async (workspace: string, project: string): Promise<LiveBinding[]> => {
       const q = { workspaceIdentifier: workspace, projectIdentifier: project };
       return [
-        ...(await this.list(`${API}/meshprojectbindings/userbindings`, 'meshProjectUserBinding', 'v3', 'meshProjectUserBindings', normalizeBinding, q)),
-        ...(await this.list(`${API}/meshprojectbindings/groupbindings`, 'meshProjectGroupBinding', 'v3', 'meshProjectGroupBindings', normalizeBinding, q)),
+        ...(await this.list(
+          `${API}/meshprojectbindings/userbindings`,
+          'meshProjectUserBinding',
+          'v3',
+          'meshProjectUserBindings',
+          normalizeBinding,
+          q,
+        )),
+        ...(await this.list(
+          `${API}/meshprojectbindings/groupbindings`,
+          'meshProjectGroupBinding',
+          'v3',
+          'meshProjectGroupBindings',
+          normalizeBinding,
+          q,
+        )),
       ];
     },
     /**
@@ -460,8 +640,19 @@ export class HttpApiClient implements ApiClient {
     create: async (b: BindingRequest): Promise<CreateOutcome> => {
       const caps = await this.capabilities();
       const type = media(bindingKind(b), b.project === undefined ? 'v2' : 'v3');
-      const body = bindingBody(b, { expiry: b.project === undefined || caps.includes('project-binding-expiry'), invitation: caps.includes('invitations'), reason: caps.includes('grant-reasons') });
-      const { status, data } = await this.send({ method: 'POST', path: this.bindingPath(b), media: type, body, accept: [409], repeatable: true });
+      const body = bindingBody(b, {
+        expiry: b.project === undefined || caps.includes('project-binding-expiry'),
+        invitation: caps.includes('invitations'),
+        reason: caps.includes('grant-reasons'),
+      });
+      const { status, data } = await this.send({
+        method: 'POST',
+        path: this.bindingPath(b),
+        media: type,
+        body,
+        accept: [409],
+        repeatable: true,
+      });
       if (status === 202) {
         const id = (data as { pendingRequest?: { id?: unknown } } | undefined)?.pendingRequest?.id;
         return typeof id === 'string' ? { status: 'pending', requestId: id } : { status: 'pending' };
@@ -472,7 +663,12 @@ export class HttpApiClient implements ApiClient {
     },
     delete: async (b: Pick<LiveBinding, 'name' | 'project' | 'subjectKind'>) => {
       const type = media(bindingKind(b), b.project === undefined ? 'v2' : 'v3');
-      await this.send({ method: 'DELETE', path: `${this.bindingPath(b)}/${encodeURIComponent(b.name)}`, media: type, accept: [404] });
+      await this.send({
+        method: 'DELETE',
+        path: `${this.bindingPath(b)}/${encodeURIComponent(b.name)}`,
+        media: type,
+        accept: [404],
+      });
     },
   };
 
@@ -496,12 +692,22 @@ export class HttpApiClient implements ApiClient {
     const path = `${this.bindingPath(b)}/${encodeURIComponent(b.name)}`;
     const { status, data } = await this.send({ method: 'GET', path, media: type, accept: [403, 404] });
     // 403: a binding under that name in a workspace the caller cannot see, someone else's.
-    if (status === 403) throw new ApiError('POST', this.bindingPath(b), 409, `binding name "${b.name}" is taken by another binding`, false);
+    if (status === 403)
+      throw new ApiError(
+        'POST',
+        this.bindingPath(b),
+        409,
+        `binding name "${b.name}" is taken by another binding`,
+        false,
+      );
     const live = status === 404 ? undefined : this.shape({ method: 'GET', path }, data, normalizeBinding);
-    const same = (x: { workspace: string; project?: string; subject: string; role: string }) => x.workspace === b.workspace && x.project === b.project && x.subject === b.subject && x.role === b.role;
+    const same = (x: { workspace: string; project?: string; subject: string; role: string }) =>
+      x.workspace === b.workspace && x.project === b.project && x.subject === b.subject && x.role === b.role;
     if (live && same(live)) return { status: 'created' };
     if (!live && caps.includes('role-requests')) {
-      const pending = (await this.extensions.listRequests({ workspace: b.workspace, status: 'PENDING' })).find((r) => r.bindingName === b.name);
+      const pending = (await this.extensions.listRequests({ workspace: b.workspace, status: 'PENDING' })).find(
+        (r) => r.bindingName === b.name,
+      );
       if (pending && same(pending)) return { status: 'pending', requestId: pending.id };
     } else if (!live) {
       return { status: 'pending' };
@@ -509,18 +715,36 @@ export class HttpApiClient implements ApiClient {
     throw new ApiError('POST', this.bindingPath(b), 409, `binding name "${b.name}" is taken by another binding`, false);
   }
 
-  private async createOrCompare(path: string, type: string, body: unknown, exists: () => Promise<boolean>): Promise<void> {
+  private async createOrCompare(
+    path: string,
+    type: string,
+    body: unknown,
+    exists: () => Promise<boolean>,
+  ): Promise<void> {
     const { status } = await this.send({ method: 'POST', path, media: type, body, accept: [409], repeatable: true });
-    if (status === 409 && !(await exists())) throw new ApiError('POST', path, 409, 'the identifier is taken (possibly by an object whose deletion is pending, or a deleted one)', false);
+    if (status === 409 && !(await exists()))
+      throw new ApiError(
+        'POST',
+        path,
+        409,
+        'the identifier is taken (possibly by an object whose deletion is pending, or a deleted one)',
+        false,
+      );
   }
 
   public readonly tagDefinitions = {
-    list: () => this.list(`${API}/meshtagdefinitions`, 'meshTagDefinition', 'v1', 'meshTagDefinitions', normalizeTagDefinition),
+    list: () =>
+      this.list(`${API}/meshtagdefinitions`, 'meshTagDefinition', 'v1', 'meshTagDefinitions', normalizeTagDefinition),
     put: async (def: TagDefinition) => {
       const path = `${API}/meshtagdefinitions/${encodeURIComponent(def.metadata.name)}`;
       const type = media('meshTagDefinition', 'v1');
       const live = await this.readRaw(path, type);
-      await this.send({ method: 'PUT', path, media: type, body: tagDefinitionBody(def, (live?.spec ?? {}) as Record<string, unknown>) });
+      await this.send({
+        method: 'PUT',
+        path,
+        media: type,
+        body: tagDefinitionBody(def, (live?.spec ?? {}) as Record<string, unknown>),
+      });
     },
   };
 
@@ -532,7 +756,12 @@ export class HttpApiClient implements ApiClient {
       return this.list(`${API}/meshusers`, 'meshUser', 'v2', 'meshUsers', normalizeUser, q);
     },
     seesEveryone: async () => {
-      const { status } = await this.send({ method: 'GET', path: `${API}/meshusers?page=0&size=1`, media: media('meshUser', 'v2'), accept: [401, 403] });
+      const { status } = await this.send({
+        method: 'GET',
+        path: `${API}/meshusers?page=0&size=1`,
+        media: media('meshUser', 'v2'),
+        accept: [401, 403],
+      });
       return status < 300;
     },
   };
@@ -540,14 +769,24 @@ export class HttpApiClient implements ApiClient {
   public readonly projectRoles = {
     // meshProjectRole is newer than the rest of the API: a platform without it has the default roles.
     list: () =>
-      this.list(`${API}/meshprojectroles`, 'meshProjectRole', 'v1', 'meshProjectRoles', normalizeProjectRole).catch((e: unknown) => {
-        if (e instanceof ApiError && (e.status === 404 || e.status === 406)) return undefined;
-        throw e;
-      }),
+      this.list(`${API}/meshprojectroles`, 'meshProjectRole', 'v1', 'meshProjectRoles', normalizeProjectRole).catch(
+        (e: unknown) => {
+          if (e instanceof ApiError && (e.status === 404 || e.status === 406)) return undefined;
+          throw e;
+        },
+      ),
   };
 
   public readonly groups = {
-    list: (workspace: string) => this.list(`${API}/meshworkspaceusergroups`, 'meshWorkspaceUserGroup', 'v1', 'meshWorkspaceUserGroups', normalizeGroup, { workspaceIdentifier: workspace }),
+    list: (workspace: string) =>
+      this.list(
+        `${API}/meshworkspaceusergroups`,
+        'meshWorkspaceUserGroup',
+        'v1',
+        'meshWorkspaceUserGroups',
+        normalizeGroup,
+        { workspaceIdentifier: workspace },
+      ),
   };
 
   public info(): Promise<PlatformInfo> {
@@ -566,10 +805,17 @@ export class HttpApiClient implements ApiClient {
 
   /** The sandbox's extensions, where the platform has them. Anything but a well-formed answer means none. */
   private capabilities(): Promise<Capability[]> {
-    this.caps ??= this.send({ method: 'GET', path: `${EXT}/capabilities`, auth: false, accept: [401, 403, 404, 405, 406] }).then(
+    this.caps ??= this.send({
+      method: 'GET',
+      path: `${EXT}/capabilities`,
+      auth: false,
+      accept: [401, 403, 404, 405, 406],
+    }).then(
       ({ status, data }) => {
         const list = (data as { extensions?: unknown } | undefined)?.extensions;
-        return status === 200 && Array.isArray(list) && list.every((x) => typeof x === 'string') ? (list as Capability[]) : [];
+        return status === 200 && Array.isArray(list) && list.every((x) => typeof x === 'string')
+          ? (list as Capability[])
+          : [];
       },
       () => [],
     );
@@ -588,22 +834,38 @@ export class HttpApiClient implements ApiClient {
     settings: () => this.ext('GET', '/settings', normalizeSettings),
     workspaceStatuses: () => this.ext('GET', '/workspaces', normalizeWorkspaceStatuses),
     workspaceStatus: async (name: string): Promise<WorkspaceStatus | undefined> => {
-      const call = { method: 'GET' as const, path: `${EXT}/workspaces/${encodeURIComponent(name)}`, accept: [403, 404] };
+      const call = {
+        method: 'GET' as const,
+        path: `${EXT}/workspaces/${encodeURIComponent(name)}`,
+        accept: [403, 404],
+      };
       const answer = await this.send(call);
       // The list leaves deleted workspaces out; so does this.
       if (answer.status >= 400 || (answer.data as { deletedOn?: unknown } | undefined)?.deletedOn) return undefined;
       return this.shape(call, answer.data, normalizeWorkspaceStatus);
     },
-    setQuota: async (workspace: string, maxProjects: number | null) => void (await this.send({ method: 'PUT', path: `${EXT}/workspaces/${encodeURIComponent(workspace)}/quota`, body: { maxProjects } })),
-    setStatus: async (workspace: string, status: 'active' | 'disabled') => void (await this.send({ method: 'PUT', path: `${EXT}/workspaces/${encodeURIComponent(workspace)}/status`, body: { status } })),
+    setQuota: async (workspace: string, maxProjects: number | null) =>
+      void (await this.send({
+        method: 'PUT',
+        path: `${EXT}/workspaces/${encodeURIComponent(workspace)}/quota`,
+        body: { maxProjects },
+      })),
+    setStatus: async (workspace: string, status: 'active' | 'disabled') =>
+      void (await this.send({
+        method: 'PUT',
+        path: `${EXT}/workspaces/${encodeURIComponent(workspace)}/status`,
+        body: { status },
+      })),
     listRequests: (filter: { workspace?: string; status?: string } = {}) => {
       const q = new URLSearchParams();
       if (filter.workspace) q.set('workspaceIdentifier', filter.workspace);
       if (filter.status) q.set('status', filter.status);
       return this.ext('GET', `/role-requests?${q.toString()}`, normalizeRoleRequests);
     },
-    decideRequest: (id: string, decision: 'approve' | 'decline' | 'cancel') => this.ext('POST', `/role-requests/${encodeURIComponent(id)}/${decision}`, normalizeRoleRequest),
-    events: (workspace: string) => this.ext('GET', `/workspaces/${encodeURIComponent(workspace)}/events`, normalizeEvents),
+    decideRequest: (id: string, decision: 'approve' | 'decline' | 'cancel') =>
+      this.ext('POST', `/role-requests/${encodeURIComponent(id)}/${decision}`, normalizeRoleRequest),
+    events: (workspace: string) =>
+      this.ext('GET', `/workspaces/${encodeURIComponent(workspace)}/events`, normalizeEvents),
     clock: () => this.ext('GET', '/clock', normalizeClock),
   };
 }

@@ -42,7 +42,11 @@ export interface RetryHooks {
   readonly now?: () => number;
 }
 
-export async function withRetry<T>(run: () => Promise<Attempt<T>>, policy: RetryPolicy, hooks: RetryHooks = {}): Promise<T> {
+export async function withRetry<T>(
+  run: () => Promise<Attempt<T>>,
+  policy: RetryPolicy,
+  hooks: RetryHooks = {},
+): Promise<T> {
   const now = hooks.now ?? Date.now;
   const started = now();
   const deadline = started + policy.budgetMs;
@@ -52,7 +56,8 @@ export async function withRetry<T>(run: () => Promise<Attempt<T>>, policy: Retry
     if (!('error' in result) || result.error === undefined) return result.value as T;
     if (!result.retryable) throw result.error;
     const delay = result.retryAfterMs ?? backoffDelay(attempt, policy);
-    if (now() + delay > deadline) throw hooks.onGiveUp ? hooks.onGiveUp(result.error, attempt + 1, now() - started) : result.error;
+    if (now() + delay > deadline)
+      throw hooks.onGiveUp ? hooks.onGiveUp(result.error, attempt + 1, now() - started) : result.error;
     hooks.onRetry?.();
     await sleep(delay);
   }

@@ -68,7 +68,8 @@ export interface BindingRequest {
 }
 
 /** A grant took effect, or waits for a second approval (4-eyes); the request id where the platform tells it. */
-export type CreateOutcome = { readonly status: 'created' } | { readonly status: 'pending'; readonly requestId?: string };
+export type CreateOutcome =
+  { readonly status: 'created' } | { readonly status: 'pending'; readonly requestId?: string };
 
 export interface RoleRequest {
   readonly id: string;

@@ -5,7 +5,22 @@
  */
 import { parseExpiry } from '../../core/expiry';
 import type { TagDefinition } from '../../schemas/desired-state.generated';
-import type { AttributeChange, BindingRequest, Identity, LiveBinding, LiveGroup, LiveProject, LiveUser, LiveWorkspace, PlatformSettings, ProjectState, RoleRequest, SubjectKind, WorkspaceEvent, WorkspaceStatus } from './types';
+import type {
+  AttributeChange,
+  BindingRequest,
+  Identity,
+  LiveBinding,
+  LiveGroup,
+  LiveProject,
+  LiveUser,
+  LiveWorkspace,
+  PlatformSettings,
+  ProjectState,
+  RoleRequest,
+  SubjectKind,
+  WorkspaceEvent,
+  WorkspaceStatus,
+} from './types';
 
 export class ShapeError extends Error {}
 
@@ -31,7 +46,8 @@ export function normalizeTags(v: unknown, what: string): Record<string, string[]
   const out: Record<string, string[]> = {};
   for (const key of Object.keys(o).sort()) {
     const values = o[key];
-    if (!Array.isArray(values) || values.some((x) => typeof x !== 'string')) throw new ShapeError(`${what}.${key} is not a list of strings`);
+    if (!Array.isArray(values) || values.some((x) => typeof x !== 'string'))
+      throw new ShapeError(`${what}.${key} is not a list of strings`);
     if (values.length) out[key] = [...(values as string[])];
   }
   return out;
@@ -54,7 +70,8 @@ export function normalizeProject(v: unknown): LiveProject {
   const o = obj(v, 'meshProject');
   const metadata = obj(o.metadata, 'meshProject.metadata');
   const spec = obj(o.spec, 'meshProject.spec');
-  const state: ProjectState = metadata.deletedOn === undefined || metadata.deletedOn === null ? 'ACTIVE' : 'PENDING_DELETION';
+  const state: ProjectState =
+    metadata.deletedOn === undefined || metadata.deletedOn === null ? 'ACTIVE' : 'PENDING_DELETION';
   return {
     workspace: str(metadata.ownedByWorkspace, 'meshProject.metadata.ownedByWorkspace'),
     name: str(metadata.name, 'meshProject.metadata.name'),
@@ -73,7 +90,8 @@ export function normalizeBinding(v: unknown): LiveBinding {
   const target = obj(o.targetRef, `${kind}.targetRef`);
   const project = m[1] === 'Project';
   const expiry = o.expiryDate;
-  if (expiry !== undefined && expiry !== null && typeof expiry !== 'string') throw new ShapeError(`${kind}.expiryDate is not a string`);
+  if (expiry !== undefined && expiry !== null && typeof expiry !== 'string')
+    throw new ShapeError(`${kind}.expiryDate is not a string`);
   return {
     name: str(obj(o.metadata, `${kind}.metadata`).name, `${kind}.metadata.name`),
     workspace: str(project ? target.ownedByWorkspace : target.name, `${kind}.targetRef`),
@@ -87,15 +105,23 @@ export function normalizeBinding(v: unknown): LiveBinding {
 
 export function normalizeUser(v: unknown): LiveUser {
   const o = obj(v, 'meshUser');
-  return { username: str(obj(o.metadata, 'meshUser.metadata').name, 'meshUser.metadata.name'), email: String(obj(o.spec, 'meshUser.spec').email ?? '') };
+  return {
+    username: str(obj(o.metadata, 'meshUser.metadata').name, 'meshUser.metadata.name'),
+    email: String(obj(o.spec, 'meshUser.spec').email ?? ''),
+  };
 }
 
 export function normalizeGroup(v: unknown): LiveGroup {
   const o = obj(v, 'meshWorkspaceUserGroup');
   const metadata = obj(o.metadata, 'meshWorkspaceUserGroup.metadata');
   const members = obj(o.spec ?? {}, 'meshWorkspaceUserGroup.spec').members ?? [];
-  if (!Array.isArray(members) || members.some((m) => typeof m !== 'string')) throw new ShapeError('meshWorkspaceUserGroup.spec.members is not a list of strings');
-  return { workspace: str(metadata.ownedByWorkspace, 'meshWorkspaceUserGroup.metadata.ownedByWorkspace'), name: str(metadata.name, 'meshWorkspaceUserGroup.metadata.name'), members: [...(members as string[])] };
+  if (!Array.isArray(members) || members.some((m) => typeof m !== 'string'))
+    throw new ShapeError('meshWorkspaceUserGroup.spec.members is not a list of strings');
+  return {
+    workspace: str(metadata.ownedByWorkspace, 'meshWorkspaceUserGroup.metadata.ownedByWorkspace'),
+    name: str(metadata.name, 'meshWorkspaceUserGroup.metadata.name'),
+    members: [...(members as string[])],
+  };
 }
 
 export function normalizeTagDefinition(v: unknown): TagDefinition {
@@ -133,7 +159,8 @@ function oneOf<T extends string>(v: unknown, allowed: readonly T[], what: string
 }
 
 function stringList(v: unknown, what: string): string[] {
-  if (!Array.isArray(v) || v.some((x) => typeof x !== 'string')) throw new ShapeError(`${what} is not a list of strings`);
+  if (!Array.isArray(v) || v.some((x) => typeof x !== 'string'))
+    throw new ShapeError(`${what} is not a list of strings`);
   return [...(v as string[])];
 }
 
@@ -141,7 +168,8 @@ export function normalizeIdentity(v: unknown): Identity {
   const o = obj(v, 'whoami');
   if (typeof o.partner !== 'boolean') throw new ShapeError('whoami.partner is not a boolean');
   const workspaces: Record<string, string[]> = {};
-  for (const [ws, roles] of Object.entries(obj(o.workspaces ?? {}, 'whoami.workspaces'))) workspaces[ws] = stringList(roles, `whoami.workspaces.${ws}`);
+  for (const [ws, roles] of Object.entries(obj(o.workspaces ?? {}, 'whoami.workspaces')))
+    workspaces[ws] = stringList(roles, `whoami.workspaces.${ws}`);
   return { username: str(o.username, 'whoami.username'), partner: o.partner, workspaces };
 }
 
@@ -149,19 +177,25 @@ export function normalizeSettings(v: unknown): PlatformSettings {
   const o = obj(v, 'settings');
   const fourEyes = obj(o.fourEyes, 'settings.fourEyes');
   if (typeof fourEyes.enabled !== 'boolean') throw new ShapeError('settings.fourEyes.enabled is not a boolean');
-  if (!Number.isInteger(fourEyes.minApprovalCount) || (fourEyes.minApprovalCount as number) < 1) throw new ShapeError('settings.fourEyes.minApprovalCount is not a whole number >= 1');
+  if (!Number.isInteger(fourEyes.minApprovalCount) || (fourEyes.minApprovalCount as number) < 1)
+    throw new ShapeError('settings.fourEyes.minApprovalCount is not a whole number >= 1');
   const recertification: Record<string, number> = {};
   for (const [role, days] of Object.entries(obj(o.recertification ?? {}, 'settings.recertification'))) {
-    if (!Number.isInteger(days) || (days as number) < 1) throw new ShapeError(`settings.recertification.${role} is not a whole number of days`);
+    if (!Number.isInteger(days) || (days as number) < 1)
+      throw new ShapeError(`settings.recertification.${role} is not a whole number of days`);
     recertification[role] = days as number;
   }
-  return { fourEyes: { enabled: fourEyes.enabled, minApprovalCount: fourEyes.minApprovalCount as number }, recertification };
+  return {
+    fourEyes: { enabled: fourEyes.enabled, minApprovalCount: fourEyes.minApprovalCount as number },
+    recertification,
+  };
 }
 
 export function normalizeWorkspaceStatus(item: unknown): WorkspaceStatus {
   const o = obj(item, 'workspace status');
   const quota = o.projectQuota;
-  if (quota !== null && !(Number.isInteger(quota) && (quota as number) >= 0)) throw new ShapeError('workspace status.projectQuota is not a whole number or null');
+  if (quota !== null && !(Number.isInteger(quota) && (quota as number) >= 0))
+    throw new ShapeError('workspace status.projectQuota is not a whole number or null');
   if (!Number.isInteger(o.projectCount)) throw new ShapeError('workspace status.projectCount is not a whole number');
   return {
     name: str(o.name, 'workspace status.name'),
@@ -231,15 +265,28 @@ function writtenTags(tags: Record<string, string[]>): Record<string, string[]> {
 }
 
 export function workspaceBody(ws: Omit<LiveWorkspace, 'deleted'>) {
-  return { apiVersion: 'v2', kind: 'meshWorkspace', metadata: { name: ws.name, tags: writtenTags(ws.tags) }, spec: { displayName: ws.displayName } };
+  return {
+    apiVersion: 'v2',
+    kind: 'meshWorkspace',
+    metadata: { name: ws.name, tags: writtenTags(ws.tags) },
+    spec: { displayName: ws.displayName },
+  };
 }
 
 export function projectBody(p: LiveProject) {
-  return { apiVersion: 'v2', kind: 'meshProject', metadata: { name: p.name, ownedByWorkspace: p.workspace }, spec: { displayName: p.displayName, tags: writtenTags(p.tags) } };
+  return {
+    apiVersion: 'v2',
+    kind: 'meshProject',
+    metadata: { name: p.name, ownedByWorkspace: p.workspace },
+    spec: { displayName: p.displayName, tags: writtenTags(p.tags) },
+  };
 }
 
 /** The current tags with `change` applied: declared keys set, `[]` removes, others kept. */
-export function mergeTags(current: Record<string, string[]>, change: Record<string, string[]>): Record<string, string[]> {
+export function mergeTags(
+  current: Record<string, string[]>,
+  change: Record<string, string[]>,
+): Record<string, string[]> {
   const out: Record<string, string[]> = { ...current };
   for (const [key, values] of Object.entries(change)) {
     if (values.length) out[key] = [...values];
@@ -249,16 +296,28 @@ export function mergeTags(current: Record<string, string[]>, change: Record<stri
 }
 
 /** Whether the object's display name and the change's tag keys still are what `expected` says ([] = absent). */
-export function matchesExpected(displayName: string, tags: Record<string, string[]>, expected: AttributeChange): boolean {
+export function matchesExpected(
+  displayName: string,
+  tags: Record<string, string[]>,
+  expected: AttributeChange,
+): boolean {
   if (displayName !== expected.displayName) return false;
-  return Object.entries(expected.tags).every(([key, values]) => JSON.stringify(tags[key] ?? []) === JSON.stringify(values));
+  return Object.entries(expected.tags).every(
+    ([key, values]) => JSON.stringify(tags[key] ?? []) === JSON.stringify(values),
+  );
 }
 
 /**
  * A PUT body for meshStack's full-rewrite PUT: the object as read (every field, known or not), with
  * what meshform manages changed. `tagsAt` says where the kind keeps its tags.
  */
-export function rewriteBody(raw: Record<string, unknown>, kind: string, apiVersion: string, tagsAt: 'metadata' | 'spec', change: AttributeChange): Record<string, unknown> {
+export function rewriteBody(
+  raw: Record<string, unknown>,
+  kind: string,
+  apiVersion: string,
+  tagsAt: 'metadata' | 'spec',
+  change: AttributeChange,
+): Record<string, unknown> {
   const { _links: _ignored, ...rest } = raw;
   const metadata = { ...obj(rest.metadata ?? {}, `${kind}.metadata`) };
   const spec = { ...obj(rest.spec ?? {}, `${kind}.spec`) };
@@ -286,7 +345,12 @@ export interface BindingFields {
 export function bindingBody(b: BindingRequest, fields: BindingFields) {
   const project = b.project !== undefined;
   // meshStack keeps a day for workspace bindings; the sandbox's project-binding expiry keeps the instant.
-  const expiryDate = b.expiryDate === undefined ? undefined : project ? b.expiryDate : parseExpiry(b.expiryDate)?.apiDate ?? b.expiryDate;
+  const expiryDate =
+    b.expiryDate === undefined
+      ? undefined
+      : project
+        ? b.expiryDate
+        : (parseExpiry(b.expiryDate)?.apiDate ?? b.expiryDate);
   return {
     apiVersion: project ? 'v3' : 'v2',
     kind: bindingKind(b),

@@ -15,7 +15,13 @@ export interface ClaimReport {
   readonly definitionCreated: boolean;
 }
 
-export async function claimOwnership(api: ApiClient, live: LiveState, workspaces: readonly string[], stack: string, onProgress?: (done: number, total: number) => void): Promise<ClaimReport> {
+export async function claimOwnership(
+  api: ApiClient,
+  live: LiveState,
+  workspaces: readonly string[],
+  stack: string,
+  onProgress?: (done: number, total: number) => void,
+): Promise<ClaimReport> {
   if (!workspaces.length) return { claimed: [], failed: [], definitionCreated: false };
   const missing = !live.tagDefinitions.some((d) => d.metadata.name === OWNERSHIP_TAG_DEFINITION.metadata.name);
   if (missing) await api.tagDefinitions.put(OWNERSHIP_TAG_DEFINITION);
@@ -27,7 +33,11 @@ export async function claimOwnership(api: ApiClient, live: LiveState, workspaces
       limit(async () => {
         const displayName = live.workspaces[name].displayName;
         try {
-          await api.workspaces.update(name, { displayName, tags: { [OWNERSHIP_TAG_KEY]: [stack] } }, { displayName, tags: { [OWNERSHIP_TAG_KEY]: [] } });
+          await api.workspaces.update(
+            name,
+            { displayName, tags: { [OWNERSHIP_TAG_KEY]: [stack] } },
+            { displayName, tags: { [OWNERSHIP_TAG_KEY]: [] } },
+          );
           claimed.push(name);
         } catch (e) {
           failed.push({ workspace: name, error: (e as Error).message });
@@ -36,5 +46,9 @@ export async function claimOwnership(api: ApiClient, live: LiveState, workspaces
       }),
     ),
   );
-  return { claimed: claimed.sort(), failed: failed.sort((a, b) => (a.workspace < b.workspace ? -1 : 1)), definitionCreated: missing };
+  return {
+    claimed: claimed.sort(),
+    failed: failed.sort((a, b) => (a.workspace < b.workspace ? -1 : 1)),
+    definitionCreated: missing,
+  };
 }

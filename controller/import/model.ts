@@ -46,17 +46,32 @@ const roleRank = (role: string) => {
   return i < 0 ? WORKSPACE_ROLES.length : i;
 };
 const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
-const subjectOf = (b: LiveBinding): Pick<Binding, 'user' | 'group'> => (b.subjectKind === 'Group' ? { group: b.subject } : { user: b.subject });
+const subjectOf = (b: LiveBinding): Pick<Binding, 'user' | 'group'> =>
+  b.subjectKind === 'Group' ? { group: b.subject } : { user: b.subject };
 
 /** Live bindings as entries, Owners first; a second binding of the same role and subject is noted, not written (a construct declares it once). */
-function bindingsOf(live: LiveBinding[], where: { workspace: string; project?: string }, notes: ImportNote[]): Binding[] {
-  const sorted = [...live].sort((a, b) => roleRank(a.role) - roleRank(b.role) || compare(a.role, b.role) || compare(a.subjectKind, b.subjectKind) || compare(a.subject, b.subject) || compare(b.expiryDate ?? '9', a.expiryDate ?? '9'));
+function bindingsOf(
+  live: LiveBinding[],
+  where: { workspace: string; project?: string },
+  notes: ImportNote[],
+): Binding[] {
+  const sorted = [...live].sort(
+    (a, b) =>
+      roleRank(a.role) - roleRank(b.role) ||
+      compare(a.role, b.role) ||
+      compare(a.subjectKind, b.subjectKind) ||
+      compare(a.subject, b.subject) ||
+      compare(b.expiryDate ?? '9', a.expiryDate ?? '9'),
+  );
   const seen = new Set<string>();
   const out: Binding[] = [];
   for (const b of sorted) {
     const key = `${b.role}\u0000${b.subjectKind}\u0000${b.subject}`;
     if (seen.has(key)) {
-      notes.push({ ...where, text: `binding ${b.name} gives ${b.subject} "${b.role}" a second time${b.expiryDate ? ` (until ${b.expiryDate})` : ''}: not written, the code declares a role once` });
+      notes.push({
+        ...where,
+        text: `binding ${b.name} gives ${b.subject} "${b.role}" a second time${b.expiryDate ? ` (until ${b.expiryDate})` : ''}: not written, the code declares a role once`,
+      });
       continue;
     }
     seen.add(key);
@@ -70,23 +85,41 @@ function tagsOf(tags: Record<string, string[]>): Record<string, string | string[
   const keys = Object.keys(tags)
     .filter((k) => tags[k].length > 0 && k !== OWNERSHIP_TAG_KEY)
     .sort();
-  return keys.length ? Object.fromEntries(keys.map((k) => [k, tags[k].length === 1 ? tags[k][0] : [...tags[k]]])) : undefined;
+  return keys.length
+    ? Object.fromEntries(keys.map((k) => [k, tags[k].length === 1 ? tags[k][0] : [...tags[k]]]))
+    : undefined;
 }
 
 function workspaceOf(ws: LiveWorkspaceState, options: ImportOptions): ImportedWorkspace {
   const notes: ImportNote[] = [];
   const at = { workspace: ws.name };
-  if (ws.status?.approval === 'pending') notes.push({ ...at, text: 'the workspace waits for approval on the platform' });
-  if (!ws.status) notes.push({ ...at, text: 'the platform does not show status or project quota: neither is written, so meshform leaves both alone' });
-  for (const r of ws.pendingRequests) notes.push({ ...at, ...(r.project ? { project: r.project } : {}), text: `request ${r.id}: "${r.role}" for ${r.subject} waits for approval since ${r.requestedAt.slice(0, 10)}; not written (declare it once it is approved, or the plan waits for it)` });
-  for (const p of ws.deletingProjects) notes.push({ ...at, text: `project ${p} is being deleted on the platform: not written` });
+  if (ws.status?.approval === 'pending')
+    notes.push({ ...at, text: 'the workspace waits for approval on the platform' });
+  if (!ws.status)
+    notes.push({
+      ...at,
+      text: 'the platform does not show status or project quota: neither is written, so meshform leaves both alone',
+    });
+  for (const r of ws.pendingRequests)
+    notes.push({
+      ...at,
+      ...(r.project ? { project: r.project } : {}),
+      text: `request ${r.id}: "${r.role}" for ${r.subject} waits for approval since ${r.requestedAt.slice(0, 10)}; not written (declare it once it is approved, or the plan waits for it)`,
+    });
+  for (const p of ws.deletingProjects)
+    notes.push({ ...at, text: `project ${p} is being deleted on the platform: not written` });
   const projects: ProjectEntry[] = Object.keys(ws.projects)
     .sort()
     .map((name) => {
       const p = ws.projects[name];
       const tags = tagsOf(p.tags);
       const bindings = bindingsOf(p.bindings, { ...at, project: name }, notes);
-      return { identifier: name, displayName: p.displayName, ...(tags ? { tags } : {}), ...(bindings.length ? { bindings } : {}) };
+      return {
+        identifier: name,
+        displayName: p.displayName,
+        ...(tags ? { tags } : {}),
+        ...(bindings.length ? { bindings } : {}),
+      };
     });
   const tags = tagsOf(ws.tags);
   const bindings = bindingsOf(ws.bindings, at, notes);
@@ -106,14 +139,22 @@ function workspaceOf(ws: LiveWorkspaceState, options: ImportOptions): ImportedWo
 
 export function importEstate(live: LiveState, options: ImportOptions): ImportedEstate {
   const notes: ImportNote[] = [];
-  if (!live.platform.recertification) notes.push({ text: "the platform does not show its recertification settings (Settings > Compliance): no RolePolicy is written; add one with the platform's maximum durations" });
+  if (!live.platform.recertification)
+    notes.push({
+      text: "the platform does not show its recertification settings (Settings > Compliance): no RolePolicy is written; add one with the platform's maximum durations",
+    });
   const names = Object.keys(live.workspaces).sort();
   const elsewhere = names.filter((n) => ![undefined, options.stack].includes(ownerOf(live.workspaces[n].tags)));
-  for (const n of elsewhere) notes.push({ text: `workspace ${n} is owned by meshform stack "${ownerOf(live.workspaces[n].tags)}": not imported (one stack owns a workspace)` });
+  for (const n of elsewhere)
+    notes.push({
+      text: `workspace ${n} is owned by meshform stack "${ownerOf(live.workspaces[n].tags)}": not imported (one stack owns a workspace)`,
+    });
   const imported = names.filter((n) => !elsewhere.includes(n));
   return {
     // The ownership tag's definition is meshform's: the plan adds it where it is missing.
-    tagDefinitions: live.tagDefinitions.filter((d) => d.metadata.name !== OWNERSHIP_TAG_DEFINITION.metadata.name).sort((a, b) => compare(a.metadata.name, b.metadata.name)),
+    tagDefinitions: live.tagDefinitions
+      .filter((d) => d.metadata.name !== OWNERSHIP_TAG_DEFINITION.metadata.name)
+      .sort((a, b) => compare(a.metadata.name, b.metadata.name)),
     ...(live.platform.recertification ? { recertification: live.platform.recertification } : {}),
     workspaces: imported.map((name) => workspaceOf(live.workspaces[name], options)),
     unowned: options.adopt ? [] : imported.filter((n) => ownerOf(live.workspaces[n].tags) === undefined),

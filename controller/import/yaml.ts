@@ -33,7 +33,8 @@ export function yamlFiles(estate: ImportedEstate, header: Header): WrittenFile[]
     names: ['addWorkspaces', 'readWorkspaceData'],
     imports: '',
     // Relative to where synth runs the app: the repository (cdktf and meshform synth both run it there).
-    calls: "// The workspaces are data: edit workspaces.yaml.\naddWorkspaces(stack, readWorkspaceData('workspaces.yaml'));\n",
+    calls:
+      "// The workspaces are data: edit workspaces.yaml.\naddWorkspaces(stack, readWorkspaceData('workspaces.yaml'));\n",
   });
   return [
     { path: 'main.ts', text: main },

@@ -19,7 +19,8 @@ function subjectKind(v: unknown): SubjectKind | undefined {
 export function expiredBindingsIn(events: readonly WorkspaceEvent[]): ExpiredBinding[] {
   return events.flatMap((e): ExpiredBinding[] => {
     const d = e.details;
-    if (!REMOVALS.has(e.type) || d.reason !== 'expired' || typeof d.subject !== 'string' || typeof d.role !== 'string') return [];
+    if (!REMOVALS.has(e.type) || d.reason !== 'expired' || typeof d.subject !== 'string' || typeof d.role !== 'string')
+      return [];
     return [
       {
         ...(e.project ? { project: e.project } : {}),
@@ -34,11 +35,18 @@ export function expiredBindingsIn(events: readonly WorkspaceEvent[]): ExpiredBin
 }
 
 /** `live` with the expired bindings of `workspaces` (where the platform keeps a history it shows). */
-export async function withExpiredBindings(api: ApiClient, live: LiveState, workspaces: readonly string[], concurrency = 4): Promise<LiveState> {
+export async function withExpiredBindings(
+  api: ApiClient,
+  live: LiveState,
+  workspaces: readonly string[],
+  concurrency = 4,
+): Promise<LiveState> {
   const wanted = workspaces.filter((w) => live.workspaces[w]);
   if (!wanted.length || !live.platform.capabilities.includes('events')) return live;
   const limit = pLimit(concurrency);
-  const read = await Promise.all(wanted.map((w) => limit(async () => [w, expiredBindingsIn(await api.extensions.events(w))] as const)));
+  const read = await Promise.all(
+    wanted.map((w) => limit(async () => [w, expiredBindingsIn(await api.extensions.events(w))] as const)),
+  );
   const state = { ...live.workspaces };
   for (const [w, expiredBindings] of read) state[w] = { ...state[w], expiredBindings };
   return { ...live, workspaces: state };

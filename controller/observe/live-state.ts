@@ -1,7 +1,15 @@
 /** Everything a plan needs to know about the platform, read once by observe(). */
 import { sha256Hex } from '../../core/canonical-json';
 import type { TagDefinition } from '../../schemas/desired-state.generated';
-import type { Capability, ExpiredBinding, Identity, LiveBinding, LiveProject, RoleRequest, WorkspaceStatus } from '../client/types';
+import type {
+  Capability,
+  ExpiredBinding,
+  Identity,
+  LiveBinding,
+  LiveProject,
+  RoleRequest,
+  WorkspaceStatus,
+} from '../client/types';
 
 export interface LiveWorkspaceState {
   readonly name: string;
@@ -59,11 +67,18 @@ export function workspaceFingerprint(ws: LiveWorkspaceState | undefined): string
   return sha256Hex({
     displayName: ws.displayName,
     tags: ws.tags,
-    status: ws.status ? { status: ws.status.status, approval: ws.status.approval, quota: ws.status.projectQuota } : null,
+    status: ws.status
+      ? { status: ws.status.status, approval: ws.status.approval, quota: ws.status.projectQuota }
+      : null,
     bindings: sortBindings(ws.bindings),
     projects: Object.keys(ws.projects)
       .sort()
-      .map((p) => ({ name: p, displayName: ws.projects[p].displayName, tags: ws.projects[p].tags, bindings: sortBindings(ws.projects[p].bindings) })),
+      .map((p) => ({
+        name: p,
+        displayName: ws.projects[p].displayName,
+        tags: ws.projects[p].tags,
+        bindings: sortBindings(ws.projects[p].bindings),
+      })),
     pending: ws.pendingRequests.map((r) => r.id).sort(),
     deleting: ws.deletingProjects,
   });

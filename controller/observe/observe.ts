@@ -7,7 +7,14 @@
 import pLimit from 'p-limit';
 import { ownerOf } from '../../core/rules';
 import type { ApiClient } from '../client/api';
-import type { LiveBinding, LiveProject, LiveWorkspace, ProjectState, RoleRequest, WorkspaceStatus } from '../client/types';
+import type {
+  LiveBinding,
+  LiveProject,
+  LiveWorkspace,
+  ProjectState,
+  RoleRequest,
+  WorkspaceStatus,
+} from '../client/types';
 import type { LiveState, LiveWorkspaceState } from './live-state';
 
 export interface ObserveOptions {
@@ -69,32 +76,71 @@ async function deletedAmong(api: ApiClient, read: LiveWorkspace[], listedWanted:
 export async function observe(api: ApiClient, options: ObserveOptions): Promise<LiveState> {
   const [info, capabilities] = await Promise.all([api.info(), api.extensions.capabilities()]);
   const has = (c: string) => capabilities.includes(c as never);
-  const targeted = options.workspaces !== 'all' && options.workspaces.length <= TARGETED_OBSERVE_MAX ? options.workspaces : undefined;
-  const perWorkspace = <T>(read: (ws: string) => Promise<T[]>) => Promise.all(targeted!.map(read)).then((lists) => lists.flat());
-  const [settings, caller, tagDefinitions, workspaces, projects, workspaceBindings, users, statuses, requests, projectRoles, allWorkspaces] = await Promise.all([
+  const targeted =
+    options.workspaces !== 'all' && options.workspaces.length <= TARGETED_OBSERVE_MAX ? options.workspaces : undefined;
+  const perWorkspace = <T>(read: (ws: string) => Promise<T[]>) =>
+    Promise.all(targeted!.map(read)).then((lists) => lists.flat());
+  const [
+    settings,
+    caller,
+    tagDefinitions,
+    workspaces,
+    projects,
+    workspaceBindings,
+    users,
+    statuses,
+    requests,
+    projectRoles,
+    allWorkspaces,
+  ] = await Promise.all([
     has('settings') ? api.extensions.settings() : undefined,
     has('whoami') ? api.extensions.whoami() : undefined,
     api.tagDefinitions.list(),
-    targeted ? perWorkspace(async (ws) => [await api.workspaces.read(ws)].filter((w): w is LiveWorkspace => w !== undefined)) : api.workspaces.list(),
+    targeted
+      ? perWorkspace(async (ws) => [await api.workspaces.read(ws)].filter((w): w is LiveWorkspace => w !== undefined))
+      : api.workspaces.list(),
     // Projects whose deletion is pending still block their identifier and their workspace's deletion.
-    targeted ? perWorkspace((ws) => api.projects.list({ workspace: ws, states: LISTED_STATES })) : api.projects.list({ states: LISTED_STATES }),
+    targeted
+      ? perWorkspace((ws) => api.projects.list({ workspace: ws, states: LISTED_STATES }))
+      : api.projects.list({ states: LISTED_STATES }),
     api.bindings.listWorkspaceBindings(targeted ? { workspaces: targeted } : {}),
-    Promise.all([...new Set(options.invitedEmails ?? [])].map((email) => api.users.find({ email }))).then((lists) => lists.flat()),
+    Promise.all([...new Set(options.invitedEmails ?? [])].map((email) => api.users.find({ email }))).then((lists) =>
+      lists.flat(),
+    ),
     // Targeted (an anchor's or the provider's workspace): by workspace, so that the cost does not grow with the estate.
-    !has('workspace-status') ? Promise.resolve([] as WorkspaceStatus[]) : targeted ? perWorkspace(async (ws) => [await api.extensions.workspaceStatus(ws)].filter((s): s is WorkspaceStatus => s !== undefined)) : api.extensions.workspaceStatuses(),
-    !has('role-requests') ? Promise.resolve([] as RoleRequest[]) : targeted ? perWorkspace((ws) => api.extensions.listRequests({ workspace: ws, status: 'PENDING' })) : api.extensions.listRequests({ status: 'PENDING' }),
+    !has('workspace-status')
+      ? Promise.resolve([] as WorkspaceStatus[])
+      : targeted
+        ? perWorkspace(async (ws) =>
+            [await api.extensions.workspaceStatus(ws)].filter((s): s is WorkspaceStatus => s !== undefined),
+          )
+        : api.extensions.workspaceStatuses(),
+    !has('role-requests')
+      ? Promise.resolve([] as RoleRequest[])
+      : targeted
+        ? perWorkspace((ws) => api.extensions.listRequests({ workspace: ws, status: 'PENDING' }))
+        : api.extensions.listRequests({ status: 'PENDING' }),
     options.projectRoles ? api.projectRoles.list() : undefined,
     // Owned workspaces the code no longer names are found in the whole list, which a targeted read does not fetch otherwise.
     options.ownedBy !== undefined && targeted ? api.workspaces.list() : undefined,
   ]);
   const wanted = new Set(options.workspaces === 'all' ? [] : options.workspaces);
   const selected = workspaces.filter((w) => !w.deleted && (options.workspaces === 'all' || wanted.has(w.name)));
-  const everyWorkspace = options.ownedBy === undefined ? [] : allWorkspaces ?? workspaces;
-  const leftTheCode = everyWorkspace.filter((w) => !w.deleted && !wanted.has(w.name) && ownerOf(w.tags) === options.ownedBy).map((w) => w.name).sort();
+  const everyWorkspace = options.ownedBy === undefined ? [] : (allWorkspaces ?? workspaces);
+  const leftTheCode = everyWorkspace
+    .filter((w) => !w.deleted && !wanted.has(w.name) && ownerOf(w.tags) === options.ownedBy)
+    .map((w) => w.name)
+    .sort();
   const deletedWorkspaces = await deletedAmong(api, workspaces, targeted ? [] : [...wanted]);
   const selectedNames = new Set(selected.map((w) => w.name));
-  const deletingByWs = groupBy(projects.filter((p) => p.state === 'PENDING_DELETION' && selectedNames.has(p.workspace)), (p) => p.workspace);
-  const projectsByWs = groupBy(projects.filter((p) => p.state === undefined && selectedNames.has(p.workspace)), (p) => p.workspace);
+  const deletingByWs = groupBy(
+    projects.filter((p) => p.state === 'PENDING_DELETION' && selectedNames.has(p.workspace)),
+    (p) => p.workspace,
+  );
+  const projectsByWs = groupBy(
+    projects.filter((p) => p.state === undefined && selectedNames.has(p.workspace)),
+    (p) => p.workspace,
+  );
   const limit = pLimit(options.concurrency ?? 4);
   const projectBindings = new Map<string, LiveBinding[]>();
   const toRead = [...projectsByWs.values()].flat();
@@ -111,7 +157,13 @@ export async function observe(api: ApiClient, options: ObserveOptions): Promise<
   const bindingsByWs = groupBy([...workspaceBindings].sort(byName), (b) => b.workspace);
   const groupMembers = new Map<string, Record<string, string[]>>();
   await Promise.all(
-    (options.groupsOf ?? []).filter((w) => selectedNames.has(w)).map((w) => limit(async () => groupMembers.set(w, Object.fromEntries((await api.groups.list(w)).map((g) => [g.name, g.members]))))),
+    (options.groupsOf ?? [])
+      .filter((w) => selectedNames.has(w))
+      .map((w) =>
+        limit(async () =>
+          groupMembers.set(w, Object.fromEntries((await api.groups.list(w)).map((g) => [g.name, g.members]))),
+        ),
+      ),
   );
   const statusByWs = new Map(statuses.map((s) => [s.name, s]));
   const requestsByWs = groupBy(requests, (r) => r.workspace);
@@ -123,7 +175,12 @@ export async function observe(api: ApiClient, options: ObserveOptions): Promise<
       tags: ws.tags,
       ...(statusByWs.has(ws.name) ? { status: statusByWs.get(ws.name) } : {}),
       bindings: bindingsByWs.get(ws.name) ?? [],
-      projects: Object.fromEntries((projectsByWs.get(ws.name) ?? []).map((p) => [p.name, { ...p, bindings: projectBindings.get(`${p.workspace}.${p.name}`) ?? [] }])),
+      projects: Object.fromEntries(
+        (projectsByWs.get(ws.name) ?? []).map((p) => [
+          p.name,
+          { ...p, bindings: projectBindings.get(`${p.workspace}.${p.name}`) ?? [] },
+        ]),
+      ),
       pendingRequests: requestsByWs.get(ws.name) ?? [],
       deletingProjects: (deletingByWs.get(ws.name) ?? []).map((p) => p.name).sort(),
       ...(groupMembers.has(ws.name) ? { groupMembers: groupMembers.get(ws.name) } : {}),

@@ -16,7 +16,12 @@ export interface SubjectLookups {
   readonly groupsOf: readonly string[];
 }
 
-export async function withSubjectLookups(api: ApiClient, live: LiveState, lookups: SubjectLookups, concurrency = 4): Promise<LiveState> {
+export async function withSubjectLookups(
+  api: ApiClient,
+  live: LiveState,
+  lookups: SubjectLookups,
+  concurrency = 4,
+): Promise<LiveState> {
   const limit = pLimit(concurrency);
   // "Not found" means "does not exist" only to a key that sees every user (an admin's); others see their workspaces' users.
   const wanted = [...new Set(lookups.users)].sort().slice(0, USER_LOOKUP_MAX);
@@ -40,7 +45,19 @@ export async function withSubjectLookups(api: ApiClient, live: LiveState, lookup
   await Promise.all(
     lookups.groupsOf
       .filter((w) => workspaces[w] && !workspaces[w].groupMembers)
-      .map((w) => limit(async () => void (workspaces[w] = { ...workspaces[w], groupMembers: Object.fromEntries((await api.groups.list(w)).map((g) => [g.name, g.members])) }))),
+      .map((w) =>
+        limit(
+          async () =>
+            void (workspaces[w] = {
+              ...workspaces[w],
+              groupMembers: Object.fromEntries((await api.groups.list(w)).map((g) => [g.name, g.members])),
+            }),
+        ),
+      ),
   );
-  return { ...live, workspaces, ...(conclusive ? { unknownUsers: found.filter(([, exists]) => !exists).map(([u]) => u) } : {}) };
+  return {
+    ...live,
+    workspaces,
+    ...(conclusive ? { unknownUsers: found.filter(([, exists]) => !exists).map(([u]) => u) } : {}),
+  };
 }

@@ -20,7 +20,13 @@ import { finding } from './findings';
  * renewal is a binding of its own). Apply appends a suffix of its own (names are global, and this
  * part can be guessed); observe matches bindings by content, never by name.
  */
-export function bindingName(workspace: string, project: string | undefined, subject: Subject, role: string, expiry?: string): string {
+export function bindingName(
+  workspace: string,
+  project: string | undefined,
+  subject: Subject,
+  role: string,
+  expiry?: string,
+): string {
   return `mf-${sha256Hex([workspace, project ?? '', subject.kind, subject.name, role, ...(expiry ? [expiry] : [])]).slice(0, 24)}`;
 }
 
@@ -34,7 +40,11 @@ export interface BindingContext {
 type Desired = (WorkspaceBinding | ProjectBinding) & { project?: string };
 
 /** Whether a live binding is the one a desired binding describes (an accepted invitation is bound to the username). */
-export function sameSubject(live: Pick<LiveBinding, 'subjectKind' | 'subject'>, s: Subject, usersByEmail: Record<string, string>): boolean {
+export function sameSubject(
+  live: Pick<LiveBinding, 'subjectKind' | 'subject'>,
+  s: Subject,
+  usersByEmail: Record<string, string>,
+): boolean {
   if (live.subjectKind !== s.kind) return false;
   return live.subject === s.name || (s.invitation !== undefined && live.subject === usersByEmail[s.invitation.email]);
 }
@@ -60,7 +70,13 @@ function removal(ws: string, b: LiveBinding, reason: RemovalStep['reason']): Rem
     workspace: ws,
     ...(b.project ? { project: b.project } : {}),
     reason,
-    binding: { name: b.name, subjectKind: b.subjectKind, subject: b.subject, role: b.role, ...(b.expiryDate ? { expiryDate: b.expiryDate } : {}) },
+    binding: {
+      name: b.name,
+      subjectKind: b.subjectKind,
+      subject: b.subject,
+      role: b.role,
+      ...(b.expiryDate ? { expiryDate: b.expiryDate } : {}),
+    },
   };
 }
 
@@ -73,7 +89,13 @@ function grantee(s: Subject, usersByEmail: Record<string, string>): Subject {
 function grant(ws: string, desiredBinding: Desired, reason: GrantStep['reason'], ctx: BindingContext): GrantStep {
   const d = { ...desiredBinding, subject: grantee(desiredBinding.subject, ctx.live.usersByEmail) };
   const project = d.project;
-  const name = bindingName(ws, project, d.subject, d.roleRef.name, expiryKey(d.expiryDate, project !== undefined, ctx.live) ?? d.expiryDate);
+  const name = bindingName(
+    ws,
+    project,
+    d.subject,
+    d.roleRef.name,
+    expiryKey(d.expiryDate, project !== undefined, ctx.live) ?? d.expiryDate,
+  );
   return {
     id: `${ws}:${project ? 'project' : 'workspace'}-binding:${name}:create`,
     kind: project ? 'project-binding' : 'workspace-binding',
@@ -83,7 +105,9 @@ function grant(ws: string, desiredBinding: Desired, reason: GrantStep['reason'],
     reason,
     grant: {
       name,
-      subject: d.subject.invitation ? { kind: d.subject.kind, name: d.subject.name, invitation: { ...d.subject.invitation } } : { kind: d.subject.kind, name: d.subject.name },
+      subject: d.subject.invitation
+        ? { kind: d.subject.kind, name: d.subject.name, invitation: { ...d.subject.invitation } }
+        : { kind: d.subject.kind, name: d.subject.name },
       role: d.roleRef.name,
       ...(d.expiryDate ? { expiryDate: d.expiryDate } : {}),
       ...(d.reason ? { reason: d.reason } : {}),
@@ -94,19 +118,38 @@ function grant(ws: string, desiredBinding: Desired, reason: GrantStep['reason'],
 
 /** The Owners and Managers of a workspace who are users: who approves 4-eyes requests. */
 export function approversIn(bindings: readonly LiveBinding[]): string[] {
-  return [...new Set(bindings.filter((b) => b.subjectKind === 'User' && (b.role === WORKSPACE_OWNER || b.role === WORKSPACE_MANAGER)).map((b) => b.subject))].sort();
+  return [
+    ...new Set(
+      bindings
+        .filter((b) => b.subjectKind === 'User' && (b.role === WORKSPACE_OWNER || b.role === WORKSPACE_MANAGER))
+        .map((b) => b.subject),
+    ),
+  ].sort();
 }
 
 /** The 4-eyes class of a grant, as the platform will decide it. */
-function approvalOf(project: string | undefined, d: Desired, ctx: BindingContext): Pick<GrantStep, 'approval' | 'approvers'> {
-  const pending = ctx.ws?.pendingRequests.find((r) => r.project === project && r.subjectKind === d.subject.kind && r.subject === d.subject.name && r.role === d.roleRef.name);
+function approvalOf(
+  project: string | undefined,
+  d: Desired,
+  ctx: BindingContext,
+): Pick<GrantStep, 'approval' | 'approvers'> {
+  const pending = ctx.ws?.pendingRequests.find(
+    (r) =>
+      r.project === project &&
+      r.subjectKind === d.subject.kind &&
+      r.subject === d.subject.name &&
+      r.role === d.roleRef.name,
+  );
   if (pending) return { approval: 'already-pending', approvers: [] };
   const { fourEyes } = ctx.live.platform;
   const caller = ctx.live.caller;
   const managers = approversIn(ctx.ws?.bindings ?? []);
   // Without the caller's identity, assume a non-partner whose grant waits (conservative).
   const requester = caller ? { username: caller.username, partner: caller.partner } : { username: '', partner: false };
-  if (!grantWaitsForApproval(fourEyes, { subjectKind: d.subject.kind }, requester, caller ? managers : [...managers, ''])) return { approval: 'auto' };
+  if (
+    !grantWaitsForApproval(fourEyes, { subjectKind: d.subject.kind }, requester, caller ? managers : [...managers, ''])
+  )
+    return { approval: 'auto' };
   return { approval: 'needs-approval', approvers: [...managers.filter((m) => m !== caller?.username), 'a partner'] };
 }
 
@@ -121,13 +164,19 @@ const missingLive = (d: WorkspaceBinding, ws: LiveWorkspaceState | undefined, us
 /** The latest expiry of the subject's role the platform's history shows, if it has one. */
 function lastExpiry(d: Desired, ctx: BindingContext) {
   if (!mayBeRecertified(d.roleRef.name, ctx.live)) return undefined;
-  const matches = (ctx.ws?.expiredBindings ?? []).filter((e) => e.project === undefined && e.role === d.roleRef.name && sameSubject(e, d.subject, ctx.live.usersByEmail));
+  const matches = (ctx.ws?.expiredBindings ?? []).filter(
+    (e) => e.project === undefined && e.role === d.roleRef.name && sameSubject(e, d.subject, ctx.live.usersByEmail),
+  );
   return matches.sort((a, b) => (a.at < b.at ? 1 : -1))[0];
 }
 
 function recertificationDue(d: Desired, expiry: string, ctx: BindingContext): Finding {
   const max = ctx.live.platform.recertification?.[d.roleRef.name];
-  return finding('recertification-due', { subject: d.subject, role: d.roleRef.name, expiry, ...(max !== undefined ? { max } : {}) }, ctx.desired.metadata.name);
+  return finding(
+    'recertification-due',
+    { subject: d.subject, role: d.roleRef.name, expiry, ...(max !== undefined ? { max } : {}) },
+    ctx.desired.metadata.name,
+  );
 }
 
 /**
@@ -136,7 +185,10 @@ function recertificationDue(d: Desired, expiry: string, ctx: BindingContext): Fi
  */
 export function needsExpiryHistory(desired: Workspace, ws: LiveWorkspaceState | undefined, live: LiveState): boolean {
   if (!ws) return false;
-  return desired.bindings.some((d) => d.expiryDate === undefined && mayBeRecertified(d.roleRef.name, live) && missingLive(d, ws, live.usersByEmail));
+  return desired.bindings.some(
+    (d) =>
+      d.expiryDate === undefined && mayBeRecertified(d.roleRef.name, live) && missingLive(d, ws, live.usersByEmail),
+  );
 }
 
 interface ListDiff {
@@ -148,7 +200,14 @@ interface ListDiff {
 }
 
 /** Diff of one binding list (a workspace's or a project's). */
-function diffList(wsName: string, project: string | undefined, desired: Desired[], live: LiveBinding[], ctx: BindingContext, authoritative: boolean): ListDiff {
+function diffList(
+  wsName: string,
+  project: string | undefined,
+  desired: Desired[],
+  live: LiveBinding[],
+  ctx: BindingContext,
+  authoritative: boolean,
+): ListDiff {
   const removals: RemovalStep[] = [];
   const grants: GrantStep[] = [];
   const notes: Finding[] = [];
@@ -166,9 +225,12 @@ function diffList(wsName: string, project: string | undefined, desired: Desired[
     const have = expiryKey(l.expiryDate, isProject, ctx.live);
     return want === have || (isProject && want === undefined && have === undefined);
   };
-  const declared = (l: LiveBinding) => desired.some((d) => d.roleRef.name === l.role && sameSubject(l, d.subject, ctx.live.usersByEmail));
+  const declared = (l: LiveBinding) =>
+    desired.some((d) => d.roleRef.name === l.role && sameSubject(l, d.subject, ctx.live.usersByEmail));
   for (const d of desired) {
-    const candidates = live.filter((l) => !matched.has(l) && l.role === d.roleRef.name && sameSubject(l, d.subject, ctx.live.usersByEmail));
+    const candidates = live.filter(
+      (l) => !matched.has(l) && l.role === d.roleRef.name && sameSubject(l, d.subject, ctx.live.usersByEmail),
+    );
     // After a renewal the old and the new binding are both live for a while: take the one that fits.
     const existing = candidates.find((l) => fits(d, l)) ?? candidates[0];
     if (existing) matched.add(existing);
@@ -176,7 +238,15 @@ function diffList(wsName: string, project: string | undefined, desired: Desired[
       if (existing) removals.push(removal(wsName, existing, 'expired'));
       else {
         const due = !isProject && mayBeRecertified(d.roleRef.name, ctx.live);
-        notes.push(due ? recertificationDue(d, d.expiryDate, ctx) : finding('expired-not-granted', { subject: d.subject, role: d.roleRef.name, ...(project ? { project } : {}), expiry: d.expiryDate }, wsName));
+        notes.push(
+          due
+            ? recertificationDue(d, d.expiryDate, ctx)
+            : finding(
+                'expired-not-granted',
+                { subject: d.subject, role: d.roleRef.name, ...(project ? { project } : {}), expiry: d.expiryDate },
+                wsName,
+              ),
+        );
         if (!isProject) lapsed.set(`${d.subject.kind}:${d.subject.name}`, d.expiryDate);
       }
       continue;
@@ -202,7 +272,19 @@ function diffList(wsName: string, project: string | undefined, desired: Desired[
     // A second binding of a declared role (what a renewal leaves behind) goes, additive or not.
     else if (declared(l)) removals.push(removal(wsName, l, 'replaced'));
     else if (authoritative) removals.push(removal(wsName, l, 'drift'));
-    else notes.push(finding('additive-kept', { subject: subjectOf(l), role: l.role, ...(project ? { project } : {}), ...(l.expiryDate ? { expiry: l.expiryDate } : {}) }, wsName));
+    else
+      notes.push(
+        finding(
+          'additive-kept',
+          {
+            subject: subjectOf(l),
+            role: l.role,
+            ...(project ? { project } : {}),
+            ...(l.expiryDate ? { expiry: l.expiryDate } : {}),
+          },
+          wsName,
+        ),
+      );
   }
   return { removals, grants, notes, lapsed };
 }
@@ -223,30 +305,73 @@ export function planBindings(ctx: BindingContext, skipProjects: ReadonlySet<stri
   // Under 4-eyes a new binding may wait: the subject keeps what it has until the new one is live.
   const waiting = new Set(ws.grants.filter((g) => g.approval !== 'auto').map(whoGrant));
   const kept = ws.removals.filter((r) => r.reason !== 'expired' && waiting.has(whoLive(r.binding)));
-  for (const r of kept) notes.push(finding('kept-until-approved', { subject: { kind: r.binding.subjectKind, name: r.binding.subject }, role: r.binding.role, ...(r.binding.expiryDate ? { expiry: r.binding.expiryDate } : {}) }, wsName));
+  for (const r of kept)
+    notes.push(
+      finding(
+        'kept-until-approved',
+        {
+          subject: { kind: r.binding.subjectKind, name: r.binding.subject },
+          role: r.binding.role,
+          ...(r.binding.expiryDate ? { expiry: r.binding.expiryDate } : {}),
+        },
+        wsName,
+      ),
+    );
   const wsRemovals = ws.removals.filter((r) => !kept.includes(r));
   // Who is a workspace member once the plan has run: live bindings not removed, and grants that take effect now.
   const removedNames = new Set(wsRemovals.map((r) => r.binding.name));
-  const members = new Set([...(ctx.ws?.bindings ?? []).filter((b) => !removedNames.has(b.name)).map(whoLive), ...ws.grants.filter((g) => g.approval === 'auto').map(whoGrant)]);
-  const viaGroups = new Set(Object.entries(ctx.ws?.groupMembers ?? {}).flatMap(([group, users]) => (members.has(`Group:${group}`) ? users.map((u) => `User:${u}`) : [])));
+  const members = new Set([
+    ...(ctx.ws?.bindings ?? []).filter((b) => !removedNames.has(b.name)).map(whoLive),
+    ...ws.grants.filter((g) => g.approval === 'auto').map(whoGrant),
+  ]);
+  const viaGroups = new Set(
+    Object.entries(ctx.ws?.groupMembers ?? {}).flatMap(([group, users]) =>
+      members.has(`Group:${group}`) ? users.map((u) => `User:${u}`) : [],
+    ),
+  );
   const projectRemovals: RemovalStep[] = [];
   const projectGrants: GrantStep[] = [];
   for (const p of ctx.desired.projects) {
     if (skipProjects.has(p.metadata.name)) continue;
-    const diff = diffList(wsName, p.metadata.name, p.bindings, ctx.ws?.projects[p.metadata.name]?.bindings ?? [], ctx, authoritative);
+    const diff = diffList(
+      wsName,
+      p.metadata.name,
+      p.bindings,
+      ctx.ws?.projects[p.metadata.name]?.bindings ?? [],
+      ctx,
+      authoritative,
+    );
     projectRemovals.push(...diff.removals);
     notes.push(...diff.notes);
     for (const g of diff.grants) {
       // meshStack needs the workspace role first: a project grant waits while that one waits for approval.
       const who = whoGrant(g);
-      if (waiting.has(who) && !members.has(who)) notes.push(finding('project-grant-waits', { subject: g.grant.subject, role: g.grant.role, project: p.metadata.name, workspace: wsName }, wsName));
+      if (waiting.has(who) && !members.has(who))
+        notes.push(
+          finding(
+            'project-grant-waits',
+            { subject: g.grant.subject, role: g.grant.role, project: p.metadata.name, workspace: wsName },
+            wsName,
+          ),
+        );
       // The workspace role lapsed and the code still declares the project role: a note, not an apply that fails every time.
-      else if (ws.lapsed.has(who) && !members.has(who) && !viaGroups.has(who)) notes.push(finding('project-role-lapsed', { subject: g.grant.subject, role: g.grant.role, project: p.metadata.name, expiry: ws.lapsed.get(who)! }, wsName));
+      else if (ws.lapsed.has(who) && !members.has(who) && !viaGroups.has(who))
+        notes.push(
+          finding(
+            'project-role-lapsed',
+            { subject: g.grant.subject, role: g.grant.role, project: p.metadata.name, expiry: ws.lapsed.get(who)! },
+            wsName,
+          ),
+        );
       else projectGrants.push(g);
     }
   }
   const isOwner = (role: string) => role === WORKSPACE_OWNER;
-  const ordered = orderOwnerSteps(wsRemovals.filter((r) => isOwner(r.binding.role)), ws.grants.filter((g) => isOwner(g.grant.role)), ctx);
+  const ordered = orderOwnerSteps(
+    wsRemovals.filter((r) => isOwner(r.binding.role)),
+    ws.grants.filter((g) => isOwner(g.grant.role)),
+    ctx,
+  );
   notes.push(...ordered.notes);
   return {
     steps: [
@@ -268,8 +393,14 @@ export function planBindings(ctx: BindingContext, skipProjects: ReadonlySet<stri
  * role, unless two Owners already exist, where the old binding goes first (on a platform that counts
  * bindings, not users, the new one would not fit), and the plan says so.
  */
-function orderOwnerSteps(removals: RemovalStep[], grants: GrantStep[], ctx: BindingContext): { steps: Array<GrantStep | RemovalStep>; counts: number[]; notes: Finding[] } {
-  const live = (ctx.ws?.bindings ?? []).filter((b) => b.role === WORKSPACE_OWNER && !(b.expiryDate && isExpired(b.expiryDate, ctx.now)));
+function orderOwnerSteps(
+  removals: RemovalStep[],
+  grants: GrantStep[],
+  ctx: BindingContext,
+): { steps: Array<GrantStep | RemovalStep>; counts: number[]; notes: Finding[] } {
+  const live = (ctx.ws?.bindings ?? []).filter(
+    (b) => b.role === WORKSPACE_OWNER && !(b.expiryDate && isExpired(b.expiryDate, ctx.now)),
+  );
   const holders = new Map<string, Set<string>>();
   for (const b of live) holders.set(b.subject, new Set([...(holders.get(b.subject) ?? []), b.name]));
   const count = () => [...holders.values()].filter((s) => s.size > 0).length;
@@ -278,7 +409,8 @@ function orderOwnerSteps(removals: RemovalStep[], grants: GrantStep[], ctx: Bind
   const notes: Finding[] = [];
   const run = (s: GrantStep | RemovalStep) => {
     steps.push(s);
-    if (s.action === 'create') holders.set(s.grant.subject.name, new Set([...(holders.get(s.grant.subject.name) ?? []), s.grant.name]));
+    if (s.action === 'create')
+      holders.set(s.grant.subject.name, new Set([...(holders.get(s.grant.subject.name) ?? []), s.grant.name]));
     else holders.get(s.binding.subject)?.delete(s.binding.name);
     counts.push(count());
   };
@@ -287,10 +419,18 @@ function orderOwnerSteps(removals: RemovalStep[], grants: GrantStep[], ctx: Bind
   const removalsLeft = removals.filter((r) => r.reason !== 'expired');
   const grantsLeft = [...grants];
   // Renewals: the same user's new Owner binding, then the old one.
-  for (const g of grants.filter((x) => holders.has(x.grant.subject.name) && (holders.get(x.grant.subject.name)?.size ?? 0) > 0)) {
+  for (const g of grants.filter(
+    (x) => holders.has(x.grant.subject.name) && (holders.get(x.grant.subject.name)?.size ?? 0) > 0,
+  )) {
     const old = removalsLeft.filter((r) => r.binding.subject === g.grant.subject.name);
     if (count() >= MAX_WORKSPACE_OWNERS && g.approval === 'auto') {
-      notes.push(finding('owner-renewal-order', { workspace: ctx.desired.metadata.name, owner: g.grant.subject.name }, ctx.desired.metadata.name));
+      notes.push(
+        finding(
+          'owner-renewal-order',
+          { workspace: ctx.desired.metadata.name, owner: g.grant.subject.name },
+          ctx.desired.metadata.name,
+        ),
+      );
       old.forEach(run);
       run(g);
     } else {

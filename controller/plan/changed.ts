@@ -18,16 +18,30 @@ export interface ChangedWorkspaces {
 }
 
 function expiresWithin(w: Workspace, until: number): boolean {
-  const ends = [...w.bindings, ...w.projects.flatMap((p) => p.bindings)].flatMap((b) => (b.expiryDate ? [parseExpiry(b.expiryDate)?.endsAt.getTime() ?? 0] : []));
+  const ends = [...w.bindings, ...w.projects.flatMap((p) => p.bindings)].flatMap((b) =>
+    b.expiryDate ? [parseExpiry(b.expiryDate)?.endsAt.getTime() ?? 0] : [],
+  );
   return ends.some((t) => t <= until);
 }
 
-export function changedWorkspaces(base: DesiredState, current: DesiredState, now: Date, horizonMs: number): ChangedWorkspaces {
+export function changedWorkspaces(
+  base: DesiredState,
+  current: DesiredState,
+  now: Date,
+  horizonMs: number,
+): ChangedWorkspaces {
   const all = current.workspaces.map((w) => w.metadata.name);
-  const everything = canonicalJson(base.tagDefinitions) !== canonicalJson(current.tagDefinitions) ? 'tag-definitions' : canonicalJson(base.rolePolicy) !== canonicalJson(current.rolePolicy) ? 'role-policy' : undefined;
+  const everything =
+    canonicalJson(base.tagDefinitions) !== canonicalJson(current.tagDefinitions)
+      ? 'tag-definitions'
+      : canonicalJson(base.rolePolicy) !== canonicalJson(current.rolePolicy)
+        ? 'role-policy'
+        : undefined;
   if (everything) return { changed: all, unchanged: [], everything };
   const before = new Map(base.workspaces.map((w) => [w.metadata.name, canonicalJson(w)]));
   const until = now.getTime() + horizonMs;
-  const changed = current.workspaces.filter((w) => before.get(w.metadata.name) !== canonicalJson(w) || expiresWithin(w, until)).map((w) => w.metadata.name);
+  const changed = current.workspaces
+    .filter((w) => before.get(w.metadata.name) !== canonicalJson(w) || expiresWithin(w, until))
+    .map((w) => w.metadata.name);
   return { changed, unchanged: all.filter((n) => !changed.includes(n)) };
 }

@@ -15,7 +15,14 @@ export function withOwnership(desired: DesiredState): DesiredState {
   return {
     ...desired,
     tagDefinitions: declared ? desired.tagDefinitions : [...desired.tagDefinitions, OWNERSHIP_TAG_DEFINITION],
-    workspaces: desired.workspaces.map((w) => (owns(w) ? { ...w, metadata: { ...w.metadata, tags: { ...w.metadata.tags, [OWNERSHIP_TAG_KEY]: [desired.metadata.name] } } } : w)),
+    workspaces: desired.workspaces.map((w) =>
+      owns(w)
+        ? {
+            ...w,
+            metadata: { ...w.metadata, tags: { ...w.metadata.tags, [OWNERSHIP_TAG_KEY]: [desired.metadata.name] } },
+          }
+        : w,
+    ),
   };
 }
 

@@ -28,10 +28,22 @@ export function loadPlan(file: string): Plan {
   if (problems.length) throw new InvalidFileError(file, 'meshform plan', problems);
   const plan = data as Plan;
   if (plan.checksum === undefined) {
-    throw new InvalidFileError(file, 'meshform plan', [{ path: '$.checksum', rule: 'checksum', message: 'the plan has no checksum: save plans with `meshform plan --out <file>`' }]);
+    throw new InvalidFileError(file, 'meshform plan', [
+      {
+        path: '$.checksum',
+        rule: 'checksum',
+        message: 'the plan has no checksum: save plans with `meshform plan --out <file>`',
+      },
+    ]);
   }
   if (plan.checksum !== checksumOf(plan)) {
-    throw new InvalidFileError(file, 'meshform plan', [{ path: '$.checksum', rule: 'checksum', message: 'the plan was changed or damaged after `meshform plan` wrote it; make a new plan' }]);
+    throw new InvalidFileError(file, 'meshform plan', [
+      {
+        path: '$.checksum',
+        rule: 'checksum',
+        message: 'the plan was changed or damaged after `meshform plan` wrote it; make a new plan',
+      },
+    ]);
   }
   return plan;
 }

@@ -15,7 +15,14 @@ import type { PlanOptions } from './options';
 import { needsOwnershipTag, withOwnership } from './ownership';
 import { WORKSPACE_RULES } from './rules';
 import { approvalOf } from './steps';
-import { deletionSteps, projectDeletions, projectSteps, quotaStep, statusStep, workspaceAttributeStep } from './workspace-steps';
+import {
+  deletionSteps,
+  projectDeletions,
+  projectSteps,
+  quotaStep,
+  statusStep,
+  workspaceAttributeStep,
+} from './workspace-steps';
 
 export type { PlanOptions } from './options';
 
@@ -28,27 +35,55 @@ export function plan(declared: DesiredState, live: LiveState, options: PlanOptio
   const warnings: Finding[] = [];
   const caller = live.caller;
   if (!caller) warnings.push(finding('caller-unknown', {}));
-  if (live.platform.fourEyes.enabled && !live.platform.capabilities.includes('role-requests')) warnings.push(finding('requests-invisible', {}));
-  const selected = options.tagDefinitionsOnly ? [] : desired.workspaces.filter((w) => !options.workspaces || options.workspaces.includes(w.metadata.name));
+  if (live.platform.fourEyes.enabled && !live.platform.capabilities.includes('role-requests'))
+    warnings.push(finding('requests-invisible', {}));
+  const selected = options.tagDefinitionsOnly
+    ? []
+    : desired.workspaces.filter((w) => !options.workspaces || options.workspaces.includes(w.metadata.name));
   const skipped = options.notPlanned?.workspaces ?? [];
-  if (skipped.length) warnings.push(finding('not-planned', { count: skipped.length, names: [...skipped], base: options.notPlanned!.base }));
-  for (const n of (options.workspaces ?? []).filter((n) => !desired.workspaces.some((w) => w.metadata.name === n))) refusals.push(finding('unknown-workspace', { workspace: n }, n));
+  if (skipped.length)
+    warnings.push(
+      finding('not-planned', { count: skipped.length, names: [...skipped], base: options.notPlanned!.base }),
+    );
+  for (const n of (options.workspaces ?? []).filter((n) => !desired.workspaces.some((w) => w.metadata.name === n)))
+    refusals.push(finding('unknown-workspace', { workspace: n }, n));
   const left = (live.leftTheCode ?? []).filter((n) => !desired.workspaces.some((w) => w.metadata.name === n));
   if (left.length) warnings.push(finding('left-the-code', { stack: desired.metadata.name, names: left }));
   // A scoped plan (one Terraform anchor) leaves tag definitions alone, except the ownership tag's, which its workspaces need.
-  const globalSteps = options.workspaces && !options.tagDefinitionsOnly ? planTagDefinitions({ ...desired, tagDefinitions: needsOwnershipTag(selected) ? [OWNERSHIP_TAG_DEFINITION] : [] }, live) : planTagDefinitions(desired, live);
+  const globalSteps =
+    options.workspaces && !options.tagDefinitionsOnly
+      ? planTagDefinitions(
+          { ...desired, tagDefinitions: needsOwnershipTag(selected) ? [OWNERSHIP_TAG_DEFINITION] : [] },
+          live,
+        )
+      : planTagDefinitions(desired, live);
   if (globalSteps.length && caller && !caller.partner) {
     const others = globalSteps.filter((s) => s.definition.metadata.name !== OWNERSHIP_TAG_DEFINITION.metadata.name);
-    if (others.length) refusals.push(finding('tag-definition-needs-partner', { count: others.length, caller: caller.username }));
-    if (others.length < globalSteps.length) refusals.push(finding('ownership-tag-needs-partner', { caller: caller.username }));
+    if (others.length)
+      refusals.push(finding('tag-definition-needs-partner', { count: others.length, caller: caller.username }));
+    if (others.length < globalSteps.length)
+      refusals.push(finding('ownership-tag-needs-partner', { caller: caller.username }));
   }
   // The platform's recertification settings where it shows them, else the code's RolePolicy: the known maximum.
-  const recertification = live.platform.recertification ?? Object.fromEntries(desired.rolePolicy.recertification.map((r) => [r.role, r.maxDurationDays]));
+  const recertification =
+    live.platform.recertification ??
+    Object.fromEntries(desired.rolePolicy.recertification.map((r) => [r.role, r.maxDurationDays]));
   // Workspace steps run after the global ones: their tags are checked against the definitions as they will be then.
-  const definitions = [...live.tagDefinitions.filter((d) => !globalSteps.some((s) => s.definition.metadata.name === d.metadata.name)), ...globalSteps.map((s) => s.definition)];
+  const definitions = [
+    ...live.tagDefinitions.filter((d) => !globalSteps.some((s) => s.definition.metadata.name === d.metadata.name)),
+    ...globalSteps.map((s) => s.definition),
+  ];
   const after: LiveState = { ...live, tagDefinitions: definitions };
   const workspaces = selected.map((w) => {
-    const result = planWorkspace(w, after, live.workspaces[w.metadata.name], options, now, recertification, desired.metadata.name);
+    const result = planWorkspace(
+      w,
+      after,
+      live.workspaces[w.metadata.name],
+      options,
+      now,
+      recertification,
+      desired.metadata.name,
+    );
     refusals.push(...result.findings.refusals);
     warnings.push(...result.findings.warnings);
     return result.plan;
@@ -81,7 +116,9 @@ export function plan(declared: DesiredState, live: LiveState, options: PlanOptio
     refusals,
     warnings,
     summary: {
-      add: globalSteps.filter((s) => s.action === 'create').length + all.filter((s) => s.action === 'create' && approval(s) !== 'already-pending').length,
+      add:
+        globalSteps.filter((s) => s.action === 'create').length +
+        all.filter((s) => s.action === 'create' && approval(s) !== 'already-pending').length,
       change: globalSteps.filter((s) => s.action === 'update').length + all.filter((s) => s.action === 'update').length,
       remove: all.filter((s) => s.action === 'delete' && s.reason !== 'expired').length,
       expired: all.filter((s) => s.action === 'delete' && s.reason === 'expired').length,
@@ -92,7 +129,10 @@ export function plan(declared: DesiredState, live: LiveState, options: PlanOptio
 }
 
 /** What the plan does, as one hash: its steps in order, per workspace (not when it was made, nor what it observed). */
-export function planDigest(globalSteps: readonly Step[] | readonly TagDefinitionStep[], workspaces: readonly Pick<WorkspacePlan, 'name' | 'steps'>[]): string {
+export function planDigest(
+  globalSteps: readonly Step[] | readonly TagDefinitionStep[],
+  workspaces: readonly Pick<WorkspacePlan, 'name' | 'steps'>[],
+): string {
   return `sha256:${sha256Hex({ globalSteps, workspaces: workspaces.map((w) => ({ name: w.name, steps: w.steps })) })}`;
 }
 
@@ -126,10 +166,32 @@ function planWorkspace(
   const name = d.metadata.name;
   const findings = new Findings(name);
   const notes: Finding[] = [];
-  const state: WorkspacePlan['state'] = !ws ? 'absent' : ws.status?.approval === 'pending' ? 'pending-approval' : ws.status?.status === 'disabled' ? 'disabled' : 'ready';
+  const state: WorkspacePlan['state'] = !ws
+    ? 'absent'
+    : ws.status?.approval === 'pending'
+      ? 'pending-approval'
+      : ws.status?.status === 'disabled'
+        ? 'disabled'
+        : 'ready';
   const done = (steps: Step[], ownerCounts: number[] = [0]) => {
     const callerRoles = live.caller?.workspaces[name] ?? [];
-    for (const [, rule] of WORKSPACE_RULES) findings.addAll(rule({ name, stack, desired: d, ws, live, steps, ownerCounts, options, now, recertification, caller: live.caller, callerRoles }));
+    for (const [, rule] of WORKSPACE_RULES)
+      findings.addAll(
+        rule({
+          name,
+          stack,
+          desired: d,
+          ws,
+          live,
+          steps,
+          ownerCounts,
+          options,
+          now,
+          recertification,
+          caller: live.caller,
+          callerRoles,
+        }),
+      );
     findings.addAll(notes);
     return { plan: { name, fingerprint: workspaceFingerprint(ws), state, steps, notes: findings.notes }, findings };
   };
@@ -148,10 +210,16 @@ function planWorkspace(
   const projects = projectSteps(d, ws, live, notes);
   const deletes = projectDeletions(d, ws);
   // No binding on a project that is being deleted, or marked for deletion (gone, or going): it would fail every apply.
-  const noBindings = new Set([...d.projects.filter((p) => p.spec.deletion).map((p) => p.metadata.name), ...(ws?.deletingProjects ?? [])]);
+  const noBindings = new Set([
+    ...d.projects.filter((p) => p.spec.deletion).map((p) => p.metadata.name),
+    ...(ws?.deletingProjects ?? []),
+  ]);
   const bindings = planBindings({ live, ws, desired: d, now }, noBindings);
   notes.push(...bindings.notes);
-  if (live.platform.capabilities.includes('project-binding-expiry') === false && bindings.steps.some((s) => s.kind === 'project-binding' && s.action === 'create' && s.grant.expiryDate)) {
+  if (
+    live.platform.capabilities.includes('project-binding-expiry') === false &&
+    bindings.steps.some((s) => s.kind === 'project-binding' && s.action === 'create' && s.grant.expiryDate)
+  ) {
     notes.push(finding('project-expiry-enforced', { workspace: name }, name));
   }
   // Order: the workspace, enabling it, raising the quota, projects, bindings, project deletions, lowering the quota, disabling it.

@@ -21,16 +21,38 @@ import type { LiveState, LiveWorkspaceState } from '../observe/live-state';
 import { finding } from './findings';
 
 /** The tags to write: only the keys the code declares, with their live values as `before`. */
-function tagDiff(live: Record<string, string[]>, declared: Record<string, string[]>, state: LiveState, kind: 'meshWorkspace' | 'meshProject') {
+function tagDiff(
+  live: Record<string, string[]>,
+  declared: Record<string, string[]>,
+  state: LiveState,
+  kind: 'meshWorkspace' | 'meshProject',
+) {
   const keys = changedTagKeys(live, declared, state.tagDefinitions, kind);
-  return { keys, before: Object.fromEntries(keys.map((k) => [k, live[k] ?? []])), after: Object.fromEntries(keys.map((k) => [k, declared[k]])) };
+  return {
+    keys,
+    before: Object.fromEntries(keys.map((k) => [k, live[k] ?? []])),
+    after: Object.fromEntries(keys.map((k) => [k, declared[k]])),
+  };
 }
 
-export function workspaceAttributeStep(d: Workspace, ws: LiveWorkspaceState | undefined, live: LiveState): WorkspaceCreateStep | WorkspaceUpdateStep | undefined {
+export function workspaceAttributeStep(
+  d: Workspace,
+  ws: LiveWorkspaceState | undefined,
+  live: LiveState,
+): WorkspaceCreateStep | WorkspaceUpdateStep | undefined {
   if (d.spec.ownership !== 'owned') return undefined;
   const name = d.metadata.name;
   const displayName = d.spec.displayName ?? name;
-  if (!ws) return { id: `${name}:workspace:create`, kind: 'workspace', action: 'create', workspace: name, reason: 'missing', displayName, tags: d.metadata.tags };
+  if (!ws)
+    return {
+      id: `${name}:workspace:create`,
+      kind: 'workspace',
+      action: 'create',
+      workspace: name,
+      reason: 'missing',
+      displayName,
+      tags: d.metadata.tags,
+    };
   const tags = tagDiff(ws.tags, d.metadata.tags, live, 'meshWorkspace');
   if (ws.displayName === displayName && !tags.keys.length) return undefined;
   return {
@@ -45,7 +67,12 @@ export function workspaceAttributeStep(d: Workspace, ws: LiveWorkspaceState | un
 }
 
 /** Status lives in a platform extension; a note says so where it is missing. */
-export function statusStep(d: Workspace, ws: LiveWorkspaceState | undefined, supported: boolean, notes: Finding[]): WorkspaceStatusStep | undefined {
+export function statusStep(
+  d: Workspace,
+  ws: LiveWorkspaceState | undefined,
+  supported: boolean,
+  notes: Finding[],
+): WorkspaceStatusStep | undefined {
   if (d.spec.ownership !== 'owned') return undefined;
   const want = d.spec.status ?? 'active';
   const have = ws ? ws.status?.status : 'active';
@@ -54,10 +81,23 @@ export function statusStep(d: Workspace, ws: LiveWorkspaceState | undefined, sup
     return undefined;
   }
   if (have === want) return undefined;
-  return { id: `${d.metadata.name}:workspace-status:update`, kind: 'workspace-status', action: 'update', workspace: d.metadata.name, reason: 'changed', before: have ?? null, after: want };
+  return {
+    id: `${d.metadata.name}:workspace-status:update`,
+    kind: 'workspace-status',
+    action: 'update',
+    workspace: d.metadata.name,
+    reason: 'changed',
+    before: have ?? null,
+    after: want,
+  };
 }
 
-export function quotaStep(d: Workspace, ws: LiveWorkspaceState | undefined, supported: boolean, notes: Finding[]): WorkspaceQuotaStep | undefined {
+export function quotaStep(
+  d: Workspace,
+  ws: LiveWorkspaceState | undefined,
+  supported: boolean,
+  notes: Finding[],
+): WorkspaceQuotaStep | undefined {
   const want = d.spec.projectQuota;
   if (d.spec.ownership !== 'owned' || want === undefined) return undefined;
   if (!supported) {
@@ -66,11 +106,24 @@ export function quotaStep(d: Workspace, ws: LiveWorkspaceState | undefined, supp
   }
   const have = ws?.status?.projectQuota ?? null;
   if (have === want) return undefined;
-  return { id: `${d.metadata.name}:workspace-quota:update`, kind: 'workspace-quota', action: 'update', workspace: d.metadata.name, reason: 'changed', before: have, after: want };
+  return {
+    id: `${d.metadata.name}:workspace-quota:update`,
+    kind: 'workspace-quota',
+    action: 'update',
+    workspace: d.metadata.name,
+    reason: 'changed',
+    before: have,
+    after: want,
+  };
 }
 
 /** Creates and updates of declared projects; projects are deleted only where the manifest marks them. */
-export function projectSteps(d: Workspace, ws: LiveWorkspaceState | undefined, live: LiveState, notes: Finding[]): Array<ProjectCreateStep | ProjectUpdateStep> {
+export function projectSteps(
+  d: Workspace,
+  ws: LiveWorkspaceState | undefined,
+  live: LiveState,
+  notes: Finding[],
+): Array<ProjectCreateStep | ProjectUpdateStep> {
   const name = d.metadata.name;
   const liveProjects = ws?.projects ?? {};
   const steps: Array<ProjectCreateStep | ProjectUpdateStep> = [];
@@ -78,7 +131,16 @@ export function projectSteps(d: Workspace, ws: LiveWorkspaceState | undefined, l
     if (p.spec.deletion) continue;
     const lp = liveProjects[p.metadata.name];
     if (!lp) {
-      steps.push({ id: `${name}:project:${p.metadata.name}:create`, kind: 'project', action: 'create', workspace: name, project: p.metadata.name, reason: 'missing', displayName: p.spec.displayName, tags: p.metadata.tags });
+      steps.push({
+        id: `${name}:project:${p.metadata.name}:create`,
+        kind: 'project',
+        action: 'create',
+        workspace: name,
+        project: p.metadata.name,
+        reason: 'missing',
+        displayName: p.spec.displayName,
+        tags: p.metadata.tags,
+      });
       continue;
     }
     const tags = tagDiff(lp.tags, p.metadata.tags, live, 'meshProject');
@@ -95,7 +157,8 @@ export function projectSteps(d: Workspace, ws: LiveWorkspaceState | undefined, l
     });
   }
   for (const lp of Object.values(liveProjects)) {
-    if (!d.projects.some((p) => p.metadata.name === lp.name)) notes.push(finding('project-not-declared', { workspace: name, project: lp.name }, name));
+    if (!d.projects.some((p) => p.metadata.name === lp.name))
+      notes.push(finding('project-not-declared', { workspace: name, project: lp.name }, name));
   }
   return steps;
 }
@@ -103,7 +166,15 @@ export function projectSteps(d: Workspace, ws: LiveWorkspaceState | undefined, l
 export function projectDeletions(d: Workspace, ws: LiveWorkspaceState | undefined): ProjectDeleteStep[] {
   return d.projects
     .filter((p) => p.spec.deletion && ws?.projects[p.metadata.name])
-    .map((p) => ({ id: `${d.metadata.name}:project:${p.metadata.name}:delete`, kind: 'project', action: 'delete', workspace: d.metadata.name, project: p.metadata.name, reason: 'declared-deletion', deletionReason: p.spec.deletion!.reason }));
+    .map((p) => ({
+      id: `${d.metadata.name}:project:${p.metadata.name}:delete`,
+      kind: 'project',
+      action: 'delete',
+      workspace: d.metadata.name,
+      project: p.metadata.name,
+      reason: 'declared-deletion',
+      deletionReason: p.spec.deletion!.reason,
+    }));
 }
 
 /**
@@ -119,6 +190,14 @@ export function deletionSteps(d: Workspace, ws: LiveWorkspaceState, notes: Findi
     notes.push(finding('deletion-waits', { workspace: name, projects: waiting }, name));
     return projects;
   }
-  const step: WorkspaceDeleteStep = { id: `${name}:workspace:delete`, kind: 'workspace', action: 'delete', workspace: name, reason: 'declared-deletion', displayName: ws.displayName, deletionReason: d.spec.deletion!.reason };
+  const step: WorkspaceDeleteStep = {
+    id: `${name}:workspace:delete`,
+    kind: 'workspace',
+    action: 'delete',
+    workspace: name,
+    reason: 'declared-deletion',
+    displayName: ws.displayName,
+    deletionReason: d.spec.deletion!.reason,
+  };
   return [step];
 }

@@ -13,7 +13,11 @@ const values = (v: readonly string[] | undefined) => (v && v.length ? v.join(', 
 const until = (expiry: string | undefined) => (expiry ? ` until ${expiry}` : '');
 const on = (project: string | undefined) => (project ? ` on project ${project}` : '');
 
-function who(kind: 'User' | 'Group', name: string, invitation?: { firstName: string; lastName: string; email: string }): string {
+function who(
+  kind: 'User' | 'Group',
+  name: string,
+  invitation?: { firstName: string; lastName: string; email: string },
+): string {
   return describeSubject({ kind, name, ...(invitation ? { invitation } : {}) }).replace(/"/g, '');
 }
 
@@ -22,7 +26,11 @@ function grantLine(s: GrantStep): string {
   return `grant ${who(g.subject.kind, g.subject.name, g.subject.invitation)}: ${g.role}${on(s.project)}${until(g.expiryDate)}${g.reason ? ` (${g.reason})` : ''}`;
 }
 
-const REMOVAL_LABEL: Record<RemovalStep['reason'], string> = { drift: ' (not in code)', expired: ' (expired)', replaced: ' (to replace it)' };
+const REMOVAL_LABEL: Record<RemovalStep['reason'], string> = {
+  drift: ' (not in code)',
+  expired: ' (expired)',
+  replaced: ' (to replace it)',
+};
 
 function removalLine(s: RemovalStep): string {
   const b = s.binding;
@@ -34,7 +42,10 @@ type Attributes = { displayName: string; tags: Record<string, string[]> };
 /** What an update changes, by name (the values are in the step's details). */
 function changedAttributes(before: Attributes, after: Attributes): string {
   const tags = Object.keys(after.tags);
-  return [...(before.displayName !== after.displayName ? ['display name'] : []), ...(tags.length ? [`tag${tags.length > 1 ? 's' : ''} ${tags.join(', ')}`] : [])].join('; ');
+  return [
+    ...(before.displayName !== after.displayName ? ['display name'] : []),
+    ...(tags.length ? [`tag${tags.length > 1 ? 's' : ''} ${tags.join(', ')}`] : []),
+  ].join('; ');
 }
 
 /** The step in one line, as the +/~/- line of a plan shows it (platform text made printable). */
@@ -79,14 +90,23 @@ function details(s: AnyStep): string[] {
       return Object.keys(spec)
         .sort()
         .filter((k) => JSON.stringify(spec[k]) !== JSON.stringify(before[k]))
-        .map((k) => (s.before ? `${k}: ${JSON.stringify(before[k] ?? null)} → ${JSON.stringify(spec[k])}` : `${k}: ${JSON.stringify(spec[k])}`));
+        .map((k) =>
+          s.before
+            ? `${k}: ${JSON.stringify(before[k] ?? null)} → ${JSON.stringify(spec[k])}`
+            : `${k}: ${JSON.stringify(spec[k])}`,
+        );
     }
     case 'workspace':
     case 'project':
-      if (s.action === 'create') return Object.keys(s.tags).filter((k) => s.tags[k].length).map((k) => `tag ${k}: ${values(s.tags[k])}`);
+      if (s.action === 'create')
+        return Object.keys(s.tags)
+          .filter((k) => s.tags[k].length)
+          .map((k) => `tag ${k}: ${values(s.tags[k])}`);
       if (s.action === 'delete') return [];
       return [
-        ...(s.before.displayName !== s.after.displayName ? [`display name: ${q(s.before.displayName)} → ${q(s.after.displayName)}`] : []),
+        ...(s.before.displayName !== s.after.displayName
+          ? [`display name: ${q(s.before.displayName)} → ${q(s.after.displayName)}`]
+          : []),
         ...Object.keys(s.after.tags).map((k) => `tag ${k}: ${values(s.before.tags[k])} → ${values(s.after.tags[k])}`),
       ];
     case 'workspace-binding':

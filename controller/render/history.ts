@@ -17,7 +17,8 @@ function subject(d: Details): string {
 const on = (e: WorkspaceEvent) => (e.project ? ` on project ${e.project}` : '');
 const until = (d: Details) => (typeof d.expiryDate === 'string' ? ` until ${d.expiryDate}` : '');
 // 'removed' says nothing a removal does not say already.
-const because = (d: Details) => (typeof d.reason === 'string' && d.reason && d.reason !== 'removed' ? ` (${d.reason})` : '');
+const because = (d: Details) =>
+  typeof d.reason === 'string' && d.reason && d.reason !== 'removed' ? ` (${d.reason})` : '';
 
 type Attributes = { displayName?: unknown; tags?: Record<string, unknown> };
 
@@ -26,9 +27,14 @@ function changes(d: Details): string {
   const before = (d.before ?? {}) as Attributes;
   const after = (d.after ?? {}) as Attributes;
   const list = (v: unknown) => (Array.isArray(v) && v.length ? v.join(', ') : '(none)');
-  const out = before.displayName !== after.displayName ? [`display name "${text(before.displayName)}" → "${text(after.displayName)}"`] : [];
+  const out =
+    before.displayName !== after.displayName
+      ? [`display name "${text(before.displayName)}" → "${text(after.displayName)}"`]
+      : [];
   const keys = [...new Set([...Object.keys(before.tags ?? {}), ...Object.keys(after.tags ?? {})])].sort();
-  for (const k of keys) if (JSON.stringify(before.tags?.[k]) !== JSON.stringify(after.tags?.[k])) out.push(`tag ${k}: ${list(before.tags?.[k])} → ${list(after.tags?.[k])}`);
+  for (const k of keys)
+    if (JSON.stringify(before.tags?.[k]) !== JSON.stringify(after.tags?.[k]))
+      out.push(`tag ${k}: ${list(before.tags?.[k])} → ${list(after.tags?.[k])}`);
   return out.length ? `: ${out.join('; ')}` : '';
 }
 
@@ -39,7 +45,8 @@ export function eventSentence(e: WorkspaceEvent): string {
     case 'USER_INVITED':
     case 'USER_ROLE_CHANGED':
     case 'PROJECT_USER_ASSIGNED':
-      if (d.added || e.type === 'PROJECT_USER_ASSIGNED') return `granted ${subject(d)}: ${text(d.role)}${on(e)}${until(d)}${because(d)}`;
+      if (d.added || e.type === 'PROJECT_USER_ASSIGNED')
+        return `granted ${subject(d)}: ${text(d.role)}${on(e)}${until(d)}${because(d)}`;
       return `removed ${subject(d)}: ${text(d.role)}${on(e)}${d.reason === 'expired' ? ' (expired)' : because(d)}`;
     case 'USER_REMOVED':
     case 'PROJECT_USER_REMOVED':

@@ -12,7 +12,9 @@ const OPEN_MAX_STEPS = 10;
 
 /** Platform text in running markdown: no link, emphasis, HTML or code span can come from a name. */
 function md(text: string): string {
-  return text.replace(/[\\`*_[\]<>|~&]/g, (c) => (c === '<' ? '&lt;' : c === '>' ? '&gt;' : c === '&' ? '&amp;' : `\\${c}`));
+  return text.replace(/[\\`*_[\]<>|~&]/g, (c) =>
+    c === '<' ? '&lt;' : c === '>' ? '&gt;' : c === '&' ? '&amp;' : `\\${c}`,
+  );
 }
 
 /** A fenced block no line inside can close: its fence is longer than any run of backticks in it (CommonMark). */
@@ -31,10 +33,16 @@ function countsOf(steps: readonly Step[]): string {
 export function renderPlanMarkdown(plan: Plan): string {
   const out: string[] = [COMMENT_MARKER, `### meshform plan: \`${plan.manifest.name}\``, ''];
   const s = plan.summary;
-  out.push('| add | change | remove | expired | need 2nd approval | already waiting |', '|---:|---:|---:|---:|---:|---:|', `| ${s.add} | ${s.change} | ${s.remove} | ${s.expired} | ${s.needApproval} | ${s.alreadyPending} |`, '');
+  out.push(
+    '| add | change | remove | expired | need 2nd approval | already waiting |',
+    '|---:|---:|---:|---:|---:|---:|',
+    `| ${s.add} | ${s.change} | ${s.remove} | ${s.expired} | ${s.needApproval} | ${s.alreadyPending} |`,
+    '',
+  );
   if (plan.refusals.length) {
     out.push('> [!CAUTION]', '> **Refused**: this plan breaks platform rules and will not be applied.');
-    for (const r of plan.refusals) out.push(`> - \`${r.workspace ?? '*'}\`: ${md(findingMessage(r))} (rule: \`${r.rule}\`)`);
+    for (const r of plan.refusals)
+      out.push(`> - \`${r.workspace ?? '*'}\`: ${md(findingMessage(r))} (rule: \`${r.rule}\`)`);
     out.push('');
   }
   const all = plan.workspaces.flatMap((w) => w.steps);
@@ -43,23 +51,50 @@ export function renderPlanMarkdown(plan: Plan): string {
   const removals = all.filter((st) => st.action === 'delete' && st.reason !== 'expired' && st.reason !== 'replaced');
   if (owners.length || removals.length) {
     out.push('> [!WARNING]');
-    if (owners.length) out.push(`> **Owner changes**: ${owners.map((st) => `${md(stepSummary(st))} in \`${st.workspace}\``).join('; ')}`);
-    if (removals.length) out.push(`> **Removals**: ${removals.length} (${removals.map((st) => md(stepSummary(st))).slice(0, 5).join('; ')}${removals.length > 5 ? '; …' : ''})`);
+    if (owners.length)
+      out.push(
+        `> **Owner changes**: ${owners.map((st) => `${md(stepSummary(st))} in \`${st.workspace}\``).join('; ')}`,
+      );
+    if (removals.length)
+      out.push(
+        `> **Removals**: ${removals.length} (${removals
+          .map((st) => md(stepSummary(st)))
+          .slice(0, 5)
+          .join('; ')}${removals.length > 5 ? '; …' : ''})`,
+      );
     out.push('');
   }
-  if (s.needApproval) out.push(`${s.needApproval} grant(s) will wait for a second approval in meshStack (4-eyes): another Workspace Manager approves with \`meshform requests approve\`.`, '');
+  if (s.needApproval)
+    out.push(
+      `${s.needApproval} grant(s) will wait for a second approval in meshStack (4-eyes): another Workspace Manager approves with \`meshform requests approve\`.`,
+      '',
+    );
   for (const w of plan.workspaces.filter((x) => x.steps.length || x.notes.length)) {
     // A short list is open at once; a long one stays folded, with its counts in the summary line.
     const open = w.steps.length <= OPEN_MAX_STEPS ? ' open' : '';
-    out.push(`<details${open}><summary><code>${w.name}</code>${w.state === 'ready' ? '' : ` (${w.state})`}: ${countsOf(w.steps)}</summary>`, '');
+    out.push(
+      `<details${open}><summary><code>${w.name}</code>${w.state === 'ready' ? '' : ` (${w.state})`}: ${countsOf(w.steps)}</summary>`,
+      '',
+    );
     out.push(...fenced('diff', w.steps.flatMap(stepLines)));
     for (const n of w.notes) out.push(`- ${md(findingMessage(n))}`);
     out.push('', '</details>');
   }
   if (plan.globalSteps.length) {
-    out.push('<details><summary>tag definitions</summary>', '', ...fenced('diff', plan.globalSteps.flatMap(stepLines)), '', '</details>');
+    out.push(
+      '<details><summary>tag definitions</summary>',
+      '',
+      ...fenced('diff', plan.globalSteps.flatMap(stepLines)),
+      '',
+      '</details>',
+    );
   }
   for (const w of plan.warnings) out.push('', `> ${md(findingMessage(w))}`);
-  out.push('', `**${summaryLine(plan)}**`, '', `<sub>meshStack ${plan.platform.version} at ${plan.platform.endpoint}, planned ${plan.createdAt}; plan digest <code>${plan.digest}</code></sub>`);
+  out.push(
+    '',
+    `**${summaryLine(plan)}**`,
+    '',
+    `<sub>meshStack ${plan.platform.version} at ${plan.platform.endpoint}, planned ${plan.createdAt}; plan digest <code>${plan.digest}</code></sub>`,
+  );
   return `${out.join('\n')}\n`;
 }

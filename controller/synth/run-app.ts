@@ -35,7 +35,14 @@ export interface SynthResult {
 }
 
 interface CdktfManifest {
-  stacks: Record<string, { workingDirectory: string; synthesizedStackPath: string; annotations: { level: string; constructPath: string; message: string }[] }>;
+  stacks: Record<
+    string,
+    {
+      workingDirectory: string;
+      synthesizedStackPath: string;
+      annotations: { level: string; constructPath: string; message: string }[];
+    }
+  >;
 }
 
 export function resolveAppCommand(app: string | undefined, cwd: string): string {
@@ -60,12 +67,21 @@ export function synthesize(options: SynthOptions): SynthResult {
       maxBuffer: 64 * 1024 * 1024,
     });
     if (run.status !== 0) {
-      throw new UsageError(messages.appFailed(app, run.status, errorReport(`${run.stderr ?? ''}${run.error ? String(run.error) : ''}`, run.stdout ?? '')), 'app-failed');
+      throw new UsageError(
+        messages.appFailed(
+          app,
+          run.status,
+          errorReport(`${run.stderr ?? ''}${run.error ? String(run.error) : ''}`, run.stdout ?? ''),
+        ),
+        'app-failed',
+      );
     }
     const manifestPath = path.join(tmp, 'manifest.json');
     if (!fs.existsSync(manifestPath)) throw new UsageError(messages.noMeshformStack(tmp), 'no-meshform-stack');
     const cdktf = JSON.parse(fs.readFileSync(manifestPath, 'utf8')) as CdktfManifest;
-    const candidates = Object.entries(cdktf.stacks).filter(([, s]) => fs.existsSync(path.join(tmp, s.workingDirectory, 'meshform.json')));
+    const candidates = Object.entries(cdktf.stacks).filter(([, s]) =>
+      fs.existsSync(path.join(tmp, s.workingDirectory, 'meshform.json')),
+    );
     const names = candidates.map(([n]) => n);
     if (candidates.length === 0) throw new UsageError(messages.noMeshformStack(options.out), 'no-meshform-stack');
     let chosen = candidates[0];
@@ -83,7 +99,11 @@ export function synthesize(options: SynthOptions): SynthResult {
     copyAtomically(path.join(tmp, stack.workingDirectory, 'meshform.json'), manifestFile);
     copyAtomically(path.join(tmp, stack.synthesizedStackPath), terraformFile);
     const annotations = (stack.annotations ?? []).map((a) => ({
-      level: a.level.includes('warn') ? ('warning' as const) : a.level.includes('error') ? ('error' as const) : ('info' as const),
+      level: a.level.includes('warn')
+        ? ('warning' as const)
+        : a.level.includes('error')
+          ? ('error' as const)
+          : ('info' as const),
       constructPath: a.constructPath,
       message: a.message,
     }));
@@ -106,7 +126,9 @@ export function errorReport(stderr: string, stdout = ''): string {
   const diagnostics = [stderr, stdout].flatMap((text) => {
     const lines = text.split('\n');
     // A diagnostic and its indented continuation lines (the rest of a long message).
-    return lines.flatMap((l, i) => (TS_DIAGNOSTIC.test(l) ? [l, ...takeWhile(lines.slice(i + 1), (x) => /^\s+\S/.test(x) && !/^\s+at /.test(x))] : []));
+    return lines.flatMap((l, i) =>
+      TS_DIAGNOSTIC.test(l) ? [l, ...takeWhile(lines.slice(i + 1), (x) => /^\s+\S/.test(x) && !/^\s+at /.test(x))] : [],
+    );
   });
   if (diagnostics.length) return diagnostics.slice(0, REPORT_MAX_LINES).join('\n');
   const lines = stderr.trimEnd().split('\n');

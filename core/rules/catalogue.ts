@@ -15,7 +15,9 @@ export interface SubjectRef {
 
 export function describeSubject(s: SubjectRef): string {
   if (s.kind === 'Group') return `group "${s.name}"`;
-  return s.invitation ? `invited user "${s.name}" (${s.invitation.firstName} ${s.invitation.lastName})` : `user "${s.name}"`;
+  return s.invitation
+    ? `invited user "${s.name}" (${s.invitation.firstName} ${s.invitation.lastName})`
+    : `user "${s.name}"`;
 }
 
 const on = (project?: string) => (project ? ` on project "${project}"` : '');
@@ -42,22 +44,76 @@ type Sub = { subject: SubjectRef; role: string; project?: string };
 
 export const RULES = {
   // ---- the manifest (synth time, and whenever meshform reads it) ------------------------------
-  'identifier-format': rule<{ what: string; id: string; max: number }>('error', (p) => `${p.what} identifier "${p.id}" is invalid: use lowercase letters, digits and dashes, start and end with a letter or digit, at most ${p.max} characters. Identifiers can never be changed later.`),
-  'duplicate-identifier': rule<{ what: string; id: string; first: string; workspace?: string }>('error', (p) => `${p.what} identifier "${p.id}" is declared twice${p.workspace ? ` in workspace "${p.workspace}"` : ''} (also at ${p.first}); identifiers are unique.`),
-  'duplicate-binding': rule<Sub & { first: string }>('error', (p) => `${describeSubject(p.subject)} is bound to "${p.role}"${on(p.project)} twice (also at ${p.first}).`),
-  'invitation-name': rule<{ email: string; name: string }>('error', (p) => `an invited user's name must be their e-mail "${p.email}", got "${p.name}".`),
-  'owner-group': rule<{ group: string }>('error', (p) => `the Workspace Owner role can only be given to users, not to group "${p.group}"; give the group Workspace Manager instead.`),
+  'identifier-format': rule<{ what: string; id: string; max: number }>(
+    'error',
+    (p) =>
+      `${p.what} identifier "${p.id}" is invalid: use lowercase letters, digits and dashes, start and end with a letter or digit, at most ${p.max} characters. Identifiers can never be changed later.`,
+  ),
+  'duplicate-identifier': rule<{ what: string; id: string; first: string; workspace?: string }>(
+    'error',
+    (p) =>
+      `${p.what} identifier "${p.id}" is declared twice${p.workspace ? ` in workspace "${p.workspace}"` : ''} (also at ${p.first}); identifiers are unique.`,
+  ),
+  'duplicate-binding': rule<Sub & { first: string }>(
+    'error',
+    (p) => `${describeSubject(p.subject)} is bound to "${p.role}"${on(p.project)} twice (also at ${p.first}).`,
+  ),
+  'invitation-name': rule<{ email: string; name: string }>(
+    'error',
+    (p) => `an invited user's name must be their e-mail "${p.email}", got "${p.name}".`,
+  ),
+  'owner-group': rule<{ group: string }>(
+    'error',
+    (p) =>
+      `the Workspace Owner role can only be given to users, not to group "${p.group}"; give the group Workspace Manager instead.`,
+  ),
   'quota-value': rule<{ value: number }>('error', (p) => `project quota must be a whole number >= 0, got ${p.value}.`),
-  'quota-below-projects': rule<{ workspace: string; quota: number; projects: number }>('error', (p) => `workspace "${p.workspace}" has a project quota of ${p.quota} but declares ${p.projects} projects; raise the quota or remove projects.`),
-  'quota-duplicate': rule<{ workspace: string; paths: string[] }>('error', (p) => `workspace "${p.workspace}" has ${p.paths.length} project quotas (${list(p.paths)}); keep one.`),
-  'quota-referenced': rule<{ workspace: string }>('error', (p) => `the quota of referenced workspace "${p.workspace}" is not managed by this code; declare it with new Workspace() to manage it.`),
-  'expiry-required': rule<Sub & { max: number }>('error', (p) => `${describeSubject(p.subject)} as "${p.role}"${on(p.project)}: the role requires an expiry date, the role policy limits it to ${p.max} days. Set expiryDate to at most ${p.max} days from now.`),
-  'expiry-invalid': rule<Sub & { value: string }>('error', (p) => `${describeSubject(p.subject)} as "${p.role}"${on(p.project)}: expiryDate "${p.value}" is not a real date (YYYY-MM-DD) or RFC 3339 date-time.`),
-  'expiry-past': rule<Sub & { expiry: string }>('warning', (p) => `${describeSubject(p.subject)} as "${p.role}"${on(p.project)}: expiryDate ${p.expiry} has passed, so the binding is removed, not created.`),
-  'project-subject-not-in-workspace': rule<Sub & { workspace: string }>('error', (p) => `${describeSubject(p.subject)} has role "${p.role}" on project "${p.project}" but no role on workspace "${p.workspace}"; meshStack requires workspace membership first: add a workspace binding (e.g. Workspace Member).`),
-  'project-workspace': rule<{ project: string; workspace: string; owner: string }>('error', (p) => `project "${p.project}" is listed under workspace "${p.workspace}" but says it is owned by "${p.owner}".`),
-  'tag-definition-name': rule<{ expected: string; got: string }>('error', (p) => `tag definition name must be "${p.expected}" (<targetKind>.<key>), got "${p.got}".`),
-  'recertification-days': rule<{ role: string; days: number }>('error', (p) => `maximum duration of "${p.role}" must be a whole number of days >= 1, got ${p.days}.`),
+  'quota-below-projects': rule<{ workspace: string; quota: number; projects: number }>(
+    'error',
+    (p) =>
+      `workspace "${p.workspace}" has a project quota of ${p.quota} but declares ${p.projects} projects; raise the quota or remove projects.`,
+  ),
+  'quota-duplicate': rule<{ workspace: string; paths: string[] }>(
+    'error',
+    (p) => `workspace "${p.workspace}" has ${p.paths.length} project quotas (${list(p.paths)}); keep one.`,
+  ),
+  'quota-referenced': rule<{ workspace: string }>(
+    'error',
+    (p) =>
+      `the quota of referenced workspace "${p.workspace}" is not managed by this code; declare it with new Workspace() to manage it.`,
+  ),
+  'expiry-required': rule<Sub & { max: number }>(
+    'error',
+    (p) =>
+      `${describeSubject(p.subject)} as "${p.role}"${on(p.project)}: the role requires an expiry date, the role policy limits it to ${p.max} days. Set expiryDate to at most ${p.max} days from now.`,
+  ),
+  'expiry-invalid': rule<Sub & { value: string }>(
+    'error',
+    (p) =>
+      `${describeSubject(p.subject)} as "${p.role}"${on(p.project)}: expiryDate "${p.value}" is not a real date (YYYY-MM-DD) or RFC 3339 date-time.`,
+  ),
+  'expiry-past': rule<Sub & { expiry: string }>(
+    'warning',
+    (p) =>
+      `${describeSubject(p.subject)} as "${p.role}"${on(p.project)}: expiryDate ${p.expiry} has passed, so the binding is removed, not created.`,
+  ),
+  'project-subject-not-in-workspace': rule<Sub & { workspace: string }>(
+    'error',
+    (p) =>
+      `${describeSubject(p.subject)} has role "${p.role}" on project "${p.project}" but no role on workspace "${p.workspace}"; meshStack requires workspace membership first: add a workspace binding (e.g. Workspace Member).`,
+  ),
+  'project-workspace': rule<{ project: string; workspace: string; owner: string }>(
+    'error',
+    (p) => `project "${p.project}" is listed under workspace "${p.workspace}" but says it is owned by "${p.owner}".`,
+  ),
+  'tag-definition-name': rule<{ expected: string; got: string }>(
+    'error',
+    (p) => `tag definition name must be "${p.expected}" (<targetKind>.<key>), got "${p.got}".`,
+  ),
+  'recertification-days': rule<{ role: string; days: number }>(
+    'error',
+    (p) => `maximum duration of "${p.role}" must be a whole number of days >= 1, got ${p.days}.`,
+  ),
 
   // ---- both: the manifest and the plan against the live platform ------------------------------
   'owner-limit': rule<{ workspace: string; owners?: string[]; counts?: number[] }>('refusal', (p) =>
@@ -65,55 +121,164 @@ export const RULES = {
       ? `workspace "${p.workspace}" would have more than ${MAX_WORKSPACE_OWNERS} Workspace Owners at some step (${p.counts.join(' → ')}); make the others Workspace Managers.`
       : `workspace "${p.workspace}" declares ${p.owners?.length} Workspace Owners (${list(p.owners ?? [])}); meshStack allows at most ${MAX_WORKSPACE_OWNERS}. Make the others Workspace Managers.`,
   ),
-  'expiry-beyond-recertification': rule<Sub & { expiry: string; max: number }>('refusal', (p) => `${describeSubject(p.subject)} as "${p.role}"${on(p.project)} until ${p.expiry}: the platform allows at most ${p.max} days for ${p.role}; choose an earlier date.`),
-  'tag-undefined': rule<{ key: string; kind: string }>('refusal', (p) => `tag key "${p.key}" is not allowed on ${p.kind}: no tag definition "${p.kind}.${p.key}" exists.`),
+  'expiry-beyond-recertification': rule<Sub & { expiry: string; max: number }>(
+    'refusal',
+    (p) =>
+      `${describeSubject(p.subject)} as "${p.role}"${on(p.project)} until ${p.expiry}: the platform allows at most ${p.max} days for ${p.role}; choose an earlier date.`,
+  ),
+  'tag-undefined': rule<{ key: string; kind: string }>(
+    'refusal',
+    (p) => `tag key "${p.key}" is not allowed on ${p.kind}: no tag definition "${p.kind}.${p.key}" exists.`,
+  ),
   'tag-value': rule<{ key: string; problem: string }>('refusal', (p) => `tag "${p.key}": ${p.problem}`),
-  'tag-mandatory': rule<{ key: string; kind: string }>('refusal', (p) => `tag "${p.key}" is mandatory on every ${p.kind} (tag definition "${p.kind}.${p.key}").`),
+  'tag-mandatory': rule<{ key: string; kind: string }>(
+    'refusal',
+    (p) => `tag "${p.key}" is mandatory on every ${p.kind} (tag definition "${p.kind}.${p.key}").`,
+  ),
 
   // ---- the plan: refusals ------------------------------------------------------------------------
-  'last-owner': rule<{ workspace: string }>('refusal', (p) => `the plan removes the last Workspace Owner of "${p.workspace}"; declare a new Owner, or pass --allow-last-owner-removal if that is intended.`, '--allow-last-owner-removal'),
-  'self-lockout': rule<{ workspace: string; caller: string; roles: string[] }>('refusal', (p) => `the plan removes the caller's own ${p.roles.join(' and ')} role in "${p.workspace}" (${p.caller}), after which it could not manage this workspace; add ${p.caller} to the code, or pass --allow-self-lockout if that is intended.`, '--allow-self-lockout'),
+  'last-owner': rule<{ workspace: string }>(
+    'refusal',
+    (p) =>
+      `the plan removes the last Workspace Owner of "${p.workspace}"; declare a new Owner, or pass --allow-last-owner-removal if that is intended.`,
+    '--allow-last-owner-removal',
+  ),
+  'self-lockout': rule<{ workspace: string; caller: string; roles: string[] }>(
+    'refusal',
+    (p) =>
+      `the plan removes the caller's own ${p.roles.join(' and ')} role in "${p.workspace}" (${p.caller}), after which it could not manage this workspace; add ${p.caller} to the code, or pass --allow-self-lockout if that is intended.`,
+    '--allow-self-lockout',
+  ),
   'fewer-approvers': rule<{ workspace: string; removed: string[]; left: number; min: number }>(
     'refusal',
     (p) =>
       `the plan removes ${list(p.removed)} from "${p.workspace}" and grants roles in it too: with ${p.left} Workspace Owner/Manager left, fewer than the ${p.min} approvals 4-eyes asks for, a grant needs nobody else's approval (the platform's rule for small workspaces); grant in one plan and remove in the next, or pass --allow-fewer-approvers if that is intended.`,
     '--allow-fewer-approvers',
   ),
-  'caller-rights': rule<{ workspace: string; caller: string; roles: string[] }>('refusal', (p) => `${p.caller} holds ${p.roles.length ? p.roles.join(' and ') : 'no role'} in "${p.workspace}": only its Workspace Owners and Managers (or a partner) manage access and projects; apply this workspace with such a key.`),
-  'owner-grant-rights': rule<{ workspace: string; caller: string }>('refusal', (p) => `only a Workspace Owner may assign the Owner role in "${p.workspace}" while it has one, and ${p.caller} is not an Owner there; apply it with an Owner's or a partner's key.`),
-  'owner-removal-rights': rule<{ workspace: string; caller: string; owners: string[] }>('refusal', (p) => `removing Workspace Owner ${list(p.owners)} from "${p.workspace}" needs an Owner's or a partner's rights, and ${p.caller} is a Manager there: Managers cannot remove Owners.`),
-  'deletion-rights': rule<{ workspace: string; caller: string }>('refusal', (p) => `only a Workspace Owner or a partner may delete workspace "${p.workspace}", and ${p.caller} is neither; apply the deletion with such a key.`),
+  'caller-rights': rule<{ workspace: string; caller: string; roles: string[] }>(
+    'refusal',
+    (p) =>
+      `${p.caller} holds ${p.roles.length ? p.roles.join(' and ') : 'no role'} in "${p.workspace}": only its Workspace Owners and Managers (or a partner) manage access and projects; apply this workspace with such a key.`,
+  ),
+  'owner-grant-rights': rule<{ workspace: string; caller: string }>(
+    'refusal',
+    (p) =>
+      `only a Workspace Owner may assign the Owner role in "${p.workspace}" while it has one, and ${p.caller} is not an Owner there; apply it with an Owner's or a partner's key.`,
+  ),
+  'owner-removal-rights': rule<{ workspace: string; caller: string; owners: string[] }>(
+    'refusal',
+    (p) =>
+      `removing Workspace Owner ${list(p.owners)} from "${p.workspace}" needs an Owner's or a partner's rights, and ${p.caller} is a Manager there: Managers cannot remove Owners.`,
+  ),
+  'deletion-rights': rule<{ workspace: string; caller: string }>(
+    'refusal',
+    (p) =>
+      `only a Workspace Owner or a partner may delete workspace "${p.workspace}", and ${p.caller} is neither; apply the deletion with such a key.`,
+  ),
   'workspace-not-writable': rule<{ workspace: string; state: 'disabled' | 'pending-approval' }>('refusal', (p) =>
     p.state === 'disabled'
       ? `workspace "${p.workspace}" is disabled by a partner: only a partner can change it; apply it with a partner's key, or wait until it is enabled.`
       : `workspace "${p.workspace}" waits for a partner's approval of its registration: nothing can change until then.`,
   ),
-  'quota-below-usage': rule<{ workspace: string; quota: number; usage: number }>('refusal', (p) => `project quota ${p.quota} for "${p.workspace}" is below the ${p.usage} project(s) it will have; raise the quota or delete projects first.`),
-  'quota-reached': rule<{ workspace: string; quota: number; projects: number; creates: number }>('refusal', (p) => `workspace "${p.workspace}" has a project quota of ${p.quota} and ${p.projects} project(s): the ${p.creates} new one(s) do not fit; a partner raises the quota first (projectQuota in code, or in meshPanel).`),
-  'restricted-tag': rule<{ workspace: string; caller: string; keys: string[]; project?: string }>('refusal', (p) => `setting restricted tag(s) ${list(p.keys)} on ${p.project ? `project "${p.project}" in ` : ''}"${p.workspace}" needs partner rights; ${p.caller} is not a partner.`),
-  'immutable-tag': rule<{ workspace: string; keys: string[]; project?: string }>('refusal', (p) => `tag(s) ${list(p.keys)} of ${p.project ? `project "${p.project}" in ` : ''}"${p.workspace}" are immutable: they can only be set when the object is created; keep their current values in code.`),
-  'status-needs-partner': rule<{ workspace: string }>('refusal', (p) => `changing the status of "${p.workspace}" needs partner rights.`),
-  'quota-needs-partner': rule<{ workspace: string }>('refusal', (p) => `changing the project quota of "${p.workspace}" needs partner rights.`),
-  'tag-definition-needs-partner': rule<{ count: number; caller: string }>('refusal', (p) => `${p.count} tag definition change(s) need partner rights, and ${p.caller} is not a partner; drop them from this stack or apply it with a partner key.`),
-  'identifier-change': rule<{ workspace: string; from: string; to: string }>('refusal', (p) => `project "${p.from}" looks renamed to "${p.to}" (same display name): identifiers are immutable; declare the new project with another display name, or mark "${p.from}" for deletion.`),
-  'unknown-project-role': rule<Sub & { roles: string[]; meant?: string }>('refusal', (p) => `${describeSubject(p.subject)} as "${p.role}"${on(p.project)}: the platform has no such project role${p.meant ? `; did you mean "${p.meant}"?` : '.'} Its project roles are ${p.roles.map((r) => `"${r}"`).join(', ')}.`),
-  'identifier-deleted': rule<{ workspace: string }>('refusal', (p) => `workspace identifier "${p.workspace}" belongs to a deleted workspace, and meshStack never reuses a workspace identifier; choose another one (or mark the workspace for deletion in code, if it should stay deleted).`),
-  'identifier-being-deleted': rule<{ workspace: string; project: string }>('refusal', (p) => `project "${p.project}" is still being deleted on the platform, which keeps its identifier until the deletion has finished; choose another identifier, or wait and plan again (it is then created as the code declares it; if it should stay deleted, mark it for deletion in code).`),
-  'workspace-has-projects': rule<{ workspace: string; projects: string[] }>('refusal', (p) => `workspace "${p.workspace}" is marked for deletion but still has project(s) ${list(p.projects)}; mark them for deletion too.`),
-  'referenced-missing': rule<{ workspace: string }>('refusal', (p) => `workspace "${p.workspace}" is referenced (Workspace.fromWorkspaceName) but does not exist; create it or declare it with new Workspace().`),
-  'unknown-workspace': rule<{ workspace: string }>('refusal', (p) => `workspace "${p.workspace}" is not in the manifest.`),
+  'quota-below-usage': rule<{ workspace: string; quota: number; usage: number }>(
+    'refusal',
+    (p) =>
+      `project quota ${p.quota} for "${p.workspace}" is below the ${p.usage} project(s) it will have; raise the quota or delete projects first.`,
+  ),
+  'quota-reached': rule<{ workspace: string; quota: number; projects: number; creates: number }>(
+    'refusal',
+    (p) =>
+      `workspace "${p.workspace}" has a project quota of ${p.quota} and ${p.projects} project(s): the ${p.creates} new one(s) do not fit; a partner raises the quota first (projectQuota in code, or in meshPanel).`,
+  ),
+  'restricted-tag': rule<{ workspace: string; caller: string; keys: string[]; project?: string }>(
+    'refusal',
+    (p) =>
+      `setting restricted tag(s) ${list(p.keys)} on ${p.project ? `project "${p.project}" in ` : ''}"${p.workspace}" needs partner rights; ${p.caller} is not a partner.`,
+  ),
+  'immutable-tag': rule<{ workspace: string; keys: string[]; project?: string }>(
+    'refusal',
+    (p) =>
+      `tag(s) ${list(p.keys)} of ${p.project ? `project "${p.project}" in ` : ''}"${p.workspace}" are immutable: they can only be set when the object is created; keep their current values in code.`,
+  ),
+  'status-needs-partner': rule<{ workspace: string }>(
+    'refusal',
+    (p) => `changing the status of "${p.workspace}" needs partner rights.`,
+  ),
+  'quota-needs-partner': rule<{ workspace: string }>(
+    'refusal',
+    (p) => `changing the project quota of "${p.workspace}" needs partner rights.`,
+  ),
+  'tag-definition-needs-partner': rule<{ count: number; caller: string }>(
+    'refusal',
+    (p) =>
+      `${p.count} tag definition change(s) need partner rights, and ${p.caller} is not a partner; drop them from this stack or apply it with a partner key.`,
+  ),
+  'identifier-change': rule<{ workspace: string; from: string; to: string }>(
+    'refusal',
+    (p) =>
+      `project "${p.from}" looks renamed to "${p.to}" (same display name): identifiers are immutable; declare the new project with another display name, or mark "${p.from}" for deletion.`,
+  ),
+  'unknown-project-role': rule<Sub & { roles: string[]; meant?: string }>(
+    'refusal',
+    (p) =>
+      `${describeSubject(p.subject)} as "${p.role}"${on(p.project)}: the platform has no such project role${p.meant ? `; did you mean "${p.meant}"?` : '.'} Its project roles are ${p.roles.map((r) => `"${r}"`).join(', ')}.`,
+  ),
+  'identifier-deleted': rule<{ workspace: string }>(
+    'refusal',
+    (p) =>
+      `workspace identifier "${p.workspace}" belongs to a deleted workspace, and meshStack never reuses a workspace identifier; choose another one (or mark the workspace for deletion in code, if it should stay deleted).`,
+  ),
+  'identifier-being-deleted': rule<{ workspace: string; project: string }>(
+    'refusal',
+    (p) =>
+      `project "${p.project}" is still being deleted on the platform, which keeps its identifier until the deletion has finished; choose another identifier, or wait and plan again (it is then created as the code declares it; if it should stay deleted, mark it for deletion in code).`,
+  ),
+  'workspace-has-projects': rule<{ workspace: string; projects: string[] }>(
+    'refusal',
+    (p) =>
+      `workspace "${p.workspace}" is marked for deletion but still has project(s) ${list(p.projects)}; mark them for deletion too.`,
+  ),
+  'referenced-missing': rule<{ workspace: string }>(
+    'refusal',
+    (p) =>
+      `workspace "${p.workspace}" is referenced (Workspace.fromWorkspaceName) but does not exist; create it or declare it with new Workspace().`,
+  ),
+  'unknown-workspace': rule<{ workspace: string }>(
+    'refusal',
+    (p) => `workspace "${p.workspace}" is not in the manifest.`,
+  ),
   'workspace-unowned': rule<{ workspace: string; authoritative: boolean }>(
     'refusal',
-    (p) => `workspace "${p.workspace}" exists on the platform and no meshform stack owns it: this code would take it over${p.authoritative ? ', removing every binding it does not list' : ''}. Write its code from what is live with \`meshform import --workspace ${p.workspace}\`, or declare it with adopt: true to take it over as declared.`,
+    (p) =>
+      `workspace "${p.workspace}" exists on the platform and no meshform stack owns it: this code would take it over${p.authoritative ? ', removing every binding it does not list' : ''}. Write its code from what is live with \`meshform import --workspace ${p.workspace}\`, or declare it with adopt: true to take it over as declared.`,
     '--adopt',
   ),
-  'workspace-owned-elsewhere': rule<{ workspace: string; owner: string; stack: string }>('refusal', (p) => `workspace "${p.workspace}" is owned by meshform stack "${p.owner}" (its meshformStack tag), not by "${p.stack}": one stack owns a workspace, or they undo each other on every apply. Declare it in one stack only; to move it, remove it from "${p.owner}", delete its meshformStack tag on the platform, and adopt it here.`),
-  'ownership-tag-needs-partner': rule<{ caller: string }>('refusal', (p) => `the platform has no tag definition meshWorkspace.meshformStack yet, which records which stack owns a workspace, and only a partner may create it (${p.caller} is not one): run this apply once with a partner key, or have a partner run \`meshform import\`.`),
-  'project-member-missing': rule<Sub & { workspace: string }>('refusal', (p) => `${describeSubject(p.subject)} has no role on workspace "${p.workspace}", so meshStack refuses "${p.role}"${on(p.project)}; add a workspace binding for them, or remove the project role.`),
+  'workspace-owned-elsewhere': rule<{ workspace: string; owner: string; stack: string }>(
+    'refusal',
+    (p) =>
+      `workspace "${p.workspace}" is owned by meshform stack "${p.owner}" (its meshformStack tag), not by "${p.stack}": one stack owns a workspace, or they undo each other on every apply. Declare it in one stack only; to move it, remove it from "${p.owner}", delete its meshformStack tag on the platform, and adopt it here.`,
+  ),
+  'ownership-tag-needs-partner': rule<{ caller: string }>(
+    'refusal',
+    (p) =>
+      `the platform has no tag definition meshWorkspace.meshformStack yet, which records which stack owns a workspace, and only a partner may create it (${p.caller} is not one): run this apply once with a partner key, or have a partner run \`meshform import\`.`,
+  ),
+  'project-member-missing': rule<Sub & { workspace: string }>(
+    'refusal',
+    (p) =>
+      `${describeSubject(p.subject)} has no role on workspace "${p.workspace}", so meshStack refuses "${p.role}"${on(p.project)}; add a workspace binding for them, or remove the project role.`,
+  ),
 
   // ---- the plan: warnings and notes ---------------------------------------------------------------
-  'caller-unknown': rule<Record<string, never>>('warning', () => 'the platform does not tell who is calling: lock-out, partner-right and 4-eyes predictions are conservative.'),
-  'requests-invisible': rule<Record<string, never>>('warning', () => '4-eyes is on and the platform does not show pending role requests: a grant waiting for approval is planned again until it is approved (approve in meshPanel under Workspace Access > Access Requests).'),
+  'caller-unknown': rule<Record<string, never>>(
+    'warning',
+    () => 'the platform does not tell who is calling: lock-out, partner-right and 4-eyes predictions are conservative.',
+  ),
+  'requests-invisible': rule<Record<string, never>>(
+    'warning',
+    () =>
+      '4-eyes is on and the platform does not show pending role requests: a grant waiting for approval is planned again until it is approved (approve in meshPanel under Workspace Access > Access Requests).',
+  ),
   'unknown-subject': rule<{ subject: SubjectRef; workspace: string; meant?: string }>('warning', (p) =>
     p.subject.kind === 'Group'
       ? `group "${p.subject.name}" is not a user group of workspace "${p.workspace}" (groups come from the identity provider's sync), so its grants will fail at apply${p.meant ? `; did you mean "${p.meant}"?` : '.'}`
@@ -121,28 +286,81 @@ export const RULES = {
   ),
   'left-the-code': rule<{ stack: string; names: string[] }>(
     'warning',
-    (p) => `${p.names.length} live workspace(s) that stack "${p.stack}" owns are no longer in its code, and meshform leaves them alone: ${list(p.names)}. Declare them again, delete them (deletion in code), or release them by deleting their meshformStack tag.`,
+    (p) =>
+      `${p.names.length} live workspace(s) that stack "${p.stack}" owns are no longer in its code, and meshform leaves them alone: ${list(p.names)}. Declare them again, delete them (deletion in code), or release them by deleting their meshformStack tag.`,
   ),
   'not-planned': rule<{ count: number; names: string[]; base: string }>(
     'warning',
     (p) =>
       `${p.count} workspace(s) unchanged since ${p.base} and with nothing expiring were not looked at (--changed-from): ${list(p.names.slice(0, 10))}${p.count > 10 ? ` and ${p.count - 10} more` : ''}; drift there is found by the scheduled full plan or reconcile.`,
   ),
-  'expiring-soon': rule<Sub & { expiry: string; days: number }>('warning', (p) => `${describeSubject(p.subject)} as "${p.role}"${on(p.project)} expires on ${p.expiry} (in ${p.days} day${p.days === 1 ? '' : 's'}): renew it in code with a new expiryDate, or let it lapse.`),
-  'recertification-unknown': rule<{ role: string; subjects: string[]; expiry: string }>('warning', (p) => `the platform put an expiry on "${p.role}" bindings the code declares without one (${list(p.subjects)}; the first on ${p.expiry}): it recertifies the role. This platform shows neither its recertification settings nor its expired access, so after the expiry meshform would grant the binding again, unreviewed. Declare the role's maximum in the role policy (RolePolicy recertification), so that the code must carry each expiry date.`),
-  'additive-kept': rule<Sub & { expiry?: string }>('note', (p) => `${describeSubject(p.subject)} as "${p.role}"${on(p.project)}${p.expiry ? ` until ${p.expiry}` : ''} is not in code (additive: kept).`),
-  'recertification-due': rule<Sub & { expiry: string; max?: number }>('note', (p) => `${describeSubject(p.subject)} as "${p.role}": recertification due, the binding expired on ${p.expiry}. meshform grants it again only when the code carries a new expiryDate${p.max !== undefined ? ` (at most ${p.max} days ahead)` : ''}, so that a reviewer recertifies it.`),
-  'expired-not-granted': rule<Sub & { expiry: string }>('note', (p) => `${describeSubject(p.subject)} as "${p.role}"${on(p.project)}: expired ${p.expiry}; not granted again until the code carries a new expiryDate.`),
-  'quota-not-enforced': rule<{ workspace: string }>('note', () => 'cannot enforce the project quota: the platform has no workspace quota endpoint.'),
-  'status-not-enforced': rule<{ workspace: string }>('note', () => 'cannot enforce status: the platform has no workspace status endpoint.'),
-  'project-not-declared': rule<{ workspace: string; project: string }>('note', (p) => `project "${p.project}" exists but is not declared; meshform deletes only projects marked for deletion.`),
-  'deletion-waits': rule<{ workspace: string; projects: string[] }>('note', (p) => `the workspace is deleted by a later run, once the deletion of project(s) ${list(p.projects)} has finished (meshStack deletes projects asynchronously).`),
+  'expiring-soon': rule<Sub & { expiry: string; days: number }>(
+    'warning',
+    (p) =>
+      `${describeSubject(p.subject)} as "${p.role}"${on(p.project)} expires on ${p.expiry} (in ${p.days} day${p.days === 1 ? '' : 's'}): renew it in code with a new expiryDate, or let it lapse.`,
+  ),
+  'recertification-unknown': rule<{ role: string; subjects: string[]; expiry: string }>(
+    'warning',
+    (p) =>
+      `the platform put an expiry on "${p.role}" bindings the code declares without one (${list(p.subjects)}; the first on ${p.expiry}): it recertifies the role. This platform shows neither its recertification settings nor its expired access, so after the expiry meshform would grant the binding again, unreviewed. Declare the role's maximum in the role policy (RolePolicy recertification), so that the code must carry each expiry date.`,
+  ),
+  'additive-kept': rule<Sub & { expiry?: string }>(
+    'note',
+    (p) =>
+      `${describeSubject(p.subject)} as "${p.role}"${on(p.project)}${p.expiry ? ` until ${p.expiry}` : ''} is not in code (additive: kept).`,
+  ),
+  'recertification-due': rule<Sub & { expiry: string; max?: number }>(
+    'note',
+    (p) =>
+      `${describeSubject(p.subject)} as "${p.role}": recertification due, the binding expired on ${p.expiry}. meshform grants it again only when the code carries a new expiryDate${p.max !== undefined ? ` (at most ${p.max} days ahead)` : ''}, so that a reviewer recertifies it.`,
+  ),
+  'expired-not-granted': rule<Sub & { expiry: string }>(
+    'note',
+    (p) =>
+      `${describeSubject(p.subject)} as "${p.role}"${on(p.project)}: expired ${p.expiry}; not granted again until the code carries a new expiryDate.`,
+  ),
+  'quota-not-enforced': rule<{ workspace: string }>(
+    'note',
+    () => 'cannot enforce the project quota: the platform has no workspace quota endpoint.',
+  ),
+  'status-not-enforced': rule<{ workspace: string }>(
+    'note',
+    () => 'cannot enforce status: the platform has no workspace status endpoint.',
+  ),
+  'project-not-declared': rule<{ workspace: string; project: string }>(
+    'note',
+    (p) => `project "${p.project}" exists but is not declared; meshform deletes only projects marked for deletion.`,
+  ),
+  'deletion-waits': rule<{ workspace: string; projects: string[] }>(
+    'note',
+    (p) =>
+      `the workspace is deleted by a later run, once the deletion of project(s) ${list(p.projects)} has finished (meshStack deletes projects asynchronously).`,
+  ),
   'already-deleted': rule<{ workspace: string }>('note', () => 'declared for deletion and already gone.'),
-  'project-expiry-enforced': rule<{ workspace: string }>('note', () => 'the platform keeps no expiry on project bindings: meshform removes them after their expiry (run reconcile).'),
-  'kept-until-approved': rule<{ subject: SubjectRef; role: string; expiry?: string }>('note', (p) => `${describeSubject(p.subject)} keeps "${p.role}"${p.expiry ? ` until ${p.expiry}` : ''} until the new binding that replaces it is approved (4-eyes): a later run removes it then, so nobody loses access meanwhile.`),
-  'owner-renewal-order': rule<{ workspace: string; owner: string }>('note', (p) => `"${p.workspace}" has two Owners: ${p.owner}'s old Owner binding is removed before the renewed one is granted (a platform that counts bindings would refuse a third), so for a moment only the other Owner holds the role.`),
-  'project-role-lapsed': rule<Sub & { expiry: string }>('note', (p) => `${describeSubject(p.subject)} as "${p.role}"${on(p.project)}: not granted, ${p.subject.name} has no workspace role since it expired on ${p.expiry} (meshStack needs one first). Renew the workspace role in code with a new expiryDate, or remove the project role.`),
-  'project-grant-waits': rule<Sub & { workspace: string }>('note', (p) => `${describeSubject(p.subject)} as "${p.role}"${on(p.project)}: waits until the workspace role of ${p.subject.name} is approved.`),
+  'project-expiry-enforced': rule<{ workspace: string }>(
+    'note',
+    () => 'the platform keeps no expiry on project bindings: meshform removes them after their expiry (run reconcile).',
+  ),
+  'kept-until-approved': rule<{ subject: SubjectRef; role: string; expiry?: string }>(
+    'note',
+    (p) =>
+      `${describeSubject(p.subject)} keeps "${p.role}"${p.expiry ? ` until ${p.expiry}` : ''} until the new binding that replaces it is approved (4-eyes): a later run removes it then, so nobody loses access meanwhile.`,
+  ),
+  'owner-renewal-order': rule<{ workspace: string; owner: string }>(
+    'note',
+    (p) =>
+      `"${p.workspace}" has two Owners: ${p.owner}'s old Owner binding is removed before the renewed one is granted (a platform that counts bindings would refuse a third), so for a moment only the other Owner holds the role.`,
+  ),
+  'project-role-lapsed': rule<Sub & { expiry: string }>(
+    'note',
+    (p) =>
+      `${describeSubject(p.subject)} as "${p.role}"${on(p.project)}: not granted, ${p.subject.name} has no workspace role since it expired on ${p.expiry} (meshStack needs one first). Renew the workspace role in code with a new expiryDate, or remove the project role.`,
+  ),
+  'project-grant-waits': rule<Sub & { workspace: string }>(
+    'note',
+    (p) =>
+      `${describeSubject(p.subject)} as "${p.role}"${on(p.project)}: waits until the workspace role of ${p.subject.name} is approved.`,
+  ),
 } as const;
 
 export type RuleId = keyof typeof RULES;

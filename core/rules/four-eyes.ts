@@ -9,13 +9,22 @@ export interface FourEyesSettings {
   readonly minApprovalCount: number;
 }
 
-export function isApproved(approvals: readonly string[], managers: readonly string[], minApprovalCount: number): boolean {
+export function isApproved(
+  approvals: readonly string[],
+  managers: readonly string[],
+  minApprovalCount: number,
+): boolean {
   if (approvals.length >= minApprovalCount) return true;
   return managers.length < minApprovalCount && managers.every((m) => approvals.includes(m));
 }
 
 /** Whether a grant by `requester` waits for a second approval. */
-export function grantWaitsForApproval(settings: FourEyesSettings, grant: { subjectKind: 'User' | 'Group' }, requester: { username: string; partner: boolean }, managers: readonly string[]): boolean {
+export function grantWaitsForApproval(
+  settings: FourEyesSettings,
+  grant: { subjectKind: 'User' | 'Group' },
+  requester: { username: string; partner: boolean },
+  managers: readonly string[],
+): boolean {
   if (!settings.enabled || requester.partner || grant.subjectKind === 'Group') return false;
   return !isApproved([requester.username], managers, settings.minApprovalCount);
 }

@@ -20,7 +20,11 @@ export function exceedsMaximum(expiry: string, now: Date, maxDurationDays: numbe
 }
 
 /** What the platform answers to an expiry for a role: 'ok', or why it refuses it. */
-export function expiryVerdict(expiry: string | undefined, now: Date, maxDurationDays: number | undefined): 'ok' | 'invalid' | 'past' | 'beyond-maximum' {
+export function expiryVerdict(
+  expiry: string | undefined,
+  now: Date,
+  maxDurationDays: number | undefined,
+): 'ok' | 'invalid' | 'past' | 'beyond-maximum' {
   if (expiry === undefined) return 'ok';
   if (!parseExpiry(expiry)) return 'invalid';
   if (isExpired(expiry, now)) return 'past';

@@ -20,7 +20,10 @@ export function isProjectRole(role: string, platformRoles: readonly string[] | u
 /** The known name a typo most likely meant (a few edits away), for "did you mean". */
 export function likelyMeant(value: string, known: readonly string[]): string | undefined {
   const best = known.length ? closest(value, [...known]) : undefined;
-  return best !== undefined && distance(value.toLowerCase(), best.toLowerCase()) <= Math.max(2, Math.floor(value.length / 4)) ? best : undefined;
+  return best !== undefined &&
+    distance(value.toLowerCase(), best.toLowerCase()) <= Math.max(2, Math.floor(value.length / 4))
+    ? best
+    : undefined;
 }
 
 /** "There can be maximum two Workspace Owners in a meshWorkspace." */
@@ -32,7 +35,8 @@ export interface Actor {
   readonly roles: ReadonlySet<string> | readonly string[];
 }
 
-const has = (a: Actor, role: string) => (Array.isArray(a.roles) ? a.roles.includes(role) : (a.roles as ReadonlySet<string>).has(role));
+const has = (a: Actor, role: string) =>
+  Array.isArray(a.roles) ? a.roles.includes(role) : (a.roles as ReadonlySet<string>).has(role);
 
 /** Owners and Managers manage access and projects; partners may do everything. */
 export function managesWorkspace(a: Actor): boolean {

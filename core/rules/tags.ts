@@ -12,11 +12,16 @@ export function tagValueProblem(def: TagDefinition, values: string[]): string | 
   const vt = def.spec.valueType;
   if (vt.multiSelect) {
     const bad = values.filter((v) => !vt.multiSelect!.options.includes(v));
-    return bad.length ? `${bad.map((v) => `"${v}"`).join(', ')} not among the options ${vt.multiSelect.options.join(', ')}.` : undefined;
+    return bad.length
+      ? `${bad.map((v) => `"${v}"`).join(', ')} not among the options ${vt.multiSelect.options.join(', ')}.`
+      : undefined;
   }
   if (values.length !== 1) return `expects exactly one value, got ${values.length}.`;
   const v = values[0];
-  if (vt.singleSelect) return vt.singleSelect.options.includes(v) ? undefined : `"${v}" is not among the options ${vt.singleSelect.options.join(', ')}.`;
+  if (vt.singleSelect)
+    return vt.singleSelect.options.includes(v)
+      ? undefined
+      : `"${v}" is not among the options ${vt.singleSelect.options.join(', ')}.`;
   if (vt.integer) return /^-?\d+$/.test(v) ? undefined : `"${v}" is not an integer.`;
   if (vt.number) return v.trim() !== '' && Number.isFinite(Number(v)) ? undefined : `"${v}" is not a number.`;
   if (vt.email && !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(v)) return `"${v}" is not an e-mail address.`;
@@ -34,18 +39,28 @@ export function definedDefault(def: TagDefinition): string[] {
   return num !== undefined ? [String(num)] : [...(vt.multiSelect?.defaultValue ?? [])];
 }
 
-export function definitionFor(defs: readonly TagDefinition[], kind: TagTargetKind, key: string): TagDefinition | undefined {
+export function definitionFor(
+  defs: readonly TagDefinition[],
+  kind: TagTargetKind,
+  key: string,
+): TagDefinition | undefined {
   return defs.find((d) => d.spec.targetKind === kind && d.spec.key === key);
 }
 
-const same = (a: readonly string[] | undefined, b: readonly string[] | undefined) => JSON.stringify(a ?? []) === JSON.stringify(b ?? []);
+const same = (a: readonly string[] | undefined, b: readonly string[] | undefined) =>
+  JSON.stringify(a ?? []) === JSON.stringify(b ?? []);
 
 /**
  * What a write of `declared` tag keys changes on an object whose tags are `live`: only declared keys
  * count, `[]` means absent, and an injected restricted default is not "removed" by a `[]` (the
  * platform would inject it again).
  */
-export function changedTagKeys(live: Record<string, string[]>, declared: Record<string, string[]>, defs: readonly TagDefinition[], kind: TagTargetKind): string[] {
+export function changedTagKeys(
+  live: Record<string, string[]>,
+  declared: Record<string, string[]>,
+  defs: readonly TagDefinition[],
+  kind: TagTargetKind,
+): string[] {
   return Object.keys(declared)
     .sort()
     .filter((key) => {
@@ -58,17 +73,29 @@ export function changedTagKeys(live: Record<string, string[]>, declared: Record<
 }
 
 /** Keys among `changed` that only a partner may set. */
-export function restrictedKeys(changed: readonly string[], defs: readonly TagDefinition[], kind: TagTargetKind): string[] {
+export function restrictedKeys(
+  changed: readonly string[],
+  defs: readonly TagDefinition[],
+  kind: TagTargetKind,
+): string[] {
   return changed.filter((k) => definitionFor(defs, kind, k)?.spec.restricted === true);
 }
 
 /** Keys among `changed` that can only be set when the object is created. */
-export function immutableKeys(changed: readonly string[], defs: readonly TagDefinition[], kind: TagTargetKind): string[] {
+export function immutableKeys(
+  changed: readonly string[],
+  defs: readonly TagDefinition[],
+  kind: TagTargetKind,
+): string[] {
   return changed.filter((k) => definitionFor(defs, kind, k)?.spec.immutable === true);
 }
 
 /** Problems of a full set of tags against the definitions of `kind` (none when `kind` has no definitions: the platform checks per kind). */
-export function tagSetProblems(tags: Record<string, string[]>, defs: readonly TagDefinition[], kind: TagTargetKind): Array<{ rule: 'tag-undefined' | 'tag-value' | 'tag-mandatory'; key: string; detail?: string }> {
+export function tagSetProblems(
+  tags: Record<string, string[]>,
+  defs: readonly TagDefinition[],
+  kind: TagTargetKind,
+): Array<{ rule: 'tag-undefined' | 'tag-value' | 'tag-mandatory'; key: string; detail?: string }> {
   const own = defs.filter((d) => d.spec.targetKind === kind);
   if (own.length === 0) return [];
   const out: Array<{ rule: 'tag-undefined' | 'tag-value' | 'tag-mandatory'; key: string; detail?: string }> = [];
@@ -81,6 +108,8 @@ export function tagSetProblems(tags: Record<string, string[]>, defs: readonly Ta
       if (problem) out.push({ rule: 'tag-value', key, detail: problem });
     }
   }
-  for (const def of own) if (def.spec.mandatory && !tags[def.spec.key]?.length && !(def.spec.restricted && definedDefault(def).length)) out.push({ rule: 'tag-mandatory', key: def.spec.key });
+  for (const def of own)
+    if (def.spec.mandatory && !tags[def.spec.key]?.length && !(def.spec.restricted && definedDefault(def).length))
+      out.push({ rule: 'tag-mandatory', key: def.spec.key });
   return out;
 }

@@ -5,7 +5,19 @@
  */
 import type { Construct } from 'constructs';
 import { App } from '../../constructs/cdktf';
-import { Group, MeshStack, type Project, ProjectRole, RolePolicy, TagDefinition, TagValueType, Tags, User, Workspace, WorkspaceRole } from '../../constructs';
+import {
+  Group,
+  MeshStack,
+  type Project,
+  ProjectRole,
+  RolePolicy,
+  TagDefinition,
+  TagValueType,
+  Tags,
+  User,
+  Workspace,
+  WorkspaceRole,
+} from '../../constructs';
 
 export class BasicStack extends MeshStack {
   public readonly workspace: Workspace;
@@ -14,7 +26,12 @@ export class BasicStack extends MeshStack {
   constructor(scope: Construct, id: string) {
     super(scope, id);
 
-    new TagDefinition(this, 'CostCenter', { targetKind: 'meshWorkspace', key: 'costCenter', displayName: 'Cost Center', mandatory: true });
+    new TagDefinition(this, 'CostCenter', {
+      targetKind: 'meshWorkspace',
+      key: 'costCenter',
+      displayName: 'Cost Center',
+      mandatory: true,
+    });
     new TagDefinition(this, 'Confidentiality', {
       targetKind: 'meshWorkspace',
       key: 'confidentiality',
@@ -39,14 +56,25 @@ export class BasicStack extends MeshStack {
 
     ws.grant(WorkspaceRole.OWNER, User.fromUsername('alice'));
     ws.grant(WorkspaceRole.MANAGER, User.fromUsername('bob'));
-    ws.grant(WorkspaceRole.MEMBER, User.fromUsername('carol'), { expiryDate: '2027-06-30', reason: 'contractor, renewed yearly' });
+    ws.grant(WorkspaceRole.MEMBER, User.fromUsername('carol'), {
+      expiryDate: '2027-06-30',
+      reason: 'contractor, renewed yearly',
+    });
     ws.grant(WorkspaceRole.MEMBER, Group.fromGroupName('payments-devs'), { expiryDate: '2027-06-30' });
 
-    const prod = ws.addProject('Prod', { identifier: 'payments-prod', displayName: 'Payments (production)', tags: { environment: 'prod' } });
+    const prod = ws.addProject('Prod', {
+      identifier: 'payments-prod',
+      displayName: 'Payments (production)',
+      tags: { environment: 'prod' },
+    });
     prod.grant(ProjectRole.ADMIN, User.fromUsername('bob'));
     prod.grant(ProjectRole.READER, Group.fromGroupName('payments-devs'));
 
-    const dev = ws.addProject('Dev', { identifier: 'payments-dev', displayName: 'Payments (development)', tags: { environment: 'dev' } });
+    const dev = ws.addProject('Dev', {
+      identifier: 'payments-dev',
+      displayName: 'Payments (development)',
+      tags: { environment: 'dev' },
+    });
     dev.grant(ProjectRole.USER, Group.fromGroupName('payments-devs'));
     dev.grant(ProjectRole.ADMIN, User.fromUsername('carol'));
 

@@ -14,7 +14,11 @@ const UNTIL = process.env.MESHFORM_EMERGENCY_UNTIL ?? '2026-11-26T06:00:00Z';
 export class EmergencyAccessStack extends MeshStack {
   constructor(scope: Construct, id: string, until: string = UNTIL) {
     super(scope, id);
-    const ws = new Workspace(this, 'Checkout', { identifier: 'checkout', displayName: 'Checkout Team', projectQuota: 3 });
+    const ws = new Workspace(this, 'Checkout', {
+      identifier: 'checkout',
+      displayName: 'Checkout Team',
+      projectQuota: 3,
+    });
     ws.grant(WorkspaceRole.OWNER, User.fromUsername('alice'));
     ws.grant(WorkspaceRole.MANAGER, User.fromUsername('bob'));
     const prod = ws.addProject('Prod', { identifier: 'checkout-prod', displayName: 'Checkout (production)' });

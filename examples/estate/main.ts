@@ -7,7 +7,16 @@ import * as path from 'path';
 import type { Construct } from 'constructs';
 import { parse } from 'yaml';
 import { App } from '../../constructs/cdktf';
-import { Group, MeshStack, ProjectRole, TagDefinition, TagValueType, User, Workspace, WorkspaceRole } from '../../constructs';
+import {
+  Group,
+  MeshStack,
+  ProjectRole,
+  TagDefinition,
+  TagValueType,
+  User,
+  Workspace,
+  WorkspaceRole,
+} from '../../constructs';
 
 export interface EstateTeam {
   readonly id: string;
@@ -35,9 +44,24 @@ export function readEstate(file: string = path.join(__dirname, 'estate.yaml')): 
 export class EstateStack extends MeshStack {
   constructor(scope: Construct, id: string, estate: EstateFile = readEstate()) {
     super(scope, id);
-    new TagDefinition(this, 'CostCenter', { targetKind: 'meshWorkspace', key: 'costCenter', valueType: TagValueType.string({ validationRegex: '^[0-9]{4}$' }), mandatory: true });
-    new TagDefinition(this, 'BusinessUnit', { targetKind: 'meshWorkspace', key: 'businessUnit', valueType: TagValueType.singleSelect(estate.businessUnits), restricted: true });
-    new TagDefinition(this, 'Environment', { targetKind: 'meshProject', key: 'environment', valueType: TagValueType.singleSelect(['dev', 'prod']), mandatory: true });
+    new TagDefinition(this, 'CostCenter', {
+      targetKind: 'meshWorkspace',
+      key: 'costCenter',
+      valueType: TagValueType.string({ validationRegex: '^[0-9]{4}$' }),
+      mandatory: true,
+    });
+    new TagDefinition(this, 'BusinessUnit', {
+      targetKind: 'meshWorkspace',
+      key: 'businessUnit',
+      valueType: TagValueType.singleSelect(estate.businessUnits),
+      restricted: true,
+    });
+    new TagDefinition(this, 'Environment', {
+      targetKind: 'meshProject',
+      key: 'environment',
+      valueType: TagValueType.singleSelect(['dev', 'prod']),
+      mandatory: true,
+    });
 
     for (const team of estate.teams) {
       const ws = new Workspace(this, team.id, {
@@ -52,7 +76,11 @@ export class EstateStack extends MeshStack {
       const devs = Group.fromGroupName(team.group);
       ws.grant(WorkspaceRole.MEMBER, devs);
       for (const env of ['dev', 'prod'] as const) {
-        const project = ws.addProject(env, { identifier: `${team.id}-${env}`, displayName: `${team.name} (${env})`, tags: { environment: env } });
+        const project = ws.addProject(env, {
+          identifier: `${team.id}-${env}`,
+          displayName: `${team.name} (${env})`,
+          tags: { environment: env },
+        });
         project.grant(env === 'dev' ? ProjectRole.USER : ProjectRole.READER, devs);
         for (const m of team.managers) project.grant(ProjectRole.ADMIN, User.fromUsername(m));
       }

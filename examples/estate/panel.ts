@@ -20,7 +20,16 @@ export function estateSeed(): unknown {
   const estate = readEstate();
   const people = [...new Set(estate.teams.flatMap((t) => [t.owner, ...t.managers, ...t.members]))].sort();
   return {
-    users: [{ username: 'partner.admin', email: 'partner.admin@example.com', firstName: 'Pat', lastName: 'Partner', partner: true }, ...people.map((u) => ({ username: u, email: `${u}@example.com` }))],
+    users: [
+      {
+        username: 'partner.admin',
+        email: 'partner.admin@example.com',
+        firstName: 'Pat',
+        lastName: 'Partner',
+        partner: true,
+      },
+      ...people.map((u) => ({ username: u, email: `${u}@example.com` })),
+    ],
     apiKeys: [{ clientId: 'partner-admin', user: 'partner.admin' }],
     groups: estate.teams.map((t) => ({ workspace: t.id, name: t.group, members: t.members })),
   };
@@ -31,17 +40,26 @@ export async function populate(endpoint: string): Promise<number> {
   const manifest = new EstateStack(new App({ skipValidation: true }), 'estate').manifest.toDesiredState();
   const api = new HttpApiClient({ endpoint, credentials: { kind: 'key', key: 'partner-admin' } });
   const { plan } = await planAgainst(api, manifest, { endpoint });
-  if (plan.refusals.length) throw new Error(`the estate's plan is refused: ${plan.refusals.map((r) => r.rule).join(', ')}`);
+  if (plan.refusals.length)
+    throw new Error(`the estate's plan is refused: ${plan.refusals.map((r) => r.rule).join(', ')}`);
   const report = await apply(api, plan, { concurrency: 8 });
   const failed = report.results.filter((r) => r.status === 'failed');
   if (failed.length) throw new Error(`${failed.length} step(s) failed, e.g. ${failed[0].error?.message}`);
-  for (const w of manifest.workspaces) await api.workspaces.update(w.metadata.name, { displayName: w.spec.displayName!, tags: { [OWNERSHIP_TAG_KEY]: [] } });
+  for (const w of manifest.workspaces)
+    await api.workspaces.update(w.metadata.name, {
+      displayName: w.spec.displayName!,
+      tags: { [OWNERSHIP_TAG_KEY]: [] },
+    });
   return manifest.workspaces.length;
 }
 
 if (require.main === module) {
   const [command, endpoint] = process.argv.slice(2);
   if (command === 'seed') process.stdout.write(stringify(estateSeed()));
-  else if (command === 'populate' && endpoint) populate(endpoint).then((n) => process.stdout.write(`${n} workspaces written to ${endpoint}; no meshform stack owns them\n`), (e: Error) => ((process.exitCode = 1), process.stderr.write(`${e.message}\n`)));
+  else if (command === 'populate' && endpoint)
+    populate(endpoint).then(
+      (n) => process.stdout.write(`${n} workspaces written to ${endpoint}; no meshform stack owns them\n`),
+      (e: Error) => ((process.exitCode = 1), process.stderr.write(`${e.message}\n`)),
+    );
   else ((process.exitCode = 1), process.stderr.write('usage: panel.js seed | panel.js populate <endpoint>\n'));
 }

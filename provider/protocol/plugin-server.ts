@@ -34,12 +34,20 @@ export function checkHandshakeEnv(env: NodeJS.ProcessEnv): void {
   }
   const offered = env.PLUGIN_PROTOCOL_VERSIONS?.split(',').map((v) => Number(v.trim()));
   if (offered && !offered.includes(PROTOCOL_VERSION)) {
-    throw new PluginStartError(`Terraform offers plugin protocol(s) ${env.PLUGIN_PROTOCOL_VERSIONS}; this provider speaks protocol ${PROTOCOL_VERSION} (Terraform >= 1.0, OpenTofu >= 1.6).`);
+    throw new PluginStartError(
+      `Terraform offers plugin protocol(s) ${env.PLUGIN_PROTOCOL_VERSIONS}; this provider speaks protocol ${PROTOCOL_VERSION} (Terraform >= 1.0, OpenTofu >= 1.6).`,
+    );
   }
 }
 
 function loadProto(file: string): grpc.GrpcObject {
-  const definition = protoLoader.loadSync(path.join(packageRoot(), 'provider', 'protocol', file), { keepCase: true, longs: Number, enums: Number, defaults: true, oneofs: true });
+  const definition = protoLoader.loadSync(path.join(packageRoot(), 'provider', 'protocol', file), {
+    keepCase: true,
+    longs: Number,
+    enums: Number,
+    defaults: true,
+    oneofs: true,
+  });
   return grpc.loadPackageDefinition(definition);
 }
 
@@ -49,7 +57,9 @@ export async function generateCertificate(now = new Date()): Promise<{ certPem: 
   const alg = { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' };
   const keys = (await webcrypto.subtle.generateKey(alg, true, ['sign', 'verify'])) as webcrypto.CryptoKeyPair;
   const cert = await x509.X509CertificateGenerator.createSelfSigned({
-    serialNumber: webcrypto.getRandomValues(new Uint8Array(8)).reduce((s, b) => s + b.toString(16).padStart(2, '0'), '7'),
+    serialNumber: webcrypto
+      .getRandomValues(new Uint8Array(8))
+      .reduce((s, b) => s + b.toString(16).padStart(2, '0'), '7'),
     name: 'CN=localhost, O=meshform',
     notBefore: new Date(now.getTime() - 30_000),
     notAfter: new Date(now.getTime() + 30 * 24 * 3600_000),
@@ -57,13 +67,22 @@ export async function generateCertificate(now = new Date()): Promise<{ certPem: 
     signingAlgorithm: alg,
     extensions: [
       new x509.BasicConstraintsExtension(true, undefined, true),
-      new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.keyEncipherment | x509.KeyUsageFlags.keyAgreement | x509.KeyUsageFlags.keyCertSign, true),
+      new x509.KeyUsagesExtension(
+        x509.KeyUsageFlags.digitalSignature |
+          x509.KeyUsageFlags.keyEncipherment |
+          x509.KeyUsageFlags.keyAgreement |
+          x509.KeyUsageFlags.keyCertSign,
+        true,
+      ),
       new x509.ExtendedKeyUsageExtension([x509.ExtendedKeyUsage.serverAuth, x509.ExtendedKeyUsage.clientAuth]),
       new x509.SubjectAlternativeNameExtension([{ type: 'dns', value: 'localhost' }]),
     ],
   });
   const pkcs8 = Buffer.from(await webcrypto.subtle.exportKey('pkcs8', keys.privateKey));
-  const keyPem = `-----BEGIN PRIVATE KEY-----\n${pkcs8.toString('base64').replace(/(.{64})/g, '$1\n').replace(/\n?$/, '\n')}-----END PRIVATE KEY-----\n`;
+  const keyPem = `-----BEGIN PRIVATE KEY-----\n${pkcs8
+    .toString('base64')
+    .replace(/(.{64})/g, '$1\n')
+    .replace(/\n?$/, '\n')}-----END PRIVATE KEY-----\n`;
   return { certPem: cert.toString('pem'), keyPem, der: Buffer.from(cert.rawData) };
 }
 
@@ -81,12 +100,15 @@ export async function servePlugin(handlers: ProviderHandlers, options: ServeOpti
   const tf = loadProto('tfplugin6.proto') as { tfplugin6: { Provider: grpc.ServiceClientConstructor } };
   const gp = loadProto('go-plugin.proto') as { plugin: { GRPCController: grpc.ServiceClientConstructor } };
   const server = new grpc.Server();
-  const unary = (h: Handler): grpc.handleUnaryCall<object, object> => (call, callback) => {
-    (h as (request: unknown) => Promise<object>)(call.request).then(
-      (res) => callback(null, res),
-      (err: unknown) => callback({ code: grpc.status.INTERNAL, details: err instanceof Error ? err.message : String(err) }),
-    );
-  };
+  const unary =
+    (h: Handler): grpc.handleUnaryCall<object, object> =>
+    (call, callback) => {
+      (h as (request: unknown) => Promise<object>)(call.request).then(
+        (res) => callback(null, res),
+        (err: unknown) =>
+          callback({ code: grpc.status.INTERNAL, details: err instanceof Error ? err.message : String(err) }),
+      );
+    };
   const implementation: grpc.UntypedServiceImplementation = {};
   for (const method of Object.keys(tf.tfplugin6.Provider.service)) {
     const h = handlers[method];
@@ -105,10 +127,16 @@ export async function servePlugin(handlers: ProviderHandlers, options: ServeOpti
   let announced = '';
   if (clientCert) {
     const own = await generateCertificate();
-    credentials = grpc.ServerCredentials.createSsl(Buffer.from(clientCert), [{ cert_chain: Buffer.from(own.certPem), private_key: Buffer.from(own.keyPem) }], true);
+    credentials = grpc.ServerCredentials.createSsl(
+      Buffer.from(clientCert),
+      [{ cert_chain: Buffer.from(own.certPem), private_key: Buffer.from(own.keyPem) }],
+      true,
+    );
     announced = own.der.toString('base64').replace(/=+$/, '');
   }
-  const port = await new Promise<number>((resolve, reject) => server.bindAsync('127.0.0.1:0', credentials, (err, p) => (err ? reject(err) : resolve(p))));
+  const port = await new Promise<number>((resolve, reject) =>
+    server.bindAsync('127.0.0.1:0', credentials, (err, p) => (err ? reject(err) : resolve(p))),
+  );
   options.handshake(`${CORE_PROTOCOL_VERSION}|${PROTOCOL_VERSION}|tcp|127.0.0.1:${port}|grpc|${announced}\n`);
   return server;
 }

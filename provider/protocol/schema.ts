@@ -60,7 +60,13 @@ function protoBlock(block: BlockSpec): object {
       })),
     block_types: Object.entries(block.blocks ?? {})
       .sort(([a], [b]) => (a < b ? -1 : 1))
-      .map(([name, b]) => ({ type_name: name, block: protoBlock(b.block), nesting: NESTING[b.nesting], min_items: 0, max_items: 0 })),
+      .map(([name, b]) => ({
+        type_name: name,
+        block: protoBlock(b.block),
+        nesting: NESTING[b.nesting],
+        min_items: 0,
+        max_items: 0,
+      })),
   };
 }
 

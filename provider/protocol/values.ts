@@ -7,7 +7,8 @@
  */
 import { ExtensionCodec, decode, encode } from '@msgpack/msgpack';
 
-export type CtyType = 'string' | 'number' | 'bool' | ['list' | 'set' | 'map', CtyType] | ['object', Record<string, CtyType>];
+export type CtyType =
+  'string' | 'number' | 'bool' | ['list' | 'set' | 'map', CtyType] | ['object', Record<string, CtyType>];
 
 /** "Known after apply". */
 export const UNKNOWN: unique symbol = Symbol('unknown');
@@ -74,11 +75,16 @@ export function conform(v: Value | undefined, type: CtyType, path = ''): Value {
     return v.map((x, i) => conform(x, inner as CtyType, `${path}[${i}]`));
   }
   if (!isObject(v)) throw new ValueTypeError(path, `expected ${kind === 'map' ? 'a map' : 'an object'}`);
-  if (kind === 'map') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, conform(x, inner as CtyType, `${path}[${JSON.stringify(k)}]`)]));
+  if (kind === 'map')
+    return Object.fromEntries(
+      Object.entries(v).map(([k, x]) => [k, conform(x, inner as CtyType, `${path}[${JSON.stringify(k)}]`)]),
+    );
   const attributes = inner as Record<string, CtyType>;
   const extra = Object.keys(v).filter((k) => !(k in attributes));
   if (extra.length) throw new ValueTypeError(path, `unexpected attribute(s) ${extra.join(', ')}`);
-  return Object.fromEntries(Object.entries(attributes).map(([k, t]) => [k, conform(v[k], t, path ? `${path}.${k}` : k)]));
+  return Object.fromEntries(
+    Object.entries(attributes).map(([k, t]) => [k, conform(v[k], t, path ? `${path}.${k}` : k)]),
+  );
 }
 
 /** `v` without the attributes `type` does not have (state written by an older provider, whose schema had them). */
@@ -86,10 +92,15 @@ export function prune(v: Value, type: CtyType): Value {
   if (typeof type === 'string' || v === null || v === UNKNOWN) return v;
   const [kind, inner] = type;
   if ((kind === 'list' || kind === 'set') && Array.isArray(v)) return v.map((x) => prune(x, inner as CtyType));
-  if (kind === 'map' && isObject(v)) return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, prune(x, inner as CtyType)]));
+  if (kind === 'map' && isObject(v))
+    return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, prune(x, inner as CtyType)]));
   if (kind === 'object' && isObject(v)) {
     const attributes = inner as Record<string, CtyType>;
-    return Object.fromEntries(Object.entries(v).filter(([k]) => k in attributes).map(([k, x]) => [k, prune(x, attributes[k])]));
+    return Object.fromEntries(
+      Object.entries(v)
+        .filter(([k]) => k in attributes)
+        .map(([k, x]) => [k, prune(x, attributes[k])]),
+    );
   }
   return v;
 }

@@ -20,10 +20,16 @@ export interface StackSettings {
   readonly recertification: Record<string, number>;
 }
 
-export function desiredState(settings: StackSettings, now: Date, workspaces: WorkspaceEntry[], tagDefinitions: TagDefinition[] = []): { state: DesiredState; findings: Finding[] } {
+export function desiredState(
+  settings: StackSettings,
+  now: Date,
+  workspaces: WorkspaceEntry[],
+  tagDefinitions: TagDefinition[] = [],
+): { state: DesiredState; findings: Finding[] } {
   const stack = new TerraformStack(new App(), settings.stack);
   const manifest = new Manifest(stack, Manifest.ID);
-  if (Object.keys(settings.recertification).length) new RolePolicy(stack, 'RolePolicy', { maxDurationDays: settings.recertification });
+  if (Object.keys(settings.recertification).length)
+    new RolePolicy(stack, 'RolePolicy', { maxDurationDays: settings.recertification });
   addWorkspaces(stack, { workspaces });
   const state = { ...manifest.toDesiredState(), tagDefinitions };
   return { state, findings: validateDesiredState(state, now) };

@@ -28,14 +28,37 @@ export const TAG_DEFINITION_SCHEMA: SchemaSpec = {
       display_name: { type: 'string', required: true, description: 'Shown in meshPanel.' },
       description: { type: 'string', optional: true, description: 'Shown in meshPanel.' },
       value_type: { type: 'string', required: true, description: `One of ${VALUE_TYPES.join(', ')}.` },
-      options: { type: ['list', 'string'], optional: true, description: 'The values to choose from (singleSelect, multiSelect).' },
+      options: {
+        type: ['list', 'string'],
+        optional: true,
+        description: 'The values to choose from (singleSelect, multiSelect).',
+      },
       default_value: { type: 'string', optional: true, description: 'Default value (multiSelect: comma-separated).' },
       validation_regex: { type: 'string', optional: true, description: 'A pattern values must match (string, email).' },
-      restricted: { type: 'bool', optional: true, computed: true, description: 'Only a partner may set the tag (default false).' },
-      mandatory: { type: 'bool', optional: true, computed: true, description: 'Every object of target_kind must carry the tag (default false).' },
-      immutable: { type: 'bool', optional: true, computed: true, description: 'The value can only be set at creation (default false).' },
+      restricted: {
+        type: 'bool',
+        optional: true,
+        computed: true,
+        description: 'Only a partner may set the tag (default false).',
+      },
+      mandatory: {
+        type: 'bool',
+        optional: true,
+        computed: true,
+        description: 'Every object of target_kind must carry the tag (default false).',
+      },
+      immutable: {
+        type: 'bool',
+        optional: true,
+        computed: true,
+        description: 'The value can only be set at creation (default false).',
+      },
       sort_order: { type: 'number', optional: true, description: 'Position among the tags in meshPanel.' },
-      replication_key: { type: 'string', optional: true, description: 'Key under which the tag is replicated to cloud platforms.' },
+      replication_key: {
+        type: 'string',
+        optional: true,
+        description: 'Key under which the tag is replicated to cloud platforms.',
+      },
     },
   },
 };
@@ -53,9 +76,19 @@ function valueTypeOf(v: Obj): TagValueType {
     case 'number':
       return { [type]: dflt !== undefined ? { defaultValue: Number(dflt) } : {} };
     case 'singleSelect':
-      return { singleSelect: { options: options as [string, ...string[]], ...(dflt !== undefined ? { defaultValue: dflt } : {}) } };
+      return {
+        singleSelect: {
+          options: options as [string, ...string[]],
+          ...(dflt !== undefined ? { defaultValue: dflt } : {}),
+        },
+      };
     case 'multiSelect':
-      return { multiSelect: { options: options as [string, ...string[]], ...(dflt !== undefined ? { defaultValue: dflt.split(',') } : {}) } };
+      return {
+        multiSelect: {
+          options: options as [string, ...string[]],
+          ...(dflt !== undefined ? { defaultValue: dflt.split(',') } : {}),
+        },
+      };
     default:
       throw new Error(`value_type must be one of ${VALUE_TYPES.join(', ')}, got "${type}"`);
   }
@@ -80,10 +113,20 @@ export function definitionOf(v: Obj): TagDefinition {
   };
 }
 
-export const tagDefinitionValue = (d: TagDefinition): Obj => ({ id: d.metadata.name, ...(tagDefinitionAttributes(d) as Obj) });
+export const tagDefinitionValue = (d: TagDefinition): Obj => ({
+  id: d.metadata.name,
+  ...(tagDefinitionAttributes(d) as Obj),
+});
 
 /** Attributes meshform leaves alone when the code does not set them (the plan merges the declaration over the live definition). */
-const UNMANAGED_WHEN_NULL = ['description', 'options', 'default_value', 'validation_regex', 'sort_order', 'replication_key'];
+const UNMANAGED_WHEN_NULL = [
+  'description',
+  'options',
+  'default_value',
+  'validation_regex',
+  'sort_order',
+  'replication_key',
+];
 
 async function planDefinition(ctx: ResourceContext, v: Obj) {
   const now = await platformNow(ctx.api);
@@ -94,48 +137,109 @@ async function planDefinition(ctx: ResourceContext, v: Obj) {
     return { diagnostics: [error('meshform: invalid tag definition', (e as Error).message, ['value_type'])] };
   }
   const built = desiredState(ctx.settings, now, [], [definition]);
-  const diagnostics = built.findings.filter((f) => f.severity === 'error').map((f) => error(`meshform: ${f.rule}`, `${f.message}\nRule: ${f.rule}`));
+  const diagnostics = built.findings
+    .filter((f) => f.severity === 'error')
+    .map((f) => error(`meshform: ${f.rule}`, `${f.message}\nRule: ${f.rule}`));
   if (diagnostics.length) return { diagnostics };
   const { plan } = await planAgainst(ctx.api, built.state, { endpoint: ctx.endpoint, tagDefinitionsOnly: true }, now);
   return { plan, diagnostics: plan.refusals.map((f) => findingDiagnostic(f, 'error')) };
 }
 
-export async function readTagDefinition(ctx: ResourceContext, state: Obj): Promise<{ state: Obj | null; diagnostics: Diagnostic[] }> {
+export async function readTagDefinition(
+  ctx: ResourceContext,
+  state: Obj,
+): Promise<{ state: Obj | null; diagnostics: Diagnostic[] }> {
   const { plan } = await planDefinition(ctx, state);
   const step = plan?.globalSteps[0];
   if (!step) return { state, diagnostics: [] };
   if (!step.before) return { state: null, diagnostics: [] };
   const live = tagDefinitionValue(step.before as TagDefinition);
-  return { state: Object.fromEntries(Object.entries(live).map(([k, x]) => [k, UNMANAGED_WHEN_NULL.includes(k) && state[k] === null ? null : x])), diagnostics: [] };
+  return {
+    state: Object.fromEntries(
+      Object.entries(live).map(([k, x]) => [k, UNMANAGED_WHEN_NULL.includes(k) && state[k] === null ? null : x]),
+    ),
+    diagnostics: [],
+  };
 }
 
-export async function planTagDefinition(ctx: ResourceContext, prior: Obj | null, proposed: Obj | null): Promise<{ planned: Obj | null; diagnostics: Diagnostic[] }> {
+export async function planTagDefinition(
+  ctx: ResourceContext,
+  prior: Obj | null,
+  proposed: Obj | null,
+): Promise<{ planned: Obj | null; diagnostics: Diagnostic[] }> {
   if (!proposed) {
-    return { planned: null, diagnostics: prior ? [warning('meshform does not delete tag definitions', `Tag definition ${String(prior.id)} stays on the platform; Terraform only stops managing it. Delete it in meshPanel once nothing carries the tag.`)] : [] };
+    return {
+      planned: null,
+      diagnostics: prior
+        ? [
+            warning(
+              'meshform does not delete tag definitions',
+              `Tag definition ${String(prior.id)} stays on the platform; Terraform only stops managing it. Delete it in meshPanel once nothing carries the tag.`,
+            ),
+          ]
+        : [],
+    };
   }
   for (const attr of ['target_kind', 'key'] as const) {
     if (prior && typeof proposed[attr] === 'string' && prior[attr] !== proposed[attr]) {
-      return { planned: proposed, diagnostics: [error('meshStack tag definitions are immutable in name', `${attr} cannot change from "${String(prior[attr])}" to "${String(proposed[attr])}": declare another meshform_tag_definition.`, [attr])] };
+      return {
+        planned: proposed,
+        diagnostics: [
+          error(
+            'meshStack tag definitions are immutable in name',
+            `${attr} cannot change from "${String(prior[attr])}" to "${String(proposed[attr])}": declare another meshform_tag_definition.`,
+            [attr],
+          ),
+        ],
+      };
     }
   }
-  const planned: Obj = { ...proposed, restricted: proposed.restricted ?? false, mandatory: proposed.mandatory ?? false, immutable: proposed.immutable ?? false };
-  planned.id = typeof planned.target_kind === 'string' && typeof planned.key === 'string' ? `${planned.target_kind}.${planned.key}` : planned.id;
+  const planned: Obj = {
+    ...proposed,
+    restricted: proposed.restricted ?? false,
+    mandatory: proposed.mandatory ?? false,
+    immutable: proposed.immutable ?? false,
+  };
+  planned.id =
+    typeof planned.target_kind === 'string' && typeof planned.key === 'string'
+      ? `${planned.target_kind}.${planned.key}`
+      : planned.id;
   if (hasUnknown(planned)) return { planned, diagnostics: [] };
   return { planned, diagnostics: (await planDefinition(ctx, planned)).diagnostics };
 }
 
-export async function applyTagDefinition(ctx: ResourceContext, prior: Obj | null, planned: Obj | null): Promise<{ state: Obj | null; diagnostics: Diagnostic[] }> {
+export async function applyTagDefinition(
+  ctx: ResourceContext,
+  prior: Obj | null,
+  planned: Obj | null,
+): Promise<{ state: Obj | null; diagnostics: Diagnostic[] }> {
   if (!planned) return { state: null, diagnostics: [] };
   const { plan, diagnostics } = await planDefinition(ctx, planned);
   if (!plan || diagnostics.length) return { state: prior, diagnostics };
   const report = await apply(ctx.api, plan);
   const failed = report.results.filter((r) => r.status !== 'applied');
-  if (failed.length) return { state: prior, diagnostics: [error('meshform: tag definition not applied', report.results.map(resultLine).join('\n'))] };
+  if (failed.length)
+    return {
+      state: prior,
+      diagnostics: [error('meshform: tag definition not applied', report.results.map(resultLine).join('\n'))],
+    };
   return { state: planned, diagnostics: [] };
 }
 
-export async function importTagDefinition(ctx: ResourceContext, id: string): Promise<{ state: Obj | null; diagnostics: Diagnostic[] }> {
+export async function importTagDefinition(
+  ctx: ResourceContext,
+  id: string,
+): Promise<{ state: Obj | null; diagnostics: Diagnostic[] }> {
   const found = (await ctx.api.tagDefinitions.list()).find((d) => d.metadata.name === id);
-  if (!found) return { state: null, diagnostics: [error('meshform: no such tag definition', `The platform has no tag definition "${id}" (ids are <target_kind>.<key>, e.g. meshWorkspace.environment).`)] };
+  if (!found)
+    return {
+      state: null,
+      diagnostics: [
+        error(
+          'meshform: no such tag definition',
+          `The platform has no tag definition "${id}" (ids are <target_kind>.<key>, e.g. meshWorkspace.environment).`,
+        ),
+      ],
+    };
   return { state: tagDefinitionValue(found), diagnostics: [] };
 }

@@ -16,42 +16,93 @@ export const BINDING_STATUS = { active: 'active', expired: 'expired', waiting: '
 const binding: BlockSpec = {
   description: 'A role binding: exactly one of user, group or invite.',
   attributes: {
-    role: { type: 'string', required: true, description: 'Role display name, e.g. Workspace Owner, Workspace Member, Project Admin.' },
+    role: {
+      type: 'string',
+      required: true,
+      description: 'Role display name, e.g. Workspace Owner, Workspace Member, Project Admin.',
+    },
     user: { type: 'string', optional: true, description: 'Username.' },
     group: { type: 'string', optional: true, description: 'Workspace user group identifier.' },
-    invite: { type: ['object', { first_name: 'string', last_name: 'string', email: 'string' }], optional: true, description: 'A person the platform does not know yet, invited by e-mail.' },
-    expiry_date: { type: 'string', optional: true, description: 'YYYY-MM-DD (valid through that day, UTC) or an RFC 3339 date-time.' },
+    invite: {
+      type: ['object', { first_name: 'string', last_name: 'string', email: 'string' }],
+      optional: true,
+      description: 'A person the platform does not know yet, invited by e-mail.',
+    },
+    expiry_date: {
+      type: 'string',
+      optional: true,
+      description: 'YYYY-MM-DD (valid through that day, UTC) or an RFC 3339 date-time.',
+    },
     reason: { type: 'string', optional: true, description: 'Why the access is granted.' },
-    status: { type: 'string', computed: true, description: '"active", "expired" (the binding is gone from the platform since its expiry date), or "waiting for approval" (4-eyes).' },
+    status: {
+      type: 'string',
+      computed: true,
+      description:
+        '"active", "expired" (the binding is gone from the platform since its expiry date), or "waiting for approval" (4-eyes).',
+    },
   },
 };
 
 export const WORKSPACE_SCHEMA: SchemaSpec = {
   version: 0,
   block: {
-    description: 'A meshWorkspace with its tags, quota, status, role bindings and projects, planned and applied by meshform (every rule of `meshform plan` holds).',
+    description:
+      'A meshWorkspace with its tags, quota, status, role bindings and projects, planned and applied by meshform (every rule of `meshform plan` holds).',
     attributes: {
       id: { type: 'string', computed: true, description: 'The workspace identifier.' },
-      identifier: { type: 'string', required: true, description: 'Workspace identifier; immutable (a change is refused, never a replacement).' },
+      identifier: {
+        type: 'string',
+        required: true,
+        description: 'Workspace identifier; immutable (a change is refused, never a replacement).',
+      },
       display_name: { type: 'string', required: true, description: 'Display name.' },
       tags: { type: TAGS, optional: true, description: 'Tags: key to values (each key needs a tag definition).' },
-      status: { type: 'string', optional: true, computed: true, description: '"active" (default) or "disabled"; only a partner may change it.' },
+      status: {
+        type: 'string',
+        optional: true,
+        computed: true,
+        description: '"active" (default) or "disabled"; only a partner may change it.',
+      },
       project_quota: { type: 'number', optional: true, description: 'Maximum number of projects; unset: not managed.' },
-      binding_management: { type: 'string', optional: true, computed: true, description: '"authoritative" (default: bindings not declared are removed) or "additive".' },
+      binding_management: {
+        type: 'string',
+        optional: true,
+        computed: true,
+        description: '"authoritative" (default: bindings not declared are removed) or "additive".',
+      },
       adopt: { type: 'bool', optional: true, description: 'Take over a live workspace that no meshform stack owns.' },
-      allow: { type: ['set', 'string'], optional: true, description: `Refusals to override, as meshform plan's --allow-… flags: ${ALLOWABLE.map((a) => `"${a}"`).join(', ')}.` },
-      deletion_reason: { type: 'string', optional: true, description: 'Set (and apply) before destroying: meshform deletes a workspace only with a recorded reason.' },
-      owner_stack: { type: 'string', computed: true, description: 'The meshform stack that owns the workspace (its meshformStack tag): the provider\'s `stack` once applied; null for a workspace imported from an estate no stack owns.' },
+      allow: {
+        type: ['set', 'string'],
+        optional: true,
+        description: `Refusals to override, as meshform plan's --allow-… flags: ${ALLOWABLE.map((a) => `"${a}"`).join(', ')}.`,
+      },
+      deletion_reason: {
+        type: 'string',
+        optional: true,
+        description: 'Set (and apply) before destroying: meshform deletes a workspace only with a recorded reason.',
+      },
+      owner_stack: {
+        type: 'string',
+        computed: true,
+        description:
+          "The meshform stack that owns the workspace (its meshformStack tag): the provider's `stack` once applied; null for a workspace imported from an estate no stack owns.",
+      },
     },
     blocks: {
       binding: { nesting: 'set', block: binding },
       project: {
         nesting: 'list',
         block: {
-          description: 'A meshProject of the workspace. Removing the block does not delete the project: set deletion_reason.',
+          description:
+            'A meshProject of the workspace. Removing the block does not delete the project: set deletion_reason.',
           attributes: {
             identifier: { type: 'string', required: true, description: 'Project identifier; immutable.' },
-            display_name: { type: 'string', optional: true, computed: true, description: 'Display name (default: the identifier).' },
+            display_name: {
+              type: 'string',
+              optional: true,
+              computed: true,
+              description: 'Display name (default: the identifier).',
+            },
             tags: { type: TAGS, optional: true, description: 'Tags: key to values.' },
             deletion_reason: { type: 'string', optional: true, description: 'Set to delete the project.' },
           },
@@ -66,17 +117,25 @@ export type Obj = { [k: string]: Value };
 
 /** A string attribute's value; undefined where null. */
 export const str = (v: Value | undefined): string | undefined => (typeof v === 'string' ? v : undefined);
-const tagsOf = (v: Value | undefined): Record<string, string[]> | undefined => (isObject(v) ? (v as Record<string, string[]>) : undefined);
+const tagsOf = (v: Value | undefined): Record<string, string[]> | undefined =>
+  isObject(v) ? (v as Record<string, string[]>) : undefined;
 /** A nested block's elements (a list or set of objects). */
 export const objects = (v: Value | undefined): Obj[] => (Array.isArray(v) ? (v.filter(isObject) as Obj[]) : []);
 
 /** Each binding list of a workspace value, with the project it belongs to ('' for the workspace's own). */
-export function bindingLists(v: Obj): Array<{ readonly project: string; readonly holder: Obj; readonly bindings: Obj[] }> {
-  return [{ project: '', holder: v, bindings: objects(v.binding) }, ...objects(v.project).map((p) => ({ project: String(p.identifier), holder: p, bindings: objects(p.binding) }))];
+export function bindingLists(
+  v: Obj,
+): Array<{ readonly project: string; readonly holder: Obj; readonly bindings: Obj[] }> {
+  return [
+    { project: '', holder: v, bindings: objects(v.binding) },
+    ...objects(v.project).map((p) => ({ project: String(p.identifier), holder: p, bindings: objects(p.binding) })),
+  ];
 }
 
 function bindingEntry(b: Obj): Binding {
-  const invite = isObject(b.invite) ? { firstName: String(b.invite.first_name), lastName: String(b.invite.last_name), email: String(b.invite.email) } : undefined;
+  const invite = isObject(b.invite)
+    ? { firstName: String(b.invite.first_name), lastName: String(b.invite.last_name), email: String(b.invite.email) }
+    : undefined;
   return {
     role: String(b.role),
     ...(str(b.user) !== undefined ? { user: str(b.user) } : {}),
@@ -105,7 +164,9 @@ export function entryOf(v: Obj): WorkspaceEntry {
     ...(tagsOf(v.tags) ? { tags: tagsOf(v.tags) } : {}),
     ...(v.status === 'active' || v.status === 'disabled' ? { status: v.status } : {}),
     ...(typeof v.project_quota === 'number' ? { projectQuota: v.project_quota } : {}),
-    ...(v.binding_management === 'additive' || v.binding_management === 'authoritative' ? { bindingManagement: v.binding_management } : {}),
+    ...(v.binding_management === 'additive' || v.binding_management === 'authoritative'
+      ? { bindingManagement: v.binding_management }
+      : {}),
     ...(v.adopt === true ? { adopt: true } : {}),
     bindings: objects(v.binding).map(bindingEntry),
     projects,
@@ -125,7 +186,9 @@ function bindingValue(b: Binding): Obj {
 }
 
 const tagValue = (tags: Record<string, string | string[]> | undefined): Value =>
-  tags && Object.keys(tags).length ? Object.fromEntries(Object.entries(tags).map(([k, v]) => [k, Array.isArray(v) ? v : [v]])) : null;
+  tags && Object.keys(tags).length
+    ? Object.fromEntries(Object.entries(tags).map(([k, v]) => [k, Array.isArray(v) ? v : [v]]))
+    : null;
 
 /** The resource value of an entry (import): what `-generate-config-out` writes as configuration. */
 export function valueOf(e: WorkspaceEntry): Obj {

@@ -33,22 +33,27 @@ export interface ResourceContext {
 }
 
 const clone = (v: Obj): Obj => copyValue(v) as Obj;
-const allowed = (v: Obj): string[] => (Array.isArray(v.allow) ? v.allow.filter((x): x is string => typeof x === 'string') : []);
+const allowed = (v: Obj): string[] =>
+  Array.isArray(v.allow) ? v.allow.filter((x): x is string => typeof x === 'string') : [];
 
 /** The binding list a step is about (the workspace's, or its project's), where the value has it. */
 const listOf = (v: Obj, project: string | undefined) => bindingLists(v).find((l) => l.project === (project ?? ''));
 
 const stepKey = (kind: string, name: string, role: string) => `${kind}:${name}:${role}`;
 /** A grant step's binding, as `${project}|${bindingKey}` names a binding value. */
-const grantKey = (s: GrantStep) => `${s.project ?? ''}|${stepKey(s.grant.subject.kind, s.grant.subject.name, s.grant.role)}`;
+const grantKey = (s: GrantStep) =>
+  `${s.project ?? ''}|${stepKey(s.grant.subject.kind, s.grant.subject.name, s.grant.role)}`;
 
 /** Display name and tags as they are live, for the keys the state declares or the step changes (the ownership tag is meshform's, not the resource's). */
 function liveAttributes(target: Obj, before: Attributes, after: Attributes): void {
   target.display_name = before.displayName;
   const declared = isObject(target.tags) ? target.tags : {};
-  const changed = [...new Set([...Object.keys(before.tags), ...Object.keys(after.tags)])].filter((k) => JSON.stringify(before.tags[k]) !== JSON.stringify(after.tags[k]));
+  const changed = [...new Set([...Object.keys(before.tags), ...Object.keys(after.tags)])].filter(
+    (k) => JSON.stringify(before.tags[k]) !== JSON.stringify(after.tags[k]),
+  );
   const tags: Obj = {};
-  for (const k of new Set([...Object.keys(declared), ...changed])) if (k !== OWNERSHIP_TAG_KEY && before.tags[k] !== undefined) tags[k] = before.tags[k];
+  for (const k of new Set([...Object.keys(declared), ...changed]))
+    if (k !== OWNERSHIP_TAG_KEY && before.tags[k] !== undefined) tags[k] = before.tags[k];
   target.tags = Object.keys(tags).length || isObject(target.tags) ? tags : null;
 }
 
@@ -56,17 +61,22 @@ function liveAttributes(target: Obj, before: Attributes, after: Attributes): voi
 export function driftedState(state: Obj, steps: readonly Step[], now: Date): Obj | null {
   const out = clone(state);
   for (const b of bindingLists(out).flatMap((l) => l.bindings)) {
-    b.status = typeof b.expiry_date === 'string' && isExpired(b.expiry_date, now) ? BINDING_STATUS.expired : BINDING_STATUS.active;
+    b.status =
+      typeof b.expiry_date === 'string' && isExpired(b.expiry_date, now)
+        ? BINDING_STATUS.expired
+        : BINDING_STATUS.active;
   }
   for (const s of steps) {
     if (s.kind === 'workspace' && s.action === 'create') return null;
     if (s.kind === 'workspace' && s.action === 'update') {
       liveAttributes(out, s.before, s.after);
-      if (s.before.tags[OWNERSHIP_TAG_KEY]?.[0] !== s.after.tags[OWNERSHIP_TAG_KEY]?.[0]) out.owner_stack = s.before.tags[OWNERSHIP_TAG_KEY]?.[0] ?? null;
+      if (s.before.tags[OWNERSHIP_TAG_KEY]?.[0] !== s.after.tags[OWNERSHIP_TAG_KEY]?.[0])
+        out.owner_stack = s.before.tags[OWNERSHIP_TAG_KEY]?.[0] ?? null;
     }
     if (s.kind === 'workspace-status' && s.before) out.status = s.before;
     if (s.kind === 'workspace-quota') out.project_quota = s.before;
-    if (s.kind === 'project' && s.action === 'create') out.project = objects(out.project).filter((p) => p.identifier !== s.project);
+    if (s.kind === 'project' && s.action === 'create')
+      out.project = objects(out.project).filter((p) => p.identifier !== s.project);
     if (s.kind === 'project' && s.action === 'update') {
       const p = objects(out.project).find((x) => x.identifier === s.project);
       if (p) liveAttributes(p, s.before, s.after);
@@ -75,7 +85,9 @@ export function driftedState(state: Obj, steps: readonly Step[], now: Date): Obj
     if (isGrant(s) && list) {
       const key = stepKey(s.grant.subject.kind, s.grant.subject.name, s.grant.role);
       if (s.reason === 'missing') list.holder.binding = list.bindings.filter((b) => bindingKey(b) !== key);
-      else for (const b of list.bindings.filter((x) => bindingKey(x) === key)) b.expiry_date = s.replaces?.expiryDate ?? null;
+      else
+        for (const b of list.bindings.filter((x) => bindingKey(x) === key))
+          b.expiry_date = s.replaces?.expiryDate ?? null;
     }
     if (isRemoval(s) && s.reason !== 'replaced' && list) {
       const key = stepKey(s.binding.subjectKind, s.binding.subject, s.binding.role);
@@ -83,8 +95,21 @@ export function driftedState(state: Obj, steps: readonly Step[], now: Date): Obj
       // Still on the platform: an expired binding it has not removed yet, or one the code does not declare.
       if (declared) declared.status = BINDING_STATUS.active;
       else {
-        const subject = s.binding.subjectKind === 'Group' ? { user: null, group: s.binding.subject } : { user: s.binding.subject, group: null };
-        list.holder.binding = [...list.bindings, { role: s.binding.role, ...subject, invite: null, expiry_date: s.binding.expiryDate ?? null, reason: null, status: BINDING_STATUS.active }];
+        const subject =
+          s.binding.subjectKind === 'Group'
+            ? { user: null, group: s.binding.subject }
+            : { user: s.binding.subject, group: null };
+        list.holder.binding = [
+          ...list.bindings,
+          {
+            role: s.binding.role,
+            ...subject,
+            invite: null,
+            expiry_date: s.binding.expiryDate ?? null,
+            reason: null,
+            status: BINDING_STATUS.active,
+          },
+        ];
       }
     }
   }
@@ -95,14 +120,24 @@ function planOptions(ctx: ResourceContext, v: Obj): PlanOptions {
   return { endpoint: ctx.endpoint, workspaces: [String(v.identifier)], ...overrideOf(allowed(v)) };
 }
 
-async function planFor(ctx: ResourceContext, v: Obj, entry: WorkspaceEntry, now: Date): Promise<{ plan?: Plan; diagnostics: Diagnostic[] }> {
+async function planFor(
+  ctx: ResourceContext,
+  v: Obj,
+  entry: WorkspaceEntry,
+  now: Date,
+): Promise<{ plan?: Plan; diagnostics: Diagnostic[] }> {
   let built;
   try {
     built = desiredState(ctx.settings, now, [entry]);
   } catch (e) {
     return { diagnostics: [error('meshform: invalid workspace', (e as Error).message)] };
   }
-  const diagnostics = built.findings.map((f) => (f.severity === 'error' ? error : warning)(`meshform: ${f.rule}`, `${f.message}\nRule: ${f.rule} (at ${f.path.replace(/^\$\.workspaces\[0\]\.?/, '') || 'the workspace'})`));
+  const diagnostics = built.findings.map((f) =>
+    (f.severity === 'error' ? error : warning)(
+      `meshform: ${f.rule}`,
+      `${f.message}\nRule: ${f.rule} (at ${f.path.replace(/^\$\.workspaces\[0\]\.?/, '') || 'the workspace'})`,
+    ),
+  );
   if (diagnostics.some((d) => d.severity === 'error')) return { diagnostics };
   const { plan } = await planAgainst(ctx.api, built.state, planOptions(ctx, v), now);
   return { plan, diagnostics };
@@ -110,7 +145,10 @@ async function planFor(ctx: ResourceContext, v: Obj, entry: WorkspaceEntry, now:
 
 const stepsOf = (p: Plan, name: string): Step[] => p.workspaces.find((w) => w.name === name)?.steps ?? [];
 
-export async function readWorkspace(ctx: ResourceContext, state: Obj): Promise<{ state: Obj | null; diagnostics: Diagnostic[] }> {
+export async function readWorkspace(
+  ctx: ResourceContext,
+  state: Obj,
+): Promise<{ state: Obj | null; diagnostics: Diagnostic[] }> {
   const now = await platformNow(ctx.api);
   const { plan } = await planFor(ctx, state, entryOf(state), now);
   // A state that no longer plans (a rule tightened since) is shown as it was; plan says why.
@@ -126,7 +164,9 @@ function plannedStatuses(planned: Obj, prior: Obj | null, steps: readonly Step[]
     for (const b of bindings) {
       if (typeof b.expiry_date === 'string' && isExpired(b.expiry_date, now)) b.status = BINDING_STATUS.expired;
       else if (!steps || grants.has(`${project}|${bindingKey(b)}`)) b.status = UNKNOWN;
-      else b.status = (before.find((x) => bindingKey(x) === bindingKey(b))?.status as string | undefined) ?? BINDING_STATUS.active;
+      else
+        b.status =
+          (before.find((x) => bindingKey(x) === bindingKey(b))?.status as string | undefined) ?? BINDING_STATUS.active;
     }
   }
 }
@@ -134,8 +174,20 @@ function plannedStatuses(planned: Obj, prior: Obj | null, steps: readonly Step[]
 function approvalWarnings(steps: readonly Step[]): Diagnostic[] {
   return steps.filter(isGrant).flatMap((s) => {
     const approval = approvalOf(s);
-    if (approval === 'needs-approval') return [warning('meshform: 4-eyes approval', `${stepLine(s)}\nmeshStack holds this grant until ${s.approvers?.length ? s.approvers.join(' or ') : 'a second person'} approves it (meshPanel: Workspace Access > Access Requests). Apply requests it; until it is approved the binding is "waiting for approval" and every plan shows it again.`)];
-    if (approval === 'already-pending') return [warning('meshform: waiting for approval', `${stepLine(s)}\nRequested by an earlier apply and not approved yet: apply does not request it again; the binding shows in the state once it is approved.`)];
+    if (approval === 'needs-approval')
+      return [
+        warning(
+          'meshform: 4-eyes approval',
+          `${stepLine(s)}\nmeshStack holds this grant until ${s.approvers?.length ? s.approvers.join(' or ') : 'a second person'} approves it (meshPanel: Workspace Access > Access Requests). Apply requests it; until it is approved the binding is "waiting for approval" and every plan shows it again.`,
+        ),
+      ];
+    if (approval === 'already-pending')
+      return [
+        warning(
+          'meshform: waiting for approval',
+          `${stepLine(s)}\nRequested by an earlier apply and not approved yet: apply does not request it again; the binding shows in the state once it is approved.`,
+        ),
+      ];
     return [];
   });
 }
@@ -144,7 +196,11 @@ function approvalWarnings(steps: readonly Step[]): Diagnostic[] {
 function deletionEntry(prior: Obj): WorkspaceEntry {
   const entry = entryOf(prior);
   const deletion = { reason: String(prior.deletion_reason) };
-  return { ...entry, deletion, projects: (entry.projects ?? []).map((p) => ({ ...p, deletion: p.deletion ?? deletion })) };
+  return {
+    ...entry,
+    deletion,
+    projects: (entry.projects ?? []).map((p) => ({ ...p, deletion: p.deletion ?? deletion })),
+  };
 }
 
 function refusals(plan: Plan, atPlanTime: boolean): Diagnostic[] {
@@ -157,7 +213,11 @@ export interface PlanResult {
   readonly diagnostics: Diagnostic[];
 }
 
-export async function planWorkspace(ctx: ResourceContext, prior: Obj | null, proposed: Obj | null): Promise<PlanResult> {
+export async function planWorkspace(
+  ctx: ResourceContext,
+  prior: Obj | null,
+  proposed: Obj | null,
+): Promise<PlanResult> {
   const now = await platformNow(ctx.api);
   if (!proposed) {
     if (!prior) return { planned: null, diagnostics: [] };
@@ -176,10 +236,29 @@ export async function planWorkspace(ctx: ResourceContext, prior: Obj | null, pro
     return { planned: null, diagnostics: [...diagnostics, ...(plan ? refusals(plan, false) : [])] };
   }
   if (prior && typeof proposed.identifier === 'string' && prior.identifier !== proposed.identifier) {
-    return { planned: proposed, diagnostics: [error('meshStack identifiers are immutable', `The workspace identifier cannot change from "${String(prior.identifier)}" to "${String(proposed.identifier)}", and meshform never replaces a workspace: declare a new meshform_workspace, and delete this one with deletion_reason if it should go.`, ['identifier'])] };
+    return {
+      planned: proposed,
+      diagnostics: [
+        error(
+          'meshStack identifiers are immutable',
+          `The workspace identifier cannot change from "${String(prior.identifier)}" to "${String(proposed.identifier)}", and meshform never replaces a workspace: declare a new meshform_workspace, and delete this one with deletion_reason if it should go.`,
+          ['identifier'],
+        ),
+      ],
+    };
   }
   const unknownAllow = allowed(proposed).filter((a) => !ALLOWABLE.includes(a));
-  if (unknownAllow.length) return { planned: proposed, diagnostics: [error('meshform: unknown override', `allow may hold ${ALLOWABLE.map((a) => `"${a}"`).join(', ')}; got ${unknownAllow.map((a) => `"${a}"`).join(', ')}.`, ['allow'])] };
+  if (unknownAllow.length)
+    return {
+      planned: proposed,
+      diagnostics: [
+        error(
+          'meshform: unknown override',
+          `allow may hold ${ALLOWABLE.map((a) => `"${a}"`).join(', ')}; got ${unknownAllow.map((a) => `"${a}"`).join(', ')}.`,
+          ['allow'],
+        ),
+      ],
+    };
   const planned = clone(proposed);
   planned.id = planned.identifier;
   planned.owner_stack = ctx.settings.stack;
@@ -195,33 +274,74 @@ export async function planWorkspace(ctx: ResourceContext, prior: Obj | null, pro
   if (!plan) return { planned, diagnostics };
   const steps = stepsOf(plan, String(planned.identifier));
   plannedStatuses(planned, prior, steps, now);
-  return { planned, diagnostics: [...diagnostics, ...refusals(plan, true), ...plan.warnings.map((f) => findingDiagnostic(f, 'warning')), ...approvalWarnings(steps)] };
+  return {
+    planned,
+    diagnostics: [
+      ...diagnostics,
+      ...refusals(plan, true),
+      ...plan.warnings.map((f) => findingDiagnostic(f, 'warning')),
+      ...approvalWarnings(steps),
+    ],
+  };
 }
 
-export async function applyWorkspace(ctx: ResourceContext, prior: Obj | null, planned: Obj | null): Promise<{ state: Obj | null; diagnostics: Diagnostic[] }> {
+export async function applyWorkspace(
+  ctx: ResourceContext,
+  prior: Obj | null,
+  planned: Obj | null,
+): Promise<{ state: Obj | null; diagnostics: Diagnostic[] }> {
   const now = await platformNow(ctx.api);
   const target = planned ?? prior!;
   const { plan, diagnostics } = await planFor(ctx, target, planned ? entryOf(planned) : deletionEntry(prior!), now);
-  if (!plan || plan.refusals.length) return { state: prior, diagnostics: [...diagnostics, ...(plan ? refusals(plan, false) : [])] };
+  if (!plan || plan.refusals.length)
+    return { state: prior, diagnostics: [...diagnostics, ...(plan ? refusals(plan, false) : [])] };
   const report = await apply(ctx.api, plan);
   const failed = report.results.filter((r) => r.status === 'failed' || r.status === 'skipped');
   if (failed.length) {
     const lines = report.results.map(resultLine).join('\n');
-    return { state: prior, diagnostics: [error(`meshform: ${failed.length} of ${report.results.length} step(s) not applied`, `${lines}\nWhat was applied stays applied; plan and apply again to finish (meshform converges).`)] };
+    return {
+      state: prior,
+      diagnostics: [
+        error(
+          `meshform: ${failed.length} of ${report.results.length} step(s) not applied`,
+          `${lines}\nWhat was applied stays applied; plan and apply again to finish (meshform converges).`,
+        ),
+      ],
+    };
   }
   if (!planned) {
     // meshStack deletes projects asynchronously: the workspace itself goes in a later run, so Terraform must keep it until then.
     const waits = plan.workspaces.flatMap((w) => w.notes).filter((n) => n.rule === 'deletion-waits');
-    if (waits.length) return { state: prior, diagnostics: [error('meshform: the workspace is deleted in a later run', `${waits.map(findingMessage).join('\n')}\nRun terraform destroy (or apply) again once meshStack has finished deleting the projects.`)] };
+    if (waits.length)
+      return {
+        state: prior,
+        diagnostics: [
+          error(
+            'meshform: the workspace is deleted in a later run',
+            `${waits.map(findingMessage).join('\n')}\nRun terraform destroy (or apply) again once meshStack has finished deleting the projects.`,
+          ),
+        ],
+      };
     return { state: null, diagnostics };
   }
   const state = clone(planned);
-  const outcome = new Map(report.results.flatMap((r) => (isGrant(r.step) ? [[grantKey(r.step), r.status] as const] : [])));
+  const outcome = new Map(
+    report.results.flatMap((r) => (isGrant(r.step) ? [[grantKey(r.step), r.status] as const] : [])),
+  );
   for (const { project, bindings } of bindingLists(state)) {
-    for (const b of bindings.filter((x) => x.status === UNKNOWN)) b.status = outcome.get(`${project}|${bindingKey(b)}`) === 'pending-approval' ? BINDING_STATUS.waiting : BINDING_STATUS.active;
+    for (const b of bindings.filter((x) => x.status === UNKNOWN))
+      b.status =
+        outcome.get(`${project}|${bindingKey(b)}`) === 'pending-approval'
+          ? BINDING_STATUS.waiting
+          : BINDING_STATUS.active;
   }
   const waiting = report.results.filter((r) => r.status === 'pending-approval');
-  const waits = waiting.map((r) => warning('meshform: waiting for 4-eyes approval', `${resultLine(r)}\nThe grant is requested, not in effect: the binding is "waiting for approval", and the next plan shows it again until it is approved.`));
+  const waits = waiting.map((r) =>
+    warning(
+      'meshform: waiting for 4-eyes approval',
+      `${resultLine(r)}\nThe grant is requested, not in effect: the binding is "waiting for approval", and the next plan shows it again until it is approved.`,
+    ),
+  );
   return { state, diagnostics: [...diagnostics, ...waits] };
 }
 
@@ -229,13 +349,31 @@ export async function applyWorkspace(ctx: ResourceContext, prior: Obj | null, pl
  * Import writes nothing (Terraform imports during plan): a workspace no stack owns is imported with
  * adopt = true, and the plan shows its claim as owner_stack null → this stack.
  */
-export async function importWorkspace(ctx: ResourceContext, id: string): Promise<{ state: Obj | null; diagnostics: Diagnostic[] }> {
+export async function importWorkspace(
+  ctx: ResourceContext,
+  id: string,
+): Promise<{ state: Obj | null; diagnostics: Diagnostic[] }> {
   const now = await platformNow(ctx.api);
   const live = await observe(ctx.api, { workspaces: [id], now });
-  if (!live.workspaces[id]) return { state: null, diagnostics: [error('meshform: no such workspace', `The platform has no workspace "${id}" that this key can see.`)] };
+  if (!live.workspaces[id])
+    return {
+      state: null,
+      diagnostics: [
+        error('meshform: no such workspace', `The platform has no workspace "${id}" that this key can see.`),
+      ],
+    };
   const estate = importEstate(live, { bindingManagement: 'authoritative', stack: ctx.settings.stack, adopt: true });
   const imported = estate.workspaces[0];
-  if (!imported) return { state: null, diagnostics: [error('meshform: workspace owned by another stack', estate.notes.map((n) => n.text).join('\n'))] };
-  const notes = imported.notes.map((n) => warning('meshform import', `${n.project ? `project ${n.project}: ` : ''}${n.text}`));
-  return { state: { ...valueOf(imported.entry), owner_stack: ownerOf(live.workspaces[id].tags) ?? null }, diagnostics: notes };
+  if (!imported)
+    return {
+      state: null,
+      diagnostics: [error('meshform: workspace owned by another stack', estate.notes.map((n) => n.text).join('\n'))],
+    };
+  const notes = imported.notes.map((n) =>
+    warning('meshform import', `${n.project ? `project ${n.project}: ` : ''}${n.text}`),
+  );
+  return {
+    state: { ...valueOf(imported.entry), owner_stack: ownerOf(live.workspaces[id].tags) ?? null },
+    diagnostics: notes,
+  };
 }

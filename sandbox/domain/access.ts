@@ -44,12 +44,18 @@ export async function rolesOf(tx: Tx, username: string, workspace: string): Prom
 }
 
 /** Loads a live workspace and the caller's roles in it (one query); 404 when missing, 403 for an outsider. */
-export async function accessTo(tx: Tx, p: Principal, workspace: string, options: { lock?: boolean; includeDeleted?: boolean } = {}): Promise<Access> {
+export async function accessTo(
+  tx: Tx,
+  p: Principal,
+  workspace: string,
+  options: { lock?: boolean; includeDeleted?: boolean } = {},
+): Promise<Access> {
   const [row] = await tx.query<WorkspaceRow & { caller_roles: string[] }>(
     `select w.*, array(${ROLES_OF}) as caller_roles from workspaces w where w.name = $1${options.lock ? ' for update of w' : ''}`,
     [workspace, p.username],
   );
-  if (!row || (row.deleted_on && !(options.includeDeleted && p.isPartner))) throw notFound(`meshWorkspace '${workspace}' not found`);
+  if (!row || (row.deleted_on && !(options.includeDeleted && p.isPartner)))
+    throw notFound(`meshWorkspace '${workspace}' not found`);
   const { caller_roles, ...ws } = row;
   const roles = new Set(caller_roles);
   if (!p.isPartner && roles.size === 0) throw forbidden(`access to meshWorkspace '${workspace}' denied`);
@@ -61,7 +67,8 @@ export function isManager(a: Access): boolean {
 }
 
 export function requireManager(a: Access, action: string): void {
-  if (!isManager(a)) throw forbidden(`only a Workspace Owner, Workspace Manager or partner may ${action} in '${a.workspace.name}'`);
+  if (!isManager(a))
+    throw forbidden(`only a Workspace Owner, Workspace Manager or partner may ${action} in '${a.workspace.name}'`);
 }
 
 export function requirePartner(p: Principal, action: string): void {

@@ -17,7 +17,14 @@ export interface BindingFilter {
   readonly subject?: string;
 }
 
-export async function listWorkspaceBindings(tx: Tx, p: Principal, kind: SubjectKind, f: BindingFilter, limit: number, offset: number) {
+export async function listWorkspaceBindings(
+  tx: Tx,
+  p: Principal,
+  kind: SubjectKind,
+  f: BindingFilter,
+  limit: number,
+  offset: number,
+) {
   const visible = await visibleWorkspaces(tx, p);
   const where = ['subject_kind = $1'];
   const params: unknown[] = [kind];
@@ -31,14 +38,23 @@ export async function listWorkspaceBindings(tx: Tx, p: Principal, kind: SubjectK
   if (visible !== 'all') add('workspace = any(?)', visible);
   return pagedQuery<WorkspaceBindingRow & { display_name: string }>(
     tx,
-    { select: 'b.*, w.display_name', from: `workspace_bindings b join workspaces w on w.name = b.workspace where ${where.join(' and ')}`, orderBy: 'b.name', params },
+    {
+      select: 'b.*, w.display_name',
+      from: `workspace_bindings b join workspaces w on w.name = b.workspace where ${where.join(' and ')}`,
+      orderBy: 'b.name',
+      params,
+    },
     limit,
     offset,
   );
 }
 
 /** A binding with its workspace's display name, without an access check (callers check). */
-export async function loadWorkspaceBinding(tx: Tx, kind: SubjectKind, name: string): Promise<WorkspaceBindingRow & { display_name: string }> {
+export async function loadWorkspaceBinding(
+  tx: Tx,
+  kind: SubjectKind,
+  name: string,
+): Promise<WorkspaceBindingRow & { display_name: string }> {
   const [row] = await tx.query<WorkspaceBindingRow & { display_name: string }>(
     'select b.*, w.display_name from workspace_bindings b join workspaces w on w.name = b.workspace where b.name = $1 and b.subject_kind = $2',
     [name, kind],
@@ -54,7 +70,14 @@ export async function getWorkspaceBinding(tx: Tx, p: Principal, kind: SubjectKin
 }
 
 /** `extensions`: whether the body's `invitation` and `reason` (sandbox extensions: meshStack's API has neither) are read. */
-export async function createWorkspaceBinding(tx: Tx, p: Principal, kind: SubjectKind, body: unknown, now: Date, extensions = true): Promise<GrantOutcome & { workspace: string; bindingName: string }> {
+export async function createWorkspaceBinding(
+  tx: Tx,
+  p: Principal,
+  kind: SubjectKind,
+  body: unknown,
+  now: Date,
+  extensions = true,
+): Promise<GrantOutcome & { workspace: string; bindingName: string }> {
   const bindingName = str(body, 'metadata.name');
   const workspace = str(body, 'targetRef.name');
   const a = await accessTo(tx, p, workspace, { lock: true });
@@ -62,23 +85,45 @@ export async function createWorkspaceBinding(tx: Tx, p: Principal, kind: Subject
   requireWritable(a);
   const subject = str(body, 'subject.name');
   const inv = (body as { invitation?: { firstName?: unknown; lastName?: unknown } }).invitation;
-  const invitation = extensions && kind === 'user' && inv ? { firstName: str(body, 'invitation.firstName'), lastName: str(body, 'invitation.lastName') } : undefined;
+  const invitation =
+    extensions && kind === 'user' && inv
+      ? { firstName: str(body, 'invitation.firstName'), lastName: str(body, 'invitation.lastName') }
+      : undefined;
   const outcome = await requestOrApply(
     tx,
     a,
-    { workspace, bindingName, subjectKind: kind, subject, role: str(body, 'roleRef.name'), expiryDate: optDate(body, 'expiryDate'), invitation, reason: extensions ? optStr(body, 'reason') : undefined },
+    {
+      workspace,
+      bindingName,
+      subjectKind: kind,
+      subject,
+      role: str(body, 'roleRef.name'),
+      expiryDate: optDate(body, 'expiryDate'),
+      invitation,
+      reason: extensions ? optStr(body, 'reason') : undefined,
+    },
     now,
   );
   return { ...outcome, workspace, bindingName };
 }
 
-export async function deleteWorkspaceBinding(tx: Tx, p: Principal, kind: SubjectKind, name: string, now: Date): Promise<void> {
-  const [row] = await tx.query<WorkspaceBindingRow>('select * from workspace_bindings where name = $1 and subject_kind = $2', [name, kind]);
+export async function deleteWorkspaceBinding(
+  tx: Tx,
+  p: Principal,
+  kind: SubjectKind,
+  name: string,
+  now: Date,
+): Promise<void> {
+  const [row] = await tx.query<WorkspaceBindingRow>(
+    'select * from workspace_bindings where name = $1 and subject_kind = $2',
+    [name, kind],
+  );
   if (!row) throw notFound(`binding '${name}' not found`);
   const a = await accessTo(tx, p, row.workspace, { lock: true });
   requireManager(a, 'remove access');
   requireWritable(a);
-  if (row.role === OWNER && !p.isPartner && !a.roles.has(OWNER)) throw forbidden(`only a Workspace Owner or partner may remove a Workspace Owner from '${row.workspace}'`);
+  if (row.role === OWNER && !p.isPartner && !a.roles.has(OWNER))
+    throw forbidden(`only a Workspace Owner or partner may remove a Workspace Owner from '${row.workspace}'`);
   await removeWorkspaceBindingRows(tx, p, a.workspace, [name], now, 'removed');
 }
 
@@ -86,27 +131,72 @@ export async function deleteWorkspaceBinding(tx: Tx, p: Principal, kind: Subject
  * Removes workspace bindings at once (removals never wait for approval). A subject left without any
  * workspace role loses its project roles in the workspace too, and is told by e-mail.
  */
-export async function removeWorkspaceBindingRows(tx: Tx, actor: Principal | string, ws: WorkspaceRow, names: string[], now: Date, reason: string): Promise<void> {
+export async function removeWorkspaceBindingRows(
+  tx: Tx,
+  actor: Principal | string,
+  ws: WorkspaceRow,
+  names: string[],
+  now: Date,
+  reason: string,
+): Promise<void> {
   const by = typeof actor === 'string' ? actor : actor.username;
   for (const name of names) {
-    const [row] = await tx.query<WorkspaceBindingRow>('delete from workspace_bindings where name = $1 returning *', [name]);
+    const [row] = await tx.query<WorkspaceBindingRow>('delete from workspace_bindings where name = $1 returning *', [
+      name,
+    ]);
     if (!row) continue;
-    const remaining = await tx.query('select 1 from workspace_bindings where workspace = $1 and subject_kind = $2 and subject = $3', [row.workspace, row.subject_kind, row.subject]);
-    const details = { subjectKind: row.subject_kind, subject: row.subject, role: row.role, reason, ...(row.expiry_date ? { expiryDate: dateOnly(row.expiry_date) } : {}) };
+    const remaining = await tx.query(
+      'select 1 from workspace_bindings where workspace = $1 and subject_kind = $2 and subject = $3',
+      [row.workspace, row.subject_kind, row.subject],
+    );
+    const details = {
+      subjectKind: row.subject_kind,
+      subject: row.subject,
+      role: row.role,
+      reason,
+      ...(row.expiry_date ? { expiryDate: dateOnly(row.expiry_date) } : {}),
+    };
     if (remaining.length) {
-      await recordEvent(tx, { workspace: row.workspace, type: 'USER_ROLE_CHANGED', actor: by, at: now, details: { ...details, removed: true } });
+      await recordEvent(tx, {
+        workspace: row.workspace,
+        type: 'USER_ROLE_CHANGED',
+        actor: by,
+        at: now,
+        details: { ...details, removed: true },
+      });
       continue;
     }
-    const projectRows = await tx.query<{ project: string; role: string }>('delete from project_bindings where workspace = $1 and subject_kind = $2 and subject = $3 returning project, role', [
-      row.workspace,
-      row.subject_kind,
-      row.subject,
-    ]);
+    const projectRows = await tx.query<{ project: string; role: string }>(
+      'delete from project_bindings where workspace = $1 and subject_kind = $2 and subject = $3 returning project, role',
+      [row.workspace, row.subject_kind, row.subject],
+    );
     for (const pr of projectRows) {
-      await recordEvent(tx, { workspace: row.workspace, project: pr.project, type: 'PROJECT_USER_REMOVED', actor: by, at: now, details: { ...details, role: pr.role, reason: 'removed from workspace' } });
+      await recordEvent(tx, {
+        workspace: row.workspace,
+        project: pr.project,
+        type: 'PROJECT_USER_REMOVED',
+        actor: by,
+        at: now,
+        details: { ...details, role: pr.role, reason: 'removed from workspace' },
+      });
     }
-    const [invitation] = await tx.query<{ status: string }>(`update invitations set status = 'CANCELLED' where email = $1 and workspace = $2 and status = 'PENDING' returning status`, [row.subject, row.workspace]);
-    await recordEvent(tx, { workspace: row.workspace, type: invitation ? 'USER_INVITATION_CANCELLED' : 'USER_REMOVED', actor: by, at: now, details });
-    await notify(tx, await emailOf(tx, row.subject), `Access to ${ws.display_name} revoked`, `Your access to workspace ${row.workspace} (${row.role}) was removed: ${reason}.`, now);
+    const [invitation] = await tx.query<{ status: string }>(
+      `update invitations set status = 'CANCELLED' where email = $1 and workspace = $2 and status = 'PENDING' returning status`,
+      [row.subject, row.workspace],
+    );
+    await recordEvent(tx, {
+      workspace: row.workspace,
+      type: invitation ? 'USER_INVITATION_CANCELLED' : 'USER_REMOVED',
+      actor: by,
+      at: now,
+      details,
+    });
+    await notify(
+      tx,
+      await emailOf(tx, row.subject),
+      `Access to ${ws.display_name} revoked`,
+      `Your access to workspace ${row.workspace} (${row.role}) was removed: ${reason}.`,
+      now,
+    );
   }
 }

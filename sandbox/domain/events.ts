@@ -58,7 +58,15 @@ export interface EventView {
 }
 
 export async function listEvents(tx: Tx, workspace: string, project?: string): Promise<EventView[]> {
-  const rows = await tx.query<{ id: string; workspace: string; project: string | null; type: EventType; actor: string; at: Date; details: Record<string, unknown> }>(
+  const rows = await tx.query<{
+    id: string;
+    workspace: string;
+    project: string | null;
+    type: EventType;
+    actor: string;
+    at: Date;
+    details: Record<string, unknown>;
+  }>(
     project === undefined
       ? 'select * from events where workspace = $1 order by id'
       : 'select * from events where workspace = $1 and project = $2 order by id',
@@ -68,7 +76,12 @@ export async function listEvents(tx: Tx, workspace: string, project?: string): P
 }
 
 export async function notify(tx: Tx, recipient: string, subject: string, body: string, at: Date): Promise<void> {
-  await tx.query('insert into outbox (recipient, subject, body, at) values ($1, $2, $3, $4)', [recipient, subject, body, at.toISOString()]);
+  await tx.query('insert into outbox (recipient, subject, body, at) values ($1, $2, $3, $4)', [
+    recipient,
+    subject,
+    body,
+    at.toISOString(),
+  ]);
 }
 
 /** The e-mail address of a username, or the subject itself when it is an invited e-mail. */

@@ -68,7 +68,15 @@ export async function sweepExpired(tx: Tx, now: Date): Promise<{ removed: number
     `select name, workspace, to_char(expiry_date, 'YYYY-MM-DD') as day from workspace_bindings where expiry_date is not null and expiry_date < $1::date`,
     [today],
   );
-  const candidates = await tx.query<{ name: string; workspace: string; project: string; subject_kind: string; subject: string; role: string; expiry_date: string }>(
+  const candidates = await tx.query<{
+    name: string;
+    workspace: string;
+    project: string;
+    subject_kind: string;
+    subject: string;
+    role: string;
+    expiry_date: string;
+  }>(
     'select name, workspace, project, subject_kind, subject, role, expiry_date from project_bindings where expiry_date is not null',
   );
   let nextAt = Infinity;
@@ -90,14 +98,29 @@ export async function sweepExpired(tx: Tx, now: Date): Promise<{ removed: number
       remove: async () => {
         // Gone already where an earlier expiry ended the subject's membership.
         if (!(await tx.query('delete from project_bindings where name = $1 returning name', [c.name])).length) return 0;
-        await recordEvent(tx, { workspace: c.workspace, project: c.project, type: 'PROJECT_USER_REMOVED', actor: SYSTEM_ACTOR, at: now, details: { subjectKind: c.subject_kind, subject: c.subject, role: c.role, reason: 'expired', expiryDate: c.expiry_date } });
+        await recordEvent(tx, {
+          workspace: c.workspace,
+          project: c.project,
+          type: 'PROJECT_USER_REMOVED',
+          actor: SYSTEM_ACTOR,
+          at: now,
+          details: {
+            subjectKind: c.subject_kind,
+            subject: c.subject,
+            role: c.role,
+            reason: 'expired',
+            expiryDate: c.expiry_date,
+          },
+        });
         return 1;
       },
     });
   }
   let removed = 0;
   for (const d of due.sort((a, b) => a.at - b.at)) removed += await d.remove();
-  const [{ day }] = await tx.query<{ day: string | null }>(`select to_char(min(expiry_date), 'YYYY-MM-DD') as day from workspace_bindings where expiry_date is not null`);
+  const [{ day }] = await tx.query<{ day: string | null }>(
+    `select to_char(min(expiry_date), 'YYYY-MM-DD') as day from workspace_bindings where expiry_date is not null`,
+  );
   if (day) nextAt = Math.min(nextAt, expiryEnd(day)!.getTime());
   await finishProjectDeletions(tx, now);
   return { removed, nextAt: Math.min(nextAt, await nextProjectDeletion(tx)) };

@@ -36,7 +36,10 @@ export interface GrantOutcome {
 
 /** Distinct users holding Owner: a renewal's second binding of the same Owner is no second Owner. */
 async function ownerCount(tx: Tx, workspace: string): Promise<number> {
-  const [{ n }] = await tx.query<{ n: number }>(`select count(distinct subject)::int as n from workspace_bindings where workspace = $1 and role = $2`, [workspace, OWNER]);
+  const [{ n }] = await tx.query<{ n: number }>(
+    `select count(distinct subject)::int as n from workspace_bindings where workspace = $1 and role = $2`,
+    [workspace, OWNER],
+  );
   return n;
 }
 
@@ -48,46 +51,83 @@ function bindingTable(g: Grant): 'workspace_bindings' | 'project_bindings' {
 export async function checkGrant(tx: Tx, a: Access, g: Grant, settings: PlatformSettings, now: Date): Promise<Grant> {
   const p = a.principal;
   const table = bindingTable(g);
-  const [taken] = await tx.query(`select 1 from ${table} where name = $1 union select 1 from role_requests where binding_name = $1 and status = 'PENDING'`, [g.bindingName]);
+  const [taken] = await tx.query(
+    `select 1 from ${table} where name = $1 union select 1 from role_requests where binding_name = $1 and status = 'PENDING'`,
+    [g.bindingName],
+  );
   if (taken) throw conflict(`a binding named '${g.bindingName}' already exists`);
   // A renewal (the same role with another expiry) is a binding of its own; the same binding twice is not.
   const [same] = await tx.query(
     `select 1 from ${table} where workspace = $1 and subject_kind = $2 and subject = $3 and role = $4 and coalesce(expiry_date::text, '') = $5${g.project === undefined ? '' : ' and project = $6'}`,
-    g.project === undefined ? [g.workspace, g.subjectKind, g.subject, g.role, g.expiryDate ?? ''] : [g.workspace, g.subjectKind, g.subject, g.role, g.expiryDate ?? '', g.project],
+    g.project === undefined
+      ? [g.workspace, g.subjectKind, g.subject, g.role, g.expiryDate ?? '']
+      : [g.workspace, g.subjectKind, g.subject, g.role, g.expiryDate ?? '', g.project],
   );
-  if (same) throw conflict(`${g.subjectKind} '${g.subject}' already has role '${g.role}' on '${g.project ?? g.workspace}'`);
+  if (same)
+    throw conflict(`${g.subjectKind} '${g.subject}' already has role '${g.role}' on '${g.project ?? g.workspace}'`);
 
   if (g.project === undefined) {
-    if (!WORKSPACE_ROLES.includes(g.role)) throw badRequest(`roleRef.name must be one of ${WORKSPACE_ROLES.join(', ')}, got '${g.role}'`);
+    if (!WORKSPACE_ROLES.includes(g.role))
+      throw badRequest(`roleRef.name must be one of ${WORKSPACE_ROLES.join(', ')}, got '${g.role}'`);
     if (g.role === OWNER) {
-      if (g.subjectKind === 'group') throw badRequest('the Workspace Owner role can only be assigned to users, not to groups');
+      if (g.subjectKind === 'group')
+        throw badRequest('the Workspace Owner role can only be assigned to users, not to groups');
       const owners = await ownerCount(tx, g.workspace);
       if (!p.isPartner && !a.roles.has(OWNER) && !(owners === 0 && a.roles.has(MANAGER))) {
-        throw forbidden(`only a Workspace Owner may assign the Workspace Owner role in '${g.workspace}' (a Manager only while it has no Owner)`);
+        throw forbidden(
+          `only a Workspace Owner may assign the Workspace Owner role in '${g.workspace}' (a Manager only while it has no Owner)`,
+        );
       }
-      const already = (await tx.query(`select 1 from workspace_bindings where workspace = $1 and role = $2 and subject = $3`, [g.workspace, OWNER, g.subject])).length > 0;
-      if (owners >= MAX_OWNERS && !already) throw conflict(`meshWorkspace '${g.workspace}' already has ${owners} Workspace Owners; at most ${MAX_OWNERS} are allowed`);
+      const already =
+        (
+          await tx.query(`select 1 from workspace_bindings where workspace = $1 and role = $2 and subject = $3`, [
+            g.workspace,
+            OWNER,
+            g.subject,
+          ])
+        ).length > 0;
+      if (owners >= MAX_OWNERS && !already)
+        throw conflict(
+          `meshWorkspace '${g.workspace}' already has ${owners} Workspace Owners; at most ${MAX_OWNERS} are allowed`,
+        );
     }
     if (g.role === MANAGER && settings.restrictCustomerAdminRoleAssignment && !p.isPartner) {
       throw forbidden('Workspace Manager role assignment is restricted to partners on this platform');
     }
   } else {
-    const [project] = await tx.query(`select 1 from projects where workspace = $1 and name = $2 and state = 'ACTIVE'`, [g.workspace, g.project]);
+    const [project] = await tx.query(`select 1 from projects where workspace = $1 and name = $2 and state = 'ACTIVE'`, [
+      g.workspace,
+      g.project,
+    ]);
     if (!project) throw notFound(`meshProject '${g.workspace}.${g.project}' not found`);
     await requireProjectRole(tx, g.role);
     const member =
       g.subjectKind === 'user'
         ? (await rolesOf(tx, g.subject, g.workspace)).size > 0
-        : (await tx.query(`select 1 from workspace_bindings where workspace = $1 and subject_kind = 'group' and subject = $2`, [g.workspace, g.subject])).length > 0;
-    if (!member) throw badRequest(`${g.subjectKind} '${g.subject}' must be assigned to meshWorkspace '${g.workspace}' before getting a project role`);
+        : (
+            await tx.query(
+              `select 1 from workspace_bindings where workspace = $1 and subject_kind = 'group' and subject = $2`,
+              [g.workspace, g.subject],
+            )
+          ).length > 0;
+    if (!member)
+      throw badRequest(
+        `${g.subjectKind} '${g.subject}' must be assigned to meshWorkspace '${g.workspace}' before getting a project role`,
+      );
   }
 
   if (g.subjectKind === 'group') {
-    const [group] = await tx.query('select 1 from user_groups where workspace = $1 and name = $2', [g.workspace, g.subject]);
+    const [group] = await tx.query('select 1 from user_groups where workspace = $1 and name = $2', [
+      g.workspace,
+      g.subject,
+    ]);
     if (!group) throw badRequest(`meshWorkspaceUserGroup '${g.workspace}.${g.subject}' does not exist`);
   } else if (!g.invitation) {
     const [user] = await tx.query('select 1 from users where username = $1', [g.subject]);
-    if (!user) throw badRequest(`meshUser '${g.subject}' does not exist; invite them with an e-mail address, first and last name`);
+    if (!user)
+      throw badRequest(
+        `meshUser '${g.subject}' does not exist; invite them with an e-mail address, first and last name`,
+      );
   }
   return { ...g, expiryDate: checkExpiry(g, settings, now) };
 }
@@ -99,7 +139,9 @@ function checkExpiry(g: Grant, settings: PlatformSettings, now: Date): string | 
   if (!expiryEnd(g.expiryDate)) throw badRequest(`expiryDate '${g.expiryDate}' is not a valid date`);
   if (hasExpired(g.expiryDate, now)) throw badRequest(`expiryDate ${g.expiryDate} is in the past`);
   if (max !== undefined && beyondRecertification(g.expiryDate, now, max)) {
-    throw badRequest(`expiryDate ${g.expiryDate} exceeds the maximum duration of ${max} days for role '${g.role}' (latest ${latestExpiryDay(now, max)})`);
+    throw badRequest(
+      `expiryDate ${g.expiryDate} exceeds the maximum duration of ${max} days for role '${g.role}' (latest ${latestExpiryDay(now, max)})`,
+    );
   }
   return g.expiryDate;
 }
@@ -138,11 +180,38 @@ export async function requestOrApply(tx: Tx, a: Access, grant: Grant, now: Date)
       await tx.query(
         `insert into role_requests (id, workspace, project, binding_name, subject_kind, subject, role, expiry_date, invitation, requested_by, requested_at, approvals, status, reason)
          values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, 'PENDING', $13)`,
-        [id, g.workspace, g.project ?? null, g.bindingName, g.subjectKind, g.subject, g.role, g.expiryDate ?? null, g.invitation ?? null, p.username, now.toISOString(), JSON.stringify([p.username]), g.reason ?? null],
+        [
+          id,
+          g.workspace,
+          g.project ?? null,
+          g.bindingName,
+          g.subjectKind,
+          g.subject,
+          g.role,
+          g.expiryDate ?? null,
+          g.invitation ?? null,
+          p.username,
+          now.toISOString(),
+          JSON.stringify([p.username]),
+          g.reason ?? null,
+        ],
       );
-      await recordEvent(tx, { workspace: g.workspace, project: g.project, type: 'ROLE_REQUEST_CREATED', actor: p.username, at: now, details: { requestId: id, subjectKind: g.subjectKind, subject: g.subject, role: g.role, ...why(g) } });
+      await recordEvent(tx, {
+        workspace: g.workspace,
+        project: g.project,
+        type: 'ROLE_REQUEST_CREATED',
+        actor: p.username,
+        at: now,
+        details: { requestId: id, subjectKind: g.subjectKind, subject: g.subject, role: g.role, ...why(g) },
+      });
       for (const m of managers.filter((x) => x !== p.username)) {
-        await notify(tx, await emailOf(tx, m), `Role request in ${g.workspace}`, `${p.username} requests role ${g.role} for ${g.subject}; please approve or decline.`, now);
+        await notify(
+          tx,
+          await emailOf(tx, m),
+          `Role request in ${g.workspace}`,
+          `${p.username} requests role ${g.role} for ${g.subject}; please approve or decline.`,
+          now,
+        );
       }
       return { status: 'pending', requestId: id };
     }
@@ -157,16 +226,14 @@ const why = (g: Grant) => (g.reason ? { reason: g.reason } : {});
 export async function applyGrant(tx: Tx, actor: string, ws: WorkspaceRow, g: Grant, now: Date): Promise<void> {
   if (g.expiryDate) tx.expiryWatch.note(g.expiryDate);
   if (g.project === undefined) {
-    const before = await tx.query(`select 1 from workspace_bindings where workspace = $1 and subject_kind = $2 and subject = $3`, [g.workspace, g.subjectKind, g.subject]);
-    await tx.query(`insert into workspace_bindings (name, subject_kind, workspace, role, subject, expiry_date, created_on) values ($1, $2, $3, $4, $5, $6, $7)`, [
-      g.bindingName,
-      g.subjectKind,
-      g.workspace,
-      g.role,
-      g.subject,
-      g.expiryDate ?? null,
-      now.toISOString(),
-    ]);
+    const before = await tx.query(
+      `select 1 from workspace_bindings where workspace = $1 and subject_kind = $2 and subject = $3`,
+      [g.workspace, g.subjectKind, g.subject],
+    );
+    await tx.query(
+      `insert into workspace_bindings (name, subject_kind, workspace, role, subject, expiry_date, created_on) values ($1, $2, $3, $4, $5, $6, $7)`,
+      [g.bindingName, g.subjectKind, g.workspace, g.role, g.subject, g.expiryDate ?? null, now.toISOString()],
+    );
     if (g.invitation) {
       await tx.query(
         `insert into invitations (email, workspace, first_name, last_name, status, invited_by, created_on) values ($1, $2, $3, $4, 'PENDING', $5, $6)
@@ -175,19 +242,55 @@ export async function applyGrant(tx: Tx, actor: string, ws: WorkspaceRow, g: Gra
       );
     }
     const type = before.length ? 'USER_ROLE_CHANGED' : 'USER_INVITED';
-    await recordEvent(tx, { workspace: g.workspace, type, actor, at: now, details: { subjectKind: g.subjectKind, subject: g.subject, role: g.role, added: true, expiryDate: g.expiryDate ?? null, ...(g.invitation ? { invitation: g.invitation } : {}), ...why(g) } });
+    await recordEvent(tx, {
+      workspace: g.workspace,
+      type,
+      actor,
+      at: now,
+      details: {
+        subjectKind: g.subjectKind,
+        subject: g.subject,
+        role: g.role,
+        added: true,
+        expiryDate: g.expiryDate ?? null,
+        ...(g.invitation ? { invitation: g.invitation } : {}),
+        ...why(g),
+      },
+    });
   } else {
-    await tx.query(`insert into project_bindings (name, subject_kind, workspace, project, role, subject, expiry_date, created_on) values ($1, $2, $3, $4, $5, $6, $7, $8)`, [
-      g.bindingName,
-      g.subjectKind,
-      g.workspace,
-      g.project,
-      g.role,
-      g.subject,
-      g.expiryDate ?? null,
-      now.toISOString(),
-    ]);
-    await recordEvent(tx, { workspace: g.workspace, project: g.project, type: 'PROJECT_USER_ASSIGNED', actor, at: now, details: { subjectKind: g.subjectKind, subject: g.subject, role: g.role, expiryDate: g.expiryDate ?? null, ...why(g) } });
+    await tx.query(
+      `insert into project_bindings (name, subject_kind, workspace, project, role, subject, expiry_date, created_on) values ($1, $2, $3, $4, $5, $6, $7, $8)`,
+      [
+        g.bindingName,
+        g.subjectKind,
+        g.workspace,
+        g.project,
+        g.role,
+        g.subject,
+        g.expiryDate ?? null,
+        now.toISOString(),
+      ],
+    );
+    await recordEvent(tx, {
+      workspace: g.workspace,
+      project: g.project,
+      type: 'PROJECT_USER_ASSIGNED',
+      actor,
+      at: now,
+      details: {
+        subjectKind: g.subjectKind,
+        subject: g.subject,
+        role: g.role,
+        expiryDate: g.expiryDate ?? null,
+        ...why(g),
+      },
+    });
   }
-  await notify(tx, await emailOf(tx, g.subject), `Access granted to ${ws.display_name}`, `You were granted ${g.role} on ${g.project ? `project ${g.project} in ` : ''}workspace ${g.workspace}.`, now);
+  await notify(
+    tx,
+    await emailOf(tx, g.subject),
+    `Access granted to ${ws.display_name}`,
+    `You were granted ${g.role} on ${g.project ? `project ${g.project} in ` : ''}workspace ${g.workspace}.`,
+    now,
+  );
 }

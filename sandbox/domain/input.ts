@@ -4,11 +4,14 @@ import { badRequest } from '../problem';
 type Json = Record<string, unknown>;
 
 function at(body: unknown, path: string): unknown {
-  return path.split('.').reduce<unknown>((o, k) => (o !== null && typeof o === 'object' ? (o as Json)[k] : undefined), body);
+  return path
+    .split('.')
+    .reduce<unknown>((o, k) => (o !== null && typeof o === 'object' ? (o as Json)[k] : undefined), body);
 }
 
 export function requireObject(body: unknown): Json {
-  if (body === null || typeof body !== 'object' || Array.isArray(body)) throw badRequest('request body must be a JSON object');
+  if (body === null || typeof body !== 'object' || Array.isArray(body))
+    throw badRequest('request body must be a JSON object');
   return body as Json;
 }
 
@@ -35,9 +38,11 @@ export function optBool(body: unknown, path: string): boolean | undefined {
 export function tags(body: unknown, path: string): Record<string, string[]> {
   const v = at(body, path);
   if (v === undefined || v === null) return {};
-  if (typeof v !== 'object' || Array.isArray(v)) throw badRequest(`${path} must be an object of key -> list of strings`);
+  if (typeof v !== 'object' || Array.isArray(v))
+    throw badRequest(`${path} must be an object of key -> list of strings`);
   for (const [k, vals] of Object.entries(v as Json)) {
-    if (!Array.isArray(vals) || vals.some((x) => typeof x !== 'string')) throw badRequest(`${path}.${k} must be a list of strings`);
+    if (!Array.isArray(vals) || vals.some((x) => typeof x !== 'string'))
+      throw badRequest(`${path}.${k} must be a list of strings`);
   }
   return v as Record<string, string[]>;
 }
@@ -46,7 +51,10 @@ export const IDENTIFIER = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/;
 
 export function identifier(body: unknown, path: string): string {
   const v = str(body, path);
-  if (!IDENTIFIER.test(v) || v.length > 32) throw badRequest(`${path} "${v}" is not a valid identifier (lowercase letters, digits, dashes; at most 32 characters)`);
+  if (!IDENTIFIER.test(v) || v.length > 32)
+    throw badRequest(
+      `${path} "${v}" is not a valid identifier (lowercase letters, digits, dashes; at most 32 characters)`,
+    );
   return v;
 }
 
@@ -54,7 +62,8 @@ export function identifier(body: unknown, path: string): string {
 export function optDate(body: unknown, path: string): string | undefined {
   const v = optStr(body, path);
   if (v === undefined) return undefined;
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(v) || new Date(`${v}T00:00:00Z`).toISOString().slice(0, 10) !== v) throw badRequest(`${path} must be a date YYYY-MM-DD, got "${v}"`);
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(v) || new Date(`${v}T00:00:00Z`).toISOString().slice(0, 10) !== v)
+    throw badRequest(`${path} must be a date YYYY-MM-DD, got "${v}"`);
   return v;
 }
 
@@ -63,7 +72,10 @@ export function optDate(body: unknown, path: string): string | undefined {
  * returned on every read, as a newer meshStack would keep fields this client does not know. A PUT
  * replaces them like everything else (full rewrite).
  */
-export function extraFields(body: unknown, known: { metadata: readonly string[]; spec: readonly string[] }): { metadata?: Json; spec?: Json } {
+export function extraFields(
+  body: unknown,
+  known: { metadata: readonly string[]; spec: readonly string[] },
+): { metadata?: Json; spec?: Json } {
   const out: { metadata?: Json; spec?: Json } = {};
   for (const part of ['metadata', 'spec'] as const) {
     const section = at(body, part);

@@ -10,14 +10,20 @@ export interface PagedQuery {
   readonly params?: unknown[];
 }
 
-export async function pagedQuery<T>(tx: Tx, q: PagedQuery, limit: number, offset: number): Promise<{ rows: T[]; total: number }> {
+export async function pagedQuery<T>(
+  tx: Tx,
+  q: PagedQuery,
+  limit: number,
+  offset: number,
+): Promise<{ rows: T[]; total: number }> {
   const rows = await tx.query<T & { total_count?: number }>(
     `select ${q.select}, count(*) over ()::int as total_count from ${q.from} order by ${q.orderBy} limit ${limit} offset ${offset}`,
     q.params,
   );
   if (rows.length === 0) {
     // A page past the end carries no count: ask for it.
-    const [{ n }] = offset === 0 ? [{ n: 0 }] : await tx.query<{ n: number }>(`select count(*)::int as n from ${q.from}`, q.params);
+    const [{ n }] =
+      offset === 0 ? [{ n: 0 }] : await tx.query<{ n: number }>(`select count(*)::int as n from ${q.from}`, q.params);
     return { rows: [], total: n };
   }
   const total = rows[0].total_count ?? 0;

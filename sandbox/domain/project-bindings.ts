@@ -11,7 +11,15 @@ import { optStr, str } from './input';
 import { pagedQuery } from './paging';
 import { seesProject } from './projects';
 
-export async function listProjectBindings(tx: Tx, p: Principal, kind: SubjectKind, workspace: string, project: string, limit: number, offset: number) {
+export async function listProjectBindings(
+  tx: Tx,
+  p: Principal,
+  kind: SubjectKind,
+  workspace: string,
+  project: string,
+  limit: number,
+  offset: number,
+) {
   await accessTo(tx, p, workspace);
   // A project hidden from a Member has no bindings for them either.
   if (!(await seesProject(tx, p, workspace, project))) return { rows: [], total: 0 };
@@ -29,7 +37,11 @@ export async function listProjectBindings(tx: Tx, p: Principal, kind: SubjectKin
 }
 
 /** A binding with its project's display name, without an access check (callers check). */
-export async function loadProjectBinding(tx: Tx, kind: SubjectKind, name: string): Promise<ProjectBindingRow & { display_name: string }> {
+export async function loadProjectBinding(
+  tx: Tx,
+  kind: SubjectKind,
+  name: string,
+): Promise<ProjectBindingRow & { display_name: string }> {
   const [row] = await tx.query<ProjectBindingRow & { display_name: string }>(
     'select b.*, pr.display_name from project_bindings b join projects pr on pr.workspace = b.workspace and pr.name = b.project where b.name = $1 and b.subject_kind = $2',
     [name, kind],
@@ -45,7 +57,14 @@ export async function getProjectBinding(tx: Tx, p: Principal, kind: SubjectKind,
 }
 
 /** `extensions`: whether the body's `expiryDate` and `reason` are read (sandbox extensions: meshStack's v3 project bindings have neither). */
-export async function createProjectBinding(tx: Tx, p: Principal, kind: SubjectKind, body: unknown, now: Date, extensions = true): Promise<GrantOutcome & { workspace: string; bindingName: string }> {
+export async function createProjectBinding(
+  tx: Tx,
+  p: Principal,
+  kind: SubjectKind,
+  body: unknown,
+  now: Date,
+  extensions = true,
+): Promise<GrantOutcome & { workspace: string; bindingName: string }> {
   const bindingName = str(body, 'metadata.name');
   const workspace = str(body, 'targetRef.ownedByWorkspace');
   const a = await accessTo(tx, p, workspace, { lock: true });
@@ -54,18 +73,44 @@ export async function createProjectBinding(tx: Tx, p: Principal, kind: SubjectKi
   const outcome = await requestOrApply(
     tx,
     a,
-    { workspace, project: str(body, 'targetRef.name'), bindingName, subjectKind: kind, subject: str(body, 'subject.name'), role: str(body, 'roleRef.name'), expiryDate: extensions ? optStr(body, 'expiryDate') : undefined, reason: extensions ? optStr(body, 'reason') : undefined },
+    {
+      workspace,
+      project: str(body, 'targetRef.name'),
+      bindingName,
+      subjectKind: kind,
+      subject: str(body, 'subject.name'),
+      role: str(body, 'roleRef.name'),
+      expiryDate: extensions ? optStr(body, 'expiryDate') : undefined,
+      reason: extensions ? optStr(body, 'reason') : undefined,
+    },
     now,
   );
   return { ...outcome, workspace, bindingName };
 }
 
-export async function deleteProjectBinding(tx: Tx, p: Principal, kind: SubjectKind, name: string, now: Date, reason = 'removed'): Promise<void> {
-  const [row] = await tx.query<ProjectBindingRow>('select * from project_bindings where name = $1 and subject_kind = $2', [name, kind]);
+export async function deleteProjectBinding(
+  tx: Tx,
+  p: Principal,
+  kind: SubjectKind,
+  name: string,
+  now: Date,
+  reason = 'removed',
+): Promise<void> {
+  const [row] = await tx.query<ProjectBindingRow>(
+    'select * from project_bindings where name = $1 and subject_kind = $2',
+    [name, kind],
+  );
   if (!row) throw notFound(`binding '${name}' not found`);
   const a = await accessTo(tx, p, row.workspace, { lock: true });
   requireManager(a, 'remove project access');
   requireWritable(a);
   await tx.query('delete from project_bindings where name = $1', [name]);
-  await recordEvent(tx, { workspace: row.workspace, project: row.project, type: 'PROJECT_USER_REMOVED', actor: p.username, at: now, details: { subjectKind: row.subject_kind, subject: row.subject, role: row.role, reason } });
+  await recordEvent(tx, {
+    workspace: row.workspace,
+    project: row.project,
+    type: 'PROJECT_USER_REMOVED',
+    actor: p.username,
+    at: now,
+    details: { subjectKind: row.subject_kind, subject: row.subject, role: row.role, reason },
+  });
 }

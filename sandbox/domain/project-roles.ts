@@ -25,7 +25,9 @@ export const DEFAULT_PROJECT_ROLE_ROWS = [
 ] as const;
 
 export async function listProjectRoles(tx: Tx): Promise<ProjectRoleRow[]> {
-  return tx.query<ProjectRoleRow>('select name, display_name, description, rank::float8 as rank, tags from project_roles where deleted_at is null order by rank desc, name');
+  return tx.query<ProjectRoleRow>(
+    'select name, display_name, description, rank::float8 as rank, tags from project_roles where deleted_at is null order by rank desc, name',
+  );
 }
 
 export async function getProjectRole(tx: Tx, name: string): Promise<ProjectRoleRow> {
@@ -40,15 +42,26 @@ function rank(body: unknown): number {
   return v;
 }
 
-export async function putProjectRole(tx: Tx, p: Principal, name: string | undefined, body: unknown): Promise<ProjectRoleRow> {
+export async function putProjectRole(
+  tx: Tx,
+  p: Principal,
+  name: string | undefined,
+  body: unknown,
+): Promise<ProjectRoleRow> {
   requirePartner(p, 'manage meshProjectRoles');
   const id = identifier(body, 'metadata.name');
   if (name !== undefined && id !== name) throw badRequest(`metadata.name '${id}' does not match the path '${name}'`);
   const displayName = str(body, 'spec.name');
-  const [existing] = await tx.query<{ name: string }>('select name from project_roles where name = $1 and deleted_at is null', [id]);
+  const [existing] = await tx.query<{ name: string }>(
+    'select name from project_roles where name = $1 and deleted_at is null',
+    [id],
+  );
   if (name === undefined && existing) throw conflict(`meshProjectRole '${id}' already exists`);
   if (name !== undefined && !existing) throw notFound(`meshProjectRole '${name}' not found`);
-  const [clash] = await tx.query<{ name: string }>('select name from project_roles where display_name = $1 and name <> $2 and deleted_at is null', [displayName, id]);
+  const [clash] = await tx.query<{ name: string }>(
+    'select name from project_roles where display_name = $1 and name <> $2 and deleted_at is null',
+    [displayName, id],
+  );
   if (clash) throw conflict(`meshProjectRole '${clash.name}' already has the name '${displayName}'`);
   await tx.query(
     `insert into project_roles (name, display_name, description, rank, tags) values ($1, $2, $3, $4, $5)
@@ -67,5 +80,8 @@ export async function deleteProjectRole(tx: Tx, p: Principal, name: string, now:
 /** A binding's role must be a project role of the platform (by display name). */
 export async function requireProjectRole(tx: Tx, role: string): Promise<void> {
   const roles = await listProjectRoles(tx);
-  if (!roles.some((r) => r.display_name === role)) throw badRequest(`roleRef.name '${role}' is not a meshProjectRole of this platform; the project roles are ${roles.map((r) => `'${r.display_name}'`).join(', ')}`);
+  if (!roles.some((r) => r.display_name === role))
+    throw badRequest(
+      `roleRef.name '${role}' is not a meshProjectRole of this platform; the project roles are ${roles.map((r) => `'${r.display_name}'`).join(', ')}`,
+    );
 }

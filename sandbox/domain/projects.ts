@@ -15,13 +15,17 @@ import { pagedQuery } from './paging';
 import { getSettings } from './settings';
 import { writeTags } from './tags';
 
-export const PROJECT_FIELDS = { metadata: ['name', 'ownedByWorkspace', 'createdOn', 'deletedOn'], spec: ['displayName', 'tags', 'paymentMethodIdentifier', 'substitutePaymentMethodIdentifier'] } as const;
+export const PROJECT_FIELDS = {
+  metadata: ['name', 'ownedByWorkspace', 'createdOn', 'deletedOn'],
+  spec: ['displayName', 'tags', 'paymentMethodIdentifier', 'substitutePaymentMethodIdentifier'],
+} as const;
 const STATES: readonly ProjectState[] = ['ACTIVE', 'PENDING_DELETION', 'DELETED'];
 
 /** `ws.project` → [ws, project] */
 export function splitProjectId(full: string): [string, string] {
   const i = full.indexOf('.');
-  if (i <= 0 || i === full.length - 1) throw notFound(`meshProject '${full}' not found (expected <workspace>.<project>)`);
+  if (i <= 0 || i === full.length - 1)
+    throw notFound(`meshProject '${full}' not found (expected <workspace>.<project>)`);
   return [full.slice(0, i), full.slice(i + 1)];
 }
 
@@ -39,7 +43,10 @@ export async function memberProjectFilter(tx: Tx, p: Principal, workspace: strin
   if (p.isPartner) return 'all';
   const roles = await rolesOf(tx, p.username, workspace);
   if (roles.has(OWNER) || roles.has(MANAGER)) return 'all';
-  const rows = await tx.query<{ project: string }>(`select distinct project from project_bindings where workspace = $1 and subject_kind = 'user' and subject = $2`, [workspace, p.username]);
+  const rows = await tx.query<{ project: string }>(
+    `select distinct project from project_bindings where workspace = $1 and subject_kind = 'user' and subject = $2`,
+    [workspace, p.username],
+  );
   return rows.map((r) => r.project);
 }
 
@@ -49,19 +56,41 @@ export async function seesProject(tx: Tx, p: Principal, workspace: string, proje
   return visible === 'all' || visible.includes(project);
 }
 
-export async function listProjects(tx: Tx, p: Principal, workspace: string | undefined, states: ProjectState[], limit: number, offset: number) {
+export async function listProjects(
+  tx: Tx,
+  p: Principal,
+  workspace: string | undefined,
+  states: ProjectState[],
+  limit: number,
+  offset: number,
+) {
   if (p.isPartner) {
     // Partners see every project: page in the database.
-    const from = workspace === undefined ? 'projects where state = any($1)' : 'projects where state = any($1) and workspace = $2';
-    return pagedQuery<ProjectRow>(tx, { select: '*', from, orderBy: 'workspace, name', params: workspace === undefined ? [states] : [states, workspace] }, limit, offset);
+    const from =
+      workspace === undefined ? 'projects where state = any($1)' : 'projects where state = any($1) and workspace = $2';
+    return pagedQuery<ProjectRow>(
+      tx,
+      {
+        select: '*',
+        from,
+        orderBy: 'workspace, name',
+        params: workspace === undefined ? [states] : [states, workspace],
+      },
+      limit,
+      offset,
+    );
   }
   const visible = await visibleWorkspaces(tx, p);
-  const workspaces = workspace !== undefined ? (visible === 'all' || visible.includes(workspace) ? [workspace] : []) : visible;
+  const workspaces =
+    workspace !== undefined ? (visible === 'all' || visible.includes(workspace) ? [workspace] : []) : visible;
   const rows: ProjectRow[] = [];
   const all =
     workspaces === 'all'
       ? await tx.query<ProjectRow>('select * from projects where state = any($1) order by workspace, name', [states])
-      : await tx.query<ProjectRow>('select * from projects where state = any($1) and workspace = any($2) order by workspace, name', [states, workspaces]);
+      : await tx.query<ProjectRow>(
+          'select * from projects where state = any($1) and workspace = any($2) order by workspace, name',
+          [states, workspaces],
+        );
   const filters = new Map<string, string[] | 'all'>();
   for (const row of all) {
     if (!filters.has(row.workspace)) filters.set(row.workspace, await memberProjectFilter(tx, p, row.workspace));
@@ -75,8 +104,12 @@ export async function listProjects(tx: Tx, p: Principal, workspace: string | und
 export async function getProject(tx: Tx, p: Principal, full: string): Promise<ProjectRow> {
   const [workspace, name] = splitProjectId(full);
   await accessTo(tx, p, workspace);
-  const [row] = await tx.query<ProjectRow>('select * from projects where workspace = $1 and name = $2', [workspace, name]);
-  if (!row || (row.state === 'DELETED' && !p.isPartner) || !(await seesProject(tx, p, workspace, name))) throw notFound(`meshProject '${full}' not found`);
+  const [row] = await tx.query<ProjectRow>('select * from projects where workspace = $1 and name = $2', [
+    workspace,
+    name,
+  ]);
+  if (!row || (row.state === 'DELETED' && !p.isPartner) || !(await seesProject(tx, p, workspace, name)))
+    throw notFound(`meshProject '${full}' not found`);
   return row;
 }
 
@@ -86,9 +119,18 @@ export async function createProject(tx: Tx, p: Principal, body: unknown, now: Da
   const a = await accessTo(tx, p, workspace, { lock: true });
   requireManager(a, 'create projects');
   requireWritable(a);
-  const [existing] = await tx.query<{ state: ProjectState }>('select state from projects where workspace = $1 and name = $2', [workspace, name]);
-  if (existing) throw conflict(`meshProject '${workspace}.${name}' already exists${existing.state === 'PENDING_DELETION' ? ' (its deletion is pending)' : ''}`);
-  const [{ n }] = await tx.query<{ n: number }>(`select count(*)::int as n from projects where workspace = $1 and state = 'ACTIVE'`, [workspace]);
+  const [existing] = await tx.query<{ state: ProjectState }>(
+    'select state from projects where workspace = $1 and name = $2',
+    [workspace, name],
+  );
+  if (existing)
+    throw conflict(
+      `meshProject '${workspace}.${name}' already exists${existing.state === 'PENDING_DELETION' ? ' (its deletion is pending)' : ''}`,
+    );
+  const [{ n }] = await tx.query<{ n: number }>(
+    `select count(*)::int as n from projects where workspace = $1 and state = 'ACTIVE'`,
+    [workspace],
+  );
   if (a.workspace.project_quota !== null && n >= a.workspace.project_quota) {
     throw badRequest(`meshWorkspace '${workspace}' has reached its project quota of ${a.workspace.project_quota}`);
   }
@@ -96,9 +138,25 @@ export async function createProject(tx: Tx, p: Principal, body: unknown, now: Da
   const displayName = str(body, 'spec.displayName');
   const [row] = await tx.query<ProjectRow>(
     `insert into projects (workspace, name, display_name, tags, payment_method, substitute_payment_method, created_on, extra) values ($1, $2, $3, $4, $5, $6, $7, $8) returning *`,
-    [workspace, name, displayName, projectTags, optStr(body, 'spec.paymentMethodIdentifier') ?? null, optStr(body, 'spec.substitutePaymentMethodIdentifier') ?? null, now.toISOString(), extraFields(body, PROJECT_FIELDS)],
+    [
+      workspace,
+      name,
+      displayName,
+      projectTags,
+      optStr(body, 'spec.paymentMethodIdentifier') ?? null,
+      optStr(body, 'spec.substitutePaymentMethodIdentifier') ?? null,
+      now.toISOString(),
+      extraFields(body, PROJECT_FIELDS),
+    ],
   );
-  await recordEvent(tx, { workspace, project: name, type: 'PROJECT_CREATED', actor: p.username, at: now, details: { displayName, tags: projectTags } });
+  await recordEvent(tx, {
+    workspace,
+    project: name,
+    type: 'PROJECT_CREATED',
+    actor: p.username,
+    at: now,
+    details: { displayName, tags: projectTags },
+  });
   return row;
 }
 
@@ -107,7 +165,10 @@ export async function updateProject(tx: Tx, p: Principal, full: string, body: un
   if (str(body, 'metadata.name') !== name || str(body, 'metadata.ownedByWorkspace') !== workspace) {
     throw badRequest(`metadata.name and metadata.ownedByWorkspace must match '${full}': identifiers are immutable`);
   }
-  const [before] = await tx.query<ProjectRow>(`select * from projects where workspace = $1 and name = $2 and state <> 'DELETED'`, [workspace, name]);
+  const [before] = await tx.query<ProjectRow>(
+    `select * from projects where workspace = $1 and name = $2 and state <> 'DELETED'`,
+    [workspace, name],
+  );
   if (!before) return createProject(tx, p, body, now);
   if (before.state === 'PENDING_DELETION') throw conflict(`meshProject '${full}' is being deleted`);
   const a = await accessTo(tx, p, workspace, { lock: true });
@@ -118,10 +179,28 @@ export async function updateProject(tx: Tx, p: Principal, full: string, body: un
   // PUT is a full rewrite, as on meshStack: a payment method the body leaves out is cleared.
   const [row] = await tx.query<ProjectRow>(
     'update projects set display_name = $3, tags = $4, payment_method = $5, substitute_payment_method = $6, extra = $7 where workspace = $1 and name = $2 returning *',
-    [workspace, name, displayName, projectTags, optStr(body, 'spec.paymentMethodIdentifier') ?? null, optStr(body, 'spec.substitutePaymentMethodIdentifier') ?? null, extraFields(body, PROJECT_FIELDS)],
+    [
+      workspace,
+      name,
+      displayName,
+      projectTags,
+      optStr(body, 'spec.paymentMethodIdentifier') ?? null,
+      optStr(body, 'spec.substitutePaymentMethodIdentifier') ?? null,
+      extraFields(body, PROJECT_FIELDS),
+    ],
   );
   if (displayName !== before.display_name || JSON.stringify(projectTags) !== JSON.stringify(before.tags)) {
-    await recordEvent(tx, { workspace, project: name, type: 'PROJECT_UPDATED', actor: p.username, at: now, details: { before: { displayName: before.display_name, tags: before.tags }, after: { displayName, tags: projectTags } } });
+    await recordEvent(tx, {
+      workspace,
+      project: name,
+      type: 'PROJECT_UPDATED',
+      actor: p.username,
+      at: now,
+      details: {
+        before: { displayName: before.display_name, tags: before.tags },
+        after: { displayName, tags: projectTags },
+      },
+    });
   }
   return row;
 }
@@ -132,11 +211,21 @@ export async function deleteProject(tx: Tx, p: Principal, full: string, now: Dat
   const a = await accessTo(tx, p, workspace, { lock: true });
   requireManager(a, 'delete projects');
   requireWritable(a);
-  const [row] = await tx.query(`update projects set state = 'PENDING_DELETION', deletion_requested_at = $3 where workspace = $1 and name = $2 and state = 'ACTIVE' returning name`, [workspace, name, now.toISOString()]);
+  const [row] = await tx.query(
+    `update projects set state = 'PENDING_DELETION', deletion_requested_at = $3 where workspace = $1 and name = $2 and state = 'ACTIVE' returning name`,
+    [workspace, name, now.toISOString()],
+  );
   if (!row) throw notFound(`meshProject '${full}' not found`);
   await tx.query('delete from project_bindings where workspace = $1 and project = $2', [workspace, name]);
   tx.expiryWatch.noteAt(now.getTime() + (await getSettings(tx)).projectDeletionDelaySeconds * 1000);
-  await recordEvent(tx, { workspace, project: name, type: 'PROJECT_DELETION_REQUESTED', actor: p.username, at: now, details: {} });
+  await recordEvent(tx, {
+    workspace,
+    project: name,
+    type: 'PROJECT_DELETION_REQUESTED',
+    actor: p.username,
+    at: now,
+    details: {},
+  });
 }
 
 /**
@@ -151,8 +240,18 @@ export async function finishProjectDeletions(tx: Tx, now: Date): Promise<number>
   );
   for (const d of due) {
     const renamed = `${d.name}-${now.getTime()}`;
-    await tx.query(`update projects set state = 'DELETED', deleted_on = $3, name = $4 where workspace = $1 and name = $2`, [d.workspace, d.name, now.toISOString(), renamed]);
-    await recordEvent(tx, { workspace: d.workspace, project: d.name, type: 'PROJECT_DELETED', actor: 'meshStack (deletion)', at: now, details: { identifier: renamed } });
+    await tx.query(
+      `update projects set state = 'DELETED', deleted_on = $3, name = $4 where workspace = $1 and name = $2`,
+      [d.workspace, d.name, now.toISOString(), renamed],
+    );
+    await recordEvent(tx, {
+      workspace: d.workspace,
+      project: d.name,
+      type: 'PROJECT_DELETED',
+      actor: 'meshStack (deletion)',
+      at: now,
+      details: { identifier: renamed },
+    });
   }
   return due.length;
 }
@@ -160,6 +259,8 @@ export async function finishProjectDeletions(tx: Tx, now: Date): Promise<number>
 /** When the next pending deletion finishes (ms since the epoch), or Infinity. */
 export async function nextProjectDeletion(tx: Tx): Promise<number> {
   const delaySeconds = (await getSettings(tx)).projectDeletionDelaySeconds;
-  const [{ at }] = await tx.query<{ at: Date | null }>(`select min(deletion_requested_at) as at from projects where state = 'PENDING_DELETION'`);
+  const [{ at }] = await tx.query<{ at: Date | null }>(
+    `select min(deletion_requested_at) as at from projects where state = 'PENDING_DELETION'`,
+  );
   return at ? new Date(at).getTime() + delaySeconds * 1000 : Infinity;
 }

@@ -47,7 +47,11 @@ export function requestJson(r: RoleRequestRow, base: string) {
   };
 }
 
-export async function listRequests(tx: Tx, p: Principal, filter: { workspace?: string; status?: string }): Promise<RoleRequestRow[]> {
+export async function listRequests(
+  tx: Tx,
+  p: Principal,
+  filter: { workspace?: string; status?: string },
+): Promise<RoleRequestRow[]> {
   const visible = await visibleWorkspaces(tx, p);
   const rows = await tx.query<RoleRequestRow>('select * from role_requests order by requested_at, id');
   return rows.filter(
@@ -69,40 +73,90 @@ export async function approveRequest(tx: Tx, p: Principal, id: string, now: Date
   const r = await pending(tx, id);
   const a = await accessTo(tx, p, r.workspace, { lock: true });
   if (r.requested_by === p.username) throw forbidden('the requester cannot approve their own role request');
-  if (!isManager(a)) throw forbidden(`only another Workspace Owner/Manager of '${r.workspace}' or a partner may approve`);
+  if (!isManager(a))
+    throw forbidden(`only another Workspace Owner/Manager of '${r.workspace}' or a partner may approve`);
   requireWritable(a);
   if (r.approvals.includes(p.username)) throw conflict(`${p.username} has already approved role request '${id}'`);
   const approvals = [...r.approvals, p.username];
   const settings = await getSettings(tx);
-  const done = p.isPartner || isApproved(approvals, await approvers(tx, r.workspace), settings.fourEyes.minApprovalCount);
+  const done =
+    p.isPartner || isApproved(approvals, await approvers(tx, r.workspace), settings.fourEyes.minApprovalCount);
   if (done) {
     // Rules are checked again at approval: the owner limit may have been reached meanwhile.
     const requester = { username: r.requested_by, isPartner: false, clientId: '' };
-    const g = { workspace: r.workspace, project: r.project ?? undefined, bindingName: r.binding_name, subjectKind: r.subject_kind, subject: r.subject, role: r.role, expiryDate: r.expiry_date ?? undefined, invitation: r.invitation ?? undefined, reason: r.reason ?? undefined };
+    const g = {
+      workspace: r.workspace,
+      project: r.project ?? undefined,
+      bindingName: r.binding_name,
+      subjectKind: r.subject_kind,
+      subject: r.subject,
+      role: r.role,
+      expiryDate: r.expiry_date ?? undefined,
+      invitation: r.invitation ?? undefined,
+      reason: r.reason ?? undefined,
+    };
     // Frees the binding name for checkGrant; a refusal below rolls the whole transaction back.
     await tx.query(`update role_requests set status = 'APPROVED' where id = $1`, [id]);
-    const asRequester = p.isPartner ? a : { ...a, principal: requester, roles: await rolesOf(tx, r.requested_by, r.workspace) };
+    const asRequester = p.isPartner
+      ? a
+      : { ...a, principal: requester, roles: await rolesOf(tx, r.requested_by, r.workspace) };
     await applyGrant(tx, r.requested_by, a.workspace, await checkGrant(tx, asRequester, g, settings, now), now);
   }
-  const [row] = await tx.query<RoleRequestRow>(`update role_requests set approvals = $2, status = $3, decided_by = $4, decided_at = $5 where id = $1 returning *`, [
-    id,
-    JSON.stringify(approvals),
-    done ? 'APPROVED' : 'PENDING',
-    done ? p.username : null,
-    done ? now.toISOString() : null,
-  ]);
-  await recordEvent(tx, { workspace: r.workspace, project: r.project ?? undefined, type: done ? 'ROLE_REQUEST_APPROVED' : 'ROLE_REQUEST_CREATED', actor: p.username, at: now, details: { requestId: id, subjectKind: r.subject_kind, subject: r.subject, role: r.role, approvals } });
+  const [row] = await tx.query<RoleRequestRow>(
+    `update role_requests set approvals = $2, status = $3, decided_by = $4, decided_at = $5 where id = $1 returning *`,
+    [
+      id,
+      JSON.stringify(approvals),
+      done ? 'APPROVED' : 'PENDING',
+      done ? p.username : null,
+      done ? now.toISOString() : null,
+    ],
+  );
+  await recordEvent(tx, {
+    workspace: r.workspace,
+    project: r.project ?? undefined,
+    type: done ? 'ROLE_REQUEST_APPROVED' : 'ROLE_REQUEST_CREATED',
+    actor: p.username,
+    at: now,
+    details: { requestId: id, subjectKind: r.subject_kind, subject: r.subject, role: r.role, approvals },
+  });
   return row;
 }
 
-export async function declineRequest(tx: Tx, p: Principal, id: string, now: Date, cancel: boolean): Promise<RoleRequestRow> {
+export async function declineRequest(
+  tx: Tx,
+  p: Principal,
+  id: string,
+  now: Date,
+  cancel: boolean,
+): Promise<RoleRequestRow> {
   const r = await pending(tx, id);
   const a = await accessTo(tx, p, r.workspace, { lock: true });
-  if (!cancel && r.requested_by === p.username) throw badRequest('the requester cancels, not declines, their own role request');
-  if (!isManager(a) && r.requested_by !== p.username) throw forbidden(`only a Workspace Owner/Manager of '${r.workspace}', a partner or the requester may end this request`);
+  if (!cancel && r.requested_by === p.username)
+    throw badRequest('the requester cancels, not declines, their own role request');
+  if (!isManager(a) && r.requested_by !== p.username)
+    throw forbidden(
+      `only a Workspace Owner/Manager of '${r.workspace}', a partner or the requester may end this request`,
+    );
   const status = cancel ? 'CANCELLED' : 'DECLINED';
-  const [row] = await tx.query<RoleRequestRow>(`update role_requests set status = $2, decided_by = $3, decided_at = $4 where id = $1 returning *`, [id, status, p.username, now.toISOString()]);
-  await recordEvent(tx, { workspace: r.workspace, project: r.project ?? undefined, type: cancel ? 'ROLE_REQUEST_CANCELLED' : 'ROLE_REQUEST_DECLINED', actor: p.username, at: now, details: { requestId: id, subjectKind: r.subject_kind, subject: r.subject, role: r.role } });
-  await notify(tx, await emailOf(tx, r.requested_by), `Role request ${status.toLowerCase()}`, `The request for ${r.role} for ${r.subject} in ${r.workspace} was ${status.toLowerCase()} by ${p.username}.`, now);
+  const [row] = await tx.query<RoleRequestRow>(
+    `update role_requests set status = $2, decided_by = $3, decided_at = $4 where id = $1 returning *`,
+    [id, status, p.username, now.toISOString()],
+  );
+  await recordEvent(tx, {
+    workspace: r.workspace,
+    project: r.project ?? undefined,
+    type: cancel ? 'ROLE_REQUEST_CANCELLED' : 'ROLE_REQUEST_DECLINED',
+    actor: p.username,
+    at: now,
+    details: { requestId: id, subjectKind: r.subject_kind, subject: r.subject, role: r.role },
+  });
+  await notify(
+    tx,
+    await emailOf(tx, r.requested_by),
+    `Role request ${status.toLowerCase()}`,
+    `The request for ${r.role} for ${r.subject} in ${r.workspace} was ${status.toLowerCase()} by ${p.username}.`,
+    now,
+  );
   return row;
 }

@@ -29,7 +29,8 @@ export async function getSettings(tx: Tx): Promise<PlatformSettings> {
 }
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
-const whole = (v: unknown, min: number, max: number) => Number.isInteger(v) && (v as number) >= min && (v as number) <= max;
+const whole = (v: unknown, min: number, max: number) =>
+  Number.isInteger(v) && (v as number) >= min && (v as number) <= max;
 
 /** Checks a patch against what each setting can hold: a value stored as given would disagree with /mesh/info. */
 function checkPatch(patch: unknown): Partial<PlatformSettings> {
@@ -38,17 +39,29 @@ function checkPatch(patch: unknown): Partial<PlatformSettings> {
     if (typeof v !== 'boolean') throw badRequest(`${name} must be true or false, got ${JSON.stringify(v)}`);
   };
   for (const [key, v] of Object.entries(patch)) {
-    if (!(key in DEFAULT_SETTINGS)) throw badRequest(`unknown setting "${key}" (settings: ${Object.keys(DEFAULT_SETTINGS).join(', ')})`);
+    if (!(key in DEFAULT_SETTINGS))
+      throw badRequest(`unknown setting "${key}" (settings: ${Object.keys(DEFAULT_SETTINGS).join(', ')})`);
     if (key === 'fourEyes') {
       if (!isObject(v)) throw badRequest('fourEyes must be an object');
-      for (const k of Object.keys(v)) if (k !== 'enabled' && k !== 'minApprovalCount') throw badRequest(`unknown setting "fourEyes.${k}"`);
+      for (const k of Object.keys(v))
+        if (k !== 'enabled' && k !== 'minApprovalCount') throw badRequest(`unknown setting "fourEyes.${k}"`);
       if (v.enabled !== undefined) bool('fourEyes.enabled', v.enabled);
-      if (v.minApprovalCount !== undefined && !whole(v.minApprovalCount, 1, 10)) throw badRequest(`fourEyes.minApprovalCount must be a whole number from 1 to 10, got ${JSON.stringify(v.minApprovalCount)}`);
+      if (v.minApprovalCount !== undefined && !whole(v.minApprovalCount, 1, 10))
+        throw badRequest(
+          `fourEyes.minApprovalCount must be a whole number from 1 to 10, got ${JSON.stringify(v.minApprovalCount)}`,
+        );
     } else if (key === 'recertification') {
       if (!isObject(v)) throw badRequest('recertification must be an object of role name → days');
-      for (const [role, days] of Object.entries(v)) if (!whole(days, 1, 36_500)) throw badRequest(`recertification["${role}"] must be a whole number of days from 1 to 36500, got ${JSON.stringify(days)}`);
+      for (const [role, days] of Object.entries(v))
+        if (!whole(days, 1, 36_500))
+          throw badRequest(
+            `recertification["${role}"] must be a whole number of days from 1 to 36500, got ${JSON.stringify(days)}`,
+          );
     } else if (key === 'projectDeletionDelaySeconds') {
-      if (!whole(v, 0, 31_536_000)) throw badRequest(`projectDeletionDelaySeconds must be a whole number of seconds from 0 to 31536000, got ${JSON.stringify(v)}`);
+      if (!whole(v, 0, 31_536_000))
+        throw badRequest(
+          `projectDeletionDelaySeconds must be a whole number of seconds from 0 to 31536000, got ${JSON.stringify(v)}`,
+        );
     } else {
       bool(key, v);
     }
@@ -60,8 +73,15 @@ export async function putSettings(tx: Tx, body: unknown): Promise<PlatformSettin
   const patch = checkPatch(body);
   const current = await getSettings(tx);
   // fourEyes is merged: {"fourEyes": {"enabled": true}} keeps the minimum.
-  const next = { ...current, ...patch, ...(patch.fourEyes ? { fourEyes: { ...current.fourEyes, ...patch.fourEyes } } : {}) };
-  await tx.query(`insert into settings (key, value) values ('platform', $1) on conflict (key) do update set value = excluded.value`, [next]);
+  const next = {
+    ...current,
+    ...patch,
+    ...(patch.fourEyes ? { fourEyes: { ...current.fourEyes, ...patch.fourEyes } } : {}),
+  };
+  await tx.query(
+    `insert into settings (key, value) values ('platform', $1) on conflict (key) do update set value = excluded.value`,
+    [next],
+  );
   return next;
 }
 
@@ -71,5 +91,8 @@ export async function getMeta<T>(tx: Tx, key: string): Promise<T | undefined> {
 }
 
 export async function putMeta(tx: Tx, key: string, value: unknown): Promise<void> {
-  await tx.query('insert into meta (key, value) values ($1, $2) on conflict (key) do update set value = excluded.value', [key, JSON.stringify(value)]);
+  await tx.query(
+    'insert into meta (key, value) values ($1, $2) on conflict (key) do update set value = excluded.value',
+    [key, JSON.stringify(value)],
+  );
 }

@@ -59,7 +59,8 @@ export function valueProblem(vt: ValueType, values: string[]): string | undefine
   }
   if (values.length !== 1) return `expects exactly one value, got ${values.length}`;
   const [v] = values;
-  if (vt.singleSelect && !vt.singleSelect.options.includes(v)) return `'${v}' is not among the options ${vt.singleSelect.options.join(', ')}`;
+  if (vt.singleSelect && !vt.singleSelect.options.includes(v))
+    return `'${v}' is not among the options ${vt.singleSelect.options.join(', ')}`;
   if (vt.integer && !/^-?\d+$/.test(v)) return `'${v}' is not an integer`;
   if (vt.number && (v.trim() === '' || !Number.isFinite(Number(v)))) return `'${v}' is not a number`;
   if (vt.email && !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(v)) return `'${v}' is not an e-mail address`;
@@ -82,7 +83,13 @@ function safeRegexTest(pattern: string, value: string): boolean {
  * its Terraform provider works around). Then the checks: a non-partner cannot set or change a
  * restricted tag, immutable ones change only at creation, mandatory ones must be there.
  */
-export async function writeTags(tx: Tx, p: Principal, kind: TargetKind, before: Tags | undefined, requested: Tags): Promise<Tags> {
+export async function writeTags(
+  tx: Tx,
+  p: Principal,
+  kind: TargetKind,
+  before: Tags | undefined,
+  requested: Tags,
+): Promise<Tags> {
   const defs = await tagDefinitions(tx, kind);
   const after: Tags = {};
   const injected = new Set<string>();
@@ -110,11 +117,16 @@ export async function writeTags(tx: Tx, p: Principal, kind: TargetKind, before: 
     // The platform's own default is not the writer setting a restricted tag.
     if (!changed(key) || injected.has(key)) continue;
     if (def.spec.restricted && !p.isPartner) throw forbidden(`tag '${key}' is restricted: only a partner may set it`);
-    if (def.spec.immutable && before !== undefined) throw badRequest(`tag '${key}' is immutable: it can only be set when the ${kind} is created`);
+    if (def.spec.immutable && before !== undefined)
+      throw badRequest(`tag '${key}' is immutable: it can only be set when the ${kind} is created`);
   }
   return sortedTags(after);
 }
 
 export function sortedTags(tags: Tags): Tags {
-  return Object.fromEntries(Object.keys(tags).sort().map((k) => [k, tags[k]]));
+  return Object.fromEntries(
+    Object.keys(tags)
+      .sort()
+      .map((k) => [k, tags[k]]),
+  );
 }

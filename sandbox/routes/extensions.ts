@@ -42,7 +42,10 @@ const CLOCK_MAX = Date.parse('9999-12-31T23:59:59Z');
 
 async function workspaceStatus(ctx: RouteContext, name: string) {
   const a = await accessTo(ctx.tx, ctx.p, name, { includeDeleted: true });
-  const [{ n }] = await ctx.tx.query<{ n: number }>(`select count(*)::int as n from projects where workspace = $1 and state = 'ACTIVE'`, [name]);
+  const [{ n }] = await ctx.tx.query<{ n: number }>(
+    `select count(*)::int as n from projects where workspace = $1 and state = 'ACTIVE'`,
+    [name],
+  );
   const ws = a.workspace;
   return {
     name: ws.name,
@@ -55,10 +58,14 @@ async function workspaceStatus(ctx: RouteContext, name: string) {
 }
 
 export function registerExtensionRoutes(app: FastifyInstance, state: SandboxState, faults: FaultInjector): void {
-  const route = (method: 'GET' | 'POST' | 'PUT', url: string, handler: (ctx: RouteContext) => Promise<RouteResult>) => addRoute(app, state, { method, url: `${EXTENSIONS}${url}`, handler });
+  const route = (method: 'GET' | 'POST' | 'PUT', url: string, handler: (ctx: RouteContext) => Promise<RouteResult>) =>
+    addRoute(app, state, { method, url: `${EXTENSIONS}${url}`, handler });
 
   // Unauthenticated, so clients can discover the extensions before logging in.
-  app.get(`${EXTENSIONS}/capabilities`, async () => ({ extensions: CAPABILITIES, note: 'meshform sandbox extensions; not part of the meshStack API' }));
+  app.get(`${EXTENSIONS}/capabilities`, async () => ({
+    extensions: CAPABILITIES,
+    note: 'meshform sandbox extensions; not part of the meshStack API',
+  }));
 
   route('GET', '/whoami', async (ctx) => {
     const visible = await visibleWorkspaces(ctx.tx, ctx.p);
@@ -76,7 +83,9 @@ export function registerExtensionRoutes(app: FastifyInstance, state: SandboxStat
 
   route('GET', '/workspaces', async (ctx) => {
     const visible = await visibleWorkspaces(ctx.tx, ctx.p);
-    const rows = await ctx.tx.query<{ name: string }>('select name from workspaces where deleted_on is null order by name');
+    const rows = await ctx.tx.query<{ name: string }>(
+      'select name from workspaces where deleted_on is null order by name',
+    );
     const names = rows.map((r) => r.name).filter((n) => visible === 'all' || visible.includes(n));
     const workspaces = [];
     for (const name of names) workspaces.push(await workspaceStatus(ctx, name));
@@ -95,26 +104,40 @@ export function registerExtensionRoutes(app: FastifyInstance, state: SandboxStat
     await approveWorkspace(ctx.tx, ctx.p, ctx.params.name, ctx.now);
     return ok(await workspaceStatus(ctx, ctx.params.name));
   });
-  route('POST', '/workspaces/:name/add-myself', async (ctx) => ok(await addMyself(ctx.tx, ctx.p, ctx.params.name, ctx.now)));
+  route('POST', '/workspaces/:name/add-myself', async (ctx) =>
+    ok(await addMyself(ctx.tx, ctx.p, ctx.params.name, ctx.now)),
+  );
   route('GET', '/workspaces/:name/events', async (ctx) => {
     await accessTo(ctx.tx, ctx.p, ctx.params.name, { includeDeleted: true });
     const visible = await memberProjectFilter(ctx.tx, ctx.p, ctx.params.name);
     const events = await listEvents(ctx.tx, ctx.params.name);
-    return ok({ events: visible === 'all' ? events : events.filter((e) => e.project === null || e.project === undefined || visible.includes(e.project)) });
+    return ok({
+      events:
+        visible === 'all'
+          ? events
+          : events.filter((e) => e.project === null || e.project === undefined || visible.includes(e.project)),
+    });
   });
   route('GET', '/workspaces/:name/projects/:project/events', async (ctx) => {
     await accessTo(ctx.tx, ctx.p, ctx.params.name, { includeDeleted: true });
-    if (!(await seesProject(ctx.tx, ctx.p, ctx.params.name, ctx.params.project))) throw notFound(`meshProject '${ctx.params.name}.${ctx.params.project}' not found`);
+    if (!(await seesProject(ctx.tx, ctx.p, ctx.params.name, ctx.params.project)))
+      throw notFound(`meshProject '${ctx.params.name}.${ctx.params.project}' not found`);
     return ok({ events: await listEvents(ctx.tx, ctx.params.name, ctx.params.project) });
   });
 
   route('GET', '/role-requests', async (ctx) => {
-    const rows = await listRequests(ctx.tx, ctx.p, { workspace: ctx.query.workspaceIdentifier, status: ctx.query.status });
+    const rows = await listRequests(ctx.tx, ctx.p, {
+      workspace: ctx.query.workspaceIdentifier,
+      status: ctx.query.status,
+    });
     return ok({ roleRequests: rows.map((r) => requestJson(r, ctx.base)) });
   });
   for (const action of ['approve', 'decline', 'cancel'] as const) {
     route('POST', `/role-requests/:id/${action}`, async (ctx) => {
-      const row = action === 'approve' ? await approveRequest(ctx.tx, ctx.p, ctx.params.id, ctx.now) : await declineRequest(ctx.tx, ctx.p, ctx.params.id, ctx.now, action === 'cancel');
+      const row =
+        action === 'approve'
+          ? await approveRequest(ctx.tx, ctx.p, ctx.params.id, ctx.now)
+          : await declineRequest(ctx.tx, ctx.p, ctx.params.id, ctx.now, action === 'cancel');
       return ok(requestJson(row, ctx.base));
     });
   }
@@ -123,23 +146,32 @@ export function registerExtensionRoutes(app: FastifyInstance, state: SandboxStat
   route('PUT', '/workspaces/:name/groups/:group', async (ctx) => {
     requirePartner(ctx.p, 'sync workspace user groups');
     const body = (ctx.body ?? {}) as { members?: unknown; displayName?: unknown };
-    if (!Array.isArray(body.members) || body.members.some((m) => typeof m !== 'string')) throw badRequest('members must be a list of usernames');
+    if (!Array.isArray(body.members) || body.members.some((m) => typeof m !== 'string'))
+      throw badRequest('members must be a list of usernames');
     await ctx.tx.query(
       `insert into user_groups (workspace, name, display_name, members) values ($1, $2, $3, $4)
        on conflict (workspace, name) do update set members = excluded.members, display_name = excluded.display_name`,
-      [ctx.params.name, ctx.params.group, typeof body.displayName === 'string' ? body.displayName : ctx.params.group, JSON.stringify(body.members)],
+      [
+        ctx.params.name,
+        ctx.params.group,
+        typeof body.displayName === 'string' ? body.displayName : ctx.params.group,
+        JSON.stringify(body.members),
+      ],
     );
     return ok({ workspace: ctx.params.name, name: ctx.params.group, members: body.members });
   });
 
   route('POST', '/users/:username/first-login', async (ctx) => {
-    if (!ctx.p.isPartner && ctx.p.username !== ctx.params.username) throw forbidden('only the user or a partner may record a first login');
+    if (!ctx.p.isPartner && ctx.p.username !== ctx.params.username)
+      throw forbidden('only the user or a partner may record a first login');
     return ok({ acceptedInvitations: await acceptInvitations(ctx.tx, ctx.params.username, ctx.now) });
   });
 
   route('GET', '/outbox', async (ctx) => {
     requirePartner(ctx.p, 'read the outbox');
-    return ok({ messages: await ctx.tx.query('select id::int as id, recipient, subject, body, at from outbox order by id') });
+    return ok({
+      messages: await ctx.tx.query('select id::int as id, recipient, subject, body, at from outbox order by id'),
+    });
   });
 
   route('GET', '/clock', async () => ok({ now: state.clock.now().toISOString(), offsetMs: state.clock.offset }));
@@ -153,11 +185,15 @@ export function registerExtensionRoutes(app: FastifyInstance, state: SandboxStat
       if (Number.isNaN(to.getTime())) throw badRequest(`set must be an ISO date-time, got ${JSON.stringify(body.set)}`);
     } else {
       const ms = body.advance === undefined ? undefined : durationMs(body.advance);
-      if (ms === undefined || ms < 0) throw badRequest('give {"advance": "90m"} (ms, s, m, h, d) or {"set": "<ISO date-time>"}');
+      if (ms === undefined || ms < 0)
+        throw badRequest('give {"advance": "90m"} (ms, s, m, h, d) or {"set": "<ISO date-time>"}');
       to = new Date(state.clock.now(realNow).getTime() + ms);
     }
     // Checked before the clock moves: a time no date can print would break every later request.
-    if (!(to.getTime() >= CLOCK_MIN && to.getTime() <= CLOCK_MAX)) throw badRequest(`the sandbox clock goes from 2000-01-01 to 9999-12-31, not to ${Number.isNaN(to.getTime()) ? 'an invalid date' : 'that time'}`);
+    if (!(to.getTime() >= CLOCK_MIN && to.getTime() <= CLOCK_MAX))
+      throw badRequest(
+        `the sandbox clock goes from 2000-01-01 to 9999-12-31, not to ${Number.isNaN(to.getTime()) ? 'an invalid date' : 'that time'}`,
+      );
     state.clock.set(to, realNow);
     await putMeta(ctx.tx, 'clockOffsetMs', state.clock.offset);
     // Expiry is applied at once, so the next read already reflects the new time.

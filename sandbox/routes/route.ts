@@ -96,8 +96,11 @@ export function addRoute(app: FastifyInstance, state: SandboxState, spec: RouteS
     url: spec.url,
     handler: async (req: FastifyRequest, reply: FastifyReply) => {
       const claims = state.tokens.verify(req.headers.authorization);
-      const responseType = spec.media ? checkAccept(req.headers.accept, spec.media.kind, spec.media.version) : 'application/json';
-      if (spec.media && (spec.method === 'POST' || spec.method === 'PUT')) checkContentType(req.headers['content-type'], spec.media.kind, spec.media.version);
+      const responseType = spec.media
+        ? checkAccept(req.headers.accept, spec.media.kind, spec.media.version)
+        : 'application/json';
+      if (spec.media && (spec.method === 'POST' || spec.method === 'PUT'))
+        checkContentType(req.headers['content-type'], spec.media.kind, spec.media.version);
       const body = parseJsonBody(req.body);
       const query = req.query as Record<string, string | undefined>;
       checkInput(req.params, 'path');
@@ -108,7 +111,18 @@ export function addRoute(app: FastifyInstance, state: SandboxState, spec: RouteS
       if (write) state.principals.clear();
       const handle = async (tx: Tx) => {
         const p = await state.principals.get(tx, claims);
-        return spec.handler({ tx, p, now, base: state.publicUrl, profile: state.profile, params: req.params as Record<string, string>, query, body, headers: req.headers, page: () => pageRequest(query) });
+        return spec.handler({
+          tx,
+          p,
+          now,
+          base: state.publicUrl,
+          profile: state.profile,
+          params: req.params as Record<string, string>,
+          query,
+          body,
+          headers: req.headers,
+          page: () => pageRequest(query),
+        });
       };
       // Writes are one transaction each; reads run statement by statement (see Db.read).
       const result = write

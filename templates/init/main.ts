@@ -11,6 +11,9 @@ const stack = new MeshStack(app, '{{stackName}}');
 // One workspace: replace the identifier and the people with yours (`meshform import` writes this for what is live).
 const team = new Workspace(stack, 'Team', { identifier: 'my-team', displayName: 'My Team' });
 team.grant(WorkspaceRole.OWNER, User.fromUsername('alice'));
-team.grant(WorkspaceRole.MEMBER, User.fromUsername('bob'), { expiryDate: '2027-06-30', reason: 'example: access that ends' });
+team.grant(WorkspaceRole.MEMBER, User.fromUsername('bob'), {
+  expiryDate: '2027-06-30',
+  reason: 'example: access that ends',
+});
 
 app.synth();

@@ -13,11 +13,22 @@ import { scratchDir } from '../helpers/scratch';
 describe('npm run bench -- --quick', () => {
   test('runs every step at 100 workspaces and meets the accounting targets', () => {
     const out = scratchDir('bench-quick');
-    const run = spawnSync(process.execPath, ['dist/bench/run.js', '--quick', '--out', out], { cwd: REPO_ROOT, encoding: 'utf8' });
+    const run = spawnSync(process.execPath, ['dist/bench/run.js', '--quick', '--out', out], {
+      cwd: REPO_ROOT,
+      encoding: 'utf8',
+    });
     expect(run.stderr).toBe('');
     expect(run.status).toBe(0);
     const results = JSON.parse(fs.readFileSync(path.join(out, 'quick.json'), 'utf8')) as Results;
-    expect(results.rows.map((r) => `${r.platform ?? '-'} ${r.step}`)).toEqual(['- synth', 'fake first-apply', 'fake plan', 'fake change', 'sandbox first-apply', 'sandbox plan', 'sandbox change']);
+    expect(results.rows.map((r) => `${r.platform ?? '-'} ${r.step}`)).toEqual([
+      '- synth',
+      'fake first-apply',
+      'fake plan',
+      'fake change',
+      'sandbox first-apply',
+      'sandbox plan',
+      'sandbox change',
+    ]);
     const met = Object.fromEntries(results.summary!.targets.map((t) => [t.name, t.met]));
     expect(met).toMatchObject({
       'plan reads within 1.2x the lower bound': true,
@@ -26,10 +37,14 @@ describe('npm run bench -- --quick', () => {
       'no apply step failed': true,
     });
     // The first apply writes exactly one request per plan step.
-    for (const r of results.rows.filter((x) => x.step === 'first-apply')) expect(r.measurement.writes).toBe(r.measurement.writeLowerBound);
+    for (const r of results.rows.filter((x) => x.step === 'first-apply'))
+      expect(r.measurement.writes).toBe(r.measurement.writeLowerBound);
     expect(results.sandbox[0].throughput).toMatchObject({ createBinding: { requests: 200 } });
     expect(fs.readFileSync(path.join(out, 'quick.md'), 'utf8')).toMatch(/^# meshform benchmark \(quick\)/);
-    if (TERRAFORM) expect(results.terraform).toEqual([expect.objectContaining({ workspaces: 100, bindings: 1000, noChanges: true })]);
+    if (TERRAFORM)
+      expect(results.terraform).toEqual([
+        expect.objectContaining({ workspaces: 100, bindings: 1000, noChanges: true }),
+      ]);
     else expect(results.terraformSkipped).toBe('terraform is not on PATH');
     fs.rmSync(out, { recursive: true, force: true });
   }, 120_000);

@@ -31,7 +31,11 @@ describe('binding expiry and recertification', () => {
     const { stack, ws } = stackWithPolicy({ 'Workspace Owner': 180 });
     const b = ws.grant(WorkspaceRole.OWNER, User.fromUsername('alice'));
     expect(validationErrors(stack)).toEqual([
-      expect.stringMatching(new RegExp(`^\\[${b.node.path}\\] user "alice" as "Workspace Owner": the role requires an expiry date.*180 days.*rule: expiry-required`)),
+      expect.stringMatching(
+        new RegExp(
+          `^\\[${b.node.path}\\] user "alice" as "Workspace Owner": the role requires an expiry date.*180 days.*rule: expiry-required`,
+        ),
+      ),
     ]);
   });
 
@@ -49,8 +53,14 @@ describe('binding expiry and recertification', () => {
   test('the maximum also applies to project roles', () => {
     const { stack, ws } = stackWithPolicy({ 'Project Admin': 7 });
     ws.grant(WorkspaceRole.MEMBER, User.fromUsername('eve'));
-    ws.addProject('P', { identifier: 'p' }).grant(ProjectRole.ADMIN, User.fromUsername('eve'), { expiryDate: '2026-12-31' });
-    expect(validationErrors(stack)).toEqual([expect.stringMatching(/user "eve" as "Project Admin" on project "p" until 2026-12-31: the platform allows at most 7 days.*rule: expiry-beyond-recertification/)]);
+    ws.addProject('P', { identifier: 'p' }).grant(ProjectRole.ADMIN, User.fromUsername('eve'), {
+      expiryDate: '2026-12-31',
+    });
+    expect(validationErrors(stack)).toEqual([
+      expect.stringMatching(
+        /user "eve" as "Project Admin" on project "p" until 2026-12-31: the platform allows at most 7 days.*rule: expiry-beyond-recertification/,
+      ),
+    ]);
   });
 
   test('an expiry in the past is a warning, not an error, and the binding stays in the manifest', () => {
@@ -60,7 +70,9 @@ describe('binding expiry and recertification', () => {
     expect(validationErrors(stack)).toEqual([]);
     const { manifest } = synthOutputs(stack);
     expect(manifest.workspaces[0].bindings[0].expiryDate).toBe('2026-11-01');
-    expect(b.node.metadata.filter((m) => m.type === '@cdktf/warn').map((m) => m.data)).toEqual([expect.stringMatching(/2026-11-01 has passed.*rule: expiry-past/)]);
+    expect(b.node.metadata.filter((m) => m.type === '@cdktf/warn').map((m) => m.data)).toEqual([
+      expect.stringMatching(/2026-11-01 has passed.*rule: expiry-past/),
+    ]);
   });
 
   test('an expired Owner does not count towards the owner limit', () => {
@@ -82,6 +94,10 @@ describe('binding expiry and recertification', () => {
   test('fails on a recertification maximum that is not a positive whole number', () => {
     const stack = testStack();
     new RolePolicy(stack, 'Policy', { maxDurationDays: { 'Workspace Owner': 0 } });
-    expect(validationErrors(stack)).toEqual([expect.stringMatching(/^\[test\/Policy\] maximum duration of "Workspace Owner" must be a whole number.*rule: recertification-days/)]);
+    expect(validationErrors(stack)).toEqual([
+      expect.stringMatching(
+        /^\[test\/Policy\] maximum duration of "Workspace Owner" must be a whole number.*rule: recertification-days/,
+      ),
+    ]);
   });
 });

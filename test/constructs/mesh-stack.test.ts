@@ -11,7 +11,8 @@ function twoWorkspaces(stack: TerraformStack, bDisplayName = 'B') {
 
 function triggers(terraform: Record<string, any>): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const r of Object.values(terraform.resource.terraform_data) as any[]) out[r['//'].metadata.path] = r.triggers_replace;
+  for (const r of Object.values(terraform.resource.terraform_data) as any[])
+    out[r['//'].metadata.path] = r.triggers_replace;
   return out;
 }
 
@@ -25,13 +26,18 @@ describe('MeshStack', () => {
     expect(anchors).toHaveLength(2);
     const exec = anchors[0].provisioner[0]['local-exec'];
     // A grant waiting for 4-eyes approval is a warning, recorded in a marker that changes the anchor's trigger while it waits.
-    expect(exec.command).toBe('${var.meshform_command} apply --manifest "${path.module}/meshform.json" --workspace a --pending-marker "${path.module}/.meshform-waiting-a" --auto-approve');
+    expect(exec.command).toBe(
+      '${var.meshform_command} apply --manifest "${path.module}/meshform.json" --workspace a --pending-marker "${path.module}/.meshform-waiting-a" --auto-approve',
+    );
     // The command is a variable, so a machine can run a faster entry point without changing the file.
     expect(terraform.variable.meshform_command).toMatchObject({ type: 'string', default: 'npx --no-install meshform' });
     // No sensitive variable: Terraform would hide the provisioner's output; the key and secret come from Terraform's environment.
     expect(exec.environment).toEqual({ MESHSTACK_ENDPOINT: '${var.meshstack_endpoint}' });
     expect(Object.keys(terraform.variable).sort()).toEqual(['meshform_command', 'meshstack_endpoint']);
-    expect(terraform.terraform).toEqual({ backend: { local: { path: 'terraform.tfstate' } }, required_version: '>= 1.4.0' });
+    expect(terraform.terraform).toEqual({
+      backend: { local: { path: 'terraform.tfstate' } },
+      required_version: '>= 1.4.0',
+    });
   });
 
   test('changing one workspace changes only that workspace trigger', () => {
@@ -43,7 +49,9 @@ describe('MeshStack', () => {
     const t2 = triggers(synthOutputs(after).terraform);
     expect(t1['test/A/Resource']).toBe(t2['test/A/Resource']);
     expect(t1['test/B/Resource']).not.toBe(t2['test/B/Resource']);
-    expect(t1['test/A/Resource']).toMatch(/^[0-9a-f]{64}\$\{fileexists\("\$\{path\.module\}\/\.meshform-waiting-a"\) \? file\("\$\{path\.module\}\/\.meshform-waiting-a"\) : ""\}$/);
+    expect(t1['test/A/Resource']).toMatch(
+      /^[0-9a-f]{64}\$\{fileexists\("\$\{path\.module\}\/\.meshform-waiting-a"\) \? file\("\$\{path\.module\}\/\.meshform-waiting-a"\) : ""\}$/,
+    );
   });
 
   test('null_resource anchors, with the null provider, when asked', () => {
@@ -108,7 +116,9 @@ describe('MeshStack', () => {
     const stack = new MeshStack(app, 'prod');
     const ws = new Workspace(stack, 'Team', { identifier: 'team' });
     for (const u of ['a', 'b', 'c']) ws.grant(WorkspaceRole.OWNER, User.fromUsername(u));
-    expect(() => app.synth()).toThrow(/meshform validation failed with 1 error\(s\):\n {2}\[prod\/Team\] .*rule: owner-limit/);
+    expect(() => app.synth()).toThrow(
+      /meshform validation failed with 1 error\(s\):\n {2}\[prod\/Team\] .*rule: owner-limit/,
+    );
     expect(fs.existsSync(path.join(app.outdir, 'stacks', 'prod', 'meshform.json'))).toBe(false);
     expect(fs.existsSync(path.join(app.outdir, 'stacks', 'prod', 'cdk.tf.json'))).toBe(false);
   });
@@ -141,7 +151,9 @@ describe('anchor scope', () => {
     twoWorkspaces(stack);
     const anchors = Object.values(synthOutputs(stack).terraform.resource.terraform_data) as any[];
     expect(anchors).toHaveLength(1);
-    expect(anchors[0].provisioner[0]['local-exec'].command).toBe('${var.meshform_command} apply --manifest "${path.module}/meshform.json" --auto-approve');
+    expect(anchors[0].provisioner[0]['local-exec'].command).toBe(
+      '${var.meshform_command} apply --manifest "${path.module}/meshform.json" --auto-approve',
+    );
     expect(anchors[0].triggers_replace).toMatch(/^[0-9a-f]{64}$/);
   });
 });

@@ -39,7 +39,10 @@ describe('Project', () => {
   test('deletion is explicit and carries a reason', () => {
     const { stack, ws } = teamWorkspace();
     ws.addProject('Old', { identifier: 'old', deletion: { reason: 'replaced by web' } });
-    expect(synthOutputs(stack).manifest.workspaces[0].projects[0].spec).toEqual({ displayName: 'old', deletion: { reason: 'replaced by web' } });
+    expect(synthOutputs(stack).manifest.workspaces[0].projects[0].spec).toEqual({
+      displayName: 'old',
+      deletion: { reason: 'replaced by web' },
+    });
   });
 
   test('fails when a project binding subject has no role on the workspace', () => {
@@ -47,7 +50,11 @@ describe('Project', () => {
     const p = ws.addProject('Web', { identifier: 'web' });
     const b = p.grant(ProjectRole.USER, User.fromUsername('stranger'));
     expect(validationErrors(stack)).toEqual([
-      expect.stringMatching(new RegExp(`^\\[${b.node.path}\\] user "stranger" has role "Project User" on project "web" but no role on workspace "team-a".*rule: project-subject-not-in-workspace`)),
+      expect.stringMatching(
+        new RegExp(
+          `^\\[${b.node.path}\\] user "stranger" has role "Project User" on project "web" but no role on workspace "team-a".*rule: project-subject-not-in-workspace`,
+        ),
+      ),
     ]);
   });
 
@@ -62,7 +69,9 @@ describe('Project', () => {
     const { stack, ws } = teamWorkspace();
     ws.addProject('A', { identifier: 'web' });
     ws.addProject('B', { identifier: 'web' });
-    expect(validationErrors(stack)).toEqual([expect.stringMatching(/project identifier "web" is declared twice.*rule: duplicate-identifier/)]);
+    expect(validationErrors(stack)).toEqual([
+      expect.stringMatching(/project identifier "web" is declared twice.*rule: duplicate-identifier/),
+    ]);
   });
 
   test('the same project identifier in two workspaces is fine', () => {
@@ -75,6 +84,8 @@ describe('Project', () => {
   test('fails on an invalid project identifier', () => {
     const { stack, ws } = teamWorkspace();
     ws.addProject('P', { identifier: 'Web.Prod' });
-    expect(validationErrors(stack)).toEqual([expect.stringMatching(/^\[test\/Team\/P\] project identifier "Web.Prod" is invalid/)]);
+    expect(validationErrors(stack)).toEqual([
+      expect.stringMatching(/^\[test\/Team\/P\] project identifier "Web.Prod" is invalid/),
+    ]);
   });
 });

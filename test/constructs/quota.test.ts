@@ -22,7 +22,11 @@ describe('Quota', () => {
     const ws = new Workspace(stack, 'Team', { identifier: 'team-a', projectQuota: 1 });
     ws.addProject('A', { identifier: 'a' });
     ws.addProject('B', { identifier: 'b' });
-    expect(validationErrors(stack)).toEqual([expect.stringMatching(/^\[test\/Team\/ProjectQuota\] .*quota of 1 but declares 2 projects.*rule: quota-below-projects/)]);
+    expect(validationErrors(stack)).toEqual([
+      expect.stringMatching(
+        /^\[test\/Team\/ProjectQuota\] .*quota of 1 but declares 2 projects.*rule: quota-below-projects/,
+      ),
+    ]);
   });
 
   test('fails with two quotas for one workspace', () => {
@@ -36,7 +40,11 @@ describe('Quota', () => {
     const stack = testStack();
     const ws = new Workspace(stack, 'Team', { identifier: 'team-a' });
     new Quota(stack, 'Q', { workspace: ws, maxProjects });
-    expect(validationErrors(stack)).toEqual([expect.stringMatching(/^\[test\/Q\] project quota must be a whole number >= 0, got -?[\d.]+\..*rule: quota-value/)]);
+    expect(validationErrors(stack)).toEqual([
+      expect.stringMatching(
+        /^\[test\/Q\] project quota must be a whole number >= 0, got -?[\d.]+\..*rule: quota-value/,
+      ),
+    ]);
   });
 
   test('fails on a quota for a referenced workspace', () => {

@@ -59,11 +59,29 @@ describe('Tags', () => {
 describe('TagDefinition', () => {
   function withDefinitions() {
     const stack = testStack();
-    new TagDefinition(stack, 'Env', { targetKind: 'meshProject', key: 'environment', valueType: TagValueType.singleSelect(['dev', 'prod']), mandatory: true });
-    new TagDefinition(stack, 'Cost', { targetKind: 'meshWorkspace', key: 'costCenter', valueType: TagValueType.string({ validationRegex: '^[0-9]{4}$' }), restricted: true });
+    new TagDefinition(stack, 'Env', {
+      targetKind: 'meshProject',
+      key: 'environment',
+      valueType: TagValueType.singleSelect(['dev', 'prod']),
+      mandatory: true,
+    });
+    new TagDefinition(stack, 'Cost', {
+      targetKind: 'meshWorkspace',
+      key: 'costCenter',
+      valueType: TagValueType.string({ validationRegex: '^[0-9]{4}$' }),
+      restricted: true,
+    });
     new TagDefinition(stack, 'Size', { targetKind: 'meshWorkspace', key: 'size', valueType: TagValueType.integer() });
-    new TagDefinition(stack, 'Clouds', { targetKind: 'meshWorkspace', key: 'clouds', valueType: TagValueType.multiSelect(['aws', 'azure', 'gcp']) });
-    new TagDefinition(stack, 'Contact', { targetKind: 'meshWorkspace', key: 'contact', valueType: TagValueType.email() });
+    new TagDefinition(stack, 'Clouds', {
+      targetKind: 'meshWorkspace',
+      key: 'clouds',
+      valueType: TagValueType.multiSelect(['aws', 'azure', 'gcp']),
+    });
+    new TagDefinition(stack, 'Contact', {
+      targetKind: 'meshWorkspace',
+      key: 'contact',
+      valueType: TagValueType.email(),
+    });
     return stack;
   }
 
@@ -73,14 +91,25 @@ describe('TagDefinition', () => {
     expect(synthOutputs(stack).manifest.tagDefinitions).toEqual([
       {
         metadata: { name: 'meshProject.environment' },
-        spec: { targetKind: 'meshProject', key: 'environment', displayName: 'environment', valueType: { string: {} }, restricted: false, mandatory: false, immutable: false },
+        spec: {
+          targetKind: 'meshProject',
+          key: 'environment',
+          displayName: 'environment',
+          valueType: { string: {} },
+          restricted: false,
+          mandatory: false,
+          immutable: false,
+        },
       },
     ]);
   });
 
   test('valid tags pass', () => {
     const stack = withDefinitions();
-    const ws = new Workspace(stack, 'A', { identifier: 'a', tags: { costCenter: '1234', size: '3', clouds: ['aws', 'gcp'], contact: 'a@b.io' } });
+    const ws = new Workspace(stack, 'A', {
+      identifier: 'a',
+      tags: { costCenter: '1234', size: '3', clouds: ['aws', 'gcp'], contact: 'a@b.io' },
+    });
     ws.addProject('P', { identifier: 'p', tags: { environment: 'dev' } });
     expect(validationErrors(stack)).toEqual([]);
   });
@@ -104,7 +133,9 @@ describe('TagDefinition', () => {
     ws.addProject('P', { identifier: 'p', tags: { environment: 'staging' } });
     ws.addProject('Q', { identifier: 'q' });
     expect(validationErrors(stack).sort()).toEqual([
-      expect.stringMatching(/^\[test\/A\/P\] tag "environment": "staging" is not among the options dev, prod.*rule: tag-value/),
+      expect.stringMatching(
+        /^\[test\/A\/P\] tag "environment": "staging" is not among the options dev, prod.*rule: tag-value/,
+      ),
       expect.stringMatching(/^\[test\/A\/Q\] tag "environment" is mandatory on every meshProject.*rule: tag-mandatory/),
     ]);
   });
@@ -113,7 +144,9 @@ describe('TagDefinition', () => {
     const stack = testStack();
     new TagDefinition(stack, 'A', { targetKind: 'meshProject', key: 'env' });
     new TagDefinition(stack, 'B', { targetKind: 'meshProject', key: 'env' });
-    expect(validationErrors(stack)).toEqual([expect.stringMatching(/^\[test\/B\] tag definition identifier "meshProject.env" is declared twice/)]);
+    expect(validationErrors(stack)).toEqual([
+      expect.stringMatching(/^\[test\/B\] tag definition identifier "meshProject.env" is declared twice/),
+    ]);
   });
 
   test('without any definition, tags are not checked (the platform decides)', () => {

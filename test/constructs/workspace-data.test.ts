@@ -4,7 +4,16 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { BindingManagement, Group, ProjectRole, User, Workspace, WorkspaceRole, addWorkspaces, readWorkspaceData } from '../../constructs';
+import {
+  BindingManagement,
+  Group,
+  ProjectRole,
+  User,
+  Workspace,
+  WorkspaceRole,
+  addWorkspaces,
+  readWorkspaceData,
+} from '../../constructs';
 import { isInvalidFileError } from '../../core/errors';
 import { synthOutputs, testStack } from '../helpers/stack';
 import { scratchDir } from '../helpers/scratch';
@@ -39,18 +48,39 @@ test('a data file declares what the same constructs written by hand declare', ()
   const fromData = testStack();
   addWorkspaces(fromData, data);
   const byHand = testStack();
-  const ws = new Workspace(byHand, 'pay', { identifier: 'pay', displayName: 'Payments', tags: { costCenter: '4711', labels: ['a', 'b'] }, projectQuota: 3, bindingManagement: BindingManagement.ADDITIVE });
+  const ws = new Workspace(byHand, 'pay', {
+    identifier: 'pay',
+    displayName: 'Payments',
+    tags: { costCenter: '4711', labels: ['a', 'b'] },
+    projectQuota: 3,
+    bindingManagement: BindingManagement.ADDITIVE,
+  });
   ws.grant(WorkspaceRole.OWNER, User.fromUsername('alice'));
   ws.grant(WorkspaceRole.MEMBER, Group.fromGroupName('devs'), { expiryDate: '2027-06-30' });
   ws.grant(WorkspaceRole.MEMBER, User.invite({ firstName: 'Fay', lastName: 'New', email: 'fay@example.com' }));
-  ws.addProject('pay-dev', { identifier: 'pay-dev', tags: { environment: 'dev' } }).grant(ProjectRole.USER, Group.fromGroupName('devs'));
+  ws.addProject('pay-dev', { identifier: 'pay-dev', tags: { environment: 'dev' } }).grant(
+    ProjectRole.USER,
+    Group.fromGroupName('devs'),
+  );
   expect(synthOutputs(fromData).manifest.workspaces).toEqual(synthOutputs(byHand).manifest.workspaces);
 });
 
 test.each([
-  ['two subjects', 'workspaces:\n  - identifier: x\n    bindings: [{ role: Workspace Owner, user: a, group: b }]\n', /\$\.workspaces\[0\]\.bindings\[0\]: needs exactly one of user, group or invite \(has 2\) \(rule: binding-subject\)/],
-  ['a project role on the workspace', 'workspaces:\n  - identifier: x\n    bindings: [{ role: Project Admin, user: a }]\n', /\$\.workspaces\[0\]\.bindings\[0\]\.role: must be one of "Workspace Owner", "Workspace Manager", "Workspace Member" \(rule: workspace-role\)/],
-  ['an unknown field', 'workspaces:\n  - identifier: x\n    owner: a\n', /\$\.workspaces\[0\]\.owner: is not a known property \(rule: schema:additionalProperties\)/],
+  [
+    'two subjects',
+    'workspaces:\n  - identifier: x\n    bindings: [{ role: Workspace Owner, user: a, group: b }]\n',
+    /\$\.workspaces\[0\]\.bindings\[0\]: needs exactly one of user, group or invite \(has 2\) \(rule: binding-subject\)/,
+  ],
+  [
+    'a project role on the workspace',
+    'workspaces:\n  - identifier: x\n    bindings: [{ role: Project Admin, user: a }]\n',
+    /\$\.workspaces\[0\]\.bindings\[0\]\.role: must be one of "Workspace Owner", "Workspace Manager", "Workspace Member" \(rule: workspace-role\)/,
+  ],
+  [
+    'an unknown field',
+    'workspaces:\n  - identifier: x\n    owner: a\n',
+    /\$\.workspaces\[0\]\.owner: is not a known property \(rule: schema:additionalProperties\)/,
+  ],
   ['not YAML', 'workspaces: [\n', /\$: .* \(rule: yaml\)/],
 ])('%s: the error names the path and the rule', (_what, text, message) => {
   const f = file('bad.yaml', text);

@@ -1,5 +1,14 @@
 import { Testing } from '../../constructs/cdktf';
-import { BindingManagement, Group, MeshStack, ProjectRole, User, Workspace, WorkspaceBinding, WorkspaceRole } from '../../constructs';
+import {
+  BindingManagement,
+  Group,
+  MeshStack,
+  ProjectRole,
+  User,
+  Workspace,
+  WorkspaceBinding,
+  WorkspaceRole,
+} from '../../constructs';
 import { synthOutputs, testStack, validationErrors } from '../helpers/stack';
 
 describe('Workspace', () => {
@@ -7,16 +16,32 @@ describe('Workspace', () => {
     // GIVEN
     const stack = testStack();
     // WHEN
-    const ws = new Workspace(stack, 'Team', { identifier: 'team-a', displayName: 'Team A', projectQuota: 3, tags: { costCenter: '4058' } });
+    const ws = new Workspace(stack, 'Team', {
+      identifier: 'team-a',
+      displayName: 'Team A',
+      projectQuota: 3,
+      tags: { costCenter: '4058' },
+    });
     ws.grant(WorkspaceRole.OWNER, User.fromUsername('alice'));
     ws.grant(WorkspaceRole.MEMBER, Group.fromGroupName('devs'), { expiryDate: '2027-01-31', reason: 'project work' });
     // THEN
     expect(synthOutputs(stack).manifest.workspaces).toEqual([
       {
         metadata: { name: 'team-a', tags: { costCenter: ['4058'] } },
-        spec: { ownership: 'owned', bindingManagement: 'authoritative', displayName: 'Team A', status: 'active', projectQuota: 3 },
+        spec: {
+          ownership: 'owned',
+          bindingManagement: 'authoritative',
+          displayName: 'Team A',
+          status: 'active',
+          projectQuota: 3,
+        },
         bindings: [
-          { roleRef: { name: 'Workspace Member' }, subject: { kind: 'Group', name: 'devs' }, expiryDate: '2027-01-31', reason: 'project work' },
+          {
+            roleRef: { name: 'Workspace Member' },
+            subject: { kind: 'Group', name: 'devs' },
+            expiryDate: '2027-01-31',
+            reason: 'project work',
+          },
           { roleRef: { name: 'Workspace Owner' }, subject: { kind: 'User', name: 'alice' } },
         ],
         projects: [],
@@ -87,14 +112,18 @@ describe('Workspace', () => {
     for (const u of ['alice', 'bob', 'carol']) ws.grant(WorkspaceRole.OWNER, User.fromUsername(u));
     const errors = validationErrors(stack);
     expect(errors).toHaveLength(1);
-    expect(errors[0]).toMatch(/^\[test\/Team\] .*3 Workspace Owners \(alice, bob, carol\).*at most 2.*rule: owner-limit/);
+    expect(errors[0]).toMatch(
+      /^\[test\/Team\] .*3 Workspace Owners \(alice, bob, carol\).*at most 2.*rule: owner-limit/,
+    );
   });
 
   test('fails when the Owner role is given to a group', () => {
     const stack = testStack();
     const ws = new Workspace(stack, 'Team', { identifier: 'team-a' });
     const b = ws.grant(WorkspaceRole.OWNER, Group.fromGroupName('admins'));
-    expect(validationErrors(stack)).toEqual([expect.stringMatching(new RegExp(`^\\[${b.node.path}\\] .*only be given to users.*rule: owner-group`))]);
+    expect(validationErrors(stack)).toEqual([
+      expect.stringMatching(new RegExp(`^\\[${b.node.path}\\] .*only be given to users.*rule: owner-group`)),
+    ]);
   });
 
   test.each([
@@ -107,7 +136,9 @@ describe('Workspace', () => {
   ])('fails on an invalid identifier (%s)', (_name, identifier) => {
     const stack = testStack();
     new Workspace(stack, 'Team', { identifier });
-    expect(validationErrors(stack)).toEqual([expect.stringMatching(/^\[test\/Team\] workspace identifier .* is invalid.*rule: identifier-format/)]);
+    expect(validationErrors(stack)).toEqual([
+      expect.stringMatching(/^\[test\/Team\] workspace identifier .* is invalid.*rule: identifier-format/),
+    ]);
   });
 
   test.each([['a'], ['team-a'], ['a1-b2-c3'], ['x'.repeat(32)]])('accepts the identifier %s', (identifier) => {
@@ -129,7 +160,9 @@ describe('Workspace', () => {
     const stack = testStack();
     const ws = new Workspace(stack, 'Team', { identifier: 'team-a' });
     ws.grant(WorkspaceRole.MEMBER, User.fromUsername('bob'));
-    expect(() => ws.grant(WorkspaceRole.MEMBER, User.fromUsername('bob'))).toThrow(/user "bob" is already granted "Workspace Member" on workspace "team-a"/);
+    expect(() => ws.grant(WorkspaceRole.MEMBER, User.fromUsername('bob'))).toThrow(
+      /user "bob" is already granted "Workspace Member" on workspace "team-a"/,
+    );
   });
 
   test('grants have readable construct ids: role, subject kind and name (a hash only where the name needs escaping)', () => {
@@ -144,7 +177,12 @@ describe('Workspace', () => {
       web.grant('Project Admin', User.fromUsername('al/ice')),
       web.grant('Project Admin', User.fromUsername('al ice')),
     ].map((b) => b.node.id);
-    expect(ids.slice(0, 4)).toEqual(['WorkspaceMember-user-alice', 'WorkspaceManager-group-payments-devs', 'WorkspaceMember-user-frank@example.com', 'ProjectReader-user-alice']);
+    expect(ids.slice(0, 4)).toEqual([
+      'WorkspaceMember-user-alice',
+      'WorkspaceManager-group-payments-devs',
+      'WorkspaceMember-user-frank@example.com',
+      'ProjectReader-user-alice',
+    ]);
     // Two names that escape alike stay two constructs.
     expect(ids[4]).toMatch(/^ProjectAdmin-user-al-ice-[0-9a-f]{8}$/);
     expect(ids[5]).toMatch(/^ProjectAdmin-user-al-ice-[0-9a-f]{8}$/);
@@ -164,8 +202,13 @@ describe('Workspace', () => {
     const app = Testing.app();
     const ws = new Workspace(new MeshStack(app, 'a'), 'T', { identifier: 't' });
     const other = new MeshStack(app, 'b');
-    expect(() => new WorkspaceBinding(other, 'B', { workspace: ws, role: WorkspaceRole.MEMBER, subject: User.fromUsername('x') })).toThrow(
-      /belongs to stack a; declare it in this stack with Workspace.fromWorkspaceName/,
-    );
+    expect(
+      () =>
+        new WorkspaceBinding(other, 'B', {
+          workspace: ws,
+          role: WorkspaceRole.MEMBER,
+          subject: User.fromUsername('x'),
+        }),
+    ).toThrow(/belongs to stack a; declare it in this stack with Workspace.fromWorkspaceName/);
   });
 });

@@ -34,7 +34,11 @@ export interface ContractPlatform {
   close(): Promise<void>;
 }
 
-const DEFAULT_SETTINGS: Settings = { fourEyes: { enabled: false, minApprovalCount: 2 }, recertification: {}, workspaceApprovalRequired: false };
+const DEFAULT_SETTINGS: Settings = {
+  fourEyes: { enabled: false, minApprovalCount: 2 },
+  recertification: {},
+  workspaceApprovalRequired: false,
+};
 
 export async function sandboxContractPlatform(): Promise<ContractPlatform & { fixture: SandboxFixture }> {
   const fixture = await sandboxFixture();
@@ -44,13 +48,23 @@ export async function sandboxContractPlatform(): Promise<ContractPlatform & { fi
     name: 'sandbox',
     fixture,
     client: (key) => {
-      if (!clients.has(key)) clients.set(key, new HttpApiClient({ endpoint: fixture.sandbox.url, credentials: { kind: 'key', key }, retry: { budgetMs: 5_000, baseDelayMs: 10, maxDelayMs: 100 } }));
+      if (!clients.has(key))
+        clients.set(
+          key,
+          new HttpApiClient({
+            endpoint: fixture.sandbox.url,
+            credentials: { kind: 'key', key },
+            retry: { budgetMs: 5_000, baseDelayMs: 10, maxDelayMs: 100 },
+          }),
+        );
       return clients.get(key)!;
     },
     settings: async (s) => void (await partner.ext('PUT', '/settings', s)),
     resetSettings: async () => void (await partner.ext('PUT', '/settings', DEFAULT_SETTINGS)),
-    setGroup: async (ws, group, members) => void (await partner.ext('PUT', `/workspaces/${ws}/groups/${group}`, { members })),
-    deleteTagDefinition: async (name) => void (await partner.mesh('tagDefinition', 'DELETE', `/meshtagdefinitions/${name}`)),
+    setGroup: async (ws, group, members) =>
+      void (await partner.ext('PUT', `/workspaces/${ws}/groups/${group}`, { members })),
+    deleteTagDefinition: async (name) =>
+      void (await partner.mesh('tagDefinition', 'DELETE', `/meshtagdefinitions/${name}`)),
     advanceClock: async (ms) => void (await partner.ext('POST', '/clock', { advance: `${ms}ms` })),
     now: async () => new Date((await partner.ext('GET', '/clock')).data.now),
     close: () => fixture.sandbox.close(),

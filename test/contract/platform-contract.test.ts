@@ -6,7 +6,14 @@
  * copy of a rule anywhere turns a row red.
  */
 import { RULES, type RuleId } from '../../core/rules';
-import { type ContractPlatform, type Row, fakeContractPlatform, planVerdict, platformOutcome, sandboxContractPlatform } from './harness';
+import {
+  type ContractPlatform,
+  type Row,
+  fakeContractPlatform,
+  planVerdict,
+  platformOutcome,
+  sandboxContractPlatform,
+} from './harness';
 import { NOT_PLATFORM_RULES, ROWS } from './rows';
 import { PARTNER } from '../helpers/sandbox';
 

@@ -15,23 +15,36 @@ const day = (now: Date, n: number) => new Date(now.getTime() + n * DAY).toISOStr
 
 type Roles = { owners?: string[]; managers?: string[]; members?: string[]; groups?: Record<string, string[]> };
 
-const grantAs = (api: ApiClient, b: Omit<BindingRequest, 'name'>) => api.bindings.create({ ...b, name: `c-${b.workspace}-${b.project ?? ''}-${b.subject}-${b.role}`.replace(/[^a-z0-9-]/gi, '-').toLowerCase() });
+const grantAs = (api: ApiClient, b: Omit<BindingRequest, 'name'>) =>
+  api.bindings.create({
+    ...b,
+    name: `c-${b.workspace}-${b.project ?? ''}-${b.subject}-${b.role}`.replace(/[^a-z0-9-]/gi, '-').toLowerCase(),
+  });
 
 /** A workspace with these roles (as the partner), and its groups. */
-function team(r: Roles, extra: (p: Parameters<Setup>[0], api: ApiClient, ws: string, now: Date) => Promise<void> = async () => undefined): Setup {
+function team(
+  r: Roles,
+  extra: (p: Parameters<Setup>[0], api: ApiClient, ws: string, now: Date) => Promise<void> = async () => undefined,
+): Setup {
   return async (p, api, ws, now) => {
     await createOwnedWorkspace(api, { name: ws });
     for (const [g, members] of Object.entries(r.groups ?? {})) await p.setGroup(ws, g, members);
     for (const o of r.owners ?? []) await grantAs(api, { workspace: ws, subjectKind: 'User', subject: o, role: OWNER });
-    for (const m of r.managers ?? []) await grantAs(api, { workspace: ws, subjectKind: 'User', subject: m, role: MANAGER });
-    for (const m of r.members ?? []) await grantAs(api, { workspace: ws, subjectKind: 'User', subject: m, role: MEMBER });
-    for (const g of Object.keys(r.groups ?? {})) await grantAs(api, { workspace: ws, subjectKind: 'Group', subject: g, role: MEMBER });
+    for (const m of r.managers ?? [])
+      await grantAs(api, { workspace: ws, subjectKind: 'User', subject: m, role: MANAGER });
+    for (const m of r.members ?? [])
+      await grantAs(api, { workspace: ws, subjectKind: 'User', subject: m, role: MEMBER });
+    for (const g of Object.keys(r.groups ?? {}))
+      await grantAs(api, { workspace: ws, subjectKind: 'Group', subject: g, role: MEMBER });
     await extra(p, api, ws, now);
   };
 }
 
 /** The code for a workspace with these roles and extras (authoritative unless the extras say additive). */
-function code(r: Roles & { extra?: Partial<Parameters<typeof workspace>[2]>; add?: Workspace['bindings'] }, top: Partial<DesiredState> = {}): (ws: string) => DesiredState {
+function code(
+  r: Roles & { extra?: Partial<Parameters<typeof workspace>[2]>; add?: Workspace['bindings'] },
+  top: Partial<DesiredState> = {},
+): (ws: string) => DesiredState {
   return (ws) =>
     desired(
       [
@@ -51,17 +64,35 @@ function code(r: Roles & { extra?: Partial<Parameters<typeof workspace>[2]>; add
     );
 }
 
-const grant = (subject: string, role: string, extra: Partial<BindingRequest> = {}) => (api: ApiClient, ws: string) => grantAs(api, { workspace: ws, subjectKind: 'User', subject, role, ...extra });
+const grant =
+  (subject: string, role: string, extra: Partial<BindingRequest> = {}) =>
+  (api: ApiClient, ws: string) =>
+    grantAs(api, { workspace: ws, subjectKind: 'User', subject, role, ...extra });
 
 async function removeBinding(api: ApiClient, ws: string, subject: string, role: string): Promise<void> {
-  const b = (await api.bindings.listWorkspaceBindings({ workspace: ws })).find((x) => x.subject === subject && x.role === role);
+  const b = (await api.bindings.listWorkspaceBindings({ workspace: ws })).find(
+    (x) => x.subject === subject && x.role === role,
+  );
   if (!b) throw new Error(`no binding of ${subject} as ${role} in ${ws}`);
   await api.bindings.delete(b);
 }
 
-const tagDef = (kind: 'meshWorkspace' | 'meshProject', key: string, spec: Partial<TagDefinition['spec']>): TagDefinition => ({
+const tagDef = (
+  kind: 'meshWorkspace' | 'meshProject',
+  key: string,
+  spec: Partial<TagDefinition['spec']>,
+): TagDefinition => ({
   metadata: { name: `${kind}.${key}` },
-  spec: { targetKind: kind, key, displayName: key, valueType: { string: {} }, restricted: false, mandatory: false, immutable: false, ...spec },
+  spec: {
+    targetKind: kind,
+    key,
+    displayName: key,
+    valueType: { string: {} },
+    restricted: false,
+    mandatory: false,
+    immutable: false,
+    ...spec,
+  },
 });
 
 const TEAM: Roles = { owners: ['alice'], managers: ['bob'] };
@@ -69,202 +100,525 @@ const TEAM: Roles = { owners: ['alice'], managers: ['bob'] };
 export const ROWS: Row[] = [
   // ---- Workspace Owner (seeds: meshWorkspaces) -------------------------------------------------
   {
-    id: 'k01', rule: 'owner-limit', title: 'a third Workspace Owner is refused', actor: PARTNER,
-    setup: team({ owners: ['alice', 'dave'] }), change: grant('carol', OWNER), desired: code({ owners: ['alice', 'dave', 'carol'] }), platform: 409, plan: 'owner-limit',
+    id: 'k01',
+    rule: 'owner-limit',
+    title: 'a third Workspace Owner is refused',
+    actor: PARTNER,
+    setup: team({ owners: ['alice', 'dave'] }),
+    change: grant('carol', OWNER),
+    desired: code({ owners: ['alice', 'dave', 'carol'] }),
+    platform: 409,
+    plan: 'owner-limit',
   },
   {
-    id: 'k02', rule: 'owner-group', title: 'the Owner role is for users only', actor: PARTNER,
+    id: 'k02',
+    rule: 'owner-group',
+    title: 'the Owner role is for users only',
+    actor: PARTNER,
     setup: team({ owners: ['alice'], groups: { devs: ['erin'] } }),
     change: (api, ws) => grantAs(api, { workspace: ws, subjectKind: 'Group', subject: 'devs', role: OWNER }),
-    desired: code({ owners: ['alice'], groups: { devs: ['erin'] }, add: [binding(OWNER, group('devs'))] }), platform: 400, plan: 'owner-group',
+    desired: code({ owners: ['alice'], groups: { devs: ['erin'] }, add: [binding(OWNER, group('devs'))] }),
+    platform: 400,
+    plan: 'owner-group',
   },
   {
-    id: 'k03', rule: 'owner-grant-rights', title: 'a Manager cannot assign Owner while there is one', actor: 'bob',
-    setup: team(TEAM), change: grant('carol', OWNER), desired: code({ ...TEAM, owners: ['alice', 'carol'] }), platform: 403, plan: 'owner-grant-rights',
+    id: 'k03',
+    rule: 'owner-grant-rights',
+    title: 'a Manager cannot assign Owner while there is one',
+    actor: 'bob',
+    setup: team(TEAM),
+    change: grant('carol', OWNER),
+    desired: code({ ...TEAM, owners: ['alice', 'carol'] }),
+    platform: 403,
+    plan: 'owner-grant-rights',
   },
   {
-    id: 'k04', rule: 'accepted', title: 'a Manager assigns Owner while there is none', actor: 'bob',
-    setup: team({ managers: ['bob'] }), change: grant('carol', OWNER), desired: code({ managers: ['bob'], owners: ['carol'] }), platform: 'accepted', plan: 'applied',
+    id: 'k04',
+    rule: 'accepted',
+    title: 'a Manager assigns Owner while there is none',
+    actor: 'bob',
+    setup: team({ managers: ['bob'] }),
+    change: grant('carol', OWNER),
+    desired: code({ managers: ['bob'], owners: ['carol'] }),
+    platform: 'accepted',
+    plan: 'applied',
   },
   {
-    id: 'k05', rule: 'owner-removal-rights', title: 'a Manager cannot remove an Owner', actor: 'bob',
-    setup: team({ owners: ['alice', 'dave'], managers: ['bob'] }), change: (api, ws) => removeBinding(api, ws, 'dave', OWNER),
-    desired: code({ owners: ['alice'], managers: ['bob'] }), platform: 403, plan: 'owner-removal-rights',
+    id: 'k05',
+    rule: 'owner-removal-rights',
+    title: 'a Manager cannot remove an Owner',
+    actor: 'bob',
+    setup: team({ owners: ['alice', 'dave'], managers: ['bob'] }),
+    change: (api, ws) => removeBinding(api, ws, 'dave', OWNER),
+    desired: code({ owners: ['alice'], managers: ['bob'] }),
+    platform: 403,
+    plan: 'owner-removal-rights',
   },
   {
-    id: 'k06', rule: 'accepted', title: 'an Owner removes the other Owner', actor: 'alice',
-    setup: team({ owners: ['alice', 'dave'] }), change: (api, ws) => removeBinding(api, ws, 'dave', OWNER), desired: code({ owners: ['alice'] }), platform: 'accepted', plan: 'applied',
+    id: 'k06',
+    rule: 'accepted',
+    title: 'an Owner removes the other Owner',
+    actor: 'alice',
+    setup: team({ owners: ['alice', 'dave'] }),
+    change: (api, ws) => removeBinding(api, ws, 'dave', OWNER),
+    desired: code({ owners: ['alice'] }),
+    platform: 'accepted',
+    plan: 'applied',
   },
   {
-    id: 'k07', rule: 'last-owner', title: 'meshform refuses to remove the last Owner (the platform would allow it)', actor: PARTNER,
-    setup: team({ owners: ['alice'] }), change: (api, ws) => removeBinding(api, ws, 'alice', OWNER), desired: code({ managers: ['alice'] }), platform: 'accepted', plan: 'last-owner',
+    id: 'k07',
+    rule: 'last-owner',
+    title: 'meshform refuses to remove the last Owner (the platform would allow it)',
+    actor: PARTNER,
+    setup: team({ owners: ['alice'] }),
+    change: (api, ws) => removeBinding(api, ws, 'alice', OWNER),
+    desired: code({ managers: ['alice'] }),
+    platform: 'accepted',
+    plan: 'last-owner',
   },
   // ---- who manages access (seeds: the role table) ------------------------------------------------
   {
-    id: 'k08', rule: 'caller-rights', title: 'a Member cannot grant roles', actor: 'dave',
-    setup: team({ owners: ['alice'], members: ['dave'] }), change: grant('erin', MEMBER), desired: code({ owners: ['alice'], members: ['dave', 'erin'] }), platform: 403, plan: 'caller-rights',
+    id: 'k08',
+    rule: 'caller-rights',
+    title: 'a Member cannot grant roles',
+    actor: 'dave',
+    setup: team({ owners: ['alice'], members: ['dave'] }),
+    change: grant('erin', MEMBER),
+    desired: code({ owners: ['alice'], members: ['dave', 'erin'] }),
+    platform: 403,
+    plan: 'caller-rights',
   },
   {
-    id: 'k09', rule: 'self-lockout', title: "meshform refuses removing the caller's own management rights (the platform would allow it)", actor: 'bob',
-    setup: team(TEAM), change: (api, ws) => removeBinding(api, ws, 'bob', MANAGER), desired: code({ owners: ['alice'] }), platform: 'accepted', plan: 'self-lockout',
+    id: 'k09',
+    rule: 'self-lockout',
+    title: "meshform refuses removing the caller's own management rights (the platform would allow it)",
+    actor: 'bob',
+    setup: team(TEAM),
+    change: (api, ws) => removeBinding(api, ws, 'bob', MANAGER),
+    desired: code({ owners: ['alice'] }),
+    platform: 'accepted',
+    plan: 'self-lockout',
   },
   // ---- 4-eyes (seeds: the 4-eyes principle; meshStack's API docs) --------------------------------
   {
-    id: 'k10', rule: 'accepted', title: "under 4-eyes a Manager's grant waits for a second approval", actor: 'bob', settings: { fourEyes: { enabled: true, minApprovalCount: 2 } },
-    setup: team(TEAM), change: grant('carol', MEMBER), desired: code({ ...TEAM, members: ['carol'] }), platform: 'pending', plan: 'pending',
+    id: 'k10',
+    rule: 'accepted',
+    title: "under 4-eyes a Manager's grant waits for a second approval",
+    actor: 'bob',
+    settings: { fourEyes: { enabled: true, minApprovalCount: 2 } },
+    setup: team(TEAM),
+    change: grant('carol', MEMBER),
+    desired: code({ ...TEAM, members: ['carol'] }),
+    platform: 'pending',
+    plan: 'pending',
   },
   {
-    id: 'k11', rule: 'accepted', title: "under 4-eyes a partner's grant takes effect at once", actor: PARTNER, settings: { fourEyes: { enabled: true, minApprovalCount: 2 } },
-    setup: team(TEAM), change: grant('carol', MEMBER), desired: code({ ...TEAM, members: ['carol'] }), platform: 'accepted', plan: 'applied',
+    id: 'k11',
+    rule: 'accepted',
+    title: "under 4-eyes a partner's grant takes effect at once",
+    actor: PARTNER,
+    settings: { fourEyes: { enabled: true, minApprovalCount: 2 } },
+    setup: team(TEAM),
+    change: grant('carol', MEMBER),
+    desired: code({ ...TEAM, members: ['carol'] }),
+    platform: 'accepted',
+    plan: 'applied',
   },
   {
-    id: 'k12', rule: 'accepted', title: 'group bindings made through the API are not held for 4-eyes', actor: 'bob', settings: { fourEyes: { enabled: true, minApprovalCount: 2 } },
+    id: 'k12',
+    rule: 'accepted',
+    title: 'group bindings made through the API are not held for 4-eyes',
+    actor: 'bob',
+    settings: { fourEyes: { enabled: true, minApprovalCount: 2 } },
     setup: team(TEAM, async (p, _api, ws) => p.setGroup(ws, 'ops', ['dave'])),
-    change: (api, ws) => grantAs(api, { workspace: ws, subjectKind: 'Group', subject: 'ops', role: MEMBER }), desired: code({ ...TEAM, add: [binding(MEMBER, group('ops'))] }), platform: 'accepted', plan: 'applied',
+    change: (api, ws) => grantAs(api, { workspace: ws, subjectKind: 'Group', subject: 'ops', role: MEMBER }),
+    desired: code({ ...TEAM, add: [binding(MEMBER, group('ops'))] }),
+    platform: 'accepted',
+    plan: 'applied',
   },
   {
-    id: 'k13', rule: 'accepted', title: 'with a minimum of one approval a grant takes effect at once', actor: 'bob', settings: { fourEyes: { enabled: true, minApprovalCount: 1 } },
-    setup: team(TEAM), change: grant('carol', MEMBER), desired: code({ ...TEAM, members: ['carol'] }), platform: 'accepted', plan: 'applied',
+    id: 'k13',
+    rule: 'accepted',
+    title: 'with a minimum of one approval a grant takes effect at once',
+    actor: 'bob',
+    settings: { fourEyes: { enabled: true, minApprovalCount: 1 } },
+    setup: team(TEAM),
+    change: grant('carol', MEMBER),
+    desired: code({ ...TEAM, members: ['carol'] }),
+    platform: 'accepted',
+    plan: 'applied',
   },
   {
-    id: 'k14', rule: 'accepted', title: 'the only manager of a workspace (fewer than the minimum) grants at once', actor: 'bob', settings: { fourEyes: { enabled: true, minApprovalCount: 2 } },
-    setup: team({ managers: ['bob'] }), change: grant('carol', MEMBER), desired: code({ managers: ['bob'], members: ['carol'] }), platform: 'accepted', plan: 'applied',
+    id: 'k14',
+    rule: 'accepted',
+    title: 'the only manager of a workspace (fewer than the minimum) grants at once',
+    actor: 'bob',
+    settings: { fourEyes: { enabled: true, minApprovalCount: 2 } },
+    setup: team({ managers: ['bob'] }),
+    change: grant('carol', MEMBER),
+    desired: code({ managers: ['bob'], members: ['carol'] }),
+    platform: 'accepted',
+    plan: 'applied',
   },
   // ---- expiry and recertification (seeds: Roles Recertification) ----------------------------------
   {
-    id: 'k15', rule: 'expiry-beyond-recertification', title: 'an expiry beyond the maximum duration is refused', actor: PARTNER, settings: { recertification: { [MEMBER]: 30 } },
-    setup: team(TEAM), change: (api, ws, now) => grantAs(api, { workspace: ws, subjectKind: 'User', subject: 'carol', role: MEMBER, expiryDate: day(now, 60) }),
-    desired: (ws, now) => code({ ...TEAM, add: [binding(MEMBER, user('carol'), { expiryDate: day(now, 60) })] })(ws), platform: 400, plan: 'expiry-beyond-recertification',
+    id: 'k15',
+    rule: 'expiry-beyond-recertification',
+    title: 'an expiry beyond the maximum duration is refused',
+    actor: PARTNER,
+    settings: { recertification: { [MEMBER]: 30 } },
+    setup: team(TEAM),
+    change: (api, ws, now) =>
+      grantAs(api, { workspace: ws, subjectKind: 'User', subject: 'carol', role: MEMBER, expiryDate: day(now, 60) }),
+    desired: (ws, now) => code({ ...TEAM, add: [binding(MEMBER, user('carol'), { expiryDate: day(now, 60) })] })(ws),
+    platform: 400,
+    plan: 'expiry-beyond-recertification',
   },
   {
-    id: 'k16', rule: 'accepted', title: 'a grant without expiry under recertification gets one from the platform', actor: PARTNER, settings: { recertification: { [MEMBER]: 30 } },
-    setup: team(TEAM), change: grant('carol', MEMBER), desired: code({ ...TEAM, members: ['carol'] }), platform: 'accepted', plan: 'applied',
+    id: 'k16',
+    rule: 'accepted',
+    title: 'a grant without expiry under recertification gets one from the platform',
+    actor: PARTNER,
+    settings: { recertification: { [MEMBER]: 30 } },
+    setup: team(TEAM),
+    change: grant('carol', MEMBER),
+    desired: code({ ...TEAM, members: ['carol'] }),
+    platform: 'accepted',
+    plan: 'applied',
   },
   {
-    id: 'k17', rule: 'expiry-past', title: 'an expiry in the past is refused by the platform; meshform does not grant it', actor: PARTNER,
-    setup: team(TEAM), change: (api, ws, now) => grantAs(api, { workspace: ws, subjectKind: 'User', subject: 'carol', role: MEMBER, expiryDate: day(now, -2) }),
-    desired: (ws, now) => code({ ...TEAM, add: [binding(MEMBER, user('carol'), { expiryDate: day(now, -2) })] })(ws), platform: 400, plan: 'nothing',
+    id: 'k17',
+    rule: 'expiry-past',
+    title: 'an expiry in the past is refused by the platform; meshform does not grant it',
+    actor: PARTNER,
+    setup: team(TEAM),
+    change: (api, ws, now) =>
+      grantAs(api, { workspace: ws, subjectKind: 'User', subject: 'carol', role: MEMBER, expiryDate: day(now, -2) }),
+    desired: (ws, now) => code({ ...TEAM, add: [binding(MEMBER, user('carol'), { expiryDate: day(now, -2) })] })(ws),
+    platform: 400,
+    plan: 'nothing',
   },
   // ---- project quota (seeds: Set Workspace Quotas) --------------------------------------------------
   {
-    id: 'k18', rule: 'quota-below-usage', title: 'a quota below the projects in use is refused', actor: PARTNER,
+    id: 'k18',
+    rule: 'quota-below-usage',
+    title: 'a quota below the projects in use is refused',
+    actor: PARTNER,
     setup: team(TEAM, async (_p, api, ws) => {
       await api.projects.create({ workspace: ws, name: `${ws}-p1`, displayName: 'p1', tags: {} });
       await api.projects.create({ workspace: ws, name: `${ws}-p2`, displayName: 'p2', tags: {} });
     }),
     // The code declares one of the two projects (meshform never deletes undeclared ones) and a quota of 1.
-    change: (api, ws) => api.extensions.setQuota(ws, 1), desired: (ws) => code({ ...TEAM, extra: { projectQuota: 1, projects: [project(ws, `${ws}-p1`, [], { displayName: 'p1' })] } })(ws), platform: 400, plan: 'quota-below-usage',
+    change: (api, ws) => api.extensions.setQuota(ws, 1),
+    desired: (ws) =>
+      code({ ...TEAM, extra: { projectQuota: 1, projects: [project(ws, `${ws}-p1`, [], { displayName: 'p1' })] } })(ws),
+    platform: 400,
+    plan: 'quota-below-usage',
   },
   {
-    id: 'k19', rule: 'quota-reached', title: 'a project beyond the live quota is refused', actor: PARTNER,
+    id: 'k19',
+    rule: 'quota-reached',
+    title: 'a project beyond the live quota is refused',
+    actor: PARTNER,
     setup: team(TEAM, async (_p, api, ws) => {
       await api.projects.create({ workspace: ws, name: `${ws}-p1`, displayName: 'p1', tags: {} });
       await api.extensions.setQuota(ws, 1);
     }),
     change: (api, ws) => api.projects.create({ workspace: ws, name: `${ws}-p2`, displayName: 'p2', tags: {} }),
-    desired: (ws) => code({ ...TEAM, extra: { additive: true, projects: [project(ws, `${ws}-p1`, [], { displayName: 'p1' }), project(ws, `${ws}-p2`, [], { displayName: 'p2' })] } })(ws), platform: 400, plan: 'quota-reached',
+    desired: (ws) =>
+      code({
+        ...TEAM,
+        extra: {
+          additive: true,
+          projects: [
+            project(ws, `${ws}-p1`, [], { displayName: 'p1' }),
+            project(ws, `${ws}-p2`, [], { displayName: 'p2' }),
+          ],
+        },
+      })(ws),
+    platform: 400,
+    plan: 'quota-reached',
   },
   {
-    id: 'k20', rule: 'quota-needs-partner', title: 'only a partner sets the project quota', actor: 'alice',
-    setup: team(TEAM), change: (api, ws) => api.extensions.setQuota(ws, 5), desired: code({ ...TEAM, extra: { projectQuota: 5 } }), platform: 403, plan: 'quota-needs-partner',
+    id: 'k20',
+    rule: 'quota-needs-partner',
+    title: 'only a partner sets the project quota',
+    actor: 'alice',
+    setup: team(TEAM),
+    change: (api, ws) => api.extensions.setQuota(ws, 5),
+    desired: code({ ...TEAM, extra: { projectQuota: 5 } }),
+    platform: 403,
+    plan: 'quota-needs-partner',
   },
   {
-    id: 'k21', rule: 'status-needs-partner', title: 'only a partner disables a workspace', actor: 'alice',
-    setup: team(TEAM), change: (api, ws) => api.extensions.setStatus(ws, 'disabled'), desired: code({ ...TEAM, extra: { status: 'disabled' } }), platform: 403, plan: 'status-needs-partner',
+    id: 'k21',
+    rule: 'status-needs-partner',
+    title: 'only a partner disables a workspace',
+    actor: 'alice',
+    setup: team(TEAM),
+    change: (api, ws) => api.extensions.setStatus(ws, 'disabled'),
+    desired: code({ ...TEAM, extra: { status: 'disabled' } }),
+    platform: 403,
+    plan: 'status-needs-partner',
   },
   // ---- tags (seeds: restricted tags; meshStack's tag docs) -----------------------------------------------
   {
-    id: 'k22', rule: 'restricted-tag', title: 'an Owner cannot set a restricted workspace tag', actor: 'alice', tagDefinitions: [tagDef('meshWorkspace', 'k22', { restricted: true })],
-    setup: team(TEAM), change: (api, ws) => api.workspaces.update(ws, { displayName: ws, tags: { k22: ['x'] } }), desired: code({ ...TEAM, extra: { tags: { k22: ['x'] } } }), platform: 403, plan: 'restricted-tag',
+    id: 'k22',
+    rule: 'restricted-tag',
+    title: 'an Owner cannot set a restricted workspace tag',
+    actor: 'alice',
+    tagDefinitions: [tagDef('meshWorkspace', 'k22', { restricted: true })],
+    setup: team(TEAM),
+    change: (api, ws) => api.workspaces.update(ws, { displayName: ws, tags: { k22: ['x'] } }),
+    desired: code({ ...TEAM, extra: { tags: { k22: ['x'] } } }),
+    platform: 403,
+    plan: 'restricted-tag',
   },
   {
-    id: 'k23', rule: 'restricted-tag', title: 'an Owner cannot create a project with a restricted tag', actor: 'alice', tagDefinitions: [tagDef('meshProject', 'k23', { restricted: true })],
-    setup: team(TEAM), change: (api, ws) => api.projects.create({ workspace: ws, name: `${ws}-p`, displayName: 'p', tags: { k23: ['x'] } }),
-    desired: (ws) => code({ ...TEAM, extra: { projects: [project(ws, `${ws}-p`, [], { displayName: 'p', tags: { k23: ['x'] } })] } })(ws), platform: 403, plan: 'restricted-tag',
+    id: 'k23',
+    rule: 'restricted-tag',
+    title: 'an Owner cannot create a project with a restricted tag',
+    actor: 'alice',
+    tagDefinitions: [tagDef('meshProject', 'k23', { restricted: true })],
+    setup: team(TEAM),
+    change: (api, ws) =>
+      api.projects.create({ workspace: ws, name: `${ws}-p`, displayName: 'p', tags: { k23: ['x'] } }),
+    desired: (ws) =>
+      code({ ...TEAM, extra: { projects: [project(ws, `${ws}-p`, [], { displayName: 'p', tags: { k23: ['x'] } })] } })(
+        ws,
+      ),
+    platform: 403,
+    plan: 'restricted-tag',
   },
   {
-    id: 'k24', rule: 'restricted-tag', title: "an Owner cannot change a project's restricted tag", actor: 'alice', tagDefinitions: [tagDef('meshProject', 'k24', { restricted: true })],
-    setup: team(TEAM, async (_p, api, ws) => api.projects.create({ workspace: ws, name: `${ws}-p`, displayName: 'p', tags: { k24: ['a'] } })),
+    id: 'k24',
+    rule: 'restricted-tag',
+    title: "an Owner cannot change a project's restricted tag",
+    actor: 'alice',
+    tagDefinitions: [tagDef('meshProject', 'k24', { restricted: true })],
+    setup: team(TEAM, async (_p, api, ws) =>
+      api.projects.create({ workspace: ws, name: `${ws}-p`, displayName: 'p', tags: { k24: ['a'] } }),
+    ),
     change: (api, ws) => api.projects.update(ws, `${ws}-p`, { displayName: 'p', tags: { k24: ['b'] } }),
-    desired: (ws) => code({ ...TEAM, extra: { projects: [project(ws, `${ws}-p`, [], { displayName: 'p', tags: { k24: ['b'] } })] } })(ws), platform: 403, plan: 'restricted-tag',
+    desired: (ws) =>
+      code({ ...TEAM, extra: { projects: [project(ws, `${ws}-p`, [], { displayName: 'p', tags: { k24: ['b'] } })] } })(
+        ws,
+      ),
+    platform: 403,
+    plan: 'restricted-tag',
   },
   {
-    id: 'k25', rule: 'immutable-tag', title: 'an immutable tag cannot change after creation', actor: PARTNER, tagDefinitions: [tagDef('meshProject', 'k25', { immutable: true })],
-    setup: team(TEAM, async (_p, api, ws) => api.projects.create({ workspace: ws, name: `${ws}-p`, displayName: 'p', tags: { k25: ['a'] } })),
+    id: 'k25',
+    rule: 'immutable-tag',
+    title: 'an immutable tag cannot change after creation',
+    actor: PARTNER,
+    tagDefinitions: [tagDef('meshProject', 'k25', { immutable: true })],
+    setup: team(TEAM, async (_p, api, ws) =>
+      api.projects.create({ workspace: ws, name: `${ws}-p`, displayName: 'p', tags: { k25: ['a'] } }),
+    ),
     change: (api, ws) => api.projects.update(ws, `${ws}-p`, { displayName: 'p', tags: { k25: ['b'] } }),
-    desired: (ws) => code({ ...TEAM, extra: { projects: [project(ws, `${ws}-p`, [], { displayName: 'p', tags: { k25: ['b'] } })] } })(ws), platform: 400, plan: 'immutable-tag',
+    desired: (ws) =>
+      code({ ...TEAM, extra: { projects: [project(ws, `${ws}-p`, [], { displayName: 'p', tags: { k25: ['b'] } })] } })(
+        ws,
+      ),
+    platform: 400,
+    plan: 'immutable-tag',
   },
   {
-    id: 'k26', rule: 'tag-value', title: "a value outside the definition's options is refused", actor: PARTNER, tagDefinitions: [tagDef('meshProject', 'k26', { valueType: { singleSelect: { options: ['dev', 'prod'] } } })],
-    setup: team(TEAM), change: (api, ws) => api.projects.create({ workspace: ws, name: `${ws}-p`, displayName: 'p', tags: { k26: ['qa'] } }),
-    desired: (ws) => code({ ...TEAM, extra: { projects: [project(ws, `${ws}-p`, [], { displayName: 'p', tags: { k26: ['qa'] } })] } })(ws), platform: 400, plan: 'tag-value',
+    id: 'k26',
+    rule: 'tag-value',
+    title: "a value outside the definition's options is refused",
+    actor: PARTNER,
+    tagDefinitions: [tagDef('meshProject', 'k26', { valueType: { singleSelect: { options: ['dev', 'prod'] } } })],
+    setup: team(TEAM),
+    change: (api, ws) =>
+      api.projects.create({ workspace: ws, name: `${ws}-p`, displayName: 'p', tags: { k26: ['qa'] } }),
+    desired: (ws) =>
+      code({ ...TEAM, extra: { projects: [project(ws, `${ws}-p`, [], { displayName: 'p', tags: { k26: ['qa'] } })] } })(
+        ws,
+      ),
+    platform: 400,
+    plan: 'tag-value',
   },
   {
-    id: 'k27', rule: 'tag-undefined', title: 'a tag key without a definition is refused once definitions exist', actor: PARTNER, tagDefinitions: [tagDef('meshProject', 'k27', {})],
-    setup: team(TEAM), change: (api, ws) => api.projects.create({ workspace: ws, name: `${ws}-p`, displayName: 'p', tags: { k27: ['x'], unknownkey: ['y'] } }),
-    desired: (ws) => code({ ...TEAM, extra: { projects: [project(ws, `${ws}-p`, [], { displayName: 'p', tags: { k27: ['x'], unknownkey: ['y'] } })] } })(ws), platform: 400, plan: 'tag-undefined',
+    id: 'k27',
+    rule: 'tag-undefined',
+    title: 'a tag key without a definition is refused once definitions exist',
+    actor: PARTNER,
+    tagDefinitions: [tagDef('meshProject', 'k27', {})],
+    setup: team(TEAM),
+    change: (api, ws) =>
+      api.projects.create({
+        workspace: ws,
+        name: `${ws}-p`,
+        displayName: 'p',
+        tags: { k27: ['x'], unknownkey: ['y'] },
+      }),
+    desired: (ws) =>
+      code({
+        ...TEAM,
+        extra: {
+          projects: [project(ws, `${ws}-p`, [], { displayName: 'p', tags: { k27: ['x'], unknownkey: ['y'] } })],
+        },
+      })(ws),
+    platform: 400,
+    plan: 'tag-undefined',
   },
   {
-    id: 'k28', rule: 'tag-mandatory', title: 'a mandatory tag must be set', actor: PARTNER, tagDefinitions: [tagDef('meshProject', 'k28', { mandatory: true })],
-    setup: team(TEAM), change: (api, ws) => api.projects.create({ workspace: ws, name: `${ws}-p`, displayName: 'p', tags: {} }),
-    desired: (ws) => code({ ...TEAM, extra: { projects: [project(ws, `${ws}-p`, [], { displayName: 'p' })] } })(ws), platform: 400, plan: 'tag-mandatory',
+    id: 'k28',
+    rule: 'tag-mandatory',
+    title: 'a mandatory tag must be set',
+    actor: PARTNER,
+    tagDefinitions: [tagDef('meshProject', 'k28', { mandatory: true })],
+    setup: team(TEAM),
+    change: (api, ws) => api.projects.create({ workspace: ws, name: `${ws}-p`, displayName: 'p', tags: {} }),
+    desired: (ws) => code({ ...TEAM, extra: { projects: [project(ws, `${ws}-p`, [], { displayName: 'p' })] } })(ws),
+    platform: 400,
+    plan: 'tag-mandatory',
   },
   {
-    id: 'k29', rule: 'tag-definition-needs-partner', title: 'only a partner manages tag definitions', actor: 'alice',
-    setup: team(TEAM), change: (api) => api.tagDefinitions.put(tagDef('meshProject', 'k29', {})), desired: (ws) => code({ ...TEAM }, { tagDefinitions: [tagDef('meshProject', 'k29', {})] })(ws), platform: 403, plan: 'tag-definition-needs-partner',
+    id: 'k29',
+    rule: 'tag-definition-needs-partner',
+    title: 'only a partner manages tag definitions',
+    actor: 'alice',
+    setup: team(TEAM),
+    change: (api) => api.tagDefinitions.put(tagDef('meshProject', 'k29', {})),
+    desired: (ws) => code({ ...TEAM }, { tagDefinitions: [tagDef('meshProject', 'k29', {})] })(ws),
+    platform: 403,
+    plan: 'tag-definition-needs-partner',
   },
   // ---- identifiers and deletion (seeds: immutable identifiers, Workspace Deletion) ------------------
   {
-    id: 'k30', rule: 'identifier-being-deleted', title: 'an identifier whose project is still being deleted cannot be used', actor: PARTNER,
+    id: 'k30',
+    rule: 'identifier-being-deleted',
+    title: 'an identifier whose project is still being deleted cannot be used',
+    actor: PARTNER,
     setup: team(TEAM, async (_p, api, ws) => {
       await api.projects.create({ workspace: ws, name: `${ws}-p`, displayName: 'p', tags: {} });
       await api.projects.delete(ws, `${ws}-p`);
     }),
     change: (api, ws) => api.projects.create({ workspace: ws, name: `${ws}-p`, displayName: 'p again', tags: {} }),
-    desired: (ws) => code({ ...TEAM, extra: { projects: [project(ws, `${ws}-p`, [], { displayName: 'p again' })] } })(ws), platform: 409, plan: 'identifier-being-deleted',
+    desired: (ws) =>
+      code({ ...TEAM, extra: { projects: [project(ws, `${ws}-p`, [], { displayName: 'p again' })] } })(ws),
+    platform: 409,
+    plan: 'identifier-being-deleted',
   },
   {
-    id: 'k38', rule: 'unknown-project-role', title: 'a project role the platform does not have is refused (a typo is not stored)', actor: PARTNER,
-    setup: team(TEAM, async (_p, api, ws) => api.projects.create({ workspace: ws, name: `${ws}-p`, displayName: 'p', tags: {} })),
-    change: (api, ws) => grantAs(api, { workspace: ws, project: `${ws}-p`, subjectKind: 'User', subject: 'bob', role: 'Project Admn' }),
-    desired: (ws) => code({ ...TEAM, extra: { projects: [project(ws, `${ws}-p`, [binding('Project Admn', user('bob'))], { displayName: 'p' })] } })(ws), platform: 400, plan: 'unknown-project-role',
+    id: 'k38',
+    rule: 'unknown-project-role',
+    title: 'a project role the platform does not have is refused (a typo is not stored)',
+    actor: PARTNER,
+    setup: team(TEAM, async (_p, api, ws) =>
+      api.projects.create({ workspace: ws, name: `${ws}-p`, displayName: 'p', tags: {} }),
+    ),
+    change: (api, ws) =>
+      grantAs(api, { workspace: ws, project: `${ws}-p`, subjectKind: 'User', subject: 'bob', role: 'Project Admn' }),
+    desired: (ws) =>
+      code({
+        ...TEAM,
+        extra: { projects: [project(ws, `${ws}-p`, [binding('Project Admn', user('bob'))], { displayName: 'p' })] },
+      })(ws),
+    platform: 400,
+    plan: 'unknown-project-role',
   },
   {
-    id: 'k37', rule: 'identifier-deleted', title: "a deleted workspace's identifier is never used again", actor: PARTNER,
+    id: 'k37',
+    rule: 'identifier-deleted',
+    title: "a deleted workspace's identifier is never used again",
+    actor: PARTNER,
     setup: team(TEAM, async (_p, api, ws) => api.workspaces.delete(ws, 'obsolete')),
     change: (api, ws) => api.workspaces.create({ name: ws, displayName: 'again', tags: {} }),
-    desired: code(TEAM), platform: 409, plan: 'identifier-deleted',
+    desired: code(TEAM),
+    platform: 409,
+    plan: 'identifier-deleted',
   },
   {
-    id: 'k31', rule: 'deletion-rights', title: 'only an Owner (or partner) deletes a workspace', actor: 'bob',
-    setup: team(TEAM), change: (api, ws) => api.workspaces.delete(ws, 'obsolete'), desired: code({ ...TEAM, extra: { deletion: 'obsolete' } }), platform: 403, plan: 'deletion-rights',
+    id: 'k31',
+    rule: 'deletion-rights',
+    title: 'only an Owner (or partner) deletes a workspace',
+    actor: 'bob',
+    setup: team(TEAM),
+    change: (api, ws) => api.workspaces.delete(ws, 'obsolete'),
+    desired: code({ ...TEAM, extra: { deletion: 'obsolete' } }),
+    platform: 403,
+    plan: 'deletion-rights',
   },
   {
-    id: 'k32', rule: 'workspace-has-projects', title: 'a workspace with projects cannot be deleted', actor: 'alice',
-    setup: team(TEAM, async (_p, api, ws) => api.projects.create({ workspace: ws, name: `${ws}-p`, displayName: 'p', tags: {} })),
-    change: (api, ws) => api.workspaces.delete(ws, 'obsolete'), desired: code({ ...TEAM, extra: { deletion: 'obsolete' } }), platform: 409, plan: 'workspace-has-projects',
+    id: 'k32',
+    rule: 'workspace-has-projects',
+    title: 'a workspace with projects cannot be deleted',
+    actor: 'alice',
+    setup: team(TEAM, async (_p, api, ws) =>
+      api.projects.create({ workspace: ws, name: `${ws}-p`, displayName: 'p', tags: {} }),
+    ),
+    change: (api, ws) => api.workspaces.delete(ws, 'obsolete'),
+    desired: code({ ...TEAM, extra: { deletion: 'obsolete' } }),
+    platform: 409,
+    plan: 'workspace-has-projects',
   },
   {
-    id: 'k33', rule: 'accepted', title: 'an Owner deletes a workspace without projects', actor: 'alice',
-    setup: team(TEAM), change: (api, ws) => api.workspaces.delete(ws, 'obsolete'), desired: code({ ...TEAM, extra: { deletion: 'obsolete' } }), platform: 'accepted', plan: 'applied',
+    id: 'k33',
+    rule: 'accepted',
+    title: 'an Owner deletes a workspace without projects',
+    actor: 'alice',
+    setup: team(TEAM),
+    change: (api, ws) => api.workspaces.delete(ws, 'obsolete'),
+    desired: code({ ...TEAM, extra: { deletion: 'obsolete' } }),
+    platform: 'accepted',
+    plan: 'applied',
   },
   // ---- workspace states (seeds: Disabling Workspaces, Approve new Workspaces) ---------------------
   {
-    id: 'k34', rule: 'workspace-not-writable', title: 'nobody but a partner changes a disabled workspace', actor: 'alice',
-    setup: team(TEAM, async (_p, api, ws) => api.extensions.setStatus(ws, 'disabled')), change: grant('carol', MEMBER), desired: code({ ...TEAM, members: ['carol'], extra: { status: 'disabled' } }), platform: 403, plan: 'workspace-not-writable',
+    id: 'k34',
+    rule: 'workspace-not-writable',
+    title: 'nobody but a partner changes a disabled workspace',
+    actor: 'alice',
+    setup: team(TEAM, async (_p, api, ws) => api.extensions.setStatus(ws, 'disabled')),
+    change: grant('carol', MEMBER),
+    desired: code({ ...TEAM, members: ['carol'], extra: { status: 'disabled' } }),
+    platform: 403,
+    plan: 'workspace-not-writable',
   },
   // ---- project roles need a workspace role (meshStack's API: "user must first be in the workspace") --
   {
-    id: 'k35', rule: 'project-member-missing', title: 'a project role for someone without a workspace role is refused', actor: PARTNER,
-    setup: team(TEAM, async (_p, api, ws) => api.projects.create({ workspace: ws, name: `${ws}-p`, displayName: 'p', tags: {} })),
-    change: (api, ws) => grantAs(api, { workspace: ws, project: `${ws}-p`, subjectKind: 'User', subject: 'erin', role: 'Project User' }),
-    desired: (ws) => code({ ...TEAM, extra: { additive: true, projects: [project(ws, `${ws}-p`, [binding('Project User', user('erin'))], { displayName: 'p' })] } })(ws), platform: 400, plan: 'project-member-missing',
+    id: 'k35',
+    rule: 'project-member-missing',
+    title: 'a project role for someone without a workspace role is refused',
+    actor: PARTNER,
+    setup: team(TEAM, async (_p, api, ws) =>
+      api.projects.create({ workspace: ws, name: `${ws}-p`, displayName: 'p', tags: {} }),
+    ),
+    change: (api, ws) =>
+      grantAs(api, { workspace: ws, project: `${ws}-p`, subjectKind: 'User', subject: 'erin', role: 'Project User' }),
+    desired: (ws) =>
+      code({
+        ...TEAM,
+        extra: {
+          additive: true,
+          projects: [project(ws, `${ws}-p`, [binding('Project User', user('erin'))], { displayName: 'p' })],
+        },
+      })(ws),
+    platform: 400,
+    plan: 'project-member-missing',
   },
   {
-    id: 'k36', rule: 'accepted', title: "a project role for a user who is a workspace member only through a group", actor: PARTNER,
-    setup: team({ ...TEAM, groups: { devs: ['erin'] } }, async (_p, api, ws) => api.projects.create({ workspace: ws, name: `${ws}-p`, displayName: 'p', tags: {} })),
-    change: (api, ws) => grantAs(api, { workspace: ws, project: `${ws}-p`, subjectKind: 'User', subject: 'erin', role: 'Project User' }),
-    desired: (ws) => code({ ...TEAM, groups: { devs: ['erin'] }, extra: { projects: [project(ws, `${ws}-p`, [binding('Project User', user('erin'))], { displayName: 'p' })] } })(ws), platform: 'accepted', plan: 'applied',
+    id: 'k36',
+    rule: 'accepted',
+    title: 'a project role for a user who is a workspace member only through a group',
+    actor: PARTNER,
+    setup: team({ ...TEAM, groups: { devs: ['erin'] } }, async (_p, api, ws) =>
+      api.projects.create({ workspace: ws, name: `${ws}-p`, displayName: 'p', tags: {} }),
+    ),
+    change: (api, ws) =>
+      grantAs(api, { workspace: ws, project: `${ws}-p`, subjectKind: 'User', subject: 'erin', role: 'Project User' }),
+    desired: (ws) =>
+      code({
+        ...TEAM,
+        groups: { devs: ['erin'] },
+        extra: { projects: [project(ws, `${ws}-p`, [binding('Project User', user('erin'))], { displayName: 'p' })] },
+      })(ws),
+    platform: 'accepted',
+    plan: 'applied',
   },
 ];
 
@@ -272,10 +626,15 @@ export const ROWS: Row[] = [
 export const NOT_PLATFORM_RULES: Record<string, string> = {
   'unknown-workspace': 'a command-line check: --workspace names a workspace the manifest does not have',
   'referenced-missing': 'the code references a workspace that does not exist: there is no platform call to compare',
-  'identifier-change': 'a heuristic of meshform: a new project with an existing one\'s display name looks like a rename (the platform would create it)',
+  'identifier-change':
+    "a heuristic of meshform: a new project with an existing one's display name looks like a rename (the platform would create it)",
   'tag-definition-needs-partner': 'covered by row k29 (a global step)',
-  'workspace-unowned': "meshform's own record (the meshformStack tag): the platform lets any stack write any workspace it may write; test/controller/plan/rules/ownership.test.ts and the cycle tests hold it",
-  'workspace-owned-elsewhere': "meshform's own record, as workspace-unowned: one stack per workspace is meshform's rule, not the platform's",
-  'ownership-tag-needs-partner': 'the platform refuses a tag definition from a non-partner, as row k29 shows for any tag definition',
-  'fewer-approvers': "meshform's own guard against a pattern: the platform accepts each step (removing a co-Owner; a grant that then needs nobody else's approval), the plan refuses them together (the sandbox's part, approvers through groups, is in four-eyes.test.ts)",
+  'workspace-unowned':
+    "meshform's own record (the meshformStack tag): the platform lets any stack write any workspace it may write; test/controller/plan/rules/ownership.test.ts and the cycle tests hold it",
+  'workspace-owned-elsewhere':
+    "meshform's own record, as workspace-unowned: one stack per workspace is meshform's rule, not the platform's",
+  'ownership-tag-needs-partner':
+    'the platform refuses a tag definition from a non-partner, as row k29 shows for any tag definition',
+  'fewer-approvers':
+    "meshform's own guard against a pattern: the platform accepts each step (removing a co-Owner; a grant that then needs nobody else's approval), the plan refuses them together (the sandbox's part, approvers through groups, is in four-eyes.test.ts)",
 };

@@ -23,7 +23,8 @@ describe.each(PLATFORMS)('lifecycle against the %s', (_name, make) => {
   afterAll(() => platform.close());
 
   const planFor = async (state: DesiredState, key = PARTNER, extra: { expiringWithinMs?: number } = {}) =>
-    (await planAgainst(platform.client(key), state, { endpoint: platform.endpoint, ...extra }, await platform.now())).plan;
+    (await planAgainst(platform.client(key), state, { endpoint: platform.endpoint, ...extra }, await platform.now()))
+      .plan;
   const run = async (state: DesiredState, key = PARTNER) => {
     const plan = await planFor(state, key);
     expect(plan.refusals).toEqual([]);
@@ -44,16 +45,28 @@ describe.each(PLATFORMS)('lifecycle against the %s', (_name, make) => {
     const [d30, d60] = [await day(30), await day(60)];
     const team = (until: string) =>
       desired([
-        workspace('lc-renew', [binding(OWNER, user('alice')), binding(MANAGER, user('bob')), binding(MEMBER, user('carol'), { expiryDate: until })], {
-          projects: [project('lc-renew', 'web', [binding('Project User', user('carol'))])],
-        }),
+        workspace(
+          'lc-renew',
+          [
+            binding(OWNER, user('alice')),
+            binding(MANAGER, user('bob')),
+            binding(MEMBER, user('carol'), { expiryDate: until }),
+          ],
+          {
+            projects: [project('lc-renew', 'web', [binding('Project User', user('carol'))])],
+          },
+        ),
       ]);
     await run(team(d30));
     await platform.setFourEyes(true, 2);
     try {
       const plan = await planFor(team(d60), 'bob');
       expect(steps(plan)).toEqual([`create grant user carol: Workspace Member until ${d60}`]);
-      expect(notes(plan)).toEqual([expect.stringMatching(/user "carol" keeps "Workspace Member" until .* until the new binding that replaces it is approved/)]);
+      expect(notes(plan)).toEqual([
+        expect.stringMatching(
+          /user "carol" keeps "Workspace Member" until .* until the new binding that replaces it is approved/,
+        ),
+      ]);
       const report = await apply(platform.client('bob'), plan);
       expect(report.counts['pending-approval']).toBe(1);
       // While the renewal waits, carol keeps her Member role and her project role.
@@ -63,7 +76,9 @@ describe.each(PLATFORMS)('lifecycle against the %s', (_name, make) => {
       expect(steps(after)).toEqual([`delete remove user carol: Workspace Member until ${d30} (to replace it)`]);
       await apply(platform.client('bob'), after);
       expect(await roles('lc-renew', 'carol')).toEqual([`${MEMBER} until ${d60}`]);
-      expect((await platform.client(PARTNER).bindings.listProjectBindings('lc-renew', 'web')).map((b) => b.subject)).toEqual(['carol']);
+      expect(
+        (await platform.client(PARTNER).bindings.listProjectBindings('lc-renew', 'web')).map((b) => b.subject),
+      ).toEqual(['carol']);
       expect(steps(await planFor(team(d60), 'bob'))).toEqual([]);
     } finally {
       await platform.setFourEyes(false);
@@ -71,8 +86,20 @@ describe.each(PLATFORMS)('lifecycle against the %s', (_name, make) => {
   });
 
   test('4-eyes: a promotion keeps the old role until it is approved; a declined one leaves the person where they were', async () => {
-    const before = desired([workspace('lc-promote', [binding(OWNER, user('alice')), binding(MANAGER, user('bob')), binding(MEMBER, user('dave'))])]);
-    const promoted = desired([workspace('lc-promote', [binding(OWNER, user('alice')), binding(MANAGER, user('bob')), binding(MANAGER, user('dave'))])]);
+    const before = desired([
+      workspace('lc-promote', [
+        binding(OWNER, user('alice')),
+        binding(MANAGER, user('bob')),
+        binding(MEMBER, user('dave')),
+      ]),
+    ]);
+    const promoted = desired([
+      workspace('lc-promote', [
+        binding(OWNER, user('alice')),
+        binding(MANAGER, user('bob')),
+        binding(MANAGER, user('dave')),
+      ]),
+    ]);
     await run(before);
     await platform.setFourEyes(true, 2);
     try {
@@ -90,15 +117,26 @@ describe.each(PLATFORMS)('lifecycle against the %s', (_name, make) => {
   });
 
   test('an accepted invitation is the user it became: a changed expiry renews that user, never invites the e-mail again', async () => {
-    if (!platform.extensions) return void process.stdout.write("skipped on the meshstack profile: meshStack's API cannot invite users (invitations are a sandbox extension)\n");
-    const frank = { kind: 'User' as const, name: 'frank@example.com', invitation: { firstName: 'Frank', lastName: 'Example', email: 'frank@example.com' } };
-    const team = (until: string) => desired([workspace('lc-invite', [binding(OWNER, user('alice')), binding(MEMBER, frank, { expiryDate: until })])]);
+    if (!platform.extensions)
+      return void process.stdout.write(
+        "skipped on the meshstack profile: meshStack's API cannot invite users (invitations are a sandbox extension)\n",
+      );
+    const frank = {
+      kind: 'User' as const,
+      name: 'frank@example.com',
+      invitation: { firstName: 'Frank', lastName: 'Example', email: 'frank@example.com' },
+    };
+    const team = (until: string) =>
+      desired([workspace('lc-invite', [binding(OWNER, user('alice')), binding(MEMBER, frank, { expiryDate: until })])]);
     const [d30, d60] = [await day(30), await day(60)];
     await run(team(d30));
     await platform.acceptInvitation('frank', 'frank@example.com');
     expect(steps(await planFor(team(d30)))).toEqual([]);
     const plan = await planFor(team(d60));
-    expect(steps(plan)).toEqual([`create grant user frank: Workspace Member until ${d60}`, `delete remove user frank: Workspace Member until ${d30} (to replace it)`]);
+    expect(steps(plan)).toEqual([
+      `create grant user frank: Workspace Member until ${d60}`,
+      `delete remove user frank: Workspace Member until ${d30} (to replace it)`,
+    ]);
     await apply(platform.client(PARTNER), plan);
     expect(await roles('lc-invite', 'frank')).toEqual([`${MEMBER} until ${d60}`]);
     expect(await roles('lc-invite', 'frank@example.com')).toEqual([]);
@@ -106,22 +144,40 @@ describe.each(PLATFORMS)('lifecycle against the %s', (_name, make) => {
   });
 
   test('typos are caught before apply: an unknown user is warned (did you mean?), an unknown project role refused', async () => {
-    const team = (member: string, role: string) => desired([workspace('lc-typo', [binding(OWNER, user('alice')), binding(MEMBER, user(member))], { projects: [project('lc-typo', 'web', [binding(role, user('alice'))])] })]);
+    const team = (member: string, role: string) =>
+      desired([
+        workspace('lc-typo', [binding(OWNER, user('alice')), binding(MEMBER, user(member))], {
+          projects: [project('lc-typo', 'web', [binding(role, user('alice'))])],
+        }),
+      ]);
     await run(team('carol', 'Project Admin'));
     const typos = await planFor(team('alcie', 'Project Admn'));
-    expect(typos.warnings.filter((w) => w.rule === 'unknown-subject').map(findingMessage)).toEqual([expect.stringContaining('user "alcie" does not exist on the platform, so the grants to them in "lc-typo" will fail at apply; did you mean "alice"?')]);
-    expect(typos.refusals.map(findingMessage)).toEqual([expect.stringContaining('user "alice" as "Project Admn" on project "web": the platform has no such project role; did you mean "Project Admin"?')]);
+    expect(typos.warnings.filter((w) => w.rule === 'unknown-subject').map(findingMessage)).toEqual([
+      expect.stringContaining(
+        'user "alcie" does not exist on the platform, so the grants to them in "lc-typo" will fail at apply; did you mean "alice"?',
+      ),
+    ]);
+    expect(typos.refusals.map(findingMessage)).toEqual([
+      expect.stringContaining(
+        'user "alice" as "Project Admn" on project "web": the platform has no such project role; did you mean "Project Admin"?',
+      ),
+    ]);
     // Bound users are not looked up again: the converged plan has no warning.
-    expect((await planFor(team('carol', 'Project Admin'))).warnings.filter((w) => w.rule === 'unknown-subject')).toEqual([]);
+    expect(
+      (await planFor(team('carol', 'Project Admin'))).warnings.filter((w) => w.rule === 'unknown-subject'),
+    ).toEqual([]);
     // A key that sees only its workspaces' users cannot tell a new colleague from a typo: no warning for erin, who exists.
-    expect((await planFor(team('erin', 'Project Admin'), 'alice')).warnings.filter((w) => w.rule === 'unknown-subject')).toEqual([]);
+    expect(
+      (await planFor(team('erin', 'Project Admin'), 'alice')).warnings.filter((w) => w.rule === 'unknown-subject'),
+    ).toEqual([]);
   });
 
   // Last: it moves the platform's clock by a month.
   test('recertification is not bypassed: a binding the platform expired is due, and granted again only with a new expiry in code', async () => {
     await platform.setRecertification({ [MANAGER]: 30 });
     try {
-      const team = (bob: { expiryDate?: string } = {}) => desired([workspace('lc-recert', [binding(OWNER, user('alice')), binding(MANAGER, user('bob'), bob)])]);
+      const team = (bob: { expiryDate?: string } = {}) =>
+        desired([workspace('lc-recert', [binding(OWNER, user('alice')), binding(MANAGER, user('bob'), bob)])]);
       await run(team());
       // The platform assigned bob's expiry; the code declares none: not drift.
       const assigned = await day(30);
@@ -129,7 +185,9 @@ describe.each(PLATFORMS)('lifecycle against the %s', (_name, make) => {
       const before = await planFor(team(), PARTNER, { expiringWithinMs: 31 * DAY });
       expect(steps(before)).toEqual([]);
       expect(before.warnings.map((w) => w.rule)).toContain('expiring-soon');
-      expect(before.warnings.map(findingMessage).join('\n')).toContain(`user "bob" as "Workspace Manager" expires on ${assigned} (in 31 days)`);
+      expect(before.warnings.map(findingMessage).join('\n')).toContain(
+        `user "bob" as "Workspace Manager" expires on ${assigned} (in 31 days)`,
+      );
       if (!platform.extensions) {
         // meshStack's API shows neither the recertification settings nor expired access: say so while the binding is live.
         expect(before.warnings.filter((w) => w.rule === 'recertification-unknown').map(findingMessage)).toEqual([
@@ -141,10 +199,16 @@ describe.each(PLATFORMS)('lifecycle against the %s', (_name, make) => {
       expect(await roles('lc-recert', 'bob')).toEqual([]);
       const due = await planFor(team());
       expect(steps(due)).toEqual([]);
-      expect(notes(due)).toEqual([expect.stringContaining(`user "bob" as "Workspace Manager": recertification due, the binding expired on ${assigned}`)]);
+      expect(notes(due)).toEqual([
+        expect.stringContaining(
+          `user "bob" as "Workspace Manager": recertification due, the binding expired on ${assigned}`,
+        ),
+      ]);
       // A reviewer approves a new expiry date in code: granted again.
       const renewed = await day(20);
-      expect(steps(await planFor(team({ expiryDate: renewed })))).toEqual([`create grant user bob: Workspace Manager until ${renewed}`]);
+      expect(steps(await planFor(team({ expiryDate: renewed })))).toEqual([
+        `create grant user bob: Workspace Manager until ${renewed}`,
+      ]);
       await run(team({ expiryDate: renewed }));
       expect(await roles('lc-recert', 'bob')).toEqual([`${MANAGER} until ${renewed}`]);
     } finally {
@@ -156,7 +220,10 @@ describe.each(PLATFORMS)('lifecycle against the %s', (_name, make) => {
     const team = (web: { deletion?: string } = {}) =>
       desired([
         workspace('lc-lapse', [binding(OWNER, user('alice')), binding(MEMBER, user('carol'), { expiryDate: until })], {
-          projects: [project('lc-lapse', 'web', [binding('Project User', user('carol'))], web), project('lc-lapse', 'api', [binding('Project User', user('alice'))])],
+          projects: [
+            project('lc-lapse', 'web', [binding('Project User', user('carol'))], web),
+            project('lc-lapse', 'api', [binding('Project User', user('alice'))]),
+          ],
         }),
       ]);
     const until = await day(10);
@@ -167,16 +234,32 @@ describe.each(PLATFORMS)('lifecycle against the %s', (_name, make) => {
     expect(steps(lapsed)).toEqual([]);
     expect(notes(lapsed)).toEqual([
       // Where the platform shows that it does not recertify the role, the binding just expired; elsewhere it may be a recertification.
-      expect.stringContaining(platform.extensions ? `user "carol" as "Workspace Member": expired ${until}; not granted again` : `user "carol" as "Workspace Member": recertification due, the binding expired on ${until}`),
-      expect.stringContaining(`user "carol" as "Project User" on project "web": not granted, carol has no workspace role since it expired on ${until}`),
+      expect.stringContaining(
+        platform.extensions
+          ? `user "carol" as "Workspace Member": expired ${until}; not granted again`
+          : `user "carol" as "Workspace Member": recertification due, the binding expired on ${until}`,
+      ),
+      expect.stringContaining(
+        `user "carol" as "Project User" on project "web": not granted, carol has no workspace role since it expired on ${until}`,
+      ),
     ]);
     // The project is deleted on the platform while the code still declares it and its bindings.
     await platform.client(PARTNER).projects.delete('lc-lapse', 'api');
     const deleting = await planFor(team());
-    expect(deleting.refusals.map(findingMessage)).toEqual([expect.stringContaining('project "api" is still being deleted on the platform')]);
+    expect(deleting.refusals.map(findingMessage)).toEqual([
+      expect.stringContaining('project "api" is still being deleted on the platform'),
+    ]);
     expect(steps(deleting)).not.toContainEqual(expect.stringContaining('on project api'));
     // Marked for deletion in code: nothing to do, and nothing fails, before or after the deletion finished.
-    const retired = desired([{ ...team().workspaces[0], projects: [team().workspaces[0].projects[0], project('lc-lapse', 'api', [binding('Project User', user('alice'))], { deletion: 'retired' })] }]);
+    const retired = desired([
+      {
+        ...team().workspaces[0],
+        projects: [
+          team().workspaces[0].projects[0],
+          project('lc-lapse', 'api', [binding('Project User', user('alice'))], { deletion: 'retired' }),
+        ],
+      },
+    ]);
     expect(steps((await run(retired)).plan)).toEqual([]);
     await platform.advanceClock(2 * 60_000);
     expect(steps((await run(retired)).plan)).toEqual([]);

@@ -45,7 +45,14 @@ describe('the reconcile schedule', () => {
   test('a fatal error (bad configuration) ends the loop instead of a retry', async () => {
     const usage = new Error('bad manifest');
     await expect(
-      runReconcileLoop({ ...schedule, pass: async () => Promise.reject(usage), sleep: async () => undefined, stopped: () => false, onError: () => undefined, fatal: (e) => e === usage }),
+      runReconcileLoop({
+        ...schedule,
+        pass: async () => Promise.reject(usage),
+        sleep: async () => undefined,
+        stopped: () => false,
+        onError: () => undefined,
+        fatal: (e) => e === usage,
+      }),
     ).rejects.toBe(usage);
   });
 });

@@ -13,7 +13,10 @@ describe('toJsonPath', () => {
 
 describe('validateAgainst', () => {
   test('reports a missing required property at its own path', () => {
-    const problems = validateAgainst('desired-state.schema.json', { apiVersion: 'meshform.io/v1', kind: 'DesiredState' });
+    const problems = validateAgainst('desired-state.schema.json', {
+      apiVersion: 'meshform.io/v1',
+      kind: 'DesiredState',
+    });
     expect(problems).toEqual(
       expect.arrayContaining([
         { path: '$.metadata', rule: 'schema:required', message: 'is required' },
@@ -24,6 +27,10 @@ describe('validateAgainst', () => {
 
   test('reports a wrong apiVersion with the expected value', () => {
     const problems = validateAgainst('desired-state.schema.json', { apiVersion: 'v2' });
-    expect(problems).toContainEqual({ path: '$.apiVersion', rule: 'schema:const', message: 'must be "meshform.io/v1"' });
+    expect(problems).toContainEqual({
+      path: '$.apiVersion',
+      rule: 'schema:const',
+      message: 'must be "meshform.io/v1"',
+    });
   });
 });

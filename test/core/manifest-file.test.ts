@@ -46,8 +46,21 @@ describe('loadDesiredState', () => {
   test('platform rules run after the schema: three owners name the bindings list and the rule', () => {
     const { checkDesiredState } = require('../../core/manifest-file');
     const state = require(fixture('valid-minimal'));
-    const three = { ...state, workspaces: [{ ...state.workspaces[0], bindings: ['a', 'b', 'c'].map((n) => ({ roleRef: { name: 'Workspace Owner' }, subject: { kind: 'User', name: n } })) }] };
-    expect(() => checkDesiredState(three, 'inline', NOW)).toThrow(/\$\.workspaces\[0\]\.bindings: workspace "team-a" declares 3 Workspace Owners.*\(rule: owner-limit\)/);
+    const three = {
+      ...state,
+      workspaces: [
+        {
+          ...state.workspaces[0],
+          bindings: ['a', 'b', 'c'].map((n) => ({
+            roleRef: { name: 'Workspace Owner' },
+            subject: { kind: 'User', name: n },
+          })),
+        },
+      ],
+    };
+    expect(() => checkDesiredState(three, 'inline', NOW)).toThrow(
+      /\$\.workspaces\[0\]\.bindings: workspace "team-a" declares 3 Workspace Owners.*\(rule: owner-limit\)/,
+    );
   });
 
   test('a missing file is a usage error that says what to do', () => {

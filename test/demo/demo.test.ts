@@ -11,7 +11,12 @@ function exitOf(stdout: string, command: string): number | undefined {
 
 describe('npm run demo', () => {
   test('runs end to end on the embedded sandbox, every command with its expected exit code, showing the values a reviewer judges', () => {
-    const run = spawnSync(process.execPath, [path.join(REPO_ROOT, 'dist/demo/run.js')], { cwd: REPO_ROOT, encoding: 'utf8', timeout: 120_000, env: { ...process.env, CI: 'true' } });
+    const run = spawnSync(process.execPath, [path.join(REPO_ROOT, 'dist/demo/run.js')], {
+      cwd: REPO_ROOT,
+      encoding: 'utf8',
+      timeout: 120_000,
+      env: { ...process.env, CI: 'true' },
+    });
     expect(run.stderr).toBe('');
     expect(run.status).toBe(0);
     const titles = run.stdout.split('\n').filter((l) => l.startsWith('==> '));
@@ -19,10 +24,16 @@ describe('npm run demo', () => {
     // Drift from meshPanel and a change in code, with old → new values, in the plan and in the PR comment.
     expect(run.stdout).toMatch(/~ update workspace payments: tag costCenter\n +tag costCenter: CC-6666 → 4711\n/);
     expect(run.stdout).toMatch(/display name: "Payments \(prod, do not touch\)" → "Payments \(production\)"/);
-    expect(run.stdout).toMatch(/\+ grant user dave: Workspace Manager until 2027-03-31 \(until the reorganisation\)\n +expiry: \(none\) → 2027-03-31\n/);
-    expect(run.stdout).toMatch(/<details open><summary><code>payments<\/code>: 1 to add, 2 to change, 1 to remove<\/summary>/);
+    expect(run.stdout).toMatch(
+      /\+ grant user dave: Workspace Manager until 2027-03-31 \(until the reorganisation\)\n +expiry: \(none\) → 2027-03-31\n/,
+    );
+    expect(run.stdout).toMatch(
+      /<details open><summary><code>payments<\/code>: 1 to add, 2 to change, 1 to remove<\/summary>/,
+    );
     // The history: who, what, when and why.
-    expect(run.stdout).toMatch(/partner\.admin +granted user erin: Project Admin on project payments-prod until \S+ \(INC-4711: payment API down\)/);
+    expect(run.stdout).toMatch(
+      /partner\.admin +granted user erin: Project Admin on project payments-prod until \S+ \(INC-4711: payment API down\)/,
+    );
     expect(run.stdout).toMatch(/meshStack \(expiry\) +expired user erin: Project Admin on project payments-prod/);
     expect(exitOf(run.stdout, 'MESHSTACK_API_KEY=bob meshform apply')).toBe(4);
     expect(exitOf(run.stdout, 'MESHSTACK_API_KEY=bob meshform requests approve')).toBe(1);
@@ -35,7 +46,11 @@ describe('npm run demo', () => {
 
 describe('npm run demo -- --profile meshstack', () => {
   test('the core path (plan, apply, plan again, a refusal) runs against the strict profile: the meshObject API alone', () => {
-    const run = spawnSync(process.execPath, [path.join(REPO_ROOT, 'dist/demo/run.js'), '--quiet', '--profile', 'meshstack'], { cwd: REPO_ROOT, encoding: 'utf8', timeout: 120_000, env: { ...process.env, CI: 'true' } });
+    const run = spawnSync(
+      process.execPath,
+      [path.join(REPO_ROOT, 'dist/demo/run.js'), '--quiet', '--profile', 'meshstack'],
+      { cwd: REPO_ROOT, encoding: 'utf8', timeout: 120_000, env: { ...process.env, CI: 'true' } },
+    );
     expect(run.stderr).toBe('');
     expect(run.status).toBe(0);
     expect(run.stdout).toMatch(/strict profile: the meshObject API alone/);

@@ -36,7 +36,9 @@ test('init, import --all, synth, plan on the 200-workspace estate: "No changes"'
   const importTime = seconds(t);
   expect(imported.stderr).toBe('');
   expect(imported.code).toBe(0);
-  expect(imported.stdout).toMatch(/Imported 200 workspace\(s\), 400 project\(s\), 1800 binding\(s\), 3 tag definition\(s\)/);
+  expect(imported.stdout).toMatch(
+    /Imported 200 workspace\(s\), 400 project\(s\), 1800 binding\(s\), 3 tag definition\(s\)/,
+  );
   expect(imported.stdout).toMatch(/Recorded stack "platform-team" as the owner of 200 workspace\(s\)/);
   expect(fs.readdirSync(path.join(repo, 'workspaces'))).toHaveLength(200);
   t = Date.now();
@@ -48,5 +50,7 @@ test('init, import --all, synth, plan on the 200-workspace estate: "No changes"'
   const plan = await meshform(['plan', '--detailed-exitcode'], { cwd: repo, env });
   expect(plan.stdout).toMatch(/No changes/);
   expect(plan.code).toBe(0);
-  process.stdout.write(`adopt: 200 workspaces populated in ${populated} s; import ${importTime} s, synth (tsc and the app) ${synthTime} s, plan ${seconds(t)} s: No changes\n`);
+  process.stdout.write(
+    `adopt: 200 workspaces populated in ${populated} s; import ${importTime} s, synth (tsc and the app) ${synthTime} s, plan ${seconds(t)} s: No changes\n`,
+  );
 });

@@ -6,11 +6,16 @@ import { scratchDir } from '../helpers/scratch';
 
 const NOW = '2026-11-25T12:00:00Z';
 const env = { CDKTF_CONTEXT_JSON: JSON.stringify({ 'meshform:now': NOW }) };
-const examples = fs.readdirSync(path.join(REPO_ROOT, 'examples')).filter((e) => fs.existsSync(path.join(REPO_ROOT, 'examples', e, 'main.ts')));
+const examples = fs
+  .readdirSync(path.join(REPO_ROOT, 'examples'))
+  .filter((e) => fs.existsSync(path.join(REPO_ROOT, 'examples', e, 'main.ts')));
 
 async function synthExample(name: string) {
   const out = scratchDir(name);
-  const run = await meshform(['synth', '--app', `node dist/examples/${name}/main.js`, '--out', out], { cwd: REPO_ROOT, env });
+  const run = await meshform(['synth', '--app', `node dist/examples/${name}/main.js`, '--out', out], {
+    cwd: REPO_ROOT,
+    env,
+  });
   return { out, run };
 }
 
@@ -26,7 +31,9 @@ describe('examples', () => {
     const { state } = loadDesiredState(path.join(out, 'meshform.json'), new Date(NOW));
     const terraform = JSON.parse(fs.readFileSync(path.join(out, 'cdk.tf.json'), 'utf8'));
     // One anchor per workspace, and one for the tag definitions where the stack declares any.
-    expect(Object.keys(terraform.resource.terraform_data)).toHaveLength(state.workspaces.length + (state.tagDefinitions.length ? 1 : 0));
+    expect(Object.keys(terraform.resource.terraform_data)).toHaveLength(
+      state.workspaces.length + (state.tagDefinitions.length ? 1 : 0),
+    );
   });
 
   test('basic: one team workspace with owner, manager, members, a group, two projects, tags and quota', async () => {
@@ -50,7 +57,11 @@ describe('examples', () => {
     const [ws] = state.workspaces;
     const erinProject = ws.projects[0].bindings.find((b) => b.subject.name === 'erin');
     const erinWorkspace = ws.bindings.find((b) => b.subject.name === 'erin');
-    expect(erinProject).toMatchObject({ roleRef: { name: 'Project Admin' }, expiryDate: '2026-11-26T06:00:00Z', reason: expect.stringMatching(/^INC-4711/) });
+    expect(erinProject).toMatchObject({
+      roleRef: { name: 'Project Admin' },
+      expiryDate: '2026-11-26T06:00:00Z',
+      reason: expect.stringMatching(/^INC-4711/),
+    });
     expect(erinWorkspace).toMatchObject({ roleRef: { name: 'Workspace Member' }, expiryDate: '2026-11-26T06:00:00Z' });
   });
 

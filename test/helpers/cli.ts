@@ -17,7 +17,10 @@ export interface CliRun {
 }
 
 /** Runs `meshform <args>` in-process with captured output. */
-export async function meshform(args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<CliRun> {
+export async function meshform(
+  args: string[],
+  options: { cwd?: string; env?: NodeJS.ProcessEnv } = {},
+): Promise<CliRun> {
   let stdout = '';
   let stderr = '';
   const ctx: CliContext = {
@@ -37,9 +40,14 @@ export function platformEnv(url: string, key: string): Record<string, string> {
 }
 
 /** Runs `meshform <args>` as its own process; resolves when it exits. */
-export function meshformProcess(args: string[], env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
+export function meshformProcess(
+  args: string[],
+  env: Record<string, string>,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const child: ChildProcessWithoutNullStreams = spawn(process.execPath, [MESHFORM_BIN, ...args], { env: { ...process.env, ...env } });
+    const child: ChildProcessWithoutNullStreams = spawn(process.execPath, [MESHFORM_BIN, ...args], {
+      env: { ...process.env, ...env },
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));
@@ -49,7 +57,11 @@ export function meshformProcess(args: string[], env: Record<string, string>): Pr
 }
 
 /** A scratch directory for manifests and plans; `json()` writes one and returns its path. */
-export function scratch(prefix: string): { dir: string; json(name: string, content: unknown): string; dispose(): void } {
+export function scratch(prefix: string): {
+  dir: string;
+  json(name: string, content: unknown): string;
+  dispose(): void;
+} {
   const dir = scratchDir(prefix);
   return {
     dir,
@@ -67,6 +79,9 @@ export function linkMeshform(repo: string): string {
   fs.mkdirSync(path.join(repo, 'node_modules', '.bin'), { recursive: true });
   fs.symlinkSync(REPO_ROOT, path.join(repo, 'node_modules', 'meshform'));
   fs.symlinkSync(path.join(REPO_ROOT, 'node_modules', 'typescript'), path.join(repo, 'node_modules', 'typescript'));
-  fs.symlinkSync(path.join(REPO_ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), path.join(repo, 'node_modules', '.bin', 'tsc'));
+  fs.symlinkSync(
+    path.join(REPO_ROOT, 'node_modules', 'typescript', 'bin', 'tsc'),
+    path.join(repo, 'node_modules', '.bin', 'tsc'),
+  );
   return `${path.join(repo, 'node_modules', '.bin')}${path.delimiter}${process.env.PATH}`;
 }

@@ -2,7 +2,10 @@
 import type { Command } from 'commander';
 import { meshformProgram } from '../../bin/program';
 
-const program = meshformProgram({ cwd: '.', env: {}, stdout: () => undefined, stderr: () => undefined, isTTY: false }, () => undefined);
+const program = meshformProgram(
+  { cwd: '.', env: {}, stdout: () => undefined, stderr: () => undefined, isTTY: false },
+  () => undefined,
+);
 const SHELL_OPERATORS = new Set(['>', '>>', '|', '||', '&&', ';', '2>&1']);
 
 /** The `meshform …` invocations in a text, as argument lists (after `npx`/`npx --no-install`, up to a shell operator). */
@@ -30,7 +33,8 @@ export function commandProblems(argv: string[]): string[] {
     if (!sub) break;
     cmd = sub;
   }
-  if (cmd === program && !argv.some((a) => a === '--version' || a === '-V' || a === '--help')) return [`"meshform ${argv.join(' ')}": no such command`];
+  if (cmd === program && !argv.some((a) => a === '--version' || a === '-V' || a === '--help'))
+    return [`"meshform ${argv.join(' ')}": no such command`];
   const known = new Set(cmd.options.flatMap((o) => [o.long, o.short]).filter(Boolean) as string[]);
   ['--help', '-h'].forEach((h) => known.add(h));
   return argv

@@ -1,17 +1,36 @@
 /** Small builders for desired states in controller tests. */
-import type { DesiredState, ProjectBinding, Subject, TagDefinition, Workspace, WorkspaceBinding } from '../../schemas/desired-state.generated';
+import type {
+  DesiredState,
+  ProjectBinding,
+  Subject,
+  TagDefinition,
+  Workspace,
+  WorkspaceBinding,
+} from '../../schemas/desired-state.generated';
 
 export const user = (name: string): Subject => ({ kind: 'User', name });
 export const group = (name: string): Subject => ({ kind: 'Group', name });
 
-export function binding(role: string, subject: Subject, extra: { expiryDate?: string; reason?: string } = {}): WorkspaceBinding & ProjectBinding {
+export function binding(
+  role: string,
+  subject: Subject,
+  extra: { expiryDate?: string; reason?: string } = {},
+): WorkspaceBinding & ProjectBinding {
   return { roleRef: { name: role as WorkspaceBinding['roleRef']['name'] }, subject, ...extra };
 }
 
-export function project(workspace: string, name: string, bindings: ProjectBinding[] = [], extra: { tags?: Record<string, string[]>; deletion?: string; displayName?: string } = {}) {
+export function project(
+  workspace: string,
+  name: string,
+  bindings: ProjectBinding[] = [],
+  extra: { tags?: Record<string, string[]>; deletion?: string; displayName?: string } = {},
+) {
   return {
     metadata: { name, ownedByWorkspace: workspace, tags: extra.tags ?? {} },
-    spec: { displayName: extra.displayName ?? name, ...(extra.deletion ? { deletion: { reason: extra.deletion } } : {}) },
+    spec: {
+      displayName: extra.displayName ?? name,
+      ...(extra.deletion ? { deletion: { reason: extra.deletion } } : {}),
+    },
     bindings,
   };
 }
@@ -51,7 +70,15 @@ export function workspace(
 }
 
 export function desired(workspaces: Workspace[], extra: Partial<DesiredState> = {}): DesiredState {
-  return { apiVersion: 'meshform.io/v1', kind: 'DesiredState', metadata: { name: 'test' }, rolePolicy: { recertification: [] }, tagDefinitions: [], workspaces, ...extra };
+  return {
+    apiVersion: 'meshform.io/v1',
+    kind: 'DesiredState',
+    metadata: { name: 'test' },
+    rolePolicy: { recertification: [] },
+    tagDefinitions: [],
+    workspaces,
+    ...extra,
+  };
 }
 
 export const OWNER = 'Workspace Owner';
@@ -68,12 +95,30 @@ export function teamEstate(count: number, prefix = 'team', extra: { ownerShift?:
   const list: Workspace[] = [];
   for (let i = 0; i < count; i++) {
     const name = `${prefix}-${i}`;
-    const u = (k: number) => user(TEAM_USERS[(i + k + (k === 0 ? extra.ownerShift ?? 0 : 0)) % TEAM_USERS.length]);
+    const u = (k: number) => user(TEAM_USERS[(i + k + (k === 0 ? (extra.ownerShift ?? 0) : 0)) % TEAM_USERS.length]);
     list.push(
-      workspace(name, [binding(OWNER, u(0)), binding(MANAGER, u(1)), binding(MANAGER, u(2)), binding(MEMBER, u(2)), binding(MEMBER, u(3)), binding(MEMBER, u(4))], {
-        tags: { costCenter: [String(4000 + i)] },
-        projects: ['dev', 'prod'].map((env) => project(name, `${name}-${env}`, [binding('Project Admin', u(1)), binding(env === 'dev' ? 'Project User' : 'Project Reader', u(2))], { tags: { environment: [env] } })),
-      }),
+      workspace(
+        name,
+        [
+          binding(OWNER, u(0)),
+          binding(MANAGER, u(1)),
+          binding(MANAGER, u(2)),
+          binding(MEMBER, u(2)),
+          binding(MEMBER, u(3)),
+          binding(MEMBER, u(4)),
+        ],
+        {
+          tags: { costCenter: [String(4000 + i)] },
+          projects: ['dev', 'prod'].map((env) =>
+            project(
+              name,
+              `${name}-${env}`,
+              [binding('Project Admin', u(1)), binding(env === 'dev' ? 'Project User' : 'Project Reader', u(2))],
+              { tags: { environment: [env] } },
+            ),
+          ),
+        },
+      ),
     );
   }
   // Its workspace tag is defined: on a platform meshform has run on, every workspace tag needs a definition.
@@ -82,5 +127,16 @@ export function teamEstate(count: number, prefix = 'team', extra: { ownerShift?:
 
 /** A plain string tag definition. */
 export function stringTag(targetKind: 'meshWorkspace' | 'meshProject', key: string): TagDefinition {
-  return { metadata: { name: `${targetKind}.${key}` }, spec: { targetKind, key, displayName: key, valueType: { string: {} }, restricted: false, mandatory: false, immutable: false } };
+  return {
+    metadata: { name: `${targetKind}.${key}` },
+    spec: {
+      targetKind,
+      key,
+      displayName: key,
+      valueType: { string: {} },
+      restricted: false,
+      mandatory: false,
+      immutable: false,
+    },
+  };
 }

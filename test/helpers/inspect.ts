@@ -10,14 +10,17 @@ export async function historyOf(f: SandboxFixture, workspace: string): Promise<W
 }
 
 /** workspace/project/kind:subject=role — what makes a grant the same grant. */
-const key = (ws: string, project: string | undefined, kind: string, subject: string, role: string) => `${ws}/${project ?? ''}/${kind}:${subject}=${role}`;
+const key = (ws: string, project: string | undefined, kind: string, subject: string, role: string) =>
+  `${ws}/${project ?? ''}/${kind}:${subject}=${role}`;
 
 export function desiredKeys(d: DesiredState, only?: (workspace: string) => boolean): string[] {
   return d.workspaces
     .filter((w) => !only || only(w.metadata.name))
     .flatMap((w) => [
       ...w.bindings.map((b) => key(w.metadata.name, undefined, b.subject.kind, b.subject.name, b.roleRef.name)),
-      ...w.projects.flatMap((p) => p.bindings.map((b) => key(w.metadata.name, p.metadata.name, b.subject.kind, b.subject.name, b.roleRef.name))),
+      ...w.projects.flatMap((p) =>
+        p.bindings.map((b) => key(w.metadata.name, p.metadata.name, b.subject.kind, b.subject.name, b.roleRef.name)),
+      ),
     ])
     .sort();
 }

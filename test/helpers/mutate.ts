@@ -14,7 +14,8 @@ export interface Mutation {
 export function pathsOf(doc: Json, at: Path = []): Path[] {
   const out: Path[] = [at];
   if (Array.isArray(doc)) doc.forEach((v, i) => out.push(...pathsOf(v, [...at, i])));
-  else if (doc !== null && typeof doc === 'object') for (const [k, v] of Object.entries(doc)) out.push(...pathsOf(v, [...at, k]));
+  else if (doc !== null && typeof doc === 'object')
+    for (const [k, v] of Object.entries(doc)) out.push(...pathsOf(v, [...at, k]));
   return out;
 }
 
@@ -37,7 +38,9 @@ export function mutate(doc: Json, m: Mutation): Json {
       case 'empty':
         return Array.isArray(target) ? [] : typeof target === 'object' && target !== null ? {} : '';
       case 'unknown-key':
-        return target !== null && typeof target === 'object' && !Array.isArray(target) ? { ...target, 'x-fuzz': m.value } : m.value;
+        return target !== null && typeof target === 'object' && !Array.isArray(target)
+          ? { ...target, 'x-fuzz': m.value }
+          : m.value;
       case 'delete':
         return undefined;
     }

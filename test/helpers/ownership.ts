@@ -13,7 +13,16 @@ export const TEST_STACK = 'test';
 export const ownedBy = (stack: string = TEST_STACK): Record<string, string[]> => ({ [OWNERSHIP_TAG_KEY]: [stack] });
 
 /** Creates a workspace as meshform would have (partner API client): the tag definition first, then the workspace with its owner. */
-export async function createOwnedWorkspace(api: ApiClient, ws: { name: string; displayName?: string; tags?: Record<string, string[]> }, stack: string = TEST_STACK): Promise<void> {
-  if (!(await api.tagDefinitions.list()).some((d) => d.metadata.name === OWNERSHIP_TAG_DEFINITION.metadata.name)) await api.tagDefinitions.put(OWNERSHIP_TAG_DEFINITION);
-  await api.workspaces.create({ name: ws.name, displayName: ws.displayName ?? ws.name, tags: { ...ws.tags, ...ownedBy(stack) } });
+export async function createOwnedWorkspace(
+  api: ApiClient,
+  ws: { name: string; displayName?: string; tags?: Record<string, string[]> },
+  stack: string = TEST_STACK,
+): Promise<void> {
+  if (!(await api.tagDefinitions.list()).some((d) => d.metadata.name === OWNERSHIP_TAG_DEFINITION.metadata.name))
+    await api.tagDefinitions.put(OWNERSHIP_TAG_DEFINITION);
+  await api.workspaces.create({
+    name: ws.name,
+    displayName: ws.displayName ?? ws.name,
+    tags: { ...ws.tags, ...ownedBy(stack) },
+  });
 }

@@ -45,7 +45,9 @@ export function fakePlatform(): TestPlatform & { fake: FakePlatform } {
     advanceClock: async (ms) => void (fake.clock = new Date(fake.clock.getTime() + ms)),
     now: async () => fake.clock,
     approve: async (ws, subject, role, key) => {
-      const r = [...fake.requests.values()].find((x) => x.workspace === ws && x.subject === subject && x.role === role && x.status === 'PENDING');
+      const r = [...fake.requests.values()].find(
+        (x) => x.workspace === ws && x.subject === subject && x.role === role && x.status === 'PENDING',
+      );
       if (!r) return { status: 404, message: 'no such request' };
       return fake
         .client(key === PARTNER ? 'partner.admin' : key)
@@ -57,7 +59,9 @@ export function fakePlatform(): TestPlatform & { fake: FakePlatform } {
     },
     acceptInvitation: async (username, email) => void fake.firstLogin(username, email),
     decline: async (ws, subject, role, key) => {
-      const r = [...fake.requests.values()].find((x) => x.workspace === ws && x.subject === subject && x.role === role && x.status === 'PENDING');
+      const r = [...fake.requests.values()].find(
+        (x) => x.workspace === ws && x.subject === subject && x.role === role && x.status === 'PENDING',
+      );
       if (!r) return { status: 404 };
       await fake.client(key === PARTNER ? 'partner.admin' : key).extensions.decideRequest(r.id, 'decline');
       return { status: 200 };
@@ -78,37 +82,52 @@ function justBeforeMidnight(now: Date): string {
  * workspace binding's expiry as a day) then fall due within the cases' own clock moves, as they do
  * for a CI run that happens to start then.
  */
-export async function sandboxPlatform(profile: 'default' | 'meshstack' = 'default', options: { nearMidnight?: boolean } = {}): Promise<TestPlatform & { fixture: SandboxFixture }> {
+export async function sandboxPlatform(
+  profile: 'default' | 'meshstack' = 'default',
+  options: { nearMidnight?: boolean } = {},
+): Promise<TestPlatform & { fixture: SandboxFixture }> {
   const fixture = await sandboxFixture(['--profile', profile]);
   const clients = new Map<string, ApiClient>();
   const partner = fixture.as(PARTNER);
-  if (options.nearMidnight) await partner.ext('POST', '/clock', { set: justBeforeMidnight(new Date((await partner.ext('GET', '/clock')).data.now)) });
+  if (options.nearMidnight)
+    await partner.ext('POST', '/clock', {
+      set: justBeforeMidnight(new Date((await partner.ext('GET', '/clock')).data.now)),
+    });
   return {
     name: 'sandbox',
     endpoint: fixture.sandbox.url,
     fixture,
     // Key names only: on loopback the secret comes from /mesh/info, as meshStack's dev stack offers it.
     client: (key) => {
-      if (!clients.has(key)) clients.set(key, new HttpApiClient({ endpoint: fixture.sandbox.url, credentials: { kind: 'key', key } }));
+      if (!clients.has(key))
+        clients.set(key, new HttpApiClient({ endpoint: fixture.sandbox.url, credentials: { kind: 'key', key } }));
       return clients.get(key)!;
     },
-    setFourEyes: async (enabled, minApprovalCount = 2) => void (await partner.ext('PUT', '/settings', { fourEyes: { enabled, minApprovalCount } })),
+    setFourEyes: async (enabled, minApprovalCount = 2) =>
+      void (await partner.ext('PUT', '/settings', { fourEyes: { enabled, minApprovalCount } })),
     setRecertification: async (days) => void (await partner.ext('PUT', '/settings', { recertification: days })),
     advanceClock: async (ms) => void (await partner.ext('POST', '/clock', { advance: `${ms}ms` })),
     now: async () => new Date((await partner.ext('GET', '/clock')).data.now),
     approve: async (ws, subject, role, key) => {
-      const list = (await partner.ext('GET', `/role-requests?workspaceIdentifier=${ws}&status=PENDING`)).data.roleRequests as Array<{ id: string; subject: { name: string }; role: string }>;
+      const list = (await partner.ext('GET', `/role-requests?workspaceIdentifier=${ws}&status=PENDING`)).data
+        .roleRequests as Array<{ id: string; subject: { name: string }; role: string }>;
       const r = list.find((x) => x.subject.name === subject && x.role === role);
       if (!r) return { status: 404, message: 'no such request' };
       const res = await fixture.as(key).ext('POST', `/role-requests/${r.id}/approve`);
       return { status: res.status, message: res.data?.message };
     },
     acceptInvitation: async (username, email) => {
-      await partner.mesh('user', 'POST', '/meshusers', { apiVersion: 'v2', kind: 'meshUser', metadata: { name: username }, spec: { email, firstName: username, lastName: 'New' } });
+      await partner.mesh('user', 'POST', '/meshusers', {
+        apiVersion: 'v2',
+        kind: 'meshUser',
+        metadata: { name: username },
+        spec: { email, firstName: username, lastName: 'New' },
+      });
       await partner.ext('POST', `/users/${username}/first-login`);
     },
     decline: async (ws, subject, role, key) => {
-      const list = (await partner.ext('GET', `/role-requests?workspaceIdentifier=${ws}&status=PENDING`)).data.roleRequests as Array<{ id: string; subject: { name: string }; role: string }>;
+      const list = (await partner.ext('GET', `/role-requests?workspaceIdentifier=${ws}&status=PENDING`)).data
+        .roleRequests as Array<{ id: string; subject: { name: string }; role: string }>;
       const r = list.find((x) => x.subject.name === subject && x.role === role);
       if (!r) return { status: 404 };
       return { status: (await fixture.as(key).ext('POST', `/role-requests/${r.id}/decline`)).status };

@@ -8,18 +8,52 @@ import { workspace } from './desired';
 
 export const NOW = new Date('2026-11-25T12:00:00Z');
 
-export const liveBinding = (subject: string, role: string, extra: Partial<LiveBinding> = {}): LiveBinding => ({ name: `${subject}-${role}`.replace(/\s/g, ''), workspace: 'w', subjectKind: 'User', subject, role, ...extra });
+export const liveBinding = (subject: string, role: string, extra: Partial<LiveBinding> = {}): LiveBinding => ({
+  name: `${subject}-${role}`.replace(/\s/g, ''),
+  workspace: 'w',
+  subjectKind: 'User',
+  subject,
+  role,
+  ...extra,
+});
 
 export function liveWorkspace(bindings: LiveBinding[], extra: Partial<LiveWorkspaceState> = {}): LiveWorkspaceState {
-  return { name: 'w', displayName: 'w', tags: {}, bindings, projects: {}, pendingRequests: [], deletingProjects: [], status: { name: 'w', status: 'active', approval: 'approved', projectQuota: null, projectCount: 0 }, ...extra };
+  return {
+    name: 'w',
+    displayName: 'w',
+    tags: {},
+    bindings,
+    projects: {},
+    pendingRequests: [],
+    deletingProjects: [],
+    status: { name: 'w', status: 'active', approval: 'approved', projectQuota: null, projectCount: 0 },
+    ...extra,
+  };
 }
 
 export function grantStep(subject: string, role: string, extra: Partial<GrantStep> = {}): GrantStep {
-  return { id: `g-${subject}-${role}`, kind: 'workspace-binding', action: 'create', workspace: 'w', reason: 'missing', grant: { name: `n-${subject}-${role}`.replace(/\s/g, ''), subject: { kind: 'User', name: subject }, role }, approval: 'auto', ...extra };
+  return {
+    id: `g-${subject}-${role}`,
+    kind: 'workspace-binding',
+    action: 'create',
+    workspace: 'w',
+    reason: 'missing',
+    grant: { name: `n-${subject}-${role}`.replace(/\s/g, ''), subject: { kind: 'User', name: subject }, role },
+    approval: 'auto',
+    ...extra,
+  };
 }
 
 export function removalStep(subject: string, role: string, extra: Partial<RemovalStep> = {}): RemovalStep {
-  return { id: `r-${subject}-${role}`, kind: 'workspace-binding', action: 'delete', workspace: 'w', reason: 'drift', binding: { name: `${subject}-${role}`.replace(/\s/g, ''), subjectKind: 'User', subject, role }, ...extra };
+  return {
+    id: `r-${subject}-${role}`,
+    kind: 'workspace-binding',
+    action: 'delete',
+    workspace: 'w',
+    reason: 'drift',
+    binding: { name: `${subject}-${role}`.replace(/\s/g, ''), subjectKind: 'User', subject, role },
+    ...extra,
+  };
 }
 
 export interface ContextInput {
@@ -29,17 +63,30 @@ export interface ContextInput {
   readonly ownerCounts?: number[];
   readonly caller?: { username: string; partner?: boolean; roles?: string[] };
   readonly live?: Partial<LiveState>;
-  readonly options?: { allowLastOwnerRemoval?: boolean; allowSelfLockout?: boolean; allowFewerApprovers?: boolean; adoptUnowned?: boolean; expiringWithinMs?: number };
+  readonly options?: {
+    allowLastOwnerRemoval?: boolean;
+    allowSelfLockout?: boolean;
+    allowFewerApprovers?: boolean;
+    adoptUnowned?: boolean;
+    expiringWithinMs?: number;
+  };
   readonly stack?: string;
   readonly recertification?: Record<string, number>;
 }
 
 export function ruleContext(i: ContextInput = {}): RuleContext {
-  const ws = i.ws === null ? undefined : i.ws ?? liveWorkspace([]);
-  const caller = i.caller ? { username: i.caller.username, partner: i.caller.partner ?? false, workspaces: { w: i.caller.roles ?? [] } } : undefined;
+  const ws = i.ws === null ? undefined : (i.ws ?? liveWorkspace([]));
+  const caller = i.caller
+    ? { username: i.caller.username, partner: i.caller.partner ?? false, workspaces: { w: i.caller.roles ?? [] } }
+    : undefined;
   const live: LiveState = {
     observedAt: NOW.toISOString(),
-    platform: { version: '2026.34.0', fourEyes: { enabled: false, minApprovalCount: 2 }, recertification: {}, capabilities: [] },
+    platform: {
+      version: '2026.34.0',
+      fourEyes: { enabled: false, minApprovalCount: 2 },
+      recertification: {},
+      capabilities: [],
+    },
     ...(caller ? { caller } : {}),
     tagDefinitions: [],
     workspaces: ws ? { w: ws } : {},

@@ -28,7 +28,8 @@ export function freshDataDir(): string {
   return dataDir;
 }
 
-export const media = (kind: string, version: string) => `application/vnd.meshcloud.api.${kind.toLowerCase()}.${version}.hal+json`;
+export const media = (kind: string, version: string) =>
+  `application/vnd.meshcloud.api.${kind.toLowerCase()}.${version}.hal+json`;
 
 export const KINDS = {
   workspace: ['meshWorkspace', 'v2'],
@@ -85,7 +86,13 @@ export class Caller {
     return { status: res.status, data: res.data, headers: res.headers as Record<string, unknown> };
   }
 
-  public async mesh(kind: KindName, method: 'GET' | 'POST' | 'PUT' | 'DELETE', url: string, body?: unknown, headers: Record<string, string> = {}): Promise<Res> {
+  public async mesh(
+    kind: KindName,
+    method: 'GET' | 'POST' | 'PUT' | 'DELETE',
+    url: string,
+    body?: unknown,
+    headers: Record<string, string> = {},
+  ): Promise<Res> {
     const [k, v] = KINDS[kind];
     const type = media(k, v);
     return this.send({
@@ -102,44 +109,91 @@ export class Caller {
 
   // Shortcuts for the objects most tests need.
   public createWorkspace(name: string, extra: { displayName?: string; tags?: Record<string, string[]> } = {}) {
-    return this.mesh('workspace', 'POST', '/meshworkspaces', { apiVersion: 'v2', kind: 'meshWorkspace', metadata: { name, tags: extra.tags ?? {} }, spec: { displayName: extra.displayName ?? name } });
+    return this.mesh('workspace', 'POST', '/meshworkspaces', {
+      apiVersion: 'v2',
+      kind: 'meshWorkspace',
+      metadata: { name, tags: extra.tags ?? {} },
+      spec: { displayName: extra.displayName ?? name },
+    });
   }
 
-  public grant(workspace: string, subject: string, role: string, extra: { name?: string; expiryDate?: string; group?: boolean; invitation?: unknown } = {}) {
-    return this.mesh(extra.group ? 'wsGroupBinding' : 'wsUserBinding', 'POST', `/meshworkspacebindings/${extra.group ? 'group' : 'user'}bindings`, {
-      apiVersion: 'v2',
-      kind: extra.group ? 'meshWorkspaceGroupBinding' : 'meshWorkspaceUserBinding',
-      metadata: { name: extra.name ?? `${workspace}-${subject}-${role.split(' ')[1].toLowerCase()}`.replace(/[@.]/g, '-') },
-      targetRef: { name: workspace },
-      roleRef: { name: role },
-      subject: { name: subject },
-      ...(extra.expiryDate ? { expiryDate: extra.expiryDate } : {}),
-      ...(extra.invitation ? { invitation: extra.invitation } : {}),
-    });
+  public grant(
+    workspace: string,
+    subject: string,
+    role: string,
+    extra: { name?: string; expiryDate?: string; group?: boolean; invitation?: unknown } = {},
+  ) {
+    return this.mesh(
+      extra.group ? 'wsGroupBinding' : 'wsUserBinding',
+      'POST',
+      `/meshworkspacebindings/${extra.group ? 'group' : 'user'}bindings`,
+      {
+        apiVersion: 'v2',
+        kind: extra.group ? 'meshWorkspaceGroupBinding' : 'meshWorkspaceUserBinding',
+        metadata: {
+          name: extra.name ?? `${workspace}-${subject}-${role.split(' ')[1].toLowerCase()}`.replace(/[@.]/g, '-'),
+        },
+        targetRef: { name: workspace },
+        roleRef: { name: role },
+        subject: { name: subject },
+        ...(extra.expiryDate ? { expiryDate: extra.expiryDate } : {}),
+        ...(extra.invitation ? { invitation: extra.invitation } : {}),
+      },
+    );
   }
 
   public createProject(workspace: string, name: string, tags: Record<string, string[]> = {}) {
-    return this.mesh('project', 'POST', '/meshprojects', { apiVersion: 'v2', kind: 'meshProject', metadata: { name, ownedByWorkspace: workspace }, spec: { displayName: name, tags } });
-  }
-
-  public grantProject(workspace: string, project: string, subject: string, role: string, extra: { name?: string; expiryDate?: string; group?: boolean } = {}) {
-    return this.mesh(extra.group ? 'projectGroupBinding' : 'projectUserBinding', 'POST', `/meshprojectbindings/${extra.group ? 'group' : 'user'}bindings`, {
-      apiVersion: 'v3',
-      kind: extra.group ? 'meshProjectGroupBinding' : 'meshProjectUserBinding',
-      metadata: { name: extra.name ?? `${workspace}-${project}-${subject}-${role.replace(/\W/g, '').toLowerCase()}` },
-      targetRef: { name: project, ownedByWorkspace: workspace },
-      roleRef: { name: role },
-      subject: { name: subject },
-      ...(extra.expiryDate ? { expiryDate: extra.expiryDate } : {}),
+    return this.mesh('project', 'POST', '/meshprojects', {
+      apiVersion: 'v2',
+      kind: 'meshProject',
+      metadata: { name, ownedByWorkspace: workspace },
+      spec: { displayName: name, tags },
     });
   }
 
-  public async workspaceBindings(workspace: string): Promise<Array<{ role: string; subject: string; name: string; expiryDate?: string }>> {
-    const res = await this.mesh('wsUserBinding', 'GET', `/meshworkspacebindings/userbindings?workspaceIdentifier=${workspace}&size=1000`);
-    return res.data._embedded.meshWorkspaceUserBindings.map((b: any) => ({ role: b.roleRef.name, subject: b.subject.name, name: b.metadata.name, expiryDate: b.expiryDate }));
+  public grantProject(
+    workspace: string,
+    project: string,
+    subject: string,
+    role: string,
+    extra: { name?: string; expiryDate?: string; group?: boolean } = {},
+  ) {
+    return this.mesh(
+      extra.group ? 'projectGroupBinding' : 'projectUserBinding',
+      'POST',
+      `/meshprojectbindings/${extra.group ? 'group' : 'user'}bindings`,
+      {
+        apiVersion: 'v3',
+        kind: extra.group ? 'meshProjectGroupBinding' : 'meshProjectUserBinding',
+        metadata: { name: extra.name ?? `${workspace}-${project}-${subject}-${role.replace(/\W/g, '').toLowerCase()}` },
+        targetRef: { name: project, ownedByWorkspace: workspace },
+        roleRef: { name: role },
+        subject: { name: subject },
+        ...(extra.expiryDate ? { expiryDate: extra.expiryDate } : {}),
+      },
+    );
   }
 
-  public async events(workspace: string, project?: string): Promise<Array<{ type: string; actor: string; details: any }>> {
+  public async workspaceBindings(
+    workspace: string,
+  ): Promise<Array<{ role: string; subject: string; name: string; expiryDate?: string }>> {
+    const res = await this.mesh(
+      'wsUserBinding',
+      'GET',
+      `/meshworkspacebindings/userbindings?workspaceIdentifier=${workspace}&size=1000`,
+    );
+    return res.data._embedded.meshWorkspaceUserBindings.map((b: any) => ({
+      role: b.roleRef.name,
+      subject: b.subject.name,
+      name: b.metadata.name,
+      expiryDate: b.expiryDate,
+    }));
+  }
+
+  public async events(
+    workspace: string,
+    project?: string,
+  ): Promise<Array<{ type: string; actor: string; details: any }>> {
     const res = await this.ext('GET', `/workspaces/${workspace}${project ? `/projects/${project}` : ''}/events`);
     return res.data.events;
   }
@@ -159,7 +213,12 @@ export interface SandboxFixture {
  * 5 s keep-alive would otherwise reuse a socket the server has closed ("socket hang up").
  */
 export function rawHttp(url: string): AxiosInstance {
-  return axios.create({ baseURL: url, httpAgent: new http.Agent({ keepAlive: false }), validateStatus: () => true, transformResponse: [(d) => (typeof d === 'string' && d.length ? safeJson(d) : d)] });
+  return axios.create({
+    baseURL: url,
+    httpAgent: new http.Agent({ keepAlive: false }),
+    validateStatus: () => true,
+    transformResponse: [(d) => (typeof d === 'string' && d.length ? safeJson(d) : d)],
+  });
 }
 
 function safeJson(d: string): unknown {
@@ -175,7 +234,10 @@ function safeJson(d: string): unknown {
  * insist: a misconfigured endpoint must never reach a real platform.
  */
 export function requireLoopback(url: string): string {
-  if (!isLoopbackUrl(url)) throw new Error(`refusing to run platform-writing tests against ${url}: only loopback endpoints (127.0.0.1, ::1, localhost) are allowed`);
+  if (!isLoopbackUrl(url))
+    throw new Error(
+      `refusing to run platform-writing tests against ${url}: only loopback endpoints (127.0.0.1, ::1, localhost) are allowed`,
+    );
   return url;
 }
 

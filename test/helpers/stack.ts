@@ -15,11 +15,19 @@ export function testStack(props: MeshStackProps = {}, now: string = TEST_NOW): M
 }
 
 /** Runs the stack's full synthesizer (aspects, validations, custom synthesis) and reads its outputs. */
-export function synthOutputs(stack: MeshStack): { manifest: DesiredState; manifestText: string; terraform: Record<string, any> } {
+export function synthOutputs(stack: MeshStack): {
+  manifest: DesiredState;
+  manifestText: string;
+  terraform: Record<string, any>;
+} {
   const outdir = Testing.fullSynth(stack);
   const dir = path.join(outdir, 'stacks', stack.node.id);
   const manifestText = fs.readFileSync(path.join(dir, 'meshform.json'), 'utf8');
-  return { manifest: JSON.parse(manifestText), manifestText, terraform: JSON.parse(fs.readFileSync(path.join(dir, 'cdk.tf.json'), 'utf8')) };
+  return {
+    manifest: JSON.parse(manifestText),
+    manifestText,
+    terraform: JSON.parse(fs.readFileSync(path.join(dir, 'cdk.tf.json'), 'utf8')),
+  };
 }
 
 /** The validation report of a stack (cdktf's `[path] message` lines), or [] when it is valid. */

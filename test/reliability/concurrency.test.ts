@@ -22,7 +22,8 @@ function replay(events: WorkspaceEvent[]): string[] {
     const d = e.details as { subject?: string; role?: string; added?: boolean; removed?: boolean };
     if (e.project || !d.subject || !d.role) continue;
     if (d.added) held.add(`${d.subject}=${d.role}`);
-    else if (d.removed || e.type === 'USER_REMOVED' || e.type === 'USER_INVITATION_CANCELLED') held.delete(`${d.subject}=${d.role}`);
+    else if (d.removed || e.type === 'USER_REMOVED' || e.type === 'USER_INVITATION_CANCELLED')
+      held.delete(`${d.subject}=${d.role}`);
   }
   return [...held].sort();
 }
@@ -51,7 +52,10 @@ describe('concurrency', () => {
     const [fileA, fileB] = [write('a', a), write('b', b)];
 
     // WHEN both apply at the same time
-    const [ra, rb] = await Promise.all([run(['apply', '--manifest', fileA, '--auto-approve']), run(['apply', '--manifest', fileB, '--auto-approve'])]);
+    const [ra, rb] = await Promise.all([
+      run(['apply', '--manifest', fileA, '--auto-approve']),
+      run(['apply', '--manifest', fileB, '--auto-approve']),
+    ]);
 
     // THEN each finished with a report (0, or 1 naming what the platform refused), never a crash
     for (const r of [ra, rb]) {
@@ -67,7 +71,9 @@ describe('concurrency', () => {
     expect((await run(['plan', '--manifest', fileA, '--detailed-exitcode'])).code).toBe(0);
     expect(liveKeys(await liveBindings(partner, names))).toEqual(desiredKeys(a));
     for (const ws of names) expect(maxOwnersInHistory(await historyOf(f, ws))).toBeLessThanOrEqual(2);
-    process.stdout.write(`concurrency: two racing applies exited ${ra.code} and ${rb.code}; owners never above 2 in ${names.length} workspace histories; a re-run converged\n`);
+    process.stdout.write(
+      `concurrency: two racing applies exited ${ra.code} and ${rb.code}; owners never above 2 in ${names.length} workspace histories; a re-run converged\n`,
+    );
   }, 120_000);
 
   test('50 concurrent clients: the sandbox keeps every invariant, and its history matches its state', async () => {
@@ -75,11 +81,21 @@ describe('concurrency', () => {
     const workspaces = ['conc-0', 'conc-1', 'conc-2', 'conc-3'];
     for (const ws of workspaces) {
       await partner.workspaces.create({ name: ws, displayName: ws, tags: {} });
-      await partner.bindings.create({ name: `${ws}-owner`, workspace: ws, subjectKind: 'User', subject: 'alice', role: OWNER });
+      await partner.bindings.create({
+        name: `${ws}-owner`,
+        workspace: ws,
+        subjectKind: 'User',
+        subject: 'alice',
+        role: OWNER,
+      });
       await f.as(PARTNER).ext('PUT', `/workspaces/${ws}/quota`, { maxProjects: 3 });
     }
     const keys = [PARTNER, ...USERS];
-    const clients: ApiClient[] = Array.from({ length: 50 }, (_, i) => new HttpApiClient({ endpoint: f.sandbox.url, credentials: { kind: 'key', key: keys[i % keys.length] } }));
+    const clients: ApiClient[] = Array.from(
+      { length: 50 },
+      (_, i) =>
+        new HttpApiClient({ endpoint: f.sandbox.url, credentials: { kind: 'key', key: keys[i % keys.length] } }),
+    );
     let seed = 99;
     const random = (n: number) => {
       seed = (seed * 1103515245 + 12345) % 2 ** 31;
@@ -108,7 +124,15 @@ describe('concurrency', () => {
               const projects = (await api.projects.list()).filter((p) => p.workspace === ws);
               if (projects.length) {
                 const p = projects[random(projects.length)];
-                if (op === 4) await api.bindings.create({ name: `c${c}-${i}-p`, workspace: ws, project: p.name, subjectKind: 'User', subject, role: 'Project User' });
+                if (op === 4)
+                  await api.bindings.create({
+                    name: `c${c}-${i}-p`,
+                    workspace: ws,
+                    project: p.name,
+                    subjectKind: 'User',
+                    subject,
+                    role: 'Project User',
+                  });
                 else {
                   const list = await api.bindings.listProjectBindings(ws, p.name);
                   if (list.length) await api.bindings.delete(list[random(list.length)]);
@@ -134,11 +158,15 @@ describe('concurrency', () => {
       expect(maxOwnersInHistory(events)).toBeLessThanOrEqual(2);
       expect(projects.length).toBeLessThanOrEqual(3);
       const members = new Set(wsBindings.map((b) => b.subject));
-      for (const p of projects) for (const pb of await partner.bindings.listProjectBindings(ws, p.name)) expect(members.has(pb.subject)).toBe(true);
+      for (const p of projects)
+        for (const pb of await partner.bindings.listProjectBindings(ws, p.name))
+          expect(members.has(pb.subject)).toBe(true);
       expect(duplicated(liveKeys(await liveBindings(partner, [ws])))).toEqual([]);
       expect(replay(events)).toEqual(wsBindings.map((b) => `${b.subject}=${b.role}`).sort());
     }
     expect(outcomes.ok).toBeGreaterThan(300);
-    process.stdout.write(`concurrency: 50 clients, 1000 random changes: ${JSON.stringify(outcomes)}; every invariant held and the history replays to the live state\n`);
+    process.stdout.write(
+      `concurrency: 50 clients, 1000 random changes: ${JSON.stringify(outcomes)}; every invariant held and the history replays to the live state\n`,
+    );
   }, 120_000);
 });

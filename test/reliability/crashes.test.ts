@@ -44,14 +44,24 @@ describe('apply killed with SIGKILL', () => {
   });
 
   const env = () => ({ ...process.env, ...platformEnv(f.sandbox.url, PARTNER) });
-  const cli = (args: string[]) => spawnSync(process.execPath, [MESHFORM_BIN, ...args], { env: env(), encoding: 'utf8' });
+  const cli = (args: string[]) =>
+    spawnSync(process.execPath, [MESHFORM_BIN, ...args], { env: env(), encoding: 'utf8' });
   const write = (name: string, d: DesiredState) => files.json(name, d);
   /** Workspace user bindings on the platform: grows with every grant the apply makes. */
-  const grants = async () => (await f.as(PARTNER).mesh('wsUserBinding', 'GET', '/meshworkspacebindings/userbindings?size=1')).data.page.totalElements as number;
+  const grants = async () =>
+    (await f.as(PARTNER).mesh('wsUserBinding', 'GET', '/meshworkspacebindings/userbindings?size=1')).data.page
+      .totalElements as number;
 
   /** Starts `meshform apply` and kills it once `shouldKill` says so; resolves when the process is gone. */
-  async function killedApply(manifest: string, shouldKill: (grantsNow: number) => boolean): Promise<{ killed: boolean; grantsAtKill: number }> {
-    const child: ChildProcess = spawn(process.execPath, [MESHFORM_BIN, 'apply', '--manifest', manifest, '--auto-approve'], { env: env(), stdio: 'ignore' });
+  async function killedApply(
+    manifest: string,
+    shouldKill: (grantsNow: number) => boolean,
+  ): Promise<{ killed: boolean; grantsAtKill: number }> {
+    const child: ChildProcess = spawn(
+      process.execPath,
+      [MESHFORM_BIN, 'apply', '--manifest', manifest, '--auto-approve'],
+      { env: env(), stdio: 'ignore' },
+    );
     const exited = new Promise<void>((r) => child.once('exit', () => r()));
     let done = false;
     void exited.then(() => (done = true));
@@ -74,7 +84,9 @@ describe('apply killed with SIGKILL', () => {
     const stale = cli(['apply', savedPlan, '--manifest', manifest]);
     if (moved.length) {
       expect(stale.status).toBe(1);
-      expect(stale.stderr).toMatch(/the saved plan is stale: the code and the platform give another plan now \(workspaces: .+\):\n[\s\S]*Run `meshform plan` again/);
+      expect(stale.stderr).toMatch(
+        /the saved plan is stale: the code and the platform give another plan now \(workspaces: .+\):\n[\s\S]*Run `meshform plan` again/,
+      );
     } else {
       expect(stale.status).toBe(0);
     }
@@ -91,43 +103,55 @@ describe('apply killed with SIGKILL', () => {
   const trials: string[] = [];
   afterAll(() => process.stdout.write(`crashes: ${trials.length} SIGKILL trials\n  ${trials.join('\n  ')}\n`));
 
-  test.each([0, 1, 2, 3, 4])('trial %i: killed while creating an estate, a re-run converges', async (trial) => {
-    // GIVEN a new estate and a plan saved for it
-    const desired = teamEstate(WORKSPACES, `crash-new-${trial}`);
-    const manifest = write(`new-${trial}`, desired);
-    const savedPlan = path.join(files.dir, `new-${trial}.plan.json`);
-    expect(cli(['plan', '--manifest', manifest, '--out', savedPlan]).status).toBe(0);
-    // WHEN apply is killed after a random number of its 72 workspace grants
-    const base = await grants();
-    const killAfter = 1 + Math.floor(random() * (WORKSPACES * 6 - 1));
-    const { killed, grantsAtKill } = await killedApply(manifest, (now) => now - base >= killAfter);
-    expect(killed).toBe(true);
-    // THEN
-    const stale = await recoverAndCheck(desired, manifest, savedPlan);
-    expect(stale).toBeGreaterThan(0);
-    trials.push(`create, killed after ${grantsAtKill - base} of ${WORKSPACES * 6} grants: saved plan stale in ${stale} workspaces, re-run converged`);
-  }, 60_000);
+  test.each([0, 1, 2, 3, 4])(
+    'trial %i: killed while creating an estate, a re-run converges',
+    async (trial) => {
+      // GIVEN a new estate and a plan saved for it
+      const desired = teamEstate(WORKSPACES, `crash-new-${trial}`);
+      const manifest = write(`new-${trial}`, desired);
+      const savedPlan = path.join(files.dir, `new-${trial}.plan.json`);
+      expect(cli(['plan', '--manifest', manifest, '--out', savedPlan]).status).toBe(0);
+      // WHEN apply is killed after a random number of its 72 workspace grants
+      const base = await grants();
+      const killAfter = 1 + Math.floor(random() * (WORKSPACES * 6 - 1));
+      const { killed, grantsAtKill } = await killedApply(manifest, (now) => now - base >= killAfter);
+      expect(killed).toBe(true);
+      // THEN
+      const stale = await recoverAndCheck(desired, manifest, savedPlan);
+      expect(stale).toBeGreaterThan(0);
+      trials.push(
+        `create, killed after ${grantsAtKill - base} of ${WORKSPACES * 6} grants: saved plan stale in ${stale} workspaces, re-run converged`,
+      );
+    },
+    60_000,
+  );
 
-  test.each([5, 6, 7, 8, 9])('trial %i: killed during an Owner swap, never more than two Owners, a re-run converges', async (trial) => {
-    // GIVEN an applied estate, and a plan that hands every workspace to a new Owner
-    const before = teamEstate(SWAP_WORKSPACES, `crash-swap-${trial}`);
-    expect(cli(['apply', '--manifest', write(`swap-${trial}-before`, before), '--auto-approve']).status).toBe(0);
-    const desired = teamEstate(SWAP_WORKSPACES, `crash-swap-${trial}`, { ownerShift: 3 });
-    const manifest = write(`swap-${trial}`, desired);
-    const savedPlan = path.join(files.dir, `swap-${trial}.plan.json`);
-    expect(cli(['plan', '--manifest', manifest, '--out', savedPlan]).status).toBe(0);
-    // WHEN apply is killed a random time after its first write
-    const base = await grants();
-    const delayMs = Math.floor(random() * 100);
-    let firstWriteAt: number | undefined;
-    const { killed } = await killedApply(manifest, (now) => {
-      if (now !== base && firstWriteAt === undefined) firstWriteAt = Date.now();
-      return firstWriteAt !== undefined && Date.now() - firstWriteAt >= delayMs;
-    });
-    expect(killed).toBe(true);
-    // THEN
-    const stale = await recoverAndCheck(desired, manifest, savedPlan);
-    expect(stale).toBeGreaterThan(0);
-    trials.push(`owner swap of ${SWAP_WORKSPACES} workspaces, killed ${delayMs} ms after the first write: saved plan stale in ${stale} workspaces, re-run converged, max 2 Owners`);
-  }, 60_000);
+  test.each([5, 6, 7, 8, 9])(
+    'trial %i: killed during an Owner swap, never more than two Owners, a re-run converges',
+    async (trial) => {
+      // GIVEN an applied estate, and a plan that hands every workspace to a new Owner
+      const before = teamEstate(SWAP_WORKSPACES, `crash-swap-${trial}`);
+      expect(cli(['apply', '--manifest', write(`swap-${trial}-before`, before), '--auto-approve']).status).toBe(0);
+      const desired = teamEstate(SWAP_WORKSPACES, `crash-swap-${trial}`, { ownerShift: 3 });
+      const manifest = write(`swap-${trial}`, desired);
+      const savedPlan = path.join(files.dir, `swap-${trial}.plan.json`);
+      expect(cli(['plan', '--manifest', manifest, '--out', savedPlan]).status).toBe(0);
+      // WHEN apply is killed a random time after its first write
+      const base = await grants();
+      const delayMs = Math.floor(random() * 100);
+      let firstWriteAt: number | undefined;
+      const { killed } = await killedApply(manifest, (now) => {
+        if (now !== base && firstWriteAt === undefined) firstWriteAt = Date.now();
+        return firstWriteAt !== undefined && Date.now() - firstWriteAt >= delayMs;
+      });
+      expect(killed).toBe(true);
+      // THEN
+      const stale = await recoverAndCheck(desired, manifest, savedPlan);
+      expect(stale).toBeGreaterThan(0);
+      trials.push(
+        `owner swap of ${SWAP_WORKSPACES} workspaces, killed ${delayMs} ms after the first write: saved plan stale in ${stale} workspaces, re-run converged, max 2 Owners`,
+      );
+    },
+    60_000,
+  );
 });

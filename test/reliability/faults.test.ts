@@ -12,7 +12,8 @@ import { teamEstate } from '../helpers/desired';
 import { desiredKeys, duplicated, liveBindings, liveKeys } from '../helpers/inspect';
 import { PARTNER, type SandboxFixture, sandboxFixture } from '../helpers/sandbox';
 
-const stepCount = (p: Awaited<ReturnType<typeof planAgainst>>['plan']) => p.globalSteps.length + p.workspaces.reduce((n, w) => n + w.steps.length, 0);
+const stepCount = (p: Awaited<ReturnType<typeof planAgainst>>['plan']) =>
+  p.globalSteps.length + p.workspaces.reduce((n, w) => n + w.steps.length, 0);
 
 describe('apply under injected faults', () => {
   let f: SandboxFixture;
@@ -23,11 +24,22 @@ describe('apply under injected faults', () => {
 
   test('a 200-workspace estate converges with 10% faults: zero lost, zero duplicated bindings', async () => {
     // GIVEN a platform that fails one request in ten, in every way it can
-    const faults = { rate: 0.1, kinds: ['429', '502', '503', '504', 'timeout', 'drop', 'drop-response'], seed: 20261126, latencyMs: 2, retryAfterSeconds: 1, timeoutMs: 1500 };
+    const faults = {
+      rate: 0.1,
+      kinds: ['429', '502', '503', '504', 'timeout', 'drop', 'drop-response'],
+      seed: 20261126,
+      latencyMs: 2,
+      retryAfterSeconds: 1,
+      timeoutMs: 1500,
+    };
     expect((await f.as(PARTNER).ext('PUT', '/faults', faults)).status).toBe(200);
     const desired = teamEstate(200, 'flaky');
     // A hung request is cut by the client after 500 ms and retried.
-    const api = new HttpApiClient({ endpoint: f.sandbox.url, credentials: { kind: 'key', key: PARTNER }, timeoutMs: 500 });
+    const api = new HttpApiClient({
+      endpoint: f.sandbox.url,
+      credentials: { kind: 'key', key: PARTNER },
+      timeoutMs: 500,
+    });
 
     // WHEN meshform plans and applies until the plan is empty
     const started = Date.now();
@@ -46,7 +58,12 @@ describe('apply under injected faults', () => {
     const clean = new HttpApiClient({ endpoint: f.sandbox.url, credentials: { kind: 'key', key: PARTNER } });
     const { plan: after } = await planAgainst(clean, desired, { endpoint: f.sandbox.url });
     expect(stepCount(after)).toBe(0);
-    const live = liveKeys(await liveBindings(clean, desired.workspaces.map((w) => w.metadata.name)));
+    const live = liveKeys(
+      await liveBindings(
+        clean,
+        desired.workspaces.map((w) => w.metadata.name),
+      ),
+    );
     expect(duplicated(live)).toEqual([]);
     expect(live).toEqual(desiredKeys(desired));
     expect(rounds).toHaveLength(1);
@@ -73,7 +90,9 @@ describe('apply under injected faults', () => {
       // THEN it gives up within the budget (plus one backoff step), exit 1, with a clear message
       expect(run.code).toBe(1);
       expect(seconds).toBeLessThan(8);
-      expect(run.stderr).toMatch(/^Error: POST \/api\/login failed: 503 injected fault 503 \(gave up after \d+ attempts in \d+\.\d s; the platform may be down or overloaded; MESHFORM_RETRY_BUDGET sets how long to retry\)\n$/);
+      expect(run.stderr).toMatch(
+        /^Error: POST \/api\/login failed: 503 injected fault 503 \(gave up after \d+ attempts in \d+\.\d s; the platform may be down or overloaded; MESHFORM_RETRY_BUDGET sets how long to retry\)\n$/,
+      );
     } finally {
       await f.as(PARTNER).ext('PUT', '/faults', { rate: 0 });
     }

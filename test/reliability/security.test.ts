@@ -16,7 +16,6 @@ import { createOwnedWorkspace } from '../helpers/ownership';
 import { MANAGER, OWNER, binding, desired, user, workspace } from '../helpers/desired';
 import { MEMBER, PARTNER, type SandboxFixture, media, requireLoopback, sandboxFixture } from '../helpers/sandbox';
 
-
 describe.each([['default'], ['meshstack']])('security (%s profile)', (profile) => {
   let f: SandboxFixture;
   const files = scratch('sec');
@@ -32,16 +31,26 @@ describe.each([['default'], ['meshstack']])('security (%s profile)', (profile) =
 
   const write = files.json;
   // A workspace this test stack owns, as meshform leaves the ones it created: the rules under test, not ownership, decide.
-  const owned = (name: string) => createOwnedWorkspace(new HttpApiClient({ endpoint: f.sandbox.url, credentials: { kind: 'key', key: PARTNER } }), { name });
+  const owned = (name: string) =>
+    createOwnedWorkspace(new HttpApiClient({ endpoint: f.sandbox.url, credentials: { kind: 'key', key: PARTNER } }), {
+      name,
+    });
 
   test('no secret or token in stdout, stderr, plan files, synthesized files, sandbox logs or error messages', async () => {
     // GIVEN a platform of its own (its log is read at the end), explicit credentials as CI passes them, and a bearer token
     const own = await sandboxFixture(['--profile', profile]);
-    const ownSecrets = Object.values((await own.http.get('/mesh/info')).data.devLocalCredentials.apiKeys as Record<string, { clientSecret: string }>).map((v) => v.clientSecret);
+    const ownSecrets = Object.values(
+      (await own.http.get('/mesh/info')).data.devLocalCredentials.apiKeys as Record<string, { clientSecret: string }>,
+    ).map((v) => v.clientSecret);
     const secret = (await own.http.get('/mesh/info')).data.devLocalCredentials.apiKeys[PARTNER].clientSecret as string;
     const token = await own.as(PARTNER).login();
     const wrongSecret = `${secret}-wrong`;
-    const key = { MESHSTACK_ENDPOINT: own.sandbox.url, MESHSTACK_API_KEY: PARTNER, MESHSTACK_API_SECRET: secret, MESHSTACK_API_TOKEN: '' };
+    const key = {
+      MESHSTACK_ENDPOINT: own.sandbox.url,
+      MESHSTACK_API_KEY: PARTNER,
+      MESHSTACK_API_SECRET: secret,
+      MESHSTACK_API_TOKEN: '',
+    };
     const outputs: string[] = [];
     const run = async (args: string[], env: Record<string, string>) => {
       const r = await meshform(args, { cwd: REPO_ROOT, env });
@@ -61,26 +70,68 @@ describe.each([['default'], ['meshstack']])('security (%s profile)', (profile) =
     expect((await run(['apply', planFile], key)).code).toBe(1); // stale now
     // meshStack's API lists no role requests: meshform says so (exit 1) and points to meshPanel.
     expect((await run(['requests', 'list', '--format', 'json'], key)).code).toBe(extensions ? 0 : 1);
-    expect((await run(['reconcile', '--once', '--manifest', manifest], { ...key, MESHSTACK_API_KEY: '', MESHSTACK_API_SECRET: '', MESHSTACK_API_TOKEN: token })).code).toBe(0);
+    expect(
+      (
+        await run(['reconcile', '--once', '--manifest', manifest], {
+          ...key,
+          MESHSTACK_API_KEY: '',
+          MESHSTACK_API_SECRET: '',
+          MESHSTACK_API_TOKEN: token,
+        })
+      ).code,
+    ).toBe(0);
     const wrong = await run(['plan', '--manifest', manifest], { ...key, MESHSTACK_API_SECRET: wrongSecret });
     expect(wrong.code).toBe(1);
     expect(wrong.stderr).toMatch(/POST \/api\/login failed: 401 Invalid client credentials/);
-    const badToken = await run(['plan', '--manifest', manifest], { ...key, MESHSTACK_API_KEY: '', MESHSTACK_API_SECRET: '', MESHSTACK_API_TOKEN: `${token}x` });
+    const badToken = await run(['plan', '--manifest', manifest], {
+      ...key,
+      MESHSTACK_API_KEY: '',
+      MESHSTACK_API_SECRET: '',
+      MESHSTACK_API_TOKEN: `${token}x`,
+    });
     expect(badToken.code).toBe(1);
-    const refused = write('three-owners.json', desired([workspace('payments', [binding(OWNER, user('alice')), binding(OWNER, user('bob')), binding(OWNER, user('carol'))])]));
+    const refused = write(
+      'three-owners.json',
+      desired([
+        workspace('payments', [
+          binding(OWNER, user('alice')),
+          binding(OWNER, user('bob')),
+          binding(OWNER, user('carol')),
+        ]),
+      ]),
+    );
     expect((await run(['plan', '--manifest', refused], key)).code).toBe(1);
-    expect((await run(['plan', '--manifest', manifest], { ...key, MESHSTACK_ENDPOINT: 'http://127.0.0.1:1', MESHFORM_RETRY_BUDGET: '0s' })).code).toBe(1);
+    expect(
+      (
+        await run(['plan', '--manifest', manifest], {
+          ...key,
+          MESHSTACK_ENDPOINT: 'http://127.0.0.1:1',
+          MESHFORM_RETRY_BUDGET: '0s',
+        })
+      ).code,
+    ).toBe(1);
 
     const imported = path.join(tmp, 'imported');
     expect((await run(['import', '--all', '--out', imported, '--name', 'basic'], key)).code).toBe(0);
     expect((await run(['import', '--check', '--all', '--manifest', manifest, '--name', 'basic'], key)).code).toBe(0);
 
     // THEN none of it carries the secret, the wrong secret, the token or an Authorization header
-    const importedFiles = [path.join(imported, 'main.ts'), ...fs.readdirSync(path.join(imported, 'workspaces')).map((x) => path.join(imported, 'workspaces', x))];
-    const files = [planFile, ...importedFiles, ...fs.readdirSync(out).map((x) => path.join(out, x)).filter((x) => fs.statSync(x).isFile())];
+    const importedFiles = [
+      path.join(imported, 'main.ts'),
+      ...fs.readdirSync(path.join(imported, 'workspaces')).map((x) => path.join(imported, 'workspaces', x)),
+    ];
+    const files = [
+      planFile,
+      ...importedFiles,
+      ...fs
+        .readdirSync(out)
+        .map((x) => path.join(out, x))
+        .filter((x) => fs.statSync(x).isFile()),
+    ];
     const haystack = [...outputs, ...files.map((x) => fs.readFileSync(x, 'utf8'))].join('\n');
     expect(haystack.length).toBeGreaterThan(1000);
-    for (const needle of [secret, wrongSecret, token, token.split('.')[2], 'Bearer ']) expect(haystack).not.toContain(needle);
+    for (const needle of [secret, wrongSecret, token, token.split('.')[2], 'Bearer '])
+      expect(haystack).not.toContain(needle);
     // The sandbox's own log says nothing of them either.
     await own.sandbox.close();
     const log = own.sandbox.output();
@@ -89,20 +140,36 @@ describe.each([['default'], ['meshstack']])('security (%s profile)', (profile) =
   });
 
   test.each([
-    ['alg "none"', (t: string) => `${Buffer.from(JSON.stringify({ alg: 'none', typ: 'JWT' })).toString('base64url')}.${t.split('.')[1]}.`],
-    ['a payload changed to the partner, signature kept', (t: string) => `${t.split('.')[0]}.${Buffer.from(JSON.stringify({ ...JSON.parse(Buffer.from(t.split('.')[1], 'base64url').toString()), sub: 'partner.admin', cid: PARTNER })).toString('base64url')}.${t.split('.')[2]}`],
+    [
+      'alg "none"',
+      (t: string) =>
+        `${Buffer.from(JSON.stringify({ alg: 'none', typ: 'JWT' })).toString('base64url')}.${t.split('.')[1]}.`,
+    ],
+    [
+      'a payload changed to the partner, signature kept',
+      (t: string) =>
+        `${t.split('.')[0]}.${Buffer.from(JSON.stringify({ ...JSON.parse(Buffer.from(t.split('.')[1], 'base64url').toString()), sub: 'partner.admin', cid: PARTNER })).toString('base64url')}.${t.split('.')[2]}`,
+    ],
     ['a truncated signature', (t: string) => t.slice(0, -4)],
   ])('a token with %s is 401', async (_name, forge) => {
     const token = forge(await f.as('bob').login());
-    const res = await f.http.get('/api/meshobjects/meshworkspaces', { headers: { Accept: media('meshWorkspace', 'v2'), Authorization: `Bearer ${token}` } });
+    const res = await f.http.get('/api/meshobjects/meshworkspaces', {
+      headers: { Accept: media('meshWorkspace', 'v2'), Authorization: `Bearer ${token}` },
+    });
     expect(res.status).toBe(401);
   });
 
-  test("a token of another sandbox (another signing key) is 401, and a user never reaches another workspace", async () => {
+  test('a token of another sandbox (another signing key) is 401, and a user never reaches another workspace', async () => {
     const other = await sandboxFixture();
     try {
       const foreign = await other.as(PARTNER).login();
-      expect((await f.http.get('/api/meshobjects/meshworkspaces', { headers: { Accept: media('meshWorkspace', 'v2'), Authorization: `Bearer ${foreign}` } })).status).toBe(401);
+      expect(
+        (
+          await f.http.get('/api/meshobjects/meshworkspaces', {
+            headers: { Accept: media('meshWorkspace', 'v2'), Authorization: `Bearer ${foreign}` },
+          })
+        ).status,
+      ).toBe(401);
     } finally {
       await other.sandbox.close();
     }
@@ -113,7 +180,10 @@ describe.each([['default'], ['meshstack']])('security (%s profile)', (profile) =
     const carol = f.as('carol');
     expect((await carol.mesh('workspace', 'GET', '/meshworkspaces/sec-b')).status).toBe(403);
     expect((await carol.grant('sec-b', 'carol', MANAGER)).status).toBe(403);
-    expect((await carol.mesh('wsUserBinding', 'GET', '/meshworkspacebindings/userbindings?workspaceIdentifier=sec-b')).data._embedded.meshWorkspaceUserBindings).toEqual([]);
+    expect(
+      (await carol.mesh('wsUserBinding', 'GET', '/meshworkspacebindings/userbindings?workspaceIdentifier=sec-b')).data
+        ._embedded.meshWorkspaceUserBindings,
+    ).toEqual([]);
   });
 
   test('a Workspace Member key cannot grant roles: the API says 403, and meshform refuses the plan before any write', async () => {
@@ -122,11 +192,25 @@ describe.each([['default'], ['meshstack']])('security (%s profile)', (profile) =
     await partner.grant('sec-member', 'alice', OWNER);
     await partner.grant('sec-member', 'dave', MEMBER);
     expect((await f.as('dave').grant('sec-member', 'erin', MEMBER)).status).toBe(403);
-    const manifest = write('member.json', desired([workspace('sec-member', [binding(OWNER, user('alice')), binding(MEMBER, user('dave')), binding(MEMBER, user('erin'))])]));
-    const run = await meshform(['apply', '--manifest', manifest, '--auto-approve'], { cwd: tmp, env: platformEnv(f.sandbox.url, 'dave') });
+    const manifest = write(
+      'member.json',
+      desired([
+        workspace('sec-member', [
+          binding(OWNER, user('alice')),
+          binding(MEMBER, user('dave')),
+          binding(MEMBER, user('erin')),
+        ]),
+      ]),
+    );
+    const run = await meshform(['apply', '--manifest', manifest, '--auto-approve'], {
+      cwd: tmp,
+      env: platformEnv(f.sandbox.url, 'dave'),
+    });
     if (extensions) {
       expect(run.code).toBe(3);
-      expect(run.stdout).toMatch(/dave holds Workspace Member in "sec-member": only its Workspace Owners and Managers \(or a partner\) manage access/);
+      expect(run.stdout).toMatch(
+        /dave holds Workspace Member in "sec-member": only its Workspace Owners and Managers \(or a partner\) manage access/,
+      );
     } else {
       // Without the caller's identity the plan cannot tell; the platform refuses the write.
       expect(run.code).toBe(1);
@@ -145,12 +229,15 @@ describe.each([['default'], ['meshstack']])('security (%s profile)', (profile) =
       const pending = await f.as('bob').grant('sec-4eyes', 'erin', MEMBER);
       // meshStack documents 201 only; the default profile answers 202 with the request.
       expect(pending.status).toBe(extensions ? 202 : 201);
-      const id = (await partner.ext('GET', `/role-requests?workspaceIdentifier=sec-4eyes&status=PENDING`)).data.roleRequests[0].id as string;
+      const id = (await partner.ext('GET', `/role-requests?workspaceIdentifier=sec-4eyes&status=PENDING`)).data
+        .roleRequests[0].id as string;
       expect((await f.as('bob').ext('POST', `/role-requests/${id}/approve`)).status).toBe(403);
       const run = await meshform(['requests', 'approve', id], { cwd: tmp, env: platformEnv(f.sandbox.url, 'bob') });
       expect(run.code).toBe(1);
       expect(run.stderr).toMatch(extensions ? /403 .*own/ : /no API for pending role requests/);
-      expect((await partner.ext('GET', `/role-requests?workspaceIdentifier=sec-4eyes&status=PENDING`)).data.roleRequests).toHaveLength(1);
+      expect(
+        (await partner.ext('GET', `/role-requests?workspaceIdentifier=sec-4eyes&status=PENDING`)).data.roleRequests,
+      ).toHaveLength(1);
     } finally {
       await partner.ext('PUT', '/settings', { fourEyes: { enabled: false, minApprovalCount: 2 } });
     }
@@ -180,12 +267,20 @@ describe.each([['default'], ['meshstack']])('security (%s profile)', (profile) =
     }
   }, 30_000);
 
-  test.each([['https://meshstack.example.com'], ['http://10.0.0.5:8080'], ['http://0.0.0.0:8080']])('platform-writing tests refuse %s', (url) => {
-    expect(() => requireLoopback(url)).toThrow(/refusing to run platform-writing tests against .+: only loopback endpoints/);
-  });
+  test.each([['https://meshstack.example.com'], ['http://10.0.0.5:8080'], ['http://0.0.0.0:8080']])(
+    'platform-writing tests refuse %s',
+    (url) => {
+      expect(() => requireLoopback(url)).toThrow(
+        /refusing to run platform-writing tests against .+: only loopback endpoints/,
+      );
+    },
+  );
 
   test('lock-out: removing your own rights or the last Owner is refused with the flag that allows it', async () => {
-    if (!extensions) return void process.stdout.write(`skipped on the ${profile} profile: self-lockout needs the caller's identity, which meshStack's API does not expose (the last-Owner rule is in the cycle suite)\n`);
+    if (!extensions)
+      return void process.stdout.write(
+        `skipped on the ${profile} profile: self-lockout needs the caller's identity, which meshStack's API does not expose (the last-Owner rule is in the cycle suite)\n`,
+      );
     const partner = f.as(PARTNER);
     await owned('sec-lock');
     await partner.grant('sec-lock', 'alice', OWNER);
@@ -195,14 +290,23 @@ describe.each([['default'], ['meshstack']])('security (%s profile)', (profile) =
     const selfLockout = write('lock-self.json', desired([workspace('sec-lock', [binding(OWNER, user('alice'))])]));
     const refused = await meshform(['plan', '--manifest', selfLockout], { cwd: tmp, env });
     expect(refused.code).toBe(3);
-    expect(refused.stdout).toMatch(/removes the caller's own Workspace Manager role in "sec-lock" \(bob\).+pass --allow-self-lockout if that is intended/);
-    expect((await meshform(['plan', '--manifest', selfLockout, '--allow-self-lockout'], { cwd: tmp, env })).code).toBe(0);
+    expect(refused.stdout).toMatch(
+      /removes the caller's own Workspace Manager role in "sec-lock" \(bob\).+pass --allow-self-lockout if that is intended/,
+    );
+    expect((await meshform(['plan', '--manifest', selfLockout, '--allow-self-lockout'], { cwd: tmp, env })).code).toBe(
+      0,
+    );
     // the partner's manifest drops the only Owner
     const lastOwner = write('lock-owner.json', desired([workspace('sec-lock', [binding(MANAGER, user('bob'))])]));
     const partnerEnv = { ...env, MESHSTACK_API_KEY: PARTNER };
     const noOwner = await meshform(['plan', '--manifest', lastOwner], { cwd: tmp, env: partnerEnv });
     expect(noOwner.code).toBe(3);
-    expect(noOwner.stdout).toMatch(/removes the last Workspace Owner of "sec-lock".+pass --allow-last-owner-removal if that is intended/);
-    expect((await meshform(['plan', '--manifest', lastOwner, '--allow-last-owner-removal'], { cwd: tmp, env: partnerEnv })).code).toBe(0);
+    expect(noOwner.stdout).toMatch(
+      /removes the last Workspace Owner of "sec-lock".+pass --allow-last-owner-removal if that is intended/,
+    );
+    expect(
+      (await meshform(['plan', '--manifest', lastOwner, '--allow-last-owner-removal'], { cwd: tmp, env: partnerEnv }))
+        .code,
+    ).toBe(0);
   });
 });

@@ -39,8 +39,12 @@ describe('sandbox bindings', () => {
       ['bob', MANAGER],
     ]);
     const name = (await f.as(PARTNER).workspaceBindings('b-remove-owner')).find((b) => b.subject === 'dave')!.name;
-    expect((await f.as('bob').mesh('wsUserBinding', 'DELETE', `/meshworkspacebindings/userbindings/${name}`)).status).toBe(403);
-    expect((await f.as('alice').mesh('wsUserBinding', 'DELETE', `/meshworkspacebindings/userbindings/${name}`)).status).toBe(204);
+    expect(
+      (await f.as('bob').mesh('wsUserBinding', 'DELETE', `/meshworkspacebindings/userbindings/${name}`)).status,
+    ).toBe(403);
+    expect(
+      (await f.as('alice').mesh('wsUserBinding', 'DELETE', `/meshworkspacebindings/userbindings/${name}`)).status,
+    ).toBe(204);
   });
 
   test('the Owner role never goes to a group; groups get other roles', async () => {
@@ -58,11 +62,17 @@ describe('sandbox bindings', () => {
 
   test('unknown users and groups are refused; a duplicate binding name or role is 409', async () => {
     await workspace('b-unknown', [['alice', OWNER]]);
-    expect((await f.as('alice').grant('b-unknown', 'nobody', MEMBER)).data.message).toMatch(/meshUser 'nobody' does not exist/);
-    expect((await f.as('alice').grant('b-unknown', 'ghosts', MEMBER, { group: true })).data.message).toMatch(/meshWorkspaceUserGroup 'b-unknown.ghosts' does not exist/);
+    expect((await f.as('alice').grant('b-unknown', 'nobody', MEMBER)).data.message).toMatch(
+      /meshUser 'nobody' does not exist/,
+    );
+    expect((await f.as('alice').grant('b-unknown', 'ghosts', MEMBER, { group: true })).data.message).toMatch(
+      /meshWorkspaceUserGroup 'b-unknown.ghosts' does not exist/,
+    );
     expect((await f.as('alice').grant('b-unknown', 'bob', MEMBER, { name: 'dup' })).status).toBe(201);
     expect((await f.as('alice').grant('b-unknown', 'carol', MEMBER, { name: 'dup' })).status).toBe(409);
-    expect((await f.as('alice').grant('b-unknown', 'bob', MEMBER, { name: 'dup2' })).data.message).toMatch(/already has role 'Workspace Member'/);
+    expect((await f.as('alice').grant('b-unknown', 'bob', MEMBER, { name: 'dup2' })).data.message).toMatch(
+      /already has role 'Workspace Member'/,
+    );
   });
 
   test('removing a user from the workspace removes them from all its projects, with events', async () => {
@@ -76,22 +86,36 @@ describe('sandbox bindings', () => {
     expect((await alice.grantProject('b-cascade', 'one', 'erin', 'Project User')).status).toBe(201);
     expect((await alice.grantProject('b-cascade', 'two', 'erin', 'Project Reader')).status).toBe(201);
     const name = (await alice.workspaceBindings('b-cascade')).find((b) => b.subject === 'erin')!.name;
-    expect((await alice.mesh('wsUserBinding', 'DELETE', `/meshworkspacebindings/userbindings/${name}`)).status).toBe(204);
+    expect((await alice.mesh('wsUserBinding', 'DELETE', `/meshworkspacebindings/userbindings/${name}`)).status).toBe(
+      204,
+    );
     for (const project of ['one', 'two']) {
-      const list = await alice.mesh('projectUserBinding', 'GET', `/meshprojectbindings/userbindings?workspaceIdentifier=b-cascade&projectIdentifier=${project}`);
+      const list = await alice.mesh(
+        'projectUserBinding',
+        'GET',
+        `/meshprojectbindings/userbindings?workspaceIdentifier=b-cascade&projectIdentifier=${project}`,
+      );
       expect(list.data._embedded.meshProjectUserBindings).toEqual([]);
-      expect((await alice.events('b-cascade', project)).map((e) => e.type)).toEqual(['PROJECT_CREATED', 'PROJECT_USER_ASSIGNED', 'PROJECT_USER_REMOVED']);
+      expect((await alice.events('b-cascade', project)).map((e) => e.type)).toEqual([
+        'PROJECT_CREATED',
+        'PROJECT_USER_ASSIGNED',
+        'PROJECT_USER_REMOVED',
+      ]);
     }
     const last = (await alice.events('b-cascade')).pop()!;
     expect(last).toMatchObject({ type: 'USER_REMOVED', actor: 'alice', details: { subject: 'erin' } });
-    expect((await f.as(PARTNER).ext('GET', '/outbox')).data.messages).toContainEqual(expect.objectContaining({ recipient: 'erin@example.com', subject: 'Access to b-cascade revoked' }));
+    expect((await f.as(PARTNER).ext('GET', '/outbox')).data.messages).toContainEqual(
+      expect.objectContaining({ recipient: 'erin@example.com', subject: 'Access to b-cascade revoked' }),
+    );
   });
 
   test('a second role of the same user is USER_ROLE_CHANGED; removing one of two roles too', async () => {
     await workspace('b-roles', [['alice', OWNER]]);
     await f.as('alice').grant('b-roles', 'bob', MEMBER);
     await f.as('alice').grant('b-roles', 'bob', MANAGER);
-    const name = (await f.as('alice').workspaceBindings('b-roles')).find((b) => b.subject === 'bob' && b.role === MEMBER)!.name;
+    const name = (await f.as('alice').workspaceBindings('b-roles')).find(
+      (b) => b.subject === 'bob' && b.role === MEMBER,
+    )!.name;
     await f.as('alice').mesh('wsUserBinding', 'DELETE', `/meshworkspacebindings/userbindings/${name}`);
     expect((await f.as('alice').events('b-roles')).map((e) => `${e.type}:${e.details.subject}`)).toEqual([
       'CUSTOMER_CREATED:undefined',
@@ -107,7 +131,9 @@ describe('sandbox bindings', () => {
     await f.as('alice').createProject('b-project', 'web');
     const res = await f.as('alice').grantProject('b-project', 'web', 'dave', 'Project Admin');
     expect(res.status).toBe(400);
-    expect(res.data.message).toMatch(/user 'dave' must be assigned to meshWorkspace 'b-project' before getting a project role/);
+    expect(res.data.message).toMatch(
+      /user 'dave' must be assigned to meshWorkspace 'b-project' before getting a project role/,
+    );
   });
 
   test('restrictCustomerAdminRoleAssignment: only partners grant Manager, and "add myself" yields Member', async () => {
@@ -121,7 +147,10 @@ describe('sandbox bindings', () => {
       expect((await partner.grant('b-restrict', 'bob', MANAGER)).status).toBe(201);
       await workspace('b-restrict-2', []);
       expect((await partner.ext('POST', '/workspaces/b-restrict-2/add-myself')).data).toEqual({ role: MEMBER });
-      expect((await partner.events('b-restrict-2')).map((e) => e.type)).toEqual(['CUSTOMER_CREATED', 'USER_ASSIGNED_HIMSELF']);
+      expect((await partner.events('b-restrict-2')).map((e) => e.type)).toEqual([
+        'CUSTOMER_CREATED',
+        'USER_ASSIGNED_HIMSELF',
+      ]);
     } finally {
       await partner.ext('PUT', '/settings', { restrictCustomerAdminRoleAssignment: false });
     }

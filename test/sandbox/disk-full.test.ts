@@ -10,8 +10,13 @@ import * as path from 'path';
 import { PARTNER, type SandboxFixture, sandboxFixture } from '../helpers/sandbox';
 
 const mountPoint = fs.mkdtempSync(path.join(os.tmpdir(), 'meshform-diskfull-'));
-const mounted = process.platform === 'linux' && spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=80m', 'tmpfs', mountPoint]).status === 0;
-if (!mounted) console.log(`skipped: the disk-full case needs a tmpfs of its own, and mounting one at ${mountPoint} is not allowed here (it needs root on Linux)`);
+const mounted =
+  process.platform === 'linux' &&
+  spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=80m', 'tmpfs', mountPoint]).status === 0;
+if (!mounted)
+  console.log(
+    `skipped: the disk-full case needs a tmpfs of its own, and mounting one at ${mountPoint} is not allowed here (it needs root on Linux)`,
+  );
 const maybe = mounted ? describe : describe.skip;
 
 maybe('sandbox on a full disk', () => {
@@ -41,11 +46,15 @@ maybe('sandbox on a full disk', () => {
     expect(full?.data.message).toMatch(/its disk is full; nothing was changed/);
     expect(new Set(statuses.slice(0, -1))).toEqual(new Set([201]));
     // The refused workspace is not there; the ones before it are; /mesh/info answers.
-    const names = (await partner.mesh('workspace', 'GET', '/meshworkspaces?size=1000')).data._embedded.meshWorkspaces.map((w: { metadata: { name: string } }) => w.metadata.name);
+    const names = (
+      await partner.mesh('workspace', 'GET', '/meshworkspaces?size=1000')
+    ).data._embedded.meshWorkspaces.map((w: { metadata: { name: string } }) => w.metadata.name);
     expect(names).toContain(`full-${statuses.length - 2}`);
     expect(names).not.toContain(`full-${statuses.length - 1}`);
     expect((await f.http.get('/mesh/info')).status).toBe(200);
-    expect(f.sandbox.output()).toMatch(/the data dir's disk is full .*writes answer 507 until space is freed, reads go on/);
+    expect(f.sandbox.output()).toMatch(
+      /the data dir's disk is full .*writes answer 507 until space is freed, reads go on/,
+    );
     fs.rmSync(filler);
     expect((await partner.createWorkspace('after-full')).status).toBe(201);
   });

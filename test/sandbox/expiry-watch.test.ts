@@ -50,7 +50,9 @@ describe('ExpiryWatch (when a request must sweep expired bindings)', () => {
 
   test('a failed sweep leaves the watermark due and reports the error', async () => {
     const watch = new ExpiryWatch();
-    await expect(watch.sweepIfDue(at('2026-11-30T00:00:00Z'), async () => Promise.reject(new Error('boom')))).rejects.toThrow('boom');
+    await expect(
+      watch.sweepIfDue(at('2026-11-30T00:00:00Z'), async () => Promise.reject(new Error('boom'))),
+    ).rejects.toThrow('boom');
     expect(watch.due(at('2026-11-30T00:00:00Z'))).toBe(true);
   });
 });

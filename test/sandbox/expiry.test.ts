@@ -16,7 +16,9 @@ describe('sandbox expiry and recertification', () => {
     await partner.createWorkspace('ex-basic');
     await partner.grant('ex-basic', 'alice', OWNER);
     const t = await now();
-    expect((await partner.grant('ex-basic', 'erin', MEMBER, { expiryDate: day(2, t) })).data.expiryDate).toBe(day(2, t));
+    expect((await partner.grant('ex-basic', 'erin', MEMBER, { expiryDate: day(2, t) })).data.expiryDate).toBe(
+      day(2, t),
+    );
     await partner.createProject('ex-basic', 'prod');
     expect((await partner.grantProject('ex-basic', 'prod', 'erin', 'Project Admin')).status).toBe(201);
     const moved = await partner.ext('POST', '/clock', { advance: '4d' });
@@ -24,7 +26,11 @@ describe('sandbox expiry and recertification', () => {
     expect((await partner.workspaceBindings('ex-basic')).map((b) => b.subject)).toEqual(['alice']);
     const removal = (await partner.events('ex-basic')).find((e) => e.type === 'USER_REMOVED');
     expect(removal).toMatchObject({ actor: 'meshStack (expiry)', details: { subject: 'erin', reason: 'expired' } });
-    expect((await partner.events('ex-basic', 'prod')).map((e) => e.type)).toEqual(['PROJECT_CREATED', 'PROJECT_USER_ASSIGNED', 'PROJECT_USER_REMOVED']);
+    expect((await partner.events('ex-basic', 'prod')).map((e) => e.type)).toEqual([
+      'PROJECT_CREATED',
+      'PROJECT_USER_ASSIGNED',
+      'PROJECT_USER_REMOVED',
+    ]);
   });
 
   test('a binding is valid through its expiry day', async () => {
@@ -45,9 +51,17 @@ describe('sandbox expiry and recertification', () => {
     await partner.createProject('ex-emergency', 'prod');
     const t = await now();
     const until = new Date(t.getTime() + 2 * 3600_000).toISOString();
-    expect((await partner.grantProject('ex-emergency', 'prod', 'erin', 'Project Admin', { expiryDate: until })).data.expiryDate).toBe(until);
+    expect(
+      (await partner.grantProject('ex-emergency', 'prod', 'erin', 'Project Admin', { expiryDate: until })).data
+        .expiryDate,
+    ).toBe(until);
     await partner.ext('POST', '/clock', { advance: '1h' });
-    const list = () => partner.mesh('projectUserBinding', 'GET', '/meshprojectbindings/userbindings?workspaceIdentifier=ex-emergency&projectIdentifier=prod');
+    const list = () =>
+      partner.mesh(
+        'projectUserBinding',
+        'GET',
+        '/meshprojectbindings/userbindings?workspaceIdentifier=ex-emergency&projectIdentifier=prod',
+      );
     expect((await list()).data._embedded.meshProjectUserBindings).toHaveLength(1);
     await partner.ext('POST', '/clock', { advance: '90m' });
     expect((await list()).data._embedded.meshProjectUserBindings).toEqual([]);

@@ -12,7 +12,9 @@ async function statuses(n: number): Promise<Array<number | string>> {
   const out: Array<number | string> = [];
   for (let i = 0; i < n; i++) {
     try {
-      const res = await f.http.get('/api/meshobjects/meshworkspaces', { headers: { Authorization: `Bearer ${token}`, Accept: media('meshWorkspace', 'v2') } });
+      const res = await f.http.get('/api/meshobjects/meshworkspaces', {
+        headers: { Authorization: `Bearer ${token}`, Accept: media('meshWorkspace', 'v2') },
+      });
       out.push(res.status);
     } catch (e) {
       out.push((e as { code?: string }).code ?? 'error');
@@ -26,9 +28,13 @@ describe('sandbox fault injection', () => {
 
   test('429 with Retry-After at rate 1', async () => {
     await f.as(PARTNER).login();
-    await f.as(PARTNER).ext('PUT', '/faults', { rate: 1, kinds: ['429'], retryAfterSeconds: 7, routes: 'GET /api/meshobjects*' });
+    await f
+      .as(PARTNER)
+      .ext('PUT', '/faults', { rate: 1, kinds: ['429'], retryAfterSeconds: 7, routes: 'GET /api/meshobjects*' });
     const token = await f.as(PARTNER).login();
-    const res = await f.http.get('/api/meshobjects/meshworkspaces', { headers: { Authorization: `Bearer ${token}`, Accept: media('meshWorkspace', 'v2') } });
+    const res = await f.http.get('/api/meshobjects/meshworkspaces', {
+      headers: { Authorization: `Bearer ${token}`, Accept: media('meshWorkspace', 'v2') },
+    });
     expect(res.status).toBe(429);
     expect(res.headers['retry-after']).toBe('7');
     expect(res.data).toMatchObject({ status: 429, message: 'injected fault 429' });
@@ -41,8 +47,13 @@ describe('sandbox fault injection', () => {
 
   test('a lost response: the request is carried out, but the client only sees the connection drop', async () => {
     await f.as(PARTNER).login();
-    await f.as(PARTNER).ext('PUT', '/faults', { rate: 1, kinds: ['drop-response'], routes: 'POST /api/meshobjects/meshworkspaces' });
-    const sent = await f.as(PARTNER).createWorkspace('lost-response').catch((e: { code?: string }) => e.code);
+    await f
+      .as(PARTNER)
+      .ext('PUT', '/faults', { rate: 1, kinds: ['drop-response'], routes: 'POST /api/meshobjects/meshworkspaces' });
+    const sent = await f
+      .as(PARTNER)
+      .createWorkspace('lost-response')
+      .catch((e: { code?: string }) => e.code);
     expect(sent).toBe('ECONNRESET');
     await f.as(PARTNER).ext('PUT', '/faults', { rate: 0 });
     expect((await f.as(PARTNER).mesh('workspace', 'GET', '/meshworkspaces/lost-response')).status).toBe(200);

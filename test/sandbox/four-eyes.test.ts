@@ -13,7 +13,8 @@ async function workspace(name: string, bindings: Array<[string, string]>): Promi
   for (const [user, role] of bindings) expect((await partner.grant(name, user, role)).status).toBe(201);
 }
 
-const requestsOf = async (ws: string) => (await f.as(PARTNER).ext('GET', `/role-requests?workspaceIdentifier=${ws}`)).data.roleRequests;
+const requestsOf = async (ws: string) =>
+  (await f.as(PARTNER).ext('GET', `/role-requests?workspaceIdentifier=${ws}`)).data.roleRequests;
 
 describe('sandbox 4-eyes principle', () => {
   test('/mesh/info reports it', async () => {
@@ -28,21 +29,31 @@ describe('sandbox 4-eyes principle', () => {
     const res = await f.as('bob').grant('fe-basic', 'carol', MEMBER);
     expect(res.status).toBe(202);
     expect(res.data.pendingRequest).toMatchObject({ id: expect.any(String), status: 'PENDING' });
-    expect(await f.as('bob').workspaceBindings('fe-basic')).not.toContainEqual(expect.objectContaining({ subject: 'carol' }));
+    expect(await f.as('bob').workspaceBindings('fe-basic')).not.toContainEqual(
+      expect.objectContaining({ subject: 'carol' }),
+    );
     const id = res.data.pendingRequest.id;
     const self = await f.as('bob').ext('POST', `/role-requests/${id}/approve`);
     expect(self.status).toBe(403);
     expect(self.data.message).toMatch(/the requester cannot approve their own role request/);
     const approved = await f.as('alice').ext('POST', `/role-requests/${id}/approve`);
     expect(approved.data).toMatchObject({ status: 'APPROVED', approvals: ['bob', 'alice'], decidedBy: 'alice' });
-    expect(await f.as('bob').workspaceBindings('fe-basic')).toContainEqual(expect.objectContaining({ subject: 'carol', role: MEMBER }));
-    expect((await f.as('bob').events('fe-basic')).slice(-3).map((e) => e.type)).toEqual(['ROLE_REQUEST_CREATED', 'USER_INVITED', 'ROLE_REQUEST_APPROVED']);
+    expect(await f.as('bob').workspaceBindings('fe-basic')).toContainEqual(
+      expect.objectContaining({ subject: 'carol', role: MEMBER }),
+    );
+    expect((await f.as('bob').events('fe-basic')).slice(-3).map((e) => e.type)).toEqual([
+      'ROLE_REQUEST_CREATED',
+      'USER_INVITED',
+      'ROLE_REQUEST_APPROVED',
+    ]);
   });
 
   test('managers through a group count as approvers: an Owner alone does not pass as "fewer managers than the minimum"; a group member approves', async () => {
     await workspace('fe-group', [['alice', OWNER]]);
     const partner = f.as(PARTNER);
-    expect((await partner.ext('PUT', '/workspaces/fe-group/groups/fe-group-leads', { members: ['bob', 'dave'] })).status).toBe(200);
+    expect(
+      (await partner.ext('PUT', '/workspaces/fe-group/groups/fe-group-leads', { members: ['bob', 'dave'] })).status,
+    ).toBe(200);
     expect((await partner.grant('fe-group', 'fe-group-leads', MANAGER, { group: true })).status).toBe(201);
     const res = await f.as('alice').grant('fe-group', 'carol', MEMBER);
     expect(res.status).toBe(202);
@@ -60,7 +71,9 @@ describe('sandbox 4-eyes principle', () => {
     const refused = await f.as('alice').ext('POST', `/role-requests/${id}/approve`);
     expect(refused.status).toBe(403);
     expect(refused.data.message).toMatch(/meshWorkspace 'fe-disabled' is disabled/);
-    expect(await f.as(PARTNER).workspaceBindings('fe-disabled')).not.toContainEqual(expect.objectContaining({ subject: 'carol' }));
+    expect(await f.as(PARTNER).workspaceBindings('fe-disabled')).not.toContainEqual(
+      expect.objectContaining({ subject: 'carol' }),
+    );
   });
 
   test('any decline cancels; a Member cannot approve', async () => {
@@ -73,7 +86,9 @@ describe('sandbox 4-eyes principle', () => {
     expect((await f.as('erin').ext('POST', `/role-requests/${id}/approve`)).status).toBe(403);
     expect((await f.as('alice').ext('POST', `/role-requests/${id}/decline`)).data.status).toBe('DECLINED');
     expect((await f.as('alice').ext('POST', `/role-requests/${id}/approve`)).status).toBe(409);
-    expect(await f.as('bob').workspaceBindings('fe-decline')).not.toContainEqual(expect.objectContaining({ subject: 'carol' }));
+    expect(await f.as('bob').workspaceBindings('fe-decline')).not.toContainEqual(
+      expect.objectContaining({ subject: 'carol' }),
+    );
   });
 
   test('the requester can cancel a pending request', async () => {
@@ -113,7 +128,10 @@ describe('sandbox 4-eyes principle', () => {
       const id = (await f.as('bob').grant('fe-three', 'carol', MEMBER)).data.pendingRequest.id;
       expect((await f.as('alice').ext('POST', `/role-requests/${id}/approve`)).data.status).toBe('PENDING');
       expect((await f.as('alice').ext('POST', `/role-requests/${id}/approve`)).status).toBe(409);
-      expect((await f.as('dave').ext('POST', `/role-requests/${id}/approve`)).data).toMatchObject({ status: 'APPROVED', approvals: ['bob', 'alice', 'dave'] });
+      expect((await f.as('dave').ext('POST', `/role-requests/${id}/approve`)).data).toMatchObject({
+        status: 'APPROVED',
+        approvals: ['bob', 'alice', 'dave'],
+      });
     } finally {
       await f.as(PARTNER).ext('PUT', '/settings', { fourEyes: { enabled: true, minApprovalCount: 2 } });
     }
@@ -132,11 +150,13 @@ describe('sandbox 4-eyes principle', () => {
       ['carol', MEMBER],
     ]);
     const name = (await f.as('bob').workspaceBindings('fe-remove')).find((b) => b.subject === 'carol')!.name;
-    expect((await f.as('bob').mesh('wsUserBinding', 'DELETE', `/meshworkspacebindings/userbindings/${name}`)).status).toBe(204);
+    expect(
+      (await f.as('bob').mesh('wsUserBinding', 'DELETE', `/meshworkspacebindings/userbindings/${name}`)).status,
+    ).toBe(204);
     expect(await requestsOf('fe-remove')).toEqual([]);
   });
 
-  test('project role grants go through 4-eyes too; group bindings do not (as meshStack\'s API)', async () => {
+  test("project role grants go through 4-eyes too; group bindings do not (as meshStack's API)", async () => {
     await workspace('payments', [
       ['alice', OWNER],
       ['bob', MANAGER],

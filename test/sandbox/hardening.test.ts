@@ -6,7 +6,15 @@ import * as net from 'net';
 import { bindingName } from '../../controller/plan/binding-steps';
 import { meshform, platformEnv, scratch } from '../helpers/cli';
 import { binding, desired, user, workspace } from '../helpers/desired';
-import { MANAGER, OWNER, PARTNER, type SandboxFixture, freshDataDir, sandboxFixture, spawnSandbox } from '../helpers/sandbox';
+import {
+  MANAGER,
+  OWNER,
+  PARTNER,
+  type SandboxFixture,
+  freshDataDir,
+  sandboxFixture,
+  spawnSandbox,
+} from '../helpers/sandbox';
 
 let f: SandboxFixture;
 beforeAll(async () => {
@@ -20,13 +28,25 @@ describe("another workspace's objects", () => {
     await partner.createWorkspace('victim');
     await partner.createWorkspace('attacker');
     await partner.grant('attacker', 'bob', OWNER);
-    const pm = { apiVersion: 'v2', kind: 'meshPaymentMethod', metadata: { name: 'victim-budget', ownedByWorkspace: 'victim' }, spec: { displayName: 'Budget', amount: 1000, tags: {} } };
+    const pm = {
+      apiVersion: 'v2',
+      kind: 'meshPaymentMethod',
+      metadata: { name: 'victim-budget', ownedByWorkspace: 'victim' },
+      spec: { displayName: 'Budget', amount: 1000, tags: {} },
+    };
     expect((await partner.mesh('paymentMethod', 'POST', '/meshpaymentmethods', pm)).status).toBe(201);
-    const forged = { ...pm, metadata: { name: 'victim-budget', ownedByWorkspace: 'attacker' }, spec: { displayName: 'mine now', amount: 1, tags: {} } };
+    const forged = {
+      ...pm,
+      metadata: { name: 'victim-budget', ownedByWorkspace: 'attacker' },
+      spec: { displayName: 'mine now', amount: 1, tags: {} },
+    };
     const res = await f.as('bob').mesh('paymentMethod', 'PUT', '/meshpaymentmethods/victim-budget', forged);
     expect(res.status).toBe(403);
     const after = (await partner.mesh('paymentMethod', 'GET', '/meshpaymentmethods/victim-budget')).data;
-    expect(after).toMatchObject({ metadata: { ownedByWorkspace: 'victim' }, spec: { displayName: 'Budget', amount: 1000 } });
+    expect(after).toMatchObject({
+      metadata: { ownedByWorkspace: 'victim' },
+      spec: { displayName: 'Budget', amount: 1000 },
+    });
     // Even a manager of both workspaces cannot move a payment method to another workspace.
     await partner.grant('victim', 'alice', OWNER);
     await partner.grant('attacker', 'alice', MANAGER);
@@ -42,12 +62,20 @@ describe('a web page in the user’s browser (DNS rebinding, cross-site posts)',
     ['its own loopback address', () => `127.0.0.1:${port()}`, {}, true],
     ['localhost', () => `localhost:${port()}`, {}, true],
     ['a rebound DNS name pointing at loopback', () => `evil.example.com:${port()}`, {}, false],
-    ['a loopback Host, but a page of another origin', () => `127.0.0.1:${port()}`, { Origin: 'http://evil.example.com' }, false],
-  ])('/mesh/info publishes the dev credentials only when asked under a loopback name: %s', async (_name, host, extra, published) => {
-    const res = await f.http.get('/mesh/info', { headers: { Host: host(), ...extra } });
-    expect(res.status).toBe(200);
-    expect('devLocalCredentials' in res.data).toBe(published);
-  });
+    [
+      'a loopback Host, but a page of another origin',
+      () => `127.0.0.1:${port()}`,
+      { Origin: 'http://evil.example.com' },
+      false,
+    ],
+  ])(
+    '/mesh/info publishes the dev credentials only when asked under a loopback name: %s',
+    async (_name, host, extra, published) => {
+      const res = await f.http.get('/mesh/info', { headers: { Host: host(), ...extra } });
+      expect(res.status).toBe(200);
+      expect('devLocalCredentials' in res.data).toBe(published);
+    },
+  );
 
   test.each([
     ['text/plain (a form a page may post without asking)', 'text/plain'],
@@ -55,13 +83,22 @@ describe('a web page in the user’s browser (DNS rebinding, cross-site posts)',
     ['no content type', undefined],
   ])('login takes JSON only: %s is 415', async (_name, type) => {
     const body = JSON.stringify({ clientId: PARTNER, clientSecret: 'whatever' });
-    const res = await f.http.post('/api/login', body, { headers: type ? { 'Content-Type': type } : {}, transformRequest: [(d) => d] });
+    const res = await f.http.post('/api/login', body, {
+      headers: type ? { 'Content-Type': type } : {},
+      transformRequest: [(d) => d],
+    });
     expect(res.status).toBe(415);
   });
 
   test('links never come from the Host header', async () => {
     const token = await f.as(PARTNER).login();
-    const res = await f.http.get('/api/meshobjects/meshworkspaces', { headers: { Host: 'evil.example.com', Accept: 'application/vnd.meshcloud.api.meshworkspace.v2.hal+json', Authorization: `Bearer ${token}` } });
+    const res = await f.http.get('/api/meshobjects/meshworkspaces', {
+      headers: {
+        Host: 'evil.example.com',
+        Accept: 'application/vnd.meshcloud.api.meshworkspace.v2.hal+json',
+        Authorization: `Bearer ${token}`,
+      },
+    });
     expect(res.status).toBe(200);
     expect(JSON.stringify(res.data)).not.toMatch(/evil\.example\.com/);
     expect(res.data._links.self.href.startsWith(f.sandbox.url)).toBe(true);
@@ -74,10 +111,18 @@ describe('binding names another workspace’s Owner holds (names are global on m
     await partner.createWorkspace('squatter');
     await partner.grant('squatter', 'bob', OWNER);
     // bob guesses the names the platform would give and takes them in his own workspace.
-    const names = { dave: 'squat-reg-registrant', erin: `squat-add-${PARTNER}-manager`, carol: `squat-add-${PARTNER}-member` };
-    for (const [subject, name] of Object.entries(names)) expect((await f.as('bob').grant('squatter', subject, 'Workspace Member', { name })).status).toBe(201);
+    const names = {
+      dave: 'squat-reg-registrant',
+      erin: `squat-add-${PARTNER}-manager`,
+      carol: `squat-add-${PARTNER}-member`,
+    };
+    for (const [subject, name] of Object.entries(names))
+      expect((await f.as('bob').grant('squatter', subject, 'Workspace Member', { name })).status).toBe(201);
     expect((await f.as('carol').createWorkspace('squat-reg')).status).toBe(201);
-    expect((await f.as('carol').workspaceBindings('squat-reg')).map((b) => [b.subject, b.role])).toContainEqual(['carol', OWNER]);
+    expect((await f.as('carol').workspaceBindings('squat-reg')).map((b) => [b.subject, b.role])).toContainEqual([
+      'carol',
+      OWNER,
+    ]);
     await partner.createWorkspace('squat-add');
     expect((await partner.ext('POST', '/workspaces/squat-add/add-myself')).status).toBe(200);
   });
@@ -91,13 +136,31 @@ describe('binding names another workspace’s Owner holds (names are global on m
     expect((await f.as('bob').grant('squatter', 'alice', 'Workspace Member', { name: predicted })).status).toBe(201);
     const files = scratch('squat');
     try {
-      const manifest = files.json('squat.json', desired([workspace('squat-target', [binding(OWNER, user('alice')), binding('Workspace Member', user('carol'))], { adopt: true })]));
-      const run = await meshform(['apply', '--manifest', manifest, '--auto-approve'], { env: platformEnv(f.sandbox.url, PARTNER) });
+      const manifest = files.json(
+        'squat.json',
+        desired([
+          workspace('squat-target', [binding(OWNER, user('alice')), binding('Workspace Member', user('carol'))], {
+            adopt: true,
+          }),
+        ]),
+      );
+      const run = await meshform(['apply', '--manifest', manifest, '--auto-approve'], {
+        env: platformEnv(f.sandbox.url, PARTNER),
+      });
       expect(run.stderr).toBe('');
       expect(run.code).toBe(0);
-      expect((await partner.workspaceBindings('squat-target')).map((b) => [b.subject, b.role])).toContainEqual(['carol', 'Workspace Member']);
+      expect((await partner.workspaceBindings('squat-target')).map((b) => [b.subject, b.role])).toContainEqual([
+        'carol',
+        'Workspace Member',
+      ]);
       // Planned again, it is in place: observe matched it by content, whatever its name.
-      expect((await meshform(['plan', '--manifest', manifest, '--detailed-exitcode'], { env: platformEnv(f.sandbox.url, PARTNER) })).code).toBe(0);
+      expect(
+        (
+          await meshform(['plan', '--manifest', manifest, '--detailed-exitcode'], {
+            env: platformEnv(f.sandbox.url, PARTNER),
+          })
+        ).code,
+      ).toBe(0);
     } finally {
       files.dispose();
     }
@@ -110,7 +173,9 @@ describe('the start-up message', () => {
     try {
       const out = sandbox.output();
       expect(out).not.toMatch(/secret is read from/);
-      expect(out).toMatch(/secrets are not published on 0\.0\.0\.0 \(not loopback\): give each key's clientSecret in a --seed file/);
+      expect(out).toMatch(
+        /secrets are not published on 0\.0\.0\.0 \(not loopback\): give each key's clientSecret in a --seed file/,
+      );
     } finally {
       await sandbox.close();
     }
@@ -130,7 +195,11 @@ describe('a Workspace Member and the projects hidden from them', () => {
     await partner.grantProject('hidden-ws', 'secret', 'dave', 'Project Reader');
     const erin = f.as('erin');
     expect((await erin.mesh('project', 'GET', '/meshprojects/hidden-ws.secret')).status).toBe(404);
-    const listed = await erin.mesh('projectUserBinding', 'GET', '/meshprojectbindings/userbindings?workspaceIdentifier=hidden-ws&projectIdentifier=secret');
+    const listed = await erin.mesh(
+      'projectUserBinding',
+      'GET',
+      '/meshprojectbindings/userbindings?workspaceIdentifier=hidden-ws&projectIdentifier=secret',
+    );
     expect(listed.status).toBe(200);
     expect(listed.data._embedded.meshProjectUserBindings).toEqual([]);
     expect((await erin.ext('GET', '/workspaces/hidden-ws/projects/secret/events')).status).toBe(404);
@@ -150,7 +219,9 @@ describe('a client that sends slowly (slowloris)', () => {
       const socket = net.connect(Number(port), hostname);
       let answer = '';
       socket.on('data', (d) => (answer += d));
-      socket.write(`POST /api/login HTTP/1.1\r\nHost: ${hostname}:${port}\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{`);
+      socket.write(
+        `POST /api/login HTTP/1.1\r\nHost: ${hostname}:${port}\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{`,
+      );
       const trickle = setInterval(() => socket.writable && socket.write(' '), 100);
       await new Promise((r) => socket.once('close', r));
       clearInterval(trickle);

@@ -10,17 +10,31 @@ beforeAll(async () => {
 });
 afterAll(() => f.sandbox.close());
 
-const workspaceBody = (name: string, displayName: unknown = name) => ({ apiVersion: 'v2', kind: 'meshWorkspace', metadata: { name, tags: {} }, spec: { displayName } });
+const workspaceBody = (name: string, displayName: unknown = name) => ({
+  apiVersion: 'v2',
+  kind: 'meshWorkspace',
+  metadata: { name, tags: {} },
+  spec: { displayName },
+});
 
 describe('malformed requests are 400, and nothing is written', () => {
   test.each([
     ['a NUL byte in a display name', 'hi-nul', workspaceBody('hi-nul', 'a\u0000b')],
     ['a NUL byte in an identifier', 'hi-nul2\u0000', workspaceBody('hi-nul2\u0000')],
-    ['nesting 1000 deep', 'hi-deep', { ...workspaceBody('hi-deep'), spec: { displayName: 'x', extra: JSON.parse('['.repeat(1000) + ']'.repeat(1000)) } }],
+    [
+      'nesting 1000 deep',
+      'hi-deep',
+      {
+        ...workspaceBody('hi-deep'),
+        spec: { displayName: 'x', extra: JSON.parse('['.repeat(1000) + ']'.repeat(1000)) },
+      },
+    ],
   ])('%s', async (_name, id, body) => {
     const res = await f.as(PARTNER).mesh('workspace', 'POST', '/meshworkspaces', body);
     expect(res.status).toBe(400);
-    const names = (await f.as(PARTNER).mesh('workspace', 'GET', '/meshworkspaces?size=1000')).data._embedded.meshWorkspaces.map((w: { metadata: { name: string } }) => w.metadata.name);
+    const names = (
+      await f.as(PARTNER).mesh('workspace', 'GET', '/meshworkspaces?size=1000')
+    ).data._embedded.meshWorkspaces.map((w: { metadata: { name: string } }) => w.metadata.name);
     expect(names).not.toContain(id);
   });
 
@@ -46,7 +60,12 @@ describe('settings and clock take only what they can hold', () => {
     expect((await f.http.get('/mesh/info')).data.is4EPEnabled).toBe(before.fourEyes.enabled);
   });
 
-  test.each([[{ advance: '999999999d' }], [{ advance: 1e300 }], [{ set: '+275760-09-14T00:00:00.000Z' }], [{ set: 'not a date' }]])('POST /clock %j is refused and the clock keeps working', async (body) => {
+  test.each([
+    [{ advance: '999999999d' }],
+    [{ advance: 1e300 }],
+    [{ set: '+275760-09-14T00:00:00.000Z' }],
+    [{ set: 'not a date' }],
+  ])('POST /clock %j is refused and the clock keeps working', async (body) => {
     const res = await f.as(PARTNER).ext('POST', '/clock', body);
     expect(res.status).toBe(400);
     expect((await f.as(PARTNER).ext('GET', '/clock')).status).toBe(200);

@@ -17,7 +17,10 @@ afterAll(() => f.sandbox.close());
 
 describe('sandbox identity and rights', () => {
   test('a user sees only the workspaces where they hold a role', async () => {
-    const list = async (key: string) => (await f.as(key).mesh('workspace', 'GET', '/meshworkspaces')).data._embedded.meshWorkspaces.map((w: any) => w.metadata.name);
+    const list = async (key: string) =>
+      (await f.as(key).mesh('workspace', 'GET', '/meshworkspaces')).data._embedded.meshWorkspaces.map(
+        (w: any) => w.metadata.name,
+      );
     expect(await list('alice')).toEqual(['team-one']);
     expect(await list('dave')).toEqual(['team-two']);
     expect(await list('erin')).toEqual([]);
@@ -29,7 +32,11 @@ describe('sandbox identity and rights', () => {
     expect((await alice.mesh('workspace', 'GET', '/meshworkspaces/team-two')).status).toBe(403);
     expect((await alice.grant('team-two', 'alice', MEMBER)).status).toBe(403);
     expect((await alice.createProject('team-two', 'sneaky')).status).toBe(403);
-    const bindings = await alice.mesh('wsUserBinding', 'GET', '/meshworkspacebindings/userbindings?workspaceIdentifier=team-two');
+    const bindings = await alice.mesh(
+      'wsUserBinding',
+      'GET',
+      '/meshworkspacebindings/userbindings?workspaceIdentifier=team-two',
+    );
     expect(bindings.data._embedded.meshWorkspaceUserBindings).toEqual([]);
   });
 
@@ -55,19 +62,37 @@ describe('sandbox identity and rights', () => {
     expect((await bob.grant('team-one', 'erin', MEMBER)).status).toBe(201);
     expect((await bob.ext('PUT', '/workspaces/team-one/quota', { maxProjects: 10 })).status).toBe(403);
     expect((await bob.ext('PUT', '/workspaces/team-one/status', { status: 'disabled' })).status).toBe(403);
-    expect((await bob.mesh('tagDefinition', 'POST', '/meshtagdefinitions', { metadata: { name: 'meshWorkspace.x' }, spec: { targetKind: 'meshWorkspace', key: 'x', valueType: { string: {} } } })).status).toBe(403);
+    expect(
+      (
+        await bob.mesh('tagDefinition', 'POST', '/meshtagdefinitions', {
+          metadata: { name: 'meshWorkspace.x' },
+          spec: { targetKind: 'meshWorkspace', key: 'x', valueType: { string: {} } },
+        })
+      ).status,
+    ).toBe(403);
   });
 
   test('whoami tells the caller its identity and roles', async () => {
-    expect((await f.as('bob').ext('GET', '/whoami')).data).toEqual({ username: 'bob', clientId: 'bob', partner: false, workspaces: { 'team-one': [MANAGER] } });
-    expect((await f.as(PARTNER).ext('GET', '/whoami')).data).toMatchObject({ username: 'partner.admin', partner: true });
+    expect((await f.as('bob').ext('GET', '/whoami')).data).toEqual({
+      username: 'bob',
+      clientId: 'bob',
+      partner: false,
+      workspaces: { 'team-one': [MANAGER] },
+    });
+    expect((await f.as(PARTNER).ext('GET', '/whoami')).data).toMatchObject({
+      username: 'partner.admin',
+      partner: true,
+    });
   });
 
   test('API key secrets and passwords are stored only as hashes', async () => {
     const info = (await f.http.get('/mesh/info')).data.devLocalCredentials;
     await f.sandbox.close();
     const files = fs.readdirSync(f.sandbox.dataDir, { recursive: true }) as string[];
-    const secrets = [...Object.values(info.apiKeys).map((k: any) => k.clientSecret), ...Object.values(info.users).map((u: any) => u.password)];
+    const secrets = [
+      ...Object.values(info.apiKeys).map((k: any) => k.clientSecret),
+      ...Object.values(info.users).map((u: any) => u.password),
+    ];
     for (const file of files) {
       const full = `${f.sandbox.dataDir}/${file}`;
       if (!fs.statSync(full).isFile()) continue;

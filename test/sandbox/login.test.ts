@@ -7,7 +7,8 @@ beforeAll(async () => {
 });
 afterAll(() => f.sandbox.close());
 
-const login = (clientId: string, clientSecret: string) => f.http.post('/api/login', { clientId, clientSecret }, { validateStatus: () => true });
+const login = (clientId: string, clientSecret: string) =>
+  f.http.post('/api/login', { clientId, clientSecret }, { validateStatus: () => true });
 
 test('after 5 wrong secrets a key is throttled from that address (429 with Retry-After), even for the right secret; other keys are not', async () => {
   const secret = (await f.http.get('/mesh/info')).data.devLocalCredentials.apiKeys.carol.clientSecret as string;

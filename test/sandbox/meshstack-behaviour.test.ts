@@ -23,7 +23,12 @@ describe.each([['default'], ['meshstack']])('the sandbox, %s profile', (profile)
     const read = (await partner.mesh('workspace', 'GET', '/meshworkspaces/rw')).data;
     expect(read.metadata.costCenterRef).toBe('cc');
     expect(read.spec).toEqual({ displayName: 'RW', platformBuilderAccessEnabled: true, futureSetting: 3 });
-    await partner.mesh('workspace', 'PUT', '/meshworkspaces/rw', { apiVersion: 'v2', kind: 'meshWorkspace', metadata: { name: 'rw', tags: {} }, spec: { displayName: 'RW 2' } });
+    await partner.mesh('workspace', 'PUT', '/meshworkspaces/rw', {
+      apiVersion: 'v2',
+      kind: 'meshWorkspace',
+      metadata: { name: 'rw', tags: {} },
+      spec: { displayName: 'RW 2' },
+    });
     const after = (await partner.mesh('workspace', 'GET', '/meshworkspaces/rw')).data;
     expect(after.spec).toEqual({ displayName: 'RW 2', platformBuilderAccessEnabled: false });
     expect(after.metadata.tags).toEqual({});
@@ -33,8 +38,18 @@ describe.each([['default'], ['meshstack']])('the sandbox, %s profile', (profile)
   test('a project PUT without payment methods clears them', async () => {
     const partner = f.as(PARTNER);
     await partner.createWorkspace('rwp');
-    await partner.mesh('project', 'POST', '/meshprojects', { apiVersion: 'v2', kind: 'meshProject', metadata: { name: 'p', ownedByWorkspace: 'rwp' }, spec: { displayName: 'P', tags: {}, paymentMethodIdentifier: 'pm' } });
-    await partner.mesh('project', 'PUT', '/meshprojects/rwp.p', { apiVersion: 'v2', kind: 'meshProject', metadata: { name: 'p', ownedByWorkspace: 'rwp' }, spec: { displayName: 'P', tags: {} } });
+    await partner.mesh('project', 'POST', '/meshprojects', {
+      apiVersion: 'v2',
+      kind: 'meshProject',
+      metadata: { name: 'p', ownedByWorkspace: 'rwp' },
+      spec: { displayName: 'P', tags: {}, paymentMethodIdentifier: 'pm' },
+    });
+    await partner.mesh('project', 'PUT', '/meshprojects/rwp.p', {
+      apiVersion: 'v2',
+      kind: 'meshProject',
+      metadata: { name: 'p', ownedByWorkspace: 'rwp' },
+      spec: { displayName: 'P', tags: {} },
+    });
     expect((await partner.mesh('project', 'GET', '/meshprojects/rwp.p')).data.spec.paymentMethodIdentifier).toBeNull();
   });
 
@@ -44,13 +59,29 @@ describe.each([['default'], ['meshstack']])('the sandbox, %s profile', (profile)
       apiVersion: 'v1',
       kind: 'meshTagDefinition',
       metadata: { name: 'meshProject.tier' },
-      spec: { targetKind: 'meshProject', key: 'tier', displayName: 'Tier', valueType: { singleSelect: { options: ['bronze', 'gold'], defaultValue: 'bronze' } }, restricted: true, mandatory: false, immutable: false },
+      spec: {
+        targetKind: 'meshProject',
+        key: 'tier',
+        displayName: 'Tier',
+        valueType: { singleSelect: { options: ['bronze', 'gold'], defaultValue: 'bronze' } },
+        restricted: true,
+        mandatory: false,
+        immutable: false,
+      },
     });
     await partner.mesh('tagDefinition', 'POST', '/meshtagdefinitions', {
       apiVersion: 'v1',
       kind: 'meshTagDefinition',
       metadata: { name: 'meshProject.env' },
-      spec: { targetKind: 'meshProject', key: 'env', displayName: 'Env', valueType: { string: {} }, restricted: false, mandatory: false, immutable: false },
+      spec: {
+        targetKind: 'meshProject',
+        key: 'env',
+        displayName: 'Env',
+        valueType: { string: {} },
+        restricted: false,
+        mandatory: false,
+        immutable: false,
+      },
     });
     try {
       await partner.createWorkspace('tags-ws');
@@ -59,11 +90,25 @@ describe.each([['default'], ['meshstack']])('the sandbox, %s profile', (profile)
       expect(res.status).toBe(201);
       expect(res.data.spec.tags).toEqual({ tier: ['bronze'] });
       // The Owner rewrites the project without the restricted key: it stays the default, no 403.
-      const put = await f.as('alice').mesh('project', 'PUT', '/meshprojects/tags-ws.p', { apiVersion: 'v2', kind: 'meshProject', metadata: { name: 'p', ownedByWorkspace: 'tags-ws' }, spec: { displayName: 'P', tags: { env: ['dev'] } } });
+      const put = await f
+        .as('alice')
+        .mesh('project', 'PUT', '/meshprojects/tags-ws.p', {
+          apiVersion: 'v2',
+          kind: 'meshProject',
+          metadata: { name: 'p', ownedByWorkspace: 'tags-ws' },
+          spec: { displayName: 'P', tags: { env: ['dev'] } },
+        });
       expect(put.status).toBe(200);
       expect(put.data.spec.tags).toEqual({ env: ['dev'], tier: ['bronze'] });
       // Setting it to something else needs a partner.
-      const denied = await f.as('alice').mesh('project', 'PUT', '/meshprojects/tags-ws.p', { apiVersion: 'v2', kind: 'meshProject', metadata: { name: 'p', ownedByWorkspace: 'tags-ws' }, spec: { displayName: 'P', tags: { tier: ['gold'] } } });
+      const denied = await f
+        .as('alice')
+        .mesh('project', 'PUT', '/meshprojects/tags-ws.p', {
+          apiVersion: 'v2',
+          kind: 'meshProject',
+          metadata: { name: 'p', ownedByWorkspace: 'tags-ws' },
+          spec: { displayName: 'P', tags: { tier: ['gold'] } },
+        });
       expect(denied.status).toBe(403);
     } finally {
       await partner.mesh('tagDefinition', 'DELETE', '/meshtagdefinitions/meshProject.tier');
@@ -77,7 +122,13 @@ describe.each([['default'], ['meshstack']])('the sandbox, %s profile', (profile)
     await partner.createProject('async-del', 'old');
     expect((await partner.mesh('project', 'DELETE', '/meshprojects/async-del.old')).status).toBe(204);
     const list = async (state?: string) =>
-      (await partner.mesh('project', 'GET', `/meshprojects?workspaceIdentifier=async-del${state ? `&state=${state}` : ''}`)).data._embedded.meshProjects.map((p: { metadata: { name: string; deletedOn?: string } }) => p.metadata);
+      (
+        await partner.mesh(
+          'project',
+          'GET',
+          `/meshprojects?workspaceIdentifier=async-del${state ? `&state=${state}` : ''}`,
+        )
+      ).data._embedded.meshProjects.map((p: { metadata: { name: string; deletedOn?: string } }) => p.metadata);
     expect(await list()).toEqual([]);
     const pending = await list('PENDING_DELETION');
     expect(pending).toEqual([expect.objectContaining({ name: 'old', deletedOn: expect.any(String) })]);
@@ -128,9 +179,13 @@ describe.each([['default'], ['meshstack']])('the sandbox, %s profile', (profile)
       try {
         const res = await f.as('bob').grant('strict-4e', 'carol', MEMBER, { name: 'strict-4e-carol' });
         expect(res.status).toBe(201);
-        expect(res.data).toEqual(expect.objectContaining({ metadata: { name: 'strict-4e-carol' }, subject: { name: 'carol' } }));
+        expect(res.data).toEqual(
+          expect.objectContaining({ metadata: { name: 'strict-4e-carol' }, subject: { name: 'carol' } }),
+        );
         expect(res.data.pendingRequest).toBeUndefined();
-        expect((await partner.mesh('wsUserBinding', 'GET', '/meshworkspacebindings/userbindings/strict-4e-carol')).status).toBe(404);
+        expect(
+          (await partner.mesh('wsUserBinding', 'GET', '/meshworkspacebindings/userbindings/strict-4e-carol')).status,
+        ).toBe(404);
       } finally {
         await partner.ext('PUT', '/settings', { fourEyes: { enabled: false, minApprovalCount: 2 } });
       }
@@ -146,7 +201,13 @@ describe.each([['default'], ['meshstack']])('the sandbox, %s profile', (profile)
       expect(res.data.expiryDate).toBeUndefined();
       await partner.mesh('project', 'DELETE', '/meshprojects/strict-x.prod');
       await partner.ext('POST', '/clock', { advance: '61s' });
-      expect((await partner.mesh('workspace', 'DELETE', '/meshworkspaces/strict-x', undefined, { 'X-Deletion-Reason': 'from a header' })).status).toBe(204);
+      expect(
+        (
+          await partner.mesh('workspace', 'DELETE', '/meshworkspaces/strict-x', undefined, {
+            'X-Deletion-Reason': 'from a header',
+          })
+        ).status,
+      ).toBe(204);
       const deleted = (await partner.events('strict-x')).find((e) => e.type === 'CUSTOMER_DELETED');
       expect(deleted?.details.reason).toBe('deleted through the API');
     });

@@ -27,14 +27,30 @@ describe('sandbox persistence and concurrency', () => {
   });
 
   test.each([
-    ['a directory of something else', (dir: string) => fs.writeFileSync(path.join(dir, 'notes.txt'), 'x'), /is not empty and not a meshform sandbox data dir/],
-    ['a damaged marker', (dir: string) => fs.writeFileSync(path.join(dir, 'meshform-sandbox.json'), '{'), /is damaged or from another version/],
-    ['missing database files', (dir: string) => fs.writeFileSync(path.join(dir, 'meshform-sandbox.json'), '{"schemaVersion":1}'), /is damaged or from another version/],
+    [
+      'a directory of something else',
+      (dir: string) => fs.writeFileSync(path.join(dir, 'notes.txt'), 'x'),
+      /is not empty and not a meshform sandbox data dir/,
+    ],
+    [
+      'a damaged marker',
+      (dir: string) => fs.writeFileSync(path.join(dir, 'meshform-sandbox.json'), '{'),
+      /is damaged or from another version/,
+    ],
+    [
+      'missing database files',
+      (dir: string) => fs.writeFileSync(path.join(dir, 'meshform-sandbox.json'), '{"schemaVersion":1}'),
+      /is damaged or from another version/,
+    ],
   ])('refuses %s with a clear error and touches nothing', (_name, prepare, message) => {
     const dir = scratchDir('bad');
     prepare(dir);
     const before = fs.readdirSync(dir);
-    const run = spawnSync(process.execPath, [path.join(REPO_ROOT, 'dist/bin/meshform.js'), 'sandbox', '--port', '0', '--data-dir', dir], { encoding: 'utf8', timeout: 30_000 });
+    const run = spawnSync(
+      process.execPath,
+      [path.join(REPO_ROOT, 'dist/bin/meshform.js'), 'sandbox', '--port', '0', '--data-dir', dir],
+      { encoding: 'utf8', timeout: 30_000 },
+    );
     expect(run.status).toBe(1);
     expect(run.stderr).toMatch(message);
     expect(fs.readdirSync(dir)).toEqual(before);
@@ -42,13 +58,23 @@ describe('sandbox persistence and concurrency', () => {
 
   test('--ephemeral with --data-dir is a usage error (which one was meant?), and creates nothing', () => {
     const dir = path.join(scratchDir('eph'), 'data');
-    const run = spawnSync(process.execPath, [path.join(REPO_ROOT, 'dist/bin/meshform.js'), 'sandbox', '--port', '0', '--ephemeral', '--data-dir', dir], { encoding: 'utf8', timeout: 30_000 });
+    const run = spawnSync(
+      process.execPath,
+      [path.join(REPO_ROOT, 'dist/bin/meshform.js'), 'sandbox', '--port', '0', '--ephemeral', '--data-dir', dir],
+      { encoding: 'utf8', timeout: 30_000 },
+    );
     expect(run.status).toBe(1);
-    expect(run.stderr).toMatch(/--ephemeral keeps the data in memory and --data-dir keeps it on disk: pass one of them/);
+    expect(run.stderr).toMatch(
+      /--ephemeral keeps the data in memory and --data-dir keeps it on disk: pass one of them/,
+    );
     expect(fs.existsSync(dir)).toBe(false);
   });
 
-  const cliSandbox = (args: string[]) => spawnSync(process.execPath, [path.join(REPO_ROOT, 'dist/bin/meshform.js'), 'sandbox', ...args], { encoding: 'utf8', timeout: 30_000 });
+  const cliSandbox = (args: string[]) =>
+    spawnSync(process.execPath, [path.join(REPO_ROOT, 'dist/bin/meshform.js'), 'sandbox', ...args], {
+      encoding: 'utf8',
+      timeout: 30_000,
+    });
 
   test('one sandbox per data dir: a second is refused with the holder’s PID; once the first stopped, it starts', async () => {
     const dataDir = freshDataDir();
@@ -56,7 +82,11 @@ describe('sandbox persistence and concurrency', () => {
     try {
       const second = cliSandbox(['--port', '0', '--data-dir', dataDir]);
       expect(second.status).toBe(1);
-      expect(second.stderr).toMatch(new RegExp(`data dir .* is in use by another sandbox \\(PID ${first.sandbox.child.pid}\\); stop it, or start with another --data-dir`));
+      expect(second.stderr).toMatch(
+        new RegExp(
+          `data dir .* is in use by another sandbox \\(PID ${first.sandbox.child.pid}\\); stop it, or start with another --data-dir`,
+        ),
+      );
     } finally {
       await first.sandbox.close();
     }
@@ -98,12 +128,14 @@ describe('sandbox persistence and concurrency', () => {
           const p = path.join(d, e.name);
           // Directories admit nobody else; files PostgreSQL writes while serving may be 0644, behind them.
           const mode = fs.statSync(p).mode & 0o777;
-          if (e.isDirectory() ? mode !== 0o700 : (mode & 0o022) !== 0) modes.push(`${path.relative(dataDir, p)} ${mode.toString(8)}`);
+          if (e.isDirectory() ? mode !== 0o700 : (mode & 0o022) !== 0)
+            modes.push(`${path.relative(dataDir, p)} ${mode.toString(8)}`);
           if (e.isDirectory()) walk(p);
         }
       };
       expect((fs.statSync(dataDir).mode & 0o777).toString(8)).toBe('700');
-      for (const own of ['meshform-sandbox.json', 'sandbox.lock']) expect((fs.statSync(path.join(dataDir, own)).mode & 0o777).toString(8)).toBe('600');
+      for (const own of ['meshform-sandbox.json', 'sandbox.lock'])
+        expect((fs.statSync(path.join(dataDir, own)).mode & 0o777).toString(8)).toBe('600');
       walk(dataDir);
       expect(modes).toEqual([]);
     } finally {
@@ -113,7 +145,11 @@ describe('sandbox persistence and concurrency', () => {
 
   test('a kill while a new data dir is created leaves no half-made data dir; the next start creates it', async () => {
     const dataDir = path.join(scratchDir('atomic'), 'data');
-    const child = spawn(process.execPath, [path.join(REPO_ROOT, 'dist/bin/meshform.js'), 'sandbox', '--port', '0', '--data-dir', dataDir], { stdio: 'ignore' });
+    const child = spawn(
+      process.execPath,
+      [path.join(REPO_ROOT, 'dist/bin/meshform.js'), 'sandbox', '--port', '0', '--data-dir', dataDir],
+      { stdio: 'ignore' },
+    );
     // The database's initdb takes seconds: kill well within it.
     await new Promise((r) => setTimeout(r, 400));
     child.kill('SIGKILL');
@@ -133,7 +169,9 @@ describe('sandbox persistence and concurrency', () => {
       await partner.grant('race', 'bob', MANAGER);
       const users = ['bob', 'carol', 'dave', 'erin'];
       const results = await Promise.all(
-        Array.from({ length: 20 }, (_, i) => (i % 2 === 0 ? partner : f.as('alice')).grant('race', users[i % users.length], OWNER, { name: `race-${i}` })),
+        Array.from({ length: 20 }, (_, i) =>
+          (i % 2 === 0 ? partner : f.as('alice')).grant('race', users[i % users.length], OWNER, { name: `race-${i}` }),
+        ),
       );
       const created = results.filter((r) => r.status === 201);
       expect(created).toHaveLength(1);
@@ -149,11 +187,16 @@ describe('sandbox persistence and concurrency', () => {
 describe('--seed on a data dir that was seeded already', () => {
   test('says it is ignored, instead of silently starting without the people it names', async () => {
     const dir = scratchDir('seed');
-    fs.writeFileSync(path.join(dir, 'seed.yaml'), 'users:\n  - username: zoe\n    partner: true\napiKeys:\n  - clientId: zoe-key\n    user: zoe\n');
+    fs.writeFileSync(
+      path.join(dir, 'seed.yaml'),
+      'users:\n  - username: zoe\n    partner: true\napiKeys:\n  - clientId: zoe-key\n    user: zoe\n',
+    );
     // A copy of the template: seeded with the default principals when it was made.
     const sandbox = await spawnSandbox(freshDataDir(), ['--seed', path.join(dir, 'seed.yaml')]);
     try {
-      expect(sandbox.output()).toMatch(/--seed ignored: this data dir was seeded when it was created \(start with a new --data-dir, or --ephemeral, to seed it\)/);
+      expect(sandbox.output()).toMatch(
+        /--seed ignored: this data dir was seeded when it was created \(start with a new --data-dir, or --ephemeral, to seed it\)/,
+      );
       expect(sandbox.output()).toMatch(/API keys: partner-admin, alice/);
     } finally {
       await sandbox.close();

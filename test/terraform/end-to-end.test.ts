@@ -18,12 +18,18 @@ const describeTf = TERRAFORM ? describe : describe.skip;
 describe('cdktf synth and meshform synth', () => {
   test('write the same files (meshform synth runs the app the way cdktf does)', async () => {
     const cdktfOut = fs.mkdtempSync(path.join(os.tmpdir(), 'cdktf-out-'));
-    const run = spawnSync(process.execPath, ['dist/examples/basic/main.js'], { cwd: REPO_ROOT, env: { ...process.env, CDKTF_OUTDIR: cdktfOut }, encoding: 'utf8' });
+    const run = spawnSync(process.execPath, ['dist/examples/basic/main.js'], {
+      cwd: REPO_ROOT,
+      env: { ...process.env, CDKTF_OUTDIR: cdktfOut },
+      encoding: 'utf8',
+    });
     expect(run.status).toBe(0);
     const out = scratchDir('out');
     expect((await meshform(['synth', '--out', out], { cwd: REPO_ROOT })).code).toBe(0);
     for (const file of ['cdk.tf.json', 'meshform.json']) {
-      expect(fs.readFileSync(path.join(out, file), 'utf8')).toBe(fs.readFileSync(path.join(cdktfOut, 'stacks', 'basic', file), 'utf8'));
+      expect(fs.readFileSync(path.join(out, file), 'utf8')).toBe(
+        fs.readFileSync(path.join(cdktfOut, 'stacks', 'basic', file), 'utf8'),
+      );
     }
   });
 });
@@ -44,7 +50,11 @@ describeTf(`terraform ${TERRAFORM ?? ''} end to end`, () => {
 
   // The key comes from the environment Terraform runs in (a variable would be sensitive, and Terraform hides the output of a provisioner that uses one).
   const vars = (key = 'partner-admin') => ({ TF_VAR_meshstack_endpoint: f.sandbox.url, MESHSTACK_API_KEY: key });
-  const synth = (display?: string, member?: string) => meshform(['synth', '--app', 'node dist/test/fixtures/apps/tf-two-workspaces.js', '--out', dir], { cwd: REPO_ROOT, env: { ...(display ? { TF_E2E_DISPLAY: display } : {}), ...(member ? { TF_E2E_MEMBER: member } : {}) } });
+  const synth = (display?: string, member?: string) =>
+    meshform(['synth', '--app', 'node dist/test/fixtures/apps/tf-two-workspaces.js', '--out', dir], {
+      cwd: REPO_ROOT,
+      env: { ...(display ? { TF_E2E_DISPLAY: display } : {}), ...(member ? { TF_E2E_MEMBER: member } : {}) },
+    });
 
   test('terraform apply runs meshform for each workspace; a change in one workspace replaces only its anchor', async () => {
     expect((await synth()).code).toBe(0);
@@ -53,19 +63,36 @@ describeTf(`terraform ${TERRAFORM ?? ''} end to end`, () => {
     expect(first.stderr).toBe('');
     // The tag definitions' anchor runs first; each workspace's anchor after it.
     expect(first.stdout).toMatch(/Apply complete! Resources: 3 added, 0 changed, 0 destroyed\./);
-    const created = (name: string) => first.stdout.search(new RegExp(`terraform_data\\.${name}_\\w+: Creation complete`));
+    const created = (name: string) =>
+      first.stdout.search(new RegExp(`terraform_data\\.${name}_\\w+: Creation complete`));
     expect(created('Meshform_TagDefinitions')).toBeGreaterThan(-1);
-    expect(created('Meshform_TagDefinitions')).toBeLessThan(first.stdout.search(/terraform_data\.Alpha_\w+: Creating\.\.\./));
+    expect(created('Meshform_TagDefinitions')).toBeLessThan(
+      first.stdout.search(/terraform_data\.Alpha_\w+: Creating\.\.\./),
+    );
     // What meshform did is in Terraform's output, and no secret is.
     expect(first.stdout).not.toMatch(/output suppressed/);
     expect(first.stdout).toMatch(/✓ create tag definition meshWorkspace\.team/);
     expect(first.stdout).toMatch(/✓ create workspace tf-alpha "Alpha"/);
     const api = new HttpApiClient({ endpoint: f.sandbox.url, credentials: { kind: 'key', key: 'partner-admin' } });
-    expect((await api.workspaces.list()).map((w) => `${w.name}:${w.displayName}`).sort()).toEqual(['tf-alpha:Alpha', 'tf-beta:Beta']);
-    expect((await api.bindings.listWorkspaceBindings()).map((b) => `${b.workspace}:${b.subject}`).sort()).toEqual(['tf-alpha:alice', 'tf-alpha:bob', 'tf-beta:bob']);
+    expect((await api.workspaces.list()).map((w) => `${w.name}:${w.displayName}`).sort()).toEqual([
+      'tf-alpha:Alpha',
+      'tf-beta:Beta',
+    ]);
+    expect((await api.bindings.listWorkspaceBindings()).map((b) => `${b.workspace}:${b.subject}`).sort()).toEqual([
+      'tf-alpha:alice',
+      'tf-alpha:bob',
+      'tf-beta:bob',
+    ]);
     expect((await api.tagDefinitions.list()).map((d) => d.metadata.name)).toContain('meshWorkspace.team');
     // meshform sees nothing left to do, tag definitions included.
-    expect((await meshform(['plan', '--manifest', path.join(dir, 'meshform.json'), '--detailed-exitcode'], { cwd: REPO_ROOT, env: platformEnv(f.sandbox.url, 'partner-admin') })).code).toBe(0);
+    expect(
+      (
+        await meshform(['plan', '--manifest', path.join(dir, 'meshform.json'), '--detailed-exitcode'], {
+          cwd: REPO_ROOT,
+          env: platformEnv(f.sandbox.url, 'partner-admin'),
+        })
+      ).code,
+    ).toBe(0);
 
     expect(terraform(['plan', '-input=false', '-detailed-exitcode'], dir, vars()).status).toBe(0);
     expect((await synth('Beta renamed')).code).toBe(0);
@@ -75,12 +102,17 @@ describeTf(`terraform ${TERRAFORM ?? ''} end to end`, () => {
     expect(plan.stdout).not.toMatch(/# terraform_data\.Alpha_\w+/);
     expect(plan.stdout).toMatch(/Plan: 1 to add, 0 to change, 1 to destroy\./);
     // The anchors' command is a variable: this apply runs meshform with plain node instead of npx.
-    const second = terraform(['apply', '-auto-approve', '-input=false'], dir, { ...vars(), TF_VAR_meshform_command: `${process.execPath} ${path.join(REPO_ROOT, 'dist', 'bin', 'meshform.js')}` });
+    const second = terraform(['apply', '-auto-approve', '-input=false'], dir, {
+      ...vars(),
+      TF_VAR_meshform_command: `${process.execPath} ${path.join(REPO_ROOT, 'dist', 'bin', 'meshform.js')}`,
+    });
     expect(second.stderr).toBe('');
     expect(second.stdout).toMatch(/Apply complete! Resources: 1 added, 0 changed, 1 destroyed\./);
     expect((await api.workspaces.read('tf-beta'))?.displayName).toBe('Beta renamed');
     const state = fs.readFileSync(path.join(dir, 'terraform.tfstate'), 'utf8');
-    expect(state).not.toMatch(new RegExp((await f.http.get('/mesh/info')).data.devLocalCredentials.apiKeys['partner-admin'].clientSecret));
+    expect(state).not.toMatch(
+      new RegExp((await f.http.get('/mesh/info')).data.devLocalCredentials.apiKeys['partner-admin'].clientSecret),
+    );
   });
 
   test('a grant waiting for 4-eyes approval is a warning, not a failed apply, and the next plan shows that workspace again until it is approved', async () => {

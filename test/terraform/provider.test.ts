@@ -73,7 +73,13 @@ describeTf(`terraform ${TERRAFORM ?? ''} with terraform-provider-meshform`, () =
     install = path.join(root, 'install');
     dir = path.join(root, 'config');
     fs.mkdirSync(dir);
-    env = { TF_CLI_CONFIG_FILE: path.join(install, 'terraform.rc'), MESHSTACK_ENDPOINT: f.sandbox.url, MESHSTACK_API_KEY: 'partner-admin', MESHSTACK_API_SECRET: '', MESHSTACK_API_TOKEN: '' };
+    env = {
+      TF_CLI_CONFIG_FILE: path.join(install, 'terraform.rc'),
+      MESHSTACK_ENDPOINT: f.sandbox.url,
+      MESHSTACK_API_KEY: 'partner-admin',
+      MESHSTACK_API_SECRET: '',
+      MESHSTACK_API_TOKEN: '',
+    };
     api = new HttpApiClient({ endpoint: f.sandbox.url, credentials: { kind: 'key', key: 'partner-admin' } });
   });
   afterAll(async () => {
@@ -105,8 +111,16 @@ describeTf(`terraform ${TERRAFORM ?? ''} with terraform-provider-meshform`, () =
     const apply = applied();
     expect(apply.stderr).toBe('');
     expect(apply.stdout).toMatch(/Apply complete! Resources: 2 added, 0 changed, 0 destroyed\./);
-    expect((await api.workspaces.read('tfp-pay'))?.tags).toMatchObject({ team: ['payments'], meshformStack: ['tf-provider'] });
-    expect((await api.bindings.listWorkspaceBindings()).filter((b) => b.workspace === 'tfp-pay').map((b) => `${b.subject}:${b.role}`).sort()).toEqual(['alice:Workspace Owner', 'bob:Workspace Owner']);
+    expect((await api.workspaces.read('tfp-pay'))?.tags).toMatchObject({
+      team: ['payments'],
+      meshformStack: ['tf-provider'],
+    });
+    expect(
+      (await api.bindings.listWorkspaceBindings())
+        .filter((b) => b.workspace === 'tfp-pay')
+        .map((b) => `${b.subject}:${b.role}`)
+        .sort(),
+    ).toEqual(['alice:Workspace Owner', 'bob:Workspace Owner']);
     expect((await api.tagDefinitions.list()).map((d) => d.metadata.name)).toContain('meshWorkspace.team');
 
     const again = plan();
@@ -117,14 +131,22 @@ describeTf(`terraform ${TERRAFORM ?? ''} with terraform-provider-meshform`, () =
   test('a change made in meshPanel shows in terraform plan as drift: the display name and an out-of-band grant', async () => {
     const live = (await api.workspaces.read('tfp-pay'))!;
     await api.workspaces.update('tfp-pay', { displayName: 'Payments (panel)', tags: live.tags }, live);
-    await api.bindings.create({ name: 'oob-carol', workspace: 'tfp-pay', subjectKind: 'User', subject: 'carol', role: 'Workspace Member' });
+    await api.bindings.create({
+      name: 'oob-carol',
+      workspace: 'tfp-pay',
+      subjectKind: 'User',
+      subject: 'carol',
+      role: 'Workspace Member',
+    });
     const drift = plan();
     expect(drift.status).toBe(2);
     expect(drift.stdout).toMatch(/~ display_name\s+= "Payments \(panel\)" -> "Payments"/);
     expect(drift.stdout).toMatch(/- binding \{[^}]*- user\s+= "carol" -> null/s);
     expect(applied().stdout).toMatch(/Apply complete! Resources: 0 added, 1 changed, 0 destroyed\./);
     expect((await api.workspaces.read('tfp-pay'))?.displayName).toBe('Payments');
-    expect((await api.bindings.listWorkspaceBindings()).some((b) => b.subject === 'carol' && b.workspace === 'tfp-pay')).toBe(false);
+    expect(
+      (await api.bindings.listWorkspaceBindings()).some((b) => b.subject === 'carol' && b.workspace === 'tfp-pay'),
+    ).toBe(false);
     expect(plan().status).toBe(0);
   });
 
@@ -137,19 +159,30 @@ describeTf(`terraform ${TERRAFORM ?? ''} with terraform-provider-meshform`, () =
     expect(refused.stderr).toMatch(/Rule: owner-limit/);
     expect(refused.stderr).toMatch(/with meshform_workspace\.pay/);
     expect(applied().status).toBe(1);
-    expect((await api.bindings.listWorkspaceBindings()).filter((b) => b.workspace === 'tfp-pay' && b.role === 'Workspace Owner')).toHaveLength(2);
+    expect(
+      (await api.bindings.listWorkspaceBindings()).filter(
+        (b) => b.workspace === 'tfp-pay' && b.role === 'Workspace Owner',
+      ),
+    ).toHaveLength(2);
   });
 
   test('an expiry passing on the sandbox clock shows in the next plan: the binding is gone, and the plan says it is removed, not granted again', async () => {
     const now = new Date((await f.as('partner-admin').ext('GET', '/clock')).data.now);
     const day = (n: number) => new Date(now.getTime() + n * 86400_000).toISOString().slice(0, 10);
-    write(workspace('Payments', `  binding {\n    role        = "Workspace Member"\n    user        = "dave"\n    expiry_date = "${day(2)}"\n  }\n`));
+    write(
+      workspace(
+        'Payments',
+        `  binding {\n    role        = "Workspace Member"\n    user        = "dave"\n    expiry_date = "${day(2)}"\n  }\n`,
+      ),
+    );
     expect(applied().stdout).toMatch(/1 changed/);
     expect(plan().status).toBe(0);
     await f.as('partner-admin').ext('POST', '/clock', { advance: `${4 * 86400_000}ms` });
     const later = plan();
     expect(later.stdout).toMatch(/Warning: meshform: expiry-past/);
-    expect(later.stdout.replace(/\s+/g, ' ')).toContain(`user "dave" as "Workspace Member": expiryDate ${day(2)} has passed, so the binding is removed, not created.`);
+    expect(later.stdout.replace(/\s+/g, ' ')).toContain(
+      `user "dave" as "Workspace Member": expiryDate ${day(2)} has passed, so the binding is removed, not created.`,
+    );
     const refresh = tf(['plan', '-refresh-only', '-input=false']);
     expect(refresh.stdout).toMatch(/Objects have changed outside of Terraform/);
     expect(refresh.stdout).toMatch(/status\s+= "active" -> "expired"|\+ status\s+= "expired"/);
@@ -185,17 +218,30 @@ describeTf(`terraform ${TERRAFORM ?? ''} with terraform-provider-meshform`, () =
   test('an existing workspace is imported with an import block and -generate-config-out; the plan then only records the owner, and after apply it is empty', async () => {
     // As made in meshPanel: no stack owns it.
     await api.workspaces.create({ name: 'tfp-legacy', displayName: 'Legacy', tags: {} });
-    await api.bindings.create({ name: 'legacy-alice', workspace: 'tfp-legacy', subjectKind: 'User', subject: 'alice', role: 'Workspace Owner' });
-    fs.writeFileSync(path.join(dir, 'import.tf'), 'import {\n  to = meshform_workspace.legacy\n  id = "tfp-legacy"\n}\n');
+    await api.bindings.create({
+      name: 'legacy-alice',
+      workspace: 'tfp-legacy',
+      subjectKind: 'User',
+      subject: 'alice',
+      role: 'Workspace Owner',
+    });
+    fs.writeFileSync(
+      path.join(dir, 'import.tf'),
+      'import {\n  to = meshform_workspace.legacy\n  id = "tfp-legacy"\n}\n',
+    );
     const generated = tf(['plan', '-input=false', '-generate-config-out=generated.tf']);
     expect(generated.stderr).toBe('');
     const hcl = fs.readFileSync(path.join(dir, 'generated.tf'), 'utf8');
     expect(hcl).toMatch(/identifier\s+= "tfp-legacy"/);
     expect(hcl).toMatch(/adopt\s+= true/);
-    expect(hcl).toMatch(/binding \{\s+expiry_date = null\s+group\s+= null\s+invite\s+= null\s+reason\s+= null\s+role\s+= "Workspace Owner"\s+user\s+= "alice"/);
+    expect(hcl).toMatch(
+      /binding \{\s+expiry_date = null\s+group\s+= null\s+invite\s+= null\s+reason\s+= null\s+role\s+= "Workspace Owner"\s+user\s+= "alice"/,
+    );
     const claim = plan();
     expect(claim.status).toBe(2);
-    expect(claim.stdout).toMatch(/# meshform_workspace\.legacy will be updated in-place\s+# \(imported from "tfp-legacy"\)/);
+    expect(claim.stdout).toMatch(
+      /# meshform_workspace\.legacy will be updated in-place\s+# \(imported from "tfp-legacy"\)/,
+    );
     expect(claim.stdout).toMatch(/\+ owner_stack\s+= "tf-provider"/);
     expect(claim.stdout).toMatch(/Plan: 1 to import, 0 to add, 1 to change, 0 to destroy\./);
     expect(applied().stdout).toMatch(/1 imported, 0 added, 1 changed, 0 destroyed/);
@@ -214,7 +260,10 @@ describeTf(`terraform ${TERRAFORM ?? ''} with terraform-provider-meshform`, () =
     expect(refused.stderr).toMatch(/Error: meshform deletes a workspace only with a reason/);
     expect(await api.workspaces.read('tfp-legacy')).toBeDefined();
     const generated = path.join(dir, 'generated.tf');
-    fs.writeFileSync(generated, fs.readFileSync(generated, 'utf8').replace(/deletion_reason\s*= null/, 'deletion_reason = "retired in JIRA-99"'));
+    fs.writeFileSync(
+      generated,
+      fs.readFileSync(generated, 'utf8').replace(/deletion_reason\s*= null/, 'deletion_reason = "retired in JIRA-99"'),
+    );
     expect(applied().stdout).toMatch(/0 added, 1 changed, 0 destroyed/);
     const destroyed = tf(['destroy', '-auto-approve', '-input=false', '-target=meshform_workspace.legacy']);
     expect(destroyed.stdout).toMatch(/Destroy complete! Resources: 1 destroyed\./);
@@ -224,12 +273,19 @@ describeTf(`terraform ${TERRAFORM ?? ''} with terraform-provider-meshform`, () =
     expect(plan().status).toBe(0);
   });
 
-  test('no secret reaches the state, the plan output or Terraform\'s trace log', async () => {
-    const secret: string = (await f.http.get('/mesh/info')).data.devLocalCredentials.apiKeys['partner-admin'].clientSecret;
+  test("no secret reaches the state, the plan output or Terraform's trace log", async () => {
+    const secret: string = (await f.http.get('/mesh/info')).data.devLocalCredentials.apiKeys['partner-admin']
+      .clientSecret;
     const log = path.join(dir, 'trace.log');
     const run = plan({ TF_LOG: 'TRACE', TF_LOG_PATH: log, MESHSTACK_API_SECRET: secret });
     expect(run.status).toBe(0);
-    for (const text of [run.stdout, run.stderr, fs.readFileSync(log, 'utf8'), fs.readFileSync(path.join(dir, 'terraform.tfstate'), 'utf8')]) expect(text).not.toContain(secret);
+    for (const text of [
+      run.stdout,
+      run.stderr,
+      fs.readFileSync(log, 'utf8'),
+      fs.readFileSync(path.join(dir, 'terraform.tfstate'), 'utf8'),
+    ])
+      expect(text).not.toContain(secret);
   });
 
   test('a provider process that dies is reported by Terraform as a plugin failure, naming the call', async () => {
@@ -239,7 +295,10 @@ describeTf(`terraform ${TERRAFORM ?? ''} with terraform-provider-meshform`, () =
     await new Promise<void>((r) => hang.listen(0, '127.0.0.1', r));
     const url = `http://127.0.0.1:${(hang.address() as net.AddressInfo).port}`;
     try {
-      const child = spawn('terraform', ['plan', '-input=false', '-no-color'], { cwd: dir, env: terraformEnv({ ...env, MESHSTACK_ENDPOINT: url }) });
+      const child = spawn('terraform', ['plan', '-input=false', '-no-color'], {
+        cwd: dir,
+        env: terraformEnv({ ...env, MESHSTACK_ENDPOINT: url }),
+      });
       let stderr = '';
       child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
       const exited = new Promise<number | null>((r) => child.once('exit', r));
@@ -249,7 +308,10 @@ describeTf(`terraform ${TERRAFORM ?? ''} with terraform-provider-meshform`, () =
         .filter((p) => /^\d+$/.test(p))
         .filter((p) => {
           try {
-            return fs.readFileSync(`/proc/${p}/cmdline`, 'utf8').includes('terraform-provider-meshform.js') && fs.readFileSync(`/proc/${p}/stat`, 'utf8').split(' ')[3] === String(child.pid);
+            return (
+              fs.readFileSync(`/proc/${p}/cmdline`, 'utf8').includes('terraform-provider-meshform.js') &&
+              fs.readFileSync(`/proc/${p}/stat`, 'utf8').split(' ')[3] === String(child.pid)
+            );
           } catch {
             return false;
           }
@@ -268,7 +330,10 @@ describeTf(`terraform ${TERRAFORM ?? ''} with terraform-provider-meshform`, () =
 
   test('a CDKTF stack with AnchorKind.MESHFORM_PROVIDER synthesizes provider resources; terraform applies them, and terraform plan and meshform plan then agree that nothing is left', async () => {
     const out = path.join(path.dirname(dir), 'cdktf');
-    const synth = await meshform(['synth', '--app', 'node dist/test/fixtures/apps/tf-two-workspaces.js', '--out', out], { cwd: REPO_ROOT, env: { TF_E2E_ANCHOR: 'provider' } });
+    const synth = await meshform(
+      ['synth', '--app', 'node dist/test/fixtures/apps/tf-two-workspaces.js', '--out', out],
+      { cwd: REPO_ROOT, env: { TF_E2E_ANCHOR: 'provider' } },
+    );
     expect(synth.code).toBe(0);
     const run = (args: string[]) => terraform(args, out, env);
     expect(run(['init', '-input=false']).status).toBe(0);
@@ -276,9 +341,18 @@ describeTf(`terraform ${TERRAFORM ?? ''} with terraform-provider-meshform`, () =
     expect(apply.stderr).toBe('');
     expect(apply.stdout).toMatch(/Apply complete! Resources: 3 added, 0 changed, 0 destroyed\./);
     // The tag definition first, the workspaces after it.
-    expect(apply.stdout.search(/meshform_tag_definition\.\w+: Creation complete/)).toBeLessThan(apply.stdout.search(/meshform_workspace\.\w+: Creating\.\.\./));
+    expect(apply.stdout.search(/meshform_tag_definition\.\w+: Creation complete/)).toBeLessThan(
+      apply.stdout.search(/meshform_workspace\.\w+: Creating\.\.\./),
+    );
     expect((await api.workspaces.read('tf-alpha'))?.tags).toMatchObject({ team: ['platform'], meshformStack: ['tf'] });
     expect(run(['plan', '-input=false', '-detailed-exitcode']).status).toBe(0);
-    expect((await meshform(['plan', '--manifest', path.join(out, 'meshform.json'), '--detailed-exitcode'], { cwd: REPO_ROOT, env })).code).toBe(0);
+    expect(
+      (
+        await meshform(['plan', '--manifest', path.join(out, 'meshform.json'), '--detailed-exitcode'], {
+          cwd: REPO_ROOT,
+          env,
+        })
+      ).code,
+    ).toBe(0);
   });
 });

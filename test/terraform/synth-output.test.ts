@@ -13,7 +13,9 @@ describeTf(`the synthesized Terraform config with terraform ${TERRAFORM ?? '(abs
     expect(init.status).toBe(0);
     const validate = terraform(['validate'], out);
     expect(validate.stdout).toMatch(/The configuration is valid/);
-    const plan = terraform(['plan', '-input=false', '-detailed-exitcode'], out, { MESHSTACK_API_SECRET: 'never-printed' });
+    const plan = terraform(['plan', '-input=false', '-detailed-exitcode'], out, {
+      MESHSTACK_API_SECRET: 'never-printed',
+    });
     expect(plan.status).toBe(2); // changes present
     expect(plan.stdout).toMatch(/terraform_data\.Meshform_TagDefinitions_\w+ will be created/);
     expect(plan.stdout).toMatch(/terraform_data\.Payments_\w+ will be created/);
@@ -21,4 +23,3 @@ describeTf(`the synthesized Terraform config with terraform ${TERRAFORM ?? '(abs
     expect(plan.stdout + plan.stderr).not.toContain('never-printed');
   });
 });
-

@@ -42,7 +42,10 @@ export class FakeStore {
   public readonly requests = new Map<string, RoleRequest>();
   public readonly tagDefinitions = new Map<string, TagDefinition>();
   public readonly partners = new Set<string>(['partner.admin']);
-  public readonly users: LiveUser[] = ['alice', 'bob', 'carol', 'dave', 'erin', 'partner.admin'].map((u) => ({ username: u, email: `${u}@example.com` }));
+  public readonly users: LiveUser[] = ['alice', 'bob', 'carol', 'dave', 'erin', 'partner.admin'].map((u) => ({
+    username: u,
+    email: `${u}@example.com`,
+  }));
   /** Workspace user groups (read-only in meshStack's API) by `<workspace>.<group>`, with their members, as the sandbox seeds them. */
   public readonly groups = new Map<string, string[]>([
     ['payments.payments-devs', ['carol', 'erin']],
@@ -52,7 +55,13 @@ export class FakeStore {
   public projectRoles: string[] = [...DEFAULT_PROJECT_ROLES];
   /** Open invitations: e-mail → workspaces it was invited to (matched at the user's first login). */
   public readonly invitations = new Map<string, Set<string>>();
-  public settings: FakeSettings = { fourEyes: { enabled: false, minApprovalCount: 2 }, recertification: {}, restrictCustomerAdminRoleAssignment: false, workspaceApprovalRequired: false, projectDeletionDelayMs: 60_000 };
+  public settings: FakeSettings = {
+    fourEyes: { enabled: false, minApprovalCount: 2 },
+    recertification: {},
+    restrictCustomerAdminRoleAssignment: false,
+    workspaceApprovalRequired: false,
+    projectDeletionDelayMs: 60_000,
+  };
   private time = new Date('2026-11-25T12:00:00Z');
   /** Time moving on removes what expired, before anything reads it (as the platform's own sweep does). */
   public get clock(): Date {
@@ -125,9 +134,19 @@ export class FakeStore {
   public revoke(name: string, actor: string, reason: string): void {
     const b = this.removeBinding(name);
     if (!b) return;
-    const details = (x: LiveBinding, why: string) => ({ subjectKind: x.subjectKind, subject: x.subject, role: x.role, reason: why, ...(x.expiryDate ? { expiryDate: x.expiryDate } : {}) });
+    const details = (x: LiveBinding, why: string) => ({
+      subjectKind: x.subjectKind,
+      subject: x.subject,
+      role: x.role,
+      reason: why,
+      ...(x.expiryDate ? { expiryDate: x.expiryDate } : {}),
+    });
     this.event(b.workspace, b.project ? 'PROJECT_USER_REMOVED' : 'USER_REMOVED', actor, details(b, reason), b.project);
-    if (b.project || this.workspaceBindings(b.workspace).some((x) => x.subjectKind === b.subjectKind && x.subject === b.subject)) return;
+    if (
+      b.project ||
+      this.workspaceBindings(b.workspace).some((x) => x.subjectKind === b.subjectKind && x.subject === b.subject)
+    )
+      return;
     for (const project of this.projectsOf(b.workspace)) {
       for (const x of this.projectBindings(b.workspace, project.name)) {
         if (x.subject !== b.subject || x.subjectKind !== b.subjectKind) continue;
@@ -177,7 +196,11 @@ export class FakeStore {
 
   /** Distinct users holding Owner: a second binding of the same Owner is no second Owner. */
   public owners(workspace: string): number {
-    return new Set(this.workspaceBindings(workspace).filter((b) => b.role === WORKSPACE_OWNER).map((b) => b.subject)).size;
+    return new Set(
+      this.workspaceBindings(workspace)
+        .filter((b) => b.role === WORKSPACE_OWNER)
+        .map((b) => b.subject),
+    ).size;
   }
 
   /** The roles of a user in a workspace, held directly or through one of its user groups. */
@@ -185,7 +208,8 @@ export class FakeStore {
     const roles = new Set<string>();
     for (const b of this.workspaceBindings(workspace)) {
       if (b.subjectKind === 'User' && b.subject === username) roles.add(b.role);
-      else if (b.subjectKind === 'Group' && this.groups.get(`${workspace}.${b.subject}`)?.includes(username)) roles.add(b.role);
+      else if (b.subjectKind === 'Group' && this.groups.get(`${workspace}.${b.subject}`)?.includes(username))
+        roles.add(b.role);
     }
     return [...roles];
   }
@@ -223,7 +247,13 @@ export class FakeStore {
     }
   }
 
-  public event(workspace: string, type: string, actor: string, details: Record<string, unknown>, project?: string): void {
+  public event(
+    workspace: string,
+    type: string,
+    actor: string,
+    details: Record<string, unknown>,
+    project?: string,
+  ): void {
     const list = this.eventsIndex.get(workspace) ?? [];
     list.push({ type, actor, at: this.clock.toISOString(), ...(project ? { project } : {}), details });
     this.eventsIndex.set(workspace, list);
@@ -241,7 +271,12 @@ export class FakeStore {
     if (!this.users.some((u) => u.username === username)) this.users.push({ username, email });
     const workspaces = [...(this.invitations.get(email) ?? [])];
     for (const ws of workspaces) {
-      const renamed = [...this.workspaceBindings(ws), ...this.allProjects().filter((p) => p.workspace === ws).flatMap((p) => this.projectBindings(ws, p.name))].filter((b) => b.subjectKind === 'User' && b.subject === email);
+      const renamed = [
+        ...this.workspaceBindings(ws),
+        ...this.allProjects()
+          .filter((p) => p.workspace === ws)
+          .flatMap((p) => this.projectBindings(ws, p.name)),
+      ].filter((b) => b.subjectKind === 'User' && b.subject === email);
       for (const b of renamed) {
         this.removeBinding(b.name);
         this.addBinding({ ...b, subject: username });

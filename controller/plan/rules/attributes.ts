@@ -7,13 +7,42 @@ import { type RuleContext, type WorkspaceRule, nonPartnerCaller } from './contex
 type Kind = 'meshWorkspace' | 'meshProject';
 
 /** Tags each step writes: [object kind, project, the keys it sets, whether the object is new]. */
-function tagWrites(ctx: RuleContext): Array<{ kind: Kind; project?: string; keys: string[]; creates: boolean; tags: Record<string, string[]> }> {
-  const out: Array<{ kind: Kind; project?: string; keys: string[]; creates: boolean; tags: Record<string, string[]> }> = [];
+function tagWrites(
+  ctx: RuleContext,
+): Array<{ kind: Kind; project?: string; keys: string[]; creates: boolean; tags: Record<string, string[]> }> {
+  const out: Array<{ kind: Kind; project?: string; keys: string[]; creates: boolean; tags: Record<string, string[]> }> =
+    [];
   for (const s of ctx.steps) {
-    if (s.kind === 'workspace' && s.action === 'create') out.push({ kind: 'meshWorkspace', keys: Object.keys(s.tags).filter((k) => s.tags[k].length), creates: true, tags: s.tags });
-    if (s.kind === 'workspace' && s.action === 'update') out.push({ kind: 'meshWorkspace', keys: Object.keys(s.after.tags), creates: false, tags: { ...ctx.ws?.tags, ...s.after.tags } });
-    if (s.kind === 'project' && s.action === 'create') out.push({ kind: 'meshProject', project: s.project, keys: Object.keys(s.tags).filter((k) => s.tags[k].length), creates: true, tags: s.tags });
-    if (s.kind === 'project' && s.action === 'update') out.push({ kind: 'meshProject', project: s.project, keys: Object.keys(s.after.tags), creates: false, tags: { ...ctx.ws?.projects[s.project]?.tags, ...s.after.tags } });
+    if (s.kind === 'workspace' && s.action === 'create')
+      out.push({
+        kind: 'meshWorkspace',
+        keys: Object.keys(s.tags).filter((k) => s.tags[k].length),
+        creates: true,
+        tags: s.tags,
+      });
+    if (s.kind === 'workspace' && s.action === 'update')
+      out.push({
+        kind: 'meshWorkspace',
+        keys: Object.keys(s.after.tags),
+        creates: false,
+        tags: { ...ctx.ws?.tags, ...s.after.tags },
+      });
+    if (s.kind === 'project' && s.action === 'create')
+      out.push({
+        kind: 'meshProject',
+        project: s.project,
+        keys: Object.keys(s.tags).filter((k) => s.tags[k].length),
+        creates: true,
+        tags: s.tags,
+      });
+    if (s.kind === 'project' && s.action === 'update')
+      out.push({
+        kind: 'meshProject',
+        project: s.project,
+        keys: Object.keys(s.after.tags),
+        creates: false,
+        tags: { ...ctx.ws?.projects[s.project]?.tags, ...s.after.tags },
+      });
   }
   return out;
 }
@@ -23,7 +52,15 @@ export const restrictedTags: WorkspaceRule = (ctx) => {
   if (!caller) return [];
   return tagWrites(ctx).flatMap((w) => {
     const keys = restrictedKeys(w.keys, ctx.live.tagDefinitions, w.kind);
-    return keys.length ? [finding('restricted-tag', { workspace: ctx.name, caller: caller.username, keys, ...(w.project ? { project: w.project } : {}) }, ctx.name)] : [];
+    return keys.length
+      ? [
+          finding(
+            'restricted-tag',
+            { workspace: ctx.name, caller: caller.username, keys, ...(w.project ? { project: w.project } : {}) },
+            ctx.name,
+          ),
+        ]
+      : [];
   });
 };
 
@@ -32,22 +69,38 @@ export const immutableTags: WorkspaceRule = (ctx) =>
     .filter((w) => !w.creates)
     .flatMap((w) => {
       const keys = immutableKeys(w.keys, ctx.live.tagDefinitions, w.kind);
-      return keys.length ? [finding('immutable-tag', { workspace: ctx.name, keys, ...(w.project ? { project: w.project } : {}) }, ctx.name)] : [];
+      return keys.length
+        ? [
+            finding(
+              'immutable-tag',
+              { workspace: ctx.name, keys, ...(w.project ? { project: w.project } : {}) },
+              ctx.name,
+            ),
+          ]
+        : [];
     });
 
 /** The platform checks every tag write against its tag definitions (which the code may not declare). */
 export const liveTagDefinitions: WorkspaceRule = (ctx) =>
   tagWrites(ctx).flatMap((w) =>
     tagSetProblems(w.tags, ctx.live.tagDefinitions, w.kind).map<Finding>((p) =>
-      p.rule === 'tag-value' ? finding('tag-value', { key: p.key, problem: p.detail! }, ctx.name) : p.rule === 'tag-undefined' ? finding('tag-undefined', { key: p.key, kind: w.kind }, ctx.name) : finding('tag-mandatory', { key: p.key, kind: w.kind }, ctx.name),
+      p.rule === 'tag-value'
+        ? finding('tag-value', { key: p.key, problem: p.detail! }, ctx.name)
+        : p.rule === 'tag-undefined'
+          ? finding('tag-undefined', { key: p.key, kind: w.kind }, ctx.name)
+          : finding('tag-mandatory', { key: p.key, kind: w.kind }, ctx.name),
     ),
   );
 
 export const partnerOnlySettings: WorkspaceRule = (ctx) => {
   if (!nonPartnerCaller(ctx)) return [];
   return [
-    ...(ctx.steps.some((s) => s.kind === 'workspace-status') ? [finding('status-needs-partner', { workspace: ctx.name }, ctx.name)] : []),
-    ...(ctx.steps.some((s) => s.kind === 'workspace-quota') ? [finding('quota-needs-partner', { workspace: ctx.name }, ctx.name)] : []),
+    ...(ctx.steps.some((s) => s.kind === 'workspace-status')
+      ? [finding('status-needs-partner', { workspace: ctx.name }, ctx.name)]
+      : []),
+    ...(ctx.steps.some((s) => s.kind === 'workspace-quota')
+      ? [finding('quota-needs-partner', { workspace: ctx.name }, ctx.name)]
+      : []),
   ];
 };
 
@@ -64,12 +117,20 @@ export const quotaUsage: WorkspaceRule = (ctx) => {
   const declared = ctx.desired.spec.projectQuota;
   const quotaStep = ctx.steps.find((s) => s.kind === 'workspace-quota');
   if (declared !== undefined && quotaStep && quotaBelowUsage(declared, u.live + u.creates - u.deletes)) {
-    return [finding('quota-below-usage', { workspace: ctx.name, quota: declared, usage: u.live + u.creates - u.deletes }, ctx.name)];
+    return [
+      finding(
+        'quota-below-usage',
+        { workspace: ctx.name, quota: declared, usage: u.live + u.creates - u.deletes },
+        ctx.name,
+      ),
+    ];
   }
   // The code does not manage the quota (or cannot): new projects must fit the live one.
   const live = ctx.ws?.status?.projectQuota ?? null;
   if (!quotaStep && u.creates && quotaReached(live, u.live + u.creates - u.deletes - 1)) {
-    return [finding('quota-reached', { workspace: ctx.name, quota: live!, projects: u.live, creates: u.creates }, ctx.name)];
+    return [
+      finding('quota-reached', { workspace: ctx.name, quota: live!, projects: u.live, creates: u.creates }, ctx.name),
+    ];
   }
   return [];
 };

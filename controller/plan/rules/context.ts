@@ -30,8 +30,15 @@ export interface RuleContext {
 /** A named rule: what it finds in one workspace's plan (refusals, warnings, notes). */
 export type WorkspaceRule = (ctx: RuleContext) => Finding[];
 
-export const grants = (ctx: RuleContext): GrantStep[] => ctx.steps.filter((s): s is GrantStep => s.action === 'create' && (s.kind === 'workspace-binding' || s.kind === 'project-binding'));
-export const removals = (ctx: RuleContext): RemovalStep[] => ctx.steps.filter((s): s is RemovalStep => s.action === 'delete' && (s.kind === 'workspace-binding' || s.kind === 'project-binding'));
+export const grants = (ctx: RuleContext): GrantStep[] =>
+  ctx.steps.filter(
+    (s): s is GrantStep => s.action === 'create' && (s.kind === 'workspace-binding' || s.kind === 'project-binding'),
+  );
+export const removals = (ctx: RuleContext): RemovalStep[] =>
+  ctx.steps.filter(
+    (s): s is RemovalStep => s.action === 'delete' && (s.kind === 'workspace-binding' || s.kind === 'project-binding'),
+  );
 
 /** The caller is known and is not a partner: the rules that protect partner rights apply. */
-export const nonPartnerCaller = (ctx: RuleContext): Identity | undefined => (ctx.caller && !ctx.caller.partner ? ctx.caller : undefined);
+export const nonPartnerCaller = (ctx: RuleContext): Identity | undefined =>
+  ctx.caller && !ctx.caller.partner ? ctx.caller : undefined;

@@ -14,8 +14,20 @@ export const expiryWithinRecertification: WorkspaceRule = (ctx) =>
   grants(ctx).flatMap((s) => {
     const max = ctx.recertification[s.grant.role];
     const expiry = s.grant.expiryDate;
-    if (max === undefined || expiry === undefined || isExpired(expiry, ctx.now) || !exceedsMaximum(expiry, ctx.now, max)) return [];
-    return [finding('expiry-beyond-recertification', { subject: s.grant.subject, role: s.grant.role, ...(s.project ? { project: s.project } : {}), expiry, max }, ctx.name)];
+    if (
+      max === undefined ||
+      expiry === undefined ||
+      isExpired(expiry, ctx.now) ||
+      !exceedsMaximum(expiry, ctx.now, max)
+    )
+      return [];
+    return [
+      finding(
+        'expiry-beyond-recertification',
+        { subject: s.grant.subject, role: s.grant.role, ...(s.project ? { project: s.project } : {}), expiry, max },
+        ctx.name,
+      ),
+    ];
   });
 
 /** Live bindings the code declares and this plan keeps, each with the declaration it matches. */
@@ -24,11 +36,16 @@ function keptDeclared(ctx: RuleContext): Array<{ live: LiveBinding; declared: Wo
   const removed = new Set(removals(ctx).map((r) => r.binding.name));
   const lists: Array<[LiveBinding[], Array<WorkspaceBinding | ProjectBinding>]> = [
     [ctx.ws.bindings, ctx.desired.bindings],
-    ...ctx.desired.projects.map((p): [LiveBinding[], ProjectBinding[]] => [ctx.ws?.projects[p.metadata.name]?.bindings ?? [], p.bindings]),
+    ...ctx.desired.projects.map((p): [LiveBinding[], ProjectBinding[]] => [
+      ctx.ws?.projects[p.metadata.name]?.bindings ?? [],
+      p.bindings,
+    ]),
   ];
   return lists.flatMap(([live, declared]) =>
     live.flatMap((l) => {
-      const d = removed.has(l.name) ? undefined : declared.find((x) => x.roleRef.name === l.role && sameSubject(l, x.subject, ctx.live.usersByEmail));
+      const d = removed.has(l.name)
+        ? undefined
+        : declared.find((x) => x.roleRef.name === l.role && sameSubject(l, x.subject, ctx.live.usersByEmail));
       return d ? [{ live: l, declared: d }] : [];
     }),
   );
@@ -38,14 +55,28 @@ function keptDeclared(ctx: RuleContext): Array<{ live: LiveBinding; declared: Wo
 export const expiringSoon: WorkspaceRule = (ctx) => {
   const horizon = ctx.options.expiringWithinMs;
   if (horizon === undefined) return [];
-  const renewing = new Set(grants(ctx).map((g) => `${g.project ?? ''}|${g.grant.role}|${g.grant.subject.kind}:${g.grant.subject.name}`));
+  const renewing = new Set(
+    grants(ctx).map((g) => `${g.project ?? ''}|${g.grant.role}|${g.grant.subject.kind}:${g.grant.subject.name}`),
+  );
   return keptDeclared(ctx).flatMap(({ live: l }) => {
     const ends = l.expiryDate ? parseExpiry(l.expiryDate)?.endsAt : undefined;
     if (!ends || renewing.has(`${l.project ?? ''}|${l.role}|${l.subjectKind}:${l.subject}`)) return [];
     const left = ends.getTime() - ctx.now.getTime();
     if (left <= 0 || left > horizon) return [];
     const subject = { kind: l.subjectKind, name: l.subject };
-    return [finding('expiring-soon', { subject, role: l.role, ...(l.project ? { project: l.project } : {}), expiry: l.expiryDate!, days: Math.ceil(left / DAY_MS) }, ctx.name)];
+    return [
+      finding(
+        'expiring-soon',
+        {
+          subject,
+          role: l.role,
+          ...(l.project ? { project: l.project } : {}),
+          expiry: l.expiryDate!,
+          days: Math.ceil(left / DAY_MS),
+        },
+        ctx.name,
+      ),
+    ];
   });
 };
 
@@ -59,7 +90,13 @@ export const recertificationUnknown: WorkspaceRule = (ctx) => {
   if (platform.recertification !== undefined || platform.capabilities.includes('events')) return [];
   const byRole = new Map<string, LiveBinding[]>();
   for (const { live: l, declared } of keptDeclared(ctx)) {
-    if (l.project !== undefined || !l.expiryDate || declared.expiryDate !== undefined || ctx.recertification[l.role] !== undefined) continue;
+    if (
+      l.project !== undefined ||
+      !l.expiryDate ||
+      declared.expiryDate !== undefined ||
+      ctx.recertification[l.role] !== undefined
+    )
+      continue;
     byRole.set(l.role, [...(byRole.get(l.role) ?? []), l]);
   }
   return [...byRole].map(([role, bs]) => {

@@ -9,7 +9,15 @@ import { expiringSoon, expiryWithinRecertification, recertificationUnknown } fro
 import { lastOwner, ownerGrantRights, ownerLimit, ownerRemovalRights } from './owners';
 import { ownership } from './ownership';
 import { unknownSubjects } from './subjects';
-import { identifierBeingDeleted, identifierChange, identifierDeleted, projectMembers, projectRoleExists, referencedExists, workspaceKeepsProjects } from './projects';
+import {
+  identifierBeingDeleted,
+  identifierChange,
+  identifierDeleted,
+  projectMembers,
+  projectRoleExists,
+  referencedExists,
+  workspaceKeepsProjects,
+} from './projects';
 
 export type { RuleContext, WorkspaceRule } from './context';
 

@@ -9,7 +9,15 @@ export const ownership: WorkspaceRule = (ctx) => {
   if (owner === undefined) {
     // A deletion in code is explicit enough; so is adopt, in code or as --adopt.
     if (ctx.desired.spec.deletion || ctx.desired.spec.adopt || ctx.options.adoptUnowned) return [];
-    return [finding('workspace-unowned', { workspace: ctx.name, authoritative: ctx.desired.spec.bindingManagement === 'authoritative' }, ctx.name)];
+    return [
+      finding(
+        'workspace-unowned',
+        { workspace: ctx.name, authoritative: ctx.desired.spec.bindingManagement === 'authoritative' },
+        ctx.name,
+      ),
+    ];
   }
-  return owner === ctx.stack ? [] : [finding('workspace-owned-elsewhere', { workspace: ctx.name, owner, stack: ctx.stack }, ctx.name)];
+  return owner === ctx.stack
+    ? []
+    : [finding('workspace-owned-elsewhere', { workspace: ctx.name, owner, stack: ctx.stack }, ctx.name)];
 };

@@ -7,7 +7,12 @@ import type { SubjectLookups } from '../../observe/subjects';
 import { finding } from '../findings';
 import { type WorkspaceRule, grants } from './context';
 
-const boundIn = (ws: LiveWorkspaceState) => new Set([...ws.bindings, ...Object.values(ws.projects).flatMap((p) => p.bindings)].map((b) => `${b.subjectKind}:${b.subject}`));
+const boundIn = (ws: LiveWorkspaceState) =>
+  new Set(
+    [...ws.bindings, ...Object.values(ws.projects).flatMap((p) => p.bindings)].map(
+      (b) => `${b.subjectKind}:${b.subject}`,
+    ),
+  );
 
 /** What to look up: subjects the code binds that are not bound in their (live) workspace yet. */
 export function subjectLookups(workspaces: readonly Workspace[], live: LiveState): SubjectLookups {
@@ -29,7 +34,14 @@ export function subjectLookups(workspaces: readonly Workspace[], live: LiveState
 export const unknownSubjects: WorkspaceRule = (ctx) => {
   const unknownUsers = new Set(ctx.live.unknownUsers ?? []);
   const groups = ctx.ws?.groupMembers;
-  const knownUsers = [...new Set([...Object.values(ctx.live.workspaces).flatMap((w) => [...boundIn(w)].filter((k) => k.startsWith('User:')).map((k) => k.slice(5))), ...Object.values(ctx.live.usersByEmail)])];
+  const knownUsers = [
+    ...new Set([
+      ...Object.values(ctx.live.workspaces).flatMap((w) =>
+        [...boundIn(w)].filter((k) => k.startsWith('User:')).map((k) => k.slice(5)),
+      ),
+      ...Object.values(ctx.live.usersByEmail),
+    ]),
+  ];
   const seen = new Set<string>();
   const out: Finding[] = [];
   for (const g of grants(ctx)) {

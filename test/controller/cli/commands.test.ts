@@ -31,7 +31,14 @@ const as = (key: string) => platformEnv(f.sandbox.url, key);
 const run = (args: string[], key = PARTNER) => meshform(args, { cwd: dir, env: as(key) });
 
 const team = (extra: Parameters<typeof binding>[] = []) =>
-  desired([workspace('cli-team', [binding(OWNER, user('alice')), binding(MANAGER, user('bob')), binding(MANAGER, user('dave')), ...extra.map((a) => binding(...a))])]);
+  desired([
+    workspace('cli-team', [
+      binding(OWNER, user('alice')),
+      binding(MANAGER, user('bob')),
+      binding(MANAGER, user('dave')),
+      ...extra.map((a) => binding(...a)),
+    ]),
+  ]);
 
 describe('meshform plan / apply / requests', () => {
   test('plan --detailed-exitcode exits 2 with changes; apply exits 0; then plan exits 0 with "No changes"', async () => {
@@ -52,13 +59,29 @@ describe('meshform plan / apply / requests', () => {
   });
 
   test('a plan that breaks the owner limit exits 3 with the reason; apply refuses too and changes nothing', async () => {
-    const manifest = write('three-owners.json', team([[OWNER, user('carol')], [OWNER, user('erin')]]));
+    const manifest = write(
+      'three-owners.json',
+      team([
+        [OWNER, user('carol')],
+        [OWNER, user('erin')],
+      ]),
+    );
     // The manifest itself is refused before any call: three owners in code is invalid input.
     const plan = await run(['plan', '--manifest', manifest]);
     expect(plan.code).toBe(1);
     expect(plan.stderr).toMatch(/declares 3 Workspace Owners.*\(rule: owner-limit\)/);
     // Two more in code (within the limit) but the live workspace keeps its Owner: refused by the plan.
-    const live = write('swap.json', desired([workspace('cli-team', [binding(OWNER, user('carol')), binding(OWNER, user('erin')), binding(MANAGER, user('bob')), binding(MANAGER, user('dave'))])]));
+    const live = write(
+      'swap.json',
+      desired([
+        workspace('cli-team', [
+          binding(OWNER, user('carol')),
+          binding(OWNER, user('erin')),
+          binding(MANAGER, user('bob')),
+          binding(MANAGER, user('dave')),
+        ]),
+      ]),
+    );
     const refused = await run(['plan', '--manifest', live], 'alice');
     expect(refused.code).toBe(3);
     expect(refused.stdout).toMatch(/Refused: the plan breaks platform rules/);
@@ -73,8 +96,12 @@ describe('meshform plan / apply / requests', () => {
       const manifest = write('grant.json', team([[MEMBER, user('carol')]]));
       const applied = await run(['apply', '--manifest', manifest, '--auto-approve'], 'bob');
       expect(applied.code).toBe(4);
-      expect(applied.stdout).toMatch(/grant user carol: Workspace Member {2}\[needs a second approval: alice, dave, a partner\]/);
-      expect(applied.stdout).toMatch(/… grant user carol: Workspace Member \(waiting for a second approval, request [\w-]+\)/);
+      expect(applied.stdout).toMatch(
+        /grant user carol: Workspace Member {2}\[needs a second approval: alice, dave, a partner\]/,
+      );
+      expect(applied.stdout).toMatch(
+        /… grant user carol: Workspace Member \(waiting for a second approval, request [\w-]+\)/,
+      );
       const listed = await run(['requests', 'list', '--format', 'json'], 'dave');
       const [request] = JSON.parse(listed.stdout);
       expect(request).toMatchObject({ status: 'PENDING', subject: 'carol', role: MEMBER, requestedBy: 'bob' });
@@ -91,7 +118,13 @@ describe('meshform plan / apply / requests', () => {
   });
 
   test('a saved plan applies; the same plan again is refused as stale', async () => {
-    const manifest = write('saved.json', team([[MEMBER, user('carol')], [MEMBER, user('erin')]]));
+    const manifest = write(
+      'saved.json',
+      team([
+        [MEMBER, user('carol')],
+        [MEMBER, user('erin')],
+      ]),
+    );
     const planFile = path.join(dir, 'plan.json');
     expect((await run(['plan', '--manifest', manifest, '--out', planFile])).code).toBe(0);
     const saved = JSON.parse(fs.readFileSync(planFile, 'utf8'));
@@ -100,25 +133,56 @@ describe('meshform plan / apply / requests', () => {
     // Applied: planning again gives no steps, so the saved plan is not what the platform needs now.
     const stale = await run(['apply', planFile, '--manifest', manifest]);
     expect(stale.code).toBe(1);
-    expect(stale.stderr).toMatch(/the saved plan is stale: the code and the platform give another plan now \(workspaces: cli-team\):\n {2}in the saved plan, not planned now: grant user (carol|erin): Workspace Member\n[\s\S]*Run `meshform plan` again/);
+    expect(stale.stderr).toMatch(
+      /the saved plan is stale: the code and the platform give another plan now \(workspaces: cli-team\):\n {2}in the saved plan, not planned now: grant user (carol|erin): Workspace Member\n[\s\S]*Run `meshform plan` again/,
+    );
   });
 
   test('a forged plan (steps appended, checksum rewritten with meshform’s own writer) is refused and changes nothing; so is a saved plan of other code', async () => {
-    const manifest = write('forge.json', desired([workspace('cli-forge', [binding(OWNER, user('alice')), binding(OWNER, user('dave'))])]));
+    const manifest = write(
+      'forge.json',
+      desired([workspace('cli-forge', [binding(OWNER, user('alice')), binding(OWNER, user('dave'))])]),
+    );
     expect((await run(['apply', '--manifest', manifest, '--auto-approve'])).code).toBe(0);
-    const next = write('forge-next.json', desired([workspace('cli-forge', [binding(OWNER, user('alice')), binding(OWNER, user('dave')), binding(MEMBER, user('erin'))])]));
+    const next = write(
+      'forge-next.json',
+      desired([
+        workspace('cli-forge', [
+          binding(OWNER, user('alice')),
+          binding(OWNER, user('dave')),
+          binding(MEMBER, user('erin')),
+        ]),
+      ]),
+    );
     const planFile = path.join(dir, 'forge-plan.json');
     expect((await run(['plan', '--manifest', next, '--out', planFile])).code).toBe(0);
-    const owners = (await f.as(PARTNER).mesh('wsUserBinding', 'GET', '/meshworkspacebindings/userbindings?workspaceIdentifier=cli-forge')).data._embedded.meshWorkspaceUserBindings.filter((b: { roleRef: { name: string } }) => b.roleRef.name === OWNER);
+    const owners = (
+      await f
+        .as(PARTNER)
+        .mesh('wsUserBinding', 'GET', '/meshworkspacebindings/userbindings?workspaceIdentifier=cli-forge')
+    ).data._embedded.meshWorkspaceUserBindings.filter((b: { roleRef: { name: string } }) => b.roleRef.name === OWNER);
     const plan = loadPlan(planFile);
     plan.workspaces[0].steps.push(
-      ...owners.map((b: { metadata: { name: string }; subject: { name: string } }) => ({ id: `cli-forge:workspace-binding:${b.metadata.name}:delete`, kind: 'workspace-binding' as const, action: 'delete' as const, workspace: 'cli-forge', reason: 'drift' as const, binding: { name: b.metadata.name, subjectKind: 'User' as const, subject: b.subject.name, role: OWNER } })),
+      ...owners.map((b: { metadata: { name: string }; subject: { name: string } }) => ({
+        id: `cli-forge:workspace-binding:${b.metadata.name}:delete`,
+        kind: 'workspace-binding' as const,
+        action: 'delete' as const,
+        workspace: 'cli-forge',
+        reason: 'drift' as const,
+        binding: { name: b.metadata.name, subjectKind: 'User' as const, subject: b.subject.name, role: OWNER },
+      })),
     );
     savePlan(planFile, plan);
     const forged = await run(['apply', planFile, '--manifest', next]);
     expect(forged.code).toBe(1);
     expect(forged.stderr).toMatch(/in the saved plan, not planned now: remove user alice: Workspace Owner/);
-    expect((await f.as(PARTNER).mesh('wsUserBinding', 'GET', '/meshworkspacebindings/userbindings?workspaceIdentifier=cli-forge')).data._embedded.meshWorkspaceUserBindings).toHaveLength(2);
+    expect(
+      (
+        await f
+          .as(PARTNER)
+          .mesh('wsUserBinding', 'GET', '/meshworkspacebindings/userbindings?workspaceIdentifier=cli-forge')
+      ).data._embedded.meshWorkspaceUserBindings,
+    ).toHaveLength(2);
     const other = await run(['apply', planFile, '--manifest', manifest]);
     expect(other.stderr).toMatch(/the saved plan was made from another manifest/);
   });
@@ -126,20 +190,32 @@ describe('meshform plan / apply / requests', () => {
   test('merge after a change in meshPanel: the reviewed plan is not applied, and the member added meanwhile is not removed', async () => {
     const manifest = write('merge.json', desired([workspace('cli-merge', [binding(OWNER, user('alice'))])]));
     expect((await run(['apply', '--manifest', manifest, '--auto-approve'])).code).toBe(0);
-    const next = write('merge-next.json', desired([workspace('cli-merge', [binding(OWNER, user('alice')), binding(MEMBER, user('carol'))])]));
+    const next = write(
+      'merge-next.json',
+      desired([workspace('cli-merge', [binding(OWNER, user('alice')), binding(MEMBER, user('carol'))])]),
+    );
     const reviewed = path.join(dir, 'merge-plan.json');
     expect((await run(['plan', '--manifest', next, '--out', reviewed])).code).toBe(0);
     // After the review, someone adds erin in meshPanel.
     await f.as('alice').grant('cli-merge', 'erin', MEMBER);
     const merged = await run(['apply', reviewed, '--manifest', next]);
     expect(merged.code).toBe(1);
-    expect(merged.stderr).toMatch(/planned now, not in the saved plan: remove user erin: Workspace Member \(not in code\)/);
-    const members = (await f.as(PARTNER).mesh('wsUserBinding', 'GET', '/meshworkspacebindings/userbindings?workspaceIdentifier=cli-merge')).data._embedded.meshWorkspaceUserBindings.map((b: { subject: { name: string } }) => b.subject.name);
+    expect(merged.stderr).toMatch(
+      /planned now, not in the saved plan: remove user erin: Workspace Member \(not in code\)/,
+    );
+    const members = (
+      await f
+        .as(PARTNER)
+        .mesh('wsUserBinding', 'GET', '/meshworkspacebindings/userbindings?workspaceIdentifier=cli-merge')
+    ).data._embedded.meshWorkspaceUserBindings.map((b: { subject: { name: string } }) => b.subject.name);
     expect(members.sort()).toEqual(['alice', 'erin']);
   });
 
   test('apply --expect-digest applies only the plan a reviewer saw', async () => {
-    const manifest = write('digest.json', desired([workspace('cli-digest', [binding(OWNER, user('alice')), binding(MEMBER, user('carol'))])]));
+    const manifest = write(
+      'digest.json',
+      desired([workspace('cli-digest', [binding(OWNER, user('alice')), binding(MEMBER, user('carol'))])]),
+    );
     const shown = await run(['plan', '--manifest', manifest]);
     const digest = /Plan digest: (sha256:[0-9a-f]{64})/.exec(shown.stdout)?.[1];
     expect(digest).toBeDefined();
@@ -148,14 +224,19 @@ describe('meshform plan / apply / requests', () => {
     await f.as(PARTNER).createWorkspace('cli-digest', { tags: ownedBy() });
     const refused = await run(['apply', '--manifest', manifest, '--auto-approve', '--expect-digest', digest!]);
     expect(refused.code).toBe(1);
-    expect(refused.stderr).toMatch(/the plan is not the reviewed one: its digest is sha256:[0-9a-f]{64}, the reviewed plan's is sha256:/);
+    expect(refused.stderr).toMatch(
+      /the plan is not the reviewed one: its digest is sha256:[0-9a-f]{64}, the reviewed plan's is sha256:/,
+    );
     expect(refused.stdout).not.toMatch(/Apply:/);
     const now = /Plan digest: (sha256:[0-9a-f]{64})/.exec((await run(['plan', '--manifest', manifest])).stdout)![1];
     expect((await run(['apply', '--manifest', manifest, '--auto-approve', '--expect-digest', now])).code).toBe(0);
   });
 
   test('apply <plan> reads the manifest where plan read it; --manifest names another; a missing one says where it was', async () => {
-    const manifest = write('saved-where.json', desired([workspace('cli-saved-where', [binding(OWNER, user('alice'))])]));
+    const manifest = write(
+      'saved-where.json',
+      desired([workspace('cli-saved-where', [binding(OWNER, user('alice'))])]),
+    );
     const planFile = path.join(dir, 'saved-where.plan.json');
     expect((await run(['plan', '--manifest', manifest, '--out', planFile])).code).toBe(0);
     expect(JSON.parse(fs.readFileSync(planFile, 'utf8')).manifest.path).toBe(path.relative(dir, manifest));
@@ -182,9 +263,16 @@ describe('meshform plan / apply / requests', () => {
     expect(scoped.code).toBe(0);
     const p = JSON.parse(scoped.stdout);
     expect(p.workspaces.map((w: { name: string }) => w.name)).toEqual(['cli-scope-b']);
-    expect(p.warnings).toContainEqual(expect.objectContaining({ rule: 'not-planned', params: expect.objectContaining({ count: 1, names: ['cli-scope-a'] }) }));
+    expect(p.warnings).toContainEqual(
+      expect.objectContaining({
+        rule: 'not-planned',
+        params: expect.objectContaining({ count: 1, names: ['cli-scope-a'] }),
+      }),
+    );
     const text = await run(['plan', '--manifest', manifest, '--changed-from', base]);
-    expect(text.stdout).toMatch(/1 workspace\(s\) unchanged since .*scope-base.json and with nothing expiring were not looked at \(--changed-from\): cli-scope-a/);
+    expect(text.stdout).toMatch(
+      /1 workspace\(s\) unchanged since .*scope-base.json and with nothing expiring were not looked at \(--changed-from\): cli-scope-a/,
+    );
     expect(text.stdout).not.toMatch(/remove user erin/);
     expect((await run(['plan', '--manifest', manifest])).stdout).toMatch(/remove user erin/);
   });
@@ -194,13 +282,23 @@ describe('meshform plan / apply / requests', () => {
     fs.writeFileSync(planFile, JSON.stringify({ apiVersion: 'meshform.io/v1', kind: 'Plan', workspaces: 'x' }));
     const res = await run(['apply', planFile]);
     expect(res.code).toBe(1);
-    expect(res.stderr).toMatch(/bad-plan.json is not a valid meshform plan.*\n.*\$\.workspaces: must be array \(rule: schema:type\)/s);
+    expect(res.stderr).toMatch(
+      /bad-plan.json is not a valid meshform plan.*\n.*\$\.workspaces: must be array \(rule: schema:type\)/s,
+    );
   });
 
   test.each([
     ['no endpoint', { MESHSTACK_ENDPOINT: '' }, /no platform to talk to: set MESHSTACK_ENDPOINT/],
-    ['a key without secret on a remote endpoint', { MESHSTACK_ENDPOINT: 'https://meshstack.example.com', MESHSTACK_API_KEY: 'k' }, /MESHSTACK_API_KEY is set without MESHSTACK_API_SECRET/],
-    ['no credentials', { MESHSTACK_API_KEY: '' }, /no credentials: set MESHSTACK_API_KEY and MESHSTACK_API_SECRET, or MESHSTACK_API_TOKEN/],
+    [
+      'a key without secret on a remote endpoint',
+      { MESHSTACK_ENDPOINT: 'https://meshstack.example.com', MESHSTACK_API_KEY: 'k' },
+      /MESHSTACK_API_KEY is set without MESHSTACK_API_SECRET/,
+    ],
+    [
+      'no credentials',
+      { MESHSTACK_API_KEY: '' },
+      /no credentials: set MESHSTACK_API_KEY and MESHSTACK_API_SECRET, or MESHSTACK_API_TOKEN/,
+    ],
   ])('usage errors exit 1 before any call: %s', async (_name, env, message) => {
     const manifest = write('usage.json', team());
     const res = await meshform(['plan', '--manifest', manifest], { cwd: dir, env: { ...as(PARTNER), ...env } });
@@ -251,12 +349,18 @@ describe('meshform plan / apply / requests', () => {
     const planFile = path.join(dir, 'show-plan.json');
     const planned = await run(['plan', '--manifest', manifest, '--out', planFile]);
     // No endpoint, no credentials: show never calls the platform.
-    const offline = (args: string[]) => meshform(args, { cwd: dir, env: { MESHSTACK_ENDPOINT: '', MESHSTACK_API_KEY: '', MESHSTACK_API_SECRET: '', MESHSTACK_API_TOKEN: '' } });
+    const offline = (args: string[]) =>
+      meshform(args, {
+        cwd: dir,
+        env: { MESHSTACK_ENDPOINT: '', MESHSTACK_API_KEY: '', MESHSTACK_API_SECRET: '', MESHSTACK_API_TOKEN: '' },
+      });
     const text = await offline(['show', planFile]);
     expect(text.code).toBe(0);
     expect(text.stdout).toBe(planned.stdout);
     expect((await offline(['show', planFile, '--format', 'markdown'])).stdout).toMatch(/^<!-- meshform-plan -->\n/);
-    expect(JSON.parse((await offline(['show', planFile, '--format', 'json'])).stdout)).toEqual(JSON.parse(fs.readFileSync(planFile, 'utf8')));
+    expect(JSON.parse((await offline(['show', planFile, '--format', 'json'])).stdout)).toEqual(
+      JSON.parse(fs.readFileSync(planFile, 'utf8')),
+    );
     fs.writeFileSync(planFile, fs.readFileSync(planFile, 'utf8').replace('INC-42', 'INC-43'));
     const damaged = await offline(['show', planFile]);
     expect(damaged.code).toBe(1);
@@ -266,14 +370,32 @@ describe('meshform plan / apply / requests', () => {
   test('history says who changed what, when and why: the reason from code, an expiry labelled expired', async () => {
     const platformNow = new Date((await f.as(PARTNER).ext('GET', '/clock')).data.now).getTime();
     const until = new Date(platformNow + 2 * 86_400_000).toISOString().slice(0, 10);
-    const manifest = write('history.json', desired([workspace('cli-history', [binding(OWNER, user('alice')), binding(MEMBER, user('erin'), { expiryDate: until, reason: 'INC-4711: payment API down' })], { projects: [project('cli-history', 'web', [binding('Project User', user('erin'))])] })]));
+    const manifest = write(
+      'history.json',
+      desired([
+        workspace(
+          'cli-history',
+          [
+            binding(OWNER, user('alice')),
+            binding(MEMBER, user('erin'), { expiryDate: until, reason: 'INC-4711: payment API down' }),
+          ],
+          { projects: [project('cli-history', 'web', [binding('Project User', user('erin'))])] },
+        ),
+      ]),
+    );
     expect((await run(['apply', '--manifest', manifest, '--auto-approve'])).code).toBe(0);
     await f.as(PARTNER).ext('POST', '/clock', { advance: '4d' });
     const history = await run(['history', 'cli-history']);
     expect(history.code).toBe(0);
     const lines = history.stdout.trimEnd().split('\n');
-    expect(lines).toContainEqual(expect.stringMatching(/^\d{4}-\d\d-\d\dT[\d:]+Z {2}partner\.admin +granted user erin: Workspace Member until \d{4}-\d\d-\d\d \(INC-4711: payment API down\)$/));
-    expect(lines).toContainEqual(expect.stringMatching(/meshStack \(expiry\) +expired user erin: Workspace Member until /));
+    expect(lines).toContainEqual(
+      expect.stringMatching(
+        /^\d{4}-\d\d-\d\dT[\d:]+Z {2}partner\.admin +granted user erin: Workspace Member until \d{4}-\d\d-\d\d \(INC-4711: payment API down\)$/,
+      ),
+    );
+    expect(lines).toContainEqual(
+      expect.stringMatching(/meshStack \(expiry\) +expired user erin: Workspace Member until /),
+    );
     const web = await run(['history', 'cli-history', '--project', 'web', '--format', 'json']);
     const events = JSON.parse(web.stdout) as Array<{ project?: string }>;
     expect(events.length).toBeGreaterThan(0);

@@ -10,7 +10,8 @@ function variablesRead(): string[] {
     for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
       const p = path.join(dir, e.name);
       if (e.isDirectory()) walk(p);
-      else if (p.endsWith('.ts')) for (const m of fs.readFileSync(p, 'utf8').matchAll(/\b(MESHSTACK|MESHFORM)_[A-Z_]+/g)) found.add(m[0]);
+      else if (p.endsWith('.ts'))
+        for (const m of fs.readFileSync(p, 'utf8').matchAll(/\b(MESHSTACK|MESHFORM)_[A-Z_]+/g)) found.add(m[0]);
     }
   };
   for (const d of ['bin', 'controller', 'core', 'provider']) walk(path.join(REPO_ROOT, d));

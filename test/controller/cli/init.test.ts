@@ -24,17 +24,33 @@ test('init writes a repository that synthesizes and plans; a second init refuses
   const repo = path.join(dir, 'payments-team');
   const init = await meshform(['init', '--dir', repo]);
   expect(init.code).toBe(0);
-  for (const file of ['package.json', 'cdktf.json', 'tsconfig.json', 'main.ts', '.gitignore', '.github/workflows/meshform.yml']) expect(fs.existsSync(path.join(repo, file))).toBe(true);
+  for (const file of [
+    'package.json',
+    'cdktf.json',
+    'tsconfig.json',
+    'main.ts',
+    '.gitignore',
+    '.github/workflows/meshform.yml',
+  ])
+    expect(fs.existsSync(path.join(repo, file))).toBe(true);
   const pkg = JSON.parse(fs.readFileSync(path.join(repo, 'package.json'), 'utf8'));
-  expect(pkg).toMatchObject({ name: 'payments-team', dependencies: { meshform: expect.stringMatching(/^\^\d+\.\d+\.\d+$/) }, devDependencies: { typescript: expect.stringMatching(/^5\./) } });
+  expect(pkg).toMatchObject({
+    name: 'payments-team',
+    dependencies: { meshform: expect.stringMatching(/^\^\d+\.\d+\.\d+$/) },
+    devDependencies: { typescript: expect.stringMatching(/^5\./) },
+  });
   // The workflow is GitHub's, untouched: its ${{ … }} expressions are not ours to fill in.
-  expect(fs.readFileSync(path.join(repo, '.github/workflows/meshform.yml'), 'utf8')).toBe(fs.readFileSync(path.join(REPO_ROOT, 'examples/github-actions/meshform.yml'), 'utf8'));
+  expect(fs.readFileSync(path.join(repo, '.github/workflows/meshform.yml'), 'utf8')).toBe(
+    fs.readFileSync(path.join(REPO_ROOT, 'examples/github-actions/meshform.yml'), 'utf8'),
+  );
 
   const fresh = fs.readFileSync(path.join(repo, 'main.ts'), 'utf8');
   fs.writeFileSync(path.join(repo, 'main.ts'), `${fresh}// mine\n`);
   const again = await meshform(['init', '--dir', repo]);
   expect(again.code).toBe(1);
-  expect(again.stderr).toMatch(/package\.json, cdktf\.json, tsconfig\.json, main\.ts, \.gitignore, \.github\/workflows\/meshform\.yml exist in .*: nothing was written; pass --force to overwrite/);
+  expect(again.stderr).toMatch(
+    /package\.json, cdktf\.json, tsconfig\.json, main\.ts, \.gitignore, \.github\/workflows\/meshform\.yml exist in .*: nothing was written; pass --force to overwrite/,
+  );
   expect(fs.readFileSync(path.join(repo, 'main.ts'), 'utf8')).toMatch(/\/\/ mine\n$/);
 
   const env = { ...platformEnv(f.sandbox.url, PARTNER), PATH: linkMeshform(repo) };
@@ -47,13 +63,28 @@ test('init writes a repository that synthesizes and plans; a second init refuses
   expect(plan.stdout).toMatch(/\+ grant user alice: Workspace Owner/);
   // What synth and plan write stays out of Git.
   execFileSync('git', ['init', '-q'], { cwd: repo });
-  for (const file of ['out/meshform.json', 'dist/main.js', 'node_modules/meshform', 'plan.json']) execFileSync('git', ['check-ignore', '-q', file], { cwd: repo });
+  for (const file of ['out/meshform.json', 'dist/main.js', 'node_modules/meshform', 'plan.json'])
+    execFileSync('git', ['check-ignore', '-q', file], { cwd: repo });
 });
 
 test('the package ships the CLI, the constructs, the schemas and the templates, and no compiled tests or benchmarks', () => {
-  const [pack] = JSON.parse(execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: REPO_ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }));
+  const [pack] = JSON.parse(
+    execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], {
+      cwd: REPO_ROOT,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+    }),
+  );
   const files: string[] = pack.files.map((x: { path: string }) => x.path);
-  for (const needed of ['dist/bin/meshform.js', 'dist/constructs/index.js', 'dist/constructs/cdktf.d.ts', 'schemas/desired-state.schema.json', 'templates/init/main.ts', 'examples/github-actions/meshform.yml']) expect(files).toContain(needed);
+  for (const needed of [
+    'dist/bin/meshform.js',
+    'dist/constructs/index.js',
+    'dist/constructs/cdktf.d.ts',
+    'schemas/desired-state.schema.json',
+    'templates/init/main.ts',
+    'examples/github-actions/meshform.yml',
+  ])
+    expect(files).toContain(needed);
   expect(files.filter((x) => /^dist\/(test|bench)\//.test(x))).toEqual([]);
   const pkg = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8'));
   expect(pkg.private).toBeUndefined();

@@ -20,14 +20,17 @@ describe('meshform synth', () => {
     const [a, b] = [tmpOut(), tmpOut()];
     await meshform(['synth', '--out', a], { cwd: REPO_ROOT });
     await meshform(['synth', '--out', b], { cwd: REPO_ROOT });
-    for (const f of ['meshform.json', 'cdk.tf.json']) expect(fs.readFileSync(path.join(a, f), 'utf8')).toBe(fs.readFileSync(path.join(b, f), 'utf8'));
+    for (const f of ['meshform.json', 'cdk.tf.json'])
+      expect(fs.readFileSync(path.join(a, f), 'utf8')).toBe(fs.readFileSync(path.join(b, f), 'utf8'));
   });
 
   test('fails on an app with three owners, naming the construct and the rule, and writes nothing', async () => {
     const out = tmpOut();
     const run = await meshform(['synth', '--app', fixtureApp('three-owners'), '--out', out], { cwd: REPO_ROOT });
     expect(run.code).toBe(1);
-    expect(run.stderr).toMatch(/\[owners\/Team\] workspace "team" declares 3 Workspace Owners \(alice, bob, carol\).*rule: owner-limit/);
+    expect(run.stderr).toMatch(
+      /\[owners\/Team\] workspace "team" declares 3 Workspace Owners \(alice, bob, carol\).*rule: owner-limit/,
+    );
     expect(run.stderr).not.toMatch(/^\s+at /m);
     expect(fs.readdirSync(out)).toEqual([]);
   });
@@ -37,10 +40,16 @@ describe('meshform synth', () => {
     const many = await meshform(['synth', '--app', fixtureApp('two-stacks'), '--out', out], { cwd: REPO_ROOT });
     expect(many.code).toBe(1);
     expect(many.stderr).toMatch(/2 stacks with meshform constructs \(dev, prod\): pass --stack <name>/);
-    const one = await meshform(['synth', '--app', fixtureApp('two-stacks'), '--out', out, '--stack', 'prod'], { cwd: REPO_ROOT });
+    const one = await meshform(['synth', '--app', fixtureApp('two-stacks'), '--out', out, '--stack', 'prod'], {
+      cwd: REPO_ROOT,
+    });
     expect(one.code).toBe(0);
-    expect(JSON.parse(fs.readFileSync(path.join(out, 'meshform.json'), 'utf8')).workspaces[0].metadata.name).toBe('team-prod');
-    const unknown = await meshform(['synth', '--app', fixtureApp('two-stacks'), '--out', out, '--stack', 'qa'], { cwd: REPO_ROOT });
+    expect(JSON.parse(fs.readFileSync(path.join(out, 'meshform.json'), 'utf8')).workspaces[0].metadata.name).toBe(
+      'team-prod',
+    );
+    const unknown = await meshform(['synth', '--app', fixtureApp('two-stacks'), '--out', out, '--stack', 'qa'], {
+      cwd: REPO_ROOT,
+    });
     expect(unknown.stderr).toMatch(/no stack named "qa" with meshform constructs; found: dev, prod/);
   });
 
@@ -67,14 +76,24 @@ describe('meshform synth', () => {
         '',
       ].join('\n'),
     );
-    fs.writeFileSync(path.join(dir, 'tsconfig.json'), JSON.stringify({ compilerOptions: { strict: true, module: 'commonjs', target: 'ES2022', skipLibCheck: true, types: [] }, files: ['main.ts'] }));
+    fs.writeFileSync(
+      path.join(dir, 'tsconfig.json'),
+      JSON.stringify({
+        compilerOptions: { strict: true, module: 'commonjs', target: 'ES2022', skipLibCheck: true, types: [] },
+        files: ['main.ts'],
+      }),
+    );
     const tsc = path.join(REPO_ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
     // WHEN meshform synthesizes it
-    const run = await meshform(['synth', '--app', `node "${tsc}" -p . && node main.js`, '--out', tmpOut()], { cwd: dir });
+    const run = await meshform(['synth', '--app', `node "${tsc}" -p . && node main.js`, '--out', tmpOut()], {
+      cwd: dir,
+    });
     // THEN the error names the file, the line and the compiler's complaint, not only the exit code
     expect(run.code).toBe(1);
     expect(run.stderr).toMatch(/exited with code 2/);
-    expect(run.stderr).toMatch(/main\.ts\(6,10\): error TS2345: Argument of type '"Workspace Mamager"' is not assignable to parameter of type/);
+    expect(run.stderr).toMatch(
+      /main\.ts\(6,10\): error TS2345: Argument of type '"Workspace Mamager"' is not assignable to parameter of type/,
+    );
   });
 
   test('fails clearly when the app command fails', async () => {
@@ -91,7 +110,10 @@ describe('meshform synth', () => {
 
   test('the built bin runs as a process', () => {
     const { spawnSync } = require('child_process');
-    const r = spawnSync(process.execPath, [path.join(REPO_ROOT, 'dist/bin/meshform.js'), 'synth', '--out', tmpOut()], { cwd: REPO_ROOT, encoding: 'utf8' });
+    const r = spawnSync(process.execPath, [path.join(REPO_ROOT, 'dist/bin/meshform.js'), 'synth', '--out', tmpOut()], {
+      cwd: REPO_ROOT,
+      encoding: 'utf8',
+    });
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(/Synthesized stack "basic"/);
   });

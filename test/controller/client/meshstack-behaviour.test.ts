@@ -28,7 +28,8 @@ describe.each([['default'], ['meshstack']])('meshform against the sandbox, %s pr
   });
   afterAll(() => f.sandbox.close());
 
-  const client = (key = PARTNER) => new HttpApiClient({ endpoint: f.sandbox.url, credentials: { kind: 'key', key }, retry: FAST_RETRY });
+  const client = (key = PARTNER) =>
+    new HttpApiClient({ endpoint: f.sandbox.url, credentials: { kind: 'key', key }, retry: FAST_RETRY });
   async function converge(state: DesiredState, key = PARTNER) {
     const api = client(key);
     const { plan } = await planAgainst(api, state, { endpoint: f.sandbox.url });
@@ -37,8 +38,12 @@ describe.each([['default'], ['meshstack']])('meshform against the sandbox, %s pr
     expect(report.results.filter((r) => r.status === 'failed')).toEqual([]);
     return report;
   }
-  const replan = async (state: DesiredState, key = PARTNER) => (await planAgainst(client(key), state, { endpoint: f.sandbox.url })).plan;
-  const stepsOf = (p: Awaited<ReturnType<typeof replan>>) => [...p.globalSteps, ...p.workspaces.flatMap((w) => w.steps)];
+  const replan = async (state: DesiredState, key = PARTNER) =>
+    (await planAgainst(client(key), state, { endpoint: f.sandbox.url })).plan;
+  const stepsOf = (p: Awaited<ReturnType<typeof replan>>) => [
+    ...p.globalSteps,
+    ...p.workspaces.flatMap((w) => w.steps),
+  ];
 
   test('renaming a project keeps its payment methods: PUT is a full rewrite', async () => {
     // GIVEN a project with a payment method and a substitute, made outside meshform
@@ -48,14 +53,31 @@ describe.each([['default'], ['meshstack']])('meshform against the sandbox, %s pr
       apiVersion: 'v2',
       kind: 'meshProject',
       metadata: { name: 'web', ownedByWorkspace: 'pm-ws' },
-      spec: { displayName: 'Web', tags: {}, paymentMethodIdentifier: 'pm-main', substitutePaymentMethodIdentifier: 'pm-backup' },
+      spec: {
+        displayName: 'Web',
+        tags: {},
+        paymentMethodIdentifier: 'pm-main',
+        substitutePaymentMethodIdentifier: 'pm-backup',
+      },
     });
     expect(created.status).toBe(201);
     // WHEN meshform renames it
-    await converge(desired([workspace('pm-ws', [], { additive: true, adopt: true, projects: [project('pm-ws', 'web', [], { displayName: 'Web shop' })] })]));
+    await converge(
+      desired([
+        workspace('pm-ws', [], {
+          additive: true,
+          adopt: true,
+          projects: [project('pm-ws', 'web', [], { displayName: 'Web shop' })],
+        }),
+      ]),
+    );
     // THEN the platform kept both payment methods
     const after = (await partner.mesh('project', 'GET', '/meshprojects/pm-ws.web')).data;
-    expect(after.spec).toMatchObject({ displayName: 'Web shop', paymentMethodIdentifier: 'pm-main', substitutePaymentMethodIdentifier: 'pm-backup' });
+    expect(after.spec).toMatchObject({
+      displayName: 'Web shop',
+      paymentMethodIdentifier: 'pm-main',
+      substitutePaymentMethodIdentifier: 'pm-backup',
+    });
   });
 
   test('renaming a workspace keeps platformBuilderAccessEnabled and fields meshform does not know', async () => {
@@ -66,9 +88,15 @@ describe.each([['default'], ['meshstack']])('meshform against the sandbox, %s pr
       metadata: { name: 'pb-ws', tags: {}, costCenterRef: 'cc-17' },
       spec: { displayName: 'Builders', platformBuilderAccessEnabled: true, futureSetting: { level: 3 } },
     });
-    await converge(desired([workspace('pb-ws', [], { displayName: 'Platform builders', additive: true, adopt: true })]));
+    await converge(
+      desired([workspace('pb-ws', [], { displayName: 'Platform builders', additive: true, adopt: true })]),
+    );
     const after = (await partner.mesh('workspace', 'GET', '/meshworkspaces/pb-ws')).data;
-    expect(after.spec).toEqual({ displayName: 'Platform builders', platformBuilderAccessEnabled: true, futureSetting: { level: 3 } });
+    expect(after.spec).toEqual({
+      displayName: 'Platform builders',
+      platformBuilderAccessEnabled: true,
+      futureSetting: { level: 3 },
+    });
     expect(after.metadata.costCenterRef).toBe('cc-17');
   });
 
@@ -77,7 +105,11 @@ describe.each([['default'], ['meshstack']])('meshform against the sandbox, %s pr
     await f.as(PARTNER).ext('PUT', '/settings', { recertification: { [MEMBER]: 30, [MANAGER]: 90 } });
     try {
       const state = desired([
-        workspace('rc-a', [binding(OWNER, user('alice')), binding(MANAGER, user('bob')), binding(MEMBER, user('carol'))]),
+        workspace('rc-a', [
+          binding(OWNER, user('alice')),
+          binding(MANAGER, user('bob')),
+          binding(MEMBER, user('carol')),
+        ]),
         workspace('rc-b', [binding(OWNER, user('bob')), binding(MEMBER, user('dave')), binding(MEMBER, user('erin'))]),
       ]);
       await converge(state);
@@ -96,21 +128,42 @@ describe.each([['default'], ['meshstack']])('meshform against the sandbox, %s pr
         apiVersion: 'v1',
         kind: 'meshTagDefinition',
         metadata: { name: `meshWorkspace.${key}` },
-        spec: { targetKind: 'meshWorkspace', key, displayName: key, restricted: false, mandatory: false, immutable: false, ...extra },
+        spec: {
+          targetKind: 'meshWorkspace',
+          key,
+          displayName: key,
+          restricted: false,
+          mandatory: false,
+          immutable: false,
+          ...extra,
+        },
       });
-    await def('confidentiality', { restricted: true, valueType: { singleSelect: { options: ['internal', 'secret'], defaultValue: 'internal' } } });
+    await def('confidentiality', {
+      restricted: true,
+      valueType: { singleSelect: { options: ['internal', 'secret'], defaultValue: 'internal' } },
+    });
     await def('team', { valueType: { string: {} } });
     try {
       const state = desired([workspace('tg-ws', [binding(OWNER, user('alice'))], { tags: { team: ['payments'] } })]);
       await converge(state);
-      expect((await partner.mesh('workspace', 'GET', '/meshworkspaces/tg-ws')).data.metadata.tags).toEqual({ confidentiality: ['internal'], meshformStack: ['test'], team: ['payments'] });
+      expect((await partner.mesh('workspace', 'GET', '/meshworkspaces/tg-ws')).data.metadata.tags).toEqual({
+        confidentiality: ['internal'],
+        meshformStack: ['test'],
+        team: ['payments'],
+      });
       expect(stepsOf(await replan(state))).toEqual([]);
       // The Owner (not a partner) renames it: the plan neither removes nor refuses the restricted default.
-      const renamed = desired([workspace('tg-ws', [binding(OWNER, user('alice'))], { displayName: 'Tags', tags: { team: ['payments'] } })]);
+      const renamed = desired([
+        workspace('tg-ws', [binding(OWNER, user('alice'))], { displayName: 'Tags', tags: { team: ['payments'] } }),
+      ]);
       const plan = await replan(renamed, 'alice');
       expect(plan.refusals).toEqual([]);
       await converge(renamed, 'alice');
-      expect((await partner.mesh('workspace', 'GET', '/meshworkspaces/tg-ws')).data.metadata.tags).toEqual({ confidentiality: ['internal'], meshformStack: ['test'], team: ['payments'] });
+      expect((await partner.mesh('workspace', 'GET', '/meshworkspaces/tg-ws')).data.metadata.tags).toEqual({
+        confidentiality: ['internal'],
+        meshformStack: ['test'],
+        team: ['payments'],
+      });
       expect(stepsOf(await replan(renamed, 'alice'))).toEqual([]);
     } finally {
       await partner.mesh('tagDefinition', 'DELETE', '/meshtagdefinitions/meshWorkspace.confidentiality');
@@ -119,19 +172,53 @@ describe.each([['default'], ['meshstack']])('meshform against the sandbox, %s pr
   });
 
   test('a tag declared with an empty list is absent (the platform drops it): no perpetual update', async () => {
-    const defined = (key: string): TagDefinition => ({ metadata: { name: `meshWorkspace.${key}` }, spec: { targetKind: 'meshWorkspace', key, displayName: key, valueType: { string: {} }, restricted: false, mandatory: false, immutable: false } });
-    const state = desired([workspace('tg-empty', [binding(OWNER, user('alice'))], { tags: { team: [], costCenter: ['1'] } })], { tagDefinitions: [defined('team'), defined('costCenter')] });
+    const defined = (key: string): TagDefinition => ({
+      metadata: { name: `meshWorkspace.${key}` },
+      spec: {
+        targetKind: 'meshWorkspace',
+        key,
+        displayName: key,
+        valueType: { string: {} },
+        restricted: false,
+        mandatory: false,
+        immutable: false,
+      },
+    });
+    const state = desired(
+      [workspace('tg-empty', [binding(OWNER, user('alice'))], { tags: { team: [], costCenter: ['1'] } })],
+      { tagDefinitions: [defined('team'), defined('costCenter')] },
+    );
     await converge(state);
-    expect((await f.as(PARTNER).mesh('workspace', 'GET', '/meshworkspaces/tg-empty')).data.metadata.tags).toEqual({ costCenter: ['1'], meshformStack: ['test'] });
+    expect((await f.as(PARTNER).mesh('workspace', 'GET', '/meshworkspaces/tg-empty')).data.metadata.tags).toEqual({
+      costCenter: ['1'],
+      meshformStack: ['test'],
+    });
     expect(stepsOf(await replan(state))).toEqual([]);
   });
 
   test('a tag definition keeps its sortOrder and replicationKey when meshform updates it', async () => {
     const partner = f.as(PARTNER);
-    const spec = { targetKind: 'meshProject', key: 'stage', displayName: 'Stage', description: 'old', valueType: { string: {} }, restricted: false, mandatory: false, immutable: false };
-    await partner.mesh('tagDefinition', 'POST', '/meshtagdefinitions', { apiVersion: 'v1', kind: 'meshTagDefinition', metadata: { name: 'meshProject.stage' }, spec: { ...spec, sortOrder: 7, replicationKey: 'stage_tag' } });
+    const spec = {
+      targetKind: 'meshProject',
+      key: 'stage',
+      displayName: 'Stage',
+      description: 'old',
+      valueType: { string: {} },
+      restricted: false,
+      mandatory: false,
+      immutable: false,
+    };
+    await partner.mesh('tagDefinition', 'POST', '/meshtagdefinitions', {
+      apiVersion: 'v1',
+      kind: 'meshTagDefinition',
+      metadata: { name: 'meshProject.stage' },
+      spec: { ...spec, sortOrder: 7, replicationKey: 'stage_tag' },
+    });
     try {
-      const def: TagDefinition = { metadata: { name: 'meshProject.stage' }, spec: { ...(spec as TagDefinition['spec']), description: 'The stage' } };
+      const def: TagDefinition = {
+        metadata: { name: 'meshProject.stage' },
+        spec: { ...(spec as TagDefinition['spec']), description: 'The stage' },
+      };
       await converge(desired([], { tagDefinitions: [def] }));
       const after = (await partner.mesh('tagDefinition', 'GET', '/meshtagdefinitions/meshProject.stage')).data.spec;
       expect(after).toMatchObject({ description: 'The stage', sortOrder: 7, replicationKey: 'stage_tag' });
@@ -148,7 +235,10 @@ describe.each([['default'], ['meshstack']])('meshform against the sandbox, %s pr
     expect((await partner.mesh('project', 'DELETE', '/meshprojects/del-ws.old')).status).toBe(204);
     const err = await client()
       .projects.create({ workspace: 'del-ws', name: 'old', displayName: 'Old', tags: {} })
-      .then(() => undefined, (e: Error) => e);
+      .then(
+        () => undefined,
+        (e: Error) => e,
+      );
     expect(err?.message).toMatch(/409/);
   });
 
@@ -157,7 +247,13 @@ describe.each([['default'], ['meshstack']])('meshform against the sandbox, %s pr
     await converge(desired([workspace('fe-ws', [binding(OWNER, user('alice')), binding(MANAGER, user('bob'))])]));
     await partner.ext('PUT', '/settings', { fourEyes: { enabled: true, minApprovalCount: 2 } });
     try {
-      const state = desired([workspace('fe-ws', [binding(OWNER, user('alice')), binding(MANAGER, user('bob')), binding(MEMBER, user('carol'))])]);
+      const state = desired([
+        workspace('fe-ws', [
+          binding(OWNER, user('alice')),
+          binding(MANAGER, user('bob')),
+          binding(MEMBER, user('carol')),
+        ]),
+      ]);
       const api = client('bob');
       const { plan } = await planAgainst(api, state, { endpoint: f.sandbox.url });
       const report = await apply(api, plan);
@@ -170,8 +266,14 @@ describe.each([['default'], ['meshstack']])('meshform against the sandbox, %s pr
 
   test('a workspace-scoped key plans invitations: users are found with filtered lists, not the admin-only global one', async () => {
     await converge(desired([workspace('inv-ws', [binding(OWNER, user('alice')), binding(MANAGER, user('bob'))])]));
-    const frank = { kind: 'User' as const, name: 'frank@example.com', invitation: { firstName: 'Frank', lastName: 'Example', email: 'frank@example.com' } };
-    const state = desired([workspace('inv-ws', [binding(OWNER, user('alice')), binding(MANAGER, user('bob')), binding(MEMBER, frank)])]);
+    const frank = {
+      kind: 'User' as const,
+      name: 'frank@example.com',
+      invitation: { firstName: 'Frank', lastName: 'Example', email: 'frank@example.com' },
+    };
+    const state = desired([
+      workspace('inv-ws', [binding(OWNER, user('alice')), binding(MANAGER, user('bob')), binding(MEMBER, frank)]),
+    ]);
     const plan = await replan(state, 'bob');
     expect(plan.refusals).toEqual([]);
     expect(stepsOf(plan).map((s) => s.action)).toEqual(['create']);
@@ -189,11 +291,18 @@ describe('links and paging behind a proxy', () => {
 
   test('links carry the public URL', async () => {
     const res = await f.as(PARTNER).mesh('workspace', 'GET', '/meshworkspaces?size=2');
-    expect(res.data._links.next.href).toMatch(/^http:\/\/mesh-backend\.internal:8080\/api\/meshobjects\/meshworkspaces\?/);
+    expect(res.data._links.next.href).toMatch(
+      /^http:\/\/mesh-backend\.internal:8080\/api\/meshobjects\/meshworkspaces\?/,
+    );
   });
 
   test.each([[1], [2], [1000]])('lists every item with pages of %i, by page number', async (pageSize) => {
-    const api = new HttpApiClient({ endpoint: f.sandbox.url, credentials: { kind: 'key', key: PARTNER }, retry: FAST_RETRY, pageSize });
+    const api = new HttpApiClient({
+      endpoint: f.sandbox.url,
+      credentials: { kind: 'key', key: PARTNER },
+      retry: FAST_RETRY,
+      pageSize,
+    });
     await api.workspaces.read('px-0'); // logs in first, so only the list's pages are counted below
     const before = api.stats.byMethod.GET;
     const names = (await api.workspaces.list()).map((w) => w.name).filter((n) => n.startsWith('px-'));
@@ -206,13 +315,20 @@ describe('dev-stack credentials', () => {
   test('a key published under its name logs in with the clientId it carries', async () => {
     const dir = scratchDir('seed');
     const seed = path.join(dir, 'seed.yaml');
-    fs.writeFileSync(seed, 'users:\n  - { username: ci.bot, email: ci@example.com, partner: true }\napiKeys:\n  - { name: ci, clientId: ci-key-7f3a, user: ci.bot }\n');
+    fs.writeFileSync(
+      seed,
+      'users:\n  - { username: ci.bot, email: ci@example.com, partner: true }\napiKeys:\n  - { name: ci, clientId: ci-key-7f3a, user: ci.bot }\n',
+    );
     const data = path.join(scratchDir('sandbox'), 'data');
     const f = await sandboxFixture(['--seed', seed], data);
     try {
       const info = (await f.http.get('/mesh/info')).data;
       expect(info.devLocalCredentials.apiKeys.ci.clientId).toBe('ci-key-7f3a');
-      const api = new HttpApiClient({ endpoint: f.sandbox.url, credentials: { kind: 'key', key: 'ci' }, retry: FAST_RETRY });
+      const api = new HttpApiClient({
+        endpoint: f.sandbox.url,
+        credentials: { kind: 'key', key: 'ci' },
+        retry: FAST_RETRY,
+      });
       await expect(api.workspaces.list()).resolves.toEqual([]);
     } finally {
       await f.sandbox.close();
@@ -226,8 +342,10 @@ describe('answers without a JSON body', () => {
   let server: http.Server;
   let url: string;
   let reply: (req: http.IncomingMessage, res: http.ServerResponse) => void;
-  const html = (res: http.ServerResponse, status: number) => res.writeHead(status, { 'Content-Type': 'text/html' }).end(`<html><body><h1>${status}</h1></body></html>`);
-  const json = (res: http.ServerResponse, status: number, body: unknown) => res.writeHead(status, { 'Content-Type': 'application/json' }).end(JSON.stringify(body));
+  const html = (res: http.ServerResponse, status: number) =>
+    res.writeHead(status, { 'Content-Type': 'text/html' }).end(`<html><body><h1>${status}</h1></body></html>`);
+  const json = (res: http.ServerResponse, status: number, body: unknown) =>
+    res.writeHead(status, { 'Content-Type': 'application/json' }).end(JSON.stringify(body));
   beforeAll(async () => {
     server = http.createServer((req, res) => {
       if (req.url === '/api/login') return json(res, 200, { access_token: 't', expires_in: 300 });
@@ -239,12 +357,17 @@ describe('answers without a JSON body', () => {
     url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   });
   afterAll(() => new Promise((r) => server.close(r)));
-  const api = () => new HttpApiClient({ endpoint: url, credentials: { kind: 'key', key: 'k', secret: 's' }, retry: FAST_RETRY });
+  const api = () =>
+    new HttpApiClient({ endpoint: url, credentials: { kind: 'key', key: 'k', secret: 's' }, retry: FAST_RETRY });
 
   test('an optional probe answered with an HTML 404 means "not there", and does not break the next call', async () => {
     const a = api();
     await expect(a.extensions.capabilities()).resolves.toEqual([]);
-    reply = (_req, res) => json(res, 200, { _embedded: { meshWorkspaces: [] }, page: { size: 1000, totalElements: 0, totalPages: 0, number: 0 } });
+    reply = (_req, res) =>
+      json(res, 200, {
+        _embedded: { meshWorkspaces: [] },
+        page: { size: 1000, totalElements: 0, totalPages: 0, number: 0 },
+      });
     await expect(a.workspaces.list()).resolves.toEqual([]);
   });
 
@@ -263,13 +386,34 @@ describe('answers without a JSON body', () => {
       reply = (_req, res) => html(res, status);
       await expect(api().projectRoles.list()).resolves.toBeUndefined();
     }
-    reply = (_req, res) => json(res, 200, { _embedded: { meshProjectRoles: [{ kind: 'meshProjectRole', apiVersion: 'v1', metadata: { name: 'project-auditor', tags: {} }, spec: { name: 'Project Auditor', rank: 10 } }] }, page: { size: 1000, totalElements: 1, totalPages: 1, number: 0 } });
+    reply = (_req, res) =>
+      json(res, 200, {
+        _embedded: {
+          meshProjectRoles: [
+            {
+              kind: 'meshProjectRole',
+              apiVersion: 'v1',
+              metadata: { name: 'project-auditor', tags: {} },
+              spec: { name: 'Project Auditor', rank: 10 },
+            },
+          ],
+        },
+        page: { size: 1000, totalElements: 1, totalPages: 1, number: 0 },
+      });
     await expect(api().projectRoles.list()).resolves.toEqual(['Project Auditor']);
   });
 
   test('a 202 without a pendingRequest is a grant waiting for approval, not an error', async () => {
     reply = (req, res) => (req.method === 'POST' ? res.writeHead(202).end() : json(res, 404, { message: 'not found' }));
-    await expect(api().bindings.create({ name: 'b', workspace: 'w', subjectKind: 'User', subject: 'bob', role: 'Workspace Member' })).resolves.toMatchObject({ status: 'pending' });
+    await expect(
+      api().bindings.create({
+        name: 'b',
+        workspace: 'w',
+        subjectKind: 'User',
+        subject: 'bob',
+        role: 'Workspace Member',
+      }),
+    ).resolves.toMatchObject({ status: 'pending' });
   });
 });
 
@@ -278,23 +422,38 @@ describe('one request at a time against a platform that is not on loopback', () 
     .flat()
     .find((i) => i && i.family === 'IPv4' && !i.internal)?.address;
   const run = external ? test : test.skip;
-  if (!external) process.stdout.write('skipped: this machine has no non-loopback IPv4 address to test a remote-looking endpoint\n');
+  if (!external)
+    process.stdout.write('skipped: this machine has no non-loopback IPv4 address to test a remote-looking endpoint\n');
 
   run('parallel calls are sent one after the other, as meshStack advises per API key', async () => {
     let inFlight = 0;
     let peak = 0;
     const server = http.createServer((req, res) => {
-      if (req.url === '/api/login') return res.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify({ access_token: 't', expires_in: 300 }));
+      if (req.url === '/api/login')
+        return res
+          .writeHead(200, { 'Content-Type': 'application/json' })
+          .end(JSON.stringify({ access_token: 't', expires_in: 300 }));
       inFlight++;
       peak = Math.max(peak, inFlight);
       setTimeout(() => {
         inFlight--;
-        res.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify({ _embedded: { meshWorkspaces: [] }, page: { size: 1000, totalElements: 0, totalPages: 1, number: 0 } }));
+        res
+          .writeHead(200, { 'Content-Type': 'application/json' })
+          .end(
+            JSON.stringify({
+              _embedded: { meshWorkspaces: [] },
+              page: { size: 1000, totalElements: 0, totalPages: 1, number: 0 },
+            }),
+          );
       }, 30);
     });
     await new Promise<void>((r) => server.listen(0, external!, r));
     try {
-      const a = new HttpApiClient({ endpoint: `http://${external}:${(server.address() as AddressInfo).port}`, credentials: { kind: 'key', key: 'k', secret: 's' }, retry: FAST_RETRY });
+      const a = new HttpApiClient({
+        endpoint: `http://${external}:${(server.address() as AddressInfo).port}`,
+        credentials: { kind: 'key', key: 'k', secret: 's' },
+        retry: FAST_RETRY,
+      });
       await Promise.all(Array.from({ length: 5 }, () => a.workspaces.list()));
       expect(peak).toBe(1);
     } finally {

@@ -13,7 +13,11 @@ afterAll(async () => {
 
 test('the same GET is sent once; a write forgets every answer; after off() each read goes to the platform', async () => {
   const memo = new ReadMemo();
-  const api = new HttpApiClient({ endpoint: f.sandbox.url, credentials: { kind: 'key', key: 'partner-admin' }, readMemo: memo });
+  const api = new HttpApiClient({
+    endpoint: f.sandbox.url,
+    credentials: { kind: 'key', key: 'partner-admin' },
+    readMemo: memo,
+  });
   const gets = () => api.stats.byMethod.GET ?? 0;
   const first = await api.tagDefinitions.list();
   const sent = gets();
@@ -21,7 +25,9 @@ test('the same GET is sent once; a write forgets every answer; after off() each 
   expect(gets()).toBe(sent);
   await api.tagDefinitions.put(OWNERSHIP_TAG_DEFINITION);
   const afterWrite = gets();
-  expect((await api.tagDefinitions.list()).map((d) => d.metadata.name)).toContain(OWNERSHIP_TAG_DEFINITION.metadata.name);
+  expect((await api.tagDefinitions.list()).map((d) => d.metadata.name)).toContain(
+    OWNERSHIP_TAG_DEFINITION.metadata.name,
+  );
   expect(gets()).toBe(afterWrite + 1);
   memo.off();
   await api.tagDefinitions.list();

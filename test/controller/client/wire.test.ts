@@ -1,4 +1,10 @@
-import { ShapeError, normalizeBinding, normalizeProject, normalizeTags, normalizeWorkspace } from '../../../controller/client/wire';
+import {
+  ShapeError,
+  normalizeBinding,
+  normalizeProject,
+  normalizeTags,
+  normalizeWorkspace,
+} from '../../../controller/client/wire';
 
 describe('normalizers', () => {
   test.each([
@@ -21,27 +27,63 @@ describe('normalizers', () => {
 
   test('workspace: drops what the server adds (createdOn, links), keeps what meshform owns', () => {
     expect(
-      normalizeWorkspace({ apiVersion: 'v2', kind: 'meshWorkspace', metadata: { name: 'a', tags: { x: ['1'] }, createdOn: '2026-01-01T00:00:00Z' }, spec: { displayName: 'A', platformBuilderAccessEnabled: false }, _links: {} }),
+      normalizeWorkspace({
+        apiVersion: 'v2',
+        kind: 'meshWorkspace',
+        metadata: { name: 'a', tags: { x: ['1'] }, createdOn: '2026-01-01T00:00:00Z' },
+        spec: { displayName: 'A', platformBuilderAccessEnabled: false },
+        _links: {},
+      }),
     ).toEqual({ name: 'a', displayName: 'A', tags: { x: ['1'] }, deleted: false });
   });
 
   test('workspace: a deletedOn marks it deleted', () => {
-    expect(normalizeWorkspace({ metadata: { name: 'a', tags: {}, deletedOn: '2026-01-01T00:00:00Z' }, spec: { displayName: 'A' } }).deleted).toBe(true);
+    expect(
+      normalizeWorkspace({
+        metadata: { name: 'a', tags: {}, deletedOn: '2026-01-01T00:00:00Z' },
+        spec: { displayName: 'A' },
+      }).deleted,
+    ).toBe(true);
   });
 
   test('project: tags come from spec.tags', () => {
-    expect(normalizeProject({ metadata: { name: 'p', ownedByWorkspace: 'a' }, spec: { displayName: 'P', tags: { env: ['dev'] } } })).toEqual({ workspace: 'a', name: 'p', displayName: 'P', tags: { env: ['dev'] } });
+    expect(
+      normalizeProject({
+        metadata: { name: 'p', ownedByWorkspace: 'a' },
+        spec: { displayName: 'P', tags: { env: ['dev'] } },
+      }),
+    ).toEqual({ workspace: 'a', name: 'p', displayName: 'P', tags: { env: ['dev'] } });
   });
 
   test.each([
     [
       'a workspace user binding',
-      { kind: 'meshWorkspaceUserBinding', metadata: { name: 'b' }, targetRef: { name: 'a', displayName: 'A' }, roleRef: { name: 'Workspace Member' }, subject: { name: 'bob' }, expiryDate: '2027-01-01' },
-      { name: 'b', workspace: 'a', subjectKind: 'User', subject: 'bob', role: 'Workspace Member', expiryDate: '2027-01-01' },
+      {
+        kind: 'meshWorkspaceUserBinding',
+        metadata: { name: 'b' },
+        targetRef: { name: 'a', displayName: 'A' },
+        roleRef: { name: 'Workspace Member' },
+        subject: { name: 'bob' },
+        expiryDate: '2027-01-01',
+      },
+      {
+        name: 'b',
+        workspace: 'a',
+        subjectKind: 'User',
+        subject: 'bob',
+        role: 'Workspace Member',
+        expiryDate: '2027-01-01',
+      },
     ],
     [
       'a project group binding',
-      { kind: 'meshProjectGroupBinding', metadata: { name: 'g' }, targetRef: { name: 'p', ownedByWorkspace: 'a' }, roleRef: { name: 'Project Reader' }, subject: { name: 'devs' } },
+      {
+        kind: 'meshProjectGroupBinding',
+        metadata: { name: 'g' },
+        targetRef: { name: 'p', ownedByWorkspace: 'a' },
+        roleRef: { name: 'Project Reader' },
+        subject: { name: 'devs' },
+      },
       { name: 'g', workspace: 'a', project: 'p', subjectKind: 'Group', subject: 'devs', role: 'Project Reader' },
     ],
   ])('binding: %s', (_name, input, expected) => {
@@ -50,8 +92,21 @@ describe('normalizers', () => {
 
   test.each([
     ['an unknown kind', { kind: 'meshTenant', metadata: { name: 'x' } }],
-    ['a missing subject', { kind: 'meshWorkspaceUserBinding', metadata: { name: 'b' }, targetRef: { name: 'a' }, roleRef: { name: 'r' } }],
-    ['a numeric expiry', { kind: 'meshWorkspaceUserBinding', metadata: { name: 'b' }, targetRef: { name: 'a' }, roleRef: { name: 'r' }, subject: { name: 's' }, expiryDate: 5 }],
+    [
+      'a missing subject',
+      { kind: 'meshWorkspaceUserBinding', metadata: { name: 'b' }, targetRef: { name: 'a' }, roleRef: { name: 'r' } },
+    ],
+    [
+      'a numeric expiry',
+      {
+        kind: 'meshWorkspaceUserBinding',
+        metadata: { name: 'b' },
+        targetRef: { name: 'a' },
+        roleRef: { name: 'r' },
+        subject: { name: 's' },
+        expiryDate: 5,
+      },
+    ],
   ])('binding: %s is a shape error', (_name, input) => {
     expect(() => normalizeBinding(input)).toThrow(ShapeError);
   });

@@ -23,20 +23,80 @@ const USERS = ['alice', 'bob', 'carol', 'dave', 'erin'];
 const ENVIRONMENTS: [string, ...string[]] = ['dev', 'prod'];
 
 const TAG_DEFINITIONS: TagDefinitionJson[] = [
-  { metadata: { name: 'meshWorkspace.costCenter' }, spec: { targetKind: 'meshWorkspace', key: 'costCenter', displayName: "Cost 'center'", valueType: { string: { validationRegex: '^[0-9]{4}$' } }, restricted: false, mandatory: false, immutable: false } },
-  { metadata: { name: 'meshWorkspace.labels' }, spec: { targetKind: 'meshWorkspace', key: 'labels', displayName: 'Labels', valueType: { multiSelect: { options: ['a', 'b\\c', "d'e"] } }, restricted: false, mandatory: false, immutable: false } },
-  { metadata: { name: 'meshProject.environment' }, spec: { targetKind: 'meshProject', key: 'environment', displayName: 'Environment', description: 'where it runs */ not code', valueType: { singleSelect: { options: ENVIRONMENTS } }, restricted: false, mandatory: false, immutable: false } },
+  {
+    metadata: { name: 'meshWorkspace.costCenter' },
+    spec: {
+      targetKind: 'meshWorkspace',
+      key: 'costCenter',
+      displayName: "Cost 'center'",
+      valueType: { string: { validationRegex: '^[0-9]{4}$' } },
+      restricted: false,
+      mandatory: false,
+      immutable: false,
+    },
+  },
+  {
+    metadata: { name: 'meshWorkspace.labels' },
+    spec: {
+      targetKind: 'meshWorkspace',
+      key: 'labels',
+      displayName: 'Labels',
+      valueType: { multiSelect: { options: ['a', 'b\\c', "d'e"] } },
+      restricted: false,
+      mandatory: false,
+      immutable: false,
+    },
+  },
+  {
+    metadata: { name: 'meshProject.environment' },
+    spec: {
+      targetKind: 'meshProject',
+      key: 'environment',
+      displayName: 'Environment',
+      description: 'where it runs */ not code',
+      valueType: { singleSelect: { options: ENVIRONMENTS } },
+      restricted: false,
+      mandatory: false,
+      immutable: false,
+    },
+  },
 ];
 
 /** Display names a person may type, and a few that would break code that pasted them in. */
-const displayName = fc.oneof(fc.constantFrom("O'Brien's team", 'back\\slash', '*/ alert(1) /*', '${process.exit(1)}', 'line\u2028separator', 'Zoë – Ünïcode', 'tab\there'), fc.string({ minLength: 1, maxLength: 20 }).filter((s) => s.trim().length > 0 && !/[\u0000-\u001f]/.test(s)));
+const displayName = fc.oneof(
+  fc.constantFrom(
+    "O'Brien's team",
+    'back\\slash',
+    '*/ alert(1) /*',
+    '${process.exit(1)}',
+    'line\u2028separator',
+    'Zoë – Ünïcode',
+    'tab\there',
+  ),
+  fc.string({ minLength: 1, maxLength: 20 }).filter((s) => s.trim().length > 0 && !/[\u0000-\u001f]/.test(s)),
+);
 
 const workspaceArb = fc.record({
   displayName,
   bindings: fc
-    .uniqueArray(fc.record({ role: fc.constantFrom(OWNER, MANAGER, MEMBER), user: fc.constantFrom(...USERS), expires: fc.option(fc.integer({ min: 1, max: 300 }), { nil: undefined }) }), { selector: (b) => `${b.role}|${b.user}`, minLength: 1, maxLength: 6 })
+    .uniqueArray(
+      fc.record({
+        role: fc.constantFrom(OWNER, MANAGER, MEMBER),
+        user: fc.constantFrom(...USERS),
+        expires: fc.option(fc.integer({ min: 1, max: 300 }), { nil: undefined }),
+      }),
+      { selector: (b) => `${b.role}|${b.user}`, minLength: 1, maxLength: 6 },
+    )
     .filter((bs) => bs.filter((b) => b.role === OWNER).length <= 2),
-  projects: fc.uniqueArray(fc.record({ env: fc.constantFrom(...ENVIRONMENTS), displayName, tagged: fc.boolean(), role: fc.constantFrom('Project Admin', 'Project User', 'Project Reader') }), { selector: (p) => p.env, maxLength: 2 }),
+  projects: fc.uniqueArray(
+    fc.record({
+      env: fc.constantFrom(...ENVIRONMENTS),
+      displayName,
+      tagged: fc.boolean(),
+      role: fc.constantFrom('Project Admin', 'Project User', 'Project Reader'),
+    }),
+    { selector: (p) => p.env, maxLength: 2 },
+  ),
   costCenter: fc.option(fc.integer({ min: 1000, max: 9999 }).map(String), { nil: undefined }),
   labels: fc.subarray(['a', 'b\\c', "d'e"]),
   quota: fc.option(fc.integer({ min: 2, max: 9 }), { nil: undefined }),
@@ -55,32 +115,53 @@ function toWorkspace(name: string, w: WorkspaceCase, now: Date): Workspace {
   const holders = w.bindings.map((b) => b.user);
   return workspace(
     name,
-    w.bindings.map((b) => binding(b.role, user(b.user), b.expires === undefined ? {} : { expiryDate: day(now, b.expires) })),
+    w.bindings.map((b) =>
+      binding(b.role, user(b.user), b.expires === undefined ? {} : { expiryDate: day(now, b.expires) }),
+    ),
     {
       displayName: w.displayName,
-      tags: { ...(w.costCenter ? { costCenter: [w.costCenter] } : {}), ...(w.labels.length ? { labels: w.labels } : {}) },
+      tags: {
+        ...(w.costCenter ? { costCenter: [w.costCenter] } : {}),
+        ...(w.labels.length ? { labels: w.labels } : {}),
+      },
       ...(w.quota !== undefined ? { projectQuota: w.quota } : {}),
-      projects: w.projects.map((p) => project(name, `${name}-${p.env}`, [binding(p.role, user(holders[0]))], { displayName: p.displayName, tags: p.tagged ? { environment: [p.env] } : {} })),
+      projects: w.projects.map((p) =>
+        project(name, `${name}-${p.env}`, [binding(p.role, user(holders[0]))], {
+          displayName: p.displayName,
+          tags: p.tagged ? { environment: [p.env] } : {},
+        }),
+      ),
     },
   );
 }
 
 /** Import what is live in `names`, declare it with the constructs as `main.ts` would, synthesize, plan. */
-async function importThenPlan(api: ApiClient, names: string[], now: Date, bindingManagement: 'additive' | 'authoritative') {
+async function importThenPlan(
+  api: ApiClient,
+  names: string[],
+  now: Date,
+  bindingManagement: 'additive' | 'authoritative',
+) {
   const live = await observe(api, { workspaces: names, now });
   const estate = importEstate(live, { bindingManagement, stack: 'test' });
   const claim = await claimOwnership(api, live, estate.unowned, 'test');
   expect(claim.failed).toEqual([]);
   expect(claim.claimed).toEqual(names.filter((n) => ownerOf(live.workspaces[n].tags) === undefined));
   const stack = testStack({}, now.toISOString());
-  for (const d of estate.tagDefinitions.filter((t) => TAG_DEFINITIONS.some((x) => x.metadata.name === t.metadata.name))) {
+  for (const d of estate.tagDefinitions.filter((t) =>
+    TAG_DEFINITIONS.some((x) => x.metadata.name === t.metadata.name),
+  )) {
     const vt = d.spec.valueType;
     new TagDefinition(stack, d.metadata.name, {
       targetKind: d.spec.targetKind,
       key: d.spec.key,
       displayName: d.spec.displayName,
       ...(d.spec.description !== undefined ? { description: d.spec.description } : {}),
-      valueType: vt.singleSelect ? TagValueType.singleSelect(vt.singleSelect.options as [string, ...string[]]) : vt.multiSelect ? TagValueType.multiSelect(vt.multiSelect.options as [string, ...string[]]) : TagValueType.string(vt.string ?? {}),
+      valueType: vt.singleSelect
+        ? TagValueType.singleSelect(vt.singleSelect.options as [string, ...string[]])
+        : vt.multiSelect
+          ? TagValueType.multiSelect(vt.multiSelect.options as [string, ...string[]])
+          : TagValueType.string(vt.string ?? {}),
     });
   }
   addWorkspaces(stack, { workspaces: estate.workspaces.map((w) => w.entry) });
@@ -109,18 +190,38 @@ describe.each(CASES)('import on %s', (_name, make, runs) => {
       fc.asyncProperty(estateArb, fc.boolean(), async (estate, authoritative) => {
         const names = estate.map((_, i) => `imp-${run}-${i}`);
         run++;
-        const seeded = (await planAgainst(api, desired(estate.map((w, i) => toWorkspace(names[i], w, now)), { tagDefinitions: TAG_DEFINITIONS }), { endpoint: 'seed' }, now)).plan;
+        const seeded = (
+          await planAgainst(
+            api,
+            desired(
+              estate.map((w, i) => toWorkspace(names[i], w, now)),
+              { tagDefinitions: TAG_DEFINITIONS },
+            ),
+            { endpoint: 'seed' },
+            now,
+          )
+        ).plan;
         expect(seeded.refusals).toEqual([]);
         await apply(api, seeded);
         // Behind meshform's back: a Member granted in the panel; some workspaces no stack owns.
         for (const [i, w] of estate.entries()) {
-          if (w.unowned) await api.workspaces.update(names[i], { displayName: w.displayName, tags: { [OWNERSHIP_TAG_KEY]: [] } });
-          if (w.outOfBand && !w.bindings.some((b) => b.role === MEMBER && b.user === w.outOfBand)) await api.bindings.create({ name: `oob-${names[i]}`, workspace: names[i], subjectKind: 'User', subject: w.outOfBand, role: MEMBER });
+          if (w.unowned)
+            await api.workspaces.update(names[i], { displayName: w.displayName, tags: { [OWNERSHIP_TAG_KEY]: [] } });
+          if (w.outOfBand && !w.bindings.some((b) => b.role === MEMBER && b.user === w.outOfBand))
+            await api.bindings.create({
+              name: `oob-${names[i]}`,
+              workspace: names[i],
+              subjectKind: 'User',
+              subject: w.outOfBand,
+              role: MEMBER,
+            });
         }
         const p = await importThenPlan(api, names, now, authoritative ? 'authoritative' : 'additive');
         expect(p.refusals).toEqual([]);
         expect(p.globalSteps).toEqual([]);
-        expect(p.workspaces.map((w) => ({ name: w.name, steps: w.steps }))).toEqual(names.map((name) => ({ name, steps: [] })));
+        expect(p.workspaces.map((w) => ({ name: w.name, steps: w.steps }))).toEqual(
+          names.map((name) => ({ name, steps: [] })),
+        );
       }),
       { numRuns: runs, seed: 20261201 },
     );

@@ -57,6 +57,10 @@ describe('identifier', () => {
 
   test('a second workspace with the same name gets a number', () => {
     const taken = new Set<string>();
-    expect([identifier('a-b', taken), identifier('a--b', taken), identifier('aB', taken)]).toEqual(['aB', 'aB2', 'aB3']);
+    expect([identifier('a-b', taken), identifier('a--b', taken), identifier('aB', taken)]).toEqual([
+      'aB',
+      'aB2',
+      'aB3',
+    ]);
   });
 });

@@ -13,11 +13,22 @@ const NOW = new Date('2026-11-25T12:00:00Z');
 const OPTIONS = { endpoint: 'http://platform' };
 
 function lb(ws: string, subject: string, role: string, extra: Partial<LiveBinding> = {}): LiveBinding {
-  return { name: `${ws}-${subject}-${role}`.replace(/\s/g, ''), workspace: ws, subjectKind: 'User', subject, role, ...extra };
+  return {
+    name: `${ws}-${subject}-${role}`.replace(/\s/g, ''),
+    workspace: ws,
+    subjectKind: 'User',
+    subject,
+    role,
+    ...extra,
+  };
 }
 
 /** A live workspace this test stack owns (as meshform leaves the ones it created). */
-function liveWs(name: string, bindings: LiveBinding[], { tags, ...extra }: Partial<LiveWorkspaceState> = {}): LiveWorkspaceState {
+function liveWs(
+  name: string,
+  bindings: LiveBinding[],
+  { tags, ...extra }: Partial<LiveWorkspaceState> = {},
+): LiveWorkspaceState {
   return {
     name,
     displayName: name,
@@ -38,7 +49,14 @@ function live(workspaces: LiveWorkspaceState[], { tagDefinitions, ...extra }: Pa
       version: '2026.34.0',
       fourEyes: { enabled: false, minApprovalCount: 2 },
       recertification: {},
-      capabilities: ['workspace-quota', 'workspace-status', 'role-requests', 'whoami', 'settings', 'project-binding-expiry'],
+      capabilities: [
+        'workspace-quota',
+        'workspace-status',
+        'role-requests',
+        'whoami',
+        'settings',
+        'project-binding-expiry',
+      ],
     },
     caller: { username: 'partner.admin', partner: true, workspaces: {} },
     tagDefinitions: [OWNERSHIP_TAG_DEFINITION, ...(tagDefinitions ?? [])],
@@ -52,7 +70,11 @@ function live(workspaces: LiveWorkspaceState[], { tagDefinitions, ...extra }: Pa
 const lines = (p: Plan) => p.workspaces.flatMap((w) => w.steps.map((s) => `${s.action}:${s.reason}:${stepSummary(s)}`));
 const notes = (p: Plan, i = 0) => p.workspaces[i].notes.map(findingMessage);
 const rules = (p: Plan) => p.refusals.map((r) => r.rule);
-const asCaller = (username: string, workspaces: Record<string, string[]> = {}) => ({ username, partner: false, workspaces });
+const asCaller = (username: string, workspaces: Record<string, string[]> = {}) => ({
+  username,
+  partner: false,
+  workspaces,
+});
 
 describe('plan', () => {
   test('is pure: the same inputs give the same plan', () => {
@@ -68,7 +90,12 @@ describe('plan', () => {
       live([]),
       ['create:missing:create workspace a "a"', 'create:missing:grant user alice: Workspace Owner'],
     ],
-    ['matching state gives no steps', desired([workspace('a', [binding(OWNER, user('alice'))])]), live([liveWs('a', [lb('a', 'alice', OWNER)])]), []],
+    [
+      'matching state gives no steps',
+      desired([workspace('a', [binding(OWNER, user('alice'))])]),
+      live([liveWs('a', [lb('a', 'alice', OWNER)])]),
+      [],
+    ],
     [
       'authoritative: undeclared bindings are drift',
       desired([workspace('a', [binding(OWNER, user('alice'))])]),
@@ -83,13 +110,17 @@ describe('plan', () => {
     ],
     [
       'an expired desired binding still on the platform is removed as expired, not drift',
-      desired([workspace('a', [binding(OWNER, user('alice')), binding(MEMBER, user('eve'), { expiryDate: '2026-11-24' })])]),
+      desired([
+        workspace('a', [binding(OWNER, user('alice')), binding(MEMBER, user('eve'), { expiryDate: '2026-11-24' })]),
+      ]),
       live([liveWs('a', [lb('a', 'alice', OWNER), lb('a', 'eve', MEMBER, { expiryDate: '2026-11-24' })])]),
       ['delete:expired:remove user eve: Workspace Member until 2026-11-24 (expired)'],
     ],
     [
       'an expired desired binding that is gone is not granted again',
-      desired([workspace('a', [binding(OWNER, user('alice')), binding(MEMBER, user('eve'), { expiryDate: '2026-11-24' })])]),
+      desired([
+        workspace('a', [binding(OWNER, user('alice')), binding(MEMBER, user('eve'), { expiryDate: '2026-11-24' })]),
+      ]),
       live([liveWs('a', [lb('a', 'alice', OWNER)])]),
       [],
     ],
@@ -101,7 +132,12 @@ describe('plan', () => {
     ],
     [
       'a date-time expiry is compared by the day the API keeps for workspace bindings',
-      desired([workspace('a', [binding(OWNER, user('alice')), binding(MEMBER, user('eve'), { expiryDate: '2026-12-01T10:00:00Z' })])]),
+      desired([
+        workspace('a', [
+          binding(OWNER, user('alice')),
+          binding(MEMBER, user('eve'), { expiryDate: '2026-12-01T10:00:00Z' }),
+        ]),
+      ]),
       live([liveWs('a', [lb('a', 'alice', OWNER), lb('a', 'eve', MEMBER, { expiryDate: '2026-12-01' })])]),
       [],
     ],
@@ -109,7 +145,12 @@ describe('plan', () => {
       'an expiry the platform assigned (recertification) is not a change',
       desired([workspace('a', [binding(OWNER, user('alice')), binding(MEMBER, user('eve'))])]),
       live([liveWs('a', [lb('a', 'alice', OWNER), lb('a', 'eve', MEMBER, { expiryDate: '2027-05-24' })])], {
-        platform: { version: 'x', fourEyes: { enabled: false, minApprovalCount: 2 }, recertification: { [MEMBER]: 180 }, capabilities: [] },
+        platform: {
+          version: 'x',
+          fourEyes: { enabled: false, minApprovalCount: 2 },
+          recertification: { [MEMBER]: 180 },
+          capabilities: [],
+        },
       }),
       [],
     ],
@@ -117,19 +158,55 @@ describe('plan', () => {
       'display name and tags are updated, with before and after',
       desired([workspace('a', [binding(OWNER, user('alice'))], { displayName: 'New', tags: { cc: ['1'] } })]),
       // The platform has meshform's ownership tag definition, so a workspace tag needs a definition too.
-      live([liveWs('a', [lb('a', 'alice', OWNER)], { displayName: 'Old' })], { tagDefinitions: [{ metadata: { name: 'meshWorkspace.cc' }, spec: { targetKind: 'meshWorkspace', key: 'cc', displayName: 'cc', valueType: { string: {} }, restricted: false, mandatory: false, immutable: false } }] }),
+      live([liveWs('a', [lb('a', 'alice', OWNER)], { displayName: 'Old' })], {
+        tagDefinitions: [
+          {
+            metadata: { name: 'meshWorkspace.cc' },
+            spec: {
+              targetKind: 'meshWorkspace',
+              key: 'cc',
+              displayName: 'cc',
+              valueType: { string: {} },
+              restricted: false,
+              mandatory: false,
+              immutable: false,
+            },
+          },
+        ],
+      }),
       ['update:changed:update workspace a: display name; tag cc'],
     ],
     [
       'quota is raised before projects are created',
-      desired([workspace('a', [binding(OWNER, user('alice'))], { projectQuota: 2, projects: [project('a', 'p1'), project('a', 'p2')] })]),
-      live([liveWs('a', [lb('a', 'alice', OWNER)], { status: { name: 'a', status: 'active', approval: 'approved', projectQuota: 1, projectCount: 0 } })]),
-      ['update:changed:set project quota of a: 1 → 2', 'create:missing:create project p1 "p1"', 'create:missing:create project p2 "p2"'],
+      desired([
+        workspace('a', [binding(OWNER, user('alice'))], {
+          projectQuota: 2,
+          projects: [project('a', 'p1'), project('a', 'p2')],
+        }),
+      ]),
+      live([
+        liveWs('a', [lb('a', 'alice', OWNER)], {
+          status: { name: 'a', status: 'active', approval: 'approved', projectQuota: 1, projectCount: 0 },
+        }),
+      ]),
+      [
+        'update:changed:set project quota of a: 1 → 2',
+        'create:missing:create project p1 "p1"',
+        'create:missing:create project p2 "p2"',
+      ],
     ],
     [
       'a project grant whose subject has no workspace role yet comes after the workspace grant',
-      desired([workspace('a', [binding(OWNER, user('alice')), binding(MEMBER, user('eve'))], { projects: [project('a', 'p', [binding('Project User', user('eve'))])] })]),
-      live([liveWs('a', [lb('a', 'alice', OWNER)], { projects: { p: { workspace: 'a', name: 'p', displayName: 'p', tags: {}, bindings: [] } } })]),
+      desired([
+        workspace('a', [binding(OWNER, user('alice')), binding(MEMBER, user('eve'))], {
+          projects: [project('a', 'p', [binding('Project User', user('eve'))])],
+        }),
+      ]),
+      live([
+        liveWs('a', [lb('a', 'alice', OWNER)], {
+          projects: { p: { workspace: 'a', name: 'p', displayName: 'p', tags: {}, bindings: [] } },
+        }),
+      ]),
       ['create:missing:grant user eve: Workspace Member', 'create:missing:grant user eve: Project User on project p'],
     ],
     [
@@ -137,21 +214,47 @@ describe('plan', () => {
       desired([workspace('a', [binding(OWNER, user('alice'))], { projects: [project('a', 'p')] })]),
       live([
         liveWs('a', [lb('a', 'alice', OWNER), lb('a', 'eve', MEMBER)], {
-          projects: { p: { workspace: 'a', name: 'p', displayName: 'p', tags: {}, bindings: [lb('a', 'eve', 'Project User', { project: 'p' })] } },
+          projects: {
+            p: {
+              workspace: 'a',
+              name: 'p',
+              displayName: 'p',
+              tags: {},
+              bindings: [lb('a', 'eve', 'Project User', { project: 'p' })],
+            },
+          },
         }),
       ]),
-      ['delete:drift:remove user eve: Project User on project p (not in code)', 'delete:drift:remove user eve: Workspace Member (not in code)'],
+      [
+        'delete:drift:remove user eve: Project User on project p (not in code)',
+        'delete:drift:remove user eve: Workspace Member (not in code)',
+      ],
     ],
     [
       'an invitation is satisfied by the user who accepted it',
-      desired([workspace('a', [binding(OWNER, user('alice')), binding(MEMBER, { kind: 'User', name: 'frank@x.io', invitation: { firstName: 'F', lastName: 'N', email: 'frank@x.io' } })])]),
-      live([liveWs('a', [lb('a', 'alice', OWNER), lb('a', 'frank', MEMBER)])], { usersByEmail: { 'frank@x.io': 'frank' } }),
+      desired([
+        workspace('a', [
+          binding(OWNER, user('alice')),
+          binding(MEMBER, {
+            kind: 'User',
+            name: 'frank@x.io',
+            invitation: { firstName: 'F', lastName: 'N', email: 'frank@x.io' },
+          }),
+        ]),
+      ]),
+      live([liveWs('a', [lb('a', 'alice', OWNER), lb('a', 'frank', MEMBER)])], {
+        usersByEmail: { 'frank@x.io': 'frank' },
+      }),
       [],
     ],
     [
       'undeclared live projects are never deleted',
       desired([workspace('a', [binding(OWNER, user('alice'))])]),
-      live([liveWs('a', [lb('a', 'alice', OWNER)], { projects: { old: { workspace: 'a', name: 'old', displayName: 'Old', tags: {}, bindings: [] } } })]),
+      live([
+        liveWs('a', [lb('a', 'alice', OWNER)], {
+          projects: { old: { workspace: 'a', name: 'old', displayName: 'Old', tags: {}, bindings: [] } },
+        }),
+      ]),
       [],
     ],
   ])('%s', (_name, d, l, expected) => {
@@ -162,9 +265,27 @@ describe('plan', () => {
 
   describe('owner ordering', () => {
     test.each([
-      ['one Owner replaced: add first, then remove', ['alice'], ['dave'], ['grant user dave', 'remove user alice'], [1, 2, 1]],
-      ['two Owners, one replaced: remove first', ['alice', 'bob'], ['alice', 'dave'], ['remove user bob', 'grant user dave'], [2, 1, 2]],
-      ['two Owners both replaced: alternate', ['alice', 'bob'], ['carol', 'dave'], ['remove user alice', 'grant user carol', 'remove user bob', 'grant user dave'], [2, 1, 2, 1, 2]],
+      [
+        'one Owner replaced: add first, then remove',
+        ['alice'],
+        ['dave'],
+        ['grant user dave', 'remove user alice'],
+        [1, 2, 1],
+      ],
+      [
+        'two Owners, one replaced: remove first',
+        ['alice', 'bob'],
+        ['alice', 'dave'],
+        ['remove user bob', 'grant user dave'],
+        [2, 1, 2],
+      ],
+      [
+        'two Owners both replaced: alternate',
+        ['alice', 'bob'],
+        ['carol', 'dave'],
+        ['remove user alice', 'grant user carol', 'remove user bob', 'grant user dave'],
+        [2, 1, 2, 1, 2],
+      ],
       ['from none to two', [], ['alice', 'bob'], ['grant user alice', 'grant user bob'], [0, 1, 2]],
     ])('%s', (_name, before, after, order, counts) => {
       const d = desired([
@@ -191,12 +312,30 @@ describe('plan', () => {
   });
 
   describe('4-eyes classification', () => {
-    const fourEyes = (min = 2) => ({ version: 'x', fourEyes: { enabled: true, minApprovalCount: min }, recertification: {}, capabilities: ['role-requests' as const, 'whoami' as const] });
-    const d = desired([workspace('a', [binding(OWNER, user('alice')), binding(MANAGER, user('bob')), binding(MEMBER, user('carol')), binding(MEMBER, group('devs'))])]);
+    const fourEyes = (min = 2) => ({
+      version: 'x',
+      fourEyes: { enabled: true, minApprovalCount: min },
+      recertification: {},
+      capabilities: ['role-requests' as const, 'whoami' as const],
+    });
+    const d = desired([
+      workspace('a', [
+        binding(OWNER, user('alice')),
+        binding(MANAGER, user('bob')),
+        binding(MEMBER, user('carol')),
+        binding(MEMBER, group('devs')),
+      ]),
+    ]);
     const base = [lb('a', 'alice', OWNER), lb('a', 'bob', MANAGER)];
     test.each([
       ['partner: auto', { username: 'partner.admin', partner: true, workspaces: {} }, fourEyes(), [], ['auto', 'auto']],
-      ['manager with another manager: needs approval (users), auto (groups)', asCaller('bob', { a: [MANAGER] }), fourEyes(), [], ['needs-approval', 'auto']],
+      [
+        'manager with another manager: needs approval (users), auto (groups)',
+        asCaller('bob', { a: [MANAGER] }),
+        fourEyes(),
+        [],
+        ['needs-approval', 'auto'],
+      ],
       ['minimum of one: auto', asCaller('bob', { a: [MANAGER] }), fourEyes(1), [], ['auto', 'auto']],
       [
         'a pending request: already pending',
@@ -224,19 +363,39 @@ describe('plan', () => {
     });
 
     test('approvers are the other managers and a partner, never the caller', () => {
-      const p = plan(d, live([liveWs('a', base)], { caller: asCaller('bob', { a: [MANAGER] }), platform: fourEyes() }), OPTIONS, NOW);
+      const p = plan(
+        d,
+        live([liveWs('a', base)], { caller: asCaller('bob', { a: [MANAGER] }), platform: fourEyes() }),
+        OPTIONS,
+        NOW,
+      );
       expect((p.workspaces[0].steps[0] as GrantStep).approvers).toEqual(['alice', 'a partner']);
     });
 
     test('a project grant waits while its subject’s workspace grant waits for approval', () => {
-      const dp = desired([workspace('a', [...d.workspaces[0].bindings], { projects: [project('a', 'p', [binding('Project User', user('carol'))])] })]);
-      const l = live([liveWs('a', base, { projects: { p: { workspace: 'a', name: 'p', displayName: 'p', tags: {}, bindings: [] } } })], {
-        caller: asCaller('bob', { a: [MANAGER] }),
-        platform: fourEyes(),
-      });
+      const dp = desired([
+        workspace('a', [...d.workspaces[0].bindings], {
+          projects: [project('a', 'p', [binding('Project User', user('carol'))])],
+        }),
+      ]);
+      const l = live(
+        [
+          liveWs('a', base, {
+            projects: { p: { workspace: 'a', name: 'p', displayName: 'p', tags: {}, bindings: [] } },
+          }),
+        ],
+        {
+          caller: asCaller('bob', { a: [MANAGER] }),
+          platform: fourEyes(),
+        },
+      );
       const p = plan(dp, l, OPTIONS, NOW);
       expect(p.workspaces[0].steps.some((s) => 'project' in s && s.project === 'p')).toBe(false);
-      expect(notes(p)).toContainEqual(expect.stringMatching(/user "carol" as "Project User" on project "p": waits until the workspace role of carol is approved/));
+      expect(notes(p)).toContainEqual(
+        expect.stringMatching(
+          /user "carol" as "Project User" on project "p": waits until the workspace role of carol is approved/,
+        ),
+      );
     });
   });
 
@@ -253,30 +412,66 @@ describe('plan', () => {
         live([liveWs('a', [])]),
         ['owner-limit'],
       ],
-      ['the last Owner removed', desired([workspace('a', [binding(MANAGER, user('alice'))])]), live([liveWs('a', [lb('a', 'alice', OWNER), lb('a', 'alice', MANAGER)])]), ['last-owner']],
+      [
+        'the last Owner removed',
+        desired([workspace('a', [binding(MANAGER, user('alice'))])]),
+        live([liveWs('a', [lb('a', 'alice', OWNER), lb('a', 'alice', MANAGER)])]),
+        ['last-owner'],
+      ],
       [
         'quota below the projects it will have',
-        desired([workspace('a', [binding(OWNER, user('alice'))], { projectQuota: 1, projects: [project('a', 'p1'), project('a', 'p2')] })]),
+        desired([
+          workspace('a', [binding(OWNER, user('alice'))], {
+            projectQuota: 1,
+            projects: [project('a', 'p1'), project('a', 'p2')],
+          }),
+        ]),
         live([liveWs('a', [lb('a', 'alice', OWNER)])]),
         ['quota-below-usage'],
       ],
       [
         'an apparent identifier change of a project',
-        desired([workspace('a', [binding(OWNER, user('alice'))], { projects: [project('a', 'web-new', [], { displayName: 'Web' })] })]),
-        live([liveWs('a', [lb('a', 'alice', OWNER)], { projects: { web: { workspace: 'a', name: 'web', displayName: 'Web', tags: {}, bindings: [] } } })]),
+        desired([
+          workspace('a', [binding(OWNER, user('alice'))], {
+            projects: [project('a', 'web-new', [], { displayName: 'Web' })],
+          }),
+        ]),
+        live([
+          liveWs('a', [lb('a', 'alice', OWNER)], {
+            projects: { web: { workspace: 'a', name: 'web', displayName: 'Web', tags: {}, bindings: [] } },
+          }),
+        ]),
         ['identifier-change'],
       ],
-      ['a referenced workspace that does not exist', desired([workspace('a', [binding(MEMBER, user('x'))], { referenced: true })]), live([]), ['referenced-missing']],
+      [
+        'a referenced workspace that does not exist',
+        desired([workspace('a', [binding(MEMBER, user('x'))], { referenced: true })]),
+        live([]),
+        ['referenced-missing'],
+      ],
       [
         'deleting a workspace that keeps projects',
         desired([workspace('a', [binding(OWNER, user('alice'))], { deletion: 'gone' })]),
-        live([liveWs('a', [lb('a', 'alice', OWNER)], { projects: { p: { workspace: 'a', name: 'p', displayName: 'p', tags: {}, bindings: [] } } })]),
+        live([
+          liveWs('a', [lb('a', 'alice', OWNER)], {
+            projects: { p: { workspace: 'a', name: 'p', displayName: 'p', tags: {}, bindings: [] } },
+          }),
+        ]),
         ['workspace-has-projects'],
       ],
       [
         'an expiry beyond the platform’s recertification maximum',
-        desired([workspace('a', [binding(OWNER, user('alice')), binding(MEMBER, user('eve'), { expiryDate: '2027-11-25' })])]),
-        live([liveWs('a', [lb('a', 'alice', OWNER)])], { platform: { version: 'x', fourEyes: { enabled: false, minApprovalCount: 2 }, recertification: { [MEMBER]: 90 }, capabilities: [] } }),
+        desired([
+          workspace('a', [binding(OWNER, user('alice')), binding(MEMBER, user('eve'), { expiryDate: '2027-11-25' })]),
+        ]),
+        live([liveWs('a', [lb('a', 'alice', OWNER)])], {
+          platform: {
+            version: 'x',
+            fourEyes: { enabled: false, minApprovalCount: 2 },
+            recertification: { [MEMBER]: 90 },
+            capabilities: [],
+          },
+        }),
         ['expiry-beyond-recertification'],
       ],
     ])('%s', (_name, d, l, expected) => {
@@ -287,35 +482,63 @@ describe('plan', () => {
     test.each([
       [
         'restricted tags without partner rights',
-        desired([workspace('a', [binding(OWNER, user('alice')), binding(MANAGER, user('bob'))], { tags: { secret: ['x'] } })]),
+        desired([
+          workspace('a', [binding(OWNER, user('alice')), binding(MANAGER, user('bob'))], { tags: { secret: ['x'] } }),
+        ]),
         {
           tagDefinitions: [
             {
               metadata: { name: 'meshWorkspace.secret' },
-              spec: { targetKind: 'meshWorkspace' as const, key: 'secret', displayName: 's', valueType: { string: {} }, restricted: true, mandatory: false, immutable: false },
+              spec: {
+                targetKind: 'meshWorkspace' as const,
+                key: 'secret',
+                displayName: 's',
+                valueType: { string: {} },
+                restricted: true,
+                mandatory: false,
+                immutable: false,
+              },
             },
           ],
         },
         ['restricted-tag'],
       ],
-      ['a quota change without partner rights', desired([workspace('a', [binding(OWNER, user('alice')), binding(MANAGER, user('bob'))], { projectQuota: 3 })]), {}, ['quota-needs-partner']],
+      [
+        'a quota change without partner rights',
+        desired([workspace('a', [binding(OWNER, user('alice')), binding(MANAGER, user('bob'))], { projectQuota: 3 })]),
+        {},
+        ['quota-needs-partner'],
+      ],
       [
         'an Owner grant by a Manager while there is an Owner',
-        desired([workspace('a', [binding(OWNER, user('alice')), binding(OWNER, user('carol')), binding(MANAGER, user('bob'))])]),
+        desired([
+          workspace('a', [binding(OWNER, user('alice')), binding(OWNER, user('carol')), binding(MANAGER, user('bob'))]),
+        ]),
         {},
         ['owner-grant-rights'],
       ],
-      ['removing the caller’s own Manager role', desired([workspace('a', [binding(OWNER, user('alice'))])]), {}, ['self-lockout']],
+      [
+        'removing the caller’s own Manager role',
+        desired([workspace('a', [binding(OWNER, user('alice'))])]),
+        {},
+        ['self-lockout'],
+      ],
     ])('%s (caller is a Manager)', (_name, d, extra, expected) => {
       const l = live([liveWs('a', [lb('a', 'alice', OWNER), lb('a', 'bob', MANAGER)])], { caller: manager, ...extra });
       expect(rules(plan(d, l, OPTIONS, NOW))).toEqual(expected);
     });
 
     test.each([
-      ['a Member whose plan grants a role', [binding(OWNER, user('alice')), binding(MEMBER, user('dave')), binding(MEMBER, user('erin'))], ['caller-rights']],
+      [
+        'a Member whose plan grants a role',
+        [binding(OWNER, user('alice')), binding(MEMBER, user('dave')), binding(MEMBER, user('erin'))],
+        ['caller-rights'],
+      ],
       ['a Member whose plan has nothing to do', [binding(OWNER, user('alice')), binding(MEMBER, user('dave'))], []],
     ])('%s (caller is only a Member)', (_name, bindings, expected) => {
-      const l = live([liveWs('a', [lb('a', 'alice', OWNER), lb('a', 'dave', MEMBER)])], { caller: asCaller('dave', { a: [MEMBER] }) });
+      const l = live([liveWs('a', [lb('a', 'alice', OWNER), lb('a', 'dave', MEMBER)])], {
+        caller: asCaller('dave', { a: [MEMBER] }),
+      });
       const p = plan(desired([workspace('a', bindings)]), l, OPTIONS, NOW);
       expect(rules(p)).toEqual(expected);
       if (expected.length)
@@ -327,17 +550,44 @@ describe('plan', () => {
 
   describe('workspace states', () => {
     test('changes to a workspace waiting for approval are refused when the caller is not a partner', () => {
-      const l = live([liveWs('a', [], { status: { name: 'a', status: 'active', approval: 'pending', projectQuota: null, projectCount: 0 } })], { caller: asCaller('alice', { a: [OWNER] }) });
-      const p = plan(desired([workspace('a', [binding(OWNER, user('alice')), binding(MEMBER, user('x'))])]), l, OPTIONS, NOW);
+      const l = live(
+        [
+          liveWs('a', [], {
+            status: { name: 'a', status: 'active', approval: 'pending', projectQuota: null, projectCount: 0 },
+          }),
+        ],
+        { caller: asCaller('alice', { a: [OWNER] }) },
+      );
+      const p = plan(
+        desired([workspace('a', [binding(OWNER, user('alice')), binding(MEMBER, user('x'))])]),
+        l,
+        OPTIONS,
+        NOW,
+      );
       expect(p.workspaces[0].state).toBe('pending-approval');
       expect(rules(p)).toEqual(['workspace-not-writable']);
       expect(findingMessage(p.refusals[0])).toMatch(/waits for a partner's approval of its registration/);
     });
 
     test('changes to a disabled workspace are refused for a non-partner; a partner may make them', () => {
-      const disabled = { status: { name: 'a', status: 'disabled' as const, approval: 'approved' as const, projectQuota: null, projectCount: 0 } };
-      const d = desired([workspace('a', [binding(OWNER, user('alice')), binding(MEMBER, user('x'))], { status: 'disabled' })]);
-      const asOwner = plan(d, live([liveWs('a', [lb('a', 'alice', OWNER)], disabled)], { caller: asCaller('alice', { a: [OWNER] }) }), OPTIONS, NOW);
+      const disabled = {
+        status: {
+          name: 'a',
+          status: 'disabled' as const,
+          approval: 'approved' as const,
+          projectQuota: null,
+          projectCount: 0,
+        },
+      };
+      const d = desired([
+        workspace('a', [binding(OWNER, user('alice')), binding(MEMBER, user('x'))], { status: 'disabled' }),
+      ]);
+      const asOwner = plan(
+        d,
+        live([liveWs('a', [lb('a', 'alice', OWNER)], disabled)], { caller: asCaller('alice', { a: [OWNER] }) }),
+        OPTIONS,
+        NOW,
+      );
       expect(rules(asOwner)).toEqual(['workspace-not-writable']);
       const asPartner = plan(d, live([liveWs('a', [lb('a', 'alice', OWNER)], disabled)]), OPTIONS, NOW);
       expect(rules(asPartner)).toEqual([]);
@@ -352,9 +602,20 @@ describe('plan', () => {
     });
 
     test('without quota and status endpoints, the plan says what it cannot enforce', () => {
-      const l = live([liveWs('a', [lb('a', 'alice', OWNER)])], { platform: { version: 'x', fourEyes: { enabled: false, minApprovalCount: 2 }, capabilities: [] }, caller: undefined });
-      const p = plan(desired([workspace('a', [binding(OWNER, user('alice'))], { projectQuota: 3, status: 'disabled' })]), l, OPTIONS, NOW);
-      expect(notes(p)).toEqual(['cannot enforce status: the platform has no workspace status endpoint.', 'cannot enforce the project quota: the platform has no workspace quota endpoint.']);
+      const l = live([liveWs('a', [lb('a', 'alice', OWNER)])], {
+        platform: { version: 'x', fourEyes: { enabled: false, minApprovalCount: 2 }, capabilities: [] },
+        caller: undefined,
+      });
+      const p = plan(
+        desired([workspace('a', [binding(OWNER, user('alice'))], { projectQuota: 3, status: 'disabled' })]),
+        l,
+        OPTIONS,
+        NOW,
+      );
+      expect(notes(p)).toEqual([
+        'cannot enforce status: the platform has no workspace status endpoint.',
+        'cannot enforce the project quota: the platform has no workspace quota endpoint.',
+      ]);
       expect(p.warnings.map(findingMessage)).toEqual([expect.stringMatching(/does not tell who is calling/)]);
     });
   });
@@ -369,16 +630,28 @@ describe('plan', () => {
       ...extra,
     });
     const team = (bob: { expiryDate?: string } = {}) =>
-      desired([workspace('a', [binding(OWNER, user('alice')), binding(MANAGER, user('bob'), bob)], { projects: [project('a', 'web', [binding('Project User', user('bob'), bob)])] })]);
+      desired([
+        workspace('a', [binding(OWNER, user('alice')), binding(MANAGER, user('bob'), bob)], {
+          projects: [project('a', 'web', [binding('Project User', user('bob'), bob)])],
+        }),
+      ]);
     const platform = (recertification: Record<string, number> | undefined) => ({
       version: 'x',
       fourEyes: { enabled: false, minApprovalCount: 2 },
       ...(recertification ? { recertification } : {}),
       capabilities: ['events' as const, 'settings' as const, 'project-binding-expiry' as const],
     });
-    const observed = (expiredBindings: ReturnType<typeof expired>[] | undefined, recertification: Record<string, number> | undefined = { [MANAGER]: 30 }) =>
+    const observed = (
+      expiredBindings: ReturnType<typeof expired>[] | undefined,
+      recertification: Record<string, number> | undefined = { [MANAGER]: 30 },
+    ) =>
       live(
-        [liveWs('a', [lb('a', 'alice', OWNER)], { projects: { web: { name: 'web', workspace: 'a', displayName: 'web', tags: {}, bindings: [] } }, ...(expiredBindings ? { expiredBindings } : {}) })],
+        [
+          liveWs('a', [lb('a', 'alice', OWNER)], {
+            projects: { web: { name: 'web', workspace: 'a', displayName: 'web', tags: {}, bindings: [] } },
+            ...(expiredBindings ? { expiredBindings } : {}),
+          }),
+        ],
         { platform: platform(recertification) },
       );
     test.each([
@@ -403,22 +676,40 @@ describe('plan', () => {
         'a new expiry in code grants it again',
         team({ expiryDate: '2026-12-20' }),
         observed([expired('bob', MANAGER, '2026-11-20')]),
-        ['create:missing:grant user bob: Workspace Manager until 2026-12-20', 'create:missing:grant user bob: Project User on project web until 2026-12-20'],
+        [
+          'create:missing:grant user bob: Workspace Manager until 2026-12-20',
+          'create:missing:grant user bob: Project User on project web until 2026-12-20',
+        ],
         [],
       ],
-      ['no expiry in the history: a first grant', team(), observed([]), ['create:missing:grant user bob: Workspace Manager', 'create:missing:grant user bob: Project User on project web'], []],
+      [
+        'no expiry in the history: a first grant',
+        team(),
+        observed([]),
+        [
+          'create:missing:grant user bob: Workspace Manager',
+          'create:missing:grant user bob: Project User on project web',
+        ],
+        [],
+      ],
       [
         'another role expired, not this one',
         team(),
         observed([expired('bob', MEMBER, '2026-11-20')]),
-        ['create:missing:grant user bob: Workspace Manager', 'create:missing:grant user bob: Project User on project web'],
+        [
+          'create:missing:grant user bob: Workspace Manager',
+          'create:missing:grant user bob: Project User on project web',
+        ],
         [],
       ],
       [
         'the platform does not recertify the role: the code decides',
         team(),
         observed([expired('bob', MANAGER, '2026-11-20')], {}),
-        ['create:missing:grant user bob: Workspace Manager', 'create:missing:grant user bob: Project User on project web'],
+        [
+          'create:missing:grant user bob: Workspace Manager',
+          'create:missing:grant user bob: Project User on project web',
+        ],
         [],
       ],
       [
@@ -426,21 +717,35 @@ describe('plan', () => {
         team({ expiryDate: '2026-11-20' }),
         observed([]),
         [],
-        [/user "bob" as "Workspace Manager": recertification due, the binding expired on 2026-11-20/, /user "bob" as "Project User" on project "web": expired 2026-11-20; not granted again/],
+        [
+          /user "bob" as "Workspace Manager": recertification due, the binding expired on 2026-11-20/,
+          /user "bob" as "Project User" on project "web": expired 2026-11-20; not granted again/,
+        ],
       ],
     ])('%s', (_name, d, l, expectedSteps, expectedNotes) => {
       const p = plan(d, l, OPTIONS, NOW);
       expect(lines(p)).toEqual(expectedSteps);
-      expect(notes(p).filter((n) => !n.includes('waits until'))).toEqual(expectedNotes.map((r) => expect.stringMatching(r)));
+      expect(notes(p).filter((n) => !n.includes('waits until'))).toEqual(
+        expectedNotes.map((r) => expect.stringMatching(r)),
+      );
     });
 
     test('the history is read only where a binding declared without expiry, of a role that may be recertified, is missing', () => {
       const [d] = team().workspaces;
       expect(needsExpiryHistory(d, observed(undefined).workspaces.a, observed(undefined))).toBe(true);
-      const withBob = live([liveWs('a', [lb('a', 'alice', OWNER), lb('a', 'bob', MANAGER, { expiryDate: '2026-12-20' })])], { platform: platform({ [MANAGER]: 30 }) });
+      const withBob = live(
+        [liveWs('a', [lb('a', 'alice', OWNER), lb('a', 'bob', MANAGER, { expiryDate: '2026-12-20' })])],
+        { platform: platform({ [MANAGER]: 30 }) },
+      );
       expect(needsExpiryHistory(d, withBob.workspaces.a, withBob)).toBe(false);
       expect(needsExpiryHistory(d, observed(undefined, {}).workspaces.a, observed(undefined, {}))).toBe(false);
-      expect(needsExpiryHistory(team({ expiryDate: '2026-12-20' }).workspaces[0], observed(undefined).workspaces.a, observed(undefined))).toBe(false);
+      expect(
+        needsExpiryHistory(
+          team({ expiryDate: '2026-12-20' }).workspaces[0],
+          observed(undefined).workspaces.a,
+          observed(undefined),
+        ),
+      ).toBe(false);
       expect(needsExpiryHistory(d, undefined, observed(undefined))).toBe(false);
     });
   });
@@ -449,8 +754,22 @@ describe('plan', () => {
     const proj = { name: 'web', workspace: 'a', displayName: 'web', tags: {}, bindings: [] };
     test.each([
       ['marked for deletion and gone', { deletion: 'retired' }, {}, [], [], []],
-      ['marked for deletion and still being deleted', { deletion: 'retired' }, { deletingProjects: ['web'] }, [], [], []],
-      ['marked for deletion and live: deleted, its bindings not granted', { deletion: 'retired' }, { projects: { web: proj } }, ['delete:declared-deletion:delete project web (retired)'], [], []],
+      [
+        'marked for deletion and still being deleted',
+        { deletion: 'retired' },
+        { deletingProjects: ['web'] },
+        [],
+        [],
+        [],
+      ],
+      [
+        'marked for deletion and live: deleted, its bindings not granted',
+        { deletion: 'retired' },
+        { projects: { web: proj } },
+        ['delete:declared-deletion:delete project web (retired)'],
+        [],
+        [],
+      ],
       [
         'declared, but deleted on the platform meanwhile: refused (not an apply that fails)',
         {},
@@ -460,7 +779,11 @@ describe('plan', () => {
         ['identifier-being-deleted'],
       ],
     ])('%s', (_name, extra, liveExtra, expectedSteps, expectedNotes, expectedRefusals) => {
-      const d = desired([workspace('a', [binding(OWNER, user('alice'))], { projects: [project('a', 'web', [binding('Project User', user('alice'))], extra)] })]);
+      const d = desired([
+        workspace('a', [binding(OWNER, user('alice'))], {
+          projects: [project('a', 'web', [binding('Project User', user('alice'))], extra)],
+        }),
+      ]);
       const p = plan(d, live([liveWs('a', [lb('a', 'alice', OWNER)], liveExtra)]), OPTIONS, NOW);
       expect(lines(p)).toEqual(expectedSteps);
       expect(notes(p)).toEqual(expectedNotes);
@@ -484,8 +807,31 @@ describe('plan', () => {
   });
 
   test('the summary counts adds, changes, removals, expired and approvals', () => {
-    const d = desired([workspace('a', [binding(OWNER, user('alice')), binding(MEMBER, user('new')), binding(MEMBER, user('old'), { expiryDate: '2026-11-01' })], { displayName: 'A2' })]);
-    const l = live([liveWs('a', [lb('a', 'alice', OWNER), lb('a', 'old', MEMBER, { expiryDate: '2026-11-01' }), lb('a', 'drift', MEMBER)])]);
-    expect(plan(d, l, OPTIONS, NOW).summary).toEqual({ add: 1, change: 1, remove: 1, expired: 1, needApproval: 0, alreadyPending: 0 });
+    const d = desired([
+      workspace(
+        'a',
+        [
+          binding(OWNER, user('alice')),
+          binding(MEMBER, user('new')),
+          binding(MEMBER, user('old'), { expiryDate: '2026-11-01' }),
+        ],
+        { displayName: 'A2' },
+      ),
+    ]);
+    const l = live([
+      liveWs('a', [
+        lb('a', 'alice', OWNER),
+        lb('a', 'old', MEMBER, { expiryDate: '2026-11-01' }),
+        lb('a', 'drift', MEMBER),
+      ]),
+    ]);
+    expect(plan(d, l, OPTIONS, NOW).summary).toEqual({
+      add: 1,
+      change: 1,
+      remove: 1,
+      expired: 1,
+      needApproval: 0,
+      alreadyPending: 0,
+    });
   });
 });

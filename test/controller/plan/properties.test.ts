@@ -19,20 +19,40 @@ const ROLES = [OWNER, MANAGER, MEMBER];
 
 /** A workspace's bindings: unique (role, user) pairs with at most two Owners (the manifest rule). */
 const bindingsArb = fc
-  .uniqueArray(fc.record({ role: fc.constantFrom(...ROLES), user: fc.constantFrom(...USERS), expires: fc.option(fc.integer({ min: -5, max: 60 }), { nil: undefined }) }), {
-    selector: (b) => `${b.role}|${b.user}`,
-    maxLength: 8,
-  })
+  .uniqueArray(
+    fc.record({
+      role: fc.constantFrom(...ROLES),
+      user: fc.constantFrom(...USERS),
+      expires: fc.option(fc.integer({ min: -5, max: 60 }), { nil: undefined }),
+    }),
+    {
+      selector: (b) => `${b.role}|${b.user}`,
+      maxLength: 8,
+    },
+  )
   .filter((bs) => bs.filter((b) => b.role === OWNER).length <= 2);
 
 const day = (now: Date, n: number) => new Date(now.getTime() + n * 86_400_000).toISOString().slice(0, 10);
 
-function toWorkspace(name: string, bs: Array<{ role: string; user: string; expires?: number }>, projectUsers: string[], now: Date): Workspace {
+function toWorkspace(
+  name: string,
+  bs: Array<{ role: string; user: string; expires?: number }>,
+  projectUsers: string[],
+  now: Date,
+): Workspace {
   const members = new Set(bs.filter((b) => b.expires === undefined || b.expires >= 0).map((b) => b.user));
   return workspace(
     name,
     bs.map((b) => binding(b.role, user(b.user), b.expires === undefined ? {} : { expiryDate: day(now, b.expires) })),
-    { projects: [project(name, 'p', projectUsers.filter((u) => members.has(u)).map((u) => binding('Project User', user(u))))] },
+    {
+      projects: [
+        project(
+          name,
+          'p',
+          projectUsers.filter((u) => members.has(u)).map((u) => binding('Project User', user(u))),
+        ),
+      ],
+    },
   );
 }
 
@@ -49,7 +69,8 @@ const RUNS = 200;
 /** Distinct Owners after each step of a workspace's plan, counted from the steps, starting with the live Owner bindings. */
 function ownersAlong(steps: Step[], live: Array<{ name: string; subject: string }>): number[] {
   const holders = new Map<string, Set<string>>();
-  const hold = (subject: string, name: string) => holders.set(subject, new Set([...(holders.get(subject) ?? []), name]));
+  const hold = (subject: string, name: string) =>
+    holders.set(subject, new Set([...(holders.get(subject) ?? []), name]));
   for (const b of live) hold(b.subject, b.name);
   const count = () => [...holders.values()].filter((h) => h.size > 0).length;
   const counts = [count()];
@@ -72,10 +93,25 @@ describe('plan properties', () => {
         const now = platform.clock;
         const options = { endpoint: 'memory://' };
         // Observed state: whatever an earlier apply left behind (owners only if they were valid then).
-        const first = desired([toWorkspace('ws', s.before.filter((b) => b.expires === undefined || b.expires >= 0), s.projectUsersBefore, now)]);
+        const first = desired([
+          toWorkspace(
+            'ws',
+            s.before.filter((b) => b.expires === undefined || b.expires >= 0),
+            s.projectUsersBefore,
+            now,
+          ),
+        ]);
         const seeded = (await planAgainst(api, first, options, now)).plan;
         if (seeded.refusals.length === 0) await apply(api, seeded);
-        const target = desired([{ ...toWorkspace('ws', s.after, s.projectUsersAfter, now), spec: { ...toWorkspace('ws', s.after, [], now).spec, bindingManagement: s.authoritative ? 'authoritative' : 'additive' } }]);
+        const target = desired([
+          {
+            ...toWorkspace('ws', s.after, s.projectUsersAfter, now),
+            spec: {
+              ...toWorkspace('ws', s.after, [], now).spec,
+              bindingManagement: s.authoritative ? 'authoritative' : 'additive',
+            },
+          },
+        ]);
         const { plan: p, live } = await planAgainst(api, target, options, now);
         if (p.refusals.length) {
           refused++;
@@ -92,7 +128,9 @@ describe('plan properties', () => {
       }),
       { numRuns: RUNS, seed: 20261125 },
     );
-    process.stdout.write(`plan properties: ${RUNS} cases, ${refused} refused (${RUNS - refused} planned, applied and checked)\n`);
+    process.stdout.write(
+      `plan properties: ${RUNS} cases, ${refused} refused (${RUNS - refused} planned, applied and checked)\n`,
+    );
     expect(refused).toBeLessThan(RUNS / 2);
   });
 });

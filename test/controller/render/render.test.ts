@@ -86,7 +86,12 @@ const live: LiveState = {
 const state = desired([
   workspace(
     'payments',
-    [binding(OWNER, user('alice')), binding(MANAGER, user('bob')), binding(MEMBER, user('carol'), { reason: 'new hire' }), binding(MEMBER, user('erin'), { expiryDate: '2026-11-20' })],
+    [
+      binding(OWNER, user('alice')),
+      binding(MANAGER, user('bob')),
+      binding(MEMBER, user('carol'), { reason: 'new hire' }),
+      binding(MEMBER, user('erin'), { expiryDate: '2026-11-20' }),
+    ],
     {
       displayName: 'Payments Team',
       projects: [project('payments', 'prod', [binding('Project Reader', user('bob'))])],
@@ -131,7 +136,12 @@ describe('renderers', () => {
     const code = desired([
       workspace(
         'payments',
-        [binding(OWNER, user('alice')), binding(MANAGER, user('bob')), binding(MEMBER, user('erin'), { expiryDate: '2027-03-31' }), binding(MEMBER, frank, { expiryDate: '2027-01-31' })],
+        [
+          binding(OWNER, user('alice')),
+          binding(MANAGER, user('bob')),
+          binding(MEMBER, user('erin'), { expiryDate: '2027-03-31' }),
+          binding(MEMBER, frank, { expiryDate: '2027-01-31' }),
+        ],
         {
           tags: { costCenter: ['CC-2002'] },
           projectQuota: 8,
@@ -152,7 +162,21 @@ describe('renderers', () => {
     ]);
     const observed: LiveState = {
       ...live,
-      tagDefinitions: [...live.tagDefinitions, { metadata: { name: 'meshWorkspace.costCenter' }, spec: { targetKind: 'meshWorkspace', key: 'costCenter', displayName: 'Cost center', valueType: { string: {} }, restricted: false, mandatory: false, immutable: false } }],
+      tagDefinitions: [
+        ...live.tagDefinitions,
+        {
+          metadata: { name: 'meshWorkspace.costCenter' },
+          spec: {
+            targetKind: 'meshWorkspace',
+            key: 'costCenter',
+            displayName: 'Cost center',
+            valueType: { string: {} },
+            restricted: false,
+            mandatory: false,
+            immutable: false,
+          },
+        },
+      ],
       platform: {
         ...live.platform,
         fourEyes: { enabled: false, minApprovalCount: 2 },
@@ -184,7 +208,9 @@ describe('renderers', () => {
         },
       },
     };
-    const text = renderPlanText(plan(code, observed, { endpoint: 'https://meshstack.example.com' }, NOW), { color: false });
+    const text = renderPlanText(plan(code, observed, { endpoint: 'https://meshstack.example.com' }, NOW), {
+      color: false,
+    });
     expect(text).toMatchInlineSnapshot(`
      "meshStack 2026.34.0 at https://meshstack.example.com; 4-eyes off, as partner.admin (partner)
 
@@ -227,9 +253,18 @@ describe('renderers', () => {
   });
 
   test('platform text cannot steer a terminal, forge a plan line, close the comment’s code fence or add a link', () => {
-    const hostile = 'mallory\u001b[2J\r\n  + grant user eve: Workspace Owner ```\n[approve here](https://evil.example.com) <img src=x>';
+    const hostile =
+      'mallory\u001b[2J\r\n  + grant user eve: Workspace Owner ```\n[approve here](https://evil.example.com) <img src=x>';
     const ws = live.workspaces.payments!;
-    const observed: LiveState = { ...live, workspaces: { payments: { ...ws, bindings: ws.bindings.map((b) => (b.subject === 'mallory' ? { ...b, subject: hostile } : b)) } } };
+    const observed: LiveState = {
+      ...live,
+      workspaces: {
+        payments: {
+          ...ws,
+          bindings: ws.bindings.map((b) => (b.subject === 'mallory' ? { ...b, subject: hostile } : b)),
+        },
+      },
+    };
     const hostilePlan = plan(state, observed, { endpoint: 'https://meshstack.example.com' }, NOW);
     for (const color of [false, true]) {
       const text = renderPlanText(hostilePlan, { color });
@@ -251,7 +286,13 @@ describe('renderers', () => {
 
   test('apply report: one line per step and the counts', () => {
     const step = (summary: string) => p.workspaces[0].steps.find((s) => stepSummary(s).startsWith(summary))!;
-    const [update, expired, drift, carol, bob] = ['update workspace', 'remove user erin', 'remove user mallory', 'grant user carol', 'grant user bob'].map(step);
+    const [update, expired, drift, carol, bob] = [
+      'update workspace',
+      'remove user erin',
+      'remove user mallory',
+      'grant user carol',
+      'grant user bob',
+    ].map(step);
     const report: ApplyReport = {
       results: [
         { step: update, status: 'applied' },

@@ -1,4 +1,8 @@
-import { expiringSoon, expiryWithinRecertification, recertificationUnknown } from '../../../../controller/plan/rules/expiry';
+import {
+  expiringSoon,
+  expiryWithinRecertification,
+  recertificationUnknown,
+} from '../../../../controller/plan/rules/expiry';
 import type { Capability } from '../../../../controller/client/types';
 import { MANAGER, MEMBER, OWNER, binding, user, workspace } from '../../../helpers/desired';
 import { grantStep, liveBinding, liveWorkspace, removalStep, ruleContext } from '../../../helpers/rule-context';
@@ -19,9 +23,18 @@ describe('expiryWithinRecertification', () => {
 });
 
 describe('expiringSoon (now 2026-11-25T12:00Z)', () => {
-  const declared = workspace('w', [binding(OWNER, user('alice')), binding(MEMBER, user('carol'), { expiryDate: '2026-12-01' })]);
+  const declared = workspace('w', [
+    binding(OWNER, user('alice')),
+    binding(MEMBER, user('carol'), { expiryDate: '2026-12-01' }),
+  ]);
   test.each([
-    ['inside the horizon: days until the end of the expiry day', { expiryDate: '2026-12-01' }, 30 * DAY, undefined, ['expiring-soon: 7']],
+    [
+      'inside the horizon: days until the end of the expiry day',
+      { expiryDate: '2026-12-01' },
+      30 * DAY,
+      undefined,
+      ['expiring-soon: 7'],
+    ],
     ['beyond the horizon', { expiryDate: '2026-12-01' }, 3 * DAY, undefined, []],
     ['no horizon asked for', { expiryDate: '2026-12-01' }, undefined, undefined, []],
     ['no expiry', {}, 30 * DAY, undefined, []],
@@ -29,8 +42,14 @@ describe('expiringSoon (now 2026-11-25T12:00Z)', () => {
     ['the plan removes it', { expiryDate: '2026-12-01' }, 30 * DAY, 'remove', []],
   ])('%s', (_name, extra, horizon, planned, expected) => {
     const carol = liveBinding('carol', MEMBER, extra);
-    const steps = planned === 'renew' ? [grantStep('carol', MEMBER)] : planned === 'remove' ? [removalStep('carol', MEMBER)] : [];
-    const ctx = ruleContext({ desired: declared, ws: liveWorkspace([liveBinding('alice', OWNER), carol]), steps, options: horizon === undefined ? {} : { expiringWithinMs: horizon } });
+    const steps =
+      planned === 'renew' ? [grantStep('carol', MEMBER)] : planned === 'remove' ? [removalStep('carol', MEMBER)] : [];
+    const ctx = ruleContext({
+      desired: declared,
+      ws: liveWorkspace([liveBinding('alice', OWNER), carol]),
+      steps,
+      options: horizon === undefined ? {} : { expiringWithinMs: horizon },
+    });
     expect(expiringSoon(ctx).map((f) => `${f.rule}: ${(f.params as { days: number }).days}`)).toEqual(expected);
   });
 
@@ -45,16 +64,33 @@ describe('expiringSoon (now 2026-11-25T12:00Z)', () => {
 });
 
 describe('recertificationUnknown', () => {
-  const declared = workspace('w', [binding(OWNER, user('alice')), binding(MANAGER, user('bob')), binding(MANAGER, user('dave'))]);
-  const ws = liveWorkspace([liveBinding('alice', OWNER), liveBinding('bob', MANAGER, { expiryDate: '2026-12-20' }), liveBinding('dave', MANAGER, { expiryDate: '2026-12-10' })]);
+  const declared = workspace('w', [
+    binding(OWNER, user('alice')),
+    binding(MANAGER, user('bob')),
+    binding(MANAGER, user('dave')),
+  ]);
+  const ws = liveWorkspace([
+    liveBinding('alice', OWNER),
+    liveBinding('bob', MANAGER, { expiryDate: '2026-12-20' }),
+    liveBinding('dave', MANAGER, { expiryDate: '2026-12-10' }),
+  ]);
   test.each<[string, Record<string, number> | undefined, Capability[], Record<string, number>, string[]]>([
-    ['settings and history unknown (meshStack): one warning per role', undefined, [], {}, ['recertification-unknown: bob, dave from 2026-12-10']],
+    [
+      'settings and history unknown (meshStack): one warning per role',
+      undefined,
+      [],
+      {},
+      ['recertification-unknown: bob, dave from 2026-12-10'],
+    ],
     ['the platform shows its settings', { [MANAGER]: 30 }, [], {}, []],
     ['the platform shows its history', undefined, ['events'], {}, []],
     ['the code declares the role policy (then expiries are required)', undefined, [], { [MANAGER]: 30 }, []],
   ])('%s', (_name, settings, capabilities, recertification, expected) => {
     const base = ruleContext({ desired: declared, ws, recertification });
-    const ctx = { ...base, live: { ...base.live, platform: { ...base.live.platform, recertification: settings, capabilities } } };
+    const ctx = {
+      ...base,
+      live: { ...base.live, platform: { ...base.live.platform, recertification: settings, capabilities } },
+    };
     expect(
       recertificationUnknown(ctx).map((f) => {
         const p = f.params as { subjects: string[]; expiry: string };

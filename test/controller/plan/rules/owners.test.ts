@@ -36,16 +36,28 @@ describe('ownerGrantRights', () => {
     ['an Owner grants Owner', { username: 'alice', roles: [OWNER] }, [1], []],
     ['a partner grants Owner', { username: 'p', partner: true }, [1], []],
   ])('%s', (_name, caller, counts, expected) => {
-    expect(rules(ownerGrantRights(ruleContext({ caller, ownerCounts: counts, steps: [grantStep('carol', OWNER)] })))).toEqual(expected);
+    expect(
+      rules(ownerGrantRights(ruleContext({ caller, ownerCounts: counts, steps: [grantStep('carol', OWNER)] }))),
+    ).toEqual(expected);
   });
 });
 
 describe('ownerRemovalRights', () => {
   const ws = liveWorkspace([liveBinding('alice', OWNER), liveBinding('dave', OWNER), liveBinding('bob', MANAGER)]);
   test.each([
-    ['a Manager removes an Owner', { username: 'bob', roles: [MANAGER] }, removalStep('dave', OWNER), ['owner-removal-rights']],
+    [
+      'a Manager removes an Owner',
+      { username: 'bob', roles: [MANAGER] },
+      removalStep('dave', OWNER),
+      ['owner-removal-rights'],
+    ],
     ['an Owner removes an Owner', { username: 'alice', roles: [OWNER] }, removalStep('dave', OWNER), []],
-    ['a Manager removes an expired Owner (the platform does it anyway)', { username: 'bob', roles: [MANAGER] }, removalStep('dave', OWNER, { reason: 'expired' }), []],
+    [
+      'a Manager removes an expired Owner (the platform does it anyway)',
+      { username: 'bob', roles: [MANAGER] },
+      removalStep('dave', OWNER, { reason: 'expired' }),
+      [],
+    ],
     ['a Manager removes a Member', { username: 'bob', roles: [MANAGER] }, removalStep('carol', 'Workspace Member'), []],
   ])('%s', (_name, caller, step, expected) => {
     expect(rules(ownerRemovalRights(ruleContext({ ws, caller, steps: [step] })))).toEqual(expected);

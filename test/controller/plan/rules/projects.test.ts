@@ -1,19 +1,57 @@
-import { identifierBeingDeleted, identifierChange, projectMembers, referencedExists, workspaceKeepsProjects } from '../../../../controller/plan/rules/projects';
+import {
+  identifierBeingDeleted,
+  identifierChange,
+  projectMembers,
+  referencedExists,
+  workspaceKeepsProjects,
+} from '../../../../controller/plan/rules/projects';
 import type { Step } from '../../../../schemas/plan.generated';
 import { MEMBER, OWNER, binding, group, project, user, workspace } from '../../../helpers/desired';
 import { grantStep, liveBinding, liveWorkspace, removalStep, ruleContext } from '../../../helpers/rule-context';
 
 const rules = (fs: Array<{ rule: string }>) => fs.map((f) => f.rule);
-const createProject = (name: string, displayName = name): Step => ({ id: `c-${name}`, kind: 'project', action: 'create', workspace: 'w', project: name, reason: 'missing', displayName, tags: {} });
-const liveProject = (name: string, displayName = name) => ({ [name]: { workspace: 'w', name, displayName, tags: {}, bindings: [] } });
-const projectGrant = (subject: string, kind: 'User' | 'Group' = 'User') => grantStep(subject, 'Project User', { kind: 'project-binding', project: 'p', grant: { name: `pg-${subject}`, subject: { kind, name: subject }, role: 'Project User' } });
+const createProject = (name: string, displayName = name): Step => ({
+  id: `c-${name}`,
+  kind: 'project',
+  action: 'create',
+  workspace: 'w',
+  project: name,
+  reason: 'missing',
+  displayName,
+  tags: {},
+});
+const liveProject = (name: string, displayName = name) => ({
+  [name]: { workspace: 'w', name, displayName, tags: {}, bindings: [] },
+});
+const projectGrant = (subject: string, kind: 'User' | 'Group' = 'User') =>
+  grantStep(subject, 'Project User', {
+    kind: 'project-binding',
+    project: 'p',
+    grant: { name: `pg-${subject}`, subject: { kind, name: subject }, role: 'Project User' },
+  });
 
 describe('identifierChange', () => {
   test.each([
-    ['a new project with the display name of an undeclared live one', workspace('w', [], { projects: [project('w', 'web-new', [], { displayName: 'Web' })] }), createProject('web-new', 'Web'), ['identifier-change']],
-    ['a new project with a display name of its own', workspace('w', [], { projects: [project('w', 'web-new', [], { displayName: 'New' })] }), createProject('web-new', 'New'), []],
+    [
+      'a new project with the display name of an undeclared live one',
+      workspace('w', [], { projects: [project('w', 'web-new', [], { displayName: 'Web' })] }),
+      createProject('web-new', 'Web'),
+      ['identifier-change'],
+    ],
+    [
+      'a new project with a display name of its own',
+      workspace('w', [], { projects: [project('w', 'web-new', [], { displayName: 'New' })] }),
+      createProject('web-new', 'New'),
+      [],
+    ],
   ])('%s', (_name, desired, step, expected) => {
-    expect(rules(identifierChange(ruleContext({ desired, steps: [step], ws: liveWorkspace([], { projects: liveProject('web', 'Web') }) })))).toEqual(expected);
+    expect(
+      rules(
+        identifierChange(
+          ruleContext({ desired, steps: [step], ws: liveWorkspace([], { projects: liveProject('web', 'Web') }) }),
+        ),
+      ),
+    ).toEqual(expected);
   });
 });
 
@@ -22,24 +60,50 @@ describe('identifierBeingDeleted', () => {
     ['creating an identifier still being deleted', ['p'], ['identifier-being-deleted']],
     ['creating a free identifier', [], []],
   ])('%s', (_name, deletingProjects, expected) => {
-    expect(rules(identifierBeingDeleted(ruleContext({ steps: [createProject('p')], ws: liveWorkspace([], { deletingProjects }) })))).toEqual(expected);
+    expect(
+      rules(
+        identifierBeingDeleted(
+          ruleContext({ steps: [createProject('p')], ws: liveWorkspace([], { deletingProjects }) }),
+        ),
+      ),
+    ).toEqual(expected);
   });
 });
 
 describe('workspaceKeepsProjects', () => {
   test.each([
-    ['deleting a workspace whose project is not marked', workspace('w', [], { deletion: 'x', projects: [] }), ['workspace-has-projects']],
-    ['deleting it with the project marked too', workspace('w', [], { deletion: 'x', projects: [project('w', 'p', [], { deletion: 'y' })] }), []],
+    [
+      'deleting a workspace whose project is not marked',
+      workspace('w', [], { deletion: 'x', projects: [] }),
+      ['workspace-has-projects'],
+    ],
+    [
+      'deleting it with the project marked too',
+      workspace('w', [], { deletion: 'x', projects: [project('w', 'p', [], { deletion: 'y' })] }),
+      [],
+    ],
     ['not deleting it', workspace('w', []), []],
   ])('%s', (_name, desired, expected) => {
-    expect(rules(workspaceKeepsProjects(ruleContext({ desired, ws: liveWorkspace([], { projects: liveProject('p') }) })))).toEqual(expected);
+    expect(
+      rules(workspaceKeepsProjects(ruleContext({ desired, ws: liveWorkspace([], { projects: liveProject('p') }) }))),
+    ).toEqual(expected);
   });
 });
 
 describe('referencedExists', () => {
   test.each([
-    ['a referenced workspace that does not exist', workspace('w', [binding(MEMBER, user('x'))], { referenced: true }), null, ['referenced-missing']],
-    ['a referenced workspace that exists', workspace('w', [binding(MEMBER, user('x'))], { referenced: true }), liveWorkspace([]), []],
+    [
+      'a referenced workspace that does not exist',
+      workspace('w', [binding(MEMBER, user('x'))], { referenced: true }),
+      null,
+      ['referenced-missing'],
+    ],
+    [
+      'a referenced workspace that exists',
+      workspace('w', [binding(MEMBER, user('x'))], { referenced: true }),
+      liveWorkspace([]),
+      [],
+    ],
     ['an owned workspace not created yet', workspace('w', []), null, []],
   ])('%s', (_name, desired, ws, expected) => {
     expect(rules(referencedExists(ruleContext({ desired, ws })))).toEqual(expected);
@@ -49,12 +113,42 @@ describe('referencedExists', () => {
 describe('projectMembers', () => {
   test.each([
     ['a project role for a live member', liveWorkspace([liveBinding('erin', MEMBER)]), [projectGrant('erin')], []],
-    ['for someone granted a workspace role in the same plan', liveWorkspace([]), [grantStep('erin', MEMBER), projectGrant('erin')], []],
-    ['for someone whose workspace role the plan removes', liveWorkspace([liveBinding('erin', MEMBER)]), [removalStep('erin', MEMBER), projectGrant('erin')], ['project-member-missing']],
+    [
+      'for someone granted a workspace role in the same plan',
+      liveWorkspace([]),
+      [grantStep('erin', MEMBER), projectGrant('erin')],
+      [],
+    ],
+    [
+      'for someone whose workspace role the plan removes',
+      liveWorkspace([liveBinding('erin', MEMBER)]),
+      [removalStep('erin', MEMBER), projectGrant('erin')],
+      ['project-member-missing'],
+    ],
     ['for someone without any workspace role', liveWorkspace([]), [projectGrant('erin')], ['project-member-missing']],
-    ['for a member through a group', liveWorkspace([{ ...liveBinding('devs', MEMBER), subjectKind: 'Group' }], { groupMembers: { devs: ['erin'] } }), [projectGrant('erin')], []],
-    ['for a bound group', liveWorkspace([{ ...liveBinding('devs', MEMBER), subjectKind: 'Group' }]), [projectGrant('devs', 'Group')], []],
+    [
+      'for a member through a group',
+      liveWorkspace([{ ...liveBinding('devs', MEMBER), subjectKind: 'Group' }], { groupMembers: { devs: ['erin'] } }),
+      [projectGrant('erin')],
+      [],
+    ],
+    [
+      'for a bound group',
+      liveWorkspace([{ ...liveBinding('devs', MEMBER), subjectKind: 'Group' }]),
+      [projectGrant('devs', 'Group')],
+      [],
+    ],
   ])('%s', (_name, ws, steps, expected) => {
-    expect(rules(projectMembers(ruleContext({ ws, steps, desired: workspace('w', [binding(OWNER, user('alice')), binding(MEMBER, group('devs'))]) })))).toEqual(expected);
+    expect(
+      rules(
+        projectMembers(
+          ruleContext({
+            ws,
+            steps,
+            desired: workspace('w', [binding(OWNER, user('alice')), binding(MEMBER, group('devs'))]),
+          }),
+        ),
+      ),
+    ).toEqual(expected);
   });
 });

@@ -4,10 +4,21 @@ import { grantStep, liveBinding, liveWorkspace, ruleContext } from '../../../hel
 
 describe('unknownSubjects', () => {
   const ws = liveWorkspace([liveBinding('alice', OWNER)], { groupMembers: { 'payments-devs': ['carol'] } });
-  const groupGrant = (name: string) => grantStep(name, MEMBER, { grant: { name: `n-${name}`, subject: { kind: 'Group', name }, role: MEMBER } });
+  const groupGrant = (name: string) =>
+    grantStep(name, MEMBER, { grant: { name: `n-${name}`, subject: { kind: 'Group', name }, role: MEMBER } });
   test.each([
-    ['an unknown user, with the likely name', [grantStep('alcie', MEMBER)], ['alcie'], ['unknown-subject: User alcie → alice']],
-    ['an unknown user far from any known name', [grantStep('zzyzx', MEMBER)], ['zzyzx'], ['unknown-subject: User zzyzx']],
+    [
+      'an unknown user, with the likely name',
+      [grantStep('alcie', MEMBER)],
+      ['alcie'],
+      ['unknown-subject: User alcie → alice'],
+    ],
+    [
+      'an unknown user far from any known name',
+      [grantStep('zzyzx', MEMBER)],
+      ['zzyzx'],
+      ['unknown-subject: User zzyzx'],
+    ],
     ['a user the platform has', [grantStep('carol', MEMBER)], [], []],
     [
       'two grants to one unknown user: one warning',
@@ -15,7 +26,12 @@ describe('unknownSubjects', () => {
       ['alcie'],
       ['unknown-subject: User alcie → alice'],
     ],
-    ['an unknown group of the workspace', [groupGrant('payments-dev')], [], ['unknown-subject: Group payments-dev → payments-devs']],
+    [
+      'an unknown group of the workspace',
+      [groupGrant('payments-dev')],
+      [],
+      ['unknown-subject: Group payments-dev → payments-devs'],
+    ],
     ['a group the workspace has', [groupGrant('payments-devs')], [], []],
   ])('%s', (_name, steps, unknownUsers, expected) => {
     const base = ruleContext({ ws, steps });
@@ -36,11 +52,24 @@ describe('unknownSubjects', () => {
 
 describe('subjectLookups', () => {
   test('looks up only subjects not bound in their workspace yet, never invitations; groups only of live workspaces', () => {
-    const frank = { kind: 'User' as const, name: 'frank@x.io', invitation: { firstName: 'F', lastName: 'X', email: 'frank@x.io' } };
+    const frank = {
+      kind: 'User' as const,
+      name: 'frank@x.io',
+      invitation: { firstName: 'F', lastName: 'X', email: 'frank@x.io' },
+    };
     const declared = [
-      workspace('w', [binding(OWNER, user('alice')), binding(MEMBER, user('bob')), binding(MEMBER, frank), binding(MEMBER, group('devs'))], {
-        projects: [project('w', 'web', [binding('Project User', user('carol'))])],
-      }),
+      workspace(
+        'w',
+        [
+          binding(OWNER, user('alice')),
+          binding(MEMBER, user('bob')),
+          binding(MEMBER, frank),
+          binding(MEMBER, group('devs')),
+        ],
+        {
+          projects: [project('w', 'web', [binding('Project User', user('carol'))])],
+        },
+      ),
       workspace('new', [binding(OWNER, user('dave')), binding(MEMBER, group('ops'))]),
     ];
     const base = ruleContext({ ws: liveWorkspace([liveBinding('alice', OWNER)]) });
