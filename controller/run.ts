@@ -6,11 +6,9 @@ import type { Plan } from '../schemas/plan.generated';
 import { type ApplyOptions, type ApplyReport, apply } from './apply/apply';
 import type { ApiClient } from './client/api';
 import type { LiveState } from './observe/live-state';
-import { withExpiredBindings } from './observe/history';
+import { observeMore } from './observe/more';
 import { observe } from './observe/observe';
-import { withSubjectLookups } from './observe/subjects';
-import { needsExpiryHistory } from './plan/binding-steps';
-import { subjectLookups } from './plan/rules/subjects';
+import { firstFacts, moreFacts, plannedWorkspaces } from './plan/facts';
 import { type PlanOptions, plan, planDigest } from './plan/plan';
 import { approvalOf } from './plan/steps';
 import { findingMessage, stepSummary } from './render/describe';
@@ -21,9 +19,9 @@ export async function platformNow(api: ApiClient): Promise<Date> {
 }
 
 /**
- * Observes what the plan of `desired` needs, then plans. The first read is the state; a second one,
- * only where the first shows it is needed, reads the platform's history of expired bindings and
- * whether subjects about to be bound exist.
+ * Observes the facts the plan of `desired` declares it needs (plan/facts.ts), then plans. The first
+ * read is the state; a second one, only where the first shows it is needed, reads the platform's
+ * history of expired bindings and whether subjects about to be bound exist.
  */
 export async function planAgainst(
   api: ApiClient,
@@ -32,44 +30,8 @@ export async function planAgainst(
   at?: Date,
 ): Promise<{ plan: Plan; live: LiveState }> {
   const now = at ?? (await platformNow(api));
-  const selected = desired.workspaces.filter(
-    (w) => !options.workspaces || options.workspaces.includes(w.metadata.name),
-  );
-  const declared = selected.flatMap((w) => [...w.bindings, ...w.projects.flatMap((p) => p.bindings)]);
-  // Users are looked up by e-mail to recognise accepted invitations (a binding by e-mail).
-  const invitedEmails = declared.flatMap((b) => (b.subject.invitation ? [b.subject.invitation.email] : []));
-  // Group members are read where a user's project role may rest on a workspace role held through a group.
-  const groupsOf = selected
-    .filter((w) => w.bindings.some((b) => b.subject.kind === 'Group'))
-    .filter((w) =>
-      w.projects.some((p) =>
-        p.bindings.some(
-          (b) =>
-            b.subject.kind === 'User' &&
-            !w.bindings.some((x) => x.subject.kind === 'User' && x.subject.name === b.subject.name),
-        ),
-      ),
-    )
-    .map((w) => w.metadata.name);
-  const projectRoles = selected.some((w) => w.projects.some((p) => p.bindings.length > 0));
-  // A full plan also looks for workspaces this stack owns that its code no longer declares.
-  const ownedBy = options.workspaces || options.tagDefinitionsOnly ? {} : { ownedBy: desired.metadata.name };
-  const observed = await observe(api, {
-    workspaces: selected.map((w) => w.metadata.name),
-    now,
-    invitedEmails,
-    groupsOf,
-    projectRoles,
-    ...ownedBy,
-  });
-  const lapsed = selected
-    .filter((w) => needsExpiryHistory(w, observed.workspaces[w.metadata.name], observed))
-    .map((w) => w.metadata.name);
-  const live = await withSubjectLookups(
-    api,
-    await withExpiredBindings(api, observed, lapsed),
-    subjectLookups(selected, observed),
-  );
+  const observed = await observe(api, { ...firstFacts(desired, options), now });
+  const live = await observeMore(api, observed, moreFacts(plannedWorkspaces(desired, options), observed));
   return { plan: plan(desired, live, options, now), live };
 }
 

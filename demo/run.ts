@@ -132,7 +132,7 @@ async function main(): Promise<void> {
     await synth(2);
     await meshform('apply as bob', ['apply', '--manifest', manifest, '--auto-approve'], 'bob', 4);
     await meshform('requests as alice', ['requests', 'list'], 'alice', 0);
-    const [request] = await partner.extensions.listRequests({ workspace: 'payments', status: 'PENDING' });
+    const [request] = await partner.extensions.listRequests({ workspaces: ['payments'], status: 'PENDING' });
     await meshform('bob cannot approve his own request', ['requests', 'approve', request.id], 'bob', 1);
     await meshform('alice approves', ['requests', 'approve', request.id], 'alice', 0);
     await meshform('nothing left to do', ['plan', '--manifest', manifest, '--detailed-exitcode'], 'bob', 0);

@@ -45,7 +45,7 @@ export function registerRequests(program: Command, ctx: CliContext, setExit: (co
       const api = await connectFrom(ctx, flags);
       await requireRequests(api);
       const list = await api.extensions.listRequests({
-        workspace: flags.workspace,
+        ...(flags.workspace ? { workspaces: [flags.workspace] } : {}),
         status: flags.status === 'all' ? undefined : flags.status,
       });
       ctx.stdout(

@@ -83,17 +83,21 @@ export interface TagDefinitionApi {
   put(def: TagDefinition): Promise<void>;
 }
 
+/** Narrows an extension's list to some workspaces, in one request: a scoped plan's cost must not grow with the estate, nor with its workspaces. */
+export interface WorkspacesFilter {
+  readonly workspaces?: readonly string[];
+}
+
 /** What only some platforms offer; each method is called only when its capability is present. */
 export interface ExtensionApi {
   capabilities(): Promise<Capability[]>;
   whoami(): Promise<Identity>;
   settings(): Promise<PlatformSettings>;
-  workspaceStatuses(): Promise<WorkspaceStatus[]>;
-  /** One workspace's status; undefined where it does not exist, is deleted, or the caller cannot see it. */
-  workspaceStatus(name: string): Promise<WorkspaceStatus | undefined>;
+  /** Statuses of the workspaces the caller sees (deleted ones left out), or of the named ones only, in one request. */
+  workspaceStatuses(filter?: WorkspacesFilter): Promise<WorkspaceStatus[]>;
   setQuota(workspace: string, maxProjects: number | null): Promise<void>;
   setStatus(workspace: string, status: 'active' | 'disabled'): Promise<void>;
-  listRequests(filter?: { workspace?: string; status?: string }): Promise<RoleRequest[]>;
+  listRequests(filter?: WorkspacesFilter & { status?: string }): Promise<RoleRequest[]>;
   decideRequest(id: string, decision: 'approve' | 'decline' | 'cancel'): Promise<RoleRequest>;
   events(workspace: string): Promise<WorkspaceEvent[]>;
   /** The platform's own time (a sandbox can move its clock); callers fall back to the local clock. */

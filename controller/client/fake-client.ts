@@ -35,7 +35,14 @@ import {
   type TagTargetKind,
 } from '../../core/rules';
 import type { TagDefinition } from '../../schemas/desired-state.generated';
-import { type ApiClient, type BindingFilter, type ProjectFilter, RequestStats, type UserFilter } from './api';
+import {
+  type ApiClient,
+  type BindingFilter,
+  type ProjectFilter,
+  RequestStats,
+  type UserFilter,
+  type WorkspacesFilter,
+} from './api';
 import { FakeStore, type FakeWorkspace } from './private/fake-store';
 import type {
   AttributeChange,
@@ -557,16 +564,14 @@ export class FakeApiClient implements ApiClient {
     },
     settings: async () =>
       this.read({ fourEyes: this.platform.settings.fourEyes, recertification: this.platform.settings.recertification }),
-    workspaceStatuses: async (): Promise<WorkspaceStatus[]> =>
+    workspaceStatuses: async (filter: WorkspacesFilter = {}): Promise<WorkspaceStatus[]> =>
       this.read(
         [...this.platform.workspaces.values()]
-          .filter((w) => !w.deleted && this.visible(w.name))
+          .filter(
+            (w) => !w.deleted && this.visible(w.name) && (!filter.workspaces || filter.workspaces.includes(w.name)),
+          )
           .map((w) => this.statusOf(w)),
       ),
-    workspaceStatus: async (name: string): Promise<WorkspaceStatus | undefined> => {
-      const w = this.platform.workspaces.get(name);
-      return this.read(w && !w.deleted && this.visible(name) ? this.statusOf(w) : undefined);
-    },
     setQuota: async (workspace: string, maxProjects: number | null) => {
       this.write('PUT');
       if (!this.partner) refuse(403, 'PUT', 'quota', 'only a partner may change project quotas');
@@ -590,12 +595,12 @@ export class FakeApiClient implements ApiClient {
         this.platform.event(workspace, 'CUSTOMER_STATUS_CHANGED', this.username, { before: w.status, after: status });
       w.status = status;
     },
-    listRequests: async (filter: { workspace?: string; status?: string } = {}) =>
+    listRequests: async (filter: WorkspacesFilter & { status?: string } = {}) =>
       this.read(
         [...this.platform.requests.values()].filter(
           (r) =>
             this.visible(r.workspace) &&
-            (!filter.workspace || r.workspace === filter.workspace) &&
+            (!filter.workspaces || filter.workspaces.includes(r.workspace)) &&
             (!filter.status || r.status === filter.status),
         ),
       ),

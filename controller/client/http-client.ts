@@ -17,6 +17,7 @@ import {
   RequestStats,
   type UserFilter,
   type WorkspaceFilter,
+  type WorkspacesFilter,
 } from './api';
 import { Semaphore } from './private/semaphore';
 import { DEFAULT_RETRY, type RetryPolicy, parseRetryAfter, withRetry } from './retry';
@@ -29,7 +30,6 @@ import type {
   LiveProject,
   LiveWorkspace,
   PlatformInfo,
-  WorkspaceStatus,
 } from './types';
 import {
   ShapeError,
@@ -50,7 +50,6 @@ import {
   normalizeTags,
   normalizeUser,
   normalizeWorkspace,
-  normalizeWorkspaceStatus,
   normalizeWorkspaceStatuses,
   projectBody,
   rewriteBody,
@@ -120,6 +119,13 @@ const TRANSIENT_STATUS = new Set([429, 502, 503, 504]);
 const API = '/api/meshobjects';
 const LOGIN = '/api/login';
 const EXT = '/sandbox/v1';
+
+/** The sandbox extensions' workspace filter: identifiers, comma-separated (an identifier has no comma). */
+function workspacesQuery(filter: WorkspacesFilter): URLSearchParams {
+  const q = new URLSearchParams();
+  if (filter.workspaces) q.set('workspaceIdentifier', filter.workspaces.join(','));
+  return q;
+}
 const DEFAULT_MAX_BODY_BYTES = 64 * 1024 * 1024;
 /** The most pages one list may have: a million objects at meshStack's page size. */
 const MAX_PAGES = 1000;
@@ -705,7 +711,7 @@ export class HttpApiClient implements ApiClient {
       x.workspace === b.workspace && x.project === b.project && x.subject === b.subject && x.role === b.role;
     if (live && same(live)) return { status: 'created' };
     if (!live && caps.includes('role-requests')) {
-      const pending = (await this.extensions.listRequests({ workspace: b.workspace, status: 'PENDING' })).find(
+      const pending = (await this.extensions.listRequests({ workspaces: [b.workspace], status: 'PENDING' })).find(
         (r) => r.bindingName === b.name,
       );
       if (pending && same(pending)) return { status: 'pending', requestId: pending.id };
@@ -832,18 +838,8 @@ export class HttpApiClient implements ApiClient {
     capabilities: () => this.capabilities(),
     whoami: () => this.ext('GET', '/whoami', normalizeIdentity),
     settings: () => this.ext('GET', '/settings', normalizeSettings),
-    workspaceStatuses: () => this.ext('GET', '/workspaces', normalizeWorkspaceStatuses),
-    workspaceStatus: async (name: string): Promise<WorkspaceStatus | undefined> => {
-      const call = {
-        method: 'GET' as const,
-        path: `${EXT}/workspaces/${encodeURIComponent(name)}`,
-        accept: [403, 404],
-      };
-      const answer = await this.send(call);
-      // The list leaves deleted workspaces out; so does this.
-      if (answer.status >= 400 || (answer.data as { deletedOn?: unknown } | undefined)?.deletedOn) return undefined;
-      return this.shape(call, answer.data, normalizeWorkspaceStatus);
-    },
+    workspaceStatuses: (filter: WorkspacesFilter = {}) =>
+      this.ext('GET', `/workspaces?${workspacesQuery(filter).toString()}`, normalizeWorkspaceStatuses),
     setQuota: async (workspace: string, maxProjects: number | null) =>
       void (await this.send({
         method: 'PUT',
@@ -856,9 +852,8 @@ export class HttpApiClient implements ApiClient {
         path: `${EXT}/workspaces/${encodeURIComponent(workspace)}/status`,
         body: { status },
       })),
-    listRequests: (filter: { workspace?: string; status?: string } = {}) => {
-      const q = new URLSearchParams();
-      if (filter.workspace) q.set('workspaceIdentifier', filter.workspace);
+    listRequests: (filter: WorkspacesFilter & { status?: string } = {}) => {
+      const q = workspacesQuery(filter);
       if (filter.status) q.set('status', filter.status);
       return this.ext('GET', `/role-requests?${q.toString()}`, normalizeRoleRequests);
     },

@@ -11,6 +11,12 @@ import type {
   WorkspaceStatus,
 } from '../client/types';
 
+/**
+ * A fact of a workspace the key could not read: unknown, not empty. `projects`: the caller is only a
+ * Workspace Member there, and a Member sees only the projects it is assigned to.
+ */
+export type UnreadFact = 'projects';
+
 export interface LiveWorkspaceState {
   readonly name: string;
   readonly displayName: string;
@@ -29,6 +35,8 @@ export interface LiveWorkspaceState {
    * binding the code declares without expiry is missing); undefined where the history was not read.
    */
   readonly expiredBindings?: ExpiredBinding[];
+  /** What observe could not read here (the rules must not take it as empty); absent when everything was read. */
+  readonly unread?: readonly UnreadFact[];
 }
 
 export interface LiveState {

@@ -5,7 +5,7 @@
  * Read-only.
  */
 import pLimit from 'p-limit';
-import { ownerOf } from '../../core/rules';
+import { managesWorkspace, ownerOf } from '../../core/rules';
 import type { ApiClient } from '../client/api';
 import type {
   LiveBinding,
@@ -15,7 +15,7 @@ import type {
   RoleRequest,
   WorkspaceStatus,
 } from '../client/types';
-import type { LiveState, LiveWorkspaceState } from './live-state';
+import type { LiveState, LiveWorkspaceState, UnreadFact } from './live-state';
 
 export interface ObserveOptions {
   /** The workspaces to observe, or every workspace the caller can see (drift reports). */
@@ -107,19 +107,13 @@ export async function observe(api: ApiClient, options: ObserveOptions): Promise<
     Promise.all([...new Set(options.invitedEmails ?? [])].map((email) => api.users.find({ email }))).then((lists) =>
       lists.flat(),
     ),
-    // Targeted (an anchor's or the provider's workspace): by workspace, so that the cost does not grow with the estate.
+    // Targeted (an anchor's or a scoped plan's workspaces): filtered, one request, so that the cost grows neither with the estate nor with them.
     !has('workspace-status')
       ? Promise.resolve([] as WorkspaceStatus[])
-      : targeted
-        ? perWorkspace(async (ws) =>
-            [await api.extensions.workspaceStatus(ws)].filter((s): s is WorkspaceStatus => s !== undefined),
-          )
-        : api.extensions.workspaceStatuses(),
+      : api.extensions.workspaceStatuses(targeted ? { workspaces: targeted } : {}),
     !has('role-requests')
       ? Promise.resolve([] as RoleRequest[])
-      : targeted
-        ? perWorkspace((ws) => api.extensions.listRequests({ workspace: ws, status: 'PENDING' }))
-        : api.extensions.listRequests({ status: 'PENDING' }),
+      : api.extensions.listRequests({ ...(targeted ? { workspaces: targeted } : {}), status: 'PENDING' }),
     options.projectRoles ? api.projectRoles.list() : undefined,
     // Owned workspaces the code no longer names are found in the whole list, which a targeted read does not fetch otherwise.
     options.ownedBy !== undefined && targeted ? api.workspaces.list() : undefined,
@@ -167,6 +161,9 @@ export async function observe(api: ApiClient, options: ObserveOptions): Promise<
   );
   const statusByWs = new Map(statuses.map((s) => [s.name, s]));
   const requestsByWs = groupBy(requests, (r) => r.workspace);
+  // A Member sees only the projects it is assigned to: the list is then not the workspace's projects.
+  const unread = (ws: string): UnreadFact[] =>
+    caller && !managesWorkspace({ partner: caller.partner, roles: caller.workspaces[ws] ?? [] }) ? ['projects'] : [];
   const state: Record<string, LiveWorkspaceState> = {};
   for (const ws of selected) {
     state[ws.name] = {
@@ -184,6 +181,7 @@ export async function observe(api: ApiClient, options: ObserveOptions): Promise<
       pendingRequests: requestsByWs.get(ws.name) ?? [],
       deletingProjects: (deletingByWs.get(ws.name) ?? []).map((p) => p.name).sort(),
       ...(groupMembers.has(ws.name) ? { groupMembers: groupMembers.get(ws.name) } : {}),
+      ...(unread(ws.name).length ? { unread: unread(ws.name) } : {}),
     };
   }
   return {

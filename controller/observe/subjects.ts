@@ -6,20 +6,15 @@ import pLimit from 'p-limit';
 import { ApiError } from '../../core/errors';
 import type { ApiClient } from '../client/api';
 import type { LiveState } from './live-state';
+import type { MoreFacts } from './more';
 
 /** At most this many users are looked up one by one per plan (a first apply of a large estate would need thousands). */
 export const USER_LOOKUP_MAX = 50;
 
-export interface SubjectLookups {
-  readonly users: readonly string[];
-  /** Workspaces whose user groups to read. */
-  readonly groupsOf: readonly string[];
-}
-
 export async function withSubjectLookups(
   api: ApiClient,
   live: LiveState,
-  lookups: SubjectLookups,
+  lookups: Pick<MoreFacts, 'users' | 'groupsOf'>,
   concurrency = 4,
 ): Promise<LiveState> {
   const limit = pLimit(concurrency);

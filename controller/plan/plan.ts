@@ -19,6 +19,7 @@ import {
   deletionSteps,
   projectDeletions,
   projectSteps,
+  unseenProjects,
   quotaStep,
   statusStep,
   workspaceAttributeStep,
@@ -209,10 +210,11 @@ function planWorkspace(
   const raising = quota && (quota.before === null || quota.after >= quota.before);
   const projects = projectSteps(d, ws, live, notes);
   const deletes = projectDeletions(d, ws);
-  // No binding on a project that is being deleted, or marked for deletion (gone, or going): it would fail every apply.
+  // No binding on a project that is being deleted, or marked for deletion (gone, or going): it would fail every apply; nor on one the key cannot see.
   const noBindings = new Set([
     ...d.projects.filter((p) => p.spec.deletion).map((p) => p.metadata.name),
     ...(ws?.deletingProjects ?? []),
+    ...unseenProjects(d, ws),
   ]);
   const bindings = planBindings({ live, ws, desired: d, now }, noBindings);
   notes.push(...bindings.notes);

@@ -117,6 +117,16 @@ export function quotaStep(
   };
 }
 
+/**
+ * Declared projects the key cannot see (it is only a Member there, and sees the projects it is
+ * assigned to): whether they exist is unknown, so nothing is planned for them (the rule
+ * projects-not-visible refuses instead).
+ */
+export function unseenProjects(d: Workspace, ws: LiveWorkspaceState | undefined): string[] {
+  if (!ws?.unread?.includes('projects')) return [];
+  return d.projects.map((p) => p.metadata.name).filter((p) => !ws.projects[p]);
+}
+
 /** Creates and updates of declared projects; projects are deleted only where the manifest marks them. */
 export function projectSteps(
   d: Workspace,
@@ -127,8 +137,9 @@ export function projectSteps(
   const name = d.metadata.name;
   const liveProjects = ws?.projects ?? {};
   const steps: Array<ProjectCreateStep | ProjectUpdateStep> = [];
+  const unseen = unseenProjects(d, ws);
   for (const p of d.projects) {
-    if (p.spec.deletion) continue;
+    if (p.spec.deletion || unseen.includes(p.metadata.name)) continue;
     const lp = liveProjects[p.metadata.name];
     if (!lp) {
       steps.push({

@@ -263,6 +263,11 @@ export const RULES = {
     (p) =>
       `the platform has no tag definition meshWorkspace.meshformStack yet, which records which stack owns a workspace, and only a partner may create it (${p.caller} is not one): run this apply once with a partner key, or have a partner run \`meshform import\`.`,
   ),
+  'projects-not-visible': rule<{ workspace: string; projects: string[]; caller?: string }>(
+    'refusal',
+    (p) =>
+      `${p.caller ? `"${p.caller}"` : 'this key'} is only a Workspace Member of "${p.workspace}" and sees only the projects it is assigned to, so whether ${list(p.projects)} exist is unknown and the plan cannot compare them; plan with a key of a Workspace Owner, Manager or partner.`,
+  ),
   'project-member-missing': rule<Sub & { workspace: string }>(
     'refusal',
     (p) =>

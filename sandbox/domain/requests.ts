@@ -50,14 +50,14 @@ export function requestJson(r: RoleRequestRow, base: string) {
 export async function listRequests(
   tx: Tx,
   p: Principal,
-  filter: { workspace?: string; status?: string },
+  filter: { workspaces?: string[]; status?: string },
 ): Promise<RoleRequestRow[]> {
   const visible = await visibleWorkspaces(tx, p);
   const rows = await tx.query<RoleRequestRow>('select * from role_requests order by requested_at, id');
   return rows.filter(
     (r) =>
       (visible === 'all' || visible.includes(r.workspace)) &&
-      (filter.workspace === undefined || r.workspace === filter.workspace) &&
+      (filter.workspaces === undefined || filter.workspaces.includes(r.workspace)) &&
       (filter.status === undefined || r.status === filter.status.toUpperCase()),
   );
 }

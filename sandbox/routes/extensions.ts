@@ -37,6 +37,9 @@ export const CAPABILITIES = [
 ] as const;
 
 const ok = (body: unknown): RouteResult => ({ status: 200, body });
+/** The `workspaceIdentifier` filter of the extension lists: one identifier, or several comma-separated. */
+const identifiers = (param: string | undefined): string[] | undefined =>
+  param === undefined ? undefined : param.split(',').map((s) => s.trim());
 const CLOCK_MIN = Date.parse('2000-01-01T00:00:00Z');
 const CLOCK_MAX = Date.parse('9999-12-31T23:59:59Z');
 
@@ -83,10 +86,13 @@ export function registerExtensionRoutes(app: FastifyInstance, state: SandboxStat
 
   route('GET', '/workspaces', async (ctx) => {
     const visible = await visibleWorkspaces(ctx.tx, ctx.p);
+    const wanted = identifiers(ctx.query.workspaceIdentifier);
     const rows = await ctx.tx.query<{ name: string }>(
       'select name from workspaces where deleted_on is null order by name',
     );
-    const names = rows.map((r) => r.name).filter((n) => visible === 'all' || visible.includes(n));
+    const names = rows
+      .map((r) => r.name)
+      .filter((n) => (visible === 'all' || visible.includes(n)) && (!wanted || wanted.includes(n)));
     const workspaces = [];
     for (const name of names) workspaces.push(await workspaceStatus(ctx, name));
     return ok({ workspaces });
@@ -127,7 +133,7 @@ export function registerExtensionRoutes(app: FastifyInstance, state: SandboxStat
 
   route('GET', '/role-requests', async (ctx) => {
     const rows = await listRequests(ctx.tx, ctx.p, {
-      workspace: ctx.query.workspaceIdentifier,
+      workspaces: identifiers(ctx.query.workspaceIdentifier),
       status: ctx.query.status,
     });
     return ok({ roleRequests: rows.map((r) => requestJson(r, ctx.base)) });

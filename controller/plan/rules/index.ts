@@ -15,6 +15,7 @@ import {
   identifierDeleted,
   projectMembers,
   projectRoleExists,
+  projectsVisible,
   referencedExists,
   workspaceKeepsProjects,
 } from './projects';
@@ -26,6 +27,7 @@ export const WORKSPACE_RULES: ReadonlyArray<readonly [string, WorkspaceRule]> = 
   ['ownership', ownership],
   ['referencedExists', referencedExists],
   ['workspaceWritable', workspaceWritable],
+  ['projectsVisible', projectsVisible],
   ['callerRights', callerRights],
   ['ownerLimit', ownerLimit],
   ['lastOwner', lastOwner],

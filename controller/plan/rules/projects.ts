@@ -1,7 +1,8 @@
-/** Projects: immutable identifiers, identifiers still being deleted, deleting a workspace that keeps projects, project roles the platform has, project roles without a workspace role. */
+/** Projects: the key sees them, identifiers still being deleted, deleting a workspace that keeps projects, project roles the platform has, project roles without a workspace role. */
 import { DEFAULT_PROJECT_ROLES, isProjectRole, likelyMeant } from '../../../core/rules';
 import type { Subject } from '../../../schemas/desired-state.generated';
 import { finding } from '../findings';
+import { unseenProjects } from '../workspace-steps';
 import { type WorkspaceRule, grants, removals } from './context';
 
 export const identifierChange: WorkspaceRule = (ctx) => {
@@ -95,4 +96,18 @@ export const projectMembers: WorkspaceRule = (ctx) => {
       ),
     ];
   });
+};
+
+/** Declared projects the key cannot see are unknown, not missing: the plan cannot tell whether to create them. */
+export const projectsVisible: WorkspaceRule = (ctx) => {
+  const unseen = unseenProjects(ctx.desired, ctx.ws);
+  return unseen.length
+    ? [
+        finding(
+          'projects-not-visible',
+          { workspace: ctx.name, projects: unseen, ...(ctx.caller ? { caller: ctx.caller.username } : {}) },
+          ctx.name,
+        ),
+      ]
+    : [];
 };

@@ -1,35 +1,9 @@
 /** Users and groups the plan binds that the platform does not have: said at plan, not first at apply. */
 import { likelyMeant } from '../../../core/rules';
-import type { Workspace } from '../../../schemas/desired-state.generated';
 import type { Finding } from '../../../schemas/plan.generated';
-import type { LiveState, LiveWorkspaceState } from '../../observe/live-state';
-import type { SubjectLookups } from '../../observe/subjects';
+import { boundIn } from '../facts';
 import { finding } from '../findings';
 import { type WorkspaceRule, grants } from './context';
-
-const boundIn = (ws: LiveWorkspaceState) =>
-  new Set(
-    [...ws.bindings, ...Object.values(ws.projects).flatMap((p) => p.bindings)].map(
-      (b) => `${b.subjectKind}:${b.subject}`,
-    ),
-  );
-
-/** What to look up: subjects the code binds that are not bound in their (live) workspace yet. */
-export function subjectLookups(workspaces: readonly Workspace[], live: LiveState): SubjectLookups {
-  const users = new Set<string>();
-  const groupsOf = new Set<string>();
-  for (const w of workspaces) {
-    const ws = live.workspaces[w.metadata.name];
-    const bound = ws ? boundIn(ws) : new Set<string>();
-    for (const b of [...w.bindings, ...w.projects.flatMap((p) => p.bindings)]) {
-      if (b.subject.invitation || bound.has(`${b.subject.kind}:${b.subject.name}`)) continue;
-      if (b.subject.kind === 'User') users.add(b.subject.name);
-      // A new workspace has no user groups yet: they come from the identity provider's sync.
-      else if (ws) groupsOf.add(w.metadata.name);
-    }
-  }
-  return { users: [...users], groupsOf: [...groupsOf] };
-}
 
 export const unknownSubjects: WorkspaceRule = (ctx) => {
   const unknownUsers = new Set(ctx.live.unknownUsers ?? []);

@@ -2,6 +2,7 @@ import {
   identifierBeingDeleted,
   identifierChange,
   projectMembers,
+  projectsVisible,
   referencedExists,
   workspaceKeepsProjects,
 } from '../../../../controller/plan/rules/projects';
@@ -150,5 +151,30 @@ describe('projectMembers', () => {
         ),
       ),
     ).toEqual(expected);
+  });
+});
+
+describe('projectsVisible', () => {
+  const declared = workspace('w', [binding(OWNER, user('alice'))], {
+    projects: [project('w', 'web', []), project('w', 'api', [])],
+  });
+  test.each([
+    ['every project read (an Owner, Manager or partner key)', liveWorkspace([], { projects: liveProject('web') }), []],
+    [
+      'a Member key that sees web only: api is unknown',
+      liveWorkspace([], { projects: liveProject('web'), unread: ['projects'] }),
+      [{ workspace: 'w', projects: ['api'], caller: 'dave' }],
+    ],
+    [
+      'a Member key that sees both',
+      liveWorkspace([], { projects: { ...liveProject('web'), ...liveProject('api') }, unread: ['projects'] }),
+      [],
+    ],
+  ])('%s', (_case, ws, expected) => {
+    const found = projectsVisible(
+      ruleContext({ desired: declared, ws, caller: { username: 'dave', roles: [MEMBER] } }),
+    );
+    expect(rules(found)).toEqual(expected.map(() => 'projects-not-visible'));
+    expect(found.map((f) => f.params)).toEqual(expected);
   });
 });

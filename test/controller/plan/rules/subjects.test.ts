@@ -1,5 +1,5 @@
-import { subjectLookups, unknownSubjects } from '../../../../controller/plan/rules/subjects';
-import { MEMBER, OWNER, binding, group, project, user, workspace } from '../../../helpers/desired';
+import { unknownSubjects } from '../../../../controller/plan/rules/subjects';
+import { MEMBER, OWNER } from '../../../helpers/desired';
 import { grantStep, liveBinding, liveWorkspace, ruleContext } from '../../../helpers/rule-context';
 
 describe('unknownSubjects', () => {
@@ -47,32 +47,5 @@ describe('unknownSubjects', () => {
   test('where the groups were not read, no group is called unknown', () => {
     const ctx = ruleContext({ ws: liveWorkspace([liveBinding('alice', OWNER)]), steps: [groupGrant('whatever')] });
     expect(unknownSubjects(ctx)).toEqual([]);
-  });
-});
-
-describe('subjectLookups', () => {
-  test('looks up only subjects not bound in their workspace yet, never invitations; groups only of live workspaces', () => {
-    const frank = {
-      kind: 'User' as const,
-      name: 'frank@x.io',
-      invitation: { firstName: 'F', lastName: 'X', email: 'frank@x.io' },
-    };
-    const declared = [
-      workspace(
-        'w',
-        [
-          binding(OWNER, user('alice')),
-          binding(MEMBER, user('bob')),
-          binding(MEMBER, frank),
-          binding(MEMBER, group('devs')),
-        ],
-        {
-          projects: [project('w', 'web', [binding('Project User', user('carol'))])],
-        },
-      ),
-      workspace('new', [binding(OWNER, user('dave')), binding(MEMBER, group('ops'))]),
-    ];
-    const base = ruleContext({ ws: liveWorkspace([liveBinding('alice', OWNER)]) });
-    expect(subjectLookups(declared, base.live)).toEqual({ users: ['bob', 'carol', 'dave'], groupsOf: ['w'] });
   });
 });

@@ -1,0 +1,73 @@
+/**
+ * The facts a plan needs, as data: observe reads exactly these and no more. Two rounds: what the code
+ * alone asks for (read at once, in parallel), then what that first read shows the plan needs (the
+ * history of expired bindings, whether subjects about to be bound exist, their workspaces' groups).
+ * A fact not read stays undefined in the LiveState; one the key cannot see is marked unread there.
+ */
+import type { DesiredState, Workspace } from '../../schemas/desired-state.generated';
+import type { LiveState, LiveWorkspaceState } from '../observe/live-state';
+import type { MoreFacts } from '../observe/more';
+import type { ObserveOptions } from '../observe/observe';
+import { needsExpiryHistory } from './binding-steps';
+import type { PlanOptions } from './options';
+
+/** The first read: everything the code alone says the plan will compare. */
+export type FirstFacts = Omit<ObserveOptions, 'now' | 'concurrency' | 'onProgress'>;
+
+/** The declared workspaces the plan looks at. */
+export function plannedWorkspaces(desired: DesiredState, options: PlanOptions): Workspace[] {
+  return desired.workspaces.filter((w) => !options.workspaces || options.workspaces.includes(w.metadata.name));
+}
+
+export function firstFacts(desired: DesiredState, options: PlanOptions): FirstFacts {
+  const selected = plannedWorkspaces(desired, options);
+  const declared = selected.flatMap((w) => [...w.bindings, ...w.projects.flatMap((p) => p.bindings)]);
+  return {
+    workspaces: selected.map((w) => w.metadata.name),
+    // Users are looked up by e-mail to recognise accepted invitations (a binding by e-mail).
+    invitedEmails: declared.flatMap((b) => (b.subject.invitation ? [b.subject.invitation.email] : [])),
+    // Group members, where a user's project role may rest on a workspace role held through a group.
+    groupsOf: selected.filter(projectRoleMayRestOnGroup).map((w) => w.metadata.name),
+    projectRoles: selected.some((w) => w.projects.some((p) => p.bindings.length > 0)),
+    // A full plan also looks for workspaces this stack owns that its code no longer declares.
+    ...(options.workspaces || options.tagDefinitionsOnly ? {} : { ownedBy: desired.metadata.name }),
+  };
+}
+
+function projectRoleMayRestOnGroup(w: Workspace): boolean {
+  const direct = new Set(w.bindings.filter((b) => b.subject.kind === 'User').map((b) => b.subject.name));
+  return (
+    w.bindings.some((b) => b.subject.kind === 'Group') &&
+    w.projects.some((p) => p.bindings.some((b) => b.subject.kind === 'User' && !direct.has(b.subject.name)))
+  );
+}
+
+/** Subjects (Kind:name) bound in a live workspace or its projects. */
+export const boundIn = (ws: LiveWorkspaceState) =>
+  new Set(
+    [...ws.bindings, ...Object.values(ws.projects).flatMap((p) => p.bindings)].map(
+      (b) => `${b.subjectKind}:${b.subject}`,
+    ),
+  );
+
+export function moreFacts(selected: readonly Workspace[], observed: LiveState): MoreFacts {
+  const users = new Set<string>();
+  const groupsOf = new Set<string>();
+  for (const w of selected) {
+    const ws = observed.workspaces[w.metadata.name];
+    const bound = ws ? boundIn(ws) : new Set<string>();
+    for (const b of [...w.bindings, ...w.projects.flatMap((p) => p.bindings)]) {
+      if (b.subject.invitation || bound.has(`${b.subject.kind}:${b.subject.name}`)) continue;
+      if (b.subject.kind === 'User') users.add(b.subject.name);
+      // A new workspace has no user groups yet: they come from the identity provider's sync.
+      else if (ws && !ws.groupMembers) groupsOf.add(w.metadata.name);
+    }
+  }
+  return {
+    expiryHistoryOf: selected
+      .filter((w) => needsExpiryHistory(w, observed.workspaces[w.metadata.name], observed))
+      .map((w) => w.metadata.name),
+    users: [...users],
+    groupsOf: [...groupsOf],
+  };
+}

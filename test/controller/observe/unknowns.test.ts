@@ -1,0 +1,63 @@
+/**
+ * A fact observe could not read is unknown, not empty: a key that is a Workspace Member only through a
+ * group sees none of the workspace's projects, and its plan must not create the projects it cannot see.
+ */
+import { apply } from '../../../controller/apply/apply';
+import { planAgainst } from '../../../controller/run';
+import { stepSummary } from '../../../controller/render/describe';
+import type { Plan } from '../../../schemas/plan.generated';
+import { MEMBER, OWNER, binding, desired, group, project, user, workspace } from '../../helpers/desired';
+import { PLATFORMS, type TestPlatform } from '../../helpers/platforms';
+import { createOwnedWorkspace } from '../../helpers/ownership';
+import { PARTNER } from '../../helpers/sandbox';
+
+/** A workspace user group comes from the identity provider's sync: set here as meshPanel's sync would. */
+async function setGroup(platform: TestPlatform, ws: string, name: string, members: string[]): Promise<void> {
+  const p = platform as TestPlatform & {
+    fake?: { groups: Map<string, string[]> };
+    fixture?: { as(key: string): { ext(method: string, path: string, body?: unknown): Promise<unknown> } };
+  };
+  if (p.fake) p.fake.groups.set(`${ws}.${name}`, members);
+  else await p.fixture!.as(PARTNER).ext('PUT', `/workspaces/${ws}/groups/${name}`, { members });
+}
+
+// The sandbox (not the fake, which shows a Member every project; nor the meshstack profile, which does not say who calls).
+describe.each(PLATFORMS.filter(([name]) => name === 'sandbox'))(
+  'facts a key cannot read, against the %s',
+  (_name, make) => {
+    let platform: TestPlatform;
+    beforeAll(async () => {
+      platform = await make();
+    });
+    afterAll(() => platform.close());
+
+    const planAs = async (key: string, state: ReturnType<typeof desired>): Promise<Plan> =>
+      (await planAgainst(platform.client(key), state, { endpoint: platform.endpoint }, await platform.now())).plan;
+    const steps = (p: Plan) => p.workspaces.flatMap((w) => w.steps.map((s) => `${s.action} ${stepSummary(s)}`));
+
+    test("a Member through a group does not see the workspace's projects: its plan says so and creates none", async () => {
+      // GIVEN a workspace with a project, where dave is a Member only through the group "devs"
+      const state = desired([
+        workspace('unk-team', [binding(OWNER, user('alice')), binding(MEMBER, group('devs'))], {
+          projects: [project('unk-team', 'web', [binding('Project Admin', user('alice'))])],
+        }),
+      ]);
+      const partner = platform.client(PARTNER);
+      await createOwnedWorkspace(partner, { name: 'unk-team' });
+      await setGroup(platform, 'unk-team', 'devs', ['dave']);
+      const first = await planAs(PARTNER, state);
+      expect(first.refusals).toEqual([]);
+      expect((await apply(partner, first)).counts.failed).toBe(0);
+      expect(steps(await planAs(PARTNER, state))).toEqual([]);
+
+      // WHEN dave's key plans the same code
+      const plan = await planAs('dave', state);
+
+      // THEN it plans no project that exists, and names what it could not see
+      expect(steps(plan).filter((s) => s.includes('project'))).toEqual([]);
+      expect(
+        [...plan.refusals, ...plan.warnings, ...plan.workspaces.flatMap((w) => w.notes)].map((f) => f.rule),
+      ).toContain('projects-not-visible');
+    });
+  },
+);

@@ -1,0 +1,64 @@
+/** The facts a plan declares it needs: observe reads exactly these. */
+import { firstFacts, moreFacts } from '../../../controller/plan/facts';
+import { MEMBER, OWNER, binding, desired, group, project, user, workspace } from '../../helpers/desired';
+import { liveBinding, liveWorkspace, ruleContext } from '../../helpers/rule-context';
+
+describe('firstFacts', () => {
+  const state = desired([
+    workspace('a', [binding(OWNER, user('alice')), binding(MEMBER, group('devs'))], {
+      projects: [project('a', 'web', [binding('Project User', user('carol'))])],
+    }),
+    workspace('b', [binding(OWNER, user('bob'))]),
+  ]);
+
+  test('a full plan reads the declared workspaces, and looks for owned ones that left the code', () => {
+    expect(firstFacts(state, { endpoint: 'x' })).toEqual({
+      workspaces: ['a', 'b'],
+      invitedEmails: [],
+      // carol's project role may rest on the group: its members are read
+      groupsOf: ['a'],
+      projectRoles: true,
+      ownedBy: state.metadata.name,
+    });
+  });
+
+  test('a scoped plan reads its workspaces only, and nothing for the others', () => {
+    expect(firstFacts(state, { endpoint: 'x', workspaces: ['b'] })).toEqual({
+      workspaces: ['b'],
+      invitedEmails: [],
+      groupsOf: [],
+      projectRoles: false,
+    });
+  });
+});
+
+describe('moreFacts', () => {
+  test('looks up only subjects not bound in their workspace yet, never invitations; groups only of live workspaces', () => {
+    const frank = {
+      kind: 'User' as const,
+      name: 'frank@x.io',
+      invitation: { firstName: 'F', lastName: 'X', email: 'frank@x.io' },
+    };
+    const declared = [
+      workspace(
+        'w',
+        [
+          binding(OWNER, user('alice')),
+          binding(MEMBER, user('bob')),
+          binding(MEMBER, frank),
+          binding(MEMBER, group('devs')),
+        ],
+        {
+          projects: [project('w', 'web', [binding('Project User', user('carol'))])],
+        },
+      ),
+      workspace('new', [binding(OWNER, user('dave')), binding(MEMBER, group('ops'))]),
+    ];
+    const base = ruleContext({ ws: liveWorkspace([liveBinding('alice', OWNER)]) });
+    expect(moreFacts(declared, base.live)).toEqual({
+      expiryHistoryOf: [],
+      users: ['bob', 'carol', 'dave'],
+      groupsOf: ['w'],
+    });
+  });
+});
