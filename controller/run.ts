@@ -1,6 +1,6 @@
 /** The controller's cycle, shared by the CLI commands and the tests: observe → plan → apply. */
 import { canonicalJson, sha256Hex } from '../core/canonical-json';
-import { PlanRefusedError, StalePlanError, UsageError } from '../core/errors';
+import { DigestMismatchError, PlanRefusedError, StalePlanError, UsageError } from '../core/errors';
 import type { DesiredState } from '../schemas/desired-state.generated';
 import type { Plan } from '../schemas/plan.generated';
 import { type ApplyOptions, type ApplyReport, apply } from './apply/apply';
@@ -33,6 +33,46 @@ export async function planAgainst(
   const observed = await observe(api, { ...firstFacts(desired, options), now });
   const live = await observeMore(api, observed, moreFacts(plannedWorkspaces(desired, options), observed));
   return { plan: plan(desired, live, options, now), live };
+}
+
+/** What one plan-then-apply did: refused, nothing to change, declined at the question, or applied. */
+export type Outcome =
+  | { readonly kind: 'refused'; readonly plan: Plan }
+  /** Nothing to change; the report says which grants an earlier apply requested still wait (apply calls nothing for them). */
+  | { readonly kind: 'unchanged'; readonly plan: Plan; readonly report: ApplyReport }
+  | { readonly kind: 'declined'; readonly plan: Plan }
+  | { readonly kind: 'applied'; readonly plan: Plan; readonly report: ApplyReport };
+
+export interface PlanThenApplyOptions {
+  /** "Now"; the platform's clock where not given. */
+  readonly at?: Date;
+  /** The digest of the plan a reviewer saw: any other plan is not applied (DigestMismatchError). */
+  readonly expectDigest?: string;
+  /** Shown the plan before anything is applied. */
+  readonly onPlan?: (plan: Plan) => void;
+  /** Asked once the plan has changes, before they are applied: false declines. */
+  readonly confirm?: (plan: Plan) => Promise<boolean>;
+  readonly apply?: ApplyOptions;
+}
+
+/**
+ * The one workflow of every command that changes the platform (`apply`, `reconcile`, the provider):
+ * observe and plan; a refused plan, or one without changes, stops there; otherwise apply it.
+ */
+export async function planThenApply(
+  api: ApiClient,
+  desired: DesiredState,
+  options: PlanOptions,
+  how: PlanThenApplyOptions = {},
+): Promise<Outcome> {
+  const { plan } = await planAgainst(api, desired, options, how.at);
+  how.onPlan?.(plan);
+  if (plan.refusals.length) return { kind: 'refused', plan };
+  if (how.expectDigest !== undefined && plan.digest !== how.expectDigest)
+    throw new DigestMismatchError(how.expectDigest, plan.digest);
+  if (!hasChanges(plan)) return { kind: 'unchanged', plan, report: await apply(api, plan) };
+  if (how.confirm && !(await how.confirm(plan))) return { kind: 'declined', plan };
+  return { kind: 'applied', plan, report: await apply(api, plan, how.apply) };
 }
 
 export interface SavedPlanContext {

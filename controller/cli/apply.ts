@@ -2,12 +2,11 @@ import * as fs from 'fs';
 import * as path from 'path';
 import * as readline from 'readline';
 import type { Command } from 'commander';
-import { DigestMismatchError, UsageError } from '../../core/errors';
+import { UsageError } from '../../core/errors';
 import type { ApplyOptions, ApplyReport, StepResult } from '../apply/apply';
-import { apply } from '../apply/apply';
 import { loadPlan } from '../plan/plan-file';
 import { renderApplyText, renderPlanText, resultLine } from '../render/text';
-import { applySavedPlan, hasChanges, planAgainst } from '../run';
+import { applySavedPlan, planThenApply } from '../run';
 import { type CliContext, ExitCode } from './context';
 import { type CommonFlags, addCommonOptions, oneOf, openSession } from './options';
 
@@ -129,34 +128,40 @@ export function registerApply(program: Command, ctx: CliContext, setExit: (code:
           );
         } else {
           const session = await openSession(ctx, flags);
-          const { plan } = await planAgainst(session.api, session.manifest.state, session.options, session.now);
-          if (format === 'text') ctx.stdout(renderPlanText(plan, { color: ctx.isTTY }));
-          if (plan.refusals.length) {
-            if (format === 'json') ctx.stdout(`${JSON.stringify({ plan, applied: false }, null, 2)}\n`);
+          const outcome = await planThenApply(session.api, session.manifest.state, session.options, {
+            at: session.now,
+            // The plan a reviewer saw, by its digest: any other plan is not applied.
+            ...(flags.expectDigest !== undefined ? { expectDigest: flags.expectDigest } : {}),
+            onPlan: (plan) => {
+              if (format === 'text') ctx.stdout(renderPlanText(plan, { color: ctx.isTTY }));
+            },
+            confirm: async () => {
+              if (flags.autoApprove) return true;
+              if (!ctx.isTTY)
+                throw new UsageError(
+                  'apply needs --auto-approve without a terminal, or a saved plan: `meshform apply plan.json`',
+                  'needs-approval-flag',
+                );
+              return confirm(ctx);
+            },
+            apply: options,
+          });
+          if (outcome.kind === 'refused') {
+            if (format === 'json') ctx.stdout(`${JSON.stringify({ plan: outcome.plan, applied: false }, null, 2)}\n`);
             return setExit(ExitCode.REFUSED);
           }
-          // The plan a reviewer saw, by its digest: any other plan is not applied.
-          if (flags.expectDigest !== undefined && plan.digest !== flags.expectDigest)
-            throw new DigestMismatchError(flags.expectDigest, plan.digest);
-          if (!hasChanges(plan)) {
+          if (outcome.kind === 'unchanged') {
             if (format === 'json')
               ctx.stdout(
                 `${JSON.stringify({ results: [], counts: { applied: 0, 'pending-approval': 0, failed: 0, skipped: 0 } }, null, 2)}\n`,
               );
-            return setExit(waiting(ctx, flags, plan.summary.alreadyPending));
+            return setExit(waiting(ctx, flags, outcome.plan.summary.alreadyPending));
           }
-          if (!flags.autoApprove) {
-            if (!ctx.isTTY)
-              throw new UsageError(
-                'apply needs --auto-approve without a terminal, or a saved plan: `meshform apply plan.json`',
-                'needs-approval-flag',
-              );
-            if (!(await confirm(ctx))) {
-              ctx.stdout('Apply cancelled.\n');
-              return setExit(ExitCode.OK);
-            }
+          if (outcome.kind === 'declined') {
+            ctx.stdout('Apply cancelled.\n');
+            return setExit(ExitCode.OK);
           }
-          report = await apply(session.api, plan, options);
+          report = outcome.report;
         }
         ctx.stdout(
           format === 'json' ? `${JSON.stringify(report, null, 2)}\n` : renderApplyText(report, { color: ctx.isTTY }),

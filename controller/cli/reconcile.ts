@@ -2,11 +2,10 @@ import type { Command } from 'commander';
 import { parseDuration } from '../../core/duration';
 import { isMeshformError, UsageError } from '../../core/errors';
 import { printableLines } from '../../core/printable';
-import { apply } from '../apply/apply';
 import type { ApiClient } from '../client/api';
 import { runReconcileLoop, stoppableSleep } from '../reconcile';
 import { renderApplyText, renderPlanText } from '../render/text';
-import { hasChanges, planAgainst } from '../run';
+import { hasChanges, planThenApply } from '../run';
 import { applyExitCode, progress } from './apply';
 import { type CliContext, ExitCode } from './context';
 import { type CommonFlags, addCommonOptions, connectFrom, openSession } from './options';
@@ -59,20 +58,24 @@ export function registerReconcile(program: Command, ctx: CliContext, setExit: (c
 /** One pass, its log lines stamped with the platform's time (the clock expiry is decided by). */
 async function pass(ctx: CliContext, flags: ReconcileFlags, api: ApiClient): Promise<number> {
   const session = await openSession(ctx, flags, api);
-  const { plan } = await planAgainst(api, session.manifest.state, session.options, session.now);
   const stamp = session.now.toISOString();
-  if (plan.refusals.length) {
-    ctx.stdout(`[${stamp}] plan refused:\n${renderPlanText(plan, { color: ctx.isTTY })}`);
-    return ExitCode.REFUSED;
+  const outcome = await planThenApply(api, session.manifest.state, session.options, {
+    at: session.now,
+    onPlan: (plan) => {
+      if (plan.refusals.length) ctx.stdout(`[${stamp}] plan refused:\n${renderPlanText(plan, { color: ctx.isTTY })}`);
+      else if (hasChanges(plan)) ctx.stdout(`[${stamp}] changes found:\n${renderPlanText(plan, { color: ctx.isTTY })}`);
+    },
+    apply: { onStep: progress(ctx) },
+  });
+  const pending = outcome.plan.summary.alreadyPending;
+  switch (outcome.kind) {
+    case 'refused':
+      return ExitCode.REFUSED;
+    case 'applied':
+      ctx.stdout(renderApplyText(outcome.report, { color: ctx.isTTY }));
+      return applyExitCode(outcome.report);
+    default:
+      ctx.stdout(`[${stamp}] no changes${pending ? `; ${pending} grant(s) waiting for approval` : ''}.\n`);
+      return pending ? ExitCode.PENDING_APPROVAL : ExitCode.OK;
   }
-  if (!hasChanges(plan)) {
-    ctx.stdout(
-      `[${stamp}] no changes${plan.summary.alreadyPending ? `; ${plan.summary.alreadyPending} grant(s) waiting for approval` : ''}.\n`,
-    );
-    return plan.summary.alreadyPending ? ExitCode.PENDING_APPROVAL : ExitCode.OK;
-  }
-  ctx.stdout(`[${stamp}] changes found:\n${renderPlanText(plan, { color: ctx.isTTY })}`);
-  const report = await apply(api, plan, { onStep: progress(ctx) });
-  ctx.stdout(renderApplyText(report, { color: ctx.isTTY }));
-  return applyExitCode(report);
 }

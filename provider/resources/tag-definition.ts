@@ -4,10 +4,10 @@
  * deletes a tag definition: destroying the resource only stops managing it.
  */
 import { tagDefinitionAttributes } from '../../core/terraform-attributes';
-import { apply } from '../../controller/apply/apply';
+import type { PlanOptions } from '../../controller/plan/options';
 import { resultLine } from '../../controller/render/text';
-import { planAgainst, platformNow } from '../../controller/run';
-import type { TagDefinition, TagValueType } from '../../schemas/desired-state.generated';
+import { planAgainst, planThenApply, platformNow } from '../../controller/run';
+import type { DesiredState, TagDefinition, TagValueType } from '../../schemas/desired-state.generated';
 import type { SchemaSpec } from '../protocol/schema';
 import { hasUnknown } from '../protocol/values';
 import { desiredState } from './desired';
@@ -128,20 +128,31 @@ const UNMANAGED_WHEN_NULL = [
   'replication_key',
 ];
 
-async function planDefinition(ctx: ResourceContext, v: Obj) {
+/** The desired state of one tag definition, through the constructs; none where its manifest rules fail. */
+async function desiredOf(
+  ctx: ResourceContext,
+  v: Obj,
+): Promise<{ state?: DesiredState; now: Date; diagnostics: Diagnostic[] }> {
   const now = await platformNow(ctx.api);
   let definition: TagDefinition;
   try {
     definition = definitionOf(v);
   } catch (e) {
-    return { diagnostics: [error('meshform: invalid tag definition', (e as Error).message, ['value_type'])] };
+    return { now, diagnostics: [error('meshform: invalid tag definition', (e as Error).message, ['value_type'])] };
   }
   const built = desiredState(ctx.settings, now, [], [definition]);
   const diagnostics = built.findings
     .filter((f) => f.severity === 'error')
     .map((f) => error(`meshform: ${f.rule}`, `${f.message}\nRule: ${f.rule}`));
-  if (diagnostics.length) return { diagnostics };
-  const { plan } = await planAgainst(ctx.api, built.state, { endpoint: ctx.endpoint, tagDefinitionsOnly: true }, now);
+  return diagnostics.length ? { now, diagnostics } : { state: built.state, now, diagnostics };
+}
+
+const planOptions = (ctx: ResourceContext): PlanOptions => ({ endpoint: ctx.endpoint, tagDefinitionsOnly: true });
+
+async function planDefinition(ctx: ResourceContext, v: Obj) {
+  const { state, now, diagnostics } = await desiredOf(ctx, v);
+  if (!state) return { diagnostics };
+  const { plan } = await planAgainst(ctx.api, state, planOptions(ctx), now);
   return { plan, diagnostics: plan.refusals.map((f) => findingDiagnostic(f, 'error')) };
 }
 
@@ -214,14 +225,16 @@ export async function applyTagDefinition(
   planned: Obj | null,
 ): Promise<{ state: Obj | null; diagnostics: Diagnostic[] }> {
   if (!planned) return { state: null, diagnostics: [] };
-  const { plan, diagnostics } = await planDefinition(ctx, planned);
-  if (!plan || diagnostics.length) return { state: prior, diagnostics };
-  const report = await apply(ctx.api, plan);
-  const failed = report.results.filter((r) => r.status !== 'applied');
-  if (failed.length)
+  const { state, now, diagnostics } = await desiredOf(ctx, planned);
+  if (!state) return { state: prior, diagnostics };
+  const outcome = await planThenApply(ctx.api, state, planOptions(ctx), { at: now });
+  if (outcome.kind === 'refused')
+    return { state: prior, diagnostics: outcome.plan.refusals.map((f) => findingDiagnostic(f, 'error')) };
+  const results = outcome.kind === 'declined' ? [] : outcome.report.results;
+  if (results.some((r) => r.status !== 'applied'))
     return {
       state: prior,
-      diagnostics: [error('meshform: tag definition not applied', report.results.map(resultLine).join('\n'))],
+      diagnostics: [error('meshform: tag definition not applied', results.map(resultLine).join('\n'))],
     };
   return { state: planned, diagnostics: [] };
 }

@@ -10,7 +10,6 @@
  */
 import { isExpired } from '../../core/expiry';
 import { OWNERSHIP_TAG_KEY, ownerOf } from '../../core/rules';
-import { apply } from '../../controller/apply/apply';
 import type { ApiClient } from '../../controller/client/api';
 import { importEstate } from '../../controller/import/model';
 import { observe } from '../../controller/observe/observe';
@@ -18,7 +17,8 @@ import type { PlanOptions } from '../../controller/plan/plan';
 import { approvalOf, isGrant, isRemoval } from '../../controller/plan/steps';
 import { findingMessage } from '../../controller/render/describe';
 import { resultLine, stepLine } from '../../controller/render/text';
-import { planAgainst, platformNow } from '../../controller/run';
+import { planAgainst, planThenApply, platformNow } from '../../controller/run';
+import type { DesiredState } from '../../schemas/desired-state.generated';
 import type { Attributes, GrantStep, Plan, Step } from '../../schemas/plan.generated';
 import type { WorkspaceEntry } from '../../schemas/workspace-data.generated';
 import { UNKNOWN, copyValue, hasUnknown, isObject } from '../protocol/values';
@@ -120,12 +120,12 @@ function planOptions(ctx: ResourceContext, v: Obj): PlanOptions {
   return { endpoint: ctx.endpoint, workspaces: [String(v.identifier)], ...overrideOf(allowed(v)) };
 }
 
-async function planFor(
+/** The desired state of one workspace entry, through the constructs; none where its manifest rules fail. */
+function desiredOf(
   ctx: ResourceContext,
-  v: Obj,
   entry: WorkspaceEntry,
   now: Date,
-): Promise<{ plan?: Plan; diagnostics: Diagnostic[] }> {
+): { state?: DesiredState; diagnostics: Diagnostic[] } {
   let built;
   try {
     built = desiredState(ctx.settings, now, [entry]);
@@ -138,8 +138,18 @@ async function planFor(
       `${f.message}\nRule: ${f.rule} (at ${f.path.replace(/^\$\.workspaces\[0\]\.?/, '') || 'the workspace'})`,
     ),
   );
-  if (diagnostics.some((d) => d.severity === 'error')) return { diagnostics };
-  const { plan } = await planAgainst(ctx.api, built.state, planOptions(ctx, v), now);
+  return diagnostics.some((d) => d.severity === 'error') ? { diagnostics } : { state: built.state, diagnostics };
+}
+
+async function planFor(
+  ctx: ResourceContext,
+  v: Obj,
+  entry: WorkspaceEntry,
+  now: Date,
+): Promise<{ plan?: Plan; diagnostics: Diagnostic[] }> {
+  const { state, diagnostics } = desiredOf(ctx, entry, now);
+  if (!state) return { diagnostics };
+  const { plan } = await planAgainst(ctx.api, state, planOptions(ctx, v), now);
   return { plan, diagnostics };
 }
 
@@ -292,18 +302,20 @@ export async function applyWorkspace(
 ): Promise<{ state: Obj | null; diagnostics: Diagnostic[] }> {
   const now = await platformNow(ctx.api);
   const target = planned ?? prior!;
-  const { plan, diagnostics } = await planFor(ctx, target, planned ? entryOf(planned) : deletionEntry(prior!), now);
-  if (!plan || plan.refusals.length)
-    return { state: prior, diagnostics: [...diagnostics, ...(plan ? refusals(plan, false) : [])] };
-  const report = await apply(ctx.api, plan);
-  const failed = report.results.filter((r) => r.status === 'failed' || r.status === 'skipped');
+  const { state: desired, diagnostics } = desiredOf(ctx, planned ? entryOf(planned) : deletionEntry(prior!), now);
+  if (!desired) return { state: prior, diagnostics };
+  const outcome = await planThenApply(ctx.api, desired, planOptions(ctx, target), { at: now });
+  const plan = outcome.plan;
+  if (outcome.kind === 'refused') return { state: prior, diagnostics: [...diagnostics, ...refusals(plan, false)] };
+  const results = outcome.kind === 'declined' ? [] : outcome.report.results;
+  const failed = results.filter((r) => r.status === 'failed' || r.status === 'skipped');
   if (failed.length) {
-    const lines = report.results.map(resultLine).join('\n');
+    const lines = results.map(resultLine).join('\n');
     return {
       state: prior,
       diagnostics: [
         error(
-          `meshform: ${failed.length} of ${report.results.length} step(s) not applied`,
+          `meshform: ${failed.length} of ${results.length} step(s) not applied`,
           `${lines}\nWhat was applied stays applied; plan and apply again to finish (meshform converges).`,
         ),
       ],
@@ -325,17 +337,15 @@ export async function applyWorkspace(
     return { state: null, diagnostics };
   }
   const state = clone(planned);
-  const outcome = new Map(
-    report.results.flatMap((r) => (isGrant(r.step) ? [[grantKey(r.step), r.status] as const] : [])),
-  );
+  const statuses = new Map(results.flatMap((r) => (isGrant(r.step) ? [[grantKey(r.step), r.status] as const] : [])));
   for (const { project, bindings } of bindingLists(state)) {
     for (const b of bindings.filter((x) => x.status === UNKNOWN))
       b.status =
-        outcome.get(`${project}|${bindingKey(b)}`) === 'pending-approval'
+        statuses.get(`${project}|${bindingKey(b)}`) === 'pending-approval'
           ? BINDING_STATUS.waiting
           : BINDING_STATUS.active;
   }
-  const waiting = report.results.filter((r) => r.status === 'pending-approval');
+  const waiting = results.filter((r) => r.status === 'pending-approval');
   const waits = waiting.map((r) =>
     warning(
       'meshform: waiting for 4-eyes approval',
