@@ -3,15 +3,15 @@ import { canonicalJson, sha256Hex } from '../core/canonical-json';
 import { DigestMismatchError, PlanRefusedError, StalePlanError, UsageError } from '../core/errors';
 import type { DesiredState } from '../schemas/desired-state.generated';
 import type { Plan } from '../schemas/plan.generated';
-import { type ApplyOptions, type ApplyReport, apply } from './apply/apply';
+import { type AnyStep, type ApplyOptions, type ApplyReport, apply } from './apply/apply';
 import type { ApiClient } from './client/api';
 import type { LiveState } from './observe/live-state';
 import { observeMore } from './observe/more';
 import { observe } from './observe/observe';
 import { firstFacts, moreFacts, plannedWorkspaces } from './plan/facts';
 import { type PlanOptions, plan, planDigest } from './plan/plan';
-import { approvalOf } from './plan/steps';
-import { findingMessage, stepSummary } from './render/describe';
+import { approvalOf, reviewedStep } from './plan/steps';
+import { fieldChanges, findingMessage, stepSummary } from './render/describe';
 
 /** "Now" as the platform sees it: its clock where it exposes one (the sandbox), else this machine's. */
 export async function platformNow(api: ApiClient): Promise<Date> {
@@ -93,19 +93,28 @@ const OVERRIDES = [
 ] as const;
 type Override = (typeof OVERRIDES)[number][0];
 
-/** The steps in which two plans differ, worded. */
+/**
+ * The steps in which two plans differ, as a reviewer approves them (reviewedStep), worded: a step of
+ * both (the same id) with the fields that changed, saved value → value now.
+ */
 function differences(saved: Plan, now: Plan): { workspaces: string[]; lines: string[] } {
   const stepsOf = (p: Plan) =>
-    new Map([...p.globalSteps, ...p.workspaces.flatMap((w) => w.steps)].map((s) => [canonicalJson(s), s]));
+    new Map([...p.globalSteps, ...p.workspaces.flatMap((w) => w.steps)].map((s) => [s.id, s]));
   const [before, after] = [stepsOf(saved), stepsOf(now)];
-  const added = [...after].filter(([k]) => !before.has(k)).map(([, s]) => s);
-  const removed = [...before].filter(([k]) => !after.has(k)).map(([, s]) => s);
+  const same = (a: AnyStep, b: AnyStep) => canonicalJson(reviewedStep(a)) === canonicalJson(reviewedStep(b));
+  const removed = [...before.values()].filter((s) => !after.has(s.id));
+  const added = [...after.values()].filter((s) => !before.has(s.id));
+  const changed = [...after.values()].filter((s) => before.has(s.id) && !same(before.get(s.id)!, s));
   const lines = [
     ...removed.map((s) => `in the saved plan, not planned now: ${stepSummary(s)}`),
     ...added.map((s) => `planned now, not in the saved plan: ${stepSummary(s)}`),
+    ...changed.map(
+      (s) =>
+        `changed since the saved plan: ${stepSummary(s)} (${fieldChanges(reviewedStep(before.get(s.id)!), reviewedStep(s)).join('; ')})`,
+    ),
   ];
   const workspaces = [
-    ...new Set([...added, ...removed].map((s) => ('workspace' in s ? s.workspace : '(tag definitions)'))),
+    ...new Set([...added, ...removed, ...changed].map((s) => ('workspace' in s ? s.workspace : '(tag definitions)'))),
   ].sort();
   return { workspaces, lines };
 }

@@ -14,7 +14,7 @@ import { Findings, finding } from './findings';
 import type { PlanOptions } from './options';
 import { needsOwnershipTag, withOwnership } from './ownership';
 import { WORKSPACE_RULES } from './rules';
-import { approvalOf } from './steps';
+import { approvalOf, reviewedStep } from './steps';
 import {
   deletionSteps,
   projectDeletions,
@@ -129,12 +129,15 @@ export function plan(declared: DesiredState, live: LiveState, options: PlanOptio
   };
 }
 
-/** What the plan does, as one hash: its steps in order, per workspace (not when it was made, nor what it observed). */
+/** What the plan does, as one hash: its steps in order, per workspace (not when it was made, nor what it observed, nor who applies it: see reviewedStep). */
 export function planDigest(
   globalSteps: readonly Step[] | readonly TagDefinitionStep[],
   workspaces: readonly Pick<WorkspacePlan, 'name' | 'steps'>[],
 ): string {
-  return `sha256:${sha256Hex({ globalSteps, workspaces: workspaces.map((w) => ({ name: w.name, steps: w.steps })) })}`;
+  return `sha256:${sha256Hex({
+    globalSteps,
+    workspaces: workspaces.map((w) => ({ name: w.name, steps: w.steps.map(reviewedStep) })),
+  })}`;
 }
 
 /** Tag definitions: compared on what the code declares (the platform may keep more, e.g. sortOrder). */

@@ -28,3 +28,15 @@ export function subjectOf(s: Any): string | undefined {
 export function approvalOf(s: Any): GrantStep['approval'] | undefined {
   return isGrant(s) ? s.approval : undefined;
 }
+
+/**
+ * A step as a reviewer approves it, whoever applies it: a grant's 4-eyes class and approvers are
+ * worked out for the caller (a partner's grant waits for nobody; an Owner is not their own approver),
+ * so they belong to the apply's report, not to the reviewed plan. Whether a grant already waits is the
+ * platform's state, and stays.
+ */
+export function reviewedStep(s: Any): object {
+  if (!isGrant(s)) return s;
+  const { approval, approvers: _approvers, ...rest } = s;
+  return { ...rest, ...(approval === 'already-pending' ? { alreadyPending: true } : {}) };
+}

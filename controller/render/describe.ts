@@ -76,6 +76,21 @@ function summarize(s: AnyStep): string {
   }
 }
 
+/** Where two versions of a step differ, field by field (dotted paths): `before.displayName: "a" → "b"`. */
+export function fieldChanges(saved: object, now: object): string[] {
+  const leaves = (v: unknown, at: string, out: Map<string, string>): Map<string, string> => {
+    if (v !== null && typeof v === 'object' && !Array.isArray(v))
+      for (const [k, x] of Object.entries(v)) leaves(x, at ? `${at}.${k}` : k, out);
+    else out.set(at, JSON.stringify(v));
+    return out;
+  };
+  const [a, b] = [leaves(saved, '', new Map()), leaves(now, '', new Map())];
+  return [...new Set([...a.keys(), ...b.keys()])]
+    .filter((k) => a.get(k) !== b.get(k))
+    .sort()
+    .map((k) => printable(`${k}: ${a.get(k) ?? '(none)'} → ${b.get(k) ?? '(none)'}`));
+}
+
 /** The values a reviewer judges a step by, one per line: what is set, and what it was (old → new). */
 export function stepDetails(s: AnyStep): string[] {
   return details(s).map(printable);

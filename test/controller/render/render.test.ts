@@ -118,7 +118,7 @@ describe('renderers', () => {
      Warning: 4-eyes is on and the platform does not show pending role requests: a grant waiting for approval is planned again until it is approved (approve in meshPanel under Workspace Access > Access Requests).
 
      Plan: 2 to add, 1 to change, 1 to remove, 1 expired; 2 need a second approval.
-     Plan digest: sha256:b29e36cfa2dc83704e4947652c412b0b14a26865ca137cb4a13c5a4c84ecf172 (meshform apply --expect-digest applies exactly this plan)
+     Plan digest: sha256:b1c2bbf58468a27a3f0e0a3d5695c7c7d7a26eef632cf3cfa07fff21d43c2d29 (meshform apply --expect-digest applies exactly this plan)
      "
     `);
   });
@@ -237,7 +237,7 @@ describe('renderers', () => {
        + grant user alice: Workspace Owner
 
      Plan: 5 to add, 4 to change, 1 to remove, 0 expired.
-     Plan digest: sha256:ab63e4c4bb1125ff5bfa1a7150e19db3548cd131659241c901a49421af59e745 (meshform apply --expect-digest applies exactly this plan)
+     Plan digest: sha256:1037a3916718e1e5bf570766ee52ca903873bdadd3aa8fd073ee52f500432a7b (meshform apply --expect-digest applies exactly this plan)
      "
     `);
   });

@@ -1,0 +1,90 @@
+/**
+ * A saved plan is reviewed with one key and applied with another (the pull-request workflow: a
+ * read-only key plans, the writing key applies at merge). What depends on who applies (a grant's
+ * 4-eyes class and approvers) is the apply's business, not the reviewed plan's: it must not make the
+ * plan stale. A plan that is stale says which fields of a step changed.
+ */
+import { StalePlanError } from '../../core/errors';
+import { applySavedPlan, planAgainst } from '../../controller/run';
+import type { DesiredState } from '../../schemas/desired-state.generated';
+import type { Plan } from '../../schemas/plan.generated';
+import { MANAGER, MEMBER, OWNER, binding, desired, user, workspace } from '../helpers/desired';
+import { createOwnedWorkspace } from '../helpers/ownership';
+import { PLATFORMS, type TestPlatform } from '../helpers/platforms';
+import { PARTNER } from '../helpers/sandbox';
+
+describe.each(PLATFORMS.slice(0, 2))('a saved plan applied with another key, against the %s', (_name, make) => {
+  let platform: TestPlatform;
+  beforeAll(async () => {
+    platform = await make();
+  });
+  afterAll(() => platform.close());
+
+  const planAs = async (key: string, state: DesiredState): Promise<Plan> =>
+    (await planAgainst(platform.client(key), state, { endpoint: platform.endpoint }, await platform.now())).plan;
+  const applySaved = async (key: string, saved: Plan, state: DesiredState) =>
+    applySavedPlan(platform.client(key), saved, {
+      endpoint: platform.endpoint,
+      desired: state,
+      now: await platform.now(),
+    });
+
+  test('under 4-eyes, a grant planned by bob (Manager) applies with alice (Owner): the approvers differ, the plan is not stale', async () => {
+    // GIVEN alice (Owner) and bob (Manager), 4-eyes with two approvals
+    const before = desired([workspace('sp-keys', [binding(OWNER, user('alice')), binding(MANAGER, user('bob'))])]);
+    const partner = platform.client(PARTNER);
+    await createOwnedWorkspace(partner, { name: 'sp-keys' });
+    const setup = await planAs(PARTNER, before);
+    expect(setup.refusals).toEqual([]);
+    expect((await applySaved(PARTNER, setup, before)).counts.failed).toBe(0);
+    await platform.setFourEyes(true, 2);
+    try {
+      // WHEN bob's key plans carol's grant (the reviewed plan) and alice's key applies it
+      const after = desired([
+        workspace('sp-keys', [
+          binding(OWNER, user('alice')),
+          binding(MANAGER, user('bob')),
+          binding(MEMBER, user('carol')),
+        ]),
+      ]);
+      const reviewed = await planAs('bob', after);
+      const grant = reviewed.workspaces[0].steps.find((s) => s.kind === 'workspace-binding');
+      expect(grant).toMatchObject({ approval: 'needs-approval', approvers: ['alice', 'a partner'] });
+      const report = await applySaved('alice', reviewed, after);
+
+      // THEN it applies: the grant is requested, and waits for the approval of someone other than alice
+      expect(report.counts).toMatchObject({ failed: 0, skipped: 0, 'pending-approval': 1 });
+      const applied = report.results.find((r) => r.step.kind === 'workspace-binding')!.step;
+      expect(applied).toMatchObject({ approval: 'needs-approval', approvers: ['bob', 'a partner'] });
+    } finally {
+      await platform.setFourEyes(false);
+    }
+  });
+
+  test('a stale plan says which field of a step changed, not the same step twice', async () => {
+    // GIVEN a reviewed plan that sets the display name, then the display name changes in meshPanel
+    const state = desired([workspace('sp-stale', [binding(OWNER, user('alice'))], { displayName: 'Stale New' })]);
+    const partner = platform.client(PARTNER);
+    await createOwnedWorkspace(partner, { name: 'sp-stale', displayName: 'Stale Old' });
+    await partner.bindings.create({
+      name: 'sp-stale-alice',
+      workspace: 'sp-stale',
+      subjectKind: 'User',
+      subject: 'alice',
+      role: OWNER,
+    });
+    const reviewed = await planAs(PARTNER, state);
+    expect(reviewed.workspaces[0].steps.map((s) => s.id)).toEqual(['sp-stale:workspace:update']);
+    await partner.workspaces.update('sp-stale', { displayName: 'Stale Meanwhile', tags: {} });
+
+    // WHEN it is applied, THEN it is refused, and the message shows the field and both values
+    const refused = await applySaved(PARTNER, reviewed, state).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(refused).toBeInstanceOf(StalePlanError);
+    expect((refused as StalePlanError).changes).toEqual([
+      'changed since the saved plan: update workspace sp-stale: display name (before.displayName: "Stale Old" → "Stale Meanwhile")',
+    ]);
+  });
+});
