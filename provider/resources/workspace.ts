@@ -52,8 +52,11 @@ function liveAttributes(target: Obj, before: Attributes, after: Attributes): voi
     (k) => JSON.stringify(before.tags[k]) !== JSON.stringify(after.tags[k]),
   );
   const tags: Obj = {};
-  for (const k of new Set([...Object.keys(declared), ...changed]))
-    if (k !== OWNERSHIP_TAG_KEY && before.tags[k] !== undefined) tags[k] = before.tags[k];
+  // A step names only the tags that differ: a declared tag it does not name is live as declared.
+  for (const k of new Set([...Object.keys(declared), ...changed])) {
+    const live = changed.includes(k) ? before.tags[k] : declared[k];
+    if (k !== OWNERSHIP_TAG_KEY && live !== undefined) tags[k] = live;
+  }
   target.tags = Object.keys(tags).length || isObject(target.tags) ? tags : null;
 }
 

@@ -88,6 +88,31 @@ describe('driftedState: the platform side of each step', () => {
         }),
     ],
     [
+      // The planner's step names only the tags that differ: a declared tag it does not name is live as declared.
+      'only the display name changed in meshPanel: the declared tags are live, unchanged',
+      [
+        {
+          kind: 'workspace',
+          action: 'update',
+          before: { displayName: 'Payments (panel)', tags: {} },
+          after: { displayName: 'Payments', tags: {} },
+        },
+      ],
+      (s: Obj | null) => expect(s).toMatchObject({ display_name: 'Payments (panel)', tags: { team: ['payments'] } }),
+    ],
+    [
+      'an imported workspace claimed by this stack: its live tags stay (-generate-config-out writes them)',
+      [
+        {
+          kind: 'workspace',
+          action: 'update',
+          before: { displayName: 'Payments', tags: { meshformStack: [] } },
+          after: { displayName: 'Payments', tags: { meshformStack: ['terraform'] } },
+        },
+      ],
+      (s: Obj | null) => expect(s).toMatchObject({ owner_stack: null, tags: { team: ['payments'] } }),
+    ],
+    [
       'an undeclared tag meshform would remove: shown, so the plan shows its removal',
       [
         {
