@@ -142,6 +142,9 @@ describeTf(`terraform ${TERRAFORM ?? ''} with terraform-provider-meshform`, () =
     expect(drift.status).toBe(2);
     expect(drift.stdout).toMatch(/~ display_name\s+= "Payments \(panel\)" -> "Payments"/);
     expect(drift.stdout).toMatch(/- binding \{[^}]*- user\s+= "carol" -> null/s);
+    // The tags did not change: shown as they are, with no drift.
+    expect(drift.stdout).toMatch(/\n\s+tags\s+= \{\n\s+"team" = \[/);
+    expect(drift.stdout).not.toMatch(/[~+-] "team"|~ tags/);
     expect(applied().stdout).toMatch(/Apply complete! Resources: 0 added, 1 changed, 0 destroyed\./);
     expect((await api.workspaces.read('tfp-pay'))?.displayName).toBe('Payments');
     expect(
@@ -217,7 +220,7 @@ describeTf(`terraform ${TERRAFORM ?? ''} with terraform-provider-meshform`, () =
 
   test('an existing workspace is imported with an import block and -generate-config-out; the plan then only records the owner, and after apply it is empty', async () => {
     // As made in meshPanel: no stack owns it.
-    await api.workspaces.create({ name: 'tfp-legacy', displayName: 'Legacy', tags: {} });
+    await api.workspaces.create({ name: 'tfp-legacy', displayName: 'Legacy', tags: { team: ['legacy'] } });
     await api.bindings.create({
       name: 'legacy-alice',
       workspace: 'tfp-legacy',
@@ -234,6 +237,7 @@ describeTf(`terraform ${TERRAFORM ?? ''} with terraform-provider-meshform`, () =
     const hcl = fs.readFileSync(path.join(dir, 'generated.tf'), 'utf8');
     expect(hcl).toMatch(/identifier\s+= "tfp-legacy"/);
     expect(hcl).toMatch(/adopt\s+= true/);
+    expect(hcl).toMatch(/tags\s+= \{\s+team = \["legacy"\]\s+\}/);
     expect(hcl).toMatch(
       /binding \{\s+expiry_date = null\s+group\s+= null\s+invite\s+= null\s+reason\s+= null\s+role\s+= "Workspace Owner"\s+user\s+= "alice"/,
     );
