@@ -15,18 +15,16 @@ describe('planThenApply', () => {
     const options = { endpoint: platform.endpoint };
     const declined = await planThenApply(api, state, options, {
       onPlan: (p) => shown.push(p.workspaces[0].steps.length),
-      confirm: async () => false,
+      confirm: () => Promise.resolve(false),
     });
     expect(declined.kind).toBe('declined');
     expect(await api.workspaces.read('pta')).toBeUndefined();
-    const applied = await planThenApply(api, state, options, { confirm: async () => true });
+    const applied = await planThenApply(api, state, options, { confirm: () => Promise.resolve(true) });
     expect(applied.kind).toBe('applied');
     expect(applied.kind === 'applied' && applied.report.counts.failed).toBe(0);
     expect((await api.workspaces.read('pta'))?.displayName).toBe('pta');
     const again = await planThenApply(api, state, options, {
-      confirm: async () => {
-        throw new Error('nothing to ask');
-      },
+      confirm: () => Promise.reject(new Error('nothing to ask')),
     });
     expect(again.kind).toBe('unchanged');
     expect(shown).toEqual([declined.plan.workspaces[0].steps.length]);
@@ -43,9 +41,7 @@ describe('planThenApply', () => {
       three,
       { endpoint: platform.endpoint },
       {
-        confirm: async () => {
-          throw new Error('a refused plan asks nothing');
-        },
+        confirm: () => Promise.reject(new Error('a refused plan asks nothing')),
       },
     );
     expect(refused.kind).toBe('refused');
