@@ -1,4 +1,5 @@
 /** Users and groups the plan binds that the platform does not have: said at plan, not first at apply. */
+import { keyOf, subjectKey } from '../../../core/model';
 import { likelyMeant } from '../../../core/rules';
 import type { Workspace } from '../../../schemas/desired-state.generated';
 import type { Finding } from '../../../schemas/plan.generated';
@@ -8,11 +9,7 @@ import { finding } from '../findings';
 import { type WorkspaceRule, grants } from './context';
 
 const boundIn = (ws: LiveWorkspaceState) =>
-  new Set(
-    [...ws.bindings, ...Object.values(ws.projects).flatMap((p) => p.bindings)].map(
-      (b) => `${b.subjectKind}:${b.subject}`,
-    ),
-  );
+  new Set([...ws.bindings, ...Object.values(ws.projects).flatMap((p) => p.bindings)].map((b) => keyOf(b)));
 
 /** What to look up: subjects the code binds that are not bound in their (live) workspace yet. */
 export function subjectLookups(workspaces: readonly Workspace[], live: LiveState): SubjectLookups {
@@ -22,7 +19,7 @@ export function subjectLookups(workspaces: readonly Workspace[], live: LiveState
     const ws = live.workspaces[w.metadata.name];
     const bound = ws ? boundIn(ws) : new Set<string>();
     for (const b of [...w.bindings, ...w.projects.flatMap((p) => p.bindings)]) {
-      if (b.subject.invitation || bound.has(`${b.subject.kind}:${b.subject.name}`)) continue;
+      if (b.subject.invitation || bound.has(subjectKey(b.subject.kind, b.subject.name))) continue;
       if (b.subject.kind === 'User') users.add(b.subject.name);
       // A new workspace has no user groups yet: they come from the identity provider's sync.
       else if (ws) groupsOf.add(w.metadata.name);
@@ -46,7 +43,7 @@ export const unknownSubjects: WorkspaceRule = (ctx) => {
   const out: Finding[] = [];
   for (const g of grants(ctx)) {
     const s = g.grant.subject;
-    const key = `${s.kind}:${s.name}`;
+    const key = subjectKey(s.kind, s.name);
     if (seen.has(key) || s.invitation) continue;
     seen.add(key);
     if (s.kind === 'User' && unknownUsers.has(s.name)) {
