@@ -23,6 +23,7 @@ import {
   immutableKeys,
   isValidIdentifier,
   isValidQuota,
+  messageOf,
   quotaBelowUsage,
   quotaReached,
   regexProblem,
@@ -425,7 +426,7 @@ export class FakeApiClient implements ApiClient {
           400,
           'PUT',
           'meshtagdefinitions',
-          ruleMessage('tag-regex-invalid', { definition: def.metadata.name, regex: regex!, problem: invalid }),
+          messageOf('tag-regex-invalid', { definition: def.metadata.name, regex: regex!, problem: invalid }),
         );
       this.platform.tagDefinitions.set(def.metadata.name, {
         ...copy(def),

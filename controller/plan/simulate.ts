@@ -28,7 +28,8 @@ import { isGrant, isRemoval } from './steps';
 
 /** The observed workspace as the model holds it; an absent one is empty. */
 export function workspaceModel(name: string, ws: LiveWorkspaceState | undefined): WorkspaceModel {
-  if (!ws) return { name, state: UNKNOWN, bindings: [], projects: [], requests: [], groupMembers: {} };
+  // A workspace not created yet: its user groups (synced from the identity provider) are not known.
+  if (!ws) return { name, state: UNKNOWN, bindings: [], projects: [], requests: [], groupMembers: UNKNOWN };
   return {
     name,
     state: ws.status ? { status: ws.status.status, approval: ws.status.approval } : UNKNOWN,

@@ -280,7 +280,8 @@ export const RULES = {
   ),
   'binding-exists': rule<Sub & { workspace: string }>(
     'refusal',
-    (p) => `${describeSubject(p.subject)} already holds "${p.role}"${on(p.project)} in "${p.workspace}" with this expiry.`,
+    (p) =>
+      `${describeSubject(p.subject)} already holds "${p.role}"${on(p.project)} in "${p.workspace}" with this expiry.`,
   ),
   'unknown-workspace-role': rule<Sub & { roles: string[] }>(
     'refusal',
@@ -294,7 +295,7 @@ export const RULES = {
   'approval-rights': rule<{ workspace: string; caller: string }>(
     'refusal',
     (p) =>
-      `${p.caller} cannot approve this role request in "${p.workspace}": the requester's request is their approval, and each approver counts once; another Workspace Owner/Manager or a partner approves it.`,
+      `${p.caller} cannot approve this role request in "${p.workspace}": the requester cannot approve their own role request, and each approver approves once; another Workspace Owner/Manager or a partner approves it.`,
   ),
   'request-not-pending': rule<{ workspace: string }>(
     'refusal',
@@ -316,12 +317,10 @@ export const RULES = {
       ? `group "${p.subject.name}" is not a user group of workspace "${p.workspace}" (groups come from the identity provider's sync), so its grants will fail at apply${p.meant ? `; did you mean "${p.meant}"?` : '.'}`
       : `user "${p.subject.name}" does not exist on the platform, so the grants to them in "${p.workspace}" will fail at apply${p.meant ? `; did you mean "${p.meant}"?` : '.'} Check the username, or declare an invitation (e-mail, first and last name).`,
   ),
-  'decision-unknown': rule<{ workspace: string; unknown: string; step: string }>(
-    'warning',
-    (p) =>
-      p.unknown === 'group-members'
-        ? `in "${p.workspace}", step ${p.step} depends on members of user groups that were not read: the plan assumes a grant waits for approval and that group members hold their roles; the platform decides at apply.`
-        : `in "${p.workspace}", step ${p.step} depends on the platform's ${p.unknown} setting, which it does not show: the platform decides at apply.`,
+  'decision-unknown': rule<{ workspace: string; unknown: string; step: string }>('warning', (p) =>
+    p.unknown === 'group-members'
+      ? `in "${p.workspace}", step ${p.step} depends on members of user groups that were not read: the plan assumes a grant waits for approval and that group members hold their roles; the platform decides at apply.`
+      : `in "${p.workspace}", step ${p.step} depends on the platform's ${p.unknown} setting, which it does not show: the platform decides at apply.`,
   ),
   'left-the-code': rule<{ stack: string; names: string[] }>(
     'warning',
@@ -412,6 +411,11 @@ export function isRuleId(x: string): x is RuleId {
 /** A construct's validation message: the rule's sentence and its id, as cdktf reports it. */
 export function constructFinding<R extends RuleId>(rule: R, params: RuleParams<R>): string {
   return `${(RULES[rule].message as (p: unknown) => string)(params)} (rule: ${rule})`;
+}
+
+/** A rule's sentence, the rule id checked by the compiler. */
+export function messageOf<R extends RuleId>(rule: R, params: RuleParams<R>): string {
+  return (RULES[rule].message as (p: RuleParams<R>) => string)(params);
 }
 
 /** The sentence for a finding; unknown rules (a plan from a newer meshform) say so instead of failing. */
