@@ -16,13 +16,13 @@ import {
   writeRefusal,
 } from '../../core/model';
 import {
-  WORKSPACE_MANAGER,
   WORKSPACE_OWNER,
   changedTagKeys,
   definedDefault,
   immutableKeys,
   isValidIdentifier,
   isValidQuota,
+  managesWorkspace,
   messageOf,
   quotaBelowUsage,
   quotaReached,
@@ -530,8 +530,7 @@ export class FakeApiClient implements ApiClient {
       if (!r) refuse(404, 'POST', 'role-requests', 'not found');
       if (r.status !== 'PENDING') refuse(409, 'POST', 'role-requests', `already ${r.status}`);
       if (decision !== 'approve') {
-        const roles = p.rolesOf(this.username, r.workspace);
-        const manages = this.partner || roles.includes(WORKSPACE_OWNER) || roles.includes(WORKSPACE_MANAGER);
+        const manages = managesWorkspace({ partner: this.partner, roles: p.rolesOf(this.username, r.workspace) });
         if (!manages && r.requestedBy !== this.username)
           refuse(
             403,

@@ -223,7 +223,20 @@ export class FakeStore {
 
   /** A user's roles in a workspace, held directly or through one of its user groups. */
   public rolesOf(username: string, workspace: string): string[] {
-    return [...rolesOf(this.model(workspace), username).roles];
+    // Visibility asks this for every listed workspace: the model of its workspace bindings and their groups is enough.
+    const bindings = this.workspaceBindings(workspace);
+    const groups = bindings
+      .filter((b) => b.subjectKind === 'Group')
+      .map((b) => [b.subject, this.groups.get(`${workspace}.${b.subject}`) ?? []] as const);
+    const model = {
+      name: workspace,
+      state: UNKNOWN,
+      bindings,
+      projects: [],
+      requests: [],
+      groupMembers: Object.fromEntries(groups),
+    };
+    return [...rolesOf(model, username).roles];
   }
 
   /**
