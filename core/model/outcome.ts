@@ -42,7 +42,7 @@ export interface Transition {
 }
 
 export function refusal<R extends RuleId>(rule: R, status: number, params: RuleParams<R>): Refusal {
-  return { rule, status, params } as Refusal;
+  return { rule, status, params };
 }
 
 export function refused<R extends RuleId>(
@@ -52,5 +52,5 @@ export function refused<R extends RuleId>(
   params: RuleParams<R>,
   unknowns: readonly string[] = [],
 ): Transition {
-  return { state, outcome: { class: 'refused', refusal: { rule, status, params } as Refusal }, changes: [], unknowns };
+  return { state, outcome: { class: 'refused', refusal: { rule, status, params } }, changes: [], unknowns };
 }
