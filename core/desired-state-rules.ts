@@ -26,12 +26,13 @@ import {
   isValidQuota,
   MAX_WORKSPACE_OWNERS,
   ownerSubjectAllowed,
+  regexProblem,
   tagSetProblems,
+  validationRegexOf,
 } from './rules';
+import { subjectKey as subjectKeyOf } from './model/subjects';
 
-export function subjectKey(s: Subject): string {
-  return `${s.kind}:${s.name}`;
-}
+const subjectKey = (s: Subject): string => subjectKeyOf(s.kind, s.name);
 
 type Report = <R extends RuleId>(rule: R, path: string, params: RuleParams<R>) => void;
 
@@ -209,6 +210,10 @@ function checkTagDefinitions(defs: TagDefinition[], report: Report): TagDefiniti
     if (seen.has(expected))
       report('duplicate-identifier', path, { what: 'tag definition', id: expected, first: '$.tagDefinitions' });
     seen.add(expected);
+    const regex = validationRegexOf(d);
+    const problem = regex === undefined ? undefined : regexProblem(regex);
+    if (problem)
+      report('tag-regex-invalid', `${path}.spec.valueType`, { definition: expected, regex: regex!, problem });
   });
   return defs;
 }

@@ -252,6 +252,10 @@ export interface WorkspaceDeleteStep {
   reason: 'declared-deletion';
   displayName: string;
   deletionReason: string;
+  /**
+   * Projects whose deletion the platform has not finished: the workspace is deleted by a later run, and apply does not call the platform for this step until then.
+   */
+  waitsFor?: string[];
 }
 /**
  * This interface was referenced by `Plan`'s JSON-Schema

@@ -78,7 +78,11 @@ describe('architecture', () => {
         for (const m of text.matchAll(new RegExp(`'${id}'`, 'g'))) {
           const before = text.slice(Math.max(0, m.index! - 40), m.index);
           // finding(…)/report(…)/constructFinding(…) take a RuleId: the compiler checks it against the catalogue.
-          if (!/(finding|report|constructFinding|add)\(\s*$/.test(before) && !/rule === $/.test(before))
+          if (
+            !/(finding|report|constructFinding|add|refusal|messageOf)\(\s*$/.test(before) &&
+            !/refused\(\s*\w+,\s*$/.test(before) &&
+            !/rule === $/.test(before)
+          )
             untyped.push(`${f}: '${id}'`);
         }
       }

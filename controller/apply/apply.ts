@@ -9,7 +9,8 @@ import { isMeshformError } from '../../core/errors';
 import type { Plan, Step, TagDefinitionStep } from '../../schemas/plan.generated';
 import type { ApiClient } from '../client/api';
 
-export type StepStatus = 'applied' | 'pending-approval' | 'failed' | 'skipped';
+/** `waiting`: a step that waits for the platform (a workspace deletion for its projects' deletion) was not run. */
+export type StepStatus = 'applied' | 'pending-approval' | 'waiting' | 'failed' | 'skipped';
 export type AnyStep = Step | TagDefinitionStep;
 
 export interface StepResult {
@@ -42,7 +43,7 @@ export interface ApplyOptions {
   readonly bindingNameSuffix?: string;
 }
 
-type Outcome = { status: 'applied' } | { status: 'pending-approval'; requestId?: string };
+type Outcome = { status: 'applied' } | { status: 'waiting' } | { status: 'pending-approval'; requestId?: string };
 
 const APPLIED: Outcome = { status: 'applied' };
 
@@ -62,6 +63,7 @@ async function execute(api: ApiClient, s: AnyStep, suffix: string): Promise<Outc
           await api.workspaces.update(s.workspace, s.after, s.before);
           return APPLIED;
         case 'delete':
+          if (s.waitsFor?.length) return { status: 'waiting' };
           await api.workspaces.delete(s.workspace, s.deletionReason);
           return APPLIED;
       }
@@ -184,7 +186,13 @@ export async function apply(api: ApiClient, plan: Plan, options: ApplyOptions = 
     [...plan.globalSteps, ...plan.workspaces.flatMap((w) => w.steps)].map((s, i) => [s.id, i]),
   );
   results.sort((a, b) => (order.get(a.step.id) ?? 0) - (order.get(b.step.id) ?? 0));
-  const counts: Record<StepStatus, number> = { applied: 0, 'pending-approval': 0, failed: 0, skipped: 0 };
+  const counts: Record<StepStatus, number> = {
+    applied: 0,
+    'pending-approval': 0,
+    waiting: 0,
+    failed: 0,
+    skipped: 0,
+  };
   for (const r of results) counts[r.status]++;
   return { results, counts };
 }

@@ -6,32 +6,31 @@
  * `client(username)` gives a client acting as someone on the same data.
  */
 import { ApiError } from '../../core/errors';
-import { parseExpiry } from '../../core/expiry';
 import {
-  WORKSPACE_MANAGER,
-  WORKSPACE_ROLES,
-  assignedExpiryDate,
+  type Transition,
+  approve,
+  deleteProject,
+  deleteWorkspace,
+  grant,
+  remove,
+  writeRefusal,
+} from '../../core/model';
+import {
+  WORKSPACE_OWNER,
   changedTagKeys,
   definedDefault,
-  expiryVerdict,
-  grantWaitsForApproval,
   immutableKeys,
-  isProjectRole,
-  isApproved,
   isValidIdentifier,
   isValidQuota,
   managesWorkspace,
-  mayAssignOwner,
-  mayDeleteWorkspace,
-  mayRemoveOwner,
-  ownerLimitReached,
-  ownerSubjectAllowed,
+  messageOf,
   quotaBelowUsage,
   quotaReached,
+  regexProblem,
   restrictedKeys,
+  ruleMessage,
   tagSetProblems,
-  writableBy,
-  WORKSPACE_OWNER,
+  validationRegexOf,
   type TagTargetKind,
 } from '../../core/rules';
 import type { TagDefinition } from '../../schemas/desired-state.generated';
@@ -76,6 +75,12 @@ function refuse(status: number, method: string, path: string, message: string): 
   throw new ApiError(method, path, status, message, false);
 }
 
+/** A transition's refusal as the platform answers it: its status, and the catalogue's words. */
+function refuseIfRefused(t: Transition, method: string, path: string): void {
+  if (t.outcome.class === 'refused')
+    refuse(t.outcome.refusal.status, method, path, ruleMessage(t.outcome.refusal.rule, t.outcome.refusal.params));
+}
+
 /** The platform: its data (FakeStore), and a client per caller. */
 export class FakePlatform extends FakeStore {
   public client(username = 'partner.admin'): FakeApiClient {
@@ -98,10 +103,6 @@ export class FakeApiClient implements ApiClient {
 
   private get partner(): boolean {
     return this.platform.partners.has(this.username);
-  }
-
-  private actor(workspace: string) {
-    return { partner: this.partner, roles: this.platform.rolesOf(this.username, workspace) };
   }
 
   private once<T>(key: string, compute: () => T): T {
@@ -142,19 +143,12 @@ export class FakeApiClient implements ApiClient {
     this.platform.sweep();
   }
 
-  /** The live workspace for a change by this caller: 404 when missing, 403 for outsiders, non-managers and unwritable states. */
-  private writable(ws: string, method: string, path: string, action: string): FakeWorkspace {
+  /** The live workspace for a change by this caller: 404 when missing; the model's refusal (403) for non-managers and unwritable states. */
+  private writable(ws: string, method: string, path: string): FakeWorkspace {
     const w = this.platform.workspaces.get(ws);
     if (!w || w.deleted) refuse(404, method, path, `meshWorkspace '${ws}' not found`);
-    if (!managesWorkspace(this.actor(ws)))
-      refuse(403, method, path, `only a Workspace Owner, Workspace Manager or partner may ${action} in '${ws}'`);
-    if (!writableBy(w, this.partner))
-      refuse(
-        403,
-        method,
-        path,
-        `meshWorkspace '${ws}' is ${w.approval === 'pending' ? "waiting for a partner's approval" : 'disabled'}`,
-      );
+    const denied = writeRefusal(this.platform.model(ws), this.platform.modelContext(this.username));
+    if (denied) refuse(denied.status, method, path, ruleMessage(denied.rule, denied.params));
     return w;
   }
 
@@ -256,7 +250,7 @@ export class FakeApiClient implements ApiClient {
     update: async (name: string, change: AttributeChange, expected?: AttributeChange) => {
       this.stats.count('GET');
       this.write('PUT');
-      const w = this.writable(name, 'PUT', 'meshworkspaces', 'edit the workspace');
+      const w = this.writable(name, 'PUT', 'meshworkspaces');
       if (expected && !matchesExpected(w.displayName, w.tags, expected))
         refuse(409, 'PUT', 'meshworkspaces', 'the workspace changed since the plan was made');
       const tags = this.writeTags('meshWorkspace', w.tags, mergeTags(w.tags, change.tags), 'PUT', 'meshworkspaces');
@@ -266,20 +260,16 @@ export class FakeApiClient implements ApiClient {
       this.write('DELETE');
       const w = this.platform.workspaces.get(name);
       if (!w || w.deleted) return;
-      if (!mayDeleteWorkspace(this.actor(name)))
-        refuse(403, 'DELETE', 'meshworkspaces', `only a Workspace Owner or partner may delete meshWorkspace '${name}'`);
-      const left = this.platform.allProjects().filter((p) => p.workspace === name);
-      if (left.length)
+      const t = deleteWorkspace(this.platform.model(name), this.platform.modelContext(this.username));
+      refuseIfRefused(t, 'DELETE', 'meshworkspaces');
+      if (t.outcome.class === 'waits')
         refuse(
           409,
           'DELETE',
           'meshworkspaces',
-          `meshWorkspace '${name}' still has ${left.length} project(s); delete all projects first`,
+          `meshWorkspace '${name}' still has ${t.outcome.for.length} project(s) being deleted; wait until they are gone`,
         );
-      for (const b of this.platform.workspaceBindings(name)) this.platform.removeBinding(b.name);
-      for (const r of this.platform.requests.values())
-        if (r.workspace === name && r.status === 'PENDING') this.platform.setRequest({ ...r, status: 'CANCELLED' });
-      w.deleted = true;
+      this.platform.commit(name, t, this.username);
       this.platform.event(name, 'CUSTOMER_DELETED', this.username, { reason });
     },
   };
@@ -297,7 +287,7 @@ export class FakeApiClient implements ApiClient {
     },
     create: async (p: LiveProject) => {
       this.write('POST');
-      const w = this.writable(p.workspace, 'POST', 'meshprojects', 'create projects');
+      const w = this.writable(p.workspace, 'POST', 'meshprojects');
       if (!isValidIdentifier(p.name))
         refuse(400, 'POST', 'meshprojects', `metadata.name '${p.name}' is not a valid identifier`);
       const existing = this.platform.project(p.workspace, p.name);
@@ -326,7 +316,7 @@ export class FakeApiClient implements ApiClient {
     update: async (workspace: string, name: string, change: AttributeChange, expected?: AttributeChange) => {
       this.stats.count('GET');
       this.write('PUT');
-      this.writable(workspace, 'PUT', 'meshprojects', 'edit projects');
+      this.writable(workspace, 'PUT', 'meshprojects');
       const p = this.platform.project(workspace, name);
       if (!p || p.state !== undefined) refuse(404, 'PUT', 'meshprojects', `project '${workspace}.${name}' not found`);
       if (expected && !matchesExpected(p.displayName, p.tags, expected))
@@ -341,8 +331,10 @@ export class FakeApiClient implements ApiClient {
       this.write('DELETE');
       const p = this.platform.project(workspace, name);
       if (!p || p.state !== undefined) return;
-      this.writable(workspace, 'DELETE', 'meshprojects', 'delete projects');
-      this.platform.startProjectDeletion(workspace, name);
+      this.writable(workspace, 'DELETE', 'meshprojects');
+      const t = deleteProject(this.platform.model(workspace), this.platform.modelContext(this.username), name);
+      refuseIfRefused(t, 'DELETE', 'meshprojects');
+      this.platform.commit(workspace, t, this.username);
     },
   };
 
@@ -368,7 +360,7 @@ export class FakeApiClient implements ApiClient {
       this.write('POST');
       const p = this.platform;
       const path = b.project ? 'meshprojectbindings' : 'meshworkspacebindings';
-      this.writable(b.workspace, 'POST', path, 'manage access');
+      this.writable(b.workspace, 'POST', path);
       const existing = p.binding(b.name);
       if (existing) {
         // A repeated create: the HTTP client reads its 409 back and finds the same binding.
@@ -383,15 +375,17 @@ export class FakeApiClient implements ApiClient {
       }
       const pending = [...p.requests.values()].find((r) => r.bindingName === b.name && r.status === 'PENDING');
       if (pending) return { status: 'pending', requestId: pending.id };
-      this.checkGrant(b, path, this.username, this.partner);
-      if (
-        grantWaitsForApproval(
-          p.settings.fourEyes,
-          { subjectKind: b.subjectKind },
-          { username: this.username, partner: this.partner },
-          p.managers(b.workspace),
-        )
-      ) {
+      const t = grant(p.model(b.workspace), p.modelContext(this.username), {
+        name: b.name,
+        ...(b.project ? { project: b.project } : {}),
+        subjectKind: b.subjectKind,
+        subject: b.subject,
+        role: b.role,
+        ...(b.expiryDate ? { expiryDate: b.expiryDate } : {}),
+        ...(b.invitation ? { invitation: true } : {}),
+      });
+      refuseIfRefused(t, 'POST', path);
+      if (t.outcome.class === 'needs-approval') {
         const id = p.newId();
         p.setRequest({
           id,
@@ -409,7 +403,9 @@ export class FakeApiClient implements ApiClient {
         });
         return { status: 'pending', requestId: id };
       }
-      this.insert(b);
+      if (b.invitation && !b.project)
+        p.invitations.set(b.subject, new Set([...(p.invitations.get(b.subject) ?? []), b.workspace]));
+      p.commit(b.workspace, t, this.username, b.reason ? { reason: b.reason } : {});
       return { status: 'created' };
     },
     delete: async (b: Pick<LiveBinding, 'name' | 'project' | 'subjectKind'>) => {
@@ -417,97 +413,12 @@ export class FakeApiClient implements ApiClient {
       const p = this.platform;
       const live = p.binding(b.name);
       if (!live) return;
-      this.writable(live.workspace, 'DELETE', 'bindings', 'remove access');
-      if (!live.project && live.role === WORKSPACE_OWNER && !mayRemoveOwner(this.actor(live.workspace)))
-        refuse(
-          403,
-          'DELETE',
-          'bindings',
-          `only a Workspace Owner or partner may remove a Workspace Owner from '${live.workspace}'`,
-        );
-      p.revoke(b.name, this.username, 'removed');
+      this.writable(live.workspace, 'DELETE', 'bindings');
+      const t = remove(p.model(live.workspace), p.modelContext(this.username), b.name);
+      refuseIfRefused(t, 'DELETE', 'bindings');
+      p.commit(live.workspace, t, this.username);
     },
   };
-
-  /** Everything that makes a grant invalid for `requester` now; the matching 4xx. */
-  private checkGrant(b: BindingRequest, path: string, requester: string, partner: boolean): void {
-    const p = this.platform;
-    const actor = { partner, roles: p.rolesOf(requester, b.workspace) };
-    const held = b.project ? p.projectBindings(b.workspace, b.project) : p.workspaceBindings(b.workspace);
-    // A renewal (the same role with another expiry) is a binding of its own; the same binding twice is not.
-    const day = (e?: string) => (e === undefined ? undefined : b.project ? e : (parseExpiry(e)?.apiDate ?? e));
-    if (
-      held.some(
-        (x) =>
-          x.subjectKind === b.subjectKind &&
-          x.subject === b.subject &&
-          x.role === b.role &&
-          day(x.expiryDate) === day(b.expiryDate),
-      )
-    ) {
-      refuse(409, 'POST', path, `${b.subject} already has role '${b.role}' on '${b.project ?? b.workspace}'`);
-    }
-    if (!b.project) {
-      if (!WORKSPACE_ROLES.includes(b.role))
-        refuse(400, 'POST', path, `roleRef.name must be one of ${WORKSPACE_ROLES.join(', ')}`);
-      if (b.role === WORKSPACE_OWNER) {
-        if (!ownerSubjectAllowed(b.subjectKind))
-          refuse(400, 'POST', path, 'the Workspace Owner role can only be assigned to users, not to groups');
-        if (!mayAssignOwner(actor, p.owners(b.workspace)))
-          refuse(403, 'POST', path, 'only a Workspace Owner may assign the Workspace Owner role');
-        const already = p
-          .workspaceBindings(b.workspace)
-          .some((x) => x.role === WORKSPACE_OWNER && x.subject === b.subject);
-        if (!already && ownerLimitReached(p.owners(b.workspace)))
-          refuse(409, 'POST', path, 'at most 2 Workspace Owners');
-      }
-      if (b.role === WORKSPACE_MANAGER && p.settings.restrictCustomerAdminRoleAssignment && !partner)
-        refuse(403, 'POST', path, 'Workspace Manager role assignment is restricted to partners');
-    } else {
-      const project = p.project(b.workspace, b.project);
-      if (!project || project.state !== undefined)
-        refuse(404, 'POST', path, `meshProject '${b.workspace}.${b.project}' not found`);
-      const member =
-        b.subjectKind === 'User'
-          ? p.rolesOf(b.subject, b.workspace).length > 0
-          : p.workspaceBindings(b.workspace).some((x) => x.subjectKind === 'Group' && x.subject === b.subject);
-      if (!member) refuse(400, 'POST', path, `${b.subject} must be assigned to meshWorkspace '${b.workspace}' first`);
-      if (!isProjectRole(b.role, p.projectRoles))
-        refuse(400, 'POST', path, `roleRef.name '${b.role}' is not a meshProjectRole of this platform`);
-    }
-    if (b.subjectKind === 'Group' && !p.groups.has(`${b.workspace}.${b.subject}`))
-      refuse(400, 'POST', path, `meshWorkspaceUserGroup '${b.workspace}.${b.subject}' does not exist`);
-    if (b.subjectKind === 'User' && !b.invitation && !p.users.some((u) => u.username === b.subject))
-      refuse(400, 'POST', path, `meshUser '${b.subject}' does not exist`);
-    const verdict = expiryVerdict(b.expiryDate, p.clock, b.project ? undefined : p.settings.recertification[b.role]);
-    if (verdict !== 'ok') refuse(400, 'POST', path, `expiryDate ${b.expiryDate}: ${verdict}`);
-  }
-
-  private insert(b: BindingRequest): void {
-    const p = this.platform;
-    if (b.invitation && !b.project)
-      p.invitations.set(b.subject, new Set([...(p.invitations.get(b.subject) ?? []), b.workspace]));
-    const max = b.project ? undefined : p.settings.recertification[b.role];
-    const expiryDate = b.expiryDate ?? (max !== undefined ? assignedExpiryDate(p.clock, max) : undefined);
-    p.addBinding({
-      name: b.name,
-      workspace: b.workspace,
-      ...(b.project ? { project: b.project } : {}),
-      subjectKind: b.subjectKind,
-      subject: b.subject,
-      role: b.role,
-      ...(expiryDate ? { expiryDate } : {}),
-    });
-    const details = {
-      subjectKind: b.subjectKind,
-      subject: b.subject,
-      role: b.role,
-      added: true,
-      ...(expiryDate ? { expiryDate } : {}),
-      ...(b.reason ? { reason: b.reason } : {}),
-    };
-    p.event(b.workspace, b.project ? 'PROJECT_USER_ASSIGNED' : 'USER_INVITED', this.username, details, b.project);
-  }
 
   public readonly tagDefinitions = {
     list: async () => this.readList([...this.platform.tagDefinitions.values()]),
@@ -515,6 +426,15 @@ export class FakeApiClient implements ApiClient {
       this.stats.count('GET');
       this.write('PUT');
       if (!this.partner) refuse(403, 'PUT', 'meshtagdefinitions', 'partners only');
+      const regex = validationRegexOf(def);
+      const invalid = regex === undefined ? undefined : regexProblem(regex);
+      if (invalid)
+        refuse(
+          400,
+          'PUT',
+          'meshtagdefinitions',
+          messageOf('tag-regex-invalid', { definition: def.metadata.name, regex: regex!, problem: invalid }),
+        );
       this.platform.tagDefinitions.set(def.metadata.name, {
         ...copy(def),
         spec: { ...this.platform.tagDefinitions.get(def.metadata.name)?.spec, ...copy(def.spec) },
@@ -563,7 +483,11 @@ export class FakeApiClient implements ApiClient {
       return this.read({ username: this.username, partner: this.partner, workspaces });
     },
     settings: async () =>
-      this.read({ fourEyes: this.platform.settings.fourEyes, recertification: this.platform.settings.recertification }),
+      this.read({
+        fourEyes: this.platform.settings.fourEyes,
+        recertification: this.platform.settings.recertification,
+        restrictCustomerAdminRoleAssignment: this.platform.settings.restrictCustomerAdminRoleAssignment,
+      }),
     workspaceStatuses: async (filter: WorkspacesFilter = {}): Promise<WorkspaceStatus[]> =>
       this.read(
         [...this.platform.workspaces.values()]
@@ -610,9 +534,9 @@ export class FakeApiClient implements ApiClient {
       const r = p.requests.get(id);
       if (!r) refuse(404, 'POST', 'role-requests', 'not found');
       if (r.status !== 'PENDING') refuse(409, 'POST', 'role-requests', `already ${r.status}`);
-      const w = p.workspaces.get(r.workspace)!;
       if (decision !== 'approve') {
-        if (!managesWorkspace(this.actor(r.workspace)) && r.requestedBy !== this.username)
+        const manages = managesWorkspace({ partner: this.partner, roles: p.rolesOf(this.username, r.workspace) });
+        if (!manages && r.requestedBy !== this.username)
           refuse(
             403,
             'POST',
@@ -622,35 +546,11 @@ export class FakeApiClient implements ApiClient {
         p.setRequest({ ...r, status: decision === 'decline' ? 'DECLINED' : 'CANCELLED' });
         return copy(p.requests.get(id)!);
       }
-      if (r.requestedBy === this.username)
-        refuse(403, 'POST', 'role-requests', 'the requester cannot approve their own role request');
-      if (!managesWorkspace(this.actor(r.workspace)))
-        refuse(
-          403,
-          'POST',
-          'role-requests',
-          `only another Workspace Owner/Manager of '${r.workspace}' or a partner may approve`,
-        );
-      if (!writableBy(w, this.partner))
-        refuse(403, 'POST', 'role-requests', `meshWorkspace '${r.workspace}' is disabled`);
-      if (r.approvals.includes(this.username)) refuse(409, 'POST', 'role-requests', 'already approved by you');
+      const t = approve(p.model(r.workspace), p.modelContext(this.username), r.bindingName);
+      refuseIfRefused(t, 'POST', 'role-requests');
       const approvals = [...r.approvals, this.username];
-      const done = this.partner || isApproved(approvals, p.managers(r.workspace), p.settings.fourEyes.minApprovalCount);
-      const grant: BindingRequest = {
-        name: r.bindingName,
-        workspace: r.workspace,
-        ...(r.project ? { project: r.project } : {}),
-        subjectKind: r.subjectKind,
-        subject: r.subject,
-        role: r.role,
-        ...(r.expiryDate ? { expiryDate: r.expiryDate } : {}),
-      };
-      if (done) {
-        // The rules are checked again at approval, for the requester: the Owner limit may have been reached meanwhile.
-        this.checkGrant(grant, 'role-requests', r.requestedBy, false);
-        this.insert(grant);
-      }
-      p.setRequest({ ...r, approvals, status: done ? 'APPROVED' : 'PENDING' });
+      p.setRequest({ ...r, approvals, status: t.outcome.class === 'applied' ? 'APPROVED' : 'PENDING' });
+      p.commit(r.workspace, t, this.username);
       return copy(p.requests.get(id)!);
     },
     events: async (workspace: string) => this.read(this.platform.events(workspace)),

@@ -98,6 +98,8 @@ export interface WorkspaceStatus {
 export interface PlatformSettings {
   readonly fourEyes: { readonly enabled: boolean; readonly minApprovalCount: number };
   readonly recertification: Record<string, number>;
+  /** Only partners assign Workspace Manager; undefined where the platform does not say. */
+  readonly restrictCustomerAdminRoleAssignment?: boolean;
 }
 
 export interface PlatformInfo {

@@ -185,9 +185,11 @@ export function normalizeSettings(v: unknown): PlatformSettings {
       throw new ShapeError(`settings.recertification.${role} is not a whole number of days`);
     recertification[role] = days as number;
   }
+  const restricted = o.restrictCustomerAdminRoleAssignment;
   return {
     fourEyes: { enabled: fourEyes.enabled, minApprovalCount: fourEyes.minApprovalCount as number },
     recertification,
+    ...(typeof restricted === 'boolean' ? { restrictCustomerAdminRoleAssignment: restricted } : {}),
   };
 }
 

@@ -46,6 +46,8 @@ export interface LiveState {
     readonly fourEyes: { readonly enabled: boolean; readonly minApprovalCount: number };
     /** Role → max days; undefined when the platform does not expose its settings. */
     readonly recertification?: Record<string, number>;
+    /** Only partners assign Workspace Manager; undefined when the platform does not expose its settings. */
+    readonly restrictCustomerAdminRoleAssignment?: boolean;
     readonly capabilities: Capability[];
   };
   /** Who is calling; undefined where the platform cannot say (then lock-out checks are skipped, with a note). */

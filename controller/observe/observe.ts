@@ -190,6 +190,9 @@ export async function observe(api: ApiClient, options: ObserveOptions): Promise<
       version: info.version,
       fourEyes: settings?.fourEyes ?? { enabled: info.fourEyesEnabled, minApprovalCount: 2 },
       ...(settings ? { recertification: settings.recertification } : {}),
+      ...(settings?.restrictCustomerAdminRoleAssignment !== undefined
+        ? { restrictCustomerAdminRoleAssignment: settings.restrictCustomerAdminRoleAssignment }
+        : {}),
       capabilities,
     },
     ...(caller ? { caller } : {}),

@@ -8,7 +8,18 @@
  */
 import { sha256Hex } from '../../core/canonical-json';
 import { isExpired, parseExpiry } from '../../core/expiry';
-import { MAX_WORKSPACE_OWNERS, WORKSPACE_MANAGER, WORKSPACE_OWNER, grantWaitsForApproval } from '../../core/rules';
+import {
+  type ModelContext,
+  type WorkspaceModel,
+  UNKNOWN,
+  applyGrant,
+  grant as modelGrant,
+  isMember,
+  keyOf,
+  remove as modelRemove,
+  subjectKey,
+} from '../../core/model';
+import { MAX_WORKSPACE_OWNERS, WORKSPACE_OWNER } from '../../core/rules';
 import type { ProjectBinding, Subject, Workspace, WorkspaceBinding } from '../../schemas/desired-state.generated';
 import type { Finding, GrantStep, RemovalStep } from '../../schemas/plan.generated';
 import type { LiveBinding } from '../client/types';
@@ -35,6 +46,9 @@ export interface BindingContext {
   readonly ws: LiveWorkspaceState | undefined;
   readonly desired: Workspace;
   readonly now: Date;
+  /** The observed workspace in the platform model, and the settings and caller it decides with. */
+  readonly model: WorkspaceModel;
+  readonly modelContext: ModelContext;
 }
 
 type Desired = (WorkspaceBinding | ProjectBinding) & { project?: string };
@@ -59,8 +73,7 @@ function expiryKey(value: string | undefined, project: boolean, live: LiveState)
 }
 
 const subjectOf = (b: LiveBinding): Subject => ({ kind: b.subjectKind, name: b.subject });
-const whoLive = (b: { subjectKind: string; subject: string }) => `${b.subjectKind}:${b.subject}`;
-const whoGrant = (g: GrantStep) => `${g.grant.subject.kind}:${g.grant.subject.name}`;
+const whoGrant = (g: GrantStep) => subjectKey(g.grant.subject.kind, g.grant.subject.name);
 
 function removal(ws: string, b: LiveBinding, reason: RemovalStep['reason']): RemovalStep {
   return {
@@ -116,18 +129,11 @@ function grant(ws: string, desiredBinding: Desired, reason: GrantStep['reason'],
   };
 }
 
-/** The Owners and Managers of a workspace who are users: who approves 4-eyes requests. */
-export function approversIn(bindings: readonly LiveBinding[]): string[] {
-  return [
-    ...new Set(
-      bindings
-        .filter((b) => b.subjectKind === 'User' && (b.role === WORKSPACE_OWNER || b.role === WORKSPACE_MANAGER))
-        .map((b) => b.subject),
-    ),
-  ].sort();
-}
-
-/** The 4-eyes class of a grant, as the platform will decide it. */
+/**
+ * The 4-eyes class of a grant, as the platform model decides it on the observed workspace (the
+ * plan's dry run, ./simulate, has the last word once the steps are ordered): this first answer
+ * decides whether a subject's old binding stays until the new one is approved.
+ */
 function approvalOf(
   project: string | undefined,
   d: Desired,
@@ -141,16 +147,17 @@ function approvalOf(
       r.role === d.roleRef.name,
   );
   if (pending) return { approval: 'already-pending', approvers: [] };
-  const { fourEyes } = ctx.live.platform;
-  const caller = ctx.live.caller;
-  const managers = approversIn(ctx.ws?.bindings ?? []);
-  // Without the caller's identity, assume a non-partner whose grant waits (conservative).
-  const requester = caller ? { username: caller.username, partner: caller.partner } : { username: '', partner: false };
-  if (
-    !grantWaitsForApproval(fourEyes, { subjectKind: d.subject.kind }, requester, caller ? managers : [...managers, ''])
-  )
-    return { approval: 'auto' };
-  return { approval: 'needs-approval', approvers: [...managers.filter((m) => m !== caller?.username), 'a partner'] };
+  const t = modelGrant(ctx.model, ctx.modelContext, {
+    name: '',
+    ...(project !== undefined ? { project } : {}),
+    subjectKind: d.subject.kind,
+    subject: d.subject.name,
+    role: d.roleRef.name,
+    ...(d.subject.invitation ? { invitation: true } : {}),
+  });
+  if (t.outcome.class !== 'needs-approval') return { approval: 'auto' };
+  const { approvers } = t.outcome;
+  return { approval: 'needs-approval', approvers: [...(approvers === UNKNOWN ? [] : approvers), 'a partner'] };
 }
 
 /** Whether the platform may put an expiry on the role itself: where its settings are unknown, any role may be recertified. */
@@ -247,7 +254,7 @@ function diffList(
                 wsName,
               ),
         );
-        if (!isProject) lapsed.set(`${d.subject.kind}:${d.subject.name}`, d.expiryDate);
+        if (!isProject) lapsed.set(subjectKey(d.subject.kind, d.subject.name), d.expiryDate);
       }
       continue;
     }
@@ -256,7 +263,7 @@ function diffList(
     if (lapsedAt) {
       const expiry = lapsedAt.expiryDate ?? lapsedAt.at.slice(0, 10);
       notes.push(recertificationDue(d, expiry, ctx));
-      lapsed.set(`${d.subject.kind}:${d.subject.name}`, expiry);
+      lapsed.set(subjectKey(d.subject.kind, d.subject.name), expiry);
       continue;
     }
     if (!existing) {
@@ -293,8 +300,6 @@ export interface BindingPlan {
   /** Ordered: workspace grants, Owner changes, project grants, project removals, workspace removals. */
   readonly steps: Array<GrantStep | RemovalStep>;
   readonly notes: Finding[];
-  /** Distinct Owners after each Owner step (for the owner-limit invariant), starting with the live count. */
-  readonly ownerCounts: number[];
 }
 
 export function planBindings(ctx: BindingContext, skipProjects: ReadonlySet<string>): BindingPlan {
@@ -304,7 +309,7 @@ export function planBindings(ctx: BindingContext, skipProjects: ReadonlySet<stri
   const notes = [...ws.notes];
   // Under 4-eyes a new binding may wait: the subject keeps what it has until the new one is live.
   const waiting = new Set(ws.grants.filter((g) => g.approval !== 'auto').map(whoGrant));
-  const kept = ws.removals.filter((r) => r.reason !== 'expired' && waiting.has(whoLive(r.binding)));
+  const kept = ws.removals.filter((r) => r.reason !== 'expired' && waiting.has(keyOf(r.binding)));
   for (const r of kept)
     notes.push(
       finding(
@@ -318,17 +323,24 @@ export function planBindings(ctx: BindingContext, skipProjects: ReadonlySet<stri
       ),
     );
   const wsRemovals = ws.removals.filter((r) => !kept.includes(r));
-  // Who is a workspace member once the plan has run: live bindings not removed, and grants that take effect now.
-  const removedNames = new Set(wsRemovals.map((r) => r.binding.name));
-  const members = new Set([
-    ...(ctx.ws?.bindings ?? []).filter((b) => !removedNames.has(b.name)).map(whoLive),
-    ...ws.grants.filter((g) => g.approval === 'auto').map(whoGrant),
-  ]);
-  const viaGroups = new Set(
-    Object.entries(ctx.ws?.groupMembers ?? {}).flatMap(([group, users]) =>
-      members.has(`Group:${group}`) ? users.map((u) => `User:${u}`) : [],
+  // Who is a workspace member once the plan has run: the model after its removals and the grants that take effect now.
+  const afterWorkspaceSteps = [
+    ...wsRemovals.map(
+      (r) => (m: WorkspaceModel) => modelRemove(m, { ...ctx.modelContext, actor: UNKNOWN }, r.binding.name),
     ),
-  );
+    ...ws.grants
+      .filter((g) => g.approval === 'auto')
+      .map(
+        (g) => (m: WorkspaceModel) =>
+          applyGrant(m, ctx.modelContext, {
+            name: g.grant.name,
+            subjectKind: g.grant.subject.kind,
+            subject: g.grant.subject.name,
+            role: g.grant.role,
+          }),
+      ),
+  ].reduce((m, step) => step(m).state, ctx.model);
+  const member = (g: GrantStep) => isMember(afterWorkspaceSteps, g.grant.subject.kind, g.grant.subject.name) === true;
   const projectRemovals: RemovalStep[] = [];
   const projectGrants: GrantStep[] = [];
   for (const p of ctx.desired.projects) {
@@ -346,7 +358,7 @@ export function planBindings(ctx: BindingContext, skipProjects: ReadonlySet<stri
     for (const g of diff.grants) {
       // meshStack needs the workspace role first: a project grant waits while that one waits for approval.
       const who = whoGrant(g);
-      if (waiting.has(who) && !members.has(who))
+      if (waiting.has(who) && !member(g))
         notes.push(
           finding(
             'project-grant-waits',
@@ -355,7 +367,7 @@ export function planBindings(ctx: BindingContext, skipProjects: ReadonlySet<stri
           ),
         );
       // The workspace role lapsed and the code still declares the project role: a note, not an apply that fails every time.
-      else if (ws.lapsed.has(who) && !members.has(who) && !viaGroups.has(who))
+      else if (ws.lapsed.has(who) && !member(g))
         notes.push(
           finding(
             'project-role-lapsed',
@@ -382,7 +394,6 @@ export function planBindings(ctx: BindingContext, skipProjects: ReadonlySet<stri
       ...wsRemovals.filter((r) => !isOwner(r.binding.role)),
     ],
     notes,
-    ownerCounts: ordered.counts,
   };
 }
 
@@ -397,14 +408,13 @@ function orderOwnerSteps(
   removals: RemovalStep[],
   grants: GrantStep[],
   ctx: BindingContext,
-): { steps: Array<GrantStep | RemovalStep>; counts: number[]; notes: Finding[] } {
+): { steps: Array<GrantStep | RemovalStep>; notes: Finding[] } {
   const live = (ctx.ws?.bindings ?? []).filter(
     (b) => b.role === WORKSPACE_OWNER && !(b.expiryDate && isExpired(b.expiryDate, ctx.now)),
   );
   const holders = new Map<string, Set<string>>();
   for (const b of live) holders.set(b.subject, new Set([...(holders.get(b.subject) ?? []), b.name]));
   const count = () => [...holders.values()].filter((s) => s.size > 0).length;
-  const counts = [count()];
   const steps: Array<GrantStep | RemovalStep> = [];
   const notes: Finding[] = [];
   const run = (s: GrantStep | RemovalStep) => {
@@ -412,7 +422,6 @@ function orderOwnerSteps(
     if (s.action === 'create')
       holders.set(s.grant.subject.name, new Set([...(holders.get(s.grant.subject.name) ?? []), s.grant.name]));
     else holders.get(s.binding.subject)?.delete(s.binding.name);
-    counts.push(count());
   };
   // Expired Owners are gone for the limit's sake already: remove them first.
   removals.filter((r) => r.reason === 'expired').forEach(run);
@@ -444,5 +453,5 @@ function orderOwnerSteps(
     if (grantsLeft.length && (count() < MAX_WORKSPACE_OWNERS || removalsLeft.length === 0)) run(grantsLeft.shift()!);
     else run(removalsLeft.shift()!);
   }
-  return { steps, counts, notes };
+  return { steps, notes };
 }

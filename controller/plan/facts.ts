@@ -4,6 +4,7 @@
  * history of expired bindings, whether subjects about to be bound exist, their workspaces' groups).
  * A fact not read stays undefined in the LiveState; one the key cannot see is marked unread there.
  */
+import { keyOf, subjectKey } from '../../core/model';
 import type { DesiredState, Workspace } from '../../schemas/desired-state.generated';
 import type { LiveState, LiveWorkspaceState } from '../observe/live-state';
 import type { MoreFacts } from '../observe/more';
@@ -44,11 +45,7 @@ function projectRoleMayRestOnGroup(w: Workspace): boolean {
 
 /** Subjects (Kind:name) bound in a live workspace or its projects. */
 export const boundIn = (ws: LiveWorkspaceState) =>
-  new Set(
-    [...ws.bindings, ...Object.values(ws.projects).flatMap((p) => p.bindings)].map(
-      (b) => `${b.subjectKind}:${b.subject}`,
-    ),
-  );
+  new Set([...ws.bindings, ...Object.values(ws.projects).flatMap((p) => p.bindings)].map((b) => keyOf(b)));
 
 export function moreFacts(selected: readonly Workspace[], observed: LiveState): MoreFacts {
   const users = new Set<string>();
@@ -57,7 +54,7 @@ export function moreFacts(selected: readonly Workspace[], observed: LiveState): 
     const ws = observed.workspaces[w.metadata.name];
     const bound = ws ? boundIn(ws) : new Set<string>();
     for (const b of [...w.bindings, ...w.projects.flatMap((p) => p.bindings)]) {
-      if (b.subject.invitation || bound.has(`${b.subject.kind}:${b.subject.name}`)) continue;
+      if (b.subject.invitation || bound.has(subjectKey(b.subject.kind, b.subject.name))) continue;
       if (b.subject.kind === 'User') users.add(b.subject.name);
       // A new workspace has no user groups yet: they come from the identity provider's sync.
       else if (ws && !ws.groupMembers) groupsOf.add(w.metadata.name);

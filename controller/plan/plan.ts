@@ -9,7 +9,8 @@ import { OWNERSHIP_TAG_DEFINITION } from '../../core/rules';
 import type { DesiredState, TagDefinition, Workspace } from '../../schemas/desired-state.generated';
 import type { Finding, Plan, Step, TagDefinitionStep, WorkspacePlan } from '../../schemas/plan.generated';
 import { type LiveState, type LiveWorkspaceState, workspaceFingerprint } from '../observe/live-state';
-import { planBindings } from './binding-steps';
+import { type BindingContext, planBindings } from './binding-steps';
+import { modelContext, simulate, workspaceModel } from './simulate';
 import { Findings, finding } from './findings';
 import type { PlanOptions } from './options';
 import { needsOwnershipTag, withOwnership } from './ownership';
@@ -32,6 +33,55 @@ const same = (a: unknown, b: unknown) => canonicalJson(a ?? null) === canonicalJ
 
 export function plan(declared: DesiredState, live: LiveState, options: PlanOptions, now: Date): Plan {
   const desired = withOwnership(declared);
+  const global = planGlobal(desired, live, options);
+  const refusals = [...global.refusals];
+  const warnings = [...global.warnings];
+  const workspaces = global.selected.map((w) => {
+    const result = planWorkspace(w, global.after, live.workspaces[w.metadata.name], {
+      options,
+      now,
+      recertification: global.recertification,
+      stack: desired.metadata.name,
+    });
+    refusals.push(...result.findings.refusals);
+    warnings.push(...result.findings.warnings);
+    return result.plan;
+  });
+  return {
+    apiVersion: 'meshform.io/v2',
+    kind: 'Plan',
+    createdAt: now.toISOString(),
+    manifest: { name: desired.metadata.name, sha256: sha256Hex(declared) },
+    options: {
+      ...(options.workspaces ? { workspaces: [...options.workspaces] } : {}),
+      ...(options.tagDefinitionsOnly ? { tagDefinitionsOnly: true } : {}),
+      allowLastOwnerRemoval: options.allowLastOwnerRemoval === true,
+      allowSelfLockout: options.allowSelfLockout === true,
+      ...(options.allowFewerApprovers ? { allowFewerApprovers: true } : {}),
+      ...(options.adoptUnowned ? { adoptUnowned: true } : {}),
+    },
+    digest: planDigest(global.steps, workspaces),
+    platform: {
+      endpoint: options.endpoint,
+      version: live.platform.version,
+      fourEyes: live.platform.fourEyes.enabled,
+      capabilities: [...live.platform.capabilities].sort(),
+      ...(live.caller ? { caller: { username: live.caller.username, partner: live.caller.partner } } : {}),
+    },
+    globalSteps: global.steps,
+    workspaces,
+    refusals,
+    warnings,
+    summary: summarize(global.steps, workspaces),
+  };
+}
+
+/**
+ * What is planned once for the whole stack: which workspaces, the tag definitions, the findings about
+ * the platform and the options, and the state the workspaces' steps are checked against (the tag
+ * definitions as they will be once the global steps ran).
+ */
+function planGlobal(desired: DesiredState, live: LiveState, options: PlanOptions) {
   const refusals: Finding[] = [];
   const warnings: Finding[] = [];
   const caller = live.caller;
@@ -51,18 +101,18 @@ export function plan(declared: DesiredState, live: LiveState, options: PlanOptio
   const left = (live.leftTheCode ?? []).filter((n) => !desired.workspaces.some((w) => w.metadata.name === n));
   if (left.length) warnings.push(finding('left-the-code', { stack: desired.metadata.name, names: left }));
   // A scoped plan (one Terraform anchor) leaves tag definitions alone, except the ownership tag's, which its workspaces need.
-  const globalSteps =
+  const steps =
     options.workspaces && !options.tagDefinitionsOnly
       ? planTagDefinitions(
           { ...desired, tagDefinitions: needsOwnershipTag(selected) ? [OWNERSHIP_TAG_DEFINITION] : [] },
           live,
         )
       : planTagDefinitions(desired, live);
-  if (globalSteps.length && caller && !caller.partner) {
-    const others = globalSteps.filter((s) => s.definition.metadata.name !== OWNERSHIP_TAG_DEFINITION.metadata.name);
+  if (steps.length && caller && !caller.partner) {
+    const others = steps.filter((s) => s.definition.metadata.name !== OWNERSHIP_TAG_DEFINITION.metadata.name);
     if (others.length)
       refusals.push(finding('tag-definition-needs-partner', { count: others.length, caller: caller.username }));
-    if (others.length < globalSteps.length)
+    if (others.length < steps.length)
       refusals.push(finding('ownership-tag-needs-partner', { caller: caller.username }));
   }
   // The platform's recertification settings where it shows them, else the code's RolePolicy: the known maximum.
@@ -71,61 +121,25 @@ export function plan(declared: DesiredState, live: LiveState, options: PlanOptio
     Object.fromEntries(desired.rolePolicy.recertification.map((r) => [r.role, r.maxDurationDays]));
   // Workspace steps run after the global ones: their tags are checked against the definitions as they will be then.
   const definitions = [
-    ...live.tagDefinitions.filter((d) => !globalSteps.some((s) => s.definition.metadata.name === d.metadata.name)),
-    ...globalSteps.map((s) => s.definition),
+    ...live.tagDefinitions.filter((d) => !steps.some((s) => s.definition.metadata.name === d.metadata.name)),
+    ...steps.map((s) => s.definition),
   ];
   const after: LiveState = { ...live, tagDefinitions: definitions };
-  const workspaces = selected.map((w) => {
-    const result = planWorkspace(
-      w,
-      after,
-      live.workspaces[w.metadata.name],
-      options,
-      now,
-      recertification,
-      desired.metadata.name,
-    );
-    refusals.push(...result.findings.refusals);
-    warnings.push(...result.findings.warnings);
-    return result.plan;
-  });
+  return { steps, refusals, warnings, selected, recertification, after };
+}
+
+/** The plan's counts: what it adds, changes, removes, and what waits for approval. */
+function summarize(globalSteps: readonly TagDefinitionStep[], workspaces: readonly WorkspacePlan[]): Plan['summary'] {
   const all: Step[] = workspaces.flatMap((w) => w.steps);
-  const approval = approvalOf;
   return {
-    apiVersion: 'meshform.io/v2',
-    kind: 'Plan',
-    createdAt: now.toISOString(),
-    manifest: { name: desired.metadata.name, sha256: sha256Hex(declared) },
-    options: {
-      ...(options.workspaces ? { workspaces: [...options.workspaces] } : {}),
-      ...(options.tagDefinitionsOnly ? { tagDefinitionsOnly: true } : {}),
-      allowLastOwnerRemoval: options.allowLastOwnerRemoval === true,
-      allowSelfLockout: options.allowSelfLockout === true,
-      ...(options.allowFewerApprovers ? { allowFewerApprovers: true } : {}),
-      ...(options.adoptUnowned ? { adoptUnowned: true } : {}),
-    },
-    digest: planDigest(globalSteps, workspaces),
-    platform: {
-      endpoint: options.endpoint,
-      version: live.platform.version,
-      fourEyes: live.platform.fourEyes.enabled,
-      capabilities: [...live.platform.capabilities].sort(),
-      ...(caller ? { caller: { username: caller.username, partner: caller.partner } } : {}),
-    },
-    globalSteps,
-    workspaces,
-    refusals,
-    warnings,
-    summary: {
-      add:
-        globalSteps.filter((s) => s.action === 'create').length +
-        all.filter((s) => s.action === 'create' && approval(s) !== 'already-pending').length,
-      change: globalSteps.filter((s) => s.action === 'update').length + all.filter((s) => s.action === 'update').length,
-      remove: all.filter((s) => s.action === 'delete' && s.reason !== 'expired').length,
-      expired: all.filter((s) => s.action === 'delete' && s.reason === 'expired').length,
-      needApproval: all.filter((s) => approval(s) === 'needs-approval').length,
-      alreadyPending: all.filter((s) => approval(s) === 'already-pending').length,
-    },
+    add:
+      globalSteps.filter((s) => s.action === 'create').length +
+      all.filter((s) => s.action === 'create' && approvalOf(s) !== 'already-pending').length,
+    change: globalSteps.filter((s) => s.action === 'update').length + all.filter((s) => s.action === 'update').length,
+    remove: all.filter((s) => s.action === 'delete' && s.reason !== 'expired').length,
+    expired: all.filter((s) => s.action === 'delete' && s.reason === 'expired').length,
+    needApproval: all.filter((s) => approvalOf(s) === 'needs-approval').length,
+    alreadyPending: all.filter((s) => approvalOf(s) === 'already-pending').length,
   };
 }
 
@@ -158,18 +172,56 @@ function planTagDefinitions(desired: DesiredState, live: LiveState): TagDefiniti
   return steps;
 }
 
+interface WorkspaceInputs {
+  readonly options: PlanOptions;
+  readonly now: Date;
+  readonly recertification: Record<string, number>;
+  readonly stack: string;
+}
+
+/**
+ * One workspace: its candidate steps in a safe order, then the dry run through the platform model
+ * (what the platform will answer each step), then meshform's own rules over the result.
+ */
 function planWorkspace(
   d: Workspace,
   live: LiveState,
   ws: LiveWorkspaceState | undefined,
-  options: PlanOptions,
-  now: Date,
-  recertification: Record<string, number>,
-  stack: string,
+  inputs: WorkspaceInputs,
 ): { plan: WorkspacePlan; findings: Findings } {
+  const { options, now, recertification, stack } = inputs;
   const name = d.metadata.name;
   const findings = new Findings(name);
   const notes: Finding[] = [];
+  const model = workspaceModel(name, ws);
+  const modelCtx = modelContext(live, name, ws, now, recertification);
+  const candidates = candidateSteps(d, live, ws, { now, model, modelContext: modelCtx }, notes);
+  const sim = simulate(model, modelCtx, candidates);
+  const context = {
+    name,
+    stack,
+    desired: d,
+    ws,
+    live,
+    model,
+    modelContext: modelCtx,
+    steps: sim.steps,
+    ownerCounts: sim.ownerCounts,
+    options,
+    now,
+    recertification,
+    caller: live.caller,
+    callerRoles: live.caller?.workspaces[name] ?? [],
+  };
+  const seen = new Set<string>();
+  const once = (fs: readonly Finding[]) =>
+    fs.filter((f) => {
+      const key = JSON.stringify([f.rule, f.params]);
+      return !seen.has(key) && seen.add(key);
+    });
+  for (const [, rule] of WORKSPACE_RULES) findings.addAll(once(rule(context)));
+  findings.addAll(once(sim.findings));
+  findings.addAll(notes);
   const state: WorkspacePlan['state'] = !ws
     ? 'absent'
     : ws.status?.approval === 'pending'
@@ -177,35 +229,26 @@ function planWorkspace(
       : ws.status?.status === 'disabled'
         ? 'disabled'
         : 'ready';
-  const done = (steps: Step[], ownerCounts: number[] = [0]) => {
-    const callerRoles = live.caller?.workspaces[name] ?? [];
-    for (const [, rule] of WORKSPACE_RULES)
-      findings.addAll(
-        rule({
-          name,
-          stack,
-          desired: d,
-          ws,
-          live,
-          steps,
-          ownerCounts,
-          options,
-          now,
-          recertification,
-          caller: live.caller,
-          callerRoles,
-        }),
-      );
-    findings.addAll(notes);
-    return { plan: { name, fingerprint: workspaceFingerprint(ws), state, steps, notes: findings.notes }, findings };
+  return {
+    plan: { name, fingerprint: workspaceFingerprint(ws), state, steps: sim.steps, notes: findings.notes },
+    findings,
   };
+}
 
+/** The steps that turn the observed workspace into the declared one, in the order apply runs them. */
+function candidateSteps(
+  d: Workspace,
+  live: LiveState,
+  ws: LiveWorkspaceState | undefined,
+  model: Pick<BindingContext, 'now' | 'model' | 'modelContext'>,
+  notes: Finding[],
+): Step[] {
+  const name = d.metadata.name;
   if (!ws && d.spec.deletion) {
     notes.push(finding('already-deleted', { workspace: name }, name));
-    return done([]);
+    return [];
   }
-  if (d.spec.deletion && ws) return done(deletionSteps(d, ws, notes));
-
+  if (d.spec.deletion && ws) return deletionSteps(d, ws, notes);
   const has = (c: string) => live.platform.capabilities.includes(c as never);
   const attributes = workspaceAttributeStep(d, ws, live);
   const status = statusStep(d, ws, has('workspace-status'), notes);
@@ -219,7 +262,7 @@ function planWorkspace(
     ...(ws?.deletingProjects ?? []),
     ...unseenProjects(d, ws),
   ]);
-  const bindings = planBindings({ live, ws, desired: d, now }, noBindings);
+  const bindings = planBindings({ live, ws, desired: d, ...model }, noBindings);
   notes.push(...bindings.notes);
   if (
     live.platform.capabilities.includes('project-binding-expiry') === false &&
@@ -228,7 +271,7 @@ function planWorkspace(
     notes.push(finding('project-expiry-enforced', { workspace: name }, name));
   }
   // Order: the workspace, enabling it, raising the quota, projects, bindings, project deletions, lowering the quota, disabling it.
-  const steps: Step[] = [
+  return [
     ...(attributes ? [attributes] : []),
     ...(status && status.after === 'active' ? [status] : []),
     ...(quota && raising ? [quota] : []),
@@ -238,5 +281,4 @@ function planWorkspace(
     ...(quota && !raising ? [quota] : []),
     ...(status && status.after === 'disabled' ? [status] : []),
   ];
-  return done(steps, bindings.ownerCounts);
 }

@@ -1,4 +1,5 @@
 /** Narrowing helpers over the plan's step union. */
+import { keyOf, subjectKey } from '../../core/model/subjects';
 import type { GrantStep, RemovalStep, Step, TagDefinitionStep } from '../../schemas/plan.generated';
 
 type Any = Step | TagDefinitionStep;
@@ -19,9 +20,9 @@ export function roleOf(s: Any): string | undefined {
 /** The subject a binding step is about: `User:alice`. */
 export function subjectOf(s: Any): string | undefined {
   return isGrant(s)
-    ? `${s.grant.subject.kind}:${s.grant.subject.name}`
+    ? subjectKey(s.grant.subject.kind, s.grant.subject.name)
     : isRemoval(s)
-      ? `${s.binding.subjectKind}:${s.binding.subject}`
+      ? keyOf(s.binding)
       : undefined;
 }
 

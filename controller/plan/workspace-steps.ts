@@ -189,18 +189,16 @@ export function projectDeletions(d: Workspace, ws: LiveWorkspaceState | undefine
 }
 
 /**
- * Deleting a workspace: its projects first. meshStack deletes projects asynchronously (their tenants
- * go first) and refuses a workspace delete until they are gone, so the workspace itself is deleted
- * by a later run, once no project is left or pending deletion.
+ * Deleting a workspace: its projects first, then the workspace. meshStack deletes projects
+ * asynchronously (their tenants go first) and refuses a workspace delete until they are gone: the
+ * dry run (./simulate) marks the workspace's step as waiting for them, and a later run deletes it.
+ * The step is planned even then, so that who may delete it is checked before any project goes.
  */
 export function deletionSteps(d: Workspace, ws: LiveWorkspaceState, notes: Finding[]): Step[] {
   const name = d.metadata.name;
   const projects = projectDeletions(d, ws);
   const waiting = [...new Set([...projects.map((s) => s.project), ...ws.deletingProjects])].sort();
-  if (waiting.length) {
-    notes.push(finding('deletion-waits', { workspace: name, projects: waiting }, name));
-    return projects;
-  }
+  if (waiting.length) notes.push(finding('deletion-waits', { workspace: name, projects: waiting }, name));
   const step: WorkspaceDeleteStep = {
     id: `${name}:workspace:delete`,
     kind: 'workspace',
@@ -210,5 +208,5 @@ export function deletionSteps(d: Workspace, ws: LiveWorkspaceState, notes: Findi
     displayName: ws.displayName,
     deletionReason: d.spec.deletion!.reason,
   };
-  return [step];
+  return [...projects, step];
 }

@@ -60,7 +60,8 @@ function summarize(s: AnyStep): string {
       return `${s.action} tag definition ${s.definition.metadata.name}${s.definition.metadata.name === OWNERSHIP_TAG_DEFINITION.metadata.name ? " (meshform's record of which stack owns a workspace)" : ''}`;
     case 'workspace':
       if (s.action === 'create') return `create workspace ${s.workspace} ${q(s.displayName)}`;
-      if (s.action === 'delete') return `delete workspace ${s.workspace} (${s.deletionReason})`;
+      if (s.action === 'delete')
+        return `delete workspace ${s.workspace} (${s.deletionReason})${s.waitsFor?.length ? `: waits until the deletion of project(s) ${s.waitsFor.join(', ')} has finished` : ''}`;
       return `update workspace ${s.workspace}: ${changedAttributes(s.before, s.after)}`;
     case 'workspace-status':
       return `set status of ${s.workspace}: ${s.before ?? 'none'} → ${s.after}`;

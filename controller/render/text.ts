@@ -84,6 +84,7 @@ export function renderPlanText(plan: Plan, options: TextOptions): string {
 const RESULT_SYMBOL: Record<StepResult['status'], string> = {
   applied: '✓',
   'pending-approval': '…',
+  waiting: '…',
   failed: '✗',
   skipped: '-',
 };
@@ -92,9 +93,11 @@ export function resultLine(r: StepResult): string {
   const detail =
     r.status === 'pending-approval'
       ? ` (waiting for a second approval${r.requestId ? `, request ${r.requestId}` : ''})`
-      : r.error
-        ? `: ${r.error.message}`
-        : '';
+      : r.status === 'waiting'
+        ? ' (not yet: a later run makes it)'
+        : r.error
+          ? `: ${r.error.message}`
+          : '';
   // The summary is printable already; the error's words may come from the platform.
   return `${RESULT_SYMBOL[r.status]} ${stepSummary(r.step)}${printable(detail)}`;
 }
@@ -104,7 +107,7 @@ export function renderApplyText(report: ApplyReport, options: TextOptions): stri
   const colorOf = (r: StepResult) =>
     r.status === 'applied'
       ? c.green
-      : r.status === 'pending-approval'
+      : r.status === 'pending-approval' || r.status === 'waiting'
         ? c.yellow
         : r.status === 'failed'
           ? c.red

@@ -110,6 +110,11 @@ export const RULES = {
     'error',
     (p) => `tag definition name must be "${p.expected}" (<targetKind>.<key>), got "${p.got}".`,
   ),
+  'tag-regex-invalid': rule<{ definition: string; regex: string; problem: string }>(
+    'error',
+    (p) =>
+      `tag definition "${p.definition}": validationRegex ${p.regex} is not a regular expression meshform can check (${p.problem}); write it without Java-only syntax such as inline flags (?i) or possessive quantifiers.`,
+  ),
   'recertification-days': rule<{ role: string; days: number }>(
     'error',
     (p) => `maximum duration of "${p.role}" must be a whole number of days >= 1, got ${p.days}.`,
@@ -273,6 +278,34 @@ export const RULES = {
     (p) =>
       `${describeSubject(p.subject)} has no role on workspace "${p.workspace}", so meshStack refuses "${p.role}"${on(p.project)}; add a workspace binding for them, or remove the project role.`,
   ),
+  'manager-assignment-restricted': rule<Sub & { workspace: string; caller: string }>(
+    'refusal',
+    (p) =>
+      `the platform restricts Workspace Manager to partners (restrictCustomerAdminRoleAssignment), so ${p.caller} cannot make ${describeSubject(p.subject)} a Workspace Manager of "${p.workspace}"; apply it with a partner's key.`,
+  ),
+  'binding-exists': rule<Sub & { workspace: string }>(
+    'refusal',
+    (p) =>
+      `${describeSubject(p.subject)} already holds "${p.role}"${on(p.project)} in "${p.workspace}" with this expiry.`,
+  ),
+  'unknown-workspace-role': rule<Sub & { roles: string[] }>(
+    'refusal',
+    (p) => `"${p.role}" is not a workspace role; the workspace roles are ${list(p.roles)}.`,
+  ),
+  'project-not-found': rule<Sub & { workspace: string }>(
+    'refusal',
+    (p) =>
+      `${describeSubject(p.subject)} as "${p.role}"${on(p.project)}: the project does not exist in "${p.workspace}" (or its deletion is pending).`,
+  ),
+  'approval-rights': rule<{ workspace: string; caller: string }>(
+    'refusal',
+    (p) =>
+      `${p.caller} cannot approve this role request in "${p.workspace}": the requester cannot approve their own role request, and each approver approves once; another Workspace Owner/Manager or a partner approves it.`,
+  ),
+  'request-not-pending': rule<{ workspace: string }>(
+    'refusal',
+    (p) => `no pending role request of "${p.workspace}" by that name: it was approved, declined or cancelled.`,
+  ),
 
   // ---- the plan: warnings and notes ---------------------------------------------------------------
   'caller-unknown': rule<Record<string, never>>(
@@ -288,6 +321,11 @@ export const RULES = {
     p.subject.kind === 'Group'
       ? `group "${p.subject.name}" is not a user group of workspace "${p.workspace}" (groups come from the identity provider's sync), so its grants will fail at apply${p.meant ? `; did you mean "${p.meant}"?` : '.'}`
       : `user "${p.subject.name}" does not exist on the platform, so the grants to them in "${p.workspace}" will fail at apply${p.meant ? `; did you mean "${p.meant}"?` : '.'} Check the username, or declare an invitation (e-mail, first and last name).`,
+  ),
+  'decision-unknown': rule<{ workspace: string; unknown: string; step: string }>('warning', (p) =>
+    p.unknown === 'group-members'
+      ? `in "${p.workspace}", step ${p.step} depends on members of user groups that were not read: the plan assumes a grant waits for approval and that group members hold their roles; the platform decides at apply.`
+      : `in "${p.workspace}", step ${p.step} depends on the platform's ${p.unknown} setting, which it does not show: the platform decides at apply.`,
   ),
   'left-the-code': rule<{ stack: string; names: string[] }>(
     'warning',
@@ -378,6 +416,11 @@ export function isRuleId(x: string): x is RuleId {
 /** A construct's validation message: the rule's sentence and its id, as cdktf reports it. */
 export function constructFinding<R extends RuleId>(rule: R, params: RuleParams<R>): string {
   return `${(RULES[rule].message as (p: unknown) => string)(params)} (rule: ${rule})`;
+}
+
+/** A rule's sentence, the rule id checked by the compiler. */
+export function messageOf<R extends RuleId>(rule: R, params: RuleParams<R>): string {
+  return (RULES[rule].message as (p: RuleParams<R>) => string)(params);
 }
 
 /** The sentence for a finding; unknown rules (a plan from a newer meshform) say so instead of failing. */

@@ -2,7 +2,7 @@
  * The 4-eyes principle for role grants (meshStack: mesh.web.user.rolerequest.min-approval-count):
  * the requester's request counts as their approval; a grant takes effect once it has the minimum
  * number of approvals, or, where the workspace has fewer managers than that, once all of them approved.
- * Partners confirm directly; group bindings made through the API are not held (meshStack's API docs).
+ * Who is held and who approves is the platform model's (core/model/grant.ts, membership.ts).
  */
 export interface FourEyesSettings {
   readonly enabled: boolean;
@@ -16,15 +16,4 @@ export function isApproved(
 ): boolean {
   if (approvals.length >= minApprovalCount) return true;
   return managers.length < minApprovalCount && managers.every((m) => approvals.includes(m));
-}
-
-/** Whether a grant by `requester` waits for a second approval. */
-export function grantWaitsForApproval(
-  settings: FourEyesSettings,
-  grant: { subjectKind: 'User' | 'Group' },
-  requester: { username: string; partner: boolean },
-  managers: readonly string[],
-): boolean {
-  if (!settings.enabled || requester.partner || grant.subjectKind === 'Group') return false;
-  return !isApproved([requester.username], managers, settings.minApprovalCount);
 }

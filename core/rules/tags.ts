@@ -26,8 +26,27 @@ export function tagValueProblem(def: TagDefinition, values: string[]): string | 
   if (vt.number) return v.trim() !== '' && Number.isFinite(Number(v)) ? undefined : `"${v}" is not a number.`;
   if (vt.email && !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(v)) return `"${v}" is not an e-mail address.`;
   const regex = vt.string?.validationRegex ?? vt.email?.validationRegex;
-  if (regex !== undefined && !new RegExp(regex).test(v)) return `"${v}" does not match ${regex}.`;
-  return undefined;
+  if (regex === undefined) return undefined;
+  // A pattern JavaScript cannot compile (Java syntax a real meshStack accepts) cannot vouch for the value: say so, never throw.
+  const invalid = regexProblem(regex);
+  if (invalid)
+    return `"${v}" cannot be checked: validationRegex ${regex} is not a regular expression meshform can evaluate (${invalid}).`;
+  return new RegExp(regex).test(v) ? undefined : `"${v}" does not match ${regex}.`;
+}
+
+/** Why a tag definition's validationRegex does not compile as a JavaScript regular expression, or undefined. */
+export function regexProblem(regex: string): string | undefined {
+  try {
+    new RegExp(regex);
+    return undefined;
+  } catch (e) {
+    return (e as Error).message;
+  }
+}
+
+/** The definition's validation regex, where its value type has one. */
+export function validationRegexOf(def: TagDefinition): string | undefined {
+  return def.spec.valueType.string?.validationRegex ?? def.spec.valueType.email?.validationRegex;
 }
 
 /** The value the platform gives a restricted tag nobody set; [] when the definition has no default. */

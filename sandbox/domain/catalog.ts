@@ -39,6 +39,16 @@ function valueType(v: unknown): ValueType {
   ) {
     throw badRequest(`spec.valueType.${keys[0]}.options must be a non-empty list of strings`);
   }
+  if (o.validationRegex !== undefined) {
+    // A pattern the sandbox cannot evaluate would pass every value unchecked: refuse it when it is defined.
+    try {
+      new RegExp(String(o.validationRegex));
+    } catch (e) {
+      throw badRequest(
+        `spec.valueType.${keys[0]}.validationRegex is not a valid regular expression: ${(e as Error).message}`,
+      );
+    }
+  }
   return v as ValueType;
 }
 

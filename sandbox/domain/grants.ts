@@ -132,9 +132,13 @@ export async function checkGrant(tx: Tx, a: Access, g: Grant, settings: Platform
   return { ...g, expiryDate: checkExpiry(g, settings, now) };
 }
 
-/** Recertification: a maximum duration makes an expiry mandatory (defaulted for API calls) and caps it. */
+/**
+ * Recertification: a maximum duration makes an expiry mandatory (defaulted for API calls) and caps it.
+ * It is set per workspace role ("a specific time frame for a particular Workspace role"): a project
+ * role named in the settings is not capped.
+ */
 function checkExpiry(g: Grant, settings: PlatformSettings, now: Date): string | undefined {
-  const max = settings.recertification[g.role];
+  const max = g.project === undefined ? settings.recertification[g.role] : undefined;
   if (g.expiryDate === undefined) return max === undefined ? undefined : latestExpiryDay(now, max);
   if (!expiryEnd(g.expiryDate)) throw badRequest(`expiryDate '${g.expiryDate}' is not a valid date`);
   if (hasExpired(g.expiryDate, now)) throw badRequest(`expiryDate ${g.expiryDate} is in the past`);

@@ -4,7 +4,7 @@
  * plan() on the same observed state must refuse what the platform refuses, or plan exactly what it
  * accepts (applying that plan then succeeds).
  */
-import { apply } from '../../controller/apply/apply';
+import { type AnyStep, type StepStatus, apply } from '../../controller/apply/apply';
 import type { ApiClient } from '../../controller/client/api';
 import { FakePlatform } from '../../controller/client/fake-client';
 import { HttpApiClient } from '../../controller/client/http-client';
@@ -19,6 +19,7 @@ export interface Settings {
   readonly fourEyes?: { enabled: boolean; minApprovalCount: number };
   readonly recertification?: Record<string, number>;
   readonly workspaceApprovalRequired?: boolean;
+  readonly restrictCustomerAdminRoleAssignment?: boolean;
 }
 
 /** What a row's set-up and change may do to a platform besides its meshObject API (what meshPanel would). */
@@ -38,6 +39,7 @@ const DEFAULT_SETTINGS: Settings = {
   fourEyes: { enabled: false, minApprovalCount: 2 },
   recertification: {},
   workspaceApprovalRequired: false,
+  restrictCustomerAdminRoleAssignment: false,
 };
 
 export async function sandboxContractPlatform(): Promise<ContractPlatform & { fixture: SandboxFixture }> {
@@ -107,8 +109,13 @@ export interface Row {
   readonly desired: (ws: string, now: Date) => DesiredState;
   /** What the platform answers the change: accepted, a grant waiting for approval, or an HTTP status. */
   readonly platform: 'accepted' | 'pending' | number;
-  /** What meshform's plan does: applies (or waits), plans nothing, or refuses with a rule. */
-  readonly plan: 'applied' | 'pending' | 'nothing' | RuleId;
+  /**
+   * What meshform's plan does: applies (or waits for approval), plans nothing, waits for the platform
+   * (a step that cannot run yet), or refuses with a rule.
+   */
+  readonly plan: 'applied' | 'pending' | 'nothing' | 'waiting' | RuleId;
+  /** A binding the subject must still hold after the plan is applied (make before break). */
+  readonly keeps?: { readonly subject: string; readonly role: string };
   /** A way a row does not run, with the reason printed. */
   readonly skip?: { readonly way: 'fake' | 'plan'; readonly reason: string };
 }
@@ -125,8 +132,18 @@ export async function platformOutcome(run: () => Promise<unknown>): Promise<Outc
   }
 }
 
-/** What the plan does on the observed state: a manifest or plan refusal's rule, nothing, or the result of applying it. */
-export async function planVerdict(api: ApiClient, desired: DesiredState, now: Date): Promise<string> {
+/**
+ * What the plan does on the observed state: a manifest or plan refusal's rule, nothing, or the result
+ * of applying it. Each step's prediction is held to what the platform answered: a grant the plan
+ * calls automatic must be applied, one it says needs approval must wait, a waiting step must not run.
+ */
+export async function planVerdict(
+  api: ApiClient,
+  desired: DesiredState,
+  now: Date,
+  keeps?: Row['keeps'],
+  ws?: string,
+): Promise<string> {
   try {
     checkDesiredState(desired, 'contract row', now);
   } catch (e) {
@@ -139,5 +156,24 @@ export async function planVerdict(api: ApiClient, desired: DesiredState, now: Da
   const report = await apply(api, plan);
   const failed = report.results.find((r) => r.status === 'failed');
   if (failed) return `failed: ${failed.error?.message}`;
+  for (const r of report.results) {
+    const predicted = predictedStatus(r.step);
+    if (predicted !== r.status) return `mispredicted: ${r.step.id} was to be ${predicted}, the platform: ${r.status}`;
+  }
+  if (keeps && ws) {
+    const held = (await api.bindings.listWorkspaceBindings({ workspace: ws })).some(
+      (b) => b.subject === keeps.subject && b.role === keeps.role,
+    );
+    if (!held) return `lost: ${keeps.subject} no longer holds ${keeps.role}`;
+  }
+  if (report.results.every((r) => r.status === 'waiting')) return 'waiting';
   return report.counts['pending-approval'] ? 'pending' : 'applied';
+}
+
+/** What apply's result of a step must be, by the plan's prediction. */
+function predictedStatus(step: AnyStep): StepStatus {
+  if ('waitsFor' in step && step.waitsFor) return 'waiting';
+  if (step.action === 'create' && (step.kind === 'workspace-binding' || step.kind === 'project-binding'))
+    return step.approval === 'auto' ? 'applied' : 'pending-approval';
+  return 'applied';
 }

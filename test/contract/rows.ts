@@ -620,6 +620,144 @@ export const ROWS: Row[] = [
     platform: 'accepted',
     plan: 'applied',
   },
+  // ---- issue 20: what the plan predicted differed from what the platform did ------------------------
+  {
+    id: 'k40',
+    rule: 'accepted',
+    title: 'under 4-eyes a renewal waits when a group holds Workspace Manager; the old binding stays',
+    actor: 'alice',
+    settings: { fourEyes: { enabled: true, minApprovalCount: 2 } },
+    setup: team({ owners: ['alice'] }, async (p, api, ws, now) => {
+      await p.setGroup(ws, 'admins', ['dave']);
+      await grantAs(api, { workspace: ws, subjectKind: 'Group', subject: 'admins', role: MANAGER });
+      await grantAs(api, {
+        workspace: ws,
+        subjectKind: 'User',
+        subject: 'carol',
+        role: MEMBER,
+        expiryDate: day(now, 10),
+      });
+    }),
+    // A binding name of its own: grantAs names by content without the expiry, and a repeated name is a repeated create.
+    change: (api, ws, now) =>
+      api.bindings.create({
+        name: `c-${ws}-carol-renewal`,
+        workspace: ws,
+        subjectKind: 'User',
+        subject: 'carol',
+        role: MEMBER,
+        expiryDate: day(now, 20),
+      }),
+    desired: (ws, now) =>
+      code({
+        owners: ['alice'],
+        add: [binding(MANAGER, group('admins')), binding(MEMBER, user('carol'), { expiryDate: day(now, 20) })],
+      })(ws),
+    platform: 'pending',
+    plan: 'pending',
+    keeps: { subject: 'carol', role: MEMBER },
+  },
+  {
+    id: 'k41',
+    rule: 'deletion-rights',
+    title: "a Manager's declared deletion of a workspace with projects is refused before any project goes",
+    actor: 'bob',
+    setup: team(TEAM, async (_p, api, ws) =>
+      api.projects.create({ workspace: ws, name: `${ws}-p`, displayName: 'p', tags: {} }),
+    ),
+    change: (api, ws) => api.workspaces.delete(ws, 'obsolete'),
+    desired: (ws) =>
+      code({
+        ...TEAM,
+        extra: {
+          deletion: 'obsolete',
+          projects: [project(ws, `${ws}-p`, [], { displayName: 'p', deletion: 'obsolete' })],
+        },
+      })(ws),
+    platform: 403,
+    plan: 'deletion-rights',
+  },
+  {
+    id: 'k42',
+    rule: 'workspace-has-projects',
+    title: "a declared deletion waits while a project's deletion is pending: the plan shows the waiting step",
+    actor: 'alice',
+    setup: team(TEAM, async (_p, api, ws) => {
+      await api.projects.create({ workspace: ws, name: `${ws}-p`, displayName: 'p', tags: {} });
+      await api.projects.delete(ws, `${ws}-p`);
+    }),
+    change: (api, ws) => api.workspaces.delete(ws, 'obsolete'),
+    desired: (ws) =>
+      code({
+        ...TEAM,
+        extra: {
+          deletion: 'obsolete',
+          projects: [project(ws, `${ws}-p`, [], { displayName: 'p', deletion: 'obsolete' })],
+        },
+      })(ws),
+    platform: 409,
+    plan: 'waiting',
+  },
+  {
+    id: 'k43',
+    rule: 'accepted',
+    title: 'recertification caps workspace roles only: a project role keeps its expiry',
+    actor: PARTNER,
+    settings: { recertification: { 'Project User': 30 } },
+    setup: team(TEAM, async (_p, api, ws) =>
+      api.projects.create({ workspace: ws, name: `${ws}-p`, displayName: 'p', tags: {} }),
+    ),
+    change: (api, ws, now) =>
+      grantAs(api, {
+        workspace: ws,
+        project: `${ws}-p`,
+        subjectKind: 'User',
+        subject: 'bob',
+        role: 'Project User',
+        expiryDate: day(now, 60),
+      }),
+    desired: (ws, now) =>
+      code({
+        ...TEAM,
+        extra: {
+          projects: [
+            project(ws, `${ws}-p`, [binding('Project User', user('bob'), { expiryDate: day(now, 60) })], {
+              displayName: 'p',
+            }),
+          ],
+        },
+      })(ws),
+    platform: 'accepted',
+    plan: 'applied',
+  },
+  {
+    id: 'k44',
+    rule: 'tag-regex-invalid',
+    title: 'a tag definition whose validation regex cannot be compiled is refused',
+    actor: PARTNER,
+    setup: team(TEAM),
+    change: (api) =>
+      api.tagDefinitions.put(tagDef('meshProject', 'k44', { valueType: { string: { validationRegex: '(?i)^dev$' } } })),
+    desired: (ws) =>
+      code(
+        { ...TEAM },
+        { tagDefinitions: [tagDef('meshProject', 'k44', { valueType: { string: { validationRegex: '(?i)^dev$' } } })] },
+      )(ws),
+    platform: 400,
+    plan: 'tag-regex-invalid',
+  },
+  {
+    id: 'k45',
+    rule: 'manager-assignment-restricted',
+    title: 'with restrictCustomerAdminRoleAssignment only a partner assigns Workspace Manager',
+    actor: 'alice',
+    settings: { restrictCustomerAdminRoleAssignment: true },
+    setup: team(TEAM),
+    change: grant('carol', MANAGER),
+    desired: code({ ...TEAM, managers: ['bob', 'carol'] }),
+    platform: 403,
+    plan: 'manager-assignment-restricted',
+  },
 ];
 
 /** Catalogue rules that are not a platform contract, with the reason (checked by the suite). */
@@ -637,6 +775,14 @@ export const NOT_PLATFORM_RULES: Record<string, string> = {
     'the platform refuses a tag definition from a non-partner, as row k29 shows for any tag definition',
   'projects-not-visible':
     'what the key could not read (a Member sees only its projects), not a platform refusal: test/controller/observe/unknowns.test.ts holds it',
+  'binding-exists':
+    "the plan never grants a binding that is live (it matches live bindings by content); the platform's 409 for a repeated grant is held by test/core/model/model.test.ts and the sandbox's bindings tests",
+  'unknown-workspace-role':
+    'the manifest schema allows only the three workspace roles, so the plan never asks for another; the model refuses it as the platform does (test/core/model/model.test.ts)',
+  'project-not-found':
+    'the plan grants project roles only on projects it declares and creates first, and never on one being deleted (a note says so); the model refuses it as the platform does (test/core/model/model.test.ts)',
+  'approval-rights': 'approvals are made in meshPanel or with `meshform requests`, never by a plan',
+  'request-not-pending': 'approvals are made in meshPanel or with `meshform requests`, never by a plan',
   'fewer-approvers':
     "meshform's own guard against a pattern: the platform accepts each step (removing a co-Owner; a grant that then needs nobody else's approval), the plan refuses them together (the sandbox's part, approvers through groups, is in four-eyes.test.ts)",
 };

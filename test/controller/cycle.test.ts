@@ -82,6 +82,7 @@ describe.each(PLATFORMS)('controller cycle against the %s', (_name, make) => {
     expect(report.counts).toEqual({
       applied: platform.extensions ? 10 : 9,
       'pending-approval': 0,
+      waiting: 0,
       failed: 0,
       skipped: 0,
     });
@@ -537,12 +538,20 @@ describe.each(PLATFORMS)('controller cycle against the %s', (_name, make) => {
       }),
     ]);
     // meshStack deletes projects asynchronously and refuses the workspace until they are gone: two runs.
+    // The workspace's step is planned at once (who may delete it is checked before any project goes) and waits.
     const first = await planFor(gone);
-    expect(steps(first)).toEqual(['delete delete project old (obsolete)']);
+    expect(steps(first)).toEqual([
+      'delete delete project old (obsolete)',
+      'delete delete workspace cy-delete (team dissolved): waits until the deletion of project(s) old has finished',
+    ]);
     expect(notesOf(first)).toEqual([
       expect.stringMatching(/deleted by a later run, once the deletion of project\(s\) old has finished/),
     ]);
-    await converge(gone);
+    expect((await converge(gone)).counts.waiting).toBe(1);
+    // Until the platform has finished, the waiting deletion is a change still to make.
+    expect(steps(await planFor(gone))).toEqual([
+      'delete delete workspace cy-delete (team dissolved): waits until the deletion of project(s) old has finished',
+    ]);
     await platform.advanceClock(61_000);
     expect(steps(await planFor(gone))).toEqual(['delete delete workspace cy-delete (team dissolved)']);
     await converge(gone);

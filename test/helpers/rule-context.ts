@@ -2,6 +2,7 @@
 import type { LiveBinding } from '../../controller/client/types';
 import type { LiveState, LiveWorkspaceState } from '../../controller/observe/live-state';
 import type { RuleContext } from '../../controller/plan/rules';
+import { modelContext, workspaceModel } from '../../controller/plan/simulate';
 import type { Workspace } from '../../schemas/desired-state.generated';
 import type { GrantStep, RemovalStep, Step } from '../../schemas/plan.generated';
 import { workspace } from './desired';
@@ -94,17 +95,20 @@ export function ruleContext(i: ContextInput = {}): RuleContext {
     deletedWorkspaces: [],
     ...i.live,
   };
+  const recertification = i.recertification ?? {};
   return {
     name: 'w',
     stack: i.stack ?? 'test',
     desired: i.desired ?? workspace('w', []),
     ws,
     live,
+    model: workspaceModel('w', ws),
+    modelContext: modelContext(live, 'w', ws, NOW, recertification),
     steps: i.steps ?? [],
     ownerCounts: i.ownerCounts ?? [0],
     options: { endpoint: 'x', ...i.options },
     now: NOW,
-    recertification: i.recertification ?? {},
+    recertification,
     caller,
     callerRoles: i.caller?.roles ?? [],
   };

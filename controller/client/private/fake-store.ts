@@ -4,7 +4,17 @@
  * requests, tag definitions, users, workspace user groups, settings, the clock and the history.
  */
 import { parseExpiry } from '../../../core/expiry';
-import { DEFAULT_PROJECT_ROLES, WORKSPACE_MANAGER, WORKSPACE_OWNER } from '../../../core/rules';
+import {
+  type Change,
+  type ModelBinding,
+  type ModelContext,
+  type Transition,
+  type WorkspaceModel,
+  UNKNOWN,
+  expire,
+  rolesOf,
+} from '../../../core/model';
+import { DEFAULT_PROJECT_ROLES } from '../../../core/rules';
 import type { TagDefinition } from '../../../schemas/desired-state.generated';
 import type { LiveBinding, LiveProject, LiveUser, RoleRequest, WorkspaceEvent } from '../types';
 
@@ -127,35 +137,6 @@ export class FakeStore {
     return b;
   }
 
-  /**
-   * Removes a binding as the platform does, with its event: a subject left without any workspace role
-   * leaves the workspace's projects too.
-   */
-  public revoke(name: string, actor: string, reason: string): void {
-    const b = this.removeBinding(name);
-    if (!b) return;
-    const details = (x: LiveBinding, why: string) => ({
-      subjectKind: x.subjectKind,
-      subject: x.subject,
-      role: x.role,
-      reason: why,
-      ...(x.expiryDate ? { expiryDate: x.expiryDate } : {}),
-    });
-    this.event(b.workspace, b.project ? 'PROJECT_USER_REMOVED' : 'USER_REMOVED', actor, details(b, reason), b.project);
-    if (
-      b.project ||
-      this.workspaceBindings(b.workspace).some((x) => x.subjectKind === b.subjectKind && x.subject === b.subject)
-    )
-      return;
-    for (const project of this.projectsOf(b.workspace)) {
-      for (const x of this.projectBindings(b.workspace, project.name)) {
-        if (x.subject !== b.subject || x.subjectKind !== b.subjectKind) continue;
-        this.removeBinding(x.name);
-        this.event(b.workspace, 'PROJECT_USER_REMOVED', actor, details(x, 'removed from workspace'), project.name);
-      }
-    }
-  }
-
   /** An active or pending-deletion project. */
   public project(workspace: string, name: string): FakeProject | undefined {
     return this.projectsIndex.get(workspace)?.get(name);
@@ -175,12 +156,11 @@ export class FakeStore {
     indexAdd(this.projectsIndex, p.workspace, p.name, p);
   }
 
-  /** Deletion starts: the project's bindings go at once; it is gone once the delay passed (see sweep). */
-  public startProjectDeletion(workspace: string, name: string): void {
+  /** Deletion starts (its bindings go with the model's changes); it is gone once the delay passed (see sweep). */
+  private startProjectDeletion(workspace: string, name: string): void {
     const p = this.project(workspace, name);
     if (!p) return;
     this.putProject({ ...p, state: 'PENDING_DELETION', deletionRequestedAt: this.clock.getTime() });
-    for (const b of this.projectBindings(workspace, name)) this.removeBinding(b.name);
     this.nextDue = Math.min(this.nextDue, this.clock.getTime() + this.settings.projectDeletionDelayMs);
   }
 
@@ -194,35 +174,124 @@ export class FakeStore {
     return this.pendingByBinding.has(bindingName);
   }
 
-  /** Distinct users holding Owner: a second binding of the same Owner is no second Owner. */
-  public owners(workspace: string): number {
-    return new Set(
-      this.workspaceBindings(workspace)
-        .filter((b) => b.role === WORKSPACE_OWNER)
-        .map((b) => b.subject),
-    ).size;
+  /** The workspace as the platform model (core/model) holds it: what every decision of the fake is made on. */
+  public model(workspace: string): WorkspaceModel {
+    const w = this.workspaces.get(workspace);
+    const projects = [...(this.projectsIndex.get(workspace)?.values() ?? [])];
+    const prefix = `${workspace}.`;
+    return {
+      name: workspace,
+      state: w ? { status: w.status, approval: w.approval } : UNKNOWN,
+      bindings: [
+        ...this.workspaceBindings(workspace),
+        ...projects.flatMap((p) => this.projectBindings(workspace, p.name)),
+      ],
+      projects: projects.map((p) => ({ name: p.name, state: p.state === undefined ? 'active' : 'deleting' })),
+      requests: [...this.pendingByBinding.values()]
+        .map((id) => this.requests.get(id)!)
+        .filter((r) => r.workspace === workspace)
+        .map((r) => ({
+          name: r.bindingName,
+          ...(r.project !== undefined ? { project: r.project } : {}),
+          subjectKind: r.subjectKind,
+          subject: r.subject,
+          role: r.role,
+          ...(r.expiryDate !== undefined ? { expiryDate: r.expiryDate } : {}),
+          requestedBy: r.requestedBy,
+          approvals: r.approvals,
+        })),
+      groupMembers: Object.fromEntries(
+        [...this.groups.entries()].filter(([k]) => k.startsWith(prefix)).map(([k, m]) => [k.slice(prefix.length), m]),
+      ),
+    };
   }
 
-  /** The roles of a user in a workspace, held directly or through one of its user groups. */
+  /** The settings, the clock and the caller as the model decides with them. */
+  public modelContext(username: string): ModelContext {
+    return {
+      now: this.clock,
+      actor: { username, partner: this.partners.has(username) },
+      settings: {
+        fourEyes: this.settings.fourEyes,
+        recertification: this.settings.recertification,
+        restrictCustomerAdminRoleAssignment: this.settings.restrictCustomerAdminRoleAssignment,
+        projectRoles: this.projectRoles,
+        users: new Set(this.users.map((u) => u.username)),
+      },
+    };
+  }
+
+  /** A user's roles in a workspace, held directly or through one of its user groups. */
   public rolesOf(username: string, workspace: string): string[] {
-    const roles = new Set<string>();
-    for (const b of this.workspaceBindings(workspace)) {
-      if (b.subjectKind === 'User' && b.subject === username) roles.add(b.role);
-      else if (b.subjectKind === 'Group' && this.groups.get(`${workspace}.${b.subject}`)?.includes(username))
-        roles.add(b.role);
-    }
-    return [...roles];
+    // Visibility asks this for every listed workspace: the model of its workspace bindings and their groups is enough.
+    const bindings = this.workspaceBindings(workspace);
+    const groups = bindings
+      .filter((b) => b.subjectKind === 'Group')
+      .map((b) => [b.subject, this.groups.get(`${workspace}.${b.subject}`) ?? []] as const);
+    const model = {
+      name: workspace,
+      state: UNKNOWN,
+      bindings,
+      projects: [],
+      requests: [],
+      groupMembers: Object.fromEntries(groups),
+    };
+    return [...rolesOf(model, username).roles];
   }
 
-  /** Users who may approve requests in a workspace: its Owners and Managers, bound directly or through a group. */
-  public managers(workspace: string): string[] {
-    const out = new Set<string>();
-    for (const b of this.workspaceBindings(workspace)) {
-      if (b.role !== WORKSPACE_OWNER && b.role !== WORKSPACE_MANAGER) continue;
-      if (b.subjectKind === 'User') out.add(b.subject);
-      else for (const m of this.groups.get(`${workspace}.${b.subject}`) ?? []) out.add(m);
+  /**
+   * Writes a transition's changes to the store, with the platform's events: bindings added and
+   * removed (a subject's project roles go with its last workspace role), requests, deletions.
+   * `details` adds to a new binding's event (the grant's reason).
+   */
+  public commit(workspace: string, t: Transition, actor: string, details: Record<string, unknown> = {}): void {
+    for (const c of t.changes) this.change(workspace, c, actor, details);
+  }
+
+  private change(workspace: string, c: Change, actor: string, extra: Record<string, unknown>): void {
+    const about = (b: ModelBinding) => ({
+      subjectKind: b.subjectKind,
+      subject: b.subject,
+      role: b.role,
+      ...(b.expiryDate ? { expiryDate: b.expiryDate } : {}),
+    });
+    switch (c.kind) {
+      case 'binding-added':
+        this.addBinding({ ...c.binding, workspace });
+        this.event(
+          workspace,
+          c.binding.project ? 'PROJECT_USER_ASSIGNED' : 'USER_INVITED',
+          actor,
+          { ...about(c.binding), added: true, ...extra },
+          c.binding.project,
+        );
+        return;
+      case 'binding-removed':
+        this.removeBinding(c.binding.name);
+        // A project's deletion takes its bindings along without an event of their own.
+        if (c.reason === 'project deleted') return;
+        this.event(
+          workspace,
+          c.binding.project ? 'PROJECT_USER_REMOVED' : 'USER_REMOVED',
+          c.reason === 'expired' ? 'meshStack (expiry)' : actor,
+          { ...about(c.binding), reason: c.reason },
+          c.binding.project,
+        );
+        return;
+      case 'project-deleting':
+        this.startProjectDeletion(workspace, c.project);
+        return;
+      case 'workspace-deleted': {
+        for (const r of this.requests.values())
+          if (r.workspace === workspace && r.status === 'PENDING') this.setRequest({ ...r, status: 'CANCELLED' });
+        this.workspaces.get(workspace)!.deleted = true;
+        return;
+      }
+      case 'request-filed':
+      case 'request-decided':
+        // Requests carry ids and timestamps of the platform's own: the client files and decides them.
+        return;
     }
-    return [...out].sort();
   }
 
   /** Removes bindings past their expiry and finishes due project deletions, as the platform's sweep does. */
@@ -230,15 +299,15 @@ export class FakeStore {
     const now = this.clock.getTime();
     if (now < this.nextDue) return;
     this.nextDue = Infinity;
-    // In the order they fell due: a project role that ran out before the membership is labelled expired.
-    const due: { name: string; at: number }[] = [];
-    for (const [name, b] of this.bindingsByName) {
+    // Each workspace's sweep is the model's: in the order they fell due, a subject's project roles with its last workspace role.
+    const due = new Set<string>();
+    for (const b of this.bindingsByName.values()) {
       const at = b.expiryDate ? parseExpiry(b.expiryDate)?.endsAt.getTime() : undefined;
       if (at === undefined) continue;
-      if (now >= at) due.push({ name, at });
+      if (now >= at) due.add(b.workspace);
       else this.nextDue = Math.min(this.nextDue, at);
     }
-    for (const { name } of due.sort((a, b) => a.at - b.at)) this.revoke(name, 'meshStack (expiry)', 'expired');
+    for (const ws of due) this.commit(ws, expire(this.model(ws), this.clock), 'meshStack (expiry)');
     for (const p of this.allProjects()) {
       if (p.deletionRequestedAt === undefined) continue;
       const due = p.deletionRequestedAt + this.settings.projectDeletionDelayMs;

@@ -1,28 +1,12 @@
-/** Whether the caller may make the plan's changes at all: access management, lock-out, deletion, writable states. */
-import {
-  WORKSPACE_MANAGER,
-  WORKSPACE_OWNER,
-  managesWorkspace,
-  mayDeleteWorkspace,
-  writableBy,
-} from '../../../core/rules';
-import { approversIn } from '../binding-steps';
+/**
+ * meshform's own guards for the caller (the platform allows both): not locking itself out, not leaving
+ * fewer approvers than 4-eyes asks for while granting. Whether the caller may make a change at all is
+ * the platform's rule, decided by the dry run (../simulate).
+ */
+import { WORKSPACE_MANAGER, WORKSPACE_OWNER } from '../../../core/rules';
+import { UNKNOWN, type WorkspaceModel, approvers, directApprovers, isKnown, remove } from '../../../core/model';
 import { finding } from '../findings';
 import { type WorkspaceRule, grants, nonPartnerCaller, removals } from './context';
-
-export const callerRights: WorkspaceRule = (ctx) => {
-  const caller = nonPartnerCaller(ctx);
-  if (!caller || !ctx.ws || !ctx.steps.length) return [];
-  return managesWorkspace({ partner: false, roles: ctx.callerRoles })
-    ? []
-    : [
-        finding(
-          'caller-rights',
-          { workspace: ctx.name, caller: caller.username, roles: [...ctx.callerRoles] },
-          ctx.name,
-        ),
-      ];
-};
 
 export const selfLockout: WorkspaceRule = (ctx) => {
   const caller = nonPartnerCaller(ctx);
@@ -55,13 +39,16 @@ export const fewerApprovers: WorkspaceRule = (ctx) => {
   const { enabled, minApprovalCount } = ctx.live.platform.fourEyes;
   if (!caller || !ctx.ws || !enabled || ctx.options.allowFewerApprovers) return [];
   if (!grants(ctx).some((s) => s.grant.subject.kind === 'User')) return [];
-  const removed = new Set(
-    removals(ctx)
-      .filter((s) => s.kind === 'workspace-binding')
-      .map((s) => s.binding.name),
-  );
-  const before = approversIn(ctx.ws.bindings);
-  const left = approversIn(ctx.ws.bindings.filter((b) => !removed.has(b.name)));
+  // Who approves, as the platform model counts them (groups included); the directly bound ones where a group was not read.
+  const who = (m: WorkspaceModel) => {
+    const a = approvers(m);
+    return isKnown(a) ? a : directApprovers(m);
+  };
+  const after = removals(ctx)
+    .filter((s) => s.kind === 'workspace-binding')
+    .reduce((m, s) => remove(m, { ...ctx.modelContext, actor: UNKNOWN }, s.binding.name).state, ctx.model);
+  const before = who(ctx.model);
+  const left = who(after);
   if (before.length < minApprovalCount || left.length >= minApprovalCount) return [];
   return [
     finding(
@@ -72,29 +59,6 @@ export const fewerApprovers: WorkspaceRule = (ctx) => {
         left: left.length,
         min: minApprovalCount,
       },
-      ctx.name,
-    ),
-  ];
-};
-
-export const deletionRights: WorkspaceRule = (ctx) => {
-  const caller = nonPartnerCaller(ctx);
-  const deletes = ctx.steps.some((s) => s.kind === 'workspace' && s.action === 'delete');
-  return caller && deletes && !mayDeleteWorkspace({ partner: false, roles: ctx.callerRoles })
-    ? [finding('deletion-rights', { workspace: ctx.name, caller: caller.username }, ctx.name)]
-    : [];
-};
-
-/** A disabled workspace, or one waiting for its registration's approval, takes changes from a partner only. */
-export const workspaceWritable: WorkspaceRule = (ctx) => {
-  const status = ctx.ws?.status;
-  if (!status || !ctx.steps.length || writableBy(status, ctx.caller?.partner === true)) return [];
-  // Enabling it is the partner's own step, refused by status-needs-partner.
-  if (ctx.steps.every((s) => s.kind === 'workspace-status')) return [];
-  return [
-    finding(
-      'workspace-not-writable',
-      { workspace: ctx.name, state: status.approval === 'pending' ? 'pending-approval' : 'disabled' },
       ctx.name,
     ),
   ];

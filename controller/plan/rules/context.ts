@@ -1,4 +1,5 @@
 /** What a plan rule sees: the workspace as declared and as observed, and the steps the plan would take. */
+import type { ModelContext, WorkspaceModel } from '../../../core/model';
 import type { Workspace } from '../../../schemas/desired-state.generated';
 import type { Finding, GrantStep, RemovalStep, Step } from '../../../schemas/plan.generated';
 import type { Identity } from '../../client/types';
@@ -13,9 +14,12 @@ export interface RuleContext {
   /** undefined: the workspace does not exist yet. */
   readonly ws: LiveWorkspaceState | undefined;
   readonly live: LiveState;
+  /** The observed workspace in the platform model (an absent one is empty), and what the model decides with. */
+  readonly model: WorkspaceModel;
+  readonly modelContext: ModelContext;
   /** The workspace's steps, in the order apply runs them. */
   readonly steps: readonly Step[];
-  /** Owners after each Owner step, starting with the live count. */
+  /** Owners before the first step and after each step, from the dry run (./simulate). */
   readonly ownerCounts: readonly number[];
   readonly options: PlanOptions;
   readonly now: Date;

@@ -1,34 +1,15 @@
 /**
- * Expiry and recertification: an expiry beyond the role's maximum is refused by the platform;
- * bindings that expire soon are listed; a platform that recertifies without saying so is named.
+ * Expiry and recertification: bindings that expire soon are listed; a platform that recertifies
+ * without saying so is named. (An expiry beyond the role's maximum is the platform's refusal, read
+ * off the dry run, ../simulate.)
  */
-import { DAY_MS, isExpired, parseExpiry } from '../../../core/expiry';
-import { exceedsMaximum } from '../../../core/rules';
+import { DAY_MS, parseExpiry } from '../../../core/expiry';
+import { keyOf, subjectKey } from '../../../core/model';
 import type { ProjectBinding, WorkspaceBinding } from '../../../schemas/desired-state.generated';
 import type { LiveBinding } from '../../client/types';
 import { sameSubject } from '../binding-steps';
 import { finding } from '../findings';
 import { type RuleContext, type WorkspaceRule, grants, removals } from './context';
-
-export const expiryWithinRecertification: WorkspaceRule = (ctx) =>
-  grants(ctx).flatMap((s) => {
-    const max = ctx.recertification[s.grant.role];
-    const expiry = s.grant.expiryDate;
-    if (
-      max === undefined ||
-      expiry === undefined ||
-      isExpired(expiry, ctx.now) ||
-      !exceedsMaximum(expiry, ctx.now, max)
-    )
-      return [];
-    return [
-      finding(
-        'expiry-beyond-recertification',
-        { subject: s.grant.subject, role: s.grant.role, ...(s.project ? { project: s.project } : {}), expiry, max },
-        ctx.name,
-      ),
-    ];
-  });
 
 /** Live bindings the code declares and this plan keeps, each with the declaration it matches. */
 function keptDeclared(ctx: RuleContext): Array<{ live: LiveBinding; declared: WorkspaceBinding | ProjectBinding }> {
@@ -56,11 +37,13 @@ export const expiringSoon: WorkspaceRule = (ctx) => {
   const horizon = ctx.options.expiringWithinMs;
   if (horizon === undefined) return [];
   const renewing = new Set(
-    grants(ctx).map((g) => `${g.project ?? ''}|${g.grant.role}|${g.grant.subject.kind}:${g.grant.subject.name}`),
+    grants(ctx).map(
+      (g) => `${g.project ?? ''}|${g.grant.role}|${subjectKey(g.grant.subject.kind, g.grant.subject.name)}`,
+    ),
   );
   return keptDeclared(ctx).flatMap(({ live: l }) => {
     const ends = l.expiryDate ? parseExpiry(l.expiryDate)?.endsAt : undefined;
-    if (!ends || renewing.has(`${l.project ?? ''}|${l.role}|${l.subjectKind}:${l.subject}`)) return [];
+    if (!ends || renewing.has(`${l.project ?? ''}|${l.role}|${keyOf(l)}`)) return [];
     const left = ends.getTime() - ctx.now.getTime();
     if (left <= 0 || left > horizon) return [];
     const subject = { kind: l.subjectKind, name: l.subject };

@@ -1,4 +1,5 @@
 /** Users and groups the plan binds that the platform does not have: said at plan, not first at apply. */
+import { subjectKey } from '../../../core/model';
 import { likelyMeant } from '../../../core/rules';
 import type { Finding } from '../../../schemas/plan.generated';
 import { boundIn } from '../facts';
@@ -20,7 +21,7 @@ export const unknownSubjects: WorkspaceRule = (ctx) => {
   const out: Finding[] = [];
   for (const g of grants(ctx)) {
     const s = g.grant.subject;
-    const key = `${s.kind}:${s.name}`;
+    const key = subjectKey(s.kind, s.name);
     if (seen.has(key) || s.invitation) continue;
     seen.add(key);
     if (s.kind === 'User' && unknownUsers.has(s.name)) {

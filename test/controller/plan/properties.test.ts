@@ -1,13 +1,15 @@
 /**
  * Properties over random desired and observed states, on the in-memory platform: apply(plan) then
  * plan is empty; counted along the plan's own steps, a workspace never has more than two Owners
- * (nor none, once it had one); and most generated cases are planned, not refused (a plan that
- * refuses too much would otherwise pass unseen).
+ * (nor none, once it had one); per step, what the plan predicts (its dry run: the approval class,
+ * the Owners after the step) is what the platform then does; and most generated cases are planned,
+ * not refused (a plan that refuses too much would otherwise pass unseen).
  */
 import fc from 'fast-check';
 import { apply } from '../../../controller/apply/apply';
 import { FakePlatform } from '../../../controller/client/fake-client';
-import { roleOf } from '../../../controller/plan/steps';
+import { modelContext, simulate, workspaceModel } from '../../../controller/plan/simulate';
+import { approvalOf, roleOf } from '../../../controller/plan/steps';
 import { stepSummary } from '../../../controller/render/describe';
 import type { Step } from '../../../schemas/plan.generated';
 import { planAgainst } from '../../../controller/run';
@@ -121,8 +123,32 @@ describe('plan properties', () => {
         const counts = ownersAlong(p.workspaces[0].steps, liveOwners);
         expect(Math.max(...counts)).toBeLessThanOrEqual(2);
         if (counts[0] > 0 && counts[counts.length - 1] > 0) expect(Math.min(...counts)).toBeGreaterThan(0);
-        const report = await apply(api, p);
+        // The dry run's Owners after each step, and each step's class, against what the platform did.
+        const observed = live.workspaces.ws;
+        const predictedOwners = simulate(
+          workspaceModel('ws', observed),
+          modelContext(live, 'ws', observed, now, live.platform.recertification ?? {}),
+          p.workspaces[0].steps,
+        ).ownerCounts.slice(1);
+        const ownersNow = () =>
+          new Set(
+            platform
+              .allWorkspaceBindings()
+              .filter((b) => b.workspace === 'ws' && b.role === OWNER)
+              .map((b) => b.subject),
+          ).size;
+        const done: Array<{ status: string; owners: number }> = [];
+        const report = await apply(api, p, { onStep: (r) => done.push({ status: r.status, owners: ownersNow() }) });
         expect(report.counts.failed).toBe(0);
+        expect(done).toEqual(
+          p.workspaces[0].steps.map((step, i) => ({
+            status:
+              approvalOf(step) === 'needs-approval' || approvalOf(step) === 'already-pending'
+                ? 'pending-approval'
+                : 'applied',
+            owners: predictedOwners[i],
+          })),
+        );
         const again = (await planAgainst(api, target, options, now)).plan;
         expect(again.workspaces.flatMap((w) => w.steps.map(stepSummary))).toEqual([]);
       }),

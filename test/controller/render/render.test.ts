@@ -318,7 +318,7 @@ describe('renderers', () => {
         },
         { step: bob, status: 'pending-approval', requestId: 'r-1' },
       ],
-      counts: { applied: 2, 'pending-approval': 1, failed: 1, skipped: 1 },
+      counts: { applied: 2, 'pending-approval': 1, waiting: 0, failed: 1, skipped: 1 },
     };
     expect(renderApplyText(report, { color: false })).toMatchInlineSnapshot(`
      "  ✓ update workspace payments: display name

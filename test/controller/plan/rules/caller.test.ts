@@ -1,40 +1,8 @@
-import {
-  callerRights,
-  deletionRights,
-  fewerApprovers,
-  selfLockout,
-  workspaceWritable,
-} from '../../../../controller/plan/rules/caller';
-import type { Step } from '../../../../schemas/plan.generated';
+import { fewerApprovers, selfLockout } from '../../../../controller/plan/rules/caller';
 import { MANAGER, MEMBER, OWNER } from '../../../helpers/desired';
 import { grantStep, liveBinding, liveWorkspace, removalStep, ruleContext } from '../../../helpers/rule-context';
 
 const rules = (fs: Array<{ rule: string }>) => fs.map((f) => f.rule);
-const deleteWs: Step = {
-  id: 'd',
-  kind: 'workspace',
-  action: 'delete',
-  workspace: 'w',
-  reason: 'declared-deletion',
-  displayName: 'w',
-  deletionReason: 'x',
-};
-
-describe('callerRights', () => {
-  test.each([
-    ['a Member with changes', { username: 'dave', roles: [MEMBER] }, [grantStep('erin', MEMBER)], ['caller-rights']],
-    ['a Member without changes', { username: 'dave', roles: [MEMBER] }, [], []],
-    ['a Manager', { username: 'bob', roles: [MANAGER] }, [grantStep('erin', MEMBER)], []],
-    ['someone with no role', { username: 'zoe', roles: [] }, [grantStep('erin', MEMBER)], ['caller-rights']],
-    ['a partner', { username: 'p', partner: true }, [grantStep('erin', MEMBER)], []],
-  ])('%s', (_name, caller, steps, expected) => {
-    expect(rules(callerRights(ruleContext({ caller, steps })))).toEqual(expected);
-  });
-
-  test('an unknown caller is not refused (the plan warns instead)', () => {
-    expect(callerRights(ruleContext({ steps: [grantStep('erin', MEMBER)] }))).toEqual([]);
-  });
-});
 
 describe('selfLockout', () => {
   const ws = liveWorkspace([liveBinding('alice', OWNER), liveBinding('bob', MANAGER)]);
@@ -47,45 +15,6 @@ describe('selfLockout', () => {
     expect(
       rules(selfLockout(ruleContext({ ws, caller: { username: 'bob', roles: [MANAGER] }, steps, options }))),
     ).toEqual(expected);
-  });
-});
-
-describe('deletionRights', () => {
-  test.each([
-    ['a Manager deletes', { username: 'bob', roles: [MANAGER] }, ['deletion-rights']],
-    ['an Owner deletes', { username: 'alice', roles: [OWNER] }, []],
-    ['a partner deletes', { username: 'p', partner: true }, []],
-  ])('%s', (_name, caller, expected) => {
-    expect(rules(deletionRights(ruleContext({ caller, steps: [deleteWs] })))).toEqual(expected);
-  });
-});
-
-describe('workspaceWritable', () => {
-  const disabled = liveWorkspace([], {
-    status: { name: 'w', status: 'disabled', approval: 'approved', projectQuota: null, projectCount: 0 },
-  });
-  const pending = liveWorkspace([], {
-    status: { name: 'w', status: 'active', approval: 'pending', projectQuota: null, projectCount: 0 },
-  });
-  test.each([
-    [
-      'changes to a disabled workspace by its Owner',
-      disabled,
-      { username: 'alice', roles: [OWNER] },
-      [grantStep('erin', MEMBER)],
-      ['workspace-not-writable'],
-    ],
-    [
-      'changes to a workspace waiting for approval',
-      pending,
-      { username: 'alice', roles: [OWNER] },
-      [grantStep('erin', MEMBER)],
-      ['workspace-not-writable'],
-    ],
-    ['no changes to a disabled workspace', disabled, { username: 'alice', roles: [OWNER] }, [], []],
-    ['changes by a partner', disabled, { username: 'p', partner: true }, [grantStep('erin', MEMBER)], []],
-  ])('%s', (_name, ws, caller, steps, expected) => {
-    expect(rules(workspaceWritable(ruleContext({ ws, caller, steps })))).toEqual(expected);
   });
 });
 

@@ -1,26 +1,9 @@
-import {
-  expiringSoon,
-  expiryWithinRecertification,
-  recertificationUnknown,
-} from '../../../../controller/plan/rules/expiry';
+import { expiringSoon, recertificationUnknown } from '../../../../controller/plan/rules/expiry';
 import type { Capability } from '../../../../controller/client/types';
 import { MANAGER, MEMBER, OWNER, binding, user, workspace } from '../../../helpers/desired';
 import { grantStep, liveBinding, liveWorkspace, removalStep, ruleContext } from '../../../helpers/rule-context';
 
 const DAY = 86_400_000;
-
-describe('expiryWithinRecertification', () => {
-  test.each([
-    ['within the maximum', '2026-12-20', { [MEMBER]: 30 }, []],
-    ['beyond it', '2027-01-30', { [MEMBER]: 30 }, ['expiry-beyond-recertification']],
-    ['no maximum for the role', '2099-01-01', {}, []],
-    ['already past (removed, not granted)', '2026-11-01', { [MEMBER]: 30 }, []],
-  ])('%s', (_name, expiryDate, recertification, expected) => {
-    const step = grantStep('carol', MEMBER);
-    const ctx = ruleContext({ steps: [{ ...step, grant: { ...step.grant, expiryDate } }], recertification });
-    expect(expiryWithinRecertification(ctx).map((f) => f.rule)).toEqual(expected);
-  });
-});
 
 describe('expiringSoon (now 2026-11-25T12:00Z)', () => {
   const declared = workspace('w', [

@@ -1,14 +1,13 @@
 import {
   identifierBeingDeleted,
   identifierChange,
-  projectMembers,
   projectsVisible,
   referencedExists,
   workspaceKeepsProjects,
 } from '../../../../controller/plan/rules/projects';
 import type { Step } from '../../../../schemas/plan.generated';
-import { MEMBER, OWNER, binding, group, project, user, workspace } from '../../../helpers/desired';
-import { grantStep, liveBinding, liveWorkspace, removalStep, ruleContext } from '../../../helpers/rule-context';
+import { MEMBER, OWNER, binding, project, user, workspace } from '../../../helpers/desired';
+import { liveWorkspace, ruleContext } from '../../../helpers/rule-context';
 
 const rules = (fs: Array<{ rule: string }>) => fs.map((f) => f.rule);
 const createProject = (name: string, displayName = name): Step => ({
@@ -24,12 +23,6 @@ const createProject = (name: string, displayName = name): Step => ({
 const liveProject = (name: string, displayName = name) => ({
   [name]: { workspace: 'w', name, displayName, tags: {}, bindings: [] },
 });
-const projectGrant = (subject: string, kind: 'User' | 'Group' = 'User') =>
-  grantStep(subject, 'Project User', {
-    kind: 'project-binding',
-    project: 'p',
-    grant: { name: `pg-${subject}`, subject: { kind, name: subject }, role: 'Project User' },
-  });
 
 describe('identifierChange', () => {
   test.each([
@@ -108,49 +101,6 @@ describe('referencedExists', () => {
     ['an owned workspace not created yet', workspace('w', []), null, []],
   ])('%s', (_name, desired, ws, expected) => {
     expect(rules(referencedExists(ruleContext({ desired, ws })))).toEqual(expected);
-  });
-});
-
-describe('projectMembers', () => {
-  test.each([
-    ['a project role for a live member', liveWorkspace([liveBinding('erin', MEMBER)]), [projectGrant('erin')], []],
-    [
-      'for someone granted a workspace role in the same plan',
-      liveWorkspace([]),
-      [grantStep('erin', MEMBER), projectGrant('erin')],
-      [],
-    ],
-    [
-      'for someone whose workspace role the plan removes',
-      liveWorkspace([liveBinding('erin', MEMBER)]),
-      [removalStep('erin', MEMBER), projectGrant('erin')],
-      ['project-member-missing'],
-    ],
-    ['for someone without any workspace role', liveWorkspace([]), [projectGrant('erin')], ['project-member-missing']],
-    [
-      'for a member through a group',
-      liveWorkspace([{ ...liveBinding('devs', MEMBER), subjectKind: 'Group' }], { groupMembers: { devs: ['erin'] } }),
-      [projectGrant('erin')],
-      [],
-    ],
-    [
-      'for a bound group',
-      liveWorkspace([{ ...liveBinding('devs', MEMBER), subjectKind: 'Group' }]),
-      [projectGrant('devs', 'Group')],
-      [],
-    ],
-  ])('%s', (_name, ws, steps, expected) => {
-    expect(
-      rules(
-        projectMembers(
-          ruleContext({
-            ws,
-            steps,
-            desired: workspace('w', [binding(OWNER, user('alice')), binding(MEMBER, group('devs'))]),
-          }),
-        ),
-      ),
-    ).toEqual(expected);
   });
 });
 

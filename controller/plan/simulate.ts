@@ -1,0 +1,165 @@
+/**
+ * The plan as a dry run: a workspace's candidate steps, in their order, run through the platform
+ * model (core/model) seeded from the observed state. What the plan shows about the platform's
+ * answer is read off the simulation: each grant's approval class and approvers, the Owners after
+ * every step, the refusals (with the platform's rule) and what a step waits for. Pure.
+ */
+import {
+  type Actor,
+  type ModelBinding,
+  type ModelContext,
+  type Transition,
+  type WorkspaceModel,
+  UNKNOWN,
+  createProject,
+  deleteProject,
+  deleteWorkspace,
+  expire,
+  grant,
+  ownerCount,
+  remove,
+  update,
+} from '../../core/model';
+import { WORKSPACE_OWNER } from '../../core/rules';
+import type { Finding, GrantStep, Step } from '../../schemas/plan.generated';
+import type { LiveState, LiveWorkspaceState } from '../observe/live-state';
+import { finding } from './findings';
+import { isGrant, isRemoval } from './steps';
+
+/** The observed workspace as the model holds it; an absent one is empty. */
+export function workspaceModel(name: string, ws: LiveWorkspaceState | undefined): WorkspaceModel {
+  // A workspace not created yet: its user groups (synced from the identity provider) are not known.
+  if (!ws) return { name, state: UNKNOWN, bindings: [], projects: [], requests: [], groupMembers: UNKNOWN };
+  return {
+    name,
+    state: ws.status ? { status: ws.status.status, approval: ws.status.approval } : UNKNOWN,
+    bindings: [
+      ...ws.bindings.map(modelBinding),
+      ...Object.values(ws.projects).flatMap((p) => p.bindings.map(modelBinding)),
+    ],
+    projects: [
+      ...Object.keys(ws.projects).map((p) => ({ name: p, state: 'active' as const })),
+      ...ws.deletingProjects.map((p) => ({ name: p, state: 'deleting' as const })),
+    ],
+    requests: ws.pendingRequests.map((r) => ({
+      name: r.bindingName,
+      ...(r.project !== undefined ? { project: r.project } : {}),
+      subjectKind: r.subjectKind,
+      subject: r.subject,
+      role: r.role,
+      ...(r.expiryDate !== undefined ? { expiryDate: r.expiryDate } : {}),
+      requestedBy: r.requestedBy,
+      approvals: r.approvals,
+    })),
+    groupMembers: ws.groupMembers ?? UNKNOWN,
+  };
+}
+
+function modelBinding(b: LiveWorkspaceState['bindings'][number]): ModelBinding {
+  return {
+    name: b.name,
+    ...(b.project !== undefined ? { project: b.project } : {}),
+    subjectKind: b.subjectKind,
+    subject: b.subject,
+    role: b.role,
+    ...(b.expiryDate !== undefined ? { expiryDate: b.expiryDate } : {}),
+  };
+}
+
+/**
+ * The platform's settings and the caller as the model sees them. Recertification: the platform's
+ * where it shows it, else the code's RolePolicy (the known maximum). The caller's roles through
+ * groups come from whoami where the groups were not read; a new workspace is the caller's own.
+ */
+export function modelContext(
+  live: LiveState,
+  name: string,
+  ws: LiveWorkspaceState | undefined,
+  now: Date,
+  recertification: Record<string, number>,
+): ModelContext {
+  const caller = live.caller;
+  const actor: Actor | typeof UNKNOWN = caller
+    ? {
+        username: caller.username,
+        partner: caller.partner,
+        groupRoles: ws ? (caller.workspaces[name] ?? []) : [WORKSPACE_OWNER],
+      }
+    : UNKNOWN;
+  return {
+    now,
+    actor,
+    settings: {
+      fourEyes: live.platform.fourEyes,
+      recertification,
+      restrictCustomerAdminRoleAssignment: live.platform.restrictCustomerAdminRoleAssignment ?? UNKNOWN,
+      projectRoles: live.projectRoles ?? UNKNOWN,
+      users: UNKNOWN,
+    },
+  };
+}
+
+export interface Simulation {
+  /** The steps with what the model predicts: grants' approval class and approvers, a deletion's wait. */
+  readonly steps: Step[];
+  /** Distinct Owners before the first step and after each step. */
+  readonly ownerCounts: number[];
+  /** The platform's refusals (first per rule and parameters) and what the model did not know. */
+  readonly findings: Finding[];
+}
+
+const toRequest = (s: GrantStep) => ({
+  name: s.grant.name,
+  ...(s.project !== undefined ? { project: s.project } : {}),
+  subjectKind: s.grant.subject.kind,
+  subject: s.grant.subject.name,
+  role: s.grant.role,
+  ...(s.grant.expiryDate !== undefined ? { expiryDate: s.grant.expiryDate } : {}),
+  ...(s.grant.subject.invitation ? { invitation: true } : {}),
+});
+
+/** One step through the model; undefined for steps the model has nothing to say about. */
+function run(state: WorkspaceModel, ctx: ModelContext, s: Step): Transition | undefined {
+  if (isGrant(s)) return s.approval === 'already-pending' ? undefined : grant(state, ctx, toRequest(s));
+  if (isRemoval(s)) return remove(state, ctx, s.binding.name);
+  if (s.kind === 'project' && s.action === 'create') return createProject(state, ctx, s.project);
+  if (s.kind === 'project' && s.action === 'delete') return deleteProject(state, ctx, s.project);
+  if (s.kind === 'workspace' && s.action === 'delete') return deleteWorkspace(state, ctx);
+  if ((s.kind === 'workspace' || s.kind === 'project') && s.action === 'update') return update(state, ctx);
+  return undefined;
+}
+
+/** The prediction written into the step itself. */
+function predicted(s: Step, t: Transition | undefined): Step {
+  if (!t) return s;
+  if (isGrant(s) && t.outcome.class === 'needs-approval') {
+    const { approvers } = t.outcome;
+    return { ...s, approval: 'needs-approval', approvers: [...(approvers === UNKNOWN ? [] : approvers), 'a partner'] };
+  }
+  if (isGrant(s) && t.outcome.class === 'applied') {
+    const { approvers: _none, ...rest } = s;
+    return { ...rest, approval: 'auto' };
+  }
+  if (s.kind === 'workspace' && s.action === 'delete' && t.outcome.class === 'waits')
+    return { ...s, waitsFor: [...t.outcome.for] };
+  return s;
+}
+
+export function simulate(initial: WorkspaceModel, ctx: ModelContext, steps: readonly Step[]): Simulation {
+  // The platform's sweep first: what expired is gone before any step runs.
+  let state = expire(initial, ctx.now).state;
+  const ownerCounts = [ownerCount(state)];
+  const findings = new Map<string, Finding>();
+  const add = (f: Finding) => findings.set(JSON.stringify([f.rule, f.params]), f);
+  const out: Step[] = [];
+  for (const s of steps) {
+    const t = run(state, ctx, s);
+    out.push(predicted(s, t));
+    if (t?.outcome.class === 'refused') add(finding(t.outcome.refusal.rule, t.outcome.refusal.params, initial.name));
+    for (const unknown of new Set(t?.unknowns ?? []))
+      add(finding('decision-unknown', { workspace: initial.name, unknown, step: s.id }, initial.name));
+    if (t) state = t.state;
+    ownerCounts.push(ownerCount(state));
+  }
+  return { steps: out, ownerCounts, findings: [...findings.values()] };
+}

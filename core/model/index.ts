@@ -1,0 +1,14 @@
+/**
+ * The platform model: meshStack's data for one workspace and its pure transitions. Every meshStack
+ * rule of the seeds that the client side decides is a check inside a transition here; the plan runs
+ * its steps through it (controller/plan/simulate.ts) and the in-memory fake answers with it.
+ */
+export * from './state';
+export * from './subjects';
+export * from './membership';
+export * from './outcome';
+export * from './access';
+export * from './grant';
+export * from './remove';
+export * from './deletion';
+export * from './update';

@@ -1,0 +1,77 @@
+/**
+ * The platform model's data: one workspace as meshStack holds it (bindings with expiry, projects with
+ * their asynchronous deletion, pending 4-eyes requests, user groups) and the settings and caller its
+ * rules depend on. What the client could not read is UNKNOWN, never an empty value: a rule that needs
+ * it says so instead of deciding on nothing.
+ */
+import type { FourEyesSettings } from '../rules/four-eyes';
+import type { WorkspaceState } from '../rules/workspace-state';
+
+export const UNKNOWN = 'unknown' as const;
+export type Unknown = typeof UNKNOWN;
+export type Known<T> = T | Unknown;
+
+export const isKnown = <T>(v: Known<T>): v is T => v !== UNKNOWN;
+
+export interface ModelBinding {
+  readonly name: string;
+  /** undefined: a workspace binding. */
+  readonly project?: string;
+  readonly subjectKind: 'User' | 'Group';
+  readonly subject: string;
+  readonly role: string;
+  readonly expiryDate?: string;
+}
+
+/** A grant waiting for 4-eyes approval; the requester's request counts as their approval. */
+export interface ModelRequest extends ModelBinding {
+  readonly requestedBy: string;
+  readonly approvals: readonly string[];
+}
+
+export interface ModelProject {
+  readonly name: string;
+  /** A deleting project is still there (its tenants go first) and keeps its identifier taken. */
+  readonly state: 'active' | 'deleting';
+}
+
+export interface WorkspaceModel {
+  readonly name: string;
+  /** Status and registration approval; UNKNOWN where the platform does not show them. */
+  readonly state: Known<WorkspaceState>;
+  /** Workspace and project bindings. */
+  readonly bindings: readonly ModelBinding[];
+  readonly projects: readonly ModelProject[];
+  readonly requests: readonly ModelRequest[];
+  /** Members of the workspace's user groups; UNKNOWN where they were not read. */
+  readonly groupMembers: Known<Readonly<Record<string, readonly string[]>>>;
+}
+
+export interface PlatformSettings {
+  readonly fourEyes: FourEyesSettings;
+  /** Workspace role → maximum days (seed: Roles Recertification); UNKNOWN where the platform does not show it. */
+  readonly recertification: Known<Readonly<Record<string, number>>>;
+  /** Only partners assign Workspace Manager (seed: Guide: Emergency Users). */
+  readonly restrictCustomerAdminRoleAssignment: Known<boolean>;
+  /** The platform's project roles by display name; UNKNOWN: meshStack's defaults are assumed. */
+  readonly projectRoles: Known<readonly string[]>;
+  /** Usernames the platform has; UNKNOWN where the caller cannot list them. */
+  readonly users: Known<ReadonlySet<string>>;
+}
+
+/**
+ * Who acts. `groupRoles` are the roles the platform says the caller holds in the workspace through
+ * groups whose members the model does not know (whoami), so its rights are not underestimated.
+ */
+export interface Actor {
+  readonly username: string;
+  readonly partner: boolean;
+  readonly groupRoles?: readonly string[];
+}
+
+/** The platform as a transition sees it: settings, the clock, and who acts (UNKNOWN: the caller could not be told). */
+export interface ModelContext {
+  readonly settings: PlatformSettings;
+  readonly now: Date;
+  readonly actor: Known<Actor>;
+}

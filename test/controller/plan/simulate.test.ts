@@ -1,0 +1,288 @@
+/**
+ * The plan's dry run: the platform's rules (who may change what, the Owner limit, a workspace role
+ * before a project role, project roles the platform has, recertification, deletion rights, 4-eyes)
+ * are read off the platform model for a workspace's steps. The tables of the plan rules these
+ * replaced, plus the cases of issue 20.
+ */
+import { simulate } from '../../../controller/plan/simulate';
+import type { LiveWorkspaceState } from '../../../controller/observe/live-state';
+import type { GrantStep, Step } from '../../../schemas/plan.generated';
+import { MANAGER, MEMBER, OWNER } from '../../helpers/desired';
+import {
+  type ContextInput,
+  grantStep,
+  liveBinding,
+  liveWorkspace,
+  removalStep,
+  ruleContext,
+} from '../../helpers/rule-context';
+
+const run = (i: ContextInput) => {
+  const ctx = ruleContext(i);
+  return simulate(ctx.model, ctx.modelContext, ctx.steps);
+};
+/** The refusals of the dry run (warnings about what the model did not know left aside). */
+const refusals = (i: ContextInput) =>
+  run(i)
+    .findings.filter((f) => f.rule !== 'decision-unknown')
+    .map((f) => f.rule);
+
+const withProject = (ws: LiveWorkspaceState): LiveWorkspaceState => ({
+  ...ws,
+  projects: { p: { workspace: 'w', name: 'p', displayName: 'p', tags: {}, bindings: [] } },
+});
+const projectGrant = (subject: string, kind: 'User' | 'Group' = 'User', role = 'Project User') =>
+  grantStep(subject, role, {
+    kind: 'project-binding',
+    project: 'p',
+    grant: { name: `pg-${subject}`, subject: { kind, name: subject }, role },
+  });
+const deleteWs: Step = {
+  id: 'd',
+  kind: 'workspace',
+  action: 'delete',
+  workspace: 'w',
+  reason: 'declared-deletion',
+  displayName: 'w',
+  deletionReason: 'x',
+};
+const deleteProject: Step = {
+  id: 'dp',
+  kind: 'project',
+  action: 'delete',
+  workspace: 'w',
+  project: 'p',
+  reason: 'declared-deletion',
+  deletionReason: 'x',
+};
+
+describe('who may change the workspace (caller-rights, workspace-not-writable)', () => {
+  test.each([
+    ['a Member with changes', { username: 'dave', roles: [MEMBER] }, [grantStep('erin', MEMBER)], ['caller-rights']],
+    ['a Member without changes', { username: 'dave', roles: [MEMBER] }, [], []],
+    ['a Manager', { username: 'bob', roles: [MANAGER] }, [grantStep('erin', MEMBER)], []],
+    ['someone with no role', { username: 'zoe', roles: [] }, [grantStep('erin', MEMBER)], ['caller-rights']],
+    ['a partner', { username: 'p', partner: true }, [grantStep('erin', MEMBER)], []],
+  ])('%s', (_name, caller, steps, expected) => {
+    expect(refusals({ caller, steps })).toEqual(expected);
+  });
+
+  test('an unknown caller is not refused (the plan warns instead)', () => {
+    expect(refusals({ steps: [grantStep('erin', MEMBER)] })).toEqual([]);
+  });
+
+  const disabled = liveWorkspace([], {
+    status: { name: 'w', status: 'disabled', approval: 'approved', projectQuota: null, projectCount: 0 },
+  });
+  const pending = liveWorkspace([], {
+    status: { name: 'w', status: 'active', approval: 'pending', projectQuota: null, projectCount: 0 },
+  });
+  test.each([
+    ['changes to a disabled workspace by its Owner', disabled, { username: 'alice', roles: [OWNER] }, true],
+    ['changes to a workspace waiting for approval', pending, { username: 'alice', roles: [OWNER] }, true],
+    ['changes by a partner', disabled, { username: 'p', partner: true }, false],
+  ])('%s', (_name, ws, caller, refused) => {
+    expect(refusals({ ws, caller, steps: [grantStep('erin', MEMBER)] })).toEqual(
+      refused ? ['workspace-not-writable'] : [],
+    );
+  });
+});
+
+describe('Owners: the limit at every step, and who assigns and removes the role', () => {
+  test('a third Owner is refused, and the count never passes two', () => {
+    const ws = liveWorkspace([liveBinding('alice', OWNER), liveBinding('dave', OWNER)]);
+    const sim = run({ ws, caller: { username: 'p', partner: true }, steps: [grantStep('carol', OWNER)] });
+    expect(sim.findings.map((f) => f.rule)).toEqual(['owner-limit']);
+    expect(sim.ownerCounts).toEqual([2, 2]);
+  });
+
+  test('a swap keeps the count within the limit on the way', () => {
+    const ws = liveWorkspace([liveBinding('alice', OWNER), liveBinding('dave', OWNER)]);
+    const sim = run({
+      ws,
+      caller: { username: 'p', partner: true },
+      steps: [removalStep('dave', OWNER), grantStep('carol', OWNER)],
+    });
+    expect(sim.findings).toEqual([]);
+    expect(sim.ownerCounts).toEqual([2, 1, 2]);
+  });
+
+  test.each([
+    ['a Manager grants Owner while there is one', [liveBinding('alice', OWNER)], ['owner-grant-rights']],
+    ['a Manager grants Owner while there is none', [], []],
+  ])('%s', (_name, bindings, expected) => {
+    const ws = liveWorkspace([...bindings, liveBinding('bob', MANAGER)]);
+    expect(refusals({ ws, caller: { username: 'bob' }, steps: [grantStep('carol', OWNER)] })).toEqual(expected);
+  });
+
+  test.each([
+    ['an Owner grants Owner', { username: 'alice' }],
+    ['a partner grants Owner', { username: 'p', partner: true }],
+  ])('%s', (_name, caller) => {
+    const ws = liveWorkspace([liveBinding('alice', OWNER)]);
+    expect(refusals({ ws, caller, steps: [grantStep('carol', OWNER)] })).toEqual([]);
+  });
+
+  const ws = liveWorkspace([liveBinding('alice', OWNER), liveBinding('dave', OWNER), liveBinding('bob', MANAGER)]);
+  test.each([
+    ['a Manager removes an Owner', { username: 'bob' }, removalStep('dave', OWNER), ['owner-removal-rights']],
+    ['an Owner removes an Owner', { username: 'alice' }, removalStep('dave', OWNER), []],
+    ['a Manager removes a Member', { username: 'bob' }, removalStep('carol', MEMBER), []],
+  ])('%s', (_name, caller, step, expected) => {
+    expect(refusals({ ws, caller, steps: [step] })).toEqual(expected);
+  });
+
+  test('a Manager "removes" an Owner whose binding expired: the platform removed it already', () => {
+    const expired = liveWorkspace([
+      liveBinding('alice', OWNER),
+      liveBinding('dave', OWNER, { expiryDate: '2026-11-01' }),
+      liveBinding('bob', MANAGER),
+    ]);
+    const step = removalStep('dave', OWNER, { reason: 'expired' });
+    expect(refusals({ ws: expired, caller: { username: 'bob' }, steps: [step] })).toEqual([]);
+  });
+});
+
+describe('project roles need a workspace role, and a role the platform has', () => {
+  const partner = { username: 'p', partner: true };
+  test.each([
+    ['a project role for a live member', liveWorkspace([liveBinding('erin', MEMBER)]), [projectGrant('erin')], []],
+    [
+      'for someone granted a workspace role in the same plan',
+      liveWorkspace([]),
+      [grantStep('erin', MEMBER), projectGrant('erin')],
+      [],
+    ],
+    [
+      'for someone whose workspace role the plan removes',
+      liveWorkspace([liveBinding('erin', MEMBER)]),
+      [removalStep('erin', MEMBER), projectGrant('erin')],
+      ['project-member-missing'],
+    ],
+    ['for someone without any workspace role', liveWorkspace([]), [projectGrant('erin')], ['project-member-missing']],
+    [
+      'for a member through a group',
+      liveWorkspace([{ ...liveBinding('devs', MEMBER), subjectKind: 'Group' }], { groupMembers: { devs: ['erin'] } }),
+      [projectGrant('erin')],
+      [],
+    ],
+    [
+      'for a bound group',
+      liveWorkspace([{ ...liveBinding('devs', MEMBER), subjectKind: 'Group' }], { groupMembers: { devs: [] } }),
+      [projectGrant('devs', 'Group')],
+      [],
+    ],
+    [
+      'a role the platform does not have',
+      liveWorkspace([liveBinding('erin', MEMBER)]),
+      [projectGrant('erin', 'User', 'Project Admn')],
+      ['unknown-project-role'],
+    ],
+  ])('%s', (_name, ws, steps, expected) => {
+    expect(refusals({ ws: withProject(ws), caller: partner, steps })).toEqual(expected);
+  });
+
+  test('a group whose members were not read: not refused, and the plan says what it did not know', () => {
+    const ws = withProject(liveWorkspace([{ ...liveBinding('devs', MEMBER), subjectKind: 'Group' }]));
+    const sim = run({ ws, caller: partner, steps: [projectGrant('erin')] });
+    expect(sim.findings.map((f) => [f.rule, (f.params as { unknown?: string }).unknown])).toEqual([
+      ['decision-unknown', 'group-members'],
+    ]);
+  });
+});
+
+describe('recertification caps workspace roles only (seed: Roles Recertification)', () => {
+  const withExpiry = (step: GrantStep, expiryDate: string): GrantStep => ({
+    ...step,
+    grant: { ...step.grant, expiryDate },
+  });
+  const ws = withProject(liveWorkspace([liveBinding('carol', MEMBER)]));
+  test.each([
+    ['within the maximum', withExpiry(grantStep('erin', MEMBER), '2026-12-20'), { [MEMBER]: 30 }, []],
+    [
+      'beyond it',
+      withExpiry(grantStep('erin', MEMBER), '2027-01-30'),
+      { [MEMBER]: 30 },
+      ['expiry-beyond-recertification'],
+    ],
+    ['no maximum for the role', withExpiry(grantStep('erin', MEMBER), '2099-01-01'), {}, []],
+    [
+      'a project role named in the settings is not capped',
+      withExpiry(projectGrant('carol'), '2027-01-30'),
+      { 'Project User': 30 },
+      [],
+    ],
+  ])('%s', (_name, step, recertification, expected) => {
+    expect(refusals({ ws, caller: { username: 'p', partner: true }, steps: [step], recertification })).toEqual(
+      expected,
+    );
+  });
+});
+
+describe('deleting a workspace (seed: Workspace Deletion)', () => {
+  test.each([
+    ['a Manager deletes', { username: 'bob', roles: [MANAGER] }, ['deletion-rights']],
+    ['an Owner deletes', { username: 'alice', roles: [OWNER] }, []],
+    ['a partner deletes', { username: 'p', partner: true }, []],
+  ])('%s', (_name, caller, expected) => {
+    expect(refusals({ caller, steps: [deleteWs] })).toEqual(expected);
+  });
+
+  test("a Manager's deletion is refused even while its projects are still to go (issue 20)", () => {
+    const ws = withProject(liveWorkspace([liveBinding('bob', MANAGER)]));
+    expect(refusals({ ws, caller: { username: 'bob' }, steps: [deleteProject, deleteWs] })).toEqual([
+      'deletion-rights',
+    ]);
+  });
+
+  test("an Owner's deletion waits for the projects' deletion: the step says for which", () => {
+    const ws = withProject(liveWorkspace([liveBinding('alice', OWNER)]));
+    const sim = run({ ws, caller: { username: 'alice' }, steps: [deleteProject, deleteWs] });
+    expect(sim.findings).toEqual([]);
+    expect(sim.steps[1]).toMatchObject({ kind: 'workspace', action: 'delete', waitsFor: ['p'] });
+  });
+
+  test('once the projects are gone, the deletion does not wait', () => {
+    const sim = run({ caller: { username: 'alice', roles: [OWNER] }, steps: [deleteWs] });
+    expect(sim.steps[0]).not.toHaveProperty('waitsFor');
+  });
+});
+
+describe('4-eyes: approval class and approvers read off the model', () => {
+  const fourEyes = (ws: LiveWorkspaceState, username: string) =>
+    run({
+      ws,
+      caller: { username },
+      steps: [grantStep('carol', MEMBER)],
+      live: {
+        platform: {
+          version: 'x',
+          fourEyes: { enabled: true, minApprovalCount: 2 },
+          recertification: {},
+          capabilities: [],
+        },
+      },
+    }).steps[0] as GrantStep;
+
+  test('a group holding Workspace Manager counts its members as approvers (issue 20)', () => {
+    const ws = liveWorkspace(
+      [liveBinding('alice', OWNER), { ...liveBinding('admins', MANAGER), subjectKind: 'Group' }],
+      {
+        groupMembers: { admins: ['dave'] },
+      },
+    );
+    expect(fourEyes(ws, 'alice')).toMatchObject({ approval: 'needs-approval', approvers: ['dave', 'a partner'] });
+  });
+
+  test('an Owner alone (fewer approvers than the minimum) grants at once', () => {
+    expect(fourEyes(liveWorkspace([liveBinding('alice', OWNER)]), 'alice')).toMatchObject({ approval: 'auto' });
+  });
+
+  test('a managing group whose members were not read: the grant is assumed to wait', () => {
+    const ws = liveWorkspace([
+      liveBinding('alice', OWNER),
+      { ...liveBinding('admins', MANAGER), subjectKind: 'Group' },
+    ]);
+    expect(fourEyes(ws, 'alice')).toMatchObject({ approval: 'needs-approval', approvers: ['a partner'] });
+  });
+});
