@@ -184,9 +184,12 @@ function stringList(v: unknown, what: string): string[] {
 export function normalizeIdentity(v: unknown): Identity {
   const o = obj(v, 'whoami');
   if (typeof o.partner !== 'boolean') throw new ShapeError('whoami.partner is not a boolean');
-  const workspaces: Record<string, string[]> = {};
-  for (const [ws, roles] of Object.entries(obj(o.workspaces ?? {}, 'whoami.workspaces')))
-    workspaces[ws] = stringList(roles, `whoami.workspaces.${ws}`);
+  const workspaces = Object.fromEntries(
+    Object.entries(obj(o.workspaces ?? {}, 'whoami.workspaces')).map(([ws, roles]) => [
+      ws,
+      stringList(roles, `whoami.workspaces.${ws}`),
+    ]),
+  );
   return { username: str(o.username, 'whoami.username'), partner: o.partner, workspaces };
 }
 
@@ -196,12 +199,13 @@ export function normalizeSettings(v: unknown): PlatformSettings {
   if (typeof fourEyes.enabled !== 'boolean') throw new ShapeError('settings.fourEyes.enabled is not a boolean');
   if (!Number.isInteger(fourEyes.minApprovalCount) || (fourEyes.minApprovalCount as number) < 1)
     throw new ShapeError('settings.fourEyes.minApprovalCount is not a whole number >= 1');
-  const recertification: Record<string, number> = {};
-  for (const [role, days] of Object.entries(obj(o.recertification ?? {}, 'settings.recertification'))) {
-    if (!Number.isInteger(days) || (days as number) < 1)
-      throw new ShapeError(`settings.recertification.${role} is not a whole number of days`);
-    recertification[role] = days as number;
-  }
+  const recertification = Object.fromEntries(
+    Object.entries(obj(o.recertification ?? {}, 'settings.recertification')).map(([role, days]): [string, number] => {
+      if (!Number.isInteger(days) || (days as number) < 1)
+        throw new ShapeError(`settings.recertification.${role} is not a whole number of days`);
+      return [role, days as number];
+    }),
+  );
   return {
     fourEyes: { enabled: fourEyes.enabled, minApprovalCount: fourEyes.minApprovalCount as number },
     recertification,

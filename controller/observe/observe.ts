@@ -15,7 +15,7 @@ import type {
   RoleRequest,
   WorkspaceStatus,
 } from '../client/types';
-import type { LiveState, LiveWorkspaceState } from './live-state';
+import { type LiveState, type LiveWorkspaceState, dictionary } from './live-state';
 
 export interface ObserveOptions {
   /** The workspaces to observe, or every workspace the caller can see (drift reports). */
@@ -160,14 +160,12 @@ export async function observe(api: ApiClient, options: ObserveOptions): Promise<
     (options.groupsOf ?? [])
       .filter((w) => selectedNames.has(w))
       .map((w) =>
-        limit(async () =>
-          groupMembers.set(w, Object.fromEntries((await api.groups.list(w)).map((g) => [g.name, g.members]))),
-        ),
+        limit(async () => groupMembers.set(w, dictionary((await api.groups.list(w)).map((g) => [g.name, g.members])))),
       ),
   );
   const statusByWs = new Map(statuses.map((s) => [s.name, s]));
   const requestsByWs = groupBy(requests, (r) => r.workspace);
-  const state: Record<string, LiveWorkspaceState> = {};
+  const state = dictionary<LiveWorkspaceState>([]);
   for (const ws of selected) {
     state[ws.name] = {
       name: ws.name,
@@ -175,8 +173,8 @@ export async function observe(api: ApiClient, options: ObserveOptions): Promise<
       tags: ws.tags,
       ...(statusByWs.has(ws.name) ? { status: statusByWs.get(ws.name) } : {}),
       bindings: bindingsByWs.get(ws.name) ?? [],
-      projects: Object.fromEntries(
-        (projectsByWs.get(ws.name) ?? []).map((p) => [
+      projects: dictionary(
+        (projectsByWs.get(ws.name) ?? []).map((p): [string, LiveWorkspaceState['projects'][string]] => [
           p.name,
           { ...p, bindings: projectBindings.get(`${p.workspace}.${p.name}`) ?? [] },
         ]),
@@ -199,7 +197,7 @@ export async function observe(api: ApiClient, options: ObserveOptions): Promise<
     ...(projectRoles ? { projectRoles } : {}),
     workspaces: state,
     deletedWorkspaces,
-    usersByEmail: Object.fromEntries(users.filter((u) => u.email).map((u) => [u.email, u.username])),
+    usersByEmail: dictionary(users.filter((u) => u.email).map((u) => [u.email, u.username])),
     ...(options.ownedBy !== undefined ? { leftTheCode } : {}),
   };
 }

@@ -155,7 +155,7 @@ function approvalOf(
 
 /** Whether the platform may put an expiry on the role itself: where its settings are unknown, any role may be recertified. */
 function mayBeRecertified(role: string, live: LiveState): boolean {
-  return live.platform.recertification === undefined || live.platform.recertification[role] !== undefined;
+  return live.platform.recertification === undefined || Object.hasOwn(live.platform.recertification, role);
 }
 
 const missingLive = (d: WorkspaceBinding, ws: LiveWorkspaceState | undefined, usersByEmail: Record<string, string>) =>

@@ -174,7 +174,8 @@ function planWorkspace(
         ? 'disabled'
         : 'ready';
   const done = (steps: Step[], ownerCounts: number[] = [0]) => {
-    const callerRoles = live.caller?.workspaces[name] ?? [];
+    const callerRoles =
+      (live.caller && Object.hasOwn(live.caller.workspaces, name) ? live.caller.workspaces[name] : undefined) ?? [];
     for (const [, rule] of WORKSPACE_RULES)
       findings.addAll(
         rule({
