@@ -45,6 +45,9 @@ export function plan(declared: DesiredState, live: LiveState, options: PlanOptio
     warnings.push(
       finding('not-planned', { count: skipped.length, names: [...skipped], base: options.notPlanned!.base }),
     );
+  const removed = options.notPlanned?.removed ?? [];
+  if (removed.length)
+    warnings.push(finding('removed-from-code', { names: [...removed], base: options.notPlanned!.base }));
   for (const n of (options.workspaces ?? []).filter((n) => !desired.workspaces.some((w) => w.metadata.name === n)))
     refusals.push(finding('unknown-workspace', { workspace: n }, n));
   const left = (live.leftTheCode ?? []).filter((n) => !desired.workspaces.some((w) => w.metadata.name === n));
