@@ -30,6 +30,9 @@ export function bindingName(
   return `mf-${sha256Hex([workspace, project ?? '', subject.kind, subject.name, role, ...(expiry ? [expiry] : [])]).slice(0, 24)}`;
 }
 
+/** Whether meshform made a binding (its names are `bindingName`'s, plus apply's suffix): only those are its leftovers to tidy. */
+export const madeByMeshform = (name: string) => /^mf-[0-9a-f]{24}(-|$)/.test(name);
+
 export interface BindingContext {
   readonly live: LiveState;
   readonly ws: LiveWorkspaceState | undefined;
@@ -269,8 +272,9 @@ function diffList(
   }
   for (const l of live.filter((x) => !matched.has(x))) {
     if (l.expiryDate && isExpired(l.expiryDate, ctx.now)) removals.push(removal(wsName, l, 'expired'));
-    // A second binding of a declared role (what a renewal leaves behind) goes, additive or not.
-    else if (declared(l)) removals.push(removal(wsName, l, 'replaced'));
+    // A second binding of a declared role goes where the code is authoritative, and where it is what
+    // meshform's own renewal left behind; another one, in an additive workspace, is someone else's to keep.
+    else if (declared(l) && (authoritative || madeByMeshform(l.name))) removals.push(removal(wsName, l, 'replaced'));
     else if (authoritative) removals.push(removal(wsName, l, 'drift'));
     else
       notes.push(
