@@ -56,9 +56,18 @@ const PROJECT_ROLE_NAMES = new Map<string, string>(
   DEFAULT_PROJECT_ROLES.map((r, i) => [r, `ProjectRole.${['ADMIN', 'USER', 'READER'][i]}`]),
 );
 
-const subjectKey = (b: Binding) => (b.group !== undefined ? `group:${b.group}` : `user:${b.user}`);
-const subjectExpr = (b: Binding) =>
-  b.group !== undefined ? `Group.fromGroupName(${literal(b.group)})` : `User.fromUsername(${literal(b.user!)})`;
+const subjectKey = (b: Binding) =>
+  b.group !== undefined ? `group:${b.group}` : b.invite !== undefined ? `invite:${b.invite.email}` : `user:${b.user}`;
+function subjectExpr(b: Binding): string {
+  if (b.group !== undefined) return `Group.fromGroupName(${literal(b.group)})`;
+  if (b.invite !== undefined)
+    return `User.invite(${objectCode([
+      ['firstName', literal(b.invite.firstName)],
+      ['lastName', literal(b.invite.lastName)],
+      ['email', literal(b.invite.email)],
+    ])})`;
+  return `User.fromUsername(${literal(b.user!)})`;
+}
 const comments = (notes: ImportNote[], indent: string) =>
   notes.map((n) => `${indent}// meshform import: ${commentText(n.text)}\n`).join('');
 
@@ -90,7 +99,7 @@ function workspaceFile(w: ImportedWorkspace, fn: string, header: Header): string
     const k = subjectKey(b);
     if ((uses.get(k) ?? 0) > 1 && !constants.has(k))
       constants.set(k, {
-        name: identifier(b.group ?? b.user!, local, b.group !== undefined ? 'Group' : ''),
+        name: identifier(b.group ?? b.invite?.email ?? b.user!, local, b.group !== undefined ? 'Group' : ''),
         expr: subjectExpr(b),
       });
   }
@@ -121,7 +130,7 @@ function workspaceFile(w: ImportedWorkspace, fn: string, header: Header): string
     ...((e.projects ?? []).some((p) => (p.bindings ?? []).some((b) => PROJECT_ROLE_NAMES.has(b.role)))
       ? ['ProjectRole']
       : []),
-    ...(all.some((b) => b.user !== undefined) ? ['User'] : []),
+    ...(all.some((b) => b.user !== undefined || b.invite !== undefined) ? ['User'] : []),
     'Workspace',
     ...((e.bindings ?? []).length ? ['WorkspaceRole'] : []),
   ];

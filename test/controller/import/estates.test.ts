@@ -5,7 +5,8 @@
  */
 import { apply } from '../../../controller/apply/apply';
 import type { ApiClient } from '../../../controller/client/api';
-import { importEstate } from '../../../controller/import/model';
+import { importEstate, importLookups } from '../../../controller/import/model';
+import { withSubjectLookups } from '../../../controller/observe/subjects';
 import { observe } from '../../../controller/observe/observe';
 import { planAgainst } from '../../../controller/run';
 import { addWorkspaces } from '../../../constructs';
@@ -62,3 +63,42 @@ test.each(['additive', 'authoritative'] as const)(
       ]);
   },
 );
+
+test('a pending invitation is imported as an invitation: it plans to nothing, before and after the person logs in', async () => {
+  const platform = fakePlatform();
+  const api = platform.client(PARTNER);
+  const now = await platform.now();
+  const email = 'jane.doe@example.com';
+  const seeded = (
+    await planAgainst(api, desired([workspace('invited', [binding(OWNER, user('alice'))])]), { endpoint: 'seed' }, now)
+  ).plan;
+  await apply(api, seeded);
+  await api.bindings.create({
+    name: 'invited-jane',
+    workspace: 'invited',
+    subjectKind: 'User',
+    subject: email,
+    role: MEMBER,
+    invitation: { firstName: 'Jane', lastName: 'Doe' },
+  });
+  const observed = await observe(api, { workspaces: ['invited'], now });
+  const live = await withSubjectLookups(api, observed, importLookups(observed));
+  const estate = importEstate(live, { bindingManagement: 'authoritative', stack: 'test' });
+  const entry = estate.workspaces[0].entry;
+  expect(entry.bindings).toContainEqual(
+    expect.objectContaining({ role: MEMBER, invite: expect.objectContaining({ email }) }),
+  );
+  expect(estate.workspaces[0].notes.map((n) => n.text)).toContainEqual(
+    expect.stringMatching(/invitation of jane\.doe@example\.com/),
+  );
+  const planOf = async () => {
+    const stack = testStack({}, now.toISOString());
+    addWorkspaces(stack, { workspaces: [entry] });
+    return (await planAgainst(api, synthOutputs(stack).manifest, { endpoint: 'estates' }, now)).plan;
+  };
+  expect((await planOf()).workspaces.flatMap((w) => w.steps)).toEqual([]);
+  await platform.acceptInvitation('jane', email);
+  const after = await planOf();
+  expect(after.refusals).toEqual([]);
+  expect(after.workspaces.flatMap((w) => w.steps)).toEqual([]);
+});

@@ -159,3 +159,27 @@ describe('role names that are members of every object', () => {
     if (role === '__proto__') expect(code).toContain("['__proto__']: 30");
   });
 });
+
+test('a pending invitation is written as User.invite, through the emitter', () => {
+  const estate: ImportedEstate = {
+    tagDefinitions: [],
+    workspaces: [
+      {
+        entry: {
+          identifier: 'w',
+          displayName: 'W',
+          bindingManagement: 'additive',
+          bindings: [{ role: 'Workspace Member', invite: { firstName: "O'Brien", lastName: 'Doe', email: 'o@x.io' } }],
+        },
+        notes: [],
+      },
+    ],
+    unowned: [],
+    notes: [],
+  };
+  const ws = typescriptFiles(estate, HEADER).find((f) => f.path === 'workspaces/w.ts')!.text;
+  expect(ws).toContain(
+    "ws.grant(WorkspaceRole.MEMBER, User.invite({ firstName: 'O\\'Brien', lastName: 'Doe', email: 'o@x.io' }));",
+  );
+  expect(ws).toMatch(/import \{[^}]*\bUser\b[^}]*\} from 'meshform'/);
+});
