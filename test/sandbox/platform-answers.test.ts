@@ -5,6 +5,7 @@
  * login body is small.
  */
 import axios from 'axios';
+import * as net from 'net';
 import { MEMBER, OWNER, PARTNER, type SandboxFixture, sandboxFixture } from '../helpers/sandbox';
 
 let f: SandboxFixture;
@@ -100,4 +101,26 @@ describe('login', () => {
     );
     expect(res.status).toBe(413);
   });
+});
+
+test('300 unauthenticated requests whose bodies never complete are all closed at the request timeout; the sandbox goes on answering', async () => {
+  const slow = await sandboxFixture(['--request-timeout', '1']);
+  try {
+    const { hostname, port } = new URL(slow.sandbox.url);
+    const sockets = Array.from({ length: 300 }, () => {
+      const socket = net.connect(Number(port), hostname);
+      socket.on('error', () => undefined);
+      // Read what the server says (a 408), so that its end of the connection is seen.
+      socket.resume();
+      socket.write(
+        `POST /api/meshobjects/meshworkspaces HTTP/1.1\r\nHost: ${hostname}:${port}\r\nContent-Type: application/json\r\nContent-Length: 100000\r\n\r\n{`,
+      );
+      return new Promise<void>((resolve) => socket.once('close', () => resolve()));
+    });
+    // Every one is closed by the server (the test would hang on one it keeps).
+    await Promise.all(sockets);
+    expect((await slow.http.get('/mesh/info')).status).toBe(200);
+  } finally {
+    await slow.sandbox.close();
+  }
 });
