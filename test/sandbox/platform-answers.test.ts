@@ -124,3 +124,22 @@ test('300 unauthenticated requests whose bodies never complete are all closed at
     await slow.sandbox.close();
   }
 });
+
+test('a workspace, project and tag named like Object members are stored and read as any other', async () => {
+  const partner = f.as(PARTNER);
+  expect((await partner.createWorkspace('constructor', { tags: { constructor: ['a'], toString: ['b'] } })).status).toBe(
+    201,
+  );
+  expect((await partner.grant('constructor', 'alice', OWNER, { name: 'ctor-alice' })).status).toBe(201);
+  expect((await partner.createProject('constructor', 'constructor', { constructor: ['c'] })).status).toBe(201);
+  expect(
+    (await partner.grantProject('constructor', 'constructor', 'alice', 'Project Admin', { name: 'ctor-p-alice' }))
+      .status,
+  ).toBe(201);
+  const ws = await partner.mesh('workspace', 'GET', '/meshworkspaces/constructor');
+  expect(ws.status).toBe(200);
+  expect(ws.data.metadata.tags).toEqual({ constructor: ['a'], toString: ['b'] });
+  expect((await partner.mesh('project', 'GET', '/meshprojects/constructor.constructor')).status).toBe(200);
+  expect((await partner.grant('constructor', 'bob', MEMBER, { name: 'ctor-bob' })).status).toBe(201);
+  expect((await partner.ext('GET', '/workspaces/constructor/events')).status).toBe(200);
+});
