@@ -1,4 +1,5 @@
 import { Construct, type IConstruct } from 'constructs';
+import { constructId } from './private/construct-id';
 import type { Project as ProjectJson } from '../schemas/desired-state.generated';
 import { TerraformStack } from './cdktf';
 import { addManifestValidation } from './manifest';
@@ -63,7 +64,7 @@ export class Project extends Construct implements IProject, ITaggable {
     id: string,
     private readonly props: ProjectProps,
   ) {
-    super(scope, id);
+    super(scope, constructId(id));
     Object.defineProperty(this, PROJECT_SYMBOL, { value: true });
     this.projectName = props.identifier;
     this.workspace = props.workspace;

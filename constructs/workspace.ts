@@ -1,4 +1,5 @@
 import { Construct, type IConstruct } from 'constructs';
+import { constructId } from './private/construct-id';
 import { sha256Hex } from '../core/canonical-json';
 import { constructFinding } from '../core/rules';
 import type { Workspace as WorkspaceJson } from '../schemas/desired-state.generated';
@@ -44,7 +45,7 @@ abstract class WorkspaceBase extends Construct implements IWorkspace, IWorkspace
   protected readonly quotas: Quota[] = [];
 
   protected constructor(scope: Construct, id: string) {
-    super(scope, id);
+    super(scope, constructId(id));
     Object.defineProperty(this, WORKSPACE_SYMBOL, { value: true });
   }
 
@@ -200,7 +201,7 @@ export class Workspace extends WorkspaceBase implements ITaggable {
     id: string,
     private readonly props: WorkspaceProps,
   ) {
-    super(scope, id);
+    super(scope, constructId(id));
     this.workspaceName = props.identifier;
     for (const [k, v] of Object.entries(normalizeTagValues(props.tags))) this.tags.setTag(k, v, PROPS_TAG_PRIORITY);
     if (props.projectQuota !== undefined) {

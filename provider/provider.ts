@@ -216,6 +216,8 @@ export function createProvider(env: NodeJS.ProcessEnv, log: (line: string) => vo
         ...(str('api_secret') ? { MESHSTACK_API_SECRET: str('api_secret') } : {}),
         ...(str('api_token') ? { MESHSTACK_API_TOKEN: str('api_token') } : {}),
       };
+      // A new configuration reads afresh: nothing read for the one before carries over.
+      memo.forget();
       const api = await connect(merged, {}, { readMemo: memo });
       const recertification = isObject(config.recertification)
         ? (config.recertification as Record<string, number>)

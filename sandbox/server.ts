@@ -127,6 +127,8 @@ function installFaults(app: FastifyInstance, faults: FaultInjector): void {
   });
 }
 
+const LOGIN_BODY_LIMIT = 16 * 1024;
+
 const NOT_FOUND_PAGE =
   '<!DOCTYPE html><html><head><title>404 Not Found</title></head><body><h1>Not Found</h1><p>The requested URL was not found on this server.</p></body></html>';
 
@@ -238,7 +240,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
   const app = newApp(clock, profile === 'meshstack' ? 'html' : 'json', requestTimeoutMs);
   installFaults(app, faults);
 
-  app.post('/api/login', async (req, reply) => {
+  // A login is two short strings: anything larger is refused before it is read (a flood of big bodies is no load).
+  app.post('/api/login', { bodyLimit: LOGIN_BODY_LIMIT }, async (req, reply) => {
     // JSON only, as meshStack's login: a page can post text/plain or a form cross-site without asking the user.
     if (!/^application\/json\s*(;|$)/i.test(req.headers['content-type'] ?? ''))
       throw new HttpProblem(415, 'POST /api/login takes application/json: {"clientId": …, "clientSecret": …}');

@@ -12,7 +12,8 @@ import { UsageError } from '../../core/errors';
 import { printable } from '../../core/printable';
 import { OWNERSHIP_TAG_DEFINITION, OWNERSHIP_TAG_KEY, ownerOf } from '../../core/rules';
 import { readManifest } from '../../core/manifest-file';
-import { type ImportedEstate, allNotes, importEstate } from '../import/model';
+import { type ImportedEstate, allNotes, importEstate, importLookups } from '../import/model';
+import { withSubjectLookups } from '../observe/subjects';
 import { type WrittenFile, typescriptFiles } from '../import/typescript';
 import { yamlFiles } from '../import/yaml';
 import type { ApiClient } from '../client/api';
@@ -174,12 +175,14 @@ export function registerImport(program: Command, ctx: CliContext, setExit: (code
       const progress = ctx.isTTY
         ? (done: number, total: number) => ctx.stderr(`\rreading project bindings: ${done}/${total}`)
         : undefined;
-      const live = await observe(api, {
+      const observed = await observe(api, {
         workspaces: flags.all ? 'all' : flags.workspace!,
         now,
         ...(progress ? { onProgress: progress } : {}),
       });
       if (progress) ctx.stderr('\n');
+      // Users bound by an e-mail that do not exist are pending invitations: written as invitations.
+      const live = await withSubjectLookups(api, observed, importLookups(observed));
       const missing = (flags.workspace ?? []).filter((w) => !live.workspaces[w]);
       if (missing.length)
         throw new UsageError(

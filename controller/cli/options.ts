@@ -142,6 +142,12 @@ export async function openSession(ctx: CliContext, flags: CommonFlags, api?: Api
 /** Bindings this close to their end are planned even in unchanged workspaces (the next run may come after it). */
 const DEFAULT_CHANGED_FROM_HORIZON_MS = DAY_MS;
 
+const CHANGED_EVERYTHING = {
+  'tag-definitions': 'tag definitions',
+  'role-policy': 'role policy',
+  'stack-name': "stack's name (every workspace's owner)",
+} as const;
+
 /** `--changed-from`: only the workspaces whose code changed since the base manifest, or with an expiry due. */
 function scopedTo(
   ctx: CliContext,
@@ -158,15 +164,20 @@ function scopedTo(
     options.expiringWithinMs ?? DEFAULT_CHANGED_FROM_HORIZON_MS,
   );
   if (scope.everything) {
-    ctx.stderr(
-      `--changed-from: the ${scope.everything === 'tag-definitions' ? 'tag definitions' : 'role policy'} changed, so every workspace is planned\n`,
-    );
-    return options;
+    ctx.stderr(`--changed-from: the ${CHANGED_EVERYTHING[scope.everything]} changed, so every workspace is planned\n`);
+    // Under a new name, the old name's workspaces are not found as left behind: the code diff names them.
+    return scope.everything === 'stack-name' && scope.removed.length
+      ? { ...options, notPlanned: { base: flags.changedFrom!, workspaces: [], removed: scope.removed } }
+      : options;
   }
   const asked = options.workspaces;
   return {
     ...options,
     workspaces: scope.changed.filter((n) => !asked || asked.includes(n)),
-    notPlanned: { base: flags.changedFrom!, workspaces: scope.unchanged.filter((n) => !asked || asked.includes(n)) },
+    notPlanned: {
+      base: flags.changedFrom!,
+      workspaces: scope.unchanged.filter((n) => !asked || asked.includes(n)),
+      removed: scope.removed,
+    },
   };
 }

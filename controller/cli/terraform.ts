@@ -66,6 +66,18 @@ export interface Installed {
   readonly launchers: string[];
 }
 
+/**
+ * `sub` and every directory up to `root` created and made the user's alone, whatever the umask:
+ * Terraform runs the launcher with its credentials, so nobody else may replace it.
+ */
+function privateDirs(root: string, sub: string): void {
+  fs.mkdirSync(sub, { recursive: true, mode: 0o700 });
+  for (let d = sub; ; d = path.dirname(d)) {
+    fs.chmodSync(d, 0o700);
+    if (d === root || d === path.dirname(d)) break;
+  }
+}
+
 export function installProvider(dir: string, node: string = process.execPath): Installed {
   checkProviderDependencies();
   const version = packageVersion();
@@ -76,10 +88,10 @@ export function installProvider(dir: string, node: string = process.execPath): I
   const platform = terraformPlatform();
   const launchers = HOSTS.map((host) => {
     const at = path.join(mirror, host, PROVIDER_SOURCE, version, platform);
-    fs.mkdirSync(at, { recursive: true });
+    privateDirs(dir, at);
     const file = path.join(at, `terraform-provider-meshform_v${version}`);
-    fs.writeFileSync(file, `#!/bin/sh\nexec ${shellQuote(node)} ${shellQuote(entry)} "$@"\n`, { mode: 0o755 });
-    fs.chmodSync(file, 0o755);
+    fs.writeFileSync(file, `#!/bin/sh\nexec ${shellQuote(node)} ${shellQuote(entry)} "$@"\n`, { mode: 0o700 });
+    fs.chmodSync(file, 0o700);
     return file;
   });
   const addresses = HOSTS.map((h) => hcl(`${h}/${PROVIDER_SOURCE}`)).join(', ');
@@ -87,7 +99,9 @@ export function installProvider(dir: string, node: string = process.execPath): I
   fs.writeFileSync(
     cliConfig,
     `# Written by \`meshform terraform install\`: Terraform and OpenTofu take ${PROVIDER_SOURCE} from the local mirror, everything else as usual.\nprovider_installation {\n  filesystem_mirror {\n    path    = ${hcl(mirror)}\n    include = [${addresses}]\n  }\n  direct {\n    exclude = [${addresses}]\n  }\n}\n`,
+    { mode: 0o600 },
   );
+  fs.chmodSync(cliConfig, 0o600);
   return { mirror, cliConfig, version, launchers };
 }
 

@@ -6,6 +6,7 @@
  * (POST only where a deterministic name makes a repeat safe), one request at a time per key against
  * a remote platform, and typed errors that never carry credentials.
  */
+import { createHash } from 'crypto';
 import axios, { type AxiosInstance, type AxiosResponse } from 'axios';
 import { ApiError, MalformedResponseError, UsageError, isApiError, isMeshformError } from '../../core/errors';
 import { printable } from '../../core/printable';
@@ -219,6 +220,13 @@ export class HttpApiClient implements ApiClient {
 
   // ---- transport -------------------------------------------------------------------------
 
+  /** Whose answers these are: a memo shared by two configurations never hands one identity another's reads. */
+  private get memoScope(): string {
+    const c = this.options.credentials;
+    const who = c.kind === 'key' ? `key:${c.key}` : `token:${createHash('sha256').update(c.token).digest('hex')}`;
+    return `${this.options.endpoint}\u0000${who}`;
+  }
+
   private send(call: Call): Promise<Answer> {
     const memo = this.options.readMemo;
     if (!memo) return this.sendOnce(call);
@@ -227,8 +235,9 @@ export class HttpApiClient implements ApiClient {
       if (call.path !== LOGIN) memo.forget();
       return this.sendOnce(call);
     }
-    return memo.answer(`${call.path}\u0000${call.media ?? ''}\u0000${(call.accept ?? []).join(',')}`, () =>
-      this.sendOnce(call),
+    return memo.answer(
+      `${this.memoScope}\u0000${call.path}\u0000${call.media ?? ''}\u0000${(call.accept ?? []).join(',')}`,
+      () => this.sendOnce(call),
     );
   }
 

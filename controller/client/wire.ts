@@ -4,6 +4,7 @@
  * so a hostile or broken response never becomes a wrong plan.
  */
 import { parseExpiry } from '../../core/expiry';
+import { validateAgainst } from '../../core/json-schema';
 import type { TagDefinition } from '../../schemas/desired-state.generated';
 import type {
   AttributeChange,
@@ -43,14 +44,15 @@ function str(v: unknown, what: string): string {
 export function normalizeTags(v: unknown, what: string): Record<string, string[]> {
   if (v === undefined || v === null) return {};
   const o = obj(v, what);
-  const out: Record<string, string[]> = {};
+  const out: Array<[string, string[]]> = [];
   for (const key of Object.keys(o).sort()) {
     const values = o[key];
     if (!Array.isArray(values) || values.some((x) => typeof x !== 'string'))
       throw new ShapeError(`${what}.${key} is not a list of strings`);
-    if (values.length) out[key] = [...(values as string[])];
+    if (values.length) out.push([key, [...(values as string[])]]);
   }
-  return out;
+  // fromEntries defines own keys: assigning a key `__proto__` would set the prototype instead.
+  return Object.fromEntries(out);
 }
 
 export function normalizeWorkspace(v: unknown): LiveWorkspace {
@@ -124,10 +126,25 @@ export function normalizeGroup(v: unknown): LiveGroup {
   };
 }
 
+/**
+ * A value type in the shape meshform knows (the manifest schema's TagValueType): `meshform import`
+ * writes it into code, so an unknown kind or setting is refused here, named, never passed on.
+ */
+function normalizeValueType(v: unknown): TagDefinition['spec']['valueType'] {
+  const problems = validateAgainst('desired-state.schema.json#/$defs/TagValueType', v);
+  if (problems.length)
+    throw new ShapeError(
+      `meshTagDefinition.spec.valueType is not a value type meshform knows: ${problems
+        .slice(0, 3)
+        .map((p) => `${p.path.replace(/^\$/, 'valueType')} ${p.message}`)
+        .join('; ')}`,
+    );
+  return v as TagDefinition['spec']['valueType'];
+}
+
 export function normalizeTagDefinition(v: unknown): TagDefinition {
   const o = obj(v, 'meshTagDefinition');
   const spec = obj(o.spec, 'meshTagDefinition.spec');
-  obj(spec.valueType, 'meshTagDefinition.spec.valueType');
   return {
     metadata: { name: str(obj(o.metadata, 'meshTagDefinition.metadata').name, 'meshTagDefinition.metadata.name') },
     spec: {
@@ -135,7 +152,7 @@ export function normalizeTagDefinition(v: unknown): TagDefinition {
       key: str(spec.key, 'meshTagDefinition.spec.key'),
       displayName: typeof spec.displayName === 'string' ? spec.displayName : String(spec.key),
       ...(typeof spec.description === 'string' ? { description: spec.description } : {}),
-      valueType: spec.valueType as TagDefinition['spec']['valueType'],
+      valueType: normalizeValueType(spec.valueType),
       ...(Number.isInteger(spec.sortOrder) ? { sortOrder: spec.sortOrder as number } : {}),
       ...(typeof spec.replicationKey === 'string' ? { replicationKey: spec.replicationKey } : {}),
       restricted: spec.restricted === true,
@@ -167,9 +184,12 @@ function stringList(v: unknown, what: string): string[] {
 export function normalizeIdentity(v: unknown): Identity {
   const o = obj(v, 'whoami');
   if (typeof o.partner !== 'boolean') throw new ShapeError('whoami.partner is not a boolean');
-  const workspaces: Record<string, string[]> = {};
-  for (const [ws, roles] of Object.entries(obj(o.workspaces ?? {}, 'whoami.workspaces')))
-    workspaces[ws] = stringList(roles, `whoami.workspaces.${ws}`);
+  const workspaces = Object.fromEntries(
+    Object.entries(obj(o.workspaces ?? {}, 'whoami.workspaces')).map(([ws, roles]) => [
+      ws,
+      stringList(roles, `whoami.workspaces.${ws}`),
+    ]),
+  );
   return { username: str(o.username, 'whoami.username'), partner: o.partner, workspaces };
 }
 
@@ -179,12 +199,13 @@ export function normalizeSettings(v: unknown): PlatformSettings {
   if (typeof fourEyes.enabled !== 'boolean') throw new ShapeError('settings.fourEyes.enabled is not a boolean');
   if (!Number.isInteger(fourEyes.minApprovalCount) || (fourEyes.minApprovalCount as number) < 1)
     throw new ShapeError('settings.fourEyes.minApprovalCount is not a whole number >= 1');
-  const recertification: Record<string, number> = {};
-  for (const [role, days] of Object.entries(obj(o.recertification ?? {}, 'settings.recertification'))) {
-    if (!Number.isInteger(days) || (days as number) < 1)
-      throw new ShapeError(`settings.recertification.${role} is not a whole number of days`);
-    recertification[role] = days as number;
-  }
+  const recertification = Object.fromEntries(
+    Object.entries(obj(o.recertification ?? {}, 'settings.recertification')).map(([role, days]): [string, number] => {
+      if (!Number.isInteger(days) || (days as number) < 1)
+        throw new ShapeError(`settings.recertification.${role} is not a whole number of days`);
+      return [role, days as number];
+    }),
+  );
   const restricted = o.restrictCustomerAdminRoleAssignment;
   return {
     fourEyes: { enabled: fourEyes.enabled, minApprovalCount: fourEyes.minApprovalCount as number },

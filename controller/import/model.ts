@@ -41,6 +41,8 @@ export interface ImportOptions {
   readonly adopt?: boolean;
 }
 
+const looksLikeEmail = (s: string) => /^[^@\s]+@[^@\s]+$/.test(s);
+
 const roleRank = (role: string) => {
   const i = WORKSPACE_ROLES.indexOf(role);
   return i < 0 ? WORKSPACE_ROLES.length : i;
@@ -54,6 +56,7 @@ function bindingsOf(
   live: LiveBinding[],
   where: { workspace: string; project?: string },
   notes: ImportNote[],
+  invited: ReadonlySet<string>,
 ): Binding[] {
   const sorted = [...live].sort(
     (a, b) =>
@@ -75,9 +78,27 @@ function bindingsOf(
       continue;
     }
     seen.add(key);
-    out.push({ role: b.role, ...subjectOf(b), ...(b.expiryDate ? { expiryDate: b.expiryDate } : {}) });
+    const expiry = b.expiryDate ? { expiryDate: b.expiryDate } : {};
+    if (b.subjectKind === 'User' && invited.has(b.subject)) {
+      notes.push({
+        ...where,
+        text: `the invitation of ${b.subject} ("${b.role}") is pending: written as an invitation, which meshStack matches by e-mail at first login; the platform does not show the invited person's name, so firstName and lastName are made from the e-mail: correct them`,
+      });
+      out.push({ role: b.role, invite: invitationOf(b.subject), ...expiry });
+    } else out.push({ role: b.role, ...subjectOf(b), ...expiry });
   }
   return out;
+}
+
+/** Names for an invitation the platform shows only by e-mail: `jane.doe@…` → Jane, Doe. */
+function invitationOf(email: string): { firstName: string; lastName: string; email: string } {
+  const parts = email
+    .slice(0, email.indexOf('@'))
+    .split(/[._-]+/)
+    .filter(Boolean);
+  const cap = (w: string) => w.charAt(0).toUpperCase() + w.slice(1);
+  const first = parts[0] ?? email;
+  return { firstName: cap(first), lastName: cap(parts.slice(1).join(' ') || first), email };
 }
 
 /** One value stays a string, as a person writes it; several stay a list. The ownership tag is meshform's, not the code's. */
@@ -90,7 +111,7 @@ function tagsOf(tags: Record<string, string[]>): Record<string, string | string[
     : undefined;
 }
 
-function workspaceOf(ws: LiveWorkspaceState, options: ImportOptions): ImportedWorkspace {
+function workspaceOf(ws: LiveWorkspaceState, options: ImportOptions, invited: ReadonlySet<string>): ImportedWorkspace {
   const notes: ImportNote[] = [];
   const at = { workspace: ws.name };
   if (ws.status?.approval === 'pending')
@@ -113,7 +134,7 @@ function workspaceOf(ws: LiveWorkspaceState, options: ImportOptions): ImportedWo
     .map((name) => {
       const p = ws.projects[name];
       const tags = tagsOf(p.tags);
-      const bindings = bindingsOf(p.bindings, { ...at, project: name }, notes);
+      const bindings = bindingsOf(p.bindings, { ...at, project: name }, notes, invited);
       return {
         identifier: name,
         displayName: p.displayName,
@@ -122,7 +143,7 @@ function workspaceOf(ws: LiveWorkspaceState, options: ImportOptions): ImportedWo
       };
     });
   const tags = tagsOf(ws.tags);
-  const bindings = bindingsOf(ws.bindings, at, notes);
+  const bindings = bindingsOf(ws.bindings, at, notes, invited);
   const entry: WorkspaceEntry = {
     identifier: ws.name,
     displayName: ws.displayName,
@@ -150,16 +171,31 @@ export function importEstate(live: LiveState, options: ImportOptions): ImportedE
       text: `workspace ${n} is owned by meshform stack "${ownerOf(live.workspaces[n].tags)}": not imported (one stack owns a workspace)`,
     });
   const imported = names.filter((n) => !elsewhere.includes(n));
+  // Bound by an e-mail that is no user (where the platform could tell): a pending invitation.
+  const invited = new Set((live.unknownUsers ?? []).filter(looksLikeEmail));
   return {
     // The ownership tag's definition is meshform's: the plan adds it where it is missing.
     tagDefinitions: live.tagDefinitions
       .filter((d) => d.metadata.name !== OWNERSHIP_TAG_DEFINITION.metadata.name)
       .sort((a, b) => compare(a.metadata.name, b.metadata.name)),
     ...(live.platform.recertification ? { recertification: live.platform.recertification } : {}),
-    workspaces: imported.map((name) => workspaceOf(live.workspaces[name], options)),
+    workspaces: imported.map((name) => workspaceOf(live.workspaces[name], options, invited)),
     unowned: options.adopt ? [] : imported.filter((n) => ownerOf(live.workspaces[n].tags) === undefined),
     notes,
   };
+}
+
+/**
+ * What import looks up before it decides (`observe/subjects.ts`): whether users bound by an e-mail
+ * exist. One that does not is a pending invitation (meshStack matches it by e-mail at first login).
+ */
+export function importLookups(live: LiveState): { users: string[]; groupsOf: string[] } {
+  const users = Object.values(live.workspaces).flatMap((ws) =>
+    [...ws.bindings, ...Object.values(ws.projects).flatMap((p) => p.bindings)]
+      .filter((b) => b.subjectKind === 'User' && looksLikeEmail(b.subject))
+      .map((b) => b.subject),
+  );
+  return { users: [...new Set(users)].sort(), groupsOf: [] };
 }
 
 /** Every note, workspace by workspace, for the summary at the end. */

@@ -6,7 +6,8 @@
 import { Document, isMap, isSeq, type YAMLMap, type YAMLSeq } from 'yaml';
 import type { WorkspaceData } from '../../schemas/workspace-data.generated';
 import type { ImportNote, ImportedEstate } from './model';
-import { type Header, type WrittenFile, appFile, oneLine } from './typescript';
+import { oneLine } from './code';
+import { type Header, type WrittenFile, appFile } from './typescript';
 
 /** The comment lines a node gets for its notes. */
 const comment = (notes: ImportNote[]) => notes.map((n) => ` meshform import: ${oneLine(n.text)}`).join('\n');

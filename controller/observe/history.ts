@@ -5,7 +5,7 @@
 import pLimit from 'p-limit';
 import type { ApiClient } from '../client/api';
 import type { ExpiredBinding, SubjectKind, WorkspaceEvent } from '../client/types';
-import type { LiveState } from './live-state';
+import { type LiveState, dictionary } from './live-state';
 
 /** Events of a binding's removal; `details.reason` says whether its expiry removed it. */
 const REMOVALS = new Set(['USER_REMOVED', 'USER_ROLE_CHANGED', 'USER_INVITATION_CANCELLED', 'PROJECT_USER_REMOVED']);
@@ -41,13 +41,13 @@ export async function withExpiredBindings(
   workspaces: readonly string[],
   concurrency = 4,
 ): Promise<LiveState> {
-  const wanted = workspaces.filter((w) => live.workspaces[w]);
+  const wanted = workspaces.filter((w) => Object.hasOwn(live.workspaces, w));
   if (!wanted.length || !live.platform.capabilities.includes('events')) return live;
   const limit = pLimit(concurrency);
   const read = await Promise.all(
     wanted.map((w) => limit(async () => [w, expiredBindingsIn(await api.extensions.events(w))] as const)),
   );
-  const state = { ...live.workspaces };
+  const state = dictionary(Object.entries(live.workspaces));
   for (const [w, expiredBindings] of read) state[w] = { ...state[w], expiredBindings };
   return { ...live, workspaces: state };
 }

@@ -70,6 +70,16 @@ export interface LiveState {
   readonly leftTheCode?: string[];
 }
 
+/**
+ * A dictionary keyed by platform names, without a prototype: `workspaces['constructor']` is then
+ * undefined unless a workspace has that identifier, and a key `__proto__` is a key like any other.
+ */
+export function dictionary<T>(entries: Iterable<readonly [string, T]>): Record<string, T> {
+  const out = Object.create(null) as Record<string, T>;
+  for (const [k, v] of entries) out[k] = v;
+  return out;
+}
+
 /** A fingerprint of what meshform compares in one workspace: a saved plan is stale when it changes. */
 export function workspaceFingerprint(ws: LiveWorkspaceState | undefined): string {
   if (!ws) return sha256Hex({ absent: true });

@@ -15,7 +15,7 @@ import type {
   RoleRequest,
   WorkspaceStatus,
 } from '../client/types';
-import type { LiveState, LiveWorkspaceState, UnreadFact } from './live-state';
+import { type LiveState, type LiveWorkspaceState, type UnreadFact, dictionary } from './live-state';
 
 export interface ObserveOptions {
   /** The workspaces to observe, or every workspace the caller can see (drift reports). */
@@ -154,9 +154,7 @@ export async function observe(api: ApiClient, options: ObserveOptions): Promise<
     (options.groupsOf ?? [])
       .filter((w) => selectedNames.has(w))
       .map((w) =>
-        limit(async () =>
-          groupMembers.set(w, Object.fromEntries((await api.groups.list(w)).map((g) => [g.name, g.members]))),
-        ),
+        limit(async () => groupMembers.set(w, dictionary((await api.groups.list(w)).map((g) => [g.name, g.members])))),
       ),
   );
   const statusByWs = new Map(statuses.map((s) => [s.name, s]));
@@ -164,7 +162,7 @@ export async function observe(api: ApiClient, options: ObserveOptions): Promise<
   // A Member sees only the projects it is assigned to: the list is then not the workspace's projects.
   const unread = (ws: string): UnreadFact[] =>
     caller && !managesWorkspace({ partner: caller.partner, roles: caller.workspaces[ws] ?? [] }) ? ['projects'] : [];
-  const state: Record<string, LiveWorkspaceState> = {};
+  const state = dictionary<LiveWorkspaceState>([]);
   for (const ws of selected) {
     state[ws.name] = {
       name: ws.name,
@@ -172,8 +170,8 @@ export async function observe(api: ApiClient, options: ObserveOptions): Promise<
       tags: ws.tags,
       ...(statusByWs.has(ws.name) ? { status: statusByWs.get(ws.name) } : {}),
       bindings: bindingsByWs.get(ws.name) ?? [],
-      projects: Object.fromEntries(
-        (projectsByWs.get(ws.name) ?? []).map((p) => [
+      projects: dictionary(
+        (projectsByWs.get(ws.name) ?? []).map((p): [string, LiveWorkspaceState['projects'][string]] => [
           p.name,
           { ...p, bindings: projectBindings.get(`${p.workspace}.${p.name}`) ?? [] },
         ]),
@@ -200,7 +198,7 @@ export async function observe(api: ApiClient, options: ObserveOptions): Promise<
     ...(projectRoles ? { projectRoles } : {}),
     workspaces: state,
     deletedWorkspaces,
-    usersByEmail: Object.fromEntries(users.filter((u) => u.email).map((u) => [u.email, u.username])),
+    usersByEmail: dictionary(users.filter((u) => u.email).map((u) => [u.email, u.username])),
     ...(options.ownedBy !== undefined ? { leftTheCode } : {}),
   };
 }

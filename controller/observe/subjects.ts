@@ -5,7 +5,7 @@
 import pLimit from 'p-limit';
 import { ApiError } from '../../core/errors';
 import type { ApiClient } from '../client/api';
-import type { LiveState } from './live-state';
+import { type LiveState, dictionary } from './live-state';
 import type { MoreFacts } from './more';
 
 /** At most this many users are looked up one by one per plan (a first apply of a large estate would need thousands). */
@@ -36,7 +36,7 @@ export async function withSubjectLookups(
       ),
     ),
   );
-  const workspaces = { ...live.workspaces };
+  const workspaces = dictionary(Object.entries(live.workspaces));
   await Promise.all(
     lookups.groupsOf
       .filter((w) => workspaces[w] && !workspaces[w].groupMembers)
@@ -45,7 +45,7 @@ export async function withSubjectLookups(
           async () =>
             void (workspaces[w] = {
               ...workspaces[w],
-              groupMembers: Object.fromEntries((await api.groups.list(w)).map((g) => [g.name, g.members])),
+              groupMembers: dictionary((await api.groups.list(w)).map((g) => [g.name, g.members])),
             }),
         ),
       ),

@@ -41,6 +41,9 @@ export function bindingName(
   return `mf-${sha256Hex([workspace, project ?? '', subject.kind, subject.name, role, ...(expiry ? [expiry] : [])]).slice(0, 24)}`;
 }
 
+/** Whether meshform made a binding (its names are `bindingName`'s, plus apply's suffix): only those are its leftovers to tidy. */
+export const madeByMeshform = (name: string) => /^mf-[0-9a-f]{24}(-|$)/.test(name);
+
 export interface BindingContext {
   readonly live: LiveState;
   readonly ws: LiveWorkspaceState | undefined;
@@ -162,7 +165,7 @@ function approvalOf(
 
 /** Whether the platform may put an expiry on the role itself: where its settings are unknown, any role may be recertified. */
 function mayBeRecertified(role: string, live: LiveState): boolean {
-  return live.platform.recertification === undefined || live.platform.recertification[role] !== undefined;
+  return live.platform.recertification === undefined || Object.hasOwn(live.platform.recertification, role);
 }
 
 const missingLive = (d: WorkspaceBinding, ws: LiveWorkspaceState | undefined, usersByEmail: Record<string, string>) =>
@@ -276,8 +279,9 @@ function diffList(
   }
   for (const l of live.filter((x) => !matched.has(x))) {
     if (l.expiryDate && isExpired(l.expiryDate, ctx.now)) removals.push(removal(wsName, l, 'expired'));
-    // A second binding of a declared role (what a renewal leaves behind) goes, additive or not.
-    else if (declared(l)) removals.push(removal(wsName, l, 'replaced'));
+    // A second binding of a declared role goes where the code is authoritative, and where it is what
+    // meshform's own renewal left behind; another one, in an additive workspace, is someone else's to keep.
+    else if (declared(l) && (authoritative || madeByMeshform(l.name))) removals.push(removal(wsName, l, 'replaced'));
     else if (authoritative) removals.push(removal(wsName, l, 'drift'));
     else
       notes.push(

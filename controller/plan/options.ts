@@ -13,8 +13,15 @@ export interface PlanOptions {
   readonly allowFewerApprovers?: boolean;
   /** Take over live workspaces that no meshform stack owns, as if each declared adopt: true (`--adopt`, once, when a stack starts managing an estate). */
   readonly adoptUnowned?: boolean;
-  /** Workspaces of the manifest left out by `--changed-from`, and the base manifest named: the plan warns that it did not look at them. */
-  readonly notPlanned?: { readonly base: string; readonly workspaces: readonly string[] };
+  /**
+   * Workspaces of the manifest left out by `--changed-from`, and the base manifest named: the plan
+   * warns that it did not look at them, and names those the base declares and the code no longer does.
+   */
+  readonly notPlanned?: {
+    readonly base: string;
+    readonly workspaces: readonly string[];
+    readonly removed?: readonly string[];
+  };
   /** Warn about declared bindings that expire within this many milliseconds (`--expiring-within`). */
   readonly expiringWithinMs?: number;
 }

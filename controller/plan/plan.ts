@@ -96,6 +96,9 @@ function planGlobal(desired: DesiredState, live: LiveState, options: PlanOptions
     warnings.push(
       finding('not-planned', { count: skipped.length, names: [...skipped], base: options.notPlanned!.base }),
     );
+  const removed = options.notPlanned?.removed ?? [];
+  if (removed.length)
+    warnings.push(finding('removed-from-code', { names: [...removed], base: options.notPlanned!.base }));
   for (const n of (options.workspaces ?? []).filter((n) => !desired.workspaces.some((w) => w.metadata.name === n)))
     refusals.push(finding('unknown-workspace', { workspace: n }, n));
   const left = (live.leftTheCode ?? []).filter((n) => !desired.workspaces.some((w) => w.metadata.name === n));
@@ -211,7 +214,8 @@ function planWorkspace(
     now,
     recertification,
     caller: live.caller,
-    callerRoles: live.caller?.workspaces[name] ?? [],
+    callerRoles:
+      (live.caller && Object.hasOwn(live.caller.workspaces, name) ? live.caller.workspaces[name] : undefined) ?? [],
   };
   const seen = new Set<string>();
   const once = (fs: readonly Finding[]) =>

@@ -1,4 +1,5 @@
 /** A pull-request comment: summary table, warnings for owner changes and removals, collapsible details with values. */
+import { printable } from '../../core/printable';
 import { WORKSPACE_OWNER } from '../../core/rules';
 import type { Plan, Step } from '../../schemas/plan.generated';
 import { roleOf } from '../plan/steps';
@@ -10,11 +11,28 @@ export const COMMENT_MARKER = '<!-- meshform-plan -->';
 /** Workspaces with at most this many steps are shown unfolded. */
 const OPEN_MAX_STEPS = 10;
 
-/** Platform text in running markdown: no link, emphasis, HTML or code span can come from a name. */
+/**
+ * Platform text in running markdown: on one line (control characters and bidi overrides shown as
+ * escapes), and no link, image, emphasis, HTML or code span can come from a name or a version.
+ */
 function md(text: string): string {
-  return text.replace(/[\\`*_[\]<>|~&]/g, (c) =>
+  return printable(text).replace(/[\\`*_[\]<>|~&!#]/g, (c) =>
     c === '<' ? '&lt;' : c === '>' ? '&gt;' : c === '&' ? '&amp;' : `\\${c}`,
   );
+}
+
+/** Platform text as an inline code span no backtick inside can close (CommonMark: a longer fence, padded). */
+function code(text: string): string {
+  const line = printable(text);
+  const longest = Math.max(0, ...(line.match(/`+/g) ?? []).map((run) => run.length));
+  const fence = '`'.repeat(longest + 1);
+  const pad = /^[ `]|[ `]$/.test(line) ? ' ' : '';
+  return `${fence}${pad}${line}${pad}${fence}`;
+}
+
+/** Platform text inside an HTML block (`<details>`): markdown is not read there, so HTML escapes alone. */
+function html(text: string): string {
+  return printable(text).replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
 /** A fenced block no line inside can close: its fence is longer than any run of backticks in it (CommonMark). */
@@ -31,7 +49,7 @@ function countsOf(steps: readonly Step[]): string {
 }
 
 export function renderPlanMarkdown(plan: Plan): string {
-  const out: string[] = [COMMENT_MARKER, `### meshform plan: \`${plan.manifest.name}\``, ''];
+  const out: string[] = [COMMENT_MARKER, `### meshform plan: ${code(plan.manifest.name)}`, ''];
   const s = plan.summary;
   out.push(
     '| add | change | remove | expired | need 2nd approval | already waiting |',
@@ -42,7 +60,7 @@ export function renderPlanMarkdown(plan: Plan): string {
   if (plan.refusals.length) {
     out.push('> [!CAUTION]', '> **Refused**: this plan breaks platform rules and will not be applied.');
     for (const r of plan.refusals)
-      out.push(`> - \`${r.workspace ?? '*'}\`: ${md(findingMessage(r))} (rule: \`${r.rule}\`)`);
+      out.push(`> - ${code(r.workspace ?? '*')}: ${md(findingMessage(r))} (rule: ${code(r.rule)})`);
     out.push('');
   }
   const all = plan.workspaces.flatMap((w) => w.steps);
@@ -53,7 +71,7 @@ export function renderPlanMarkdown(plan: Plan): string {
     out.push('> [!WARNING]');
     if (owners.length)
       out.push(
-        `> **Owner changes**: ${owners.map((st) => `${md(stepSummary(st))} in \`${st.workspace}\``).join('; ')}`,
+        `> **Owner changes**: ${owners.map((st) => `${md(stepSummary(st))} in ${code(st.workspace)}`).join('; ')}`,
       );
     if (removals.length)
       out.push(
@@ -73,7 +91,7 @@ export function renderPlanMarkdown(plan: Plan): string {
     // A short list is open at once; a long one stays folded, with its counts in the summary line.
     const open = w.steps.length <= OPEN_MAX_STEPS ? ' open' : '';
     out.push(
-      `<details${open}><summary><code>${w.name}</code>${w.state === 'ready' ? '' : ` (${w.state})`}: ${countsOf(w.steps)}</summary>`,
+      `<details${open}><summary><code>${html(w.name)}</code>${w.state === 'ready' ? '' : ` (${html(w.state)})`}: ${countsOf(w.steps)}</summary>`,
       '',
     );
     out.push(...fenced('diff', w.steps.flatMap(stepLines)));
@@ -92,9 +110,9 @@ export function renderPlanMarkdown(plan: Plan): string {
   for (const w of plan.warnings) out.push('', `> ${md(findingMessage(w))}`);
   out.push(
     '',
-    `**${summaryLine(plan)}**`,
+    `**${md(summaryLine(plan))}**`,
     '',
-    `<sub>meshStack ${plan.platform.version} at ${plan.platform.endpoint}, planned ${plan.createdAt}; plan digest <code>${plan.digest}</code></sub>`,
+    `<sub>meshStack <code>${md(plan.platform.version)}</code> at <code>${md(plan.platform.endpoint)}</code>, planned ${md(plan.createdAt)}; plan digest <code>${md(plan.digest)}</code></sub>`,
   );
   return `${out.join('\n')}\n`;
 }

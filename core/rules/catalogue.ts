@@ -337,6 +337,11 @@ export const RULES = {
     (p) =>
       `${p.count} workspace(s) unchanged since ${p.base} and with nothing expiring were not looked at (--changed-from): ${list(p.names.slice(0, 10))}${p.count > 10 ? ` and ${p.count - 10} more` : ''}; drift there is found by the scheduled full plan or reconcile.`,
   ),
+  'removed-from-code': rule<{ names: string[]; base: string }>(
+    'warning',
+    (p) =>
+      `${p.names.length} workspace(s) declared in ${p.base} are no longer in the code: ${list(p.names)}. meshform leaves them as they are on the platform (their owner tag still names this stack); to remove them, keep them in the code with a deletion, or release them by deleting their meshformStack tag.`,
+  ),
   'expiring-soon': rule<Sub & { expiry: string; days: number }>(
     'warning',
     (p) =>

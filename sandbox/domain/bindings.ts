@@ -6,7 +6,7 @@ import { type WorkspaceBindingRow, dateOnly } from '../representations';
 import { OWNER, type WorkspaceRow, accessTo, requireManager, requireWritable, visibleWorkspaces } from './access';
 import { emailOf, notify, recordEvent } from './events';
 import { type GrantOutcome, requestOrApply } from './grants';
-import { optDate, optStr, str } from './input';
+import { bindingName as checkedBindingName, optDate, optStr, str } from './input';
 import { pagedQuery } from './paging';
 
 export type SubjectKind = 'user' | 'group';
@@ -78,7 +78,7 @@ export async function createWorkspaceBinding(
   now: Date,
   extensions = true,
 ): Promise<GrantOutcome & { workspace: string; bindingName: string }> {
-  const bindingName = str(body, 'metadata.name');
+  const bindingName = checkedBindingName(body, 'metadata.name');
   const workspace = str(body, 'targetRef.name');
   const a = await accessTo(tx, p, workspace, { lock: true });
   requireManager(a, 'manage access');

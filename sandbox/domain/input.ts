@@ -19,8 +19,12 @@ export function str(body: unknown, path: string): string {
   const v = at(body, path);
   if (typeof v !== 'string' || v.length === 0) throw badRequest(`${path} is required and must be a non-empty string`);
   if (v.length > 255) throw badRequest(`${path} must be at most 255 characters`);
+  if (LONE_SURROGATE.test(v)) throw badRequest(`${path} is not text: it holds half of a UTF-16 surrogate pair`);
   return v;
 }
+
+/** Half of a surrogate pair: no character, and the database refuses to store it. */
+const LONE_SURROGATE = /\p{Cs}/u;
 
 export function optStr(body: unknown, path: string): string | undefined {
   const v = at(body, path);
@@ -43,6 +47,8 @@ export function tags(body: unknown, path: string): Record<string, string[]> {
   for (const [k, vals] of Object.entries(v as Json)) {
     if (!Array.isArray(vals) || vals.some((x) => typeof x !== 'string'))
       throw badRequest(`${path}.${k} must be a list of strings`);
+    if ([k, ...(vals as string[])].some((x) => LONE_SURROGATE.test(x)))
+      throw badRequest(`${path}.${k} is not text: it holds half of a UTF-16 surrogate pair`);
   }
   return v as Record<string, string[]>;
 }
@@ -54,6 +60,16 @@ export function identifier(body: unknown, path: string): string {
   if (!IDENTIFIER.test(v) || v.length > 32)
     throw badRequest(
       `${path} "${v}" is not a valid identifier (lowercase letters, digits, dashes; at most 32 characters)`,
+    );
+  return v;
+}
+
+/** A binding's name, as meshStack's (1–45 characters): letters, digits, dots, dashes, underscores; no path, no blank. */
+export function bindingName(body: unknown, path: string): string {
+  const v = str(body, path);
+  if (!/^[A-Za-z0-9]([A-Za-z0-9._-]*[A-Za-z0-9])?$/.test(v) || v.length > 45)
+    throw badRequest(
+      `${path} ${JSON.stringify(v)} is not a valid binding name (letters, digits, dots, dashes, underscores, starting and ending with a letter or digit; at most 45 characters)`,
     );
   return v;
 }

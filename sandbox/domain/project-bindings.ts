@@ -7,7 +7,7 @@ import { accessTo, requireManager, requireWritable } from './access';
 import type { SubjectKind } from './bindings';
 import { recordEvent } from './events';
 import { type GrantOutcome, requestOrApply } from './grants';
-import { optStr, str } from './input';
+import { bindingName as checkedBindingName, optStr, str } from './input';
 import { pagedQuery } from './paging';
 import { seesProject } from './projects';
 
@@ -65,7 +65,7 @@ export async function createProjectBinding(
   now: Date,
   extensions = true,
 ): Promise<GrantOutcome & { workspace: string; bindingName: string }> {
-  const bindingName = str(body, 'metadata.name');
+  const bindingName = checkedBindingName(body, 'metadata.name');
   const workspace = str(body, 'targetRef.ownedByWorkspace');
   const a = await accessTo(tx, p, workspace, { lock: true });
   requireManager(a, 'manage project access');

@@ -111,6 +111,20 @@ describe.each([['default'], ['meshstack']])('security (%s profile)', (profile) =
       ).code,
     ).toBe(1);
 
+    // history reads the platform's event log (where the extensions are); show renders the saved plan offline.
+    const firstWorkspace = (
+      JSON.parse(fs.readFileSync(manifest, 'utf8')) as { workspaces: Array<{ metadata: { name: string } }> }
+    ).workspaces[0].metadata.name;
+    expect((await run(['history', firstWorkspace], key)).code).toBe(extensions ? 0 : 1);
+    expect((await run(['show', planFile], key)).code).toBe(0);
+    // Credentials in the endpoint URL are refused, and the refusal does not repeat them.
+    const inUrl = new URL(own.sandbox.url);
+    inUrl.username = PARTNER;
+    inUrl.password = secret;
+    const userinfo = await run(['plan', '--manifest', manifest], { ...key, MESHSTACK_ENDPOINT: inUrl.toString() });
+    expect(userinfo.code).toBe(1);
+    expect(userinfo.stderr).toMatch(/user|password|credentials/i);
+
     const imported = path.join(tmp, 'imported');
     expect((await run(['import', '--all', '--out', imported, '--name', 'basic'], key)).code).toBe(0);
     expect((await run(['import', '--check', '--all', '--manifest', manifest, '--name', 'basic'], key)).code).toBe(0);

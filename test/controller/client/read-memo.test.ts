@@ -46,3 +46,20 @@ test('a failed read is not remembered', async () => {
   await expect(memo.answer('k', failing)).rejects.toThrow('down');
   expect(calls).toBe(2);
 });
+
+test('one memo shared by two identities (a provider configured twice) never hands one the answers of the other', async () => {
+  const memo = new ReadMemo();
+  const as = (key: string, readMemo?: ReadMemo) =>
+    new HttpApiClient({
+      endpoint: f.sandbox.url,
+      credentials: { kind: 'key', key },
+      ...(readMemo ? { readMemo } : {}),
+    });
+  const names = async (api: HttpApiClient) => (await api.workspaces.list()).map((w) => w.name).sort();
+  await f.as('partner-admin').createWorkspace('memo-partner-only');
+  const partnerSees = await names(as('partner-admin', memo));
+  expect(partnerSees).toContain('memo-partner-only');
+  const aliceSees = await names(as('alice', memo));
+  expect(aliceSees).toEqual(await names(as('alice')));
+  expect(aliceSees).not.toEqual(partnerSees);
+});

@@ -1,5 +1,6 @@
 import {
   ShapeError,
+  normalizeTagDefinition,
   normalizeBinding,
   normalizeProject,
   normalizeTags,
@@ -23,6 +24,13 @@ describe('normalizers', () => {
     ['a list instead of an object', [['a']]],
   ])('tags: %s is a shape error', (_name, input) => {
     expect(() => normalizeTags(input, 'tags')).toThrow(ShapeError);
+  });
+
+  test('tags: keys that are members of every object are tags like any other', () => {
+    const tags = normalizeTags(JSON.parse('{"__proto__":["a"],"constructor":["b"]}'), 'tags');
+    expect(Object.keys(tags)).toEqual(['__proto__', 'constructor']);
+    expect(Object.getPrototypeOf(tags)).toBe(Object.prototype);
+    expect(Object.getOwnPropertyDescriptor(tags, '__proto__')?.value).toEqual(['a']);
   });
 
   test('workspace: drops what the server adds (createdOn, links), keeps what meshform owns', () => {
@@ -109,5 +117,39 @@ describe('normalizers', () => {
     ],
   ])('binding: %s is a shape error', (_name, input) => {
     expect(() => normalizeBinding(input)).toThrow(ShapeError);
+  });
+});
+
+/**
+ * A tag definition's value type is written into the code `meshform import` generates: only the
+ * shape meshform knows gets through (issue 22, high), whatever key or kind a server invents.
+ */
+describe('tag definition value type', () => {
+  const def = (valueType: unknown) => ({
+    kind: 'meshTagDefinition',
+    metadata: { name: 'meshWorkspace.k' },
+    spec: { targetKind: 'meshWorkspace', key: 'k', displayName: 'K', valueType },
+  });
+
+  test.each([
+    ['an unknown kind', { "string(); require('child_process').execSync('id'); ((": {} }],
+    ['an unknown option key', { string: { "defaultValue: 'x', a: require('fs'), b": 'x' } }],
+    ['a default of the wrong type', { integer: { defaultValue: '1); process.exit(1); (' } }],
+    ['two kinds at once', { string: {}, email: {} }],
+    ['no kind', {}],
+    ['select options that are not strings', { singleSelect: { options: [{ toString: 1 }] } }],
+    ['an inherited member as kind', { constructor: {} }],
+  ])('%s is a shape error naming the value type', (_name, valueType) => {
+    expect(() => normalizeTagDefinition(def(valueType))).toThrow(ShapeError);
+    expect(() => normalizeTagDefinition(def(valueType))).toThrow(/meshTagDefinition\.spec\.valueType/);
+  });
+
+  test.each([
+    [{ string: { validationRegex: '^[0-9]{4}$', defaultValue: "it's" } }],
+    [{ integer: { defaultValue: 7 } }],
+    [{ multiSelect: { options: ['a', 'b'], defaultValue: ['a'] } }],
+    [{ email: {} }],
+  ])('%j is kept as it is', (valueType) => {
+    expect(normalizeTagDefinition(def(valueType)).spec.valueType).toEqual(valueType);
   });
 });

@@ -1,5 +1,7 @@
 import type { ApplyReport } from '../../../controller/apply/apply';
 import type { LiveState } from '../../../controller/observe/live-state';
+import MarkdownIt from 'markdown-it';
+import type { Plan } from '../../../schemas/plan.generated';
 import { plan } from '../../../controller/plan/plan';
 import { stepSummary } from '../../../controller/render/describe';
 import { renderPlanMarkdown } from '../../../controller/render/markdown';
@@ -282,6 +284,24 @@ describe('renderers', () => {
     expect(outsideFences).not.toContain('[approve here](https://evil.example.com)');
     expect(outsideFences).not.toContain('<img');
     expect(outsideFences).toContain('\\[approve here\\](https://evil.example.com) &lt;img src=x&gt;');
+  });
+
+  test('markdown: platform text outside the diff (version, endpoint, names) is escaped or in a code span', () => {
+    const evil = 'v1 ![x](https://evil.example.com/x.png)\n# Approve here\n<a href=https://evil.example.com>ok</a>`';
+    const hostilePlan = plan(state, live, { endpoint: 'https://meshstack.example.com' }, NOW);
+    const forged = {
+      ...hostilePlan,
+      manifest: { ...hostilePlan.manifest, name: evil },
+      platform: { ...hostilePlan.platform, version: evil, endpoint: evil },
+      workspaces: hostilePlan.workspaces.map((w) => ({ ...w, name: evil })),
+    };
+    // Rendered as GitHub renders a comment: CommonMark with raw HTML allowed.
+    const rendered = new MarkdownIt({ html: true }).render(renderPlanMarkdown(forged as Plan));
+    const tags = [...rendered.matchAll(/<([a-z0-9]+)/g)].map((m) => m[1]);
+    const OWN_TAGS = 'h3 table thead tbody tr th td p details summary code pre sub strong ul li blockquote'.split(' ');
+    expect([...new Set(tags)].filter((t) => !OWN_TAGS.includes(t))).toEqual([]);
+    expect(tags.filter((t) => t === 'h3')).toHaveLength(1);
+    expect(rendered).not.toMatch(/<h[1-6]>Approve/);
   });
 
   test('apply report: one line per step and the counts', () => {
