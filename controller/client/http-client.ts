@@ -3,9 +3,8 @@
  * and its Terraform provider): API-key login with the token refreshed before it expires, versioned
  * media types per kind, paging by page number in a stable order (links carry the backend's own URL),
  * PUT as a full rewrite of the object as read, retries as meshStack's own clients (reads and
- * idempotent writes; a POST only when the platform said it did not carry it out), a timeout of
- * silence, bounded answers, one request at a time per key against a remote platform, and typed
- * errors that never carry credentials.
+ * idempotent writes, never a POST), a timeout of silence, bounded answers, one request at a time per
+ * key against a remote platform, and typed errors that never carry credentials.
  */
 import axios, { type AxiosInstance } from 'axios';
 import type { Readable } from 'stream';
@@ -130,8 +129,6 @@ export class ReadMemo {
 const MIN_TOKEN_LIFETIME_MS = 30_000;
 /** Retried, as meshStack's Terraform provider does; a 500 is the platform's answer, not a passing fault. */
 const TRANSIENT_STATUS = new Set([429, 502, 503, 504]);
-/** Answers that say the platform did not carry the request out: even a POST may be sent again. */
-const NOT_CARRIED_OUT = new Set([429, 503]);
 /**
  * A connection that broke (reset, broken pipe, cut short) or fell silent: a read or an idempotent
  * write may be sent again. Not DNS, a refused connection or TLS: sending again cannot help there.
@@ -191,14 +188,13 @@ class Stalled extends Error {
 
 /**
  * Whether a failed attempt may be sent again, as meshStack's own clients decide: GET, PUT and DELETE
- * (idempotent) after a transient status or a broken connection; a POST only when the platform said
- * it did not carry it out (429, 503), never after a lost connection, which may have carried it out.
- * Logging in changes nothing, so it is retried like a read, as the Terraform provider does.
+ * (idempotent) after a transient status or a broken connection; a POST never (a create that failed is
+ * planned again by the next run, which sees whether it was carried out). Logging in changes nothing,
+ * so it is retried like a read, as the Terraform provider does.
  */
 function resendable(call: Pick<Call, 'method' | 'path'>, failure: number | string): boolean {
-  if (call.method !== 'POST' || call.path === LOGIN)
-    return typeof failure === 'number' ? TRANSIENT_STATUS.has(failure) : BROKEN_CONNECTION.has(failure);
-  return typeof failure === 'number' && NOT_CARRIED_OUT.has(failure);
+  if (call.method === 'POST' && call.path !== LOGIN) return false;
+  return typeof failure === 'number' ? TRANSIENT_STATUS.has(failure) : BROKEN_CONNECTION.has(failure);
 }
 
 export function isLoopbackUrl(endpoint: string): boolean {
@@ -273,7 +269,9 @@ export class HttpApiClient implements ApiClient {
       if (call.path !== LOGIN) memo.forget();
       return this.sendOnce(call);
     }
-    return memo.answer(`${call.path}\u0000${call.media ?? ''}\u0000${(call.accept ?? []).join(',')}`, () =>
+    // A list's `until` is the instant it was asked for: the same list, asked again, is the same question.
+    const path = call.path.replace(/([?&])until=[^&]*(&|$)/, '$1');
+    return memo.answer(`${path}\u0000${call.media ?? ''}\u0000${(call.accept ?? []).join(',')}`, () =>
       this.sendOnce(call),
     );
   }
@@ -413,9 +411,7 @@ export class HttpApiClient implements ApiClient {
       });
       stream = response.data;
       silence.touch();
-      const text = await readBody(stream, response.headers['content-length'], this.maxBodyBytes, () =>
-        silence.touch(),
-      );
+      const text = await readBody(stream, response.headers['content-length'], this.maxBodyBytes, () => silence.touch());
       return { status: response.status, statusText: response.statusText, headers: response.headers, data: text };
     } catch (e) {
       if (stalled) throw new Stalled(stalled);
@@ -580,7 +576,12 @@ export class HttpApiClient implements ApiClient {
       // A server that answers another page than asked would never end.
       if (number !== page) throw new MalformedResponseError('GET', path, `asked for page ${page}, got page ${number}`);
       if (totalPages > MAX_PAGES)
-        throw new ResponseLimitError('api-list-unstable', 'GET', path, `${totalPages} pages (meshform reads ${MAX_PAGES})`);
+        throw new ResponseLimitError(
+          'api-list-unstable',
+          'GET',
+          path,
+          `${totalPages} pages (meshform reads ${MAX_PAGES})`,
+        );
       const now = `${totalPages}/${totalElements}`;
       if (counts !== undefined && now !== counts) return 'changed';
       counts = now;
@@ -646,7 +647,8 @@ export class HttpApiClient implements ApiClient {
   // ---- kinds -----------------------------------------------------------------------------
 
   public readonly workspaces = {
-    list: () => this.list(`${API}/meshworkspaces`, 'meshWorkspace', 'v2', 'meshWorkspaces', normalizeWorkspace, (w) => w.name),
+    list: () =>
+      this.list(`${API}/meshworkspaces`, 'meshWorkspace', 'v2', 'meshWorkspaces', normalizeWorkspace, (w) => w.name),
     read: async (name: string) => {
       const call = {
         method: 'GET' as const,
@@ -925,12 +927,10 @@ export class HttpApiClient implements ApiClient {
         'meshProjectRoles',
         normalizeProjectRole,
         (r) => r,
-      ).catch(
-        (e: unknown) => {
-          if (e instanceof ApiError && (e.status === 404 || e.status === 406)) return undefined;
-          throw e;
-        },
-      ),
+      ).catch((e: unknown) => {
+        if (e instanceof ApiError && (e.status === 404 || e.status === 406)) return undefined;
+        throw e;
+      }),
   };
 
   public readonly groups = {

@@ -178,7 +178,9 @@ export function halPage(v: unknown, key: string): HalPage {
     ...(number !== undefined ? { number } : {}),
     // Without counts, this page is the last.
     totalPages: count(page?.totalPages, 'list.page.totalPages') ?? 0,
-    ...(page?.totalElements !== undefined ? { totalElements: count(page.totalElements, 'list.page.totalElements') } : {}),
+    ...(page?.totalElements !== undefined
+      ? { totalElements: count(page.totalElements, 'list.page.totalElements') }
+      : {}),
   };
 }
 

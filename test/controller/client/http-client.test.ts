@@ -364,7 +364,7 @@ describe('HttpApiClient against a broken server', () => {
     }).workspaces
       .list()
       .catch((e) => e);
-    expect(err.code).toBe('api-malformed-response');
+    expect(err.code).toBe('api-response-too-large');
     expect(err.message).toMatch(/answer larger than 8 MB/);
   });
 
