@@ -123,14 +123,20 @@ export function clientSettings(
   };
 }
 
-/** Connects and checks the platform version, unless MESHSTACK_SKIP_VERSION_CHECK=true. */
+/** Connects and checks the platform version, unless MESHSTACK_SKIP_VERSION_CHECK=true (then /mesh/info is optional throughout). */
 export async function connect(
   env: NodeJS.ProcessEnv,
   flags: ConnectionFlags = {},
   options: Pick<HttpClientOptions, 'readMemo'> = {},
 ): Promise<ApiClient> {
-  const client = new HttpApiClient({ ...resolveConnection(env, flags), ...clientSettings(env), ...options });
-  if (env.MESHSTACK_SKIP_VERSION_CHECK !== 'true') {
+  const skipVersionCheck = env.MESHSTACK_SKIP_VERSION_CHECK === 'true';
+  const client = new HttpApiClient({
+    ...resolveConnection(env, flags),
+    ...clientSettings(env),
+    ...options,
+    skipVersionCheck,
+  });
+  if (!skipVersionCheck) {
     const { version } = await client.info();
     if (compareVersions(version, MIN_PLATFORM_VERSION) < 0) {
       throw new MeshformError(

@@ -143,4 +143,5 @@ export type Capability =
   | 'project-binding-expiry'
   | 'invitations'
   | 'grant-reasons'
+  | 'deletion-reasons'
   | 'clock';

@@ -635,6 +635,8 @@ export const NOT_PLATFORM_RULES: Record<string, string> = {
     "meshform's own record, as workspace-unowned: one stack per workspace is meshform's rule, not the platform's",
   'ownership-tag-needs-partner':
     'the platform refuses a tag definition from a non-partner, as row k29 shows for any tag definition',
+  'invitation-unsupported':
+    'a capability check of meshform: the strict meshstack profile has no invitation API and the default profile has one; test/controller/plan/rules/unsupported.test.ts and meshstack-behaviour.test.ts hold it',
   'fewer-approvers':
     "meshform's own guard against a pattern: the platform accepts each step (removing a co-Owner; a grant that then needs nobody else's approval), the plan refuses them together (the sandbox's part, approvers through groups, is in four-eyes.test.ts)",
 };

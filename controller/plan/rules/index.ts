@@ -9,6 +9,7 @@ import { expiringSoon, expiryWithinRecertification, recertificationUnknown } fro
 import { lastOwner, ownerGrantRights, ownerLimit, ownerRemovalRights } from './owners';
 import { ownership } from './ownership';
 import { unknownSubjects } from './subjects';
+import { invitationsUnsupported, reasonsNotRecorded } from './unsupported';
 import {
   identifierBeingDeleted,
   identifierChange,
@@ -40,6 +41,7 @@ export const WORKSPACE_RULES: ReadonlyArray<readonly [string, WorkspaceRule]> = 
   ['identifierBeingDeleted', identifierBeingDeleted],
   ['projectRoleExists', projectRoleExists],
   ['unknownSubjects', unknownSubjects],
+  ['invitationsUnsupported', invitationsUnsupported],
   ['projectMembers', projectMembers],
   ['restrictedTags', restrictedTags],
   ['immutableTags', immutableTags],
@@ -49,4 +51,5 @@ export const WORKSPACE_RULES: ReadonlyArray<readonly [string, WorkspaceRule]> = 
   ['expiryWithinRecertification', expiryWithinRecertification],
   ['recertificationUnknown', recertificationUnknown],
   ['expiringSoon', expiringSoon],
+  ['reasonsNotRecorded', reasonsNotRecorded],
 ];

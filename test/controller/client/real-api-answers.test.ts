@@ -6,6 +6,7 @@
  */
 import * as http from 'http';
 import type { AddressInfo } from 'net';
+import { connect } from '../../../controller/client/connection';
 import { HttpApiClient } from '../../../controller/client/http-client';
 import { packageVersion } from '../../../core/package-info';
 
@@ -20,6 +21,8 @@ let url: string;
 let seen: Seen[];
 let reply: (req: http.IncomingMessage, res: http.ServerResponse) => void;
 let fourEyes = false;
+/** What /mesh/info answers: meshStack's JSON, or (behind some proxies) nothing meshform can read. */
+let info: 'json' | 'html' = 'json';
 
 const json = (res: http.ServerResponse, status: number, body: unknown) =>
   res.writeHead(status, { 'Content-Type': 'application/json' }).end(JSON.stringify(body));
@@ -27,7 +30,10 @@ const json = (res: http.ServerResponse, status: number, body: unknown) =>
 beforeAll(async () => {
   server = http.createServer((req, res) => {
     if (req.url === '/api/login') return json(res, 200, { access_token: 't', expires_in: 300 });
-    if (req.url === '/mesh/info') return json(res, 200, { version: '2026.34.0', is4EPEnabled: fourEyes });
+    if (req.url === '/mesh/info')
+      return info === 'json'
+        ? json(res, 200, { version: '2026.34.0', is4EPEnabled: fourEyes })
+        : res.writeHead(404, { 'Content-Type': 'text/html' }).end('<html><title>Not Found</title></html>');
     if (req.url?.startsWith('/sandbox/')) return res.writeHead(404, { 'Content-Type': 'text/html' }).end('<html/>');
     seen.push({ method: req.method!, url: req.url!, headers: req.headers });
     return reply(req, res);
@@ -39,6 +45,7 @@ afterAll(() => new Promise((r) => server.close(r)));
 beforeEach(() => {
   seen = [];
   fourEyes = false;
+  info = 'json';
 });
 
 const api = (extra: Partial<ConstructorParameters<typeof HttpApiClient>[0]> = {}) =>
@@ -248,5 +255,31 @@ describe('how requests are sent', () => {
     await expect(
       api({ timeoutMs: 300, retry: { budgetMs: 5_000, baseDelayMs: 5, maxDelayMs: 5 } }).workspaces.list(),
     ).resolves.toEqual([]);
+  });
+});
+
+describe('MESHSTACK_SKIP_VERSION_CHECK=true', () => {
+  const env = { MESHSTACK_API_KEY: 'k', MESHSTACK_API_SECRET: 's', MESHFORM_RETRY_BUDGET: '1s' };
+
+  test('is honoured after connecting too: an unreadable /mesh/info makes 4-eyes unknown (taken as on), not a failed plan', async () => {
+    info = 'html';
+    const api = await connect({ ...env, MESHSTACK_ENDPOINT: url, MESHSTACK_SKIP_VERSION_CHECK: 'true' });
+    await expect(api.info()).resolves.toEqual({ version: 'unknown', fourEyesEnabled: true });
+  });
+
+  test('without it, an unreadable /mesh/info is an error, as before', async () => {
+    info = 'html';
+    await expect(connect({ ...env, MESHSTACK_ENDPOINT: url })).rejects.toMatchObject({ code: 'api-404' });
+  });
+});
+
+describe('a workspace deletion the platform refuses', () => {
+  test('says what blocks it on meshStack: projects, building blocks and tenants', async () => {
+    reply = (_req, res) => json(res, 409, { message: "meshWorkspace 'w' cannot be deleted" });
+    const err = await api()
+      .workspaces.delete('w', 'not needed')
+      .catch((e: unknown) => e);
+    expect(err).toMatchObject({ code: 'api-409' });
+    expect((err as Error).message).toMatch(/cannot be deleted.*projects, building blocks or tenants/);
   });
 });
