@@ -241,6 +241,8 @@ export class HttpApiClient implements ApiClient {
   private readonly pageSize: number;
   private readonly slots: Semaphore;
   private readonly maxBodyBytes: number;
+  /** The platform's clock minus ours, as its last Date header said. */
+  private clockSkewMs = 0;
   private token?: { value: string; expiresAt: number; lifetimeMs: number };
   private caps?: Promise<Capability[]>;
   private platformInfo?: Promise<PlatformInfo>;
@@ -415,6 +417,8 @@ export class HttpApiClient implements ApiClient {
         },
       });
       stream = response.data;
+      const serverDate = Date.parse(String(response.headers.date ?? ''));
+      if (Number.isFinite(serverDate)) this.clockSkewMs = serverDate - Date.now();
       silence.touch();
       const text = await readBody(stream, response.headers['content-length'], this.maxBodyBytes, () => silence.touch());
       return { status: response.status, statusText: response.statusText, headers: response.headers, data: text };
@@ -547,7 +551,9 @@ export class HttpApiClient implements ApiClient {
     idOf: (t: T) => string,
     query: Record<string, string> = {},
   ): Promise<T[]> {
-    const stable = { sort: 'createdAt,desc', until: new Date().toISOString(), ...query };
+    // The platform's clock, not ours (from its Date header, to the second): a client clock behind it would hide new objects.
+    const until = new Date(Date.now() + this.clockSkewMs + 1000).toISOString();
+    const stable = { sort: 'createdAt,desc', until, ...query };
     for (let read = 1; read <= LIST_READS; read++) {
       const items = await this.readPages(path, media(kind, version), key, normalize, idOf, stable);
       if (items !== 'changed') return items;
