@@ -154,7 +154,7 @@ function unreachable(s: never): never {
   throw new Error(`unknown plan step ${JSON.stringify(s)}`);
 }
 
-/** The binding a removal step removes, when a grant of the same steps replaces it. */
+/** The grant of the same steps that replaces the binding a removal step removes, if any. */
 function replacedBy(steps: readonly AnyStep[], step: AnyStep): AnyStep | undefined {
   if (!((step.kind === 'workspace-binding' || step.kind === 'project-binding') && step.action === 'delete'))
     return undefined;
