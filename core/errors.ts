@@ -143,6 +143,28 @@ export class MalformedResponseError extends MeshformError {
   }
 }
 
+/**
+ * The platform's answer is beyond what meshform reads: a body larger than the limit
+ * (`api-response-too-large`), or a list whose pages never end or keep changing while it is read
+ * (`api-list-unstable`). A broken or hostile server; never retried, never guessed from.
+ */
+export class ResponseLimitError extends MeshformError {
+  constructor(code: 'api-response-too-large' | 'api-list-unstable', method: string, path: string, problem: string) {
+    super(code, `${method} ${path} returned more than meshform reads: ${problem}`, 'terminal');
+  }
+}
+
+/** A request body meshform cannot serialise (nesting too deep for JSON.stringify): nothing was sent, and retrying cannot help. */
+export class RequestUnserialisableError extends MeshformError {
+  constructor(method: string, path: string, problem: string) {
+    super(
+      'request-unserialisable',
+      `${method} ${path} was not sent: its body cannot be written as JSON (${problem}); check the values declared for it (nesting this deep is not data meshStack takes)`,
+      'terminal',
+    );
+  }
+}
+
 /** The plan would break a platform invariant; nothing is applied (exit code 3). */
 export class PlanRefusedError extends MeshformError {
   constructor(public readonly reasons: ReadonlyArray<{ workspace: string; rule: string; message: string }>) {

@@ -21,6 +21,17 @@ export function pageRequest(query: Record<string, string | undefined>): PageRequ
   return { page, size: Math.min(size, MAX_PAGE_SIZE) };
 }
 
+/**
+ * `until` (ISO-8601): only objects created up to that instant, as meshStack's CLI asks with a fixed
+ * value for every page of one list, so that an object created meanwhile does not shift the pages.
+ */
+export function untilOf(query: Record<string, string | undefined>): Date | undefined {
+  if (query.until === undefined) return undefined;
+  const at = new Date(query.until);
+  if (Number.isNaN(at.getTime())) throw badRequest(`until must be an ISO-8601 date-time, got "${query.until}"`);
+  return at;
+}
+
 function link(
   base: string,
   path: string,

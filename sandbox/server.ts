@@ -148,6 +148,11 @@ function newApp(clock: SandboxClock, notFound: 'json' | 'html', requestTimeoutMs
         handler,
       ),
   });
+  // The Date header tells the sandbox's own time, as a server's tells its clock (clients page up to it).
+  app.addHook('onSend', async (_req, reply, payload) => {
+    reply.header('date', clock.now().toUTCString());
+    return payload;
+  });
   // Bodies are read as text and parsed by the routes, so vendor media types and bad JSON get meshStack's answers.
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'string' }, (_req, body, done) => done(null, body));

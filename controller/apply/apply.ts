@@ -1,13 +1,16 @@
 /**
  * apply(): runs a plan's steps in order and decides nothing. Workspaces run in parallel (bounded);
  * within a workspace a failed step skips the rest of that workspace, since later steps may depend
- * on it; other workspaces go on. Every step gets a result.
+ * on it; other workspaces go on. Make before break holds at run time too: the removal of a binding
+ * that a grant of this plan replaces runs only once the new binding can be read. Every step gets a
+ * result.
  */
 import { randomBytes } from 'crypto';
 import pLimit from 'p-limit';
-import { isMeshformError } from '../../core/errors';
+import { isApiError, isMeshformError } from '../../core/errors';
 import type { Plan, Step, TagDefinitionStep } from '../../schemas/plan.generated';
 import type { ApiClient } from '../client/api';
+import type { BindingRequest, CreateOutcome } from '../client/types';
 
 /** `waiting`: a step that waits for the platform (a workspace deletion for its projects' deletion) was not run. */
 export type StepStatus = 'applied' | 'pending-approval' | 'waiting' | 'failed' | 'skipped';
@@ -35,12 +38,6 @@ export interface ApplyOptions {
   readonly onStep?: (r: StepResult) => void;
   /** Once true, no further step starts (Ctrl-C): the steps not run are reported as skipped. */
   readonly stopped?: () => boolean;
-  /**
-   * Appended to the names of the bindings this apply creates: names are global on meshStack, and one
-   * derived from content alone can be taken first by an Owner of another workspace. The same within
-   * one apply (a retried create finds its own binding). @default random
-   */
-  readonly bindingNameSuffix?: string;
 }
 
 type Outcome = { status: 'applied' } | { status: 'waiting' } | { status: 'pending-approval'; requestId?: string };
@@ -48,7 +45,7 @@ type Outcome = { status: 'applied' } | { status: 'waiting' } | { status: 'pendin
 const APPLIED: Outcome = { status: 'applied' };
 
 /** One step against the platform: an exhaustive switch over the step union. */
-async function execute(api: ApiClient, s: AnyStep, suffix: string): Promise<Outcome> {
+async function execute(api: ApiClient, s: AnyStep): Promise<Outcome> {
   switch (s.kind) {
     case 'tag-definition':
       await api.tagDefinitions.put(s.definition);
@@ -98,8 +95,8 @@ async function execute(api: ApiClient, s: AnyStep, suffix: string): Promise<Outc
         case 'create': {
           if (s.approval === 'already-pending') return { status: 'pending-approval' };
           const g = s.grant;
-          const outcome = await api.bindings.create({
-            name: `${g.name}-${suffix}`,
+          const outcome = await createBinding(api, {
+            name: g.name,
             workspace: s.workspace,
             ...(s.project !== undefined ? { project: s.project } : {}),
             subjectKind: g.subject.kind,
@@ -111,8 +108,10 @@ async function execute(api: ApiClient, s: AnyStep, suffix: string): Promise<Outc
               : {}),
             ...(g.reason !== undefined ? { reason: g.reason } : {}),
           });
-          return outcome.status === 'pending'
-            ? { status: 'pending-approval', ...(outcome.requestId ? { requestId: outcome.requestId } : {}) }
+          if (outcome.status === 'pending')
+            return { status: 'pending-approval', ...(outcome.requestId ? { requestId: outcome.requestId } : {}) };
+          return s.replaces && !(await readable(api, s.workspace, s.project, outcome.name))
+            ? { status: 'pending-approval' }
             : APPLIED;
         }
         case 'delete':
@@ -127,8 +126,46 @@ async function execute(api: ApiClient, s: AnyStep, suffix: string): Promise<Outc
   return unreachable(s);
 }
 
+/**
+ * A grant under the name the plan derived from the grant alone: a reconcile pass that asks again
+ * for a grant still waiting for approval meets the platform's duplicate-name check (409), not a
+ * second request. Only where another binding took that name (it can be guessed) does the grant get
+ * a name of its own.
+ */
+async function createBinding(api: ApiClient, b: BindingRequest): Promise<CreateOutcome & { name: string }> {
+  try {
+    return { ...(await api.bindings.create(b)), name: b.name };
+  } catch (e) {
+    // A 409 that reaches here is not this grant's (the client compared it): the name is someone else's.
+    if (!(isApiError(e) && e.status === 409)) throw e;
+    const name = `${b.name}-${randomBytes(4).toString('hex')}`;
+    return { ...(await api.bindings.create({ ...b, name })), name };
+  }
+}
+
+/** Whether a binding just granted can be read back (a renewal's old binding goes only then). */
+async function readable(api: ApiClient, workspace: string, project: string | undefined, name: string) {
+  const live =
+    project === undefined
+      ? await api.bindings.listWorkspaceBindings({ workspace })
+      : await api.bindings.listProjectBindings(workspace, project);
+  return live.some((b) => b.name === name);
+}
+
 function unreachable(s: never): never {
   throw new Error(`unknown plan step ${JSON.stringify(s)}`);
+}
+
+/** The grant of the same steps that replaces the binding a removal step removes, if any. */
+function replacedBy(steps: readonly AnyStep[], step: AnyStep): AnyStep | undefined {
+  if (!((step.kind === 'workspace-binding' || step.kind === 'project-binding') && step.action === 'delete'))
+    return undefined;
+  return steps.find(
+    (g) =>
+      (g.kind === 'workspace-binding' || g.kind === 'project-binding') &&
+      g.action === 'create' &&
+      g.replaces?.name === step.binding.name,
+  );
 }
 
 async function runSteps(
@@ -136,9 +173,9 @@ async function runSteps(
   steps: readonly AnyStep[],
   report: (r: StepResult) => void,
   stopped: () => boolean,
-  suffix: string,
 ): Promise<void> {
   let failed: AnyStep | undefined;
+  const live = new Set<string>();
   for (const step of steps) {
     if (failed) {
       report({
@@ -157,8 +194,22 @@ async function runSteps(
       });
       continue;
     }
+    const replacement = replacedBy(steps, step);
+    if (replacement && steps.indexOf(replacement) < steps.indexOf(step) && !live.has(replacement.id)) {
+      report({
+        step,
+        status: 'skipped',
+        error: {
+          code: 'replacement-not-live',
+          message: 'kept: the binding replacing it is not live yet (it waits for approval); a later run removes it',
+          class: 'skipped',
+        },
+      });
+      continue;
+    }
     try {
-      const outcome = await execute(api, step, suffix);
+      const outcome = await execute(api, step);
+      if (outcome.status === 'applied') live.add(step.id);
       report({ step, ...outcome });
     } catch (e) {
       const err = isMeshformError(e)
@@ -177,10 +228,9 @@ export async function apply(api: ApiClient, plan: Plan, options: ApplyOptions = 
     options.onStep?.(r);
   };
   const stopped = options.stopped ?? (() => false);
-  const suffix = options.bindingNameSuffix ?? randomBytes(4).toString('hex');
-  await runSteps(api, plan.globalSteps, report, stopped, suffix);
+  await runSteps(api, plan.globalSteps, report, stopped);
   const limit = pLimit(options.concurrency ?? 4);
-  await Promise.all(plan.workspaces.map((w) => limit(() => runSteps(api, w.steps, report, stopped, suffix))));
+  await Promise.all(plan.workspaces.map((w) => limit(() => runSteps(api, w.steps, report, stopped))));
   // Report in plan order, whatever order the workspaces finished in.
   const order = new Map<string, number>(
     [...plan.globalSteps, ...plan.workspaces.flatMap((w) => w.steps)].map((s, i) => [s.id, i]),

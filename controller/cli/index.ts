@@ -34,7 +34,7 @@ Environment:
   MESHSTACK_API_TOKEN              a bearer token; wins over key and secret (as meshStack's Terraform provider)
   MESHSTACK_SKIP_VERSION_CHECK     true: do not check the platform version
   MESHFORM_RETRY_BUDGET            how long a call retries transient failures (default 4m)
-  MESHFORM_REQUEST_TIMEOUT         per request (default 30s)
+  MESHFORM_REQUEST_TIMEOUT         longest silence of a request (default 30s)
   MESHFORM_MAX_CONCURRENT_REQUESTS requests in flight (default 1 against a remote platform, 8 on loopback)
   MESHFORM_DEBUG                   1: stack traces of unexpected errors
   CI                               set: no colour, no progress, no prompts

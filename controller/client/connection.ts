@@ -98,7 +98,7 @@ function durationSetting(env: NodeJS.ProcessEnv, name: string): number | undefin
 }
 
 /**
- * How long one request may take (MESHFORM_REQUEST_TIMEOUT, default 30s), how long a call may keep
+ * How long a request may stay silent (MESHFORM_REQUEST_TIMEOUT, default 30s), how long a call may keep
  * retrying transient failures (MESHFORM_RETRY_BUDGET, default 4m, enough for a backend restart; a CI
  * job can bound its wait on a platform that is down), and how many requests may be in flight at once
  * (MESHFORM_MAX_CONCURRENT_REQUESTS; default 1 against a remote platform, as meshStack advises per key).
@@ -123,14 +123,20 @@ export function clientSettings(
   };
 }
 
-/** Connects and checks the platform version, unless MESHSTACK_SKIP_VERSION_CHECK=true. */
+/** Connects and checks the platform version, unless MESHSTACK_SKIP_VERSION_CHECK=true (then /mesh/info is optional throughout). */
 export async function connect(
   env: NodeJS.ProcessEnv,
   flags: ConnectionFlags = {},
   options: Pick<HttpClientOptions, 'readMemo'> = {},
 ): Promise<ApiClient> {
-  const client = new HttpApiClient({ ...resolveConnection(env, flags), ...clientSettings(env), ...options });
-  if (env.MESHSTACK_SKIP_VERSION_CHECK !== 'true') {
+  const skipVersionCheck = env.MESHSTACK_SKIP_VERSION_CHECK === 'true';
+  const client = new HttpApiClient({
+    ...resolveConnection(env, flags),
+    ...clientSettings(env),
+    ...options,
+    skipVersionCheck,
+  });
+  if (!skipVersionCheck) {
     const { version } = await client.info();
     if (compareVersions(version, MIN_PLATFORM_VERSION) < 0) {
       throw new MeshformError(

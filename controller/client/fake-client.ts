@@ -69,6 +69,8 @@ const CAPABILITIES: Capability[] = [
   'project-binding-expiry',
   'clock',
   'grant-reasons',
+  'deletion-reasons',
+  'invitations',
 ];
 
 function refuse(status: number, method: string, path: string, message: string): never {

@@ -1,14 +1,24 @@
 /**
  * The meshObject API over HTTP (axios), written against how meshStack behaves (its OpenAPI document
  * and its Terraform provider): API-key login with the token refreshed before it expires, versioned
- * media types per kind, paging by page number (links carry the backend's own URL), PUT as a full
- * rewrite of the object as read, retries of 429/502/503/504 and lost connections within a budget
- * (POST only where a deterministic name makes a repeat safe), one request at a time per key against
- * a remote platform, and typed errors that never carry credentials.
+ * media types per kind, paging by page number in a stable order (links carry the backend's own URL),
+ * PUT as a full rewrite of the object as read, retries as meshStack's own clients (reads and
+ * idempotent writes, never a POST), a timeout of silence, bounded answers, one request at a time per
+ * key against a remote platform, and typed errors that never carry credentials.
  */
 import { createHash } from 'crypto';
-import axios, { type AxiosInstance, type AxiosResponse } from 'axios';
-import { ApiError, MalformedResponseError, UsageError, isApiError, isMeshformError } from '../../core/errors';
+import axios, { type AxiosInstance } from 'axios';
+import type { Readable } from 'stream';
+import {
+  ApiError,
+  MalformedResponseError,
+  RequestUnserialisableError,
+  ResponseLimitError,
+  UsageError,
+  isApiError,
+  isMeshformError,
+} from '../../core/errors';
+import { packageVersion } from '../../core/package-info';
 import { printable } from '../../core/printable';
 import type { TagDefinition } from '../../schemas/desired-state.generated';
 import {
@@ -20,6 +30,7 @@ import {
   type WorkspaceFilter,
   type WorkspacesFilter,
 } from './api';
+import { BodyTooLarge, SilenceTimer, readBody } from './private/read-body';
 import { Semaphore } from './private/semaphore';
 import { DEFAULT_RETRY, type RetryPolicy, parseRetryAfter, withRetry } from './retry';
 import type {
@@ -35,6 +46,7 @@ import type {
 import {
   ShapeError,
   bindingBody,
+  halPage,
   bindingKind,
   matchesExpected,
   normalizeBinding,
@@ -65,7 +77,7 @@ export type Credentials =
 export interface HttpClientOptions {
   readonly endpoint: string;
   readonly credentials: Credentials;
-  /** Wall-clock time one request may take, its whole answer read. @default 30000 */
+  /** The longest silence of one request (no byte sent or received); its call still ends by the retry budget. @default 30000 */
   readonly timeoutMs?: number;
   /** The largest answer read; a larger one is an error. @default 64 MiB (a 1000-object page is well under 10) */
   readonly maxBodyBytes?: number;
@@ -79,6 +91,11 @@ export interface HttpClientOptions {
   readonly maxConcurrentRequests?: number;
   /** GET answers shared by the calls of one Terraform plan (terraform-provider-meshform). @default none */
   readonly readMemo?: ReadMemo;
+  /**
+   * MESHSTACK_SKIP_VERSION_CHECK=true: /mesh/info is not required. Where it cannot be read, the version
+   * is unknown and 4-eyes is taken as on (grants are read back, and old bindings kept until approved).
+   */
+  readonly skipVersionCheck?: boolean;
 }
 
 /**
@@ -117,6 +134,13 @@ export class ReadMemo {
 const MIN_TOKEN_LIFETIME_MS = 30_000;
 /** Retried, as meshStack's Terraform provider does; a 500 is the platform's answer, not a passing fault. */
 const TRANSIENT_STATUS = new Set([429, 502, 503, 504]);
+/**
+ * A connection that broke (reset, broken pipe, cut short) or fell silent: a read or an idempotent
+ * write may be sent again. Not DNS, a refused connection or TLS: sending again cannot help there.
+ */
+const BROKEN_CONNECTION = new Set(['ECONNRESET', 'EPIPE', 'ERR_STREAM_PREMATURE_CLOSE', 'silence']);
+/** Both official tools name themselves; so does meshform, for the platform's logs and support. */
+const USER_AGENT = `meshform/${packageVersion()}`;
 const API = '/api/meshobjects';
 const LOGIN = '/api/login';
 const EXT = '/sandbox/v1';
@@ -130,11 +154,16 @@ function workspacesQuery(filter: WorkspacesFilter): URLSearchParams {
 const DEFAULT_MAX_BODY_BYTES = 64 * 1024 * 1024;
 /** The most pages one list may have: a million objects at meshStack's page size. */
 const MAX_PAGES = 1000;
+/** Reads of a list that changed under the client, before it gives up. */
+const LIST_READS = 3;
 /** Parallel requests against a loopback platform (the sandbox), where meshStack's advice does not apply. */
 export const LOOPBACK_CONCURRENCY = 8;
 
 const media = (kind: string, version: string) =>
   `application/vnd.meshcloud.api.${kind.toLowerCase()}.${version}.hal+json`;
+const projectId = (p: LiveProject) => `${p.workspace}.${p.name}`;
+/** Binding names are global on meshStack, across user and group bindings alike. */
+const bindingId = (b: LiveBinding) => b.name;
 const byWorkspace = (f: WorkspaceFilter): Record<string, string> =>
   f.workspace ? { workspaceIdentifier: f.workspace } : {};
 
@@ -147,13 +176,37 @@ interface Call {
   /** Statuses that are answers, not errors (e.g. 404 on a read); they need no JSON body. */
   readonly accept?: number[];
   readonly auth?: boolean;
-  /** A POST that may be sent again: it carries a name that makes a repeat a 409, not a second object. */
-  readonly repeatable?: boolean;
 }
 
 interface Answer {
   readonly status: number;
   readonly data: unknown;
+}
+
+/** An answer as it came: its body as text, parsed by `parse`, so a truncated or non-JSON body is a typed error. */
+interface RawAnswer {
+  readonly status: number;
+  readonly statusText: string;
+  readonly headers: Record<string, unknown>;
+  readonly data: string;
+}
+
+/** A request ended by meshform: silent for longer than the timeout, or past the call's deadline. */
+class Stalled extends Error {
+  constructor(public readonly reason: 'silence' | 'deadline') {
+    super(reason);
+  }
+}
+
+/**
+ * Whether a failed attempt may be sent again, as meshStack's own clients decide: GET, PUT and DELETE
+ * (idempotent) after a transient status or a broken connection; a POST never (a create that failed is
+ * planned again by the next run, which sees whether it was carried out). Logging in changes nothing,
+ * so it is retried like a read, as the Terraform provider does.
+ */
+function resendable(call: Pick<Call, 'method' | 'path'>, failure: number | string): boolean {
+  if (call.method === 'POST' && call.path !== LOGIN) return false;
+  return typeof failure === 'number' ? TRANSIENT_STATUS.has(failure) : BROKEN_CONNECTION.has(failure);
 }
 
 export function isLoopbackUrl(endpoint: string): boolean {
@@ -194,6 +247,9 @@ export class HttpApiClient implements ApiClient {
   private readonly retry: RetryPolicy;
   private readonly pageSize: number;
   private readonly slots: Semaphore;
+  private readonly maxBodyBytes: number;
+  /** The platform's clock minus ours, as its last Date header said. */
+  private clockSkewMs = 0;
   private token?: { value: string; expiresAt: number; lifetimeMs: number };
   private caps?: Promise<Capability[]>;
   private platformInfo?: Promise<PlatformInfo>;
@@ -203,16 +259,15 @@ export class HttpApiClient implements ApiClient {
   constructor(private readonly options: HttpClientOptions) {
     this.http = axios.create({
       baseURL: options.endpoint.replace(/\/+$/, ''),
-      // Deadlines are wall-clock AbortSignals per attempt (axios' own timeout is reset by every byte).
-      maxContentLength: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
+      // Timeouts and the size limit are meshform's own (exchange): the body is read as a stream.
       validateStatus: () => true,
-      // Parsed here, so a truncated or non-JSON body is a typed error and not a crash.
-      responseType: 'text',
+      responseType: 'stream',
       transformResponse: [(d) => d],
       maxRedirects: 0,
     });
     this.retry = options.retry ?? DEFAULT_RETRY;
     this.pageSize = options.pageSize ?? DEFAULT_PAGE_SIZE;
+    this.maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
     this.slots = new Semaphore(
       options.maxConcurrentRequests ?? (isLoopbackUrl(options.endpoint) ? LOOPBACK_CONCURRENCY : 1),
     );
@@ -235,63 +290,65 @@ export class HttpApiClient implements ApiClient {
       if (call.path !== LOGIN) memo.forget();
       return this.sendOnce(call);
     }
+    // A list's `until` is the instant it was asked for: the same list, asked again, is the same question.
+    const path = call.path.replace(/([?&])until=[^&]*(&|$)/, '$1');
     return memo.answer(
-      `${this.memoScope}\u0000${call.path}\u0000${call.media ?? ''}\u0000${(call.accept ?? []).join(',')}`,
+      `${this.memoScope}\u0000${path}\u0000${call.media ?? ''}\u0000${(call.accept ?? []).join(',')}`,
       () => this.sendOnce(call),
     );
   }
 
   private async sendOnce(call: Call): Promise<Answer> {
     let relogged = false;
-    const repeatable = call.method !== 'POST' || call.repeatable === true;
     const timeoutMs = this.options.timeoutMs ?? 30_000;
+    let body: string | undefined;
+    try {
+      body = call.body === undefined ? undefined : JSON.stringify(call.body);
+    } catch (e) {
+      // Our own failure, not the network's: nothing was sent, and sending again cannot help.
+      throw new RequestUnserialisableError(call.method, call.path, (e as Error).message);
+    }
     // The call (retries included) ends by its retry budget, or one request's timeout when that is longer,
     // counted from its first send: time spent waiting for a request slot is not the platform's.
+    const callMs = Math.max(this.retry.budgetMs, timeoutMs);
     let callDeadline: number | undefined;
     return withRetry(
       async () => {
         if (call.path === LOGIN) this.stats.logins++;
         else this.stats.count(call.method);
-        let response: AxiosResponse<string>;
+        let response: RawAnswer;
         try {
-          const auth = call.auth === false ? {} : { Authorization: `Bearer ${await this.accessToken()}` };
+          const auth: Record<string, string> =
+            call.auth === false ? {} : { Authorization: `Bearer ${await this.accessToken()}` };
           response = await this.slots.run(() => {
-            callDeadline ??= Date.now() + Math.max(this.retry.budgetMs, timeoutMs);
-            return this.http.request({
-              signal: AbortSignal.timeout(Math.max(1, Math.min(timeoutMs, callDeadline - Date.now()))),
-              method: call.method,
-              url: call.path,
-              data: call.body === undefined ? undefined : JSON.stringify(call.body),
-              headers: {
-                Accept: call.media ?? 'application/json',
-                ...(call.body === undefined ? {} : { 'Content-Type': call.media ?? 'application/json' }),
-                ...auth,
-                ...call.headers,
-              },
-            });
+            callDeadline ??= Date.now() + callMs;
+            return this.exchange(call, body, auth, timeoutMs, callDeadline);
           });
         } catch (e) {
           // Our own errors come from logging in, which retried within its own budget already.
           if (isMeshformError(e)) return { error: e, retryable: false };
-          const code = (e as { code?: string }).code ?? 'network error';
-          if (/maxContentLength/.test(String((e as Error).message))) {
-            const mb = Math.round((this.options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES) / (1024 * 1024));
+          if (e instanceof BodyTooLarge) {
+            const mb = Math.round(e.limitBytes / (1024 * 1024));
             return {
-              error: new MalformedResponseError(
+              error: new ResponseLimitError(
+                'api-response-too-large',
                 call.method,
                 call.path,
-                `answer larger than ${mb} MB, more than meshform reads`,
+                `an answer larger than ${mb} MB (a page of 1,000 objects is well under 10)`,
               ),
               retryable: false,
             };
           }
+          const code = e instanceof Stalled ? e.reason : ((e as { code?: string }).code ?? 'network error');
           const what =
-            code === 'ERR_CANCELED'
-              ? `no complete answer within ${Math.round(timeoutMs / 100) / 10} s (MESHFORM_REQUEST_TIMEOUT)`
-              : code;
+            code === 'silence'
+              ? `no data for ${Math.round(timeoutMs / 100) / 10} s (MESHFORM_REQUEST_TIMEOUT, the longest silence meshform waits)`
+              : code === 'deadline'
+                ? `no complete answer within ${Math.round(callMs / 100) / 10} s (MESHFORM_REQUEST_TIMEOUT, MESHFORM_RETRY_BUDGET)`
+                : code;
           return {
             error: new ApiError(call.method, call.path, undefined, `${what} (${this.options.endpoint})`, true),
-            retryable: repeatable,
+            retryable: resendable(call, code),
           };
         }
         if (response.status >= 300 && response.status < 400) {
@@ -316,7 +373,7 @@ export class HttpApiClient implements ApiClient {
         if (response.status >= 400 && !(call.accept ?? []).includes(response.status)) {
           return {
             error: this.failure(call, response),
-            retryable: repeatable && TRANSIENT_STATUS.has(response.status),
+            retryable: resendable(call, response.status),
             retryAfterMs: parseRetryAfter(response.headers['retry-after']),
           };
         }
@@ -339,8 +396,58 @@ export class HttpApiClient implements ApiClient {
     );
   }
 
+  /**
+   * One request and its whole answer. The timeout is one of silence (reset by every byte), so a large
+   * page that keeps arriving is read to its end; the call's deadline still ends one that never does.
+   */
+  private async exchange(
+    call: Call,
+    body: string | undefined,
+    auth: Record<string, string>,
+    timeoutMs: number,
+    deadline: number,
+  ): Promise<RawAnswer> {
+    const abort = new AbortController();
+    let stalled: Stalled['reason'] | undefined;
+    let stream: Readable | undefined;
+    const stop = (reason: Stalled['reason']) => {
+      stalled ??= reason;
+      abort.abort();
+      stream?.destroy();
+    };
+    const silence = new SilenceTimer(timeoutMs, () => stop('silence'));
+    const wall = setTimeout(() => stop('deadline'), Math.max(1, deadline - Date.now()));
+    try {
+      const response = await this.http.request<Readable>({
+        signal: abort.signal,
+        method: call.method,
+        url: call.path,
+        data: body,
+        headers: {
+          Accept: call.media ?? 'application/json',
+          'User-Agent': USER_AGENT,
+          ...(body === undefined ? {} : { 'Content-Type': call.media ?? 'application/json' }),
+          ...auth,
+          ...call.headers,
+        },
+      });
+      stream = response.data;
+      const serverDate = Date.parse(String(response.headers.date ?? ''));
+      if (Number.isFinite(serverDate)) this.clockSkewMs = serverDate - Date.now();
+      silence.touch();
+      const text = await readBody(stream, response.headers['content-length'], this.maxBodyBytes, () => silence.touch());
+      return { status: response.status, statusText: response.statusText, headers: response.headers, data: text };
+    } catch (e) {
+      if (stalled) throw new Stalled(stalled);
+      throw e;
+    } finally {
+      silence.stop();
+      clearTimeout(wall);
+    }
+  }
+
   /** A success body must be JSON; an accepted error status (404, 409, …) may carry anything, even an HTML page. */
-  private parse(call: Call, response: AxiosResponse<string>): unknown {
+  private parse(call: Call, response: RawAnswer): unknown {
     if (response.status === 204 || response.data === '' || response.data === undefined) return undefined;
     const type = String(response.headers['content-type'] ?? '');
     const success = response.status < 300;
@@ -360,7 +467,7 @@ export class HttpApiClient implements ApiClient {
     }
   }
 
-  private failure(call: Call, response: AxiosResponse<string>): ApiError {
+  private failure(call: Call, response: RawAnswer): ApiError {
     const type = String(response.headers['content-type'] ?? '');
     let message = '';
     try {
@@ -411,7 +518,6 @@ export class HttpApiClient implements ApiClient {
       path: LOGIN,
       body: { clientId, clientSecret },
       auth: false,
-      repeatable: true,
     });
     const token = data as { access_token?: unknown; expires_in?: unknown } | undefined;
     if (typeof token?.access_token !== 'string') throw new MalformedResponseError('POST', LOGIN, 'no access_token');
@@ -446,6 +552,10 @@ export class HttpApiClient implements ApiClient {
   /**
    * All items of a HAL list, paged by number until `page.number >= page.totalPages - 1`, as
    * meshStack's own tools do: links are never followed (they carry the backend's own base URL).
+   * Newest first up to a fixed instant, as meshStack's CLI asks, so an object created while the
+   * pages are read is left out rather than listed twice (an endpoint without these parameters
+   * ignores them); an object listed twice anyway counts once (`idOf`); a list whose counts change
+   * between pages is read again from the start, a few times, then refused.
    */
   private async list<T>(
     path: string,
@@ -453,29 +563,60 @@ export class HttpApiClient implements ApiClient {
     version: string,
     key: string,
     normalize: (v: unknown) => T,
+    idOf: (t: T) => string,
     query: Record<string, string> = {},
   ): Promise<T[]> {
-    const out: T[] = [];
+    // The platform's clock, not ours (from its Date header, to the second): a client clock behind it would hide new objects.
+    const until = new Date(Date.now() + this.clockSkewMs + 1000).toISOString();
+    const stable = { sort: 'createdAt,desc', until, ...query };
+    for (let read = 1; read <= LIST_READS; read++) {
+      const items = await this.readPages(path, media(kind, version), key, normalize, idOf, stable);
+      if (items !== 'changed') return items;
+    }
+    throw new ResponseLimitError(
+      'api-list-unstable',
+      'GET',
+      path,
+      `its counts changed between pages on each of ${LIST_READS} reads (objects created or deleted meanwhile, or a server whose pages never end); run again`,
+    );
+  }
+
+  private async readPages<T>(
+    path: string,
+    type: string,
+    key: string,
+    normalize: (v: unknown) => T,
+    idOf: (t: T) => string,
+    query: Record<string, string>,
+  ): Promise<T[] | 'changed'> {
+    const byId = new Map<string, T>();
+    let counts: string | undefined;
     for (let page = 0; ; page++) {
+      if (page >= MAX_PAGES)
+        throw new ResponseLimitError('api-list-unstable', 'GET', path, `more than ${MAX_PAGES} pages`);
       const params = new URLSearchParams({ ...query, page: String(page), size: String(this.pageSize) });
-      const { data } = await this.send({
-        method: 'GET',
-        path: `${path}?${params.toString()}`,
-        media: media(kind, version),
-      });
-      const body = data as
-        { _embedded?: Record<string, unknown>; page?: { number?: unknown; totalPages?: unknown } } | undefined;
-      const items = body?._embedded?.[key];
-      if (!Array.isArray(items)) throw new MalformedResponseError('GET', path, `no _embedded.${key} list`);
-      for (const item of items) out.push(this.shape({ method: 'GET', path }, item, normalize));
-      const number = typeof body?.page?.number === 'number' ? body.page.number : page;
-      const totalPages = typeof body?.page?.totalPages === 'number' ? body.page.totalPages : 0;
-      // A server that answers another page than asked, or an endless list, would never end.
+      const { data } = await this.send({ method: 'GET', path: `${path}?${params.toString()}`, media: type });
+      const answer = this.shape({ method: 'GET', path }, data, (v) => halPage(v, key));
+      const { items, totalPages, totalElements } = answer;
+      const number = answer.number ?? page;
+      // A server that answers another page than asked would never end.
       if (number !== page) throw new MalformedResponseError('GET', path, `asked for page ${page}, got page ${number}`);
       if (totalPages > MAX_PAGES)
-        throw new MalformedResponseError('GET', path, `${totalPages} pages is more than meshform reads (${MAX_PAGES})`);
+        throw new ResponseLimitError(
+          'api-list-unstable',
+          'GET',
+          path,
+          `${totalPages} pages (meshform reads ${MAX_PAGES})`,
+        );
+      const now = `${totalPages}/${totalElements}`;
+      if (counts !== undefined && now !== counts) return 'changed';
+      counts = now;
+      for (const item of items) {
+        const value = this.shape({ method: 'GET', path }, item, normalize);
+        if (!byId.has(idOf(value))) byId.set(idOf(value), value);
+      }
       // An empty page ends the list whatever the counts say.
-      if (items.length === 0 || number >= totalPages - 1) return out;
+      if (items.length === 0 || number >= totalPages - 1) return [...byId.values()];
     }
   }
 
@@ -532,7 +673,8 @@ export class HttpApiClient implements ApiClient {
   // ---- kinds -----------------------------------------------------------------------------
 
   public readonly workspaces = {
-    list: () => this.list(`${API}/meshworkspaces`, 'meshWorkspace', 'v2', 'meshWorkspaces', normalizeWorkspace),
+    list: () =>
+      this.list(`${API}/meshworkspaces`, 'meshWorkspace', 'v2', 'meshWorkspaces', normalizeWorkspace, (w) => w.name),
     read: async (name: string) => {
       const call = {
         method: 'GET' as const,
@@ -566,6 +708,16 @@ export class HttpApiClient implements ApiClient {
         media: media('meshWorkspace', 'v2'),
         headers: { 'X-Deletion-Reason': reason },
         accept: [404],
+      }).catch((e: unknown) => {
+        if (!(e instanceof ApiError && (e.status === 400 || e.status === 409))) throw e;
+        // meshStack's words may not say why: what blocks a workspace's deletion there is documented.
+        throw new ApiError(
+          e.method,
+          e.path,
+          e.status,
+          `${e.platformMessage}; meshStack deletes a workspace only when it has no projects, building blocks or tenants left (a project being deleted counts until its tenants are gone): remove them, then run again`,
+          false,
+        );
       });
     },
   };
@@ -576,7 +728,7 @@ export class HttpApiClient implements ApiClient {
 
   public readonly projects = {
     list: (filter: ProjectFilter = {}) =>
-      this.list(`${API}/meshprojects`, 'meshProject', 'v2', 'meshProjects', normalizeProject, {
+      this.list(`${API}/meshprojects`, 'meshProject', 'v2', 'meshProjects', normalizeProject, projectId, {
         ...byWorkspace(filter),
         ...(filter.states ? { state: filter.states.join(',') } : {}),
       }),
@@ -613,6 +765,7 @@ export class HttpApiClient implements ApiClient {
           'v2',
           'meshWorkspaceUserBindings',
           normalizeBinding,
+          bindingId,
           byWorkspace({ workspace }),
         );
       const users = names ? (await Promise.all(names.map(userList))).flat() : await userList();
@@ -623,6 +776,7 @@ export class HttpApiClient implements ApiClient {
         'v2',
         'meshWorkspaceGroupBindings',
         normalizeBinding,
+        bindingId,
       );
       return [...users, ...groups.filter((b) => !names || names.includes(b.workspace))];
     },
@@ -635,6 +789,7 @@ export class HttpApiClient implements ApiClient {
           'v3',
           'meshProjectUserBindings',
           normalizeBinding,
+          bindingId,
           q,
         )),
         ...(await this.list(
@@ -643,6 +798,7 @@ export class HttpApiClient implements ApiClient {
           'v3',
           'meshProjectGroupBindings',
           normalizeBinding,
+          bindingId,
           q,
         )),
       ];
@@ -666,7 +822,6 @@ export class HttpApiClient implements ApiClient {
         media: type,
         body,
         accept: [409],
-        repeatable: true,
       });
       if (status === 202) {
         const id = (data as { pendingRequest?: { id?: unknown } } | undefined)?.pendingRequest?.id;
@@ -698,10 +853,10 @@ export class HttpApiClient implements ApiClient {
   }
 
   /**
-   * A 409 on create means the name exists: a create retried after a lost response, or someone
-   * else's binding. Read it back: the same binding is success; no binding under that name is the
-   * grant waiting for approval (a lost answer), found as its request where the platform lists them;
-   * anything else a conflict.
+   * A 409 on create means the name exists (meshStack's API: "unique identifier already exists"): an
+   * earlier attempt of this grant, or someone else's binding. Read it back: the same binding is
+   * success; no binding under that name is this grant waiting for approval only where 4-eyes is on
+   * (found as its request where the platform lists them); anything else a conflict.
    */
   private async compareExistingBinding(b: BindingRequest, type: string, caps: Capability[]): Promise<CreateOutcome> {
     const path = `${this.bindingPath(b)}/${encodeURIComponent(b.name)}`;
@@ -724,8 +879,18 @@ export class HttpApiClient implements ApiClient {
         (r) => r.bindingName === b.name,
       );
       if (pending && same(pending)) return { status: 'pending', requestId: pending.id };
-    } else if (!live) {
+    } else if (!live && (await this.info()).fourEyesEnabled) {
+      // The name is derived from the grant alone: the request waiting under it is this grant's.
       return { status: 'pending' };
+    } else if (!live) {
+      // 409 means "exists" (meshStack's API); without 4-eyes nothing waits, so something else holds it.
+      throw new ApiError(
+        'POST',
+        this.bindingPath(b),
+        409,
+        `the platform refused binding "${b.name}" as existing, but no such binding is readable (4-eyes is off, so it is no request waiting for approval): the grant conflicts with another binding`,
+        false,
+      );
     }
     throw new ApiError('POST', this.bindingPath(b), 409, `binding name "${b.name}" is taken by another binding`, false);
   }
@@ -736,7 +901,7 @@ export class HttpApiClient implements ApiClient {
     body: unknown,
     exists: () => Promise<boolean>,
   ): Promise<void> {
-    const { status } = await this.send({ method: 'POST', path, media: type, body, accept: [409], repeatable: true });
+    const { status } = await this.send({ method: 'POST', path, media: type, body, accept: [409] });
     if (status === 409 && !(await exists()))
       throw new ApiError(
         'POST',
@@ -749,7 +914,14 @@ export class HttpApiClient implements ApiClient {
 
   public readonly tagDefinitions = {
     list: () =>
-      this.list(`${API}/meshtagdefinitions`, 'meshTagDefinition', 'v1', 'meshTagDefinitions', normalizeTagDefinition),
+      this.list(
+        `${API}/meshtagdefinitions`,
+        'meshTagDefinition',
+        'v1',
+        'meshTagDefinitions',
+        normalizeTagDefinition,
+        (d) => d.metadata.name,
+      ),
     put: async (def: TagDefinition) => {
       const path = `${API}/meshtagdefinitions/${encodeURIComponent(def.metadata.name)}`;
       const type = media('meshTagDefinition', 'v1');
@@ -768,7 +940,7 @@ export class HttpApiClient implements ApiClient {
       const q: Record<string, string> = {};
       if (filter.email) q.email = filter.email;
       if (filter.username) q.username = filter.username;
-      return this.list(`${API}/meshusers`, 'meshUser', 'v2', 'meshUsers', normalizeUser, q);
+      return this.list(`${API}/meshusers`, 'meshUser', 'v2', 'meshUsers', normalizeUser, (u) => u.username, q);
     },
     seesEveryone: async () => {
       const { status } = await this.send({
@@ -784,12 +956,17 @@ export class HttpApiClient implements ApiClient {
   public readonly projectRoles = {
     // meshProjectRole is newer than the rest of the API: a platform without it has the default roles.
     list: () =>
-      this.list(`${API}/meshprojectroles`, 'meshProjectRole', 'v1', 'meshProjectRoles', normalizeProjectRole).catch(
-        (e: unknown) => {
-          if (e instanceof ApiError && (e.status === 404 || e.status === 406)) return undefined;
-          throw e;
-        },
-      ),
+      this.list(
+        `${API}/meshprojectroles`,
+        'meshProjectRole',
+        'v1',
+        'meshProjectRoles',
+        normalizeProjectRole,
+        (r) => r,
+      ).catch((e: unknown) => {
+        if (e instanceof ApiError && (e.status === 404 || e.status === 406)) return undefined;
+        throw e;
+      }),
   };
 
   public readonly groups = {
@@ -800,6 +977,7 @@ export class HttpApiClient implements ApiClient {
         'v1',
         'meshWorkspaceUserGroups',
         normalizeGroup,
+        (g) => `${g.workspace}.${g.name}`,
         { workspaceIdentifier: workspace },
       ),
   };
@@ -812,6 +990,7 @@ export class HttpApiClient implements ApiClient {
         return { version: o.version, fourEyesEnabled: o.is4EPEnabled === true };
       })
       .catch((e) => {
+        if (this.options.skipVersionCheck) return { version: 'unknown', fourEyesEnabled: true };
         this.platformInfo = undefined;
         throw e;
       });

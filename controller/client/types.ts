@@ -145,4 +145,5 @@ export type Capability =
   | 'project-binding-expiry'
   | 'invitations'
   | 'grant-reasons'
+  | 'deletion-reasons'
   | 'clock';

@@ -162,6 +162,45 @@ export function normalizeTagDefinition(v: unknown): TagDefinition {
   };
 }
 
+export interface HalPage {
+  readonly items: unknown[];
+  /** Absent where the platform leaves it out: then it is the page asked for. */
+  readonly number?: number;
+  readonly totalPages: number;
+  /** Absent where the platform leaves it out. */
+  readonly totalElements?: number;
+}
+
+const count = (v: unknown, what: string): number | undefined => {
+  if (v === undefined || v === null) return undefined;
+  if (!Number.isSafeInteger(v) || (v as number) < 0) throw new ShapeError(`${what} is not a whole number`);
+  return v as number;
+};
+
+/**
+ * One page of a HAL list. meshStack's OpenAPI document makes `_embedded` optional where only
+ * `_links` and `page` are required (the binding lists), and Spring-HATEOAS leaves it out of an
+ * empty page: an absent `_embedded` (or an absent list in it) beside a `page` is an empty page.
+ */
+export function halPage(v: unknown, key: string): HalPage {
+  const o = obj(v, 'list');
+  const page = o.page === undefined || o.page === null ? undefined : obj(o.page, 'list.page');
+  const embedded = o._embedded === undefined || o._embedded === null ? undefined : obj(o._embedded, 'list._embedded');
+  const items = embedded?.[key];
+  if (items === undefined && page === undefined) throw new ShapeError(`no _embedded.${key} list and no page`);
+  if (items !== undefined && !Array.isArray(items)) throw new ShapeError(`_embedded.${key} is not a list`);
+  const number = count(page?.number, 'list.page.number');
+  return {
+    items: (items as unknown[] | undefined) ?? [],
+    ...(number !== undefined ? { number } : {}),
+    // Without counts, this page is the last.
+    totalPages: count(page?.totalPages, 'list.page.totalPages') ?? 0,
+    ...(page?.totalElements !== undefined
+      ? { totalElements: count(page.totalElements, 'list.page.totalElements') }
+      : {}),
+  };
+}
+
 // The sandbox's extension endpoints (not meshStack's API), checked like everything else.
 
 function list(v: unknown, key: string, what: string): unknown[] {

@@ -27,9 +27,10 @@ import type { LiveState, LiveWorkspaceState } from '../observe/live-state';
 import { finding } from './findings';
 
 /**
- * The readable part of a binding's name, derived from what it binds (the expiry included, so a
- * renewal is a binding of its own). Apply appends a suffix of its own (names are global, and this
- * part can be guessed); observe matches bindings by content, never by name.
+ * A binding's name, derived from what it binds alone (the expiry included, so a renewal is a binding
+ * of its own): a grant asked for again while it waits for approval meets the platform's duplicate-name
+ * check, not a second request. Apply falls back to a name of its own only where another binding took
+ * this one (names are global, and this one can be guessed); observe matches bindings by content.
  */
 export function bindingName(
   workspace: string,

@@ -307,6 +307,12 @@ export const RULES = {
     (p) => `no pending role request of "${p.workspace}" by that name: it was approved, declined or cancelled.`,
   ),
 
+  'invitation-unsupported': rule<Sub & { workspace: string }>(
+    'refusal',
+    (p) =>
+      `${describeSubject(p.subject)} as "${p.role}"${on(p.project)}: the platform's API cannot invite people it does not know yet (meshStack has no invitation API), so this grant would fail at apply. Invite them in meshPanel (Workspace Access > Invite), or let them log in once; then declare them by username (User.fromUsername) instead of the invitation.`,
+  ),
+
   // ---- the plan: warnings and notes ---------------------------------------------------------------
   'caller-unknown': rule<Record<string, never>>(
     'warning',
@@ -393,6 +399,13 @@ export const RULES = {
     'note',
     (p) =>
       `${describeSubject(p.subject)} keeps "${p.role}"${p.expiry ? ` until ${p.expiry}` : ''} until the new binding that replaces it is approved (4-eyes): a later run removes it then, so nobody loses access meanwhile.`,
+  ),
+  'reason-not-recorded': rule<{ what: 'grant' | 'deletion'; subject?: SubjectRef; role?: string; project?: string }>(
+    'note',
+    (p) =>
+      p.what === 'grant'
+        ? `the reason of ${describeSubject(p.subject!)} as "${p.role}"${on(p.project)} is not recorded: the platform's API takes no grant reason (keep it in the code and its review).`
+        : "the deletion reason is not recorded: the platform's API takes none (keep it in the code and its review).",
   ),
   'owner-renewal-order': rule<{ workspace: string; owner: string }>(
     'note',

@@ -15,6 +15,8 @@ export interface BindingFilter {
   readonly workspace?: string;
   readonly role?: string;
   readonly subject?: string;
+  /** Only bindings created up to this instant (a list read page by page with a fixed `until`). */
+  readonly until?: Date;
 }
 
 export async function listWorkspaceBindings(
@@ -36,6 +38,7 @@ export async function listWorkspaceBindings(
   if (f.role) add('role = ?', f.role);
   if (f.subject) add('subject = ?', f.subject);
   if (visible !== 'all') add('workspace = any(?)', visible);
+  if (f.until) add('b.created_on <= ?', f.until.toISOString());
   return pagedQuery<WorkspaceBindingRow & { display_name: string }>(
     tx,
     {

@@ -32,18 +32,19 @@ export async function listWorkspaces(
   p: Principal,
   limit: number,
   offset: number,
+  until?: Date,
 ): Promise<{ rows: WorkspaceRow[]; total: number }> {
   const visible = await visibleWorkspaces(tx, p);
-  const from =
+  const params: unknown[] = visible === 'all' ? [] : [visible];
+  let from =
     visible === 'all'
       ? 'workspaces where deleted_on is null'
       : 'workspaces where deleted_on is null and name = any($1)';
-  return pagedQuery<WorkspaceRow>(
-    tx,
-    { select: '*', from, orderBy: 'name', params: visible === 'all' ? [] : [visible] },
-    limit,
-    offset,
-  );
+  if (until) {
+    params.push(until.toISOString());
+    from += ` and created_on <= $${params.length}`;
+  }
+  return pagedQuery<WorkspaceRow>(tx, { select: '*', from, orderBy: 'name', params }, limit, offset);
 }
 
 export async function createWorkspace(tx: Tx, p: Principal, body: unknown, now: Date): Promise<WorkspaceRow> {

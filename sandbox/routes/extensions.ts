@@ -33,6 +33,7 @@ export const CAPABILITIES = [
   'project-binding-expiry',
   'invitations',
   'grant-reasons',
+  'deletion-reasons',
   'groups-sync',
 ] as const;
 

@@ -37,7 +37,7 @@ import {
 } from '../domain/projects';
 import { deleteUser, getGroup, getUser, listGroups, listUsers, putUser } from '../domain/users';
 import { createWorkspace, deleteWorkspace, listWorkspaces, updateWorkspace } from '../domain/workspaces';
-import { halList } from '../hal';
+import { halList, untilOf } from '../hal';
 import { badRequest, forbidden, notFound } from '../problem';
 import {
   groupJson,
@@ -50,6 +50,7 @@ import {
   workspaceBindingJson,
   workspaceJson,
 } from '../representations';
+import { strictBody } from '../strict';
 import { type RouteContext, type RouteResult, type SandboxState, addRoute } from './route';
 
 const API = '/api/meshobjects';
@@ -105,12 +106,24 @@ export function registerMeshObjectRoutes(app: FastifyInstance, state: SandboxSta
     kind: string,
     version: string,
     handler: (ctx: RouteContext) => Promise<RouteResult>,
-  ) => addRoute(app, state, { method, url: `${API}${url}`, media: { kind, version }, handler });
+  ) =>
+    addRoute(app, state, {
+      method,
+      url: `${API}${url}`,
+      media: { kind, version },
+      handler:
+        state.profile === 'meshstack'
+          ? async (ctx) => {
+              const result = await handler(ctx);
+              return result.status < 300 ? { ...result, body: await strictBody(ctx.tx, result.body) } : result;
+            }
+          : handler,
+    });
 
   // meshWorkspace v2
   route('GET', '/meshworkspaces', 'meshWorkspace', 'v2', async (ctx) => {
     const req = ctx.page();
-    const { rows, total } = await listWorkspaces(ctx.tx, ctx.p, req.size, req.page * req.size);
+    const { rows, total } = await listWorkspaces(ctx.tx, ctx.p, req.size, req.page * req.size, untilOf(ctx.query));
     return ok(
       halList(
         'meshWorkspaces',
@@ -192,7 +205,14 @@ export function registerMeshObjectRoutes(app: FastifyInstance, state: SandboxSta
         role: ctx.query.workspaceRole,
         subject: path === 'userbindings' ? ctx.query.username : ctx.query.groupIdentifier,
       };
-      const { rows, total } = await listWorkspaceBindings(ctx.tx, ctx.p, subjectKind, f, req.size, req.page * req.size);
+      const { rows, total } = await listWorkspaceBindings(
+        ctx.tx,
+        ctx.p,
+        subjectKind,
+        { ...f, until: untilOf(ctx.query) },
+        req.size,
+        req.page * req.size,
+      );
       return ok(
         halList(
           `${kind}s`,

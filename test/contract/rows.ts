@@ -783,6 +783,8 @@ export const NOT_PLATFORM_RULES: Record<string, string> = {
     'the plan grants project roles only on projects it declares and creates first, and never on one being deleted (a note says so); the model refuses it as the platform does (test/core/model/model.test.ts)',
   'approval-rights': 'approvals are made in meshPanel or with `meshform requests`, never by a plan',
   'request-not-pending': 'approvals are made in meshPanel or with `meshform requests`, never by a plan',
+  'invitation-unsupported':
+    'a capability check of meshform: the strict meshstack profile has no invitation API and the default profile has one; test/controller/plan/rules/unsupported.test.ts and meshstack-behaviour.test.ts hold it',
   'fewer-approvers':
     "meshform's own guard against a pattern: the platform accepts each step (removing a co-Owner; a grant that then needs nobody else's approval), the plan refuses them together (the sandbox's part, approvers through groups, is in four-eyes.test.ts)",
 };

@@ -1,8 +1,10 @@
 /**
  * Faults: with the sandbox failing 10% of requests (429 with Retry-After, 500, 503, hung requests,
  * dropped connections, and lost responses to requests it did carry out) and adding latency,
- * applying a 200-workspace estate converges to exactly the desired state: nothing lost, nothing
- * duplicated. When the platform stays down, the retry budget holds and the error says so.
+ * applying a 100-workspace estate converges to exactly the desired state: nothing lost, nothing
+ * duplicated. Reads and idempotent writes are retried; a create (POST) never is, as meshStack's own
+ * clients: a create hit by a fault fails, and the next apply plans it again from what it observes.
+ * When the platform stays down, the retry budget holds and the error says so.
  */
 import { apply } from '../../controller/apply/apply';
 import { HttpApiClient } from '../../controller/client/http-client';
@@ -22,7 +24,7 @@ describe('apply under injected faults', () => {
   });
   afterAll(() => f.sandbox.close());
 
-  test('a 200-workspace estate converges with 10% faults: zero lost, zero duplicated bindings', async () => {
+  test('a 100-workspace estate converges with 10% faults: zero lost, zero duplicated bindings', async () => {
     // GIVEN a platform that fails one request in ten, in every way it can
     const faults = {
       rate: 0.1,
@@ -33,7 +35,7 @@ describe('apply under injected faults', () => {
       timeoutMs: 1500,
     };
     expect((await f.as(PARTNER).ext('PUT', '/faults', faults)).status).toBe(200);
-    const desired = teamEstate(200, 'flaky');
+    const desired = teamEstate(100, 'flaky');
     // A hung request is cut by the client after 500 ms and retried.
     const api = new HttpApiClient({
       endpoint: f.sandbox.url,
@@ -44,7 +46,7 @@ describe('apply under injected faults', () => {
     // WHEN meshform plans and applies until the plan is empty
     const started = Date.now();
     const rounds: Array<{ steps: number; failed: number }> = [];
-    for (let round = 0; round < 3; round++) {
+    for (let round = 0; round < 8; round++) {
       const { plan } = await planAgainst(api, desired, { endpoint: f.sandbox.url });
       if (stepCount(plan) === 0) break;
       const report = await apply(api, plan, { concurrency: 4 });
@@ -66,16 +68,17 @@ describe('apply under injected faults', () => {
     );
     expect(duplicated(live)).toEqual([]);
     expect(live).toEqual(desiredKeys(desired));
-    expect(rounds).toHaveLength(1);
-    // 200 workspaces of 13 steps, and two tag definitions (the estate's costCenter, meshform's ownership tag).
-    expect(rounds[0]).toEqual({ steps: 2602, failed: 0 });
-    expect(injected).toBeGreaterThan(200);
-    expect(api.stats.retries).toBeGreaterThan(200);
+    // 100 workspaces of 13 steps, and two tag definitions (the estate's costCenter, meshform's ownership tag).
+    expect(rounds[0].steps).toBe(1302);
+    // Each further apply redoes only what failed (creates hit by a fault) and what their workspace skipped.
+    for (let i = 1; i < rounds.length; i++) expect(rounds[i].steps).toBeLessThanOrEqual(rounds[i - 1].failed);
+    expect(injected).toBeGreaterThan(100);
+    expect(api.stats.retries).toBeGreaterThan(100);
     process.stdout.write(
       `faults: ${injected} faults injected over ${api.stats.total + api.stats.logins} requests (${api.stats.retries} retries, ${api.stats.logins} logins); ` +
-        `converged in ${rounds.length} apply of ${rounds[0].steps} steps, ${seconds.toFixed(1)} s; ${live.length} bindings, 0 lost, 0 duplicated\n`,
+        `converged in ${rounds.length} applies (${rounds.map((r) => `${r.steps} steps, ${r.failed} failed or skipped`).join('; ')}), ${seconds.toFixed(1)} s; ${live.length} bindings, 0 lost, 0 duplicated\n`,
     );
-  }, 240_000);
+  }, 480_000);
 
   test('when the platform stays down, the retry budget holds and the error says what failed and for how long', async () => {
     // GIVEN a platform that answers every API call with 503

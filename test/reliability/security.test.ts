@@ -195,8 +195,9 @@ describe.each([['default'], ['meshstack']])('security (%s profile)', (profile) =
     expect((await carol.mesh('workspace', 'GET', '/meshworkspaces/sec-b')).status).toBe(403);
     expect((await carol.grant('sec-b', 'carol', MANAGER)).status).toBe(403);
     expect(
+      // The strict profile leaves _embedded out of an empty page, as the OpenAPI document allows.
       (await carol.mesh('wsUserBinding', 'GET', '/meshworkspacebindings/userbindings?workspaceIdentifier=sec-b')).data
-        ._embedded.meshWorkspaceUserBindings,
+        ._embedded?.meshWorkspaceUserBindings ?? [],
     ).toEqual([]);
   });
 

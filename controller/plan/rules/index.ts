@@ -10,6 +10,7 @@ import { expiringSoon, recertificationUnknown } from './expiry';
 import { lastOwner } from './owners';
 import { ownership } from './ownership';
 import { unknownSubjects } from './subjects';
+import { invitationsUnsupported, reasonsNotRecorded } from './unsupported';
 import {
   identifierBeingDeleted,
   identifierChange,
@@ -34,6 +35,7 @@ export const WORKSPACE_RULES: ReadonlyArray<readonly [string, WorkspaceRule]> = 
   ['identifierDeleted', identifierDeleted],
   ['identifierBeingDeleted', identifierBeingDeleted],
   ['unknownSubjects', unknownSubjects],
+  ['invitationsUnsupported', invitationsUnsupported],
   ['restrictedTags', restrictedTags],
   ['immutableTags', immutableTags],
   ['liveTagDefinitions', liveTagDefinitions],
@@ -41,4 +43,5 @@ export const WORKSPACE_RULES: ReadonlyArray<readonly [string, WorkspaceRule]> = 
   ['quotaUsage', quotaUsage],
   ['recertificationUnknown', recertificationUnknown],
   ['expiringSoon', expiringSoon],
+  ['reasonsNotRecorded', reasonsNotRecorded],
 ];

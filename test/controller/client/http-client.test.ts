@@ -237,8 +237,8 @@ describe('HttpApiClient against a broken server', () => {
       /content type "text\/html" is not JSON/,
     ],
     [
-      'a list without _embedded',
-      (res: http.ServerResponse) => res.writeHead(200, { 'Content-Type': 'application/json' }).end('{"page": {}}'),
+      'a list without _embedded and without page',
+      (res: http.ServerResponse) => res.writeHead(200, { 'Content-Type': 'application/json' }).end('{"_links": {}}'),
       /no _embedded.meshWorkspaces list/,
     ],
     [
@@ -309,7 +309,7 @@ describe('HttpApiClient against a broken server', () => {
     return { err, took: Date.now() - started };
   }
 
-  test('the request timeout is a wall-clock deadline: a body trickled a byte at a time does not hold it open', async () => {
+  test('a body trickled a byte at a time (never silent) ends at the call’s deadline, not at its end', async () => {
     const { err, took } = await trickled({ budgetMs: 0, baseDelayMs: 10, maxDelayMs: 10 });
     expect(isApiError(err)).toBe(true);
     expect(err.message).toMatch(/no complete answer within 1 s/);
@@ -364,7 +364,7 @@ describe('HttpApiClient against a broken server', () => {
     }).workspaces
       .list()
       .catch((e) => e);
-    expect(err.code).toBe('api-malformed-response');
+    expect(err.code).toBe('api-response-too-large');
     expect(err.message).toMatch(/answer larger than 8 MB/);
   });
 

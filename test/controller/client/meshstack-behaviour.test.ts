@@ -189,9 +189,11 @@ describe.each([['default'], ['meshstack']])('meshform against the sandbox, %s pr
       { tagDefinitions: [defined('team'), defined('costCenter')] },
     );
     await converge(state);
+    // Dropped; the strict profile lists every defined key, an unset one with an empty list.
     expect((await f.as(PARTNER).mesh('workspace', 'GET', '/meshworkspaces/tg-empty')).data.metadata.tags).toEqual({
       costCenter: ['1'],
       meshformStack: ['test'],
+      ...(profile === 'meshstack' ? { team: [] } : {}),
     });
     expect(stepsOf(await replan(state))).toEqual([]);
   });
@@ -275,8 +277,24 @@ describe.each([['default'], ['meshstack']])('meshform against the sandbox, %s pr
       workspace('inv-ws', [binding(OWNER, user('alice')), binding(MANAGER, user('bob')), binding(MEMBER, frank)]),
     ]);
     const plan = await replan(state, 'bob');
-    expect(plan.refusals).toEqual([]);
     expect(stepsOf(plan).map((s) => s.action)).toEqual(['create']);
+    // meshStack's API has no invitations: refused in the plan, with what to do instead, not failed at apply.
+    expect(plan.refusals.map((r) => r.rule)).toEqual(profile === 'meshstack' ? ['invitation-unsupported'] : []);
+  });
+
+  test('where the platform records no reasons, the plan says so for grants and workspace deletions', async () => {
+    await converge(desired([workspace('why-ws', [binding(OWNER, user('alice'))])]));
+    const state = desired([
+      workspace('why-ws', [binding(OWNER, user('alice')), binding(MEMBER, user('carol'), { reason: 'on-call' })]),
+      workspace('why-gone', [], { deletion: 'team dissolved' }),
+    ]);
+    await converge(desired([workspace('why-gone', [binding(OWNER, user('alice'))])]));
+    const notes = (await replan(state)).workspaces.flatMap((w) =>
+      w.notes.filter((f) => f.rule === 'reason-not-recorded'),
+    );
+    expect(notes.map((f) => `${f.workspace}:${(f.params as { what: string }).what}`)).toEqual(
+      profile === 'meshstack' ? ['why-ws:grant', 'why-gone:deletion'] : [],
+    );
   });
 });
 
@@ -437,14 +455,12 @@ describe('one request at a time against a platform that is not on loopback', () 
       peak = Math.max(peak, inFlight);
       setTimeout(() => {
         inFlight--;
-        res
-          .writeHead(200, { 'Content-Type': 'application/json' })
-          .end(
-            JSON.stringify({
-              _embedded: { meshWorkspaces: [] },
-              page: { size: 1000, totalElements: 0, totalPages: 1, number: 0 },
-            }),
-          );
+        res.writeHead(200, { 'Content-Type': 'application/json' }).end(
+          JSON.stringify({
+            _embedded: { meshWorkspaces: [] },
+            page: { size: 1000, totalElements: 0, totalPages: 1, number: 0 },
+          }),
+        );
       }, 30);
     });
     await new Promise<void>((r) => server.listen(0, external!, r));
