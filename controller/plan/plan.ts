@@ -12,7 +12,7 @@ import { type LiveState, type LiveWorkspaceState, workspaceFingerprint } from '.
 import { planBindings } from './binding-steps';
 import { Findings, finding } from './findings';
 import type { PlanOptions } from './options';
-import { needsOwnershipTag, withOwnership } from './ownership';
+import { ownershipDefinitionFor, withOwnership } from './ownership';
 import { WORKSPACE_RULES } from './rules';
 import { approvalOf } from './steps';
 import {
@@ -30,7 +30,7 @@ export type { PlanOptions } from './options';
 const same = (a: unknown, b: unknown) => canonicalJson(a ?? null) === canonicalJson(b ?? null);
 
 export function plan(declared: DesiredState, live: LiveState, options: PlanOptions, now: Date): Plan {
-  const desired = withOwnership(declared);
+  const desired = withOwnership(declared, live);
   const refusals: Finding[] = [];
   const warnings: Finding[] = [];
   const caller = live.caller;
@@ -52,10 +52,7 @@ export function plan(declared: DesiredState, live: LiveState, options: PlanOptio
   // A scoped plan (one Terraform anchor) leaves tag definitions alone, except the ownership tag's, which its workspaces need.
   const globalSteps =
     options.workspaces && !options.tagDefinitionsOnly
-      ? planTagDefinitions(
-          { ...desired, tagDefinitions: needsOwnershipTag(selected) ? [OWNERSHIP_TAG_DEFINITION] : [] },
-          live,
-        )
+      ? planTagDefinitions({ ...desired, tagDefinitions: ownershipDefinitionFor(desired, selected) }, live)
       : planTagDefinitions(desired, live);
   if (globalSteps.length && caller && !caller.partner) {
     const others = globalSteps.filter((s) => s.definition.metadata.name !== OWNERSHIP_TAG_DEFINITION.metadata.name);

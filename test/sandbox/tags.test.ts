@@ -110,6 +110,25 @@ describe('sandbox tags and tag definitions', () => {
     ).toBe(200);
   });
 
+  test('a non-partner cannot set a restricted tag when registering a workspace (seed 000: partners only)', async () => {
+    const register = await f
+      .as('bob')
+      .createWorkspace('t-registered', { tags: { costCenter: ['1234'], confidentiality: ['secret'] } });
+    expect(register.status).toBe(403);
+    expect(register.data.message).toMatch(/tag 'confidentiality' is restricted: only a partner may set it/);
+    expect((await f.as(PARTNER).mesh('workspace', 'GET', '/meshworkspaces/t-registered')).status).toBe(404);
+    // The same through PUT, which creates a workspace that does not exist yet.
+    const put = await f
+      .as('bob')
+      .mesh(
+        'workspace',
+        'PUT',
+        '/meshworkspaces/t-registered',
+        wsBody('t-registered', { costCenter: ['1234'], confidentiality: ['secret'] }),
+      );
+    expect(put.status).toBe(403);
+  });
+
   test('an immutable tag can be set at creation only', async () => {
     const partner = f.as(PARTNER);
     await partner.createWorkspace('t-immutable', { tags: { costCenter: ['1234'], owner: ['team-a'] } });
