@@ -6,6 +6,7 @@ import type { Plan } from '../schemas/plan.generated';
 import { type ApplyOptions, type ApplyReport, apply } from './apply/apply';
 import type { ApiClient } from './client/api';
 import type { LiveState } from './observe/live-state';
+import { withUndefinedTags } from './observe/estate-tags';
 import { withExpiredBindings } from './observe/history';
 import { observe } from './observe/observe';
 import { withSubjectLookups } from './observe/subjects';
@@ -65,10 +66,10 @@ export async function planAgainst(
   const lapsed = selected
     .filter((w) => needsExpiryHistory(w, observed.workspaces[w.metadata.name], observed))
     .map((w) => w.metadata.name);
-  const live = await withSubjectLookups(
+  const live = await withUndefinedTags(
     api,
-    await withExpiredBindings(api, observed, lapsed),
-    subjectLookups(selected, observed),
+    await withSubjectLookups(api, await withExpiredBindings(api, observed, lapsed), subjectLookups(selected, observed)),
+    desired,
   );
   return { plan: plan(desired, live, options, now), live };
 }

@@ -215,7 +215,7 @@ export function registerImport(program: Command, ctx: CliContext, setExit: (code
       ctx.stdout(`${written}, ${seconds} s.\n${notesSummary(estate)}`);
       if (claim.claimed.length)
         ctx.stdout(
-          `\nRecorded stack "${name}" as the owner of ${claim.claimed.length} workspace(s) (their ${OWNERSHIP_TAG_KEY} tag${claim.definitionCreated ? `; created the tag definition ${OWNERSHIP_TAG_DEFINITION.metadata.name}` : ''}).\n`,
+          `\nRecorded stack "${name}" as the owner of ${claim.claimed.length} workspace(s) (their ${OWNERSHIP_TAG_KEY} tag${claim.definitionCreated ? `; created the tag definition ${OWNERSHIP_TAG_DEFINITION.metadata.name}${claim.tagDefinitionsCreated.length ? `, after ${claim.tagDefinitionsCreated.length} for the tag keys found on the estate, which it makes the platform check` : ''}` : ''}).\n`,
         );
       if (claim.lost.length)
         ctx.stderr(

@@ -7,7 +7,9 @@
  */
 import { OWNERSHIP_TAG_DEFINITION, OWNERSHIP_TAG_KEY, ownershipDefinition } from '../../core/rules';
 import type { DesiredState, TagDefinition, Workspace } from '../../schemas/desired-state.generated';
+import type { Finding, TagDefinitionStep } from '../../schemas/plan.generated';
 import type { LiveState } from '../observe/live-state';
+import { finding } from './findings';
 
 const owns = (w: Workspace) => w.spec.ownership === 'owned' && !w.spec.deletion;
 const isOwnership = (d: TagDefinition) => d.metadata.name === OWNERSHIP_TAG_DEFINITION.metadata.name;
@@ -34,4 +36,20 @@ export function withOwnership(desired: DesiredState, live: LiveState): DesiredSt
 /** The ownership tag's definition as planned, where the planned workspaces need it (a scoped plan creates only that one). */
 export function ownershipDefinitionFor(desired: DesiredState, workspaces: readonly Workspace[]): TagDefinition[] {
   return workspaces.some(owns) ? desired.tagDefinitions.filter(isOwnership) : [];
+}
+
+/**
+ * The ownership definition is never created while live workspaces carry tag keys no definition covers
+ * (those this plan defines first aside): it makes the platform check every workspace tag, and those
+ * workspaces could no longer be saved.
+ */
+export function undefinedTagRefusals(globalSteps: readonly TagDefinitionStep[], live: LiveState): Finding[] {
+  if (!live.undefinedTags || !globalSteps.some((s) => s.action === 'create' && isOwnership(s.definition))) return [];
+  const planned = new Set(
+    globalSteps.filter((s) => s.definition.spec.targetKind === 'meshWorkspace').map((s) => s.definition.spec.key),
+  );
+  const keys = Object.keys(live.undefinedTags).filter((k) => !planned.has(k));
+  if (!keys.length) return [];
+  const workspaces = new Set(keys.flatMap((k) => live.undefinedTags![k])).size;
+  return [finding('ownership-tag-undefined-tags', { keys, workspaces })];
 }

@@ -12,7 +12,7 @@ import { type LiveState, type LiveWorkspaceState, workspaceFingerprint } from '.
 import { planBindings } from './binding-steps';
 import { Findings, finding } from './findings';
 import type { PlanOptions } from './options';
-import { ownershipDefinitionFor, withOwnership } from './ownership';
+import { ownershipDefinitionFor, undefinedTagRefusals, withOwnership } from './ownership';
 import { WORKSPACE_RULES } from './rules';
 import { approvalOf } from './steps';
 import {
@@ -54,6 +54,7 @@ export function plan(declared: DesiredState, live: LiveState, options: PlanOptio
     options.workspaces && !options.tagDefinitionsOnly
       ? planTagDefinitions({ ...desired, tagDefinitions: ownershipDefinitionFor(desired, selected) }, live)
       : planTagDefinitions(desired, live);
+  refusals.push(...undefinedTagRefusals(globalSteps, live));
   if (globalSteps.length && caller && !caller.partner) {
     const others = globalSteps.filter((s) => s.definition.metadata.name !== OWNERSHIP_TAG_DEFINITION.metadata.name);
     if (others.length)

@@ -263,6 +263,11 @@ export const RULES = {
     (p) =>
       `the platform has no tag definition meshWorkspace.meshformStack yet, which records which stack owns a workspace, and only a partner may create it (${p.caller} is not one): run this apply once with a partner key, or have a partner run \`meshform import\`.`,
   ),
+  'ownership-tag-undefined-tags': rule<{ keys: string[]; workspaces: number }>(
+    'refusal',
+    (p) =>
+      `creating the tag definition meshWorkspace.meshformStack, which records which stack owns a workspace, makes the platform check every workspace tag against tag definitions, and ${p.workspaces} live workspace(s) carry tag keys no definition covers: ${list(p.keys)}. Their users could no longer save them, in the panel or by a claim. Declare a TagDefinition for each key first (\`meshform import\` writes them from what is live; a partner may create them in the panel instead), then plan again.`,
+  ),
   'project-member-missing': rule<Sub & { workspace: string }>(
     'refusal',
     (p) =>

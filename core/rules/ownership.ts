@@ -72,3 +72,22 @@ export function foreignWorkspace(
     ? `workspace "${name}" already exists and is owned by meshform stack "${owner}", not by this stack: nothing was done to it (the identifier was taken first; choose another, or declare it in "${owner}")`
     : `workspace "${name}" already exists and is not this stack's (somebody registered the identifier first): nothing was done to it; choose another identifier, or take it over with adopt: true`;
 }
+
+/**
+ * Workspace tag keys no definition covers (the ownership key aside), each with the workspaces that
+ * carry it. While the platform has no workspace tag definition it checks no workspace tag; the first
+ * one, the ownership tag's included, makes it check them all, and a workspace carrying one of these
+ * can then no longer be saved, in the panel or by a claim.
+ */
+export function undefinedWorkspaceTags(
+  workspaces: ReadonlyArray<{ readonly name: string; readonly tags: Readonly<Record<string, readonly string[]>> }>,
+  definitions: readonly TagDefinition[],
+): Record<string, string[]> {
+  const defined = new Set(definitions.filter((d) => d.spec.targetKind === 'meshWorkspace').map((d) => d.spec.key));
+  const found = new Map<string, string[]>();
+  for (const w of workspaces)
+    for (const [key, values] of Object.entries(w.tags))
+      if (values.length && key !== OWNERSHIP_TAG_KEY && !defined.has(key))
+        found.set(key, [...(found.get(key) ?? []), w.name]);
+  return Object.fromEntries([...found.keys()].sort().map((k) => [k, found.get(k)!.sort()]));
+}

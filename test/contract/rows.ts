@@ -635,6 +635,8 @@ export const NOT_PLATFORM_RULES: Record<string, string> = {
     "meshform's own record, as workspace-unowned: one stack per workspace is meshform's rule, not the platform's",
   'ownership-tag-needs-partner':
     'the platform refuses a tag definition from a non-partner, as row k29 shows for any tag definition',
+  'ownership-tag-undefined-tags':
+    "meshform's guard for the estate, not a platform refusal: the platform accepts the definition, then refuses every later save of a workspace with an undefined tag; test/controller/import/adopt-free-form-tags.test.ts holds it on each platform",
   'fewer-approvers':
     "meshform's own guard against a pattern: the platform accepts each step (removing a co-Owner; a grant that then needs nobody else's approval), the plan refuses them together (the sandbox's part, approvers through groups, is in four-eyes.test.ts)",
 };
