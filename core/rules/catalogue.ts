@@ -256,7 +256,7 @@ export const RULES = {
   'workspace-owned-elsewhere': rule<{ workspace: string; owner: string; stack: string }>(
     'refusal',
     (p) =>
-      `workspace "${p.workspace}" is owned by meshform stack "${p.owner}" (its meshformStack tag), not by "${p.stack}": one stack owns a workspace, or they undo each other on every apply. Declare it in one stack only; to move it, remove it from "${p.owner}", delete its meshformStack tag on the platform, and adopt it here.`,
+      `workspace "${p.workspace}" is owned by meshform stack "${p.owner}" (its meshformStack tag), not by "${p.stack}": one stack owns a workspace, or they undo each other on every apply. Declare it in one stack only; to move it, remove it from "${p.owner}", have a partner delete its meshformStack tag (only a partner may change it), and adopt it here.`,
   ),
   'ownership-tag-needs-partner': rule<{ caller: string }>(
     'refusal',
