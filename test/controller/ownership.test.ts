@@ -103,4 +103,23 @@ describe.each(PLATFORMS)('ownership against the %s', (_name, make) => {
         .workspaces.create({ name: 'own-race', displayName: 'own-race', tags: { [OWNERSHIP_TAG_KEY]: ['winner'] } }),
     ).resolves.toBeUndefined();
   });
+
+  test('a stack running with a non-partner key cannot create an owned workspace: refused in the plan, or by the platform', async () => {
+    const state = team('own-alice');
+    const { plan } = await planAgainst(
+      platform.client('alice'),
+      state,
+      { endpoint: platform.endpoint },
+      await platform.now(),
+    );
+    if (platform.extensions) {
+      expect(plan.refusals.map((r) => r.rule)).toContain('restricted-tag');
+      return;
+    }
+    // The strict profile does not say who is calling: the plan cannot tell, the platform refuses the create.
+    const report = await apply(platform.client('alice'), plan);
+    expect(report.results[0].status).toBe('failed');
+    expect(report.results[0].error?.message).toMatch(/restricted/);
+    expect(await platform.client(PARTNER).workspaces.read('own-alice')).toBeUndefined();
+  });
 });
