@@ -29,7 +29,11 @@ export interface BenchPlatform {
 export async function estateOnSandbox(
   workspaces: number,
   latencyMs: number,
-  options: { readonly unowned?: boolean } = {},
+  options: {
+    readonly unowned?: boolean;
+    /** Made in the panel before any tag definition existed: free-form workspace tags (a dotted key among them), none defined. */
+    readonly freeFormTags?: boolean;
+  } = {},
 ): Promise<BenchPlatform> {
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'meshform-bench-'));
   const sandbox = await spawnSandbox(path.join(work, 'sandbox'), [], 60_000);
@@ -59,6 +63,21 @@ export async function estateOnSandbox(
     const token = (
       await axios.post(`${sandbox.url}/api/login`, { clientId: key.clientId, clientSecret: key.clientSecret })
     ).data.access_token;
+    if (options.freeFormTags) {
+      // Deleting a definition strips its key from every object (the ownership tag's too), so the tags are written again after.
+      for (const d of await fast.tagDefinitions.list())
+        await axios.delete(`${sandbox.url}/api/meshobjects/meshtagdefinitions/${encodeURIComponent(d.metadata.name)}`, {
+          headers: {
+            Authorization: `Bearer ${token}`,
+            Accept: 'application/vnd.meshcloud.api.meshtagdefinition.v1.hal+json',
+          },
+        });
+      for (const w of desired.workspaces)
+        await fast.workspaces.update(w.metadata.name, {
+          displayName: w.spec.displayName!,
+          tags: { ...w.metadata.tags, 'Owner.Email': [`${w.metadata.name}@example.com`] },
+        });
+    }
     await axios.put(
       `${sandbox.controlUrl}/sandbox/v1/faults`,
       { rate: 0, latencyMs, routes: 'GET /api/meshobjects*' },

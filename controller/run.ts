@@ -7,6 +7,7 @@ import { type AnyStep, type ApplyOptions, type ApplyReport, apply } from './appl
 import type { ApiClient } from './client/api';
 import type { LiveState } from './observe/live-state';
 import { observeMore } from './observe/more';
+import { withUndefinedTags } from './observe/estate-tags';
 import { observe } from './observe/observe';
 import { firstFacts, moreFacts, plannedWorkspaces } from './plan/facts';
 import { type PlanOptions, plan, planDigest } from './plan/plan';
@@ -31,7 +32,11 @@ export async function planAgainst(
 ): Promise<{ plan: Plan; live: LiveState }> {
   const now = at ?? (await platformNow(api));
   const observed = await observe(api, { ...firstFacts(desired, options), now });
-  const live = await observeMore(api, observed, moreFacts(plannedWorkspaces(desired, options), observed));
+  const live = await withUndefinedTags(
+    api,
+    await observeMore(api, observed, moreFacts(plannedWorkspaces(desired, options), observed)),
+    desired,
+  );
   return { plan: plan(desired, live, options, now), live };
 }
 

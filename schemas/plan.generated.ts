@@ -115,7 +115,7 @@ export interface TagDefinitionStep {
 export interface TagDefinition {
   metadata: {
     /**
-     * <targetKind>.<key>, as meshStack names tag definitions.
+     * <targetKind>.<key>, as meshStack names tag definitions (a key may hold dots: Owner.Email).
      */
     name: string;
   };

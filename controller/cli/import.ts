@@ -218,12 +218,17 @@ export function registerImport(program: Command, ctx: CliContext, setExit: (code
       ctx.stdout(`${written}, ${seconds} s.\n${notesSummary(estate)}`);
       if (claim.claimed.length)
         ctx.stdout(
-          `\nRecorded stack "${name}" as the owner of ${claim.claimed.length} workspace(s) (their ${OWNERSHIP_TAG_KEY} tag${claim.definitionCreated ? `; created the tag definition ${OWNERSHIP_TAG_DEFINITION.metadata.name}` : ''}).\n`,
+          `\nRecorded stack "${name}" as the owner of ${claim.claimed.length} workspace(s) (their ${OWNERSHIP_TAG_KEY} tag${claim.definitionCreated ? `; created the tag definition ${OWNERSHIP_TAG_DEFINITION.metadata.name}${claim.tagDefinitionsCreated.length ? `, after ${claim.tagDefinitionsCreated.length} for the tag keys found on the estate, which it makes the platform check` : ''}` : ''}).\n`,
         );
-      if (claim.failed.length) {
+      if (claim.lost.length)
         ctx.stderr(
-          `\nCould not record this stack as the owner of ${claim.failed.length} workspace(s); their code is written, and plan refuses them until they are adopted (\`meshform apply --adopt\`, or import again):\n${claim.failed.map((f) => `  ${f.workspace}: ${f.error}\n`).join('')}`,
+          `\nAnother stack recorded itself as the owner of ${claim.lost.length} workspace(s) at the same moment (the last write wins on the platform); their code is written here, and plan refuses them as owned elsewhere: remove them from this code, or settle which stack owns them:\n${claim.lost.map((l) => `  ${l.workspace}: now owned by ${l.owner === undefined ? 'no stack' : `stack "${l.owner}"`}\n`).join('')}`,
         );
+      if (claim.failed.length || claim.lost.length) {
+        if (claim.failed.length)
+          ctx.stderr(
+            `\nCould not record this stack as the owner of ${claim.failed.length} workspace(s); their code is written, and plan refuses them until they are adopted (\`meshform apply --adopt\`, or import again):\n${claim.failed.map((f) => `  ${f.workspace}: ${f.error}\n`).join('')}`,
+          );
         setExit(ExitCode.ERROR);
         return;
       }

@@ -19,6 +19,7 @@ import {
   WORKSPACE_OWNER,
   changedTagKeys,
   definedDefault,
+  foreignWorkspace,
   immutableKeys,
   isValidIdentifier,
   isValidQuota,
@@ -219,13 +220,17 @@ export class FakeApiClient implements ApiClient {
         refuse(400, 'POST', 'meshworkspaces', `metadata.name '${ws.name}' is not a valid identifier`);
       const existing = this.platform.workspaces.get(ws.name);
       if (existing) {
-        if (!existing.deleted) return; // the HTTP client resolves the 409 of a repeated create to success
-        refuse(
-          409,
-          'POST',
-          'meshworkspaces',
-          `meshWorkspace '${ws.name}' already exists (deleted; identifiers are never reused)`,
-        );
+        if (existing.deleted)
+          refuse(
+            409,
+            'POST',
+            'meshworkspaces',
+            `meshWorkspace '${ws.name}' already exists (deleted; identifiers are never reused)`,
+          );
+        // The HTTP client resolves the 409 of a repeated create to success, and only that.
+        const foreign = foreignWorkspace(ws.name, ws.tags, existing.tags);
+        if (foreign) refuse(409, 'POST', 'meshworkspaces', foreign);
+        return;
       }
       const tags = this.writeTags('meshWorkspace', undefined, ws.tags, 'POST', 'meshworkspaces');
       const approval = this.partner || !this.platform.settings.workspaceApprovalRequired ? 'approved' : 'pending';

@@ -20,6 +20,7 @@ import {
 } from '../../core/errors';
 import { packageVersion } from '../../core/package-info';
 import { printable } from '../../core/printable';
+import { foreignWorkspace } from '../../core/rules';
 import type { TagDefinition } from '../../schemas/desired-state.generated';
 import {
   type ApiClient,
@@ -142,6 +143,7 @@ const BROKEN_CONNECTION = new Set(['ECONNRESET', 'EPIPE', 'ERR_STREAM_PREMATURE_
 /** Both official tools name themselves; so does meshform, for the platform's logs and support. */
 const USER_AGENT = `meshform/${packageVersion()}`;
 const API = '/api/meshobjects';
+const IDENTIFIER_TAKEN = 'the identifier is taken (possibly by an object whose deletion is pending, or a deleted one)';
 const LOGIN = '/api/login';
 const EXT = '/sandbox/v1';
 
@@ -688,7 +690,8 @@ export class HttpApiClient implements ApiClient {
     create: async (ws: Omit<LiveWorkspace, 'deleted'>) => {
       await this.createOrCompare(`${API}/meshworkspaces`, media('meshWorkspace', 'v2'), workspaceBody(ws), async () => {
         const live = await this.workspaces.read(ws.name);
-        return live !== undefined && !live.deleted;
+        // Only a workspace provably this stack's is a create retried: anything else is somebody else's.
+        return live === undefined || live.deleted ? IDENTIFIER_TAKEN : foreignWorkspace(ws.name, ws.tags, live.tags);
       });
     },
     update: (name: string, change: AttributeChange, expected?: AttributeChange) =>
@@ -736,11 +739,11 @@ export class HttpApiClient implements ApiClient {
       await this.createOrCompare(`${API}/meshprojects`, media('meshProject', 'v2'), projectBody(p), async () => {
         // Only a live project is "already there": one whose deletion is pending blocks the identifier.
         const raw = await this.readRaw(this.projectPath(p.workspace, p.name), media('meshProject', 'v2'));
-        return (
-          raw !== undefined &&
+        return raw !== undefined &&
           this.shape({ method: 'GET', path: this.projectPath(p.workspace, p.name) }, raw, normalizeProject).state ===
             undefined
-        );
+          ? undefined
+          : IDENTIFIER_TAKEN;
       });
     },
     update: (workspace: string, name: string, change: AttributeChange, expected?: AttributeChange) =>
@@ -895,21 +898,16 @@ export class HttpApiClient implements ApiClient {
     throw new ApiError('POST', this.bindingPath(b), 409, `binding name "${b.name}" is taken by another binding`, false);
   }
 
+  /** A 409 on create is a create retried after a lost answer only where `conflict` finds the object to be this one; else it says why not. */
   private async createOrCompare(
     path: string,
     type: string,
     body: unknown,
-    exists: () => Promise<boolean>,
+    conflict: () => Promise<string | undefined>,
   ): Promise<void> {
     const { status } = await this.send({ method: 'POST', path, media: type, body, accept: [409] });
-    if (status === 409 && !(await exists()))
-      throw new ApiError(
-        'POST',
-        path,
-        409,
-        'the identifier is taken (possibly by an object whose deletion is pending, or a deleted one)',
-        false,
-      );
+    const why = status === 409 ? await conflict() : undefined;
+    if (why !== undefined) throw new ApiError('POST', path, 409, why, false);
   }
 
   public readonly tagDefinitions = {

@@ -9,6 +9,7 @@ import type { TagDefinition } from '../../schemas/desired-state.generated';
 import type { Binding, ProjectEntry, WorkspaceEntry } from '../../schemas/workspace-data.generated';
 import type { LiveBinding } from '../client/types';
 import type { LiveState, LiveWorkspaceState } from '../observe/live-state';
+import { definitionsForFoundTags } from './tag-definitions';
 
 /** Something the code cannot say, written as a comment where it belongs and listed at the end. */
 export interface ImportNote {
@@ -174,10 +175,12 @@ export function importEstate(live: LiveState, options: ImportOptions): ImportedE
   // Bound by an e-mail that is no user (where the platform could tell): a pending invitation.
   const invited = new Set((live.unknownUsers ?? []).filter(looksLikeEmail));
   return {
-    // The ownership tag's definition is meshform's: the plan adds it where it is missing.
-    tagDefinitions: live.tagDefinitions
-      .filter((d) => d.metadata.name !== OWNERSHIP_TAG_DEFINITION.metadata.name)
-      .sort((a, b) => compare(a.metadata.name, b.metadata.name)),
+    // The ownership tag's definition is meshform's: the plan adds it where it is missing, after a
+    // definition for every workspace tag key found without one (./tag-definitions.ts).
+    tagDefinitions: [
+      ...live.tagDefinitions.filter((d) => d.metadata.name !== OWNERSHIP_TAG_DEFINITION.metadata.name),
+      ...definitionsForFoundTags(Object.values(live.workspaces), live.tagDefinitions),
+    ].sort((a, b) => compare(a.metadata.name, b.metadata.name)),
     ...(live.platform.recertification ? { recertification: live.platform.recertification } : {}),
     workspaces: imported.map((name) => workspaceOf(live.workspaces[name], options, invited)),
     unowned: options.adopt ? [] : imported.filter((n) => ownerOf(live.workspaces[n].tags) === undefined),

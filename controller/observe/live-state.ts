@@ -68,6 +68,12 @@ export interface LiveState {
   readonly usersByEmail: Record<string, string>;
   /** Live workspaces the stack owns (its ownership tag) that it did not ask to observe: they left its code. Undefined where not looked for. */
   readonly leftTheCode?: string[];
+  /**
+   * Workspace tag keys no definition covers, with the workspaces that carry them, across every workspace
+   * the caller can see: read only while the ownership tag has no definition (creating it makes the
+   * platform check every workspace tag). Undefined where not looked for.
+   */
+  readonly undefinedTags?: Record<string, string[]>;
 }
 
 /**

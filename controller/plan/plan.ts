@@ -13,7 +13,7 @@ import { type BindingContext, planBindings } from './binding-steps';
 import { modelContext, simulate, workspaceModel } from './simulate';
 import { Findings, finding } from './findings';
 import type { PlanOptions } from './options';
-import { needsOwnershipTag, withOwnership } from './ownership';
+import { ownershipDefinitionFor, undefinedTagRefusals, withOwnership } from './ownership';
 import { WORKSPACE_RULES } from './rules';
 import { approvalOf, reviewedStep } from './steps';
 import {
@@ -32,7 +32,7 @@ export type { PlanOptions } from './options';
 const same = (a: unknown, b: unknown) => canonicalJson(a ?? null) === canonicalJson(b ?? null);
 
 export function plan(declared: DesiredState, live: LiveState, options: PlanOptions, now: Date): Plan {
-  const desired = withOwnership(declared);
+  const desired = withOwnership(declared, live);
   const global = planGlobal(desired, live, options);
   const refusals = [...global.refusals];
   const warnings = [...global.warnings];
@@ -106,11 +106,9 @@ function planGlobal(desired: DesiredState, live: LiveState, options: PlanOptions
   // A scoped plan (one Terraform anchor) leaves tag definitions alone, except the ownership tag's, which its workspaces need.
   const steps =
     options.workspaces && !options.tagDefinitionsOnly
-      ? planTagDefinitions(
-          { ...desired, tagDefinitions: needsOwnershipTag(selected) ? [OWNERSHIP_TAG_DEFINITION] : [] },
-          live,
-        )
+      ? planTagDefinitions({ ...desired, tagDefinitions: ownershipDefinitionFor(desired, selected) }, live)
       : planTagDefinitions(desired, live);
+  refusals.push(...undefinedTagRefusals(steps, live));
   if (steps.length && caller && !caller.partner) {
     const others = steps.filter((s) => s.definition.metadata.name !== OWNERSHIP_TAG_DEFINITION.metadata.name);
     if (others.length)

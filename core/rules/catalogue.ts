@@ -261,7 +261,7 @@ export const RULES = {
   'workspace-owned-elsewhere': rule<{ workspace: string; owner: string; stack: string }>(
     'refusal',
     (p) =>
-      `workspace "${p.workspace}" is owned by meshform stack "${p.owner}" (its meshformStack tag), not by "${p.stack}": one stack owns a workspace, or they undo each other on every apply. Declare it in one stack only; to move it, remove it from "${p.owner}", delete its meshformStack tag on the platform, and adopt it here.`,
+      `workspace "${p.workspace}" is owned by meshform stack "${p.owner}" (its meshformStack tag), not by "${p.stack}": one stack owns a workspace, or they undo each other on every apply. Declare it in one stack only; to move it, remove it from "${p.owner}", have a partner delete its meshformStack tag (only a partner may change it), and adopt it here.`,
   ),
   'ownership-tag-needs-partner': rule<{ caller: string }>(
     'refusal',
@@ -272,6 +272,11 @@ export const RULES = {
     'refusal',
     (p) =>
       `${p.caller ? `"${p.caller}"` : 'this key'} is only a Workspace Member of "${p.workspace}" and sees only the projects it is assigned to, so whether ${list(p.projects)} exist is unknown and the plan cannot compare them; plan with a key of a Workspace Owner, Manager or partner.`,
+  ),
+  'ownership-tag-undefined-tags': rule<{ keys: string[]; workspaces: number }>(
+    'refusal',
+    (p) =>
+      `creating the tag definition meshWorkspace.meshformStack, which records which stack owns a workspace, makes the platform check every workspace tag against tag definitions, and ${p.workspaces} live workspace(s) carry tag keys no definition covers: ${list(p.keys)}. Their users could no longer save them, in the panel or by a claim. Declare a TagDefinition for each key first (\`meshform import\` writes them from what is live; a partner may create them in the panel instead), then plan again.`,
   ),
   'project-member-missing': rule<Sub & { workspace: string }>(
     'refusal',

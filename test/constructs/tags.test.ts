@@ -154,4 +154,16 @@ describe('TagDefinition', () => {
     new Workspace(stack, 'A', { identifier: 'a', tags: { anything: 'goes' } });
     expect(validationErrors(stack)).toEqual([]);
   });
+
+  test('a dotted key, which the platform accepts (and estates hold: Owner.Email), can be declared and used', () => {
+    const stack = testStack();
+    new TagDefinition(stack, 'meshWorkspace.Owner.Email', { targetKind: 'meshWorkspace', key: 'Owner.Email' });
+    new Workspace(stack, 'A', { identifier: 'a', tags: { 'Owner.Email': 'ops@example.com' } });
+    expect(validationErrors(stack)).toEqual([]);
+    const { manifest } = synthOutputs(stack);
+    expect(manifest.tagDefinitions.map((d) => [d.metadata.name, d.spec.key])).toEqual([
+      ['meshWorkspace.Owner.Email', 'Owner.Email'],
+    ]);
+    expect(manifest.workspaces[0].metadata.tags).toEqual({ 'Owner.Email': ['ops@example.com'] });
+  });
 });

@@ -785,6 +785,8 @@ export const NOT_PLATFORM_RULES: Record<string, string> = {
   'request-not-pending': 'approvals are made in meshPanel or with `meshform requests`, never by a plan',
   'invitation-unsupported':
     'a capability check of meshform: the strict meshstack profile has no invitation API and the default profile has one; test/controller/plan/rules/unsupported.test.ts and meshstack-behaviour.test.ts hold it',
+  'ownership-tag-undefined-tags':
+    "meshform's guard for the estate, not a platform refusal: the platform accepts the definition, then refuses every later save of a workspace with an undefined tag; test/controller/import/adopt-free-form-tags.test.ts holds it on each platform",
   'fewer-approvers':
     "meshform's own guard against a pattern: the platform accepts each step (removing a co-Owner; a grant that then needs nobody else's approval), the plan refuses them together (the sandbox's part, approvers through groups, is in four-eyes.test.ts)",
 };

@@ -54,12 +54,10 @@ describe('sandbox tags and tag definitions', () => {
   });
 
   test('a bad tag definition is a 400 that names the field', async () => {
-    const res = await f
-      .as(PARTNER)
-      .mesh('tagDefinition', 'POST', '/meshtagdefinitions', {
-        metadata: { name: 'meshWorkspace.x' },
-        spec: { targetKind: 'meshTenant', key: 'x', valueType: { string: {} } },
-      });
+    const res = await f.as(PARTNER).mesh('tagDefinition', 'POST', '/meshtagdefinitions', {
+      metadata: { name: 'meshWorkspace.x' },
+      spec: { targetKind: 'meshTenant', key: 'x', valueType: { string: {} } },
+    });
     expect(res.status).toBe(400);
     expect(res.data.message).toMatch(/spec.targetKind must be meshWorkspace or meshProject/);
   });
@@ -108,6 +106,25 @@ describe('sandbox tags and tag definitions', () => {
         )
       ).status,
     ).toBe(200);
+  });
+
+  test('a non-partner cannot set a restricted tag when registering a workspace (seed 000: partners only)', async () => {
+    const register = await f
+      .as('bob')
+      .createWorkspace('t-registered', { tags: { costCenter: ['1234'], confidentiality: ['secret'] } });
+    expect(register.status).toBe(403);
+    expect(register.data.message).toMatch(/tag 'confidentiality' is restricted: only a partner may set it/);
+    expect((await f.as(PARTNER).mesh('workspace', 'GET', '/meshworkspaces/t-registered')).status).toBe(404);
+    // The same through PUT, which creates a workspace that does not exist yet.
+    const put = await f
+      .as('bob')
+      .mesh(
+        'workspace',
+        'PUT',
+        '/meshworkspaces/t-registered',
+        wsBody('t-registered', { costCenter: ['1234'], confidentiality: ['secret'] }),
+      );
+    expect(put.status).toBe(403);
   });
 
   test('an immutable tag can be set at creation only', async () => {
