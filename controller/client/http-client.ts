@@ -18,6 +18,8 @@ import {
   type UserFilter,
   type WorkspaceFilter,
 } from './api';
+import { type CommunicationApi, communicationApi } from './communications';
+import { type EventLogApi, eventLogApi, normalizeEventLog } from './event-log';
 import { Semaphore } from './private/semaphore';
 import { DEFAULT_RETRY, type RetryPolicy, parseRetryAfter, withRetry } from './retry';
 import type {
@@ -788,6 +790,20 @@ export class HttpApiClient implements ApiClient {
         { workspaceIdentifier: workspace },
       ),
   };
+
+  /** meshStack's event log (meshEventLog v1, v1-preview on older platforms). */
+  public readonly eventLog: EventLogApi = eventLogApi((version, query) =>
+    this.list(`${API}/mesheventlogs`, 'meshEventLog', version, 'meshEventLogs', normalizeEventLog, query),
+  );
+
+  /** Messages to workspace users (meshCommunicationDefinition, meshCommunication; v1-preview). */
+  public readonly communications: CommunicationApi = communicationApi({
+    post: async (path, kind, body) =>
+      (await this.send({ method: 'POST', path: `${API}${path}`, media: media(kind, 'v1-preview'), body })).data,
+    get: async (path, kind) =>
+      (await this.send({ method: 'GET', path: `${API}${path}`, media: media(kind, 'v1-preview') })).data,
+    list: (path, kind, key, query) => this.list(`${API}${path}`, kind, 'v1-preview', key, (v) => v, query),
+  });
 
   public info(): Promise<PlatformInfo> {
     this.platformInfo ??= this.send({ method: 'GET', path: '/mesh/info', auth: false })

@@ -5,6 +5,8 @@ import type {
   Capability,
   ExpiredBinding,
   Identity,
+  OwnershipTagRemoval,
+  RemovedBinding,
   LiveBinding,
   LiveProject,
   RoleRequest,
@@ -29,6 +31,10 @@ export interface LiveWorkspaceState {
    * binding the code declares without expiry is missing); undefined where the history was not read.
    */
   readonly expiredBindings?: ExpiredBinding[];
+  /** Bindings removed by someone rather than their expiry, where the platform's event log was read for them. */
+  readonly removedBindings?: RemovedBinding[];
+  /** Who removed the ownership tag of a workspace that has none, where the event log tells. */
+  readonly ownershipTagRemoved?: OwnershipTagRemoval;
 }
 
 export interface LiveState {

@@ -50,6 +50,8 @@ import {
   workspaceBindingJson,
   workspaceJson,
 } from '../representations';
+import { registerCommunicationRoutes } from './communications';
+import { registerEventLogRoutes } from './event-log';
 import { type RouteContext, type RouteResult, type SandboxState, addRoute } from './route';
 
 const API = '/api/meshobjects';
@@ -99,6 +101,8 @@ async function grantResult(
 }
 
 export function registerMeshObjectRoutes(app: FastifyInstance, state: SandboxState): void {
+  registerEventLogRoutes(app, state);
+  registerCommunicationRoutes(app, state);
   const route = (
     method: 'GET' | 'POST' | 'PUT' | 'DELETE',
     url: string,
