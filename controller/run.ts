@@ -6,7 +6,8 @@ import type { Plan } from '../schemas/plan.generated';
 import { type ApplyOptions, type ApplyReport, apply } from './apply/apply';
 import type { ApiClient } from './client/api';
 import type { LiveState } from './observe/live-state';
-import { withExpiredBindings } from './observe/history';
+import { ownerOf } from '../core/rules';
+import { withExpiredBindings, withOwnershipTagRemovals } from './observe/history';
 import { observe } from './observe/observe';
 import { withSubjectLookups } from './observe/subjects';
 import { needsExpiryHistory } from './plan/binding-steps';
@@ -65,9 +66,14 @@ export async function planAgainst(
   const lapsed = selected
     .filter((w) => needsExpiryHistory(w, observed.workspaces[w.metadata.name], observed))
     .map((w) => w.metadata.name);
+  // Owned workspaces without their ownership tag: the event log may tell who removed it.
+  const untagged = selected
+    .filter((w) => w.spec.ownership === 'owned')
+    .map((w) => w.metadata.name)
+    .filter((w) => observed.workspaces[w] && ownerOf(observed.workspaces[w].tags) === undefined);
   const live = await withSubjectLookups(
     api,
-    await withExpiredBindings(api, observed, lapsed),
+    await withOwnershipTagRemovals(api, await withExpiredBindings(api, observed, lapsed), untagged),
     subjectLookups(selected, observed),
   );
   return { plan: plan(desired, live, options, now), live };

@@ -1,13 +1,14 @@
 /**
  * meshStack's event log (`GET /api/meshobjects/mesheventlogs`, meshEventLog `v1`, `v1-preview` on
  * older platforms; meshstack-cli client/event_log.go): the workspace history a real meshStack
- * offers. Read with a fixed `until` and `sort=createdAt,desc`, as meshstack-cli does, so that an
- * event written while pages are read does not shift them; returned oldest first. Reading it needs
- * the key's EVENTLOG_LIST right.
+ * offers. Read oldest first (`sort=createdAt,asc`): an event written while pages are read is
+ * appended after them and shifts none (meshstack-cli reads newest first with a fixed `until`
+ * instead, which needs a clock the platform shares: a sandbox's moved clock does not). Reading it
+ * needs the key's EVENTLOG_LIST right.
  *
  * What an event's `content` holds is not documented. The fields read here (`username` or
  * `groupName`, `role`, `projectIdentifier`, `expirationDate`, `tags`) are an assumption, kept in
- * this module alone: `bindingOf` and `tagsOf` are where to change it.
+ * this module alone: `bindingOf`, `projectOf` and `tagsOf` are where to change it.
  */
 import { ApiError } from '../../core/errors';
 import type { SubjectKind } from './types';
@@ -95,13 +96,13 @@ export function normalizeEventLog(v: unknown): EventLogEntry {
  * The event log over `list`, asking for `v1` first and, where the platform refuses that media type,
  * for `v1-preview` (remembered for the client's life).
  */
-export function eventLogApi(list: EventLogLister, now: () => Date = () => new Date()): EventLogApi {
+export function eventLogApi(list: EventLogLister): EventLogApi {
   let version: string | undefined;
   return {
     async list(filter = {}) {
       const query: Record<string, string> = {
-        sort: 'createdAt,desc',
-        until: filter.until ?? now().toISOString(),
+        sort: 'createdAt,asc',
+        ...(filter.until ? { until: filter.until } : {}),
         ...(filter.workspace ? { workspaceIdentifier: filter.workspace } : {}),
         ...(filter.from ? { from: filter.from } : {}),
         ...(filter.eventType ? { eventType: filter.eventType } : {}),
@@ -109,8 +110,9 @@ export function eventLogApi(list: EventLogLister, now: () => Date = () => new Da
       const read = async (v: string) => {
         const entries = await list(v, query);
         version = v;
-        // Newest first on the wire (events of the same instant too); a platform that ignores `sort` is put in order all the same.
-        return entries.reverse().sort((x, y) => (x.at < y.at ? -1 : x.at > y.at ? 1 : 0));
+        // A platform that ignores `sort` is put in order all the same, each event once.
+        const once = [...new Map(entries.map((e) => [e.uuid, e])).values()];
+        return once.sort((x, y) => (x.at < y.at ? -1 : x.at > y.at ? 1 : 0));
       };
       if (version) return read(version);
       try {
@@ -142,7 +144,7 @@ export function bindingOf(
   const user = text(c.username) ?? text(c.userName) ?? text(c.user);
   const subject = group ?? user;
   if (!role || !subject) return undefined;
-  const project = text(c.projectIdentifier) ?? text(c.project);
+  const project = projectOf(e);
   const expiryDate = text(c.expirationDate) ?? text(c.expiryDate);
   return {
     subjectKind: group ? 'Group' : 'User',
@@ -151,6 +153,11 @@ export function bindingOf(
     ...(project ? { project } : {}),
     ...(expiryDate ? { expiryDate } : {}),
   };
+}
+
+/** The project an event is about, where its content names one. */
+export function projectOf(e: EventLogEntry): string | undefined {
+  return text(e.content.projectIdentifier) ?? text(e.content.project);
 }
 
 /** The tags of a workspace as an event's content holds them, where it holds them. */

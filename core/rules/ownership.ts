@@ -27,3 +27,14 @@ export const OWNERSHIP_TAG_DEFINITION: TagDefinition = {
 export function ownerOf(tags: Readonly<Record<string, readonly string[]>>): string | undefined {
   return tags[OWNERSHIP_TAG_KEY]?.[0];
 }
+
+/** The prefix of every binding name meshform gives (the rest is derived from what it binds). */
+export const MESHFORM_BINDING_PREFIX = 'mf-';
+
+/**
+ * Whether meshform created a binding, by its name: terraform-provider-meshstack names bindings as
+ * its user declares them, meshPanel with UUIDs.
+ */
+export function createdByMeshform(bindingName: string): boolean {
+  return bindingName.startsWith(MESHFORM_BINDING_PREFIX);
+}

@@ -4,6 +4,7 @@
  */
 import { type WorkspaceRule } from './context';
 import { immutableTags, liveTagDefinitions, partnerOnlySettings, quotaUsage, restrictedTags } from './attributes';
+import { foreignBindings, ownershipTagRemoved } from './coexistence';
 import { callerRights, deletionRights, fewerApprovers, selfLockout, workspaceWritable } from './caller';
 import { expiringSoon, expiryWithinRecertification, recertificationUnknown } from './expiry';
 import { lastOwner, ownerGrantRights, ownerLimit, ownerRemovalRights } from './owners';
@@ -24,6 +25,7 @@ export type { RuleContext, WorkspaceRule } from './context';
 /** In the order their findings are reported. */
 export const WORKSPACE_RULES: ReadonlyArray<readonly [string, WorkspaceRule]> = [
   ['ownership', ownership],
+  ['ownershipTagRemoved', ownershipTagRemoved],
   ['referencedExists', referencedExists],
   ['workspaceWritable', workspaceWritable],
   ['callerRights', callerRights],
@@ -49,4 +51,5 @@ export const WORKSPACE_RULES: ReadonlyArray<readonly [string, WorkspaceRule]> = 
   ['expiryWithinRecertification', expiryWithinRecertification],
   ['recertificationUnknown', recertificationUnknown],
   ['expiringSoon', expiringSoon],
+  ['foreignBindings', foreignBindings],
 ];
