@@ -117,6 +117,8 @@ describe('renderers', () => {
 
      Warning: 4-eyes is on and the platform does not show pending role requests: a grant waiting for approval is planned again until it is approved (approve in meshPanel under Workspace Access > Access Requests).
 
+     Warning: workspace "payments" is authoritative and has 1 binding(s) meshform did not create and the code does not declare (b3): this plan removes them. If terraform-provider-meshstack or another tool manages them, the two undo each other on every run: manage a workspace with one tool only (docs/terraform-provider-meshstack.md).
+
      Plan: 2 to add, 1 to change, 1 to remove, 1 expired; 2 need a second approval.
      Plan digest: sha256:b29e36cfa2dc83704e4947652c412b0b14a26865ca137cb4a13c5a4c84ecf172 (meshform apply --expect-digest applies exactly this plan)
      "
