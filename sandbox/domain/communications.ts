@@ -12,7 +12,7 @@ import { randomUUID } from 'crypto';
 import type { Principal } from '../auth';
 import type { Tx } from '../db';
 import { badRequest, notFound } from '../problem';
-import { accessTo, requirePartner } from './access';
+import { accessTo, requirePartner, rolesOf } from './access';
 import { emailOf, notify } from './events';
 import { optBool, optDate, requireObject, str } from './input';
 
@@ -69,10 +69,22 @@ export async function createDefinition(tx: Tx, p: Principal, body: unknown, now:
   return row;
 }
 
-export async function getDefinition(tx: Tx, uuid: string): Promise<DefinitionRow> {
+async function definitionRow(tx: Tx, uuid: string): Promise<DefinitionRow> {
   const [row] = await tx.query<DefinitionRow>('select * from communication_definitions where uuid = $1', [uuid]);
   if (!row) throw notFound(`meshCommunicationDefinition '${uuid}' not found`);
   return row;
+}
+
+/** A definition, for a partner or a user of a workspace it was sent to (they read the message). */
+export async function getDefinition(tx: Tx, p: Principal, uuid: string): Promise<DefinitionRow> {
+  const row = await definitionRow(tx, uuid);
+  if (p.isPartner) return row;
+  const targets = await tx.query<{ target_name: string }>(
+    `select distinct target_name from communications where definition = $1 and target_kind = 'meshWorkspace'`,
+    [uuid],
+  );
+  for (const t of targets) if ((await rolesOf(tx, p.username, t.target_name)).size) return row;
+  throw notFound(`meshCommunicationDefinition '${uuid}' not found`);
 }
 
 export async function listDefinitions(tx: Tx, p: Principal): Promise<DefinitionRow[]> {
@@ -88,7 +100,7 @@ export async function createCommunication(tx: Tx, p: Principal, body: unknown, n
   const target = str(body, 'spec.targetMeshObjectRef.name');
   // meshStack also targets tenants; the sandbox has none.
   if (kind !== 'meshWorkspace') throw badRequest(`spec.targetMeshObjectRef.kind must be meshWorkspace, got "${kind}"`);
-  const definition = await getDefinition(tx, str(body, 'spec.communicationDefinitionRef.uuid'));
+  const definition = await definitionRow(tx, str(body, 'spec.communicationDefinitionRef.uuid'));
   const ws = (await accessTo(tx, p, target)).workspace;
   const [row] = await tx.query<CommunicationRow>(
     `insert into communications (uuid, definition, target_kind, target_name, created_by, created_on)

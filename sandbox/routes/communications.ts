@@ -10,7 +10,6 @@ import {
   listCommunications,
   listDefinitions,
 } from '../domain/communications';
-import { requirePartner } from '../domain/access';
 import { halList } from '../hal';
 import { type RouteContext, type RouteResult, type SandboxState, addRoute } from './route';
 
@@ -43,10 +42,10 @@ export function registerCommunicationRoutes(app: FastifyInstance, state: Sandbox
     status: 201,
     body: definitionJson(await createDefinition(ctx.tx, ctx.p, ctx.body, ctx.now), ctx.base),
   }));
-  route('GET', '/meshcommunicationdefinitions/:uuid', 'meshCommunicationDefinition', async (ctx) => {
-    requirePartner(ctx.p, 'read message definitions');
-    return { status: 200, body: definitionJson(await getDefinition(ctx.tx, ctx.params.uuid), ctx.base) };
-  });
+  route('GET', '/meshcommunicationdefinitions/:uuid', 'meshCommunicationDefinition', async (ctx) => ({
+    status: 200,
+    body: definitionJson(await getDefinition(ctx.tx, ctx.p, ctx.params.uuid), ctx.base),
+  }));
   route('GET', '/meshcommunications', 'meshCommunication', async (ctx) =>
     page(
       ctx,
