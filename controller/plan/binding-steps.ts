@@ -10,7 +10,7 @@ import { sha256Hex } from '../../core/canonical-json';
 import { isExpired, parseExpiry } from '../../core/expiry';
 import {
   MAX_WORKSPACE_OWNERS,
-  MESHFORM_BINDING_PREFIX,
+  BINDING_NAME_PREFIX,
   WORKSPACE_MANAGER,
   WORKSPACE_OWNER,
   grantWaitsForApproval,
@@ -33,7 +33,7 @@ export function bindingName(
   role: string,
   expiry?: string,
 ): string {
-  return `${MESHFORM_BINDING_PREFIX}${sha256Hex([workspace, project ?? '', subject.kind, subject.name, role, ...(expiry ? [expiry] : [])]).slice(0, 24)}`;
+  return `${BINDING_NAME_PREFIX}${sha256Hex([workspace, project ?? '', subject.kind, subject.name, role, ...(expiry ? [expiry] : [])]).slice(0, 24)}`;
 }
 
 export interface BindingContext {

@@ -29,12 +29,12 @@ export function ownerOf(tags: Readonly<Record<string, readonly string[]>>): stri
 }
 
 /** The prefix of every binding name meshform gives (the rest is derived from what it binds). */
-export const MESHFORM_BINDING_PREFIX = 'mf-';
+export const BINDING_NAME_PREFIX = 'mf-';
 
 /**
  * Whether meshform created a binding, by its name: terraform-provider-meshstack names bindings as
  * its user declares them, meshPanel with UUIDs.
  */
 export function createdByMeshform(bindingName: string): boolean {
-  return bindingName.startsWith(MESHFORM_BINDING_PREFIX);
+  return bindingName.startsWith(BINDING_NAME_PREFIX);
 }
