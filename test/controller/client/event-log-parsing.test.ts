@@ -2,6 +2,7 @@
 import { ApiError } from '../../../core/errors';
 import { type EventLogEntry, eventLogApi, normalizeEventLog } from '../../../controller/client/event-log';
 import { bindingRemovalsIn, ownershipTagRemovalIn } from '../../../controller/observe/history';
+import { renderEventLog } from '../../../controller/render/history';
 
 const entry = (over: Partial<EventLogEntry>): EventLogEntry => ({
   uuid: 'u1',
@@ -130,5 +131,28 @@ describe('what the plan reads from the event log', () => {
       ]),
     ).toEqual({ stack: 'payments', at: '2026-11-03T00:00:00Z', by: 'ApiKey tf-ci', authorType: 'ApiKey' });
     expect(ownershipTagRemovalIn([changed({ costCenter: ['1'] }, {}, '2026-11-01T00:00:00Z')])).toBeUndefined();
+  });
+});
+
+describe('the event log in words', () => {
+  test('when, who, what; a binding in short; the platform text escaped', () => {
+    const text = renderEventLog([
+      entry({
+        author: { type: 'System', identifier: 'system' },
+        content: { username: 'carol', role: 'Workspace Member', expirationDate: '2026-11-19' },
+      }),
+      entry({
+        title: 'Workspace Changed\u001b[2J',
+        eventType: 'Changed',
+        description: 'tags\u202eevil\nforged line',
+        content: {},
+        at: '2026-11-21T08:00:00.123Z',
+        author: { type: 'ApiKey', identifier: 'k1', displayName: 'tf-ci' },
+      }),
+    ]);
+    expect(text).toBe(
+      '2026-11-20T10:00:00Z  meshStack     Workspace User Role Removed: user carol, Workspace Member until 2026-11-19\n' +
+        '2026-11-21T08:00:00Z  ApiKey tf-ci  Workspace Changed\\u{1b}[2J: tags\\u{202e}evil\\u{a}forged line\n',
+    );
   });
 });
