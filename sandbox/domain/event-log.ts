@@ -9,7 +9,7 @@
  * `groupName`, `role`, `projectIdentifier`, `expirationDate`, `tags`) are the sandbox's choice.
  */
 import type { Tx } from '../db';
-import { badRequest, forbidden } from '../problem';
+import { badRequest, forbidden, notFound } from '../problem';
 import type { Principal } from '../auth';
 import { accessTo } from './access';
 import { type EventType, type EventView, listEvents } from './events';
@@ -116,10 +116,12 @@ function describe(e: EventView): Described {
   }
 }
 
+const UUID_PREFIX = '00000000-0000-4000-8000-';
+
 /** One event as a meshEventLog. Its uuid is stable: derived from the event's sequence number. */
 export function eventLogJson(e: EventView, base: string) {
   const { title, eventType, content, previousContent } = describe(e);
-  const uuid = `00000000-0000-4000-8000-${e.id.toString(16).padStart(12, '0')}`;
+  const uuid = `${UUID_PREFIX}${e.id.toString(16).padStart(12, '0')}`;
   const system = e.actor === SYSTEM_ACTOR;
   const subject = str(content.username) ?? str(content.groupName) ?? e.project ?? e.workspace;
   return {
@@ -194,4 +196,15 @@ export async function listEventLogs(tx: Tx, p: Principal, f: EventLogFilter): Pr
     );
   });
   return /,desc$/i.test(f.sort ?? '') ? kept.reverse() : kept;
+}
+
+/** One event by its uuid, for whoever may read its workspace's log. */
+export async function getEventLog(tx: Tx, p: Principal, uuid: string): Promise<EventView> {
+  const id = uuid.startsWith(UUID_PREFIX) ? Number.parseInt(uuid.slice(UUID_PREFIX.length), 16) : Number.NaN;
+  const [row] = Number.isSafeInteger(id)
+    ? await tx.query<{ workspace: string }>('select workspace from events where id = $1', [id])
+    : [];
+  const found = row && (await listEventLogs(tx, p, { workspaceIdentifier: row.workspace })).find((e) => e.id === id);
+  if (!found) throw notFound(`meshEventLog '${uuid}' not found`);
+  return found;
 }

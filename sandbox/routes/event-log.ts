@@ -1,8 +1,7 @@
 /** meshStack's event log, `GET /api/meshobjects/mesheventlogs[/{uuid}]` (meshEventLog v1), in both profiles. */
 import type { FastifyInstance } from 'fastify';
-import { eventLogJson, listEventLogs } from '../domain/event-log';
+import { eventLogJson, getEventLog, listEventLogs } from '../domain/event-log';
 import { halList } from '../hal';
-import { notFound } from '../problem';
 import { type SandboxState, addRoute } from './route';
 
 const PATH = '/api/meshobjects/mesheventlogs';
@@ -24,12 +23,9 @@ export function registerEventLogRoutes(app: FastifyInstance, state: SandboxState
     method: 'GET',
     url: `${PATH}/:uuid`,
     media,
-    handler: async (ctx) => {
-      const found = (await listEventLogs(ctx.tx, ctx.p, {})).find(
-        (e) => eventLogJson(e, ctx.base).metadata.uuid === ctx.params.uuid,
-      );
-      if (!found) throw notFound(`meshEventLog '${ctx.params.uuid}' not found`);
-      return { status: 200, body: eventLogJson(found, ctx.base) };
-    },
+    handler: async (ctx) => ({
+      status: 200,
+      body: eventLogJson(await getEventLog(ctx.tx, ctx.p, ctx.params.uuid), ctx.base),
+    }),
   });
 }

@@ -42,8 +42,12 @@ describe('the event log', () => {
     const newest = await logOf(PARTNER, 'workspaceIdentifier=log-a&sort=createdAt,desc');
     expect(newest.entries.map((e) => e.metadata.uuid)).toEqual(all.entries.map((e) => e.metadata.uuid).reverse());
     expect((await logOf(PARTNER, 'workspaceIdentifier=log-a&eventType=Created')).entries).toHaveLength(1);
-    const one = await f.as(PARTNER).mesh('eventLog', 'GET', `/mesheventlogs/${all.entries[0].metadata.uuid}`);
+    const one = await f.as('alice').mesh('eventLog', 'GET', `/mesheventlogs/${all.entries[0].metadata.uuid}`);
     expect(one.data.spec.title).toBe('Workspace Created');
+    expect((await f.as('bob').mesh('eventLog', 'GET', `/mesheventlogs/${all.entries[0].metadata.uuid}`)).status).toBe(
+      403,
+    );
+    expect((await f.as(PARTNER).mesh('eventLog', 'GET', '/mesheventlogs/not-an-event')).status).toBe(404);
   });
 
   test('from and until bound the log; a malformed instant is a 400', async () => {
