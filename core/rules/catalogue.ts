@@ -302,7 +302,7 @@ export const RULES = {
   'recertification-unknown': rule<{ role: string; subjects: string[]; expiry: string }>(
     'warning',
     (p) =>
-      `the platform put an expiry on "${p.role}" bindings the code declares without one (${list(p.subjects)}; the first on ${p.expiry}): it recertifies the role. This platform shows neither its recertification settings nor its expired access, so after the expiry meshform would grant the binding again, unreviewed. Declare the role's maximum in the role policy (RolePolicy recertification), so that the code must carry each expiry date.`,
+      `the platform put an expiry on "${p.role}" bindings the code declares without one (${list(p.subjects)}; the first on ${p.expiry}): it recertifies the role. This platform shows no recertification settings; unless the key may read meshStack's event log (EVENTLOG_LIST), where an expiry shows as a removal by the platform, meshform cannot tell the expired binding from a missing one and would grant it again, unreviewed. Declare the role's maximum in the role policy (RolePolicy recertification), so that the code must carry each expiry date.`,
   ),
   'removed-on-platform': rule<Sub & { at: string; by: string }>(
     'warning',
