@@ -8,8 +8,9 @@ import type { ApiClient } from './client/api';
 import type { LiveState } from './observe/live-state';
 import { observeMore } from './observe/more';
 import { withUndefinedTags } from './observe/estate-tags';
+import { withOwnershipTagRemovals } from './observe/history';
 import { observe } from './observe/observe';
-import { firstFacts, moreFacts, plannedWorkspaces } from './plan/facts';
+import { firstFacts, moreFacts, plannedWorkspaces, untaggedOwned } from './plan/facts';
 import { type PlanOptions, plan, planDigest } from './plan/plan';
 import { approvalOf, reviewedStep } from './plan/steps';
 import { fieldChanges, findingMessage, stepSummary } from './render/describe';
@@ -34,7 +35,11 @@ export async function planAgainst(
   const observed = await observe(api, { ...firstFacts(desired, options), now });
   const live = await withUndefinedTags(
     api,
-    await observeMore(api, observed, moreFacts(plannedWorkspaces(desired, options), observed)),
+    await withOwnershipTagRemovals(
+      api,
+      await observeMore(api, observed, moreFacts(plannedWorkspaces(desired, options), observed)),
+      untaggedOwned(desired, options, observed),
+    ),
     desired,
   );
   return { plan: plan(desired, live, options, now), live };

@@ -189,6 +189,10 @@ update projects set state = 'DELETED' where deleted_on is not null and state = '
 alter table role_requests add column if not exists reason text;
 create table if not exists project_roles (
   name text primary key, display_name text not null, description text, rank numeric not null, tags jsonb not null default '{}', deleted_at timestamptz);
+create table if not exists communication_definitions (uuid text primary key, doc jsonb not null, created_by text not null, created_on timestamptz not null);
+create table if not exists communications (
+  uuid text primary key, definition text not null references communication_definitions(uuid), target_kind text not null,
+  target_name text not null, created_by text not null, created_on timestamptz not null);
 insert into project_roles (name, display_name, rank) values ${DEFAULT_PROJECT_ROLE_ROWS.map(([n, d, r]) => `('${n}', '${d}', ${r})`).join(', ')} on conflict (name) do nothing;
 `;
 

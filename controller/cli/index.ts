@@ -8,6 +8,7 @@ import { registerApply } from './apply';
 import { registerHistory } from './history';
 import { registerImport } from './import';
 import { registerInit } from './init';
+import { registerMessage } from './message';
 import { registerPlan } from './plan';
 import { registerReconcile } from './reconcile';
 import { registerRequests } from './requests';
@@ -59,6 +60,7 @@ export function buildProgram(
   registerReconcile(program, ctx, setExit);
   registerRequests(program, ctx, setExit);
   registerHistory(program, ctx, setExit);
+  registerMessage(program, ctx, setExit);
   registerInit(program, ctx, setExit);
   registerImport(program, ctx, setExit);
   registerTerraform(program, ctx, setExit);

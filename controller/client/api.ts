@@ -22,6 +22,8 @@ import type {
   WorkspaceStatus,
 } from './types';
 import type { TagDefinition } from '../../schemas/desired-state.generated';
+import type { CommunicationApi } from './communications';
+import type { EventLogApi } from './event-log';
 
 export interface WorkspaceApi {
   list(): Promise<LiveWorkspace[]>;
@@ -119,6 +121,10 @@ export interface ApiClient {
   /** The display names of the platform's project roles (meshProjectRole), by rank; undefined where it does not list them. */
   readonly projectRoles: { list(): Promise<string[] | undefined> };
   readonly extensions: ExtensionApi;
+  /** meshStack's event log; absent where the client has none (the in-memory fake has the events extension instead). */
+  readonly eventLog?: EventLogApi;
+  /** Messages to workspace users; absent where the client cannot send them. */
+  readonly communications?: CommunicationApi;
   info(): Promise<PlatformInfo>;
   /** Requests made so far by HTTP method (for benchmarks and the API-call lower bound). */
   readonly stats: RequestStats;

@@ -32,6 +32,8 @@ import {
   type WorkspacesFilter,
 } from './api';
 import { BodyTooLarge, SilenceTimer, readBody } from './private/read-body';
+import { type CommunicationApi, communicationApi } from './communications';
+import { type EventLogApi, eventLogApi, normalizeEventLog } from './event-log';
 import { Semaphore } from './private/semaphore';
 import { DEFAULT_RETRY, type RetryPolicy, parseRetryAfter, withRetry } from './retry';
 import type {
@@ -979,6 +981,38 @@ export class HttpApiClient implements ApiClient {
         { workspaceIdentifier: workspace },
       ),
   };
+
+  /** meshStack's event log (meshEventLog v1, v1-preview on older platforms). */
+  public readonly eventLog: EventLogApi = eventLogApi((version, query) =>
+    this.list(
+      `${API}/mesheventlogs`,
+      'meshEventLog',
+      version,
+      'meshEventLogs',
+      normalizeEventLog,
+      (e) => e.uuid,
+      query,
+    ),
+  );
+
+  /** Messages to workspace users (meshCommunicationDefinition, meshCommunication; v1-preview). */
+  public readonly communications: CommunicationApi = communicationApi({
+    post: async (path, kind, body) =>
+      (await this.send({ method: 'POST', path: `${API}${path}`, media: media(kind, 'v1-preview'), body })).data,
+    get: async (path, kind) =>
+      (await this.send({ method: 'GET', path: `${API}${path}`, media: media(kind, 'v1-preview') })).data,
+    // An entry listed twice is the same JSON (these lists carry no name the client reads).
+    list: (path, kind, key, query) =>
+      this.list(
+        `${API}${path}`,
+        kind,
+        'v1-preview',
+        key,
+        (v) => v,
+        (v) => JSON.stringify(v),
+        query,
+      ),
+  });
 
   public info(): Promise<PlatformInfo> {
     this.platformInfo ??= this.send({ method: 'GET', path: '/mesh/info', auth: false })

@@ -53,6 +53,27 @@ export interface ExpiredBinding {
   readonly expiryDate?: string;
 }
 
+/** A binding removed by someone (a person, an API key), not by its expiry, as the platform's event log shows. */
+export interface RemovedBinding {
+  readonly project?: string;
+  readonly subjectKind: SubjectKind;
+  readonly subject: string;
+  readonly role: string;
+  readonly at: string;
+  /** Who removed it, as the event log names them. */
+  readonly by: string;
+}
+
+/** The last change of a workspace that removed its ownership tag, as the platform's event log shows. */
+export interface OwnershipTagRemoval {
+  /** The stack the tag named. */
+  readonly stack: string;
+  readonly at: string;
+  readonly by: string;
+  /** ApiKey, ApiUser, User or System: an API key's full rewrite of the tags is what terraform-provider-meshstack does. */
+  readonly authorType: string;
+}
+
 export interface BindingRequest {
   readonly name: string;
   readonly workspace: string;

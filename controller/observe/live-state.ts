@@ -5,6 +5,8 @@ import type {
   Capability,
   ExpiredBinding,
   Identity,
+  OwnershipTagRemoval,
+  RemovedBinding,
   LiveBinding,
   LiveProject,
   RoleRequest,
@@ -37,6 +39,10 @@ export interface LiveWorkspaceState {
   readonly expiredBindings?: ExpiredBinding[];
   /** What observe could not read here (the rules must not take it as empty); absent when everything was read. */
   readonly unread?: readonly UnreadFact[];
+  /** Bindings removed by someone rather than their expiry, where the platform's event log was read for them. */
+  readonly removedBindings?: RemovedBinding[];
+  /** Who removed the ownership tag of a workspace that has none, where the event log tells. */
+  readonly ownershipTagRemoved?: OwnershipTagRemoval;
 }
 
 export interface LiveState {

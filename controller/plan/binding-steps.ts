@@ -19,7 +19,7 @@ import {
   remove as modelRemove,
   subjectKey,
 } from '../../core/model';
-import { MAX_WORKSPACE_OWNERS, WORKSPACE_OWNER } from '../../core/rules';
+import { BINDING_NAME_PREFIX, MAX_WORKSPACE_OWNERS, WORKSPACE_OWNER } from '../../core/rules';
 import type { ProjectBinding, Subject, Workspace, WorkspaceBinding } from '../../schemas/desired-state.generated';
 import type { Finding, GrantStep, RemovalStep } from '../../schemas/plan.generated';
 import type { LiveBinding } from '../client/types';
@@ -39,7 +39,7 @@ export function bindingName(
   role: string,
   expiry?: string,
 ): string {
-  return `mf-${sha256Hex([workspace, project ?? '', subject.kind, subject.name, role, ...(expiry ? [expiry] : [])]).slice(0, 24)}`;
+  return `${BINDING_NAME_PREFIX}${sha256Hex([workspace, project ?? '', subject.kind, subject.name, role, ...(expiry ? [expiry] : [])]).slice(0, 24)}`;
 }
 
 /** Whether meshform made a binding (its names are `bindingName`'s, plus apply's suffix): only those are its leftovers to tidy. */
@@ -181,6 +181,16 @@ function lastExpiry(d: Desired, ctx: BindingContext) {
   return matches.sort((a, b) => (a.at < b.at ? 1 : -1))[0];
 }
 
+/** The latest removal by someone (not an expiry) of a missing declared binding, if the event log shows one after its last expiry. */
+function lastRemovalByHand(d: Desired, project: string | undefined, ctx: BindingContext) {
+  const same = (e: { project?: string; role: string; subjectKind: 'User' | 'Group'; subject: string }) =>
+    e.project === project && e.role === d.roleRef.name && sameSubject(e, d.subject, ctx.live.usersByEmail);
+  const latest = <T extends { at: string }>(xs: readonly T[]) => [...xs].sort((a, b) => (a.at < b.at ? 1 : -1))[0];
+  const removal = latest((ctx.ws?.removedBindings ?? []).filter(same));
+  const expiry = latest((ctx.ws?.expiredBindings ?? []).filter(same));
+  return removal && (!expiry || expiry.at < removal.at) ? removal : undefined;
+}
+
 function recertificationDue(d: Desired, expiry: string, ctx: BindingContext): Finding {
   const max = ctx.live.platform.recertification?.[d.roleRef.name];
   return finding(
@@ -272,6 +282,21 @@ function diffList(
     }
     if (!existing) {
       grants.push(grant(wsName, { ...d, project }, 'missing', ctx));
+      const removed = lastRemovalByHand(d, project, ctx);
+      if (removed)
+        notes.push(
+          finding(
+            'removed-on-platform',
+            {
+              subject: d.subject,
+              role: d.roleRef.name,
+              ...(project ? { project } : {}),
+              at: removed.at,
+              by: removed.by,
+            },
+            wsName,
+          ),
+        );
     } else if (!fits(d, existing)) {
       const old = removal(wsName, existing, 'replaced');
       removals.push(old);

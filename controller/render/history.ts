@@ -3,6 +3,7 @@
  * code gave; removals say why they happened (an expiry is labelled as such).
  */
 import { printable } from '../../core/printable';
+import { type EventLogEntry, authorName, bindingOf } from '../client/event-log';
 import type { WorkspaceEvent } from '../client/types';
 
 type Details = Record<string, unknown>;
@@ -92,4 +93,21 @@ export function renderHistory(events: readonly WorkspaceEvent[]): string {
   if (!events.length) return 'No history.\n';
   const width = Math.max(...events.map((e) => e.actor.length));
   return `${events.map((e) => printable(`${e.at.replace(/\.\d+Z$/, 'Z')}  ${e.actor.padEnd(width)}  ${eventSentence(e)}`)).join('\n')}\n`;
+}
+
+/** What an event log entry changed, in a few words: the binding it is about, else the platform's description. */
+function eventLogDetail(e: EventLogEntry): string {
+  const b = bindingOf(e);
+  if (!b) return e.description ? `: ${e.description}` : '';
+  const until = b.expiryDate ? ` until ${b.expiryDate}` : '';
+  const on = b.project ? ` on project ${b.project}` : '';
+  return `: ${b.subjectKind === 'Group' ? 'group' : 'user'} ${b.subject}, ${b.role}${on}${until}`;
+}
+
+/** meshStack's event log, oldest first: when, who (meshStack for the platform itself, as for an expiry), what. */
+export function renderEventLog(entries: readonly EventLogEntry[]): string {
+  if (!entries.length) return 'No history.\n';
+  const who = entries.map(authorName);
+  const width = Math.max(...who.map((w) => w.length));
+  return `${entries.map((e, i) => printable(`${e.at.replace(/\.\d+Z$/, 'Z')}  ${who[i].padEnd(width)}  ${e.title}${eventLogDetail(e)}`)).join('\n')}\n`;
 }

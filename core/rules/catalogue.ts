@@ -361,7 +361,29 @@ export const RULES = {
   'recertification-unknown': rule<{ role: string; subjects: string[]; expiry: string }>(
     'warning',
     (p) =>
-      `the platform put an expiry on "${p.role}" bindings the code declares without one (${list(p.subjects)}; the first on ${p.expiry}): it recertifies the role. This platform shows neither its recertification settings nor its expired access, so after the expiry meshform would grant the binding again, unreviewed. Declare the role's maximum in the role policy (RolePolicy recertification), so that the code must carry each expiry date.`,
+      `the platform put an expiry on "${p.role}" bindings the code declares without one (${list(p.subjects)}; the first on ${p.expiry}): it recertifies the role. This platform shows no recertification settings; unless the key may read meshStack's event log (EVENTLOG_LIST), where an expiry shows as a removal by the platform, meshform cannot tell the expired binding from a missing one and would grant it again, unreviewed. Declare the role's maximum in the role policy (RolePolicy recertification), so that the code must carry each expiry date.`,
+  ),
+  'removed-on-platform': rule<Sub & { at: string; by: string }>(
+    'warning',
+    (p) =>
+      `${describeSubject(p.subject)} as "${p.role}"${on(p.project)} was removed on ${p.at} by ${p.by} (the platform's event log; not by its expiry), and the code still declares it: this plan grants it again. If the removal was meant, remove the binding from the code.`,
+  ),
+  'foreign-bindings': rule<{ workspace: string; names: string[] }>(
+    'warning',
+    (p) =>
+      `workspace "${p.workspace}" is authoritative and has ${p.names.length} binding(s) meshform did not create and the code does not declare (${list(p.names.slice(0, 10))}${p.names.length > 10 ? ` and ${p.names.length - 10} more` : ''}): this plan removes them. If terraform-provider-meshstack or another tool manages them, the two undo each other on every run: manage a workspace with one tool only (docs/terraform-provider-meshstack.md).`,
+  ),
+  'ownership-tag-removed': rule<{ workspace: string; stack?: string; by?: string; at?: string; authorType?: string }>(
+    'warning',
+    (p) => {
+      const tool =
+        'terraform-provider-meshstack (its meshstack_workspace writes exactly the tags it declares, deleting the others)';
+      const who =
+        p.by === undefined
+          ? `Its bindings were made by meshform, so a stack owned it: something removed the tag, probably ${tool} or a tag edit in meshPanel.`
+          : `${p.by} removed it on ${p.at}${p.authorType === 'User' ? ' (a tag edit in meshPanel, or a tool run with that user)' : `, probably ${tool} or another tool with that key`}.`;
+      return `workspace "${p.workspace}" has lost its meshformStack tag${p.stack ? ` (stack "${p.stack}")` : ''}. ${who} Never manage one workspace with both tools (docs/terraform-provider-meshstack.md); once only this stack manages it, adopt it again.`;
+    },
   ),
   'additive-kept': rule<Sub & { expiry?: string }>(
     'note',

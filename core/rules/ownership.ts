@@ -91,3 +91,14 @@ export function undefinedWorkspaceTags(
         found.set(key, [...(found.get(key) ?? []), w.name]);
   return Object.fromEntries([...found.keys()].sort().map((k) => [k, found.get(k)!.sort()]));
 }
+
+/** The prefix of every binding name meshform gives (the rest is derived from what it binds). */
+export const BINDING_NAME_PREFIX = 'mf-';
+
+/**
+ * Whether meshform created a binding, by its name: terraform-provider-meshstack names bindings as
+ * its user declares them, meshPanel with UUIDs.
+ */
+export function createdByMeshform(bindingName: string): boolean {
+  return bindingName.startsWith(BINDING_NAME_PREFIX);
+}

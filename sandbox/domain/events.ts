@@ -57,7 +57,8 @@ export interface EventView {
   readonly details: Record<string, unknown>;
 }
 
-export async function listEvents(tx: Tx, workspace: string, project?: string): Promise<EventView[]> {
+/** The events of one workspace (or one of its projects), or with no workspace those of the whole platform. */
+export async function listEvents(tx: Tx, workspace?: string, project?: string): Promise<EventView[]> {
   const rows = await tx.query<{
     id: string;
     workspace: string;
@@ -67,10 +68,12 @@ export async function listEvents(tx: Tx, workspace: string, project?: string): P
     at: Date;
     details: Record<string, unknown>;
   }>(
-    project === undefined
-      ? 'select * from events where workspace = $1 order by id'
-      : 'select * from events where workspace = $1 and project = $2 order by id',
-    project === undefined ? [workspace] : [workspace, project],
+    workspace === undefined
+      ? 'select * from events order by id'
+      : project === undefined
+        ? 'select * from events where workspace = $1 order by id'
+        : 'select * from events where workspace = $1 and project = $2 order by id',
+    workspace === undefined ? [] : project === undefined ? [workspace] : [workspace, project],
   );
   return rows.map((r) => ({ ...r, id: Number(r.id), at: new Date(r.at).toISOString() }));
 }

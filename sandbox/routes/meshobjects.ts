@@ -51,6 +51,8 @@ import {
   workspaceJson,
 } from '../representations';
 import { strictBody } from '../strict';
+import { registerCommunicationRoutes } from './communications';
+import { registerEventLogRoutes } from './event-log';
 import { type RouteContext, type RouteResult, type SandboxState, addRoute } from './route';
 
 const API = '/api/meshobjects';
@@ -100,6 +102,8 @@ async function grantResult(
 }
 
 export function registerMeshObjectRoutes(app: FastifyInstance, state: SandboxState): void {
+  registerEventLogRoutes(app, state);
+  registerCommunicationRoutes(app, state);
   const route = (
     method: 'GET' | 'POST' | 'PUT' | 'DELETE',
     url: string,

@@ -43,6 +43,9 @@ export const KINDS = {
   group: ['meshWorkspaceUserGroup', 'v1'],
   paymentMethod: ['meshPaymentMethod', 'v2'],
   projectRole: ['meshProjectRole', 'v1'],
+  eventLog: ['meshEventLog', 'v1'],
+  communicationDefinition: ['meshCommunicationDefinition', 'v1-preview'],
+  communication: ['meshCommunication', 'v1-preview'],
 } as const;
 
 export type KindName = keyof typeof KINDS;

@@ -11,6 +11,7 @@ import { spawn } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { HttpApiClient } from '../../controller/client/http-client';
+import type { DesiredState } from '../../schemas/desired-state.generated';
 import { MESHFORM_BIN, REPO_ROOT, meshform, platformEnv, scratch } from '../helpers/cli';
 import { createOwnedWorkspace } from '../helpers/ownership';
 import { MANAGER, OWNER, binding, desired, user, workspace } from '../helpers/desired';
@@ -111,11 +112,30 @@ describe.each([['default'], ['meshstack']])('security (%s profile)', (profile) =
       ).code,
     ).toBe(1);
 
-    // history reads the platform's event log (where the extensions are); show renders the saved plan offline.
-    const firstWorkspace = (
-      JSON.parse(fs.readFileSync(manifest, 'utf8')) as { workspaces: Array<{ metadata: { name: string } }> }
-    ).workspaces[0].metadata.name;
-    expect((await run(['history', firstWorkspace], key)).code).toBe(extensions ? 0 : 1);
+    // The history (the events extension, or meshStack's event log) and messages to workspace users
+    const ws = (JSON.parse(fs.readFileSync(manifest, 'utf8')) as DesiredState).workspaces[0].metadata.name;
+    expect((await run(['history', ws], key)).code).toBe(0);
+    expect((await run(['history', ws, '--format', 'json'], key)).code).toBe(0);
+    expect((await run(['history', ws], { ...key, MESHSTACK_API_SECRET: wrongSecret })).code).toBe(1);
+    const send = ['message', 'send', ws, '--title', 'Key rotation', '--message', 'Rotate your keys.'];
+    expect((await run(send, key)).code).toBe(0);
+    expect(
+      (
+        await run([...send, '--format', 'json'], {
+          ...key,
+          MESHSTACK_API_KEY: '',
+          MESHSTACK_API_SECRET: '',
+          MESHSTACK_API_TOKEN: token,
+        })
+      ).code,
+    ).toBe(0);
+    expect(
+      (await run(send, { ...key, MESHSTACK_API_KEY: '', MESHSTACK_API_SECRET: '', MESHSTACK_API_TOKEN: `${token}x` }))
+        .code,
+    ).toBe(1);
+    expect((await run(['message', 'list', ws], key)).code).toBe(0);
+    expect((await run(['message', 'list', ws, '--format', 'json'], key)).code).toBe(0);
+    expect((await run(['message', 'list', ws], { ...key, MESHSTACK_API_SECRET: wrongSecret })).code).toBe(1);
     expect((await run(['show', planFile], key)).code).toBe(0);
     // Credentials in the endpoint URL are refused, and the refusal does not repeat them.
     const inUrl = new URL(own.sandbox.url);

@@ -5,6 +5,7 @@
  */
 import { type WorkspaceRule } from './context';
 import { immutableTags, liveTagDefinitions, partnerOnlySettings, quotaUsage, restrictedTags } from './attributes';
+import { foreignBindings, ownershipTagRemoved } from './coexistence';
 import { fewerApprovers, selfLockout } from './caller';
 import { expiringSoon, recertificationUnknown } from './expiry';
 import { lastOwner } from './owners';
@@ -25,6 +26,7 @@ export type { RuleContext, WorkspaceRule } from './context';
 /** In the order their findings are reported. */
 export const WORKSPACE_RULES: ReadonlyArray<readonly [string, WorkspaceRule]> = [
   ['ownership', ownership],
+  ['ownershipTagRemoved', ownershipTagRemoved],
   ['referencedExists', referencedExists],
   ['projectsVisible', projectsVisible],
   ['lastOwner', lastOwner],
@@ -44,4 +46,5 @@ export const WORKSPACE_RULES: ReadonlyArray<readonly [string, WorkspaceRule]> = 
   ['recertificationUnknown', recertificationUnknown],
   ['expiringSoon', expiringSoon],
   ['reasonsNotRecorded', reasonsNotRecorded],
+  ['foreignBindings', foreignBindings],
 ];

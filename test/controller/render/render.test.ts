@@ -119,6 +119,8 @@ describe('renderers', () => {
 
      Warning: 4-eyes is on and the platform does not show pending role requests: a grant waiting for approval is planned again until it is approved (approve in meshPanel under Workspace Access > Access Requests).
 
+     Warning: workspace "payments" is authoritative and has 1 binding(s) meshform did not create and the code does not declare (b3): this plan removes them. If terraform-provider-meshstack or another tool manages them, the two undo each other on every run: manage a workspace with one tool only (docs/terraform-provider-meshstack.md).
+
      Plan: 2 to add, 1 to change, 1 to remove, 1 expired; 2 need a second approval.
      Plan digest: sha256:b1c2bbf58468a27a3f0e0a3d5695c7c7d7a26eef632cf3cfa07fff21d43c2d29 (meshform apply --expect-digest applies exactly this plan)
      "
