@@ -8,7 +8,7 @@ export interface CliContext {
   readonly isTTY: boolean;
 }
 
-/** Exit codes, as documented in the README; scripts rely on them. */
+/** Exit codes, as documented in docs/cli.md; scripts rely on them. */
 export const ExitCode = {
   OK: 0,
   ERROR: 1,

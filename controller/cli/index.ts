@@ -18,7 +18,7 @@ import { registerTerraform } from './terraform';
 /** Adds a command of another part (the sandbox): the entry point composes them, the controller does not import them. */
 export type Registrar = (program: Command, ctx: CliContext, setExit: (code: number) => void) => void;
 
-/** What scripts and CI rely on, in `meshform --help` (the README documents the same). */
+/** What scripts and CI rely on, in `meshform --help` (docs/cli.md documents the same). */
 const HELP_AFTER = `
 Exit codes:
   0  success, or no changes
