@@ -17,6 +17,16 @@ export const ExitCode = {
   PENDING_APPROVAL: 4,
 } as const;
 
+/** The exit codes as `--help` lists them, under meshform's and under each platform command's help. */
+export const EXIT_CODES_HELP = `
+Exit codes:
+  0  success, or no changes
+  1  error (a usage error exits before any platform call; a stale or changed saved plan is an error)
+  2  changes present (plan --detailed-exitcode)
+  3  the plan is refused: it breaks a platform rule
+  4  applied, but some grants wait for a second approval (4-eyes)
+`;
+
 export function processContext(): CliContext {
   return {
     cwd: process.cwd(),
