@@ -283,7 +283,7 @@ describe('meshform plan / apply / requests', () => {
     const res = await run(['apply', planFile]);
     expect(res.code).toBe(1);
     expect(res.stderr).toMatch(
-      /bad-plan.json is not a valid meshform plan.*\n.*\$\.workspaces: must be array \(rule: schema:type\)/s,
+      /bad-plan.json is not a valid meshform plan.*\n.*\$\.workspaces: must be array, got "x" \(rule: schema:type\)/s,
     );
   });
 
