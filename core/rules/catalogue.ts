@@ -22,6 +22,14 @@ export function describeSubject(s: SubjectRef): string {
 
 const on = (project?: string) => (project ? ` on project "${project}"` : '');
 const list = (xs: readonly string[]) => xs.join(', ');
+const plural = (n: number, unit: string) => `${n} ${unit}${n === 1 ? '' : 's'}`;
+/** How long until something ends, in the largest whole unit: "in 2 hours", not a day rounded up. */
+function inTime(ms: number): string {
+  const minutes = Math.floor(ms / 60_000);
+  if (minutes < 60) return `in ${plural(Math.max(minutes, 1), 'minute')}`;
+  if (minutes < 24 * 60) return `in ${plural(Math.floor(minutes / 60), 'hour')}`;
+  return `in ${plural(Math.floor(minutes / (24 * 60)), 'day')}`;
+}
 
 /**
  * `refusal`: the plan is refused (exit 3); `error`: the manifest is invalid; `warning`: said, not
@@ -294,10 +302,10 @@ export const RULES = {
     (p) =>
       `${p.count} workspace(s) unchanged since ${p.base} and with nothing expiring were not looked at (--changed-from): ${list(p.names.slice(0, 10))}${p.count > 10 ? ` and ${p.count - 10} more` : ''}; drift there is found by the scheduled full plan or reconcile.`,
   ),
-  'expiring-soon': rule<Sub & { expiry: string; days: number }>(
+  'expiring-soon': rule<Sub & { expiry: string; leftMs: number }>(
     'warning',
     (p) =>
-      `${describeSubject(p.subject)} as "${p.role}"${on(p.project)} expires on ${p.expiry} (in ${p.days} day${p.days === 1 ? '' : 's'}): renew it in code with a new expiryDate, or let it lapse.`,
+      `${describeSubject(p.subject)} as "${p.role}"${on(p.project)} expires on ${p.expiry} (${inTime(p.leftMs)}): renew it in code with a new expiryDate, or let it lapse.`,
   ),
   'recertification-unknown': rule<{ role: string; subjects: string[]; expiry: string }>(
     'warning',

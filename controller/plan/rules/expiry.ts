@@ -2,7 +2,7 @@
  * Expiry and recertification: an expiry beyond the role's maximum is refused by the platform;
  * bindings that expire soon are listed; a platform that recertifies without saying so is named.
  */
-import { DAY_MS, isExpired, parseExpiry } from '../../../core/expiry';
+import { isExpired, parseExpiry } from '../../../core/expiry';
 import { exceedsMaximum } from '../../../core/rules';
 import type { ProjectBinding, WorkspaceBinding } from '../../../schemas/desired-state.generated';
 import type { LiveBinding } from '../../client/types';
@@ -72,7 +72,7 @@ export const expiringSoon: WorkspaceRule = (ctx) => {
           role: l.role,
           ...(l.project ? { project: l.project } : {}),
           expiry: l.expiryDate!,
-          days: Math.ceil(left / DAY_MS),
+          leftMs: left,
         },
         ctx.name,
       ),

@@ -4,6 +4,7 @@ import {
   recertificationUnknown,
 } from '../../../../controller/plan/rules/expiry';
 import type { Capability } from '../../../../controller/client/types';
+import { ruleMessage } from '../../../../core/rules';
 import { MANAGER, MEMBER, OWNER, binding, user, workspace } from '../../../helpers/desired';
 import { grantStep, liveBinding, liveWorkspace, removalStep, ruleContext } from '../../../helpers/rule-context';
 
@@ -29,11 +30,11 @@ describe('expiringSoon (now 2026-11-25T12:00Z)', () => {
   ]);
   test.each([
     [
-      'inside the horizon: days until the end of the expiry day',
+      'inside the horizon: the time until the end of the expiry day',
       { expiryDate: '2026-12-01' },
       30 * DAY,
       undefined,
-      ['expiring-soon: 7'],
+      ['expiring-soon: 6.5'],
     ],
     ['beyond the horizon', { expiryDate: '2026-12-01' }, 3 * DAY, undefined, []],
     ['no horizon asked for', { expiryDate: '2026-12-01' }, undefined, undefined, []],
@@ -50,7 +51,24 @@ describe('expiringSoon (now 2026-11-25T12:00Z)', () => {
       steps,
       options: horizon === undefined ? {} : { expiringWithinMs: horizon },
     });
-    expect(expiringSoon(ctx).map((f) => `${f.rule}: ${(f.params as { days: number }).days}`)).toEqual(expected);
+    expect(expiringSoon(ctx).map((f) => `${f.rule}: ${(f.params as { leftMs: number }).leftMs / DAY}`)).toEqual(
+      expected,
+    );
+  });
+
+  test.each([
+    ['2026-11-25T14:00:00Z', 'in 2 hours'],
+    ['2026-11-25T12:45:00Z', 'in 45 minutes'],
+    ['2026-11-28', 'in 3 days'],
+  ])('an expiry at %s reads "%s", not a rounded-up day', (expiryDate, words) => {
+    const ctx = ruleContext({
+      desired: workspace('w', [binding(OWNER, user('alice')), binding(MEMBER, user('carol'), { expiryDate })]),
+      ws: liveWorkspace([liveBinding('alice', OWNER), liveBinding('carol', MEMBER, { expiryDate })]),
+      options: { expiringWithinMs: 30 * DAY },
+    });
+    expect(expiringSoon(ctx).map((f) => ruleMessage(f.rule, f.params))).toEqual([
+      expect.stringContaining(`expires on ${expiryDate} (${words})`),
+    ]);
   });
 
   test('a binding the code does not declare is not listed (it is not the code to renew)', () => {
