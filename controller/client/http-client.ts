@@ -661,13 +661,15 @@ export class HttpApiClient implements ApiClient {
       if ((await this.info()).fourEyesEnabled && !(await this.readBinding(b, type))) return { status: 'pending' };
       return { status: 'created' };
     },
-    delete: async (b: Pick<LiveBinding, 'name' | 'project' | 'subjectKind'>) => {
+    delete: async (b: Pick<LiveBinding, 'name' | 'project' | 'subjectKind'>, reason?: 'expired') => {
       const type = media(bindingKind(b), b.project === undefined ? 'v2' : 'v3');
       await this.send({
         method: 'DELETE',
         path: `${this.bindingPath(b)}/${encodeURIComponent(b.name)}`,
         media: type,
         accept: [404],
+        // Recorded in the platform's history where it keeps one (the sandbox); meshStack ignores it.
+        ...(reason ? { headers: { 'X-Removal-Reason': reason } } : {}),
       });
     },
   };
