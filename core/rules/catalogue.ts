@@ -322,6 +322,11 @@ export const RULES = {
     (p) =>
       `${describeSubject(p.subject)} as "${p.role}": recertification due, the binding expired on ${p.expiry}. meshform grants it again only when the code carries a new expiryDate${p.max !== undefined ? ` (at most ${p.max} days ahead)` : ''}, so that a reviewer recertifies it.`,
   ),
+  'recertification-assigned': rule<Sub & { expiry: string; max: number }>(
+    'note',
+    (p) =>
+      `${describeSubject(p.subject)} as "${p.role}": the platform gives this binding an expiry, ${p.expiry} (recertification every ${p.max} days); the access lapses then unless the code renews it with an expiryDate.`,
+  ),
   'expired-not-granted': rule<Sub & { expiry: string }>(
     'note',
     (p) =>

@@ -3,7 +3,7 @@
  * bindings that expire soon are listed; a platform that recertifies without saying so is named.
  */
 import { isExpired, parseExpiry } from '../../../core/expiry';
-import { exceedsMaximum } from '../../../core/rules';
+import { type SubjectRef, assignedExpiryDate, exceedsMaximum } from '../../../core/rules';
 import type { ProjectBinding, WorkspaceBinding } from '../../../schemas/desired-state.generated';
 import type { LiveBinding } from '../../client/types';
 import { sameSubject } from '../binding-steps';
@@ -103,4 +103,27 @@ export const recertificationUnknown: WorkspaceRule = (ctx) => {
     const expiry = bs.map((b) => b.expiryDate!).sort()[0];
     return finding('recertification-unknown', { role, subjects: bs.map((b) => b.subject).sort(), expiry }, ctx.name);
   });
+};
+
+/**
+ * A workspace binding the code leaves open, of a role the platform recertifies: the platform gives
+ * it an expiry (at the grant: now + the maximum; once live: the date it shows), so the reviewer
+ * knows the access lapses then unless the code renews it.
+ */
+export const recertificationAssigned: WorkspaceRule = (ctx) => {
+  const note = (subject: SubjectRef, role: string, expiry: string, max: number) =>
+    finding('recertification-assigned', { subject, role, expiry, max }, ctx.name);
+  const granted = grants(ctx).flatMap((s) => {
+    const max = ctx.recertification[s.grant.role];
+    return s.project !== undefined || s.grant.expiryDate !== undefined || max === undefined
+      ? []
+      : [note(s.grant.subject, s.grant.role, assignedExpiryDate(ctx.now, max), max)];
+  });
+  const live = keptDeclared(ctx).flatMap(({ live: l, declared }) => {
+    const max = ctx.recertification[l.role];
+    return l.project !== undefined || !l.expiryDate || declared.expiryDate !== undefined || max === undefined
+      ? []
+      : [note({ kind: l.subjectKind, name: l.subject }, l.role, l.expiryDate, max)];
+  });
+  return [...granted, ...live];
 };

@@ -5,7 +5,7 @@
 import { type WorkspaceRule } from './context';
 import { immutableTags, liveTagDefinitions, partnerOnlySettings, quotaUsage, restrictedTags } from './attributes';
 import { callerRights, deletionRights, fewerApprovers, selfLockout, workspaceWritable } from './caller';
-import { expiringSoon, expiryWithinRecertification, recertificationUnknown } from './expiry';
+import { expiringSoon, expiryWithinRecertification, recertificationAssigned, recertificationUnknown } from './expiry';
 import { lastOwner, ownerGrantRights, ownerLimit, ownerRemovalRights } from './owners';
 import { ownership } from './ownership';
 import { unknownSubjects } from './subjects';
@@ -48,5 +48,6 @@ export const WORKSPACE_RULES: ReadonlyArray<readonly [string, WorkspaceRule]> = 
   ['quotaUsage', quotaUsage],
   ['expiryWithinRecertification', expiryWithinRecertification],
   ['recertificationUnknown', recertificationUnknown],
+  ['recertificationAssigned', recertificationAssigned],
   ['expiringSoon', expiringSoon],
 ];

@@ -1,6 +1,7 @@
 import {
   expiringSoon,
   expiryWithinRecertification,
+  recertificationAssigned,
   recertificationUnknown,
 } from '../../../../controller/plan/rules/expiry';
 import type { Capability } from '../../../../controller/client/types';
@@ -115,5 +116,41 @@ describe('recertificationUnknown', () => {
         return `${f.rule}: ${p.subjects.join(', ')} from ${p.expiry}`;
       }),
     ).toEqual(expected);
+  });
+});
+
+describe('recertificationAssigned (now 2026-11-25T12:00Z)', () => {
+  const messages = (ctx: ReturnType<typeof ruleContext>) =>
+    recertificationAssigned(ctx).map((f) => `${f.rule}: ${ruleMessage(f.rule, f.params)}`);
+
+  test('a grant the code leaves open, of a role the platform recertifies: a note with the date it lapses', () => {
+    const ctx = ruleContext({ steps: [grantStep('carol', MEMBER)], recertification: { [MEMBER]: 30 } });
+    expect(messages(ctx)).toEqual([
+      'recertification-assigned: user "carol" as "Workspace Member": the platform gives this binding an expiry, 2026-12-25 (recertification every 30 days); the access lapses then unless the code renews it with an expiryDate.',
+    ]);
+  });
+
+  test('a live binding the code leaves open, with the expiry the platform gave it: a note', () => {
+    const ctx = ruleContext({
+      desired: workspace('w', [binding(OWNER, user('alice')), binding(MEMBER, user('carol'))]),
+      ws: liveWorkspace([liveBinding('alice', OWNER), liveBinding('carol', MEMBER, { expiryDate: '2026-12-10' })]),
+      recertification: { [MEMBER]: 30 },
+    });
+    expect(messages(ctx)).toEqual([
+      'recertification-assigned: user "carol" as "Workspace Member": the platform gives this binding an expiry, 2026-12-10 (recertification every 30 days); the access lapses then unless the code renews it with an expiryDate.',
+    ]);
+  });
+
+  test.each([
+    ['the code declares the expiry', { expiryDate: '2026-12-10' }, { [MEMBER]: 30 }],
+    ['the role is not recertified', {}, {}],
+  ])('no note when %s', (_name, declared, recertification) => {
+    const ctx = ruleContext({
+      desired: workspace('w', [binding(OWNER, user('alice')), binding(MEMBER, user('carol'), declared)]),
+      ws: liveWorkspace([liveBinding('alice', OWNER), liveBinding('carol', MEMBER, { expiryDate: '2026-12-10' })]),
+      steps: [{ ...grantStep('dave', MEMBER), grant: { ...grantStep('dave', MEMBER).grant, ...declared } }],
+      recertification,
+    });
+    expect(messages(ctx)).toEqual([]);
   });
 });
