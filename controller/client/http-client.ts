@@ -706,9 +706,18 @@ export class HttpApiClient implements ApiClient {
     const same = (x: { workspace: string; project?: string; subject: string; role: string }) =>
       x.workspace === b.workspace && x.project === b.project && x.subject === b.subject && x.role === b.role;
     if (live && same(live)) return { status: 'created' };
+    if (!live) {
+      // Another apply of the same code got there first (the platform refuses a role held twice;
+      // its expiry is the same code's, and a later plan renews any difference):
+      // the grant is done, under that apply's name.
+      const held = await (b.project === undefined
+        ? this.bindings.listWorkspaceBindings({ workspace: b.workspace })
+        : this.bindings.listProjectBindings(b.workspace, b.project));
+      if (held.some((x) => same(x) && x.subjectKind === b.subjectKind)) return { status: 'created' };
+    }
     if (!live && caps.includes('role-requests')) {
       const pending = (await this.extensions.listRequests({ workspace: b.workspace, status: 'PENDING' })).find(
-        (r) => r.bindingName === b.name,
+        (r) => r.bindingName === b.name || (same(r) && r.subjectKind === b.subjectKind),
       );
       if (pending && same(pending)) return { status: 'pending', requestId: pending.id };
     } else if (!live) {
