@@ -2,7 +2,7 @@
  * `terraform apply` of a synthesized estate against the sandbox, with its three anchor set-ups: one
  * anchor per workspace run through npx (the default), the same with TF_VAR_meshform_command pointing
  * at node, and one anchor for the whole stack. Times the first apply and the apply after one
- * workspace changed in code. This is what the README's advice on anchor modes rests on.
+ * workspace changed in code. This is what docs/terraform.md's advice on anchor modes rests on.
  */
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';

@@ -18,7 +18,9 @@ import {
 } from './cdktf';
 import { tagDefinitionAttributes } from '../core/terraform-attributes';
 import { AnchorKind, AnchorScope, type ProviderSettings, createAnchor, createProviderResource } from './private/anchor';
+import { MANIFEST_FILE, NOW_CONTEXT_KEY } from './private/names';
 import { type Locate, renderSorted } from './private/rendering';
+import { hasManifestValidation } from './private/validation';
 import type { RolePolicy } from './role-policy';
 import type { TagDefinition } from './tag-definition';
 
@@ -28,11 +30,6 @@ export { AnchorKind, AnchorScope } from './private/anchor';
 function runsAfter(dependent: TerraformResource, on: TerraformResource): void {
   dependent.dependsOn = [...(dependent.dependsOn ?? []), `${on.terraformResourceType}.${on.friendlyUniqueId}`];
 }
-
-/** File name of the desired state, next to the stack's cdk.tf.json. */
-export const MANIFEST_FILE = 'meshform.json';
-/** Context key that pins "now" for expiry checks (ISO date-time), e.g. for reproducible tests. */
-export const NOW_CONTEXT_KEY = 'meshform:now';
 
 export interface ManifestProps {
   /**
@@ -268,21 +265,8 @@ export class Manifest extends Construct {
   }
 }
 
-const MESHFORM_CONSTRUCT = Symbol.for('meshform.construct');
-
-/** Marks a construct as meshform's, so explicit validation can find it. */
-function markMeshformConstruct(c: IConstruct): void {
-  Object.defineProperty(c, MESHFORM_CONSTRUCT, { value: true, enumerable: false });
-}
-
-/** Marks `c` as meshform's and reports the manifest findings located at it as its validation errors. */
-export function addManifestValidation(c: IConstruct): void {
-  markMeshformConstruct(c);
-  c.node.addValidation({ validate: () => Manifest.of(c).findingsAt(c, 'error') });
-}
-
 function isMeshformConstruct(c: IConstruct): boolean {
-  return (c as unknown as Record<symbol, unknown>)[MESHFORM_CONSTRUCT] === true || c instanceof Manifest;
+  return hasManifestValidation(c) || c instanceof Manifest;
 }
 
 /** The construct at the longest location that is a prefix of `jsonPath`. */

@@ -1,7 +1,8 @@
 import type { Construct } from 'constructs';
 import type { ProjectBinding as ProjectBindingJson } from '../schemas/desired-state.generated';
 import { BindingBase, type BindingOptions } from './private/binding-base';
-import { type IProject, projectInternals } from './project';
+import { projectInternals } from './private/internals';
+import type { IProject } from './project';
 import type { ISubject } from './subject';
 
 export type ProjectBindingOptions = BindingOptions;

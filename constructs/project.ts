@@ -1,14 +1,14 @@
 import { Construct, type IConstruct } from 'constructs';
 import { constructId } from './private/construct-id';
 import type { Project as ProjectJson } from '../schemas/desired-state.generated';
-import { TerraformStack } from './cdktf';
-import { addManifestValidation } from './manifest';
+import { workspaceInternals } from './private/internals';
+import { addManifestValidation } from './private/validation';
 import { bindingId } from './private/binding-base';
 import { type Locate, normalizeTagValues, renderSorted } from './private/rendering';
 import { type ITaggable, PROPS_TAG_PRIORITY, TagManager } from './private/tag-manager';
 import { ProjectBinding, type ProjectBindingOptions } from './project-binding';
 import type { ISubject } from './subject';
-import { type IWorkspace, workspaceInternals } from './workspace';
+import type { IWorkspace } from './workspace';
 
 /** A meshProject that project bindings can refer to. */
 export interface IProject extends IConstruct {
@@ -106,14 +106,4 @@ export class Project extends Construct implements IProject, ITaggable {
       ),
     };
   }
-}
-
-export function projectInternals(p: IProject, from: IConstruct): Project {
-  if (!Project.isProject(p)) throw new Error(`${from.node.path}: "project" must be a Project, got ${String(p)}`);
-  if (TerraformStack.of(p) !== TerraformStack.of(from)) {
-    throw new Error(
-      `${from.node.path}: project "${p.projectName}" belongs to stack ${TerraformStack.of(p).node.id}; bindings must be in the same stack.`,
-    );
-  }
-  return p;
 }

@@ -1,6 +1,7 @@
 import { Construct } from 'constructs';
-import { addManifestValidation } from './manifest';
-import { type IWorkspace, workspaceInternals } from './workspace';
+import { workspaceInternals } from './private/internals';
+import { addManifestValidation } from './private/validation';
+import type { IWorkspace } from './workspace';
 
 export interface QuotaProps {
   /** The workspace whose projects are limited. */

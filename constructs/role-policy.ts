@@ -1,6 +1,7 @@
 import { Construct } from 'constructs';
 import { constructFinding } from '../core/rules';
-import { Manifest, addManifestValidation } from './manifest';
+import { Manifest } from './manifest';
+import { addManifestValidation } from './private/validation';
 
 export interface RolePolicyProps {
   /**

@@ -3,7 +3,8 @@ import type {
   TagDefinition as TagDefinitionJson,
   TagValueType as TagValueTypeJson,
 } from '../schemas/desired-state.generated';
-import { Manifest, addManifestValidation } from './manifest';
+import { Manifest } from './manifest';
+import { addManifestValidation } from './private/validation';
 
 /** The value type of a tag, as meshTagDefinition's `valueType` one-of. */
 export class TagValueType {

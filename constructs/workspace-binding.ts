@@ -3,7 +3,8 @@ import type { WorkspaceBinding as WorkspaceBindingJson } from '../schemas/desire
 import { BindingBase, type BindingOptions } from './private/binding-base';
 import type { WorkspaceRoleName } from './roles';
 import type { ISubject } from './subject';
-import { type IWorkspace, workspaceInternals } from './workspace';
+import { workspaceInternals } from './private/internals';
+import type { IWorkspace } from './workspace';
 
 export type WorkspaceBindingOptions = BindingOptions;
 

@@ -80,7 +80,7 @@ function entryProblems(w: WorkspaceEntry, path: string): Array<{ path: string; r
         out.push({
           path: `${at}[${i}].role`,
           rule: 'workspace-role',
-          message: `must be one of ${WORKSPACE_ROLES.map((r) => JSON.stringify(r)).join(', ')}`,
+          message: `must be one of ${WORKSPACE_ROLES.map((r) => JSON.stringify(r)).join(', ')}, got ${JSON.stringify(b.role)}`,
         });
     });
   check(w.bindings, `${path}.bindings`, true);

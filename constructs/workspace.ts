@@ -3,8 +3,9 @@ import { constructId } from './private/construct-id';
 import { sha256Hex } from '../core/canonical-json';
 import { constructFinding } from '../core/rules';
 import type { Workspace as WorkspaceJson } from '../schemas/desired-state.generated';
-import { Lazy, TerraformStack } from './cdktf';
-import { addManifestValidation, type IWorkspaceRenderer, Manifest } from './manifest';
+import { Lazy } from './cdktf';
+import { type IWorkspaceRenderer, Manifest } from './manifest';
+import { addManifestValidation } from './private/validation';
 import { workspaceAttributes } from '../core/terraform-attributes';
 import { AnchorKind, AnchorScope, createAnchor, createProviderResource } from './private/anchor';
 import { bindingId } from './private/binding-base';
@@ -269,18 +270,4 @@ class ReferencedWorkspace extends WorkspaceBase {
       ...this.renderChildren(jsonPath, locate),
     };
   }
-}
-
-/** Resolves an IWorkspace to the construct that collects its children, refusing other stacks' workspaces. */
-export function workspaceInternals(ws: IWorkspace, from: IConstruct): WorkspaceBase {
-  if (!Workspace.isWorkspace(ws))
-    throw new Error(
-      `${from.node.path}: "workspace" must be a Workspace or Workspace.fromWorkspaceName(), got ${String(ws)}`,
-    );
-  if (TerraformStack.of(ws) !== TerraformStack.of(from)) {
-    throw new Error(
-      `${from.node.path}: workspace "${ws.workspaceName}" belongs to stack ${TerraformStack.of(ws).node.id}; declare it in this stack with Workspace.fromWorkspaceName().`,
-    );
-  }
-  return ws as unknown as WorkspaceBase;
 }

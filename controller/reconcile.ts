@@ -36,6 +36,8 @@ export interface ReconcileLoop extends ReconcileSchedule {
   readonly onError: (e: unknown) => void;
   /** Errors that end the loop instead of a retry (bad configuration). */
   readonly fatal: (e: unknown) => boolean;
+  /** Called before each wait after a failed pass: how long, and how many passes failed in a row. */
+  readonly onBackoff?: (ms: number, failures: number) => void;
 }
 
 /** Runs passes until stopped; resolves with how many passes ran. */
@@ -54,7 +56,9 @@ export async function runReconcileLoop(loop: ReconcileLoop): Promise<number> {
     passes++;
     failures = result === 'failed' ? failures + 1 : 0;
     if (loop.stopped()) break;
-    await loop.sleep(nextWait(failures, loop));
+    const wait = nextWait(failures, loop);
+    if (failures) loop.onBackoff?.(wait, failures);
+    await loop.sleep(wait);
   }
   return passes;
 }

@@ -5,6 +5,7 @@ import type { DesiredState } from '../schemas/desired-state.generated';
 import type { Plan } from '../schemas/plan.generated';
 import { type AnyStep, type ApplyOptions, type ApplyReport, apply } from './apply/apply';
 import type { ApiClient } from './client/api';
+import { explainingForbidden } from './forbidden-workspace';
 import type { LiveState } from './observe/live-state';
 import { observeMore } from './observe/more';
 import { withUndefinedTags } from './observe/estate-tags';
@@ -25,7 +26,18 @@ export async function platformNow(api: ApiClient): Promise<Date> {
  * read is the state; a second one, only where the first shows it is needed, reads the platform's
  * history of expired bindings and whether subjects about to be bound exist.
  */
-export async function planAgainst(
+export function planAgainst(
+  api: ApiClient,
+  desired: DesiredState,
+  options: PlanOptions,
+  at?: Date,
+): Promise<{ plan: Plan; live: LiveState }> {
+  // A 403 on a declared workspace names it and the ones this key can plan, not only a URL.
+  const declared = desired.workspaces.map((w) => w.metadata.name);
+  return explainingForbidden(api, declared, () => observeAndPlan(api, desired, options, at));
+}
+
+async function observeAndPlan(
   api: ApiClient,
   desired: DesiredState,
   options: PlanOptions,

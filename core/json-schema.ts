@@ -14,7 +14,8 @@ export interface SchemaProblem {
 }
 
 // if/then sub-schemas name properties without repeating their types; that is what the strict checks flag.
-const ajv = new Ajv2020({ allErrors: true, strict: true, strictRequired: false, strictTypes: false });
+// verbose: each error carries the value it is about, so that a message names it.
+const ajv = new Ajv2020({ allErrors: true, verbose: true, strict: true, strictRequired: false, strictTypes: false });
 addFormats(ajv);
 const compiled = new Map<string, ValidateFunction>();
 
@@ -75,7 +76,16 @@ function describe(e: ErrorObject): SchemaProblem {
   } else if (e.keyword === 'const') {
     message = `must be ${JSON.stringify((e.params as { allowedValue: unknown }).allowedValue)}`;
   }
-  return { path: toJsonPath(where), rule: `schema:${e.keyword}`, message };
+  return { path: toJsonPath(where), rule: `schema:${e.keyword}`, message: `${message}${got(e)}` };
+}
+
+/** `, got "Workspace Manger"`: the bad value itself where it is a short scalar (an object or list is named by its path). */
+function got(e: ErrorObject): string {
+  if (e.keyword === 'required' || e.keyword === 'additionalProperties') return '';
+  const value: unknown = e.data;
+  if (value !== null && typeof value === 'object') return '';
+  const text = JSON.stringify(value) ?? String(value);
+  return `, got ${text.length > 80 ? `${text.slice(0, 77)}...` : text}`;
 }
 
 /** Validates `data` against a schema of ours; returns problems, most specific first, without `if` noise. */

@@ -2,7 +2,7 @@ import { Construct } from 'constructs';
 import { sha256Hex } from '../../core/canonical-json';
 import { describeSubject } from '../../core/rules';
 import type { ProjectBinding as ProjectBindingJson } from '../../schemas/desired-state.generated';
-import { addManifestValidation } from '../manifest';
+import { addManifestValidation } from './validation';
 import type { ISubject } from '../subject';
 import { renderExpiry, renderSubject } from './rendering';
 

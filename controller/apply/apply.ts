@@ -115,11 +115,14 @@ async function execute(api: ApiClient, s: AnyStep): Promise<Outcome> {
             : APPLIED;
         }
         case 'delete':
-          await api.bindings.delete({
-            name: s.binding.name,
-            subjectKind: s.binding.subjectKind,
-            ...(s.project !== undefined ? { project: s.project } : {}),
-          });
+          await api.bindings.delete(
+            {
+              name: s.binding.name,
+              subjectKind: s.binding.subjectKind,
+              ...(s.project !== undefined ? { project: s.project } : {}),
+            },
+            s.reason === 'expired' ? 'expired' : undefined,
+          );
           return APPLIED;
       }
   }

@@ -3,7 +3,7 @@ import { Command, CommanderError } from 'commander';
 import { isMeshformError } from '../../core/errors';
 import { packageVersion } from '../../core/package-info';
 import { printableLines } from '../../core/printable';
-import { type CliContext, ExitCode } from './context';
+import { type CliContext, EXIT_CODES_HELP, ExitCode } from './context';
 import { registerApply } from './apply';
 import { registerHistory } from './history';
 import { registerImport } from './import';
@@ -19,15 +19,8 @@ import { registerTerraform } from './terraform';
 /** Adds a command of another part (the sandbox): the entry point composes them, the controller does not import them. */
 export type Registrar = (program: Command, ctx: CliContext, setExit: (code: number) => void) => void;
 
-/** What scripts and CI rely on, in `meshform --help` (the README documents the same). */
-const HELP_AFTER = `
-Exit codes:
-  0  success, or no changes
-  1  error (a usage error exits before any platform call; a stale or changed saved plan is an error)
-  2  changes present (plan --detailed-exitcode)
-  3  the plan is refused: it breaks a platform rule
-  4  applied, but some grants wait for a second approval (4-eyes)
-
+/** What scripts and CI rely on, in `meshform --help` (docs/cli.md documents the same). */
+const HELP_AFTER = `${EXIT_CODES_HELP}
 Environment:
   MESHSTACK_ENDPOINT               the platform's URL, e.g. https://meshstack.example.com
   MESHSTACK_API_KEY, MESHSTACK_API_SECRET

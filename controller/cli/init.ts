@@ -2,7 +2,8 @@
  * `meshform init`: scaffolds a repository for a team's workspaces as code (package.json, cdktf.json,
  * tsconfig.json, main.ts, .gitignore and the pull-request workflow), from the templates that ship
  * with the package. Existing files are never overwritten without --force; nothing is written when
- * any would be.
+ * any would be. A package.json that exists (`npm install <tarball>` writes one first) is added to,
+ * never overwritten: what it already has stays.
  */
 import * as fs from 'fs';
 import * as path from 'path';
@@ -35,6 +36,34 @@ function typescriptVersion(root: string): string {
   };
   // TypeScript 5.x: the compiler meshform is built and tested with.
   return pkg.devDependencies?.typescript ?? '5.9.3';
+}
+
+type PackageJson = Record<string, unknown>;
+
+/** The existing package.json with what the template adds and it lacks (key by key one level down: scripts, dependencies). */
+export function mergePackageJson(existing: PackageJson, template: PackageJson): PackageJson {
+  const merged: PackageJson = { ...template, ...existing };
+  for (const [key, value] of Object.entries(template))
+    if (isObject(value) && isObject(existing[key])) merged[key] = { ...value, ...existing[key] };
+  return merged;
+}
+
+const isObject = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
+
+function readPackageJson(file: string): PackageJson | undefined {
+  if (!fs.existsSync(file)) return undefined;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(fs.readFileSync(file, 'utf8'));
+  } catch {
+    parsed = undefined;
+  }
+  if (!isObject(parsed))
+    throw new UsageError(
+      `package.json in ${path.dirname(file)} is not valid JSON: nothing was written`,
+      'init-package-json',
+    );
+  return parsed;
 }
 
 /** A template with our {{placeholders}} filled in (the workflow's ${{ … }} belong to GitHub and are not templates). */
@@ -76,7 +105,10 @@ export function registerInit(program: Command, ctx: CliContext, setExit: (code: 
     .action((flags: InitFlags) => {
       const dir = path.resolve(ctx.cwd, flags.dir);
       const name = stackName(dir, flags.name);
-      const taken = FILES.map(([, to]) => to).filter((to) => fs.existsSync(path.join(dir, to)));
+      const existingPackage = flags.force ? undefined : readPackageJson(path.join(dir, 'package.json'));
+      const taken = FILES.map(([, to]) => to).filter(
+        (to) => fs.existsSync(path.join(dir, to)) && !(to === 'package.json' && existingPackage),
+      );
       if (taken.length && !flags.force)
         throw new UsageError(
           `${taken.join(', ')} exist${taken.length === 1 ? 's' : ''} in ${dir}: nothing was written; pass --force to overwrite`,
@@ -88,10 +120,12 @@ export function registerInit(program: Command, ctx: CliContext, setExit: (code: 
         typescriptVersion: typescriptVersion(packageRoot()),
       };
       for (const [from, to] of FILES) {
-        const text = renderTemplate(from, values);
+        let text = renderTemplate(from, values);
+        if (to === 'package.json' && existingPackage)
+          text = `${JSON.stringify(mergePackageJson(existingPackage, JSON.parse(text) as PackageJson), null, 2)}\n`;
         fs.mkdirSync(path.dirname(path.join(dir, to)), { recursive: true });
         fs.writeFileSync(path.join(dir, to), text);
-        ctx.stdout(`  wrote ${to}\n`);
+        ctx.stdout(`  ${to === 'package.json' && existingPackage ? 'updated' : 'wrote'} ${to}\n`);
       }
       ctx.stdout(
         `\nNext: npm install, then npx meshform synth and npx meshform plan (MESHSTACK_ENDPOINT, MESHSTACK_API_KEY and MESHSTACK_API_SECRET set; or a local sandbox: npx meshform sandbox).\n`,

@@ -14,7 +14,7 @@ import { connect, resolveConnection } from '../client/connection';
 import { changedWorkspaces } from '../plan/changed';
 import type { PlanOptions } from '../plan/plan';
 import { platformNow } from '../run';
-import type { CliContext } from './context';
+import { type CliContext, EXIT_CODES_HELP } from './context';
 
 export interface CommonFlags {
   manifest: string;
@@ -40,8 +40,18 @@ export function collectWorkspaces(value: string, previous: string[] | undefined)
   return [...(previous ?? []), ...names];
 }
 
+/** Where plan, apply and reconcile get the platform and its credentials: never a secret on the command line. */
+const CREDENTIALS_HELP = `
+Credentials:
+  The endpoint comes from --endpoint or MESHSTACK_ENDPOINT, the key from --api-key or MESHSTACK_API_KEY.
+  The secret comes only from the environment: MESHSTACK_API_SECRET, or MESHSTACK_API_TOKEN (a bearer
+  token, which wins over key and secret). On a loopback endpoint (the sandbox, meshStack's local dev
+  stack) a key name is enough: its secret comes from the platform's /mesh/info.
+`;
+
 export function addCommonOptions(cmd: Command): Command {
   return cmd
+    .addHelpText('after', `${EXIT_CODES_HELP}${CREDENTIALS_HELP}`)
     .option('--manifest <file>', 'desired state written by `meshform synth`', 'out/meshform.json')
     .option(
       '--workspace <id>',

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { parseDuration } from '../../core/duration';
+import { formatDuration, parseDuration } from '../../core/duration';
 import { isMeshformError, UsageError } from '../../core/errors';
 import { printableLines } from '../../core/printable';
 import type { ApiClient } from '../client/api';
@@ -32,32 +32,61 @@ export function registerReconcile(program: Command, ctx: CliContext, setExit: (c
       if (!maxBackoffMs || maxBackoffMs <= 0)
         throw new UsageError(`--max-backoff must be a duration, got "${flags.maxBackoff}"`);
       const api = await connectFrom(ctx, flags);
-      if (flags.once) return setExit(await pass(ctx, flags, api));
+      const clock = new PlatformClock();
+      if (flags.once) return setExit(await pass(ctx, flags, api, clock));
       let stop = false;
-      const onSignal = () => (stop = true);
-      process.once('SIGINT', onSignal);
-      process.once('SIGTERM', onSignal);
+      const stopOn = (signal: NodeJS.Signals) => () => {
+        stop = true;
+        ctx.stderr(`[${clock.stamp()}] reconcile: ${signal} received: stopping\n`);
+      };
+      const onSigint = stopOn('SIGINT');
+      const onSigterm = stopOn('SIGTERM');
+      process.once('SIGINT', onSigint);
+      process.once('SIGTERM', onSigterm);
       try {
-        await runReconcileLoop({
+        const passes = await runReconcileLoop({
           intervalMs,
           maxBackoffMs,
-          pass: async () => ((await pass(ctx, flags, api)) === ExitCode.ERROR ? 'failed' : 'ok'),
+          pass: async () => ((await pass(ctx, flags, api, clock)) === ExitCode.ERROR ? 'failed' : 'ok'),
           sleep: stoppableSleep(() => stop),
           stopped: () => stop,
-          onError: (e) => ctx.stderr(`reconcile: pass failed: ${printableLines((e as Error).message)}\n`),
+          onError: (e) =>
+            ctx.stderr(`[${clock.stamp()}] reconcile: pass failed: ${printableLines((e as Error).message)}\n`),
+          onBackoff: (ms, failures) =>
+            ctx.stderr(
+              `[${clock.stamp()}] reconcile: next pass in ${formatDuration(ms)} (${failures} failed pass${failures === 1 ? '' : 'es'} in a row)\n`,
+            ),
           fatal: (e) => isMeshformError(e) && e.errorClass === 'usage',
         });
+        ctx.stderr(`[${clock.stamp()}] reconcile: stopped after ${passes} pass${passes === 1 ? '' : 'es'}\n`);
         setExit(ExitCode.OK);
       } finally {
-        process.off('SIGINT', onSignal);
-        process.off('SIGTERM', onSignal);
+        process.off('SIGINT', onSigint);
+        process.off('SIGTERM', onSigterm);
       }
     });
 }
 
-/** One pass, its log lines stamped with the platform's time (the clock expiry is decided by). */
-async function pass(ctx: CliContext, flags: ReconcileFlags, api: ApiClient): Promise<number> {
+/**
+ * The platform's time for log lines (the clock expiry is decided by): each pass reads it; lines
+ * between passes (a failure, a stop) carry this machine's clock moved by the platform's last offset.
+ */
+class PlatformClock {
+  private offsetMs = 0;
+
+  public observed(platformNow: Date): void {
+    this.offsetMs = platformNow.getTime() - Date.now();
+  }
+
+  public stamp(): string {
+    return new Date(Date.now() + this.offsetMs).toISOString();
+  }
+}
+
+/** One pass, its log lines stamped with the platform's time. */
+async function pass(ctx: CliContext, flags: ReconcileFlags, api: ApiClient, clock: PlatformClock): Promise<number> {
   const session = await openSession(ctx, flags, api);
+  clock.observed(session.now);
   const stamp = session.now.toISOString();
   const outcome = await planThenApply(api, session.manifest.state, session.options, {
     at: session.now,

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { MeshformError } from '../../core/errors';
 import type { ApiClient } from '../client/api';
+import { printable } from '../../core/printable';
 import type { RoleRequest } from '../client/types';
 import { type CliContext, ExitCode } from './context';
 import { connectFrom, oneOf } from './options';
@@ -23,8 +24,13 @@ async function requireRequests(api: ApiClient): Promise<void> {
   }
 }
 
+/** One request per line; platform text (names, the reason) escaped so that it cannot forge lines. */
 function line(r: RoleRequest): string {
-  return `${r.id}  ${r.status.padEnd(9)} ${r.workspace}${r.project ? `/${r.project}` : ''}  ${r.subjectKind === 'Group' ? 'group' : 'user'} ${r.subject} → ${r.role}  (requested by ${r.requestedBy}; approvals: ${r.approvals.join(', ')})`;
+  const until = r.expiryDate ? ` until ${r.expiryDate}` : '';
+  const why = r.reason ? `: ${JSON.stringify(r.reason)}` : '';
+  return printable(
+    `${r.id}  ${r.status.padEnd(9)} ${r.workspace}${r.project ? `/${r.project}` : ''}  ${r.subjectKind === 'Group' ? 'group' : 'user'} ${r.subject} → ${r.role}${until}  (requested by ${r.requestedBy}${why}; approvals: ${r.approvals.join(', ')})`,
+  );
 }
 
 /** `meshform requests list|approve|decline`: answers 4-eyes requests with the caller's own key. */

@@ -76,7 +76,8 @@ export interface BindingApi {
   /** The bindings of one project (meshStack lists project bindings per project only). */
   listProjectBindings(workspace: string, project: string): Promise<LiveBinding[]>;
   create(b: BindingRequest): Promise<CreateOutcome>;
-  delete(b: Pick<LiveBinding, 'name' | 'project' | 'subjectKind'>): Promise<void>;
+  /** `expired`: the binding's declared expiry passed (the platform records why, where it can). */
+  delete(b: Pick<LiveBinding, 'name' | 'project' | 'subjectKind'>, reason?: 'expired'): Promise<void>;
 }
 
 export interface TagDefinitionApi {

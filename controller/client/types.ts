@@ -102,6 +102,8 @@ export interface RoleRequest {
   readonly subject: string;
   readonly role: string;
   readonly expiryDate?: string;
+  /** Why, as the code that asked for the grant said it: what the approver judges by. */
+  readonly reason?: string;
   readonly requestedBy: string;
   readonly requestedAt: string;
   readonly approvals: string[];

@@ -285,6 +285,7 @@ export function normalizeRoleRequest(v: unknown): RoleRequest {
     subject: str(subject.name, 'role request.subject.name'),
     role: str(o.role, 'role request.role'),
     ...(typeof o.expiryDate === 'string' ? { expiryDate: o.expiryDate } : {}),
+    ...(typeof o.reason === 'string' ? { reason: o.reason } : {}),
     requestedBy: str(o.requestedBy, 'role request.requestedBy'),
     requestedAt: str(o.requestedAt, 'role request.requestedAt'),
     approvals: stringList(o.approvals, 'role request.approvals'),

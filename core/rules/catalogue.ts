@@ -22,6 +22,14 @@ export function describeSubject(s: SubjectRef): string {
 
 const on = (project?: string) => (project ? ` on project "${project}"` : '');
 const list = (xs: readonly string[]) => xs.join(', ');
+const plural = (n: number, unit: string) => `${n} ${unit}${n === 1 ? '' : 's'}`;
+/** How long until something ends, in the largest whole unit: "in 2 hours", not a day rounded up. */
+function inTime(ms: number): string {
+  const minutes = Math.floor(ms / 60_000);
+  if (minutes < 60) return `in ${plural(Math.max(minutes, 1), 'minute')}`;
+  if (minutes < 24 * 60) return `in ${plural(Math.floor(minutes / 60), 'hour')}`;
+  return `in ${plural(Math.floor(minutes / (24 * 60)), 'day')}`;
+}
 
 /**
  * `refusal`: the plan is refused (exit 3); `error`: the manifest is invalid; `warning`: said, not
@@ -353,10 +361,10 @@ export const RULES = {
     (p) =>
       `${p.names.length} workspace(s) declared in ${p.base} are no longer in the code: ${list(p.names)}. meshform leaves them as they are on the platform (their owner tag still names this stack); to remove them, keep them in the code with a deletion, or release them by deleting their meshformStack tag.`,
   ),
-  'expiring-soon': rule<Sub & { expiry: string; days: number }>(
+  'expiring-soon': rule<Sub & { expiry: string; leftMs: number }>(
     'warning',
     (p) =>
-      `${describeSubject(p.subject)} as "${p.role}"${on(p.project)} expires on ${p.expiry} (in ${p.days} day${p.days === 1 ? '' : 's'}): renew it in code with a new expiryDate, or let it lapse.`,
+      `${describeSubject(p.subject)} as "${p.role}"${on(p.project)} expires on ${p.expiry} (${inTime(p.leftMs)}): renew it in code with a new expiryDate, or let it lapse.`,
   ),
   'recertification-unknown': rule<{ role: string; subjects: string[]; expiry: string }>(
     'warning',
@@ -394,6 +402,11 @@ export const RULES = {
     'note',
     (p) =>
       `${describeSubject(p.subject)} as "${p.role}": recertification due, the binding expired on ${p.expiry}. meshform grants it again only when the code carries a new expiryDate${p.max !== undefined ? ` (at most ${p.max} days ahead)` : ''}, so that a reviewer recertifies it.`,
+  ),
+  'recertification-assigned': rule<Sub & { expiry: string; max: number }>(
+    'note',
+    (p) =>
+      `${describeSubject(p.subject)} as "${p.role}": the platform gives this binding an expiry, ${p.expiry} (recertification every ${p.max} days); the access lapses then unless the code renews it with an expiryDate.`,
   ),
   'expired-not-granted': rule<Sub & { expiry: string }>(
     'note',

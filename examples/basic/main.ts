@@ -4,7 +4,7 @@
  * out/meshform.json and out/cdk.tf.json.
  */
 import type { Construct } from 'constructs';
-import { App } from '../../constructs/cdktf';
+import { App } from 'meshform/cdktf';
 import {
   Group,
   MeshStack,
@@ -17,7 +17,7 @@ import {
   User,
   Workspace,
   WorkspaceRole,
-} from '../../constructs';
+} from 'meshform';
 
 export class BasicStack extends MeshStack {
   public readonly workspace: Workspace;

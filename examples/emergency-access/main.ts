@@ -5,8 +5,8 @@
  * (labelled `expired`) and meshStack removes the workspace binding itself.
  */
 import type { Construct } from 'constructs';
-import { App } from '../../constructs/cdktf';
-import { MeshStack, ProjectRole, User, Workspace, WorkspaceRole } from '../../constructs';
+import { App } from 'meshform/cdktf';
+import { MeshStack, ProjectRole, User, Workspace, WorkspaceRole } from 'meshform';
 
 /** When the emergency access ends; the demo passes a time a few minutes ahead. */
 const UNTIL = process.env.MESHFORM_EMERGENCY_UNTIL ?? '2026-11-26T06:00:00Z';

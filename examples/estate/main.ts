@@ -6,17 +6,8 @@ import * as fs from 'fs';
 import * as path from 'path';
 import type { Construct } from 'constructs';
 import { parse } from 'yaml';
-import { App } from '../../constructs/cdktf';
-import {
-  Group,
-  MeshStack,
-  ProjectRole,
-  TagDefinition,
-  TagValueType,
-  User,
-  Workspace,
-  WorkspaceRole,
-} from '../../constructs';
+import { App } from 'meshform/cdktf';
+import { Group, MeshStack, ProjectRole, TagDefinition, TagValueType, User, Workspace, WorkspaceRole } from 'meshform';
 
 export interface EstateTeam {
   readonly id: string;

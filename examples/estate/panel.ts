@@ -12,7 +12,7 @@ import { apply } from '../../controller/apply/apply';
 import { HttpApiClient } from '../../controller/client/http-client';
 import { planAgainst } from '../../controller/run';
 import { OWNERSHIP_TAG_KEY } from '../../core/rules';
-import { App } from '../../constructs/cdktf';
+import { App } from 'meshform/cdktf';
 import { EstateStack, readEstate } from './main';
 
 /** Users (owner, lead and two developers per team), the partner's API key and each team's developer group. */

@@ -116,6 +116,7 @@ export async function deleteWorkspaceBinding(
   kind: SubjectKind,
   name: string,
   now: Date,
+  reason = 'removed',
 ): Promise<void> {
   const [row] = await tx.query<WorkspaceBindingRow>(
     'select * from workspace_bindings where name = $1 and subject_kind = $2',
@@ -127,7 +128,7 @@ export async function deleteWorkspaceBinding(
   requireWritable(a);
   if (row.role === OWNER && !p.isPartner && !a.roles.has(OWNER))
     throw forbidden(`only a Workspace Owner or partner may remove a Workspace Owner from '${row.workspace}'`);
-  await removeWorkspaceBindingRows(tx, p, a.workspace, [name], now, 'removed');
+  await removeWorkspaceBindingRows(tx, p, a.workspace, [name], now, reason);
 }
 
 /**

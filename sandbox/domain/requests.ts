@@ -39,6 +39,7 @@ export function requestJson(r: RoleRequestRow, base: string) {
     subject: { kind: r.subject_kind === 'user' ? 'User' : 'Group', name: r.subject },
     role: r.role,
     ...(r.expiry_date ? { expiryDate: r.expiry_date } : {}),
+    ...(r.reason ? { reason: r.reason } : {}),
     requestedBy: r.requested_by,
     requestedAt: new Date(r.requested_at).toISOString(),
     approvals: r.approvals,

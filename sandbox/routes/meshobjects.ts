@@ -101,6 +101,15 @@ async function grantResult(
   };
 }
 
+/**
+ * Why a binding is removed, for its event: `X-Removal-Reason: expired` from a client that removes a
+ * binding whose expiry (finer than the platform's day) has passed. A sandbox extension, as the
+ * deletion reason is: meshStack's API takes none. Any other value is an ordinary removal.
+ */
+function removalReason(ctx: { profile: string; headers: Record<string, unknown> }): 'expired' | 'removed' {
+  return ctx.profile === 'default' && ctx.headers['x-removal-reason'] === 'expired' ? 'expired' : 'removed';
+}
+
 export function registerMeshObjectRoutes(app: FastifyInstance, state: SandboxState): void {
   registerEventLogRoutes(app, state);
   registerCommunicationRoutes(app, state);
@@ -249,7 +258,7 @@ export function registerMeshObjectRoutes(app: FastifyInstance, state: SandboxSta
       });
     });
     route('DELETE', `/meshworkspacebindings/${path}/:name`, kind, 'v2', async (ctx) => {
-      await deleteWorkspaceBinding(ctx.tx, ctx.p, subjectKind, ctx.params.name, ctx.now);
+      await deleteWorkspaceBinding(ctx.tx, ctx.p, subjectKind, ctx.params.name, ctx.now, removalReason(ctx));
       return NO_CONTENT;
     });
   }
@@ -303,7 +312,7 @@ export function registerMeshObjectRoutes(app: FastifyInstance, state: SandboxSta
       });
     });
     route('DELETE', `/meshprojectbindings/${path}/:name`, kind, 'v3', async (ctx) => {
-      await deleteProjectBinding(ctx.tx, ctx.p, subjectKind, ctx.params.name, ctx.now);
+      await deleteProjectBinding(ctx.tx, ctx.p, subjectKind, ctx.params.name, ctx.now, removalReason(ctx));
       return NO_CONTENT;
     });
   }

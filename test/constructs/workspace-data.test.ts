@@ -74,7 +74,7 @@ test.each([
   [
     'a project role on the workspace',
     'workspaces:\n  - identifier: x\n    bindings: [{ role: Project Admin, user: a }]\n',
-    /\$\.workspaces\[0\]\.bindings\[0\]\.role: must be one of "Workspace Owner", "Workspace Manager", "Workspace Member" \(rule: workspace-role\)/,
+    /\$\.workspaces\[0\]\.bindings\[0\]\.role: must be one of "Workspace Owner", "Workspace Manager", "Workspace Member", got "Project Admin" \(rule: workspace-role\)/,
   ],
   [
     'an unknown field',

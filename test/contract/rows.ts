@@ -1,5 +1,5 @@
 /**
- * The platform contract: one row per rule of the seed pages, the README's safety table and
+ * The platform contract: one row per rule of the seed pages, docs/safety.md's table and
  * meshStack's API, each a set-up, an actor, a change (as platform calls and as code) and the outcome.
  */
 import type { ApiClient } from '../../controller/client/api';

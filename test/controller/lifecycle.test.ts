@@ -185,8 +185,9 @@ describe.each(PLATFORMS)('lifecycle against the %s', (_name, make) => {
       const before = await planFor(team(), PARTNER, { expiringWithinMs: 31 * DAY });
       expect(steps(before)).toEqual([]);
       expect(before.warnings.map((w) => w.rule)).toContain('expiring-soon');
+      // The end of the 30th day: 30 whole days and part of today.
       expect(before.warnings.map(findingMessage).join('\n')).toContain(
-        `user "bob" as "Workspace Manager" expires on ${assigned} (in 31 days)`,
+        `user "bob" as "Workspace Manager" expires on ${assigned} (in 30 days)`,
       );
       if (!platform.extensions) {
         // meshStack's API shows neither the recertification settings nor expired access: say so while the binding is live.

@@ -30,7 +30,27 @@ describe('validateAgainst', () => {
     expect(problems).toContainEqual({
       path: '$.apiVersion',
       rule: 'schema:const',
-      message: 'must be "meshform.io/v1"',
+      message: 'must be "meshform.io/v1", got "v2"',
+    });
+  });
+
+  test('names the bad value, not only the allowed ones', () => {
+    const problems = validateAgainst('desired-state.schema.json', {
+      apiVersion: 'meshform.io/v1',
+      kind: 'DesiredState',
+      metadata: { name: 'team' },
+      workspaces: [
+        {
+          metadata: { name: 'payments' },
+          spec: { ownership: 'owned', bindingManagement: 'authoritative' },
+          bindings: [{ roleRef: { name: 'Workspace Manger' }, subject: { kind: 'User', name: 'bob' } }],
+        },
+      ],
+    });
+    expect(problems).toContainEqual({
+      path: '$.workspaces[0].bindings[0].roleRef.name',
+      rule: 'schema:enum',
+      message: 'must be one of "Workspace Owner", "Workspace Manager", "Workspace Member", got "Workspace Manger"',
     });
   });
 });

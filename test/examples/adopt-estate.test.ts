@@ -1,5 +1,5 @@
 /**
- * The adoption the README describes, at the estate example's size: 200 workspaces made "in the panel"
+ * The adoption docs/adopting.md describes, at the estate example's size: 200 workspaces made "in the panel"
  * (no meshform stack owns them) on a sandbox seeded with their people and groups; a new repository
  * runs init, import --all, synth and plan, and the plan has nothing to change.
  */

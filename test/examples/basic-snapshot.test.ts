@@ -1,5 +1,5 @@
 import { Testing } from '../../constructs/cdktf';
-import { NOW_CONTEXT_KEY } from '../../constructs';
+import { NOW_CONTEXT_KEY } from '../../constructs/private/names';
 import { BasicStack } from '../../examples/basic/main';
 
 describe('examples/basic snapshot', () => {

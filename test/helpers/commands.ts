@@ -1,4 +1,4 @@
-/** Checks command lines in documents (the README, the example workflow) against the real CLI. */
+/** Checks command lines in documents (the README and docs/, the example workflow) against the real CLI. */
 import type { Command } from 'commander';
 import { meshformProgram } from '../../bin/program';
 

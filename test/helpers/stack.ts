@@ -1,7 +1,8 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { App, Testing } from '../../constructs/cdktf';
-import { MeshStack, type MeshStackProps, NOW_CONTEXT_KEY } from '../../constructs';
+import { MeshStack, type MeshStackProps } from '../../constructs';
+import { NOW_CONTEXT_KEY } from '../../constructs/private/names';
 import type { DesiredState } from '../../schemas/desired-state.generated';
 import { scratchDir } from './scratch';
 

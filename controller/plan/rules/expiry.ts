@@ -3,8 +3,9 @@
  * without saying so is named. (An expiry beyond the role's maximum is the platform's refusal, read
  * off the dry run, ../simulate.)
  */
-import { DAY_MS, parseExpiry } from '../../../core/expiry';
+import { parseExpiry } from '../../../core/expiry';
 import { keyOf, subjectKey } from '../../../core/model';
+import { type SubjectRef, assignedExpiryDate } from '../../../core/rules';
 import type { ProjectBinding, WorkspaceBinding } from '../../../schemas/desired-state.generated';
 import type { LiveBinding } from '../../client/types';
 import { sameSubject } from '../binding-steps';
@@ -55,7 +56,7 @@ export const expiringSoon: WorkspaceRule = (ctx) => {
           role: l.role,
           ...(l.project ? { project: l.project } : {}),
           expiry: l.expiryDate!,
-          days: Math.ceil(left / DAY_MS),
+          leftMs: left,
         },
         ctx.name,
       ),
@@ -86,4 +87,27 @@ export const recertificationUnknown: WorkspaceRule = (ctx) => {
     const expiry = bs.map((b) => b.expiryDate!).sort()[0];
     return finding('recertification-unknown', { role, subjects: bs.map((b) => b.subject).sort(), expiry }, ctx.name);
   });
+};
+
+/**
+ * A workspace binding the code leaves open, of a role the platform recertifies: the platform gives
+ * it an expiry (at the grant: now + the maximum; once live: the date it shows), so the reviewer
+ * knows the access lapses then unless the code renews it.
+ */
+export const recertificationAssigned: WorkspaceRule = (ctx) => {
+  const note = (subject: SubjectRef, role: string, expiry: string, max: number) =>
+    finding('recertification-assigned', { subject, role, expiry, max }, ctx.name);
+  const granted = grants(ctx).flatMap((s) => {
+    const max = ctx.recertification[s.grant.role];
+    return s.project !== undefined || s.grant.expiryDate !== undefined || max === undefined
+      ? []
+      : [note(s.grant.subject, s.grant.role, assignedExpiryDate(ctx.now, max), max)];
+  });
+  const live = keptDeclared(ctx).flatMap(({ live: l, declared }) => {
+    const max = ctx.recertification[l.role];
+    return l.project !== undefined || !l.expiryDate || declared.expiryDate !== undefined || max === undefined
+      ? []
+      : [note({ kind: l.subjectKind, name: l.subject }, l.role, l.expiryDate, max)];
+  });
+  return [...granted, ...live];
 };

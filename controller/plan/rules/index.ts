@@ -7,7 +7,7 @@ import { type WorkspaceRule } from './context';
 import { immutableTags, liveTagDefinitions, partnerOnlySettings, quotaUsage, restrictedTags } from './attributes';
 import { foreignBindings, ownershipTagRemoved } from './coexistence';
 import { fewerApprovers, selfLockout } from './caller';
-import { expiringSoon, recertificationUnknown } from './expiry';
+import { expiringSoon, recertificationAssigned, recertificationUnknown } from './expiry';
 import { lastOwner } from './owners';
 import { ownership } from './ownership';
 import { unknownSubjects } from './subjects';
@@ -44,6 +44,7 @@ export const WORKSPACE_RULES: ReadonlyArray<readonly [string, WorkspaceRule]> = 
   ['partnerOnlySettings', partnerOnlySettings],
   ['quotaUsage', quotaUsage],
   ['recertificationUnknown', recertificationUnknown],
+  ['recertificationAssigned', recertificationAssigned],
   ['expiringSoon', expiringSoon],
   ['reasonsNotRecorded', reasonsNotRecorded],
   ['foreignBindings', foreignBindings],

@@ -93,24 +93,29 @@ describe('meshform plan / apply / requests', () => {
   test('with 4-eyes, a manager’s grant waits: apply exits 4; the requester cannot approve; another manager can', async () => {
     await f.as(PARTNER).ext('PUT', '/settings', { fourEyes: { enabled: true, minApprovalCount: 2 } });
     try {
-      const manifest = write('grant.json', team([[MEMBER, user('carol')]]));
+      const reason = 'JIRA-42: on call this week';
+      const manifest = write('grant.json', team([[MEMBER, user('carol'), { expiryDate: '2099-06-30', reason }]]));
       const applied = await run(['apply', '--manifest', manifest, '--auto-approve'], 'bob');
       expect(applied.code).toBe(4);
       expect(applied.stdout).toMatch(
-        /grant user carol: Workspace Member {2}\[needs a second approval: alice, dave, a partner\]/,
+        /grant user carol: Workspace Member until 2099-06-30 \(JIRA-42: on call this week\) {2}\[needs a second approval: alice, dave, a partner\]/,
       );
       expect(applied.stdout).toMatch(
-        /… grant user carol: Workspace Member \(waiting for a second approval, request [\w-]+\)/,
+        /… grant user carol: Workspace Member until 2099-06-30 .* \(waiting for a second approval, request [\w-]+\)/,
       );
       const listed = await run(['requests', 'list', '--format', 'json'], 'dave');
       const [request] = JSON.parse(listed.stdout);
-      expect(request).toMatchObject({ status: 'PENDING', subject: 'carol', role: MEMBER, requestedBy: 'bob' });
+      // The approver sees why: the reason the code gave, and when the access ends.
+      expect(request).toMatchObject({ status: 'PENDING', subject: 'carol', role: MEMBER, requestedBy: 'bob', reason });
+      expect((await run(['requests', 'list'], 'dave')).stdout).toMatch(
+        /user carol → Workspace Member until 2099-06-30 {2}\(requested by bob: "JIRA-42: on call this week"; approvals: bob\)/,
+      );
       const own = await run(['requests', 'approve', request.id], 'bob');
       expect(own.code).toBe(1);
       expect(own.stderr).toMatch(/the requester cannot approve their own role request/);
       const approved = await run(['requests', 'approve', request.id], 'dave');
       expect(approved.code).toBe(0);
-      expect(approved.stdout).toMatch(/APPROVED +cli-team {2}user carol → Workspace Member/);
+      expect(approved.stdout).toMatch(/APPROVED +cli-team {2}user carol → Workspace Member until 2099-06-30/);
       expect((await run(['plan', '--manifest', manifest, '--detailed-exitcode'], 'bob')).code).toBe(0);
     } finally {
       await f.as(PARTNER).ext('PUT', '/settings', { fourEyes: { enabled: false, minApprovalCount: 2 } });
@@ -283,7 +288,7 @@ describe('meshform plan / apply / requests', () => {
     const res = await run(['apply', planFile]);
     expect(res.code).toBe(1);
     expect(res.stderr).toMatch(
-      /bad-plan.json is not a valid meshform plan.*\n.*\$\.workspaces: must be array \(rule: schema:type\)/s,
+      /bad-plan.json is not a valid meshform plan.*\n.*\$\.workspaces: must be array, got "x" \(rule: schema:type\)/s,
     );
   });
 

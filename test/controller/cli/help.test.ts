@@ -28,3 +28,17 @@ describe('meshform --help', () => {
     expect(vars.filter((v) => !help.stdout.includes(v))).toEqual([]);
   });
 });
+
+describe('meshform plan|apply|reconcile --help', () => {
+  test.each(['plan', 'apply', 'reconcile'])(
+    '%s --help lists the exit codes and says where the secret comes from',
+    async (command) => {
+      const help = await meshform([command, '--help'], { cwd: REPO_ROOT });
+      expect(help.code).toBe(0);
+      for (const code of Object.values(ExitCode)) expect(help.stdout).toMatch(new RegExp(`^  ${code}  \\S`, 'm'));
+      expect(help.stdout).toMatch(/MESHSTACK_API_SECRET/);
+      expect(help.stdout).toMatch(/MESHSTACK_API_TOKEN/);
+      expect(help.stdout).toMatch(/loopback/);
+    },
+  );
+});

@@ -49,7 +49,7 @@ test('init writes a repository that synthesizes and plans; a second init refuses
   const again = await meshform(['init', '--dir', repo]);
   expect(again.code).toBe(1);
   expect(again.stderr).toMatch(
-    /package\.json, cdktf\.json, tsconfig\.json, main\.ts, \.gitignore, \.github\/workflows\/meshform\.yml exist in .*: nothing was written; pass --force to overwrite/,
+    /cdktf\.json, tsconfig\.json, main\.ts, \.gitignore, \.github\/workflows\/meshform\.yml exist in .*: nothing was written; pass --force to overwrite/,
   );
   expect(fs.readFileSync(path.join(repo, 'main.ts'), 'utf8')).toMatch(/\/\/ mine\n$/);
 
@@ -65,6 +65,51 @@ test('init writes a repository that synthesizes and plans; a second init refuses
   execFileSync('git', ['init', '-q'], { cwd: repo });
   for (const file of ['out/meshform.json', 'dist/main.js', 'node_modules/meshform', 'plan.json'])
     execFileSync('git', ['check-ignore', '-q', file], { cwd: repo });
+});
+
+test("the README's install sequence: `npm install <tarball>` writes a package.json, and init adds to it", async () => {
+  const repo = path.join(dir, 'checkout-team');
+  fs.mkdirSync(repo);
+  // What `npm install ../meshform-0.1.0.tgz` leaves in an empty directory.
+  const installed = { dependencies: { meshform: 'file:../meshform-0.1.0.tgz' } };
+  fs.writeFileSync(path.join(repo, 'package.json'), `${JSON.stringify(installed, null, 2)}\n`);
+  const init = await meshform(['init', '--dir', repo, '--meshform', '../meshform-0.1.0.tgz']);
+  expect(init.stderr).toBe('');
+  expect(init.code).toBe(0);
+  expect(init.stdout).toMatch(/updated package\.json/);
+  const pkg = JSON.parse(fs.readFileSync(path.join(repo, 'package.json'), 'utf8'));
+  expect(pkg).toEqual({
+    name: 'checkout-team',
+    private: true,
+    scripts: { synth: 'meshform synth', plan: 'meshform synth && meshform plan' },
+    dependencies: { meshform: 'file:../meshform-0.1.0.tgz' },
+    devDependencies: { typescript: expect.stringMatching(/^5\./) },
+  });
+  for (const file of ['cdktf.json', 'tsconfig.json', 'main.ts', '.gitignore'])
+    expect(fs.existsSync(path.join(repo, file))).toBe(true);
+});
+
+test('a package.json of your own keeps what it has: your name, scripts and meshform version; one init cannot read is refused', async () => {
+  const repo = path.join(dir, 'own-team');
+  fs.mkdirSync(repo);
+  const own = { name: 'ours', scripts: { synth: 'make synth' }, dependencies: { meshform: '0.1.0', left: '1.0.0' } };
+  fs.writeFileSync(path.join(repo, 'package.json'), JSON.stringify(own));
+  expect((await meshform(['init', '--dir', repo, '--meshform', '^0.2.0'])).code).toBe(0);
+  expect(JSON.parse(fs.readFileSync(path.join(repo, 'package.json'), 'utf8'))).toEqual({
+    name: 'ours',
+    private: true,
+    scripts: { synth: 'make synth', plan: 'meshform synth && meshform plan' },
+    dependencies: { meshform: '0.1.0', left: '1.0.0' },
+    devDependencies: { typescript: expect.stringMatching(/^5\./) },
+  });
+
+  const broken = path.join(dir, 'broken-team');
+  fs.mkdirSync(broken);
+  fs.writeFileSync(path.join(broken, 'package.json'), '{ "dependencies": ');
+  const init = await meshform(['init', '--dir', broken]);
+  expect(init.code).toBe(1);
+  expect(init.stderr).toMatch(/package\.json in .* is not valid JSON: nothing was written/);
+  expect(fs.readdirSync(broken)).toEqual(['package.json']);
 });
 
 test('the package ships the CLI, the constructs, the schemas and the templates, and no compiled tests or benchmarks', () => {

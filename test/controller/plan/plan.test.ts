@@ -690,7 +690,10 @@ describe('plan', () => {
           'create:missing:grant user bob: Workspace Manager',
           'create:missing:grant user bob: Project User on project web',
         ],
-        [],
+        // The platform recertifies the role: the reviewer learns when the open grant lapses.
+        [
+          /user "bob" as "Workspace Manager": the platform gives this binding an expiry, 2026-12-25 \(recertification every 30 days\)/,
+        ],
       ],
       [
         'another role expired, not this one',
@@ -700,7 +703,10 @@ describe('plan', () => {
           'create:missing:grant user bob: Workspace Manager',
           'create:missing:grant user bob: Project User on project web',
         ],
-        [],
+        // The platform recertifies the role: the reviewer learns when the open grant lapses.
+        [
+          /user "bob" as "Workspace Manager": the platform gives this binding an expiry, 2026-12-25 \(recertification every 30 days\)/,
+        ],
       ],
       [
         'the platform does not recertify the role: the code decides',

@@ -1,5 +1,6 @@
-import { expiringSoon, recertificationUnknown } from '../../../../controller/plan/rules/expiry';
+import { expiringSoon, recertificationAssigned, recertificationUnknown } from '../../../../controller/plan/rules/expiry';
 import type { Capability } from '../../../../controller/client/types';
+import { ruleMessage } from '../../../../core/rules';
 import { MANAGER, MEMBER, OWNER, binding, user, workspace } from '../../../helpers/desired';
 import { grantStep, liveBinding, liveWorkspace, removalStep, ruleContext } from '../../../helpers/rule-context';
 
@@ -12,11 +13,11 @@ describe('expiringSoon (now 2026-11-25T12:00Z)', () => {
   ]);
   test.each([
     [
-      'inside the horizon: days until the end of the expiry day',
+      'inside the horizon: the time until the end of the expiry day',
       { expiryDate: '2026-12-01' },
       30 * DAY,
       undefined,
-      ['expiring-soon: 7'],
+      ['expiring-soon: 6.5'],
     ],
     ['beyond the horizon', { expiryDate: '2026-12-01' }, 3 * DAY, undefined, []],
     ['no horizon asked for', { expiryDate: '2026-12-01' }, undefined, undefined, []],
@@ -33,7 +34,24 @@ describe('expiringSoon (now 2026-11-25T12:00Z)', () => {
       steps,
       options: horizon === undefined ? {} : { expiringWithinMs: horizon },
     });
-    expect(expiringSoon(ctx).map((f) => `${f.rule}: ${(f.params as { days: number }).days}`)).toEqual(expected);
+    expect(expiringSoon(ctx).map((f) => `${f.rule}: ${(f.params as { leftMs: number }).leftMs / DAY}`)).toEqual(
+      expected,
+    );
+  });
+
+  test.each([
+    ['2026-11-25T14:00:00Z', 'in 2 hours'],
+    ['2026-11-25T12:45:00Z', 'in 45 minutes'],
+    ['2026-11-28', 'in 3 days'],
+  ])('an expiry at %s reads "%s", not a rounded-up day', (expiryDate, words) => {
+    const ctx = ruleContext({
+      desired: workspace('w', [binding(OWNER, user('alice')), binding(MEMBER, user('carol'), { expiryDate })]),
+      ws: liveWorkspace([liveBinding('alice', OWNER), liveBinding('carol', MEMBER, { expiryDate })]),
+      options: { expiringWithinMs: 30 * DAY },
+    });
+    expect(expiringSoon(ctx).map((f) => ruleMessage(f.rule, f.params))).toEqual([
+      expect.stringContaining(`expires on ${expiryDate} (${words})`),
+    ]);
   });
 
   test('a binding the code does not declare is not listed (it is not the code to renew)', () => {
@@ -80,5 +98,41 @@ describe('recertificationUnknown', () => {
         return `${f.rule}: ${p.subjects.join(', ')} from ${p.expiry}`;
       }),
     ).toEqual(expected);
+  });
+});
+
+describe('recertificationAssigned (now 2026-11-25T12:00Z)', () => {
+  const messages = (ctx: ReturnType<typeof ruleContext>) =>
+    recertificationAssigned(ctx).map((f) => `${f.rule}: ${ruleMessage(f.rule, f.params)}`);
+
+  test('a grant the code leaves open, of a role the platform recertifies: a note with the date it lapses', () => {
+    const ctx = ruleContext({ steps: [grantStep('carol', MEMBER)], recertification: { [MEMBER]: 30 } });
+    expect(messages(ctx)).toEqual([
+      'recertification-assigned: user "carol" as "Workspace Member": the platform gives this binding an expiry, 2026-12-25 (recertification every 30 days); the access lapses then unless the code renews it with an expiryDate.',
+    ]);
+  });
+
+  test('a live binding the code leaves open, with the expiry the platform gave it: a note', () => {
+    const ctx = ruleContext({
+      desired: workspace('w', [binding(OWNER, user('alice')), binding(MEMBER, user('carol'))]),
+      ws: liveWorkspace([liveBinding('alice', OWNER), liveBinding('carol', MEMBER, { expiryDate: '2026-12-10' })]),
+      recertification: { [MEMBER]: 30 },
+    });
+    expect(messages(ctx)).toEqual([
+      'recertification-assigned: user "carol" as "Workspace Member": the platform gives this binding an expiry, 2026-12-10 (recertification every 30 days); the access lapses then unless the code renews it with an expiryDate.',
+    ]);
+  });
+
+  test.each([
+    ['the code declares the expiry', { expiryDate: '2026-12-10' }, { [MEMBER]: 30 }],
+    ['the role is not recertified', {}, {}],
+  ])('no note when %s', (_name, declared, recertification) => {
+    const ctx = ruleContext({
+      desired: workspace('w', [binding(OWNER, user('alice')), binding(MEMBER, user('carol'), declared)]),
+      ws: liveWorkspace([liveBinding('alice', OWNER), liveBinding('carol', MEMBER, { expiryDate: '2026-12-10' })]),
+      steps: [{ ...grantStep('dave', MEMBER), grant: { ...grantStep('dave', MEMBER).grant, ...declared } }],
+      recertification,
+    });
+    expect(messages(ctx)).toEqual([]);
   });
 });
