@@ -169,7 +169,7 @@ describe('binding names another workspace’s Owner holds (names are global on m
 
 describe('the start-up message', () => {
   test('on a non-loopback bind it does not promise credentials from /mesh/info, and says where secrets come from', async () => {
-    const sandbox = await spawnSandbox(freshDataDir(), ['--host', '0.0.0.0']);
+    const sandbox = await spawnSandbox(await freshDataDir(), ['--host', '0.0.0.0']);
     try {
       const out = sandbox.output();
       expect(out).not.toMatch(/secret is read from/);
