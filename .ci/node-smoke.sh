@@ -53,5 +53,5 @@ for major in "${majors[@]}"; do
   echo "node-smoke: Node $got"
   # jest, npm and the installed meshform all run on this Node: it is first on their PATH.
   PATH="$bin:$PATH" node node_modules/jest/bin/jest.js --selectProjects integration \
-    test/controller/cli/package-install.test.ts
+    --runTestsByPath test/controller/cli/package-install.test.ts
 done
