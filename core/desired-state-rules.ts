@@ -29,7 +29,7 @@ import {
   tagSetProblems,
 } from './rules';
 
-export function subjectKey(s: Subject): string {
+function subjectKey(s: Subject): string {
   return `${s.kind}:${s.name}`;
 }
 

@@ -43,7 +43,7 @@ export async function spawnSandbox(
   });
   let out = '';
   let err = '';
-  child.stderr!.on('data', (d) => (err += d));
+  child.stderr.on('data', (d) => (err += d));
   const [url, controlUrl] = await new Promise<[string, string]>((resolve, reject) => {
     const timer =
       startTimeoutMs === undefined
@@ -52,7 +52,7 @@ export async function spawnSandbox(
             () => reject(new Error(`sandbox did not start in ${startTimeoutMs / 1000} s: ${err}`)),
             startTimeoutMs,
           );
-    child.stdout!.on('data', (d) => {
+    child.stdout.on('data', (d) => {
       out += d;
       const m = /listening on (http:\/\/\S+)/.exec(out);
       const c = /extensions: (http:\/\/\S+)\/sandbox\/v1/.exec(out);

@@ -38,7 +38,7 @@ function typescriptVersion(root: string): string {
 }
 
 /** A template with our {{placeholders}} filled in (the workflow's ${{ … }} belong to GitHub and are not templates). */
-export function renderTemplate(from: string, values: Record<string, string>): string {
+function renderTemplate(from: string, values: Record<string, string>): string {
   const raw = fs.readFileSync(path.join(packageRoot(), from), 'utf8');
   return from.startsWith('templates/') ? raw.replace(/\{\{(\w+)\}\}/g, (m, key: string) => values[key] ?? m) : raw;
 }

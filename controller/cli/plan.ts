@@ -20,7 +20,7 @@ export function renderPlan(plan: Plan, format: 'text' | 'markdown' | 'json', ctx
 }
 
 /** 3 when refused; with --detailed-exitcode 2 when there are changes; else 0. */
-export function planExitCode(plan: Plan, detailed: boolean): number {
+function planExitCode(plan: Plan, detailed: boolean): number {
   if (plan.refusals.length) return ExitCode.REFUSED;
   return detailed && hasChanges(plan) ? ExitCode.CHANGES : ExitCode.OK;
 }

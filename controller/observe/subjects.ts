@@ -8,7 +8,7 @@ import type { ApiClient } from '../client/api';
 import type { LiveState } from './live-state';
 
 /** At most this many users are looked up one by one per plan (a first apply of a large estate would need thousands). */
-export const USER_LOOKUP_MAX = 50;
+const USER_LOOKUP_MAX = 50;
 
 export interface SubjectLookups {
   readonly users: readonly string[];

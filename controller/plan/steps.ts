@@ -16,15 +16,6 @@ export function roleOf(s: Any): string | undefined {
   return isGrant(s) ? s.grant.role : isRemoval(s) ? s.binding.role : undefined;
 }
 
-/** The subject a binding step is about: `User:alice`. */
-export function subjectOf(s: Any): string | undefined {
-  return isGrant(s)
-    ? `${s.grant.subject.kind}:${s.grant.subject.name}`
-    : isRemoval(s)
-      ? `${s.binding.subjectKind}:${s.binding.subject}`
-      : undefined;
-}
-
 export function approvalOf(s: Any): GrantStep['approval'] | undefined {
   return isGrant(s) ? s.approval : undefined;
 }

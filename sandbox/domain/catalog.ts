@@ -39,7 +39,7 @@ function valueType(v: unknown): ValueType {
   ) {
     throw badRequest(`spec.valueType.${keys[0]}.options must be a non-empty list of strings`);
   }
-  return v as ValueType;
+  return v;
 }
 
 function flag(spec: Record<string, unknown>, key: string): boolean {

@@ -9,7 +9,7 @@ import { removeWorkspaceBindingRows } from './bindings';
 import { recordEvent } from './events';
 import { finishProjectDeletions, nextProjectDeletion } from './projects';
 
-export const SYSTEM_ACTOR = 'meshStack (expiry)';
+const SYSTEM_ACTOR = 'meshStack (expiry)';
 
 /**
  * The earliest moment a stored binding expires, so that requests sweep only when something is due

@@ -9,12 +9,6 @@ function at(body: unknown, path: string): unknown {
     .reduce<unknown>((o, k) => (o !== null && typeof o === 'object' ? (o as Json)[k] : undefined), body);
 }
 
-export function requireObject(body: unknown): Json {
-  if (body === null || typeof body !== 'object' || Array.isArray(body))
-    throw badRequest('request body must be a JSON object');
-  return body as Json;
-}
-
 export function str(body: unknown, path: string): string {
   const v = at(body, path);
   if (typeof v !== 'string' || v.length === 0) throw badRequest(`${path} is required and must be a non-empty string`);
@@ -47,7 +41,7 @@ export function tags(body: unknown, path: string): Record<string, string[]> {
   return v as Record<string, string[]>;
 }
 
-export const IDENTIFIER = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/;
+const IDENTIFIER = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/;
 
 export function identifier(body: unknown, path: string): string {
   const v = str(body, path);

@@ -33,10 +33,7 @@ async function templateDataDir(): Promise<string> {
     );
   const data = path.join(shared, 'template');
   const ready = path.join(shared, 'ready');
-  try {
-    fs.mkdirSync(path.join(shared, 'lock'));
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+  if (!takeLock(path.join(shared, 'lock'))) {
     const outcome = await fileWritten(ready);
     if (outcome !== 'ok') throw new Error(`the sandbox template could not be made: ${outcome}`);
     return data;
@@ -50,6 +47,17 @@ async function templateDataDir(): Promise<string> {
   }
   writeAtomically(ready, 'ok');
   return data;
+}
+
+/** True if this process made the lock directory, false if another had made it. */
+function takeLock(dir: string): boolean {
+  try {
+    fs.mkdirSync(dir);
+    return true;
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    throw e;
+  }
 }
 
 /** Renamed into place, so a reader never sees a half-written file. */
@@ -139,7 +147,7 @@ export class Caller {
       await this.login();
       res = await via.request({ ...config, headers: { ...config.headers, ...(await this.auth()) } });
     }
-    return { status: res.status, data: res.data, headers: res.headers as Record<string, unknown> };
+    return { status: res.status, data: res.data, headers: res.headers };
   }
 
   public async mesh(

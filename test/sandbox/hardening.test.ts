@@ -218,7 +218,7 @@ describe('a client that sends slowly (slowloris)', () => {
       const { hostname, port } = new URL(slow.sandbox.url);
       const socket = net.connect(Number(port), hostname);
       let answer = '';
-      socket.on('data', (d) => (answer += d));
+      socket.on('data', (d: Buffer) => (answer += d.toString()));
       socket.write(
         `POST /api/login HTTP/1.1\r\nHost: ${hostname}:${port}\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{`,
       );

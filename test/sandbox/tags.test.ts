@@ -54,12 +54,10 @@ describe('sandbox tags and tag definitions', () => {
   });
 
   test('a bad tag definition is a 400 that names the field', async () => {
-    const res = await f
-      .as(PARTNER)
-      .mesh('tagDefinition', 'POST', '/meshtagdefinitions', {
-        metadata: { name: 'meshWorkspace.x' },
-        spec: { targetKind: 'meshTenant', key: 'x', valueType: { string: {} } },
-      });
+    const res = await f.as(PARTNER).mesh('tagDefinition', 'POST', '/meshtagdefinitions', {
+      metadata: { name: 'meshWorkspace.x' },
+      spec: { targetKind: 'meshTenant', key: 'x', valueType: { string: {} } },
+    });
     expect(res.status).toBe(400);
     expect(res.data.message).toMatch(/spec.targetKind must be meshWorkspace or meshProject/);
   });

@@ -300,7 +300,10 @@ describe('HttpApiClient against a broken server', () => {
     }).workspaces
       .list()
       .catch((e) => e);
-    for (const t of trickles) (clearInterval(t.timer), t.res.destroy());
+    for (const t of trickles) {
+      clearInterval(t.timer);
+      t.res.destroy();
+    }
     return { err, took: Date.now() - started };
   }
 

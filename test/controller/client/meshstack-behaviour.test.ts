@@ -437,17 +437,15 @@ describe('one request at a time against a platform that is not on loopback', () 
       peak = Math.max(peak, inFlight);
       setTimeout(() => {
         inFlight--;
-        res
-          .writeHead(200, { 'Content-Type': 'application/json' })
-          .end(
-            JSON.stringify({
-              _embedded: { meshWorkspaces: [] },
-              page: { size: 1000, totalElements: 0, totalPages: 1, number: 0 },
-            }),
-          );
+        res.writeHead(200, { 'Content-Type': 'application/json' }).end(
+          JSON.stringify({
+            _embedded: { meshWorkspaces: [] },
+            page: { size: 1000, totalElements: 0, totalPages: 1, number: 0 },
+          }),
+        );
       }, 30);
     });
-    await new Promise<void>((r) => server.listen(0, external!, r));
+    await new Promise<void>((r) => server.listen(0, external, r));
     try {
       const a = new HttpApiClient({
         endpoint: `http://${external}:${(server.address() as AddressInfo).port}`,
