@@ -5,7 +5,7 @@
 import type { LiveState } from '../controller/observe/live-state';
 
 /** meshStack's largest page: one list request returns at most this many objects. */
-export const PAGE_SIZE = 1000;
+const PAGE_SIZE = 1000;
 
 const pages = (n: number) => Math.max(1, Math.ceil(n / PAGE_SIZE));
 

@@ -16,6 +16,20 @@ import type { DesiredState } from '../schemas/desired-state.generated';
 import { spawnSandbox } from '../sandbox/spawn';
 import { synthEstate } from './estate';
 
+interface SandboxInfo {
+  devLocalCredentials: { apiKeys: Record<string, { clientId: string; clientSecret: string }> };
+}
+
+/** A bearer token of the sandbox's partner-admin, whose dev credentials the sandbox publishes on loopback. */
+export async function partnerToken(url: string): Promise<string> {
+  const key = (await axios.get<SandboxInfo>(`${url}/mesh/info`)).data.devLocalCredentials.apiKeys['partner-admin'];
+  const login = await axios.post<{ access_token: string }>(`${url}/api/login`, {
+    clientId: key.clientId,
+    clientSecret: key.clientSecret,
+  });
+  return login.data.access_token;
+}
+
 export interface BenchPlatform {
   readonly url: string;
   /** The estate as applied. */
@@ -58,11 +72,7 @@ export async function estateOnSandbox(
           displayName: w.spec.displayName!,
           tags: { [OWNERSHIP_TAG_KEY]: [] },
         });
-    const info = (await axios.get(`${sandbox.url}/mesh/info`)).data;
-    const key = info.devLocalCredentials.apiKeys['partner-admin'];
-    const token = (
-      await axios.post(`${sandbox.url}/api/login`, { clientId: key.clientId, clientSecret: key.clientSecret })
-    ).data.access_token;
+    const token = await partnerToken(sandbox.url);
     if (options.freeFormTags) {
       // Deleting a definition strips its key from every object (the ownership tag's too), so the tags are written again after.
       for (const d of await fast.tagDefinitions.list())

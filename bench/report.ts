@@ -19,7 +19,7 @@ export interface Target {
 
 export interface Results {
   readonly date: string;
-  readonly machine: Record<string, unknown>;
+  readonly machine: { cpus: number; cpuModel: string; memoryGb: number; node: string; platform: string };
   readonly quick: boolean;
   readonly sizes: number[];
   readonly rows: Row[];
@@ -201,7 +201,7 @@ export function renderMarkdown(r: Results): string {
       ...r.sandbox.map((x) => {
         const t = x.throughput as Record<string, { requestsPerSecond?: number } | number>;
         const rps = (k: string) => (t[k] as { requestsPerSecond?: number } | undefined)?.requestsPerSecond ?? '-';
-        return `| ${x.workspaces} | ${t.workspaceUserBindings ?? '-'} | ${rps('listAllPages')} | ${rps('listOneWorkspace')} | ${rps('createBinding')} | ${x.peakRssMb ?? '-'} |`;
+        return `| ${x.workspaces} | ${(t.workspaceUserBindings as number | undefined) ?? '-'} | ${rps('listAllPages')} | ${rps('listOneWorkspace')} | ${rps('createBinding')} | ${x.peakRssMb ?? '-'} |`;
       }),
     );
   }

@@ -16,6 +16,7 @@ import type { DesiredState } from '../schemas/desired-state.generated';
 import type { Plan } from '../schemas/plan.generated';
 import { liveCounts, observeLowerBound, perResourceRefresh } from './accounting';
 import { changeEstate, synthEstate, workspaceName } from './estate';
+import { partnerToken } from './platform';
 
 export type StepName = 'synth' | 'first-apply' | 'plan' | 'change' | 'throughput';
 
@@ -158,14 +159,9 @@ async function run(input: StepInput): Promise<StepMeasurement> {
 /** The sandbox's own throughput on the populated estate: paged lists, per-workspace lists, creates. */
 async function throughput(input: StepInput): Promise<StepMeasurement> {
   const url = input.endpoint!;
-  const info = (await axios.get(`${url}/mesh/info`)).data;
-  const login = await axios.post(`${url}/api/login`, {
-    clientId: 'partner-admin',
-    clientSecret: info.devLocalCredentials.apiKeys['partner-admin'].clientSecret,
-  });
   const http = axios.create({
     baseURL: `${url}/api/meshobjects`,
-    headers: { Authorization: `Bearer ${login.data.access_token}` },
+    headers: { Authorization: `Bearer ${await partnerToken(url)}` },
   });
   const type = 'application/vnd.meshcloud.api.meshworkspaceuserbinding.v2.hal+json';
   const concurrency = 8;
@@ -183,9 +179,12 @@ async function throughput(input: StepInput): Promise<StepMeasurement> {
     const seconds = elapsed();
     return { requests, seconds: Number(seconds.toFixed(3)), requestsPerSecond: Math.round(requests / seconds) };
   };
-  const first = await http.get('/meshworkspacebindings/userbindings?page=0&size=1000', { headers: { Accept: type } });
-  const totalPages: number = first.data.page.totalPages;
-  const totalBindings: number = first.data.page.totalElements;
+  const first = await http.get<{ page: { totalPages: number; totalElements: number } }>(
+    '/meshworkspacebindings/userbindings?page=0&size=1000',
+    { headers: { Accept: type } },
+  );
+  const totalPages = first.data.page.totalPages;
+  const totalBindings = first.data.page.totalElements;
   const listAll = await rate(totalPages, async () => {
     for (let page = 0; page < totalPages; page++)
       await http.get(`/meshworkspacebindings/userbindings?page=${page}&size=1000`, { headers: { Accept: type } });

@@ -38,7 +38,7 @@ function objects(d: DesiredState): Array<[string, unknown]> {
 }
 
 /** Writes the per-resource configuration and its state into `dir`. */
-export function writeBaseline(d: DesiredState, dir: string): number {
+function writeBaseline(d: DesiredState, dir: string): number {
   const list = objects(d);
   fs.mkdirSync(dir, { recursive: true });
   const resource: Record<string, { input: string }> = {};

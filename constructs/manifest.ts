@@ -174,10 +174,11 @@ export class Manifest extends Construct {
 
   /** The moment expiry checks compare against: the `meshform:now` context, or the clock. */
   public now(): Date {
-    const pinned = this.node.tryGetContext(NOW_CONTEXT_KEY);
-    const now = pinned === undefined ? new Date() : new Date(String(pinned));
+    const pinned: unknown = this.node.tryGetContext(NOW_CONTEXT_KEY);
+    // Context given on the command line (-c) or in cdktf.json is a string.
+    const now = pinned === undefined ? new Date() : new Date(typeof pinned === 'string' ? pinned : NaN);
     if (Number.isNaN(now.getTime()))
-      throw new Error(`context ${NOW_CONTEXT_KEY} must be an ISO date-time, got "${pinned}"`);
+      throw new Error(`context ${NOW_CONTEXT_KEY} must be an ISO date-time, got ${JSON.stringify(pinned)}`);
     return now;
   }
 

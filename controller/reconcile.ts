@@ -8,7 +8,7 @@
 /** How long after the first failed pass the loop tries again (or the interval, when that is shorter). */
 export const RETRY_FIRST_MS = 10_000;
 /** Each further failure doubles the wait. */
-export const RETRY_FACTOR = 2;
+const RETRY_FACTOR = 2;
 
 export interface ReconcileSchedule {
   /** Time between good passes. */

@@ -203,7 +203,7 @@ export async function applySavedPlan(
   return apply(api, fresh, options);
 }
 
-export function refusedError(p: Plan): PlanRefusedError {
+function refusedError(p: Plan): PlanRefusedError {
   return new PlanRefusedError(
     p.refusals.map((r) => ({ workspace: r.workspace ?? '*', rule: r.rule, message: findingMessage(r) })),
   );

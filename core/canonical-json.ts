@@ -1,6 +1,6 @@
 /** Deterministic JSON: sorted keys, two-space indent, trailing newline; and a hash of it. */
 import { createHash } from 'crypto';
-import stringify = require('json-stable-stringify');
+import stringify from 'json-stable-stringify';
 
 export function canonicalJson(value: unknown): string {
   return `${stringify(value, { space: 2 })}\n`;

@@ -51,10 +51,6 @@ export class ValidationError extends MeshformError {
   }
 }
 
-export function isValidationError(x: unknown): x is ValidationError {
-  return isMeshformError(x) && x.code === 'validation-failed';
-}
-
 /** An input file (manifest, plan) is not valid: names the file, the JSON paths and the rules. */
 export class InvalidFileError extends MeshformError {
   constructor(

@@ -2,7 +2,7 @@
  * ajv (draft 2020-12) validation of meshform's own files, with errors that name the JSON path and
  * the rule. Validators are compiled once per process.
  */
-import Ajv2020, { type ErrorObject, type ValidateFunction } from 'ajv/dist/2020';
+import Ajv2020, { type AnySchema, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
 import * as fs from 'fs';
 import * as path from 'path';
@@ -28,12 +28,12 @@ export function schemaPath(file: string): string {
 }
 
 /** The schemas refer to each other by $id (the plan's tag definitions are the manifest's): all are added first. */
-export const SCHEMA_FILES = ['desired-state.schema.json', 'plan.schema.json'] as const;
+const SCHEMA_FILES = ['desired-state.schema.json', 'plan.schema.json'] as const;
 let added = false;
 
 function validator(file: string): ValidateFunction {
   if (!added) {
-    for (const f of SCHEMA_FILES) ajv.addSchema(JSON.parse(fs.readFileSync(schemaPath(f), 'utf8')), f);
+    for (const f of SCHEMA_FILES) ajv.addSchema(JSON.parse(fs.readFileSync(schemaPath(f), 'utf8')) as AnySchema, f);
     added = true;
   }
   let v = compiled.get(file);

@@ -46,7 +46,7 @@ function refuseErrors(source: string, findings: Finding[]): Finding[] {
 }
 
 /** The schema and the rules that need no clock; throws InvalidFileError naming `source`. */
-export function checkDesiredStateStructure(data: unknown, source: string): LoadedManifest {
+function checkDesiredStateStructure(data: unknown, source: string): LoadedManifest {
   const schemaProblems = validateAgainst(DESIRED_STATE_SCHEMA, data);
   if (schemaProblems.length) throw new InvalidFileError(source, 'meshform manifest', schemaProblems);
   const state = data as DesiredState;

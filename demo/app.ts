@@ -8,7 +8,7 @@ import { App } from '../constructs/cdktf';
 import { ProjectRole, User, Workspace, WorkspaceRole } from '../constructs';
 import { BasicStack } from '../examples/basic/main';
 
-export class DemoStack extends BasicStack {
+class DemoStack extends BasicStack {
   constructor(scope: Construct, id: string, stage: number, until: string) {
     super(scope, id);
     if (stage >= 2)

@@ -35,7 +35,7 @@ import {
 } from './resources/workspace';
 import { type Obj, WORKSPACE_SCHEMA } from './resources/workspace-value';
 
-export const PROVIDER_SCHEMA: SchemaSpec = {
+const PROVIDER_SCHEMA: SchemaSpec = {
   version: 0,
   block: {
     description:
@@ -92,7 +92,7 @@ interface Resource {
   import(ctx: ResourceContext, id: string): Promise<{ state: Obj | null; diagnostics: Diagnostic[] }>;
 }
 
-export const RESOURCES: Record<string, Resource> = {
+const RESOURCES: Record<string, Resource> = {
   meshform_workspace: {
     schema: WORKSPACE_SCHEMA,
     read: readWorkspace,
@@ -207,8 +207,7 @@ export function createProvider(env: NodeJS.ProcessEnv, log: (line: string) => vo
             ),
           ]),
         };
-      const str = (k: string) =>
-        typeof config[k] === 'string' && config[k] !== '' ? (config[k] as string) : undefined;
+      const str = (k: string) => (typeof config[k] === 'string' && config[k] !== '' ? config[k] : undefined);
       const merged: NodeJS.ProcessEnv = {
         ...env,
         ...(str('endpoint') ? { MESHSTACK_ENDPOINT: str('endpoint') } : {}),

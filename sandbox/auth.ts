@@ -30,7 +30,7 @@ const scryptAsync = promisify(scrypt) as (
 ) => Promise<Buffer>;
 
 /** Off the event loop: a burst of logins does not stall every other request. */
-export async function verifySecret(secret: string, stored: string): Promise<boolean> {
+async function verifySecret(secret: string, stored: string): Promise<boolean> {
   const [scheme, n, salt, hash] = stored.split('$');
   if (scheme !== 'scrypt' || !salt || !hash) return false;
   const expected = Buffer.from(hash, 'base64url');
@@ -171,7 +171,7 @@ export class PrincipalCache {
   }
 }
 
-export async function principalOf(tx: Tx, claims: { username: string; clientId: string }): Promise<Principal> {
+async function principalOf(tx: Tx, claims: { username: string; clientId: string }): Promise<Principal> {
   const [row] = await tx.query<{ is_partner: boolean }>(
     'select u.is_partner from api_keys k join users u using (username) where k.client_id = $1 and k.username = $2',
     [claims.clientId, claims.username],

@@ -28,7 +28,7 @@ export interface Db {
   readonly expiryWatch: ExpiryWatch;
 }
 
-export const SCHEMA_VERSION = 3;
+const SCHEMA_VERSION = 3;
 
 const SCHEMA = `
 create table if not exists meta (key text primary key, value jsonb not null);

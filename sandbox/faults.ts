@@ -27,7 +27,7 @@ export interface FaultConfig {
   readonly timeoutMs: number;
 }
 
-export const NO_FAULTS: FaultConfig = {
+const NO_FAULTS: FaultConfig = {
   rate: 0,
   kinds: ['500'],
   seed: 1,

@@ -1,8 +1,8 @@
 /** HAL lists as meshStack returns them: `_embedded.<key>` (always, even empty), `page`, `_links`. */
 import { badRequest } from './problem';
 
-export const DEFAULT_PAGE_SIZE = 20;
-export const MAX_PAGE_SIZE = 1000;
+const DEFAULT_PAGE_SIZE = 20;
+const MAX_PAGE_SIZE = 1000;
 /** Pages beyond this hold nothing any list here could have: a number this large is an error, not a page. */
 const MAX_PAGE = 1_000_000;
 

@@ -5,7 +5,7 @@
  */
 import { HttpProblem } from './problem';
 
-export function mediaType(kind: string, version: string): string {
+function mediaType(kind: string, version: string): string {
   return `application/vnd.meshcloud.api.${kind.toLowerCase()}.${version}.hal+json`;
 }
 

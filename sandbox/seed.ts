@@ -62,6 +62,8 @@ export const DEFAULT_SEED: Seed = {
   ],
 };
 
+// Loaded by `await import()` in sandbox/cli.ts, which ts-unused-exports does not follow.
+// ts-unused-exports:disable-next-line
 export function readSeedFile(file: string): Seed {
   let data: unknown;
   try {
@@ -77,7 +79,7 @@ export function readSeedFile(file: string): Seed {
 }
 
 /** The dev secret of this data dir, created on first start. */
-export async function devSecret(tx: Tx): Promise<string> {
+async function devSecret(tx: Tx): Promise<string> {
   const existing = await getMeta<string>(tx, 'devSecret');
   if (existing) return existing;
   const created = randomBytes(32).toString('base64url');

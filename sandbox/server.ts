@@ -19,7 +19,7 @@ import { type Profile, type SandboxState, parseJsonBody } from './routes/route';
 import { DEFAULT_SEED, type Seed, applySeed, devLocalCredentials } from './seed';
 
 /** The meshStack version the sandbox reports; meshform checks it like the official tools do. */
-export const SANDBOX_VERSION = '2026.34.0';
+const SANDBOX_VERSION = '2026.34.0';
 
 export interface SandboxOptions {
   /** @default 0 (a free port) */

@@ -5,10 +5,10 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { compile } from 'json-schema-to-typescript';
+import { type JSONSchema, compile } from 'json-schema-to-typescript';
 import { schemaPath } from '../core/json-schema';
 
-export const GENERATED_TYPES: ReadonlyArray<{ schema: string; output: string }> = [
+const GENERATED_TYPES: ReadonlyArray<{ schema: string; output: string }> = [
   { schema: 'desired-state.schema.json', output: 'desired-state.generated.ts' },
   { schema: 'plan.schema.json', output: 'plan.generated.ts' },
   { schema: 'workspace-data.schema.json', output: 'workspace-data.generated.ts' },
@@ -23,21 +23,21 @@ const localSchemas = {
   read: (file: { url: string }) => {
     const id = file.url.replace(/#.*$/, '');
     const local = GENERATED_TYPES.map((g) => schemaPath(g.schema)).find(
-      (f) => JSON.parse(fs.readFileSync(f, 'utf8')).$id === id,
+      (f) => (JSON.parse(fs.readFileSync(f, 'utf8')) as { $id?: string }).$id === id,
     );
     if (!local) throw new Error(`no local schema with $id ${id}`);
     return fs.readFileSync(local, 'utf8');
   },
 };
 
-export async function generateTypes(schemaFile: string): Promise<string> {
-  const schema = JSON.parse(fs.readFileSync(schemaFile, 'utf8'));
+async function generateTypes(schemaFile: string): Promise<string> {
+  const schema = JSON.parse(fs.readFileSync(schemaFile, 'utf8')) as JSONSchema & { title: string };
   return compile(schema, schema.title, {
     bannerComment: BANNER,
     additionalProperties: false,
     unreachableDefinitions: true,
     style: { singleQuote: true, printWidth: 110 },
-    $refOptions: { resolve: { meshform: localSchemas } } as never,
+    $refOptions: { resolve: { meshform: localSchemas } },
   });
 }
 

@@ -76,7 +76,7 @@ describe('architecture', () => {
       const text = fs.readFileSync(path.join(ROOT, f), 'utf8');
       for (const id of ids) {
         for (const m of text.matchAll(new RegExp(`'${id}'`, 'g'))) {
-          const before = text.slice(Math.max(0, m.index! - 40), m.index);
+          const before = text.slice(Math.max(0, m.index - 40), m.index);
           // finding(…)/report(…)/constructFinding(…) take a RuleId: the compiler checks it against the catalogue.
           if (
             !/(finding|report|constructFinding|add|refusal|messageOf)\(\s*$/.test(before) &&

@@ -61,7 +61,7 @@ export function progress(ctx: CliContext): ((r: StepResult) => void) | undefined
  * Ctrl-C (or SIGTERM) during an apply: the steps under way finish, no new one starts, and the report
  * says what was done and what was not, in CI too. A second Ctrl-C is the shell's.
  */
-export function interruptible(ctx: CliContext): { stopped: () => boolean; release: () => void } {
+function interruptible(ctx: CliContext): { stopped: () => boolean; release: () => void } {
   let stopped = false;
   const onSignal = () => {
     if (stopped) return;

@@ -77,7 +77,7 @@ export async function runCli(argv: string[], ctx: CliContext, more: readonly Reg
   }
 }
 
-export function reportError(err: unknown, ctx: CliContext): number {
+function reportError(err: unknown, ctx: CliContext): number {
   if (isMeshformError(err)) {
     ctx.stderr(`Error: ${printableLines(err.message)}\n`);
     return err.errorClass === 'refused' ? ExitCode.REFUSED : ExitCode.ERROR;

@@ -67,7 +67,7 @@ function readPackageJson(file: string): PackageJson | undefined {
 }
 
 /** A template with our {{placeholders}} filled in (the workflow's ${{ … }} belong to GitHub and are not templates). */
-export function renderTemplate(from: string, values: Record<string, string>): string {
+function renderTemplate(from: string, values: Record<string, string>): string {
   const raw = fs.readFileSync(path.join(packageRoot(), from), 'utf8');
   return from.startsWith('templates/') ? raw.replace(/\{\{(\w+)\}\}/g, (m, key: string) => values[key] ?? m) : raw;
 }

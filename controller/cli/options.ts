@@ -124,12 +124,12 @@ export interface Session {
 }
 
 /** The manifest as read, before anything is called: a bad one is a usage error with no platform call. */
-export function readManifestFile(ctx: CliContext, flags: CommonFlags): LoadedManifest {
+function readManifestFile(ctx: CliContext, flags: CommonFlags): LoadedManifest {
   return readManifest(path.resolve(ctx.cwd, flags.manifest));
 }
 
 /** The timed checks with `now`, printing the manifest's warnings. */
-export function checkAt(ctx: CliContext, manifest: LoadedManifest, now: Date): LoadedManifest {
+function checkAt(ctx: CliContext, manifest: LoadedManifest, now: Date): LoadedManifest {
   const checked = checkTimedRules(manifest, now);
   for (const w of checked.warnings) ctx.stderr(`warning: ${w.path}: ${w.message} (rule: ${w.rule})\n`);
   return checked;

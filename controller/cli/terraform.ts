@@ -16,7 +16,7 @@ const HOSTS = ['registry.terraform.io', 'registry.opentofu.org'];
 const ARCH: Record<string, string> = { x64: 'amd64', arm64: 'arm64', ia32: '386', arm: 'arm' };
 
 /** Terraform's name of this machine's platform, e.g. linux_amd64. */
-export function terraformPlatform(platform: NodeJS.Platform = process.platform, arch: string = process.arch): string {
+function terraformPlatform(platform: NodeJS.Platform = process.platform, arch: string = process.arch): string {
   if (platform !== 'linux' && platform !== 'darwin' && platform !== 'freebsd')
     throw new UsageError(
       `meshform's Terraform provider runs through a shell launcher, which ${platform} cannot start; use the anchor modes (AnchorKind.TERRAFORM_DATA) there`,

@@ -12,7 +12,7 @@ export { isLoopbackUrl };
 import { DEFAULT_RETRY } from './retry';
 
 /** The oldest meshStack release whose API meshform speaks (the Terraform provider's minimum). */
-export const MIN_PLATFORM_VERSION = '2026.34.0';
+const MIN_PLATFORM_VERSION = '2026.34.0';
 
 export interface ConnectionFlags {
   readonly endpoint?: string;
@@ -78,7 +78,7 @@ function checkEndpoint(endpoint: string, source: string): void {
   );
 }
 
-export function compareVersions(a: string, b: string): number {
+function compareVersions(a: string, b: string): number {
   const pa = a.split(/[.-]/).map((x) => Number.parseInt(x, 10) || 0);
   const pb = b.split(/[.-]/).map((x) => Number.parseInt(x, 10) || 0);
   for (let i = 0; i < Math.max(pa.length, pb.length); i++) {

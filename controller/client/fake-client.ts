@@ -91,7 +91,7 @@ export class FakePlatform extends FakeStore {
   }
 }
 
-export class FakeApiClient implements ApiClient {
+class FakeApiClient implements ApiClient {
   public readonly stats = new RequestStats();
   private readonly cached = new Map<string, unknown>();
 

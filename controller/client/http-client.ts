@@ -161,7 +161,7 @@ const MAX_PAGES = 1000;
 /** Reads of a list that changed under the client, before it gives up. */
 const LIST_READS = 3;
 /** Parallel requests against a loopback platform (the sandbox), where meshStack's advice does not apply. */
-export const LOOPBACK_CONCURRENCY = 8;
+const LOOPBACK_CONCURRENCY = 8;
 
 const media = (kind: string, version: string) =>
   `application/vnd.meshcloud.api.${kind.toLowerCase()}.${version}.hal+json`;
@@ -223,8 +223,8 @@ export function isLoopbackUrl(endpoint: string): boolean {
 }
 
 /** A short, printable account of a body that is not JSON: an HTML page's title, or its first characters. */
-export function describeBody(data: unknown, contentType: string): string {
-  const text = String(data ?? '');
+function describeBody(data: string | undefined, contentType: string): string {
+  const text = data ?? '';
   if (/html/i.test(contentType) || /^\s*</.test(text)) {
     const title = /<title[^>]*>([^<]*)<\/title>/i.exec(text)?.[1] ?? /<h1[^>]*>([^<]*)<\/h1>/i.exec(text)?.[1];
     return `an HTML page${title ? ` ("${title.trim().slice(0, 80)}")` : ''}, not meshStack's API`;
@@ -473,7 +473,7 @@ export class HttpApiClient implements ApiClient {
 
   private failure(call: Call, response: RawAnswer): ApiError {
     const type = String(response.headers['content-type'] ?? '');
-    let message = '';
+    let message: string;
     try {
       const body = JSON.parse(response.data) as { message?: unknown };
       message = typeof body.message === 'string' ? body.message : '';
@@ -651,7 +651,8 @@ export class HttpApiClient implements ApiClient {
     if (!raw) throw new ApiError('PUT', path, 404, `the ${kind} is gone; plan again`, false);
     if (expected) {
       const section = (raw[tagsAt] ?? {}) as Record<string, unknown>;
-      const displayName = String(((raw.spec ?? {}) as Record<string, unknown>).displayName ?? '');
+      const named = ((raw.spec ?? {}) as Record<string, unknown>).displayName;
+      const displayName = typeof named === 'string' ? named : '';
       if (
         !matchesExpected(
           displayName,

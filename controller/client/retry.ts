@@ -20,7 +20,7 @@ export interface Attempt<T> {
   readonly retryAfterMs?: number;
 }
 
-export function backoffDelay(attempt: number, policy: RetryPolicy, random: () => number = Math.random): number {
+function backoffDelay(attempt: number, policy: RetryPolicy, random: () => number = Math.random): number {
   return Math.round(random() * Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** attempt));
 }
 
@@ -54,6 +54,7 @@ export async function withRetry<T>(
   for (let attempt = 0; ; attempt++) {
     const result = await run();
     if (!('error' in result) || result.error === undefined) return result.value as T;
+    // eslint-disable-next-line @typescript-eslint/only-throw-error -- rethrows what run() caught, as it was
     if (!result.retryable) throw result.error;
     const delay = result.retryAfterMs ?? backoffDelay(attempt, policy);
     if (now() + delay > deadline)

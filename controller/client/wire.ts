@@ -107,9 +107,10 @@ export function normalizeBinding(v: unknown): LiveBinding {
 
 export function normalizeUser(v: unknown): LiveUser {
   const o = obj(v, 'meshUser');
+  const email = obj(o.spec, 'meshUser.spec').email;
   return {
     username: str(obj(o.metadata, 'meshUser.metadata').name, 'meshUser.metadata.name'),
-    email: String(obj(o.spec, 'meshUser.spec').email ?? ''),
+    email: typeof email === 'string' ? email : '',
   };
 }
 

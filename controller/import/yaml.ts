@@ -3,7 +3,7 @@
  * with the notes as comments at the workspace or project they belong to, and a `main.ts` that reads
  * it with `readWorkspaceData` and declares it with `addWorkspaces`.
  */
-import { Document, isMap, isSeq, type YAMLMap, type YAMLSeq } from 'yaml';
+import { Document, isMap, isSeq, type YAMLSeq } from 'yaml';
 import type { WorkspaceData } from '../../schemas/workspace-data.generated';
 import type { ImportNote, ImportedEstate } from './model';
 import { oneLine } from './code';
@@ -22,7 +22,7 @@ export function yamlFiles(estate: ImportedEstate, header: Header): WrittenFile[]
     if (!isMap(node)) return;
     const own = w.notes.filter((n) => !n.project || !w.entry.projects?.some((p) => p.identifier === n.project));
     if (own.length) node.commentBefore = comment(own);
-    const projects = (node as YAMLMap).get('projects');
+    const projects = node.get('projects');
     if (!isSeq(projects)) return;
     (w.entry.projects ?? []).forEach((p, j) => {
       const pn = projects.items[j];

@@ -21,7 +21,7 @@ function subjectKind(v: unknown): SubjectKind | undefined {
   return k === 'user' ? 'User' : k === 'group' ? 'Group' : undefined;
 }
 
-export function expiredBindingsIn(events: readonly WorkspaceEvent[]): ExpiredBinding[] {
+function expiredBindingsIn(events: readonly WorkspaceEvent[]): ExpiredBinding[] {
   return events.flatMap((e): ExpiredBinding[] => {
     const d = e.details;
     if (!REMOVALS.has(e.type) || d.reason !== 'expired' || typeof d.subject !== 'string' || typeof d.role !== 'string')

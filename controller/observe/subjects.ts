@@ -9,7 +9,7 @@ import { type LiveState, dictionary } from './live-state';
 import type { MoreFacts } from './more';
 
 /** At most this many users are looked up one by one per plan (a first apply of a large estate would need thousands). */
-export const USER_LOOKUP_MAX = 50;
+const USER_LOOKUP_MAX = 50;
 
 export async function withSubjectLookups(
   api: ApiClient,

@@ -3,7 +3,7 @@ import { type RuleId, type RuleParams, levelOf } from '../../core/rules';
 import type { Finding } from '../../schemas/plan.generated';
 
 export function finding<R extends RuleId>(rule: R, params: RuleParams<R>, workspace?: string): Finding {
-  return { rule, ...(workspace !== undefined ? { workspace } : {}), params: params as unknown as Finding['params'] };
+  return { rule, ...(workspace !== undefined ? { workspace } : {}), params: params };
 }
 
 /** Collects a workspace's findings, sorted by the catalogue's level: refusals, warnings, notes. */

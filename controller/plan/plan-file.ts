@@ -9,7 +9,7 @@ import { validateAgainst } from '../../core/json-schema';
 import { parseJsonFile } from '../../core/manifest-file';
 import type { Plan } from '../../schemas/plan.generated';
 
-export const PLAN_SCHEMA = 'plan.schema.json';
+const PLAN_SCHEMA = 'plan.schema.json';
 
 function checksumOf(plan: Plan): string {
   const { checksum: _ignored, ...content } = plan;

@@ -1,5 +1,4 @@
 /** Narrowing helpers over the plan's step union. */
-import { keyOf, subjectKey } from '../../core/model/subjects';
 import type { GrantStep, RemovalStep, Step, TagDefinitionStep } from '../../schemas/plan.generated';
 
 type Any = Step | TagDefinitionStep;
@@ -15,15 +14,6 @@ export function isRemoval(s: Any): s is RemovalStep {
 /** The role a binding step grants or removes; undefined for other steps. */
 export function roleOf(s: Any): string | undefined {
   return isGrant(s) ? s.grant.role : isRemoval(s) ? s.binding.role : undefined;
-}
-
-/** The subject a binding step is about: `User:alice`. */
-export function subjectOf(s: Any): string | undefined {
-  return isGrant(s)
-    ? subjectKey(s.grant.subject.kind, s.grant.subject.name)
-    : isRemoval(s)
-      ? keyOf(s.binding)
-      : undefined;
 }
 
 export function approvalOf(s: Any): GrantStep['approval'] | undefined {

@@ -102,7 +102,7 @@ function details(s: AnyStep): string[] {
     case 'tag-definition': {
       if (s.definition.metadata.name === OWNERSHIP_TAG_DEFINITION.metadata.name) return [];
       const spec: Record<string, unknown> = s.definition.spec;
-      const before = ((s.before as { spec?: Record<string, unknown> } | null)?.spec ?? {}) as Record<string, unknown>;
+      const before = (s.before && 'spec' in s.before ? s.before.spec : {}) as Record<string, unknown>;
       return Object.keys(spec)
         .sort()
         .filter((k) => JSON.stringify(spec[k]) !== JSON.stringify(before[k]))

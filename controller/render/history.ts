@@ -40,7 +40,7 @@ function changes(d: Details): string {
 }
 
 /** One event as a sentence; an event meshform does not know is shown with its type and details. */
-export function eventSentence(e: WorkspaceEvent): string {
+function eventSentence(e: WorkspaceEvent): string {
   const d = e.details;
   switch (e.type) {
     case 'USER_INVITED':

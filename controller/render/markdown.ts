@@ -6,7 +6,7 @@ import { roleOf } from '../plan/steps';
 import { findingMessage, stepSummary } from './describe';
 import { stepLines, summaryLine } from './text';
 
-export const COMMENT_MARKER = '<!-- meshform-plan -->';
+const COMMENT_MARKER = '<!-- meshform-plan -->';
 
 /** Workspaces with at most this many steps are shown unfolded. */
 const OPEN_MAX_STEPS = 10;

@@ -45,7 +45,7 @@ interface CdktfManifest {
   >;
 }
 
-export function resolveAppCommand(app: string | undefined, cwd: string): string {
+function resolveAppCommand(app: string | undefined, cwd: string): string {
   if (app) return app;
   const configFile = path.join(cwd, 'cdktf.json');
   if (fs.existsSync(configFile)) {

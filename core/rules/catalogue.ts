@@ -467,7 +467,7 @@ export const RULES = {
 export type RuleId = keyof typeof RULES;
 export type RuleParams<R extends RuleId> = Parameters<(typeof RULES)[R]['message']>[0];
 
-export function isRuleId(x: string): x is RuleId {
+function isRuleId(x: string): x is RuleId {
   return Object.prototype.hasOwnProperty.call(RULES, x);
 }
 

@@ -1,5 +1,5 @@
 /** Workspace and project identifiers: immutable once created, so their format is checked before anything is written. */
-export const IDENTIFIER_PATTERN = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/;
+const IDENTIFIER_PATTERN = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/;
 export const IDENTIFIER_MAX_LENGTH = 32;
 
 export function isValidIdentifier(id: string): boolean {

@@ -5,7 +5,7 @@
 import { DAY_MS, isExpired, parseExpiry } from '../expiry';
 
 /** The latest expiry a maximum duration allows from `now`. */
-export function latestExpiry(now: Date, maxDurationDays: number): Date {
+function latestExpiry(now: Date, maxDurationDays: number): Date {
   return new Date(now.getTime() + maxDurationDays * DAY_MS);
 }
 

@@ -8,7 +8,7 @@ import type { TagDefinition } from '../../schemas/desired-state.generated';
 export type TagTargetKind = 'meshWorkspace' | 'meshProject';
 
 /** Why `values` do not fit the definition's value type, or undefined when they do. */
-export function tagValueProblem(def: TagDefinition, values: string[]): string | undefined {
+function tagValueProblem(def: TagDefinition, values: string[]): string | undefined {
   const vt = def.spec.valueType;
   if (vt.multiSelect) {
     const bad = values.filter((v) => !vt.multiSelect!.options.includes(v));
@@ -58,11 +58,7 @@ export function definedDefault(def: TagDefinition): string[] {
   return num !== undefined ? [String(num)] : [...(vt.multiSelect?.defaultValue ?? [])];
 }
 
-export function definitionFor(
-  defs: readonly TagDefinition[],
-  kind: TagTargetKind,
-  key: string,
-): TagDefinition | undefined {
+function definitionFor(defs: readonly TagDefinition[], kind: TagTargetKind, key: string): TagDefinition | undefined {
   return defs.find((d) => d.spec.targetKind === kind && d.spec.key === key);
 }
 

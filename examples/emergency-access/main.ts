@@ -11,7 +11,7 @@ import { MeshStack, ProjectRole, User, Workspace, WorkspaceRole } from 'meshform
 /** When the emergency access ends; the demo passes a time a few minutes ahead. */
 const UNTIL = process.env.MESHFORM_EMERGENCY_UNTIL ?? '2026-11-26T06:00:00Z';
 
-export class EmergencyAccessStack extends MeshStack {
+class EmergencyAccessStack extends MeshStack {
   constructor(scope: Construct, id: string, until: string = UNTIL) {
     super(scope, id);
     const ws = new Workspace(this, 'Checkout', {

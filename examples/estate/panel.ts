@@ -61,5 +61,8 @@ if (require.main === module) {
       (n) => process.stdout.write(`${n} workspaces written to ${endpoint}; no meshform stack owns them\n`),
       (e: Error) => ((process.exitCode = 1), process.stderr.write(`${e.message}\n`)),
     );
-  else ((process.exitCode = 1), process.stderr.write('usage: panel.js seed | panel.js populate <endpoint>\n'));
+  else {
+    process.exitCode = 1;
+    process.stderr.write('usage: panel.js seed | panel.js populate <endpoint>\n');
+  }
 }

@@ -17,7 +17,7 @@ import { packageRoot } from '../../core/package-info';
 export const MAGIC_COOKIE_KEY = 'TF_PLUGIN_MAGIC_COOKIE';
 export const MAGIC_COOKIE_VALUE = 'd602bf8f470bc67ca7faa0386276bbdd4330efaf76d1a219cb4d6991ca9872b2';
 const CORE_PROTOCOL_VERSION = 1;
-export const PROTOCOL_VERSION = 6;
+const PROTOCOL_VERSION = 6;
 
 /** One rpc of the Provider service: its request as proto-loader decodes it (snake_case fields, Buffers for bytes), its response as a plain object. */
 export type Handler = (request: never) => Promise<object>;
@@ -55,7 +55,7 @@ function loadProto(file: string): grpc.GrpcObject {
 export async function generateCertificate(now = new Date()): Promise<{ certPem: string; keyPem: string; der: Buffer }> {
   x509.cryptoProvider.set(webcrypto as unknown as Parameters<typeof x509.cryptoProvider.set>[0]);
   const alg = { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' };
-  const keys = (await webcrypto.subtle.generateKey(alg, true, ['sign', 'verify'])) as webcrypto.CryptoKeyPair;
+  const keys = await webcrypto.subtle.generateKey(alg, true, ['sign', 'verify']);
   const cert = await x509.X509CertificateGenerator.createSelfSigned({
     serialNumber: webcrypto
       .getRandomValues(new Uint8Array(8))

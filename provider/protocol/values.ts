@@ -72,12 +72,12 @@ export function conform(v: Value | undefined, type: CtyType, path = ''): Value {
   const [kind, inner] = type;
   if (kind === 'list' || kind === 'set') {
     if (!Array.isArray(v)) throw new ValueTypeError(path, `expected a ${kind}`);
-    return v.map((x, i) => conform(x, inner as CtyType, `${path}[${i}]`));
+    return v.map((x, i) => conform(x, inner, `${path}[${i}]`));
   }
   if (!isObject(v)) throw new ValueTypeError(path, `expected ${kind === 'map' ? 'a map' : 'an object'}`);
   if (kind === 'map')
     return Object.fromEntries(
-      Object.entries(v).map(([k, x]) => [k, conform(x, inner as CtyType, `${path}[${JSON.stringify(k)}]`)]),
+      Object.entries(v).map(([k, x]) => [k, conform(x, inner, `${path}[${JSON.stringify(k)}]`)]),
     );
   const attributes = inner as Record<string, CtyType>;
   const extra = Object.keys(v).filter((k) => !(k in attributes));
@@ -91,11 +91,10 @@ export function conform(v: Value | undefined, type: CtyType, path = ''): Value {
 export function prune(v: Value, type: CtyType): Value {
   if (typeof type === 'string' || v === null || v === UNKNOWN) return v;
   const [kind, inner] = type;
-  if ((kind === 'list' || kind === 'set') && Array.isArray(v)) return v.map((x) => prune(x, inner as CtyType));
-  if (kind === 'map' && isObject(v))
-    return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, prune(x, inner as CtyType)]));
+  if ((kind === 'list' || kind === 'set') && Array.isArray(v)) return v.map((x) => prune(x, inner));
+  if (kind === 'map' && isObject(v)) return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, prune(x, inner)]));
   if (kind === 'object' && isObject(v)) {
-    const attributes = inner as Record<string, CtyType>;
+    const attributes = inner;
     return Object.fromEntries(
       Object.entries(v)
         .filter(([k]) => k in attributes)

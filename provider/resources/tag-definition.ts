@@ -13,7 +13,7 @@ import { hasUnknown } from '../protocol/values';
 import { desiredState } from './desired';
 import { type Diagnostic, error, findingDiagnostic, warning } from './diagnostics';
 import type { ResourceContext } from './workspace';
-import { type Obj, str } from './workspace-value';
+import { type Obj, str, text } from './workspace-value';
 
 const VALUE_TYPES = ['string', 'email', 'integer', 'number', 'singleSelect', 'multiSelect'] as const;
 
@@ -64,7 +64,7 @@ export const TAG_DEFINITION_SCHEMA: SchemaSpec = {
 };
 
 function valueTypeOf(v: Obj): TagValueType {
-  const type = String(v.value_type) as (typeof VALUE_TYPES)[number];
+  const type = text(v.value_type) as (typeof VALUE_TYPES)[number];
   const dflt = str(v.default_value);
   const options = (Array.isArray(v.options) ? v.options : []) as string[];
   const regex = str(v.validation_regex) !== undefined ? { validationRegex: str(v.validation_regex) } : {};
@@ -90,18 +90,18 @@ function valueTypeOf(v: Obj): TagValueType {
         },
       };
     default:
-      throw new Error(`value_type must be one of ${VALUE_TYPES.join(', ')}, got "${type}"`);
+      throw new Error(`value_type must be one of ${VALUE_TYPES.join(', ')}, got "${type as string}"`);
   }
 }
 
-export function definitionOf(v: Obj): TagDefinition {
-  const kind = String(v.target_kind) as TagDefinition['spec']['targetKind'];
+function definitionOf(v: Obj): TagDefinition {
+  const kind = text(v.target_kind) as TagDefinition['spec']['targetKind'];
   return {
-    metadata: { name: `${kind}.${String(v.key)}` },
+    metadata: { name: `${kind}.${text(v.key)}` },
     spec: {
       targetKind: kind,
-      key: String(v.key),
-      displayName: String(v.display_name),
+      key: text(v.key),
+      displayName: text(v.display_name),
       ...(str(v.description) !== undefined ? { description: str(v.description) } : {}),
       valueType: valueTypeOf(v),
       restricted: v.restricted === true,
@@ -113,7 +113,7 @@ export function definitionOf(v: Obj): TagDefinition {
   };
 }
 
-export const tagDefinitionValue = (d: TagDefinition): Obj => ({
+const tagDefinitionValue = (d: TagDefinition): Obj => ({
   id: d.metadata.name,
   ...(tagDefinitionAttributes(d) as Obj),
 });
@@ -185,7 +185,7 @@ export async function planTagDefinition(
         ? [
             warning(
               'meshform does not delete tag definitions',
-              `Tag definition ${String(prior.id)} stays on the platform; Terraform only stops managing it. Delete it in meshPanel once nothing carries the tag.`,
+              `Tag definition ${text(prior.id)} stays on the platform; Terraform only stops managing it. Delete it in meshPanel once nothing carries the tag.`,
             ),
           ]
         : [],
@@ -198,7 +198,7 @@ export async function planTagDefinition(
         diagnostics: [
           error(
             'meshStack tag definitions are immutable in name',
-            `${attr} cannot change from "${String(prior[attr])}" to "${String(proposed[attr])}": declare another meshform_tag_definition.`,
+            `${attr} cannot change from "${text(prior[attr])}" to "${text(proposed[attr])}": declare another meshform_tag_definition.`,
             [attr],
           ),
         ],

@@ -117,10 +117,13 @@ export type Obj = { [k: string]: Value };
 
 /** A string attribute's value; undefined where null. */
 export const str = (v: Value | undefined): string | undefined => (typeof v === 'string' ? v : undefined);
+
+/** A string attribute as text (the schema makes it a string; anything else shows as JSON, never "[object Object]"). */
+export const text = (v: Value | undefined): string => (typeof v === 'string' ? v : (JSON.stringify(v) ?? ''));
 const tagsOf = (v: Value | undefined): Record<string, string[]> | undefined =>
   isObject(v) ? (v as Record<string, string[]>) : undefined;
 /** A nested block's elements (a list or set of objects). */
-export const objects = (v: Value | undefined): Obj[] => (Array.isArray(v) ? (v.filter(isObject) as Obj[]) : []);
+export const objects = (v: Value | undefined): Obj[] => (Array.isArray(v) ? v.filter(isObject) : []);
 
 /** Each binding list of a workspace value, with the project it belongs to ('' for the workspace's own). */
 export function bindingLists(
@@ -128,16 +131,16 @@ export function bindingLists(
 ): Array<{ readonly project: string; readonly holder: Obj; readonly bindings: Obj[] }> {
   return [
     { project: '', holder: v, bindings: objects(v.binding) },
-    ...objects(v.project).map((p) => ({ project: String(p.identifier), holder: p, bindings: objects(p.binding) })),
+    ...objects(v.project).map((p) => ({ project: text(p.identifier), holder: p, bindings: objects(p.binding) })),
   ];
 }
 
 function bindingEntry(b: Obj): Binding {
   const invite = isObject(b.invite)
-    ? { firstName: String(b.invite.first_name), lastName: String(b.invite.last_name), email: String(b.invite.email) }
+    ? { firstName: text(b.invite.first_name), lastName: text(b.invite.last_name), email: text(b.invite.email) }
     : undefined;
   return {
-    role: String(b.role),
+    role: text(b.role),
     ...(str(b.user) !== undefined ? { user: str(b.user) } : {}),
     ...(str(b.group) !== undefined ? { group: str(b.group) } : {}),
     ...(invite ? { invite } : {}),
@@ -152,15 +155,15 @@ function bindingEntry(b: Obj): Binding {
  */
 export function entryOf(v: Obj): WorkspaceEntry {
   const projects: ProjectEntry[] = objects(v.project).map((p) => ({
-    identifier: String(p.identifier),
+    identifier: text(p.identifier),
     ...(str(p.display_name) !== undefined ? { displayName: str(p.display_name) } : {}),
     ...(tagsOf(p.tags) ? { tags: tagsOf(p.tags) } : {}),
     ...(str(p.deletion_reason) ? { deletion: { reason: str(p.deletion_reason)! } } : {}),
     bindings: objects(p.binding).map(bindingEntry),
   }));
   return {
-    identifier: String(v.identifier),
-    displayName: String(v.display_name),
+    identifier: text(v.identifier),
+    displayName: text(v.display_name),
     ...(tagsOf(v.tags) ? { tags: tagsOf(v.tags) } : {}),
     ...(v.status === 'active' || v.status === 'disabled' ? { status: v.status } : {}),
     ...(typeof v.project_quota === 'number' ? { projectQuota: v.project_quota } : {}),
@@ -217,7 +220,7 @@ export function valueOf(e: WorkspaceEntry): Obj {
 
 /** Who a binding value is about, and its role, as plan steps name it: `User:alice:Workspace Owner`. */
 export function bindingKey(b: Obj): string {
-  const invite = isObject(b.invite) ? String(b.invite.email) : undefined;
+  const invite = isObject(b.invite) ? text(b.invite.email) : undefined;
   const [kind, name] = str(b.group) !== undefined ? ['Group', str(b.group)] : ['User', str(b.user) ?? invite];
-  return `${kind}:${name}:${String(b.role)}`;
+  return `${kind}:${name}:${text(b.role)}`;
 }

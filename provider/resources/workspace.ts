@@ -24,7 +24,7 @@ import type { WorkspaceEntry } from '../../schemas/workspace-data.generated';
 import { UNKNOWN, copyValue, hasUnknown, isObject } from '../protocol/values';
 import { type StackSettings, desiredState } from './desired';
 import { ALLOWABLE, type Diagnostic, error, findingDiagnostic, overrideOf, warning } from './diagnostics';
-import { BINDING_STATUS, type Obj, bindingKey, bindingLists, entryOf, objects, valueOf } from './workspace-value';
+import { BINDING_STATUS, type Obj, bindingKey, bindingLists, entryOf, objects, text, valueOf } from './workspace-value';
 
 export interface ResourceContext {
   readonly api: ApiClient;
@@ -120,7 +120,7 @@ export function driftedState(state: Obj, steps: readonly Step[], now: Date): Obj
 }
 
 function planOptions(ctx: ResourceContext, v: Obj): PlanOptions {
-  return { endpoint: ctx.endpoint, workspaces: [String(v.identifier)], ...overrideOf(allowed(v)) };
+  return { endpoint: ctx.endpoint, workspaces: [text(v.identifier)], ...overrideOf(allowed(v)) };
 }
 
 /** The desired state of one workspace entry, through the constructs; none where its manifest rules fail. */
@@ -166,7 +166,7 @@ export async function readWorkspace(
   const { plan } = await planFor(ctx, state, entryOf(state), now);
   // A state that no longer plans (a rule tightened since) is shown as it was; plan says why.
   if (!plan) return { state, diagnostics: [] };
-  return { state: driftedState(state, stepsOf(plan, String(state.identifier)), now), diagnostics: [] };
+  return { state: driftedState(state, stepsOf(plan, text(state.identifier)), now), diagnostics: [] };
 }
 
 /** Each binding's status after apply: known where no step touches it, unknown where a grant decides it (4-eyes may hold it back). */
@@ -208,7 +208,7 @@ function approvalWarnings(steps: readonly Step[]): Diagnostic[] {
 /** The declaration a destroy applies: the workspace and its projects marked for deletion with the state's reason. */
 function deletionEntry(prior: Obj): WorkspaceEntry {
   const entry = entryOf(prior);
-  const deletion = { reason: String(prior.deletion_reason) };
+  const deletion = { reason: text(prior.deletion_reason) };
   return {
     ...entry,
     deletion,
@@ -240,7 +240,7 @@ export async function planWorkspace(
         diagnostics: [
           error(
             'meshform deletes a workspace only with a reason',
-            `Destroying meshform_workspace "${String(prior.identifier)}" would delete the meshStack workspace and its projects. Set deletion_reason = "…" on it and apply, then destroy; or, to stop managing it without deleting it, use a removed block with lifecycle { destroy = false } (or terraform state rm).`,
+            `Destroying meshform_workspace "${text(prior.identifier)}" would delete the meshStack workspace and its projects. Set deletion_reason = "…" on it and apply, then destroy; or, to stop managing it without deleting it, use a removed block with lifecycle { destroy = false } (or terraform state rm).`,
           ),
         ],
       };
@@ -254,7 +254,7 @@ export async function planWorkspace(
       diagnostics: [
         error(
           'meshStack identifiers are immutable',
-          `The workspace identifier cannot change from "${String(prior.identifier)}" to "${String(proposed.identifier)}", and meshform never replaces a workspace: declare a new meshform_workspace, and delete this one with deletion_reason if it should go.`,
+          `The workspace identifier cannot change from "${text(prior.identifier)}" to "${text(proposed.identifier)}", and meshform never replaces a workspace: declare a new meshform_workspace, and delete this one with deletion_reason if it should go.`,
           ['identifier'],
         ),
       ],
@@ -285,7 +285,7 @@ export async function planWorkspace(
   }
   const { plan, diagnostics } = await planFor(ctx, planned, entryOf(planned), now);
   if (!plan) return { planned, diagnostics };
-  const steps = stepsOf(plan, String(planned.identifier));
+  const steps = stepsOf(plan, text(planned.identifier));
   plannedStatuses(planned, prior, steps, now);
   return {
     planned,

@@ -12,7 +12,7 @@ import { type Access, MANAGER, OWNER, WORKSPACE_ROLES, type WorkspaceRow, rolesO
 import { emailOf, notify, recordEvent } from './events';
 import { type PlatformSettings, getSettings } from './settings';
 
-export const MAX_OWNERS = 2;
+const MAX_OWNERS = 2;
 
 export interface Grant {
   readonly workspace: string;

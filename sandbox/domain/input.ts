@@ -9,6 +9,7 @@ function at(body: unknown, path: string): unknown {
     .reduce<unknown>((o, k) => (o !== null && typeof o === 'object' ? (o as Json)[k] : undefined), body);
 }
 
+/** A request body that must be a JSON object. */
 export function requireObject(body: unknown): Json {
   if (body === null || typeof body !== 'object' || Array.isArray(body))
     throw badRequest('request body must be a JSON object');
@@ -53,7 +54,7 @@ export function tags(body: unknown, path: string): Record<string, string[]> {
   return v as Record<string, string[]>;
 }
 
-export const IDENTIFIER = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/;
+const IDENTIFIER = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/;
 
 export function identifier(body: unknown, path: string): string {
   const v = str(body, path);

@@ -15,14 +15,14 @@ import { pagedQuery } from './paging';
 import { getSettings } from './settings';
 import { writeTags } from './tags';
 
-export const PROJECT_FIELDS = {
+const PROJECT_FIELDS = {
   metadata: ['name', 'ownedByWorkspace', 'createdOn', 'deletedOn'],
   spec: ['displayName', 'tags', 'paymentMethodIdentifier', 'substitutePaymentMethodIdentifier'],
 } as const;
 const STATES: readonly ProjectState[] = ['ACTIVE', 'PENDING_DELETION', 'DELETED'];
 
 /** `ws.project` → [ws, project] */
-export function splitProjectId(full: string): [string, string] {
+function splitProjectId(full: string): [string, string] {
   const i = full.indexOf('.');
   if (i <= 0 || i === full.length - 1)
     throw notFound(`meshProject '${full}' not found (expected <workspace>.<project>)`);

@@ -15,7 +15,7 @@ export interface PlatformSettings {
   readonly projectDeletionDelaySeconds: number;
 }
 
-export const DEFAULT_SETTINGS: PlatformSettings = {
+const DEFAULT_SETTINGS: PlatformSettings = {
   fourEyes: { enabled: false, minApprovalCount: 2 },
   recertification: {},
   restrictCustomerAdminRoleAssignment: false,
@@ -66,7 +66,7 @@ function checkPatch(patch: unknown): Partial<PlatformSettings> {
       bool(key, v);
     }
   }
-  return patch as Partial<PlatformSettings>;
+  return patch;
 }
 
 export async function putSettings(tx: Tx, body: unknown): Promise<PlatformSettings> {

@@ -37,13 +37,13 @@ export interface TagDefinitionDoc {
 
 export type Tags = Record<string, string[]>;
 
-export async function tagDefinitions(tx: Tx, kind?: TargetKind): Promise<TagDefinitionDoc[]> {
+async function tagDefinitions(tx: Tx, kind?: TargetKind): Promise<TagDefinitionDoc[]> {
   const rows = await tx.query<{ doc: TagDefinitionDoc }>('select doc from tag_definitions order by name');
   return rows.map((r) => r.doc).filter((d) => kind === undefined || d.spec.targetKind === kind);
 }
 
 /** The default a definition gives a missing tag, as a value list; undefined when it has none. */
-export function defaultValues(vt: ValueType): string[] | undefined {
+function defaultValues(vt: ValueType): string[] | undefined {
   const one = vt.string?.defaultValue ?? vt.email?.defaultValue ?? vt.singleSelect?.defaultValue;
   if (one !== undefined) return [one];
   const num = vt.integer?.defaultValue ?? vt.number?.defaultValue;
@@ -52,7 +52,7 @@ export function defaultValues(vt: ValueType): string[] | undefined {
 }
 
 /** Why `values` do not fit `vt`, or undefined when they do. */
-export function valueProblem(vt: ValueType, values: string[]): string | undefined {
+function valueProblem(vt: ValueType, values: string[]): string | undefined {
   if (vt.multiSelect) {
     const bad = values.filter((v) => !vt.multiSelect!.options.includes(v));
     return bad.length ? `${bad.join(', ')} not among the options ${vt.multiSelect.options.join(', ')}` : undefined;
@@ -116,7 +116,7 @@ export async function writeTags(
   return sortedTags(after);
 }
 
-export function sortedTags(tags: Tags): Tags {
+function sortedTags(tags: Tags): Tags {
   return Object.fromEntries(
     Object.keys(tags)
       .sort()

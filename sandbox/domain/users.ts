@@ -45,7 +45,7 @@ export async function listUsers(
 }
 
 export async function getUser(tx: Tx, p: Principal, username: string): Promise<UserRow> {
-  const [u] = (await listUsers(tx, p, { username })) as UserRow[];
+  const [u] = await listUsers(tx, p, { username });
   if (!u) throw notFound(`meshUser '${username}' not found`);
   return u;
 }

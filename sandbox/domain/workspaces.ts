@@ -22,7 +22,7 @@ import { pagedQuery } from './paging';
 import { getSettings } from './settings';
 import { writeTags } from './tags';
 
-export const WORKSPACE_FIELDS = {
+const WORKSPACE_FIELDS = {
   metadata: ['name', 'tags', 'createdOn', 'deletedOn'],
   spec: ['displayName', 'platformBuilderAccessEnabled'],
 } as const;

@@ -17,9 +17,9 @@ import { type FaultInjector, parseFaults } from '../faults';
 import { badRequest, forbidden, notFound } from '../problem';
 import { type RouteContext, type RouteResult, type SandboxState, addRoute } from './route';
 
-export const EXTENSIONS = '/sandbox/v1';
+const EXTENSIONS = '/sandbox/v1';
 
-export const CAPABILITIES = [
+const CAPABILITIES = [
   'role-requests',
   'workspace-quota',
   'workspace-status',

@@ -76,7 +76,7 @@ const MAX_DEPTH = 32;
  * What the database cannot hold is refused before anything is written: a NUL character (PostgreSQL
  * text has none) anywhere, in the body, the path or the query, and nesting beyond MAX_DEPTH.
  */
-export function checkInput(value: unknown, where: string, depth = 0): void {
+function checkInput(value: unknown, where: string, depth = 0): void {
   if (depth > MAX_DEPTH) throw badRequest(`${where} is nested more than ${MAX_DEPTH} levels deep`);
   if (typeof value === 'string') {
     if (value.includes('\u0000')) throw badRequest(`${where} contains a NUL character`);

@@ -8,7 +8,3 @@ export class SandboxStartError extends Error {
     this.name = 'SandboxStartError';
   }
 }
-
-export function isSandboxStartError(x: unknown): x is SandboxStartError {
-  return x instanceof Error && x.name === 'SandboxStartError' && typeof (x as SandboxStartError).code === 'string';
-}

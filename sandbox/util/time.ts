@@ -19,7 +19,7 @@ export function expiryEnd(value: string): Date | undefined {
 }
 
 /** The moment a value names (the day's start for a day): what a recertification cap compares. */
-export function expiryStart(value: string): Date | undefined {
+function expiryStart(value: string): Date | undefined {
   const end = expiryEnd(value);
   if (!end) return undefined;
   return DAY.test(value) ? new Date(end.getTime() - DAY_MS) : end;

@@ -47,5 +47,5 @@ describe('npm run bench -- --quick', () => {
       ]);
     else expect(results.terraformSkipped).toBe('terraform is not on PATH');
     fs.rmSync(out, { recursive: true, force: true });
-  }, 120_000);
+  });
 });

@@ -11,7 +11,7 @@ function twoWorkspaces(stack: TerraformStack, bDisplayName = 'B') {
 
 function triggers(terraform: Record<string, any>): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const r of Object.values(terraform.resource.terraform_data) as any[])
+  for (const r of Object.values<any>(terraform.resource.terraform_data))
     out[r['//'].metadata.path] = r.triggers_replace;
   return out;
 }
@@ -22,7 +22,7 @@ describe('MeshStack', () => {
     twoWorkspaces(stack);
     const { terraform } = synthOutputs(stack);
     expect(Object.keys(terraform.resource)).toEqual(['terraform_data']);
-    const anchors = Object.values(terraform.resource.terraform_data) as any[];
+    const anchors = Object.values<any>(terraform.resource.terraform_data);
     expect(anchors).toHaveLength(2);
     const exec = anchors[0].provisioner[0]['local-exec'];
     // A grant waiting for 4-eyes approval is a warning, recorded in a marker that changes the anchor's trigger while it waits.
@@ -149,7 +149,7 @@ describe('anchor scope', () => {
   test('AnchorScope.STACK: one anchor for the whole stack, applying every workspace', () => {
     const stack = testStack({ anchorScope: AnchorScope.STACK });
     twoWorkspaces(stack);
-    const anchors = Object.values(synthOutputs(stack).terraform.resource.terraform_data) as any[];
+    const anchors = Object.values<any>(synthOutputs(stack).terraform.resource.terraform_data);
     expect(anchors).toHaveLength(1);
     expect(anchors[0].provisioner[0]['local-exec'].command).toBe(
       '${var.meshform_command} apply --manifest "${path.module}/meshform.json" --auto-approve',

@@ -1,6 +1,7 @@
+import * as fs from 'fs';
 import * as path from 'path';
 import { isInvalidFileError, isUsageError } from '../../core/errors';
-import { loadDesiredState } from '../../core/manifest-file';
+import { checkDesiredState, loadDesiredState } from '../../core/manifest-file';
 
 const fixture = (name: string) => path.join(__dirname, '..', 'fixtures', name, 'meshform.json');
 const NOW = new Date('2026-11-25T12:00:00Z');
@@ -44,8 +45,7 @@ describe('loadDesiredState', () => {
   });
 
   test('platform rules run after the schema: three owners name the bindings list and the rule', () => {
-    const { checkDesiredState } = require('../../core/manifest-file');
-    const state = require(fixture('valid-minimal'));
+    const state = JSON.parse(fs.readFileSync(fixture('valid-minimal'), 'utf8'));
     const three = {
       ...state,
       workspaces: [

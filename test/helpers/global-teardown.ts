@@ -1,7 +1,6 @@
 import * as fs from 'fs';
-import * as path from 'path';
 
-export default async function globalTeardown(): Promise<void> {
-  const template = process.env.MESHFORM_TEST_SANDBOX_TEMPLATE;
-  if (template) fs.rmSync(path.dirname(template), { recursive: true, force: true });
+export default function globalTeardown(): void {
+  const shared = process.env.MESHFORM_TEST_SHARED;
+  if (shared) fs.rmSync(shared, { recursive: true, force: true });
 }

@@ -19,10 +19,74 @@ export async function spawnSandbox(...args: Parameters<typeof spawnUntracked>): 
   return sandbox;
 }
 
-/** A fresh copy of the seeded template data dir (made once per run by globalSetup; about 40 MB, removed after the test file). */
-export function freshDataDir(): string {
-  const template = process.env.MESHFORM_TEST_SANDBOX_TEMPLATE;
-  if (!template) throw new Error('MESHFORM_TEST_SANDBOX_TEMPLATE is not set: run through jest (globalSetup)');
+/**
+ * The seeded data dir every sandbox test starts from. PGlite's cold start (initdb in WASM) takes
+ * seconds; reopening a copy takes a fraction of one. The first test of the run to need it makes it,
+ * holding a lock (an exclusive mkdir) so that parallel jest workers make it once; the others wait for
+ * its `ready` file, which says how the making ended.
+ */
+async function templateDataDir(): Promise<string> {
+  const shared = process.env.MESHFORM_TEST_SHARED;
+  if (!shared)
+    throw new Error(
+      'MESHFORM_TEST_SHARED is not set: this test starts a sandbox, so its file belongs to the integration tier (jest.config.js)',
+    );
+  const data = path.join(shared, 'template');
+  const ready = path.join(shared, 'ready');
+  if (!takeLock(path.join(shared, 'lock'))) {
+    const outcome = await fileWritten(ready);
+    if (outcome !== 'ok') throw new Error(`the sandbox template could not be made: ${outcome}`);
+    return data;
+  }
+  try {
+    const sandbox = await spawnUntracked(data);
+    await sandbox.close();
+  } catch (e) {
+    writeAtomically(ready, String(e));
+    throw e;
+  }
+  writeAtomically(ready, 'ok');
+  return data;
+}
+
+/** True if this process made the lock directory, false if another had made it. */
+function takeLock(dir: string): boolean {
+  try {
+    fs.mkdirSync(dir);
+    return true;
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    throw e;
+  }
+}
+
+/** Renamed into place, so a reader never sees a half-written file. */
+function writeAtomically(file: string, text: string): void {
+  fs.writeFileSync(`${file}.tmp`, text);
+  fs.renameSync(`${file}.tmp`, file);
+}
+
+/** The content of `file` once it exists (watching its directory: no polling interval). */
+function fileWritten(file: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const watcher = fs.watch(path.dirname(file));
+    const check = () => {
+      if (!fs.existsSync(file)) return;
+      watcher.close();
+      resolve(fs.readFileSync(file, 'utf8'));
+    };
+    watcher.on('change', check);
+    watcher.on('error', (e) => {
+      watcher.close();
+      reject(e);
+    });
+    check();
+  });
+}
+
+/** A fresh copy of the seeded template data dir (about 40 MB, removed after the test file). */
+export async function freshDataDir(): Promise<string> {
+  const template = await templateDataDir();
   const dataDir = path.join(scratchDir('sandbox'), 'data');
   fs.cpSync(template, dataDir, { recursive: true });
   return dataDir;
@@ -86,7 +150,7 @@ export class Caller {
       await this.login();
       res = await via.request({ ...config, headers: { ...config.headers, ...(await this.auth()) } });
     }
-    return { status: res.status, data: res.data, headers: res.headers as Record<string, unknown> };
+    return { status: res.status, data: res.data, headers: res.headers };
   }
 
   public async mesh(
@@ -244,8 +308,8 @@ export function requireLoopback(url: string): string {
   return url;
 }
 
-export async function sandboxFixture(args: string[] = [], dataDir: string = freshDataDir()): Promise<SandboxFixture> {
-  const sandbox = await spawnSandbox(dataDir, args);
+export async function sandboxFixture(args: string[] = [], dataDir?: string): Promise<SandboxFixture> {
+  const sandbox = await spawnSandbox(dataDir ?? (await freshDataDir()), args);
   requireLoopback(sandbox.url);
   requireLoopback(sandbox.controlUrl);
   const http = rawHttp(sandbox.url);

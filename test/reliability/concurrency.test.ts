@@ -74,7 +74,7 @@ describe('concurrency', () => {
     process.stdout.write(
       `concurrency: two racing applies exited ${ra.code} and ${rb.code}; owners never above 2 in ${names.length} workspace histories; a re-run converged\n`,
     );
-  }, 120_000);
+  });
 
   test('50 concurrent clients: the sandbox keeps every invariant, and its history matches its state', async () => {
     // GIVEN four workspaces with an Owner and a project quota of 3
@@ -168,5 +168,5 @@ describe('concurrency', () => {
     process.stdout.write(
       `concurrency: 50 clients, 1000 random changes: ${JSON.stringify(outcomes)}; every invariant held and the history replays to the live state\n`,
     );
-  }, 120_000);
+  });
 });

@@ -169,7 +169,7 @@ describe('binding names another workspace’s Owner holds (names are global on m
 
 describe('the start-up message', () => {
   test('on a non-loopback bind it does not promise credentials from /mesh/info, and says where secrets come from', async () => {
-    const sandbox = await spawnSandbox(freshDataDir(), ['--host', '0.0.0.0']);
+    const sandbox = await spawnSandbox(await freshDataDir(), ['--host', '0.0.0.0']);
     try {
       const out = sandbox.output();
       expect(out).not.toMatch(/secret is read from/);
@@ -218,7 +218,7 @@ describe('a client that sends slowly (slowloris)', () => {
       const { hostname, port } = new URL(slow.sandbox.url);
       const socket = net.connect(Number(port), hostname);
       let answer = '';
-      socket.on('data', (d) => (answer += d));
+      socket.on('data', (d: Buffer) => (answer += d.toString()));
       socket.write(
         `POST /api/login HTTP/1.1\r\nHost: ${hostname}:${port}\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{`,
       );

@@ -95,25 +95,21 @@ describe.each([['default'], ['meshstack']])('the sandbox, %s profile', (profile)
         profile === 'meshstack' ? { env: [], tier: ['bronze'] } : { tier: ['bronze'] },
       );
       // The Owner rewrites the project without the restricted key: it stays the default, no 403.
-      const put = await f
-        .as('alice')
-        .mesh('project', 'PUT', '/meshprojects/tags-ws.p', {
-          apiVersion: 'v2',
-          kind: 'meshProject',
-          metadata: { name: 'p', ownedByWorkspace: 'tags-ws' },
-          spec: { displayName: 'P', tags: { env: ['dev'] } },
-        });
+      const put = await f.as('alice').mesh('project', 'PUT', '/meshprojects/tags-ws.p', {
+        apiVersion: 'v2',
+        kind: 'meshProject',
+        metadata: { name: 'p', ownedByWorkspace: 'tags-ws' },
+        spec: { displayName: 'P', tags: { env: ['dev'] } },
+      });
       expect(put.status).toBe(200);
       expect(put.data.spec.tags).toEqual({ env: ['dev'], tier: ['bronze'] });
       // Setting it to something else needs a partner.
-      const denied = await f
-        .as('alice')
-        .mesh('project', 'PUT', '/meshprojects/tags-ws.p', {
-          apiVersion: 'v2',
-          kind: 'meshProject',
-          metadata: { name: 'p', ownedByWorkspace: 'tags-ws' },
-          spec: { displayName: 'P', tags: { tier: ['gold'] } },
-        });
+      const denied = await f.as('alice').mesh('project', 'PUT', '/meshprojects/tags-ws.p', {
+        apiVersion: 'v2',
+        kind: 'meshProject',
+        metadata: { name: 'p', ownedByWorkspace: 'tags-ws' },
+        spec: { displayName: 'P', tags: { tier: ['gold'] } },
+      });
       expect(denied.status).toBe(403);
     } finally {
       await partner.mesh('tagDefinition', 'DELETE', '/meshtagdefinitions/meshProject.tier');

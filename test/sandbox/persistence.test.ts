@@ -8,7 +8,7 @@ import { scratchDir } from '../helpers/scratch';
 
 describe('sandbox persistence and concurrency', () => {
   test('a restart keeps the data, the clock offset and the dev credentials', async () => {
-    const dataDir = freshDataDir();
+    const dataDir = await freshDataDir();
     const first = await sandboxFixture([], dataDir);
     await first.as(PARTNER).createWorkspace('persisted');
     await first.as(PARTNER).grant('persisted', 'alice', OWNER);
@@ -77,7 +77,7 @@ describe('sandbox persistence and concurrency', () => {
     });
 
   test('one sandbox per data dir: a second is refused with the holder’s PID; once the first stopped, it starts', async () => {
-    const dataDir = freshDataDir();
+    const dataDir = await freshDataDir();
     const first = await sandboxFixture([], dataDir);
     try {
       const second = cliSandbox(['--port', '0', '--data-dir', dataDir]);
@@ -95,7 +95,7 @@ describe('sandbox persistence and concurrency', () => {
   });
 
   test('a lock left by a killed sandbox is taken over', async () => {
-    const dataDir = freshDataDir();
+    const dataDir = await freshDataDir();
     const gone = spawnSync(process.execPath, ['-e', '']).pid;
     fs.writeFileSync(path.join(dataDir, 'sandbox.lock'), `${gone}\n`);
     const f = await sandboxFixture([], dataDir);
@@ -108,7 +108,7 @@ describe('sandbox persistence and concurrency', () => {
     const busy = net.createServer();
     await new Promise<void>((r) => busy.listen(0, '127.0.0.1', r));
     try {
-      const dataDir = freshDataDir();
+      const dataDir = await freshDataDir();
       const run = cliSandbox(['--port', String((busy.address() as net.AddressInfo).port), '--data-dir', dataDir]);
       expect(run.status).toBe(1);
       expect(run.stderr).toMatch(/cannot listen on 127\.0\.0\.1: .*EADDRINUSE/);
@@ -150,8 +150,16 @@ describe('sandbox persistence and concurrency', () => {
       [path.join(REPO_ROOT, 'dist/bin/meshform.js'), 'sandbox', '--port', '0', '--data-dir', dataDir],
       { stdio: 'ignore' },
     );
-    // The database's initdb takes seconds: kill well within it.
-    await new Promise((r) => setTimeout(r, 400));
+    // Killed once the creation is under way (its private directory beside the data dir exists), on
+    // that event rather than after a fixed delay, which a fast machine might outrun.
+    const parent = path.dirname(dataDir);
+    await new Promise<void>((resolve) => {
+      const watcher = fs.watch(parent, () => {
+        if (!fs.readdirSync(parent).some((n) => n.startsWith('.data.creating-'))) return;
+        watcher.close();
+        resolve();
+      });
+    });
     child.kill('SIGKILL');
     await new Promise((r) => child.once('exit', r));
     expect(fs.existsSync(dataDir)).toBe(false);
@@ -192,7 +200,7 @@ describe('--seed on a data dir that was seeded already', () => {
       'users:\n  - username: zoe\n    partner: true\napiKeys:\n  - clientId: zoe-key\n    user: zoe\n',
     );
     // A copy of the template: seeded with the default principals when it was made.
-    const sandbox = await spawnSandbox(freshDataDir(), ['--seed', path.join(dir, 'seed.yaml')]);
+    const sandbox = await spawnSandbox(await freshDataDir(), ['--seed', path.join(dir, 'seed.yaml')]);
     try {
       expect(sandbox.output()).toMatch(
         /--seed ignored: this data dir was seeded when it was created \(start with a new --data-dir, or --ephemeral, to seed it\)/,

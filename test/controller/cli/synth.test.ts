@@ -1,3 +1,4 @@
+import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -109,7 +110,6 @@ describe('meshform synth', () => {
   });
 
   test('the built bin runs as a process', () => {
-    const { spawnSync } = require('child_process');
     const r = spawnSync(process.execPath, [path.join(REPO_ROOT, 'dist/bin/meshform.js'), 'synth', '--out', tmpOut()], {
       cwd: REPO_ROOT,
       encoding: 'utf8',

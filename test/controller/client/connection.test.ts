@@ -124,29 +124,25 @@ describe('retries', () => {
           return res.writeHead(Number(status), { 'Content-Type': 'application/json' }).end('{"message":"injected"}');
         }
         if (req.url?.startsWith('/sandbox/v1/role-requests'))
-          return res
-            .writeHead(200, { 'Content-Type': 'application/json' })
-            .end(
-              JSON.stringify({
-                id: 'r',
-                status: 'APPROVED',
-                workspace: 'w',
-                bindingName: 'b',
-                subject: { kind: 'User', name: 'u' },
-                role: 'x',
-                requestedBy: 'a',
-                requestedAt: 'now',
-                approvals: [],
-              }),
-            );
-        return res
-          .writeHead(200, { 'Content-Type': 'application/json' })
-          .end(
+          return res.writeHead(200, { 'Content-Type': 'application/json' }).end(
             JSON.stringify({
-              _embedded: { meshWorkspaces: [] },
-              page: { size: 1000, totalElements: 0, totalPages: 1, number: 0 },
+              id: 'r',
+              status: 'APPROVED',
+              workspace: 'w',
+              bindingName: 'b',
+              subject: { kind: 'User', name: 'u' },
+              role: 'x',
+              requestedBy: 'a',
+              requestedAt: 'now',
+              approvals: [],
             }),
           );
+        return res.writeHead(200, { 'Content-Type': 'application/json' }).end(
+          JSON.stringify({
+            _embedded: { meshWorkspaces: [] },
+            page: { size: 1000, totalElements: 0, totalPages: 1, number: 0 },
+          }),
+        );
       });
       await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
       url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

@@ -463,7 +463,7 @@ describe('one request at a time against a platform that is not on loopback', () 
         );
       }, 30);
     });
-    await new Promise<void>((r) => server.listen(0, external!, r));
+    await new Promise<void>((r) => server.listen(0, external, r));
     try {
       const a = new HttpApiClient({
         endpoint: `http://${external}:${(server.address() as AddressInfo).port}`,

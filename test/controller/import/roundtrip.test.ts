@@ -158,9 +158,9 @@ async function importThenPlan(
       displayName: d.spec.displayName,
       ...(d.spec.description !== undefined ? { description: d.spec.description } : {}),
       valueType: vt.singleSelect
-        ? TagValueType.singleSelect(vt.singleSelect.options as [string, ...string[]])
+        ? TagValueType.singleSelect(vt.singleSelect.options)
         : vt.multiSelect
-          ? TagValueType.multiSelect(vt.multiSelect.options as [string, ...string[]])
+          ? TagValueType.multiSelect(vt.multiSelect.options)
           : TagValueType.string(vt.string ?? {}),
     });
   }

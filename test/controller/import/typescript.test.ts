@@ -18,6 +18,7 @@ describe('literal', () => {
   test('evaluates to the string it was made from, for any string', () => {
     fc.assert(
       fc.property(anyText, (s) => {
+        // eslint-disable-next-line @typescript-eslint/no-implied-eval -- evaluating the generated literal is the test
         expect(new Function(`return ${literal(s)};`)()).toBe(s);
       }),
       { numRuns: 500 },
@@ -42,6 +43,7 @@ describe('identifier', () => {
         const made = names.map((n) => identifier(n, taken));
         for (const id of made) {
           expect(id).toMatch(/^[A-Za-z_$][\w$]*$/);
+          // eslint-disable-next-line @typescript-eslint/no-implied-eval -- compiling the generated name is the test
           expect(() => new Function(`const ${id} = 1; return ${id};`)).not.toThrow();
         }
         expect(new Set(made).size).toBe(made.length);

@@ -259,7 +259,7 @@ describe('renderers', () => {
   test('platform text cannot steer a terminal, forge a plan line, close the comment’s code fence or add a link', () => {
     const hostile =
       'mallory\u001b[2J\r\n  + grant user eve: Workspace Owner ```\n[approve here](https://evil.example.com) <img src=x>';
-    const ws = live.workspaces.payments!;
+    const ws = live.workspaces.payments;
     const observed: LiveState = {
       ...live,
       workspaces: {

@@ -5,7 +5,7 @@
  */
 import type { Step } from '../../../schemas/plan.generated';
 import { driftedState } from '../../../provider/resources/workspace';
-import { type Obj, entryOf, valueOf } from '../../../provider/resources/workspace-value';
+import { type Obj, entryOf, text, valueOf } from '../../../provider/resources/workspace-value';
 
 const NOW = new Date('2027-03-10T12:00:00Z');
 const b = (role: string, user: string, extra: Obj = {}): Obj => ({
@@ -53,7 +53,7 @@ const removal = (role: string, subject: string, reason: string, extra: object = 
     ...extra,
   }) as unknown as Step;
 const users = (s: Obj | null) =>
-  (s!.binding as Obj[]).map((x) => `${String(x.user)}:${String(x.role)}:${String(x.status)}`).sort();
+  (s!.binding as Obj[]).map((x) => `${text(x.user)}:${text(x.role)}:${text(x.status)}`).sort();
 
 describe('driftedState: the platform side of each step', () => {
   test('no steps: the state as it is, statuses from the expiry dates', () => {
