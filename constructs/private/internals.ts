@@ -28,7 +28,10 @@ export function workspaceInternals(ws: IWorkspace, from: IConstruct): WorkspaceC
 }
 
 export function projectInternals(p: IProject, from: IConstruct): Project {
-  if (!Project.isProject(p)) throw new Error(`${from.node.path}: "project" must be a Project, got ${String(p)}`);
+  if (!Project.isProject(p))
+    throw new Error(
+      `${from.node.path}: "project" must be a Project, got ${(p as Partial<IProject>).node?.path ?? typeof p}`,
+    );
   if (TerraformStack.of(p) !== TerraformStack.of(from)) {
     throw new Error(
       `${from.node.path}: project "${p.projectName}" belongs to stack ${TerraformStack.of(p).node.id}; bindings must be in the same stack.`,

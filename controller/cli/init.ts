@@ -41,7 +41,7 @@ function typescriptVersion(root: string): string {
 type PackageJson = Record<string, unknown>;
 
 /** The existing package.json with what the template adds and it lacks (key by key one level down: scripts, dependencies). */
-export function mergePackageJson(existing: PackageJson, template: PackageJson): PackageJson {
+function mergePackageJson(existing: PackageJson, template: PackageJson): PackageJson {
   const merged: PackageJson = { ...template, ...existing };
   for (const [key, value] of Object.entries(template))
     if (isObject(value) && isObject(existing[key])) merged[key] = { ...value, ...existing[key] };

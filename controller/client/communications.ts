@@ -7,8 +7,7 @@
 import { MalformedResponseError, MeshformError } from '../../core/errors';
 import { ShapeError } from './wire';
 
-export const MESSAGE_TYPES = ['ACTION_REQUIRED', 'NOTIFICATION'] as const;
-export type MessageType = (typeof MESSAGE_TYPES)[number];
+export type MessageType = 'ACTION_REQUIRED' | 'NOTIFICATION';
 
 export interface MessageDraft {
   /** The definition's name in meshPanel's communication center. */

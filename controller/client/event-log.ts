@@ -49,7 +49,7 @@ export interface EventLogFilter {
 /** One list request of the event log: the version's items, all pages read. */
 export type EventLogLister = (version: string, query: Record<string, string>) => Promise<EventLogEntry[]>;
 
-export const EVENT_LOG_VERSIONS = ['v1', 'v1-preview'] as const;
+const EVENT_LOG_VERSIONS = ['v1', 'v1-preview'] as const;
 
 export interface EventLogApi {
   /** Oldest first. Throws ApiError (403: the key lacks EVENTLOG_LIST; 404/406: the platform has no event log). */

@@ -245,6 +245,12 @@ function redirectOrigin(location: unknown, endpoint: string): string {
 /** Items per page of a list call, unless the client is told otherwise. */
 export const DEFAULT_PAGE_SIZE = 1000;
 
+/** The Content-Type of an answer, as text (a header axios did not parse as one is none). */
+const contentType = (response: RawAnswer): string => {
+  const v: unknown = response.headers['content-type'];
+  return typeof v === 'string' ? v : '';
+};
+
 export class HttpApiClient implements ApiClient {
   public readonly stats = new RequestStats();
   private readonly http: AxiosInstance;
@@ -266,7 +272,7 @@ export class HttpApiClient implements ApiClient {
       // Timeouts and the size limit are meshform's own (exchange): the body is read as a stream.
       validateStatus: () => true,
       responseType: 'stream',
-      transformResponse: [(d) => d],
+      transformResponse: [(d: unknown) => d],
       maxRedirects: 0,
     });
     this.retry = options.retry ?? DEFAULT_RETRY;
@@ -453,7 +459,7 @@ export class HttpApiClient implements ApiClient {
   /** A success body must be JSON; an accepted error status (404, 409, …) may carry anything, even an HTML page. */
   private parse(call: Call, response: RawAnswer): unknown {
     if (response.status === 204 || response.data === '' || response.data === undefined) return undefined;
-    const type = String(response.headers['content-type'] ?? '');
+    const type = contentType(response);
     const success = response.status < 300;
     if (!/json/i.test(type)) {
       if (!success) return undefined;
@@ -472,7 +478,7 @@ export class HttpApiClient implements ApiClient {
   }
 
   private failure(call: Call, response: RawAnswer): ApiError {
-    const type = String(response.headers['content-type'] ?? '');
+    const type = contentType(response);
     let message: string;
     try {
       const body = JSON.parse(response.data) as { message?: unknown };

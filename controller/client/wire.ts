@@ -254,7 +254,7 @@ export function normalizeSettings(v: unknown): PlatformSettings {
   };
 }
 
-export function normalizeWorkspaceStatus(item: unknown): WorkspaceStatus {
+function normalizeWorkspaceStatus(item: unknown): WorkspaceStatus {
   const o = obj(item, 'workspace status');
   const quota = o.projectQuota;
   if (quota !== null && !(Number.isInteger(quota) && (quota as number) >= 0))

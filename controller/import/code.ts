@@ -16,10 +16,12 @@ const RESERVED = new Set(
 
 /** A single-quoted string literal: quotes, backslashes, control and line-separator characters escaped. */
 export function literal(s: string): string {
+  // eslint-disable-next-line no-control-regex -- control characters are what it escapes
   return `'${s.replace(/[\\'\u0000-\u001f\u007f\u2028\u2029]/g, (c) => (c === '\\' ? '\\\\' : c === "'" ? "\\'" : `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`))}'`;
 }
 
 /** Platform text on one line: control characters and JavaScript's line terminators (U+2028/9) become spaces. */
+// eslint-disable-next-line no-control-regex -- control characters are what it replaces
 export const oneLine = (s: string) => s.replace(/[\u0000-\u001f\u007f\u2028\u2029]+/g, ' ');
 
 /** A comment's text: one line, nothing that ends or nests a comment. */

@@ -43,7 +43,7 @@ export function bindingName(
 }
 
 /** Whether meshform made a binding (its names are `bindingName`'s, plus apply's suffix): only those are its leftovers to tidy. */
-export const madeByMeshform = (name: string) => /^mf-[0-9a-f]{24}(-|$)/.test(name);
+const madeByMeshform = (name: string) => /^mf-[0-9a-f]{24}(-|$)/.test(name);
 
 export interface BindingContext {
   readonly live: LiveState;

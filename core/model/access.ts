@@ -1,6 +1,6 @@
 /** Who may change a workspace at all: its Owners and Managers (or a partner), and only while it is writable. */
-import { managesWorkspace } from '../rules/roles';
-import { writableBy } from '../rules/workspace-state';
+import { managesWorkspace } from '../rules';
+import { writableBy } from '../rules';
 import { rolesOf } from './membership';
 import { type Refusal, refusal } from './outcome';
 import { type Actor, type ModelContext, type WorkspaceModel, isKnown } from './state';

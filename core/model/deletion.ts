@@ -3,7 +3,7 @@
  * it is "deleting" until its tenants are gone. "The deletion can be performed only by the Workspace
  * Owners", and only once "all meshProjects in the meshWorkspace have been deleted".
  */
-import { mayDeleteWorkspace } from '../rules/roles';
+import { mayDeleteWorkspace } from '../rules';
 import { actorRoles, writeRefusal } from './access';
 import { type Change, type Transition, refused } from './outcome';
 import { type ModelContext, type WorkspaceModel, isKnown } from './state';
@@ -29,11 +29,6 @@ export function deleteProject(ws: WorkspaceModel, ctx: ModelContext, project: st
     changes,
     unknowns: [],
   };
-}
-
-/** The platform finished deleting a project: it is gone, and its identifier stays taken. */
-export function finishProjectDeletion(ws: WorkspaceModel, project: string): WorkspaceModel {
-  return { ...ws, projects: ws.projects.filter((p) => !(p.name === project && p.state === 'deleting')) };
 }
 
 /**

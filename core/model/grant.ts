@@ -4,7 +4,7 @@
  * restrictCustomerAdminRoleAssignment): refused, held for approval, or applied.
  */
 import { parseExpiry } from '../expiry';
-import { isApproved } from '../rules/four-eyes';
+import { isApproved } from '../rules';
 import { assignedExpiryDate, expiryVerdict } from '../rules/recertification';
 import {
   WORKSPACE_MANAGER,
@@ -16,7 +16,7 @@ import {
   ownerLimitReached,
   ownerSubjectAllowed,
   DEFAULT_PROJECT_ROLES,
-} from '../rules/roles';
+} from '../rules';
 import { actorRoles, writeRefusal } from './access';
 import { approvers, isMember, ownerCount, workspaceBindings } from './membership';
 import { type Transition, refused } from './outcome';

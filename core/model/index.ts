@@ -5,10 +5,10 @@
  */
 export * from './state';
 export * from './subjects';
-export * from './membership';
-export * from './outcome';
-export * from './access';
+export { approvers, directApprovers, isMember, ownerCount, rolesOf } from './membership';
+export type { Change, Outcome, Refusal, Transition } from './outcome';
+export { writeRefusal } from './access';
 export * from './grant';
 export * from './remove';
-export * from './deletion';
+export { createProject, deleteProject, deleteWorkspace } from './deletion';
 export * from './update';

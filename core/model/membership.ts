@@ -4,7 +4,7 @@
  * (seed: User Groups); where a group's members are unknown, so is what its members hold.
  */
 import { isExpired } from '../expiry';
-import { WORKSPACE_MANAGER, WORKSPACE_OWNER } from '../rules/roles';
+import { WORKSPACE_MANAGER, WORKSPACE_OWNER } from '../rules';
 import { UNKNOWN, type Known, type ModelBinding, type WorkspaceModel, isKnown } from './state';
 import { type SubjectKind, keyOf } from './subjects';
 

@@ -4,7 +4,7 @@
  * expiration date, users will be automatically unassigned").
  */
 import { isExpired, parseExpiry } from '../expiry';
-import { WORKSPACE_OWNER, mayRemoveOwner } from '../rules/roles';
+import { WORKSPACE_OWNER, mayRemoveOwner } from '../rules';
 import { actorRoles, writeRefusal } from './access';
 import { type Change, type Transition, refused } from './outcome';
 import { type ModelBinding, type ModelContext, type WorkspaceModel, isKnown } from './state';

@@ -4,8 +4,8 @@
  * rules depend on. What the client could not read is UNKNOWN, never an empty value: a rule that needs
  * it says so instead of deciding on nothing.
  */
-import type { FourEyesSettings } from '../rules/four-eyes';
-import type { WorkspaceState } from '../rules/workspace-state';
+import type { FourEyesSettings } from '../rules';
+import type { WorkspaceState } from '../rules';
 
 export const UNKNOWN = 'unknown' as const;
 export type Unknown = typeof UNKNOWN;

@@ -42,14 +42,14 @@ function valueType(v: unknown): ValueType {
   if (o.validationRegex !== undefined) {
     // A pattern the sandbox cannot evaluate would pass every value unchecked: refuse it when it is defined.
     try {
-      new RegExp(String(o.validationRegex));
+      new RegExp(typeof o.validationRegex === 'string' ? o.validationRegex : JSON.stringify(o.validationRegex));
     } catch (e) {
       throw badRequest(
         `spec.valueType.${keys[0]}.validationRegex is not a valid regular expression: ${(e as Error).message}`,
       );
     }
   }
-  return v as ValueType;
+  return v;
 }
 
 function flag(spec: Record<string, unknown>, key: string): boolean {

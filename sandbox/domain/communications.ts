@@ -16,7 +16,7 @@ import { accessTo, requirePartner, rolesOf } from './access';
 import { emailOf, notify } from './events';
 import { optBool, optDate, requireObject, str } from './input';
 
-export const COMMUNICATION_TYPES = ['ACTION_REQUIRED', 'NOTIFICATION'] as const;
+const COMMUNICATION_TYPES = ['ACTION_REQUIRED', 'NOTIFICATION'] as const;
 /** Longer than other strings: a message is a paragraph or two of markdown. */
 const MAX_MESSAGE = 10_000;
 

@@ -101,7 +101,7 @@ describe('examples/github-actions', () => {
     test('no ${{ }} expression is pasted into a script: values reach scripts through env', () => {
       for (const s of steps) {
         expect(s.run ?? '').not.toContain('${{');
-        expect(String(s.with?.script ?? '')).not.toContain('${{');
+        expect(typeof s.with?.script === 'string' ? s.with.script : '').not.toContain('${{');
       }
     });
 

@@ -203,9 +203,7 @@ describe.each(CASES)('$name: any schema-valid list', (c) => {
         bodies = drawn;
         const items = await c.call(api);
         const listed = Object.values(drawn).flatMap(
-          (b) =>
-            ((b._embedded as Record<string, unknown[]> | undefined)?.[Object.keys(b._embedded ?? {})[0]] ??
-              []) as unknown[],
+          (b) => (b._embedded as Record<string, unknown[]> | undefined)?.[Object.keys(b._embedded ?? {})[0]] ?? [],
         );
         expect(items.length).toBeLessThanOrEqual(listed.length);
       }),

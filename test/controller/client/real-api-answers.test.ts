@@ -195,7 +195,7 @@ describe('bodies', () => {
           targetKind: 'meshProject',
           key: 'deep',
           displayName: 'Deep',
-          valueType: valueType as never,
+          valueType,
           restricted: false,
           mandatory: false,
           immutable: false,
@@ -249,7 +249,10 @@ describe('how requests are sent', () => {
       // Bytes keep coming, each within the silence timeout; the whole answer takes several of them.
       const timer = setInterval(() => {
         if (i < body.length) res.write(body.slice(i, (i += 8)));
-        else (clearInterval(timer), res.end());
+        else {
+          clearInterval(timer);
+          res.end();
+        }
       }, 40);
     };
     await expect(

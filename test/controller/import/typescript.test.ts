@@ -94,6 +94,7 @@ describe('the value type a tag definition is written with', () => {
   test('evaluates, with the constructs, to the value type the platform holds', () => {
     fc.assert(
       fc.property(valueType, (vt) => {
+        // eslint-disable-next-line @typescript-eslint/no-implied-eval -- evaluating the generated code is the test
         const made = new Function('TagValueType', `return ${valueTypeCode(vt, 'test')};`)(TagValueType) as TagValueType;
         expect(made.json).toEqual(vt);
       }),

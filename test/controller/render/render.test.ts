@@ -1,7 +1,6 @@
 import type { ApplyReport } from '../../../controller/apply/apply';
 import type { LiveState } from '../../../controller/observe/live-state';
 import MarkdownIt from 'markdown-it';
-import type { Plan } from '../../../schemas/plan.generated';
 import { plan } from '../../../controller/plan/plan';
 import { stepSummary } from '../../../controller/render/describe';
 import { renderPlanMarkdown } from '../../../controller/render/markdown';
@@ -298,7 +297,7 @@ describe('renderers', () => {
       workspaces: hostilePlan.workspaces.map((w) => ({ ...w, name: evil })),
     };
     // Rendered as GitHub renders a comment: CommonMark with raw HTML allowed.
-    const rendered = new MarkdownIt({ html: true }).render(renderPlanMarkdown(forged as Plan));
+    const rendered = new MarkdownIt({ html: true }).render(renderPlanMarkdown(forged));
     const tags = [...rendered.matchAll(/<([a-z0-9]+)/g)].map((m) => m[1]);
     const OWN_TAGS = 'h3 table thead tbody tr th td p details summary code pre sub strong ul li blockquote'.split(' ');
     expect([...new Set(tags)].filter((t) => !OWN_TAGS.includes(t))).toEqual([]);

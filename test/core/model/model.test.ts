@@ -47,7 +47,7 @@ function ws(bindings: ModelBinding[], extra: Partial<WorkspaceModel> = {}): Work
   };
 }
 
-function ctx(actor: string | typeof UNKNOWN, extra: Partial<ModelContext['settings']> = {}): ModelContext {
+function ctx(actor: string, extra: Partial<ModelContext['settings']> = {}): ModelContext {
   return {
     now: NOW,
     actor: actor === UNKNOWN ? UNKNOWN : { username: actor, partner: actor === 'partner' },

@@ -1,4 +1,8 @@
-import { expiringSoon, recertificationAssigned, recertificationUnknown } from '../../../../controller/plan/rules/expiry';
+import {
+  expiringSoon,
+  recertificationAssigned,
+  recertificationUnknown,
+} from '../../../../controller/plan/rules/expiry';
 import type { Capability } from '../../../../controller/client/types';
 import { ruleMessage } from '../../../../core/rules';
 import { MANAGER, MEMBER, OWNER, binding, user, workspace } from '../../../helpers/desired';
