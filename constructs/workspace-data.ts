@@ -21,7 +21,7 @@ export type {
   WorkspaceEntry,
 } from '../schemas/workspace-data.generated';
 
-function subjectOf(b: Binding): ISubject {
+function subjectConstruct(b: Binding): ISubject {
   if (b.user !== undefined) return User.fromUsername(b.user);
   if (b.group !== undefined) return Group.fromGroupName(b.group);
   return User.invite(b.invite!);
@@ -50,7 +50,7 @@ export function addWorkspaces(scope: Construct, data: WorkspaceData): Workspace[
           }
         : {}),
     });
-    for (const b of w.bindings ?? []) ws.grant(b.role as WorkspaceRoleName, subjectOf(b), options(b));
+    for (const b of w.bindings ?? []) ws.grant(b.role as WorkspaceRoleName, subjectConstruct(b), options(b));
     for (const p of w.projects ?? []) {
       const project = ws.addProject(p.identifier, {
         identifier: p.identifier,
@@ -58,7 +58,7 @@ export function addWorkspaces(scope: Construct, data: WorkspaceData): Workspace[
         ...(p.tags ? { tags: p.tags } : {}),
         ...(p.deletion ? { deletion: { reason: p.deletion.reason } } : {}),
       });
-      for (const b of p.bindings ?? []) project.grant(b.role, subjectOf(b), options(b));
+      for (const b of p.bindings ?? []) project.grant(b.role, subjectConstruct(b), options(b));
     }
     return ws;
   });

@@ -30,7 +30,7 @@ import {
   type ResourceContext,
   applyWorkspace,
   importWorkspace,
-  planWorkspace,
+  planWorkspaceResource,
   readWorkspace,
 } from './resources/workspace';
 import { type Obj, WORKSPACE_SCHEMA } from './resources/workspace-value';
@@ -96,7 +96,7 @@ const RESOURCES: Record<string, Resource> = {
   meshform_workspace: {
     schema: WORKSPACE_SCHEMA,
     read: readWorkspace,
-    plan: planWorkspace,
+    plan: planWorkspaceResource,
     apply: applyWorkspace,
     import: importWorkspace,
   },

@@ -10,7 +10,7 @@ import * as path from 'path';
 import type { Command } from 'commander';
 import { UsageError } from '../../core/errors';
 import { printable } from '../../core/printable';
-import { OWNERSHIP_TAG_DEFINITION, OWNERSHIP_TAG_KEY, ownerOf } from '../../core/rules';
+import { OWNERSHIP_TAG_DEFINITION, OWNERSHIP_TAG_KEY, owningStackOf } from '../../core/rules';
 import { readManifest } from '../../core/manifest-file';
 import { type ImportedEstate, allNotes, importEstate, importLookups } from '../import/model';
 import { withSubjectLookups } from '../observe/subjects';
@@ -110,7 +110,7 @@ async function check(
     ? (await planAgainst(api, manifest.state, planOptions(ctx, { ...flags, workspace: both }), now)).plan
     : undefined;
   const differing = (plan?.workspaces ?? []).filter((w) => w.steps.length > 0);
-  const owner = (w: string) => ownerOf(live.workspaces[w].tags);
+  const owner = (w: string) => owningStackOf(live.workspaces[w].tags);
   for (const w of undeclared)
     ctx.stdout(
       printable(

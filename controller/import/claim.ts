@@ -9,7 +9,7 @@
  * both write, and the last write wins: every claim is read back, and one another stack won is lost.
  */
 import pLimit from 'p-limit';
-import { OWNERSHIP_TAG_DEFINITION, OWNERSHIP_TAG_KEY, ownerOf, ownershipDefinition } from '../../core/rules';
+import { OWNERSHIP_TAG_DEFINITION, OWNERSHIP_TAG_KEY, owningStackOf, ownershipDefinition } from '../../core/rules';
 import type { ApiClient } from '../client/api';
 import type { LiveState } from '../observe/live-state';
 import { definitionsForFoundTags } from './tag-definitions';
@@ -60,7 +60,9 @@ export async function claimOwnership(
       }),
     ),
   );
-  const owners = new Map((claimed.length ? await api.workspaces.list() : []).map((w) => [w.name, ownerOf(w.tags)]));
+  const owners = new Map(
+    (claimed.length ? await api.workspaces.list() : []).map((w) => [w.name, owningStackOf(w.tags)]),
+  );
   const lost = claimed.filter((name) => owners.get(name) !== stack);
   return {
     claimed: claimed.filter((name) => !lost.includes(name)).sort(),

@@ -4,7 +4,7 @@
  * same entries), the platform's tag definitions and recertification policy, and notes for what has
  * no construct. Written this way, synth then plan finds nothing to change.
  */
-import { OWNERSHIP_TAG_DEFINITION, OWNERSHIP_TAG_KEY, WORKSPACE_ROLES, ownerOf } from '../../core/rules';
+import { OWNERSHIP_TAG_DEFINITION, OWNERSHIP_TAG_KEY, WORKSPACE_ROLES, owningStackOf } from '../../core/rules';
 import type { TagDefinition } from '../../schemas/desired-state.generated';
 import type { Binding, ProjectEntry, WorkspaceEntry } from '../../schemas/workspace-data.generated';
 import type { LiveBinding } from '../client/types';
@@ -49,7 +49,7 @@ const roleRank = (role: string) => {
   return i < 0 ? WORKSPACE_ROLES.length : i;
 };
 const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
-const subjectOf = (b: LiveBinding): Pick<Binding, 'user' | 'group'> =>
+const subjectFields = (b: LiveBinding): Pick<Binding, 'user' | 'group'> =>
   b.subjectKind === 'Group' ? { group: b.subject } : { user: b.subject };
 
 /** Live bindings as entries, Owners first; a second binding of the same role and subject is noted, not written (a construct declares it once). */
@@ -86,7 +86,7 @@ function bindingsOf(
         text: `the invitation of ${b.subject} ("${b.role}") is pending: written as an invitation, which meshStack matches by e-mail at first login; the platform does not show the invited person's name, so firstName and lastName are made from the e-mail: correct them`,
       });
       out.push({ role: b.role, invite: invitationOf(b.subject), ...expiry });
-    } else out.push({ role: b.role, ...subjectOf(b), ...expiry });
+    } else out.push({ role: b.role, ...subjectFields(b), ...expiry });
   }
   return out;
 }
@@ -152,7 +152,7 @@ function workspaceOf(ws: LiveWorkspaceState, options: ImportOptions, invited: Re
     ...(ws.status?.status === 'disabled' ? { status: 'disabled' as const } : {}),
     ...(typeof ws.status?.projectQuota === 'number' ? { projectQuota: ws.status.projectQuota } : {}),
     bindingManagement: options.bindingManagement,
-    ...(options.adopt && ownerOf(ws.tags) === undefined ? { adopt: true } : {}),
+    ...(options.adopt && owningStackOf(ws.tags) === undefined ? { adopt: true } : {}),
     ...(bindings.length ? { bindings } : {}),
     ...(projects.length ? { projects } : {}),
   };
@@ -166,10 +166,10 @@ export function importEstate(live: LiveState, options: ImportOptions): ImportedE
       text: "the platform does not show its recertification settings (Settings > Compliance): no RolePolicy is written; add one with the platform's maximum durations",
     });
   const names = Object.keys(live.workspaces).sort();
-  const elsewhere = names.filter((n) => ![undefined, options.stack].includes(ownerOf(live.workspaces[n].tags)));
+  const elsewhere = names.filter((n) => ![undefined, options.stack].includes(owningStackOf(live.workspaces[n].tags)));
   for (const n of elsewhere)
     notes.push({
-      text: `workspace ${n} is owned by meshform stack "${ownerOf(live.workspaces[n].tags)}": not imported (one stack owns a workspace)`,
+      text: `workspace ${n} is owned by meshform stack "${owningStackOf(live.workspaces[n].tags)}": not imported (one stack owns a workspace)`,
     });
   const imported = names.filter((n) => !elsewhere.includes(n));
   // Bound by an e-mail that is no user (where the platform could tell): a pending invitation.
@@ -183,7 +183,7 @@ export function importEstate(live: LiveState, options: ImportOptions): ImportedE
     ].sort((a, b) => compare(a.metadata.name, b.metadata.name)),
     ...(live.platform.recertification ? { recertification: live.platform.recertification } : {}),
     workspaces: imported.map((name) => workspaceOf(live.workspaces[name], options, invited)),
-    unowned: options.adopt ? [] : imported.filter((n) => ownerOf(live.workspaces[n].tags) === undefined),
+    unowned: options.adopt ? [] : imported.filter((n) => owningStackOf(live.workspaces[n].tags) === undefined),
     notes,
   };
 }

@@ -5,7 +5,7 @@
  * Read-only.
  */
 import pLimit from 'p-limit';
-import { managesWorkspace, ownerOf } from '../../core/rules';
+import { managesWorkspace, owningStackOf } from '../../core/rules';
 import type { ApiClient } from '../client/api';
 import type {
   LiveBinding,
@@ -122,7 +122,7 @@ export async function observe(api: ApiClient, options: ObserveOptions): Promise<
   const selected = workspaces.filter((w) => !w.deleted && (options.workspaces === 'all' || wanted.has(w.name)));
   const everyWorkspace = options.ownedBy === undefined ? [] : (allWorkspaces ?? workspaces);
   const leftTheCode = everyWorkspace
-    .filter((w) => !w.deleted && !wanted.has(w.name) && ownerOf(w.tags) === options.ownedBy)
+    .filter((w) => !w.deleted && !wanted.has(w.name) && owningStackOf(w.tags) === options.ownedBy)
     .map((w) => w.name)
     .sort();
   const deletedWorkspaces = await deletedAmong(api, workspaces, targeted ? [] : [...wanted]);

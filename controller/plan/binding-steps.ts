@@ -76,7 +76,7 @@ function expiryKey(value: string | undefined, project: boolean, live: LiveState)
   return live.platform.capabilities.includes('project-binding-expiry') ? parsed.endsAt.toISOString() : undefined;
 }
 
-const subjectOf = (b: LiveBinding): Subject => ({ kind: b.subjectKind, name: b.subject });
+const liveSubject = (b: LiveBinding): Subject => ({ kind: b.subjectKind, name: b.subject });
 const whoGrant = (g: GrantStep) => subjectKey(g.grant.subject.kind, g.grant.subject.name);
 
 function removal(ws: string, b: LiveBinding, reason: RemovalStep['reason']): RemovalStep {
@@ -129,7 +129,7 @@ function grant(ws: string, desiredBinding: Desired, reason: GrantStep['reason'],
       ...(d.expiryDate ? { expiryDate: d.expiryDate } : {}),
       ...(d.reason ? { reason: d.reason } : {}),
     },
-    ...approvalOf(project, d, ctx),
+    ...predictedApproval(project, d, ctx),
   };
 }
 
@@ -138,7 +138,7 @@ function grant(ws: string, desiredBinding: Desired, reason: GrantStep['reason'],
  * plan's dry run, ./simulate, has the last word once the steps are ordered): this first answer
  * decides whether a subject's old binding stays until the new one is approved.
  */
-function approvalOf(
+function predictedApproval(
   project: string | undefined,
   d: Desired,
   ctx: BindingContext,
@@ -314,7 +314,7 @@ function diffList(
         finding(
           'additive-kept',
           {
-            subject: subjectOf(l),
+            subject: liveSubject(l),
             role: l.role,
             ...(project ? { project } : {}),
             ...(l.expiryDate ? { expiry: l.expiryDate } : {}),

@@ -4,7 +4,7 @@
  * history of expired bindings, whether subjects about to be bound exist, their workspaces' groups).
  * A fact not read stays undefined in the LiveState; one the key cannot see is marked unread there.
  */
-import { ownerOf } from '../../core/rules';
+import { owningStackOf } from '../../core/rules';
 import { keyOf, subjectKey } from '../../core/model';
 import type { DesiredState, Workspace } from '../../schemas/desired-state.generated';
 import type { LiveState, LiveWorkspaceState } from '../observe/live-state';
@@ -75,5 +75,5 @@ export function untaggedOwned(desired: DesiredState, options: PlanOptions, obser
   return plannedWorkspaces(desired, options)
     .filter((w) => w.spec.ownership === 'owned')
     .map((w) => w.metadata.name)
-    .filter((w) => Object.hasOwn(observed.workspaces, w) && ownerOf(observed.workspaces[w].tags) === undefined);
+    .filter((w) => Object.hasOwn(observed.workspaces, w) && owningStackOf(observed.workspaces[w].tags) === undefined);
 }

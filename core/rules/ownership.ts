@@ -26,7 +26,7 @@ export const OWNERSHIP_TAG_DEFINITION: TagDefinition = {
 };
 
 /** The stack that owns a workspace with these tags, if any. */
-export function ownerOf(tags: Readonly<Record<string, readonly string[]>>): string | undefined {
+export function owningStackOf(tags: Readonly<Record<string, readonly string[]>>): string | undefined {
   return tags[OWNERSHIP_TAG_KEY]?.[0];
 }
 
@@ -65,8 +65,8 @@ export function foreignWorkspace(
   sent: Readonly<Record<string, readonly string[]>>,
   live: Readonly<Record<string, readonly string[]>>,
 ): string | undefined {
-  const stack = ownerOf(sent);
-  const owner = ownerOf(live);
+  const stack = owningStackOf(sent);
+  const owner = owningStackOf(live);
   if (stack !== undefined && owner === stack) return undefined;
   return owner !== undefined
     ? `workspace "${name}" already exists and is owned by meshform stack "${owner}", not by this stack: nothing was done to it (the identifier was taken first; choose another, or declare it in "${owner}")`

@@ -9,7 +9,7 @@
  * the platform's normalisations (injected tag defaults, date-only expiries) never show as changes.
  */
 import { isExpired } from '../../core/expiry';
-import { OWNERSHIP_TAG_KEY, ownerOf } from '../../core/rules';
+import { OWNERSHIP_TAG_KEY, owningStackOf } from '../../core/rules';
 import type { ApiClient } from '../../controller/client/api';
 import { importEstate } from '../../controller/import/model';
 import { observe } from '../../controller/observe/observe';
@@ -226,7 +226,7 @@ export interface PlanResult {
   readonly diagnostics: Diagnostic[];
 }
 
-export async function planWorkspace(
+export async function planWorkspaceResource(
   ctx: ResourceContext,
   prior: Obj | null,
   proposed: Obj | null,
@@ -386,7 +386,7 @@ export async function importWorkspace(
     warning('meshform import', `${n.project ? `project ${n.project}: ` : ''}${n.text}`),
   );
   return {
-    state: { ...valueOf(imported.entry), owner_stack: ownerOf(live.workspaces[id].tags) ?? null },
+    state: { ...valueOf(imported.entry), owner_stack: owningStackOf(live.workspaces[id].tags) ?? null },
     diagnostics: notes,
   };
 }

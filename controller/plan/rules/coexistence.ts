@@ -2,7 +2,7 @@
  * Side by side with other tools (terraform-provider-meshstack, meshPanel): bindings meshform did not
  * create on an authoritative workspace, and an owned workspace that lost its ownership tag.
  */
-import { createdByMeshform, ownerOf } from '../../../core/rules';
+import { createdByMeshform, owningStackOf } from '../../../core/rules';
 import { finding } from '../findings';
 import { type WorkspaceRule, removals } from './context';
 
@@ -22,7 +22,7 @@ export const foreignBindings: WorkspaceRule = (ctx) => {
  */
 export const ownershipTagRemoved: WorkspaceRule = (ctx) => {
   const ws = ctx.ws;
-  if (ctx.desired.spec.ownership !== 'owned' || !ws || ownerOf(ws.tags) !== undefined) return [];
+  if (ctx.desired.spec.ownership !== 'owned' || !ws || owningStackOf(ws.tags) !== undefined) return [];
   const removal = ws.ownershipTagRemoved;
   if (removal) return [finding('ownership-tag-removed', { workspace: ctx.name, ...removal }, ctx.name)];
   const made = [...ws.bindings, ...Object.values(ws.projects).flatMap((p) => p.bindings)].some((b) =>

@@ -1,11 +1,11 @@
 /** One stack owns a workspace: taking over one that no stack owns must be said in code; one owned by another stack is refused. */
-import { ownerOf } from '../../../core/rules';
+import { owningStackOf } from '../../../core/rules';
 import { finding } from '../findings';
 import type { WorkspaceRule } from './context';
 
 export const ownership: WorkspaceRule = (ctx) => {
   if (ctx.desired.spec.ownership !== 'owned' || !ctx.ws) return [];
-  const owner = ownerOf(ctx.ws.tags);
+  const owner = owningStackOf(ctx.ws.tags);
   if (owner === undefined) {
     // A deletion in code is explicit enough; so is adopt, in code or as --adopt.
     if (ctx.desired.spec.deletion || ctx.desired.spec.adopt || ctx.options.adoptUnowned) return [];

@@ -12,7 +12,7 @@ import { importEstate } from '../../../controller/import/model';
 import { observe } from '../../../controller/observe/observe';
 import { planAgainst } from '../../../controller/run';
 import { addWorkspaces, TagDefinition, TagValueType } from '../../../constructs';
-import { OWNERSHIP_TAG_KEY, ownerOf } from '../../../core/rules';
+import { OWNERSHIP_TAG_KEY, owningStackOf } from '../../../core/rules';
 import type { TagDefinition as TagDefinitionJson, Workspace } from '../../../schemas/desired-state.generated';
 import { MANAGER, MEMBER, OWNER, binding, desired, project, user, workspace } from '../../helpers/desired';
 import { PARTNER } from '../../helpers/sandbox';
@@ -146,7 +146,7 @@ async function importThenPlan(
   const estate = importEstate(live, { bindingManagement, stack: 'test' });
   const claim = await claimOwnership(api, live, estate.unowned, 'test');
   expect(claim.failed).toEqual([]);
-  expect(claim.claimed).toEqual(names.filter((n) => ownerOf(live.workspaces[n].tags) === undefined));
+  expect(claim.claimed).toEqual(names.filter((n) => owningStackOf(live.workspaces[n].tags) === undefined));
   const stack = testStack({}, now.toISOString());
   for (const d of estate.tagDefinitions.filter((t) =>
     TAG_DEFINITIONS.some((x) => x.metadata.name === t.metadata.name),
