@@ -16,7 +16,7 @@ const live: LiveState = {
     version: '2026.34.0',
     fourEyes: { enabled: true, minApprovalCount: 2 },
     recertification: {},
-    capabilities: ['workspace-quota', 'workspace-status', 'whoami'],
+    capabilities: ['workspace-quota', 'workspace-status', 'whoami', 'invitations', 'grant-reasons', 'deletion-reasons'],
   },
   caller: {
     username: 'bob',
