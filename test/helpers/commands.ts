@@ -13,7 +13,8 @@ export function meshformCommands(text: string): string[][] {
   const out: string[][] = [];
   for (const line of text.split('\n')) {
     const m = /(?:^|[\s(])(?:npx (?:--no-install )?)?meshform (.+)$/.exec(line.replace(/#.*$/, ''));
-    if (!m) continue;
+    // `npm install meshform` names the package, not a command.
+    if (!m || !m[1].trim()) continue;
     const args: string[] = [];
     for (const token of m[1].trim().split(/\s+/)) {
       if (SHELL_OPERATORS.has(token)) break;

@@ -181,7 +181,18 @@ function bodiesFor(c: ListCase, narrowed: boolean): fc.Arbitrary<Record<string, 
           narrowed
             ? {
                 require: c.require,
-                members: { kind: fc.constant(l.kind), tags, members: fc.array(fc.string(), { maxLength: 2 }) },
+                members: {
+                  kind: fc.constant(l.kind),
+                  tags,
+                  members: fc.array(fc.string(), { maxLength: 2 }),
+                  // A tag definition meshform can write back: one value type of the kinds it knows (any other is refused as data it cannot judge).
+                  valueType: fc.constantFrom(
+                    { string: {} },
+                    { email: {} },
+                    { integer: {} },
+                    { multiSelect: { options: ['a', 'b'] } },
+                  ),
+                },
               }
             : {},
         ),
