@@ -12,6 +12,7 @@ import { withSubjectLookups } from './observe/subjects';
 import { needsExpiryHistory } from './plan/binding-steps';
 import { subjectLookups } from './plan/rules/subjects';
 import { type PlanOptions, plan, planDigest } from './plan/plan';
+import { judgePlan } from './plan/policies';
 import { approvalOf } from './plan/steps';
 import { findingMessage, stepSummary } from './render/describe';
 
@@ -70,7 +71,7 @@ export async function planAgainst(
     await withExpiredBindings(api, observed, lapsed),
     subjectLookups(selected, observed),
   );
-  return { plan: plan(desired, live, options, now), live };
+  return { plan: judgePlan(plan(desired, live, options, now), desired, live, options.policies ?? [], now), live };
 }
 
 export interface SavedPlanContext {
@@ -79,6 +80,8 @@ export interface SavedPlanContext {
   readonly desired: DesiredState;
   /** The overrides given to this apply: one the saved plan was made with must be given again. */
   readonly overrides?: Pick<PlanOptions, Override>;
+  /** The policies given to this apply: a plan judged by others is stale. */
+  readonly policies?: PlanOptions['policies'];
   readonly now?: Date;
 }
 
@@ -90,6 +93,9 @@ const OVERRIDES = [
   ['adoptUnowned', '--adopt'],
 ] as const;
 type Override = (typeof OVERRIDES)[number][0];
+
+const policyList = (p: Plan) =>
+  p.policies?.length ? p.policies.map((s) => `${s.source} (sha256 ${s.sha256.slice(0, 12)})`).join(', ') : 'none';
 
 /** The steps in which two plans differ, worded. */
 function differences(saved: Plan, now: Plan): { workspaces: string[]; lines: string[] } {
@@ -143,12 +149,15 @@ export async function rederive(
     ...(saved.options.workspaces ? { workspaces: saved.options.workspaces } : {}),
     ...(saved.options.tagDefinitionsOnly ? { tagDefinitionsOnly: true } : {}),
     ...Object.fromEntries(OVERRIDES.map(([option]) => [option, saved.options[option] === true])),
+    ...(ctx.policies ? { policies: ctx.policies } : {}),
   };
   const { plan: fresh } = await planAgainst(api, ctx.desired, options, ctx.now);
   // The saved steps themselves, not the digest the file claims: a step appended to it is a difference.
-  if (fresh.digest === planDigest(saved.globalSteps, saved.workspaces))
+  if (fresh.digest === planDigest(saved.globalSteps, saved.workspaces, saved.policies))
     return { fresh, stale: { workspaces: [], lines: [] } };
   const stale = differences(saved, fresh);
+  if (canonicalJson(saved.policies ?? []) !== canonicalJson(fresh.policies ?? []))
+    stale.lines.push(`judged by other policies: the saved plan by ${policyList(saved)}, now by ${policyList(fresh)}`);
   return {
     fresh,
     stale: stale.lines.length

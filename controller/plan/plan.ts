@@ -128,12 +128,17 @@ export function plan(declared: DesiredState, live: LiveState, options: PlanOptio
   };
 }
 
-/** What the plan does, as one hash: its steps in order, per workspace (not when it was made, nor what it observed). */
+/**
+ * What the plan does, as one hash: its steps in order, per workspace (not when it was made, nor what
+ * it observed), and the policies that judged it, where there were any (a saved plan re-derived under
+ * other policies is stale).
+ */
 export function planDigest(
   globalSteps: readonly Step[] | readonly TagDefinitionStep[],
   workspaces: readonly Pick<WorkspacePlan, 'name' | 'steps'>[],
+  policies?: Plan['policies'],
 ): string {
-  return `sha256:${sha256Hex({ globalSteps, workspaces: workspaces.map((w) => ({ name: w.name, steps: w.steps })) })}`;
+  return `sha256:${sha256Hex({ globalSteps, workspaces: workspaces.map((w) => ({ name: w.name, steps: w.steps })), ...(policies?.length ? { policies } : {}) })}`;
 }
 
 /** Tag definitions: compared on what the code declares (the platform may keep more, e.g. sortOrder). */
