@@ -9,6 +9,7 @@ import { registerHistory } from './history';
 import { registerImport } from './import';
 import { registerInit } from './init';
 import { registerPlan } from './plan';
+import { registerPolicy } from './policy';
 import { registerReconcile } from './reconcile';
 import { registerRequests } from './requests';
 import { registerShow } from './show';
@@ -36,6 +37,7 @@ Environment:
   MESHFORM_RETRY_BUDGET            how long a call retries transient failures (default 4m)
   MESHFORM_REQUEST_TIMEOUT         per request (default 30s)
   MESHFORM_MAX_CONCURRENT_REQUESTS requests in flight (default 1 against a remote platform, 8 on loopback)
+  MESHFORM_POLICY                  the organisation's policy file (plan, apply, reconcile, import: as --policy)
   MESHFORM_DEBUG                   1: stack traces of unexpected errors
   CI                               set: no colour, no progress, no prompts
 `;
@@ -62,6 +64,7 @@ export function buildProgram(
   registerInit(program, ctx, setExit);
   registerImport(program, ctx, setExit);
   registerTerraform(program, ctx, setExit);
+  registerPolicy(program, ctx, setExit);
   for (const register of more) register(program, ctx, setExit);
   return program;
 }

@@ -76,7 +76,7 @@ export function judgePlan(
       const f: Finding = {
         rule: `${POLICY_RULE_PREFIX}${p.spec.name}`,
         ...(subject.workspace ? { workspace: subject.workspace } : {}),
-        params: params as unknown as Finding['params'],
+        params: params,
       };
       // A policy that cannot judge refuses even when it only warns: an error is never a silent pass.
       (p.spec.action === 'deny' || verdict.outcome === 'error' ? refusals : warnings).push(f);

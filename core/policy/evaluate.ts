@@ -43,7 +43,7 @@ export function evaluatePolicy(policy: CompiledPolicy, vars: Record<string, unkn
     if (r.value === true) continue;
     if (r.value !== false)
       return { outcome: 'error', message: `validations[${i}] gave ${String(r.value)}, not true or false` };
-    const spec = policy.spec.validations[i]!;
+    const spec = policy.spec.validations[i];
     const custom = v.message ? run(v.message, vars) : undefined;
     const message =
       custom && 'value' in custom && typeof custom.value === 'string'

@@ -44,7 +44,7 @@ const env = celEnv();
 /** 1-based line and column of an offset, for messages. */
 function position(source: string, offset: number): string {
   const before = source.slice(0, offset).split('\n');
-  return `line ${before.length}, column ${before[before.length - 1]!.length + 1}`;
+  return `line ${before.length}, column ${before[before.length - 1].length + 1}`;
 }
 
 type Expr = ReturnType<typeof parse>['expr'];
