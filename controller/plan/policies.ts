@@ -6,6 +6,7 @@
 import { POLICY_RULE_PREFIX, type PolicyFindingParams } from '../../core/rules';
 import { type PolicySubject, policySubjects } from '../../core/policy/objects';
 import { celValue, evaluatePolicy } from '../../core/policy/evaluate';
+import { POLICY_TARGETS } from '../../core/policy/policy';
 import type { PolicySource } from '../../core/policy/policy-file';
 import type { DesiredState } from '../../schemas/desired-state.generated';
 import type { Finding, Plan, Step } from '../../schemas/plan.generated';
@@ -53,17 +54,25 @@ export function judgePlan(
   const stepsOf = new Map(planned.workspaces.map((w) => [w.name, w.steps]));
   const caller = live.caller ? { username: live.caller.username, partner: live.caller.partner } : null;
   const at = celValue(now);
+  // A workspace's (and project's) view is shared by all its objects: converted once.
+  const converted = new WeakMap<object, unknown>();
+  const once = (v: Record<string, unknown> | undefined) => {
+    if (!v) return null;
+    if (!converted.has(v)) converted.set(v, celValue(v));
+    return converted.get(v);
+  };
+  const byTarget = new Map(POLICY_TARGETS.map((t) => [t, policies.filter((p) => p.spec.target === t)]));
   for (const subject of policySubjects(desired, planned_)) {
-    const relevant = policies.filter((p) => p.spec.target === subject.target);
+    const relevant = byTarget.get(subject.target) ?? [];
     if (!relevant.length) continue;
     const step = subject.workspace ? stepFor(subject, stepsOf.get(subject.workspace) ?? []) : undefined;
     const vars = {
-      object: celValue(subject.object),
+      object: once(subject.object),
       oldObject: celValue(liveFor(subject, live, step)),
       step: step ? celValue({ kind: step.kind, action: step.action, reason: step.reason }) : null,
       caller,
-      workspace: subject.workspaceView ? celValue(subject.workspaceView) : null,
-      project: subject.projectView ? celValue(subject.projectView) : null,
+      workspace: once(subject.workspaceView),
+      project: once(subject.projectView),
       now: at,
     };
     for (const p of relevant) {
