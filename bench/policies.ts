@@ -58,7 +58,7 @@ const MORE: PolicySpec[] = [
   },
 ];
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 async function main(): Promise<void> {
   const opts = new Command('policies')
@@ -70,7 +70,9 @@ async function main(): Promise<void> {
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-policies-'));
   try {
     synthEstate(n, path.join(work, 'out'));
-    const manifest = JSON.parse(fs.readFileSync(path.join(work, 'out', 'stacks', 'estate', 'meshform.json'), 'utf8'));
+    const manifest: unknown = JSON.parse(
+      fs.readFileSync(path.join(work, 'out', 'stacks', 'estate', 'meshform.json'), 'utf8'),
+    );
     const fake = new FakePlatform();
     const desired = checkDesiredState(manifest, 'estate', fake.clock).state;
     const api = fake.client();
@@ -99,7 +101,7 @@ async function main(): Promise<void> {
     const h1 = median(withPolicies.map((m) => m.heapMiB));
     const result = {
       workspaces: n,
-      policies: policies[0]!.policies.length,
+      policies: policies[0].policies.length,
       rounds: Number(opts.rounds),
       gc: gc !== undefined,
       withoutSeconds: t0,
@@ -108,7 +110,7 @@ async function main(): Promise<void> {
       withoutHeapMiB: h0,
       withHeapMiB: h1,
       heapRatio: h1 / h0,
-      findingsWith: { refusals: withPolicies[0]!.refusals, warnings: withPolicies[0]!.warnings },
+      findingsWith: { refusals: withPolicies[0].refusals, warnings: withPolicies[0].warnings },
     };
     process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
   } finally {
