@@ -3,6 +3,7 @@ import type { LiveState } from '../../../controller/observe/live-state';
 import { plan } from '../../../controller/plan/plan';
 import { judgePlan } from '../../../controller/plan/policies';
 import { findingMessage } from '../../../controller/render/describe';
+import { renderPlanMarkdown } from '../../../controller/render/markdown';
 import { renderPlanText } from '../../../controller/render/text';
 import { compilePolicy, type PolicySpec } from '../../../core/policy/policy';
 import { type PolicySource, loadPolicyFile } from '../../../core/policy/policy-file';
@@ -188,6 +189,7 @@ describe('policy actions, errors and the plan header', () => {
     expect(EXAMPLES.sha256).toMatch(/^[0-9a-f]{64}$/);
     expect(withPolicies.digest).not.toEqual(without.digest);
     expect(judged(state, [{ ...EXAMPLES, sha256: 'b'.repeat(64) }]).digest).not.toEqual(withPolicies.digest);
+    expect(renderPlanMarkdown(withPolicies)).toContain(`Policies: ${EXAMPLES.source} (sha256:${EXAMPLES.sha256}`);
     expect(renderPlanText(withPolicies, { color: false })).toContain(
       `Policies: ${EXAMPLES.source} (sha256:${EXAMPLES.sha256}`,
     );
