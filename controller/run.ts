@@ -13,6 +13,7 @@ import { withOwnershipTagRemovals } from './observe/history';
 import { observe } from './observe/observe';
 import { firstFacts, moreFacts, plannedWorkspaces, untaggedOwned } from './plan/facts';
 import { type PlanOptions, plan, planDigest } from './plan/plan';
+import { judgePlan } from './plan/policies';
 import { approvalOf, reviewedStep } from './plan/steps';
 import { fieldChanges, findingMessage, stepSummary } from './render/describe';
 
@@ -54,7 +55,7 @@ async function observeAndPlan(
     ),
     desired,
   );
-  return { plan: plan(desired, live, options, now), live };
+  return { plan: judgePlan(plan(desired, live, options, now), desired, live, options.policies ?? [], now), live };
 }
 
 /** What one plan-then-apply did: refused, nothing to change, declined at the question, or applied. */
@@ -103,6 +104,8 @@ export interface SavedPlanContext {
   readonly desired: DesiredState;
   /** The overrides given to this apply: one the saved plan was made with must be given again. */
   readonly overrides?: Pick<PlanOptions, Override>;
+  /** The policies given to this apply: a plan judged by others is stale. */
+  readonly policies?: PlanOptions['policies'];
   readonly now?: Date;
 }
 
@@ -114,6 +117,9 @@ const OVERRIDES = [
   ['adoptUnowned', '--adopt'],
 ] as const;
 type Override = (typeof OVERRIDES)[number][0];
+
+const policyList = (p: Plan) =>
+  p.policies?.length ? p.policies.map((s) => `${s.source} (sha256 ${s.sha256.slice(0, 12)})`).join(', ') : 'none';
 
 /**
  * The steps in which two plans differ, as a reviewer approves them (reviewedStep), worded: a step of
@@ -176,12 +182,15 @@ export async function rederive(
     ...(saved.options.workspaces ? { workspaces: saved.options.workspaces } : {}),
     ...(saved.options.tagDefinitionsOnly ? { tagDefinitionsOnly: true } : {}),
     ...Object.fromEntries(OVERRIDES.map(([option]) => [option, saved.options[option] === true])),
+    ...(ctx.policies ? { policies: ctx.policies } : {}),
   };
   const { plan: fresh } = await planAgainst(api, ctx.desired, options, ctx.now);
   // The saved steps themselves, not the digest the file claims: a step appended to it is a difference.
-  if (fresh.digest === planDigest(saved.globalSteps, saved.workspaces))
+  if (fresh.digest === planDigest(saved.globalSteps, saved.workspaces, saved.policies))
     return { fresh, stale: { workspaces: [], lines: [] } };
   const stale = differences(saved, fresh);
+  if (canonicalJson(saved.policies ?? []) !== canonicalJson(fresh.policies ?? []))
+    stale.lines.push(`judged by other policies: the saved plan by ${policyList(saved)}, now by ${policyList(fresh)}`);
   return {
     fresh,
     stale: stale.lines.length

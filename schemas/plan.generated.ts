@@ -68,6 +68,14 @@ export interface Plan {
     };
   };
   /**
+   * The organisation policies that judged the plan (docs/policies.md): each source with the sha256 of its canonical content; the digest covers them.
+   */
+  policies?: {
+    source: string;
+    sha256: string;
+    names: string[];
+  }[];
+  /**
    * Steps outside any workspace (tag definitions), run first.
    */
   globalSteps: TagDefinitionStep[];

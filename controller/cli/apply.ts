@@ -122,6 +122,7 @@ export function registerApply(program: Command, ctx: CliContext, setExit: (code:
               endpoint: session.options.endpoint,
               desired: session.manifest.state,
               overrides: session.options,
+              ...(session.options.policies ? { policies: session.options.policies } : {}),
               now: session.now,
             },
             options,

@@ -10,6 +10,7 @@ import { registerImport } from './import';
 import { registerInit } from './init';
 import { registerMessage } from './message';
 import { registerPlan } from './plan';
+import { registerPolicy } from './policy';
 import { registerReconcile } from './reconcile';
 import { registerRequests } from './requests';
 import { registerShow } from './show';
@@ -30,6 +31,7 @@ Environment:
   MESHFORM_RETRY_BUDGET            how long a call retries transient failures (default 4m)
   MESHFORM_REQUEST_TIMEOUT         longest silence of a request (default 30s)
   MESHFORM_MAX_CONCURRENT_REQUESTS requests in flight (default 1 against a remote platform, 8 on loopback)
+  MESHFORM_POLICY                  the organisation's policy file (plan, apply, reconcile, import: as --policy)
   MESHFORM_DEBUG                   1: stack traces of unexpected errors
   CI                               set: no colour, no progress, no prompts
 `;
@@ -57,6 +59,7 @@ export function buildProgram(
   registerInit(program, ctx, setExit);
   registerImport(program, ctx, setExit);
   registerTerraform(program, ctx, setExit);
+  registerPolicy(program, ctx, setExit);
   for (const register of more) register(program, ctx, setExit);
   return program;
 }

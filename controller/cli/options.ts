@@ -9,6 +9,7 @@ import { parseDuration } from '../../core/duration';
 import { UsageError } from '../../core/errors';
 import { DAY_MS } from '../../core/expiry';
 import { type LoadedManifest, checkTimedRules, readManifest } from '../../core/manifest-file';
+import { loadPolicyFile } from '../../core/policy/policy-file';
 import type { ApiClient } from '../client/api';
 import { connect, resolveConnection } from '../client/connection';
 import { changedWorkspaces } from '../plan/changed';
@@ -28,6 +29,7 @@ export interface CommonFlags {
   changedFrom?: string;
   expiringWithin?: string;
   tagDefinitionsOnly?: boolean;
+  policy?: string;
 }
 
 /** `--workspace a --workspace b` and `--workspace a,b`: a repeatable option never swallows an argument after it. */
@@ -74,6 +76,7 @@ export function addCommonOptions(cmd: Command): Command {
       '--tag-definitions-only',
       'only the tag definitions, no workspace (the Terraform anchor of the tag definitions)',
     )
+    .option('--policy <file>', "the organisation's policy file, YAML (default: $MESHFORM_POLICY; docs/policies.md)")
     .option(
       '--expiring-within <duration>',
       'warn about declared bindings that expire within this time, e.g. 30d (also in the markdown PR comment)',
@@ -106,7 +109,14 @@ export function planOptions(ctx: CliContext, flags: CommonFlags): PlanOptions {
     ...(flags.adopt ? { adoptUnowned: true } : {}),
     ...(flags.tagDefinitionsOnly ? { tagDefinitionsOnly: true } : {}),
     ...expiringWithin(flags.expiringWithin),
+    ...policiesOf(ctx, flags),
   };
+}
+
+/** The organisation's policies, read and compiled before any platform call: a bad one stops the command here. */
+function policiesOf(ctx: CliContext, flags: CommonFlags): Pick<PlanOptions, 'policies'> {
+  const file = flags.policy ?? ctx.env.MESHFORM_POLICY;
+  return file ? { policies: [loadPolicyFile(file, ctx.cwd)] } : {};
 }
 
 export function oneOf<T extends string>(value: string, allowed: readonly T[], flag: string): T {

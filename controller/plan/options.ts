@@ -1,3 +1,5 @@
+import type { PolicySource } from '../../core/policy/policy-file';
+
 export interface PlanOptions {
   /** The platform URL recorded in the plan (never credentials). */
   readonly endpoint: string;
@@ -24,4 +26,6 @@ export interface PlanOptions {
   };
   /** Warn about declared bindings that expire within this many milliseconds (`--expiring-within`). */
   readonly expiringWithinMs?: number;
+  /** Organisation policies (`--policy`, MESHFORM_POLICY), judged after the plan by ./policies. */
+  readonly policies?: readonly PolicySource[];
 }

@@ -144,14 +144,20 @@ function summarize(globalSteps: readonly TagDefinitionStep[], workspaces: readon
   };
 }
 
-/** What the plan does, as one hash: its steps in order, per workspace (not when it was made, nor what it observed, nor who applies it: see reviewedStep). */
+/**
+ * What the plan does, as one hash: its steps in order, per workspace (not when it was made, nor what
+ * it observed, nor who applies it: see reviewedStep), and the policies that judged it, where there
+ * were any (a saved plan re-derived under other policies is stale).
+ */
 export function planDigest(
   globalSteps: readonly Step[] | readonly TagDefinitionStep[],
   workspaces: readonly Pick<WorkspacePlan, 'name' | 'steps'>[],
+  policies?: Plan['policies'],
 ): string {
   return `sha256:${sha256Hex({
     globalSteps,
     workspaces: workspaces.map((w) => ({ name: w.name, steps: w.steps.map(reviewedStep) })),
+    ...(policies?.length ? { policies } : {}),
   })}`;
 }
 

@@ -5,7 +5,7 @@
  */
 import { printable } from '../../core/printable';
 import { OWNERSHIP_TAG_DEFINITION, describeSubject, ruleMessage } from '../../core/rules';
-import type { Finding, GrantStep, RemovalStep } from '../../schemas/plan.generated';
+import type { Finding, GrantStep, Plan, RemovalStep } from '../../schemas/plan.generated';
 import type { AnyStep } from '../apply/apply';
 
 const q = (s: string) => `"${s}"`;
@@ -137,6 +137,12 @@ function details(s: AnyStep): string[] {
     default:
       return [];
   }
+}
+
+/** Which policies judged the plan, for its header; undefined when none did. */
+export function policiesLine(plan: Plan): string | undefined {
+  if (!plan.policies?.length) return undefined;
+  return `Policies: ${plan.policies.map((p) => printable(`${p.source} (sha256:${p.sha256}; ${p.names.join(', ')})`)).join('; ')}`;
 }
 
 export function findingMessage(f: Finding): string {

@@ -3,7 +3,7 @@ import { printable } from '../../core/printable';
 import { WORKSPACE_OWNER } from '../../core/rules';
 import type { Plan, Step } from '../../schemas/plan.generated';
 import { roleOf } from '../plan/steps';
-import { findingMessage, stepSummary } from './describe';
+import { findingMessage, policiesLine, stepSummary } from './describe';
 import { stepLines, summaryLine } from './text';
 
 const COMMENT_MARKER = '<!-- meshform-plan -->';
@@ -57,6 +57,8 @@ export function renderPlanMarkdown(plan: Plan): string {
     `| ${s.add} | ${s.change} | ${s.remove} | ${s.expired} | ${s.needApproval} | ${s.alreadyPending} |`,
     '',
   );
+  const policies = policiesLine(plan);
+  if (policies) out.push(md(policies), '');
   if (plan.refusals.length) {
     out.push('> [!CAUTION]', '> **Refused**: this plan breaks platform rules and will not be applied.');
     for (const r of plan.refusals)

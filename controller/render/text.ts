@@ -3,7 +3,7 @@ import pc from 'picocolors';
 import { printable } from '../../core/printable';
 import type { Plan } from '../../schemas/plan.generated';
 import type { AnyStep, ApplyReport, StepResult } from '../apply/apply';
-import { findingMessage, stepDetails, stepSummary } from './describe';
+import { findingMessage, policiesLine, stepDetails, stepSummary } from './describe';
 
 export interface TextOptions {
   readonly color: boolean;
@@ -56,6 +56,8 @@ export function renderPlanText(plan: Plan, options: TextOptions): string {
   out.push(
     `meshStack ${plan.platform.version} at ${plan.platform.endpoint}; 4-eyes ${plan.platform.fourEyes ? 'on' : 'off'}${who}`,
   );
+  const policies = policiesLine(plan);
+  if (policies) out.push(policies);
   const total = plan.globalSteps.length + plan.workspaces.reduce((n, w) => n + w.steps.length, 0);
   if (plan.globalSteps.length) {
     out.push('', c.bold('  # tag definitions'));

@@ -481,8 +481,23 @@ export function messageOf<R extends RuleId>(rule: R, params: RuleParams<R>): str
   return (RULES[rule].message as (p: RuleParams<R>) => string)(params);
 }
 
+/** An organisation policy's finding (rule `policy:<name>`): the policy's own message, or why it could not judge. */
+export const POLICY_RULE_PREFIX = 'policy:';
+export interface PolicyFindingParams {
+  readonly object: string;
+  readonly message?: string;
+  readonly error?: string;
+}
+
+function policyMessage(p: PolicyFindingParams): string {
+  return p.error
+    ? `${p.object}: the policy failed on it (${p.error}), so it is refused rather than let through.`
+    : `${p.object}: ${p.message}`;
+}
+
 /** The sentence for a finding; unknown rules (a plan from a newer meshform) say so instead of failing. */
 export function ruleMessage(rule: string, params: unknown): string {
+  if (rule.startsWith(POLICY_RULE_PREFIX)) return policyMessage(params as PolicyFindingParams);
   if (!isRuleId(rule)) return `${rule} (a rule this meshform does not know)`;
   return (RULES[rule].message as (p: unknown) => string)(params);
 }

@@ -1,0 +1,110 @@
+/**
+ * Organisation policies in the plan: each compiled policy judges the desired objects of the planned
+ * workspaces, with the plan's step for the object, the live object and the plan's one "now". Kept
+ * apart from plan() and as pure: a deny is a refusal (no flag overrides it), a warn a warning.
+ */
+import { POLICY_RULE_PREFIX, type PolicyFindingParams } from '../../core/rules';
+import { type PolicySubject, policySubjects } from '../../core/policy/objects';
+import { celValue, evaluatePolicy } from '../../core/policy/evaluate';
+import { POLICY_TARGETS } from '../../core/policy/policy';
+import type { PolicySource } from '../../core/policy/policy-file';
+import type { DesiredState } from '../../schemas/desired-state.generated';
+import type { Finding, Plan, Step } from '../../schemas/plan.generated';
+import type { LiveState } from '../observe/live-state';
+import { planDigest } from './plan';
+import { subjectKey } from '../../core/model';
+import { isGrant } from './steps';
+
+/** The plan's step for an object, where it has one (a binding's grant, a project's create or update). */
+function stepFor(s: PolicySubject, steps: readonly Step[]): Step | undefined {
+  const k = s.key;
+  return steps.find((st) => {
+    if (s.target === 'workspace') return st.kind === 'workspace';
+    if (s.target === 'project') return st.kind === 'project' && st.project === k?.project;
+    return (
+      isGrant(st) &&
+      st.grant.role === k?.role &&
+      subjectKey(st.grant.subject.kind, st.grant.subject.name) === k?.subject &&
+      (st.project ?? undefined) === k?.project
+    );
+  });
+}
+
+/** The live object where it exists: the workspace or project as observed, the binding the grant replaces. */
+function liveFor(s: PolicySubject, live: LiveState, step: Step | undefined): unknown {
+  const ws = s.workspace ? live.workspaces[s.workspace] : undefined;
+  if (s.target === 'workspace') return ws ? { name: ws.name, displayName: ws.displayName, tags: ws.tags } : null;
+  if (s.target === 'project') return (ws && s.key?.project && ws.projects[s.key.project]) || null;
+  if (s.target === 'binding') {
+    const found = (ws && (s.key?.project ? ws.projects[s.key.project]?.bindings : ws.bindings)) || [];
+    const b = found.find((x) => x.role === s.key?.role && `${x.subjectKind}:${x.subject}` === s.key?.subject);
+    return b ?? (step && isGrant(step) && step.replaces ? step.replaces : null);
+  }
+  return null;
+}
+
+export function judgePlan(
+  planned: Plan,
+  desired: DesiredState,
+  live: LiveState,
+  sources: readonly PolicySource[],
+  now: Date,
+): Plan {
+  if (!sources.length) return planned;
+  const policies = sources.flatMap((s) => s.policies);
+  const refusals: Finding[] = [];
+  const warnings: Finding[] = [];
+  const planned_ = new Set(planned.workspaces.map((w) => w.name));
+  const stepsOf = new Map(planned.workspaces.map((w) => [w.name, w.steps]));
+  const caller = live.caller ? { username: live.caller.username, partner: live.caller.partner } : null;
+  const at = celValue(now);
+  // A workspace's (and project's) view is shared by all its objects: converted once.
+  const converted = new WeakMap<object, unknown>();
+  const once = (v: Record<string, unknown> | undefined) => {
+    if (!v) return null;
+    if (!converted.has(v)) converted.set(v, celValue(v));
+    return converted.get(v);
+  };
+  const byTarget = new Map(POLICY_TARGETS.map((t) => [t, policies.filter((p) => p.spec.target === t)]));
+  for (const subject of policySubjects(desired, planned_)) {
+    const relevant = byTarget.get(subject.target) ?? [];
+    if (!relevant.length) continue;
+    const step = subject.workspace ? stepFor(subject, stepsOf.get(subject.workspace) ?? []) : undefined;
+    const vars = {
+      object: once(subject.object),
+      oldObject: celValue(liveFor(subject, live, step)),
+      step: step ? celValue({ kind: step.kind, action: step.action, reason: step.reason }) : null,
+      caller,
+      workspace: once(subject.workspaceView),
+      project: once(subject.projectView),
+      now: at,
+    };
+    for (const p of relevant) {
+      const verdict = evaluatePolicy(p, vars);
+      if (!('message' in verdict)) continue;
+      const params: PolicyFindingParams = {
+        object: subject.label,
+        ...(verdict.outcome === 'deny' ? { message: verdict.message } : { error: verdict.message }),
+      };
+      const f: Finding = {
+        rule: `${POLICY_RULE_PREFIX}${p.spec.name}`,
+        ...(subject.workspace ? { workspace: subject.workspace } : {}),
+        params: params,
+      };
+      // A policy that cannot judge refuses even when it only warns: an error is never a silent pass.
+      (p.spec.action === 'deny' || verdict.outcome === 'error' ? refusals : warnings).push(f);
+    }
+  }
+  const header = sources.map((s) => ({
+    source: s.source,
+    sha256: s.sha256,
+    names: s.policies.map((p) => p.spec.name),
+  }));
+  return {
+    ...planned,
+    policies: header,
+    digest: planDigest(planned.globalSteps, planned.workspaces, header),
+    refusals: [...planned.refusals, ...refusals],
+    warnings: [...planned.warnings, ...warnings],
+  };
+}
