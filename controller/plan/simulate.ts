@@ -11,6 +11,7 @@ import {
   type Transition,
   type WorkspaceModel,
   UNKNOWN,
+  modelRequest,
   createProject,
   deleteProject,
   deleteWorkspace,
@@ -41,16 +42,7 @@ export function workspaceModel(name: string, ws: LiveWorkspaceState | undefined)
       ...Object.keys(ws.projects).map((p) => ({ name: p, state: 'active' as const })),
       ...ws.deletingProjects.map((p) => ({ name: p, state: 'deleting' as const })),
     ],
-    requests: ws.pendingRequests.map((r) => ({
-      name: r.bindingName,
-      ...(r.project !== undefined ? { project: r.project } : {}),
-      subjectKind: r.subjectKind,
-      subject: r.subject,
-      role: r.role,
-      ...(r.expiryDate !== undefined ? { expiryDate: r.expiryDate } : {}),
-      requestedBy: r.requestedBy,
-      approvals: r.approvals,
-    })),
+    requests: ws.pendingRequests.map(modelRequest),
     groupMembers: ws.groupMembers ?? UNKNOWN,
   };
 }

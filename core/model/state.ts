@@ -75,3 +75,27 @@ export interface ModelContext {
   readonly now: Date;
   readonly actor: Known<Actor>;
 }
+
+/** A pending 4-eyes request as the client reads it (the platform's request, named by its binding). */
+export interface RequestRecord {
+  readonly bindingName: string;
+  readonly project?: string;
+  readonly subjectKind: 'User' | 'Group';
+  readonly subject: string;
+  readonly role: string;
+  readonly expiryDate?: string;
+  readonly requestedBy: string;
+  readonly approvals: readonly string[];
+}
+
+/** A request read from the platform, as the model holds it. */
+export const modelRequest = (r: RequestRecord): ModelRequest => ({
+  name: r.bindingName,
+  ...(r.project !== undefined ? { project: r.project } : {}),
+  subjectKind: r.subjectKind,
+  subject: r.subject,
+  role: r.role,
+  ...(r.expiryDate !== undefined ? { expiryDate: r.expiryDate } : {}),
+  requestedBy: r.requestedBy,
+  approvals: r.approvals,
+});

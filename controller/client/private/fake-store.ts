@@ -11,6 +11,7 @@ import {
   type Transition,
   type WorkspaceModel,
   UNKNOWN,
+  modelRequest,
   expire,
   rolesOf,
 } from '../../../core/model';
@@ -190,16 +191,7 @@ export class FakeStore {
       requests: [...this.pendingByBinding.values()]
         .map((id) => this.requests.get(id)!)
         .filter((r) => r.workspace === workspace)
-        .map((r) => ({
-          name: r.bindingName,
-          ...(r.project !== undefined ? { project: r.project } : {}),
-          subjectKind: r.subjectKind,
-          subject: r.subject,
-          role: r.role,
-          ...(r.expiryDate !== undefined ? { expiryDate: r.expiryDate } : {}),
-          requestedBy: r.requestedBy,
-          approvals: r.approvals,
-        })),
+        .map(modelRequest),
       groupMembers: Object.fromEntries(
         [...this.groups.entries()].filter(([k]) => k.startsWith(prefix)).map(([k, m]) => [k.slice(prefix.length), m]),
       ),
