@@ -241,7 +241,7 @@ function diffList(
   // (a sandbox extension), any live expiry may be one it assigned.
   const recertKnown = ctx.live.platform.recertification !== undefined;
   const fits = (d: Desired, l: LiveBinding) => {
-    if (d.expiryDate === undefined && (!recertKnown || recert[d.roleRef.name] !== undefined)) return true;
+    if (d.expiryDate === undefined && (!recertKnown || Object.hasOwn(recert, d.roleRef.name))) return true;
     const want = expiryKey(d.expiryDate, isProject, ctx.live);
     const have = expiryKey(l.expiryDate, isProject, ctx.live);
     return want === have || (isProject && want === undefined && have === undefined);

@@ -17,7 +17,7 @@ import type {
   WorkspaceStatusStep,
   WorkspaceUpdateStep,
 } from '../../schemas/plan.generated';
-import type { LiveState, LiveWorkspaceState } from '../observe/live-state';
+import { type LiveState, type LiveWorkspaceState, dictionary } from '../observe/live-state';
 import { finding } from './findings';
 
 /** The tags to write: only the keys the code declares, with their live values as `before`. */
@@ -135,7 +135,8 @@ export function projectSteps(
   notes: Finding[],
 ): Array<ProjectCreateStep | ProjectUpdateStep> {
   const name = d.metadata.name;
-  const liveProjects = ws?.projects ?? {};
+  // No prototype: a project named `constructor` is not Object's member.
+  const liveProjects = ws?.projects ?? dictionary<LiveWorkspaceState['projects'][string]>([]);
   const steps: Array<ProjectCreateStep | ProjectUpdateStep> = [];
   const unseen = unseenProjects(d, ws);
   for (const p of d.projects) {
