@@ -1,5 +1,6 @@
 import { Construct, type IConstruct } from 'constructs';
 import { constructId } from './private/construct-id';
+import { PROJECT_FIELDS } from '../core/declaration';
 import type { Project as ProjectJson } from '../schemas/desired-state.generated';
 import { workspaceInternals } from './private/internals';
 import { addManifestValidation } from './private/validation';
@@ -93,7 +94,7 @@ export class Project extends Construct implements IProject, ITaggable {
     return {
       metadata: { name: this.projectName, ownedByWorkspace: this.workspace.workspaceName, tags: this.tags.render() },
       spec: {
-        displayName: p.displayName ?? p.identifier,
+        displayName: p.displayName ?? p[PROJECT_FIELDS.displayName.default.field],
         ...(p.deletion ? { deletion: { reason: p.deletion.reason } } : {}),
       },
       bindings: renderSorted(

@@ -6,13 +6,15 @@
 import * as fs from 'fs';
 import type { Construct } from 'constructs';
 import { parse } from 'yaml';
+import { type Fields, PROJECT_FIELDS, WORKSPACE_FIELDS } from '../core/declaration';
 import { InvalidFileError } from '../core/errors';
 import { validateAgainst } from '../core/json-schema';
 import { WORKSPACE_ROLES } from '../core/rules';
 import type { Binding, WorkspaceData, WorkspaceEntry } from '../schemas/workspace-data.generated';
 import type { WorkspaceRoleName } from './roles';
 import { Group, type ISubject, User } from './subject';
-import { BindingManagement, Workspace } from './workspace';
+import type { ProjectOptions } from './project';
+import { Workspace, type WorkspaceProps } from './workspace';
 
 export type {
   Binding as BindingData,
@@ -32,32 +34,25 @@ const options = (b: Binding) => ({
   ...(b.reason !== undefined ? { reason: b.reason } : {}),
 });
 
+/**
+ * The props an entry declares: its declaration fields as set (the props have the entries' names, and
+ * BindingManagement's values are the entries' strings).
+ */
+function declared<Props>(fields: Fields, entry: object): Props {
+  const props = Object.keys(fields).flatMap((name) => {
+    const v = (entry as Record<string, unknown>)[name];
+    return v === undefined ? [] : [[name, v]];
+  });
+  return Object.fromEntries(props) as Props;
+}
+
 /** One `Workspace` construct per entry (its identifier is the construct id), with its bindings and projects. */
 export function addWorkspaces(scope: Construct, data: WorkspaceData): Workspace[] {
   return data.workspaces.map((w) => {
-    const ws = new Workspace(scope, w.identifier, {
-      identifier: w.identifier,
-      ...(w.displayName !== undefined ? { displayName: w.displayName } : {}),
-      ...(w.tags ? { tags: w.tags } : {}),
-      ...(w.status ? { status: w.status } : {}),
-      ...(w.projectQuota !== undefined ? { projectQuota: w.projectQuota } : {}),
-      ...(w.adopt ? { adopt: true } : {}),
-      ...(w.deletion ? { deletion: { reason: w.deletion.reason } } : {}),
-      ...(w.bindingManagement
-        ? {
-            bindingManagement:
-              w.bindingManagement === 'additive' ? BindingManagement.ADDITIVE : BindingManagement.AUTHORITATIVE,
-          }
-        : {}),
-    });
+    const ws = new Workspace(scope, w.identifier, declared<WorkspaceProps>(WORKSPACE_FIELDS, w));
     for (const b of w.bindings ?? []) ws.grant(b.role as WorkspaceRoleName, subjectConstruct(b), options(b));
     for (const p of w.projects ?? []) {
-      const project = ws.addProject(p.identifier, {
-        identifier: p.identifier,
-        ...(p.displayName !== undefined ? { displayName: p.displayName } : {}),
-        ...(p.tags ? { tags: p.tags } : {}),
-        ...(p.deletion ? { deletion: { reason: p.deletion.reason } } : {}),
-      });
+      const project = ws.addProject(p.identifier, declared<ProjectOptions>(PROJECT_FIELDS, p));
       for (const b of p.bindings ?? []) project.grant(b.role, subjectConstruct(b), options(b));
     }
     return ws;

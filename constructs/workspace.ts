@@ -1,6 +1,7 @@
 import { Construct, type IConstruct } from 'constructs';
 import { constructId } from './private/construct-id';
 import { sha256Hex } from '../core/canonical-json';
+import { WORKSPACE_FIELDS } from '../core/declaration';
 import { constructFinding } from '../core/rules';
 import type { Workspace as WorkspaceJson } from '../schemas/desired-state.generated';
 import { Lazy } from './cdktf';
@@ -233,9 +234,9 @@ export class Workspace extends WorkspaceBase implements ITaggable {
       metadata: { name: this.workspaceName, tags: this.tags.render() },
       spec: {
         ownership: 'owned',
-        bindingManagement: p.bindingManagement ?? BindingManagement.AUTHORITATIVE,
-        displayName: p.displayName ?? p.identifier,
-        status: p.status ?? 'active',
+        bindingManagement: p.bindingManagement ?? WORKSPACE_FIELDS.bindingManagement.default.value,
+        displayName: p.displayName ?? p[WORKSPACE_FIELDS.displayName.default.field],
+        status: p.status ?? WORKSPACE_FIELDS.status.default.value,
         ...(quota ? { projectQuota: quota.maxProjects } : {}),
         ...(p.deletion ? { deletion: { reason: p.deletion.reason } } : {}),
         ...(p.adopt ? { adopt: true } : {}),

@@ -1,9 +1,19 @@
 /**
  * The attributes of meshform's Terraform resources (terraform-provider-meshform's schema), from the
  * manifest's JSON: synth writes them into cdk.tf.json for the provider's anchor kind, and the
- * provider reads tag definitions back the same way. Unset attributes are null.
+ * provider reads tag definitions back the same way. Unset attributes are null. A workspace's and a
+ * project's fields are the declaration table's (./declaration.ts).
  */
+import {
+  type FieldType,
+  type Fields,
+  PROJECT_FIELDS,
+  WORKSPACE_FIELDS,
+  manifestValue,
+  valueOrDefault,
+} from './declaration';
 import type {
+  Deletion,
   Subject,
   TagDefinition,
   Workspace,
@@ -33,25 +43,46 @@ const bindingAttributes = (b: WorkspaceBinding | ProjectBinding): Attrs => ({
   expiry_date: b.expiryDate ?? null,
   reason: b.reason ?? null,
 });
-const tagsAttribute = (tags: Record<string, string[]>) => (Object.keys(tags).length ? tags : null);
+const tagsAttribute = (tags: Record<string, string | string[]>) =>
+  Object.keys(tags).length
+    ? Object.fromEntries(Object.entries(tags).map(([k, v]) => [k, Array.isArray(v) ? v : [v]]))
+    : null;
+
+/** A declaration field's value as its attribute says it (unset: null). */
+export function attributeValue(type: FieldType, v: unknown): unknown {
+  if (v === undefined) return null;
+  switch (type.kind) {
+    case 'tags':
+      return tagsAttribute(v as Record<string, string | string[]>);
+    case 'flag':
+      return v === true ? true : null;
+    case 'deletion':
+      return (v as Deletion).reason;
+    default:
+      return v;
+  }
+}
+
+/** The attributes of a declaration's fields, each read by `valueOf` (by field name) or defaulted. */
+export function declaredAttributes(fields: Fields, valueOf: (name: string) => unknown): Attrs {
+  return Object.fromEntries(
+    Object.values(fields).map((f) => [f.provider.attribute, attributeValue(f.type, valueOrDefault(f, valueOf))]),
+  );
+}
+
+/** A manifest workspace's or project's fields, by name. */
+const manifestFields =
+  (fields: Fields, declaration: object) =>
+  (name: string): unknown =>
+    manifestValue(declaration, fields[name]);
 
 /** A meshform_workspace's configuration, from an owned workspace of the manifest. */
 export function workspaceAttributes(w: Workspace): Attrs {
   return {
-    identifier: w.metadata.name,
-    display_name: w.spec.displayName ?? w.metadata.name,
-    tags: tagsAttribute(w.metadata.tags),
-    status: w.spec.status ?? null,
-    project_quota: w.spec.projectQuota ?? null,
-    binding_management: w.spec.bindingManagement,
-    adopt: w.spec.adopt ? true : null,
-    deletion_reason: w.spec.deletion?.reason ?? null,
+    ...declaredAttributes(WORKSPACE_FIELDS, manifestFields(WORKSPACE_FIELDS, w)),
     binding: w.bindings.map(bindingAttributes),
     project: w.projects.map((p) => ({
-      identifier: p.metadata.name,
-      display_name: p.spec.displayName,
-      tags: tagsAttribute(p.metadata.tags),
-      deletion_reason: p.spec.deletion?.reason ?? null,
+      ...declaredAttributes(PROJECT_FIELDS, manifestFields(PROJECT_FIELDS, p)),
       binding: p.bindings.map(bindingAttributes),
     })),
   };

@@ -5,6 +5,13 @@
  * the platform has something the code cannot say. Code is written only through `./code` (the one
  * escaping emitter), so no live value can break out of the code it is written into.
  */
+import {
+  type DeclarationField,
+  type Fields,
+  PROJECT_FIELDS,
+  WORKSPACE_FIELDS,
+  valueOrDefault,
+} from '../../core/declaration';
 import { DEFAULT_PROJECT_ROLES, WORKSPACE_MANAGER, WORKSPACE_MEMBER, WORKSPACE_OWNER } from '../../core/rules';
 import type { TagDefinition } from '../../schemas/desired-state.generated';
 import type { Binding } from '../../schemas/workspace-data.generated';
@@ -86,6 +93,41 @@ function tagDefinitionCode(d: TagDefinition): string {
   return `new TagDefinition(stack, ${literal(d.metadata.name)}, { ${props.join(', ')} });\n`;
 }
 
+/** The declaration fields import writes for an entry, with their values (or defaults), in the table's order. */
+function writtenFields(fields: Fields, entry: object): Array<[DeclarationField, unknown]> {
+  const valueOf = (name: string) => (entry as Record<string, unknown>)[name];
+  return Object.values(fields).flatMap((f): Array<[DeclarationField, unknown]> => {
+    const v =
+      f.imported === 'always' ? valueOrDefault(f, valueOf) : f.imported === 'when-set' ? valueOf(f.name) : undefined;
+    // A flag that is false is not set.
+    return v === undefined || v === false ? [] : [[f, v]];
+  });
+}
+
+/** `projectQuota` → `project quota`, as an error names a field. */
+const words = (name: string) => name.replace(/[A-Z]/g, (c) => ` ${c.toLowerCase()}`);
+
+/** A construct prop as code: `name: value`; `where` names the declaration in an error. */
+function propCode(f: DeclarationField, v: unknown, where: string): string {
+  const code = (): string => {
+    switch (f.type.kind) {
+      case 'string':
+        return literal(v as string);
+      case 'integer':
+        return integerCode(v as number, `${where}'s ${words(f.name)}`);
+      case 'enum':
+        return f.type.constructEnum ? `${f.type.constructEnum}.${(v as string).toUpperCase()}` : literal(v as string);
+      case 'flag':
+        return 'true';
+      case 'tags':
+        return tagsLiteral(v as Record<string, string | string[]>);
+      case 'deletion':
+        return objectCode([['reason', literal((v as { reason: string }).reason)]]);
+    }
+  };
+  return `${f.name}: ${code()}`;
+}
+
 /** `workspaces/<identifier>.ts`: one exported function that declares the workspace in a stack. */
 function workspaceFile(w: ImportedWorkspace, fn: string, header: Header): string {
   const e = w.entry;
@@ -112,19 +154,10 @@ function workspaceFile(w: ImportedWorkspace, fn: string, header: Header): string
     return `  ${target}.grant(${roles.get(b.role) ?? literal(b.role)}, ${subject(b)}${opts.length ? `, { ${opts.join(', ')} }` : ''});\n`;
   };
   const wsNotes = w.notes.filter((n) => !n.project);
-  const props = [
-    `identifier: ${literal(e.identifier)}`,
-    `displayName: ${literal(e.displayName ?? e.identifier)}`,
-    ...(e.tags ? [`tags: ${tagsLiteral(e.tags)}`] : []),
-    ...(e.status ? [`status: ${literal(e.status)}`] : []),
-    ...(e.projectQuota !== undefined
-      ? [`projectQuota: ${integerCode(e.projectQuota, `workspace ${JSON.stringify(e.identifier)}'s project quota`)}`]
-      : []),
-    `bindingManagement: BindingManagement.${e.bindingManagement === 'authoritative' ? 'AUTHORITATIVE' : 'ADDITIVE'}`,
-    ...(e.adopt ? ['adopt: true'] : []),
-  ];
+  const fields = writtenFields(WORKSPACE_FIELDS, e);
+  const props = fields.map(([f, value]) => propCode(f, value, `workspace ${JSON.stringify(e.identifier)}`));
   const names = [
-    'BindingManagement',
+    ...fields.flatMap(([f]) => (f.type.kind === 'enum' && f.type.constructEnum ? [f.type.constructEnum] : [])),
     ...(all.some((b) => b.group !== undefined) ? ['Group'] : []),
     'type MeshStack',
     ...((e.projects ?? []).some((p) => (p.bindings ?? []).some((b) => PROJECT_ROLE_NAMES.has(b.role)))
@@ -146,11 +179,9 @@ function workspaceFile(w: ImportedWorkspace, fn: string, header: Header): string
   for (const p of e.projects ?? []) {
     const v = identifier(p.identifier, projectVars);
     const pNotes = w.notes.filter((n) => n.project === p.identifier);
-    const pProps = [
-      `identifier: ${literal(p.identifier)}`,
-      `displayName: ${literal(p.displayName ?? p.identifier)}`,
-      ...(p.tags ? [`tags: ${tagsLiteral(p.tags)}`] : []),
-    ];
+    const pProps = writtenFields(PROJECT_FIELDS, p).map(([f, value]) =>
+      propCode(f, value, `project ${JSON.stringify(p.identifier)}`),
+    );
     out += `\n${comments(pNotes, '  ')}`;
     const call = `ws.addProject(${literal(p.identifier)}, { ${pProps.join(', ')} })`;
     if (p.bindings?.length) {

@@ -3,12 +3,48 @@
  * shape `addWorkspaces` turns into constructs and `meshform import` writes. The resource is the
  * workspace data file's entry in HCL, so Terraform configuration, YAML and TypeScript say the same.
  */
+import {
+  type DeclarationField,
+  type FieldType,
+  type Fields,
+  PROJECT_FIELDS,
+  WORKSPACE_FIELDS,
+  valueOrDefault,
+} from '../../core/declaration';
+import { attributeValue, declaredAttributes } from '../../core/terraform-attributes';
 import type { Binding, ProjectEntry, WorkspaceEntry } from '../../schemas/workspace-data.generated';
-import type { BlockSpec, SchemaSpec } from '../protocol/schema';
+import type { AttributeSpec, BlockSpec, SchemaSpec } from '../protocol/schema';
 import { ALLOWABLE } from './diagnostics';
 import { type CtyType, type Value, isObject } from '../protocol/values';
 
 const TAGS: CtyType = ['map', ['list', 'string']];
+
+const CTY_TYPES: Record<FieldType['kind'], CtyType> = {
+  string: 'string',
+  integer: 'number',
+  enum: 'string',
+  flag: 'bool',
+  tags: TAGS,
+  deletion: 'string',
+};
+
+const defaultText = (f: DeclarationField) =>
+  !f.default ? '' : 'value' in f.default ? ` Default: "${f.default.value}".` : ` Default: the ${f.default.field}.`;
+
+/** The attributes of a declaration's fields: a field with a default is computed, so that the plan shows it. */
+function declaredAttributeSpecs(fields: Fields): Record<string, AttributeSpec> {
+  return Object.fromEntries(
+    Object.values(fields).map((f): [string, AttributeSpec] => [
+      f.provider.attribute,
+      {
+        type: CTY_TYPES[f.type.kind],
+        ...(f.required || f.provider.required ? { required: true } : { optional: true }),
+        ...(f.default && !f.provider.required ? { computed: true } : {}),
+        description: `${f.provider.description ?? f.description}${defaultText(f)}${f.immutable ? ' Immutable: a change is refused, never a replacement.' : ''}`,
+      },
+    ]),
+  );
+}
 
 /** A binding's status as the provider reports it (computed). */
 export const BINDING_STATUS = { active: 'active', expired: 'expired', waiting: 'waiting for approval' } as const;
@@ -50,36 +86,11 @@ export const WORKSPACE_SCHEMA: SchemaSpec = {
       'A meshWorkspace with its tags, quota, status, role bindings and projects, planned and applied by meshform (every rule of `meshform plan` holds).',
     attributes: {
       id: { type: 'string', computed: true, description: 'The workspace identifier.' },
-      identifier: {
-        type: 'string',
-        required: true,
-        description: 'Workspace identifier; immutable (a change is refused, never a replacement).',
-      },
-      display_name: { type: 'string', required: true, description: 'Display name.' },
-      tags: { type: TAGS, optional: true, description: 'Tags: key to values (each key needs a tag definition).' },
-      status: {
-        type: 'string',
-        optional: true,
-        computed: true,
-        description: '"active" (default) or "disabled"; only a partner may change it.',
-      },
-      project_quota: { type: 'number', optional: true, description: 'Maximum number of projects; unset: not managed.' },
-      binding_management: {
-        type: 'string',
-        optional: true,
-        computed: true,
-        description: '"authoritative" (default: bindings not declared are removed) or "additive".',
-      },
-      adopt: { type: 'bool', optional: true, description: 'Take over a live workspace that no meshform stack owns.' },
+      ...declaredAttributeSpecs(WORKSPACE_FIELDS),
       allow: {
         type: ['set', 'string'],
         optional: true,
         description: `Refusals to override, as meshform plan's --allow-… flags: ${ALLOWABLE.map((a) => `"${a}"`).join(', ')}.`,
-      },
-      deletion_reason: {
-        type: 'string',
-        optional: true,
-        description: 'Set (and apply) before destroying: meshform deletes a workspace only with a recorded reason.',
       },
       owner_stack: {
         type: 'string',
@@ -96,15 +107,7 @@ export const WORKSPACE_SCHEMA: SchemaSpec = {
           description:
             'A meshProject of the workspace. Removing the block does not delete the project: set deletion_reason.',
           attributes: {
-            identifier: { type: 'string', required: true, description: 'Project identifier; immutable.' },
-            display_name: {
-              type: 'string',
-              optional: true,
-              computed: true,
-              description: 'Display name (default: the identifier).',
-            },
-            tags: { type: TAGS, optional: true, description: 'Tags: key to values.' },
-            deletion_reason: { type: 'string', optional: true, description: 'Set to delete the project.' },
+            ...declaredAttributeSpecs(PROJECT_FIELDS),
           },
           blocks: { binding: { nesting: 'set', block: binding } },
         },
@@ -120,8 +123,6 @@ export const str = (v: Value | undefined): string | undefined => (typeof v === '
 
 /** A string attribute as text (the schema makes it a string; anything else shows as JSON, never "[object Object]"). */
 export const text = (v: Value | undefined): string => (typeof v === 'string' ? v : (JSON.stringify(v) ?? ''));
-const tagsOf = (v: Value | undefined): Record<string, string[]> | undefined =>
-  isObject(v) ? (v as Record<string, string[]>) : undefined;
 /** A nested block's elements (a list or set of objects). */
 export const objects = (v: Value | undefined): Obj[] => (Array.isArray(v) ? v.filter(isObject) : []);
 
@@ -149,31 +150,55 @@ function bindingEntry(b: Obj): Binding {
   };
 }
 
+/** A field's entry value from its attribute; undefined where the attribute declares nothing. */
+function entryValue(type: FieldType, v: Value | undefined): unknown {
+  switch (type.kind) {
+    case 'string':
+      return str(v);
+    case 'integer':
+      return typeof v === 'number' ? v : undefined;
+    case 'enum':
+      return typeof v === 'string' && type.values.includes(v) ? v : undefined;
+    case 'flag':
+      return v === true ? true : undefined;
+    case 'tags':
+      return isObject(v) ? v : undefined;
+    case 'deletion':
+      return str(v) ? { reason: str(v) } : undefined;
+  }
+}
+
+/** The fields a resource value (or a project block) declares, by their entry keys. */
+const declaredEntry = (fields: Fields, v: Obj) =>
+  Object.fromEntries(
+    Object.values(fields).flatMap((f) => {
+      const x = f.provider.onDestroy ? undefined : entryValue(f.type, v[f.provider.attribute]);
+      return x === undefined ? [] : [[f.name, x]];
+    }),
+  );
+
 /**
  * The workspace entry a (known) resource value declares. The workspace's deletion_reason is not a
  * deletion: it is what `terraform destroy` records (a project's deletion_reason deletes the project).
  */
 export function entryOf(v: Obj): WorkspaceEntry {
-  const projects: ProjectEntry[] = objects(v.project).map((p) => ({
-    identifier: text(p.identifier),
-    ...(str(p.display_name) !== undefined ? { displayName: str(p.display_name) } : {}),
-    ...(tagsOf(p.tags) ? { tags: tagsOf(p.tags) } : {}),
-    ...(str(p.deletion_reason) ? { deletion: { reason: str(p.deletion_reason)! } } : {}),
+  const projects = objects(v.project).map((p): ProjectEntry => ({
+    ...(declaredEntry(PROJECT_FIELDS, p) as Omit<ProjectEntry, 'bindings'>),
     bindings: objects(p.binding).map(bindingEntry),
   }));
   return {
-    identifier: text(v.identifier),
-    displayName: text(v.display_name),
-    ...(tagsOf(v.tags) ? { tags: tagsOf(v.tags) } : {}),
-    ...(v.status === 'active' || v.status === 'disabled' ? { status: v.status } : {}),
-    ...(typeof v.project_quota === 'number' ? { projectQuota: v.project_quota } : {}),
-    ...(v.binding_management === 'additive' || v.binding_management === 'authoritative'
-      ? { bindingManagement: v.binding_management }
-      : {}),
-    ...(v.adopt === true ? { adopt: true } : {}),
+    ...(declaredEntry(WORKSPACE_FIELDS, v) as Omit<WorkspaceEntry, 'bindings' | 'projects'>),
     bindings: objects(v.binding).map(bindingEntry),
     projects,
   };
+}
+
+/** The defaults a value leaves out, filled in as the plan shows them (the computed attributes). */
+export function withDefaults(fields: Fields, v: Obj): void {
+  const valueOf = (name: string) => v[fields[name].provider.attribute] ?? undefined;
+  for (const f of Object.values(fields))
+    if (f.default && !f.provider.required)
+      v[f.provider.attribute] ??= attributeValue(f.type, valueOrDefault(f, valueOf)) as Value;
 }
 
 function bindingValue(b: Binding): Obj {
@@ -188,31 +213,16 @@ function bindingValue(b: Binding): Obj {
   };
 }
 
-const tagValue = (tags: Record<string, string | string[]> | undefined): Value =>
-  tags && Object.keys(tags).length
-    ? Object.fromEntries(Object.entries(tags).map(([k, v]) => [k, Array.isArray(v) ? v : [v]]))
-    : null;
-
 /** The resource value of an entry (import): what `-generate-config-out` writes as configuration. */
 export function valueOf(e: WorkspaceEntry): Obj {
   return {
     id: e.identifier,
-    identifier: e.identifier,
-    display_name: e.displayName ?? e.identifier,
-    tags: tagValue(e.tags),
-    status: e.status ?? 'active',
-    project_quota: e.projectQuota ?? null,
-    binding_management: e.bindingManagement ?? 'authoritative',
-    adopt: e.adopt ? true : null,
+    ...(declaredAttributes(WORKSPACE_FIELDS, (name) => e[name as keyof WorkspaceEntry]) as Obj),
     allow: null,
-    deletion_reason: null,
     owner_stack: null,
     binding: (e.bindings ?? []).map(bindingValue),
     project: (e.projects ?? []).map((p) => ({
-      identifier: p.identifier,
-      display_name: p.displayName ?? p.identifier,
-      tags: tagValue(p.tags),
-      deletion_reason: null,
+      ...(declaredAttributes(PROJECT_FIELDS, (name) => p[name as keyof ProjectEntry]) as Obj),
       binding: (p.bindings ?? []).map(bindingValue),
     })),
   };

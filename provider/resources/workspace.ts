@@ -8,6 +8,7 @@
  * name or tag shows its live value). Drift meshform would not act on is not drift here either, so
  * the platform's normalisations (injected tag defaults, date-only expiries) never show as changes.
  */
+import { PROJECT_FIELDS, WORKSPACE_FIELDS } from '../../core/declaration';
 import { isExpired } from '../../core/expiry';
 import { OWNERSHIP_TAG_KEY, owningStackOf } from '../../core/rules';
 import type { ApiClient } from '../../controller/client/api';
@@ -24,7 +25,17 @@ import type { WorkspaceEntry } from '../../schemas/workspace-data.generated';
 import { UNKNOWN, copyValue, hasUnknown, isObject } from '../protocol/values';
 import { type StackSettings, desiredState } from './desired';
 import { ALLOWABLE, type Diagnostic, error, findingDiagnostic, overrideOf, warning } from './diagnostics';
-import { BINDING_STATUS, type Obj, bindingKey, bindingLists, entryOf, objects, text, valueOf } from './workspace-value';
+import {
+  BINDING_STATUS,
+  type Obj,
+  bindingKey,
+  bindingLists,
+  entryOf,
+  objects,
+  text,
+  valueOf,
+  withDefaults,
+} from './workspace-value';
 
 export interface ResourceContext {
   readonly api: ApiClient;
@@ -275,9 +286,8 @@ export async function planWorkspaceResource(
   const planned = clone(proposed);
   planned.id = planned.identifier;
   planned.owner_stack = ctx.settings.stack;
-  planned.status ??= 'active';
-  planned.binding_management ??= 'authoritative';
-  for (const p of objects(planned.project)) p.display_name ??= p.identifier;
+  withDefaults(WORKSPACE_FIELDS, planned);
+  for (const p of objects(planned.project)) withDefaults(PROJECT_FIELDS, p);
   if (hasUnknown(planned)) {
     // Values only known after apply (references to other resources): meshform plans at apply.
     plannedStatuses(planned, prior, undefined, now);
