@@ -104,7 +104,7 @@ function writtenFields(fields: Fields, entry: object): Array<[DeclarationField, 
   });
 }
 
-/** `projectQuota` → `project quota`, as an error names a field. */
+/** `bindingManagement` → `binding management`, as an error names a field. */
 const words = (name: string) => name.replace(/[A-Z]/g, (c) => ` ${c.toLowerCase()}`);
 
 /** A construct prop as code: `name: value`; `where` names the declaration in an error. */
