@@ -61,6 +61,45 @@ describe.each(PLATFORMS.slice(0, 2))('a saved plan applied with another key, aga
     }
   });
 
+  test('under 4-eyes, a renewal planned by bob (his grant waits) applies with the partner key (its grant would not): carol keeps her old binding until the new one is live, then the next run removes it', async () => {
+    // GIVEN alice (Owner), bob (Manager) and carol (Member until a date), 4-eyes with two approvals
+    const day = async (n: number) =>
+      new Date((await platform.now()).getTime() + n * 86_400_000).toISOString().slice(0, 10);
+    const carolUntil = (d: string) => binding(MEMBER, user('carol'), { expiryDate: d });
+    const people = [binding(OWNER, user('alice')), binding(MANAGER, user('bob'))];
+    const before = desired([workspace('sp-renew', [...people, carolUntil(await day(10))])]);
+    const partner = platform.client(PARTNER);
+    await createOwnedWorkspace(partner, { name: 'sp-renew' });
+    const setup = await planAs(PARTNER, before);
+    expect(setup.refusals).toEqual([]);
+    expect((await applySaved(PARTNER, setup, before)).counts.failed).toBe(0);
+    await platform.setFourEyes(true, 2);
+    try {
+      // WHEN the pull request renews carol's binding: bob's key plans it (the reviewed plan), the partner's key applies it
+      const after = desired([workspace('sp-renew', [...people, carolUntil(await day(40))])]);
+      const reviewed = await planAs('bob', after);
+      expect(reviewed.refusals).toEqual([]);
+      expect(reviewed.workspaces[0].steps.map((s) => `${s.action}:${s.reason}`)).toEqual(['create:replaced']);
+      const report = await applySaved(PARTNER, reviewed, after);
+
+      // THEN it applies (the partner's grant needs no approval), and carol holds a Member binding throughout
+      expect(report.counts).toMatchObject({ applied: 1, failed: 0, skipped: 0, 'pending-approval': 0 });
+      const carol = async () =>
+        (await partner.bindings.listWorkspaceBindings({ workspace: 'sp-renew' }))
+          .filter((b) => b.subject === 'carol')
+          .map((b) => b.expiryDate);
+      expect((await carol()).sort()).toEqual([await day(10), await day(40)]);
+      // AND the next run, with either key, removes the old one
+      const next = await planAs(PARTNER, after);
+      expect(next.workspaces[0].steps.map((s) => `${s.action}:${s.reason}`)).toEqual(['delete:replaced']);
+      expect((await planAs('bob', after)).digest).toBe(next.digest);
+      expect((await applySaved(PARTNER, next, after)).counts).toMatchObject({ applied: 1, failed: 0 });
+      expect(await carol()).toEqual([await day(40)]);
+    } finally {
+      await platform.setFourEyes(false);
+    }
+  });
+
   test('a stale plan says which field of a step changed, not the same step twice', async () => {
     // GIVEN a reviewed plan that sets the display name, then the display name changes in meshPanel
     const state = desired([workspace('sp-stale', [binding(OWNER, user('alice'))], { displayName: 'Stale New' })]);
