@@ -17,7 +17,8 @@ export function workspaceBindings(ws: WorkspaceModel, now?: Date): ModelBinding[
   );
 }
 
-function membersOf(ws: WorkspaceModel, group: string): Known<readonly string[]> {
+/** A group's members; UNKNOWN where they were not read (a group the workspace does not have has none). */
+export function membersOf(ws: WorkspaceModel, group: string): Known<readonly string[]> {
   if (!isKnown(ws.groupMembers)) return UNKNOWN;
   return Object.hasOwn(ws.groupMembers, group) ? ws.groupMembers[group] : [];
 }

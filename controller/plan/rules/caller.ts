@@ -10,6 +10,7 @@ import {
   approvers,
   directApprovers,
   isKnown,
+  membersOf,
   remove,
   rolesOf,
   unreadGroups,
@@ -60,8 +61,13 @@ function lockoutThroughGroups(ctx: RuleContext, caller: string): Finding[] {
   );
   const left = rolesOf(after, caller);
   if ([...left.roles].some(managing)) return [];
-  const unread = unreadGroups(ctx.model);
-  const maybe = groups.filter((s) => unread.includes(s.binding.subject));
+  const members = (s: (typeof groups)[number]) => membersOf(ctx.model, s.binding.subject);
+  const maybe = groups.filter((s) => !isKnown(members(s)));
+  const lost = groups.filter((s) => {
+    const m = members(s);
+    return isKnown(m) && m.includes(caller);
+  });
+  if (!maybe.length && !lost.length) return [];
   if (maybe.length || left.unknown)
     return [
       finding(
@@ -74,16 +80,13 @@ function lockoutThroughGroups(ctx: RuleContext, caller: string): Finding[] {
         ctx.name,
       ),
     ];
-  const lost = groups.filter((s) => !unread.includes(s.binding.subject) && before.roles.has(s.binding.role));
-  return lost.length
-    ? [
-        finding(
-          'self-lockout',
-          { workspace: ctx.name, caller, roles: [...new Set(lost.map((s) => s.binding.role))] },
-          ctx.name,
-        ),
-      ]
-    : [];
+  return [
+    finding(
+      'self-lockout',
+      { workspace: ctx.name, caller, roles: [...new Set(lost.map((s) => s.binding.role))] },
+      ctx.name,
+    ),
+  ];
 }
 
 /**

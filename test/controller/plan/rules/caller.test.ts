@@ -28,6 +28,22 @@ describe('selfLockout through a group', () => {
     ['removing the group the caller manages through', ws({ groupMembers: { admins: ['bob'] } }), {}, ['self-lockout']],
     ['with the override', ws({ groupMembers: { admins: ['bob'] } }), { allowSelfLockout: true }, []],
     ['a group the caller is not in', ws({ groupMembers: { admins: ['carol'] } }), {}, []],
+    [
+      '… while another group, whose members the key cannot read, may keep the caller in',
+      liveWorkspace([liveBinding('alice', OWNER), admins, liveBinding('ops', MANAGER, { subjectKind: 'Group' })], {
+        groupMembers: { admins: ['carol'] },
+      }),
+      {},
+      [],
+    ],
+    [
+      'a group the caller is in, while another unread group may keep it in',
+      liveWorkspace([liveBinding('alice', OWNER), admins, liveBinding('ops', MANAGER, { subjectKind: 'Group' })], {
+        groupMembers: { admins: ['bob'] },
+      }),
+      {},
+      ['self-lockout-unknown'],
+    ],
     ['a group whose members the key cannot read', ws({ unread: ['group-members'] }), {}, ['self-lockout-unknown']],
     ['… with the override', ws({ unread: ['group-members'] }), { allowSelfLockout: true }, []],
   ])('%s', (_name, live, options, expected) => {
