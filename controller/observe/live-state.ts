@@ -15,9 +15,10 @@ import type {
 
 /**
  * A fact of a workspace the key could not read: unknown, not empty. `projects`: the caller is only a
- * Workspace Member there, and a Member sees only the projects it is assigned to.
+ * Workspace Member there, and a Member sees only the projects it is assigned to. `group-members`: the
+ * members of its user groups (the groups call answered 403 or 404, or the key is only a Member there).
  */
-export type UnreadFact = 'projects';
+export type UnreadFact = 'projects' | 'group-members';
 
 export interface LiveWorkspaceState {
   readonly name: string;
@@ -30,7 +31,10 @@ export interface LiveWorkspaceState {
   readonly pendingRequests: RoleRequest[];
   /** Projects whose deletion was submitted and has not finished (meshStack deletes asynchronously). */
   readonly deletingProjects: string[];
-  /** Members of the workspace's user groups, where read (a user may hold a workspace role through one). */
+  /**
+   * Members of the workspace's user groups, where read (a user may hold a workspace role through one);
+   * a bound group missing here was not seen by the key, and its members are unknown.
+   */
   readonly groupMembers?: Record<string, string[]>;
   /**
    * Bindings the platform removed at their expiry, from its history, where the plan needs them (a

@@ -15,6 +15,7 @@ import type {
   RoleRequest,
   WorkspaceStatus,
 } from '../client/types';
+import { groupMembersReadable, withGroupMembers } from './groups';
 import { type LiveState, type LiveWorkspaceState, type UnreadFact, dictionary } from './live-state';
 
 export interface ObserveOptions {
@@ -149,19 +150,13 @@ export async function observe(api: ApiClient, options: ObserveOptions): Promise<
   // Sorted by name, so a workspace observed alone and within the whole estate reads the same.
   const byName = (a: LiveBinding, b: LiveBinding) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
   const bindingsByWs = groupBy([...workspaceBindings].sort(byName), (b) => b.workspace);
-  const groupMembers = new Map<string, Record<string, string[]>>();
-  await Promise.all(
-    (options.groupsOf ?? [])
-      .filter((w) => selectedNames.has(w))
-      .map((w) =>
-        limit(async () => groupMembers.set(w, dictionary((await api.groups.list(w)).map((g) => [g.name, g.members])))),
-      ),
-  );
   const statusByWs = new Map(statuses.map((s) => [s.name, s]));
   const requestsByWs = groupBy(requests, (r) => r.workspace);
-  // A Member sees only the projects it is assigned to: the list is then not the workspace's projects.
+  // A Member sees only the projects it is assigned to (the list is then not the workspace's projects), and not who is in its groups.
   const unread = (ws: string): UnreadFact[] =>
-    caller && !managesWorkspace({ partner: caller.partner, roles: caller.workspaces[ws] ?? [] }) ? ['projects'] : [];
+    caller && !managesWorkspace({ partner: caller.partner, roles: caller.workspaces[ws] ?? [] })
+      ? ['projects', 'group-members']
+      : [];
   const state = dictionary<LiveWorkspaceState>([]);
   for (const ws of selected) {
     state[ws.name] = {
@@ -178,10 +173,14 @@ export async function observe(api: ApiClient, options: ObserveOptions): Promise<
       ),
       pendingRequests: requestsByWs.get(ws.name) ?? [],
       deletingProjects: (deletingByWs.get(ws.name) ?? []).map((p) => p.name).sort(),
-      ...(groupMembers.has(ws.name) ? { groupMembers: groupMembers.get(ws.name) } : {}),
       ...(unread(ws.name).length ? { unread: unread(ws.name) } : {}),
     };
   }
+  await Promise.all(
+    (options.groupsOf ?? [])
+      .filter((w) => state[w] && groupMembersReadable(state[w]))
+      .map((w) => limit(async () => void (state[w] = await withGroupMembers(api, state[w])))),
+  );
   return {
     observedAt: options.now.toISOString(),
     platform: {

@@ -6,6 +6,7 @@ import pLimit from 'p-limit';
 import { ApiError } from '../../core/errors';
 import type { ApiClient } from '../client/api';
 import { type LiveState, dictionary } from './live-state';
+import { groupMembersReadable, withGroupMembers } from './groups';
 import type { MoreFacts } from './more';
 
 /** At most this many users are looked up one by one per plan (a first apply of a large estate would need thousands). */
@@ -39,16 +40,8 @@ export async function withSubjectLookups(
   const workspaces = dictionary(Object.entries(live.workspaces));
   await Promise.all(
     lookups.groupsOf
-      .filter((w) => workspaces[w] && !workspaces[w].groupMembers)
-      .map((w) =>
-        limit(
-          async () =>
-            void (workspaces[w] = {
-              ...workspaces[w],
-              groupMembers: dictionary((await api.groups.list(w)).map((g) => [g.name, g.members])),
-            }),
-        ),
-      ),
+      .filter((w) => workspaces[w] && groupMembersReadable(workspaces[w]))
+      .map((w) => limit(async () => void (workspaces[w] = await withGroupMembers(api, workspaces[w])))),
   );
   return {
     ...live,

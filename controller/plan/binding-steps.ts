@@ -16,6 +16,7 @@ import {
   grant as modelGrant,
   isMember,
   keyOf,
+  mayBeHeld,
   remove as modelRemove,
   subjectKey,
 } from '../../core/model';
@@ -135,8 +136,8 @@ function grant(ws: string, desiredBinding: Desired, reason: GrantStep['reason'],
 
 /**
  * The 4-eyes class of a grant, as the platform model decides it on the observed workspace (the
- * plan's dry run, ./simulate, has the last word once the steps are ordered): this first answer
- * decides whether a subject's old binding stays until the new one is approved.
+ * plan's dry run, ./simulate, has the last word once the steps are ordered). It is the caller's: which
+ * steps the plan takes never rests on it (see mayBeHeld), so they are the same whoever applies.
  */
 function predictedApproval(
   project: string | undefined,
@@ -337,8 +338,10 @@ export function planBindings(ctx: BindingContext, skipProjects: ReadonlySet<stri
   const authoritative = ctx.desired.spec.bindingManagement === 'authoritative';
   const ws = diffList(wsName, undefined, ctx.desired.bindings, ctx.ws?.bindings ?? [], ctx, authoritative);
   const notes = [...ws.notes];
-  // Under 4-eyes a new binding may wait: the subject keeps what it has until the new one is live.
-  const waiting = new Set(ws.grants.filter((g) => g.approval !== 'auto').map(whoGrant));
+  // Under 4-eyes a new binding may wait (for some key that may apply it): the subject keeps what it has until the new one is live.
+  const held = (g: GrantStep) =>
+    g.approval === 'already-pending' || mayBeHeld(ctx.model, ctx.modelContext.settings, g.grant.subject.kind);
+  const waiting = new Set(ws.grants.filter(held).map(whoGrant));
   const kept = ws.removals.filter((r) => r.reason !== 'expired' && waiting.has(keyOf(r.binding)));
   for (const r of kept)
     notes.push(
@@ -359,7 +362,7 @@ export function planBindings(ctx: BindingContext, skipProjects: ReadonlySet<stri
       (r) => (m: WorkspaceModel) => modelRemove(m, { ...ctx.modelContext, actor: UNKNOWN }, r.binding.name),
     ),
     ...ws.grants
-      .filter((g) => g.approval === 'auto')
+      .filter((g) => !held(g))
       .map(
         (g) => (m: WorkspaceModel) =>
           applyGrant(m, ctx.modelContext, {
@@ -413,6 +416,7 @@ export function planBindings(ctx: BindingContext, skipProjects: ReadonlySet<stri
     wsRemovals.filter((r) => isOwner(r.binding.role)),
     ws.grants.filter((g) => isOwner(g.grant.role)),
     ctx,
+    held,
   );
   notes.push(...ordered.notes);
   return {
@@ -438,6 +442,7 @@ function orderOwnerSteps(
   removals: RemovalStep[],
   grants: GrantStep[],
   ctx: BindingContext,
+  held: (g: GrantStep) => boolean,
 ): { steps: Array<GrantStep | RemovalStep>; notes: Finding[] } {
   const live = (ctx.ws?.bindings ?? []).filter(
     (b) => b.role === WORKSPACE_OWNER && !(b.expiryDate && isExpired(b.expiryDate, ctx.now)),
@@ -462,7 +467,7 @@ function orderOwnerSteps(
     (x) => holders.has(x.grant.subject.name) && (holders.get(x.grant.subject.name)?.size ?? 0) > 0,
   )) {
     const old = removalsLeft.filter((r) => r.binding.subject === g.grant.subject.name);
-    if (count() >= MAX_WORKSPACE_OWNERS && g.approval === 'auto') {
+    if (count() >= MAX_WORKSPACE_OWNERS && !held(g)) {
       notes.push(
         finding(
           'owner-renewal-order',

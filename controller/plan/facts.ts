@@ -1,12 +1,21 @@
 /**
  * The facts a plan needs, as data: observe reads exactly these and no more. Two rounds: what the code
  * alone asks for (read at once, in parallel), then what that first read shows the plan needs (the
- * history of expired bindings, whether subjects about to be bound exist, their workspaces' groups).
- * A fact not read stays undefined in the LiveState; one the key cannot see is marked unread there.
+ * history of expired bindings, whether subjects about to be bound exist, their workspaces' groups, and
+ * the members of the groups that manage a workspace where they approve a grant or the plan removes them).
+ * A fact not read stays undefined in the LiveState; one the key cannot see is marked unread there
+ * (group members: where a 403 or 404 answers, or the key is only a Member of the workspace).
  */
-import { owningStackOf } from '../../core/rules';
+import { managesWorkspace, owningStackOf } from '../../core/rules';
 import { keyOf, subjectKey } from '../../core/model';
-import type { DesiredState, Workspace } from '../../schemas/desired-state.generated';
+import type {
+  DesiredState,
+  ProjectBinding,
+  Subject,
+  Workspace,
+  WorkspaceBinding,
+} from '../../schemas/desired-state.generated';
+import type { LiveBinding } from '../client/types';
 import type { LiveState, LiveWorkspaceState } from '../observe/live-state';
 import type { MoreFacts } from '../observe/more';
 import type { ObserveOptions } from '../observe/observe';
@@ -44,6 +53,28 @@ function projectRoleMayRestOnGroup(w: Workspace): boolean {
   );
 }
 
+/**
+ * Whether the members of a group holding Owner or Manager decide something in this plan. Under 4-eyes
+ * they approve a user's grant (and decide whether the caller's own approval suffices): where the code
+ * may grant a user, a binding not live yet or one with an expiry (a renewal). And where the code removes
+ * such a group's binding, the caller may manage the workspace through it (self-lockout).
+ */
+function managingGroupsDecide(w: Workspace, ws: LiveWorkspaceState, observed: LiveState): boolean {
+  const groups = ws.bindings.filter(
+    (b) => b.subjectKind === 'Group' && managesWorkspace({ partner: false, roles: [b.role] }),
+  );
+  const live = (b: { subject: Subject; roleRef: { name: string } }, bindings: readonly LiveBinding[]) =>
+    bindings.some((l) => keyOf(l) === subjectKey(b.subject.kind, b.subject.name) && l.role === b.roleRef.name);
+  const userGrant = (b: WorkspaceBinding | ProjectBinding, bindings: readonly LiveBinding[]) =>
+    b.subject.kind === 'User' && (b.expiryDate !== undefined || !live(b, bindings));
+  const grantsUser =
+    w.bindings.some((b) => userGrant(b, ws.bindings)) ||
+    w.projects.some((p) => p.bindings.some((b) => userGrant(b, ws.projects[p.metadata.name]?.bindings ?? [])));
+  const removesGroup =
+    w.spec.bindingManagement === 'authoritative' && groups.some((g) => !w.bindings.some((b) => live(b, [g])));
+  return groups.length > 0 && ((observed.platform.fourEyes.enabled && grantsUser) || removesGroup);
+}
+
 /** Subjects (Kind:name) bound in a live workspace or its projects. */
 export const boundIn = (ws: LiveWorkspaceState) =>
   new Set([...ws.bindings, ...Object.values(ws.projects).flatMap((p) => p.bindings)].map((b) => keyOf(b)));
@@ -60,6 +91,7 @@ export function moreFacts(selected: readonly Workspace[], observed: LiveState): 
       // A new workspace has no user groups yet: they come from the identity provider's sync.
       else if (ws && !ws.groupMembers) groupsOf.add(w.metadata.name);
     }
+    if (ws && managingGroupsDecide(w, ws, observed)) groupsOf.add(w.metadata.name);
   }
   return {
     expiryHistoryOf: selected

@@ -7,6 +7,7 @@
 import {
   type Actor,
   type ModelBinding,
+  type Known,
   type ModelContext,
   type Transition,
   type WorkspaceModel,
@@ -19,11 +20,12 @@ import {
   grant,
   ownerCount,
   remove,
+  unreadGroups,
   update,
 } from '../../core/model';
 import { WORKSPACE_OWNER } from '../../core/rules';
 import type { Finding, GrantStep, Step } from '../../schemas/plan.generated';
-import type { LiveState, LiveWorkspaceState } from '../observe/live-state';
+import { type LiveState, type LiveWorkspaceState, dictionary } from '../observe/live-state';
 import { finding } from './findings';
 import { isGrant, isRemoval } from './steps';
 
@@ -43,8 +45,21 @@ export function workspaceModel(name: string, ws: LiveWorkspaceState | undefined)
       ...ws.deletingProjects.map((p) => ({ name: p, state: 'deleting' as const })),
     ],
     requests: ws.pendingRequests.map(modelRequest),
-    groupMembers: ws.groupMembers ?? UNKNOWN,
+    groupMembers: groupMembersOf(ws),
   };
+}
+
+/** The groups' members as read: none where the key could not read them, and none of a bound group it did not see. */
+function groupMembersOf(ws: LiveWorkspaceState): WorkspaceModel['groupMembers'] {
+  const read = ws.groupMembers;
+  if (!read || ws.unread?.includes('group-members')) return UNKNOWN;
+  const unseen = ws.bindings.filter((b) => b.subjectKind === 'Group' && !Object.hasOwn(read, b.subject));
+  return unseen.length
+    ? dictionary<Known<readonly string[]>>([
+        ...Object.entries(read),
+        ...unseen.map((b) => [b.subject, UNKNOWN] as const),
+      ])
+    : read;
 }
 
 function modelBinding(b: LiveWorkspaceState['bindings'][number]): ModelBinding {
@@ -148,8 +163,14 @@ export function simulate(initial: WorkspaceModel, ctx: ModelContext, steps: read
     const t = run(state, ctx, s);
     out.push(predicted(s, t));
     if (t?.outcome.class === 'refused') add(finding(t.outcome.refusal.rule, t.outcome.refusal.params, initial.name));
-    for (const unknown of new Set(t?.unknowns ?? []))
-      add(finding('decision-unknown', { workspace: initial.name, unknown, step: s.id }, initial.name));
+    for (const unknown of new Set(t?.unknowns ?? [])) {
+      const where = { workspace: initial.name, step: s.id };
+      add(
+        unknown === 'group-members'
+          ? finding('group-members-unread', { ...where, groups: unreadGroups(state) }, initial.name)
+          : finding('decision-unknown', { ...where, unknown }, initial.name),
+      );
+    }
     if (t) state = t.state;
     ownerCounts.push(ownerCount(state));
   }

@@ -20,7 +20,14 @@ import {
 import { actorRoles, writeRefusal } from './access';
 import { approvers, isMember, ownerCount, workspaceBindings } from './membership';
 import { type Transition, refused } from './outcome';
-import { type ModelBinding, type ModelContext, type WorkspaceModel, UNKNOWN, isKnown } from './state';
+import {
+  type ModelBinding,
+  type ModelContext,
+  type PlatformSettings,
+  type WorkspaceModel,
+  UNKNOWN,
+  isKnown,
+} from './state';
 import { keyOf } from './subjects';
 
 export interface GrantRequest extends ModelBinding {
@@ -151,6 +158,19 @@ export function grant(ws: WorkspaceModel, ctx: ModelContext, g: GrantRequest): T
     changes: [{ kind: 'request-filed', request }],
     unknowns,
   };
+}
+
+/**
+ * Whether a grant may be held for approval, whoever makes it: under 4-eyes a user grant waits for
+ * any Owner or Manager whose own approval does not suffice (where the approvers are unknown, for
+ * any of them); only a partner's is never held. What a plan does with a subject's old binding rests
+ * on this, not on the caller's own class, so that its steps are the same whichever key applies them.
+ */
+export function mayBeHeld(ws: WorkspaceModel, settings: PlatformSettings, subjectKind: ModelBinding['subjectKind']) {
+  const { enabled, minApprovalCount } = settings.fourEyes;
+  if (!enabled || subjectKind === 'Group') return false;
+  const who = approvers(ws);
+  return !isKnown(who) || who.some((m) => !isApproved([m], who, minApprovalCount));
 }
 
 const withUnknowns = (t: Transition, unknowns: string[]): Transition =>

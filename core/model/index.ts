@@ -5,7 +5,7 @@
  */
 export * from './state';
 export * from './subjects';
-export { approvers, directApprovers, isMember, ownerCount, rolesOf } from './membership';
+export { approvers, directApprovers, isMember, membersOf, ownerCount, rolesOf, unreadGroups } from './membership';
 export type { Change, Outcome, Refusal, Transition } from './outcome';
 export { writeRefusal } from './access';
 export * from './grant';

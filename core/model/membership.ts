@@ -17,8 +17,16 @@ export function workspaceBindings(ws: WorkspaceModel, now?: Date): ModelBinding[
   );
 }
 
-function membersOf(ws: WorkspaceModel, group: string): Known<readonly string[]> {
-  return isKnown(ws.groupMembers) ? (ws.groupMembers[group] ?? []) : UNKNOWN;
+/** A group's members; UNKNOWN where they were not read (a group the workspace does not have has none). */
+export function membersOf(ws: WorkspaceModel, group: string): Known<readonly string[]> {
+  if (!isKnown(ws.groupMembers)) return UNKNOWN;
+  return Object.hasOwn(ws.groupMembers, group) ? ws.groupMembers[group] : [];
+}
+
+/** The user groups bound in the workspace whose members the model does not know: what a decision on them rests on. */
+export function unreadGroups(ws: WorkspaceModel): string[] {
+  const groups = workspaceBindings(ws).filter((b) => b.subjectKind === 'Group');
+  return [...new Set(groups.map((b) => b.subject).filter((g) => !isKnown(membersOf(ws, g))))].sort();
 }
 
 /** A user's workspace roles, held directly or through a group; `unknown` is true where a group's members were not read. */

@@ -43,8 +43,8 @@ export interface WorkspaceModel {
   readonly bindings: readonly ModelBinding[];
   readonly projects: readonly ModelProject[];
   readonly requests: readonly ModelRequest[];
-  /** Members of the workspace's user groups; UNKNOWN where they were not read. */
-  readonly groupMembers: Known<Readonly<Record<string, readonly string[]>>>;
+  /** Members of the workspace's user groups; UNKNOWN where they were not read (all of them, or one group's). */
+  readonly groupMembers: Known<Readonly<Record<string, Known<readonly string[]>>>>;
 }
 
 export interface PlatformSettings {

@@ -162,6 +162,12 @@ export const RULES = {
       `the plan removes the caller's own ${p.roles.join(' and ')} role in "${p.workspace}" (${p.caller}), after which it could not manage this workspace; add ${p.caller} to the code, or pass --allow-self-lockout if that is intended.`,
     '--allow-self-lockout',
   ),
+  'self-lockout-unknown': rule<{ workspace: string; caller: string; groups: string[] }>(
+    'refusal',
+    (p) =>
+      `the plan removes user group bindings in "${p.workspace}" through which ${p.caller} may manage it, and whether ${p.caller} is in ${list(p.groups.map((g) => `"${g}"`))} is unknown (this key is not shown the members): it might lock itself out. Plan with a key that may read the groups, add ${p.caller} to the code, or pass --allow-self-lockout if that is intended.`,
+    '--allow-self-lockout',
+  ),
   'fewer-approvers': rule<{ workspace: string; removed: string[]; left: number; min: number }>(
     'refusal',
     (p) =>
@@ -341,10 +347,15 @@ export const RULES = {
       ? `group "${p.subject.name}" is not a user group of workspace "${p.workspace}" (groups come from the identity provider's sync), so its grants will fail at apply${p.meant ? `; did you mean "${p.meant}"?` : '.'}`
       : `user "${p.subject.name}" does not exist on the platform, so the grants to them in "${p.workspace}" will fail at apply${p.meant ? `; did you mean "${p.meant}"?` : '.'} Check the username, or declare an invitation (e-mail, first and last name).`,
   ),
-  'decision-unknown': rule<{ workspace: string; unknown: string; step: string }>('warning', (p) =>
-    p.unknown === 'group-members'
-      ? `in "${p.workspace}", step ${p.step} depends on members of user groups that were not read: the plan assumes a grant waits for approval and that group members hold their roles; the platform decides at apply.`
-      : `in "${p.workspace}", step ${p.step} depends on the platform's ${p.unknown} setting, which it does not show: the platform decides at apply.`,
+  'decision-unknown': rule<{ workspace: string; unknown: string; step: string }>(
+    'warning',
+    (p) =>
+      `in "${p.workspace}", step ${p.step} depends on the platform's ${p.unknown} setting, which it does not show: the platform decides at apply.`,
+  ),
+  'group-members-unread': rule<{ workspace: string; step: string; groups: string[] }>(
+    'warning',
+    (p) =>
+      `in "${p.workspace}", step ${p.step} depends on who is in the user group${p.groups.length === 1 ? '' : 's'} ${list(p.groups.map((g) => `"${g}"`))}, whose members the plan could not read (this key is not shown them): who approves a grant under 4-eyes and who holds a role through ${p.groups.length === 1 ? 'it' : 'them'} are unknown, so the plan assumes the grant waits for approval (the old binding stays) and the platform decides at apply. Plan with a key of a Workspace Owner, Manager or partner to know.`,
   ),
   'left-the-code': rule<{ stack: string; names: string[] }>(
     'warning',

@@ -789,4 +789,6 @@ export const NOT_PLATFORM_RULES: Record<string, string> = {
     "meshform's guard for the estate, not a platform refusal: the platform accepts the definition, then refuses every later save of a workspace with an undefined tag; test/controller/import/adopt-free-form-tags.test.ts holds it on each platform",
   'fewer-approvers':
     "meshform's own guard against a pattern: the platform accepts each step (removing a co-Owner; a grant that then needs nobody else's approval), the plan refuses them together (the sandbox's part, approvers through groups, is in four-eyes.test.ts)",
+  'self-lockout-unknown':
+    "what the key could not read (a user group's members), not a platform refusal: meshform's own guard, as self-lockout; test/controller/plan/rules/caller.test.ts holds it",
 };

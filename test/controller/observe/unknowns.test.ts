@@ -59,5 +59,22 @@ describe.each(PLATFORMS.filter(([name]) => name === 'sandbox'))(
         [...plan.refusals, ...plan.warnings, ...plan.workspaces.flatMap((w) => w.notes)].map((f) => f.rule),
       ).toContain('projects-not-visible');
     });
+
+    test("a Member's key does not know who is in the workspace's groups: unread, not empty", async () => {
+      // GIVEN the workspace above, where dave is a Member through "devs"
+      const state = desired([workspace('unk-team', [binding(OWNER, user('alice')), binding(MEMBER, group('devs'))])]);
+
+      // WHEN dave's key observes it for a plan
+      const { live } = await planAgainst(
+        platform.client('dave'),
+        state,
+        { endpoint: platform.endpoint },
+        await platform.now(),
+      );
+
+      // THEN the groups' members are marked unread, and none are taken as read
+      expect(live.workspaces['unk-team'].unread).toEqual(['projects', 'group-members']);
+      expect(live.workspaces['unk-team'].groupMembers).toBeUndefined();
+    });
   },
 );

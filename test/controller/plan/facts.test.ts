@@ -1,6 +1,6 @@
 /** The facts a plan declares it needs: observe reads exactly these. */
 import { firstFacts, moreFacts } from '../../../controller/plan/facts';
-import { MEMBER, OWNER, binding, desired, group, project, user, workspace } from '../../helpers/desired';
+import { MANAGER, MEMBER, OWNER, binding, desired, group, project, user, workspace } from '../../helpers/desired';
 import { liveBinding, liveWorkspace, ruleContext } from '../../helpers/rule-context';
 
 describe('firstFacts', () => {
@@ -59,6 +59,55 @@ describe('moreFacts', () => {
       expiryHistoryOf: [],
       users: ['bob', 'carol', 'dave'],
       groupsOf: ['w'],
+    });
+  });
+
+  describe('under 4-eyes, the members of a group holding Workspace Manager approve a user grant: read where the code may grant one', () => {
+    const admins = liveBinding('admins', MANAGER, { subjectKind: 'Group' });
+    const live = (fourEyes: boolean) =>
+      ruleContext({
+        ws: liveWorkspace([liveBinding('alice', OWNER), admins, liveBinding('bob', MEMBER)]),
+        live: {
+          platform: {
+            version: 'x',
+            fourEyes: { enabled: fourEyes, minApprovalCount: 2 },
+            recertification: {},
+            capabilities: [],
+          },
+        },
+      }).live;
+    const code = (...more: ReturnType<typeof binding>[]) => [
+      workspace('w', [
+        binding(OWNER, user('alice')),
+        binding(MANAGER, group('admins')),
+        binding(MEMBER, user('bob')),
+        ...more,
+      ]),
+    ];
+    test.each([
+      ['a new user binding', true, code(binding(MEMBER, user('carol'))), ['w']],
+      [
+        'a renewal (an expiry in code)',
+        true,
+        code(binding(MEMBER, user('carol'), { expiryDate: '2027-01-01' })),
+        ['w'],
+      ],
+      ['4-eyes off', false, code(binding(MEMBER, user('carol'))), []],
+      ['every user binding live already', true, code(), []],
+      [
+        'the code removes the group (the caller may manage through it)',
+        false,
+        [workspace('w', [binding(OWNER, user('alice')), binding(MEMBER, user('bob'))])],
+        ['w'],
+      ],
+      [
+        '… where the code is additive (nothing is removed)',
+        false,
+        [workspace('w', [binding(OWNER, user('alice')), binding(MEMBER, user('bob'))], { additive: true })],
+        [],
+      ],
+    ])('%s', (_name, fourEyes, declared, groupsOf) => {
+      expect(moreFacts(declared, live(fourEyes)).groupsOf).toEqual(groupsOf);
     });
   });
 });

@@ -185,8 +185,8 @@ describe('project roles need a workspace role, and a role the platform has', () 
   test('a group whose members were not read: not refused, and the plan says what it did not know', () => {
     const ws = withProject(liveWorkspace([{ ...liveBinding('devs', MEMBER), subjectKind: 'Group' }]));
     const sim = run({ ws, caller: partner, steps: [projectGrant('erin')] });
-    expect(sim.findings.map((f) => [f.rule, (f.params as { unknown?: string }).unknown])).toEqual([
-      ['decision-unknown', 'group-members'],
+    expect(sim.findings.map((f) => [f.rule, (f.params as { groups?: string[] }).groups])).toEqual([
+      ['group-members-unread', ['devs']],
     ]);
   });
 });
@@ -285,4 +285,38 @@ describe('4-eyes: approval class and approvers read off the model', () => {
     ]);
     expect(fourEyes(ws, 'alice')).toMatchObject({ approval: 'needs-approval', approvers: ['a partner'] });
   });
+
+  const unreadGroups = (ws: LiveWorkspaceState) =>
+    run({
+      ws,
+      caller: { username: 'alice' },
+      steps: [grantStep('carol', MEMBER)],
+      live: {
+        platform: {
+          version: 'x',
+          fourEyes: { enabled: true, minApprovalCount: 2 },
+          recertification: {},
+          capabilities: [],
+        },
+      },
+    });
+  const admins = { ...liveBinding('admins', MANAGER), subjectKind: 'Group' as const };
+
+  test.each([
+    ['the groups read do not include the bound group (the key sees only some)', { groupMembers: {} }],
+    ["the key could not read the groups' members (403, or a Member's key)", { unread: ['group-members' as const] }],
+  ])(
+    'a managing group whose members are unknown because %s: the grant is assumed to wait, and the plan says which group',
+    (_name, extra) => {
+      const sim = unreadGroups(liveWorkspace([liveBinding('alice', OWNER), admins], extra));
+      expect(sim.steps[0]).toMatchObject({ approval: 'needs-approval', approvers: ['a partner'] });
+      expect(sim.findings).toEqual([
+        {
+          rule: 'group-members-unread',
+          workspace: 'w',
+          params: { workspace: 'w', step: 'g-carol-Workspace Member', groups: ['admins'] },
+        },
+      ]);
+    },
+  );
 });

@@ -18,6 +18,56 @@ describe('selfLockout', () => {
   });
 });
 
+describe('selfLockout through a group', () => {
+  const admins = liveBinding('admins', MANAGER, { subjectKind: 'Group' });
+  const removeAdmins = removalStep('admins', MANAGER, {
+    binding: { name: admins.name, subjectKind: 'Group', subject: 'admins', role: MANAGER },
+  });
+  const ws = (extra = {}) => liveWorkspace([liveBinding('alice', OWNER), admins], extra);
+  test.each([
+    ['removing the group the caller manages through', ws({ groupMembers: { admins: ['bob'] } }), {}, ['self-lockout']],
+    ['with the override', ws({ groupMembers: { admins: ['bob'] } }), { allowSelfLockout: true }, []],
+    ['a group the caller is not in', ws({ groupMembers: { admins: ['carol'] } }), {}, []],
+    [
+      '… while another group, whose members the key cannot read, may keep the caller in',
+      liveWorkspace([liveBinding('alice', OWNER), admins, liveBinding('ops', MANAGER, { subjectKind: 'Group' })], {
+        groupMembers: { admins: ['carol'] },
+      }),
+      {},
+      [],
+    ],
+    [
+      'a group the caller is in, while another unread group may keep it in',
+      liveWorkspace([liveBinding('alice', OWNER), admins, liveBinding('ops', MANAGER, { subjectKind: 'Group' })], {
+        groupMembers: { admins: ['bob'] },
+      }),
+      {},
+      ['self-lockout-unknown'],
+    ],
+    ['a group whose members the key cannot read', ws({ unread: ['group-members'] }), {}, ['self-lockout-unknown']],
+    ['… with the override', ws({ unread: ['group-members'] }), { allowSelfLockout: true }, []],
+  ])('%s', (_name, live, options, expected) => {
+    expect(
+      rules(
+        selfLockout(
+          ruleContext({ ws: live, caller: { username: 'bob', roles: [MANAGER] }, steps: [removeAdmins], options }),
+        ),
+      ),
+    ).toEqual(expected);
+  });
+
+  test('the refusal names the groups it could not read', () => {
+    const [f] = selfLockout(
+      ruleContext({
+        ws: ws({ unread: ['group-members'] }),
+        caller: { username: 'bob', roles: [MANAGER] },
+        steps: [removeAdmins],
+      }),
+    );
+    expect(f.params).toEqual({ workspace: 'w', caller: 'bob', groups: ['admins'] });
+  });
+});
+
 describe('fewerApprovers (4-eyes: a plan cannot remove the second approver and grant in the same go)', () => {
   const ws = liveWorkspace([liveBinding('alice', OWNER), liveBinding('bob', OWNER), liveBinding('erin', MEMBER)]);
   const fourEyes = {
