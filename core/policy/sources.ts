@@ -9,7 +9,7 @@ import { PolicyError, compilePolicy } from './policy';
 import type { PolicySource } from './policy-file';
 
 /** The source name of the policies declared in code, in the plan's header. */
-export const CODE_POLICY_SOURCE = 'code';
+const CODE_POLICY_SOURCE = 'code';
 
 /** The manifest's policies, compiled: undefined when the code declares none. */
 export function codePolicySource(desired: DesiredState): PolicySource | undefined {
