@@ -12,7 +12,7 @@ import type { PolicySource } from './policy-file';
 const CODE_POLICY_SOURCE = 'code';
 
 /** The manifest's policies, compiled: undefined when the code declares none. */
-export function codePolicySource(desired: DesiredState): PolicySource | undefined {
+function codePolicySource(desired: DesiredState): PolicySource | undefined {
   const specs = desired.policies ?? [];
   if (!specs.length) return undefined;
   const seen = new Set<string>();
