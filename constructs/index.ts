@@ -8,6 +8,7 @@ export * from './quota';
 export * from './tags';
 export * from './tag-definition';
 export * from './role-policy';
+export * from './policy';
 export * from './roles';
 export * from './subject';
 export * from './workspace-data';

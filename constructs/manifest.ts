@@ -21,6 +21,8 @@ import { AnchorKind, AnchorScope, type ProviderSettings, createAnchor, createPro
 import { MANIFEST_FILE, NOW_CONTEXT_KEY } from './private/names';
 import { type Locate, renderSorted } from './private/rendering';
 import { hasManifestValidation } from './private/validation';
+import { synthPolicyFindings } from './private/policy-findings';
+import type { Policy } from './policy';
 import type { RolePolicy } from './role-policy';
 import type { TagDefinition } from './tag-definition';
 
@@ -83,6 +85,7 @@ export class Manifest extends Construct {
   private readonly workspaces: IWorkspaceRenderer[] = [];
   private readonly tagDefinitions: TagDefinition[] = [];
   private readonly rolePolicies: RolePolicy[] = [];
+  private readonly policies: Policy[] = [];
   /** Per-workspace anchors, and the tag definitions' anchor they run after (created with the first tag definition). */
   private readonly anchors: TerraformResource[] = [];
   private tagDefinitionsAnchor?: TerraformResource;
@@ -172,6 +175,15 @@ export class Manifest extends Construct {
     this.rolePolicies.push(policy);
   }
 
+  /** @internal */
+  public _registerPolicy(policy: Policy): void {
+    this.policies.push(policy);
+  }
+  /** @internal The policies of this stack with that name (more than one is an error of each). */
+  public _policiesNamed(name: string): Policy[] {
+    return this.policies.filter((p) => p.policyName === name);
+  }
+
   /** The moment expiry checks compare against: the `meshform:now` context, or the clock. */
   public now(): Date {
     const pinned: unknown = this.node.tryGetContext(NOW_CONTEXT_KEY);
@@ -198,7 +210,11 @@ export class Manifest extends Construct {
   private compute(): { rendered: Rendered; findings: Finding[] } {
     if (!this.cache) {
       const rendered = this.render();
-      this.cache = { rendered, findings: validateDesiredState(rendered.state, this.now()) };
+      const now = this.now();
+      this.cache = {
+        rendered,
+        findings: [...validateDesiredState(rendered.state, now), ...synthPolicyFindings(rendered.state, now)],
+      };
     }
     return this.cache;
   }
@@ -234,7 +250,16 @@ export class Manifest extends Construct {
       ),
     };
     this.rolePolicies.forEach((p) => at('$.rolePolicy', p));
-    return { state, locations };
+    // Only when the code declares policies: a manifest without them stays as it was (and hashes the same).
+    const policies = renderSorted(
+      this.policies,
+      (p) => p.policyName,
+      (p, i) => {
+        at(`$.policies[${i}]`, p);
+        return p._render();
+      },
+    );
+    return { state: policies.length ? { ...state, policies } : state, locations };
   }
 
   private onSynthesize(session: ISynthesisSession): void {

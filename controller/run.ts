@@ -14,6 +14,8 @@ import { observe } from './observe/observe';
 import { firstFacts, moreFacts, plannedWorkspaces, untaggedOwned } from './plan/facts';
 import { type PlanOptions, plan, planDigest } from './plan/plan';
 import { judgePlan } from './plan/policies';
+import type { PolicySource } from '../core/policy/policy-file';
+import { policySources } from '../core/policy/sources';
 import { approvalOf, reviewedStep } from './plan/steps';
 import { fieldChanges, findingMessage, stepSummary } from './render/describe';
 
@@ -27,21 +29,24 @@ export async function platformNow(api: ApiClient): Promise<Date> {
  * read is the state; a second one, only where the first shows it is needed, reads the platform's
  * history of expired bindings and whether subjects about to be bound exist.
  */
-export function planAgainst(
+export async function planAgainst(
   api: ApiClient,
   desired: DesiredState,
   options: PlanOptions,
   at?: Date,
 ): Promise<{ plan: Plan; live: LiveState }> {
+  // The code's policies are compiled (and checked against the organisation's) before any platform call.
+  const policies = policySources(desired, options.policies);
   // A 403 on a declared workspace names it and the ones this key can plan, not only a URL.
   const declared = desired.workspaces.map((w) => w.metadata.name);
-  return explainingForbidden(api, declared, () => observeAndPlan(api, desired, options, at));
+  return explainingForbidden(api, declared, () => observeAndPlan(api, desired, options, policies, at));
 }
 
 async function observeAndPlan(
   api: ApiClient,
   desired: DesiredState,
   options: PlanOptions,
+  policies: readonly PolicySource[],
   at?: Date,
 ): Promise<{ plan: Plan; live: LiveState }> {
   const now = at ?? (await platformNow(api));
@@ -55,7 +60,7 @@ async function observeAndPlan(
     ),
     desired,
   );
-  return { plan: judgePlan(plan(desired, live, options, now), desired, live, options.policies ?? [], now), live };
+  return { plan: judgePlan(plan(desired, live, options, now), desired, live, policies, now), live };
 }
 
 /** What one plan-then-apply did: refused, nothing to change, declined at the question, or applied. */

@@ -27,8 +27,8 @@ export function schemaPath(file: string): string {
   return found;
 }
 
-/** The schemas refer to each other by $id (the plan's tag definitions are the manifest's): all are added first. */
-const SCHEMA_FILES = ['desired-state.schema.json', 'plan.schema.json'] as const;
+/** The schemas refer to each other by $id (the plan's tag definitions are the manifest's, the manifest's policies the policy file's): all are added first. */
+const SCHEMA_FILES = ['desired-state.schema.json', 'plan.schema.json', 'policy.schema.json'] as const;
 let added = false;
 
 function validator(file: string): ValidateFunction {

@@ -17,6 +17,7 @@ import {
   isObject,
   prune,
 } from './protocol/values';
+import { type PolicySource, loadPolicyFile } from '../core/policy/policy-file';
 import type { Diagnostic } from './resources/diagnostics';
 import { error } from './resources/diagnostics';
 import {
@@ -65,6 +66,12 @@ const PROVIDER_SCHEMA: SchemaSpec = {
         optional: true,
         description:
           'The meshform stack recorded as owner of these workspaces (their meshformStack tag). Default: "terraform".',
+      },
+      policy: {
+        type: 'string',
+        optional: true,
+        description:
+          "The organisation's policy file (YAML, as `meshform plan --policy`; default: MESHFORM_POLICY), judged in every plan: a deny is an error, a warn a warning.",
       },
       recertification: {
         type: ['map', 'number'],
@@ -142,7 +149,12 @@ function failure(e: unknown): Diagnostic[] {
 }
 
 /** The provider's state and its protocol handlers (the names are the protocol's rpc names). */
-export function createProvider(env: NodeJS.ProcessEnv, log: (line: string) => void = (l) => process.stderr.write(l)) {
+export function createProvider(
+  env: NodeJS.ProcessEnv,
+  log: (line: string) => void = (l) => process.stderr.write(l),
+  /** Where a relative policy file is found: Terraform starts the provider in the configuration's directory. */
+  cwd: string = process.cwd(),
+) {
   let ctx: ResourceContext | undefined;
   // A plan's resources share what they read; an apply reads afresh.
   const memo = new ReadMemo();
@@ -215,6 +227,16 @@ export function createProvider(env: NodeJS.ProcessEnv, log: (line: string) => vo
         ...(str('api_secret') ? { MESHSTACK_API_SECRET: str('api_secret') } : {}),
         ...(str('api_token') ? { MESHSTACK_API_TOKEN: str('api_token') } : {}),
       };
+      // Read and compiled before any platform call: a bad policy file fails the configuration, naming the policy.
+      const policyFile = str('policy') ?? (env.MESHFORM_POLICY || undefined);
+      let policies: PolicySource[] | undefined;
+      try {
+        policies = policyFile ? [loadPolicyFile(policyFile, cwd)] : undefined;
+      } catch (e) {
+        return {
+          diagnostics: protoDiagnostics([error('meshform: invalid policy file', (e as Error).message, ['policy'])]),
+        };
+      }
       // A new configuration reads afresh: nothing read for the one before carries over.
       memo.forget();
       const api = await connect(merged, {}, { readMemo: memo });
@@ -225,6 +247,7 @@ export function createProvider(env: NodeJS.ProcessEnv, log: (line: string) => vo
         api,
         endpoint: merged.MESHSTACK_ENDPOINT!,
         settings: { stack: str('stack') ?? DEFAULT_STACK, recertification },
+        ...(policies ? { policies } : {}),
       };
       return { diagnostics: [] };
     }),

@@ -38,6 +38,10 @@ export interface DesiredState {
   rolePolicy: RolePolicy;
   tagDefinitions: TagDefinition[];
   workspaces: Workspace[];
+  /**
+   * Policies declared in code (the Policy construct), in the shape of an organisation's policy file: checked at synth and in every plan, besides the organisation's (docs/policies.md). Absent when the code declares none.
+   */
+  policies?: Policy[];
 }
 /**
  * Role recertification as configured on the platform (Settings > Compliance): a maximum duration per role makes an expiry date mandatory and caps it.
@@ -253,4 +257,29 @@ export interface ProjectBinding {
   subject: Subject;
   expiryDate?: ExpiryDate;
   reason?: string;
+}
+export interface Policy {
+  name: string;
+  description?: string;
+  target: 'workspace' | 'project' | 'binding' | 'tagDefinition';
+  action: 'deny' | 'warn';
+  matchConditions?: {
+    name?: string;
+    expression: string;
+  }[];
+  /**
+   * @minItems 1
+   */
+  validations: [
+    {
+      expression: string;
+      message?: string;
+      messageExpression?: string;
+    },
+    ...{
+      expression: string;
+      message?: string;
+      messageExpression?: string;
+    }[]
+  ];
 }

@@ -3,7 +3,8 @@
  * declares it, so that synth then plan finds nothing to change. Its one write on the platform: the
  * imported workspaces that no stack owns are recorded as this stack's (../import/claim.ts), as
  * `terraform import` writes its state. `--check` writes nothing: it lists live workspaces the code
- * does not declare (and who owns them) and declared ones whose plan has changes.
+ * does not declare (and who owns them), declared ones whose plan has changes, and what the policies
+ * (--policy / MESHFORM_POLICY, and the code's) find on the estate as imported.
  */
 import * as fs from 'fs';
 import * as path from 'path';
@@ -11,7 +12,13 @@ import type { Command } from 'commander';
 import { UsageError } from '../../core/errors';
 import { printable } from '../../core/printable';
 import { OWNERSHIP_TAG_DEFINITION, OWNERSHIP_TAG_KEY, owningStackOf } from '../../core/rules';
-import { readManifest } from '../../core/manifest-file';
+import { type LoadedManifest, readManifest } from '../../core/manifest-file';
+import type { PolicySource } from '../../core/policy/policy-file';
+import { policySources } from '../../core/policy/sources';
+import type { Finding } from '../../schemas/plan.generated';
+import { estatePolicyFindings } from '../import/policy-check';
+import type { PlanOptions } from '../plan/options';
+import { findingMessage } from '../render/describe';
 import { type ImportedEstate, allNotes, importEstate, importLookups } from '../import/model';
 import { withSubjectLookups } from '../observe/subjects';
 import { type WrittenFile, typescriptFiles } from '../import/typescript';
@@ -36,6 +43,7 @@ interface ImportFlags {
   check?: boolean;
   claim: boolean;
   manifest: string;
+  policy?: string;
   endpoint?: string;
   apiKey?: string;
 }
@@ -92,22 +100,47 @@ function notesSummary(estate: ImportedEstate): string {
   return `\n${notes.length} thing(s) the code cannot say, written as comments:\n${lines.join('')}${more}`;
 }
 
-/** --check: what differs between the code (its manifest) and the platform; 2 when anything does. */
+/** What --check reads before any platform call: the manifest, the plan options and the policies (a bad one stops here). */
+interface CheckInput {
+  readonly manifest: LoadedManifest;
+  readonly options: PlanOptions;
+  readonly policies: readonly PolicySource[];
+}
+
+function checkInput(ctx: CliContext, flags: ImportFlags): CheckInput {
+  const manifest = readManifest(path.resolve(ctx.cwd, flags.manifest));
+  const options = planOptions(ctx, flags);
+  return { manifest, options, policies: policySources(manifest.state, options.policies) };
+}
+
+/** The policies' findings as the plan words them: `[workspace] message (rule: policy:<name>)`. */
+function policyLines(label: string, findings: readonly Finding[]): string {
+  return findings
+    .map((f) => printable(`${label} [${f.workspace ?? '*'}] ${findingMessage(f)} (rule: ${f.rule})`) + '\n')
+    .join('');
+}
+
+/**
+ * --check: what differs between the code (its manifest) and the platform, and what the policies
+ * find on the estate; 3 when a policy refuses, else 2 when anything differs.
+ */
 async function check(
   ctx: CliContext,
   flags: ImportFlags,
+  input: CheckInput,
   api: ApiClient,
   live: LiveState,
   estate: ImportedEstate,
+  stack: string,
   now: Date,
 ): Promise<number> {
-  const manifest = readManifest(path.resolve(ctx.cwd, flags.manifest));
+  const { manifest } = input;
   const declared = new Set(manifest.state.workspaces.map((w) => w.metadata.name));
   const names = estate.workspaces.map((w) => w.entry.identifier);
   const undeclared = names.filter((w) => !declared.has(w));
   const both = names.filter((w) => declared.has(w));
   const plan = both.length
-    ? (await planAgainst(api, manifest.state, planOptions(ctx, { ...flags, workspace: both }), now)).plan
+    ? (await planAgainst(api, manifest.state, { ...input.options, workspaces: both }, now)).plan
     : undefined;
   const differing = (plan?.workspaces ?? []).filter((w) => w.steps.length > 0);
   const owner = (w: string) => owningStackOf(live.workspaces[w].tags);
@@ -123,9 +156,18 @@ async function check(
         `${w.name}: ${w.steps.length} change(s) between the code and the platform (meshform plan --workspace ${w.name} shows them)`,
       ) + '\n',
     );
+  const judged = input.policies.length
+    ? estatePolicyFindings(estate, live, stack, input.policies, now)
+    : { refusals: [], warnings: [] };
+  ctx.stdout(policyLines('refused', judged.refusals) + policyLines('warning', judged.warnings));
   ctx.stdout(
     `${undeclared.length} live workspace(s) not in the code, ${differing.length} declared workspace(s) that differ, ${both.length - differing.length} in step.\n`,
   );
+  if (input.policies.length)
+    ctx.stdout(
+      `Policies (${input.policies.map((s) => s.source).join(', ')}) on the estate as imported: ${judged.refusals.length} refusal(s), ${judged.warnings.length} warning(s).\n`,
+    );
+  if (judged.refusals.length) return ExitCode.REFUSED;
   return undeclared.length || differing.length ? ExitCode.CHANGES : ExitCode.OK;
 }
 
@@ -150,9 +192,13 @@ export function registerImport(program: Command, ctx: CliContext, setExit: (code
     )
     .option(
       '--check',
-      'write nothing: list live workspaces the code does not declare, and declared ones whose plan has changes (exit 2 when any)',
+      'write nothing: list live workspaces the code does not declare, declared ones whose plan has changes (exit 2 when any), and the policy findings on the estate (exit 3 when a policy refuses)',
     )
     .option('--manifest <file>', 'with --check: the manifest `meshform synth` wrote', 'out/meshform.json')
+    .option(
+      '--policy <file>',
+      "with --check: the organisation's policy file to judge the estate with (default: $MESHFORM_POLICY)",
+    )
     .option('--endpoint <url>', 'platform URL (default: $MESHSTACK_ENDPOINT)')
     .option(
       '--api-key <name>',
@@ -169,6 +215,7 @@ export function registerImport(program: Command, ctx: CliContext, setExit: (code
         throw new UsageError('meshform import needs --all or --workspace <id> (one of them)', 'import-scope');
       const dir = path.resolve(ctx.cwd, flags.out);
       const name = nameFor(dir, flags.name);
+      const checking = flags.check ? checkInput(ctx, flags) : undefined;
       const api = await connectFrom(ctx, flags);
       const now = await platformNow(api);
       const started = Date.now();
@@ -190,8 +237,8 @@ export function registerImport(program: Command, ctx: CliContext, setExit: (code
           'import-missing',
         );
       const estate = importEstate(live, { bindingManagement, stack: name, adopt: !flags.claim });
-      if (flags.check) {
-        setExit(await check(ctx, flags, api, live, estate, now));
+      if (checking) {
+        setExit(await check(ctx, flags, checking, api, live, estate, name, now));
         return;
       }
       const header = { stackName: name, endpoint: endpointOf(ctx, flags), date: now.toISOString().slice(0, 10) };

@@ -10,6 +10,7 @@ import { UsageError } from '../../core/errors';
 import { DAY_MS } from '../../core/expiry';
 import { type LoadedManifest, checkTimedRules, readManifest } from '../../core/manifest-file';
 import { loadPolicyFile } from '../../core/policy/policy-file';
+import { policySources } from '../../core/policy/sources';
 import type { ApiClient } from '../client/api';
 import { connect, resolveConnection } from '../client/connection';
 import { changedWorkspaces } from '../plan/changed';
@@ -149,6 +150,8 @@ export async function openSession(ctx: CliContext, flags: CommonFlags, api?: Api
   const manifest = readManifestFile(ctx, flags);
   const base = flags.changedFrom === undefined ? undefined : readManifest(path.resolve(ctx.cwd, flags.changedFrom));
   const options = planOptions(ctx, flags);
+  // The code's policies, compiled and checked against the organisation's here: a bad one costs no platform call.
+  policySources(manifest.state, options.policies);
   const client = api ?? (await connectFrom(ctx, flags));
   const now = await platformNow(client);
   return {

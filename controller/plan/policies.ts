@@ -3,10 +3,8 @@
  * workspaces, with the plan's step for the object, the live object and the plan's one "now". Kept
  * apart from plan() and as pure: a deny is a refusal (no flag overrides it), a warn a warning.
  */
-import { POLICY_RULE_PREFIX, type PolicyFindingParams } from '../../core/rules';
-import { type PolicySubject, policySubjects } from '../../core/policy/objects';
-import { celValue, evaluatePolicy } from '../../core/policy/evaluate';
-import { POLICY_TARGETS } from '../../core/policy/policy';
+import { judgeDesired } from '../../core/policy/judge';
+import type { PolicySubject } from '../../core/policy/objects';
 import type { PolicySource } from '../../core/policy/policy-file';
 import type { DesiredState } from '../../schemas/desired-state.generated';
 import type { Finding, Plan, Step } from '../../schemas/plan.generated';
@@ -43,6 +41,45 @@ function liveFor(s: PolicySubject, live: LiveState, step: Step | undefined): unk
   return null;
 }
 
+/**
+ * The policies' findings on `desired` against the live state: with a plan, its workspaces and their
+ * steps; without (`import --check`, which judges the estate as it is), every workspace, no step.
+ */
+export function policyFindings(
+  desired: DesiredState,
+  live: LiveState,
+  sources: readonly PolicySource[],
+  now: Date,
+  planned?: Plan,
+): { refusals: Finding[]; warnings: Finding[] } {
+  const stepsOf = new Map((planned?.workspaces ?? []).map((w) => [w.name, w.steps]));
+  const verdicts = judgeDesired(
+    desired,
+    sources.flatMap((s) => s.policies),
+    {
+      now,
+      ...(planned ? { workspaces: new Set(stepsOf.keys()) } : {}),
+      caller: live.caller ? { username: live.caller.username, partner: live.caller.partner } : null,
+      around: (subject) => {
+        const step = subject.workspace ? stepFor(subject, stepsOf.get(subject.workspace) ?? []) : undefined;
+        return {
+          oldObject: liveFor(subject, live, step),
+          step: step ? { kind: step.kind, action: step.action, reason: step.reason } : null,
+        };
+      },
+    },
+  );
+  const finding = (v: (typeof verdicts)[number]): Finding => ({
+    rule: v.rule,
+    ...(v.subject.workspace ? { workspace: v.subject.workspace } : {}),
+    params: v.params,
+  });
+  return {
+    refusals: verdicts.filter((v) => v.refuses).map(finding),
+    warnings: verdicts.filter((v) => !v.refuses).map(finding),
+  };
+}
+
 export function judgePlan(
   planned: Plan,
   desired: DesiredState,
@@ -51,50 +88,7 @@ export function judgePlan(
   now: Date,
 ): Plan {
   if (!sources.length) return planned;
-  const policies = sources.flatMap((s) => s.policies);
-  const refusals: Finding[] = [];
-  const warnings: Finding[] = [];
-  const planned_ = new Set(planned.workspaces.map((w) => w.name));
-  const stepsOf = new Map(planned.workspaces.map((w) => [w.name, w.steps]));
-  const caller = live.caller ? { username: live.caller.username, partner: live.caller.partner } : null;
-  const at = celValue(now);
-  // A workspace's (and project's) view is shared by all its objects: converted once.
-  const converted = new WeakMap<object, unknown>();
-  const once = (v: Record<string, unknown> | undefined) => {
-    if (!v) return null;
-    if (!converted.has(v)) converted.set(v, celValue(v));
-    return converted.get(v);
-  };
-  const byTarget = new Map(POLICY_TARGETS.map((t) => [t, policies.filter((p) => p.spec.target === t)]));
-  for (const subject of policySubjects(desired, planned_)) {
-    const relevant = byTarget.get(subject.target) ?? [];
-    if (!relevant.length) continue;
-    const step = subject.workspace ? stepFor(subject, stepsOf.get(subject.workspace) ?? []) : undefined;
-    const vars = {
-      object: once(subject.object),
-      oldObject: celValue(liveFor(subject, live, step)),
-      step: step ? celValue({ kind: step.kind, action: step.action, reason: step.reason }) : null,
-      caller,
-      workspace: once(subject.workspaceView),
-      project: once(subject.projectView),
-      now: at,
-    };
-    for (const p of relevant) {
-      const verdict = evaluatePolicy(p, vars);
-      if (!('message' in verdict)) continue;
-      const params: PolicyFindingParams = {
-        object: subject.label,
-        ...(verdict.outcome === 'deny' ? { message: verdict.message } : { error: verdict.message }),
-      };
-      const f: Finding = {
-        rule: `${POLICY_RULE_PREFIX}${p.spec.name}`,
-        ...(subject.workspace ? { workspace: subject.workspace } : {}),
-        params: params,
-      };
-      // A policy that cannot judge refuses even when it only warns: an error is never a silent pass.
-      (p.spec.action === 'deny' || verdict.outcome === 'error' ? refusals : warnings).push(f);
-    }
-  }
+  const { refusals, warnings } = policyFindings(desired, live, sources, now, planned);
   const header = sources.map((s) => ({
     source: s.source,
     sha256: s.sha256,

@@ -67,6 +67,8 @@ export interface PolicySubject {
   readonly target: PolicyTarget;
   /** Names the object in a finding: `binding User:alice "Workspace Owner" in workspace a`. */
   readonly label: string;
+  /** Where the object is in the manifest (`$.workspaces[0].bindings[1]`): synth reports a finding at its construct. */
+  readonly path: string;
   readonly workspace?: string;
   readonly object: Record<string, unknown>;
   readonly workspaceView?: Record<string, unknown>;
@@ -77,36 +79,57 @@ export interface PolicySubject {
 
 /** Every object of the desired state a policy can target, for the workspaces given (all by default). */
 export function* policySubjects(desired: DesiredState, workspaces?: ReadonlySet<string>): Generator<PolicySubject> {
-  for (const d of desired.tagDefinitions)
-    yield { target: 'tagDefinition', label: `tag definition ${d.metadata.name}`, object: tagDefinitionView(d) };
-  for (const w of desired.workspaces) {
+  for (const [i, d] of desired.tagDefinitions.entries())
+    yield {
+      target: 'tagDefinition',
+      label: `tag definition ${d.metadata.name}`,
+      path: `$.tagDefinitions[${i}]`,
+      object: tagDefinitionView(d),
+    };
+  for (const [wi, w] of desired.workspaces.entries()) {
     const name = w.metadata.name;
     if (workspaces && !workspaces.has(name)) continue;
     const ws = workspaceView(w);
-    yield { target: 'workspace', label: `workspace ${name}`, workspace: name, object: ws, workspaceView: ws };
-    const binding = (b: WorkspaceBinding | ProjectBinding, project?: Record<string, unknown>, p?: string) => ({
+    const wsPath = `$.workspaces[${wi}]`;
+    yield {
+      target: 'workspace',
+      label: `workspace ${name}`,
+      path: wsPath,
+      workspace: name,
+      object: ws,
+      workspaceView: ws,
+    };
+    const binding = (
+      b: WorkspaceBinding | ProjectBinding,
+      path: string,
+      project?: Record<string, unknown>,
+      p?: string,
+    ) => ({
       target: 'binding' as const,
       label: `binding ${b.subject.kind}:${b.subject.name} "${b.roleRef.name}" in workspace ${name}${p ? ` project ${p}` : ''}`,
+      path,
       workspace: name,
       object: bindingView(b, name, p),
       workspaceView: ws,
       ...(project ? { projectView: project } : {}),
       key: { project: p, role: b.roleRef.name, subject: `${b.subject.kind}:${b.subject.name}` },
     });
-    for (const b of w.bindings) yield binding(b);
-    for (const p of w.projects) {
+    for (const [bi, b] of w.bindings.entries()) yield binding(b, `${wsPath}.bindings[${bi}]`);
+    for (const [pi, p] of w.projects.entries()) {
       const pv = projectView(p);
       const pn = p.metadata.name;
+      const pPath = `${wsPath}.projects[${pi}]`;
       yield {
         target: 'project',
         label: `project ${pn} in workspace ${name}`,
+        path: pPath,
         workspace: name,
         object: pv,
         workspaceView: ws,
         projectView: pv,
         key: { project: pn },
       };
-      for (const b of p.bindings) yield binding(b, pv, pn);
+      for (const [bi, b] of p.bindings.entries()) yield binding(b, `${pPath}.bindings[${bi}]`, pv, pn);
     }
   }
 }

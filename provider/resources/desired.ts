@@ -5,10 +5,7 @@
  */
 import { validateDesiredState } from '../../core/desired-state-rules';
 import type { Finding } from '../../core/errors';
-import { App, TerraformStack } from '../../constructs/cdktf';
-import { Manifest } from '../../constructs/manifest';
-import { RolePolicy } from '../../constructs/role-policy';
-import { addWorkspaces } from '../../constructs/workspace-data';
+import { desiredStateOfEntries } from '../../constructs/private/entries-state';
 import type { DesiredState, TagDefinition } from '../../schemas/desired-state.generated';
 import type { WorkspaceEntry } from '../../schemas/workspace-data.generated';
 
@@ -26,11 +23,6 @@ export function desiredState(
   workspaces: WorkspaceEntry[],
   tagDefinitions: TagDefinition[] = [],
 ): { state: DesiredState; findings: Finding[] } {
-  const stack = new TerraformStack(new App(), settings.stack);
-  const manifest = new Manifest(stack, Manifest.ID);
-  if (Object.keys(settings.recertification).length)
-    new RolePolicy(stack, 'RolePolicy', { maxDurationDays: settings.recertification });
-  addWorkspaces(stack, { workspaces });
-  const state = { ...manifest.toDesiredState(), tagDefinitions };
+  const state = desiredStateOfEntries(settings.stack, settings.recertification, workspaces, tagDefinitions);
   return { state, findings: validateDesiredState(state, now) };
 }

@@ -147,13 +147,23 @@ async function desiredOf(
   return diagnostics.length ? { now, diagnostics } : { state: built.state, now, diagnostics };
 }
 
-const planOptions = (ctx: ResourceContext): PlanOptions => ({ endpoint: ctx.endpoint, tagDefinitionsOnly: true });
+const planOptions = (ctx: ResourceContext): PlanOptions => ({
+  endpoint: ctx.endpoint,
+  tagDefinitionsOnly: true,
+  ...(ctx.policies ? { policies: ctx.policies } : {}),
+});
 
 async function planDefinition(ctx: ResourceContext, v: Obj) {
   const { state, now, diagnostics } = await desiredOf(ctx, v);
   if (!state) return { diagnostics };
   const { plan } = await planAgainst(ctx.api, state, planOptions(ctx), now);
-  return { plan, diagnostics: plan.refusals.map((f) => findingDiagnostic(f, 'error')) };
+  return {
+    plan,
+    diagnostics: [
+      ...plan.refusals.map((f) => findingDiagnostic(f, 'error')),
+      ...plan.warnings.map((f) => findingDiagnostic(f, 'warning')),
+    ],
+  };
 }
 
 export async function readTagDefinition(

@@ -19,6 +19,7 @@ import { approvalOf, isGrant, isRemoval } from '../../controller/plan/steps';
 import { findingMessage } from '../../controller/render/describe';
 import { resultLine, stepLine } from '../../controller/render/text';
 import { planAgainst, planThenApply, platformNow } from '../../controller/run';
+import type { PolicySource } from '../../core/policy/policy-file';
 import type { DesiredState } from '../../schemas/desired-state.generated';
 import type { Attributes, GrantStep, Plan, Step } from '../../schemas/plan.generated';
 import type { WorkspaceEntry } from '../../schemas/workspace-data.generated';
@@ -41,6 +42,8 @@ export interface ResourceContext {
   readonly api: ApiClient;
   readonly endpoint: string;
   readonly settings: StackSettings;
+  /** The organisation's policies (the provider's `policy` file), judged in every plan. */
+  readonly policies?: readonly PolicySource[];
 }
 
 const clone = (v: Obj): Obj => copyValue(v) as Obj;
@@ -131,7 +134,12 @@ export function driftedState(state: Obj, steps: readonly Step[], now: Date): Obj
 }
 
 function planOptions(ctx: ResourceContext, v: Obj): PlanOptions {
-  return { endpoint: ctx.endpoint, workspaces: [text(v.identifier)], ...overrideOf(allowed(v)) };
+  return {
+    endpoint: ctx.endpoint,
+    workspaces: [text(v.identifier)],
+    ...overrideOf(allowed(v)),
+    ...(ctx.policies ? { policies: ctx.policies } : {}),
+  };
 }
 
 /** The desired state of one workspace entry, through the constructs; none where its manifest rules fail. */

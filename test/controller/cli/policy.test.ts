@@ -84,4 +84,34 @@ describe('meshform plan --policy', () => {
       expect(run.stderr).toContain('policy "x": validations[0].expression `nope.x` reads "nope" at line 1, column 1');
     }
   });
+
+  it('a bad policy in the code (the manifest), or one replacing an organisation policy, stops plan and import --check before any platform call', async () => {
+    const dir = copyExample();
+    const env = { MESHSTACK_ENDPOINT: 'http://127.0.0.1:9', MESHSTACK_API_KEY: 'k', MESHSTACK_API_SECRET: 's' };
+    const manifest = (validations: [{ expression: string }], name = 'in-code') =>
+      fs.writeFileSync(
+        path.join(dir, 'meshform.json'),
+        JSON.stringify(desired([], { policies: [{ name, target: 'binding', action: 'deny', validations }] })),
+      );
+    manifest([{ expression: 'objcet.role == "x"' }]);
+    for (const args of [
+      ['plan', '--manifest', 'meshform.json'],
+      ['import', '--check', '--all', '--manifest', 'meshform.json'],
+    ]) {
+      const run = await meshform(args, { cwd: dir, env });
+      expect(run.code).toBe(1);
+      expect(run.stderr).toContain('policy "in-code": validations[0].expression `objcet.role == "x"` reads "objcet"');
+    }
+    manifest([{ expression: 'true' }], 'owner-expiry');
+    for (const args of [
+      ['plan', '--manifest', 'meshform.json', '--policy', 'org.yaml'],
+      ['import', '--check', '--all', '--manifest', 'meshform.json', '--policy', 'org.yaml'],
+    ]) {
+      const run = await meshform(args, { cwd: dir, env });
+      expect(run.code).toBe(1);
+      expect(run.stderr).toContain(
+        'policy "owner-expiry" is declared in code and in the organisation\'s org.yaml: a policy in code may not replace or weaken an organisation policy',
+      );
+    }
+  });
 });
