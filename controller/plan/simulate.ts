@@ -6,11 +6,13 @@
  */
 import {
   type Actor,
+  type Known,
   type ModelBinding,
   type ModelContext,
   type Transition,
   type WorkspaceModel,
   UNKNOWN,
+  isKnown,
   modelRequest,
   createProject,
   deleteProject,
@@ -121,12 +123,19 @@ function run(state: WorkspaceModel, ctx: ModelContext, s: Step): Transition | un
   return undefined;
 }
 
+/**
+ * A grant's approvers as the plan shows them (its JSON and text): the known ones, then "a partner",
+ * who always may; an unknown set shows only the partner (a `decision-unknown` warning says why).
+ */
+export function shownApprovers(approvers: Known<readonly string[]>): string[] {
+  return [...(isKnown(approvers) ? approvers : []), 'a partner'];
+}
+
 /** The prediction written into the step itself. */
 function predicted(s: Step, t: Transition | undefined): Step {
   if (!t) return s;
   if (isGrant(s) && t.outcome.class === 'needs-approval') {
-    const { approvers } = t.outcome;
-    return { ...s, approval: 'needs-approval', approvers: [...(approvers === UNKNOWN ? [] : approvers), 'a partner'] };
+    return { ...s, approval: 'needs-approval', approvers: shownApprovers(t.outcome.approvers) };
   }
   if (isGrant(s) && t.outcome.class === 'applied') {
     const { approvers: _none, ...rest } = s;

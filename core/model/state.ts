@@ -7,7 +7,8 @@
 import type { FourEyesSettings } from '../rules';
 import type { WorkspaceState } from '../rules';
 
-export const UNKNOWN = 'unknown' as const;
+/** A symbol, not a string: no name, role or username can ever be taken for it. */
+export const UNKNOWN: unique symbol = Symbol('unknown');
 export type Unknown = typeof UNKNOWN;
 export type Known<T> = T | Unknown;
 

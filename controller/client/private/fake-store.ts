@@ -220,7 +220,7 @@ export class FakeStore {
     const groups = bindings
       .filter((b) => b.subjectKind === 'Group')
       .map((b) => [b.subject, this.groups.get(`${workspace}.${b.subject}`) ?? []] as const);
-    const model = {
+    const model: WorkspaceModel = {
       name: workspace,
       state: UNKNOWN,
       bindings,

@@ -11,6 +11,7 @@ import {
   UNKNOWN,
   approve,
   approvers,
+  isKnown,
   deleteProject,
   deleteWorkspace,
   expire,
@@ -47,7 +48,7 @@ function ws(bindings: ModelBinding[], extra: Partial<WorkspaceModel> = {}): Work
   };
 }
 
-function ctx(actor: string, extra: Partial<ModelContext['settings']> = {}): ModelContext {
+function ctx(actor: string | typeof UNKNOWN, extra: Partial<ModelContext['settings']> = {}): ModelContext {
   return {
     now: NOW,
     actor: actor === UNKNOWN ? UNKNOWN : { username: actor, partner: actor === 'partner' },
@@ -256,6 +257,13 @@ describe('membership: one definition', () => {
     expect(approvers({ ...two, groupMembers: UNKNOWN })).toBe(UNKNOWN);
   });
   test('subject keys', () => expect(subjectKey('Group', 'devs')).toBe('Group:devs'));
+  test('UNKNOWN is no string: a user, group or role spelled "unknown" is a known value', () => {
+    expect(isKnown('unknown')).toBe(true);
+    expect(approvers(ws([user('unknown', OWNER)]))).toEqual(['unknown']);
+    // @ts-expect-error no string field can hold UNKNOWN
+    const name: string = UNKNOWN;
+    expect(typeof name).toBe('symbol');
+  });
 });
 
 describe('removal and expiry (a subject leaves the projects with its last workspace role)', () => {
