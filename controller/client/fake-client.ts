@@ -13,6 +13,7 @@ import {
   deleteWorkspace,
   grant,
   remove,
+  visibleProjects,
   writeRefusal,
 } from '../../core/model';
 import {
@@ -159,6 +160,23 @@ class FakeApiClient implements ApiClient {
     return this.partner || this.platform.rolesOf(this.username, ws).length > 0;
   }
 
+  /** Which projects this caller sees (core/model visibleProjects), each workspace's model built once per read. */
+  private projectFilter(): (workspace: string, project: string) => boolean {
+    const seen = new Map<string, 'all' | Set<string>>();
+    return (ws, project) => {
+      if (this.partner) return true;
+      if (!seen.has(ws))
+        seen.set(
+          ws,
+          this.visible(ws)
+            ? visibleProjects(this.platform.model(ws), { username: this.username, partner: false })
+            : new Set(),
+        );
+      const v = seen.get(ws)!;
+      return v === 'all' || v.has(project);
+    };
+  }
+
   /**
    * A tag write as the platform takes it: empty lists dropped, restricted defaults injected, then
    * the definitions' rules (known keys and values 400, restricted keys 403 for non-partners,
@@ -287,8 +305,9 @@ class FakeApiClient implements ApiClient {
       const all = filter.workspace
         ? this.platform.allProjects().filter((p) => p.workspace === filter.workspace)
         : this.platform.allProjects();
+      const sees = this.projectFilter();
       const shown = all
-        .filter((p) => states.includes(p.state ?? 'ACTIVE') && this.visible(p.workspace))
+        .filter((p) => states.includes(p.state ?? 'ACTIVE') && sees(p.workspace, p.name))
         .map(({ deletionRequestedAt: _at, ...p }) => p);
       return this.readList(shown);
     },
@@ -362,7 +381,10 @@ class FakeApiClient implements ApiClient {
       return [...users, ...groups.filter((b) => names.includes(b.workspace))];
     },
     listProjectBindings: async (workspace: string, project: string) =>
-      this.readList(this.platform.projectBindings(workspace, project), (b) => b.subjectKind),
+      this.readList(
+        this.projectFilter()(workspace, project) ? this.platform.projectBindings(workspace, project) : [],
+        (b) => b.subjectKind,
+      ),
     create: async (b: BindingRequest): Promise<CreateOutcome> => {
       this.write('POST');
       const p = this.platform;

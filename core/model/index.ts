@@ -12,3 +12,4 @@ export * from './grant';
 export * from './remove';
 export { createProject, deleteProject, deleteWorkspace } from './deletion';
 export * from './update';
+export { visibleProjects } from './visibility';
