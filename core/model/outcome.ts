@@ -54,3 +54,19 @@ export function refused<R extends RuleId>(
 ): Transition {
   return { state, outcome: { class: 'refused', refusal: { rule, status, params } }, changes: [], unknowns };
 }
+
+/** The transition that refuses with `r`, the state unchanged. */
+export const refusedBy = (state: WorkspaceModel, r: Refusal): Transition => ({
+  state,
+  outcome: { class: 'refused', refusal: r },
+  changes: [],
+  unknowns: [],
+});
+
+/** The transition to `state`, applied at once, with nothing of the model's bookkeeping changed. */
+export const appliedAs = (state: WorkspaceModel): Transition => ({
+  state,
+  outcome: { class: 'applied' },
+  changes: [],
+  unknowns: [],
+});

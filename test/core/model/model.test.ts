@@ -39,9 +39,12 @@ const group = (subject: string, role: string): ModelBinding => ({ ...user(subjec
 function ws(bindings: ModelBinding[], extra: Partial<WorkspaceModel> = {}): WorkspaceModel {
   return {
     name: 'w',
+    exists: 'live',
+    tags: {},
+    quota: null,
     state: { status: 'active', approval: 'approved' },
     bindings,
-    projects: [{ name: 'p', state: 'active' }],
+    projects: [{ name: 'p', state: 'active', tags: {} }],
     requests: [],
     groupMembers: {},
     ...extra,
@@ -58,6 +61,7 @@ function ctx(actor: string | typeof UNKNOWN, extra: Partial<ModelContext['settin
       restrictCustomerAdminRoleAssignment: false,
       projectRoles: UNKNOWN,
       users: UNKNOWN,
+      tagDefinitions: [],
       ...extra,
     },
   };
@@ -305,7 +309,12 @@ describe('deletion (seed: Workspace Deletion)', () => {
   test.each([
     ['a Manager', 'bob', ws(TEAM, { projects: [] }), 'deletion-rights 403'],
     ['an Owner, projects left', 'alice', ws(TEAM), 'workspace-has-projects 409'],
-    ['an Owner, projects being deleted', 'alice', ws(TEAM, { projects: [{ name: 'p', state: 'deleting' }] }), 'waits'],
+    [
+      'an Owner, projects being deleted',
+      'alice',
+      ws(TEAM, { projects: [{ name: 'p', state: 'deleting', tags: {} }] }),
+      'waits',
+    ],
     ['an Owner, no projects', 'alice', ws(TEAM, { projects: [] }), 'applied'],
     ['a partner', 'partner', ws(TEAM, { projects: [] }), 'applied'],
   ])('%s', (_name, actor, m, expected) => {
@@ -318,7 +327,7 @@ describe('deletion (seed: Workspace Deletion)', () => {
 
   test("a project's deletion is asynchronous: it is deleting, its bindings are gone, the workspace waits for it", () => {
     const t = deleteProject(ws([...TEAM, user('bob', 'Project User', { project: 'p' })]), ctx('bob'), 'p');
-    expect(t.state.projects).toEqual([{ name: 'p', state: 'deleting' }]);
+    expect(t.state.projects).toEqual([{ name: 'p', state: 'deleting', tags: {} }]);
     expect(t.state.bindings.some((b) => b.project === 'p')).toBe(false);
     expect(deleteWorkspace(t.state, ctx('alice')).outcome).toEqual({ class: 'waits', for: ['p'] });
   });
