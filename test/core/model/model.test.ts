@@ -3,6 +3,7 @@
  * Recertification, the 4-eyes principle, Guide: Emergency Users, Workspace Deletion). Pure: a state
  * in, the new state, the approval class and the refusal out.
  */
+import type { TagDefinition } from '../../../schemas/desired-state.generated';
 import {
   type ModelBinding,
   type ModelContext,
@@ -11,7 +12,12 @@ import {
   UNKNOWN,
   approve,
   approvers,
+  createProject,
+  createWorkspace,
   isKnown,
+  setQuota,
+  setStatus,
+  updateProject,
   deleteProject,
   deleteWorkspace,
   expire,
@@ -336,5 +342,77 @@ describe('deletion (seed: Workspace Deletion)', () => {
     const t = deleteWorkspace(ws(TEAM, { projects: [] }), ctx('alice'));
     expect(t.state.bindings).toEqual([]);
     expect(t.changes.at(-1)).toEqual({ kind: 'workspace-deleted' });
+  });
+});
+
+describe('creating and changing workspaces and projects (identifiers, quota, status, tags)', () => {
+  const tagDef = (key: string, spec: Partial<TagDefinition['spec']>): TagDefinition => ({
+    metadata: { name: `meshProject.${key}` },
+    spec: {
+      targetKind: 'meshProject',
+      key,
+      displayName: key,
+      valueType: { string: {} },
+      restricted: false,
+      mandatory: false,
+      immutable: false,
+      ...spec,
+    },
+  });
+  const restricted = tagDef('tier', { restricted: true, valueType: { string: { defaultValue: 'std' } } });
+  const tags = (actor: string) => ctx(actor, { tagDefinitions: [restricted, tagDef('env', { immutable: true })] });
+  test.each([
+    [
+      'a workspace under a deleted identifier',
+      createWorkspace(ws([], { exists: 'deleted' }), ctx('partner'), {}),
+      'identifier-deleted 409',
+    ],
+    [
+      'a workspace identifier outside the format',
+      createWorkspace(ws([], { name: 'Bad_Name', exists: 'absent' }), ctx('partner'), {}),
+      'identifier-format 400',
+    ],
+    [
+      'a project whose identifier is still being deleted',
+      createProject(ws(TEAM, { projects: [{ name: 'p', state: 'deleting', tags: {} }] }), ctx('alice'), 'p', {}),
+      'identifier-being-deleted 409',
+    ],
+    ['a project beyond the quota', createProject(ws(TEAM, { quota: 1 }), ctx('alice'), 'q', {}), 'quota-reached 400'],
+    [
+      'a project where the quota is unknown (the platform will say)',
+      createProject(ws(TEAM, { quota: UNKNOWN }), ctx('alice'), 'q', {}),
+      'applied',
+    ],
+    [
+      'a project by a Member',
+      createProject(ws([...TEAM, user('carol', MEMBER)]), ctx('carol'), 'q', {}),
+      'caller-rights 403',
+    ],
+    ['a quota by an Owner', setQuota(ws(TEAM), ctx('alice'), 3), 'quota-needs-partner 403'],
+    ['a quota below the projects in use', setQuota(ws(TEAM), ctx('partner'), 0), 'quota-below-usage 400'],
+    ['a status by an Owner', setStatus(ws(TEAM), ctx('alice'), 'disabled'), 'status-needs-partner 403'],
+    [
+      'a restricted tag by an Owner',
+      createProject(ws(TEAM), tags('alice'), 'q', { tier: ['gold'] }),
+      'restricted-tag 403',
+    ],
+    [
+      'an immutable tag changed',
+      updateProject(
+        ws(TEAM, { projects: [{ name: 'p', state: 'active', tags: { env: ['a'] } }] }),
+        tags('partner'),
+        'p',
+        { env: ['b'] },
+      ),
+      'immutable-tag 400',
+    ],
+  ])('%s', (_name, t, expected) => {
+    expect(verdict(t)).toBe(expected);
+  });
+
+  test("a restricted tag's default is injected, and an Owner who leaves it alone is not refused", () => {
+    const t = createProject(ws(TEAM), tags('alice'), 'q', {});
+    expect(verdict(t)).toBe('applied');
+    expect(t.state.projects.find((p) => p.name === 'q')?.tags).toEqual({ tier: ['std'] });
   });
 });
