@@ -519,7 +519,10 @@ class FakeApiClient implements ApiClient {
       p.commit(r.workspace, t, this.username);
       return copy(p.requests.get(id)!);
     },
-    events: async (workspace: string) => this.read(this.platform.events(workspace)),
+    events: async (workspace: string) => {
+      const sees = this.projectFilter();
+      return this.read(this.platform.events(workspace).filter((e) => !e.project || sees(workspace, e.project)));
+    },
     clock: async () => new Date(this.read(this.platform.clock)),
   };
 }

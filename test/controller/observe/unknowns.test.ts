@@ -82,6 +82,14 @@ describe.each(PLATFORMS.filter(([name]) => name === 'sandbox' || name === 'fake'
       expect(await seen('carol')).toEqual(['web']);
       expect(await platform.client('carol').bindings.listProjectBindings('unk-seen', 'api')).toEqual([]);
       expect(await seen('bob')).toEqual(['api', 'web']);
+      // Nor the events of projects it does not see.
+      await grant('bob', 'Project Admin', 'api');
+      const projectsIn = async (key: string) =>
+        [...new Set((await platform.client(key).extensions.events('unk-seen')).map((e) => e.project))]
+          .filter((p) => p !== undefined && p !== null)
+          .sort();
+      expect(await projectsIn('carol')).toEqual(['web']);
+      expect(await projectsIn('bob')).toEqual(['api', 'web']);
     });
   },
 );
