@@ -230,8 +230,10 @@ function checkTags(
   report: Report,
 ): void {
   for (const problem of tagSetProblems(tags, defs, kind)) {
+    // A definition whose regex cannot compile is reported at the definition (checkTagDefinitions).
+    if (problem.rule === 'tag-regex-invalid') continue;
     if (problem.rule === 'tag-value')
-      report('tag-value', `${path}.${problem.key}`, { key: problem.key, problem: problem.detail! });
+      report('tag-value', `${path}.${problem.key}`, { key: problem.key, problem: problem.detail });
     else if (problem.rule === 'tag-undefined')
       report('tag-undefined', `${path}.${problem.key}`, { key: problem.key, kind });
     else report('tag-mandatory', path, { key: problem.key, kind });

@@ -1,39 +1,29 @@
 /**
  * An in-memory platform behind the ApiClient interface, for fast controller tests and benchmarks.
- * It enforces meshStack's rules as the client side's rule catalogue (core/rules) states them, no
- * more and no less: the contract suite (test/contract) holds it, the sandbox and the plan to the
+ * Every decision it makes is a transition of the platform model (core/model), no more and no less: the contract suite (test/contract) holds it, the sandbox and the plan to the
  * same table of cases. Every read returns copies; requests are counted as the HTTP client makes them.
  * `client(username)` gives a client acting as someone on the same data.
  */
 import { ApiError } from '../../core/errors';
 import {
+  type Tags,
   type Transition,
   approve,
+  createProject,
+  createWorkspace,
   deleteProject,
   deleteWorkspace,
   grant,
   remove,
+  setQuota,
+  setStatus,
+  tagDefinitionRefusal,
+  updateProject,
+  updateWorkspace,
+  visibleProjects,
   writeRefusal,
 } from '../../core/model';
-import {
-  WORKSPACE_OWNER,
-  changedTagKeys,
-  definedDefault,
-  foreignWorkspace,
-  immutableKeys,
-  isValidIdentifier,
-  isValidQuota,
-  managesWorkspace,
-  messageOf,
-  quotaBelowUsage,
-  quotaReached,
-  regexProblem,
-  restrictedKeys,
-  ruleMessage,
-  tagSetProblems,
-  validationRegexOf,
-  type TagTargetKind,
-} from '../../core/rules';
+import { WORKSPACE_OWNER, foreignWorkspace, managesWorkspace, ruleMessage } from '../../core/rules';
 import type { TagDefinition } from '../../schemas/desired-state.generated';
 import {
   type ApiClient,
@@ -58,6 +48,8 @@ import type {
 import { matchesExpected, mergeTags } from './wire';
 
 const copy = <T>(x: T): T => structuredClone(x);
+const mutableTags = (t: Tags): Record<string, string[]> =>
+  Object.fromEntries(Object.entries(t).map(([k, v]) => [k, [...v]]));
 /** meshStack's largest page, which the HTTP client asks for. */
 const HTTP_PAGE_SIZE = 1000;
 const CAPABILITIES: Capability[] = [
@@ -159,44 +151,21 @@ class FakeApiClient implements ApiClient {
     return this.partner || this.platform.rolesOf(this.username, ws).length > 0;
   }
 
-  /**
-   * A tag write as the platform takes it: empty lists dropped, restricted defaults injected, then
-   * the definitions' rules (known keys and values 400, restricted keys 403 for non-partners,
-   * immutable keys 400 after creation).
-   */
-  private writeTags(
-    kind: TagTargetKind,
-    before: Record<string, string[]> | undefined,
-    requested: Record<string, string[]>,
-    method: string,
-    path: string,
-  ): Record<string, string[]> {
-    const defs = [...this.platform.tagDefinitions.values()];
-    const after = mergeTags({}, requested);
-    const injected = new Set<string>();
-    for (const d of defs.filter((x) => x.spec.targetKind === kind && x.spec.restricted && !(x.spec.key in after))) {
-      const values = definedDefault(d);
-      if (!values.length) continue;
-      after[d.spec.key] = values;
-      if (before?.[d.spec.key] === undefined) injected.add(d.spec.key);
-    }
-    const problem = tagSetProblems(after, defs, kind)[0];
-    if (problem)
-      refuse(400, method, path, `tag '${problem.key}': ${problem.rule}${problem.detail ? ` (${problem.detail})` : ''}`);
-    const everyKey = Object.fromEntries(
-      [...new Set([...Object.keys(before ?? {}), ...Object.keys(after)])].map((k) => [k, after[k] ?? []]),
-    );
-    const changed = changedTagKeys(before ?? {}, everyKey, [], kind).filter((k) => !injected.has(k));
-    if (!this.partner && restrictedKeys(changed, defs, kind).length)
-      refuse(
-        403,
-        method,
-        path,
-        `tag '${restrictedKeys(changed, defs, kind)[0]}' is restricted: only a partner may set it`,
-      );
-    if (before && immutableKeys(changed, defs, kind).length)
-      refuse(400, method, path, `tag '${immutableKeys(changed, defs, kind)[0]}' is immutable`);
-    return after;
+  /** Which projects this caller sees (core/model visibleProjects), each workspace's model built once per read. */
+  private projectFilter(): (workspace: string, project: string) => boolean {
+    const seen = new Map<string, 'all' | Set<string>>();
+    return (ws, project) => {
+      if (this.partner) return true;
+      if (!seen.has(ws))
+        seen.set(
+          ws,
+          this.visible(ws)
+            ? visibleProjects(this.platform.model(ws), { username: this.username, partner: false })
+            : new Set(),
+        );
+      const v = seen.get(ws)!;
+      return v === 'all' || v.has(project);
+    };
   }
 
   public readonly workspaces = {
@@ -216,23 +185,16 @@ class FakeApiClient implements ApiClient {
     },
     create: async (ws: Omit<LiveWorkspace, 'deleted'>) => {
       this.write('POST');
-      if (!isValidIdentifier(ws.name))
-        refuse(400, 'POST', 'meshworkspaces', `metadata.name '${ws.name}' is not a valid identifier`);
       const existing = this.platform.workspaces.get(ws.name);
-      if (existing) {
-        if (existing.deleted)
-          refuse(
-            409,
-            'POST',
-            'meshworkspaces',
-            `meshWorkspace '${ws.name}' already exists (deleted; identifiers are never reused)`,
-          );
+      if (existing && !existing.deleted) {
         // The HTTP client resolves the 409 of a repeated create to success, and only that.
         const foreign = foreignWorkspace(ws.name, ws.tags, existing.tags);
         if (foreign) refuse(409, 'POST', 'meshworkspaces', foreign);
         return;
       }
-      const tags = this.writeTags('meshWorkspace', undefined, ws.tags, 'POST', 'meshworkspaces');
+      const t = createWorkspace(this.platform.model(ws.name), this.platform.modelContext(this.username), ws.tags);
+      refuseIfRefused(t, 'POST', 'meshworkspaces');
+      const tags = mutableTags(t.state.tags);
       const approval = this.partner || !this.platform.settings.workspaceApprovalRequired ? 'approved' : 'pending';
       this.platform.workspaces.set(ws.name, {
         name: ws.name,
@@ -260,8 +222,13 @@ class FakeApiClient implements ApiClient {
       const w = this.writable(name, 'PUT', 'meshworkspaces');
       if (expected && !matchesExpected(w.displayName, w.tags, expected))
         refuse(409, 'PUT', 'meshworkspaces', 'the workspace changed since the plan was made');
-      const tags = this.writeTags('meshWorkspace', w.tags, mergeTags(w.tags, change.tags), 'PUT', 'meshworkspaces');
-      Object.assign(w, { displayName: change.displayName, tags });
+      const t = updateWorkspace(
+        this.platform.model(name),
+        this.platform.modelContext(this.username),
+        mergeTags(w.tags, change.tags),
+      );
+      refuseIfRefused(t, 'PUT', 'meshworkspaces');
+      Object.assign(w, { displayName: change.displayName, tags: mutableTags(t.state.tags) });
     },
     delete: async (name: string, reason: string) => {
       this.write('DELETE');
@@ -287,37 +254,30 @@ class FakeApiClient implements ApiClient {
       const all = filter.workspace
         ? this.platform.allProjects().filter((p) => p.workspace === filter.workspace)
         : this.platform.allProjects();
+      const sees = this.projectFilter();
       const shown = all
-        .filter((p) => states.includes(p.state ?? 'ACTIVE') && this.visible(p.workspace))
+        .filter((p) => states.includes(p.state ?? 'ACTIVE') && sees(p.workspace, p.name))
         .map(({ deletionRequestedAt: _at, ...p }) => p);
       return this.readList(shown);
     },
     create: async (p: LiveProject) => {
       this.write('POST');
-      const w = this.writable(p.workspace, 'POST', 'meshprojects');
-      if (!isValidIdentifier(p.name))
-        refuse(400, 'POST', 'meshprojects', `metadata.name '${p.name}' is not a valid identifier`);
+      this.writable(p.workspace, 'POST', 'meshprojects');
       const existing = this.platform.project(p.workspace, p.name);
       if (existing && existing.state === undefined) return; // a repeated create: the HTTP client resolves its 409
-      if (existing)
-        refuse(
-          409,
-          'POST',
-          'meshprojects',
-          `meshProject '${p.workspace}.${p.name}' already exists (its deletion is pending)`,
-        );
-      if (quotaReached(w.quota, this.platform.projectsOf(p.workspace).length))
-        refuse(
-          400,
-          'POST',
-          'meshprojects',
-          `meshWorkspace '${p.workspace}' has reached its project quota of ${w.quota}`,
-        );
+      const t = createProject(
+        this.platform.model(p.workspace),
+        this.platform.modelContext(this.username),
+        p.name,
+        p.tags,
+      );
+      refuseIfRefused(t, 'POST', 'meshprojects');
+      const created = t.state.projects.find((x) => x.name === p.name)!;
       this.platform.putProject({
         workspace: p.workspace,
         name: p.name,
         displayName: p.displayName,
-        tags: this.writeTags('meshProject', undefined, p.tags, 'POST', 'meshprojects'),
+        tags: mutableTags(created.tags),
       });
     },
     update: async (workspace: string, name: string, change: AttributeChange, expected?: AttributeChange) => {
@@ -328,11 +288,15 @@ class FakeApiClient implements ApiClient {
       if (!p || p.state !== undefined) refuse(404, 'PUT', 'meshprojects', `project '${workspace}.${name}' not found`);
       if (expected && !matchesExpected(p.displayName, p.tags, expected))
         refuse(409, 'PUT', 'meshprojects', 'the project changed since the plan was made');
-      this.platform.putProject({
-        ...p,
-        displayName: change.displayName,
-        tags: this.writeTags('meshProject', p.tags, mergeTags(p.tags, change.tags), 'PUT', 'meshprojects'),
-      });
+      const t = updateProject(
+        this.platform.model(workspace),
+        this.platform.modelContext(this.username),
+        name,
+        mergeTags(p.tags, change.tags),
+      );
+      refuseIfRefused(t, 'PUT', 'meshprojects');
+      const updated = t.state.projects.find((x) => x.name === name)!;
+      this.platform.putProject({ ...p, displayName: change.displayName, tags: mutableTags(updated.tags) });
     },
     delete: async (workspace: string, name: string) => {
       this.write('DELETE');
@@ -362,7 +326,10 @@ class FakeApiClient implements ApiClient {
       return [...users, ...groups.filter((b) => names.includes(b.workspace))];
     },
     listProjectBindings: async (workspace: string, project: string) =>
-      this.readList(this.platform.projectBindings(workspace, project), (b) => b.subjectKind),
+      this.readList(
+        this.projectFilter()(workspace, project) ? this.platform.projectBindings(workspace, project) : [],
+        (b) => b.subjectKind,
+      ),
     create: async (b: BindingRequest): Promise<CreateOutcome> => {
       this.write('POST');
       const p = this.platform;
@@ -432,16 +399,8 @@ class FakeApiClient implements ApiClient {
     put: async (def: TagDefinition) => {
       this.stats.count('GET');
       this.write('PUT');
-      if (!this.partner) refuse(403, 'PUT', 'meshtagdefinitions', 'partners only');
-      const regex = validationRegexOf(def);
-      const invalid = regex === undefined ? undefined : regexProblem(regex);
-      if (invalid)
-        refuse(
-          400,
-          'PUT',
-          'meshtagdefinitions',
-          messageOf('tag-regex-invalid', { definition: def.metadata.name, regex: regex!, problem: invalid }),
-        );
+      const denied = tagDefinitionRefusal(this.platform.modelContext(this.username), def);
+      if (denied) refuse(denied.status, 'PUT', 'meshtagdefinitions', ruleMessage(denied.rule, denied.params));
       this.platform.tagDefinitions.set(def.metadata.name, {
         ...copy(def),
         spec: { ...this.platform.tagDefinitions.get(def.metadata.name)?.spec, ...copy(def.spec) },
@@ -505,22 +464,22 @@ class FakeApiClient implements ApiClient {
       ),
     setQuota: async (workspace: string, maxProjects: number | null) => {
       this.write('PUT');
-      if (!this.partner) refuse(403, 'PUT', 'quota', 'only a partner may change project quotas');
       const w = this.platform.workspaces.get(workspace);
+      const t = setQuota(this.platform.model(workspace), this.platform.modelContext(this.username), maxProjects);
+      refuseIfRefused(t, 'PUT', 'quota');
       if (!w || w.deleted) refuse(404, 'PUT', 'quota', `meshWorkspace '${workspace}' not found`);
-      if (maxProjects !== null && !isValidQuota(maxProjects))
-        refuse(400, 'PUT', 'quota', 'maxProjects must be a whole number >= 0, or null');
-      const usage = this.platform.projectsOf(workspace).length;
-      if (quotaBelowUsage(maxProjects, usage))
-        refuse(400, 'PUT', 'quota', `project quota ${maxProjects} is below the current usage of ${usage} project(s)`);
       if (w.quota !== maxProjects)
         this.platform.event(workspace, 'CUSTOMER_QUOTA_EDITED', this.username, { before: w.quota, after: maxProjects });
       w.quota = maxProjects;
     },
     setStatus: async (workspace: string, status: 'active' | 'disabled') => {
       this.write('PUT');
-      if (!this.partner) refuse(403, 'PUT', 'status', 'only a partner may enable or disable workspaces');
       const w = this.platform.workspaces.get(workspace);
+      refuseIfRefused(
+        setStatus(this.platform.model(workspace), this.platform.modelContext(this.username), status),
+        'PUT',
+        'status',
+      );
       if (!w || w.deleted) refuse(404, 'PUT', 'status', `meshWorkspace '${workspace}' not found`);
       if (w.status !== status)
         this.platform.event(workspace, 'CUSTOMER_STATUS_CHANGED', this.username, { before: w.status, after: status });
@@ -560,7 +519,10 @@ class FakeApiClient implements ApiClient {
       p.commit(r.workspace, t, this.username);
       return copy(p.requests.get(id)!);
     },
-    events: async (workspace: string) => this.read(this.platform.events(workspace)),
+    events: async (workspace: string) => {
+      const sees = this.projectFilter();
+      return this.read(this.platform.events(workspace).filter((e) => !e.project || sees(workspace, e.project)));
+    },
     clock: async () => new Date(this.read(this.platform.clock)),
   };
 }

@@ -26,6 +26,7 @@ import type { Finding, GrantStep, RemovalStep } from '../../schemas/plan.generat
 import type { LiveBinding } from '../client/types';
 import type { LiveState, LiveWorkspaceState } from '../observe/live-state';
 import { finding } from './findings';
+import { shownApprovers } from './simulate';
 
 /**
  * A binding's name, derived from what it binds alone (the expiry included, so a renewal is a binding
@@ -161,8 +162,7 @@ function predictedApproval(
     ...(d.subject.invitation ? { invitation: true } : {}),
   });
   if (t.outcome.class !== 'needs-approval') return { approval: 'auto' };
-  const { approvers } = t.outcome;
-  return { approval: 'needs-approval', approvers: [...(approvers === UNKNOWN ? [] : approvers), 'a partner'] };
+  return { approval: 'needs-approval', approvers: shownApprovers(t.outcome.approvers) };
 }
 
 /** Whether the platform may put an expiry on the role itself: where its settings are unknown, any role may be recertified. */

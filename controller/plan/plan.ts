@@ -200,7 +200,7 @@ function planWorkspace(
   const name = d.metadata.name;
   const findings = new Findings(name);
   const notes: Finding[] = [];
-  const model = workspaceModel(name, ws);
+  const model = workspaceModel(name, ws, live.deletedWorkspaces.includes(name));
   const modelCtx = modelContext(live, name, ws, now, recertification);
   const candidates = candidateSteps(d, live, ws, { now, model, modelContext: modelCtx }, notes);
   const sim = simulate(model, modelCtx, candidates);

@@ -6,22 +6,29 @@
  */
 import {
   type Actor,
+  type Known,
   type ModelBinding,
   type Known,
   type ModelContext,
   type Transition,
   type WorkspaceModel,
   UNKNOWN,
+  isKnown,
   modelRequest,
+  type Tags,
   createProject,
+  createWorkspace,
   deleteProject,
   deleteWorkspace,
   expire,
   grant,
   ownerCount,
   remove,
+  setQuota,
+  setStatus,
   unreadGroups,
-  update,
+  updateProject,
+  updateWorkspace,
 } from '../../core/model';
 import { WORKSPACE_OWNER } from '../../core/rules';
 import type { Finding, GrantStep, Step } from '../../schemas/plan.generated';
@@ -29,20 +36,35 @@ import { type LiveState, type LiveWorkspaceState, dictionary } from '../observe/
 import { finding } from './findings';
 import { isGrant, isRemoval } from './steps';
 
-/** The observed workspace as the model holds it; an absent one is empty. */
-export function workspaceModel(name: string, ws: LiveWorkspaceState | undefined): WorkspaceModel {
-  // A workspace not created yet: its user groups (synced from the identity provider) are not known.
-  if (!ws) return { name, state: UNKNOWN, bindings: [], projects: [], requests: [], groupMembers: UNKNOWN };
+/** The observed workspace as the model holds it; an absent one is empty (`deleted`: the platform shows a deleted one of that name). */
+export function workspaceModel(name: string, ws: LiveWorkspaceState | undefined, deleted = false): WorkspaceModel {
+  // A workspace not created yet: its user groups (synced from the identity provider) and its quota are not known.
+  if (!ws)
+    return {
+      name,
+      exists: deleted ? 'deleted' : 'absent',
+      tags: {},
+      quota: UNKNOWN,
+      state: UNKNOWN,
+      bindings: [],
+      projects: [],
+      requests: [],
+      groupMembers: UNKNOWN,
+    };
   return {
     name,
+    exists: 'live',
+    tags: ws.tags,
+    quota: ws.status ? ws.status.projectQuota : UNKNOWN,
     state: ws.status ? { status: ws.status.status, approval: ws.status.approval } : UNKNOWN,
     bindings: [
       ...ws.bindings.map(modelBinding),
       ...Object.values(ws.projects).flatMap((p) => p.bindings.map(modelBinding)),
     ],
     projects: [
-      ...Object.keys(ws.projects).map((p) => ({ name: p, state: 'active' as const })),
-      ...ws.deletingProjects.map((p) => ({ name: p, state: 'deleting' as const })),
+      ...Object.values(ws.projects).map((p) => ({ name: p.name, state: 'active' as const, tags: p.tags })),
+      // A project being deleted is listed by name only: its tags are not written again.
+      ...ws.deletingProjects.map((p) => ({ name: p, state: 'deleting' as const, tags: {} })),
     ],
     requests: ws.pendingRequests.map(modelRequest),
     groupMembers: groupMembersOf(ws),
@@ -102,6 +124,7 @@ export function modelContext(
       restrictCustomerAdminRoleAssignment: live.platform.restrictCustomerAdminRoleAssignment ?? UNKNOWN,
       projectRoles: live.projectRoles ?? UNKNOWN,
       users: UNKNOWN,
+      tagDefinitions: live.tagDefinitions,
     },
   };
 }
@@ -125,23 +148,46 @@ const toRequest = (s: GrantStep) => ({
   ...(s.grant.subject.invitation ? { invitation: true } : {}),
 });
 
+/** An update step names only the tags it changes ([] removes one): the object's tags after it. */
+const tagsAfter = (before: Tags, changed: Tags): Tags => ({ ...before, ...changed });
+
 /** One step through the model; undefined for steps the model has nothing to say about. */
 function run(state: WorkspaceModel, ctx: ModelContext, s: Step): Transition | undefined {
   if (isGrant(s)) return s.approval === 'already-pending' ? undefined : grant(state, ctx, toRequest(s));
   if (isRemoval(s)) return remove(state, ctx, s.binding.name);
-  if (s.kind === 'project' && s.action === 'create') return createProject(state, ctx, s.project);
-  if (s.kind === 'project' && s.action === 'delete') return deleteProject(state, ctx, s.project);
-  if (s.kind === 'workspace' && s.action === 'delete') return deleteWorkspace(state, ctx);
-  if ((s.kind === 'workspace' || s.kind === 'project') && s.action === 'update') return update(state, ctx);
-  return undefined;
+  switch (s.kind) {
+    case 'workspace':
+      if (s.action === 'create') return createWorkspace(state, ctx, s.tags);
+      if (s.action === 'update') return updateWorkspace(state, ctx, tagsAfter(state.tags, s.after.tags));
+      return deleteWorkspace(state, ctx);
+    case 'project': {
+      if (s.action === 'create') return createProject(state, ctx, s.project, s.tags);
+      if (s.action === 'delete') return deleteProject(state, ctx, s.project);
+      const before = state.projects.find((p) => p.name === s.project)?.tags ?? {};
+      return updateProject(state, ctx, s.project, tagsAfter(before, s.after.tags));
+    }
+    case 'workspace-quota':
+      return setQuota(state, ctx, s.after);
+    case 'workspace-status':
+      return setStatus(state, ctx, s.after);
+    default:
+      return undefined;
+  }
+}
+
+/**
+ * A grant's approvers as the plan shows them (its JSON and text): the known ones, then "a partner",
+ * who always may; an unknown set shows only the partner (a `decision-unknown` warning says why).
+ */
+export function shownApprovers(approvers: Known<readonly string[]>): string[] {
+  return [...(isKnown(approvers) ? approvers : []), 'a partner'];
 }
 
 /** The prediction written into the step itself. */
 function predicted(s: Step, t: Transition | undefined): Step {
   if (!t) return s;
   if (isGrant(s) && t.outcome.class === 'needs-approval') {
-    const { approvers } = t.outcome;
-    return { ...s, approval: 'needs-approval', approvers: [...(approvers === UNKNOWN ? [] : approvers), 'a partner'] };
+    return { ...s, approval: 'needs-approval', approvers: shownApprovers(t.outcome.approvers) };
   }
   if (isGrant(s) && t.outcome.class === 'applied') {
     const { approvers: _none, ...rest } = s;

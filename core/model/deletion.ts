@@ -43,26 +43,12 @@ export function deleteWorkspace(ws: WorkspaceModel, ctx: ModelContext): Transiti
   const deleting = ws.projects.map((p) => p.name);
   if (deleting.length) return { state: ws, outcome: { class: 'waits', for: deleting }, changes: [], unknowns: [] };
   return {
-    state: { ...ws, bindings: [], requests: [] },
+    state: { ...ws, exists: 'deleted', bindings: [], requests: [] },
     outcome: { class: 'applied' },
     changes: [
       ...ws.bindings.map((binding) => ({ kind: 'binding-removed' as const, binding, reason: 'removed' as const })),
       { kind: 'workspace-deleted' },
     ],
-    unknowns: [],
-  };
-}
-
-/** Creating a project: only where the actor may write the workspace (quota and identifiers are checked by the callers). */
-export function createProject(ws: WorkspaceModel, ctx: ModelContext, project: string): Transition {
-  const denied = writeRefusal(ws, ctx);
-  if (denied) return refused(ws, denied.rule, denied.status, denied.params as never);
-  if (ws.projects.some((p) => p.name === project))
-    return { state: ws, outcome: { class: 'applied' }, changes: [], unknowns: [] };
-  return {
-    state: { ...ws, projects: [...ws.projects, { name: project, state: 'active' }] },
-    outcome: { class: 'applied' },
-    changes: [],
     unknowns: [],
   };
 }

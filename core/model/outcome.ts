@@ -1,6 +1,6 @@
 /** What a transition returns: the new state, how the platform answers (its approval class), and what changed. */
 import type { RuleId, RuleParams } from '../rules/catalogue';
-import type { ModelBinding, ModelRequest, WorkspaceModel } from './state';
+import type { Known, ModelBinding, ModelRequest, WorkspaceModel } from './state';
 
 /** A refusal: the catalogue rule, the HTTP status meshStack answers it with, and the rule's parameters. */
 export interface Refusal<R extends RuleId = RuleId> {
@@ -14,7 +14,7 @@ export type Outcome =
   /** A 4-eyes request was filed: who else may approve it (a partner always may); UNKNOWN where a managing group was not read. */
   | {
       readonly class: 'needs-approval';
-      readonly approvers: readonly string[] | 'unknown';
+      readonly approvers: Known<readonly string[]>;
       readonly request: ModelRequest;
     }
   /** It cannot happen yet, and will once these have gone (a workspace waits for its projects' deletion). */
@@ -54,3 +54,19 @@ export function refused<R extends RuleId>(
 ): Transition {
   return { state, outcome: { class: 'refused', refusal: { rule, status, params } }, changes: [], unknowns };
 }
+
+/** The transition that refuses with `r`, the state unchanged. */
+export const refusedBy = (state: WorkspaceModel, r: Refusal): Transition => ({
+  state,
+  outcome: { class: 'refused', refusal: r },
+  changes: [],
+  unknowns: [],
+});
+
+/** The transition to `state`, applied at once, with nothing of the model's bookkeeping changed. */
+export const appliedAs = (state: WorkspaceModel): Transition => ({
+  state,
+  outcome: { class: 'applied' },
+  changes: [],
+  unknowns: [],
+});

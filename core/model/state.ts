@@ -4,10 +4,12 @@
  * rules depend on. What the client could not read is UNKNOWN, never an empty value: a rule that needs
  * it says so instead of deciding on nothing.
  */
+import type { TagDefinition } from '../../schemas/desired-state.generated';
 import type { FourEyesSettings } from '../rules';
 import type { WorkspaceState } from '../rules';
 
-export const UNKNOWN = 'unknown' as const;
+/** A symbol, not a string: no name, role or username can ever be taken for it. */
+export const UNKNOWN: unique symbol = Symbol('unknown');
 export type Unknown = typeof UNKNOWN;
 export type Known<T> = T | Unknown;
 
@@ -29,14 +31,26 @@ export interface ModelRequest extends ModelBinding {
   readonly approvals: readonly string[];
 }
 
+/** Tag key → values, as the platform stores them (no empty lists). */
+export type Tags = Readonly<Record<string, readonly string[]>>;
+
 export interface ModelProject {
   readonly name: string;
   /** A deleting project is still there (its tenants go first) and keeps its identifier taken. */
   readonly state: 'active' | 'deleting';
+  readonly tags: Tags;
 }
 
 export interface WorkspaceModel {
   readonly name: string;
+  /**
+   * Whether the workspace is there: absent (not created yet), live, or deleted (meshStack never
+   * reuses a deleted workspace's identifier).
+   */
+  readonly exists: 'absent' | 'live' | 'deleted';
+  readonly tags: Tags;
+  /** The most projects it may have (null: no limit); UNKNOWN where the platform does not show it. */
+  readonly quota: Known<number | null>;
   /** Status and registration approval; UNKNOWN where the platform does not show them. */
   readonly state: Known<WorkspaceState>;
   /** Workspace and project bindings. */
@@ -57,6 +71,8 @@ export interface PlatformSettings {
   readonly projectRoles: Known<readonly string[]>;
   /** Usernames the platform has; UNKNOWN where the caller cannot list them. */
   readonly users: Known<ReadonlySet<string>>;
+  /** The platform's tag definitions (both kinds): every tag write is held to them. */
+  readonly tagDefinitions: readonly TagDefinition[];
 }
 
 /**

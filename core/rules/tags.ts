@@ -7,31 +7,43 @@ import type { TagDefinition } from '../../schemas/desired-state.generated';
 
 export type TagTargetKind = 'meshWorkspace' | 'meshProject';
 
+/** What is wrong with one key of a tag set. */
+export type TagProblem =
+  | { readonly rule: 'tag-undefined' | 'tag-mandatory'; readonly key: string }
+  | { readonly rule: 'tag-value'; readonly key: string; readonly detail: string }
+  | {
+      readonly rule: 'tag-regex-invalid';
+      readonly key: string;
+      readonly definition: string;
+      readonly regex: string;
+      readonly detail: string;
+    };
+
 /** Why `values` do not fit the definition's value type, or undefined when they do. */
-function tagValueProblem(def: TagDefinition, values: string[]): string | undefined {
+function tagValueProblem(def: TagDefinition, key: string, values: string[]): TagProblem | undefined {
+  const value = (detail: string): TagProblem => ({ rule: 'tag-value', key, detail });
   const vt = def.spec.valueType;
   if (vt.multiSelect) {
     const bad = values.filter((v) => !vt.multiSelect!.options.includes(v));
     return bad.length
-      ? `${bad.map((v) => `"${v}"`).join(', ')} not among the options ${vt.multiSelect.options.join(', ')}.`
+      ? value(`${bad.map((v) => `"${v}"`).join(', ')} not among the options ${vt.multiSelect.options.join(', ')}.`)
       : undefined;
   }
-  if (values.length !== 1) return `expects exactly one value, got ${values.length}.`;
+  if (values.length !== 1) return value(`expects exactly one value, got ${values.length}.`);
   const v = values[0];
   if (vt.singleSelect)
     return vt.singleSelect.options.includes(v)
       ? undefined
-      : `"${v}" is not among the options ${vt.singleSelect.options.join(', ')}.`;
-  if (vt.integer) return /^-?\d+$/.test(v) ? undefined : `"${v}" is not an integer.`;
-  if (vt.number) return v.trim() !== '' && Number.isFinite(Number(v)) ? undefined : `"${v}" is not a number.`;
-  if (vt.email && !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(v)) return `"${v}" is not an e-mail address.`;
-  const regex = vt.string?.validationRegex ?? vt.email?.validationRegex;
+      : value(`"${v}" is not among the options ${vt.singleSelect.options.join(', ')}.`);
+  if (vt.integer) return /^-?\d+$/.test(v) ? undefined : value(`"${v}" is not an integer.`);
+  if (vt.number) return v.trim() !== '' && Number.isFinite(Number(v)) ? undefined : value(`"${v}" is not a number.`);
+  if (vt.email && !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(v)) return value(`"${v}" is not an e-mail address.`);
+  const regex = validationRegexOf(def);
   if (regex === undefined) return undefined;
-  // A pattern JavaScript cannot compile (Java syntax a real meshStack accepts) cannot vouch for the value: say so, never throw.
+  // A pattern JavaScript cannot compile (Java syntax a real meshStack accepts) cannot vouch for the value: its own rule, never a throw.
   const invalid = regexProblem(regex);
-  if (invalid)
-    return `"${v}" cannot be checked: validationRegex ${regex} is not a regular expression meshform can evaluate (${invalid}).`;
-  return new RegExp(regex).test(v) ? undefined : `"${v}" does not match ${regex}.`;
+  if (invalid) return { rule: 'tag-regex-invalid', key, definition: def.metadata.name, regex, detail: invalid };
+  return new RegExp(regex).test(v) ? undefined : value(`"${v}" does not match ${regex}.`);
 }
 
 /** Why a tag definition's validationRegex does not compile as a JavaScript regular expression, or undefined. */
@@ -58,7 +70,11 @@ export function definedDefault(def: TagDefinition): string[] {
   return num !== undefined ? [String(num)] : [...(vt.multiSelect?.defaultValue ?? [])];
 }
 
-function definitionFor(defs: readonly TagDefinition[], kind: TagTargetKind, key: string): TagDefinition | undefined {
+export function definitionFor(
+  defs: readonly TagDefinition[],
+  kind: TagTargetKind,
+  key: string,
+): TagDefinition | undefined {
   return defs.find((d) => d.spec.targetKind === kind && d.spec.key === key);
 }
 
@@ -87,40 +103,22 @@ export function changedTagKeys(
     });
 }
 
-/** Keys among `changed` that only a partner may set. */
-export function restrictedKeys(
-  changed: readonly string[],
-  defs: readonly TagDefinition[],
-  kind: TagTargetKind,
-): string[] {
-  return changed.filter((k) => definitionFor(defs, kind, k)?.spec.restricted === true);
-}
-
-/** Keys among `changed` that can only be set when the object is created. */
-export function immutableKeys(
-  changed: readonly string[],
-  defs: readonly TagDefinition[],
-  kind: TagTargetKind,
-): string[] {
-  return changed.filter((k) => definitionFor(defs, kind, k)?.spec.immutable === true);
-}
-
 /** Problems of a full set of tags against the definitions of `kind` (none when `kind` has no definitions: the platform checks per kind). */
 export function tagSetProblems(
-  tags: Record<string, string[]>,
+  tags: Readonly<Record<string, readonly string[]>>,
   defs: readonly TagDefinition[],
   kind: TagTargetKind,
-): Array<{ rule: 'tag-undefined' | 'tag-value' | 'tag-mandatory'; key: string; detail?: string }> {
+): TagProblem[] {
   const own = defs.filter((d) => d.spec.targetKind === kind);
   if (own.length === 0) return [];
-  const out: Array<{ rule: 'tag-undefined' | 'tag-value' | 'tag-mandatory'; key: string; detail?: string }> = [];
+  const out: TagProblem[] = [];
   for (const [key, values] of Object.entries(tags)) {
     if (values.length === 0) continue;
     const def = own.find((d) => d.spec.key === key);
     if (!def) out.push({ rule: 'tag-undefined', key });
     else {
-      const problem = tagValueProblem(def, values);
-      if (problem) out.push({ rule: 'tag-value', key, detail: problem });
+      const problem = tagValueProblem(def, key, [...values]);
+      if (problem) out.push(problem);
     }
   }
   for (const def of own)

@@ -758,6 +758,94 @@ export const ROWS: Row[] = [
     platform: 403,
     plan: 'manager-assignment-restricted',
   },
+  // ---- tags, quota and identifiers as transitions of the platform model (core/model/update.ts, tags.ts) ----
+  {
+    id: 'k60',
+    rule: 'accepted',
+    title: "a restricted tag's default is injected: an Owner's project without it is accepted",
+    actor: 'alice',
+    tagDefinitions: [
+      tagDef('meshProject', 'k60', { restricted: true, valueType: { string: { defaultValue: 'std' } } }),
+    ],
+    setup: team(TEAM),
+    change: (api, ws) => api.projects.create({ workspace: ws, name: `${ws}-p`, displayName: 'p', tags: {} }),
+    desired: (ws) => code({ ...TEAM, extra: { projects: [project(ws, `${ws}-p`, [], { displayName: 'p' })] } })(ws),
+    platform: 'accepted',
+    plan: 'applied',
+  },
+  {
+    id: 'k61',
+    rule: 'accepted',
+    title: 'an immutable tag is set when the project is created',
+    actor: PARTNER,
+    tagDefinitions: [tagDef('meshProject', 'k61', { immutable: true })],
+    setup: team(TEAM),
+    change: (api, ws) =>
+      api.projects.create({ workspace: ws, name: `${ws}-p`, displayName: 'p', tags: { k61: ['a'] } }),
+    desired: (ws) =>
+      code({ ...TEAM, extra: { projects: [project(ws, `${ws}-p`, [], { displayName: 'p', tags: { k61: ['a'] } })] } })(
+        ws,
+      ),
+    platform: 'accepted',
+    plan: 'applied',
+  },
+  {
+    id: 'k62',
+    rule: 'immutable-tag',
+    title: "a workspace's immutable tag cannot change after creation",
+    actor: PARTNER,
+    tagDefinitions: [tagDef('meshWorkspace', 'k62', { immutable: true })],
+    // Set when the workspace is created (as the partner), the only time it can be.
+    setup: async (_p, api, ws) => {
+      await createOwnedWorkspace(api, { name: ws, tags: { k62: ['a'] } });
+      await grantAs(api, { workspace: ws, subjectKind: 'User', subject: 'alice', role: OWNER });
+    },
+    change: (api, ws) => api.workspaces.update(ws, { displayName: ws, tags: { k62: ['b'] } }),
+    desired: code({ owners: ['alice'], extra: { tags: { k62: ['b'] } } }),
+    platform: 400,
+    plan: 'immutable-tag',
+  },
+  {
+    id: 'k63',
+    rule: 'tag-value',
+    title: "a value that does not match the definition's validation regex is refused",
+    actor: PARTNER,
+    tagDefinitions: [tagDef('meshProject', 'k63', { valueType: { string: { validationRegex: '^[a-z]+$' } } })],
+    setup: team(TEAM),
+    change: (api, ws) =>
+      api.projects.create({ workspace: ws, name: `${ws}-p`, displayName: 'p', tags: { k63: ['ABC'] } }),
+    desired: (ws) =>
+      code({
+        ...TEAM,
+        extra: { projects: [project(ws, `${ws}-p`, [], { displayName: 'p', tags: { k63: ['ABC'] } })] },
+      })(ws),
+    platform: 400,
+    plan: 'tag-value',
+  },
+  {
+    id: 'k64',
+    rule: 'accepted',
+    title: 'a partner raises the quota and creates the project that then fits, in one plan',
+    actor: PARTNER,
+    setup: team(TEAM, async (_p, api, ws) => {
+      await api.projects.create({ workspace: ws, name: `${ws}-p1`, displayName: 'p1', tags: {} });
+      await api.extensions.setQuota(ws, 1);
+    }),
+    change: (api, ws) => api.extensions.setQuota(ws, 2),
+    desired: (ws) =>
+      code({
+        ...TEAM,
+        extra: {
+          projectQuota: 2,
+          projects: [
+            project(ws, `${ws}-p1`, [], { displayName: 'p1' }),
+            project(ws, `${ws}-p2`, [], { displayName: 'p2' }),
+          ],
+        },
+      })(ws),
+    platform: 'accepted',
+    plan: 'applied',
+  },
 ];
 
 /** Catalogue rules that are not a platform contract, with the reason (checked by the suite). */

@@ -102,7 +102,7 @@ export function ruleContext(i: ContextInput = {}): RuleContext {
     desired: i.desired ?? workspace('w', []),
     ws,
     live,
-    model: workspaceModel('w', ws),
+    model: workspaceModel('w', ws, live.deletedWorkspaces.includes('w')),
     modelContext: modelContext(live, 'w', ws, NOW, recertification),
     steps: i.steps ?? [],
     ownerCounts: i.ownerCounts ?? [0],

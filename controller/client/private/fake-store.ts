@@ -182,12 +182,19 @@ export class FakeStore {
     const prefix = `${workspace}.`;
     return {
       name: workspace,
+      exists: !w ? 'absent' : w.deleted ? 'deleted' : 'live',
+      tags: w?.tags ?? {},
+      quota: w ? w.quota : null,
       state: w ? { status: w.status, approval: w.approval } : UNKNOWN,
       bindings: [
         ...this.workspaceBindings(workspace),
         ...projects.flatMap((p) => this.projectBindings(workspace, p.name)),
       ],
-      projects: projects.map((p) => ({ name: p.name, state: p.state === undefined ? 'active' : 'deleting' })),
+      projects: projects.map((p) => ({
+        name: p.name,
+        state: p.state === undefined ? 'active' : 'deleting',
+        tags: p.tags,
+      })),
       requests: [...this.pendingByBinding.values()]
         .map((id) => this.requests.get(id)!)
         .filter((r) => r.workspace === workspace)
@@ -209,6 +216,7 @@ export class FakeStore {
         restrictCustomerAdminRoleAssignment: this.settings.restrictCustomerAdminRoleAssignment,
         projectRoles: this.projectRoles,
         users: new Set(this.users.map((u) => u.username)),
+        tagDefinitions: [...this.tagDefinitions.values()],
       },
     };
   }
@@ -220,8 +228,11 @@ export class FakeStore {
     const groups = bindings
       .filter((b) => b.subjectKind === 'Group')
       .map((b) => [b.subject, this.groups.get(`${workspace}.${b.subject}`) ?? []] as const);
-    const model = {
+    const model: WorkspaceModel = {
       name: workspace,
+      exists: 'live',
+      tags: {},
+      quota: UNKNOWN,
       state: UNKNOWN,
       bindings,
       projects: [],

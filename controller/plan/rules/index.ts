@@ -4,7 +4,6 @@
  * platform's own rules are not here: the dry run (../simulate) reads them off the platform model.
  */
 import { type WorkspaceRule } from './context';
-import { immutableTags, liveTagDefinitions, partnerOnlySettings, quotaUsage, restrictedTags } from './attributes';
 import { foreignBindings, ownershipTagRemoved } from './coexistence';
 import { fewerApprovers, selfLockout } from './caller';
 import { expiringSoon, recertificationAssigned, recertificationUnknown } from './expiry';
@@ -12,14 +11,7 @@ import { lastOwner } from './owners';
 import { ownership } from './ownership';
 import { unknownSubjects } from './subjects';
 import { invitationsUnsupported, reasonsNotRecorded } from './unsupported';
-import {
-  identifierBeingDeleted,
-  identifierChange,
-  identifierDeleted,
-  projectsVisible,
-  referencedExists,
-  workspaceKeepsProjects,
-} from './projects';
+import { identifierChange, projectsVisible, referencedExists } from './projects';
 
 export type { RuleContext, WorkspaceRule } from './context';
 
@@ -32,17 +24,9 @@ export const WORKSPACE_RULES: ReadonlyArray<readonly [string, WorkspaceRule]> = 
   ['lastOwner', lastOwner],
   ['selfLockout', selfLockout],
   ['fewerApprovers', fewerApprovers],
-  ['workspaceKeepsProjects', workspaceKeepsProjects],
   ['identifierChange', identifierChange],
-  ['identifierDeleted', identifierDeleted],
-  ['identifierBeingDeleted', identifierBeingDeleted],
   ['unknownSubjects', unknownSubjects],
   ['invitationsUnsupported', invitationsUnsupported],
-  ['restrictedTags', restrictedTags],
-  ['immutableTags', immutableTags],
-  ['liveTagDefinitions', liveTagDefinitions],
-  ['partnerOnlySettings', partnerOnlySettings],
-  ['quotaUsage', quotaUsage],
   ['recertificationUnknown', recertificationUnknown],
   ['recertificationAssigned', recertificationAssigned],
   ['expiringSoon', expiringSoon],

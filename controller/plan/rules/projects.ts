@@ -1,7 +1,8 @@
 /**
- * Projects: immutable identifiers, identifiers still being deleted, deleting a workspace that keeps
- * projects. Project roles the platform has, and a workspace role first, are the platform's rules,
- * decided by the dry run (../simulate).
+ * Projects, meshform's own checks: a project that looks renamed, a referenced workspace that is not
+ * there, projects the key cannot see. The platform's rules (identifiers deleted or still being
+ * deleted, a workspace that keeps projects, project roles, a workspace role first) are decided by
+ * the dry run (../simulate).
  */
 import { finding } from '../findings';
 import type { WorkspaceRule } from './context';
@@ -18,28 +19,6 @@ export const identifierChange: WorkspaceRule = (ctx) => {
       ? [finding('identifier-change', { workspace: ctx.name, from: renamed.name, to: s.project }, ctx.name)]
       : [];
   });
-};
-
-/** meshStack keeps a deleted workspace's identifier for good: a workspace declared under it cannot be created. */
-export const identifierDeleted: WorkspaceRule = (ctx) =>
-  !ctx.ws && !ctx.desired.spec.deletion && ctx.live.deletedWorkspaces.includes(ctx.name)
-    ? [finding('identifier-deleted', { workspace: ctx.name }, ctx.name)]
-    : [];
-
-export const identifierBeingDeleted: WorkspaceRule = (ctx) =>
-  ctx.steps.flatMap((s) =>
-    s.kind === 'project' && s.action === 'create' && ctx.ws?.deletingProjects.includes(s.project)
-      ? [finding('identifier-being-deleted', { workspace: ctx.name, project: s.project }, ctx.name)]
-      : [],
-  );
-
-export const workspaceKeepsProjects: WorkspaceRule = (ctx) => {
-  if (!ctx.desired.spec.deletion || !ctx.ws) return [];
-  const marked = new Set(ctx.desired.projects.filter((p) => p.spec.deletion).map((p) => p.metadata.name));
-  const remaining = Object.keys(ctx.ws.projects).filter((p) => !marked.has(p));
-  return remaining.length
-    ? [finding('workspace-has-projects', { workspace: ctx.name, projects: remaining }, ctx.name)]
-    : [];
 };
 
 export const referencedExists: WorkspaceRule = (ctx) =>

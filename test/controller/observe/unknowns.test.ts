@@ -21,8 +21,8 @@ async function setGroup(platform: TestPlatform, ws: string, name: string, member
   else await p.fixture!.as(PARTNER).ext('PUT', `/workspaces/${ws}/groups/${name}`, { members });
 }
 
-// The sandbox (not the fake, which shows a Member every project; nor the meshstack profile, which does not say who calls).
-describe.each(PLATFORMS.filter(([name]) => name === 'sandbox'))(
+// The sandbox and the fake (not the meshstack profile, which does not say who calls).
+describe.each(PLATFORMS.filter(([name]) => name === 'sandbox' || name === 'fake'))(
   'facts a key cannot read, against the %s',
   (_name, make) => {
     let platform: TestPlatform;
@@ -75,6 +75,38 @@ describe.each(PLATFORMS.filter(([name]) => name === 'sandbox'))(
       // THEN the groups' members are marked unread, and none are taken as read
       expect(live.workspaces['unk-team'].unread).toEqual(['projects', 'group-members']);
       expect(live.workspaces['unk-team'].groupMembers).toBeUndefined();
+    });
+
+    test('a Member sees the projects it holds a role on, and no other; a Manager sees all', async () => {
+      const partner = platform.client(PARTNER);
+      await createOwnedWorkspace(partner, { name: 'unk-seen' });
+      for (const name of ['web', 'api'])
+        await partner.projects.create({ workspace: 'unk-seen', name, displayName: name, tags: {} });
+      const grant = (subject: string, role: string, project?: string) =>
+        partner.bindings.create({
+          name: `unk-seen-${subject}-${project ?? 'ws'}`,
+          workspace: 'unk-seen',
+          ...(project ? { project } : {}),
+          subjectKind: 'User',
+          subject,
+          role,
+        });
+      await grant('bob', 'Workspace Manager');
+      await grant('carol', MEMBER);
+      await grant('carol', 'Project User', 'web');
+      const seen = async (key: string) =>
+        (await platform.client(key).projects.list({ workspace: 'unk-seen' })).map((p) => p.name).sort();
+      expect(await seen('carol')).toEqual(['web']);
+      expect(await platform.client('carol').bindings.listProjectBindings('unk-seen', 'api')).toEqual([]);
+      expect(await seen('bob')).toEqual(['api', 'web']);
+      // Nor the events of projects it does not see.
+      await grant('bob', 'Project Admin', 'api');
+      const projectsIn = async (key: string) =>
+        [...new Set((await platform.client(key).extensions.events('unk-seen')).map((e) => e.project))]
+          .filter((p) => p !== undefined && p !== null)
+          .sort();
+      expect(await projectsIn('carol')).toEqual(['web']);
+      expect(await projectsIn('bob')).toEqual(['api', 'web']);
     });
   },
 );

@@ -419,6 +419,7 @@ describe('plan', () => {
         ['last-owner'],
       ],
       [
+        // The dry run follows the platform step by step: the quota is set first, then the second project does not fit.
         'quota below the projects it will have',
         desired([
           workspace('a', [binding(OWNER, user('alice'))], {
@@ -427,7 +428,7 @@ describe('plan', () => {
           }),
         ]),
         live([liveWs('a', [lb('a', 'alice', OWNER)])]),
-        ['quota-below-usage'],
+        ['quota-reached'],
       ],
       [
         'an apparent identifier change of a project',
@@ -502,6 +503,30 @@ describe('plan', () => {
           ],
         },
         ['restricted-tag'],
+      ],
+      [
+        // Issue 20: the client threw SyntaxError, then called it a bad value; the platform (Java) may well accept it.
+        'a tag value under a live definition whose regex JavaScript cannot compile',
+        desired([
+          workspace('a', [binding(OWNER, user('alice')), binding(MANAGER, user('bob'))], { tags: { env: ['dev'] } }),
+        ]),
+        {
+          tagDefinitions: [
+            {
+              metadata: { name: 'meshWorkspace.env' },
+              spec: {
+                targetKind: 'meshWorkspace' as const,
+                key: 'env',
+                displayName: 'env',
+                valueType: { string: { validationRegex: '(?i)^dev$' } },
+                restricted: false,
+                mandatory: false,
+                immutable: false,
+              },
+            },
+          ],
+        },
+        ['tag-regex-invalid'],
       ],
       [
         'a quota change without partner rights',

@@ -6,6 +6,7 @@
  */
 import { simulate } from '../../../controller/plan/simulate';
 import type { LiveWorkspaceState } from '../../../controller/observe/live-state';
+import type { TagDefinition } from '../../../schemas/desired-state.generated';
 import type { GrantStep, Step } from '../../../schemas/plan.generated';
 import { MANAGER, MEMBER, OWNER } from '../../helpers/desired';
 import {
@@ -319,4 +320,196 @@ describe('4-eyes: approval class and approvers read off the model', () => {
       ]);
     },
   );
+});
+
+describe('tags, quota, status and identifiers (the plan rules they replaced: attributes.ts, projects.ts)', () => {
+  const def = (key: string, spec: Partial<TagDefinition['spec']>): TagDefinition => ({
+    metadata: { name: `meshProject.${key}` },
+    spec: {
+      targetKind: 'meshProject',
+      key,
+      displayName: key,
+      valueType: { string: {} },
+      restricted: false,
+      mandatory: false,
+      immutable: false,
+      ...spec,
+    },
+  });
+  const createProject = (tags: Record<string, string[]>, project = 'p'): Step => ({
+    id: `c-${project}`,
+    kind: 'project',
+    action: 'create',
+    workspace: 'w',
+    project,
+    reason: 'missing',
+    displayName: project,
+    tags,
+  });
+  const updateProject = (before: Record<string, string[]>, after: Record<string, string[]>): Step => ({
+    id: 'u',
+    kind: 'project',
+    action: 'update',
+    workspace: 'w',
+    project: 'p',
+    reason: 'changed',
+    before: { displayName: 'p', tags: before },
+    after: { displayName: 'p', tags: after },
+  });
+  const withTags = (tags: Record<string, string[]>): LiveWorkspaceState => ({
+    ...liveWorkspace([liveBinding('alice', OWNER)]),
+    projects: { p: { workspace: 'w', name: 'p', displayName: 'p', tags, bindings: [] } },
+  });
+  const owner = { username: 'alice', roles: [OWNER] };
+  const partner = { username: 'p', partner: true };
+
+  test.each([
+    [
+      'a project created with a restricted tag by an Owner',
+      [def('tier', { restricted: true })],
+      null,
+      createProject({ tier: ['gold'] }),
+      owner,
+      ['restricted-tag'],
+    ],
+    [
+      'a restricted tag changed by an Owner',
+      [def('tier', { restricted: true })],
+      { tier: ['a'] },
+      updateProject({ tier: ['a'] }, { tier: ['b'] }),
+      owner,
+      ['restricted-tag'],
+    ],
+    [
+      'the same by a partner',
+      [def('tier', { restricted: true })],
+      null,
+      createProject({ tier: ['gold'] }),
+      partner,
+      [],
+    ],
+    [
+      'an immutable tag set at creation',
+      [def('env', { immutable: true })],
+      null,
+      createProject({ env: ['prod'] }),
+      partner,
+      [],
+    ],
+    [
+      'an immutable tag changed afterwards',
+      [def('env', { immutable: true })],
+      { env: ['dev'] },
+      updateProject({ env: ['dev'] }, { env: ['prod'] }),
+      partner,
+      ['immutable-tag'],
+    ],
+    [
+      'a value outside the options',
+      [def('env', { valueType: { singleSelect: { options: ['dev'] } } })],
+      null,
+      createProject({ env: ['qa'] }),
+      partner,
+      ['tag-value'],
+    ],
+    [
+      'a key without a definition',
+      [def('env', {})],
+      null,
+      createProject({ env: ['dev'], color: ['red'] }),
+      partner,
+      ['tag-undefined'],
+    ],
+    ['a mandatory key missing', [def('env', { mandatory: true })], null, createProject({}), partner, ['tag-mandatory']],
+    [
+      "a definition's regex JavaScript cannot compile",
+      [def('env', { valueType: { string: { validationRegex: '(?i)^dev$' } } })],
+      null,
+      createProject({ env: ['dev'] }),
+      partner,
+      ['tag-regex-invalid'],
+    ],
+    [
+      'a regex that matches',
+      [def('env', { valueType: { string: { validationRegex: '^dev$' } } })],
+      null,
+      createProject({ env: ['dev'] }),
+      partner,
+      [],
+    ],
+  ])('%s', (_name, tagDefinitions, tags, step, caller, expected) => {
+    const ws = tags ? withTags(tags) : liveWorkspace([liveBinding('alice', OWNER)]);
+    expect(refusals({ ws, steps: [step], caller, live: { tagDefinitions } })).toEqual(expected);
+  });
+
+  const quota = (after: number): Step => ({
+    id: 'q',
+    kind: 'workspace-quota',
+    action: 'update',
+    workspace: 'w',
+    reason: 'changed',
+    before: null,
+    after,
+  });
+  const status: Step = {
+    id: 's',
+    kind: 'workspace-status',
+    action: 'update',
+    workspace: 'w',
+    reason: 'changed',
+    before: 'active',
+    after: 'disabled',
+  };
+  const withProjects = (n: number, projectQuota: number | null, deletingProjects: string[] = []) =>
+    liveWorkspace([liveBinding('alice', OWNER)], {
+      projects: Object.fromEntries(
+        Array.from({ length: n }, (_, i) => [
+          `p${i}`,
+          { workspace: 'w', name: `p${i}`, displayName: `p${i}`, tags: {}, bindings: [] },
+        ]),
+      ),
+      deletingProjects,
+      status: { name: 'w', status: 'active', approval: 'approved', projectQuota, projectCount: n },
+    });
+  test.each([
+    ['a quota by an Owner', withProjects(0, null), [quota(3)], owner, ['quota-needs-partner']],
+    ['a status by an Owner', withProjects(0, null), [status], owner, ['status-needs-partner']],
+    ['both by a partner', withProjects(0, null), [quota(3), status], partner, []],
+    ['a quota below the live projects', withProjects(2, null), [quota(1)], partner, ['quota-below-usage']],
+    ['a quota that fits', withProjects(2, null), [quota(2)], partner, []],
+    ['a new project beyond the live quota', withProjects(1, 1), [createProject({}, 'new')], partner, ['quota-reached']],
+    ['a new project within the live quota', withProjects(1, 2), [createProject({}, 'new')], partner, []],
+    ['a new project after the quota is raised', withProjects(1, 1), [quota(2), createProject({}, 'new')], partner, []],
+    [
+      'an identifier still being deleted',
+      withProjects(0, null, ['p']),
+      [createProject({}, 'p')],
+      partner,
+      ['identifier-being-deleted'],
+    ],
+  ])('%s', (_name, ws, steps, caller, expected) => {
+    expect(refusals({ ws, steps, caller })).toEqual(expected);
+  });
+
+  const createWorkspace: Step = {
+    id: 'cw',
+    kind: 'workspace',
+    action: 'create',
+    workspace: 'w',
+    reason: 'missing',
+    displayName: 'w',
+    tags: {},
+  };
+  test("a deleted workspace's identifier is never used again", () => {
+    expect(refusals({ ws: null, steps: [createWorkspace], live: { deletedWorkspaces: ['w'] } })).toEqual([
+      'identifier-deleted',
+    ]);
+    expect(refusals({ ws: null, steps: [createWorkspace] })).toEqual([]);
+  });
+
+  test('deleting a workspace whose project is not marked for deletion', () => {
+    expect(refusals({ ws: withProjects(1, null), steps: [deleteWs], caller: owner })).toEqual([
+      'workspace-has-projects',
+    ]);
+  });
 });

@@ -3,6 +3,7 @@
  * Recertification, the 4-eyes principle, Guide: Emergency Users, Workspace Deletion). Pure: a state
  * in, the new state, the approval class and the refusal out.
  */
+import type { TagDefinition } from '../../../schemas/desired-state.generated';
 import {
   type ModelBinding,
   type ModelContext,
@@ -11,6 +12,12 @@ import {
   UNKNOWN,
   approve,
   approvers,
+  createProject,
+  createWorkspace,
+  isKnown,
+  setQuota,
+  setStatus,
+  updateProject,
   deleteProject,
   deleteWorkspace,
   expire,
@@ -38,16 +45,19 @@ const group = (subject: string, role: string): ModelBinding => ({ ...user(subjec
 function ws(bindings: ModelBinding[], extra: Partial<WorkspaceModel> = {}): WorkspaceModel {
   return {
     name: 'w',
+    exists: 'live',
+    tags: {},
+    quota: null,
     state: { status: 'active', approval: 'approved' },
     bindings,
-    projects: [{ name: 'p', state: 'active' }],
+    projects: [{ name: 'p', state: 'active', tags: {} }],
     requests: [],
     groupMembers: {},
     ...extra,
   };
 }
 
-function ctx(actor: string, extra: Partial<ModelContext['settings']> = {}): ModelContext {
+function ctx(actor: string | typeof UNKNOWN, extra: Partial<ModelContext['settings']> = {}): ModelContext {
   return {
     now: NOW,
     actor: actor === UNKNOWN ? UNKNOWN : { username: actor, partner: actor === 'partner' },
@@ -57,6 +67,7 @@ function ctx(actor: string, extra: Partial<ModelContext['settings']> = {}): Mode
       restrictCustomerAdminRoleAssignment: false,
       projectRoles: UNKNOWN,
       users: UNKNOWN,
+      tagDefinitions: [],
       ...extra,
     },
   };
@@ -256,6 +267,13 @@ describe('membership: one definition', () => {
     expect(approvers({ ...two, groupMembers: UNKNOWN })).toBe(UNKNOWN);
   });
   test('subject keys', () => expect(subjectKey('Group', 'devs')).toBe('Group:devs'));
+  test('UNKNOWN is no string: a user, group or role spelled "unknown" is a known value', () => {
+    expect(isKnown('unknown')).toBe(true);
+    expect(approvers(ws([user('unknown', OWNER)]))).toEqual(['unknown']);
+    // @ts-expect-error no string field can hold UNKNOWN
+    const name: string = UNKNOWN;
+    expect(typeof name).toBe('symbol');
+  });
 });
 
 describe('removal and expiry (a subject leaves the projects with its last workspace role)', () => {
@@ -297,7 +315,12 @@ describe('deletion (seed: Workspace Deletion)', () => {
   test.each([
     ['a Manager', 'bob', ws(TEAM, { projects: [] }), 'deletion-rights 403'],
     ['an Owner, projects left', 'alice', ws(TEAM), 'workspace-has-projects 409'],
-    ['an Owner, projects being deleted', 'alice', ws(TEAM, { projects: [{ name: 'p', state: 'deleting' }] }), 'waits'],
+    [
+      'an Owner, projects being deleted',
+      'alice',
+      ws(TEAM, { projects: [{ name: 'p', state: 'deleting', tags: {} }] }),
+      'waits',
+    ],
     ['an Owner, no projects', 'alice', ws(TEAM, { projects: [] }), 'applied'],
     ['a partner', 'partner', ws(TEAM, { projects: [] }), 'applied'],
   ])('%s', (_name, actor, m, expected) => {
@@ -310,7 +333,7 @@ describe('deletion (seed: Workspace Deletion)', () => {
 
   test("a project's deletion is asynchronous: it is deleting, its bindings are gone, the workspace waits for it", () => {
     const t = deleteProject(ws([...TEAM, user('bob', 'Project User', { project: 'p' })]), ctx('bob'), 'p');
-    expect(t.state.projects).toEqual([{ name: 'p', state: 'deleting' }]);
+    expect(t.state.projects).toEqual([{ name: 'p', state: 'deleting', tags: {} }]);
     expect(t.state.bindings.some((b) => b.project === 'p')).toBe(false);
     expect(deleteWorkspace(t.state, ctx('alice')).outcome).toEqual({ class: 'waits', for: ['p'] });
   });
@@ -319,5 +342,77 @@ describe('deletion (seed: Workspace Deletion)', () => {
     const t = deleteWorkspace(ws(TEAM, { projects: [] }), ctx('alice'));
     expect(t.state.bindings).toEqual([]);
     expect(t.changes.at(-1)).toEqual({ kind: 'workspace-deleted' });
+  });
+});
+
+describe('creating and changing workspaces and projects (identifiers, quota, status, tags)', () => {
+  const tagDef = (key: string, spec: Partial<TagDefinition['spec']>): TagDefinition => ({
+    metadata: { name: `meshProject.${key}` },
+    spec: {
+      targetKind: 'meshProject',
+      key,
+      displayName: key,
+      valueType: { string: {} },
+      restricted: false,
+      mandatory: false,
+      immutable: false,
+      ...spec,
+    },
+  });
+  const restricted = tagDef('tier', { restricted: true, valueType: { string: { defaultValue: 'std' } } });
+  const tags = (actor: string) => ctx(actor, { tagDefinitions: [restricted, tagDef('env', { immutable: true })] });
+  test.each([
+    [
+      'a workspace under a deleted identifier',
+      createWorkspace(ws([], { exists: 'deleted' }), ctx('partner'), {}),
+      'identifier-deleted 409',
+    ],
+    [
+      'a workspace identifier outside the format',
+      createWorkspace(ws([], { name: 'Bad_Name', exists: 'absent' }), ctx('partner'), {}),
+      'identifier-format 400',
+    ],
+    [
+      'a project whose identifier is still being deleted',
+      createProject(ws(TEAM, { projects: [{ name: 'p', state: 'deleting', tags: {} }] }), ctx('alice'), 'p', {}),
+      'identifier-being-deleted 409',
+    ],
+    ['a project beyond the quota', createProject(ws(TEAM, { quota: 1 }), ctx('alice'), 'q', {}), 'quota-reached 400'],
+    [
+      'a project where the quota is unknown (the platform will say)',
+      createProject(ws(TEAM, { quota: UNKNOWN }), ctx('alice'), 'q', {}),
+      'applied',
+    ],
+    [
+      'a project by a Member',
+      createProject(ws([...TEAM, user('carol', MEMBER)]), ctx('carol'), 'q', {}),
+      'caller-rights 403',
+    ],
+    ['a quota by an Owner', setQuota(ws(TEAM), ctx('alice'), 3), 'quota-needs-partner 403'],
+    ['a quota below the projects in use', setQuota(ws(TEAM), ctx('partner'), 0), 'quota-below-usage 400'],
+    ['a status by an Owner', setStatus(ws(TEAM), ctx('alice'), 'disabled'), 'status-needs-partner 403'],
+    [
+      'a restricted tag by an Owner',
+      createProject(ws(TEAM), tags('alice'), 'q', { tier: ['gold'] }),
+      'restricted-tag 403',
+    ],
+    [
+      'an immutable tag changed',
+      updateProject(
+        ws(TEAM, { projects: [{ name: 'p', state: 'active', tags: { env: ['a'] } }] }),
+        tags('partner'),
+        'p',
+        { env: ['b'] },
+      ),
+      'immutable-tag 400',
+    ],
+  ])('%s', (_name, t, expected) => {
+    expect(verdict(t)).toBe(expected);
+  });
+
+  test("a restricted tag's default is injected, and an Owner who leaves it alone is not refused", () => {
+    const t = createProject(ws(TEAM), tags('alice'), 'q', {});
+    expect(verdict(t)).toBe('applied');
+    expect(t.state.projects.find((p) => p.name === 'q')?.tags).toEqual({ tier: ['std'] });
   });
 });

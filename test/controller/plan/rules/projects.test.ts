@@ -1,10 +1,4 @@
-import {
-  identifierBeingDeleted,
-  identifierChange,
-  projectsVisible,
-  referencedExists,
-  workspaceKeepsProjects,
-} from '../../../../controller/plan/rules/projects';
+import { identifierChange, projectsVisible, referencedExists } from '../../../../controller/plan/rules/projects';
 import type { Step } from '../../../../schemas/plan.generated';
 import { MEMBER, OWNER, binding, project, user, workspace } from '../../../helpers/desired';
 import { liveWorkspace, ruleContext } from '../../../helpers/rule-context';
@@ -45,41 +39,6 @@ describe('identifierChange', () => {
           ruleContext({ desired, steps: [step], ws: liveWorkspace([], { projects: liveProject('web', 'Web') }) }),
         ),
       ),
-    ).toEqual(expected);
-  });
-});
-
-describe('identifierBeingDeleted', () => {
-  test.each([
-    ['creating an identifier still being deleted', ['p'], ['identifier-being-deleted']],
-    ['creating a free identifier', [], []],
-  ])('%s', (_name, deletingProjects, expected) => {
-    expect(
-      rules(
-        identifierBeingDeleted(
-          ruleContext({ steps: [createProject('p')], ws: liveWorkspace([], { deletingProjects }) }),
-        ),
-      ),
-    ).toEqual(expected);
-  });
-});
-
-describe('workspaceKeepsProjects', () => {
-  test.each([
-    [
-      'deleting a workspace whose project is not marked',
-      workspace('w', [], { deletion: 'x', projects: [] }),
-      ['workspace-has-projects'],
-    ],
-    [
-      'deleting it with the project marked too',
-      workspace('w', [], { deletion: 'x', projects: [project('w', 'p', [], { deletion: 'y' })] }),
-      [],
-    ],
-    ['not deleting it', workspace('w', []), []],
-  ])('%s', (_name, desired, expected) => {
-    expect(
-      rules(workspaceKeepsProjects(ruleContext({ desired, ws: liveWorkspace([], { projects: liveProject('p') }) }))),
     ).toEqual(expected);
   });
 });
