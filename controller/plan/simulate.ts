@@ -8,7 +8,6 @@ import {
   type Actor,
   type Known,
   type ModelBinding,
-  type Known,
   type ModelContext,
   type Transition,
   type WorkspaceModel,
