@@ -4,7 +4,7 @@ import type { Tx } from '../db';
 import { accessTo } from '../domain/access';
 import {
   createWorkspaceBinding,
-  deleteWorkspaceBinding,
+  deleteBinding,
   getWorkspaceBinding,
   listWorkspaceBindings,
   loadWorkspaceBinding,
@@ -21,7 +21,6 @@ import {
 } from '../domain/catalog';
 import {
   createProjectBinding,
-  deleteProjectBinding,
   getProjectBinding,
   listProjectBindings,
   loadProjectBinding,
@@ -258,7 +257,7 @@ export function registerMeshObjectRoutes(app: FastifyInstance, state: SandboxSta
       });
     });
     route('DELETE', `/meshworkspacebindings/${path}/:name`, kind, 'v2', async (ctx) => {
-      await deleteWorkspaceBinding(ctx.tx, ctx.p, subjectKind, ctx.params.name, ctx.now, removalReason(ctx));
+      await deleteBinding(ctx.tx, ctx.p, 'workspace', subjectKind, ctx.params.name, ctx.now, removalReason(ctx));
       return NO_CONTENT;
     });
   }
@@ -312,7 +311,7 @@ export function registerMeshObjectRoutes(app: FastifyInstance, state: SandboxSta
       });
     });
     route('DELETE', `/meshprojectbindings/${path}/:name`, kind, 'v3', async (ctx) => {
-      await deleteProjectBinding(ctx.tx, ctx.p, subjectKind, ctx.params.name, ctx.now, removalReason(ctx));
+      await deleteBinding(ctx.tx, ctx.p, 'project', subjectKind, ctx.params.name, ctx.now, removalReason(ctx));
       return NO_CONTENT;
     });
   }
