@@ -1,7 +1,9 @@
 /** meshWorkspaceUserBinding / meshWorkspaceGroupBinding (v2): list, get, create (maybe as a 4-eyes request), delete. */
 import type { Principal } from '../auth';
 import type { Tx } from '../db';
-import { forbidden, notFound } from '../problem';
+import type { ListSort } from '../hal';
+import { notFound } from '../problem';
+import { refuse } from './refusals';
 import { type ProjectBindingRow, type WorkspaceBindingRow, dateOnly } from '../representations';
 import { OWNER, type WorkspaceRow, accessTo, requireManager, requireWritable, visibleWorkspaces } from './access';
 import { emailOf, notify, recordEvent } from './events';
@@ -17,6 +19,7 @@ export interface BindingFilter {
   readonly subject?: string;
   /** Only bindings created up to this instant (a list read page by page with a fixed `until`). */
   readonly until?: Date;
+  readonly sort?: ListSort;
 }
 
 export async function listWorkspaceBindings(
@@ -46,6 +49,8 @@ export async function listWorkspaceBindings(
       from: `workspace_bindings b join workspaces w on w.name = b.workspace where ${where.join(' and ')}`,
       orderBy: 'b.name',
       params,
+      sort: f.sort,
+      alias: 'b',
     },
     limit,
     offset,
@@ -134,7 +139,10 @@ export async function deleteBinding(
   requireWritable(a);
   if (!('project' in row)) {
     if (row.role === OWNER && !p.isPartner && !a.roles.has(OWNER))
-      throw forbidden(`only a Workspace Owner or partner may remove a Workspace Owner from '${row.workspace}'`);
+      throw refuse(
+        'owner-removal-rights',
+        `only a Workspace Owner or partner may remove a Workspace Owner from '${row.workspace}'`,
+      );
     return removeWorkspaceBindingRows(tx, p, a.workspace, [name], now, reason);
   }
   await tx.query('delete from project_bindings where name = $1', [name]);

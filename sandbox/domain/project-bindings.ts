@@ -1,6 +1,7 @@
 /** meshProjectUserBinding / meshProjectGroupBinding (v3): list, get, create (4-eyes like workspace grants); bindings.ts deletes. */
 import type { Principal } from '../auth';
 import type { Tx } from '../db';
+import type { ListSort } from '../hal';
 import { notFound } from '../problem';
 import type { ProjectBindingRow } from '../representations';
 import { accessTo, requireManager, requireWritable } from './access';
@@ -18,6 +19,7 @@ export async function listProjectBindings(
   project: string,
   limit: number,
   offset: number,
+  sort?: ListSort,
 ) {
   await accessTo(tx, p, workspace);
   // A project hidden from a Member has no bindings for them either.
@@ -29,6 +31,8 @@ export async function listProjectBindings(
       from: 'project_bindings b join projects pr on pr.workspace = b.workspace and pr.name = b.project where b.subject_kind = $1 and b.workspace = $2 and b.project = $3',
       orderBy: 'b.name',
       params: [kind, workspace, project],
+      sort,
+      alias: 'b',
     },
     limit,
     offset,

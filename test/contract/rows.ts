@@ -725,7 +725,8 @@ export const ROWS: Row[] = [
     rule: 'accepted',
     title: 'recertification caps workspace roles only: a project role keeps its expiry',
     actor: PARTNER,
-    settings: { recertification: { 'Project User': 30 } },
+    // The platform takes a time frame for workspace roles only (the sandbox refuses a project role's name).
+    settings: { recertification: { [MEMBER]: 30 } },
     setup: team(TEAM, async (_p, api, ws) =>
       api.projects.create({ workspace: ws, name: `${ws}-p`, displayName: 'p', tags: {} }),
     ),
@@ -962,16 +963,19 @@ export const ROWS: Row[] = [
   },
   {
     id: 'k59',
-    rule: 'accepted',
-    title: "under 4-eyes another Owner's approval applies a Manager's grant",
+    rule: 'approval-rights',
+    title: 'under 4-eyes each approver approves a role request once',
     actor: 'alice',
-    settings: { fourEyes: { enabled: true, minApprovalCount: 2 } },
-    setup: team(TEAM, async (p, _api, ws) => void (await grant('carol', MEMBER)(p.client('bob'), ws))),
+    settings: { fourEyes: { enabled: true, minApprovalCount: 3 } },
+    setup: team({ ...TEAM, managers: ['bob', 'dave'] }, async (p, _api, ws) => {
+      await grant('carol', MEMBER)(p.client('bob'), ws);
+      await decide('carol', 'approve')(p.client('alice'), ws);
+    }),
     change: decide('carol', 'approve'),
     direct: (m, ctx) => approve(m, ctx, requestOf(m, 'carol')),
-    desired: code(TEAM),
-    platform: 'accepted',
-    plan: 'applied',
+    desired: code({ ...TEAM, managers: ['bob', 'dave'] }),
+    platform: 403,
+    plan: 'approval-rights',
   },
 ];
 
