@@ -32,6 +32,21 @@ export function untilOf(query: Record<string, string | undefined>): Date | undef
   return at;
 }
 
+/** meshStack's `sort` (Spring Data's `property,direction`): by creation time or identifier. */
+export interface ListSort {
+  readonly by: 'createdAt' | 'name';
+  readonly direction: 'asc' | 'desc';
+}
+
+/** The list's `sort`, or undefined for its own order (by identifier). */
+export function sortOf(query: Record<string, string | undefined>): ListSort | undefined {
+  if (query.sort === undefined) return undefined;
+  const m = /^(createdAt|name)(?:,(asc|desc))?$/i.exec(query.sort);
+  if (!m || !['createdAt', 'name'].includes(m[1]))
+    throw badRequest(`sort must be createdAt or name, optionally with ,asc or ,desc; got "${query.sort}"`);
+  return { by: m[1] as ListSort['by'], direction: (m[2]?.toLowerCase() ?? 'asc') as ListSort['direction'] };
+}
+
 function link(
   base: string,
   path: string,

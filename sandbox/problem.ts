@@ -24,11 +24,10 @@ export class HttpProblem extends Error {
   }
 }
 
+/** A request the sandbox cannot read; a refusal of one it could read is named in domain/refusals.ts. */
 export const badRequest = (m: string) => new HttpProblem(400, m);
 export const unauthorized = (m = 'Full authentication is required to access this resource') => new HttpProblem(401, m);
-export const forbidden = (m: string) => new HttpProblem(403, m);
 export const notFound = (m: string) => new HttpProblem(404, m);
-export const conflict = (m: string) => new HttpProblem(409, m);
 
 export function problemBody(status: number, message: string, path: string, now: Date) {
   return { timestamp: now.toISOString(), status, error: REASONS[status] ?? 'Error', message, path };

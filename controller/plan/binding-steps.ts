@@ -10,6 +10,7 @@ import { sha256Hex } from '../../core/canonical-json';
 import { isExpired, parseExpiry } from '../../core/expiry';
 import {
   type ModelContext,
+  type Transition,
   type WorkspaceModel,
   UNKNOWN,
   applyGrant,
@@ -115,7 +116,7 @@ function grant(ws: string, desiredBinding: Desired, reason: GrantStep['reason'],
     d.roleRef.name,
     expiryKey(d.expiryDate, project !== undefined, ctx.live) ?? d.expiryDate,
   );
-  return {
+  const step: Omit<GrantStep, 'approval'> = {
     id: `${ws}:${project ? 'project' : 'workspace'}-binding:${name}:create`,
     kind: project ? 'project-binding' : 'workspace-binding',
     action: 'create',
@@ -131,38 +132,55 @@ function grant(ws: string, desiredBinding: Desired, reason: GrantStep['reason'],
       ...(d.expiryDate ? { expiryDate: d.expiryDate } : {}),
       ...(d.reason ? { reason: d.reason } : {}),
     },
-    ...predictedApproval(project, d, ctx),
   };
+  return { ...step, ...predictedApproval(step, ctx) };
 }
 
 /**
- * The 4-eyes class of a grant, as the platform model decides it on the observed workspace (the
- * plan's dry run, ./simulate, has the last word once the steps are ordered). It is the caller's: which
- * steps the plan takes never rests on it (see mayBeHeld), so they are the same whoever applies.
+ * The 4-eyes class of a grant, as the platform model decides it on the observed workspace, or on the
+ * workspace as the grants before it left it (the plan's dry run, ./simulate, has the last word once
+ * the steps are ordered). It is the caller's: which steps the plan takes never rests on it (see
+ * mayBeHeld), so they are the same whoever applies.
  */
 function predictedApproval(
-  project: string | undefined,
-  d: Desired,
+  g: Pick<GrantStep, 'project' | 'grant'>,
   ctx: BindingContext,
+  model: WorkspaceModel = ctx.model,
 ): Pick<GrantStep, 'approval' | 'approvers'> {
+  const { subject, role, expiryDate } = g.grant;
   const pending = ctx.ws?.pendingRequests.find(
-    (r) =>
-      r.project === project &&
-      r.subjectKind === d.subject.kind &&
-      r.subject === d.subject.name &&
-      r.role === d.roleRef.name,
+    (r) => r.project === g.project && r.subjectKind === subject.kind && r.subject === subject.name && r.role === role,
   );
   if (pending) return { approval: 'already-pending', approvers: [] };
-  const t = modelGrant(ctx.model, ctx.modelContext, {
+  const t = modelGrant(model, ctx.modelContext, {
     name: '',
-    ...(project !== undefined ? { project } : {}),
-    subjectKind: d.subject.kind,
-    subject: d.subject.name,
-    role: d.roleRef.name,
-    ...(d.subject.invitation ? { invitation: true } : {}),
+    ...(g.project !== undefined ? { project: g.project } : {}),
+    subjectKind: subject.kind,
+    subject: subject.name,
+    role,
+    // With its expiry: a renewal is a grant of its own, not the live binding again.
+    ...(expiryDate !== undefined ? { expiryDate } : {}),
+    ...(subject.invitation ? { invitation: true } : {}),
   });
   if (t.outcome.class !== 'needs-approval') return { approval: 'auto' };
   return { approval: 'needs-approval', approvers: shownApprovers(t.outcome.approvers) };
+}
+
+/**
+ * The workspace grants' 4-eyes classes in the order they run: a Workspace Manager granted at once
+ * is an approver of the grants after it, so those may wait where the observed workspace alone says not.
+ */
+function inRunOrder(ctx: BindingContext, grants: readonly GrantStep[]): GrantStep[] {
+  const isOwner = (g: GrantStep) => g.grant.role === WORKSPACE_OWNER;
+  let m = ctx.model;
+  const redone = new Map<GrantStep, GrantStep>();
+  for (const g of [...grants.filter((x) => !isOwner(x)), ...grants.filter(isOwner)]) {
+    const { approvers: _old, ...step } = g;
+    const again = { ...step, ...predictedApproval(g, ctx, m) };
+    redone.set(g, again);
+    if (again.approval === 'auto') m = throughModel(ctx, again, m).state;
+  }
+  return grants.map((g) => redone.get(g)!);
 }
 
 /** Whether the platform may put an expiry on the role itself: where its settings are unknown, any role may be recertified. */
@@ -336,7 +354,8 @@ export interface BindingPlan {
 export function planBindings(ctx: BindingContext, skipProjects: ReadonlySet<string>): BindingPlan {
   const wsName = ctx.desired.metadata.name;
   const authoritative = ctx.desired.spec.bindingManagement === 'authoritative';
-  const ws = diffList(wsName, undefined, ctx.desired.bindings, ctx.ws?.bindings ?? [], ctx, authoritative);
+  const diff = diffList(wsName, undefined, ctx.desired.bindings, ctx.ws?.bindings ?? [], ctx, authoritative);
+  const ws = { ...diff, grants: inRunOrder(ctx, diff.grants) };
   const notes = [...ws.notes];
   // Under 4-eyes a new binding may wait (for some key that may apply it): the subject keeps what it has until the new one is live.
   const held = (g: GrantStep) =>
@@ -357,22 +376,23 @@ export function planBindings(ctx: BindingContext, skipProjects: ReadonlySet<stri
     );
   const wsRemovals = ws.removals.filter((r) => !kept.includes(r));
   // Who is a workspace member once the plan has run: the model after its removals and the grants that take effect now.
-  const afterWorkspaceSteps = [
-    ...wsRemovals.map(
-      (r) => (m: WorkspaceModel) => modelRemove(m, { ...ctx.modelContext, actor: UNKNOWN }, r.binding.name),
-    ),
-    ...ws.grants
-      .filter((g) => !held(g))
-      .map(
-        (g) => (m: WorkspaceModel) =>
-          applyGrant(m, ctx.modelContext, {
-            name: g.grant.name,
-            subjectKind: g.grant.subject.kind,
-            subject: g.grant.subject.name,
-            role: g.grant.role,
-          }),
-      ),
-  ].reduce((m, step) => step(m).state, ctx.model);
+  const afterWorkspaceSteps = [...wsRemovals, ...ws.grants.filter((g) => !held(g))].reduce(
+    (m, s) => throughModel(ctx, s, m).state,
+    ctx.model,
+  );
+  const isOwner = (role: string) => role === WORKSPACE_OWNER;
+  const ordered = orderOwnerSteps(
+    wsRemovals.filter((r) => isOwner(r.binding.role)),
+    ws.grants.filter((g) => isOwner(g.grant.role)),
+    ctx,
+    held,
+  );
+  notes.push(...ordered.notes);
+  const takenOnTheWay = cascadedBefore(
+    ctx,
+    [...ws.grants.filter((g) => !isOwner(g.grant.role)), ...ordered.steps],
+    held,
+  );
   const member = (g: GrantStep) => isMember(afterWorkspaceSteps, g.grant.subject.kind, g.grant.subject.name) === true;
   const projectRemovals: RemovalStep[] = [];
   const projectGrants: GrantStep[] = [];
@@ -382,7 +402,7 @@ export function planBindings(ctx: BindingContext, skipProjects: ReadonlySet<stri
       wsName,
       p.metadata.name,
       p.bindings,
-      ctx.ws?.projects[p.metadata.name]?.bindings ?? [],
+      (ctx.ws?.projects[p.metadata.name]?.bindings ?? []).filter((b) => !takenOnTheWay.has(b.name)),
       ctx,
       authoritative,
     );
@@ -411,14 +431,6 @@ export function planBindings(ctx: BindingContext, skipProjects: ReadonlySet<stri
       else projectGrants.push(g);
     }
   }
-  const isOwner = (role: string) => role === WORKSPACE_OWNER;
-  const ordered = orderOwnerSteps(
-    wsRemovals.filter((r) => isOwner(r.binding.role)),
-    ws.grants.filter((g) => isOwner(g.grant.role)),
-    ctx,
-    held,
-  );
-  notes.push(...ordered.notes);
   return {
     steps: [
       ...ws.grants.filter((g) => !isOwner(g.grant.role)),
@@ -429,6 +441,39 @@ export function planBindings(ctx: BindingContext, skipProjects: ReadonlySet<stri
     ],
     notes,
   };
+}
+
+/** A workspace step through the model: a removal (whoever makes it), or a grant that takes effect now. */
+function throughModel(ctx: BindingContext, s: GrantStep | RemovalStep, m: WorkspaceModel): Transition {
+  if (s.action === 'delete') return modelRemove(m, { ...ctx.modelContext, actor: UNKNOWN }, s.binding.name);
+  return applyGrant(m, ctx.modelContext, {
+    name: s.grant.name,
+    subjectKind: s.grant.subject.kind,
+    subject: s.grant.subject.name,
+    role: s.grant.role,
+  });
+}
+
+/**
+ * The project bindings the platform takes away while these workspace steps run, in their order: a
+ * subject whose last workspace role goes before its new one comes (an Owner renewed among two Owners)
+ * loses its project roles on the way, so the project steps grant them again.
+ */
+function cascadedBefore(
+  ctx: BindingContext,
+  steps: ReadonlyArray<GrantStep | RemovalStep>,
+  held: (g: GrantStep) => boolean,
+): Set<string> {
+  const taken = new Set<string>();
+  let m = ctx.model;
+  for (const s of steps) {
+    if (s.action === 'create' && held(s)) continue;
+    const t = throughModel(ctx, s, m);
+    for (const c of t.changes)
+      if (c.kind === 'binding-removed' && c.reason === 'removed from workspace') taken.add(c.binding.name);
+    m = t.state;
+  }
+  return taken;
 }
 
 /**

@@ -182,7 +182,8 @@ const withUnknowns = (t: Transition, unknowns: string[]): Transition =>
  */
 export function approve(ws: WorkspaceModel, ctx: ModelContext, bindingName: string): Transition {
   const r = ws.requests.find((x) => x.name === bindingName);
-  if (!r || !isKnown(ctx.actor)) return refused(ws, 'request-not-pending', 404, { workspace: ws.name });
+  // The model holds pending requests only: one it does not hold was decided already (409, as the platform answers).
+  if (!r || !isKnown(ctx.actor)) return refused(ws, 'request-not-pending', 409, { workspace: ws.name });
   const actor = ctx.actor;
   if (r.requestedBy === actor.username || r.approvals.includes(actor.username))
     return refused(ws, 'approval-rights', 403, { workspace: ws.name, caller: actor.username });

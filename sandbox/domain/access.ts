@@ -5,7 +5,8 @@
  */
 import type { Principal } from '../auth';
 import type { Tx } from '../db';
-import { forbidden, notFound } from '../problem';
+import { notFound } from '../problem';
+import { refuse } from './refusals';
 
 export const OWNER = 'Workspace Owner';
 export const MANAGER = 'Workspace Manager';
@@ -58,7 +59,8 @@ export async function accessTo(
     throw notFound(`meshWorkspace '${workspace}' not found`);
   const { caller_roles, ...ws } = row;
   const roles = new Set(caller_roles);
-  if (!p.isPartner && roles.size === 0) throw forbidden(`access to meshWorkspace '${workspace}' denied`);
+  if (!p.isPartner && roles.size === 0)
+    throw refuse('workspace-access', `access to meshWorkspace '${workspace}' denied`);
   return { principal: p, workspace: ws, roles };
 }
 
@@ -68,18 +70,23 @@ export function isManager(a: Access): boolean {
 
 export function requireManager(a: Access, action: string): void {
   if (!isManager(a))
-    throw forbidden(`only a Workspace Owner, Workspace Manager or partner may ${action} in '${a.workspace.name}'`);
+    throw refuse(
+      'manage-rights',
+      `only a Workspace Owner, Workspace Manager or partner may ${action} in '${a.workspace.name}'`,
+    );
 }
 
 export function requirePartner(p: Principal, action: string): void {
-  if (!p.isPartner) throw forbidden(`only a partner may ${action}`);
+  if (!p.isPartner) throw refuse('partner-only', `only a partner may ${action}`);
 }
 
 /** Non-partners cannot change a workspace that is disabled or waits for approval. */
 export function requireWritable(a: Access): void {
   if (a.principal.isPartner) return;
-  if (!a.workspace.approved) throw forbidden(`meshWorkspace '${a.workspace.name}' is waiting for a partner's approval`);
-  if (a.workspace.status === 'disabled') throw forbidden(`meshWorkspace '${a.workspace.name}' is disabled`);
+  if (!a.workspace.approved)
+    throw refuse('workspace-unapproved', `meshWorkspace '${a.workspace.name}' is waiting for a partner's approval`);
+  if (a.workspace.status === 'disabled')
+    throw refuse('workspace-disabled', `meshWorkspace '${a.workspace.name}' is disabled`);
 }
 
 /** Workspaces the principal can see: all for partners, else those where it holds a role. */

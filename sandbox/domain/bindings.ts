@@ -1,8 +1,10 @@
 /** meshWorkspaceUserBinding / meshWorkspaceGroupBinding (v2): list, get, create (maybe as a 4-eyes request), delete. */
 import type { Principal } from '../auth';
 import type { Tx } from '../db';
-import { forbidden, notFound } from '../problem';
-import { type WorkspaceBindingRow, dateOnly } from '../representations';
+import type { ListSort } from '../hal';
+import { notFound } from '../problem';
+import { refuse } from './refusals';
+import { type ProjectBindingRow, type WorkspaceBindingRow, dateOnly } from '../representations';
 import { OWNER, type WorkspaceRow, accessTo, requireManager, requireWritable, visibleWorkspaces } from './access';
 import { emailOf, notify, recordEvent } from './events';
 import { type GrantOutcome, requestOrApply } from './grants';
@@ -17,6 +19,7 @@ export interface BindingFilter {
   readonly subject?: string;
   /** Only bindings created up to this instant (a list read page by page with a fixed `until`). */
   readonly until?: Date;
+  readonly sort?: ListSort;
 }
 
 export async function listWorkspaceBindings(
@@ -46,6 +49,8 @@ export async function listWorkspaceBindings(
       from: `workspace_bindings b join workspaces w on w.name = b.workspace where ${where.join(' and ')}`,
       orderBy: 'b.name',
       params,
+      sort: f.sort,
+      alias: 'b',
     },
     limit,
     offset,
@@ -110,25 +115,45 @@ export async function createWorkspaceBinding(
   return { ...outcome, workspace, bindingName };
 }
 
-export async function deleteWorkspaceBinding(
+/**
+ * Removes a workspace or a project binding by name (removals never wait for approval). Only an Owner
+ * (or partner) removes a Workspace Owner; a workspace binding's removal may take the subject's
+ * project roles with it (removeWorkspaceBindingRows).
+ */
+export async function deleteBinding(
   tx: Tx,
   p: Principal,
+  target: 'workspace' | 'project',
   kind: SubjectKind,
   name: string,
   now: Date,
   reason = 'removed',
 ): Promise<void> {
-  const [row] = await tx.query<WorkspaceBindingRow>(
-    'select * from workspace_bindings where name = $1 and subject_kind = $2',
+  const [row] = await tx.query<WorkspaceBindingRow | ProjectBindingRow>(
+    `select * from ${target}_bindings where name = $1 and subject_kind = $2`,
     [name, kind],
   );
   if (!row) throw notFound(`binding '${name}' not found`);
   const a = await accessTo(tx, p, row.workspace, { lock: true });
-  requireManager(a, 'remove access');
+  requireManager(a, target === 'workspace' ? 'remove access' : 'remove project access');
   requireWritable(a);
-  if (row.role === OWNER && !p.isPartner && !a.roles.has(OWNER))
-    throw forbidden(`only a Workspace Owner or partner may remove a Workspace Owner from '${row.workspace}'`);
-  await removeWorkspaceBindingRows(tx, p, a.workspace, [name], now, reason);
+  if (!('project' in row)) {
+    if (row.role === OWNER && !p.isPartner && !a.roles.has(OWNER))
+      throw refuse(
+        'owner-removal-rights',
+        `only a Workspace Owner or partner may remove a Workspace Owner from '${row.workspace}'`,
+      );
+    return removeWorkspaceBindingRows(tx, p, a.workspace, [name], now, reason);
+  }
+  await tx.query('delete from project_bindings where name = $1', [name]);
+  await recordEvent(tx, {
+    workspace: row.workspace,
+    project: row.project,
+    type: 'PROJECT_USER_REMOVED',
+    actor: p.username,
+    at: now,
+    details: { subjectKind: row.subject_kind, subject: row.subject, role: row.role, reason },
+  });
 }
 
 /**

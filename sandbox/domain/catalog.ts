@@ -1,7 +1,8 @@
 /** meshTagDefinition (v1) and meshPaymentMethod (v2): partner-managed objects. */
 import type { Principal } from '../auth';
 import type { Tx } from '../db';
-import { badRequest, conflict, notFound } from '../problem';
+import { badRequest, notFound } from '../problem';
+import { refuse } from './refusals';
 import type { PaymentMethodRow } from '../representations';
 import { accessTo, requireManager, requirePartner, visibleWorkspaces } from './access';
 import { optStr, str, tags } from './input';
@@ -44,7 +45,8 @@ function valueType(v: unknown): ValueType {
     try {
       new RegExp(typeof o.validationRegex === 'string' ? o.validationRegex : JSON.stringify(o.validationRegex));
     } catch (e) {
-      throw badRequest(
+      throw refuse(
+        'tag-regex-invalid',
         `spec.valueType.${keys[0]}.validationRegex is not a valid regular expression: ${(e as Error).message}`,
       );
     }
@@ -116,7 +118,8 @@ export async function putTagDefinition(
   requirePartner(p, 'manage tag definitions');
   const doc = tagDefinition(body, name);
   const [before] = await tx.query('select 1 from tag_definitions where name = $1', [doc.metadata.name]);
-  if (before && name === undefined) throw conflict(`meshTagDefinition '${doc.metadata.name}' already exists`);
+  if (before && name === undefined)
+    throw refuse('tag-definition-exists', `meshTagDefinition '${doc.metadata.name}' already exists`);
   await tx.query(
     'insert into tag_definitions (name, doc) values ($1, $2) on conflict (name) do update set doc = excluded.doc',
     [doc.metadata.name, doc],
@@ -173,7 +176,7 @@ export async function putPaymentMethod(
     [id],
   );
   if (name === undefined) {
-    if (before) throw conflict(`meshPaymentMethod '${id}' already exists`);
+    if (before) throw refuse('payment-method-exists', `meshPaymentMethod '${id}' already exists`);
     requireManager(await accessTo(tx, p, workspace), 'manage payment methods');
   } else {
     if (!before || before.deleted_on) throw notFound(`meshPaymentMethod '${id}' not found`);

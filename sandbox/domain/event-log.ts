@@ -9,7 +9,8 @@
  * `groupName`, `role`, `projectIdentifier`, `expirationDate`, `tags`) are the sandbox's choice.
  */
 import type { Tx } from '../db';
-import { badRequest, forbidden, notFound } from '../problem';
+import { badRequest, notFound } from '../problem';
+import { refuse } from './refusals';
 import type { Principal } from '../auth';
 import { accessTo } from './access';
 import { type EventType, type EventView, listEvents } from './events';
@@ -176,7 +177,8 @@ export async function listEventLogs(tx: Tx, p: Principal, f: EventLogFilter): Pr
     throw badRequest(`sort must be createdAt,asc or createdAt,desc, got "${f.sort}"`);
   let rows: EventView[];
   if (f.workspaceIdentifier === undefined) {
-    if (!p.isPartner) throw forbidden('listing the event log of every workspace needs ADM_EVENTLOG_LIST');
+    if (!p.isPartner)
+      throw refuse('event-log-rights', 'listing the event log of every workspace needs ADM_EVENTLOG_LIST');
     rows = await listEvents(tx);
   } else {
     await accessTo(tx, p, f.workspaceIdentifier, { includeDeleted: true });

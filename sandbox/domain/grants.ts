@@ -6,7 +6,8 @@
 import { randomUUID } from 'crypto';
 import { beyondRecertification, expiryEnd, hasExpired, latestExpiryDay } from '../util/time';
 import type { Tx } from '../db';
-import { badRequest, conflict, forbidden, notFound } from '../problem';
+import { badRequest } from '../problem';
+import { refuse } from './refusals';
 import { requireProjectRole } from './project-roles';
 import { type Access, MANAGER, OWNER, WORKSPACE_ROLES, type WorkspaceRow, rolesOf } from './access';
 import { emailOf, notify, recordEvent } from './events';
@@ -55,7 +56,7 @@ export async function checkGrant(tx: Tx, a: Access, g: Grant, settings: Platform
     `select 1 from ${table} where name = $1 union select 1 from role_requests where binding_name = $1 and status = 'PENDING'`,
     [g.bindingName],
   );
-  if (taken) throw conflict(`a binding named '${g.bindingName}' already exists`);
+  if (taken) throw refuse('binding-name-taken', `a binding named '${g.bindingName}' already exists`);
   // A renewal (the same role with another expiry) is a binding of its own; the same binding twice is not.
   const [same] = await tx.query(
     `select 1 from ${table} where workspace = $1 and subject_kind = $2 and subject = $3 and role = $4 and coalesce(expiry_date::text, '') = $5${g.project === undefined ? '' : ' and project = $6'}`,
@@ -64,17 +65,24 @@ export async function checkGrant(tx: Tx, a: Access, g: Grant, settings: Platform
       : [g.workspace, g.subjectKind, g.subject, g.role, g.expiryDate ?? '', g.project],
   );
   if (same)
-    throw conflict(`${g.subjectKind} '${g.subject}' already has role '${g.role}' on '${g.project ?? g.workspace}'`);
+    throw refuse(
+      'role-held',
+      `${g.subjectKind} '${g.subject}' already has role '${g.role}' on '${g.project ?? g.workspace}'`,
+    );
 
   if (g.project === undefined) {
     if (!WORKSPACE_ROLES.includes(g.role))
-      throw badRequest(`roleRef.name must be one of ${WORKSPACE_ROLES.join(', ')}, got '${g.role}'`);
+      throw refuse(
+        'workspace-role-unknown',
+        `roleRef.name must be one of ${WORKSPACE_ROLES.join(', ')}, got '${g.role}'`,
+      );
     if (g.role === OWNER) {
       if (g.subjectKind === 'group')
-        throw badRequest('the Workspace Owner role can only be assigned to users, not to groups');
+        throw refuse('owner-is-user', 'the Workspace Owner role can only be assigned to users, not to groups');
       const owners = await ownerCount(tx, g.workspace);
       if (!p.isPartner && !a.roles.has(OWNER) && !(owners === 0 && a.roles.has(MANAGER))) {
-        throw forbidden(
+        throw refuse(
+          'owner-assignment-rights',
           `only a Workspace Owner may assign the Workspace Owner role in '${g.workspace}' (a Manager only while it has no Owner)`,
         );
       }
@@ -87,19 +95,23 @@ export async function checkGrant(tx: Tx, a: Access, g: Grant, settings: Platform
           ])
         ).length > 0;
       if (owners >= MAX_OWNERS && !already)
-        throw conflict(
+        throw refuse(
+          'owner-limit',
           `meshWorkspace '${g.workspace}' already has ${owners} Workspace Owners; at most ${MAX_OWNERS} are allowed`,
         );
     }
     if (g.role === MANAGER && settings.restrictCustomerAdminRoleAssignment && !p.isPartner) {
-      throw forbidden('Workspace Manager role assignment is restricted to partners on this platform');
+      throw refuse(
+        'manager-assignment-restricted',
+        'Workspace Manager role assignment is restricted to partners on this platform',
+      );
     }
   } else {
     const [project] = await tx.query(`select 1 from projects where workspace = $1 and name = $2 and state = 'ACTIVE'`, [
       g.workspace,
       g.project,
     ]);
-    if (!project) throw notFound(`meshProject '${g.workspace}.${g.project}' not found`);
+    if (!project) throw refuse('project-missing', `meshProject '${g.workspace}.${g.project}' not found`);
     await requireProjectRole(tx, g.role);
     const member =
       g.subjectKind === 'user'
@@ -111,7 +123,8 @@ export async function checkGrant(tx: Tx, a: Access, g: Grant, settings: Platform
             )
           ).length > 0;
     if (!member)
-      throw badRequest(
+      throw refuse(
+        'project-member-missing',
         `${g.subjectKind} '${g.subject}' must be assigned to meshWorkspace '${g.workspace}' before getting a project role`,
       );
   }
@@ -121,11 +134,12 @@ export async function checkGrant(tx: Tx, a: Access, g: Grant, settings: Platform
       g.workspace,
       g.subject,
     ]);
-    if (!group) throw badRequest(`meshWorkspaceUserGroup '${g.workspace}.${g.subject}' does not exist`);
+    if (!group) throw refuse('group-missing', `meshWorkspaceUserGroup '${g.workspace}.${g.subject}' does not exist`);
   } else if (!g.invitation) {
     const [user] = await tx.query('select 1 from users where username = $1', [g.subject]);
     if (!user)
-      throw badRequest(
+      throw refuse(
+        'user-missing',
         `meshUser '${g.subject}' does not exist; invite them with an e-mail address, first and last name`,
       );
   }
@@ -141,9 +155,10 @@ function checkExpiry(g: Grant, settings: PlatformSettings, now: Date): string | 
   const max = g.project === undefined ? settings.recertification[g.role] : undefined;
   if (g.expiryDate === undefined) return max === undefined ? undefined : latestExpiryDay(now, max);
   if (!expiryEnd(g.expiryDate)) throw badRequest(`expiryDate '${g.expiryDate}' is not a valid date`);
-  if (hasExpired(g.expiryDate, now)) throw badRequest(`expiryDate ${g.expiryDate} is in the past`);
+  if (hasExpired(g.expiryDate, now)) throw refuse('expiry-past', `expiryDate ${g.expiryDate} is in the past`);
   if (max !== undefined && beyondRecertification(g.expiryDate, now, max)) {
-    throw badRequest(
+    throw refuse(
+      'expiry-beyond-recertification',
       `expiryDate ${g.expiryDate} exceeds the maximum duration of ${max} days for role '${g.role}' (latest ${latestExpiryDay(now, max)})`,
     );
   }

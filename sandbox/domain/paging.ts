@@ -1,5 +1,6 @@
 /** One page of a list and its total in one query, since every list request pays per query. */
 import type { Tx } from '../db';
+import type { ListSort } from '../hal';
 
 export interface PagedQuery {
   /** Columns, e.g. `b.*, w.display_name`. */
@@ -8,6 +9,16 @@ export interface PagedQuery {
   readonly from: string;
   readonly orderBy: string;
   readonly params?: unknown[];
+  /** The caller's `sort`, before `orderBy` (which then breaks ties); `alias` is the table's, e.g. `b`. */
+  readonly sort?: ListSort;
+  readonly alias?: string;
+}
+
+/** An ORDER BY: the caller's sort on `created_on` or `name` first, then the list's own order. */
+export function orderBy(own: string, sort?: ListSort, alias?: string): string {
+  if (!sort) return own;
+  const column = `${alias ? `${alias}.` : ''}${sort.by === 'createdAt' ? 'created_on' : 'name'}`;
+  return `${column} ${sort.direction}, ${own}`;
 }
 
 export async function pagedQuery<T>(
@@ -17,7 +28,7 @@ export async function pagedQuery<T>(
   offset: number,
 ): Promise<{ rows: T[]; total: number }> {
   const rows = await tx.query<T & { total_count?: number }>(
-    `select ${q.select}, count(*) over ()::int as total_count from ${q.from} order by ${q.orderBy} limit ${limit} offset ${offset}`,
+    `select ${q.select}, count(*) over ()::int as total_count from ${q.from} order by ${orderBy(q.orderBy, q.sort, q.alias)} limit ${limit} offset ${offset}`,
     q.params,
   );
   if (rows.length === 0) {

@@ -1,11 +1,11 @@
-/** meshProjectUserBinding / meshProjectGroupBinding (v3): list, get, create (4-eyes like workspace grants), delete. */
+/** meshProjectUserBinding / meshProjectGroupBinding (v3): list, get, create (4-eyes like workspace grants); bindings.ts deletes. */
 import type { Principal } from '../auth';
 import type { Tx } from '../db';
+import type { ListSort } from '../hal';
 import { notFound } from '../problem';
 import type { ProjectBindingRow } from '../representations';
 import { accessTo, requireManager, requireWritable } from './access';
 import type { SubjectKind } from './bindings';
-import { recordEvent } from './events';
 import { type GrantOutcome, requestOrApply } from './grants';
 import { bindingName as checkedBindingName, optStr, str } from './input';
 import { pagedQuery } from './paging';
@@ -19,6 +19,7 @@ export async function listProjectBindings(
   project: string,
   limit: number,
   offset: number,
+  sort?: ListSort,
 ) {
   await accessTo(tx, p, workspace);
   // A project hidden from a Member has no bindings for them either.
@@ -30,6 +31,8 @@ export async function listProjectBindings(
       from: 'project_bindings b join projects pr on pr.workspace = b.workspace and pr.name = b.project where b.subject_kind = $1 and b.workspace = $2 and b.project = $3',
       orderBy: 'b.name',
       params: [kind, workspace, project],
+      sort,
+      alias: 'b',
     },
     limit,
     offset,
@@ -86,31 +89,4 @@ export async function createProjectBinding(
     now,
   );
   return { ...outcome, workspace, bindingName };
-}
-
-export async function deleteProjectBinding(
-  tx: Tx,
-  p: Principal,
-  kind: SubjectKind,
-  name: string,
-  now: Date,
-  reason = 'removed',
-): Promise<void> {
-  const [row] = await tx.query<ProjectBindingRow>(
-    'select * from project_bindings where name = $1 and subject_kind = $2',
-    [name, kind],
-  );
-  if (!row) throw notFound(`binding '${name}' not found`);
-  const a = await accessTo(tx, p, row.workspace, { lock: true });
-  requireManager(a, 'remove project access');
-  requireWritable(a);
-  await tx.query('delete from project_bindings where name = $1', [name]);
-  await recordEvent(tx, {
-    workspace: row.workspace,
-    project: row.project,
-    type: 'PROJECT_USER_REMOVED',
-    actor: p.username,
-    at: now,
-    details: { subjectKind: row.subject_kind, subject: row.subject, role: row.role, reason },
-  });
 }

@@ -5,7 +5,8 @@
  */
 import type { Principal } from '../auth';
 import type { Tx } from '../db';
-import { badRequest, conflict, notFound } from '../problem';
+import { badRequest, notFound } from '../problem';
+import { refuse } from './refusals';
 import { requirePartner } from './access';
 import { identifier, optStr, str, tags } from './input';
 
@@ -56,13 +57,14 @@ export async function putProjectRole(
     'select name from project_roles where name = $1 and deleted_at is null',
     [id],
   );
-  if (name === undefined && existing) throw conflict(`meshProjectRole '${id}' already exists`);
+  if (name === undefined && existing) throw refuse('project-role-exists', `meshProjectRole '${id}' already exists`);
   if (name !== undefined && !existing) throw notFound(`meshProjectRole '${name}' not found`);
   const [clash] = await tx.query<{ name: string }>(
     'select name from project_roles where display_name = $1 and name <> $2 and deleted_at is null',
     [displayName, id],
   );
-  if (clash) throw conflict(`meshProjectRole '${clash.name}' already has the name '${displayName}'`);
+  if (clash)
+    throw refuse('project-role-name-taken', `meshProjectRole '${clash.name}' already has the name '${displayName}'`);
   await tx.query(
     `insert into project_roles (name, display_name, description, rank, tags) values ($1, $2, $3, $4, $5)
      on conflict (name) do update set display_name = $2, description = $3, rank = $4, tags = $5, deleted_at = null`,
@@ -81,7 +83,8 @@ export async function deleteProjectRole(tx: Tx, p: Principal, name: string, now:
 export async function requireProjectRole(tx: Tx, role: string): Promise<void> {
   const roles = await listProjectRoles(tx);
   if (!roles.some((r) => r.display_name === role))
-    throw badRequest(
+    throw refuse(
+      'project-role-unknown',
       `roleRef.name '${role}' is not a meshProjectRole of this platform; the project roles are ${roles.map((r) => `'${r.display_name}'`).join(', ')}`,
     );
 }

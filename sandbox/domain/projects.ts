@@ -6,12 +6,14 @@
  */
 import type { Principal } from '../auth';
 import type { Tx } from '../db';
-import { badRequest, conflict, notFound } from '../problem';
+import type { ListSort } from '../hal';
+import { badRequest, notFound } from '../problem';
+import { refuse } from './refusals';
 import type { ProjectRow, ProjectState } from '../representations';
 import { MANAGER, OWNER, accessTo, requireManager, requireWritable, rolesOf, visibleWorkspaces } from './access';
 import { recordEvent } from './events';
 import { extraFields, identifier, optStr, str, tags } from './input';
-import { pagedQuery } from './paging';
+import { orderBy, pagedQuery } from './paging';
 import { getSettings } from './settings';
 import { writeTags } from './tags';
 
@@ -63,6 +65,7 @@ export async function listProjects(
   states: ProjectState[],
   limit: number,
   offset: number,
+  sort?: ListSort,
 ) {
   if (p.isPartner) {
     // Partners see every project: page in the database.
@@ -75,6 +78,7 @@ export async function listProjects(
         from,
         orderBy: 'workspace, name',
         params: workspace === undefined ? [states] : [states, workspace],
+        sort,
       },
       limit,
       offset,
@@ -84,11 +88,12 @@ export async function listProjects(
   const workspaces =
     workspace !== undefined ? (visible === 'all' || visible.includes(workspace) ? [workspace] : []) : visible;
   const rows: ProjectRow[] = [];
+  const order = orderBy('workspace, name', sort);
   const all =
     workspaces === 'all'
-      ? await tx.query<ProjectRow>('select * from projects where state = any($1) order by workspace, name', [states])
+      ? await tx.query<ProjectRow>(`select * from projects where state = any($1) order by ${order}`, [states])
       : await tx.query<ProjectRow>(
-          'select * from projects where state = any($1) and workspace = any($2) order by workspace, name',
+          `select * from projects where state = any($1) and workspace = any($2) order by ${order}`,
           [states, workspaces],
         );
   const filters = new Map<string, string[] | 'all'>();
@@ -124,7 +129,8 @@ export async function createProject(tx: Tx, p: Principal, body: unknown, now: Da
     [workspace, name],
   );
   if (existing)
-    throw conflict(
+    throw refuse(
+      'project-identifier-taken',
       `meshProject '${workspace}.${name}' already exists${existing.state === 'PENDING_DELETION' ? ' (its deletion is pending)' : ''}`,
     );
   const [{ n }] = await tx.query<{ n: number }>(
@@ -132,7 +138,10 @@ export async function createProject(tx: Tx, p: Principal, body: unknown, now: Da
     [workspace],
   );
   if (a.workspace.project_quota !== null && n >= a.workspace.project_quota) {
-    throw badRequest(`meshWorkspace '${workspace}' has reached its project quota of ${a.workspace.project_quota}`);
+    throw refuse(
+      'quota-reached',
+      `meshWorkspace '${workspace}' has reached its project quota of ${a.workspace.project_quota}`,
+    );
   }
   const projectTags = await writeTags(tx, p, 'meshProject', undefined, tags(body, 'spec.tags'));
   const displayName = str(body, 'spec.displayName');
@@ -170,7 +179,8 @@ export async function updateProject(tx: Tx, p: Principal, full: string, body: un
     [workspace, name],
   );
   if (!before) return createProject(tx, p, body, now);
-  if (before.state === 'PENDING_DELETION') throw conflict(`meshProject '${full}' is being deleted`);
+  if (before.state === 'PENDING_DELETION')
+    throw refuse('project-being-deleted', `meshProject '${full}' is being deleted`);
   const a = await accessTo(tx, p, workspace, { lock: true });
   requireManager(a, 'edit projects');
   requireWritable(a);

@@ -4,7 +4,8 @@
  */
 import type { Principal } from '../auth';
 import type { Tx } from '../db';
-import { badRequest, conflict, forbidden, notFound } from '../problem';
+import { notFound } from '../problem';
+import { refuse } from './refusals';
 import { accessTo, isManager, requireWritable, rolesOf, visibleWorkspaces } from './access';
 import { emailOf, notify, recordEvent } from './events';
 import { applyGrant, approvers, checkGrant, isApproved } from './grants';
@@ -66,18 +67,24 @@ export async function listRequests(
 async function pending(tx: Tx, id: string): Promise<RoleRequestRow> {
   const [r] = await tx.query<RoleRequestRow>('select * from role_requests where id = $1 for update', [id]);
   if (!r) throw notFound(`role request '${id}' not found`);
-  if (r.status !== 'PENDING') throw conflict(`role request '${id}' is already ${r.status.toLowerCase()}`);
+  if (r.status !== 'PENDING')
+    throw refuse('request-decided', `role request '${id}' is already ${r.status.toLowerCase()}`);
   return r;
 }
 
 export async function approveRequest(tx: Tx, p: Principal, id: string, now: Date): Promise<RoleRequestRow> {
   const r = await pending(tx, id);
   const a = await accessTo(tx, p, r.workspace, { lock: true });
-  if (r.requested_by === p.username) throw forbidden('the requester cannot approve their own role request');
+  if (r.requested_by === p.username)
+    throw refuse('self-approval', 'the requester cannot approve their own role request');
   if (!isManager(a))
-    throw forbidden(`only another Workspace Owner/Manager of '${r.workspace}' or a partner may approve`);
+    throw refuse(
+      'approval-rights',
+      `only another Workspace Owner/Manager of '${r.workspace}' or a partner may approve`,
+    );
   requireWritable(a);
-  if (r.approvals.includes(p.username)) throw conflict(`${p.username} has already approved role request '${id}'`);
+  if (r.approvals.includes(p.username))
+    throw refuse('approved-already', `${p.username} has already approved role request '${id}'`);
   const approvals = [...r.approvals, p.username];
   const settings = await getSettings(tx);
   const done =
@@ -134,9 +141,10 @@ export async function declineRequest(
   const r = await pending(tx, id);
   const a = await accessTo(tx, p, r.workspace, { lock: true });
   if (!cancel && r.requested_by === p.username)
-    throw badRequest('the requester cancels, not declines, their own role request');
+    throw refuse('requester-declines', 'the requester cancels, not declines, their own role request');
   if (!isManager(a) && r.requested_by !== p.username)
-    throw forbidden(
+    throw refuse(
+      'end-request-rights',
       `only a Workspace Owner/Manager of '${r.workspace}', a partner or the requester may end this request`,
     );
   const status = cancel ? 'CANCELLED' : 'DECLINED';

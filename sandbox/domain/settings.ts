@@ -1,6 +1,7 @@
 /** Platform settings the seeds describe; changed through the /sandbox/v1/settings extension. */
 import type { Tx } from '../db';
 import { badRequest } from '../problem';
+import { WORKSPACE_ROLES } from './access';
 
 export interface PlatformSettings {
   /** 4-eyes principle for role grants (meshStack: mesh.web.user.rolerequest.*). */
@@ -52,11 +53,17 @@ function checkPatch(patch: unknown): Partial<PlatformSettings> {
         );
     } else if (key === 'recertification') {
       if (!isObject(v)) throw badRequest('recertification must be an object of role name → days');
-      for (const [role, days] of Object.entries(v))
+      for (const [role, days] of Object.entries(v)) {
+        // Seed "Roles Recertification": a time frame "for a particular Workspace role", set in the Compliance tab.
+        if (!WORKSPACE_ROLES.includes(role))
+          throw badRequest(
+            `recertification["${role}"]: recertification is set per workspace role (${WORKSPACE_ROLES.join(', ')})`,
+          );
         if (!whole(days, 1, 36_500))
           throw badRequest(
             `recertification["${role}"] must be a whole number of days from 1 to 36500, got ${JSON.stringify(days)}`,
           );
+      }
     } else if (key === 'projectDeletionDelaySeconds') {
       if (!whole(v, 0, 31_536_000))
         throw badRequest(

@@ -5,7 +5,7 @@
  */
 import type { Principal } from '../auth';
 import type { Tx } from '../db';
-import { badRequest, forbidden } from '../problem';
+import { refuse } from './refusals';
 
 export type TargetKind = 'meshWorkspace' | 'meshProject';
 
@@ -100,18 +100,19 @@ export async function writeTags(
   const changed = (key: string) => JSON.stringify(before?.[key] ?? null) !== JSON.stringify(after[key] ?? null);
   for (const [key, values] of Object.entries(after)) {
     const def = byKey.get(key);
-    if (!def) throw badRequest(`tag '${key}' is not defined for ${kind}`);
+    if (!def) throw refuse('tag-undefined', `tag '${key}' is not defined for ${kind}`);
     const problem = valueProblem(def.spec.valueType, values);
-    if (problem) throw badRequest(`tag '${key}': ${problem}`);
+    if (problem) throw refuse('tag-value', `tag '${key}': ${problem}`);
   }
   for (const def of defs) {
     const key = def.spec.key;
-    if (def.spec.mandatory && !(key in after)) throw badRequest(`tag '${key}' is mandatory for ${kind}`);
+    if (def.spec.mandatory && !(key in after)) throw refuse('tag-mandatory', `tag '${key}' is mandatory for ${kind}`);
     // The platform's own default is not the writer setting a restricted tag.
     if (!changed(key) || injected.has(key)) continue;
-    if (def.spec.restricted && !p.isPartner) throw forbidden(`tag '${key}' is restricted: only a partner may set it`);
+    if (def.spec.restricted && !p.isPartner)
+      throw refuse('tag-restricted', `tag '${key}' is restricted: only a partner may set it`);
     if (def.spec.immutable && before !== undefined)
-      throw badRequest(`tag '${key}' is immutable: it can only be set when the ${kind} is created`);
+      throw refuse('tag-immutable', `tag '${key}' is immutable: it can only be set when the ${kind} is created`);
   }
   return sortedTags(after);
 }

@@ -2,7 +2,8 @@
 import { randomUUID } from 'crypto';
 import type { Principal } from '../auth';
 import type { Tx } from '../db';
-import { conflict, notFound } from '../problem';
+import { notFound } from '../problem';
+import { refuse } from './refusals';
 import type { GroupRow, UserRow } from '../representations';
 import { accessTo, requirePartner, visibleWorkspaces } from './access';
 import { recordEvent } from './events';
@@ -60,7 +61,7 @@ export async function putUser(
   requirePartner(p, 'manage meshUsers');
   const name = username ?? str(body, 'metadata.name');
   const [before] = await tx.query<UserRow>('select * from users where username = $1', [name]);
-  if (before && username === undefined) throw conflict(`meshUser '${name}' already exists`);
+  if (before && username === undefined) throw refuse('user-exists', `meshUser '${name}' already exists`);
   const values = [
     name,
     str(body, 'spec.email'),
@@ -86,7 +87,7 @@ export async function deleteUser(tx: Tx, p: Principal, username: string): Promis
   const [bound] = await tx.query(`select 1 from workspace_bindings where subject_kind = 'user' and subject = $1`, [
     username,
   ]);
-  if (bound) throw conflict(`meshUser '${username}' still has workspace roles; remove them first`);
+  if (bound) throw refuse('user-still-bound', `meshUser '${username}' still has workspace roles; remove them first`);
   const [row] = await tx.query('delete from users where username = $1 and not is_partner returning username', [
     username,
   ]);

@@ -2,7 +2,9 @@
 import { randomUUID } from 'crypto';
 import type { Principal } from '../auth';
 import type { Tx } from '../db';
-import { badRequest, conflict, forbidden } from '../problem';
+import type { ListSort } from '../hal';
+import { badRequest } from '../problem';
+import { refuse } from './refusals';
 import {
   type Access,
   MANAGER,
@@ -33,6 +35,7 @@ export async function listWorkspaces(
   limit: number,
   offset: number,
   until?: Date,
+  sort?: ListSort,
 ): Promise<{ rows: WorkspaceRow[]; total: number }> {
   const visible = await visibleWorkspaces(tx, p);
   const params: unknown[] = visible === 'all' ? [] : [visible];
@@ -44,7 +47,7 @@ export async function listWorkspaces(
     params.push(until.toISOString());
     from += ` and created_on <= $${params.length}`;
   }
-  return pagedQuery<WorkspaceRow>(tx, { select: '*', from, orderBy: 'name', params }, limit, offset);
+  return pagedQuery<WorkspaceRow>(tx, { select: '*', from, orderBy: 'name', params, sort }, limit, offset);
 }
 
 export async function createWorkspace(tx: Tx, p: Principal, body: unknown, now: Date): Promise<WorkspaceRow> {
@@ -54,7 +57,8 @@ export async function createWorkspace(tx: Tx, p: Principal, body: unknown, now: 
     name,
   ]);
   if (existing)
-    throw conflict(
+    throw refuse(
+      'workspace-identifier-taken',
       `meshWorkspace '${name}' already exists${existing.deleted_on ? ' (deleted; identifiers are never reused)' : ''}`,
     );
   const wsTags = await writeTags(tx, p, 'meshWorkspace', undefined, tags(body, 'metadata.tags'));
@@ -159,14 +163,15 @@ export async function deleteWorkspace(
   if (!row || row.deleted_on) return 'gone';
   const a = await accessTo(tx, p, name, { lock: true });
   if (!p.isPartner && !a.roles.has(OWNER))
-    throw forbidden(`only a Workspace Owner or partner may delete meshWorkspace '${name}'`);
+    throw refuse('deletion-rights', `only a Workspace Owner or partner may delete meshWorkspace '${name}'`);
   const [{ n, pending }] = await tx.query<{ n: number; pending: number }>(
     `select count(*)::int as n, count(*) filter (where state = 'PENDING_DELETION')::int as pending from projects where workspace = $1 and state <> 'DELETED'`,
     [name],
   );
   // As on meshStack: only without projects, and a project being deleted still counts until its deletion finished.
   if (n > 0)
-    throw conflict(
+    throw refuse(
+      'workspace-has-projects',
       `meshWorkspace '${name}' still has ${n} project(s)${pending ? ` (${pending} still being deleted)` : ''}; delete all projects first`,
     );
   const bindings = await tx.query<{ name: string }>('select name from workspace_bindings where workspace = $1', [name]);
@@ -207,7 +212,10 @@ export async function setQuota(tx: Tx, p: Principal, name: string, body: unknown
     [name],
   );
   if (value !== null && value < n)
-    throw badRequest(`project quota ${value} is below the current usage of ${n} project(s) in '${name}'`);
+    throw refuse(
+      'quota-below-usage',
+      `project quota ${value} is below the current usage of ${n} project(s) in '${name}'`,
+    );
   const [ws] = await tx.query<WorkspaceRow>('update workspaces set project_quota = $2 where name = $1 returning *', [
     name,
     value,

@@ -14,7 +14,8 @@ import { acceptInvitations } from '../domain/users';
 import { addMyself, approveWorkspace, setQuota, setStatus } from '../domain/workspaces';
 import { durationMs } from '../util/time';
 import { type FaultInjector, parseFaults } from '../faults';
-import { badRequest, forbidden, notFound } from '../problem';
+import { badRequest, notFound } from '../problem';
+import { refuse } from '../domain/refusals';
 import { type RouteContext, type RouteResult, type SandboxState, addRoute } from './route';
 
 const EXTENSIONS = '/sandbox/v1';
@@ -170,7 +171,7 @@ export function registerExtensionRoutes(app: FastifyInstance, state: SandboxStat
 
   route('POST', '/users/:username/first-login', async (ctx) => {
     if (!ctx.p.isPartner && ctx.p.username !== ctx.params.username)
-      throw forbidden('only the user or a partner may record a first login');
+      throw refuse('first-login-rights', 'only the user or a partner may record a first login');
     return ok({ acceptedInvitations: await acceptInvitations(ctx.tx, ctx.params.username, ctx.now) });
   });
 

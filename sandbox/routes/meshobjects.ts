@@ -4,7 +4,7 @@ import type { Tx } from '../db';
 import { accessTo } from '../domain/access';
 import {
   createWorkspaceBinding,
-  deleteWorkspaceBinding,
+  deleteBinding,
   getWorkspaceBinding,
   listWorkspaceBindings,
   loadWorkspaceBinding,
@@ -21,7 +21,6 @@ import {
 } from '../domain/catalog';
 import {
   createProjectBinding,
-  deleteProjectBinding,
   getProjectBinding,
   listProjectBindings,
   loadProjectBinding,
@@ -37,8 +36,9 @@ import {
 } from '../domain/projects';
 import { deleteUser, getGroup, getUser, listGroups, listUsers, putUser } from '../domain/users';
 import { createWorkspace, deleteWorkspace, listWorkspaces, updateWorkspace } from '../domain/workspaces';
-import { halList, untilOf } from '../hal';
-import { badRequest, forbidden, notFound } from '../problem';
+import { halList, sortOf, untilOf } from '../hal';
+import { badRequest, notFound } from '../problem';
+import { refuse } from '../domain/refusals';
 import {
   groupJson,
   paymentMethodJson,
@@ -136,7 +136,14 @@ export function registerMeshObjectRoutes(app: FastifyInstance, state: SandboxSta
   // meshWorkspace v2
   route('GET', '/meshworkspaces', 'meshWorkspace', 'v2', async (ctx) => {
     const req = ctx.page();
-    const { rows, total } = await listWorkspaces(ctx.tx, ctx.p, req.size, req.page * req.size, untilOf(ctx.query));
+    const { rows, total } = await listWorkspaces(
+      ctx.tx,
+      ctx.p,
+      req.size,
+      req.page * req.size,
+      untilOf(ctx.query),
+      sortOf(ctx.query),
+    );
     return ok(
       halList(
         'meshWorkspaces',
@@ -178,6 +185,7 @@ export function registerMeshObjectRoutes(app: FastifyInstance, state: SandboxSta
       projectStates(ctx.query.state),
       req.size,
       req.page * req.size,
+      sortOf(ctx.query),
     );
     return ok(
       halList(
@@ -222,7 +230,7 @@ export function registerMeshObjectRoutes(app: FastifyInstance, state: SandboxSta
         ctx.tx,
         ctx.p,
         subjectKind,
-        { ...f, until: untilOf(ctx.query) },
+        { ...f, until: untilOf(ctx.query), sort: sortOf(ctx.query) },
         req.size,
         req.page * req.size,
       );
@@ -258,7 +266,7 @@ export function registerMeshObjectRoutes(app: FastifyInstance, state: SandboxSta
       });
     });
     route('DELETE', `/meshworkspacebindings/${path}/:name`, kind, 'v2', async (ctx) => {
-      await deleteWorkspaceBinding(ctx.tx, ctx.p, subjectKind, ctx.params.name, ctx.now, removalReason(ctx));
+      await deleteBinding(ctx.tx, ctx.p, 'workspace', subjectKind, ctx.params.name, ctx.now, removalReason(ctx));
       return NO_CONTENT;
     });
   }
@@ -280,6 +288,7 @@ export function registerMeshObjectRoutes(app: FastifyInstance, state: SandboxSta
         project,
         req.size,
         req.page * req.size,
+        sortOf(ctx.query),
       );
       return ok(
         halList(
@@ -312,7 +321,7 @@ export function registerMeshObjectRoutes(app: FastifyInstance, state: SandboxSta
       });
     });
     route('DELETE', `/meshprojectbindings/${path}/:name`, kind, 'v3', async (ctx) => {
-      await deleteProjectBinding(ctx.tx, ctx.p, subjectKind, ctx.params.name, ctx.now, removalReason(ctx));
+      await deleteBinding(ctx.tx, ctx.p, 'project', subjectKind, ctx.params.name, ctx.now, removalReason(ctx));
       return NO_CONTENT;
     });
   }
@@ -343,7 +352,10 @@ export function registerMeshObjectRoutes(app: FastifyInstance, state: SandboxSta
     const q = ctx.query;
     // As meshStack's API key permissions: the unfiltered list needs admin rights (ADM_USER_LIST).
     if (!ctx.p.isPartner && !q.workspaceIdentifier && !q.username && !q.email)
-      throw forbidden('listing all meshUsers needs admin rights; filter by workspaceIdentifier, username or email');
+      throw refuse(
+        'user-list-rights',
+        'listing all meshUsers needs admin rights; filter by workspaceIdentifier, username or email',
+      );
     const users = await listUsers(ctx.tx, ctx.p, {
       workspace: q.workspaceIdentifier,
       role: q.workspaceRole,

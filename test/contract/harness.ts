@@ -8,7 +8,10 @@ import { type AnyStep, type StepStatus, apply } from '../../controller/apply/app
 import type { ApiClient } from '../../controller/client/api';
 import { FakePlatform } from '../../controller/client/fake-client';
 import { HttpApiClient } from '../../controller/client/http-client';
+import { stepSummary } from '../../controller/render/describe';
+import { modelContext, workspaceModel } from '../../controller/plan/simulate';
 import { planAgainst } from '../../controller/run';
+import { type ModelContext, type Transition, type WorkspaceModel, expire, keyOf } from '../../core/model';
 import { checkDesiredState } from '../../core/manifest-file';
 import { isApiError, isInvalidFileError } from '../../core/errors';
 import type { RuleId } from '../../core/rules';
@@ -116,6 +119,13 @@ export interface Row {
   readonly plan: 'applied' | 'pending' | 'nothing' | 'waiting' | RuleId;
   /** A binding the subject must still hold after the plan is applied (make before break). */
   readonly keeps?: { readonly subject: string; readonly role: string };
+  /**
+   * A call the plan never makes (a repeated grant, an approval), as a transition of the platform
+   * model on the workspace the actor observes. Then `change` is that call, `desired` only says what
+   * to observe, and `plan` is the model's verdict: its refusal's rule, or its class; the harness holds
+   * the model's answer (status, class) and the state it leaves to what the platform does.
+   */
+  readonly direct?: (m: WorkspaceModel, ctx: ModelContext, ws: string, now: Date) => Transition;
   /** A way a row does not run, with the reason printed. */
   readonly skip?: { readonly way: 'fake' | 'plan'; readonly reason: string };
 }
@@ -160,6 +170,12 @@ export async function planVerdict(
     const predicted = predictedStatus(r.step);
     if (predicted !== r.status) return `mispredicted: ${r.step.id} was to be ${predicted}, the platform: ${r.status}`;
   }
+  // The platform now matches the code: a second plan has nothing to do (unless a step waits).
+  if (!report.counts['pending-approval'] && !report.counts.waiting) {
+    const again = (await planAgainst(api, desired, { endpoint: 'contract' }, now)).plan;
+    const left = [...again.globalSteps, ...again.workspaces.flatMap((w) => w.steps)].map(stepSummary);
+    if (left.length) return `not converged: a second plan has ${left.join('; ')}`;
+  }
   if (keeps && ws) {
     const held = (await api.bindings.listWorkspaceBindings({ workspace: ws })).some(
       (b) => b.subject === keeps.subject && b.role === keeps.role,
@@ -168,6 +184,50 @@ export async function planVerdict(
   }
   if (report.results.every((r) => r.status === 'waiting')) return 'waiting';
   return report.counts['pending-approval'] ? 'pending' : 'applied';
+}
+
+/** The answer a transition predicts, through the client, as platformOutcome words the platform's. */
+function predictedOutcome(t: Transition): Outcome {
+  // The client reads a 409 for a binding held already back, and finds the grant done (http-client.ts).
+  if (t.outcome.class === 'refused' && t.outcome.refusal.rule === 'binding-exists') return 'accepted';
+  if (t.outcome.class === 'refused') return t.outcome.refusal.status;
+  return t.outcome.class === 'needs-approval' ? 'pending' : 'accepted';
+}
+
+/** A workspace as the model holds it, in words that do not depend on the platform's binding names. */
+function stateWords(m: WorkspaceModel): string[] {
+  const expiry = (e?: string) => (e === undefined ? '' : ` until ${e.slice(0, 10)}`);
+  return [
+    ...m.bindings.map((b) => `${keyOf(b)} ${b.role}${b.project ? ` on ${b.project}` : ''}${expiry(b.expiryDate)}`),
+    ...m.requests.map((r) => `request ${keyOf(r)} ${r.role} approved by ${[...r.approvals].sort().join(',')}`),
+  ].sort();
+}
+
+/**
+ * A direct row's verdict on one platform: the model's transition on the observed workspace, then the
+ * call; the platform must answer as the model predicts and leave the state the model does.
+ */
+export async function directVerdict(api: ApiClient, row: Row, ws: string, now: Date): Promise<string> {
+  const observe = async () => {
+    const { live } = await planAgainst(api, row.desired(ws, now), { endpoint: 'contract' }, now);
+    return { live, model: expire(workspaceModel(ws, live.workspaces[ws]), now).state };
+  };
+  const before = await observe();
+  const t = row.direct!(
+    before.model,
+    modelContext(before.live, ws, before.live.workspaces[ws], now, before.live.platform.recertification ?? {}),
+    ws,
+    now,
+  );
+  const outcome = await platformOutcome(() => row.change(api, ws, now));
+  if (outcome !== predictedOutcome(t))
+    return `mispredicted: the model answers ${predictedOutcome(t)}, the platform ${outcome}`;
+  const after = (await observe()).model;
+  const [predicted, actual] = [stateWords(t.state), stateWords(after)];
+  if (JSON.stringify(predicted) !== JSON.stringify(actual))
+    return `state differs: the model leaves ${predicted.join('; ')}, the platform ${actual.join('; ')}`;
+  if (t.outcome.class === 'refused') return t.outcome.refusal.rule;
+  return t.outcome.class === 'needs-approval' ? 'pending' : 'applied';
 }
 
 /** What apply's result of a step must be, by the plan's prediction. */

@@ -9,6 +9,7 @@ import { RULES, type RuleId } from '../../core/rules';
 import {
   type ContractPlatform,
   type Row,
+  directVerdict,
   fakeContractPlatform,
   planVerdict,
   platformOutcome,
@@ -26,13 +27,9 @@ async function runRow(p: ContractPlatform, row: Row): Promise<{ outcome: unknown
     await row.setup(p, partner, `${row.id}-a`, now);
     const outcome = await platformOutcome(() => row.change(p.client(row.actor), `${row.id}-a`, now));
     await row.setup(p, partner, `${row.id}-b`, now);
-    const verdict = await planVerdict(
-      p.client(row.actor),
-      row.desired(`${row.id}-b`, now),
-      now,
-      row.keeps,
-      `${row.id}-b`,
-    );
+    const verdict = row.direct
+      ? await directVerdict(p.client(row.actor), row, `${row.id}-b`, now)
+      : await planVerdict(p.client(row.actor), row.desired(`${row.id}-b`, now), now, row.keeps, `${row.id}-b`);
     return { outcome, verdict };
   } finally {
     await p.resetSettings();

@@ -4,6 +4,7 @@
  */
 import type { ApiClient } from '../../controller/client/api';
 import type { BindingRequest } from '../../controller/client/types';
+import { type WorkspaceModel, approve, grant as modelGrant } from '../../core/model';
 import type { DesiredState, TagDefinition, Workspace } from '../../schemas/desired-state.generated';
 import { MANAGER, MEMBER, OWNER, binding, desired, group, project, user, workspace } from '../helpers/desired';
 import { PARTNER } from '../helpers/sandbox';
@@ -68,6 +69,27 @@ const grant =
   (subject: string, role: string, extra: Partial<BindingRequest> = {}) =>
   (api: ApiClient, ws: string) =>
     grantAs(api, { workspace: ws, subjectKind: 'User', subject, role, ...extra });
+
+/** The name grantAs gives a user's workspace binding. */
+const grantName = (ws: string, subject: string, role: string) =>
+  `c-${ws}--${subject}-${role}`.replace(/[^a-z0-9-]/gi, '-').toLowerCase();
+
+/** Decides the user's role request in the workspace, whatever its status (as meshPanel's button would). */
+const decide =
+  (subject: string, decision: 'approve' | 'decline') =>
+  async (api: ApiClient, ws: string): Promise<unknown> => {
+    const r = (await api.extensions.listRequests({ workspaces: [ws] })).find((x) => x.subject === subject);
+    if (!r) throw new Error(`no role request for ${subject} in ${ws}`);
+    const decided = await api.extensions.decideRequest(r.id, decision);
+    return decided.status === 'PENDING' ? { status: 'pending' } : decided;
+  };
+
+/** The binding name of the subject's pending request in the model. */
+function requestOf(m: WorkspaceModel, subject: string): string {
+  const r = m.requests.find((x) => x.subject === subject);
+  if (!r) throw new Error(`no pending request for ${subject} in the observed ${m.name}`);
+  return r.name;
+}
 
 async function removeBinding(api: ApiClient, ws: string, subject: string, role: string): Promise<void> {
   const b = (await api.bindings.listWorkspaceBindings({ workspace: ws })).find(
@@ -703,7 +725,8 @@ export const ROWS: Row[] = [
     rule: 'accepted',
     title: 'recertification caps workspace roles only: a project role keeps its expiry',
     actor: PARTNER,
-    settings: { recertification: { 'Project User': 30 } },
+    // The platform takes a time frame for workspace roles only (the sandbox refuses a project role's name).
+    settings: { recertification: { [MEMBER]: 30 } },
     setup: team(TEAM, async (_p, api, ws) =>
       api.projects.create({ workspace: ws, name: `${ws}-p`, displayName: 'p', tags: {} }),
     ),
@@ -757,6 +780,202 @@ export const ROWS: Row[] = [
     desired: code({ ...TEAM, managers: ['bob', 'carol'] }),
     platform: 403,
     plan: 'manager-assignment-restricted',
+  },
+  // ---- found by the plan's property test on the sandbox and the fake (test/contract/plan-predictions) ----
+  {
+    id: 'k50',
+    rule: 'accepted',
+    title: 'an Owner renewed among two Owners goes first, and the project role its removal took is granted again',
+    actor: PARTNER,
+    setup: team({ owners: ['alice', 'dave'] }, async (_p, api, ws) => {
+      await api.projects.create({ workspace: ws, name: `${ws}-p`, displayName: 'p', tags: {} });
+      await grantAs(api, {
+        workspace: ws,
+        project: `${ws}-p`,
+        subjectKind: 'User',
+        subject: 'dave',
+        role: 'Project User',
+      });
+    }),
+    // The renewal's first half: dave's last workspace role goes, and his project role with it.
+    change: (api, ws) => removeBinding(api, ws, 'dave', OWNER),
+    desired: (ws, now) =>
+      code({
+        owners: ['alice'],
+        add: [binding(OWNER, user('dave'), { expiryDate: day(now, 20) })],
+        extra: { projects: [project(ws, `${ws}-p`, [binding('Project User', user('dave'))], { displayName: 'p' })] },
+      })(ws),
+    platform: 'accepted',
+    plan: 'applied',
+  },
+  {
+    id: 'k51',
+    rule: 'accepted',
+    title: "under 4-eyes an Owner's renewal of a binding without expiry waits, and the plan keeps the old one",
+    actor: 'alice',
+    settings: { fourEyes: { enabled: true, minApprovalCount: 2 } },
+    setup: team({ owners: ['alice', 'bob'], members: ['carol'] }),
+    change: (api, ws, now) =>
+      api.bindings.create({
+        name: `c-${ws}-carol-renewal`,
+        workspace: ws,
+        subjectKind: 'User',
+        subject: 'carol',
+        role: MEMBER,
+        expiryDate: day(now, 20),
+      }),
+    desired: (ws, now) =>
+      code({ owners: ['alice', 'bob'], add: [binding(MEMBER, user('carol'), { expiryDate: day(now, 20) })] })(ws),
+    platform: 'pending',
+    plan: 'pending',
+    keeps: { subject: 'carol', role: MEMBER },
+  },
+  {
+    id: 'k52',
+    rule: 'accepted',
+    title: "under 4-eyes a renewal after a new Manager's grant waits for that Manager; the old binding stays",
+    actor: 'alice',
+    settings: { fourEyes: { enabled: true, minApprovalCount: 2 } },
+    setup: team({ owners: ['alice'], members: ['erin'] }),
+    // alice alone approved bob's grant; the renewal after it waits for bob.
+    change: async (api, ws, now) => {
+      await grant('bob', MANAGER)(api, ws);
+      return api.bindings.create({
+        name: `c-${ws}-erin-renewal`,
+        workspace: ws,
+        subjectKind: 'User',
+        subject: 'erin',
+        role: MEMBER,
+        expiryDate: day(now, 20),
+      });
+    },
+    desired: (ws, now) =>
+      code({
+        owners: ['alice'],
+        managers: ['bob'],
+        add: [binding(MEMBER, user('erin'), { expiryDate: day(now, 20) })],
+      })(ws),
+    platform: 'pending',
+    plan: 'pending',
+    keeps: { subject: 'erin', role: MEMBER },
+  },
+  // ---- calls the plan never makes, held through the model's transition (Row.direct) -----------------
+  {
+    id: 'k53',
+    rule: 'binding-exists',
+    title: 'the same binding granted again (another name, the same expiry) is refused, and the client finds it done',
+    actor: PARTNER,
+    setup: team({ ...TEAM, members: ['carol'] }),
+    change: (api, ws) =>
+      api.bindings.create({
+        name: `c-${ws}-carol-again`,
+        workspace: ws,
+        subjectKind: 'User',
+        subject: 'carol',
+        role: MEMBER,
+      }),
+    direct: (m, ctx, ws) =>
+      modelGrant(m, ctx, { name: `c-${ws}-carol-again`, subjectKind: 'User', subject: 'carol', role: MEMBER }),
+    desired: code({ ...TEAM, members: ['carol'] }),
+    // meshStack answers 409; the client reads the binding back and finds the grant done (Row.direct).
+    platform: 'accepted',
+    plan: 'binding-exists',
+  },
+  {
+    id: 'k54',
+    rule: 'unknown-workspace-role',
+    title: 'a workspace role the platform does not have is refused',
+    actor: PARTNER,
+    setup: team(TEAM),
+    change: grant('carol', 'Workspace Admin'),
+    direct: (m, ctx) =>
+      modelGrant(m, ctx, { name: 'x', subjectKind: 'User', subject: 'carol', role: 'Workspace Admin' }),
+    desired: code(TEAM),
+    platform: 400,
+    plan: 'unknown-workspace-role',
+  },
+  {
+    id: 'k55',
+    rule: 'project-not-found',
+    title: 'a project role on a project that does not exist is refused',
+    actor: PARTNER,
+    setup: team(TEAM),
+    change: (api, ws) =>
+      grantAs(api, { workspace: ws, project: `${ws}-none`, subjectKind: 'User', subject: 'bob', role: 'Project User' }),
+    direct: (m, ctx, ws) =>
+      modelGrant(m, ctx, {
+        name: 'x',
+        project: `${ws}-none`,
+        subjectKind: 'User',
+        subject: 'bob',
+        role: 'Project User',
+      }),
+    desired: code(TEAM),
+    platform: 404,
+    plan: 'project-not-found',
+  },
+  {
+    id: 'k56',
+    rule: 'project-not-found',
+    title: 'a project role on a project whose deletion is pending is refused',
+    actor: PARTNER,
+    setup: team(TEAM, async (_p, api, ws) => {
+      await api.projects.create({ workspace: ws, name: `${ws}-p`, displayName: 'p', tags: {} });
+      await api.projects.delete(ws, `${ws}-p`);
+    }),
+    change: (api, ws) =>
+      grantAs(api, { workspace: ws, project: `${ws}-p`, subjectKind: 'User', subject: 'bob', role: 'Project User' }),
+    direct: (m, ctx, ws) =>
+      modelGrant(m, ctx, { name: 'x', project: `${ws}-p`, subjectKind: 'User', subject: 'bob', role: 'Project User' }),
+    desired: code(TEAM),
+    platform: 404,
+    plan: 'project-not-found',
+  },
+  {
+    id: 'k57',
+    rule: 'approval-rights',
+    title: 'under 4-eyes the requester cannot approve their own role request',
+    actor: 'bob',
+    settings: { fourEyes: { enabled: true, minApprovalCount: 2 } },
+    setup: team(TEAM, async (p, _api, ws) => void (await grant('carol', MEMBER)(p.client('bob'), ws))),
+    change: decide('carol', 'approve'),
+    direct: (m, ctx) => approve(m, ctx, requestOf(m, 'carol')),
+    desired: code(TEAM),
+    platform: 403,
+    plan: 'approval-rights',
+  },
+  {
+    id: 'k58',
+    rule: 'request-not-pending',
+    title: 'a role request already approved cannot be approved again',
+    actor: 'alice',
+    settings: { fourEyes: { enabled: true, minApprovalCount: 2 } },
+    setup: team(TEAM, async (p, _api, ws) => {
+      await grant('carol', MEMBER)(p.client('bob'), ws);
+      await decide('carol', 'approve')(p.client('alice'), ws);
+    }),
+    change: decide('carol', 'approve'),
+    // The observed workspace holds pending requests only: this one is not among them.
+    direct: (m, ctx, ws) => approve(m, ctx, grantName(ws, 'carol', MEMBER)),
+    desired: code({ ...TEAM, members: ['carol'] }),
+    platform: 409,
+    plan: 'request-not-pending',
+  },
+  {
+    id: 'k59',
+    rule: 'approval-rights',
+    title: 'under 4-eyes each approver approves a role request once',
+    actor: 'alice',
+    settings: { fourEyes: { enabled: true, minApprovalCount: 3 } },
+    setup: team({ ...TEAM, managers: ['bob', 'dave'] }, async (p, _api, ws) => {
+      await grant('carol', MEMBER)(p.client('bob'), ws);
+      await decide('carol', 'approve')(p.client('alice'), ws);
+    }),
+    change: decide('carol', 'approve'),
+    direct: (m, ctx) => approve(m, ctx, requestOf(m, 'carol')),
+    desired: code({ ...TEAM, managers: ['bob', 'dave'] }),
+    platform: 403,
+    plan: 'approval-rights',
   },
   // ---- tags, quota and identifiers as transitions of the platform model (core/model/update.ts, tags.ts) ----
   {
@@ -863,14 +1082,6 @@ export const NOT_PLATFORM_RULES: Record<string, string> = {
     'the platform refuses a tag definition from a non-partner, as row k29 shows for any tag definition',
   'projects-not-visible':
     'what the key could not read (a Member sees only its projects), not a platform refusal: test/controller/observe/unknowns.test.ts holds it',
-  'binding-exists':
-    "the plan never grants a binding that is live (it matches live bindings by content); the platform's 409 for a repeated grant is held by test/core/model/model.test.ts and the sandbox's bindings tests",
-  'unknown-workspace-role':
-    'the manifest schema allows only the three workspace roles, so the plan never asks for another; the model refuses it as the platform does (test/core/model/model.test.ts)',
-  'project-not-found':
-    'the plan grants project roles only on projects it declares and creates first, and never on one being deleted (a note says so); the model refuses it as the platform does (test/core/model/model.test.ts)',
-  'approval-rights': 'approvals are made in meshPanel or with `meshform requests`, never by a plan',
-  'request-not-pending': 'approvals are made in meshPanel or with `meshform requests`, never by a plan',
   'invitation-unsupported':
     'a capability check of meshform: the strict meshstack profile has no invitation API and the default profile has one; test/controller/plan/rules/unsupported.test.ts and meshstack-behaviour.test.ts hold it',
   'ownership-tag-undefined-tags':

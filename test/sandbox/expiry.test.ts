@@ -87,6 +87,19 @@ describe('sandbox expiry and recertification', () => {
     }
   });
 
+  test('recertification is set per workspace role: another role name is a 400 naming the field, and nothing changes', async () => {
+    const partner = f.as(PARTNER);
+    const before = (await partner.ext('GET', '/settings')).data.recertification;
+    for (const role of ['Project User', 'Workspace Admin']) {
+      const res = await partner.ext('PUT', '/settings', { recertification: { [MEMBER]: 30, [role]: 30 } });
+      expect({ status: res.status, message: res.data.message }).toEqual({
+        status: 400,
+        message: expect.stringContaining(`recertification["${role}"]`),
+      });
+    }
+    expect((await partner.ext('GET', '/settings')).data.recertification).toEqual(before);
+  });
+
   test('an invalid expiry date is a 400', async () => {
     const partner = f.as(PARTNER);
     await partner.createWorkspace('ex-invalid');

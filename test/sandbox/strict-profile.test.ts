@@ -84,3 +84,37 @@ test('a second binding under a taken name is a 409', async () => {
     (await partner.mesh('wsUserBinding', 'POST', '/meshworkspacebindings/userbindings', body('carol'))).status,
   ).toBe(409);
 });
+
+test('lists honour sort=createdAt,desc and sort=name (as meshStack CLI reads them); another sort is a 400', async () => {
+  const partner = f.as(PARTNER);
+  // Created out of name order, a second apart.
+  for (const n of ['st-sort-b', 'st-sort-c', 'st-sort-a']) {
+    await partner.createWorkspace(n);
+    await partner.grant(n, 'alice', 'Workspace Owner', { name: `${n}-owner` });
+    await partner.ext('POST', '/clock', { advance: '1s' });
+  }
+  const mine = (names: string[]) => names.filter((n) => n.startsWith('st-sort-'));
+  const workspaces = async (sort: string) =>
+    mine(
+      (
+        (await partner.mesh('workspace', 'GET', `/meshworkspaces?size=1000&sort=${sort}`)).data._embedded
+          ?.meshWorkspaces ?? []
+      ).map((w: { metadata: { name: string } }) => w.metadata.name),
+    );
+  const bindings = async (sort: string) =>
+    mine(
+      (
+        (await partner.mesh('wsUserBinding', 'GET', `/meshworkspacebindings/userbindings?size=1000&sort=${sort}`)).data
+          ._embedded?.meshWorkspaceUserBindings ?? []
+      ).map((b: { targetRef: { name: string } }) => b.targetRef.name),
+    );
+  expect(await workspaces('createdAt,desc')).toEqual(['st-sort-a', 'st-sort-c', 'st-sort-b']);
+  expect(await workspaces('createdAt,asc')).toEqual(['st-sort-b', 'st-sort-c', 'st-sort-a']);
+  expect(await workspaces('name,desc')).toEqual(['st-sort-c', 'st-sort-b', 'st-sort-a']);
+  expect(await bindings('createdAt,desc')).toEqual(['st-sort-a', 'st-sort-c', 'st-sort-b']);
+  const bad = await partner.mesh('workspace', 'GET', '/meshworkspaces?sort=displayName;drop');
+  expect({ status: bad.status, message: bad.data.message }).toEqual({
+    status: 400,
+    message: expect.stringContaining('sort'),
+  });
+});

@@ -25,17 +25,17 @@ describe('HttpApiClient against the sandbox', () => {
     expect(await client('bob').workspaces.list()).toEqual([]);
   });
 
-  test('lists page through every page by number', async () => {
+  test('lists page through every page by number, newest first (sort=createdAt,desc, as meshstack-cli)', async () => {
     const api = client();
     for (const n of ['pg-a', 'pg-b', 'pg-c', 'pg-d', 'pg-e'])
       await api.workspaces.create({ name: n, displayName: n, tags: {} });
     const paged = client(PARTNER, 2);
     expect((await paged.workspaces.list()).map((w) => w.name).filter((n) => n.startsWith('pg-'))).toEqual([
-      'pg-a',
-      'pg-b',
-      'pg-c',
-      'pg-d',
       'pg-e',
+      'pg-d',
+      'pg-c',
+      'pg-b',
+      'pg-a',
     ]);
     expect(paged.stats.byMethod.GET).toBeGreaterThanOrEqual(3);
   });

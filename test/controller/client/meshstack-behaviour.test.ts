@@ -314,7 +314,7 @@ describe('links and paging behind a proxy', () => {
     );
   });
 
-  test.each([[1], [2], [1000]])('lists every item with pages of %i, by page number', async (pageSize) => {
+  test.each([[1], [2], [1000]])('lists every item with pages of %i, by page number, newest first', async (pageSize) => {
     const api = new HttpApiClient({
       endpoint: f.sandbox.url,
       credentials: { kind: 'key', key: PARTNER },
@@ -324,7 +324,7 @@ describe('links and paging behind a proxy', () => {
     await api.workspaces.read('px-0'); // logs in first, so only the list's pages are counted below
     const before = api.stats.byMethod.GET;
     const names = (await api.workspaces.list()).map((w) => w.name).filter((n) => n.startsWith('px-'));
-    expect(names).toEqual(['px-0', 'px-1', 'px-2', 'px-3', 'px-4']);
+    expect(names).toEqual(['px-4', 'px-3', 'px-2', 'px-1', 'px-0']); // newest first: the client asks sort=createdAt,desc
     expect(api.stats.byMethod.GET - before).toBe(Math.ceil(5 / pageSize));
   });
 });
