@@ -358,8 +358,12 @@ export function planBindings(ctx: BindingContext, skipProjects: ReadonlySet<stri
   const ws = { ...diff, grants: inRunOrder(ctx, diff.grants) };
   const notes = [...ws.notes];
   // Under 4-eyes a new binding may wait (for some key that may apply it): the subject keeps what it has until the new one is live.
+  // Judged on the observed workspace and on it with every grant of the plan made: a Manager granted
+  // on the way is an approver of the grants after it, whichever key applies.
+  const withAllGrants = ws.grants.reduce((m, g) => throughModel(ctx, g, m).state, ctx.model);
   const held = (g: GrantStep) =>
-    g.approval === 'already-pending' || mayBeHeld(ctx.model, ctx.modelContext.settings, g.grant.subject.kind);
+    g.approval === 'already-pending' ||
+    [ctx.model, withAllGrants].some((m) => mayBeHeld(m, ctx.modelContext.settings, g.grant.subject.kind));
   const waiting = new Set(ws.grants.filter(held).map(whoGrant));
   const kept = ws.removals.filter((r) => r.reason !== 'expired' && waiting.has(keyOf(r.binding)));
   for (const r of kept)

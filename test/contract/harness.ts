@@ -8,7 +8,6 @@ import { type AnyStep, type StepStatus, apply } from '../../controller/apply/app
 import type { ApiClient } from '../../controller/client/api';
 import { FakePlatform } from '../../controller/client/fake-client';
 import { HttpApiClient } from '../../controller/client/http-client';
-import { stepSummary } from '../../controller/render/describe';
 import { modelContext, workspaceModel } from '../../controller/plan/simulate';
 import { planAgainst } from '../../controller/run';
 import { type ModelContext, type Transition, type WorkspaceModel, expire, keyOf } from '../../core/model';
@@ -17,6 +16,7 @@ import { isApiError, isInvalidFileError } from '../../core/errors';
 import type { RuleId } from '../../core/rules';
 import type { DesiredState, TagDefinition } from '../../schemas/desired-state.generated';
 import { PARTNER, type SandboxFixture, sandboxFixture } from '../helpers/sandbox';
+import { stepsLeftAfter } from '../helpers/convergence';
 
 export interface Settings {
   readonly fourEyes?: { enabled: boolean; minApprovalCount: number };
@@ -172,8 +172,8 @@ export async function planVerdict(
   }
   // The platform now matches the code: a second plan has nothing to do (unless a step waits).
   if (!report.counts['pending-approval'] && !report.counts.waiting) {
-    const again = (await planAgainst(api, desired, { endpoint: 'contract' }, now)).plan;
-    const left = [...again.globalSteps, ...again.workspaces.flatMap((w) => w.steps)].map(stepSummary);
+    const replan = async () => (await planAgainst(api, desired, { endpoint: 'contract' }, now)).plan;
+    const left = await stepsLeftAfter(plan, replan, api);
     if (left.length) return `not converged: a second plan has ${left.join('; ')}`;
   }
   if (keeps && ws) {
