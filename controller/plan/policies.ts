@@ -7,6 +7,7 @@ import { POLICY_RULE_PREFIX, type PolicyFindingParams } from '../../core/rules';
 import { type PolicySubject, policySubjects } from '../../core/policy/objects';
 import { celValue, evaluatePolicy } from '../../core/policy/evaluate';
 import { POLICY_TARGETS } from '../../core/policy/policy';
+import { CALLER, STEP, declared, policyVariables } from '../../core/policy/shapes';
 import type { PolicySource } from '../../core/policy/policy-file';
 import type { DesiredState } from '../../schemas/desired-state.generated';
 import type { Finding, Plan, Step } from '../../schemas/plan.generated';
@@ -56,7 +57,7 @@ export function judgePlan(
   const warnings: Finding[] = [];
   const planned_ = new Set(planned.workspaces.map((w) => w.name));
   const stepsOf = new Map(planned.workspaces.map((w) => [w.name, w.steps]));
-  const caller = live.caller ? { username: live.caller.username, partner: live.caller.partner } : null;
+  const caller = celValue(declared(CALLER, live.caller));
   const at = celValue(now);
   // A workspace's (and project's) view is shared by all its objects: converted once.
   const converted = new WeakMap<object, unknown>();
@@ -66,14 +67,16 @@ export function judgePlan(
     return converted.get(v);
   };
   const byTarget = new Map(POLICY_TARGETS.map((t) => [t, policies.filter((p) => p.spec.target === t)]));
+  // What a policy sees of the live object is what shapes.ts declares for its target, no more.
+  const liveShape = new Map(POLICY_TARGETS.map((t) => [t, policyVariables(t).oldObject]));
   for (const subject of policySubjects(desired, planned_)) {
     const relevant = byTarget.get(subject.target) ?? [];
     if (!relevant.length) continue;
     const step = subject.workspace ? stepFor(subject, stepsOf.get(subject.workspace) ?? []) : undefined;
     const vars = {
       object: once(subject.object),
-      oldObject: celValue(liveFor(subject, live, step)),
-      step: step ? celValue({ kind: step.kind, action: step.action, reason: step.reason }) : null,
+      oldObject: celValue(declared(liveShape.get(subject.target)!, liveFor(subject, live, step))),
+      step: celValue(declared(STEP, step)),
       caller,
       workspace: once(subject.workspaceView),
       project: once(subject.projectView),

@@ -2,20 +2,25 @@
  * Runs a compiled policy on one object. Every outcome is a verdict: a run-time error (a missing
  * field, a type mismatch) denies, naming the object, so a policy never passes silently nor crashes.
  */
-import { isCelError } from '@bufbuild/cel';
+import { type CelInput, celList, celMap, isCelError } from '@bufbuild/cel';
 import { timestampFromDate } from '@bufbuild/protobuf/wkt';
 import type { CompiledPolicy, Program } from './policy';
 
-/** Plain values in, CEL values out: dates become CEL timestamps, undefined fields are left out (so `has()` works). */
-export function celValue(v: unknown): unknown {
+/**
+ * Plain values in, CEL values out: dates become CEL timestamps, undefined fields are left out (so `has()` works).
+ * Objects and arrays become CEL maps and lists here, once per object: given plain, the library converts them
+ * again on every access, for every policy.
+ */
+export function celValue(v: unknown): CelInput {
   if (v instanceof Date) return timestampFromDate(v);
-  if (Array.isArray(v)) return v.map(celValue);
+  if (Array.isArray(v)) return celList(v.map(celValue));
   if (v && typeof v === 'object') {
-    const out: Record<string, unknown> = {};
-    for (const [k, x] of Object.entries(v)) if (x !== undefined) out[k] = celValue(x);
-    return out;
+    const out = new Map<string, CelInput>();
+    for (const [k, x] of Object.entries(v)) if (x !== undefined) out.set(k, celValue(x));
+    return celMap(out);
   }
-  return v;
+  // Strings, numbers, booleans and null: what YAML and the views hold besides objects, lists and dates.
+  return v as CelInput;
 }
 
 export type Verdict =
