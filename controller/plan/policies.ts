@@ -5,7 +5,7 @@
  */
 import { POLICY_RULE_PREFIX, type PolicyFindingParams } from '../../core/rules';
 import { type PolicySubject, policySubjects } from '../../core/policy/objects';
-import { celValue, evaluatePolicy } from '../../core/policy/evaluate';
+import { celValue, evaluatePolicy, resultCache } from '../../core/policy/evaluate';
 import { POLICY_TARGETS } from '../../core/policy/policy';
 import { CALLER, STEP, declared, policyVariables } from '../../core/policy/shapes';
 import type { PolicySource } from '../../core/policy/policy-file';
@@ -44,6 +44,40 @@ function liveFor(s: PolicySubject, live: LiveState, step: Step | undefined): unk
   return null;
 }
 
+/** The variables of one object, as plain values (the cache's keys read them); the live object looked up when read. */
+class Variables {
+  readonly object: unknown;
+  readonly step: unknown;
+  readonly workspace: unknown;
+  readonly project: unknown;
+  #oldObject: unknown;
+
+  constructor(
+    subject: PolicySubject,
+    step: Step | undefined,
+    readonly caller: unknown,
+    readonly now: Date,
+    private readonly live: () => unknown,
+  ) {
+    this.object = subject.object;
+    this.step = declared(STEP, step);
+    this.workspace = subject.workspaceView ?? null;
+    this.project = subject.projectView ?? null;
+  }
+
+  get oldObject(): unknown {
+    return this.#oldObject === undefined ? (this.#oldObject = this.live()) : this.#oldObject;
+  }
+
+  /** For CEL: each value converted with `convert` (which shares the conversion of a workspace's view). */
+  converted(convert: (v: unknown) => unknown): Record<string, unknown> {
+    const { object, oldObject, step, caller, workspace, project, now } = this;
+    return Object.fromEntries(
+      Object.entries({ object, oldObject, step, caller, workspace, project, now }).map(([k, v]) => [k, convert(v)]),
+    );
+  }
+}
+
 export function judgePlan(
   planned: Plan,
   desired: DesiredState,
@@ -57,33 +91,32 @@ export function judgePlan(
   const warnings: Finding[] = [];
   const planned_ = new Set(planned.workspaces.map((w) => w.name));
   const stepsOf = new Map(planned.workspaces.map((w) => [w.name, w.steps]));
-  const caller = celValue(declared(CALLER, live.caller));
-  const at = celValue(now);
+  const caller = declared(CALLER, live.caller);
   // A workspace's (and project's) view is shared by all its objects: converted once.
-  const converted = new WeakMap<object, unknown>();
-  const once = (v: Record<string, unknown> | undefined) => {
-    if (!v) return null;
-    if (!converted.has(v)) converted.set(v, celValue(v));
-    return converted.get(v);
+  const shared = new WeakMap<object, unknown>();
+  const once = (v: unknown) => {
+    if (v === null || typeof v !== 'object') return celValue(v);
+    if (!shared.has(v)) shared.set(v, celValue(v));
+    return shared.get(v);
   };
   const byTarget = new Map(POLICY_TARGETS.map((t) => [t, policies.filter((p) => p.spec.target === t)]));
   // What a policy sees of the live object is what shapes.ts declares for its target, no more.
   const liveShape = new Map(POLICY_TARGETS.map((t) => [t, policyVariables(t).oldObject]));
+  // Results repeat across objects (the same role, the same tags): computed once per distinct input.
+  const cache = resultCache();
   for (const subject of policySubjects(desired, planned_)) {
     const relevant = byTarget.get(subject.target) ?? [];
     if (!relevant.length) continue;
     const step = subject.workspace ? stepFor(subject, stepsOf.get(subject.workspace) ?? []) : undefined;
-    const vars = {
-      object: once(subject.object),
-      oldObject: celValue(declared(liveShape.get(subject.target)!, liveFor(subject, live, step))),
-      step: celValue(declared(STEP, step)),
-      caller,
-      workspace: once(subject.workspaceView),
-      project: once(subject.projectView),
-      now: at,
-    };
+    const vars = new Variables(subject, step, caller, now, () =>
+      declared(liveShape.get(subject.target)!, liveFor(subject, live, step)),
+    );
+    cache.plain = vars;
+    // Converted only when an expression of this object's policies is not in the cache.
+    let converted: Record<string, unknown> | undefined;
+    const cel = () => (converted ??= vars.converted(once));
     for (const p of relevant) {
-      const verdict = evaluatePolicy(p, vars);
+      const verdict = evaluatePolicy(p, cel, cache);
       if (!('message' in verdict)) continue;
       const params: PolicyFindingParams = {
         object: subject.label,

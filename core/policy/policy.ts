@@ -5,6 +5,7 @@
  */
 import { type CelResult, celEnv, parse, plan } from '@bufbuild/cel';
 import { UsageError } from '../errors';
+import { type ReadPath, readPaths } from './reads';
 import { policyVariables } from './shapes';
 import { CelTypeError, checkExpression } from './type-check';
 
@@ -23,7 +24,8 @@ export interface PolicySpec {
   }>;
 }
 
-export type Program = (vars: Record<string, unknown>) => CelResult;
+/** A planned expression, and the paths of the variables it reads (reads.ts: results are cached by their values). */
+export type Program = ((vars: Record<string, unknown>) => CelResult) & { readonly reads: readonly ReadPath[] };
 
 export interface CompiledPolicy {
   readonly spec: PolicySpec;
@@ -67,15 +69,17 @@ function compileExpression(
       `${where} is not valid CEL at ${loc ? position(source, loc.offset) : 'its start'}: ${reason}`,
     );
   }
+  const variables = policyVariables(target);
   try {
-    checkExpression(env, parsed, policyVariables(target), expected);
+    checkExpression(env, parsed, variables, expected);
   } catch (e) {
     if (!(e instanceof CelTypeError)) throw e;
     throw new PolicyError(
       `${where} ${e.wording(position(source, parsed.sourceInfo?.positions[e.exprId.toString()] ?? 0))}`,
     );
   }
-  return plan(env, parsed) as Program;
+  const reads = readPaths(parsed.expr, new Set(Object.keys(variables)));
+  return Object.assign(plan(env, parsed) as (vars: Record<string, unknown>) => CelResult, { reads });
 }
 
 /** Compiles every expression of a policy once; the programs are reused for every object. */
