@@ -69,14 +69,22 @@ class Variables {
     return this.#oldObject === undefined ? (this.#oldObject = this.live()) : this.#oldObject;
   }
 
-  /** For CEL: each value converted with `convert` (which shares the conversion of a workspace's view). */
+  /** For CEL: each variable converted with `convert` (sharing a workspace's view) when an expression reads it. */
   converted(convert: (v: unknown) => unknown): Record<string, unknown> {
-    const { object, oldObject, step, caller, workspace, project, now } = this;
-    return Object.fromEntries(
-      Object.entries({ object, oldObject, step, caller, workspace, project, now }).map(([k, v]) => [k, convert(v)]),
-    );
+    const out: Record<string, unknown> = {};
+    for (const k of VARIABLES) {
+      let value: unknown;
+      let done = false;
+      Object.defineProperty(out, k, {
+        enumerable: true,
+        get: () => (done ? value : ((done = true), (value = convert(this[k])))),
+      });
+    }
+    return out;
   }
 }
+
+const VARIABLES = ['object', 'oldObject', 'step', 'caller', 'workspace', 'project', 'now'] as const;
 
 export function judgePlan(
   planned: Plan,
