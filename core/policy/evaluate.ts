@@ -62,11 +62,18 @@ function run(p: Program, vars: Record<string, unknown>): Result {
 
 const ABSENT = Symbol('absent');
 
-/** The key of one read: a scalar as it is, an object's content token, ABSENT, or only whether it is null. */
-function keyPart(cache: ResultCache, { path, presence }: ReadPath): unknown {
+/** The key of one read: a scalar as it is, an object's content token, ABSENT, or only whether it is null or set. */
+function keyPart(cache: ResultCache, { path, read }: ReadPath): unknown {
   let v: unknown = cache.plain;
-  for (const field of path) v = v !== null && typeof v === 'object' ? (v as Record<string, unknown>)[field] : undefined;
-  if (presence) return v !== null && v !== undefined;
+  for (let i = 0; i < path.length; i++) {
+    // Where the path stops (at a null, at a string) decides the error: a symbol no value can equal.
+    if (v === null || typeof v !== 'object')
+      return Symbol.for(`policy read stops at ${i}: ${v === null ? 'null' : typeof v}`);
+    v = (v as Record<string, unknown>)[path[i]];
+  }
+  // celValue leaves undefined fields out: a key whose value is undefined is not in the map.
+  if (read === 'key') return v !== undefined;
+  if (read === 'null') return v !== null && v !== undefined;
   if (v === undefined) return ABSENT;
   if (v === null || typeof v !== 'object') return v;
   let token = cache.tokenOf.get(v);

@@ -6,7 +6,7 @@
 import { type CelResult, celEnv, parse, plan } from '@bufbuild/cel';
 import { UsageError } from '../errors';
 import { type ReadPath, readPaths } from './reads';
-import { policyVariables } from './shapes';
+import { type Shape, policyVariables } from './shapes';
 import { CelTypeError, checkExpression } from './type-check';
 
 export const POLICY_TARGETS = ['workspace', 'project', 'binding', 'tagDefinition'] as const;
@@ -70,15 +70,17 @@ function compileExpression(
     );
   }
   const variables = policyVariables(target);
+  let types: ReadonlyMap<bigint, Shape>;
   try {
-    checkExpression(env, parsed, variables, expected);
+    types = checkExpression(env, parsed, variables, expected);
   } catch (e) {
     if (!(e instanceof CelTypeError)) throw e;
     throw new PolicyError(
       `${where} ${e.wording(position(source, parsed.sourceInfo?.positions[e.exprId.toString()] ?? 0))}`,
     );
   }
-  const reads = readPaths(parsed.expr, new Set(Object.keys(variables)));
+  const isMap = (e: { id: bigint }) => ['map', 'record'].includes(types.get(e.id)?.kind ?? 'dyn');
+  const reads = readPaths(parsed.expr, new Set(Object.keys(variables)), isMap);
   return Object.assign(plan(env, parsed) as (vars: Record<string, unknown>) => CelResult, { reads });
 }
 

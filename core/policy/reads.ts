@@ -7,23 +7,40 @@ import type { parse } from '@bufbuild/cel';
 
 type Expr = NonNullable<ReturnType<typeof parse>['expr']>;
 
-/** A path from a variable; `presence`: only whether it is null is read (`project != null`). */
+/**
+ * A path from a variable and what of it is read: its value, only whether it is null (`project != null`), or
+ * only whether the map holding it has the key (`"restricted" in workspace.tags`).
+ */
 export interface ReadPath {
   readonly path: readonly string[];
-  readonly presence: boolean;
+  readonly read: 'value' | 'null' | 'key';
 }
 
 const isNull = (e: Expr) => e.exprKind.case === 'constExpr' && e.exprKind.value.constantKind.case === 'nullValue';
 
-/** The paths an expression reads from the variables named (comprehension variables shadow them). */
-export function readPaths(expr: Expr, variables: ReadonlySet<string>): ReadPath[] {
+const constantString = (e: Expr) =>
+  e.exprKind.case === 'constExpr' && e.exprKind.value.constantKind.case === 'stringValue'
+    ? e.exprKind.value.constantKind.value
+    : undefined;
+
+/**
+ * The paths an expression reads from the variables named (comprehension variables shadow them). `isMap`
+ * says whether a node is certainly a map (its checked type), where `"k" in m` and `m["k"]` read one key.
+ */
+export function readPaths(expr: Expr, variables: ReadonlySet<string>, isMap: (e: Expr) => boolean): ReadPath[] {
   const found = new Map<string, ReadPath>();
-  const add = (path: readonly string[], presence: boolean) =>
-    found.set(`${presence ? '?' : ''}${path.join('.')}`, { path, presence });
+  const add = (path: readonly string[], read: ReadPath['read']) =>
+    found.set(`${read} ${JSON.stringify(path)}`, { path, read });
   const rooted = (e: Expr, shadowed: ReadonlySet<string>): string[] | undefined => {
     const k = e.exprKind;
     if (k.case === 'identExpr')
       return variables.has(k.value.name) && !shadowed.has(k.value.name) ? [k.value.name] : undefined;
+    if (k.case === 'callExpr' && k.value.function === '_[_]') {
+      const [on, key] = k.value.args;
+      const field = constantString(key);
+      const operand = field !== undefined && isMap(on) ? rooted(on, shadowed) : undefined;
+      return operand && [...operand, field!];
+    }
     if (k.case !== 'selectExpr' || !k.value.operand) return undefined;
     const operand = rooted(k.value.operand, shadowed);
     return operand && [...operand, k.value.field];
@@ -31,7 +48,7 @@ export function readPaths(expr: Expr, variables: ReadonlySet<string>): ReadPath[
   const walk = (e: Expr | undefined, shadowed: ReadonlySet<string>): void => {
     if (!e) return;
     const path = rooted(e, shadowed);
-    if (path) return void add(path, false);
+    if (path) return void add(path, 'value');
     const k = e.exprKind;
     switch (k.case) {
       case 'selectExpr':
@@ -41,7 +58,10 @@ export function readPaths(expr: Expr, variables: ReadonlySet<string>): ReadPath[
         const compared =
           (k.value.function === '_==_' || k.value.function === '_!=_') && (isNull(a) ? b : isNull(b) && a);
         const nullTested = compared ? rooted(compared, shadowed) : undefined;
-        if (nullTested) return void add(nullTested, true);
+        if (nullTested) return void add(nullTested, 'null');
+        const key = k.value.function === '@in' ? constantString(a) : undefined;
+        const map = key !== undefined && isMap(b) ? rooted(b, shadowed) : undefined;
+        if (map) return void add([...map, key!], 'key');
         walk(k.value.target, shadowed);
         for (const x of k.value.args) walk(x, shadowed);
         return;

@@ -132,7 +132,16 @@ class Checker {
     private readonly variables: Readonly<Record<string, Shape>>,
   ) {}
 
+  /** The type found for each node, by id (reads.ts asks whether an operand is a map). */
+  readonly types = new Map<bigint, Shape>();
+
   typeOf(e: Expr, scope: ReadonlyMap<string, Shape>): Shape {
+    const t = this.typeOfNode(e, scope);
+    this.types.set(e.id, t);
+    return t;
+  }
+
+  private typeOfNode(e: Expr, scope: ReadonlyMap<string, Shape>): Shape {
     const k = e.exprKind;
     switch (k.case) {
       case 'constExpr':
@@ -363,18 +372,19 @@ function subjectOf(e: Expr): string {
 }
 
 /**
- * The type of a parsed expression over these variables; throws a CelTypeError (with the node's id) on the
- * first certain mistake, or when the result is not of the expected type (`bool` for a validation).
+ * The type of each node of a parsed expression over these variables; throws a CelTypeError (with the node's id)
+ * on the first certain mistake, or when the result is not of the expected type (`bool` for a validation).
  */
 export function checkExpression(
   env: CelEnv,
   parsed: Parsed,
   variables: Readonly<Record<string, Shape>>,
   expected: 'bool' | 'string',
-): Shape {
+): ReadonlyMap<bigint, Shape> {
   const expr = parsed.expr;
-  const t = new Checker(env, variables).typeOf(expr, new Map());
+  const checker = new Checker(env, variables);
+  const t = checker.typeOf(expr, new Map());
   if (!fits(t, { kind: expected }))
     throw new CelTypeError(`gives a ${describe(t)}, and must give a ${expected}`, expr.id);
-  return t;
+  return checker.types;
 }

@@ -3,31 +3,45 @@ import * as fc from 'fast-check';
 import { celValue, evaluatePolicy, resultCache } from '../../../core/policy/evaluate';
 import { type PolicySpec, compilePolicy } from '../../../core/policy/policy';
 import { loadPolicyFile } from '../../../core/policy/policy-file';
-import { readPaths } from '../../../core/policy/reads';
-import { parse } from '@bufbuild/cel';
 
-const VARIABLES = new Set(['object', 'oldObject', 'step', 'caller', 'workspace', 'project', 'now']);
 const reads = (expression: string) =>
-  readPaths(parse(expression).expr, VARIABLES).map((r) => `${r.presence ? '?' : ''}${r.path.join('.')}`);
+  compilePolicy({
+    name: 'p',
+    target: 'binding',
+    action: 'deny',
+    validations: [{ expression }],
+  }).validations[0].check.reads.map((r) => `${r.read === 'value' ? '' : `${r.read} `}${r.path.join('.')}`);
 
 describe('what an expression reads', () => {
   test.each([
     ['object.role == "Workspace Owner"', ['object.role']],
     ['has(object.expiry) && object.expiry - now <= duration("24h")', ['object.expiry', 'now']],
-    ['project != null && "environment" in project.tags', ['?project', 'project.tags']],
-    ['null == oldObject || oldObject.role == object.role', ['?oldObject', 'oldObject.role', 'object.role']],
+    // A key of a map: only whether it is there, or its value.
+    [
+      'project != null && "environment" in project.tags && "production" in project.tags["environment"]',
+      ['null project', 'key project.tags.environment', 'project.tags.environment'],
+    ],
+    ['null == oldObject || oldObject.role == object.role', ['null oldObject', 'oldObject.role', 'object.role']],
     ['object.subject.email.endsWith("@example.com")', ['object.subject.email']],
     ['size(object) > 1', ['object']],
     // A comprehension variable is not a variable of the policy, even where it shadows one.
     ['workspace.owners.all(o, o == object.subject.name)', ['workspace.owners', 'object.subject.name']],
     ['workspace.owners.exists(object, object == "x")', ['workspace.owners']],
-    ['project.tags["environment"][0] == "prod"', ['project.tags']],
+    // In a list, "in" needs the whole list; a key that is not a constant, the whole map.
+    ['"alice" in workspace.owners', ['workspace.owners']],
+    ['workspace.tags[object.role] == ["x"]', ['workspace.tags', 'object.role']],
   ])('%s', (expression, expected) => {
     expect(reads(expression)).toEqual(expected);
   });
 });
 
 const MORE: PolicySpec[] = [
+  {
+    name: 'unguarded',
+    target: 'binding',
+    action: 'warn',
+    validations: [{ expression: '"environment" in project.tags || project.tags["costCenter"] == ["x"]' }],
+  },
   {
     name: 'owners-known',
     target: 'binding',
@@ -61,7 +75,8 @@ describe('the plan caches results by what each expression reads: the verdicts ar
     object: binding,
     oldObject: fc.option(fc.record({ role: fc.constantFrom('Workspace Owner', 'Workspace Member') }), { nil: null }),
     workspace: fc.option(fc.record({ tags, owners: fc.array(name, { maxLength: 2 }) }), { nil: null }),
-    project: fc.option(fc.record({ tags }), { nil: null }),
+    // A project may lack tags: the error of a missing field is not the error of a null project.
+    project: fc.option(fc.record({ tags }, { requiredKeys: [] }), { nil: null }),
     now: fc.constantFrom(new Date('2026-01-01T00:00:00Z'), new Date('2026-01-02T00:00:00Z')),
   });
 
