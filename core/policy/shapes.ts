@@ -68,8 +68,8 @@ export const TAG_DEFINITION = record({
 } satisfies Record<'name' | keyof TagDefinition['spec'], Shape>);
 
 /** The live objects (`oldObject`), as observed. */
-export const LIVE_WORKSPACE = record({ name: STRING, displayName: STRING, tags: TAGS });
-export const LIVE_BINDING = record({
+const LIVE_WORKSPACE = record({ name: STRING, displayName: STRING, tags: TAGS });
+const LIVE_BINDING = record({
   name: STRING,
   workspace: STRING,
   project: STRING,
@@ -78,7 +78,7 @@ export const LIVE_BINDING = record({
   role: STRING,
   expiryDate: STRING,
 });
-export const LIVE_PROJECT = record({
+const LIVE_PROJECT = record({
   workspace: STRING,
   name: STRING,
   displayName: STRING,

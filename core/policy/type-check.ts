@@ -31,7 +31,7 @@ const NUMERIC = new Set(['int', 'uint', 'double']);
 /** Type names CEL resolves as identifiers (`type(x) == string`). */
 const TYPE_NAMES = new Set(['int', 'uint', 'double', 'bool', 'string', 'bytes', 'list', 'map', 'null_type', 'type']);
 
-export function describe(s: Shape): string {
+function describe(s: Shape): string {
   switch (s.kind) {
     case 'list':
       return `list(${describe(s.element)})`;
