@@ -2,7 +2,8 @@
  * Policies must not change the shape of the cost (issue 24): a full no-op plan of the estate on the
  * fake, with and without 10 policies (the four examples and six more over every target), alternated
  * so both see the same machine; the median time of each and the heap in use after each plan.
- *   node --expose-gc dist/bench/policies.js [--workspaces 10000] [--rounds 3]
+ *   node --expose-gc dist/bench/policies.js [--workspaces 10000] [--rounds 3] [--record]
+ * --record puts the figures into bench/results.json and results.md (replacing the run of the same size).
  */
 import * as fs from 'fs';
 import * as os from 'os';
@@ -16,6 +17,7 @@ import { checkDesiredState } from '../core/manifest-file';
 import { type PolicySpec, compilePolicy } from '../core/policy/policy';
 import { type PolicySource, loadPolicyFile } from '../core/policy/policy-file';
 import { synthEstate } from './estate';
+import { type PolicyRun, type Results, renderMarkdown } from './report';
 import { secondsSince } from './platform';
 
 const MORE: PolicySpec[] = [
@@ -64,8 +66,9 @@ async function main(): Promise<void> {
   const opts = new Command('policies')
     .option('--workspaces <n>', 'estate size', '10000')
     .option('--rounds <n>', 'plans with and without policies, alternated', '3')
+    .option('--record', 'put the figures into bench/results.json and results.md')
     .parse(process.argv)
-    .opts<{ workspaces: string; rounds: string }>();
+    .opts<{ workspaces: string; rounds: string; record?: boolean }>();
   const n = Number(opts.workspaces);
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-policies-'));
   try {
@@ -82,12 +85,16 @@ async function main(): Promise<void> {
     const gc = (globalThis as { gc?: () => void }).gc;
     const measure = async (options: PlanOptions) => {
       gc?.();
+      const cpu = process.cpuUsage();
       const started = process.hrtime.bigint();
       const { plan } = await planAgainst(fake.client(), desired, options);
       const seconds = secondsSince(started);
+      // CPU time as well: on the shared machine, wall time also counts the other processes' turns.
+      const used = process.cpuUsage(cpu);
+      const cpuSeconds = (used.user + used.system) / 1e6;
       gc?.();
       const heapMiB = process.memoryUsage().heapUsed / 2 ** 20;
-      return { seconds, heapMiB, refusals: plan.refusals.length, warnings: plan.warnings.length };
+      return { seconds, cpuSeconds, heapMiB, refusals: plan.refusals.length, warnings: plan.warnings.length };
     };
     const without: Awaited<ReturnType<typeof measure>>[] = [];
     const withPolicies: typeof without = [];
@@ -97,6 +104,8 @@ async function main(): Promise<void> {
     }
     const t0 = median(without.map((m) => m.seconds));
     const t1 = median(withPolicies.map((m) => m.seconds));
+    const c0 = median(without.map((m) => m.cpuSeconds));
+    const c1 = median(withPolicies.map((m) => m.cpuSeconds));
     const h0 = median(without.map((m) => m.heapMiB));
     const h1 = median(withPolicies.map((m) => m.heapMiB));
     const result = {
@@ -107,15 +116,31 @@ async function main(): Promise<void> {
       withoutSeconds: t0,
       withSeconds: t1,
       timeRatio: t1 / t0,
+      withoutCpuSeconds: c0,
+      withCpuSeconds: c1,
+      cpuRatio: c1 / c0,
       withoutHeapMiB: h0,
       withHeapMiB: h1,
       heapRatio: h1 / h0,
       findingsWith: { refusals: withPolicies[0].refusals, warnings: withPolicies[0].warnings },
     };
     process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+    if (opts.record) record(result);
   } finally {
     fs.rmSync(work, { recursive: true, force: true });
   }
+}
+
+/** Into bench/results.json (the run of the same size replaced) and results.md, rendered again from it. */
+function record(run: Omit<PolicyRun, 'date'>): void {
+  const file = path.resolve(__dirname, '../../bench/results.json');
+  const results = JSON.parse(fs.readFileSync(file, 'utf8')) as Results;
+  results.policies = [
+    ...(results.policies ?? []).filter((p) => p.workspaces !== run.workspaces),
+    { date: new Date().toISOString(), ...run },
+  ].sort((a, b) => a.workspaces - b.workspaces);
+  fs.writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
+  fs.writeFileSync(file.replace(/\.json$/, '.md'), renderMarkdown(results));
 }
 
 main().catch((e: unknown) => {

@@ -27,7 +27,26 @@ export interface Results {
   readonly terraform: Array<TerraformBaseline & { workspaces: number; bindings: number }>;
   terraformSkipped?: string;
   anchors?: { workspaces: number; timings: AnchorTiming[] };
+  /** bench/policies.ts's runs (`--record`), one per estate size; a full run carries them over. */
+  policies?: PolicyRun[];
   summary?: Summary;
+}
+
+/** A full plan on the fake with and without policies: medians of the rounds. */
+export interface PolicyRun {
+  readonly date: string;
+  readonly workspaces: number;
+  readonly policies: number;
+  readonly rounds: number;
+  readonly withoutSeconds: number;
+  readonly withSeconds: number;
+  readonly timeRatio: number;
+  readonly withoutCpuSeconds: number;
+  readonly withCpuSeconds: number;
+  readonly cpuRatio: number;
+  readonly withoutHeapMiB: number;
+  readonly withHeapMiB: number;
+  readonly heapRatio: number;
 }
 
 export interface Summary {
@@ -203,6 +222,20 @@ export function renderMarkdown(r: Results): string {
         const rps = (k: string) => (t[k] as { requestsPerSecond?: number } | undefined)?.requestsPerSecond ?? '-';
         return `| ${x.workspaces} | ${(t.workspaceUserBindings as number | undefined) ?? '-'} | ${rps('listAllPages')} | ${rps('listOneWorkspace')} | ${rps('createBinding')} | ${x.peakRssMb ?? '-'} |`;
       }),
+    );
+  }
+  if (r.policies?.length) {
+    const x2 = (n: number) => `${n.toFixed(2)}×`;
+    lines.push(
+      '',
+      '## Policies: a full plan on the fake with and without them (`npm run bench:policies`)',
+      '',
+      '| date | workspaces | policies | plan without s | plan with s | time | CPU without s | CPU with s | CPU | heap |',
+      '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+      ...r.policies.map(
+        (p) =>
+          `| ${p.date.slice(0, 10)} | ${p.workspaces} | ${p.policies} | ${p.withoutSeconds} | ${p.withSeconds} | ${x2(p.timeRatio)} | ${p.withoutCpuSeconds.toFixed(2)} | ${p.withCpuSeconds.toFixed(2)} | ${x2(p.cpuRatio)} | ${p.heapRatio.toFixed(3)}× |`,
+      ),
     );
   }
   return `${lines.join('\n')}\n`;

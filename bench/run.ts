@@ -147,6 +147,9 @@ async function main(): Promise<void> {
       );
   }
   results.summary = summarize(results);
+  // bench/policies.ts records its runs here; this run does not repeat them.
+  const previous = path.join(outDir, `${name}.json`);
+  if (fs.existsSync(previous)) results.policies = (JSON.parse(fs.readFileSync(previous, 'utf8')) as Results).policies;
   fs.mkdirSync(outDir, { recursive: true });
   fs.writeFileSync(path.join(outDir, `${name}.json`), `${JSON.stringify(results, null, 2)}\n`);
   const markdown = renderMarkdown(results);

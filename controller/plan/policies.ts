@@ -62,10 +62,7 @@ export function policyFindings(
       caller: live.caller ? { username: live.caller.username, partner: live.caller.partner } : null,
       around: (subject) => {
         const step = subject.workspace ? stepFor(subject, stepsOf.get(subject.workspace) ?? []) : undefined;
-        return {
-          oldObject: liveFor(subject, live, step),
-          step: step ? { kind: step.kind, action: step.action, reason: step.reason } : null,
-        };
+        return { step: step ?? null, oldObject: () => liveFor(subject, live, step) };
       },
     },
   );

@@ -1,6 +1,8 @@
 /**
  * What a policy sees of the desired state: plain views of workspaces, projects, bindings and tag
- * definitions, the same at synth and in the plan (docs/policies.md documents their fields).
+ * definitions, the same at synth and in the plan (docs/policies.md documents their fields). Each view
+ * is typed from its declaration in shapes.ts, which the type checker reads: a field not declared there
+ * does not compile.
  */
 import type {
   DesiredState,
@@ -13,10 +15,11 @@ import type {
 import { parseExpiry } from '../expiry';
 import { WORKSPACE_OWNER } from '../rules/roles';
 import type { PolicyTarget } from './policy';
+import type { BINDING, PROJECT, TAG_DEFINITION, ValueOf, WORKSPACE } from './shapes';
 
 const looksLikeEmail = (s: string) => /^[^@\s]+@[^@\s]+$/.test(s);
 
-function workspaceView(w: Workspace): Record<string, unknown> {
+function workspaceView(w: Workspace): ValueOf<typeof WORKSPACE> {
   return {
     name: w.metadata.name,
     displayName: w.spec.displayName,
@@ -29,7 +32,7 @@ function workspaceView(w: Workspace): Record<string, unknown> {
   };
 }
 
-function projectView(p: Project): Record<string, unknown> {
+function projectView(p: Project): ValueOf<typeof PROJECT> {
   return {
     name: p.metadata.name,
     workspace: p.metadata.ownedByWorkspace,
@@ -43,7 +46,7 @@ function bindingView(
   b: WorkspaceBinding | ProjectBinding,
   workspace: string,
   project?: string,
-): Record<string, unknown> {
+): ValueOf<typeof BINDING> {
   const email = b.subject.invitation?.email ?? (looksLikeEmail(b.subject.name) ? b.subject.name : undefined);
   const expiry = b.expiryDate ? parseExpiry(b.expiryDate) : undefined;
   return {
@@ -58,7 +61,7 @@ function bindingView(
   };
 }
 
-function tagDefinitionView(d: TagDefinition): Record<string, unknown> {
+function tagDefinitionView(d: TagDefinition): ValueOf<typeof TAG_DEFINITION> {
   return { name: d.metadata.name, ...d.spec };
 }
 

@@ -1,16 +1,16 @@
 /**
  * Organisation policies: CEL expressions (as in Kubernetes' ValidatingAdmissionPolicy) compiled once
- * per policy with @bufbuild/cel. A syntax error or an unknown variable is a PolicyError naming the
- * policy, the expression and the position, raised before any platform call.
+ * per policy with @bufbuild/cel. A syntax or type error is a PolicyError naming the policy, the
+ * expression and the position, raised before any platform call.
  */
 import { type CelResult, celEnv, parse, plan } from '@bufbuild/cel';
 import { UsageError } from '../errors';
+import { type ReadPath, readPaths } from './reads';
+import { type Shape, policyVariables } from './shapes';
+import { CelTypeError, checkExpression } from './type-check';
 
 export const POLICY_TARGETS = ['workspace', 'project', 'binding', 'tagDefinition'] as const;
 export type PolicyTarget = (typeof POLICY_TARGETS)[number];
-
-/** The variables every expression sees (docs/policies.md describes their shape). */
-const POLICY_VARIABLES = ['object', 'oldObject', 'step', 'caller', 'workspace', 'project', 'now'] as const;
 
 export interface PolicySpec {
   readonly name: string;
@@ -24,7 +24,8 @@ export interface PolicySpec {
   }>;
 }
 
-export type Program = (vars: Record<string, unknown>) => CelResult;
+/** A planned expression, and the paths of the variables it reads (reads.ts: results are cached by their values). */
+export type Program = ((vars: Record<string, unknown>) => CelResult) & { readonly reads: readonly ReadPath[] };
 
 export interface CompiledPolicy {
   readonly spec: PolicySpec;
@@ -47,48 +48,16 @@ function position(source: string, offset: number): string {
   return `line ${before.length}, column ${before[before.length - 1].length + 1}`;
 }
 
-type Expr = ReturnType<typeof parse>['expr'];
-
-/** Identifiers an expression reads that no variable and no comprehension declares: typos caught before any evaluation. */
-function freeIdentifiers(e: Expr | undefined, bound: ReadonlySet<string>, out: Map<string, bigint>): void {
-  if (!e) return;
-  const k = e.exprKind;
-  switch (k.case) {
-    case 'identExpr':
-      if (!bound.has(k.value.name)) out.set(k.value.name, e.id);
-      return;
-    case 'selectExpr':
-      return freeIdentifiers(k.value.operand, bound, out);
-    case 'callExpr':
-      freeIdentifiers(k.value.target, bound, out);
-      for (const a of k.value.args) freeIdentifiers(a, bound, out);
-      return;
-    case 'listExpr':
-      for (const a of k.value.elements) freeIdentifiers(a, bound, out);
-      return;
-    case 'structExpr':
-      for (const en of k.value.entries) {
-        if (en.keyKind.case === 'mapKey') freeIdentifiers(en.keyKind.value, bound, out);
-        freeIdentifiers(en.value, bound, out);
-      }
-      return;
-    case 'comprehensionExpr': {
-      const c = k.value;
-      freeIdentifiers(c.iterRange, bound, out);
-      freeIdentifiers(c.accuInit, bound, out);
-      const inner = new Set([...bound, c.iterVar, c.iterVar2, c.accuVar].filter(Boolean));
-      for (const x of [c.loopCondition, c.loopStep, c.result]) freeIdentifiers(x, inner, out);
-      return;
-    }
-    default:
-      return;
-  }
-}
-
-const VARIABLES = new Set<string>(POLICY_VARIABLES);
-
-/** Parses and plans one expression; errors name the policy, the field, the expression and the position. */
-function compileExpression(policy: string, field: string, source: string): Program {
+/**
+ * Parses, type-checks (type-check.ts, against what the target sees) and plans one expression; errors name
+ * the policy, the field, the expression and the position.
+ */
+function compileExpression(
+  { name: policy, target }: PolicySpec,
+  field: string,
+  source: string,
+  expected: 'bool' | 'string',
+): Program {
   const where = `policy "${policy}": ${field} \`${source}\``;
   let parsed: ReturnType<typeof parse>;
   try {
@@ -100,15 +69,19 @@ function compileExpression(policy: string, field: string, source: string): Progr
       `${where} is not valid CEL at ${loc ? position(source, loc.offset) : 'its start'}: ${reason}`,
     );
   }
-  const free = new Map<string, bigint>();
-  freeIdentifiers(parsed.expr, VARIABLES, free);
-  for (const [name, id] of free) {
-    const offset = parsed.sourceInfo?.positions[id.toString()] ?? 0;
+  const variables = policyVariables(target);
+  let types: ReadonlyMap<bigint, Shape>;
+  try {
+    types = checkExpression(env, parsed, variables, expected);
+  } catch (e) {
+    if (!(e instanceof CelTypeError)) throw e;
     throw new PolicyError(
-      `${where} reads "${name}" at ${position(source, offset)}, which is not a variable: use one of ${POLICY_VARIABLES.join(', ')}`,
+      `${where} ${e.wording(position(source, parsed.sourceInfo?.positions[e.exprId.toString()] ?? 0))}`,
     );
   }
-  return plan(env, parsed) as Program;
+  const isMap = (e: { id: bigint }) => ['map', 'record'].includes(types.get(e.id)?.kind ?? 'dyn');
+  const reads = readPaths(parsed.expr, new Set(Object.keys(variables)), isMap);
+  return Object.assign(plan(env, parsed) as (vars: Record<string, unknown>) => CelResult, { reads });
 }
 
 /** Compiles every expression of a policy once; the programs are reused for every object. */
@@ -116,12 +89,12 @@ export function compilePolicy(spec: PolicySpec): CompiledPolicy {
   return {
     spec,
     matchConditions: (spec.matchConditions ?? []).map((m, i) =>
-      compileExpression(spec.name, `matchConditions[${i}]`, m.expression),
+      compileExpression(spec, `matchConditions[${i}]`, m.expression, 'bool'),
     ),
     validations: spec.validations.map((v, i) => ({
-      check: compileExpression(spec.name, `validations[${i}].expression`, v.expression),
+      check: compileExpression(spec, `validations[${i}].expression`, v.expression, 'bool'),
       ...(v.messageExpression
-        ? { message: compileExpression(spec.name, `validations[${i}].messageExpression`, v.messageExpression) }
+        ? { message: compileExpression(spec, `validations[${i}].messageExpression`, v.messageExpression, 'string') }
         : {}),
     })),
   };

@@ -50,6 +50,21 @@ describe('meshform policy test', () => {
     );
   });
 
+  it('exit 2 for a badly typed policy, naming the policy, the expression, the position and what was expected', async () => {
+    const dir = copyExample();
+    const file = path.join(dir, 'org.yaml');
+    fs.writeFileSync(
+      file,
+      fs.readFileSync(file, 'utf8').replace('object.role == "Workspace Owner"', 'object.rolee == 1'),
+    );
+    const run = await meshform(['policy', 'test', 'org.yaml'], { cwd: dir });
+    expect(run.code).toBe(2);
+    expect(run.stdout).toBe('');
+    expect(run.stderr).toContain(
+      'policy "owner-expiry": matchConditions[0] `object.rolee == 1` at line 1, column 7: object has no field "rolee" (did you mean "role"?)',
+    );
+  });
+
   it('exit 2 for a test case naming a policy the file does not declare', async () => {
     const dir = copyExample(
       "cases:\n  - name: x\n    policy: nope\n    now: '2026-01-01T00:00:00Z'\n    object: {}\n    expect: allow\n",
@@ -113,5 +128,22 @@ describe('meshform plan --policy', () => {
         'policy "owner-expiry" is declared in code and in the organisation\'s org.yaml: a policy in code may not replace or weaken an organisation policy',
       );
     }
+  });
+
+  it('a badly typed policy stops the plan before any platform call', async () => {
+    const dir = copyExample();
+    fs.writeFileSync(
+      path.join(dir, 'org.yaml'),
+      'apiVersion: meshform.io/v1\nkind: PolicySet\npolicies:\n  - name: x\n    target: binding\n    action: deny\n    validations: [{ expression: "object.expiry > 3" }]\n',
+    );
+    fs.writeFileSync(path.join(dir, 'meshform.json'), JSON.stringify(desired([])));
+    const env = { MESHSTACK_ENDPOINT: 'http://127.0.0.1:9', MESHSTACK_API_KEY: 'k', MESHSTACK_API_SECRET: 's' };
+    const run = await meshform(['plan', '--manifest', 'meshform.json', '--policy', 'org.yaml'], { cwd: dir, env });
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain(
+      'policy "x": validations[0].expression `object.expiry > 3` at line 1, column 15: `>` cannot take (timestamp, int); it takes (timestamp, timestamp)',
+    );
+    // The connection to port 9 was never tried.
+    expect(run.stderr).not.toMatch(/ECONNREFUSED|127\.0\.0\.1:9/);
   });
 });

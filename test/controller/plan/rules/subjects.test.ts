@@ -48,4 +48,27 @@ describe('unknownSubjects', () => {
     const ctx = ruleContext({ ws: liveWorkspace([liveBinding('alice', OWNER)]), steps: [groupGrant('whatever')] });
     expect(unknownSubjects(ctx)).toEqual([]);
   });
+
+  // A plan judges every workspace: gathering the known users of the whole estate for each one made a plan of
+  // 10,000 workspaces quadratic (bench/policies.ts). They are gathered only for a likely name, once per live state.
+  test("the estate's known users are read only for an unknown user, and once per live state", () => {
+    let reads = 0;
+    const other = liveWorkspace([liveBinding('alice', OWNER)]);
+    const counted = Object.defineProperty({ ...other }, 'bindings', {
+      get: () => {
+        reads++;
+        return other.bindings;
+      },
+    });
+    const base = ruleContext({ ws: liveWorkspace([]), steps: [grantStep('carol', MEMBER)] });
+    const live = { ...base.live, workspaces: { ...base.live.workspaces, other: counted } };
+    expect(unknownSubjects({ ...base, live })).toEqual([]);
+    expect(reads).toBe(0);
+    const unknown = { ...live, unknownUsers: ['alcie'] };
+    for (const name of ['w', 'v']) {
+      const [f] = unknownSubjects({ ...base, name, live: unknown, steps: [grantStep('alcie', MEMBER)] });
+      expect(f.params).toMatchObject({ meant: 'alice' });
+    }
+    expect(reads).toBe(1);
+  });
 });
