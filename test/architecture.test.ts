@@ -79,7 +79,7 @@ describe('architecture', () => {
           const before = text.slice(Math.max(0, m.index - 40), m.index);
           // finding(…)/report(…)/constructFinding(…) take a RuleId: the compiler checks it against the catalogue.
           if (
-            !/(finding|report|constructFinding|add|refusal|messageOf)\(\s*$/.test(before) &&
+            !/(finding|report|constructFinding|add|refusal)\(\s*$/.test(before) &&
             !/refused\(\s*\w+,\s*$/.test(before) &&
             !/rule === $/.test(before)
           )

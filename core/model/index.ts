@@ -13,5 +13,5 @@ export * from './remove';
 export { deleteProject, deleteWorkspace } from './deletion';
 export * from './update';
 export { setQuota } from './quota';
-export { tagDefinitionRefusal, writeTags, type TagWrite } from './tags';
+export { tagDefinitionRefusal } from './tags';
 export { visibleProjects } from './visibility';

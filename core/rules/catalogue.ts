@@ -487,11 +487,6 @@ export function constructFinding<R extends RuleId>(rule: R, params: RuleParams<R
   return `${(RULES[rule].message as (p: unknown) => string)(params)} (rule: ${rule})`;
 }
 
-/** A rule's sentence, the rule id checked by the compiler. */
-export function messageOf<R extends RuleId>(rule: R, params: RuleParams<R>): string {
-  return (RULES[rule].message as (p: RuleParams<R>) => string)(params);
-}
-
 /** An organisation policy's finding (rule `policy:<name>`): the policy's own message, or why it could not judge. */
 export const POLICY_RULE_PREFIX = 'policy:';
 export interface PolicyFindingParams {
