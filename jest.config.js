@@ -63,6 +63,9 @@ module.exports = {
     },
   ].filter((project) => !tier || project.displayName === tier),
   testTimeout: HANG_GUARD_MS,
+  // Every core, not jest's default of one less: an integration worker spends much of its time waiting
+  // on the sandboxes, CLIs and terraform it started, so on 2 cores two workers finish far sooner.
+  maxWorkers: '100%',
   // In CI a handle some failed test leaves open must not hold the job until its timeout (jest names it).
   forceExit: process.env.CI === 'true',
 };

@@ -6,6 +6,9 @@
 #
 #   .ci/node-smoke.sh [major ...]        default: 22 24
 #   MESHFORM_NODE_CACHE=<dir>            where the builds are kept (default: ~/.cache/meshform-ci/node)
+#
+# The builds download side by side (the network is the bottleneck there), and the package is packed
+# once for every line (MESHFORM_TEST_TARBALL); `npm test` runs this script beside lint and jest.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -43,8 +46,22 @@ node_bin() {
   echo "$dir/bin"
 }
 
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+# Every line's build at once; each writes its bin directory to a file named for its major.
+pids=()
 for major in "${majors[@]}"; do
-  bin=$(node_bin "$major")
+  node_bin "$major" >"$work/node-$major" &
+  pids+=($!)
+done
+for pid in "${pids[@]}"; do wait "$pid"; done
+
+# dist/ is built: packing only collects it, once for all lines.
+tarball="$work/$(npm pack --silent --ignore-scripts --pack-destination "$work" | tail -n 1)"
+
+for major in "${majors[@]}"; do
+  bin=$(cat "$work/node-$major")
   got=$(PATH="$bin:$PATH" node --version)
   if [[ "$got" != "v$major."* ]]; then
     echo "node-smoke: asked for Node $major, $bin/node is $got" >&2
@@ -52,6 +69,6 @@ for major in "${majors[@]}"; do
   fi
   echo "node-smoke: Node $got"
   # jest, npm and the installed meshform all run on this Node: it is first on their PATH.
-  PATH="$bin:$PATH" node node_modules/jest/bin/jest.js --selectProjects integration \
-    --runTestsByPath test/controller/cli/package-install.test.ts
+  PATH="$bin:$PATH" MESHFORM_TEST_TARBALL="$tarball" node node_modules/jest/bin/jest.js \
+    --selectProjects integration --runTestsByPath test/controller/cli/package-install.test.ts
 done

@@ -17,7 +17,9 @@ import { PLATFORMS, type TestPlatform } from '../helpers/platforms';
 import { createOwnedWorkspace } from '../helpers/ownership';
 import { PARTNER } from '../helpers/sandbox';
 
-describe.each(PLATFORMS)('controller cycle against the %s', (_name, make) => {
+describe.each(PLATFORMS)('controller cycle against the %s', (_name, make, caseOn) => {
+  // The cases this row runs: plain ones, and those tagged with what it adds (test/helpers/platforms.ts).
+  const test = caseOn;
   let platform: TestPlatform;
   beforeAll(async () => {
     platform = await make();
@@ -45,7 +47,7 @@ describe.each(PLATFORMS)('controller cycle against the %s', (_name, make) => {
   const steps = (p: Plan) => p.workspaces.flatMap((w) => w.steps.map((s) => `${s.action} ${stepSummary(s)}`));
   const notesOf = (p: Plan, i = 0) => p.workspaces[i].notes.map(findingMessage);
 
-  test("apply creates everything (a group binding needs the workspace's group), and the next plan is empty", async () => {
+  test("apply creates everything (a group binding needs the workspace's group), and the next plan is empty [extensions]", async () => {
     const team: TagDefinition = {
       metadata: { name: 'meshWorkspace.team' },
       spec: {
@@ -145,7 +147,7 @@ describe.each(PLATFORMS)('controller cycle against the %s', (_name, make) => {
     await converge(swapped);
   });
 
-  test('a changed expiry grants the renewed binding, then removes the old one', async () => {
+  test('a changed expiry grants the renewed binding, then removes the old one [days]', async () => {
     const now = await platform.now();
     const day = (n: number) => new Date(now.getTime() + n * 86_400_000).toISOString().slice(0, 10);
     await converge(
@@ -167,7 +169,7 @@ describe.each(PLATFORMS)('controller cycle against the %s', (_name, make) => {
     expect(steps(await planFor(extended))).toEqual([]);
   });
 
-  test('emergency access: a project binding with an expiry is granted, then labelled expired and removed', async () => {
+  test('emergency access: a project binding with an expiry is granted, then labelled expired and removed [days]', async () => {
     const now = await platform.now();
     const until = new Date(now.getTime() + 3_600_000).toISOString();
     const state = desired([
@@ -201,7 +203,7 @@ describe.each(PLATFORMS)('controller cycle against the %s', (_name, make) => {
     expect(steps(await planFor(state))).toEqual([]);
   });
 
-  test('expiries found by one sweep go in the order they fell due: a project binding that ran out before its membership is labelled expired', async () => {
+  test('expiries found by one sweep go in the order they fell due: a project binding that ran out before its membership is labelled expired [days, extensions]', async () => {
     // erin's membership lasts through tomorrow (a day, as meshStack keeps it); her project access ends at noon tomorrow.
     const now = await platform.now();
     const tomorrow = new Date(now.getTime() + 86_400_000).toISOString().slice(0, 10);
@@ -229,7 +231,7 @@ describe.each(PLATFORMS)('controller cycle against the %s', (_name, make) => {
     expect(removals).toEqual(['PROJECT_USER_REMOVED expired', 'USER_REMOVED expired']);
   });
 
-  test('4-eyes: a manager’s grant waits for approval; the plan says so; another manager approves; then nothing is left', async () => {
+  test('4-eyes: a manager’s grant waits for approval; the plan says so; another manager approves; then nothing is left [extensions]', async () => {
     await converge(desired([workspace('cy-4eyes', [binding(OWNER, user('alice')), binding(MANAGER, user('bob'))])]));
     await platform.setFourEyes(true, 2);
     try {
@@ -272,7 +274,7 @@ describe.each(PLATFORMS)('controller cycle against the %s', (_name, make) => {
     }
   });
 
-  test('refusals: a third Owner, removing the last Owner, quota below usage', async () => {
+  test('refusals: a third Owner, removing the last Owner, quota below usage [extensions]', async () => {
     await converge(
       desired([
         workspace('cy-refuse', [binding(OWNER, user('alice')), binding(OWNER, user('bob'))], {
@@ -324,7 +326,7 @@ describe.each(PLATFORMS)('controller cycle against the %s', (_name, make) => {
       );
   });
 
-  test('self-lockout: a manager cannot plan away their own rights without the flag', async () => {
+  test('self-lockout: a manager cannot plan away their own rights without the flag [extensions]', async () => {
     if (!platform.extensions) {
       // meshStack's API has no "who am I": an API key is not a workspace member, and the plan says so.
       const plan = await planFor(desired([workspace('cy-lockout-x', [binding(OWNER, user('alice'))])]), 'bob');
@@ -564,7 +566,7 @@ describe.each(PLATFORMS)('controller cycle against the %s', (_name, make) => {
     expect(after.workspaces[0]).toMatchObject({ state: 'absent', steps: [] });
     expect(notesOf(after)).toEqual(['declared for deletion and already gone.']);
   });
-  test('observing a few workspaces reads no list of the whole estate: statuses and pending requests filtered by workspace too', async () => {
+  test('observing a few workspaces reads no list of the whole estate: statuses and pending requests filtered by workspace too [extensions]', async () => {
     // A Terraform anchor or the provider observes one workspace per call: an unfiltered list there costs the estate's size on every call.
     await converge(desired([workspace('payments', [binding(OWNER, user('alice'))])]));
     const calls: string[] = [];
@@ -587,7 +589,7 @@ describe.each(PLATFORMS)('controller cycle against the %s', (_name, make) => {
     ).toEqual([]);
   });
 
-  test('observing a few workspaces reads them by name and filter: the same state, and a cost that does not grow with the estate', async () => {
+  test('observing a few workspaces reads them by name and filter: the same state, and a cost that does not grow with the estate [extensions]', async () => {
     // GIVEN one workspace with a group binding (groups live in their workspace), observed before and after 25 others appear
     const one = desired([
       workspace('payments', [binding(OWNER, user('alice')), binding(MEMBER, group('payments-devs'))], {

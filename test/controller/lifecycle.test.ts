@@ -15,7 +15,9 @@ import { PARTNER } from '../helpers/sandbox';
 
 const DAY = 86_400_000;
 
-describe.each(PLATFORMS)('lifecycle against the %s', (_name, make) => {
+describe.each(PLATFORMS)('lifecycle against the %s', (_name, make, caseOn) => {
+  // The cases this row runs: plain ones, and those tagged with what it adds (test/helpers/platforms.ts).
+  const test = caseOn;
   let platform: TestPlatform;
   beforeAll(async () => {
     platform = await make();
@@ -41,7 +43,7 @@ describe.each(PLATFORMS)('lifecycle against the %s', (_name, make) => {
       .sort();
   const day = async (n: number) => new Date((await platform.now()).getTime() + n * DAY).toISOString().slice(0, 10);
 
-  test('4-eyes: a renewed expiry is granted first; the old binding stays until the new one is approved, then goes', async () => {
+  test('4-eyes: a renewed expiry is granted first; the old binding stays until the new one is approved, then goes [days, extensions]', async () => {
     const [d30, d60] = [await day(30), await day(60)];
     const team = (until: string) =>
       desired([
@@ -85,7 +87,7 @@ describe.each(PLATFORMS)('lifecycle against the %s', (_name, make) => {
     }
   });
 
-  test('4-eyes: a promotion keeps the old role until it is approved; a declined one leaves the person where they were', async () => {
+  test('4-eyes: a promotion keeps the old role until it is approved; a declined one leaves the person where they were [extensions]', async () => {
     const before = desired([
       workspace('lc-promote', [
         binding(OWNER, user('alice')),
@@ -116,7 +118,7 @@ describe.each(PLATFORMS)('lifecycle against the %s', (_name, make) => {
     }
   });
 
-  test('an accepted invitation is the user it became: a changed expiry renews that user, never invites the e-mail again', async () => {
+  test('an accepted invitation is the user it became: a changed expiry renews that user, never invites the e-mail again [days, extensions]', async () => {
     if (!platform.extensions)
       return void process.stdout.write(
         "skipped on the meshstack profile: meshStack's API cannot invite users (invitations are a sandbox extension)\n",
@@ -173,7 +175,7 @@ describe.each(PLATFORMS)('lifecycle against the %s', (_name, make) => {
   });
 
   // Last: it moves the platform's clock by a month.
-  test('recertification is not bypassed: a binding the platform expired is due, and granted again only with a new expiry in code', async () => {
+  test('recertification is not bypassed: a binding the platform expired is due, and granted again only with a new expiry in code [days, extensions]', async () => {
     await platform.setRecertification({ [MANAGER]: 30 });
     try {
       const team = (bob: { expiryDate?: string } = {}) =>
@@ -217,7 +219,7 @@ describe.each(PLATFORMS)('lifecycle against the %s', (_name, make) => {
     }
   });
 
-  test('nothing makes every apply fail: a project role whose workspace role expired, bindings of a project deleted meanwhile', async () => {
+  test('nothing makes every apply fail: a project role whose workspace role expired, bindings of a project deleted meanwhile [days, extensions]', async () => {
     const team = (web: { deletion?: string } = {}) =>
       desired([
         workspace('lc-lapse', [binding(OWNER, user('alice')), binding(MEMBER, user('carol'), { expiryDate: until })], {

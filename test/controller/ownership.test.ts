@@ -12,7 +12,9 @@ import { MEMBER, OWNER, binding, desired, user, workspace } from '../helpers/des
 import { PLATFORMS, type TestPlatform } from '../helpers/platforms';
 import { PARTNER } from '../helpers/sandbox';
 
-describe.each(PLATFORMS)('ownership against the %s', (_name, make) => {
+describe.each(PLATFORMS)('ownership against the %s', (_name, make, caseOn) => {
+  // The cases this row runs: plain ones, and those tagged with what it adds (test/helpers/platforms.ts).
+  const test = caseOn;
   let platform: TestPlatform;
   beforeAll(async () => {
     platform = await make();
@@ -104,7 +106,7 @@ describe.each(PLATFORMS)('ownership against the %s', (_name, make) => {
     ).resolves.toBeUndefined();
   });
 
-  test('a stack running with a non-partner key cannot create an owned workspace: refused in the plan, or by the platform', async () => {
+  test('a stack running with a non-partner key cannot create an owned workspace: refused in the plan, or by the platform [extensions]', async () => {
     const state = team('own-alice');
     const { plan } = await planAgainst(
       platform.client('alice'),

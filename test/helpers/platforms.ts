@@ -137,9 +137,46 @@ export async function sandboxPlatform(
   };
 }
 
-export const PLATFORMS: Array<[string, () => Promise<TestPlatform>]> = [
-  ['fake', async () => fakePlatform()],
-  ['sandbox', () => sandboxPlatform('default')],
-  ['sandbox, meshstack profile', () => sandboxPlatform('meshstack')],
-  ['sandbox, clock at 23:59 UTC', () => sandboxPlatform('default', { nearMidnight: true })],
+/**
+ * What a case exercises beyond the meshObject API, tagged at the end of its name (`… [days, extensions]`):
+ * `extensions`, the sandbox extensions meshform reads where a platform has them (pending requests,
+ * statuses, history, who is calling, quota); `days`, expiries kept as a day, which a case's clock moves
+ * can carry across midnight.
+ */
+const CONCERNS = ['extensions', 'days'] as const;
+type Concern = (typeof CONCERNS)[number];
+
+/** Declares a case on one row of the matrix: `test`, or `test.skip` where the row would only repeat other rows. */
+export type CaseOn = (name: string, fn: jest.ProvidesCallback) => void;
+
+function concernsOf(name: string): Concern[] {
+  const tags = /\[([a-z, ]+)\]$/.exec(name)?.[1].split(', ') ?? [];
+  const unknown = tags.filter((t) => !(CONCERNS as readonly string[]).includes(t));
+  // A misspelt tag would quietly skip the case on the row that needs it.
+  if (unknown.length)
+    throw new Error(`unknown concern ${unknown.join(', ')} in "${name}": one of ${CONCERNS.join(', ')}`);
+  return tags as Concern[];
+}
+const everyCase: CaseOn = (name, fn) => {
+  concernsOf(name);
+  test(name, fn);
+};
+const casesWith =
+  (concern: Concern): CaseOn =>
+  (name, fn) =>
+    (concernsOf(name).includes(concern) ? test : test.skip)(name, fn);
+
+/**
+ * The matrix, and which cases each row runs. The fake and the strict profile run every case: the
+ * controller's logic, and meshform over HTTP against the sandbox's domain without extensions. The
+ * default profile differs from the strict one only by the extensions, so it runs the cases tagged
+ * `[extensions]`; the clock at 23:59 differs from the default profile only by the time of day, so it
+ * runs the cases tagged `[days]`. On every row, the other cases only repeated the same code paths
+ * (docs/testing.md). A suite declares its cases with `const test = caseOn;` inside `describe.each`.
+ */
+export const PLATFORMS: Array<[string, () => Promise<TestPlatform>, CaseOn]> = [
+  ['fake', async () => fakePlatform(), everyCase],
+  ['sandbox', () => sandboxPlatform('default'), casesWith('extensions')],
+  ['sandbox, meshstack profile', () => sandboxPlatform('meshstack'), everyCase],
+  ['sandbox, clock at 23:59 UTC', () => sandboxPlatform('default', { nearMidnight: true }), casesWith('days')],
 ];

@@ -103,28 +103,24 @@ describe('apply killed with SIGKILL', () => {
   const trials: string[] = [];
   afterAll(() => process.stdout.write(`crashes: ${trials.length} SIGKILL trials\n  ${trials.join('\n  ')}\n`));
 
-  test.each([0, 1, 2, 3, 4])(
-    'trial %i: killed while creating an estate, a re-run converges',
-    async (trial) => {
-      // GIVEN a new estate and a plan saved for it
-      const desired = teamEstate(WORKSPACES, `crash-new-${trial}`);
-      const manifest = write(`new-${trial}`, desired);
-      const savedPlan = path.join(files.dir, `new-${trial}.plan.json`);
-      expect(cli(['plan', '--manifest', manifest, '--out', savedPlan]).status).toBe(0);
-      // WHEN apply is killed after a random number of its 72 workspace grants
-      const base = await grants();
-      const killAfter = 1 + Math.floor(random() * (WORKSPACES * 6 - 1));
-      const { killed, grantsAtKill } = await killedApply(manifest, (now) => now - base >= killAfter);
-      expect(killed).toBe(true);
-      // THEN
-      const stale = await recoverAndCheck(desired, manifest, savedPlan);
-      expect(stale).toBeGreaterThan(0);
-      trials.push(
-        `create, killed after ${grantsAtKill - base} of ${WORKSPACES * 6} grants: saved plan stale in ${stale} workspaces, re-run converged`,
-      );
-    },
-    60_000,
-  );
+  test.each([0, 1, 2, 3, 4])('trial %i: killed while creating an estate, a re-run converges', async (trial) => {
+    // GIVEN a new estate and a plan saved for it
+    const desired = teamEstate(WORKSPACES, `crash-new-${trial}`);
+    const manifest = write(`new-${trial}`, desired);
+    const savedPlan = path.join(files.dir, `new-${trial}.plan.json`);
+    expect(cli(['plan', '--manifest', manifest, '--out', savedPlan]).status).toBe(0);
+    // WHEN apply is killed after a random number of its 72 workspace grants
+    const base = await grants();
+    const killAfter = 1 + Math.floor(random() * (WORKSPACES * 6 - 1));
+    const { killed, grantsAtKill } = await killedApply(manifest, (now) => now - base >= killAfter);
+    expect(killed).toBe(true);
+    // THEN
+    const stale = await recoverAndCheck(desired, manifest, savedPlan);
+    expect(stale).toBeGreaterThan(0);
+    trials.push(
+      `create, killed after ${grantsAtKill - base} of ${WORKSPACES * 6} grants: saved plan stale in ${stale} workspaces, re-run converged`,
+    );
+  });
 
   test.each([5, 6, 7, 8, 9])(
     'trial %i: killed during an Owner swap, never more than two Owners, a re-run converges',
@@ -152,6 +148,5 @@ describe('apply killed with SIGKILL', () => {
         `owner swap of ${SWAP_WORKSPACES} workspaces, killed ${delayMs} ms after the first write: saved plan stale in ${stale} workspaces, re-run converged, max 2 Owners`,
       );
     },
-    60_000,
   );
 });

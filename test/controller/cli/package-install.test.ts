@@ -22,20 +22,25 @@ const started: ChildProcess[] = [];
 
 beforeAll(() => {
   dir = scratchDir('pkg');
-  // dist/ is built before the integration tier runs; packing only collects it.
-  const [pack] = JSON.parse(
+  // .ci/node-smoke.sh packs once for every Node line it runs this file on.
+  tarball = process.env.MESHFORM_TEST_TARBALL ?? pack(dir);
+  process.stdout.write(`package-install: node ${spawnSync('node', ['--version'], { encoding: 'utf8' }).stdout}`);
+});
+afterAll(() => {
+  for (const child of started) child.kill('SIGKILL');
+});
+
+/** `npm pack` of this checkout into `dir`: dist/ is built before the integration tier runs, packing only collects it. */
+function pack(dir: string): string {
+  const [packed] = JSON.parse(
     execFileSync('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', dir], {
       cwd: REPO_ROOT,
       encoding: 'utf8',
       stdio: ['ignore', 'pipe', 'ignore'],
     }),
   ) as Array<{ filename: string }>;
-  tarball = path.join(dir, pack.filename);
-  process.stdout.write(`package-install: node ${spawnSync('node', ['--version'], { encoding: 'utf8' }).stdout}`);
-});
-afterAll(() => {
-  for (const child of started) child.kill('SIGKILL');
-});
+  return path.join(dir, packed.filename);
+}
 
 interface Project {
   repo: string;
@@ -58,8 +63,13 @@ function project(name: string, flags: string[] = []): Project {
   return p;
 }
 
+/** npm as an adopter runs it; what npm's cache holds is not asked of the registry again (--prefer-offline). */
 function npm(p: Project, args: string[]): void {
-  const run = spawnSync('npm', [...args, '--no-audit', '--no-fund'], { cwd: p.repo, env: p.env, encoding: 'utf8' });
+  const run = spawnSync('npm', [...args, '--no-audit', '--no-fund', '--prefer-offline'], {
+    cwd: p.repo,
+    env: p.env,
+    encoding: 'utf8',
+  });
   if (run.status !== 0) throw new Error(`npm ${args.join(' ')} failed (${run.status}): ${run.stderr}`);
 }
 

@@ -33,7 +33,9 @@ const definition = (key: string, valueType: TagDefinition['spec']['valueType'] =
   },
 });
 
-describe.each(PLATFORMS)('adopting free-form workspace tags against the %s', (_name, make) => {
+describe.each(PLATFORMS)('adopting free-form workspace tags against the %s', (_name, make, caseOn) => {
+  // The cases this row runs: plain ones, and those tagged with what it adds (test/helpers/platforms.ts).
+  const test = caseOn;
   let platform: TestPlatform;
   beforeAll(async () => {
     platform = await make();
