@@ -69,7 +69,8 @@ function keyPart(cache: ResultCache, { path, read }: ReadPath): unknown {
     // Where the path stops (at a null, at a string) decides the error: a symbol no value can equal.
     if (v === null || typeof v !== 'object')
       return Symbol.for(`policy read stops at ${i}: ${v === null ? 'null' : typeof v}`);
-    v = (v as Record<string, unknown>)[path[i]];
+    // Own properties only: a tag named "constructor" is not Object's member (nor the other way round).
+    v = Object.hasOwn(v, path[i]) ? (v as Record<string, unknown>)[path[i]] : undefined;
   }
   // celValue leaves undefined fields out: a key whose value is undefined is not in the map.
   if (read === 'key') return v !== undefined;
