@@ -5,6 +5,7 @@
  * Steps and findings are structured data: render/ words them. No I/O.
  */
 import { canonicalJson, sha256Hex } from '../../core/canonical-json';
+import { expire } from '../../core/model';
 import { OWNERSHIP_TAG_DEFINITION } from '../../core/rules';
 import type { DesiredState, TagDefinition, Workspace } from '../../schemas/desired-state.generated';
 import type { Finding, Plan, Step, TagDefinitionStep, WorkspacePlan } from '../../schemas/plan.generated';
@@ -202,7 +203,10 @@ function planWorkspace(
   const notes: Finding[] = [];
   const model = workspaceModel(name, ws, live.deletedWorkspaces.includes(name));
   const modelCtx = modelContext(live, name, ws, now, recertification);
-  const candidates = candidateSteps(d, live, ws, { now, model, modelContext: modelCtx }, notes);
+  // The steps are chosen on the workspace as the platform's expiry sweep leaves it (the dry run sweeps too):
+  // a binding that expired but is still listed keeps nobody in the workspace.
+  const swept = expire(model, now).state;
+  const candidates = candidateSteps(d, live, ws, { now, model: swept, modelContext: modelCtx }, notes);
   const sim = simulate(model, modelCtx, candidates);
   const context = {
     name,
