@@ -24,6 +24,8 @@ export async function stepsLeftAfter(applied: Plan, replan: () => Promise<Plan>,
   let again = await replan();
   if (defersToNextRun(applied) && (again.workspaces.some((w) => w.steps.length) || again.globalSteps.length)) {
     const report = await apply(api, again);
+    const failed = report.results.filter((r) => r.status === 'failed');
+    if (failed.length) return failed.map((r) => `failed on the second run: ${stepSummary(r.step)}`);
     // A grant of that run that waits for approval is a change still to make, as in the first.
     if (report.counts['pending-approval'] || report.counts.waiting) return [];
     again = await replan();
