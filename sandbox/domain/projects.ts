@@ -40,13 +40,16 @@ export function projectStates(param: string | undefined): ProjectState[] {
   return states as ProjectState[];
 }
 
-/** Members see the projects they are assigned to; Owners, Managers and partners see all. */
+/** Members see the projects they are assigned to, themselves or through a group; Owners, Managers and partners see all. */
 export async function memberProjectFilter(tx: Tx, p: Principal, workspace: string): Promise<string[] | 'all'> {
   if (p.isPartner) return 'all';
   const roles = await rolesOf(tx, p.username, workspace);
   if (roles.has(OWNER) || roles.has(MANAGER)) return 'all';
   const rows = await tx.query<{ project: string }>(
-    `select distinct project from project_bindings where workspace = $1 and subject_kind = 'user' and subject = $2`,
+    `select project from project_bindings where workspace = $1 and subject_kind = 'user' and subject = $2
+     union
+     select b.project from project_bindings b join user_groups g on g.workspace = b.workspace and g.name = b.subject
+     where b.workspace = $1 and b.subject_kind = 'group' and g.members ? $2`,
     [workspace, p.username],
   );
   return rows.map((r) => r.project);

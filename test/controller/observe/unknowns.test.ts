@@ -108,5 +108,32 @@ describe.each(PLATFORMS.filter(([name]) => name === 'sandbox' || name === 'fake'
       expect(await projectsIn('carol')).toEqual(['web']);
       expect(await projectsIn('bob')).toEqual(['api', 'web']);
     });
+
+    test("a Member sees a project its group holds a role on (seed 004: a group's members get its rights)", async () => {
+      // GIVEN erin, a Member, and the group "qa" she is in, which holds a project role on "api" only
+      const partner = platform.client(PARTNER);
+      await createOwnedWorkspace(partner, { name: 'unk-group' });
+      for (const name of ['web', 'api'])
+        await partner.projects.create({ workspace: 'unk-group', name, displayName: name, tags: {} });
+      await setGroup(platform, 'unk-group', 'qa', ['erin']);
+      const grant = (subjectKind: 'User' | 'Group', subject: string, role: string, project?: string) =>
+        partner.bindings.create({
+          name: `unk-group-${subject}-${project ?? 'ws'}`,
+          workspace: 'unk-group',
+          ...(project ? { project } : {}),
+          subjectKind,
+          subject,
+          role,
+        });
+      await grant('User', 'erin', MEMBER);
+      await grant('Group', 'qa', MEMBER);
+      await grant('Group', 'qa', 'Project User', 'api');
+
+      // WHEN erin lists the workspace's projects
+      const seen = (await platform.client('erin').projects.list({ workspace: 'unk-group' })).map((p) => p.name);
+
+      // THEN she sees "api" through her group, and not "web"
+      expect(seen.sort()).toEqual(['api']);
+    });
   },
 );
