@@ -20,7 +20,7 @@ const WORKSPACES = 8;
 /** An Owner swap is two writes per workspace (grant the new Owner, remove the old one): 24 writes. */
 const SWAP_WORKSPACES = 12;
 /** Where in the apply's writes the kill lands: early, in the middle, late. */
-const KILL_AT = [0.1, 0.5, 0.85];
+const KILL_AT = [0.1, 0.5, 0.75];
 
 describe('apply killed with SIGKILL', () => {
   let f: SandboxFixture;
@@ -65,12 +65,25 @@ describe('apply killed with SIGKILL', () => {
     }, 0);
   };
 
-  /** Starts `meshform apply` and kills it once `progress` reaches `killAt`; resolves when the process is gone. */
+  /**
+   * Starts `meshform apply` and kills it once `progress` reaches `killAt`; resolves when the process is gone.
+   * The sandbox holds each meshObject request a little meanwhile (the apply writes in concurrent bursts), so the
+   * polling sees each burst and the kill lands near `killAt`, before the apply ends.
+   */
   async function killedApply(
     manifest: string,
     progress: () => Promise<number>,
     killAt: number,
   ): Promise<{ killed: boolean; progressAtKill: number }> {
+    await f.as(PARTNER).ext('PUT', '/faults', { latencyMs: 20, routes: '* /api/meshobjects/*' });
+    try {
+      return await pollAndKill(manifest, progress, killAt);
+    } finally {
+      await f.as(PARTNER).ext('PUT', '/faults', {});
+    }
+  }
+
+  async function pollAndKill(manifest: string, progress: () => Promise<number>, killAt: number) {
     const child: ChildProcess = spawn(
       process.execPath,
       [MESHFORM_BIN, 'apply', '--manifest', manifest, '--auto-approve'],
