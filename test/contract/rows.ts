@@ -5,8 +5,19 @@
 import type { ApiClient } from '../../controller/client/api';
 import type { BindingRequest } from '../../controller/client/types';
 import { type WorkspaceModel, approve, grant as modelGrant } from '../../core/model';
-import type { DesiredState, TagDefinition, Workspace } from '../../schemas/desired-state.generated';
-import { MANAGER, MEMBER, OWNER, binding, desired, group, project, user, workspace } from '../helpers/desired';
+import type { DesiredState, Workspace } from '../../schemas/desired-state.generated';
+import {
+  MANAGER,
+  MEMBER,
+  OWNER,
+  binding,
+  desired,
+  group,
+  project,
+  user,
+  workspace,
+  stringTag,
+} from '../helpers/desired';
 import { PARTNER } from '../helpers/sandbox';
 import { createOwnedWorkspace } from '../helpers/ownership';
 import type { Row, Setup } from './harness';
@@ -98,24 +109,6 @@ async function removeBinding(api: ApiClient, ws: string, subject: string, role: 
   if (!b) throw new Error(`no binding of ${subject} as ${role} in ${ws}`);
   await api.bindings.delete(b);
 }
-
-const tagDef = (
-  kind: 'meshWorkspace' | 'meshProject',
-  key: string,
-  spec: Partial<TagDefinition['spec']>,
-): TagDefinition => ({
-  metadata: { name: `${kind}.${key}` },
-  spec: {
-    targetKind: kind,
-    key,
-    displayName: key,
-    valueType: { string: {} },
-    restricted: false,
-    mandatory: false,
-    immutable: false,
-    ...spec,
-  },
-});
 
 const TEAM: Roles = { owners: ['alice'], managers: ['bob'] };
 
@@ -389,7 +382,7 @@ export const ROWS: Row[] = [
     rule: 'restricted-tag',
     title: 'an Owner cannot set a restricted workspace tag',
     actor: 'alice',
-    tagDefinitions: [tagDef('meshWorkspace', 'k22', { restricted: true })],
+    tagDefinitions: [stringTag('meshWorkspace', 'k22', { restricted: true })],
     setup: team(TEAM),
     change: (api, ws) => api.workspaces.update(ws, { displayName: ws, tags: { k22: ['x'] } }),
     desired: code({ ...TEAM, extra: { tags: { k22: ['x'] } } }),
@@ -401,7 +394,7 @@ export const ROWS: Row[] = [
     rule: 'restricted-tag',
     title: 'an Owner cannot create a project with a restricted tag',
     actor: 'alice',
-    tagDefinitions: [tagDef('meshProject', 'k23', { restricted: true })],
+    tagDefinitions: [stringTag('meshProject', 'k23', { restricted: true })],
     setup: team(TEAM),
     change: (api, ws) =>
       api.projects.create({ workspace: ws, name: `${ws}-p`, displayName: 'p', tags: { k23: ['x'] } }),
@@ -417,7 +410,7 @@ export const ROWS: Row[] = [
     rule: 'restricted-tag',
     title: "an Owner cannot change a project's restricted tag",
     actor: 'alice',
-    tagDefinitions: [tagDef('meshProject', 'k24', { restricted: true })],
+    tagDefinitions: [stringTag('meshProject', 'k24', { restricted: true })],
     setup: team(TEAM, async (_p, api, ws) =>
       api.projects.create({ workspace: ws, name: `${ws}-p`, displayName: 'p', tags: { k24: ['a'] } }),
     ),
@@ -434,7 +427,7 @@ export const ROWS: Row[] = [
     rule: 'immutable-tag',
     title: 'an immutable tag cannot change after creation',
     actor: PARTNER,
-    tagDefinitions: [tagDef('meshProject', 'k25', { immutable: true })],
+    tagDefinitions: [stringTag('meshProject', 'k25', { immutable: true })],
     setup: team(TEAM, async (_p, api, ws) =>
       api.projects.create({ workspace: ws, name: `${ws}-p`, displayName: 'p', tags: { k25: ['a'] } }),
     ),
@@ -451,7 +444,7 @@ export const ROWS: Row[] = [
     rule: 'tag-value',
     title: "a value outside the definition's options is refused",
     actor: PARTNER,
-    tagDefinitions: [tagDef('meshProject', 'k26', { valueType: { singleSelect: { options: ['dev', 'prod'] } } })],
+    tagDefinitions: [stringTag('meshProject', 'k26', { valueType: { singleSelect: { options: ['dev', 'prod'] } } })],
     setup: team(TEAM),
     change: (api, ws) =>
       api.projects.create({ workspace: ws, name: `${ws}-p`, displayName: 'p', tags: { k26: ['qa'] } }),
@@ -467,7 +460,7 @@ export const ROWS: Row[] = [
     rule: 'tag-undefined',
     title: 'a tag key without a definition is refused once definitions exist',
     actor: PARTNER,
-    tagDefinitions: [tagDef('meshProject', 'k27', {})],
+    tagDefinitions: [stringTag('meshProject', 'k27', {})],
     setup: team(TEAM),
     change: (api, ws) =>
       api.projects.create({
@@ -491,7 +484,7 @@ export const ROWS: Row[] = [
     rule: 'tag-mandatory',
     title: 'a mandatory tag must be set',
     actor: PARTNER,
-    tagDefinitions: [tagDef('meshProject', 'k28', { mandatory: true })],
+    tagDefinitions: [stringTag('meshProject', 'k28', { mandatory: true })],
     setup: team(TEAM),
     change: (api, ws) => api.projects.create({ workspace: ws, name: `${ws}-p`, displayName: 'p', tags: {} }),
     desired: (ws) => code({ ...TEAM, extra: { projects: [project(ws, `${ws}-p`, [], { displayName: 'p' })] } })(ws),
@@ -504,8 +497,8 @@ export const ROWS: Row[] = [
     title: 'only a partner manages tag definitions',
     actor: 'alice',
     setup: team(TEAM),
-    change: (api) => api.tagDefinitions.put(tagDef('meshProject', 'k29', {})),
-    desired: (ws) => code({ ...TEAM }, { tagDefinitions: [tagDef('meshProject', 'k29', {})] })(ws),
+    change: (api) => api.tagDefinitions.put(stringTag('meshProject', 'k29', {})),
+    desired: (ws) => code({ ...TEAM }, { tagDefinitions: [stringTag('meshProject', 'k29', {})] })(ws),
     platform: 403,
     plan: 'tag-definition-needs-partner',
   },
@@ -760,11 +753,17 @@ export const ROWS: Row[] = [
     actor: PARTNER,
     setup: team(TEAM),
     change: (api) =>
-      api.tagDefinitions.put(tagDef('meshProject', 'k44', { valueType: { string: { validationRegex: '(?i)^dev$' } } })),
+      api.tagDefinitions.put(
+        stringTag('meshProject', 'k44', { valueType: { string: { validationRegex: '(?i)^dev$' } } }),
+      ),
     desired: (ws) =>
       code(
         { ...TEAM },
-        { tagDefinitions: [tagDef('meshProject', 'k44', { valueType: { string: { validationRegex: '(?i)^dev$' } } })] },
+        {
+          tagDefinitions: [
+            stringTag('meshProject', 'k44', { valueType: { string: { validationRegex: '(?i)^dev$' } } }),
+          ],
+        },
       )(ws),
     platform: 400,
     plan: 'tag-regex-invalid',
@@ -984,7 +983,7 @@ export const ROWS: Row[] = [
     title: "a restricted tag's default is injected: an Owner's project without it is accepted",
     actor: 'alice',
     tagDefinitions: [
-      tagDef('meshProject', 'k60', { restricted: true, valueType: { string: { defaultValue: 'std' } } }),
+      stringTag('meshProject', 'k60', { restricted: true, valueType: { string: { defaultValue: 'std' } } }),
     ],
     setup: team(TEAM),
     change: (api, ws) => api.projects.create({ workspace: ws, name: `${ws}-p`, displayName: 'p', tags: {} }),
@@ -997,7 +996,7 @@ export const ROWS: Row[] = [
     rule: 'accepted',
     title: 'an immutable tag is set when the project is created',
     actor: PARTNER,
-    tagDefinitions: [tagDef('meshProject', 'k61', { immutable: true })],
+    tagDefinitions: [stringTag('meshProject', 'k61', { immutable: true })],
     setup: team(TEAM),
     change: (api, ws) =>
       api.projects.create({ workspace: ws, name: `${ws}-p`, displayName: 'p', tags: { k61: ['a'] } }),
@@ -1013,7 +1012,7 @@ export const ROWS: Row[] = [
     rule: 'immutable-tag',
     title: "a workspace's immutable tag cannot change after creation",
     actor: PARTNER,
-    tagDefinitions: [tagDef('meshWorkspace', 'k62', { immutable: true })],
+    tagDefinitions: [stringTag('meshWorkspace', 'k62', { immutable: true })],
     // Set when the workspace is created (as the partner), the only time it can be.
     setup: async (_p, api, ws) => {
       await createOwnedWorkspace(api, { name: ws, tags: { k62: ['a'] } });
@@ -1029,7 +1028,7 @@ export const ROWS: Row[] = [
     rule: 'tag-value',
     title: "a value that does not match the definition's validation regex is refused",
     actor: PARTNER,
-    tagDefinitions: [tagDef('meshProject', 'k63', { valueType: { string: { validationRegex: '^[a-z]+$' } } })],
+    tagDefinitions: [stringTag('meshProject', 'k63', { valueType: { string: { validationRegex: '^[a-z]+$' } } })],
     setup: team(TEAM),
     change: (api, ws) =>
       api.projects.create({ workspace: ws, name: `${ws}-p`, displayName: 'p', tags: { k63: ['ABC'] } }),

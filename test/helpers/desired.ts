@@ -125,8 +125,12 @@ export function teamEstate(count: number, prefix = 'team', extra: { ownerShift?:
   return desired(list, { tagDefinitions: [stringTag('meshWorkspace', 'costCenter')] });
 }
 
-/** A plain string tag definition. */
-export function stringTag(targetKind: 'meshWorkspace' | 'meshProject', key: string): TagDefinition {
+/** A plain string tag definition, with `spec` overriding its defaults (restricted, immutable, value type …). */
+export function stringTag(
+  targetKind: 'meshWorkspace' | 'meshProject',
+  key: string,
+  spec: Partial<TagDefinition['spec']> = {},
+): TagDefinition {
   return {
     metadata: { name: `${targetKind}.${key}` },
     spec: {
@@ -137,6 +141,7 @@ export function stringTag(targetKind: 'meshWorkspace' | 'meshProject', key: stri
       restricted: false,
       mandatory: false,
       immutable: false,
+      ...spec,
     },
   };
 }

@@ -13,27 +13,15 @@ import { findingMessage } from '../../controller/render/describe';
 import { desiredStateOfEntries } from '../../constructs/private/entries-state';
 import { createProvider } from '../../provider/provider';
 import { valueOf } from '../../provider/resources/workspace-value';
-import type { TagDefinition } from '../../schemas/desired-state.generated';
 import type { Plan } from '../../schemas/plan.generated';
 import type { WorkspaceEntry } from '../../schemas/workspace-data.generated';
 import { REPO_ROOT, meshform, platformEnv } from '../helpers/cli';
 import { PARTNER, type SandboxFixture, sandboxFixture } from '../helpers/sandbox';
 import { scratchDir } from '../helpers/scratch';
+import { stringTag } from '../helpers/desired';
 
 const STACK = 'agree';
-const tagDefinition = (targetKind: 'meshWorkspace' | 'meshProject', key: string): TagDefinition => ({
-  metadata: { name: `${targetKind}.${key}` },
-  spec: {
-    targetKind,
-    key,
-    displayName: key,
-    valueType: { string: {} },
-    restricted: false,
-    mandatory: false,
-    immutable: false,
-  },
-});
-const TAG_DEFINITIONS = [tagDefinition('meshWorkspace', 'restricted'), tagDefinition('meshProject', 'environment')];
+const TAG_DEFINITIONS = [stringTag('meshWorkspace', 'restricted'), stringTag('meshProject', 'environment')];
 
 /** The estate as code (workspace entries): the manifest, the provider's resources and the platform all come from it. */
 function estate(now: Date): WorkspaceEntry[] {

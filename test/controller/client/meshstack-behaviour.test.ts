@@ -15,7 +15,7 @@ import { apply } from '../../../controller/apply/apply';
 import { HttpApiClient } from '../../../controller/client/http-client';
 import { planAgainst } from '../../../controller/run';
 import type { DesiredState, TagDefinition } from '../../../schemas/desired-state.generated';
-import { MANAGER, MEMBER, OWNER, binding, desired, project, user, workspace } from '../../helpers/desired';
+import { MANAGER, MEMBER, OWNER, binding, desired, project, user, workspace, stringTag } from '../../helpers/desired';
 import { PARTNER, type SandboxFixture, sandboxFixture } from '../../helpers/sandbox';
 import { scratchDir } from '../../helpers/scratch';
 
@@ -172,18 +172,7 @@ describe.each([['default'], ['meshstack']])('meshform against the sandbox, %s pr
   });
 
   test('a tag declared with an empty list is absent (the platform drops it): no perpetual update', async () => {
-    const defined = (key: string): TagDefinition => ({
-      metadata: { name: `meshWorkspace.${key}` },
-      spec: {
-        targetKind: 'meshWorkspace',
-        key,
-        displayName: key,
-        valueType: { string: {} },
-        restricted: false,
-        mandatory: false,
-        immutable: false,
-      },
-    });
+    const defined = (key: string) => stringTag('meshWorkspace', key);
     const state = desired(
       [workspace('tg-empty', [binding(OWNER, user('alice'))], { tags: { team: [], costCenter: ['1'] } })],
       { tagDefinitions: [defined('team'), defined('costCenter')] },

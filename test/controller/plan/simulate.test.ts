@@ -8,7 +8,7 @@ import { simulate } from '../../../controller/plan/simulate';
 import type { LiveWorkspaceState } from '../../../controller/observe/live-state';
 import type { TagDefinition } from '../../../schemas/desired-state.generated';
 import type { GrantStep, Step } from '../../../schemas/plan.generated';
-import { MANAGER, MEMBER, OWNER } from '../../helpers/desired';
+import { MANAGER, MEMBER, OWNER, stringTag } from '../../helpers/desired';
 import {
   type ContextInput,
   grantStep,
@@ -323,19 +323,7 @@ describe('4-eyes: approval class and approvers read off the model', () => {
 });
 
 describe('tags, quota, status and identifiers (the plan rules they replaced: attributes.ts, projects.ts)', () => {
-  const def = (key: string, spec: Partial<TagDefinition['spec']>): TagDefinition => ({
-    metadata: { name: `meshProject.${key}` },
-    spec: {
-      targetKind: 'meshProject',
-      key,
-      displayName: key,
-      valueType: { string: {} },
-      restricted: false,
-      mandatory: false,
-      immutable: false,
-      ...spec,
-    },
-  });
+  const def = (key: string, spec: Partial<TagDefinition['spec']>) => stringTag('meshProject', key, spec);
   const createProject = (tags: Record<string, string[]>, project = 'p'): Step => ({
     id: `c-${project}`,
     kind: 'project',

@@ -27,6 +27,7 @@ import {
   remove,
   subjectKey,
 } from '../../../core/model';
+import { stringTag } from '../../helpers/desired';
 
 const OWNER = 'Workspace Owner';
 const MANAGER = 'Workspace Manager';
@@ -346,19 +347,7 @@ describe('deletion (seed: Workspace Deletion)', () => {
 });
 
 describe('creating and changing workspaces and projects (identifiers, quota, status, tags)', () => {
-  const tagDef = (key: string, spec: Partial<TagDefinition['spec']>): TagDefinition => ({
-    metadata: { name: `meshProject.${key}` },
-    spec: {
-      targetKind: 'meshProject',
-      key,
-      displayName: key,
-      valueType: { string: {} },
-      restricted: false,
-      mandatory: false,
-      immutable: false,
-      ...spec,
-    },
-  });
+  const tagDef = (key: string, spec: Partial<TagDefinition['spec']>) => stringTag('meshProject', key, spec);
   const restricted = tagDef('tier', { restricted: true, valueType: { string: { defaultValue: 'std' } } });
   const tags = (actor: string) => ctx(actor, { tagDefinitions: [restricted, tagDef('env', { immutable: true })] });
   test.each([
