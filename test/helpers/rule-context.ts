@@ -5,6 +5,7 @@ import type { RuleContext } from '../../controller/plan/rules';
 import { modelContext, workspaceModel } from '../../controller/plan/simulate';
 import type { Workspace } from '../../schemas/desired-state.generated';
 import type { GrantStep, RemovalStep, Step } from '../../schemas/plan.generated';
+import { OWNERSHIP_TAG_DEFINITION } from '../../core/rules';
 import { workspace } from './desired';
 
 export const NOW = new Date('2026-11-25T12:00:00Z');
@@ -28,6 +29,35 @@ export function liveWorkspace(bindings: LiveBinding[], extra: Partial<LiveWorksp
     pendingRequests: [],
     deletingProjects: [],
     status: { name: 'w', status: 'active', approval: 'approved', projectQuota: null, projectCount: 0 },
+    ...extra,
+  };
+}
+
+/** An observed platform (partner caller, 4-eyes off) holding `workspaces` and the ownership tag's definition. */
+export function liveState(
+  workspaces: LiveWorkspaceState[],
+  { tagDefinitions, ...extra }: Partial<LiveState> = {},
+): LiveState {
+  return {
+    observedAt: NOW.toISOString(),
+    platform: {
+      version: '2026.34.0',
+      fourEyes: { enabled: false, minApprovalCount: 2 },
+      recertification: {},
+      capabilities: [
+        'workspace-quota',
+        'workspace-status',
+        'role-requests',
+        'whoami',
+        'settings',
+        'project-binding-expiry',
+      ],
+    },
+    caller: { username: 'partner.admin', partner: true, workspaces: {} },
+    tagDefinitions: [OWNERSHIP_TAG_DEFINITION, ...(tagDefinitions ?? [])],
+    workspaces: Object.fromEntries(workspaces.map((w) => [w.name, w])),
+    usersByEmail: {},
+    deletedWorkspaces: [],
     ...extra,
   };
 }

@@ -1,6 +1,5 @@
 import type { LiveBinding } from '../../../controller/client/types';
-import { OWNERSHIP_TAG_DEFINITION } from '../../../core/rules';
-import type { LiveState, LiveWorkspaceState } from '../../../controller/observe/live-state';
+import type { LiveWorkspaceState } from '../../../controller/observe/live-state';
 import { bindingName, needsExpiryHistory } from '../../../controller/plan/binding-steps';
 import { plan } from '../../../controller/plan/plan';
 import { approvalOf } from '../../../controller/plan/steps';
@@ -8,6 +7,7 @@ import { findingMessage, stepSummary } from '../../../controller/render/describe
 import type { GrantStep, Plan } from '../../../schemas/plan.generated';
 import { MANAGER, MEMBER, OWNER, binding, desired, group, project, user, workspace } from '../../helpers/desired';
 import { ownedBy } from '../../helpers/ownership';
+import { liveState as live } from '../../helpers/rule-context';
 
 const NOW = new Date('2026-11-25T12:00:00Z');
 const OPTIONS = { endpoint: 'http://platform' };
@@ -38,31 +38,6 @@ function liveWs(
     pendingRequests: [],
     deletingProjects: [],
     status: { name, status: 'active', approval: 'approved', projectQuota: null, projectCount: 0 },
-    ...extra,
-  };
-}
-
-function live(workspaces: LiveWorkspaceState[], { tagDefinitions, ...extra }: Partial<LiveState> = {}): LiveState {
-  return {
-    observedAt: NOW.toISOString(),
-    platform: {
-      version: '2026.34.0',
-      fourEyes: { enabled: false, minApprovalCount: 2 },
-      recertification: {},
-      capabilities: [
-        'workspace-quota',
-        'workspace-status',
-        'role-requests',
-        'whoami',
-        'settings',
-        'project-binding-expiry',
-      ],
-    },
-    caller: { username: 'partner.admin', partner: true, workspaces: {} },
-    tagDefinitions: [OWNERSHIP_TAG_DEFINITION, ...(tagDefinitions ?? [])],
-    workspaces: Object.fromEntries(workspaces.map((w) => [w.name, w])),
-    usersByEmail: {},
-    deletedWorkspaces: [],
     ...extra,
   };
 }

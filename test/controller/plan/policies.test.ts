@@ -1,5 +1,4 @@
 import * as path from 'path';
-import type { LiveState } from '../../../controller/observe/live-state';
 import { plan } from '../../../controller/plan/plan';
 import { judgePlan } from '../../../controller/plan/policies';
 import { findingMessage } from '../../../controller/render/describe';
@@ -7,39 +6,15 @@ import { renderPlanMarkdown } from '../../../controller/render/markdown';
 import { renderPlanText } from '../../../controller/render/text';
 import { compilePolicy, type PolicySpec } from '../../../core/policy/policy';
 import { type PolicySource, loadPolicyFile } from '../../../core/policy/policy-file';
-import { OWNERSHIP_TAG_DEFINITION } from '../../../core/rules';
 import type { DesiredState } from '../../../schemas/desired-state.generated';
 import { MANAGER, MEMBER, OWNER, binding, desired, project, user, workspace } from '../../helpers/desired';
+import { liveState } from '../../helpers/rule-context';
 
 const NOW = new Date('2026-11-25T12:00:00Z');
 const EXAMPLES = loadPolicyFile(path.resolve(__dirname, '../../../examples/policies/organisation.policies.yaml'));
 
-function emptyLive(): LiveState {
-  return {
-    observedAt: NOW.toISOString(),
-    platform: {
-      version: '2026.34.0',
-      fourEyes: { enabled: false, minApprovalCount: 2 },
-      recertification: {},
-      capabilities: [
-        'workspace-quota',
-        'workspace-status',
-        'role-requests',
-        'whoami',
-        'settings',
-        'project-binding-expiry',
-      ],
-    },
-    caller: { username: 'partner.admin', partner: true, workspaces: {} },
-    tagDefinitions: [OWNERSHIP_TAG_DEFINITION],
-    workspaces: {},
-    usersByEmail: {},
-    deletedWorkspaces: [],
-  };
-}
-
 function judged(state: DesiredState, sources: readonly PolicySource[] = [EXAMPLES]) {
-  const live = emptyLive();
+  const live = liveState([]);
   return judgePlan(plan(state, live, { endpoint: 'http://platform' }, NOW), state, live, sources, NOW);
 }
 
@@ -196,7 +171,7 @@ describe('policy actions, errors and the plan header', () => {
   });
 
   it('a plan without policies is unchanged', () => {
-    const live = emptyLive();
+    const live = liveState([]);
     const planned = plan(state, live, { endpoint: 'http://platform' }, NOW);
     expect(judgePlan(planned, state, live, [], NOW)).toBe(planned);
   });
