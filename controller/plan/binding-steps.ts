@@ -357,13 +357,30 @@ export function planBindings(ctx: BindingContext, skipProjects: ReadonlySet<stri
   const diff = diffList(wsName, undefined, ctx.desired.bindings, ctx.ws?.bindings ?? [], ctx, authoritative);
   const ws = { ...diff, grants: inRunOrder(ctx, diff.grants) };
   const notes = [...ws.notes];
-  // Under 4-eyes a new binding may wait (for some key that may apply it): the subject keeps what it has until the new one is live.
-  // Judged on the observed workspace and on it with every grant of the plan made: a Manager granted
-  // on the way is an approver of the grants after it, whichever key applies.
-  const withAllGrants = ws.grants.reduce((m, g) => throughModel(ctx, g, m).state, ctx.model);
-  const held = (g: GrantStep) =>
-    g.approval === 'already-pending' ||
-    [ctx.model, withAllGrants].some((m) => mayBeHeld(m, ctx.modelContext.settings, g.grant.subject.kind));
+  // Under 4-eyes a new binding may wait (for some key that may apply it): the subject keeps what it has
+  // until the new one is live. Judged on the observed workspace and on it with every grant of the plan
+  // made (a Manager granted on the way approves the grants after it). It rests on the subject's kind
+  // only, so it is worked out once per kind, and the second model is built only under 4-eyes.
+  type Kind = GrantStep['grant']['subject']['kind'];
+  const settings = ctx.modelContext.settings;
+  const mayWait = new Map<Kind, boolean>();
+  let withAllGrants: WorkspaceModel | undefined;
+  const mayWaitFor = (kind: Kind): boolean => {
+    let answer = mayWait.get(kind);
+    if (answer === undefined) {
+      answer =
+        mayBeHeld(ctx.model, settings, kind) ||
+        (settings.fourEyes.enabled &&
+          mayBeHeld(
+            (withAllGrants ??= ws.grants.reduce((m, g) => throughModel(ctx, g, m).state, ctx.model)),
+            settings,
+            kind,
+          ));
+      mayWait.set(kind, answer);
+    }
+    return answer;
+  };
+  const held = (g: GrantStep) => g.approval === 'already-pending' || mayWaitFor(g.grant.subject.kind);
   const waiting = new Set(ws.grants.filter(held).map(whoGrant));
   const kept = ws.removals.filter((r) => r.reason !== 'expired' && waiting.has(keyOf(r.binding)));
   for (const r of kept)
