@@ -9,6 +9,10 @@ import * as fs from 'fs';
 import * as net from 'net';
 import * as path from 'path';
 import { HttpApiClient } from '../../controller/client/http-client';
+import { createProvider } from '../../provider/provider';
+import { impliedType } from '../../provider/protocol/schema';
+import { decodeValue } from '../../provider/protocol/values';
+import { TAG_DEFINITION_SCHEMA } from '../../provider/resources/tag-definition';
 import { REPO_ROOT, meshform } from '../helpers/cli';
 import { type SandboxFixture, sandboxFixture } from '../helpers/sandbox';
 import { TERRAFORM, terraform, terraformEnv } from '../helpers/terraform';
@@ -90,6 +94,63 @@ describeTf(`terraform ${TERRAFORM ?? ''} with terraform-provider-meshform`, () =
   const tf = (args: string[], extra: NodeJS.ProcessEnv = {}) => terraform(args, dir, { ...env, ...extra });
   const plan = (extra: NodeJS.ProcessEnv = {}) => tf(['plan', '-input=false', '-detailed-exitcode'], extra);
   const applied = (extra: NodeJS.ProcessEnv = {}) => tf(['apply', '-auto-approve', '-input=false'], extra);
+
+  test('one provider process serves many commands: each ConfigureProvider starts afresh, as a new process would', async () => {
+    const json = (v: object) => ({ json: Buffer.from(JSON.stringify(v)) });
+    const type = impliedType(TAG_DEFINITION_SCHEMA.block);
+    const state = { target_kind: 'meshProject', key: 'tfp-fresh', display_name: 'Fresh', value_type: 'string' };
+    const displayNames: string[] = [];
+    /** A plan's two reads of one tag definition, renamed in meshPanel between them: a plan shares what it reads. */
+    const planReads = async (provider: ReturnType<typeof createProvider>, config: object) => {
+      expect(await provider.ConfigureProvider({ config: json(config) })).toEqual({ diagnostics: [] });
+      const read = async () => {
+        const r = (await provider.ReadResource({
+          type_name: 'meshform_tag_definition',
+          current_state: json(state),
+        })) as {
+          new_state: { msgpack: Buffer };
+          diagnostics: object[];
+        };
+        expect(r.diagnostics).toEqual([]);
+        return (decodeValue(r.new_state.msgpack, type) as { display_name: string }).display_name;
+      };
+      const first = await read();
+      const renamed = `Renamed ${displayNames.push(first)}`;
+      const live = (await api.tagDefinitions.list()).find((d) => d.metadata.name === 'meshProject.tfp-fresh')!;
+      await api.tagDefinitions.put({ ...live, spec: { ...live.spec, displayName: renamed } });
+      return [first, await read()];
+    };
+    const startEnv = {
+      MESHSTACK_ENDPOINT: f.sandbox.url,
+      MESHSTACK_API_KEY: 'partner-admin',
+      MESHSTACK_API_SECRET: '',
+    };
+    const reused = createProvider(startEnv, () => undefined);
+    // The first command applies (an apply reads afresh, unshared)...
+    expect(await reused.ConfigureProvider({ config: json({ stack: 'first' }) })).toEqual({ diagnostics: [] });
+    const created = (await reused.ApplyResourceChange({
+      type_name: 'meshform_tag_definition',
+      prior_state: null,
+      planned_state: json(state),
+    })) as { diagnostics: object[] };
+    expect(created.diagnostics).toEqual([]);
+    // ...the next one plans with another configuration, on the same process and on a fresh one alike.
+    const [before, after] = await planReads(reused, { stack: 'second', api_key: 'partner-admin' });
+    expect(after).toBe(before);
+    const [freshBefore, freshAfter] = await planReads(
+      createProvider(startEnv, () => undefined),
+      { stack: 'second' },
+    );
+    expect(freshAfter).toBe(freshBefore);
+    // A configuration that fails leaves the provider unconfigured, not configured as the command before.
+    const failed = (await reused.ConfigureProvider({ config: json({ policy: 'no-such.policies.yaml' }) })) as {
+      diagnostics: Array<{ summary: string }>;
+    };
+    expect(failed.diagnostics).toEqual([expect.objectContaining({ summary: 'meshform: invalid policy file' })]);
+    await expect(
+      reused.ReadResource({ type_name: 'meshform_tag_definition', current_state: json(state) }),
+    ).resolves.toMatchObject({ diagnostics: [{ severity: 1, detail: 'the provider is not configured' }] });
+  });
 
   test('install, init offline, plan shows the meshStack change, apply makes it, and the next plan is empty', async () => {
     const installed = await meshform(['terraform', 'install', '--dir', install]);
