@@ -46,22 +46,21 @@ async function main(): Promise<void> {
     }).catch(failed);
     return;
   }
-  let served: { close(): void } | undefined;
-  const stop = () => {
-    served?.close();
-    process.exit(0);
-  };
-  process.on('SIGINT', stop);
-  process.on('SIGTERM', stop);
-  served = await serveDebug(createProvider(process.env), {
+  const served = await serveDebug(createProvider(process.env), {
     announce: (value) => {
       process.stdout.write(`TF_REATTACH_PROVIDERS='${value}'\n`);
       process.stderr.write(
         'terraform-provider-meshform serves in debug mode: export the line above where Terraform runs; Ctrl-C stops it.\n',
       );
     },
-    onShutdown: stop,
+    onShutdown: () => stop(),
   }).catch(failed);
+  const stop = () => {
+    served.close();
+    process.exit(0);
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
 }
 
 main().catch((e: Error) => {
