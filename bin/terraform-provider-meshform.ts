@@ -46,21 +46,18 @@ async function main(): Promise<void> {
     }).catch(failed);
     return;
   }
-  const served = await serveDebug(createProvider(process.env), {
-    announce: (value) => {
-      process.stdout.write(`TF_REATTACH_PROVIDERS='${value}'\n`);
-      process.stderr.write(
-        'terraform-provider-meshform serves in debug mode: export the line above where Terraform runs; Ctrl-C stops it.\n',
-      );
-    },
-    onShutdown: () => stop(),
-  }).catch(failed);
+  const served = await serveDebug(createProvider(process.env), () => stop()).catch(failed);
   const stop = () => {
     served.close();
     process.exit(0);
   };
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
+  // Announced only now, when Ctrl-C removes the socket.
+  process.stdout.write(`TF_REATTACH_PROVIDERS='${served.reattachProviders}'\n`);
+  process.stderr.write(
+    'terraform-provider-meshform serves in debug mode: export the line above where Terraform runs; Ctrl-C stops it.\n',
+  );
 }
 
 main().catch((e: Error) => {

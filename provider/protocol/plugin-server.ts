@@ -154,27 +154,12 @@ export async function servePlugin(handlers: ProviderHandlers, options: ServeOpti
   return server;
 }
 
-export interface DebugServeOptions {
-  /** Where the TF_REATTACH_PROVIDERS value goes. */
-  readonly announce: (reattachProviders: string) => void;
-  readonly onShutdown: () => void;
-  /** This process's id: Terraform checks that the process it reattaches to is alive. */
-  readonly pid?: number;
-}
-
-export interface DebugServer {
-  readonly server: grpc.Server;
-  readonly socket: string;
-  /** Stops serving and removes the socket's directory. */
-  close(): void;
-}
-
 /**
  * TF_REATTACH_PROVIDERS as Terraform's meta_providers.go parses it, for the provider's address on
  * both registries. `Test: true` tells go-plugin that the process is not Terraform's: Terraform never
  * stops it, so one process serves many commands.
  */
-export function reattachProviders(socket: string, pid: number): string {
+function reattachProviders(socket: string, pid: number): string {
   const config = {
     Protocol: 'grpc',
     ProtocolVersion: PROTOCOL_VERSION,
@@ -189,12 +174,16 @@ export function reattachProviders(socket: string, pid: number): string {
  * Debug mode, as terraform-plugin-go's managed debug serving: no handshake, no magic cookie, no TLS;
  * the provider listens on a unix socket in a directory only this user may enter, and Terraform
  * reattaches to it through TF_REATTACH_PROVIDERS, so the process can run under a debugger and
- * outlives each Terraform command.
+ * outlives each Terraform command. Resolves, once serving, with the TF_REATTACH_PROVIDERS value to
+ * announce, and `close`, which stops serving and removes the socket's directory.
  */
-export async function serveDebug(handlers: ProviderHandlers, options: DebugServeOptions): Promise<DebugServer> {
+export async function serveDebug(
+  handlers: ProviderHandlers,
+  onShutdown: () => void,
+): Promise<{ reattachProviders: string; close(): void }> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'meshform-provider-'));
   const socket = path.join(dir, 'provider.sock');
-  const server = providerServer(handlers, options.onShutdown);
+  const server = providerServer(handlers, onShutdown);
   const close = () => {
     server.forceShutdown();
     fs.rmSync(dir, { recursive: true, force: true });
@@ -205,6 +194,6 @@ export async function serveDebug(handlers: ProviderHandlers, options: DebugServe
     close();
     throw e;
   }
-  options.announce(reattachProviders(socket, options.pid ?? process.pid));
-  return { server, socket, close };
+  // Terraform checks that the process it reattaches to is alive.
+  return { reattachProviders: reattachProviders(socket, process.pid), close };
 }
