@@ -23,6 +23,8 @@ import type {
 
 /** The provider's address: registry.terraform.io/meshcloud/meshform (OpenTofu: registry.opentofu.org/…). */
 export const PROVIDER_SOURCE = 'meshcloud/meshform';
+/** The registries whose address of the provider Terraform and OpenTofu use. */
+export const REGISTRY_HOSTS = ['registry.terraform.io', 'registry.opentofu.org'];
 
 type Attrs = Record<string, unknown>;
 

@@ -155,9 +155,10 @@ export function createProvider(
   /** Where a relative policy file is found: Terraform starts the provider in the configuration's directory. */
   cwd: string = process.cwd(),
 ) {
+  // Per configuration: in debug mode one process serves many Terraform commands, each configuring it anew.
   let ctx: ResourceContext | undefined;
   // A plan's resources share what they read; an apply reads afresh.
-  const memo = new ReadMemo();
+  let memo = new ReadMemo();
   const resource = (name: string): Resource => {
     const r = RESOURCES[name];
     if (!r) throw new Error(`meshform has no resource type ${name}`);
@@ -209,6 +210,8 @@ export function createProvider(
       return { upgraded_state: { msgpack: encodeValue(prune(json, type), type) }, diagnostics: [] };
     }),
     ConfigureProvider: guarded(async (req: { config: Bytes }) => {
+      // A configuration that fails leaves the provider unconfigured, whatever the one before was.
+      ctx = undefined;
       const config = decode(req.config, impliedType(PROVIDER_SCHEMA.block)) as Obj;
       if (hasUnknown(config))
         return {
@@ -238,7 +241,7 @@ export function createProvider(
         };
       }
       // A new configuration reads afresh: nothing read for the one before carries over.
-      memo.forget();
+      memo = new ReadMemo();
       const api = await connect(merged, {}, { readMemo: memo });
       const recertification = isObject(config.recertification)
         ? (config.recertification as Record<string, number>)

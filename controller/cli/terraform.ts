@@ -9,10 +9,9 @@ import * as path from 'path';
 import type { Command } from 'commander';
 import { UsageError } from '../../core/errors';
 import { packageRoot, packageVersion } from '../../core/package-info';
-import { PROVIDER_SOURCE } from '../../core/terraform-attributes';
+import { PROVIDER_SOURCE, REGISTRY_HOSTS } from '../../core/terraform-attributes';
 import { type CliContext, ExitCode } from './context';
 
-const HOSTS = ['registry.terraform.io', 'registry.opentofu.org'];
 const ARCH: Record<string, string> = { x64: 'amd64', arm64: 'arm64', ia32: '386', arm: 'arm' };
 
 /** Terraform's name of this machine's platform, e.g. linux_amd64. */
@@ -86,7 +85,7 @@ export function installProvider(dir: string, node: string = process.execPath): I
     throw new UsageError(`${entry} is missing: build meshform first (npm run build)`, 'provider-missing');
   const mirror = path.join(dir, 'mirror');
   const platform = terraformPlatform();
-  const launchers = HOSTS.map((host) => {
+  const launchers = REGISTRY_HOSTS.map((host) => {
     const at = path.join(mirror, host, PROVIDER_SOURCE, version, platform);
     privateDirs(dir, at);
     const file = path.join(at, `terraform-provider-meshform_v${version}`);
@@ -94,7 +93,7 @@ export function installProvider(dir: string, node: string = process.execPath): I
     fs.chmodSync(file, 0o700);
     return file;
   });
-  const addresses = HOSTS.map((h) => hcl(`${h}/${PROVIDER_SOURCE}`)).join(', ');
+  const addresses = REGISTRY_HOSTS.map((h) => hcl(`${h}/${PROVIDER_SOURCE}`)).join(', ');
   const cliConfig = path.join(dir, 'terraform.rc');
   fs.writeFileSync(
     cliConfig,

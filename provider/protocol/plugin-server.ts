@@ -5,14 +5,18 @@
  * certificate of our own, generated per run, in the handshake line on stdout
  * `1|6|tcp|127.0.0.1:<port>|grpc|<certificate, DER, base64 without padding>`. Only that line may go
  * to stdout; everything else goes to stderr, which Terraform writes to its log (TF_LOG).
+ * In debug mode (serveDebug) the provider is started by the user instead and Terraform reattaches to it.
  */
 import 'reflect-metadata';
 import { webcrypto } from 'crypto';
+import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
 import * as x509 from '@peculiar/x509';
 import { packageRoot } from '../../core/package-info';
+import { PROVIDER_SOURCE, REGISTRY_HOSTS } from '../../core/terraform-attributes';
 
 export const MAGIC_COOKIE_KEY = 'TF_PLUGIN_MAGIC_COOKIE';
 export const MAGIC_COOKIE_VALUE = 'd602bf8f470bc67ca7faa0386276bbdd4330efaf76d1a219cb4d6991ca9872b2';
@@ -94,9 +98,8 @@ export interface ServeOptions {
   readonly onShutdown: () => void;
 }
 
-/** Starts the gRPC server with the provider's handlers and announces it; resolves with the server once the line is written. */
-export async function servePlugin(handlers: ProviderHandlers, options: ServeOptions): Promise<grpc.Server> {
-  checkHandshakeEnv(options.env);
+/** The gRPC server with the provider's handlers and go-plugin's controller, not yet bound. */
+function providerServer(handlers: ProviderHandlers, onShutdown: () => void): grpc.Server {
   const tf = loadProto('tfplugin6.proto') as { tfplugin6: { Provider: grpc.ServiceClientConstructor } };
   const gp = loadProto('go-plugin.proto') as { plugin: { GRPCController: grpc.ServiceClientConstructor } };
   const server = new grpc.Server();
@@ -117,11 +120,23 @@ export async function servePlugin(handlers: ProviderHandlers, options: ServeOpti
   server.addService(tf.tfplugin6.Provider.service, implementation);
   server.addService(gp.plugin.GRPCController.service, {
     Shutdown: unary(async () => {
-      setImmediate(options.onShutdown);
+      setImmediate(onShutdown);
       return {};
     }),
   });
+  return server;
+}
 
+/** Binds the server; resolves with the port (0 for a unix socket). */
+const bind = (server: grpc.Server, address: string, credentials: grpc.ServerCredentials) =>
+  new Promise<number>((resolve, reject) =>
+    server.bindAsync(address, credentials, (err, p) => (err ? reject(err) : resolve(p))),
+  );
+
+/** Starts the gRPC server with the provider's handlers and announces it; resolves with the server once the line is written. */
+export async function servePlugin(handlers: ProviderHandlers, options: ServeOptions): Promise<grpc.Server> {
+  checkHandshakeEnv(options.env);
+  const server = providerServer(handlers, options.onShutdown);
   const clientCert = options.env.PLUGIN_CLIENT_CERT;
   let credentials = grpc.ServerCredentials.createInsecure();
   let announced = '';
@@ -134,9 +149,51 @@ export async function servePlugin(handlers: ProviderHandlers, options: ServeOpti
     );
     announced = own.der.toString('base64').replace(/=+$/, '');
   }
-  const port = await new Promise<number>((resolve, reject) =>
-    server.bindAsync('127.0.0.1:0', credentials, (err, p) => (err ? reject(err) : resolve(p))),
-  );
+  const port = await bind(server, '127.0.0.1:0', credentials);
   options.handshake(`${CORE_PROTOCOL_VERSION}|${PROTOCOL_VERSION}|tcp|127.0.0.1:${port}|grpc|${announced}\n`);
   return server;
+}
+
+/**
+ * TF_REATTACH_PROVIDERS as Terraform's meta_providers.go parses it, for the provider's address on
+ * both registries. `Test: true` tells go-plugin that the process is not Terraform's: Terraform never
+ * stops it, so one process serves many commands.
+ */
+function reattachProviders(socket: string, pid: number): string {
+  const config = {
+    Protocol: 'grpc',
+    ProtocolVersion: PROTOCOL_VERSION,
+    Pid: pid,
+    Test: true,
+    Addr: { Network: 'unix', String: socket },
+  };
+  return JSON.stringify(Object.fromEntries(REGISTRY_HOSTS.map((h) => [`${h}/${PROVIDER_SOURCE}`, config])));
+}
+
+/**
+ * Debug mode, as terraform-plugin-go's managed debug serving: no handshake, no magic cookie, no TLS;
+ * the provider listens on a unix socket in a directory only this user may enter, and Terraform
+ * reattaches to it through TF_REATTACH_PROVIDERS, so the process can run under a debugger and
+ * outlives each Terraform command. Resolves, once serving, with the TF_REATTACH_PROVIDERS value to
+ * announce, and `close`, which stops serving and removes the socket's directory.
+ */
+export async function serveDebug(
+  handlers: ProviderHandlers,
+  onShutdown: () => void,
+): Promise<{ reattachProviders: string; close(): void }> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'meshform-provider-'));
+  const socket = path.join(dir, 'provider.sock');
+  const server = providerServer(handlers, onShutdown);
+  const close = () => {
+    server.forceShutdown();
+    fs.rmSync(dir, { recursive: true, force: true });
+  };
+  try {
+    await bind(server, `unix:${socket}`, grpc.ServerCredentials.createInsecure());
+  } catch (e) {
+    close();
+    throw e;
+  }
+  // Terraform checks that the process it reattaches to is alive.
+  return { reattachProviders: reattachProviders(socket, process.pid), close };
 }

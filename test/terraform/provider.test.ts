@@ -9,14 +9,19 @@ import * as fs from 'fs';
 import * as net from 'net';
 import * as path from 'path';
 import { HttpApiClient } from '../../controller/client/http-client';
+import { createProvider } from '../../provider/provider';
+import { impliedType } from '../../provider/protocol/schema';
+import { decodeValue } from '../../provider/protocol/values';
+import { TAG_DEFINITION_SCHEMA } from '../../provider/resources/tag-definition';
 import { REPO_ROOT, meshform } from '../helpers/cli';
 import { type SandboxFixture, sandboxFixture } from '../helpers/sandbox';
-import { TERRAFORM, terraform, terraformEnv } from '../helpers/terraform';
+import { TERRAFORM, debugProviderPerFile, startDebugProvider, terraform, terraformEnv } from '../helpers/terraform';
 import { scratchDir } from '../helpers/scratch';
 
 const describeTf = TERRAFORM ? describe : describe.skip;
 
-const PROVIDER = `terraform {
+/** The provider block; `extra` adds attributes (the debug provider keeps its start's environment: per command, set them here). */
+const provider = (extra = '') => `terraform {
   required_providers {
     meshform = { source = "meshcloud/meshform", version = "0.1.0" }
   }
@@ -24,7 +29,7 @@ const PROVIDER = `terraform {
 
 provider "meshform" {
   stack = "tf-provider"
-}
+${extra}}
 `;
 
 /** One workspace in HCL; `extra` adds blocks or attributes inside the resource. */
@@ -85,22 +90,114 @@ describeTf(`terraform ${TERRAFORM ?? ''} with terraform-provider-meshform`, () =
   afterAll(async () => {
     await f.sandbox.close();
   });
+  // Most commands reattach to one provider process; the install test, the trace log's and the dying provider's start it as Terraform does.
+  const debugProvider = debugProviderPerFile(() => env);
 
-  const write = (hcl: string) => fs.writeFileSync(path.join(dir, 'main.tf'), PROVIDER + hcl);
-  const tf = (args: string[], extra: NodeJS.ProcessEnv = {}) => terraform(args, dir, { ...env, ...extra });
-  const plan = (extra: NodeJS.ProcessEnv = {}) => tf(['plan', '-input=false', '-detailed-exitcode'], extra);
-  const applied = (extra: NodeJS.ProcessEnv = {}) => tf(['apply', '-auto-approve', '-input=false'], extra);
+  const write = (hcl: string, providerExtra = '') =>
+    fs.writeFileSync(path.join(dir, 'main.tf'), provider(providerExtra) + hcl);
+  /** Terraform starts the provider for this command (3 starts for a plan, 4 for an apply). */
+  const started = (args: string[], extra: NodeJS.ProcessEnv = {}) => terraform(args, dir, { ...env, ...extra });
+  const tf = (args: string[]) => started(args, debugProvider().env);
+  const PLAN = ['plan', '-input=false', '-detailed-exitcode'];
+  const APPLY = ['apply', '-auto-approve', '-input=false'];
+  const plan = () => tf(PLAN);
+  const applied = () => tf(APPLY);
+
+  test('one provider process serves many commands: each ConfigureProvider starts afresh, as a new process would', async () => {
+    const json = (v: object) => ({ json: Buffer.from(JSON.stringify(v)) });
+    const type = impliedType(TAG_DEFINITION_SCHEMA.block);
+    const state = { target_kind: 'meshProject', key: 'tfp-fresh', display_name: 'Fresh', value_type: 'string' };
+    const displayNames: string[] = [];
+    /** A plan's two reads of one tag definition, renamed in meshPanel between them: a plan shares what it reads. */
+    const planReads = async (provider: ReturnType<typeof createProvider>, config: object) => {
+      expect(await provider.ConfigureProvider({ config: json(config) })).toEqual({ diagnostics: [] });
+      const read = async () => {
+        const r = (await provider.ReadResource({
+          type_name: 'meshform_tag_definition',
+          current_state: json(state),
+        })) as {
+          new_state: { msgpack: Buffer };
+          diagnostics: object[];
+        };
+        expect(r.diagnostics).toEqual([]);
+        return (decodeValue(r.new_state.msgpack, type) as { display_name: string }).display_name;
+      };
+      const first = await read();
+      const renamed = `Renamed ${displayNames.push(first)}`;
+      const live = (await api.tagDefinitions.list()).find((d) => d.metadata.name === 'meshProject.tfp-fresh')!;
+      await api.tagDefinitions.put({ ...live, spec: { ...live.spec, displayName: renamed } });
+      return [first, await read()];
+    };
+    const startEnv = {
+      MESHSTACK_ENDPOINT: f.sandbox.url,
+      MESHSTACK_API_KEY: 'partner-admin',
+      MESHSTACK_API_SECRET: '',
+    };
+    const reused = createProvider(startEnv, () => undefined);
+    // The first command applies (an apply reads afresh, unshared)...
+    expect(await reused.ConfigureProvider({ config: json({ stack: 'first' }) })).toEqual({ diagnostics: [] });
+    const created = await reused.ApplyResourceChange({
+      type_name: 'meshform_tag_definition',
+      prior_state: null,
+      planned_state: json(state),
+    });
+    expect(created.diagnostics).toEqual([]);
+    // ...the next one plans with another configuration, on the same process and on a fresh one alike.
+    const [before, after] = await planReads(reused, { stack: 'second', api_key: 'partner-admin' });
+    expect(after).toBe(before);
+    const [freshBefore, freshAfter] = await planReads(
+      createProvider(startEnv, () => undefined),
+      { stack: 'second' },
+    );
+    expect(freshAfter).toBe(freshBefore);
+    // A configuration that fails leaves the provider unconfigured, not configured as the command before.
+    const failed = (await reused.ConfigureProvider({ config: json({ policy: 'no-such.policies.yaml' }) })) as {
+      diagnostics: Array<{ summary: string }>;
+    };
+    expect(failed.diagnostics).toEqual([expect.objectContaining({ summary: 'meshform: invalid policy file' })]);
+    await expect(
+      reused.ReadResource({ type_name: 'meshform_tag_definition', current_state: json(state) }),
+    ).resolves.toMatchObject({ diagnostics: [{ severity: 1, detail: 'the provider is not configured' }] });
+  });
+
+  test('terraform-provider-meshform --debug announces TF_REATTACH_PROVIDERS for both registries on a private unix socket; Ctrl-C stops it and removes the socket', async () => {
+    const reattach = JSON.parse(debugProvider().env.TF_REATTACH_PROVIDERS) as Record<
+      string,
+      { Addr: { String: string } }
+    >;
+    expect(Object.keys(reattach).sort()).toEqual([
+      'registry.opentofu.org/meshcloud/meshform',
+      'registry.terraform.io/meshcloud/meshform',
+    ]);
+    const socket = reattach['registry.terraform.io/meshcloud/meshform'].Addr.String;
+    for (const config of Object.values(reattach))
+      expect(config).toEqual({
+        Protocol: 'grpc',
+        ProtocolVersion: 6,
+        Pid: debugProvider().pid,
+        Test: true,
+        Addr: { Network: 'unix', String: socket },
+      });
+    expect(fs.statSync(socket).isSocket()).toBe(true);
+    expect(fs.statSync(path.dirname(socket)).mode & 0o777).toBe(0o700);
+
+    const another = await startDebugProvider(env);
+    const its = Object.values(JSON.parse(another.env.TF_REATTACH_PROVIDERS) as typeof reattach)[0].Addr.String;
+    expect(its).not.toBe(socket);
+    expect(await another.stop('SIGINT')).toBe(0);
+    expect(fs.existsSync(path.dirname(its))).toBe(false);
+  });
 
   test('install, init offline, plan shows the meshStack change, apply makes it, and the next plan is empty', async () => {
     const installed = await meshform(['terraform', 'install', '--dir', install]);
     expect(installed.code).toBe(0);
     expect(installed.stdout).toContain(`export TF_CLI_CONFIG_FILE='${path.join(install, 'terraform.rc')}'`);
     write(workspace('Payments'));
-    const init = tf(['init', '-input=false']);
+    const init = started(['init', '-input=false']);
     expect(init.stderr).toBe('');
     expect(init.stdout).toMatch(/Installing meshcloud\/meshform v0\.1\.0/);
 
-    const first = plan();
+    const first = started(PLAN);
     expect(first.stderr).toBe('');
     expect(first.status).toBe(2);
     expect(first.stdout).toMatch(/# meshform_workspace\.pay will be created/);
@@ -108,7 +205,7 @@ describeTf(`terraform ${TERRAFORM ?? ''} with terraform-provider-meshform`, () =
     expect(first.stdout).toMatch(/\+ owner_stack\s+= "tf-provider"/);
     expect(first.stdout).toMatch(/Plan: 2 to add, 0 to change, 0 to destroy\./);
 
-    const apply = applied();
+    const apply = started(APPLY);
     expect(apply.stderr).toBe('');
     expect(apply.stdout).toMatch(/Apply complete! Resources: 2 added, 0 changed, 0 destroyed\./);
     expect((await api.workspaces.read('tfp-pay'))?.tags).toMatchObject({
@@ -196,17 +293,20 @@ describeTf(`terraform ${TERRAFORM ?? ''} with terraform-provider-meshform`, () =
   test('4-eyes: the grant is a warning at plan and at apply, its binding is "waiting for approval", and the next plan shows it again', async () => {
     await f.as('partner-admin').ext('PUT', '/settings', { fourEyes: { enabled: true, minApprovalCount: 2 } });
     try {
-      write(workspace('Payments', '  binding {\n    role = "Workspace Member"\n    user = "carol"\n  }\n'));
-      const asBob = { MESHSTACK_API_KEY: 'bob' };
-      const planned = plan(asBob);
+      // As bob, through the provider block: the reattached provider keeps its start's MESHSTACK_API_KEY.
+      write(
+        workspace('Payments', '  binding {\n    role = "Workspace Member"\n    user = "carol"\n  }\n'),
+        '  api_key = "bob"\n',
+      );
+      const planned = plan();
       expect(planned.status).toBe(2);
       expect(planned.stdout).toMatch(/Warning: meshform: 4-eyes approval/);
-      const apply = applied(asBob);
+      const apply = applied();
       expect(apply.status).toBe(0);
       expect(apply.stdout).toMatch(/Warning: meshform: waiting for 4-eyes approval/);
       const state = tf(['state', 'show', 'meshform_workspace.pay']);
       expect(state.stdout).toMatch(/status\s+= "waiting for approval"\s+user\s+= "carol"/);
-      const again = plan(asBob);
+      const again = plan();
       expect(again.status).toBe(2);
       expect(again.stdout).toMatch(/\+ binding \{[^}]*\+ user\s+= "carol"/s);
       expect(again.stdout).toMatch(/Warning: meshform: waiting for approval/);
@@ -281,7 +381,8 @@ describeTf(`terraform ${TERRAFORM ?? ''} with terraform-provider-meshform`, () =
     const secret: string = (await f.http.get('/mesh/info')).data.devLocalCredentials.apiKeys['partner-admin']
       .clientSecret;
     const log = path.join(dir, 'trace.log');
-    const run = plan({ TF_LOG: 'TRACE', TF_LOG_PATH: log, MESHSTACK_API_SECRET: secret });
+    // Started by Terraform, so the provider's own output is in the trace log too.
+    const run = started(PLAN, { TF_LOG: 'TRACE', TF_LOG_PATH: log, MESHSTACK_API_SECRET: secret });
     expect(run.status).toBe(0);
     for (const text of [
       run.stdout,
@@ -339,7 +440,7 @@ describeTf(`terraform ${TERRAFORM ?? ''} with terraform-provider-meshform`, () =
       { cwd: REPO_ROOT, env: { TF_E2E_ANCHOR: 'provider' } },
     );
     expect(synth.code).toBe(0);
-    const run = (args: string[]) => terraform(args, out, env);
+    const run = (args: string[]) => terraform(args, out, { ...env, ...debugProvider().env });
     expect(run(['init', '-input=false']).status).toBe(0);
     const apply = run(['apply', '-auto-approve', '-input=false']);
     expect(apply.stderr).toBe('');
