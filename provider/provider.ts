@@ -97,27 +97,23 @@ interface Resource {
 const RESOURCES: Record<string, Resource> = {
   meshform_workspace: {
     schema: WORKSPACE_SCHEMA,
-    operations: async () => {
-      const r = await import('./resources/workspace');
-      return {
+    operations: () =>
+      import('./resources/workspace').then((r) => ({
         read: r.readWorkspace,
         plan: r.planWorkspaceResource,
         apply: r.applyWorkspace,
         import: r.importWorkspace,
-      };
-    },
+      })),
   },
   meshform_tag_definition: {
     schema: TAG_DEFINITION_SCHEMA,
-    operations: async () => {
-      const r = await import('./resources/tag-definition');
-      return {
+    operations: () =>
+      import('./resources/tag-definition').then((r) => ({
         read: r.readTagDefinition,
         plan: r.planTagDefinition,
         apply: r.applyTagDefinition,
         import: r.importTagDefinition,
-      };
-    },
+      })),
   },
 };
 

@@ -19,7 +19,7 @@ export function registerApply(program: Command, ctx: CliContext, setExit: (code:
       '--pending-marker <file>',
       "for Terraform's anchors: grants that wait for a second approval are a warning (exit 0), recorded in this file so that the anchor's next plan shows its workspace again; removed once nothing waits",
     )
-    .action(async (planFile: string | undefined, flags: ApplyFlags, command: Command) =>
-      (await import('../apply')).applyCommand(ctx, setExit, planFile, flags, command),
+    .action((planFile: string | undefined, flags: ApplyFlags, command: Command) =>
+      import('../apply').then((c) => c.applyCommand(ctx, setExit, planFile, flags, command)),
     );
 }

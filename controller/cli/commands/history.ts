@@ -18,7 +18,7 @@ export function registerHistory(program: Command, ctx: CliContext, setExit: (cod
     .option('--format <format>', 'text or json', 'text')
     .option('--endpoint <url>', 'platform URL (default: $MESHSTACK_ENDPOINT)')
     .option('--api-key <name>', 'API key id (default: $MESHSTACK_API_KEY)')
-    .action(async (workspace: string, flags: HistoryFlags) =>
-      (await import('../history')).historyCommand(ctx, setExit, workspace, flags),
+    .action((workspace: string, flags: HistoryFlags) =>
+      import('../history').then((c) => c.historyCommand(ctx, setExit, workspace, flags)),
     );
 }

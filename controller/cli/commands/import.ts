@@ -37,5 +37,5 @@ export function registerImport(program: Command, ctx: CliContext, setExit: (code
       '--api-key <name>',
       'API key id (default: $MESHSTACK_API_KEY; the secret always comes from the environment)',
     )
-    .action(async (flags: ImportFlags) => (await import('../import')).importCommand(ctx, setExit, flags));
+    .action((flags: ImportFlags) => import('../import').then((c) => c.importCommand(ctx, setExit, flags)));
 }

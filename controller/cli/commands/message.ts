@@ -26,12 +26,12 @@ export function registerMessage(program: Command, ctx: CliContext, setExit: (cod
     .option('--name <text>', "the message's name in meshPanel's communication center (default: the title)")
     .option('--no-email', 'do not e-mail the users (they see it in meshPanel)')
     .option('--format <format>', 'text or json', 'text')
-    .action(async (workspaces: string[], flags: SendFlags) =>
-      (await import('../message')).messageSendCommand(ctx, setExit, workspaces, flags),
+    .action((workspaces: string[], flags: SendFlags) =>
+      import('../message').then((c) => c.messageSendCommand(ctx, setExit, workspaces, flags)),
     );
   connection(message.command('list <workspace>').description('the messages sent to a workspace, oldest first'))
     .option('--format <format>', 'text or json', 'text')
-    .action(async (workspace: string, flags: ListFlags) =>
-      (await import('../message')).messageListCommand(ctx, setExit, workspace, flags),
+    .action((workspace: string, flags: ListFlags) =>
+      import('../message').then((c) => c.messageListCommand(ctx, setExit, workspace, flags)),
     );
 }

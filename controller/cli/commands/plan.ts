@@ -13,5 +13,5 @@ export function registerPlan(program: Command, ctx: CliContext, setExit: (code: 
     )
     .option('--format <format>', 'text, markdown (a PR comment) or json (the plan file)', 'text')
     .option('--detailed-exitcode', 'exit 2 when there are changes, 0 when there are none')
-    .action(async (flags: PlanFlags) => (await import('../plan')).planCommand(ctx, setExit, flags));
+    .action((flags: PlanFlags) => import('../plan').then((c) => c.planCommand(ctx, setExit, flags)));
 }

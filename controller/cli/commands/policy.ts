@@ -10,5 +10,5 @@ export function registerPolicy(program: Command, ctx: CliContext, setExit: (code
     .description(
       'run each policy against the example objects in <name>.test.yaml next to <file>; exit 0 all pass, 1 a case fails, 2 a bad policy or test file',
     )
-    .action(async (file: string) => (await import('../policy')).policyTestCommand(ctx, setExit, file));
+    .action((file: string) => import('../policy').then((c) => c.policyTestCommand(ctx, setExit, file)));
 }

@@ -11,5 +11,5 @@ export function registerReconcile(program: Command, ctx: CliContext, setExit: (c
     .option('--interval <duration>', 'time between passes (s, m, h)', '5m')
     .option('--max-backoff <duration>', 'longest wait after repeated failures', '15m')
     .option('--once', 'run one pass and exit with its code')
-    .action(async (flags: ReconcileFlags) => (await import('../reconcile')).reconcileCommand(ctx, setExit, flags));
+    .action((flags: ReconcileFlags) => import('../reconcile').then((c) => c.reconcileCommand(ctx, setExit, flags)));
 }

@@ -15,12 +15,12 @@ export function registerRequests(program: Command, ctx: CliContext, setExit: (co
     .option('--workspace <id>', 'only this workspace')
     .option('--status <status>', 'PENDING, APPROVED, DECLINED, CANCELLED or all', 'PENDING')
     .option('--format <format>', 'text or json', 'text')
-    .action(async (flags: RequestFlags) => (await import('../requests')).requestsListCommand(ctx, setExit, flags));
+    .action((flags: RequestFlags) => import('../requests').then((c) => c.requestsListCommand(ctx, setExit, flags)));
   for (const decision of ['approve', 'decline'] as const) {
     connection(
       requests.command(`${decision} <id...>`).description(`${decision} requests as the caller (never your own)`),
-    ).action(async (ids: string[], flags: RequestFlags) =>
-      (await import('../requests')).requestsDecideCommand(ctx, setExit, decision, ids, flags),
+    ).action((ids: string[], flags: RequestFlags) =>
+      import('../requests').then((c) => c.requestsDecideCommand(ctx, setExit, decision, ids, flags)),
     );
   }
 }

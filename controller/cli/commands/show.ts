@@ -7,7 +7,7 @@ export function registerShow(program: Command, ctx: CliContext, setExit: (code: 
     .command('show <plan>')
     .description('render a saved plan (from `meshform plan --out`) without contacting the platform')
     .option('--format <format>', 'text, markdown (a PR comment) or json', 'text')
-    .action(async (file: string, flags: { format: string }) =>
-      (await import('../show')).showCommand(ctx, setExit, file, flags),
+    .action((file: string, flags: { format: string }) =>
+      import('../show').then((c) => c.showCommand(ctx, setExit, file, flags)),
     );
 }

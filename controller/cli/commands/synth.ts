@@ -10,5 +10,5 @@ export function registerSynth(program: Command, ctx: CliContext, setExit: (code:
     .option('--app <command>', 'command that runs the CDKTF app (default: "app" from cdktf.json)')
     .option('--out <dir>', 'output directory', 'out')
     .option('--stack <name>', 'stack to synthesize when the app has several')
-    .action(async (flags: SynthFlags) => (await import('../synth')).synthCommand(ctx, setExit, flags));
+    .action((flags: SynthFlags) => import('../synth').then((c) => c.synthCommand(ctx, setExit, flags)));
 }
