@@ -3,8 +3,7 @@
  * encoded back. The provider's configuration is meshform's connection (the same MESHSTACK_*
  * variables, or attributes that win over them) and the stack that owns the workspaces.
  */
-import { connect } from '../controller/client/connection';
-import { ReadMemo } from '../controller/client/http-client';
+import type { ReadMemo } from '../controller/client/http-client';
 import { type SchemaSpec, impliedType, protoSchema } from './protocol/schema';
 import {
   type CtyType,
@@ -17,23 +16,11 @@ import {
   isObject,
   prune,
 } from './protocol/values';
-import { type PolicySource, loadPolicyFile } from '../core/policy/policy-file';
+import type { PolicySource } from '../core/policy/policy-file';
 import type { Diagnostic } from './resources/diagnostics';
 import { error } from './resources/diagnostics';
-import {
-  TAG_DEFINITION_SCHEMA,
-  applyTagDefinition,
-  importTagDefinition,
-  planTagDefinition,
-  readTagDefinition,
-} from './resources/tag-definition';
-import {
-  type ResourceContext,
-  applyWorkspace,
-  importWorkspace,
-  planWorkspaceResource,
-  readWorkspace,
-} from './resources/workspace';
+import { TAG_DEFINITION_SCHEMA } from './resources/tag-definition-schema';
+import type { ResourceContext } from './resources/workspace';
 import { type Obj, WORKSPACE_SCHEMA } from './resources/workspace-value';
 
 const PROVIDER_SCHEMA: SchemaSpec = {
@@ -83,8 +70,7 @@ const PROVIDER_SCHEMA: SchemaSpec = {
   },
 };
 
-interface Resource {
-  readonly schema: SchemaSpec;
+interface Operations {
   read(ctx: ResourceContext, state: Obj): Promise<{ state: Obj | null; diagnostics: Diagnostic[] }>;
   plan(
     ctx: ResourceContext,
@@ -99,20 +85,35 @@ interface Resource {
   import(ctx: ResourceContext, id: string): Promise<{ state: Obj | null; diagnostics: Diagnostic[] }>;
 }
 
+/**
+ * A resource's schema, and its operations loaded at their first call: Terraform starts the provider
+ * for the schema and for validation too, which need none of the planning code (constructs, cdktf, CEL, HTTP).
+ */
+interface Resource {
+  readonly schema: SchemaSpec;
+  operations(): Promise<Operations>;
+}
+
 const RESOURCES: Record<string, Resource> = {
   meshform_workspace: {
     schema: WORKSPACE_SCHEMA,
-    read: readWorkspace,
-    plan: planWorkspaceResource,
-    apply: applyWorkspace,
-    import: importWorkspace,
+    operations: () =>
+      import('./resources/workspace').then((r) => ({
+        read: r.readWorkspace,
+        plan: r.planWorkspaceResource,
+        apply: r.applyWorkspace,
+        import: r.importWorkspace,
+      })),
   },
   meshform_tag_definition: {
     schema: TAG_DEFINITION_SCHEMA,
-    read: readTagDefinition,
-    plan: planTagDefinition,
-    apply: applyTagDefinition,
-    import: importTagDefinition,
+    operations: () =>
+      import('./resources/tag-definition').then((r) => ({
+        read: r.readTagDefinition,
+        plan: r.planTagDefinition,
+        apply: r.applyTagDefinition,
+        import: r.importTagDefinition,
+      })),
   },
 };
 
@@ -157,8 +158,8 @@ export function createProvider(
 ) {
   // Per configuration: in debug mode one process serves many Terraform commands, each configuring it anew.
   let ctx: ResourceContext | undefined;
-  // A plan's resources share what they read; an apply reads afresh.
-  let memo = new ReadMemo();
+  // A plan's resources share what they read; an apply reads afresh. Made by each configuration (HTTP is loaded then).
+  let memo: ReadMemo | undefined;
   const resource = (name: string): Resource => {
     const r = RESOURCES[name];
     if (!r) throw new Error(`meshform has no resource type ${name}`);
@@ -234,13 +235,19 @@ export function createProvider(
       const policyFile = str('policy') ?? (env.MESHFORM_POLICY || undefined);
       let policies: PolicySource[] | undefined;
       try {
-        policies = policyFile ? [loadPolicyFile(policyFile, cwd)] : undefined;
+        policies = policyFile
+          ? [(await import('../core/policy/policy-file')).loadPolicyFile(policyFile, cwd)]
+          : undefined;
       } catch (e) {
         return {
           diagnostics: protoDiagnostics([error('meshform: invalid policy file', (e as Error).message, ['policy'])]),
         };
       }
       // A new configuration reads afresh: nothing read for the one before carries over.
+      const [{ connect }, { ReadMemo }] = await Promise.all([
+        import('../controller/client/connection'),
+        import('../controller/client/http-client'),
+      ]);
       memo = new ReadMemo();
       const api = await connect(merged, {}, { readMemo: memo });
       const recertification = isObject(config.recertification)
@@ -258,27 +265,31 @@ export function createProvider(
       const type = typeOf(req.type_name);
       const current = decode(req.current_state, type) as Obj | null;
       if (!current) return { new_state: encode(null, type), diagnostics: [], private: req.private };
-      const { state, diagnostics } = await resource(req.type_name).read(configured(), current);
+      const { state, diagnostics } = await (await resource(req.type_name).operations()).read(configured(), current);
       return { new_state: encode(state, type), diagnostics: protoDiagnostics(diagnostics), private: req.private };
     }),
     PlanResourceChange: guarded(async (req: { type_name: string; prior_state: Bytes; proposed_new_state: Bytes }) => {
       const type = typeOf(req.type_name);
       const prior = decode(req.prior_state, type) as Obj | null;
       const proposed = decode(req.proposed_new_state, type) as Obj | null;
-      const { planned, diagnostics } = await resource(req.type_name).plan(configured(), prior, proposed);
+      const { planned, diagnostics } = await (
+        await resource(req.type_name).operations()
+      ).plan(configured(), prior, proposed);
       return { planned_state: encode(planned, type), requires_replace: [], diagnostics: protoDiagnostics(diagnostics) };
     }),
     ApplyResourceChange: guarded(async (req: { type_name: string; prior_state: Bytes; planned_state: Bytes }) => {
-      memo.off();
+      memo?.off();
       const type = typeOf(req.type_name);
       const prior = decode(req.prior_state, type) as Obj | null;
       const planned = decode(req.planned_state, type) as Obj | null;
-      const { state, diagnostics } = await resource(req.type_name).apply(configured(), prior, planned);
+      const { state, diagnostics } = await (
+        await resource(req.type_name).operations()
+      ).apply(configured(), prior, planned);
       return { new_state: encode(state, type), diagnostics: protoDiagnostics(diagnostics) };
     }),
     ImportResourceState: guarded(async (req: { type_name: string; id: string }) => {
       const type = typeOf(req.type_name);
-      const { state, diagnostics } = await resource(req.type_name).import(configured(), req.id);
+      const { state, diagnostics } = await (await resource(req.type_name).operations()).import(configured(), req.id);
       return {
         imported_resources: state ? [{ type_name: req.type_name, state: encode(state, type) }] : [],
         diagnostics: protoDiagnostics(diagnostics),

@@ -107,7 +107,7 @@ export function registerSandbox(program: Command, ctx: SandboxCommandContext, se
         port: positiveInt(flags.port, '--port'),
         host: flags.host,
         dataDir: flags.ephemeral ? undefined : path.resolve(ctx.cwd, flags.dataDir),
-        seed: flags.seed ? readSeedFile(path.resolve(ctx.cwd, flags.seed)) : undefined,
+        seed: flags.seed ? await readSeedFile(path.resolve(ctx.cwd, flags.seed)) : undefined,
         tokenTtlSeconds: positiveInt(flags.tokenTtl, '--token-ttl', 1),
         requestTimeoutMs: positiveInt(flags.requestTimeout, '--request-timeout', 1) * 1000,
         profile,

@@ -6,7 +6,6 @@
  */
 import { randomBytes, randomUUID } from 'crypto';
 import * as fs from 'fs';
-import { parse } from 'yaml';
 import { SandboxStartError } from './util/errors';
 import { deriveDevSecret, hashSecret } from './auth';
 import type { Tx } from './db';
@@ -64,7 +63,9 @@ export const DEFAULT_SEED: Seed = {
 
 // Loaded by `await import()` in sandbox/cli.ts, which ts-unused-exports does not follow.
 // ts-unused-exports:disable-next-line
-export function readSeedFile(file: string): Seed {
+export async function readSeedFile(file: string): Promise<Seed> {
+  // Only a --seed file needs the YAML parser: a start without one does not load it.
+  const { parse } = await import('yaml');
   let data: unknown;
   try {
     data = parse(fs.readFileSync(file, 'utf8'));

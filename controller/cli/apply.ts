@@ -8,9 +8,10 @@ import { loadPlan } from '../plan/plan-file';
 import { renderApplyText, renderPlanText, resultLine } from '../render/text';
 import { applySavedPlan, planThenApply } from '../run';
 import { type CliContext, ExitCode } from './context';
-import { type CommonFlags, addCommonOptions, oneOf, openSession } from './options';
+import type { CommonFlags } from './commands/common-flags';
+import { oneOf, openSession } from './options';
 
-interface ApplyFlags extends CommonFlags {
+export interface ApplyFlags extends CommonFlags {
   autoApprove?: boolean;
   format: string;
   concurrency: string;
@@ -73,108 +74,98 @@ function interruptible(ctx: CliContext): { stopped: () => boolean; release: () =
   return { stopped: () => stopped, release: () => (process.off('SIGINT', onSignal), process.off('SIGTERM', onSignal)) };
 }
 
-export function registerApply(program: Command, ctx: CliContext, setExit: (code: number) => void): void {
-  addCommonOptions(
-    program
-      .command('apply [plan]')
-      .description('apply a saved plan (refused when the platform changed since), or plan and apply'),
-  )
-    .option('--auto-approve', 'apply without asking (required without a terminal)')
-    .option('--format <format>', 'text or json (the apply report)', 'text')
-    .option('--concurrency <n>', 'workspaces applied at the same time', '4')
-    .option('--expect-digest <sha256:…>', "apply only if the plan's digest is this one (the plan a reviewer saw)")
-    .option('--changed-from <manifest>', 'plan and apply only workspaces whose code differs from this base manifest')
-    .option(
-      '--pending-marker <file>',
-      "for Terraform's anchors: grants that wait for a second approval are a warning (exit 0), recorded in this file so that the anchor's next plan shows its workspace again; removed once nothing waits",
-    )
-    .action(async (planFile: string | undefined, flags: ApplyFlags, command: Command) => {
-      const format = oneOf(flags.format, ['text', 'json'] as const, '--format');
-      const concurrency = Number(flags.concurrency);
-      if (!Number.isInteger(concurrency) || concurrency < 1)
-        throw new UsageError(`--concurrency must be a whole number >= 1, got "${flags.concurrency}"`);
-      const signals = interruptible(ctx);
-      const options: ApplyOptions = {
-        concurrency,
-        onStep: format === 'text' ? progress(ctx) : undefined,
-        stopped: signals.stopped,
-      };
-      try {
-        let report: ApplyReport;
-        if (planFile) {
-          if (flags.workspace || flags.expectDigest || flags.changedFrom)
+export async function applyCommand(
+  ctx: CliContext,
+  setExit: (code: number) => void,
+  planFile: string | undefined,
+  flags: ApplyFlags,
+  command: Command,
+): Promise<void> {
+  const format = oneOf(flags.format, ['text', 'json'] as const, '--format');
+  const concurrency = Number(flags.concurrency);
+  if (!Number.isInteger(concurrency) || concurrency < 1)
+    throw new UsageError(`--concurrency must be a whole number >= 1, got "${flags.concurrency}"`);
+  const signals = interruptible(ctx);
+  const options: ApplyOptions = {
+    concurrency,
+    onStep: format === 'text' ? progress(ctx) : undefined,
+    stopped: signals.stopped,
+  };
+  try {
+    let report: ApplyReport;
+    if (planFile) {
+      if (flags.workspace || flags.expectDigest || flags.changedFrom)
+        throw new UsageError(
+          'a saved plan keeps the workspaces and the steps it was made with: --workspace, --changed-from and --expect-digest are for `meshform apply --manifest`',
+          'plan-file-flags',
+        );
+      const saved = loadPlan(path.resolve(ctx.cwd, planFile));
+      // The manifest the plan was made from, where planning read it, unless --manifest says otherwise.
+      const manifest =
+        command.getOptionValueSource('manifest') === 'default' && saved.manifest.path !== undefined
+          ? saved.manifest.path
+          : flags.manifest;
+      const session = await openSession(ctx, { ...flags, manifest });
+      // The overrides given now: the plan options carry them.
+      report = await applySavedPlan(
+        session.api,
+        saved,
+        {
+          endpoint: session.options.endpoint,
+          desired: session.manifest.state,
+          overrides: session.options,
+          ...(session.options.policies ? { policies: session.options.policies } : {}),
+          now: session.now,
+        },
+        options,
+      );
+    } else {
+      const session = await openSession(ctx, flags);
+      const outcome = await planThenApply(session.api, session.manifest.state, session.options, {
+        at: session.now,
+        // The plan a reviewer saw, by its digest: any other plan is not applied.
+        ...(flags.expectDigest !== undefined ? { expectDigest: flags.expectDigest } : {}),
+        onPlan: (plan) => {
+          if (format === 'text') ctx.stdout(renderPlanText(plan, { color: ctx.isTTY }));
+        },
+        confirm: async () => {
+          if (flags.autoApprove) return true;
+          if (!ctx.isTTY)
             throw new UsageError(
-              'a saved plan keeps the workspaces and the steps it was made with: --workspace, --changed-from and --expect-digest are for `meshform apply --manifest`',
-              'plan-file-flags',
+              'apply needs --auto-approve without a terminal, or a saved plan: `meshform apply plan.json`',
+              'needs-approval-flag',
             );
-          const saved = loadPlan(path.resolve(ctx.cwd, planFile));
-          // The manifest the plan was made from, where planning read it, unless --manifest says otherwise.
-          const manifest =
-            command.getOptionValueSource('manifest') === 'default' && saved.manifest.path !== undefined
-              ? saved.manifest.path
-              : flags.manifest;
-          const session = await openSession(ctx, { ...flags, manifest });
-          // The overrides given now: the plan options carry them.
-          report = await applySavedPlan(
-            session.api,
-            saved,
-            {
-              endpoint: session.options.endpoint,
-              desired: session.manifest.state,
-              overrides: session.options,
-              ...(session.options.policies ? { policies: session.options.policies } : {}),
-              now: session.now,
-            },
-            options,
-          );
-        } else {
-          const session = await openSession(ctx, flags);
-          const outcome = await planThenApply(session.api, session.manifest.state, session.options, {
-            at: session.now,
-            // The plan a reviewer saw, by its digest: any other plan is not applied.
-            ...(flags.expectDigest !== undefined ? { expectDigest: flags.expectDigest } : {}),
-            onPlan: (plan) => {
-              if (format === 'text') ctx.stdout(renderPlanText(plan, { color: ctx.isTTY }));
-            },
-            confirm: async () => {
-              if (flags.autoApprove) return true;
-              if (!ctx.isTTY)
-                throw new UsageError(
-                  'apply needs --auto-approve without a terminal, or a saved plan: `meshform apply plan.json`',
-                  'needs-approval-flag',
-                );
-              return confirm(ctx);
-            },
-            apply: options,
-          });
-          if (outcome.kind === 'refused') {
-            if (format === 'json') ctx.stdout(`${JSON.stringify({ plan: outcome.plan, applied: false }, null, 2)}\n`);
-            return setExit(ExitCode.REFUSED);
-          }
-          if (outcome.kind === 'unchanged') {
-            if (format === 'json')
-              ctx.stdout(
-                `${JSON.stringify({ results: [], counts: { applied: 0, 'pending-approval': 0, failed: 0, skipped: 0 } }, null, 2)}\n`,
-              );
-            return setExit(waiting(ctx, flags, outcome.plan.summary.alreadyPending));
-          }
-          if (outcome.kind === 'declined') {
-            ctx.stdout('Apply cancelled.\n');
-            return setExit(ExitCode.OK);
-          }
-          report = outcome.report;
-        }
-        ctx.stdout(
-          format === 'json' ? `${JSON.stringify(report, null, 2)}\n` : renderApplyText(report, { color: ctx.isTTY }),
-        );
-        const code = applyExitCode(report);
-        setExit(
-          code === ExitCode.PENDING_APPROVAL || code === ExitCode.OK
-            ? waiting(ctx, flags, report.counts['pending-approval'])
-            : code,
-        );
-      } finally {
-        signals.release();
+          return confirm(ctx);
+        },
+        apply: options,
+      });
+      if (outcome.kind === 'refused') {
+        if (format === 'json') ctx.stdout(`${JSON.stringify({ plan: outcome.plan, applied: false }, null, 2)}\n`);
+        return setExit(ExitCode.REFUSED);
       }
-    });
+      if (outcome.kind === 'unchanged') {
+        if (format === 'json')
+          ctx.stdout(
+            `${JSON.stringify({ results: [], counts: { applied: 0, 'pending-approval': 0, failed: 0, skipped: 0 } }, null, 2)}\n`,
+          );
+        return setExit(waiting(ctx, flags, outcome.plan.summary.alreadyPending));
+      }
+      if (outcome.kind === 'declined') {
+        ctx.stdout('Apply cancelled.\n');
+        return setExit(ExitCode.OK);
+      }
+      report = outcome.report;
+    }
+    ctx.stdout(
+      format === 'json' ? `${JSON.stringify(report, null, 2)}\n` : renderApplyText(report, { color: ctx.isTTY }),
+    );
+    const code = applyExitCode(report);
+    setExit(
+      code === ExitCode.PENDING_APPROVAL || code === ExitCode.OK
+        ? waiting(ctx, flags, report.counts['pending-approval'])
+        : code,
+    );
+  } finally {
+    signals.release();
+  }
 }

@@ -1,4 +1,3 @@
-import type { Command } from 'commander';
 import { ApiError, MeshformError, UsageError } from '../../core/errors';
 import type { ApiClient } from '../client/api';
 import { type EventLogEntry, projectOf } from '../client/event-log';
@@ -6,7 +5,7 @@ import { renderEventLog, renderHistory } from '../render/history';
 import { type CliContext, ExitCode } from './context';
 import { connectFrom, oneOf } from './options';
 
-interface HistoryFlags {
+export interface HistoryFlags {
   project?: string;
   from?: string;
   until?: string;
@@ -51,42 +50,30 @@ async function eventLogOf(api: ApiClient, workspace: string, from?: string, unti
   }
 }
 
-/**
- * `meshform history <workspace>`: who changed what, when and why. From the sandbox's history
- * extension where the platform has it, else from meshStack's event log.
- */
-export function registerHistory(program: Command, ctx: CliContext, setExit: (code: number) => void): void {
-  program
-    .command('history <workspace>')
-    .description(
-      'who changed what in a workspace, when and why (the reason a grant was given in code; expiries labelled); on meshStack, its event log',
-    )
-    .option('--project <id>', 'only this project')
-    .option('--from <date>', 'only events at or after this date (YYYY-MM-DD, UTC) or date-time')
-    .option('--until <date>', 'only events at or before this date (YYYY-MM-DD, UTC) or date-time')
-    .option('--format <format>', 'text or json', 'text')
-    .option('--endpoint <url>', 'platform URL (default: $MESHSTACK_ENDPOINT)')
-    .option('--api-key <name>', 'API key id (default: $MESHSTACK_API_KEY)')
-    .action(async (workspace: string, flags: HistoryFlags) => {
-      const format = oneOf(flags.format, ['text', 'json'] as const, '--format');
-      const from = instant(flags.from, '--from');
-      const until = instant(flags.until, '--until');
-      if (from && until && from > until)
-        throw new UsageError(`--from ${from} is after --until ${until}: no event can match`);
-      const inRange = (at: string) => (!from || at >= from) && (!until || at <= until);
-      const api = await connectFrom(ctx, flags);
-      const json = (v: unknown) => `${JSON.stringify(v, null, 2)}\n`;
-      if ((await api.extensions.capabilities()).includes('events')) {
-        const events = (await api.extensions.events(workspace)).filter(
-          (e) => (flags.project === undefined || e.project === flags.project) && inRange(new Date(e.at).toISOString()),
-        );
-        ctx.stdout(format === 'json' ? json(events) : renderHistory(events));
-      } else {
-        const entries = (await eventLogOf(api, workspace, from, until)).filter(
-          (e) => flags.project === undefined || projectOf(e) === flags.project,
-        );
-        ctx.stdout(format === 'json' ? json(entries) : renderEventLog(entries));
-      }
-      setExit(ExitCode.OK);
-    });
+export async function historyCommand(
+  ctx: CliContext,
+  setExit: (code: number) => void,
+  workspace: string,
+  flags: HistoryFlags,
+): Promise<void> {
+  const format = oneOf(flags.format, ['text', 'json'] as const, '--format');
+  const from = instant(flags.from, '--from');
+  const until = instant(flags.until, '--until');
+  if (from && until && from > until)
+    throw new UsageError(`--from ${from} is after --until ${until}: no event can match`);
+  const inRange = (at: string) => (!from || at >= from) && (!until || at <= until);
+  const api = await connectFrom(ctx, flags);
+  const json = (v: unknown) => `${JSON.stringify(v, null, 2)}\n`;
+  if ((await api.extensions.capabilities()).includes('events')) {
+    const events = (await api.extensions.events(workspace)).filter(
+      (e) => (flags.project === undefined || e.project === flags.project) && inRange(new Date(e.at).toISOString()),
+    );
+    ctx.stdout(format === 'json' ? json(events) : renderHistory(events));
+  } else {
+    const entries = (await eventLogOf(api, workspace, from, until)).filter(
+      (e) => flags.project === undefined || projectOf(e) === flags.project,
+    );
+    ctx.stdout(format === 'json' ? json(entries) : renderEventLog(entries));
+  }
+  setExit(ExitCode.OK);
 }

@@ -8,7 +8,6 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import type { Command } from 'commander';
 import { UsageError } from '../../core/errors';
 import { printable } from '../../core/printable';
 import { OWNERSHIP_TAG_DEFINITION, OWNERSHIP_TAG_KEY, owningStackOf } from '../../core/rules';
@@ -30,9 +29,9 @@ import { observe } from '../observe/observe';
 import { planAgainst, platformNow } from '../run';
 import { type CliContext, ExitCode } from './context';
 import { sampleMain, stackName } from './init';
-import { collectWorkspaces, connectFrom, endpointOf, oneOf, planOptions } from './options';
+import { connectFrom, endpointOf, oneOf, planOptions } from './options';
 
-interface ImportFlags {
+export interface ImportFlags {
   workspace?: string[];
   all?: boolean;
   out: string;
@@ -171,117 +170,87 @@ async function check(
   return undeclared.length || differing.length ? ExitCode.CHANGES : ExitCode.OK;
 }
 
-export function registerImport(program: Command, ctx: CliContext, setExit: (code: number) => void): void {
-  program
-    .command('import')
-    .description('write the code for what is live: synth then plan shows "No changes" (--check compares instead)')
-    .option('--workspace <id>', 'import this workspace; repeat it, or separate with commas', collectWorkspaces)
-    .option('--all', 'import every workspace the caller can see')
-    .option('--out <dir>', 'where to write main.ts and workspaces/ (or workspaces.yaml)', '.')
-    .option('--format <format>', 'ts (a file per workspace) or yaml (one data file)', 'ts')
-    .option(
-      '--binding-management <mode>',
-      'additive (meshform never removes bindings it does not declare) or authoritative',
-      'additive',
-    )
-    .option('--name <name>', "the stack name (default: cdktf.json's projectId, else the directory name)")
-    .option('--force', 'overwrite files that exist')
-    .option(
-      '--no-claim',
-      'do not record this stack as the owner of unowned workspaces: write adopt: true instead (the first plan shows the claim)',
-    )
-    .option(
-      '--check',
-      'write nothing: list live workspaces the code does not declare, declared ones whose plan has changes (exit 2 when any), and the policy findings on the estate (exit 3 when a policy refuses)',
-    )
-    .option('--manifest <file>', 'with --check: the manifest `meshform synth` wrote', 'out/meshform.json')
-    .option(
-      '--policy <file>',
-      "with --check: the organisation's policy file to judge the estate with (default: $MESHFORM_POLICY)",
-    )
-    .option('--endpoint <url>', 'platform URL (default: $MESHSTACK_ENDPOINT)')
-    .option(
-      '--api-key <name>',
-      'API key id (default: $MESHSTACK_API_KEY; the secret always comes from the environment)',
-    )
-    .action(async (flags: ImportFlags) => {
-      const format = oneOf(flags.format, ['ts', 'yaml'] as const, '--format');
-      const bindingManagement = oneOf(
-        flags.bindingManagement,
-        ['additive', 'authoritative'] as const,
-        '--binding-management',
+export async function importCommand(
+  ctx: CliContext,
+  setExit: (code: number) => void,
+  flags: ImportFlags,
+): Promise<void> {
+  const format = oneOf(flags.format, ['ts', 'yaml'] as const, '--format');
+  const bindingManagement = oneOf(
+    flags.bindingManagement,
+    ['additive', 'authoritative'] as const,
+    '--binding-management',
+  );
+  if (Boolean(flags.all) === Boolean(flags.workspace))
+    throw new UsageError('meshform import needs --all or --workspace <id> (one of them)', 'import-scope');
+  const dir = path.resolve(ctx.cwd, flags.out);
+  const name = nameFor(dir, flags.name);
+  const checking = flags.check ? checkInput(ctx, flags) : undefined;
+  const api = await connectFrom(ctx, flags);
+  const now = await platformNow(api);
+  const started = Date.now();
+  const progress = ctx.isTTY
+    ? (done: number, total: number) => ctx.stderr(`\rreading project bindings: ${done}/${total}`)
+    : undefined;
+  const observed = await observe(api, {
+    workspaces: flags.all ? 'all' : flags.workspace!,
+    now,
+    ...(progress ? { onProgress: progress } : {}),
+  });
+  if (progress) ctx.stderr('\n');
+  // Users bound by an e-mail that do not exist are pending invitations: written as invitations.
+  const live = await withSubjectLookups(api, observed, importLookups(observed));
+  const missing = (flags.workspace ?? []).filter((w) => !live.workspaces[w]);
+  if (missing.length)
+    throw new UsageError(
+      `no live workspace ${missing.join(', ')} that this caller can see: nothing was written`,
+      'import-missing',
+    );
+  const estate = importEstate(live, { bindingManagement, stack: name, adopt: !flags.claim });
+  if (checking) {
+    setExit(await check(ctx, flags, checking, api, live, estate, name, now));
+    return;
+  }
+  const header = { stackName: name, endpoint: endpointOf(ctx, flags), date: now.toISOString().slice(0, 10) };
+  const files = format === 'ts' ? typescriptFiles(estate, header) : yamlFiles(estate, header);
+  const taken = blocked(dir, files);
+  if (taken.length && !flags.force) {
+    const shown = taken.slice(0, 5).join(', ') + (taken.length > 5 ? ` and ${taken.length - 5} more` : '');
+    throw new UsageError(
+      `${shown} exist${taken.length === 1 ? 's' : ''} in ${dir}: nothing was written; pass --force to overwrite`,
+      'import-exists',
+    );
+  }
+  for (const f of files) {
+    fs.mkdirSync(path.dirname(path.join(dir, f.path)), { recursive: true });
+    fs.writeFileSync(path.join(dir, f.path), f.text);
+  }
+  const written = `Imported ${summary(estate)} into ${path.relative(ctx.cwd, dir) || '.'} (${files.length} file(s))`;
+  const claimProgress = ctx.isTTY
+    ? (done: number, total: number) => ctx.stderr(`\rrecording ownership: ${done}/${total}`)
+    : undefined;
+  const claim = await claimOwnership(api, live, estate.unowned, name, claimProgress);
+  if (claimProgress && estate.unowned.length) ctx.stderr('\n');
+  const seconds = ((Date.now() - started) / 1000).toFixed(1);
+  ctx.stdout(`${written}, ${seconds} s.\n${notesSummary(estate)}`);
+  if (claim.claimed.length)
+    ctx.stdout(
+      `\nRecorded stack "${name}" as the owner of ${claim.claimed.length} workspace(s) (their ${OWNERSHIP_TAG_KEY} tag${claim.definitionCreated ? `; created the tag definition ${OWNERSHIP_TAG_DEFINITION.metadata.name}${claim.tagDefinitionsCreated.length ? `, after ${claim.tagDefinitionsCreated.length} for the tag keys found on the estate, which it makes the platform check` : ''}` : ''}).\n`,
+    );
+  if (claim.lost.length)
+    ctx.stderr(
+      `\nAnother stack recorded itself as the owner of ${claim.lost.length} workspace(s) at the same moment (the last write wins on the platform); their code is written here, and plan refuses them as owned elsewhere: remove them from this code, or settle which stack owns them:\n${claim.lost.map((l) => `  ${l.workspace}: now owned by ${l.owner === undefined ? 'no stack' : `stack "${l.owner}"`}\n`).join('')}`,
+    );
+  if (claim.failed.length || claim.lost.length) {
+    if (claim.failed.length)
+      ctx.stderr(
+        `\nCould not record this stack as the owner of ${claim.failed.length} workspace(s); their code is written, and plan refuses them until they are adopted (\`meshform apply --adopt\`, or import again):\n${claim.failed.map((f) => `  ${f.workspace}: ${f.error}\n`).join('')}`,
       );
-      if (Boolean(flags.all) === Boolean(flags.workspace))
-        throw new UsageError('meshform import needs --all or --workspace <id> (one of them)', 'import-scope');
-      const dir = path.resolve(ctx.cwd, flags.out);
-      const name = nameFor(dir, flags.name);
-      const checking = flags.check ? checkInput(ctx, flags) : undefined;
-      const api = await connectFrom(ctx, flags);
-      const now = await platformNow(api);
-      const started = Date.now();
-      const progress = ctx.isTTY
-        ? (done: number, total: number) => ctx.stderr(`\rreading project bindings: ${done}/${total}`)
-        : undefined;
-      const observed = await observe(api, {
-        workspaces: flags.all ? 'all' : flags.workspace!,
-        now,
-        ...(progress ? { onProgress: progress } : {}),
-      });
-      if (progress) ctx.stderr('\n');
-      // Users bound by an e-mail that do not exist are pending invitations: written as invitations.
-      const live = await withSubjectLookups(api, observed, importLookups(observed));
-      const missing = (flags.workspace ?? []).filter((w) => !live.workspaces[w]);
-      if (missing.length)
-        throw new UsageError(
-          `no live workspace ${missing.join(', ')} that this caller can see: nothing was written`,
-          'import-missing',
-        );
-      const estate = importEstate(live, { bindingManagement, stack: name, adopt: !flags.claim });
-      if (checking) {
-        setExit(await check(ctx, flags, checking, api, live, estate, name, now));
-        return;
-      }
-      const header = { stackName: name, endpoint: endpointOf(ctx, flags), date: now.toISOString().slice(0, 10) };
-      const files = format === 'ts' ? typescriptFiles(estate, header) : yamlFiles(estate, header);
-      const taken = blocked(dir, files);
-      if (taken.length && !flags.force) {
-        const shown = taken.slice(0, 5).join(', ') + (taken.length > 5 ? ` and ${taken.length - 5} more` : '');
-        throw new UsageError(
-          `${shown} exist${taken.length === 1 ? 's' : ''} in ${dir}: nothing was written; pass --force to overwrite`,
-          'import-exists',
-        );
-      }
-      for (const f of files) {
-        fs.mkdirSync(path.dirname(path.join(dir, f.path)), { recursive: true });
-        fs.writeFileSync(path.join(dir, f.path), f.text);
-      }
-      const written = `Imported ${summary(estate)} into ${path.relative(ctx.cwd, dir) || '.'} (${files.length} file(s))`;
-      const claimProgress = ctx.isTTY
-        ? (done: number, total: number) => ctx.stderr(`\rrecording ownership: ${done}/${total}`)
-        : undefined;
-      const claim = await claimOwnership(api, live, estate.unowned, name, claimProgress);
-      if (claimProgress && estate.unowned.length) ctx.stderr('\n');
-      const seconds = ((Date.now() - started) / 1000).toFixed(1);
-      ctx.stdout(`${written}, ${seconds} s.\n${notesSummary(estate)}`);
-      if (claim.claimed.length)
-        ctx.stdout(
-          `\nRecorded stack "${name}" as the owner of ${claim.claimed.length} workspace(s) (their ${OWNERSHIP_TAG_KEY} tag${claim.definitionCreated ? `; created the tag definition ${OWNERSHIP_TAG_DEFINITION.metadata.name}${claim.tagDefinitionsCreated.length ? `, after ${claim.tagDefinitionsCreated.length} for the tag keys found on the estate, which it makes the platform check` : ''}` : ''}).\n`,
-        );
-      if (claim.lost.length)
-        ctx.stderr(
-          `\nAnother stack recorded itself as the owner of ${claim.lost.length} workspace(s) at the same moment (the last write wins on the platform); their code is written here, and plan refuses them as owned elsewhere: remove them from this code, or settle which stack owns them:\n${claim.lost.map((l) => `  ${l.workspace}: now owned by ${l.owner === undefined ? 'no stack' : `stack "${l.owner}"`}\n`).join('')}`,
-        );
-      if (claim.failed.length || claim.lost.length) {
-        if (claim.failed.length)
-          ctx.stderr(
-            `\nCould not record this stack as the owner of ${claim.failed.length} workspace(s); their code is written, and plan refuses them until they are adopted (\`meshform apply --adopt\`, or import again):\n${claim.failed.map((f) => `  ${f.workspace}: ${f.error}\n`).join('')}`,
-          );
-        setExit(ExitCode.ERROR);
-        return;
-      }
-      ctx.stdout(
-        `\nNext: npx meshform synth, then npx meshform plan: it shows "No changes" for everything imported${flags.claim ? '' : ' except the ownership claims (adopt: true)'}.\n`,
-      );
-      setExit(ExitCode.OK);
-    });
+    setExit(ExitCode.ERROR);
+    return;
+  }
+  ctx.stdout(
+    `\nNext: npx meshform synth, then npx meshform plan: it shows "No changes" for everything imported${flags.claim ? '' : ' except the ownership claims (adopt: true)'}.\n`,
+  );
+  setExit(ExitCode.OK);
 }

@@ -4,17 +4,17 @@ import { isMeshformError } from '../../core/errors';
 import { packageVersion } from '../../core/package-info';
 import { printableLines } from '../../core/printable';
 import { type CliContext, EXIT_CODES_HELP, ExitCode } from './context';
-import { registerApply } from './apply';
-import { registerHistory } from './history';
-import { registerImport } from './import';
+import { registerApply } from './commands/apply';
+import { registerHistory } from './commands/history';
+import { registerImport } from './commands/import';
 import { registerInit } from './init';
-import { registerMessage } from './message';
-import { registerPlan } from './plan';
-import { registerPolicy } from './policy';
-import { registerReconcile } from './reconcile';
-import { registerRequests } from './requests';
-import { registerShow } from './show';
-import { registerSynth } from './synth';
+import { registerMessage } from './commands/message';
+import { registerPlan } from './commands/plan';
+import { registerPolicy } from './commands/policy';
+import { registerReconcile } from './commands/reconcile';
+import { registerRequests } from './commands/requests';
+import { registerShow } from './commands/show';
+import { registerSynth } from './commands/synth';
 import { registerTerraform } from './terraform';
 
 /** Adds a command of another part (the sandbox): the entry point composes them, the controller does not import them. */

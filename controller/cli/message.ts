@@ -1,6 +1,5 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import type { Command } from 'commander';
 import { MeshformError, UsageError } from '../../core/errors';
 import type { ApiClient } from '../client/api';
 import type { CommunicationApi, MessageType } from '../client/communications';
@@ -13,7 +12,7 @@ interface ConnectionFlags {
   apiKey?: string;
 }
 
-interface SendFlags extends ConnectionFlags {
+export interface SendFlags extends ConnectionFlags {
   title: string;
   message?: string;
   messageFile?: string;
@@ -24,7 +23,7 @@ interface SendFlags extends ConnectionFlags {
   format: string;
 }
 
-interface ListFlags extends ConnectionFlags {
+export interface ListFlags extends ConnectionFlags {
   format: string;
 }
 
@@ -70,59 +69,42 @@ function dueDate(value: string | undefined): string | undefined {
   return value;
 }
 
-/** `meshform message send|list`: messages to the users of workspaces (meshStack's communications). */
-export function registerMessage(program: Command, ctx: CliContext, setExit: (code: number) => void): void {
-  const message = program
-    .command('message')
-    .description(
-      "send messages to workspaces' users, and list those sent (meshStack's communications; a partner's right)",
-    );
-  const connection = (cmd: Command) =>
-    cmd
-      .option('--endpoint <url>', 'platform URL (default: $MESHSTACK_ENDPOINT)')
-      .option('--api-key <name>', 'API key id (default: $MESHSTACK_API_KEY)');
-  connection(message.command('send <workspace...>').description('send one message to the users of each workspace'))
-    .requiredOption('--title <text>', 'the message title')
-    .option('--message <text>', 'the message (markdown)')
-    .option('--message-file <path>', 'read the message (markdown) from a file')
-    .option(
-      '--read-mode <mode>',
-      'all: everyone sees it (NOTIFICATION); single: done once one user has dealt with it (ACTION_REQUIRED)',
-      'all',
-    )
-    .option('--due <date>', 'the due date (YYYY-MM-DD)')
-    .option('--name <text>', "the message's name in meshPanel's communication center (default: the title)")
-    .option('--no-email', 'do not e-mail the users (they see it in meshPanel)')
-    .option('--format <format>', 'text or json', 'text')
-    .action(async (workspaces: string[], flags: SendFlags) => {
-      const format = oneOf(flags.format, ['text', 'json'] as const, '--format');
-      const mode = oneOf(flags.readMode, ['all', 'single'] as const, '--read-mode');
-      const title = flags.title.trim();
-      if (title === '' || title.length > MAX_TITLE)
-        throw new UsageError(`--title must be 1 to ${MAX_TITLE} characters`);
-      const text = messageText(ctx, flags);
-      const due = dueDate(flags.due);
-      const api = communications(await connectFrom(ctx, flags));
-      const sent = await api.send(
-        {
-          displayName: (flags.name ?? title).slice(0, MAX_TITLE),
-          title,
-          message: text,
-          type: READ_MODES[mode],
-          ...(due ? { dueDate: due } : {}),
-          ...(flags.email ? {} : { skipEmailNotifications: true }),
-        },
-        [...new Set(workspaces)],
-      );
-      ctx.stdout(format === 'json' ? `${JSON.stringify(sent, null, 2)}\n` : renderSent(title, sent));
-      setExit(ExitCode.OK);
-    });
-  connection(message.command('list <workspace>').description('the messages sent to a workspace, oldest first'))
-    .option('--format <format>', 'text or json', 'text')
-    .action(async (workspace: string, flags: ListFlags) => {
-      const format = oneOf(flags.format, ['text', 'json'] as const, '--format');
-      const list = await communications(await connectFrom(ctx, flags)).list(workspace);
-      ctx.stdout(format === 'json' ? `${JSON.stringify(list, null, 2)}\n` : renderMessages(list));
-      setExit(ExitCode.OK);
-    });
+export async function messageSendCommand(
+  ctx: CliContext,
+  setExit: (code: number) => void,
+  workspaces: string[],
+  flags: SendFlags,
+): Promise<void> {
+  const format = oneOf(flags.format, ['text', 'json'] as const, '--format');
+  const mode = oneOf(flags.readMode, ['all', 'single'] as const, '--read-mode');
+  const title = flags.title.trim();
+  if (title === '' || title.length > MAX_TITLE) throw new UsageError(`--title must be 1 to ${MAX_TITLE} characters`);
+  const text = messageText(ctx, flags);
+  const due = dueDate(flags.due);
+  const api = communications(await connectFrom(ctx, flags));
+  const sent = await api.send(
+    {
+      displayName: (flags.name ?? title).slice(0, MAX_TITLE),
+      title,
+      message: text,
+      type: READ_MODES[mode],
+      ...(due ? { dueDate: due } : {}),
+      ...(flags.email ? {} : { skipEmailNotifications: true }),
+    },
+    [...new Set(workspaces)],
+  );
+  ctx.stdout(format === 'json' ? `${JSON.stringify(sent, null, 2)}\n` : renderSent(title, sent));
+  setExit(ExitCode.OK);
+}
+
+export async function messageListCommand(
+  ctx: CliContext,
+  setExit: (code: number) => void,
+  workspace: string,
+  flags: ListFlags,
+): Promise<void> {
+  const format = oneOf(flags.format, ['text', 'json'] as const, '--format');
+  const list = await communications(await connectFrom(ctx, flags)).list(workspace);
+  ctx.stdout(format === 'json' ? `${JSON.stringify(list, null, 2)}\n` : renderMessages(list));
+  setExit(ExitCode.OK);
 }

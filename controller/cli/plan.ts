@@ -1,14 +1,14 @@
 import * as path from 'path';
-import type { Command } from 'commander';
 import type { Plan } from '../../schemas/plan.generated';
 import { savePlan } from '../plan/plan-file';
 import { renderPlanMarkdown } from '../render/markdown';
 import { renderPlanText } from '../render/text';
 import { hasChanges, planAgainst } from '../run';
 import { type CliContext, ExitCode } from './context';
-import { type CommonFlags, addCommonOptions, oneOf, openSession } from './options';
+import type { CommonFlags } from './commands/common-flags';
+import { oneOf, openSession } from './options';
 
-interface PlanFlags extends CommonFlags {
+export interface PlanFlags extends CommonFlags {
   out?: string;
   format: string;
   detailedExitcode?: boolean;
@@ -25,27 +25,17 @@ export function planExitCode(plan: Plan, detailed: boolean): number {
   return detailed && hasChanges(plan) ? ExitCode.CHANGES : ExitCode.OK;
 }
 
-export function registerPlan(program: Command, ctx: CliContext, setExit: (code: number) => void): void {
-  addCommonOptions(program.command('plan').description('observe the platform and show what apply would change'))
-    .option('--out <file>', 'save the plan for `meshform apply <file>`')
-    .option(
-      '--changed-from <manifest>',
-      'plan only workspaces whose code differs from this base manifest (or with an expiry due within --expiring-within, default 1d)',
-    )
-    .option('--format <format>', 'text, markdown (a PR comment) or json (the plan file)', 'text')
-    .option('--detailed-exitcode', 'exit 2 when there are changes, 0 when there are none')
-    .action(async (flags: PlanFlags) => {
-      const format = oneOf(flags.format, ['text', 'markdown', 'json'] as const, '--format');
-      const session = await openSession(ctx, flags);
-      const { plan } = await planAgainst(session.api, session.manifest.state, session.options, session.now);
-      if (flags.out) {
-        // The file names where the manifest was read, so `meshform apply <file>` finds it without --manifest.
-        const manifestPath = path.relative(ctx.cwd, path.resolve(ctx.cwd, flags.manifest)).split(path.sep).join('/');
-        savePlan(path.resolve(ctx.cwd, flags.out), { ...plan, manifest: { ...plan.manifest, path: manifestPath } });
-      }
-      ctx.stdout(renderPlan(plan, format, ctx));
-      if (flags.out && format !== 'json')
-        ctx.stderr(`Saved the plan to ${flags.out}: apply it with \`meshform apply ${flags.out}\`.\n`);
-      setExit(planExitCode(plan, flags.detailedExitcode === true));
-    });
+export async function planCommand(ctx: CliContext, setExit: (code: number) => void, flags: PlanFlags): Promise<void> {
+  const format = oneOf(flags.format, ['text', 'markdown', 'json'] as const, '--format');
+  const session = await openSession(ctx, flags);
+  const { plan } = await planAgainst(session.api, session.manifest.state, session.options, session.now);
+  if (flags.out) {
+    // The file names where the manifest was read, so `meshform apply <file>` finds it without --manifest.
+    const manifestPath = path.relative(ctx.cwd, path.resolve(ctx.cwd, flags.manifest)).split(path.sep).join('/');
+    savePlan(path.resolve(ctx.cwd, flags.out), { ...plan, manifest: { ...plan.manifest, path: manifestPath } });
+  }
+  ctx.stdout(renderPlan(plan, format, ctx));
+  if (flags.out && format !== 'json')
+    ctx.stderr(`Saved the plan to ${flags.out}: apply it with \`meshform apply ${flags.out}\`.\n`);
+  setExit(planExitCode(plan, flags.detailedExitcode === true));
 }

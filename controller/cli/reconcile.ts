@@ -1,4 +1,3 @@
-import type { Command } from 'commander';
 import { formatDuration, parseDuration } from '../../core/duration';
 import { isMeshformError, UsageError } from '../../core/errors';
 import { printableLines } from '../../core/printable';
@@ -8,63 +7,13 @@ import { renderApplyText, renderPlanText } from '../render/text';
 import { hasChanges, planThenApply } from '../run';
 import { applyExitCode, progress } from './apply';
 import { type CliContext, ExitCode } from './context';
-import { type CommonFlags, addCommonOptions, connectFrom, openSession } from './options';
+import type { CommonFlags } from './commands/common-flags';
+import { connectFrom, openSession } from './options';
 
-interface ReconcileFlags extends CommonFlags {
+export interface ReconcileFlags extends CommonFlags {
   interval: string;
   once?: boolean;
   maxBackoff: string;
-}
-
-/** `meshform reconcile`: the loop of controller/reconcile, one observe → plan → apply per pass. */
-export function registerReconcile(program: Command, ctx: CliContext, setExit: (code: number) => void): void {
-  addCommonOptions(
-    program.command('reconcile').description('observe → plan → apply in a loop (or --once), with backoff on failure'),
-  )
-    .option('--interval <duration>', 'time between passes (s, m, h)', '5m')
-    .option('--max-backoff <duration>', 'longest wait after repeated failures', '15m')
-    .option('--once', 'run one pass and exit with its code')
-    .action(async (flags: ReconcileFlags) => {
-      const intervalMs = parseDuration(flags.interval);
-      const maxBackoffMs = parseDuration(flags.maxBackoff);
-      if (!intervalMs || intervalMs <= 0)
-        throw new UsageError(`--interval must be a duration like 30s, 5m or 1h, got "${flags.interval}"`);
-      if (!maxBackoffMs || maxBackoffMs <= 0)
-        throw new UsageError(`--max-backoff must be a duration, got "${flags.maxBackoff}"`);
-      const api = await connectFrom(ctx, flags);
-      const clock = new PlatformClock();
-      if (flags.once) return setExit(await pass(ctx, flags, api, clock));
-      let stop = false;
-      const stopOn = (signal: NodeJS.Signals) => () => {
-        stop = true;
-        ctx.stderr(`[${clock.stamp()}] reconcile: ${signal} received: stopping\n`);
-      };
-      const onSigint = stopOn('SIGINT');
-      const onSigterm = stopOn('SIGTERM');
-      process.once('SIGINT', onSigint);
-      process.once('SIGTERM', onSigterm);
-      try {
-        const passes = await runReconcileLoop({
-          intervalMs,
-          maxBackoffMs,
-          pass: async () => ((await pass(ctx, flags, api, clock)) === ExitCode.ERROR ? 'failed' : 'ok'),
-          sleep: stoppableSleep(() => stop),
-          stopped: () => stop,
-          onError: (e) =>
-            ctx.stderr(`[${clock.stamp()}] reconcile: pass failed: ${printableLines((e as Error).message)}\n`),
-          onBackoff: (ms, failures) =>
-            ctx.stderr(
-              `[${clock.stamp()}] reconcile: next pass in ${formatDuration(ms)} (${failures} failed pass${failures === 1 ? '' : 'es'} in a row)\n`,
-            ),
-          fatal: (e) => isMeshformError(e) && e.errorClass === 'usage',
-        });
-        ctx.stderr(`[${clock.stamp()}] reconcile: stopped after ${passes} pass${passes === 1 ? '' : 'es'}\n`);
-        setExit(ExitCode.OK);
-      } finally {
-        process.off('SIGINT', onSigint);
-        process.off('SIGTERM', onSigterm);
-      }
-    });
 }
 
 /**
@@ -106,5 +55,51 @@ async function pass(ctx: CliContext, flags: ReconcileFlags, api: ApiClient, cloc
     default:
       ctx.stdout(`[${stamp}] no changes${pending ? `; ${pending} grant(s) waiting for approval` : ''}.\n`);
       return pending ? ExitCode.PENDING_APPROVAL : ExitCode.OK;
+  }
+}
+
+export async function reconcileCommand(
+  ctx: CliContext,
+  setExit: (code: number) => void,
+  flags: ReconcileFlags,
+): Promise<void> {
+  const intervalMs = parseDuration(flags.interval);
+  const maxBackoffMs = parseDuration(flags.maxBackoff);
+  if (!intervalMs || intervalMs <= 0)
+    throw new UsageError(`--interval must be a duration like 30s, 5m or 1h, got "${flags.interval}"`);
+  if (!maxBackoffMs || maxBackoffMs <= 0)
+    throw new UsageError(`--max-backoff must be a duration, got "${flags.maxBackoff}"`);
+  const api = await connectFrom(ctx, flags);
+  const clock = new PlatformClock();
+  if (flags.once) return setExit(await pass(ctx, flags, api, clock));
+  let stop = false;
+  const stopOn = (signal: NodeJS.Signals) => () => {
+    stop = true;
+    ctx.stderr(`[${clock.stamp()}] reconcile: ${signal} received: stopping\n`);
+  };
+  const onSigint = stopOn('SIGINT');
+  const onSigterm = stopOn('SIGTERM');
+  process.once('SIGINT', onSigint);
+  process.once('SIGTERM', onSigterm);
+  try {
+    const passes = await runReconcileLoop({
+      intervalMs,
+      maxBackoffMs,
+      pass: async () => ((await pass(ctx, flags, api, clock)) === ExitCode.ERROR ? 'failed' : 'ok'),
+      sleep: stoppableSleep(() => stop),
+      stopped: () => stop,
+      onError: (e) =>
+        ctx.stderr(`[${clock.stamp()}] reconcile: pass failed: ${printableLines((e as Error).message)}\n`),
+      onBackoff: (ms, failures) =>
+        ctx.stderr(
+          `[${clock.stamp()}] reconcile: next pass in ${formatDuration(ms)} (${failures} failed pass${failures === 1 ? '' : 'es'} in a row)\n`,
+        ),
+      fatal: (e) => isMeshformError(e) && e.errorClass === 'usage',
+    });
+    ctx.stderr(`[${clock.stamp()}] reconcile: stopped after ${passes} pass${passes === 1 ? '' : 'es'}\n`);
+    setExit(ExitCode.OK);
+  } finally {
+    process.off('SIGINT', onSigint);
+    process.off('SIGTERM', onSigterm);
   }
 }

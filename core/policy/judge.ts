@@ -6,7 +6,6 @@
  */
 import { POLICY_RULE_PREFIX, type PolicyFindingParams } from '../rules';
 import type { DesiredState } from '../../schemas/desired-state.generated';
-import { celValue, evaluatePolicy, resultCache } from './evaluate';
 import { type PolicySubject, policySubjects } from './objects';
 import { type CompiledPolicy, POLICY_TARGETS } from './policy';
 import { CALLER, STEP, declared, policyVariables } from './shapes';
@@ -76,6 +75,9 @@ export function judgeDesired(
 ): PolicyVerdict[] {
   const verdicts: PolicyVerdict[] = [];
   if (!policies.length) return verdicts;
+  // Loaded with the first policy judged (its compilation loaded CEL): a plan without policies loads neither.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { celValue, evaluatePolicy, resultCache } = require('./evaluate') as typeof import('./evaluate');
   const caller = declared(CALLER, ctx.caller ?? null);
   // A workspace's (and project's) view is shared by all its objects: converted once.
   const shared = new WeakMap<object, unknown>();

@@ -3,7 +3,7 @@
  * per policy with @bufbuild/cel. A syntax or type error is a PolicyError naming the policy, the
  * expression and the position, raised before any platform call.
  */
-import { type CelResult, celEnv, parse, plan } from '@bufbuild/cel';
+import type * as Cel from '@bufbuild/cel';
 import { UsageError } from '../errors';
 import { type ReadPath, readPaths } from './reads';
 import { type Shape, policyVariables } from './shapes';
@@ -25,7 +25,7 @@ export interface PolicySpec {
 }
 
 /** A planned expression, and the paths of the variables it reads (reads.ts: results are cached by their values). */
-export type Program = ((vars: Record<string, unknown>) => CelResult) & { readonly reads: readonly ReadPath[] };
+export type Program = ((vars: Record<string, unknown>) => Cel.CelResult) & { readonly reads: readonly ReadPath[] };
 
 export interface CompiledPolicy {
   readonly spec: PolicySpec;
@@ -40,7 +40,17 @@ export class PolicyError extends UsageError {
   }
 }
 
-const env = celEnv();
+/** @bufbuild/cel and its environment, loaded with the first policy compiled: a plan without policies does not load it. */
+let loaded: { readonly cel: typeof Cel; readonly env: Cel.CelEnv } | undefined;
+function celLoaded(): { readonly cel: typeof Cel; readonly env: Cel.CelEnv } {
+  if (!loaded) {
+    // Compiling is synchronous: require, not import().
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const cel = require('@bufbuild/cel') as typeof Cel;
+    loaded = { cel, env: cel.celEnv() };
+  }
+  return loaded;
+}
 
 /** 1-based line and column of an offset, for messages. */
 function position(source: string, offset: number): string {
@@ -59,9 +69,10 @@ function compileExpression(
   expected: 'bool' | 'string',
 ): Program {
   const where = `policy "${policy}": ${field} \`${source}\``;
-  let parsed: ReturnType<typeof parse>;
+  const { cel, env } = celLoaded();
+  let parsed: ReturnType<typeof Cel.parse>;
   try {
-    parsed = parse(source);
+    parsed = cel.parse(source);
   } catch (e) {
     const loc = (e as { location?: { start?: { offset: number } } }).location?.start;
     const reason = ((e as Error).message ?? String(e)).replace(/^<input>:\d+:\d+: /, '');
@@ -81,7 +92,7 @@ function compileExpression(
   }
   const isMap = (e: { id: bigint }) => ['map', 'record'].includes(types.get(e.id)?.kind ?? 'dyn');
   const reads = readPaths(parsed.expr, new Set(Object.keys(variables)), isMap);
-  return Object.assign(plan(env, parsed) as (vars: Record<string, unknown>) => CelResult, { reads });
+  return Object.assign(cel.plan(env, parsed) as (vars: Record<string, unknown>) => Cel.CelResult, { reads });
 }
 
 /** Compiles every expression of a policy once; the programs are reused for every object. */
