@@ -12,7 +12,7 @@ import { HttpApiClient } from '../../controller/client/http-client';
 import { createProvider } from '../../provider/provider';
 import { impliedType } from '../../provider/protocol/schema';
 import { decodeValue } from '../../provider/protocol/values';
-import { TAG_DEFINITION_SCHEMA } from '../../provider/resources/tag-definition';
+import { TAG_DEFINITION_SCHEMA } from '../../provider/resources/tag-definition-schema';
 import { REPO_ROOT, meshform } from '../helpers/cli';
 import { type SandboxFixture, sandboxFixture } from '../helpers/sandbox';
 import { TERRAFORM, debugProviderPerFile, startDebugProvider, terraform, terraformEnv } from '../helpers/terraform';
