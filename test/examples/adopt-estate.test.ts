@@ -2,12 +2,14 @@
  * The adoption docs/adopting.md describes, on the estate example's first teams: workspaces made "in the panel"
  * (no meshform stack owns them) on a sandbox seeded with their people and groups; a new repository
  * runs init, import --all, synth and plan, and the plan has nothing to change. Every team of estate.yaml has
- * the same shape, so six (every business unit and project quota, more workspaces than import claims at a
- * time) take every path the 200 take; the 200 are `npm run bench:import`'s scale, not a behaviour.
+ * the same shape, so its first 25 take every path the 200 take: every business unit and project quota, a few
+ * more workspaces than a plan reads one by one (TARGETED_OBSERVE_MAX: so it reads the paged lists, whose
+ * pages of 1,000 hold the 200 too), more than import claims at a time. The 200 are `npm run bench:import`'s scale.
  */
 import * as fs from 'fs';
 import * as path from 'path';
 import { stringify } from 'yaml';
+import { TARGETED_OBSERVE_MAX } from '../../controller/observe/observe';
 import { readEstate } from '../../examples/estate/main';
 import { estateSeed, populate } from '../../examples/estate/panel';
 import { linkMeshform, meshform, platformEnv } from '../helpers/cli';
@@ -15,7 +17,7 @@ import { PARTNER, type SandboxFixture, sandboxFixture } from '../helpers/sandbox
 import { scratchDir } from '../helpers/scratch';
 
 const full = readEstate();
-const estate = { ...full, teams: full.teams.slice(0, 6) };
+const estate = { ...full, teams: full.teams.slice(0, TARGETED_OBSERVE_MAX + 5) };
 const n = estate.teams.length;
 
 let f: SandboxFixture;
