@@ -120,11 +120,10 @@ const WRITE_STATEMENT = /^\s*(insert|update|delete|create|alter|drop|truncate)\b
 const MARKER = 'meshform-sandbox.json';
 
 /**
- * PGlite's Postgres is a large WebAssembly module. By default V8 compiles its hot functions a second
- * time with its optimizing compiler, which costs more CPU than it saves in a sandbox's life: with
- * the baseline compiler alone a start on a new data dir (initdb) takes about half the CPU, and 5,000
- * transactions in a row about a fifth less (measured on Node 20, 22 and 24; docs/testing.md). It must
- * be set before the module is compiled; it applies to the whole process, which serves the sandbox.
+ * PGlite's Postgres is a large WebAssembly module. By default V8 compiles its hot functions again with
+ * its optimizing compiler, which costs a sandbox more CPU than it saves: with the baseline compiler
+ * alone, a start takes about half the CPU and small transactions less (docs/sandbox.md). Set
+ * before the module is compiled; it applies to the process, which serves the sandbox.
  */
 function useBaselineWasmCompiler(): void {
   v8.setFlagsFromString('--liftoff-only');
