@@ -5,6 +5,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
+import * as v8 from 'v8';
 import { PGlite, type Transaction } from '@electric-sql/pglite';
 import { type DataDirLock, createDataDir, lockDataDir, makePrivate } from './data-dir';
 import { SandboxStartError } from './util/errors';
@@ -119,11 +120,22 @@ const WRITE_STATEMENT = /^\s*(insert|update|delete|create|alter|drop|truncate)\b
 const MARKER = 'meshform-sandbox.json';
 
 /**
+ * PGlite's Postgres is a large WebAssembly module. By default V8 compiles its hot functions again with
+ * its optimizing compiler, which costs a sandbox more CPU than it saves: with the baseline compiler
+ * alone, a start takes about half the CPU and small transactions less (docs/sandbox.md). Set
+ * before the module is compiled; it applies to the process, which serves the sandbox.
+ */
+function useBaselineWasmCompiler(): void {
+  v8.setFlagsFromString('--liftoff-only');
+}
+
+/**
  * Opens (or creates) the database. An existing data dir must be one of ours and readable:
  * anything else is a clear error, never a silent reset. A new one is created whole (see
  * ./data-dir), the data dir is held by this process until close(), and kept private to its owner.
  */
 export async function openDb(dataDir: string | undefined): Promise<Db> {
+  useBaselineWasmCompiler();
   if (dataDir === undefined) return migrate(await PGlite.create());
   const pgDir = path.join(dataDir, 'pg');
   const marker = path.join(dataDir, MARKER);

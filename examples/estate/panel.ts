@@ -13,11 +13,10 @@ import { HttpApiClient } from '../../controller/client/http-client';
 import { planAgainst } from '../../controller/run';
 import { OWNERSHIP_TAG_KEY } from '../../core/rules';
 import { App } from 'meshform/cdktf';
-import { EstateStack, readEstate } from './main';
+import { type EstateFile, EstateStack, readEstate } from './main';
 
 /** Users (owner, lead and two developers per team), the partner's API key and each team's developer group. */
-export function estateSeed(): unknown {
-  const estate = readEstate();
+export function estateSeed(estate: EstateFile = readEstate()): unknown {
   const people = [...new Set(estate.teams.flatMap((t) => [t.owner, ...t.managers, ...t.members]))].sort();
   return {
     users: [
@@ -36,8 +35,8 @@ export function estateSeed(): unknown {
 }
 
 /** Creates the estate on `endpoint` as the partner, then leaves it unowned. */
-export async function populate(endpoint: string): Promise<number> {
-  const manifest = new EstateStack(new App({ skipValidation: true }), 'estate').manifest.toDesiredState();
+export async function populate(endpoint: string, estate: EstateFile = readEstate()): Promise<number> {
+  const manifest = new EstateStack(new App({ skipValidation: true }), 'estate', estate).manifest.toDesiredState();
   const api = new HttpApiClient({ endpoint, credentials: { kind: 'key', key: 'partner-admin' } });
   const { plan } = await planAgainst(api, manifest, { endpoint });
   if (plan.refusals.length)

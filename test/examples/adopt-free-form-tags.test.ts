@@ -12,7 +12,8 @@ import { scratchDir } from '../helpers/scratch';
 describe('adopting an estate whose workspace tags predate any tag definition', () => {
   let free: SandboxFixture;
   beforeAll(async () => {
-    free = await sandboxFixture([], path.join(scratchDir('adopt-free'), 'sandbox-data'));
+    // A copy of the seeded template: like a new data dir, it holds no workspace and no tag definition.
+    free = await sandboxFixture();
   });
   afterAll(async () => {
     await free.sandbox.close();

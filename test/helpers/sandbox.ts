@@ -84,10 +84,9 @@ function fileWritten(file: string): Promise<string> {
   });
 }
 
-/** A fresh copy of the seeded template data dir (about 40 MB, removed after the test file). */
-export async function freshDataDir(): Promise<string> {
+/** A fresh copy of the seeded template data dir (about 40 MB; in a scratch dir unless `dataDir` says where). */
+export async function freshDataDir(dataDir: string = path.join(scratchDir('sandbox'), 'data')): Promise<string> {
   const template = await templateDataDir();
-  const dataDir = path.join(scratchDir('sandbox'), 'data');
   fs.cpSync(template, dataDir, { recursive: true });
   return dataDir;
 }

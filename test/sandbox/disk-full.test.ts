@@ -7,7 +7,7 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { PARTNER, type SandboxFixture, sandboxFixture } from '../helpers/sandbox';
+import { PARTNER, type SandboxFixture, freshDataDir, sandboxFixture } from '../helpers/sandbox';
 
 const mountPoint = fs.mkdtempSync(path.join(os.tmpdir(), 'meshform-diskfull-'));
 const mounted =
@@ -23,7 +23,7 @@ maybe('sandbox on a full disk', () => {
   let f: SandboxFixture;
   const filler = path.join(mountPoint, 'filler');
   beforeAll(async () => {
-    f = await sandboxFixture([], path.join(mountPoint, 'data'));
+    f = await sandboxFixture([], await freshDataDir(path.join(mountPoint, 'data')));
   });
   afterAll(async () => {
     await f?.sandbox.close();
