@@ -8,7 +8,7 @@
 #   MESHFORM_NODE_CACHE=<dir>            where the builds are kept (default: ~/.cache/meshform-ci/node)
 #
 # The builds download side by side (the network is the bottleneck there), and the package is packed
-# once for every line (MESHFORM_TEST_TARBALL); `npm test` runs this script beside lint and jest.
+# once for every line (MESHFORM_TEST_TARBALL); `npm test` runs this script beside jest once dist/ is built.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

@@ -8,6 +8,7 @@
  */
 import { apply } from '../../controller/apply/apply';
 import { HttpApiClient } from '../../controller/client/http-client';
+import { DEFAULT_RETRY } from '../../controller/client/retry';
 import { planAgainst } from '../../controller/run';
 import { meshform, platformEnv } from '../helpers/cli';
 import { teamEstate } from '../helpers/desired';
@@ -31,16 +32,21 @@ describe('apply under injected faults', () => {
       kinds: ['429', '502', '503', '504', 'timeout', 'drop', 'drop-response'],
       seed: 20261126,
       latencyMs: 2,
-      retryAfterSeconds: 1,
+      // Retry-After: 0 still sends the header the client must read (it then retries at once rather than
+      // after its backoff); a longer one only made the test wait, and no check here depends on the delay.
+      retryAfterSeconds: 0,
       timeoutMs: 1500,
     };
     expect((await f.as(PARTNER).ext('PUT', '/faults', faults)).status).toBe(200);
     const desired = teamEstate(100, 'flaky');
-    // A hung request is cut by the client after 500 ms and retried.
+    // A hung request is cut by the client after 500 ms of silence and retried: well above a loaded
+    // machine's answer time, so no create fails for the machine's slowness. The backoff between
+    // retries is the client's injected policy: milliseconds instead of seconds, with the default budget.
     const api = new HttpApiClient({
       endpoint: f.sandbox.url,
       credentials: { kind: 'key', key: PARTNER },
       timeoutMs: 500,
+      retry: { ...DEFAULT_RETRY, baseDelayMs: 5, maxDelayMs: 50 },
     });
 
     // WHEN meshform plans and applies until the plan is empty
