@@ -177,6 +177,8 @@ function reattachProviders(socket: string, pid: number): string {
  * outlives each Terraform command. Resolves, once serving, with the TF_REATTACH_PROVIDERS value to
  * announce, and `close`, which stops serving and removes the socket's directory.
  */
+// Loaded by `await import()` in bin/terraform-provider-meshform.ts, which ts-unused-exports does not follow.
+// ts-unused-exports:disable-next-line
 export async function serveDebug(
   handlers: ProviderHandlers,
   onShutdown: () => void,
