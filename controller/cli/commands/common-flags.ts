@@ -37,6 +37,13 @@ Credentials:
   stack) a key name is enough: its secret comes from the platform's /mesh/info.
 `;
 
+/** The platform and key of a command that reads or answers on its own (history, message, requests). */
+export function addConnectionOptions(cmd: Command): Command {
+  return cmd
+    .option('--endpoint <url>', 'platform URL (default: $MESHSTACK_ENDPOINT)')
+    .option('--api-key <name>', 'API key id (default: $MESHSTACK_API_KEY)');
+}
+
 export function addCommonOptions(cmd: Command): Command {
   return cmd
     .addHelpText('after', `${EXIT_CODES_HELP}${CREDENTIALS_HELP}`)

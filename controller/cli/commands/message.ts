@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import type { CliContext } from '../context';
+import { addConnectionOptions } from './common-flags';
 import type { ListFlags, SendFlags } from '../message';
 
 /** `meshform message send|list`: messages to the users of workspaces (meshStack's communications). */
@@ -9,11 +10,9 @@ export function registerMessage(program: Command, ctx: CliContext, setExit: (cod
     .description(
       "send messages to workspaces' users, and list those sent (meshStack's communications; a partner's right)",
     );
-  const connection = (cmd: Command) =>
-    cmd
-      .option('--endpoint <url>', 'platform URL (default: $MESHSTACK_ENDPOINT)')
-      .option('--api-key <name>', 'API key id (default: $MESHSTACK_API_KEY)');
-  connection(message.command('send <workspace...>').description('send one message to the users of each workspace'))
+  addConnectionOptions(
+    message.command('send <workspace...>').description('send one message to the users of each workspace'),
+  )
     .requiredOption('--title <text>', 'the message title')
     .option('--message <text>', 'the message (markdown)')
     .option('--message-file <path>', 'read the message (markdown) from a file')
@@ -29,7 +28,9 @@ export function registerMessage(program: Command, ctx: CliContext, setExit: (cod
     .action((workspaces: string[], flags: SendFlags) =>
       import('../message').then((c) => c.messageSendCommand(ctx, setExit, workspaces, flags)),
     );
-  connection(message.command('list <workspace>').description('the messages sent to a workspace, oldest first'))
+  addConnectionOptions(
+    message.command('list <workspace>').description('the messages sent to a workspace, oldest first'),
+  )
     .option('--format <format>', 'text or json', 'text')
     .action((workspace: string, flags: ListFlags) =>
       import('../message').then((c) => c.messageListCommand(ctx, setExit, workspace, flags)),
