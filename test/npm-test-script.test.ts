@@ -42,18 +42,14 @@ describe('npm test', () => {
       env: { ...process.env, STUB_FAIL: fail ?? '' },
     });
 
-  test("passes its arguments to jest as given (quotes, apostrophes and $ in a -t pattern); jest's failure fails it", () => {
+  test('passes its arguments to jest as given (quotes, apostrophes and $ in a -t pattern), and succeeds when every job does', () => {
     const args = ['test/a.test.ts', '-t', `the provider's "schema" costs $5$`, '--runInBand'];
-    const run = npmTest(args, 'jest');
+    expect(npmTest(args).status).toBe(0);
     expect(JSON.parse(fs.readFileSync(path.join(dir, 'jest-args.json'), 'utf8'))).toEqual(args);
-    expect(run.status).not.toBe(0);
   });
 
-  test('succeeds when every job does', () => {
-    expect(npmTest([]).status).toBe(0);
-  });
-
-  test.each(JOBS)('fails when %s fails', (job) => {
+  // A failing build stops `npm run build && …` in the shell before any test: not run here.
+  test.each(['lint', 'jest', 'test:node-smoke'])('fails when %s fails', (job) => {
     expect(npmTest([], job).status).not.toBe(0);
   });
 });
