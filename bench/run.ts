@@ -6,7 +6,7 @@
  *
  *   npm run bench                       all sizes; writes bench/results.json and bench/results.md
  *   npm run bench -- --quick            100 workspaces, under a minute; writes bench/results/quick.*
- *   npm run bench -- --quick --sizes 20 the same smoke test on another estate size (CI's test runs it at 20)
+ *   npm run bench -- --quick --sizes 20 the same smoke test on another estate size (CI's test runs it at 25)
  *   npm run bench -- --sizes 100,1000 --out /tmp/bench --no-terraform
  */
 import { spawnSync } from 'child_process';

@@ -57,7 +57,8 @@ describe('README', () => {
       .split('\n')
       .filter((l) => l && !l.startsWith('#') && !l.startsWith('set ') && !l.startsWith('cd '));
     expect(ci).toEqual(['npm ci --no-audit --no-fund', 'npm test']);
-    expect(scripts.test).toContain('npm run test:node-smoke');
+    expect(scripts.test).toContain('npm run test:after-build');
+    expect(scripts['test:after-build']).toContain('npm run test:node-smoke');
     expect(scripts['test:node-smoke']).toBe('.ci/node-smoke.sh 22 24');
   });
 
