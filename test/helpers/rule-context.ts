@@ -105,6 +105,17 @@ export interface ContextInput {
   readonly recertification?: Record<string, number>;
 }
 
+/** The platform as observe reads it: 4-eyes off, no recertification, no capabilities, unless `extra` says otherwise. */
+export function livePlatform(extra: Partial<LiveState['platform']> = {}): LiveState['platform'] {
+  return {
+    version: '2026.34.0',
+    fourEyes: { enabled: false, minApprovalCount: 2 },
+    recertification: {},
+    capabilities: [],
+    ...extra,
+  };
+}
+
 export function ruleContext(i: ContextInput = {}): RuleContext {
   const ws = i.ws === null ? undefined : (i.ws ?? liveWorkspace([]));
   const caller = i.caller
@@ -112,12 +123,7 @@ export function ruleContext(i: ContextInput = {}): RuleContext {
     : undefined;
   const live: LiveState = {
     observedAt: NOW.toISOString(),
-    platform: {
-      version: '2026.34.0',
-      fourEyes: { enabled: false, minApprovalCount: 2 },
-      recertification: {},
-      capabilities: [],
-    },
+    platform: livePlatform(),
     ...(caller ? { caller } : {}),
     tagDefinitions: [],
     workspaces: ws ? { w: ws } : {},

@@ -1,7 +1,7 @@
 /** The facts a plan declares it needs: observe reads exactly these. */
 import { firstFacts, moreFacts } from '../../../controller/plan/facts';
 import { MANAGER, MEMBER, OWNER, binding, desired, group, project, user, workspace } from '../../helpers/desired';
-import { liveBinding, liveWorkspace, ruleContext } from '../../helpers/rule-context';
+import { liveBinding, livePlatform, liveWorkspace, ruleContext } from '../../helpers/rule-context';
 
 describe('firstFacts', () => {
   const state = desired([
@@ -68,12 +68,7 @@ describe('moreFacts', () => {
       ruleContext({
         ws: liveWorkspace([liveBinding('alice', OWNER), admins, liveBinding('bob', MEMBER)]),
         live: {
-          platform: {
-            version: 'x',
-            fourEyes: { enabled: fourEyes, minApprovalCount: 2 },
-            recertification: {},
-            capabilities: [],
-          },
+          platform: livePlatform({ fourEyes: { enabled: fourEyes, minApprovalCount: 2 } }),
         },
       }).live;
     const code = (...more: ReturnType<typeof binding>[]) => [

@@ -7,7 +7,7 @@ import { findingMessage, stepSummary } from '../../../controller/render/describe
 import type { GrantStep, Plan } from '../../../schemas/plan.generated';
 import { MANAGER, MEMBER, OWNER, binding, desired, group, project, user, workspace } from '../../helpers/desired';
 import { ownedBy } from '../../helpers/ownership';
-import { liveState as live } from '../../helpers/rule-context';
+import { livePlatform, liveState as live } from '../../helpers/rule-context';
 
 const NOW = new Date('2026-11-25T12:00:00Z');
 const OPTIONS = { endpoint: 'http://platform' };
@@ -120,12 +120,7 @@ describe('plan', () => {
       'an expiry the platform assigned (recertification) is not a change',
       desired([workspace('a', [binding(OWNER, user('alice')), binding(MEMBER, user('eve'))])]),
       live([liveWs('a', [lb('a', 'alice', OWNER), lb('a', 'eve', MEMBER, { expiryDate: '2027-05-24' })])], {
-        platform: {
-          version: 'x',
-          fourEyes: { enabled: false, minApprovalCount: 2 },
-          recertification: { [MEMBER]: 180 },
-          capabilities: [],
-        },
+        platform: livePlatform({ recertification: { [MEMBER]: 180 } }),
       }),
       [],
     ],
@@ -441,12 +436,7 @@ describe('plan', () => {
           workspace('a', [binding(OWNER, user('alice')), binding(MEMBER, user('eve'), { expiryDate: '2027-11-25' })]),
         ]),
         live([liveWs('a', [lb('a', 'alice', OWNER)])], {
-          platform: {
-            version: 'x',
-            fourEyes: { enabled: false, minApprovalCount: 2 },
-            recertification: { [MEMBER]: 90 },
-            capabilities: [],
-          },
+          platform: livePlatform({ recertification: { [MEMBER]: 90 } }),
         }),
         ['expiry-beyond-recertification'],
       ],

@@ -13,6 +13,7 @@ import {
   type ContextInput,
   grantStep,
   liveBinding,
+  livePlatform,
   liveWorkspace,
   removalStep,
   ruleContext,
@@ -256,12 +257,7 @@ describe('4-eyes: approval class and approvers read off the model', () => {
       caller: { username },
       steps: [grantStep('carol', MEMBER)],
       live: {
-        platform: {
-          version: 'x',
-          fourEyes: { enabled: true, minApprovalCount: 2 },
-          recertification: {},
-          capabilities: [],
-        },
+        platform: livePlatform({ fourEyes: { enabled: true, minApprovalCount: 2 } }),
       },
     }).steps[0] as GrantStep;
 
@@ -293,12 +289,7 @@ describe('4-eyes: approval class and approvers read off the model', () => {
       caller: { username: 'alice' },
       steps: [grantStep('carol', MEMBER)],
       live: {
-        platform: {
-          version: 'x',
-          fourEyes: { enabled: true, minApprovalCount: 2 },
-          recertification: {},
-          capabilities: [],
-        },
+        platform: livePlatform({ fourEyes: { enabled: true, minApprovalCount: 2 } }),
       },
     });
   const admins = { ...liveBinding('admins', MANAGER), subjectKind: 'Group' as const };

@@ -1,6 +1,13 @@
 import { fewerApprovers, selfLockout } from '../../../../controller/plan/rules/caller';
 import { MANAGER, MEMBER, OWNER } from '../../../helpers/desired';
-import { grantStep, liveBinding, liveWorkspace, removalStep, ruleContext } from '../../../helpers/rule-context';
+import {
+  grantStep,
+  liveBinding,
+  livePlatform,
+  liveWorkspace,
+  removalStep,
+  ruleContext,
+} from '../../../helpers/rule-context';
 
 const rules = (fs: Array<{ rule: string }>) => fs.map((f) => f.rule);
 
@@ -72,12 +79,7 @@ describe('fewerApprovers (4-eyes: a plan cannot remove the second approver and g
   const ws = liveWorkspace([liveBinding('alice', OWNER), liveBinding('bob', OWNER), liveBinding('erin', MEMBER)]);
   const fourEyes = {
     live: {
-      platform: {
-        version: 'x',
-        fourEyes: { enabled: true, minApprovalCount: 2 },
-        recertification: {},
-        capabilities: [],
-      },
+      platform: livePlatform({ fourEyes: { enabled: true, minApprovalCount: 2 } }),
     },
   };
   test.each([
